@@ -1,0 +1,173 @@
+"""Compile a standard into the named conditions that decide it, and into a durable_rules ruleset.
+
+Every boolean question a standard asks (does the item apply? which band does the ratio reach?
+is the target met? is each checklist entry present? is a veto triggered? is a grade's extra
+condition met?) becomes one named condition. The rules engine decides them; `assess.engine`
+turns the answers into points. Arithmetic (deductions per shortfall or per occurrence) stays in
+Python: durable_rules matches, it does not compute.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol
+
+from . import conditions as cond
+from .loading import sha256_of
+from .standard import (
+    AllOrNothing,
+    AwardPerOccurrence,
+    Bands,
+    Checklist,
+    PerMissing,
+    Shortfall,
+    Standard,
+)
+
+
+def applies_id(item_id: str) -> str:
+    return f"item:{item_id}:applies"
+
+
+def when_id(item_id: str) -> str:
+    return f"item:{item_id}:when"
+
+
+def band_id(item_id: str, index: int) -> str:
+    return f"item:{item_id}:band:{index}"
+
+
+def target_id(item_id: str) -> str:
+    return f"item:{item_id}:target"
+
+
+def entry_id(item_id: str, index: int) -> str:
+    return f"item:{item_id}:entry:{index}"
+
+
+def veto_id(veto: str) -> str:
+    return f"veto:{veto}"
+
+
+def requires_id(grade: str, index: int) -> str:
+    return f"grade:{grade}:requires:{index}"
+
+
+def _at_least(name: str, threshold) -> cond.Node:
+    return cond.Compare(name, ">=", cond.Literal(threshold, _literal_text(threshold)))
+
+
+def _literal_text(value) -> str:
+    from .model_types import number_out
+
+    out = number_out(value, places=6)
+    return str(out)
+
+
+@dataclass(frozen=True)
+class CompiledStandard:
+    standard: Standard
+    sha256: str
+    conditions: dict[str, cond.Node]
+    durable_rules: dict[str, dict] = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.standard.id
+
+
+def condition_nodes(standard: Standard) -> dict[str, cond.Node]:
+    nodes: dict[str, cond.Node] = {}
+    for _, item in standard.all_items():
+        if item.applies_if:
+            nodes[applies_id(item.id)] = cond.parse(item.applies_if)
+        rule = item.rule
+        if isinstance(rule, AllOrNothing):
+            nodes[when_id(item.id)] = cond.parse(rule.when)
+        elif isinstance(rule, Bands):
+            for i, band in enumerate(rule.bands):
+                nodes[band_id(item.id, i)] = _at_least(rule.value, band.min)
+        elif isinstance(rule, Shortfall):
+            nodes[target_id(item.id)] = _at_least(rule.value, rule.target)
+        elif isinstance(rule, (Checklist, PerMissing)):
+            for i, entry in enumerate(rule.entries):
+                nodes[entry_id(item.id, i)] = cond.parse(entry)
+        elif isinstance(rule, AwardPerOccurrence):
+            pass  # arithmetic on a count
+    for veto in standard.vetoes:
+        nodes[veto_id(veto.id)] = cond.parse(veto.when)
+    for grade in standard.grades:
+        for i, text in enumerate(grade.requires):
+            nodes[requires_id(grade.id, i)] = cond.parse(text)
+    return nodes
+
+
+def durable_rules_for(nodes: Mapping[str, cond.Node]) -> dict[str, dict]:
+    """Two rules per condition, one that matches when it holds and one when it fails.
+
+    A comparison on a missing field matches neither, so "neither fired" means unknown
+    (missing evidence), which plain true/false could not express.
+    """
+    rules: dict[str, dict] = {}
+    for cid, node in nodes.items():
+        rules[f"{cid}#T"] = cond.to_durable(node)
+        rules[f"{cid}#F"] = cond.to_durable(cond.negate(node))
+    return rules
+
+
+_COMPILED: dict[int, CompiledStandard] = {}
+
+
+def compile_standard(standard: Standard) -> CompiledStandard:
+    """Compile once per standard object (models with lists are not hashable, so key by identity)."""
+    hit = _COMPILED.get(id(standard))
+    if hit is not None and hit.standard is standard:
+        return hit
+    nodes = condition_nodes(standard)
+    compiled = CompiledStandard(
+        standard=standard,
+        sha256=sha256_of(standard.model_dump(mode="json")),
+        conditions=nodes,
+        durable_rules=durable_rules_for(nodes),
+    )
+    _COMPILED[id(standard)] = compiled
+    return compiled
+
+
+# ---- deciders: who answers the conditions ------------------------------------------------
+
+
+class Decider(Protocol):
+    def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]: ...
+
+
+class PythonDecider:
+    """Plain-Python answers: fast, used for what-if planning and checked against durable_rules."""
+
+    name = "python"
+
+    def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]:
+        return {cid: cond.evaluate(node, values) for cid, node in compiled.conditions.items()}
+
+
+class DurableDecider:
+    """durable_rules answers: the production path."""
+
+    name = "durable_rules"
+
+    def __init__(self, backend=None) -> None:
+        self._backend = backend
+
+    def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]:
+        from .durable_backend import default_backend
+
+        backend = self._backend or default_backend()
+        fired = backend.decide(compiled.durable_rules, values)
+        out: dict[str, bool | None] = {}
+        for cid in compiled.conditions:
+            if f"{cid}#T" in fired:
+                out[cid] = True
+            elif f"{cid}#F" in fired:
+                out[cid] = False
+            else:
+                out[cid] = None
+        return out

@@ -1,0 +1,185 @@
+"""Reading YAML/JSON files into plain data, with the line of every key for error messages."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .messages import message
+from .problems import InputError, Problem, dotted
+
+
+@dataclass
+class Document:
+    path: str
+    data: Any
+    lines: dict[tuple, int]  # key path -> 1-based line
+
+    def line_of(self, loc: tuple) -> int | None:
+        """The line of the deepest part of `loc` that exists in the file."""
+        best = self.lines.get(())
+        prefix: tuple = ()
+        for part in loc:
+            prefix = prefix + (part,)
+            if prefix in self.lines:
+                best = self.lines[prefix]
+            elif not isinstance(part, int):
+                # pydantic adds union tags to the path ("bands" in rule.bands.min): skip them.
+                prefix = prefix[:-1]
+        return best
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of keeping the last one silently."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_map(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
+    out.setdefault(prefix, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            out[prefix + (key,)] = key_node.start_mark.line + 1
+            _line_map(value_node, prefix + (key,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            out[prefix + (i,)] = child.start_mark.line + 1
+            _line_map(child, prefix + (i,), out)
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one YAML or JSON file. Raises InputError naming the file (and line) on failure."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(name, "", message("error.file_not_found"))]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(name, "", message("error.is_directory"))]) from None
+    except OSError as exc:
+        raise InputError([Problem(name, "", message("error.unreadable", reason=exc.strerror or str(exc)))]) from None
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(name, "", message("error.not_utf8", position=exc.start))]) from None
+    lines: dict[tuple, int] = {}
+    try:
+        # JSON is YAML 1.2; PyYAML reads ordinary JSON files too, and gives us lines for both.
+        data = yaml.load(content, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        root = yaml.compose(content, Loader=yaml.SafeLoader)
+        if root is not None:
+            _line_map(root, (), lines)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        detail = getattr(exc, "problem", None) or str(exc)
+        raise InputError([Problem(name, "", message("error.syntax", detail=detail), line)]) from None
+    if data is None:
+        raise InputError([Problem(name, "", message("error.empty"))])
+    return Document(name, data, lines)
+
+
+def validation_problems(doc: Document, exc: ValidationError, base: tuple = ()) -> list[Problem]:
+    """Turn a pydantic error into problems that name the file, the field and what was expected."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = base + tuple(err["loc"])
+        # Drop union tags pydantic inserts ("rule.bands.bands[0]" -> "rule.bands[0]").
+        clean = _strip_tags(doc, loc)
+        out.append(Problem(doc.path, dotted(clean), translate_error(err), doc.line_of(clean)))
+    return sorted(set(out), key=lambda p: (p.line or 0, p.path, p.message))
+
+
+def _strip_tags(doc: Document, loc: tuple) -> tuple:
+    data = doc.data
+    kept: list = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+            kept.append(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+            kept.append(part)
+        elif isinstance(data, dict) and not isinstance(part, int) and isinstance(part, str) and part not in data:
+            # A tag or a missing key: keep missing keys (they are the point), skip tags of unions.
+            if part in ("function-after", "function-before", "function-wrap") or part.startswith(("str", "int", "dict", "list", "float", "bool")):
+                continue
+            if _is_union_tag(part):
+                continue
+            kept.append(part)
+            data = None
+        else:
+            kept.append(part)
+            data = None
+    return tuple(kept)
+
+
+_RULE_TAGS = {
+    "all_or_nothing", "bands", "shortfall", "per_occurrence", "per_missing",
+    "award_per_occurrence", "checklist", "judgement",
+}
+
+
+def _is_union_tag(part: str) -> bool:
+    return part in _RULE_TAGS or "[" in part
+
+
+def translate_error(err: dict) -> str:
+    """pydantic's message in the user's language where we know the error kind."""
+    kind = err.get("type", "")
+    ctx = {k: _plain(v) for k, v in (err.get("ctx") or {}).items()}
+    text = message(f"pydantic.{kind}", default="", **ctx, input=_plain(err.get("input")))
+    if text:
+        return text
+    msg = err.get("msg", kind)
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    return msg
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)[:80]
+    if isinstance(value, Exception):
+        return str(value)
+    return value
+
+
+def canonical_json(data: Any) -> str:
+    """One text for one content: sorted keys, no spaces, dates as ISO strings."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def sha256_of(data: Any) -> str:
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()

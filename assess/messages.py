@@ -1,0 +1,47 @@
+"""The text catalogue: every sentence a user reads, in Chinese and English, lives in
+messages.yaml; the code names messages by key and never repeats their text."""
+from __future__ import annotations
+
+import contextvars
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("assess_lang", default="zh")
+LANGUAGES = ("zh", "en")
+
+
+def set_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+    _LANG.set(lang)
+
+
+def current_language() -> str:
+    return _LANG.get()
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    raw = resources.files("assess").joinpath("messages.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(raw)
+
+
+class _Keep(dict):
+    """Leave unknown {placeholders} as they are instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def message(key: str, lang: str | None = None, default: str | None = None, **params: Any) -> str:
+    entry = catalogue().get(key)
+    if entry is None:
+        if default is not None:
+            return default
+        raise KeyError(f"no message {key!r} in messages.yaml")
+    lang = lang or _LANG.get()
+    template = entry.get(lang) or entry["zh"]
+    return template.format_map(_Keep(params))

@@ -1,0 +1,105 @@
+"""Small value types shared by the standard and evidence models.
+
+Points, thresholds and ratios are kept as exact fractions so that "exactly at the cut-off"
+means exactly, and so that the same inputs always give the same output.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema, model_validator
+
+LANGS = ("zh", "en")
+
+
+def to_fraction(value: Any) -> Fraction:
+    """Read a number as written: 6, 0.98, "98%", "2.5"."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a true/false value")
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        # str() gives the shortest text that reads back as this float: 0.98 stays 49/50.
+        return Fraction(str(value))
+    if isinstance(value, Decimal):
+        return Fraction(value)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if text.endswith("%"):
+                return Fraction(text[:-1].strip()) / 100
+            return Fraction(text)
+        except (ValueError, ZeroDivisionError):
+            pass
+    raise ValueError(f"expected a number such as 6, 0.98 or \"98%\", got {value!r}")
+
+
+def number_out(value: Fraction | int | float | None, places: int = 2) -> int | float | None:
+    """A JSON-friendly number: whole numbers stay ints, others round half up to `places`."""
+    if value is None:
+        return None
+    frac = value if isinstance(value, Fraction) else Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    if frac.denominator == 1:
+        return int(frac)
+    quant = Decimal(1).scaleb(-places)
+    dec = (Decimal(frac.numerator) / Decimal(frac.denominator)).quantize(quant, rounding=ROUND_HALF_UP)
+    if dec == dec.to_integral_value():
+        return int(dec)
+    return float(dec)
+
+
+def format_number(value: Fraction | int | None, percent: bool = False, places: int = 2) -> str:
+    """Human text for a number: 6, 2.5, 93.2%."""
+    if value is None:
+        return "-"
+    frac = Fraction(value)
+    if percent:
+        shown = number_out(frac * 100, places=1)
+        return f"{shown}%"
+    return str(number_out(frac, places=places))
+
+
+_NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?\s*%?\s*$"}]}
+
+Number = Annotated[
+    Fraction,
+    BeforeValidator(to_fraction),
+    PlainSerializer(lambda v: number_out(v, places=6), return_type=Any),
+    WithJsonSchema(_NUMBER_SCHEMA),
+]
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors: a typo in a rule file must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class LocalText(StrictModel):
+    """Text shown to users: Chinese first, English optional (falls back to Chinese)."""
+
+    zh: str
+    en: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"zh": data}
+        return data
+
+    def get(self, lang: str = "zh") -> str:
+        if lang == "en" and self.en:
+            return self.en
+        return self.zh
+
+    def __str__(self) -> str:  # pragma: no cover - convenience for debugging
+        return self.zh
+
+
+def text(value: LocalText | None, lang: str) -> str:
+    return value.get(lang) if value is not None else ""
