@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .loading import read_document, validation_problems
+from .loading import Document, read_document, validation_problems
 from .messages import message
 from .problems import InputError, Problem
 from .standard import Standard
@@ -41,6 +41,15 @@ def _load_file(path: str) -> LoadedStandard:
         raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
     try:
         return LoadedStandard(Standard.model_validate(doc.data), doc.path)
+    except ValidationError as exc:
+        raise InputError(validation_problems(doc, exc)) from None
+
+
+def standard_from_data(data: dict, name: str = "<standard>") -> LoadedStandard:
+    """A standard given as plain data, validated exactly like a file."""
+    doc = Document(name, data, {})
+    try:
+        return LoadedStandard(Standard.model_validate(data), name)
     except ValidationError as exc:
         raise InputError(validation_problems(doc, exc)) from None
 

@@ -131,7 +131,15 @@ class LoadedEvidence:
 
 
 def load_evidence(path: str) -> LoadedEvidence:
-    doc = read_document(path)
+    return evidence_from_document(read_document(path))
+
+
+def evidence_from_data(data: Any, name: str = "<record>") -> LoadedEvidence:
+    """A record given as plain data (JSON Lines, tests, other programs)."""
+    return evidence_from_document(Document(name, data, {}))
+
+
+def evidence_from_document(doc: Document) -> LoadedEvidence:
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
     try:
@@ -263,10 +271,11 @@ def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
         path = ("events", i, "date")
         if ev.date > record.period.end:
             problems.append(_problem(doc, path, message("evidence.event_after_period", date=ev.date, end=record.period.end)))
-        elif ev.date < record.period.start and ev.kind in earliest and ev.date < earliest[ev.kind]:
-            problems.append(_problem(doc, path, message("evidence.event_before_window", date=ev.date, start=earliest[ev.kind])))
-        elif ev.date < record.period.start and ev.kind in standard.event_kinds and ev.kind not in earliest:
-            problems.append(_problem(doc, path, message("evidence.event_before_period", date=ev.date, start=record.period.start)))
+        elif ev.date < record.period.start and ev.kind in standard.event_kinds:
+            start = earliest.get(ev.kind, record.period.start)
+            if ev.date < start:
+                key = "evidence.event_before_period" if start == record.period.start else "evidence.event_before_window"
+                problems.append(_problem(doc, path, message(key, date=ev.date, start=start)))
         for j, ref in enumerate(ev.documents):
             if ref not in doc_ids:
                 problems.append(_problem(doc, ("events", i, "documents", j), message("evidence.unknown_document", ref=ref)))

@@ -232,15 +232,19 @@ def gaps(ev: Evaluation, base: Inputs) -> list[Gap]:
         if v.state is not False:
             out.append(Gap("veto", v.veto_id, detail={"state": v.state, "values": v.values}))
     reached = ev.grade.id if ev.grade else None
+    gates: dict[str, Gap] = {}
     for g in ev.grades:
         if g.grade.id == reached:
             break
         for c in g.checks:
             if c.ok or c.kind in ("veto", "min_score"):
                 continue
-            ref = c.detail.get("item") or g.grade.id
-            out.append(Gap(c.kind if c.kind != "mandatory" else "gate", ref, grade=g.grade.id, detail=c.detail))
-    return out
+            if c.kind == "mandatory":
+                # One gap per mandatory item, naming the lowest grade it blocks.
+                gates[c.detail["item"]] = Gap("gate", c.detail["item"], grade=g.grade.id, detail=c.detail)
+                continue
+            out.append(Gap(c.kind, g.grade.id, grade=g.grade.id, detail=c.detail))
+    return out + list(gates.values())
 
 
 # ---- the next grade ------------------------------------------------------------------------

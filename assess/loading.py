@@ -114,7 +114,11 @@ def validation_problems(doc: Document, exc: ValidationError, base: tuple = ()) -
 def _strip_tags(doc: Document, loc: tuple) -> tuple:
     data = doc.data
     kept: list = []
+    tagged = None
     for part in loc:
+        if isinstance(data, dict) and data.get("kind") == part and tagged is not data:
+            tagged = data  # the discriminator tag pydantic adds for tagged unions (rule kinds), once
+            continue
         if isinstance(data, dict) and part in data:
             data = data[part]
             kept.append(part)

@@ -83,7 +83,11 @@ def to_text(cards: list[dict[str, Any]], lang: str, md: bool = False) -> str:
             out.append(message("head.no_gaps", lang))
         for gap in card["gaps"]:
             bullet = "- " if md else "  - "
-            out.append(bullet + gap["text"] + (f"  ({gap['observed']} / {gap['required']})" if gap["kind"] == "item" else ""))
+            if gap["kind"] == "item":
+                out.append(bullet + gap["text"] + f"  {message('col.observed', lang)}: {gap['observed']}; "
+                           f"{message('col.required', lang)}: {gap['required']}")
+            else:
+                out.append(bullet + gap["text"])
             for action in gap.get("actions", []):
                 out.append(("  " if md else "      ") + "- " + action)
         out.append("")

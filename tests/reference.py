@@ -1,0 +1,356 @@
+"""An independent scorer: the oracle the engine is checked against.
+
+It reads a standard and an evidence record as plain dicts (the YAML data) and scores them with
+nothing but the standard library: no pydantic model, no import from `assess`. It assumes both
+inputs are valid (validation is the library's job) and keeps every number a Fraction.
+
+    score(standard_dict, record_dict) -> {
+        "items": {item_id: (awarded, status)}, "sections": {section_id: awarded},
+        "vetoes": {veto_id: True | False | None}, "score", "bonus", "grade_score", "grade"}
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import operator
+import re
+from fractions import Fraction
+
+FULL, PARTIAL, ZERO, MISSING, NOT_APPLICABLE = "full", "partial", "zero", "missing", "not_applicable"
+
+
+def num(x) -> Fraction:
+    """A number as written in YAML: 6, 0.98, "98%", "5/2"."""
+    if isinstance(x, bool):
+        raise TypeError(f"not a number: {x!r}")
+    if isinstance(x, float):
+        return Fraction(str(x))
+    if isinstance(x, (int, Fraction)):
+        return Fraction(x)
+    text = str(x).strip()
+    return Fraction(text[:-1].strip()) / 100 if text.endswith("%") else Fraction(text)
+
+
+def as_date(x) -> dt.date:
+    return x if isinstance(x, dt.date) else dt.date.fromisoformat(str(x))
+
+
+# ---- conditions: `field OP literal`, and / or / not, parentheses, bare boolean fields --------
+
+_TOKEN = re.compile(r"\s*(?:(>=|<=|==|!=|[<>])|([()])|(-?\d+(?:\.\d+)?%?)|'([^']*)'|\"([^\"]*)\"|([A-Za-z_]\w*))")
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq, "!=": operator.ne}
+_FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+
+
+def _tokens(text: str) -> list[tuple[str, object]]:
+    out, pos, text = [], 0, text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise ValueError(f"cannot read condition {text!r} at {pos}")
+        op, paren, number, sq, dq, word = m.groups()
+        if op:
+            out.append(("op", op))
+        elif paren:
+            out.append((paren, paren))
+        elif number:
+            out.append(("lit", num(number)))
+        elif sq is not None or dq is not None:
+            out.append(("lit", sq if sq is not None else dq))
+        elif word in ("and", "or", "not"):
+            out.append((word, word))
+        elif word in ("true", "false"):
+            out.append(("lit", word == "true"))
+        else:
+            out.append(("name", word))
+        pos = m.end()
+    return out
+
+
+def parse(text: str):
+    """A condition as nested tuples: ("cmp", name, op, literal) | ("not", n) | ("and"|"or", [n...])."""
+    toks = _tokens(text)
+    pos = 0
+
+    def peek():
+        return toks[pos][0] if pos < len(toks) else None
+
+    def take():
+        nonlocal pos
+        pos += 1
+        return toks[pos - 1]
+
+    def chain(kind, sub):
+        terms = [sub()]
+        while peek() == kind:
+            take()
+            terms.append(sub())
+        return terms[0] if len(terms) == 1 else (kind, terms)
+
+    def or_expr():
+        return chain("or", and_expr)
+
+    def and_expr():
+        return chain("and", not_expr)
+
+    def not_expr():
+        if peek() == "not":
+            take()
+            return ("not", not_expr())
+        return atom()
+
+    def atom():
+        if peek() == "(":
+            take()
+            node = or_expr()
+            assert take()[0] == ")", text
+            return node
+        kind, value = take()
+        if peek() != "op":
+            assert kind == "name", text
+            return ("cmp", value, "==", True)  # a bare field means "field is true"
+        _, op = take()
+        kind2, value2 = take()
+        if kind == "lit":  # 98% <= x is x >= 98%
+            return ("cmp", value2, _FLIP[op], value)
+        return ("cmp", value, op, value2)
+
+    node = or_expr()
+    assert pos == len(toks), text
+    return node
+
+
+def holds(node, values: dict) -> bool | None:
+    """Three-valued (Kleene): None when a value the answer depends on is missing."""
+    tag = node[0]
+    if tag == "cmp":
+        _, name, op, lit = node
+        value = values.get(name)
+        if value is None:
+            return None
+        if isinstance(lit, Fraction):
+            value = num(value)
+        return _OPS[op](value, lit)
+    if tag == "not":
+        r = holds(node[1], values)
+        return None if r is None else not r
+    results = [holds(t, values) for t in node[1]]
+    decisive = tag == "or"  # True decides an or, False decides an and
+    if any(r is decisive for r in results):
+        return decisive
+    if any(r is None for r in results):
+        return None
+    return not decisive
+
+
+def check(text: str, values: dict) -> bool | None:
+    return holds(parse(text), values)
+
+
+def names_in(text: str) -> set[str]:
+    def walk(node):
+        if node[0] == "cmp":
+            return {node[1]}
+        if node[0] == "not":
+            return walk(node[1])
+        return set().union(*(walk(t) for t in node[1]))
+
+    return walk(parse(text))
+
+
+# ---- values --------------------------------------------------------------------------------
+
+
+def window_start(window, start: dt.date, end: dt.date) -> dt.date:
+    """First day of the N years/months that end on the period's last day."""
+    if window is None or window == "period":
+        return start
+    months = 12 * (window.get("years") or 0) + (window.get("months") or 0)
+    year, month0 = divmod(end.year * 12 + end.month - 1 - months, 12)
+    day = min(end.day, calendar.monthrange(year, month0 + 1)[1])
+    return dt.date(year, month0 + 1, day) + dt.timedelta(days=1)
+
+
+def values_of(standard: dict, record: dict) -> dict:
+    facts = record.get("facts") or {}
+    values: dict = {}
+    for name, decl in standard["fields"].items():
+        raw = facts.get(name)
+        if isinstance(raw, dict):
+            raw = raw.get("value")
+        if raw is not None and decl["type"] in ("number", "ratio"):
+            raw = num(raw)
+        values[name] = raw
+    start, end = as_date(record["period"]["start"]), as_date(record["period"]["end"])
+    derived = standard.get("derived") or {}
+    pending = dict(derived)
+    while pending:  # derived values may use other derived values: compute when inputs are ready
+        for name, d in list(pending.items()):
+            needs = [d["ratio"]["numerator"], d["ratio"]["denominator"]] if "ratio" in d else d.get("sum", [])
+            if any(n in pending for n in needs):
+                continue
+            del pending[name]
+            if "ratio" in d:
+                top, bottom = values.get(needs[0]), values.get(needs[1])
+                if top is None or bottom is None:
+                    values[name] = None
+                elif bottom == 0:
+                    on_zero = d["ratio"].get("on_zero", 0)
+                    values[name] = None if on_zero == "missing" else num(on_zero)
+                else:
+                    values[name] = Fraction(top) / Fraction(bottom)
+            elif "sum" in d:
+                parts = [values.get(n) for n in needs]
+                values[name] = None if None in parts else sum(num(p) for p in parts)
+            else:
+                spec = d["count_events"]
+                kinds = [spec["kind"]] if isinstance(spec["kind"], str) else spec["kind"]
+                first = window_start(spec.get("window", "period"), start, end)
+                values[name] = sum(
+                    e.get("count", 1) for e in record.get("events") or []
+                    if e["kind"] in kinds and first <= as_date(e["date"]) <= end
+                )
+    return values
+
+
+# ---- items ---------------------------------------------------------------------------------
+
+
+def score_item(item: dict, values: dict, judgements: dict) -> tuple[Fraction, str]:
+    points = num(item["points"])
+
+    def done(awarded, status=None):
+        awarded = max(Fraction(0), min(points, Fraction(awarded)))
+        if status is None:
+            status = FULL if awarded == points else ZERO if awarded == 0 else PARTIAL
+        return awarded, status
+
+    if item.get("applies_if"):
+        applies = check(item["applies_if"], values)
+        if applies is False:
+            return done(0, NOT_APPLICABLE)
+        if applies is None:
+            return done(0, MISSING)
+
+    rule = item["rule"]
+    kind = rule["kind"]
+    if kind == "all_or_nothing":
+        ok = check(rule["when"], values)
+        return done(0, MISSING) if ok is None else done(points if ok else 0)
+    if kind == "judgement":
+        entry = judgements.get(item["id"])
+        return done(0, MISSING) if entry is None else done(num(entry["score"]))
+    if kind in ("checklist", "per_missing"):
+        answers = [check(e, values) for e in rule["entries"]]
+        met = sum(1 for a in answers if a is True)
+        if kind == "checklist":
+            awarded = points * met / len(answers)
+        else:
+            off = (len(answers) - met) * num(rule["deduct"])
+            awarded = points - (min(off, num(rule["cap"])) if rule.get("cap") is not None else off)
+        return done(awarded, MISSING if None in answers else None)
+
+    value = values.get(rule.get("value") or rule.get("count"))
+    if value is None:
+        return done(0, MISSING)
+    value = num(value)
+    if kind == "bands":
+        reached = [b for b in rule["bands"] if value >= num(b["min"])]
+        if not reached:
+            return done(num(rule.get("otherwise", 0)))
+        return done(num(max(reached, key=lambda b: num(b["min"]))["points"]))
+    if kind == "shortfall":
+        target = num(rule["target"])
+        if value >= target:
+            return done(points)
+        steps = (target - value) / num(rule["per"])
+        partial = rule.get("partial", "up")
+        steps = math.ceil(steps) if partial == "up" else math.floor(steps) if partial == "down" else steps
+        off = steps * num(rule["deduct"])
+    elif kind == "per_occurrence":
+        off = value * num(rule["deduct"])
+    elif kind == "award_per_occurrence":
+        return done(value * num(rule["award"]))
+    else:
+        raise ValueError(f"unknown rule kind {kind!r}")
+    if rule.get("cap") is not None:
+        off = min(off, num(rule["cap"]))
+    return done(points - off)
+
+
+# ---- the whole standard --------------------------------------------------------------------
+
+
+def honour_found(standard: dict, pre: dict, record: dict) -> bool:
+    end_year = as_date(record["period"]["end"]).year
+    for h in record.get("honours") or []:
+        names = {h["title"]}
+        if h.get("grade") and h.get("standard") in (None, standard["id"]):
+            names.add(h["grade"])
+        if not names & set(pre["any_of"]) or h["year"] > end_year:
+            continue
+        if pre.get("within_years") is not None and h["year"] < end_year - pre["within_years"]:
+            continue
+        return True
+    return False
+
+
+def score(standard: dict, record: dict) -> dict:
+    values = values_of(standard, record)
+    judgements = (record.get("judgements") or {}).get(standard["id"], {})
+    mode = standard.get("not_applicable", "rescale")
+    items: dict[str, tuple[Fraction, str]] = {}
+    sections: dict[str, Fraction] = {}
+    earned = possible = Fraction(0)
+    for section in standard["sections"]:
+        got = could = Fraction(0)
+        for item in section["items"]:
+            awarded, status = items[item["id"]] = score_item(item, values, judgements)
+            if status != NOT_APPLICABLE:
+                got, could = got + awarded, could + num(item["points"])
+            elif mode == "full":  # a not-applicable item counts as full points
+                got, could = got + num(item["points"]), could + num(item["points"])
+        cap = num(section["cap"])
+        sections[section["id"]] = min(cap, got)
+        earned, possible = earned + min(cap, got), possible + min(cap, could)
+    total = num(standard["total"])
+    if mode == "rescale":
+        result = earned * total / possible if possible > 0 else Fraction(0)
+    else:
+        result = earned
+    result = min(result, total)
+
+    bonus_def = standard.get("bonus")
+    bonus = Fraction(0)
+    if bonus_def:
+        for item in bonus_def["items"]:
+            awarded, status = items[item["id"]] = score_item(item, values, judgements)
+            if status != NOT_APPLICABLE:
+                bonus += awarded
+        bonus = min(bonus, num(bonus_def["cap"]))
+    counts = bool(bonus_def) and bonus_def.get("counts_toward_grade", True)
+    grade_score = result + (bonus if counts else 0)
+
+    vetoes = {v["id"]: check(v["when"], values) for v in standard.get("vetoes") or []}
+    mandatory_ok = all(
+        items[it["id"]][1] in (FULL, NOT_APPLICABLE)
+        for it in [i for s in standard["sections"] for i in s["items"]] + (bonus_def["items"] if bonus_def else [])
+        if it.get("mandatory")
+    )
+    grade = None
+    for g in standard["grades"]:
+        if grade_score < num(g["min_score"]):
+            continue
+        if g.get("blocked_by_veto", True) and any(state is not False for state in vetoes.values()):
+            continue
+        if g.get("requires_mandatory", True) and not mandatory_ok:
+            continue
+        if any(check(c, values) is not True for c in g.get("requires") or []):
+            continue
+        if g.get("prerequisite") and not honour_found(standard, g["prerequisite"], record):
+            continue
+        grade = g["id"]
+        break
+    return {"items": items, "sections": sections, "vetoes": vetoes, "score": result, "bonus": bonus,
+            "grade_score": grade_score, "grade": grade, "values": values}

@@ -1,0 +1,181 @@
+"""Bad input: every problem names the file, the field and what was expected; exit code 2; no traceback."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from assess.catalog import load_standard_file
+from assess.cli import main
+from assess.evidence import load_evidence
+from assess.problems import InputError
+from assess.scorecard import assess
+
+DATA = Path(__file__).parent / "data"
+STANDARD = DATA / "all-kinds.yaml"
+RECORD = DATA / "all-kinds-union.yaml"
+
+
+def _record() -> dict:
+    return yaml.safe_load(RECORD.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path: Path, name: str, data) -> Path:
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _problems_scoring(path: Path) -> list:
+    with pytest.raises(InputError) as info:
+        assess(load_standard_file(STANDARD), load_evidence(str(path)))
+    return info.value.problems
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize(
+    "mutate, field, expected",
+    [
+        (lambda r: r["facts"].update(members=120), "facts.members", "不能大于"),
+        (lambda r: r["facts"].update(disputes=-1), "facts.disputes", "小于允许的最小值"),
+        (lambda r: r["facts"].update(employees="many"), "facts.employees", "应为整数"),
+        (lambda r: r["facts"].update(has_sign="yes"), "facts.has_sign", "true 或 false"),
+        (lambda r: r["facts"].update(membrs=3), "facts.membrs", "members"),
+        (lambda r: r["facts"].update(funds_rate=1.5), "facts.funds_rate", "最大值"),
+        (lambda r: r["events"].append({"kind": "meeting", "date": "2026-01-05"}), "events[3].date", "晚于考核期结束"),
+        (lambda r: r["events"].append({"kind": "meeting", "date": "2024-12-05"}), "events[3].date", "早于考核期开始"),
+        (lambda r: r["events"].append({"kind": "incident", "date": "2020-06-01"}), "events[3].date", "回溯期"),
+        (lambda r: r["judgements"]["test-all-kinds"]["2.3"].update(score=11), "judgements.test-all-kinds.2.3.score", "超出 0 至 10"),
+        (lambda r: r["judgements"]["test-all-kinds"]["2.3"].update(reason="  "), "judgements.test-all-kinds.2.3.reason", "理由"),
+        (lambda r: r["judgements"]["test-all-kinds"].update({"9.9": {"score": 1, "reason": "x"}}), "judgements.test-all-kinds.9.9", "没有指标"),
+        (lambda r: r["judgements"]["test-all-kinds"].update({"1.1": {"score": 1, "reason": "x"}}), "judgements.test-all-kinds.1.1", "不是酌情"),
+        (lambda r: r["facts"].update(members={"value": 90, "documents": ["nope"]}), "facts.members.documents[0]", "nope"),
+    ],
+)
+def test_bad_evidence_names_field(tmp_path, mutate, field, expected):
+    record = _record()
+    mutate(record)
+    path = _write(tmp_path, "bad.yaml", record)
+    problems = _problems_scoring(path)
+    match = [p for p in problems if p.path == field]
+    assert match, f"no problem at {field}: {problems}"
+    assert expected in match[0].message
+    assert match[0].file == str(path)
+
+
+def test_problem_carries_line_number(tmp_path):
+    text = RECORD.read_text(encoding="utf-8").replace("members: 93", "members: 930")
+    path = _write(tmp_path, "bad.yaml", text)
+    problem = next(p for p in _problems_scoring(path) if p.path == "facts.members")
+    line = text.splitlines().index("  members: 930") + 1
+    assert problem.line == line
+    assert str(problem).startswith(f"{path}:{line}: facts.members: ")
+
+
+def test_record_shape_errors(tmp_path):
+    record = _record()
+    del record["period"]["end"]
+    record["union"]["nmae"] = "typo"
+    path = _write(tmp_path, "bad.yaml", record)
+    with pytest.raises(InputError) as info:
+        load_evidence(str(path))
+    paths = {p.path: p.message for p in info.value.problems}
+    assert paths["period.end"] == "缺少必填字段"
+    assert "未知字段" in paths["union.nmae"]
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("union: [unclosed", "格式错误"),
+        ("", "文件为空"),
+        ("- just\n- a list\n", "键值映射"),
+        ("a: 1\na: 2\n", "duplicate key"),
+    ],
+)
+def test_unreadable_evidence_cli(tmp_path, content, expected):
+    path = _write(tmp_path, "broken.yaml", content)
+    result = _run("score", str(path), "--standard", str(STANDARD))
+    assert result.exit_code == 2
+    assert str(path) in result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_and_not_utf8(tmp_path):
+    result = _run("score", str(tmp_path / "nope.yaml"), "--standard", str(STANDARD))
+    assert result.exit_code == 2 and "文件不存在" in result.output
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes("单位: 测试".encode("gbk"))
+    result = _run("score", str(gbk), "--standard", str(STANDARD))
+    assert result.exit_code == 2 and "UTF-8" in result.output
+
+
+def test_one_bad_record_never_loses_the_others(tmp_path):
+    record = _record()
+    record["facts"]["members"] = 500
+    bad = _write(tmp_path, "bad.yaml", record)
+    result = _run("score", str(RECORD), str(bad), str(RECORD), "--standard", str(STANDARD), "--format", "json", "--engine", "python")
+    assert result.exit_code == 2
+    import json
+
+    cards = json.loads(result.stdout)
+    assert [c["union"]["id"] for c in cards] == ["u1", "u1"]
+    assert "facts.members" in result.stderr
+    assert "已评分 2 份, 输入错误 1 份" in result.stderr
+
+
+def test_messages_in_english(tmp_path):
+    record = _record()
+    record["facts"]["employees"] = "many"
+    path = _write(tmp_path, "bad.yaml", record)
+    result = _run("score", str(path), "--standard", str(STANDARD), "--lang", "en")
+    assert result.exit_code == 2
+    assert "facts.employees: expected a whole number, got many" in result.output
+
+
+# ---- bad standard files -------------------------------------------------------------------
+
+
+def _standard() -> dict:
+    return yaml.safe_load(STANDARD.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "mutate, field, expected",
+    [
+        (lambda s: s["sections"][0]["items"][0]["rule"].update(when="has_committee >="), "sections[0].items[0].rule.when", "invalid condition"),
+        (lambda s: s["sections"][0]["items"][0]["rule"].update(when="nosuchfield"), "", "'nosuchfield' is not a declared field"),
+        (lambda s: s["sections"][0]["items"][1]["rule"].update(kind="stripes"), "sections[0].items[1].rule", "未知的规则类型"),
+        (lambda s: s["sections"][0]["items"][0].update(points=-1), "sections[0].items[0].points", "应 > 0"),
+        (lambda s: s.update(total=99), "", "section caps add up to 60"),
+        (lambda s: s["sections"][1]["items"][0].update(id="1.1"), "", "duplicate item id '1.1'"),
+        (lambda s: s["grades"].reverse(), "", "highest first"),
+        (lambda s: s["fields"]["members"].update(tpye="integer"), "fields.members.tpye", "未知字段"),
+        (lambda s: s["derived"]["meetings"]["count_events"].update(kind="party"), "", "event kind 'party'"),
+        (lambda s: s["sections"][0]["items"][1]["rule"]["bands"][0].update(min="lots"), "sections[0].items[1].rule.bands[0].min", "expected a number"),
+    ],
+)
+def test_bad_standard_names_field(tmp_path, mutate, field, expected):
+    data = _standard()
+    mutate(data)
+    path = _write(tmp_path, "std.yaml", data)
+    result = _run("score", str(RECORD), "--standard", str(path))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if expected in line]
+    assert lines, result.output
+    assert lines[0].startswith(f"错误: {path}")
+    if field:
+        assert f": {field}: " in lines[0]
+
+
+def test_unknown_standard_id():
+    result = _run("score", str(RECORD), "--standard", "no-such-standard")
+    assert result.exit_code == 2
+    assert "未知标准 no-such-standard" in result.output

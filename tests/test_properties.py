@@ -1,0 +1,568 @@
+"""Property tests: random standards and records, three scorers that must agree, and the
+invariants a score sheet promises (bounds, monotonicity, a plan that reaches its grade).
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import reference
+from assess.catalog import load_standard_file, standard_from_data
+from assess.compiler import DurableDecider, PythonDecider
+from assess.engine import NOT_APPLICABLE, _check_grade
+from assess.evidence import evidence_from_data
+from assess.gaps import apply_changes, plan_next_grade
+from assess.problems import InputError
+from assess.scorecard import assess
+
+HERE = Path(__file__).parent
+RULESETS = HERE.parent / "rulesets"
+ALL_KINDS = HERE / "data" / "all-kinds.yaml"
+
+SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+PY = PythonDecider()
+DURABLE = DurableDecider()
+
+
+def _usable_standards() -> list[tuple[dict, object]]:
+    """(plain data, LoadedStandard) for each built-in ruleset that validates, plus all-kinds."""
+    out = []
+    for path in sorted(RULESETS.glob("*.yaml")) + [ALL_KINDS]:
+        if path.name.endswith(".tests.yaml"):
+            continue
+        try:
+            loaded = load_standard_file(path)
+        except InputError:
+            continue  # a ruleset still being written: skip it
+        out.append((yaml.safe_load(path.read_text(encoding="utf-8")), loaded))
+    return out
+
+
+STANDARDS = _usable_standards()
+STANDARD_IDS = [d["id"] for d, _ in STANDARDS]
+
+
+# ---- random standards ----------------------------------------------------------------------
+
+INTS = ["employees", "members", "women", "disputes"]
+BOOLS = ["flag_a", "flag_b", "flag_c"]
+RATIOS = ["rate", "satisfaction"]  # rate = members / employees (derived); satisfaction is a field
+COUNTS = ["meetings"]  # events of kind "meeting"
+NUMERIC = INTS + RATIOS + COUNTS
+
+BASE_FIELDS = {
+    "employees": {"type": "integer", "label": "职工人数"},
+    "members": {"type": "integer", "label": "会员人数", "not_above": "employees"},
+    "women": {"type": "integer", "label": "女会员"},
+    "disputes": {"type": "integer", "label": "争议"},
+    "flag_a": {"type": "boolean", "label": "甲"},
+    "flag_b": {"type": "boolean", "label": "乙"},
+    "flag_c": {"type": "boolean", "label": "丙"},
+    "satisfaction": {"type": "ratio", "label": "满意率"},
+}
+
+points_st = st.sampled_from([1, 2, 3, 4, 5, 6, 8, 10, "2.5", "1.5", "0.5"])
+small_num = st.sampled_from([1, 2, 3, "0.5", "1.5"])
+
+
+@st.composite
+def threshold(draw, name: str) -> str:
+    if name in RATIOS:
+        return draw(st.sampled_from(["0%", "50%", "80%", "90%", "95%", "98%", "100%", "33.5%", "2/3"]))
+    return str(draw(st.integers(0, 8)))
+
+
+@st.composite
+def atom(draw) -> str:
+    kind = draw(st.sampled_from(["flag", "notflag", "eqfalse", "int", "ratio", "count", "flipped"]))
+    if kind == "flag":
+        return draw(st.sampled_from(BOOLS))
+    if kind == "notflag":
+        return "not " + draw(st.sampled_from(BOOLS))
+    if kind == "eqfalse":
+        return draw(st.sampled_from(BOOLS)) + draw(st.sampled_from([" == false", " != true", " == true", " != false"]))
+    if kind == "ratio":
+        name = draw(st.sampled_from(RATIOS))
+        lit = draw(st.sampled_from(["0%", "50%", "75%", "90%", "95%", "98%", "100%"]))
+        return f"{name} {draw(st.sampled_from(['>=', '>', '<=', '<', '==', '!=']))} {lit}"
+    if kind == "flipped":  # the literal first: 3 <= employees
+        return f"{draw(st.integers(0, 8))} {draw(st.sampled_from(['<=', '<', '>=']))} {draw(st.sampled_from(INTS + COUNTS))}"
+    name = draw(st.sampled_from(INTS if kind == "int" else COUNTS))
+    return f"{name} {draw(st.sampled_from(['>=', '>', '<=', '<', '==', '!=']))} {draw(st.integers(0, 8))}"
+
+
+condition = st.recursive(
+    atom(),
+    lambda inner: st.one_of(
+        st.tuples(inner, inner).map(lambda t: f"({t[0]}) and ({t[1]})"),
+        st.tuples(inner, inner).map(lambda t: f"({t[0]}) or ({t[1]})"),
+        inner.map(lambda c: f"not ({c})"),
+    ),
+    max_leaves=3,
+)
+
+
+@st.composite
+def rule(draw, points) -> dict:
+    kind = draw(st.sampled_from(["all_or_nothing", "bands", "shortfall", "per_occurrence", "per_missing",
+                                 "award_per_occurrence", "checklist", "judgement"]))
+    if kind == "all_or_nothing":
+        return {"kind": kind, "when": draw(condition)}
+    if kind == "bands":
+        name = draw(st.sampled_from(NUMERIC))
+        mins = draw(st.lists(threshold(name), min_size=1, max_size=3, unique_by=lambda t: reference.num(t)))
+        mins.sort(key=reference.num, reverse=True)
+        top = reference.num(points) + draw(st.sampled_from([0, 0, 0, 1]))  # a band may exceed the item's points
+        pts = sorted((draw(st.integers(0, int(top * 2))) / F(2) for _ in mins), reverse=True)
+        pts[0] = top if draw(st.booleans()) else pts[0]
+        out = {"kind": kind, "value": name, "bands": [{"min": m, "points": str(p)} for m, p in zip(mins, pts)]}
+        if draw(st.booleans()):
+            out["otherwise"] = str(min(pts) * draw(st.sampled_from([0, F(1, 2)])))
+        return out
+    if kind == "shortfall":
+        name = draw(st.sampled_from(NUMERIC))
+        ratio = name in RATIOS
+        out = {"kind": kind, "value": name, "target": draw(threshold(name)),
+               "per": draw(st.sampled_from(["1%", "5%", "2.5%"] if ratio else [1, 2, "0.5"])),
+               "deduct": draw(small_num), "partial": draw(st.sampled_from(["up", "down", "exact"]))}
+        if draw(st.booleans()):
+            out["cap"] = draw(small_num)
+        return out
+    if kind in ("per_occurrence", "award_per_occurrence"):
+        out = {"kind": kind, "count": draw(st.sampled_from(["disputes", "meetings", "women"]))}
+        out["deduct" if kind == "per_occurrence" else "award"] = draw(small_num)
+        if kind == "per_occurrence" and draw(st.booleans()):
+            out["cap"] = draw(small_num)
+        return out
+    if kind in ("per_missing", "checklist"):
+        out = {"kind": kind, "entries": draw(st.lists(condition, min_size=1, max_size=4))}
+        if kind == "per_missing":
+            out["deduct"] = draw(small_num)
+            if draw(st.booleans()):
+                out["cap"] = draw(small_num)
+        return out
+    return {"kind": "judgement"}
+
+
+@st.composite
+def item(draw, item_id: str) -> dict:
+    points = draw(points_st)
+    out = {"id": item_id, "title": item_id, "points": points, "rule": draw(rule(points))}
+    if draw(st.integers(0, 3)) == 0:
+        out["applies_if"] = draw(condition)
+    if draw(st.integers(0, 5)) == 0:
+        out["mandatory"] = True
+    return out
+
+
+@st.composite
+def standards(draw) -> dict:
+    sections = []
+    for s in range(draw(st.integers(1, 3))):
+        items = [draw(item(f"i{s}_{j}")) for j in range(draw(st.integers(1, 4)))]
+        full = sum(reference.num(i["points"]) for i in items)
+        cap = full if draw(st.booleans()) else max(F(1, 2), full - draw(st.integers(0, 4)))
+        sections.append({"id": f"s{s}", "title": f"s{s}", "cap": str(cap), "items": items})
+    total = sum(reference.num(s["cap"]) for s in sections)
+    data = {
+        "id": "rand", "title": "随机", "version": "1", "effective_from": "2020-01-01", "source": {"citation": "random"},
+        "applies_to": ["grassroots_union"], "total": str(total),
+        "not_applicable": draw(st.sampled_from(["full", "rescale"])),
+        "fields": BASE_FIELDS,
+        "derived": {
+            "rate": {"label": "入会率", "ratio": {"numerator": "members", "denominator": "employees",
+                                               "on_zero": draw(st.sampled_from([0, 1, "missing", "50%"]))}},
+            "meetings": {"label": "会议", "count_events": {"kind": "meeting", "window": draw(st.sampled_from(
+                ["period", {"years": 1}, {"years": 2}, {"months": 6}]))}},
+        },
+        "event_kinds": {"meeting": "会议", "other": "其他"},
+        "sections": sections,
+        "vetoes": [{"id": f"v{k}", "title": "否决", "when": draw(condition)} for k in range(draw(st.integers(0, 2)))],
+    }
+    bonus_cap = 0
+    if draw(st.booleans()):
+        bonus_cap = draw(st.integers(1, 4))
+        data["bonus"] = {"cap": bonus_cap, "counts_toward_grade": draw(st.booleans()),
+                         "items": [draw(item(f"b{j}")) for j in range(draw(st.integers(1, 2)))]}
+    top = int(total) + bonus_cap
+    mins = sorted(draw(st.lists(st.integers(0, top), min_size=1, max_size=3)), reverse=True)
+    grades = []
+    for k, m in enumerate(mins):
+        g = {"id": f"g{k}", "title": f"g{k}", "min_score": m}
+        if draw(st.integers(0, 3)) == 0:
+            g["requires"] = [draw(condition)]
+        if draw(st.integers(0, 3)) == 0:
+            g["prerequisite"] = {"any_of": [f"g{k + 1}", "称号"], "label": "前置",
+                                 **({"within_years": draw(st.integers(1, 3))} if draw(st.booleans()) else {})}
+        if draw(st.integers(0, 4)) == 0:
+            g["blocked_by_veto"] = False
+        if draw(st.integers(0, 4)) == 0:
+            g["requires_mandatory"] = False
+        grades.append(g)
+    data["grades"] = grades
+    return data
+
+
+# ---- random records for any standard given as data -----------------------------------------
+
+PERIODS = [("2025-01-01", "2025-12-31"), ("2024-01-01", "2024-12-31"), ("2025-04-01", "2026-03-31")]
+
+
+def _windows(std: dict, start: dt.date, end: dt.date) -> dict[str, dt.date]:
+    """The earliest day an event of each kind may carry (the standard's widest look-back)."""
+    first = {kind: start for kind in std.get("event_kinds") or {}}
+    for d in (std.get("derived") or {}).values():
+        spec = d.get("count_events")
+        if spec:
+            kinds = [spec["kind"]] if isinstance(spec["kind"], str) else spec["kind"]
+            for kind in kinds:
+                first[kind] = min(first.get(kind, start), reference.window_start(spec.get("window", "period"), start, end))
+    return first
+
+
+@st.composite
+def records(draw, std: dict) -> dict:
+    start, end = (dt.date.fromisoformat(x) for x in draw(st.sampled_from(PERIODS)))
+    fields = std["fields"]
+    facts: dict = {}
+    todo = list(fields)
+    while todo:  # a field bounded by another (not_above) is drawn after it
+        name = next(n for n in todo if fields[n].get("not_above") not in todo)
+        todo.remove(name)
+        decl = fields[name]
+        if draw(st.integers(0, 7)) == 0:
+            continue  # missing evidence
+        kind = decl["type"]
+        if kind == "boolean":
+            facts[name] = draw(st.booleans())
+        elif kind == "string":
+            facts[name] = draw(st.sampled_from(decl.get("choices") or ["x", "y"]))
+        elif kind == "ratio":
+            facts[name] = draw(st.one_of(st.integers(0, 100).map(lambda k: f"{k}%"),
+                                         st.integers(0, 20).map(lambda k: k / 20),
+                                         st.sampled_from(["1/3", "2/3", "0.985"])))
+        else:
+            lo = int(reference.num(decl.get("min", 0)))
+            hi = int(reference.num(decl["max"])) if decl.get("max") is not None else None
+            bound = facts.get(decl.get("not_above"))
+            if bound is not None:
+                hi = bound if hi is None else min(hi, bound)
+            value = draw(st.one_of(st.integers(0, 12), st.integers(0, 12), st.integers(0, 300)))
+            facts[name] = max(lo, value if hi is None else min(value, hi))
+    events = []
+    for kind, first in sorted(_windows(std, start, end).items()):
+        for _ in range(draw(st.integers(0, 3))):
+            day = first + dt.timedelta(days=draw(st.integers(0, (end - first).days)))
+            events.append({"kind": kind, "date": day.isoformat(), "count": draw(st.integers(1, 3))})
+    judgements = {}
+    items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or [])
+    for it in items:
+        if it["rule"]["kind"] == "judgement" and draw(st.integers(0, 3)) > 0:
+            pts = reference.num(it["points"])
+            k = draw(st.integers(0, int(pts * 4)))
+            judgements[it["id"]] = {"score": str(F(k, 4)) if k % 4 else k // 4, "reason": "现场查看"}
+    titles = sorted({t for g in std["grades"] if g.get("prerequisite") for t in g["prerequisite"]["any_of"]} | {"其他"})
+    honours = []
+    for _ in range(draw(st.integers(0, 2))):
+        h = {"title": draw(st.sampled_from(titles)), "year": draw(st.integers(end.year - 5, end.year + 1))}
+        if draw(st.booleans()):
+            h["grade"] = draw(st.sampled_from([g["id"] for g in std["grades"]]))
+            h["standard"] = draw(st.sampled_from([None, std["id"], "other-standard"]))
+        honours.append(h)
+    return {
+        "union": {"id": "u", "name": "工会", "kind": "grassroots_union"},
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "facts": facts, "events": events, "judgements": {std["id"]: judgements} if judgements else {}, "honours": honours,
+    }
+
+
+def _grade_id(ev):
+    return ev.grade.id if ev.grade else None
+
+
+def _rank(std_grades, grade_id) -> int:
+    """Position on the ladder, 0 highest; no grade ranks below every grade."""
+    ids = [g["id"] if isinstance(g, dict) else g.id for g in std_grades]
+    return ids.index(grade_id) if grade_id is not None else len(ids)
+
+
+# ---- 1. three scorers agree ----------------------------------------------------------------
+
+
+def _summary(ev) -> dict:
+    return {
+        "items": {r.item.id: (r.awarded, r.status) for r in ev.items()},
+        "sections": {s.section_id: s.awarded for s in ev.sections},
+        "vetoes": {v.veto_id: v.state for v in ev.vetoes},
+        "score": ev.score, "bonus": ev.bonus, "grade_score": ev.grade_score, "grade": _grade_id(ev),
+    }
+
+
+@settings(max_examples=120, **SLOW)
+@given(data=st.data())
+def test_durable_python_and_reference_agree(data):
+    std = data.draw(standards(), label="standard")
+    loaded = standard_from_data(std)
+    for _ in range(3):
+        rec = data.draw(records(std), label="record")
+        le = evidence_from_data(rec)
+        py = _summary(assess(loaded, le, PY)[0])
+        du = _summary(assess(loaded, le, DURABLE)[0])
+        ref = reference.score(std, rec)
+        ref = {k: ref[k] for k in py}
+        assert du == py, "durable_rules and the Python decider disagree"
+        assert py == ref, "the engine and tests/reference.py disagree"
+
+
+@pytest.mark.parametrize("index", range(len(STANDARDS)), ids=STANDARD_IDS)
+@settings(max_examples=25, **SLOW)
+@given(data=st.data())
+def test_builtin_standards_agree_with_reference(index, data):
+    std, loaded = STANDARDS[index]
+    rec = data.draw(records(std))
+    le = evidence_from_data(rec)
+    py = _summary(assess(loaded, le, PY)[0])
+    du = _summary(assess(loaded, le, DURABLE)[0])
+    ref = reference.score(std, rec)
+    assert du == py
+    assert py == {k: ref[k] for k in py}
+
+
+# ---- 2. bounds -----------------------------------------------------------------------------
+
+
+@settings(max_examples=200, **SLOW)
+@given(data=st.data())
+def test_scores_stay_within_bounds(data):
+    std = data.draw(standards())
+    loaded = standard_from_data(std)
+    ev = assess(loaded, evidence_from_data(data.draw(records(std))), PY)[0]
+    s = loaded.standard
+    assert 0 <= ev.score <= s.total
+    assert 0 <= ev.possible <= s.total
+    for sec in ev.sections:
+        assert 0 <= sec.awarded <= sec.cap
+        assert sec.awarded <= sec.possible <= sec.cap
+    for r in ev.items():
+        assert 0 <= r.awarded <= r.points
+        if r.status == NOT_APPLICABLE:
+            assert r.awarded == 0
+    assert 0 <= ev.bonus <= (s.bonus.cap if s.bonus else 0)
+    assert ev.grade is None or ev.grade_score >= ev.grade.min_score
+
+
+# ---- 3. moving evidence toward its target never lowers the score ----------------------------
+
+
+def _directions(std: dict) -> dict[tuple[str, str], int]:
+    """Which way each fact or event kind is good: +1 higher/true, -1 lower/false.
+
+    Names read by an applies_if condition are left out (with everything they derive from):
+    whether an item applies changes what is counted, so more of such a value can lower the
+    score (a new item applies and earns less than full). Names voted both ways are left out too.
+    """
+    votes: dict[str, set[int]] = defaultdict(set)
+    excluded: set[str] = set()
+
+    def cond(text: str, sign: int) -> None:
+        def walk(node, s):
+            if node[0] == "cmp":
+                _, name, op, lit = node
+                if op in (">=", ">"):
+                    votes[name].add(s)
+                elif op in ("<=", "<"):
+                    votes[name].add(-s)
+                elif isinstance(lit, bool):
+                    votes[name].add(s if lit == (op == "==") else -s)
+                else:
+                    votes[name].update((1, -1))  # == / != on a number: no direction
+            elif node[0] == "not":
+                walk(node[1], -s)
+            else:
+                for t in node[1]:
+                    walk(t, s)
+        walk(reference.parse(text), sign)
+
+    items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or [])
+    for it in items:
+        if it.get("applies_if"):
+            excluded |= reference.names_in(it["applies_if"])
+        r = it["rule"]
+        if r["kind"] == "all_or_nothing":
+            cond(r["when"], 1)
+        elif r["kind"] in ("checklist", "per_missing"):
+            for e in r["entries"]:
+                cond(e, 1)
+        elif r["kind"] in ("bands", "shortfall", "award_per_occurrence"):
+            votes[r.get("value") or r.get("count")].add(1)
+        elif r["kind"] == "per_occurrence":
+            votes[r["count"]].add(-1)
+    for v in std.get("vetoes") or []:
+        cond(v["when"], -1)
+    for g in std["grades"]:
+        for c in g.get("requires") or []:
+            cond(c, 1)
+
+    out: dict[tuple[str, str], int] = {}
+    derived = std.get("derived") or {}
+
+    def push(name: str, sign: int | None, skip: bool) -> None:
+        if name in derived:
+            d = derived[name]
+            if "ratio" in d:
+                push(d["ratio"]["numerator"], sign, skip)
+                push(d["ratio"]["denominator"], None if sign is None else -sign, skip)
+            elif "sum" in d:
+                for p in d["sum"]:
+                    push(p, sign, skip)
+            else:
+                kinds = d["count_events"]["kind"]
+                for k in [kinds] if isinstance(kinds, str) else kinds:
+                    key = ("event", k)
+                    out[key] = 0 if skip or key in out and out[key] != sign else sign
+            return
+        key = ("fact", name)
+        out[key] = 0 if skip or (key in out and out[key] != sign) else sign
+
+    for name, signs in votes.items():
+        push(name, next(iter(signs)) if len(signs) == 1 else None, len(signs) != 1)
+    for name in excluded:
+        push(name, None, True)
+    return {k: v for k, v in out.items() if v}
+
+
+@st.composite
+def moves(draw, std: dict, rec: dict) -> dict | None:
+    """A copy of `rec` with one value moved toward its target, or None if nothing can move."""
+    dirs = sorted(_directions(std).items())
+    assume(dirs)
+    (kind, name), sign = draw(st.sampled_from(dirs))
+    new = {**rec, "facts": dict(rec["facts"]), "events": list(rec["events"])}
+    if kind == "event":
+        if sign > 0:
+            day = dt.date.fromisoformat(rec["period"]["end"]) - dt.timedelta(days=draw(st.integers(0, 200)))
+            new["events"].append({"kind": name, "date": day.isoformat(), "count": draw(st.integers(1, 3))})
+        else:
+            idx = [i for i, e in enumerate(rec["events"]) if e["kind"] == name]
+            assume(idx)
+            del new["events"][draw(st.sampled_from(idx))]
+        return new
+    decl = std["fields"][name]
+    value = rec["facts"].get(name)
+    if decl["type"] == "boolean":
+        assume(value is not (sign > 0))
+        new["facts"][name] = sign > 0
+        return new
+    assume(value is not None)
+    if decl["type"] == "ratio":
+        current = reference.num(value)
+        target = F(1) if sign > 0 else F(0)
+        assume(current != target)
+        new["facts"][name] = str(current + (target - current) * F(draw(st.integers(1, 4)), 4))
+        return new
+    assume(decl["type"] in ("integer", "number"))
+    step = draw(st.integers(1, 50)) * sign
+    moved = value + step
+    # stay within the record's constraints: min/max, not_above both ways
+    lo = int(reference.num(decl.get("min", 0)))
+    hi = int(reference.num(decl["max"])) if decl.get("max") is not None else None
+    if decl.get("not_above") and rec["facts"].get(decl["not_above"]) is not None:
+        hi = rec["facts"][decl["not_above"]] if hi is None else min(hi, rec["facts"][decl["not_above"]])
+    for other, d in std["fields"].items():
+        if d.get("not_above") == name and rec["facts"].get(other) is not None:
+            lo = max(lo, rec["facts"][other])
+    moved = max(lo, moved) if hi is None else min(hi, max(lo, moved))
+    assume(moved != value)
+    new["facts"][name] = moved
+    return new
+
+
+def _pair(std, loaded, data):
+    rec = data.draw(records(std), label="record")
+    moved = data.draw(moves(std, rec), label="moved")
+    before = assess(loaded, evidence_from_data(rec), PY)[0]
+    after = assess(loaded, evidence_from_data(moved), PY)[0]
+    return before, after
+
+
+@pytest.mark.parametrize("index", range(len(STANDARDS)), ids=STANDARD_IDS)
+@settings(max_examples=150, **SLOW)
+@given(data=st.data())
+def test_moving_toward_target_never_lowers_the_score(index, data):
+    std, loaded = STANDARDS[index]
+    before, after = _pair(std, loaded, data)
+    assert after.score >= before.score
+    assert after.grade_score >= before.grade_score
+    for b, a in zip(before.items(), after.items()):
+        assert a.awarded >= b.awarded, a.item.id
+
+
+# ---- 4. the grade is monotone in the score -------------------------------------------------
+
+
+@pytest.mark.parametrize("index", range(len(STANDARDS)), ids=STANDARD_IDS)
+@settings(max_examples=100, **SLOW)
+@given(data=st.data())
+def test_grade_does_not_go_down_when_evidence_improves(index, data):
+    std, loaded = STANDARDS[index]
+    before, after = _pair(std, loaded, data)
+    assert after.grade_score >= before.grade_score
+    assert _rank(std["grades"], _grade_id(after)) <= _rank(std["grades"], _grade_id(before))
+
+
+@settings(max_examples=150, **SLOW)
+@given(data=st.data(), raise_by=st.fractions(min_value=0, max_value=50))
+def test_grade_is_monotone_in_the_score_all_else_equal(data, raise_by):
+    # Engine internals: the same evaluation with only a higher score must not grade lower.
+    std = data.draw(standards())
+    loaded = standard_from_data(std)
+    ev, inputs = assess(loaded, evidence_from_data(data.draw(records(std))), PY)
+    higher = dataclasses.replace(ev, score=ev.score + raise_by)
+    higher.grades = [_check_grade(higher, g, inputs) for g in loaded.standard.grades]
+    higher_grade = next((g.grade.id for g in higher.grades if g.ok), None)
+    assert _rank(std["grades"], higher_grade) <= _rank(std["grades"], _grade_id(ev))
+
+
+# ---- 5. the next-grade plan reaches its grade -----------------------------------------------
+
+
+def _check_plan(std, loaded, rec):
+    le = evidence_from_data(rec)
+    ev, inputs = assess(loaded, le, PY)
+    plan = plan_next_grade(ev, inputs)
+    if plan is None:
+        assert ev.grade is not None and ev.grade.id == std["grades"][0]["id"]
+        return None
+    if not plan.reachable:
+        assert plan.blockers
+        return False
+    changes = [c for _, cs in plan.fixes for c in cs]
+    fixed = apply_changes(le.record, loaded.standard.id, changes)
+    after, _ = assess(loaded, dataclasses.replace(le, record=fixed), PY)
+    assert _rank(std["grades"], _grade_id(after)) <= _rank(std["grades"], plan.grade), (
+        f"plan for {plan.grade} marked reachable, but the changed record grades {_grade_id(after)}: {changes}")
+    assert after.grade_score == plan.score_after
+    return True
+
+
+@pytest.mark.parametrize("index", range(len(STANDARDS)), ids=STANDARD_IDS)
+@settings(max_examples=120, **SLOW)
+@given(data=st.data())
+def test_plan_next_grade_reaches_the_grade(index, data):
+    std, loaded = STANDARDS[index]
+    _check_plan(std, loaded, data.draw(records(std)))
+
+
+@settings(max_examples=150, **SLOW)
+@given(data=st.data())
+def test_plan_next_grade_reaches_the_grade_on_random_standards(data):
+    std = data.draw(standards())
+    _check_plan(std, standard_from_data(std), data.draw(records(std)))
