@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+import datetime as dt
 from datetime import date
 from fractions import Fraction
 from typing import Any, Optional
@@ -42,7 +43,7 @@ class Period(StrictModel):
 
 class Event(StrictModel):
     kind: str = Field(min_length=1)
-    date: date
+    date: dt.date
     title: str | None = None
     count: int = Field(1, ge=1)
     documents: list[str] = Field(default_factory=list)
@@ -52,7 +53,7 @@ class DocumentRef(StrictModel):
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
     kind: str | None = None
-    date: Optional[date] = None
+    date: Optional[dt.date] = None
 
 
 class Honour(StrictModel):
@@ -67,7 +68,7 @@ class JudgementEntry(StrictModel):
     score: Number
     reason: str = Field(min_length=1)
     by: str | None = None
-    date: Optional[date] = None
+    date: Optional[dt.date] = None
 
     @field_validator("reason")
     @classmethod
