@@ -238,10 +238,13 @@ def _score_item(standard, section_id, item: Item, values, decisions, inputs: Inp
         value = values.get(rule.value)
         if value is None:
             return result(0, Reason("reason.missing"), missing, status=MISSING)
-        for i, band in enumerate(rule.bands):
-            if decisions[C.band_id(item.id, i)]:
-                return result(band.points, Reason("reason.band", {"name": rule.value, "value": value, "min": band.min, "points": band.points}))
-        return result(rule.otherwise, Reason("reason.below_bands", {"name": rule.value, "value": value, "min": rule.bands[-1].min, "points": rule.otherwise}))
+        reached = [b for i, b in enumerate(rule.bands) if decisions[C.band_id(item.id, i)]]
+        if reached:
+            # The highest cut-off reached, whatever order the file lists the bands in.
+            band = max(reached, key=lambda b: b.min)
+            return result(band.points, Reason("reason.band", {"name": rule.value, "value": value, "min": band.min, "points": band.points}))
+        lowest = min(b.min for b in rule.bands)
+        return result(rule.otherwise, Reason("reason.below_bands", {"name": rule.value, "value": value, "min": lowest, "points": rule.otherwise}))
 
     if isinstance(rule, Shortfall):
         value = values.get(rule.value)

@@ -5,6 +5,7 @@ model built from that standard's field declarations, so a record can serve sever
 """
 from __future__ import annotations
 
+import calendar
 import difflib
 from dataclasses import dataclass
 import datetime as dt
@@ -179,17 +180,15 @@ def facts_model(standard: Standard):
 
 
 def window_start(window, period: Period) -> date:
+    """First day of a look-back window: the N years (months) ending on the period's last day."""
     if window == "period":
         return period.start
     assert isinstance(window, Window)
     end = period.end
     months = (window.years or 0) * 12 + (window.months or 0)
-    total = end.year * 12 + (end.month - 1) - months
-    year, month = divmod(total, 12)
-    day = min(end.day, 28) if month + 1 == 2 else min(end.day, 30 if month + 1 in (4, 6, 9, 11) else 31)
-    # The window is the N years ending on the period's last day: it starts the day after.
-    start = date(year, month + 1, day)
-    return date.fromordinal(start.toordinal() + 1)
+    year, month0 = divmod(end.year * 12 + (end.month - 1) - months, 12)
+    day = min(end.day, calendar.monthrange(year, month0 + 1)[1])
+    return date(year, month0 + 1, day) + dt.timedelta(days=1)
 
 
 def check_facts(loaded: LoadedEvidence, standard: Standard, known_fields: frozenset[str]) -> dict[str, Any]:

@@ -118,6 +118,13 @@ def _satisfy_compare(standard: Standard, node: cond.Compare, sc: Scenario, base:
                 return False
             if decl.not_above and values.get(decl.not_above) is not None and new > values[decl.not_above]:
                 return False
+            # Fields capped by this one (women_members <= members) must stay within it.
+            floor = max((values[o] for o, d in standard.fields.items() if d.not_above == name and values.get(o) is not None),
+                        default=None)
+            if floor is not None and new < floor:
+                if op not in (">=", ">"):
+                    return False
+                new = Fraction(floor)
             if decl.type == "integer":
                 new = int(new)
         sc.apply(Change("set_fact", name, values.get(name), new))

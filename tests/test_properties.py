@@ -252,7 +252,11 @@ def records(draw, std: dict) -> dict:
         else:
             lo = int(reference.num(decl.get("min", 0)))
             hi = int(reference.num(decl["max"])) if decl.get("max") is not None else None
-            bound = facts.get(decl.get("not_above"))
+            # Realistic records: bounded by the nearest present field up the not_above chain
+            # (women <= members <= employees even when members is missing).
+            up, bound = decl.get("not_above"), None
+            while up is not None and bound is None:
+                bound, up = facts.get(up), fields[up].get("not_above")
             if bound is not None:
                 hi = bound if hi is None else min(hi, bound)
             value = draw(st.one_of(st.integers(0, 12), st.integers(0, 12), st.integers(0, 300)))
