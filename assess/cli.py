@@ -106,6 +106,10 @@ def _is_below(card: dict[str, Any], standard, wanted: str, lang: str) -> bool:
     by_title = {g.title.get("zh"): g.id for g in standard.grades} | {g.title.get("en"): g.id for g in standard.grades}
     grade_id = wanted if wanted in order else by_title.get(wanted)
     if grade_id is None:
+        # "先进" for "“八好”先进社区工会": accept a part of a title when it names one grade only.
+        hits = {g.id for g in standard.grades for t in (g.title.zh, g.title.en or "") if wanted and wanted in t}
+        grade_id = hits.pop() if len(hits) == 1 else None
+    if grade_id is None:
         from .problems import Problem
 
         raise InputError([Problem("--fail-below", "", message("cli.unknown_grade", grade=wanted, known=", ".join(order)))])

@@ -228,8 +228,19 @@ def _windows(std: dict, start: dt.date, end: dt.date) -> dict[str, dt.date]:
     return first
 
 
+class Spec(dict):
+    """A standard's data with a short repr (hypothesis prints strategy arguments)."""
+
+    def __repr__(self) -> str:
+        return f"<{self.get('id') or 'record'}>"
+
+
+def records(std: dict):
+    return _records(Spec(std))
+
+
 @st.composite
-def records(draw, std: dict) -> dict:
+def _records(draw, std: dict) -> dict:
     start, end = (dt.date.fromisoformat(x) for x in draw(st.sampled_from(PERIODS)))
     fields = std["fields"]
     facts: dict = {}
@@ -443,8 +454,12 @@ def _directions(std: dict) -> dict[tuple[str, str], int]:
     return {k: v for k, v in out.items() if v}
 
 
+def moves(std: dict, rec: dict):
+    return _moves(Spec(std), Spec(rec))
+
+
 @st.composite
-def moves(draw, std: dict, rec: dict) -> dict | None:
+def _moves(draw, std: dict, rec: dict) -> dict | None:
     """A copy of `rec` with one value moved toward its target, or None if nothing can move."""
     dirs = sorted(_directions(std).items())
     assume(dirs)
@@ -570,3 +585,47 @@ def test_plan_next_grade_reaches_the_grade(index, data):
 def test_plan_next_grade_reaches_the_grade_on_random_standards(data):
     std = data.draw(standards())
     _check_plan(std, standard_from_data(std), data.draw(records(std)))
+
+
+# ---- the plan on hand-picked records (found by the properties above) ------------------------
+
+
+def _tiny(items, grades, fields=None) -> dict:
+    total = sum(reference.num(i["points"]) for i in items)
+    return {
+        "id": "tiny", "title": "小", "version": "1", "effective_from": "2020-01-01", "source": {"citation": "t"},
+        "applies_to": ["grassroots_union"], "total": str(total),
+        "fields": fields or BASE_FIELDS,
+        "derived": {"rate": {"label": "入会率", "ratio": {"numerator": "members", "denominator": "employees"}}},
+        "sections": [{"id": "s", "title": "s", "cap": str(total), "items": items}],
+        "grades": grades,
+    }
+
+
+def _tiny_record(facts, judgements=None) -> dict:
+    return {"union": {"id": "u", "name": "工会", "kind": "grassroots_union"},
+            "period": {"start": "2025-01-01", "end": "2025-12-31"},
+            "facts": facts, "judgements": {"tiny": judgements} if judgements else {}}
+
+
+def test_plan_respects_fields_bounded_by_the_field_it_sets():
+    # women <= members <= employees. members is missing; the plan sets members to 98 of 100 for
+    # the 98% band, below the 100 women already recorded, so the changed record is invalid.
+    fields = dict(BASE_FIELDS, women={"type": "integer", "label": "女会员", "not_above": "members"})
+    std = _tiny([{"id": "A", "title": "入会率", "points": 10,
+                  "rule": {"kind": "bands", "value": "rate", "bands": [{"min": "98%", "points": 10}]}}],
+                [{"id": "ok", "title": "达标", "min_score": 10}], fields)
+    rec = _tiny_record({"employees": 100, "women": 100})
+    assert _check_plan(std, standard_from_data(std), rec) is True
+
+
+def test_apply_changes_keeps_exact_judgement_scores():
+    # The plan scores the judgement 1/3 exactly; apply_changes round-trips the record through
+    # model_dump, whose Number serializer rounds to 6 places, so the changed record scores less.
+    std = _tiny([{"id": "J", "title": "酌情", "points": 10, "rule": {"kind": "judgement"}},
+                 {"id": "A", "title": "甲", "points": 10, "rule": {"kind": "all_or_nothing", "when": "flag_a"}}],
+                [{"id": "ok", "title": "达标", "min_score": "31/3"}])
+    rec = _tiny_record({"flag_a": False}, {"J": {"score": "1/3", "reason": "r"}})
+    le = evidence_from_data(rec)
+    assert apply_changes(le.record, "tiny", []).judgements == le.record.judgements
+    assert _check_plan(std, standard_from_data(std), rec) is True

@@ -1,0 +1,170 @@
+"""The command line: formats, languages, exit codes, determinism, standards listing, explain."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assess.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "fixtures").glob("*.yaml"))
+
+
+@pytest.fixture(autouse=True)
+def _at_repo_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_score_every_fixture_spreads_across_the_ladder():
+    result = run("score", *FIXTURES, "--format", "json")
+    assert result.exit_code == 0, result.output
+    cards = json.loads(result.stdout)
+    assert len(cards) >= len(FIXTURES) >= 10
+    seen: dict[str, set] = {}
+    for card in cards:
+        seen.setdefault(card["standard"]["id"], set()).add(card["grade"]["id"] if card["grade"] else None)
+    assert seen["bahao-community"] == {"demonstration", "advanced", "compliant", None}
+    assert seen["liuyou-grassroots"] == {"demonstration", "compliant", None}
+    assert seen["model-worker-home"] == {"model_worker_home", "qualified", None}
+
+
+def test_json_has_the_documented_top_level_keys():
+    result = run("score", "fixtures/tanglang-community.yaml", "--format", "json")
+    card = json.loads(result.stdout)
+    for key in ("union", "standard", "evidence_sha256", "score", "total", "bonus", "grade", "sections", "gaps", "next_grade"):
+        assert key in card
+    assert set(card["standard"]) >= {"id", "version", "sha256"}
+    assert len(card["standard"]["sha256"]) == 64 and len(card["evidence_sha256"]) == 64
+    assert 0 <= card["score"] <= card["total"]
+
+
+def test_json_is_byte_identical_across_processes():
+    cmd = [sys.executable, "-m", "assess", "score", *FIXTURES[:4], "--format", "json"]
+    first = subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True).stdout
+    second = subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True, env={"PYTHONHASHSEED": "123", "PATH": ""}).stdout
+    assert first == second
+    text = first.decode("utf-8")
+    assert json.loads(text)  # valid JSON, keys sorted
+    assert text == json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_engines_agree_on_every_fixture():
+    durable = json.loads(run("score", *FIXTURES, "--format", "json").stdout)
+    python = json.loads(run("score", *FIXTURES, "--format", "json", "--engine", "python").stdout)
+    for a, b in zip(durable, python):
+        assert a.pop("engine") == "durable_rules" and b.pop("engine") == "python"
+        assert a == b
+
+
+def test_table_in_chinese_and_english():
+    zh = run("score", "fixtures/guiyuan-street.yaml")
+    assert zh.exit_code == 0
+    assert "评定等级: 未达到任何等级" in zh.output
+    assert "需再发展 339 名会员" in zh.output
+    assert "晋级路径" in zh.output
+    en = run("score", "fixtures/guiyuan-street.yaml", "--lang", "en")
+    assert "Grade: no grade" in en.output
+    assert "339 more members need to be recruited" in en.output
+    assert "Path to the next grade" in en.output
+
+
+def _display_cells(line: str) -> list[str]:
+    """One entry per terminal column: a wide character fills two."""
+    from wcwidth import wcwidth
+
+    out: list[str] = []
+    for ch in line:
+        out += [ch] * max(wcwidth(ch), 1)
+    return out
+
+
+def test_cjk_columns_align():
+    """Chinese characters take two terminal columns: every column of every table starts at the
+    same display offset in each row (read off the dashed rule under the header)."""
+    lines = run("score", "fixtures/liulian-community.yaml").output.splitlines()
+    rules = [i for i, line in enumerate(lines) if line.startswith("----")]
+    assert len(rules) >= 8
+    for i in rules:
+        starts = [n for n, ch in enumerate(lines[i]) if ch == "-" and (n == 0 or lines[i][n - 1] == " ")]
+        rows = [lines[i - 1]]
+        for line in lines[i + 1:]:
+            if not line.strip():
+                break
+            rows.append(line)
+        for row in rows:
+            cells = _display_cells(row)
+            for start in starts[1:]:
+                assert cells[start - 2:start] == [" ", " "], (row, start)
+                assert start < len(cells) and cells[start] != " " or start >= len(cells), (row, start)
+
+
+def test_markdown_and_csv():
+    md = run("score", "fixtures/liulian-community.yaml", "--format", "markdown").output
+    assert md.startswith("## ") and "| 二级指标" in md
+    out = run("score", "fixtures/liulian-community.yaml", "fixtures/small-shop-18.yaml", "--format", "csv").output
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["union_id"] for r in rows} == {"liulian-community", "hongfu-store-18"}
+    assert all(r["status"] in {"full", "partial", "zero", "missing", "not_applicable"} for r in rows)
+    na = [r for r in rows if r["union_id"] == "hongfu-store-18" and r["status"] == "not_applicable"]
+    assert na, "the small shop has items that do not apply"
+
+
+def test_fail_below_exit_codes():
+    ok = run("score", "fixtures/liulian-community.yaml", "--fail-below", "advanced")
+    assert ok.exit_code == 0
+    below = run("score", "fixtures/street-3463-federation.yaml", "--fail-below", "先进")
+    assert below.exit_code == 3
+    assert "低于 先进" in below.output
+    none = run("score", "fixtures/guiyuan-street.yaml", "--fail-below", "compliant")
+    assert none.exit_code == 3
+    unknown = run("score", "fixtures/guiyuan-street.yaml", "--fail-below", "platinum")
+    assert unknown.exit_code == 2 and "未知等级 platinum" in unknown.output
+
+
+def test_explicit_standard_and_defaults():
+    # A record that applies for two standards gets two scorecards by default.
+    both = json.loads(run("score", "fixtures/minjiang-machinery-factory.yaml", "--format", "json").stdout)
+    assert [c["standard"]["id"] for c in both] == ["liuyou-grassroots", "model-worker-home"]
+    one = json.loads(run("score", "fixtures/minjiang-machinery-factory.yaml", "--standard", "model-worker-home", "--format", "json").stdout)
+    assert one["standard"]["id"] == "model-worker-home"
+    by_file = json.loads(run("score", "fixtures/minjiang-machinery-factory.yaml", "--standard", "rulesets/model-worker-home.yaml",
+                             "--format", "json").stdout)
+    assert by_file["standard"]["sha256"] == one["standard"]["sha256"]
+
+
+def test_usage_errors_exit_2():
+    assert run("score").exit_code == 2
+    assert run("score", "fixtures/liulian-community.yaml", "--format", "pdf").exit_code == 2
+
+
+def test_standards_lists_builtins():
+    result = run("standards", "--format", "json")
+    ids = [s["id"] for s in json.loads(result.output)]
+    assert ids == ["bahao-community", "liuyou-grassroots", "model-worker-home"]
+    assert "“八好”社区工会" in run("standards").output
+
+
+def test_explain_standard_and_item():
+    whole = run("explain", "bahao-community")
+    assert whole.exit_code == 0
+    assert "一票否决" in whole.output and "得分 ≥ 90" in whole.output
+    item = run("explain", "bahao-community", "membership_rate", "--lang", "en")
+    assert "≥ 98%: 6 points" in item.output
+    missing = run("explain", "bahao-community", "9.9")
+    assert missing.exit_code == 2 and "没有指标 9.9" in missing.output
+
+
+def test_python_dash_m_and_console_script_entry():
+    proc = subprocess.run([sys.executable, "-m", "assess", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0 and "score" in proc.stdout
