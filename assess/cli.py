@@ -5,6 +5,7 @@ Exit codes: 0 scored; 2 bad input (usage, unreadable or invalid file); 3 a union
 """
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from typing import Any
@@ -16,7 +17,7 @@ from . import catalog
 from .compiler import DurableDecider, PythonDecider
 from .evidence import load_evidence
 from .explain import Words
-from .messages import message, set_language
+from .messages import message, use_language
 from .problems import InputError
 from .render import FORMATS, render
 from .scorecard import score
@@ -25,8 +26,15 @@ EXIT_OK, EXIT_INPUT, EXIT_BELOW = 0, 2, 3
 
 
 def _lang_option(func):
+    """Adds --lang and runs the command with that language, restored afterwards."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with use_language(kwargs["lang"]):
+            return func(*args, **kwargs)
+
     return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                        help="Language of everything printed.")(func)
+                        help="Language of everything printed.")(wrapper)
 
 
 def _report(err: InputError, lang: str) -> None:
@@ -52,7 +60,6 @@ def main() -> None:
               help="Who decides the conditions: durable_rules, or the plain-Python reference.")
 def score_cmd(evidence: tuple[str, ...], standard_name: str | None, fmt: str, lang: str, fail_below: str | None, engine: str) -> None:
     """Print a scorecard for each EVIDENCE record (YAML or JSON)."""
-    set_language(lang)
     decider = DurableDecider() if engine == "durable_rules" else PythonDecider()
     explicit = None
     if standard_name:
@@ -123,7 +130,6 @@ def _is_below(card: dict[str, Any], standard, wanted: str, lang: str) -> bool:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def standards_cmd(lang: str, fmt: str) -> None:
     """List the built-in standards."""
-    set_language(lang)
     rows = []
     for s in catalog.builtin_standards():
         st = s.standard
@@ -145,7 +151,6 @@ def standards_cmd(lang: str, fmt: str) -> None:
 @_lang_option
 def explain_cmd(standard_name: str, item_id: str | None, lang: str) -> None:
     """State a standard's rules, or one item's, in plain words."""
-    set_language(lang)
     try:
         loaded = catalog.resolve_standard(standard_name)
     except InputError as err:

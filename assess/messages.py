@@ -2,10 +2,11 @@
 messages.yaml; the code names messages by key and never repeats their text."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -17,6 +18,18 @@ def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
     _LANG.set(lang)
+
+
+@contextlib.contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    """The language for messages inside the block; restored afterwards (no leaking into callers)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
 
 
 def current_language() -> str:

@@ -68,7 +68,7 @@ _NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"
 Number = Annotated[
     Fraction,
     BeforeValidator(to_fraction),
-    PlainSerializer(lambda v: number_out(v, places=6), return_type=Any),
+    PlainSerializer(lambda v: number_out(v, places=6), return_type=Any, when_used="json"),
     WithJsonSchema(_NUMBER_SCHEMA),
 ]
 

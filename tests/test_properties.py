@@ -321,7 +321,7 @@ def _summary(ev) -> dict:
     }
 
 
-@settings(max_examples=120, **SLOW)
+@settings(max_examples=300, **SLOW)
 @given(data=st.data())
 def test_durable_python_and_reference_agree(data):
     std = data.draw(standards(), label="standard")
@@ -338,7 +338,7 @@ def test_durable_python_and_reference_agree(data):
 
 
 @pytest.mark.parametrize("index", range(len(STANDARDS)), ids=STANDARD_IDS)
-@settings(max_examples=25, **SLOW)
+@settings(max_examples=50, **SLOW)
 @given(data=st.data())
 def test_builtin_standards_agree_with_reference(index, data):
     std, loaded = STANDARDS[index]
@@ -354,7 +354,7 @@ def test_builtin_standards_agree_with_reference(index, data):
 # ---- 2. bounds -----------------------------------------------------------------------------
 
 
-@settings(max_examples=200, **SLOW)
+@settings(max_examples=150, **SLOW)
 @given(data=st.data())
 def test_scores_stay_within_bounds(data):
     std = data.draw(standards())
@@ -537,7 +537,7 @@ def test_grade_does_not_go_down_when_evidence_improves(index, data):
     assert _rank(std["grades"], _grade_id(after)) <= _rank(std["grades"], _grade_id(before))
 
 
-@settings(max_examples=150, **SLOW)
+@settings(max_examples=100, **SLOW)
 @given(data=st.data(), raise_by=st.fractions(min_value=0, max_value=50))
 def test_grade_is_monotone_in_the_score_all_else_equal(data, raise_by):
     # Engine internals: the same evaluation with only a higher score must not grade lower.
@@ -573,14 +573,14 @@ def _check_plan(std, loaded, rec):
 
 
 @pytest.mark.parametrize("index", range(len(STANDARDS)), ids=STANDARD_IDS)
-@settings(max_examples=120, **SLOW)
+@settings(max_examples=60, **SLOW)
 @given(data=st.data())
 def test_plan_next_grade_reaches_the_grade(index, data):
     std, loaded = STANDARDS[index]
     _check_plan(std, loaded, data.draw(records(std)))
 
 
-@settings(max_examples=150, **SLOW)
+@settings(max_examples=200, **SLOW)
 @given(data=st.data())
 def test_plan_next_grade_reaches_the_grade_on_random_standards(data):
     std = data.draw(standards())
@@ -620,12 +620,17 @@ def test_plan_respects_fields_bounded_by_the_field_it_sets():
 
 
 def test_apply_changes_keeps_exact_judgement_scores():
-    # The plan scores the judgement 1/3 exactly; apply_changes round-trips the record through
-    # model_dump, whose Number serializer rounds to 6 places, so the changed record scores less.
+    # apply_changes round-trips the record through model_dump, whose Number serializer rounds
+    # to 6 places: a judgement of 1/3 comes back as 333333/1000000, with no change applied.
+    le = evidence_from_data(_tiny_record({}, {"J": {"score": "1/3", "reason": "r"}}))
+    assert apply_changes(le.record, "tiny", []).judgements == le.record.judgements
+
+
+def test_plan_reaches_a_cut_off_that_needs_an_exact_judgement():
+    # The plan counts the judgement at 1/3 and claims 31/3 >= 31/3; the changed record has
+    # 0.333333 and falls short of the grade.
     std = _tiny([{"id": "J", "title": "酌情", "points": 10, "rule": {"kind": "judgement"}},
                  {"id": "A", "title": "甲", "points": 10, "rule": {"kind": "all_or_nothing", "when": "flag_a"}}],
                 [{"id": "ok", "title": "达标", "min_score": "31/3"}])
     rec = _tiny_record({"flag_a": False}, {"J": {"score": "1/3", "reason": "r"}})
-    le = evidence_from_data(rec)
-    assert apply_changes(le.record, "tiny", []).judgements == le.record.judgements
     assert _check_plan(std, standard_from_data(std), rec) is True
