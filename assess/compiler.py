@@ -9,6 +9,7 @@ Python: durable_rules matches, it does not compute.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Mapping, Protocol
 
 from . import conditions as cond
@@ -149,6 +150,25 @@ class PythonDecider:
         return {cid: cond.evaluate(node, values) for cid, node in compiled.conditions.items()}
 
 
+_PLAIN_MIN, _PLAIN_MAX = Fraction(1, 10000), Fraction(10**15)
+
+
+def _durable_safe(value: Any) -> Any:
+    """durable_rules cannot read 1e-05 or 1e+16. Thresholds are 0 or within [0.001, 10^15)
+    (the Standard model checks it), so a tiny or huge value keeps every comparison's outcome
+    when moved to the nearest plainly written number on the same side."""
+    if isinstance(value, (Fraction, float)) and not isinstance(value, bool) and value != 0:
+        mag = abs(Fraction(value))
+        sign = 1 if value > 0 else -1
+        if mag < _PLAIN_MIN:
+            return sign * _PLAIN_MIN
+        if mag >= _PLAIN_MAX:
+            return sign * _PLAIN_MAX
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _PLAIN_MAX:
+        return (1 if value > 0 else -1) * int(_PLAIN_MAX)
+    return value
+
+
 class DurableDecider:
     """durable_rules answers: the production path."""
 
@@ -161,7 +181,7 @@ class DurableDecider:
         from .durable_backend import default_backend
 
         backend = self._backend or default_backend()
-        fired = backend.decide(compiled.durable_rules, values)
+        fired = backend.decide(compiled.durable_rules, {k: _durable_safe(v) for k, v in values.items()})
         out: dict[str, bool | None] = {}
         for cid in compiled.conditions:
             if f"{cid}#T" in fired:

@@ -357,6 +357,21 @@ class Standard(StrictModel):
             if last is not None and g.min_score > last:
                 problems.append(f"grades must be listed highest first: '{g.id}' needs more than the grade above it")
             last = g.min_score
+        for where, text in _all_conditions(self):
+            for node in _compares(conditions.parse(text)):
+                problem = _literal_problem(self, node.field, node.literal.value)
+                if problem:
+                    problems.append(f"{where}: {problem}")
+        for s in self.sections + ([] if self.bonus is None else [None]):
+            for it in (s.items if s is not None else self.bonus.items):
+                r = it.rule
+                for threshold in ([b.min for b in r.bands] if isinstance(r, Bands) else [r.target] if isinstance(r, Shortfall) else []):
+                    problem = _literal_problem(self, r.value, threshold)
+                    if problem:
+                        problems.append(f"item {it.id}: {problem}")
+        for reserved in ("id", "sid"):
+            if reserved in names:
+                problems.append(f"'{reserved}' is reserved by the rules engine; name the field differently")
         if cap_sum != self.total:
             problems.append(f"total is {self.total} but the section caps add up to {cap_sum}")
         if problems:
@@ -396,6 +411,57 @@ class Standard(StrictModel):
 
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.grades if g.id == grade_id), None)
+
+
+def _all_conditions(standard: "Standard"):
+    for _, it in standard.all_items():
+        if it.applies_if:
+            yield f"item {it.id} applies_if", it.applies_if
+        r = it.rule
+        if isinstance(r, AllOrNothing):
+            yield f"item {it.id}", r.when
+        if isinstance(r, (Checklist, PerMissing)):
+            for e in r.entries:
+                yield f"item {it.id}", e
+    for v in standard.vetoes:
+        yield f"veto {v.id}", v.when
+    for g in standard.grades:
+        for c in g.requires:
+            yield f"grade {g.id}", c
+
+
+def _compares(node):
+    if isinstance(node, conditions.Compare):
+        yield node
+    elif isinstance(node, conditions.Not):
+        yield from _compares(node.term)
+    else:
+        for t in node.terms:
+            yield from _compares(t)
+
+
+_TINY, _HUGE = Fraction(1, 1000), Fraction(10**15)
+
+
+def _literal_problem(standard: "Standard", name: str, value) -> str | None:
+    """A comparison the engine could not decide faithfully: wrong type, or an unusable number."""
+    if name in standard.fields:
+        kind = standard.fields[name].type
+    elif name in standard.derived:
+        kind = "number"
+    else:
+        return None  # reported as an undeclared name elsewhere
+    if kind == "boolean" and not isinstance(value, bool):
+        return f"'{name}' is true/false, compared with {value!r}"
+    if kind == "string" and not isinstance(value, str):
+        return f"'{name}' is text, compared with {value!r}"
+    if kind in ("integer", "number", "ratio"):
+        if isinstance(value, (bool, str)):
+            return f"'{name}' is a number, compared with {value!r}"
+        # durable_rules cannot read numbers written with an exponent (1e-05): keep thresholds plain.
+        if value != 0 and not (_TINY <= abs(Fraction(value)) < _HUGE):
+            return f"threshold {float(value):g} for '{name}' must be 0 or between 0.001 and 10^15 in size"
+    return None
 
 
 def rule_inputs(rule) -> set[str]:
