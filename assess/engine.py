@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from . import compiler as C
+from . import conditions as cond
 from .compiler import CompiledStandard, Decider
 from .derive import derive_values
 from .evidence import Honour, JudgementEntry, Period, window_start
@@ -181,7 +182,7 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
 
     vetoes = []
     for veto in standard.vetoes:
-        node_fields = sorted(C.cond.fields(compiled.conditions[C.veto_id(veto.id)]))
+        node_fields = sorted(cond.fields(compiled.conditions[C.veto_id(veto.id)]))
         vetoes.append(VetoResult(veto.id, decisions[C.veto_id(veto.id)], {f: values.get(f) for f in node_fields}))
 
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes, [], None)
@@ -223,7 +224,7 @@ def _score_item(standard, section_id, item: Item, values, decisions, inputs: Inp
         if applies is False:
             return result(0, Reason("reason.not_applicable", {"condition": item.applies_if}), status=NOT_APPLICABLE)
         if applies is None:
-            names = C.cond.fields(C.cond.parse(item.applies_if))
+            names = cond.fields(cond.parse(item.applies_if))
             return result(0, Reason("reason.missing_applicability"), _missing_names(standard, names, values), status=MISSING)
 
     rule = item.rule
@@ -291,7 +292,7 @@ def _score_item(standard, section_id, item: Item, values, decisions, inputs: Inp
         if unknown:
             names: set[str] = set()
             for i in unknown:
-                names |= C.cond.fields(C.cond.parse(rule.entries[i]))
+                names |= cond.fields(cond.parse(rule.entries[i]))
             return result(awarded, reason, _missing_names(standard, names, values), unmet, status=MISSING)
         return result(awarded, reason, unmet=unmet)
 
