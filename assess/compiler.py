@@ -8,6 +8,7 @@ Python: durable_rules matches, it does not compute.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping, Protocol
@@ -70,6 +71,7 @@ class CompiledStandard:
     sha256: str
     conditions: dict[str, cond.Node]
     durable_rules: dict[str, dict] = field(repr=False)
+    literals: dict[str, tuple[Fraction, ...]] = field(repr=False, default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -129,6 +131,7 @@ def compile_standard(standard: Standard) -> CompiledStandard:
         sha256=sha256_of(standard.model_dump(mode="json")),
         conditions=nodes,
         durable_rules=durable_rules_for(nodes),
+        literals=numeric_literals(nodes),
     )
     _COMPILED[id(standard)] = compiled
     return compiled
@@ -150,23 +153,53 @@ class PythonDecider:
         return {cid: cond.evaluate(node, values) for cid, node in compiled.conditions.items()}
 
 
-_PLAIN_MIN, _PLAIN_MAX = Fraction(1, 10000), Fraction(10**15)
+def numeric_literals(nodes: Mapping[str, cond.Node]) -> dict[str, tuple[Fraction, ...]]:
+    """Per field, the sorted numbers its conditions compare it with."""
+    found: dict[str, set[Fraction]] = {}
+
+    def walk(node: cond.Node) -> None:
+        if isinstance(node, cond.Compare):
+            if node.literal.is_number:
+                found.setdefault(node.field, set()).add(Fraction(node.literal.value))
+        elif isinstance(node, cond.Not):
+            walk(node.term)
+        else:
+            for term in node.terms:
+                walk(term)
+
+    for node in nodes.values():
+        walk(node)
+    return {name: tuple(sorted(values)) for name, values in found.items()}
 
 
-def _durable_safe(value: Any) -> Any:
-    """durable_rules cannot read 1e-05 or 1e+16. Thresholds are 0 or within [0.001, 10^15)
-    (the Standard model checks it), so a tiny or huge value keeps every comparison's outcome
-    when moved to the nearest plainly written number on the same side."""
-    if isinstance(value, (Fraction, float)) and not isinstance(value, bool) and value != 0:
-        mag = abs(Fraction(value))
-        sign = 1 if value > 0 else -1
-        if mag < _PLAIN_MIN:
-            return sign * _PLAIN_MIN
-        if mag >= _PLAIN_MAX:
-            return sign * _PLAIN_MAX
-    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _PLAIN_MAX:
-        return (1 if value > 0 else -1) * int(_PLAIN_MAX)
-    return value
+def _plain(x: float) -> bool:
+    return x == 0 or "e" not in repr(x)
+
+
+def durable_value(value: Any, literals: tuple[Fraction, ...]) -> Any:
+    """A number durable_rules compares with this field's literals exactly as the exact value does.
+
+    durable_rules compares doubles and cannot read exponent notation (1e-05). A value equal to a
+    literal is sent as that literal's double; any other value as a plain double strictly between
+    the doubles of its neighbouring literals, so 0.97999999999999999 stays below 98%.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        return value
+    x = Fraction(value) if not isinstance(value, float) else Fraction(repr(value))
+    i = bisect.bisect_left(literals, x)
+    if i < len(literals) and literals[i] == x:
+        return int(x) if x.denominator == 1 else float(x)
+    lo = float(literals[i - 1]) if i > 0 else None
+    hi = float(literals[i]) if i < len(literals) else None
+    if x.denominator == 1 and abs(x) < 10**15:
+        candidate: float | int = int(x)
+    else:
+        candidate = float(x)
+    if (lo is None or candidate > lo) and (hi is None or candidate < hi) and _plain(float(candidate)):
+        return candidate
+    if lo is not None and hi is not None:
+        return (lo + hi) / 2
+    return lo + 1 if lo is not None else (hi - 1 if hi is not None else 0)
 
 
 class DurableDecider:
@@ -181,7 +214,8 @@ class DurableDecider:
         from .durable_backend import default_backend
 
         backend = self._backend or default_backend()
-        fired = backend.decide(compiled.durable_rules, {k: _durable_safe(v) for k, v in values.items()})
+        fact = {k: durable_value(v, compiled.literals.get(k, ())) for k, v in values.items()}
+        fired = backend.decide(compiled.durable_rules, fact)
         out: dict[str, bool | None] = {}
         for cid in compiled.conditions:
             if f"{cid}#T" in fired:

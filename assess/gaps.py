@@ -104,7 +104,7 @@ def _satisfy_compare(standard: Standard, node: cond.Compare, sc: Scenario, base:
     if name in standard.fields:
         decl = standard.fields[name]
         if decl.type in ("boolean", "string"):
-            if op == "==":
+            if op == "==" and (decl.choices is None or lit in decl.choices):
                 new = lit
             elif op == "!=" and isinstance(lit, bool):
                 new = not lit

@@ -455,6 +455,9 @@ def _literal_problem(standard: "Standard", name: str, value) -> str | None:
         return f"'{name}' is true/false, compared with {value!r}"
     if kind == "string" and not isinstance(value, str):
         return f"'{name}' is text, compared with {value!r}"
+    choices = standard.fields[name].choices if name in standard.fields else None
+    if choices is not None and value not in choices:
+        return f"'{name}' is one of {choices}, compared with {value!r}"
     if kind in ("integer", "number", "ratio"):
         if isinstance(value, (bool, str)):
             return f"'{name}' is a number, compared with {value!r}"

@@ -52,11 +52,12 @@ STANDARD_IDS = [d["id"] for d, _ in STANDARDS]
 
 # ---- random standards ----------------------------------------------------------------------
 
-INTS = ["employees", "members", "women", "disputes"]
+INTS = ["employees", "members", "women", "disputes", "headcount"]  # headcount = members + women (a sum)
 BOOLS = ["flag_a", "flag_b", "flag_c"]
 RATIOS = ["rate", "satisfaction"]  # rate = members / employees (derived); satisfaction is a field
 COUNTS = ["meetings"]  # events of kind "meeting"
-NUMERIC = INTS + RATIOS + COUNTS
+NUMBERS = ["hours"]  # a non-integer number field
+NUMERIC = INTS + RATIOS + COUNTS + NUMBERS
 
 BASE_FIELDS = {
     "employees": {"type": "integer", "label": "职工人数"},
@@ -67,6 +68,8 @@ BASE_FIELDS = {
     "flag_b": {"type": "boolean", "label": "乙"},
     "flag_c": {"type": "boolean", "label": "丙"},
     "satisfaction": {"type": "ratio", "label": "满意率"},
+    "hours": {"type": "number", "label": "培训学时"},
+    "level": {"type": "string", "label": "等级", "choices": ["a", "b", "c"]},
 }
 
 points_st = st.sampled_from([1, 2, 3, 4, 5, 6, 8, 10, "2.5", "1.5", "0.5"])
@@ -77,12 +80,19 @@ small_num = st.sampled_from([1, 2, 3, "0.5", "1.5"])
 def threshold(draw, name: str) -> str:
     if name in RATIOS:
         return draw(st.sampled_from(["0%", "50%", "80%", "90%", "95%", "98%", "100%", "33.5%", "2/3"]))
+    if name in NUMBERS:
+        return draw(st.sampled_from(["0", "1.5", "2.5", "4", "7.5"]))
     return str(draw(st.integers(0, 8)))
 
 
 @st.composite
 def atom(draw) -> str:
-    kind = draw(st.sampled_from(["flag", "notflag", "eqfalse", "int", "ratio", "count", "flipped"]))
+    kind = draw(st.sampled_from(["flag", "notflag", "eqfalse", "int", "ratio", "count", "flipped", "text", "number"]))
+    if kind == "text":
+        quoted = draw(st.sampled_from(['"a"', "'b'", '"c"']))
+        return f"level {draw(st.sampled_from(['==', '!=']))} {quoted}"
+    if kind == "number":
+        return f"hours {draw(st.sampled_from(['>=', '>', '<=', '<']))} {draw(st.sampled_from(['0', '2.5', '4', '7.5']))}"
     if kind == "flag":
         return draw(st.sampled_from(BOOLS))
     if kind == "notflag":
@@ -169,7 +179,8 @@ def standards(draw) -> dict:
     for s in range(draw(st.integers(1, 3))):
         items = [draw(item(f"i{s}_{j}")) for j in range(draw(st.integers(1, 4)))]
         full = sum(reference.num(i["points"]) for i in items)
-        cap = full if draw(st.booleans()) else max(F(1, 2), full - draw(st.integers(0, 4)))
+        # mostly the items' sum or less (a cap that clamps); now and then more than they can earn
+        cap = draw(st.sampled_from([full, full, full + 1, max(F(1, 2), full - draw(st.integers(0, 4)))]))
         sections.append({"id": f"s{s}", "title": f"s{s}", "cap": str(cap), "items": items})
     total = sum(reference.num(s["cap"]) for s in sections)
     data = {
@@ -180,6 +191,7 @@ def standards(draw) -> dict:
         "derived": {
             "rate": {"label": "入会率", "ratio": {"numerator": "members", "denominator": "employees",
                                                "on_zero": draw(st.sampled_from([0, 1, "missing", "50%"]))}},
+            "headcount": {"label": "人数", "sum": ["members", "women"]},
             "meetings": {"label": "会议", "count_events": {"kind": "meeting", "window": draw(st.sampled_from(
                 ["period", {"years": 1}, {"years": 2}, {"months": 6}]))}},
         },
@@ -260,6 +272,9 @@ def _records(draw, std: dict) -> dict:
             facts[name] = draw(st.one_of(st.integers(0, 100).map(lambda k: f"{k}%"),
                                          st.integers(0, 20).map(lambda k: k / 20),
                                          st.sampled_from(["1/3", "2/3", "0.985"])))
+        elif kind == "number" and decl.get("max") is None:
+            facts[name] = draw(st.one_of(st.integers(0, 10), st.integers(0, 20).map(lambda k: k / 2),
+                                         st.sampled_from(["2.5", "7/2", "0.25"])))
         else:
             lo = int(reference.num(decl.get("min", 0)))
             hi = int(reference.num(decl["max"])) if decl.get("max") is not None else None
@@ -634,3 +649,16 @@ def test_plan_reaches_a_cut_off_that_needs_an_exact_judgement():
                 [{"id": "ok", "title": "达标", "min_score": "31/3"}])
     rec = _tiny_record({"flag_a": False}, {"J": {"score": "1/3", "reason": "r"}})
     assert _check_plan(std, standard_from_data(std), rec) is True
+
+
+def test_plan_never_sets_a_text_field_outside_its_choices():
+    # `level` may only be a, b or c. A condition asking for "z" can never hold: the standard
+    # should be refused, or the plan should say the grade is out of reach. Instead the plan
+    # proposes level = "z", which the record check then rejects.
+    std = _tiny([{"id": "A", "title": "甲", "points": 10, "rule": {"kind": "all_or_nothing", "when": 'level == "z"'}}],
+                [{"id": "ok", "title": "达标", "min_score": 10}])
+    try:
+        loaded = standard_from_data(std)
+    except InputError:
+        return  # refusing the impossible condition is a fine answer too
+    _check_plan(std, loaded, _tiny_record({"level": "a"}))

@@ -28,6 +28,7 @@ FIELDS = {
     "has_b": {"type": "boolean", "label": "乙"},
     "has_c": {"type": "boolean", "label": "丙"},
     "funds_rate": {"type": "ratio", "label": "经费拨缴率"},
+    "level": {"type": "string", "label": "级别"},
 }
 DERIVED = {
     "membership_rate": {"label": "入会率", "ratio": {"numerator": "members", "denominator": "employees", "on_zero": 0}},
@@ -137,6 +138,19 @@ def test_all_or_nothing_compound_condition(decider):
     assert one(run(std, record({"has_a": True, "employees": 30}), decider)) == (5, "full")
 
 
+@pytest.mark.parametrize("when, value, expected", [
+    ('level == "甲级"', "甲级", (F(5), "full")),
+    ('level == "abc"', "ab", (F(0), "zero")),   # durable compares text prefix-wise: must not leak
+    ('level == "a"', "abc", (F(0), "zero")),
+    ('level != "a"', "abc", (F(5), "full")),
+    ("level == '5'", "5.0", (F(0), "zero")),
+    ('level == "x"', None, (F(0), "missing")),
+])
+def test_all_or_nothing_on_text(decider, when, value, expected):
+    facts = {} if value is None else {"level": value}
+    assert one(run(standard(item(points=5, rule={"kind": "all_or_nothing", "when": when})), record(facts), decider)) == expected
+
+
 # ---- bands ---------------------------------------------------------------------------------
 
 BANDS = {"kind": "bands", "value": "membership_rate", "otherwise": 1,
@@ -164,6 +178,18 @@ def test_bands_ratio_field_at_cut_off(decider, written):
     rule = {"kind": "bands", "value": "funds_rate", "bands": [{"min": "98%", "points": 6}, {"min": "50%", "points": 3}]}
     ev = run(standard(item(rule=rule)), record({"funds_rate": written}), decider)
     assert one(ev) == (6, "full")
+
+
+@pytest.mark.parametrize("rule, expected", [
+    ({"kind": "bands", "value": "funds_rate", "bands": [{"min": "98%", "points": 6}]}, (F(0), "zero")),
+    ({"kind": "shortfall", "value": "funds_rate", "target": "98%", "per": "1%", "deduct": 1}, (F(5), "partial")),
+    ({"kind": "all_or_nothing", "when": "funds_rate >= 98%"}, (F(0), "zero")),
+])
+def test_just_below_cut_off_by_less_than_float_precision(decider, rule, expected):
+    # "Exactly at the cut-off means exactly": 0.97999999999999999 is below 98%, though as a
+    # double it is 0.98. Both deciders must see it below.
+    ev = engine(standard(item(rule=rule)), record({"funds_rate": "0.97999999999999999"}), decider)
+    assert one(ev) == expected
 
 
 def test_bands_otherwise_zero_and_missing(decider):
