@@ -271,10 +271,13 @@ def _records(draw, std: dict) -> dict:
         elif kind == "ratio":
             facts[name] = draw(st.one_of(st.integers(0, 100).map(lambda k: f"{k}%"),
                                          st.integers(0, 20).map(lambda k: k / 20),
-                                         st.sampled_from(["1/3", "2/3", "0.985"])))
+                                         st.sampled_from(["1/3", "2/3", "0.985"]),
+                                         # a hair off a cut-off, or too small for a plain double
+                                         st.sampled_from(["0.97999999999999999", "0.95000000000000001", "0.00001"])))
         elif kind == "number" and decl.get("max") is None:
             facts[name] = draw(st.one_of(st.integers(0, 10), st.integers(0, 20).map(lambda k: k / 2),
-                                         st.sampled_from(["2.5", "7/2", "0.25"])))
+                                         st.sampled_from(["2.5", "7/2", "0.25", "2.49999999999999999", "0.000001",
+                                                          "12345678901234567.5"])))
         else:
             lo = int(reference.num(decl.get("min", 0)))
             hi = int(reference.num(decl["max"])) if decl.get("max") is not None else None
@@ -285,7 +288,8 @@ def _records(draw, std: dict) -> dict:
                 bound, up = facts.get(up), fields[up].get("not_above")
             if bound is not None:
                 hi = bound if hi is None else min(hi, bound)
-            value = draw(st.one_of(st.integers(0, 12), st.integers(0, 12), st.integers(0, 300)))
+            value = draw(st.one_of(st.integers(0, 12), st.integers(0, 12), st.integers(0, 12), st.integers(0, 300),
+                                   st.sampled_from([2**53 + 1, 10**16])))  # now and then beyond a double
             facts[name] = max(lo, value if hi is None else min(value, hi))
     events = []
     for kind, first in sorted(_windows(std, start, end).items()):
