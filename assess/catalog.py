@@ -60,8 +60,14 @@ def load_standard_file(path: str | Path) -> LoadedStandard:
 
 def builtin_standards() -> list[LoadedStandard]:
     """Every built-in standard, ordered by id. A broken built-in is a bug: let it raise."""
+    return list(_builtin_standards())
+
+
+@lru_cache(maxsize=1)
+def _builtin_standards() -> tuple[LoadedStandard, ...]:
+    # Scanned once per process: known_fields() asks for every record scored.
     found = [load_standard_file(p) for p in sorted(builtin_dir().glob("*.yaml")) if not p.name.endswith(".tests.yaml")]
-    return sorted(found, key=lambda s: (s.standard.id, s.standard.version))
+    return tuple(sorted(found, key=lambda s: (s.standard.id, s.standard.version)))
 
 
 def resolve_standard(name: str) -> LoadedStandard:

@@ -18,7 +18,7 @@ from .compiler import DurableDecider, PythonDecider
 from .evidence import load_evidence
 from .explain import Words
 from .messages import message, use_language
-from .problems import InputError
+from .problems import InputError, Problem
 from .render import FORMATS, render
 from .scorecard import score
 
@@ -102,8 +102,6 @@ def _default_standards(loaded) -> list[catalog.LoadedStandard]:
         return [catalog.resolve_standard(a.standard) for a in record.applications]
     found = catalog.standards_for_kind(record.union.kind)
     if not found:
-        from .problems import Problem
-
         raise InputError([Problem(loaded.path, "union.kind", message("cli.no_standard_for", kind=record.union.kind))])
     return found
 
@@ -117,8 +115,6 @@ def _is_below(card: dict[str, Any], standard, wanted: str, lang: str) -> bool:
         hits = {g.id for g in standard.grades for t in (g.title.zh, g.title.en or "") if wanted and wanted in t}
         grade_id = hits.pop() if len(hits) == 1 else None
     if grade_id is None:
-        from .problems import Problem
-
         raise InputError([Problem("--fail-below", "", message("cli.unknown_grade", grade=wanted, known=", ".join(order)))])
     if card["grade"] is None:
         return True

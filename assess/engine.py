@@ -342,7 +342,8 @@ def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs) -> GradeResult:
                             {"condition": text, "state": ev.decisions[C.requires_id(grade.id, i)]}))
     if grade.prerequisite is not None:
         found = prerequisite_honour(standard, grade, inputs.honours, inputs.period)
-        detail: dict[str, Any] = {"any_of": grade.prerequisite.any_of, "within_years": grade.prerequisite.within_years}
+        detail: dict[str, Any] = {"grade": grade.id, "any_of": grade.prerequisite.any_of,
+                                  "within_years": grade.prerequisite.within_years}
         if found:
             detail.update({"honour": found[1].title, "year": found[1].year, "source": f"honours[{found[0]}]"})
         checks.append(Check("prerequisite", found is not None, detail))

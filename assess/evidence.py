@@ -16,9 +16,9 @@ from typing import Any, Optional
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model, field_validator, model_validator
 
 from .loading import Document, read_document, sha256_of, validation_problems
-from .messages import message
-from .model_types import Number, StrictModel, to_fraction
-from .problems import InputError, Problem
+from .messages import current_language, message
+from .model_types import Number, StrictModel, format_number, to_fraction
+from .problems import InputError, Problem, dotted
 from .standard import Standard, Window
 
 
@@ -305,20 +305,14 @@ def _coerce(standard: Standard, name: str, value: Any) -> Any:
 
 
 def _problem(doc: Document, loc: tuple, text: str) -> Problem:
-    from .problems import dotted
-
     return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
 
 
 def _show(value: Any) -> str:
-    from .model_types import format_number
-
     if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
         return format_number(value)
     return str(value)
 
 
 def _lang() -> str:
-    from .messages import current_language
-
     return current_language()

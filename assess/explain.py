@@ -155,8 +155,7 @@ class Words:
             return message("check.mandatory", self.lang, item=item.id, title=self.text(item.title))
         if c.kind == "requires":
             return message("check.requires", self.lang, condition=self.condition(d["condition"]))
-        grade = next(g for g in self.standard.grades if g.prerequisite and g.prerequisite.any_of == d["any_of"])
-        label = self.text(grade.prerequisite.label)
+        label = self.text(self.standard.grade(d["grade"]).prerequisite.label)
         if "honour" in d:
             return message("check.prerequisite_found", self.lang, label=label, honour=d["honour"], year=d["year"], source=d["source"])
         return message("check.prerequisite", self.lang, label=label)

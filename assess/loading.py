@@ -133,28 +133,16 @@ def _strip_tags(doc: Document, loc: tuple) -> tuple:
         elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
             data = data[part]
             kept.append(part)
-        elif isinstance(data, dict) and not isinstance(part, int) and isinstance(part, str) and part not in data:
-            # A tag or a missing key: keep missing keys (they are the point), skip tags of unions.
-            if part in ("function-after", "function-before", "function-wrap") or part.startswith(("str", "int", "dict", "list", "float", "bool")):
-                continue
-            if _is_union_tag(part):
-                continue
-            kept.append(part)
-            data = None
+        elif isinstance(part, str) and _is_union_tag(part):
+            continue  # pydantic names union members in the path ("function-before[...]", "literal['missing']")
         else:
-            kept.append(part)
+            kept.append(part)  # a missing key is kept: it is the point of the message
             data = None
     return tuple(kept)
 
 
-_RULE_TAGS = {
-    "all_or_nothing", "bands", "shortfall", "per_occurrence", "per_missing",
-    "award_per_occurrence", "checklist", "judgement",
-}
-
-
 def _is_union_tag(part: str) -> bool:
-    return part in _RULE_TAGS or "[" in part
+    return "[" in part or part.startswith("function-")
 
 
 def translate_error(err: dict) -> str:

@@ -99,7 +99,3 @@ class LocalText(StrictModel):
 
     def __str__(self) -> str:  # pragma: no cover - convenience for debugging
         return self.zh
-
-
-def text(value: LocalText | None, lang: str) -> str:
-    return value.get(lang) if value is not None else ""
