@@ -162,6 +162,3 @@ def explain_cmd(standard_name: str, item_id: str | None, lang: str) -> None:
         sys.exit(EXIT_INPUT)
     click.echo("\n".join(words.explain_item(item)))
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

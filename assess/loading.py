@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -21,19 +21,31 @@ class Document:
     path: str
     data: Any
     lines: dict[tuple, int]  # key path -> 1-based line
+    columns: dict[tuple, int] = field(default_factory=dict)  # key path -> 1-based column
+    # key path -> the file that set it, for a standard merged from several files (`extends:`);
+    # paths not listed come from `path`.
+    files: dict[tuple, str] = field(default_factory=dict)
 
-    def line_of(self, loc: tuple) -> int | None:
-        """The line of the deepest part of `loc` that exists in the file."""
-        best = self.lines.get(())
+    def _deepest(self, loc: tuple) -> tuple:
+        best: tuple = ()
         prefix: tuple = ()
         for part in loc:
             prefix = prefix + (part,)
             if prefix in self.lines:
-                best = self.lines[prefix]
+                best = prefix
             elif not isinstance(part, int):
                 # pydantic adds union tags to the path ("bands" in rule.bands.min): skip them.
                 prefix = prefix[:-1]
         return best
+
+    def line_of(self, loc: tuple) -> int | None:
+        """The line of the deepest part of `loc` that exists in the file."""
+        return self.lines.get(self._deepest(loc))
+
+    def position(self, loc: tuple) -> tuple[str, int | None, int | None]:
+        """(file, line, column) of the deepest part of `loc` that exists: where to point a reader."""
+        found = self._deepest(loc)
+        return self.files.get(found, self.path), self.lines.get(found), self.columns.get(found)
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
@@ -58,17 +70,20 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _line_map(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
-    out.setdefault(prefix, node.start_mark.line + 1)
+def _line_map(node: yaml.Node, prefix: tuple, out: dict[tuple, int], cols: dict[tuple, int]) -> None:
+    if prefix not in out:
+        out[prefix], cols[prefix] = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
             out[prefix + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, prefix + (key,), out)
+            cols[prefix + (key,)] = key_node.start_mark.column + 1
+            _line_map(value_node, prefix + (key,), out, cols)
     elif isinstance(node, yaml.SequenceNode):
         for i, child in enumerate(node.value):
             out[prefix + (i,)] = child.start_mark.line + 1
-            _line_map(child, prefix + (i,), out)
+            cols[prefix + (i,)] = child.start_mark.column + 1
+            _line_map(child, prefix + (i,), out, cols)
 
 
 def read_document(path: str | Path) -> Document:
@@ -87,6 +102,7 @@ def read_document(path: str | Path) -> Document:
     except UnicodeDecodeError as exc:
         raise InputError([Problem(name, "", message("error.not_utf8", position=exc.start))]) from None
     lines: dict[tuple, int] = {}
+    columns: dict[tuple, int] = {}
     try:
         # JSON is YAML 1.2; PyYAML reads ordinary JSON files too, and gives us lines for both.
         # One parse: compose the node tree (for lines), then construct the data from it.
@@ -97,7 +113,7 @@ def read_document(path: str | Path) -> Document:
         finally:
             loader.dispose()
         if root is not None:
-            _line_map(root, (), lines)
+            _line_map(root, (), lines, columns)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -105,7 +121,7 @@ def read_document(path: str | Path) -> Document:
         raise InputError([Problem(name, "", message("error.syntax", detail=detail), line)]) from None
     if data is None:
         raise InputError([Problem(name, "", message("error.empty"))])
-    return Document(name, data, lines)
+    return Document(name, data, lines, columns)
 
 
 def validation_problems(doc: Document, exc: ValidationError, base: tuple = ()) -> list[Problem]:
