@@ -34,6 +34,7 @@ from .standard import (
 
 FULL, PARTIAL, ZERO, MISSING, NOT_APPLICABLE = "full", "partial", "zero", "missing", "not_applicable"
 STATUSES = (FULL, PARTIAL, ZERO, MISSING, NOT_APPLICABLE)
+BELOW_BANDS = -1  # ItemResult.band when the value reached no band
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class Inputs:
     judgements: Mapping[str, JudgementEntry]
     honours: tuple[Honour, ...]
     period: Period
+    # Grades read from the results store (assess.store.prior_grades), each with where it came
+    # from; consulted after the record's own honours, which win.
+    prior_honours: tuple[tuple[Honour, str], ...] = ()
 
 
 @dataclass
@@ -65,6 +69,11 @@ class ItemResult:
     missing: list[str] = field(default_factory=list)  # names whose evidence is missing
     unmet_entries: list[int] = field(default_factory=list)
     judgement: JudgementEntry | None = None
+    # Which branch of the rule decided the points, for rule-test coverage (assess.ruletests).
+    band: int | None = None  # bands: index of the band chosen, or BELOW_BANDS
+    deduction: Fraction | None = None  # shortfall, per_occurrence, per_missing: points taken off, after the cap
+    capped: bool = False  # the rule's cap limited the deduction
+    failed_entries: list[int] = field(default_factory=list)  # entries decided false (unmet_entries adds unknown ones)
 
     @property
     def points(self) -> Fraction:
@@ -213,11 +222,11 @@ def _missing_names(standard: Standard, names, values: Mapping[str, Any]) -> list
 
 
 def _score_item(standard, section_id, item: Item, values, decisions, inputs: Inputs) -> ItemResult:
-    def result(awarded, reason: Reason, missing=None, unmet=None, judgement=None, status=None) -> ItemResult:
+    def result(awarded, reason: Reason, missing=None, unmet=None, judgement=None, status=None, **trace) -> ItemResult:
         awarded = max(Fraction(0), min(item.points, Fraction(awarded)))
         if status is None:
             status = FULL if awarded == item.points else ZERO if awarded == 0 else PARTIAL
-        return ItemResult(item, section_id, awarded, status, reason, missing or [], unmet or [], judgement)
+        return ItemResult(item, section_id, awarded, status, reason, missing or [], unmet or [], judgement, **trace)
 
     if item.applies_if:
         applies = decisions[C.applies_id(item.id)]
@@ -243,9 +252,11 @@ def _score_item(standard, section_id, item: Item, values, decisions, inputs: Inp
         if reached:
             # The highest cut-off reached, whatever order the file lists the bands in.
             band = max(reached, key=lambda b: b.min)
-            return result(band.points, Reason("reason.band", {"name": rule.value, "value": value, "min": band.min, "points": band.points}))
+            return result(band.points, Reason("reason.band", {"name": rule.value, "value": value, "min": band.min, "points": band.points}),
+                          band=rule.bands.index(band))
         lowest = min(b.min for b in rule.bands)
-        return result(rule.otherwise, Reason("reason.below_bands", {"name": rule.value, "value": value, "min": lowest, "points": rule.otherwise}))
+        return result(rule.otherwise, Reason("reason.below_bands", {"name": rule.value, "value": value, "min": lowest, "points": rule.otherwise}),
+                      band=BELOW_BANDS)
 
     if isinstance(rule, Shortfall):
         value = values.get(rule.value)
@@ -255,20 +266,20 @@ def _score_item(standard, section_id, item: Item, values, decisions, inputs: Inp
             return result(item.points, Reason("reason.target_met", {"name": rule.value, "value": value, "target": rule.target}))
         steps = (rule.target - Fraction(value)) / rule.per
         steps = Fraction(math.ceil(steps)) if rule.partial == "up" else Fraction(math.floor(steps)) if rule.partial == "down" else steps
-        deduction = steps * rule.deduct
-        if rule.cap is not None:
-            deduction = min(deduction, rule.cap)
+        uncapped = steps * rule.deduct
+        deduction = uncapped if rule.cap is None else min(uncapped, rule.cap)
         return result(item.points - deduction, Reason("reason.shortfall", {
-            "name": rule.value, "value": value, "target": rule.target, "steps": steps, "per": rule.per, "deduction": deduction}))
+            "name": rule.value, "value": value, "target": rule.target, "steps": steps, "per": rule.per, "deduction": deduction}),
+            deduction=deduction, capped=deduction < uncapped)
 
     if isinstance(rule, PerOccurrence):
         count = values.get(rule.count)
         if count is None:
             return result(0, Reason("reason.missing"), missing, status=MISSING)
-        deduction = Fraction(count) * rule.deduct
-        if rule.cap is not None:
-            deduction = min(deduction, rule.cap)
-        return result(item.points - deduction, Reason("reason.per_occurrence", {"name": rule.count, "count": count, "deduction": deduction}))
+        uncapped = Fraction(count) * rule.deduct
+        deduction = uncapped if rule.cap is None else min(uncapped, rule.cap)
+        return result(item.points - deduction, Reason("reason.per_occurrence", {"name": rule.count, "count": count, "deduction": deduction}),
+                      deduction=deduction, capped=deduction < uncapped)
 
     if isinstance(rule, AwardPerOccurrence):
         count = values.get(rule.count)
@@ -281,20 +292,21 @@ def _score_item(standard, section_id, item: Item, values, decisions, inputs: Inp
         met = sum(1 for a in answers if a)
         unmet = [i for i, a in enumerate(answers) if not a]
         unknown = [i for i, a in enumerate(answers) if a is None]
+        trace: dict[str, Any] = {"failed_entries": [i for i, a in enumerate(answers) if a is False]}
         if isinstance(rule, Checklist):
             awarded = item.points * met / len(rule.entries)
         else:
-            deduction = len(unmet) * rule.deduct
-            if rule.cap is not None:
-                deduction = min(deduction, rule.cap)
+            uncapped = len(unmet) * rule.deduct
+            deduction = uncapped if rule.cap is None else min(uncapped, rule.cap)
             awarded = item.points - deduction
+            trace.update(deduction=deduction, capped=deduction < uncapped)
         reason = Reason("reason.checklist", {"met": met, "count": len(rule.entries)})
         if unknown:
             names: set[str] = set()
             for i in unknown:
                 names |= cond.fields(cond.parse(rule.entries[i]))
-            return result(awarded, reason, _missing_names(standard, names, values), unmet, status=MISSING)
-        return result(awarded, reason, unmet=unmet)
+            return result(awarded, reason, _missing_names(standard, names, values), unmet, status=MISSING, **trace)
+        return result(awarded, reason, unmet=unmet, **trace)
 
     if isinstance(rule, Judgement):
         entry = inputs.judgements.get(item.id)
@@ -339,12 +351,16 @@ def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs) -> GradeResult:
                 checks.append(Check("mandatory", r.status == FULL, {"item": r.item.id, "status": r.status}))
     for i, text in enumerate(grade.requires):
         checks.append(Check("requires", ev.decisions[C.requires_id(grade.id, i)] is True,
-                            {"condition": text, "state": ev.decisions[C.requires_id(grade.id, i)]}))
+                            {"condition": text, "state": ev.decisions[C.requires_id(grade.id, i)], "index": i}))
     if grade.prerequisite is not None:
-        found = prerequisite_honour(standard, grade, inputs.honours, inputs.period)
+        own = tuple(inputs.honours)
+        found = prerequisite_honour(standard, grade, own + tuple(h for h, _ in inputs.prior_honours), inputs.period)
         detail: dict[str, Any] = {"grade": grade.id, "any_of": grade.prerequisite.any_of,
                                   "within_years": grade.prerequisite.within_years}
         if found:
-            detail.update({"honour": found[1].title, "year": found[1].year, "source": f"honours[{found[0]}]"})
+            i, honour = found
+            from_store = i >= len(own)
+            source = inputs.prior_honours[i - len(own)][1] if from_store else f"honours[{i}]"
+            detail.update({"honour": honour.title, "year": honour.year, "source": source, "from_store": from_store})
         checks.append(Check("prerequisite", found is not None, detail))
     return GradeResult(grade, checks)

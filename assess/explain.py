@@ -157,7 +157,8 @@ class Words:
             return message("check.requires", self.lang, condition=self.condition(d["condition"]))
         label = self.text(self.standard.grade(d["grade"]).prerequisite.label)
         if "honour" in d:
-            return message("check.prerequisite_found", self.lang, label=label, honour=d["honour"], year=d["year"], source=d["source"])
+            key = "store.prerequisite_found" if d.get("from_store") else "check.prerequisite_found"
+            return message(key, self.lang, label=label, honour=d["honour"], year=d["year"], source=d["source"])
         return message("check.prerequisite", self.lang, label=label)
 
     # -- rules (for `assess explain`) ----------------------------------------------------

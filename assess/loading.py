@@ -86,17 +86,23 @@ def _line_map(node: yaml.Node, prefix: tuple, out: dict[tuple, int], cols: dict[
             _line_map(child, prefix + (i,), out, cols)
 
 
-def read_document(path: str | Path) -> Document:
-    """Read one YAML or JSON file. Raises InputError naming the file (and line) on failure."""
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or an InputError that names the file and says why it cannot be read."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(name, "", message("error.file_not_found"))]) from None
     except IsADirectoryError:
         raise InputError([Problem(name, "", message("error.is_directory"))]) from None
     except OSError as exc:
         raise InputError([Problem(name, "", message("error.unreadable", reason=exc.strerror or str(exc)))]) from None
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one YAML or JSON file. Raises InputError naming the file (and line) on failure."""
+    name = str(path)
+    raw = read_bytes(path)
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -92,6 +92,13 @@ class LocalText(StrictModel):
             return {"zh": data}
         return data
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        # The model reads a plain string as Chinese text: say so, or editors flag `title: 组织建设`.
+        as_object = handler.resolve_ref_schema(handler(core_schema))
+        return {"anyOf": [{"type": "string"}, as_object], "title": as_object.get("title", cls.__name__),
+                "description": as_object.get("description", "")}
+
     def get(self, lang: str = "zh") -> str:
         if lang == "en" and self.en:
             return self.en

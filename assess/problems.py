@@ -13,9 +13,12 @@ class Problem:
     path: str  # dotted field path, e.g. facts.members or sections[1].items[0].points
     message: str
     line: int | None = None
+    column: int | None = None  # 1-based, where known
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.line is not None and self.column is not None:
+            where += f":{self.column}"
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 

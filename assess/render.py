@@ -9,8 +9,9 @@ from typing import Any, Iterable
 from tabulate import tabulate
 
 from .messages import message
+from .printable import to_html
 
-FORMATS = ("table", "json", "markdown", "csv")
+FORMATS = ("table", "json", "markdown", "csv", "html")
 
 
 def to_json(cards: list[dict[str, Any]]) -> str:
@@ -32,6 +33,8 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         f"{message('head.kind', lang)}: {u['kind']}" + (f"  {message('head.parent', lang)}: {u['parent']}" if u.get("parent") else ""),
         f"{message('head.period', lang)}: {p['start']} ~ {p['end']}" + (f" ({p['label']})" if p.get("label") else ""),
         f"{message('head.standard', lang)}: {s['title']} ({s['id']} v{s['version']})  {message('head.standard_hash', lang)}: {s['sha256'][:12]}",
+        f"{message('head.in_force', lang)}: {_span(s, lang)}  {message('head.as_of', lang)}: {card['as_of']}"
+        + (f"  {message('head.extends', lang)}: " + ", ".join(f"{a['id']} v{a['version']}" for a in s["extends"]) if s["extends"] else ""),
         f"{message('head.grade', lang)}: {bold(grade)}  "
         f"{message('head.score', lang)}: {card['score']}/{card['total']}  "
         f"{message('head.bonus', lang)}: {card['bonus']}/{card['bonus_cap']}",
@@ -41,6 +44,12 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         reached = message("word.reached" if a["reached"] else "word.not_reached", lang)
         lines.append(f"{message('head.applied', lang)}: {a['title']} ({reached})")
     return lines
+
+
+def _span(s: dict[str, Any], lang: str) -> str:
+    if s["effective_to"] is None:
+        return message("version.span_open", lang, start=s["effective_from"])
+    return message("version.span", lang, start=s["effective_from"], end=s["effective_to"])
 
 
 def _item_rows(items: Iterable[dict[str, Any]], lang: str) -> list[list[Any]]:
@@ -137,4 +146,6 @@ def render(cards: list[dict[str, Any]], fmt: str, lang: str) -> str:
         return to_json(cards)
     if fmt == "csv":
         return to_csv(cards)
+    if fmt == "html":
+        return to_html(cards, lang)
     return to_text(cards, lang, md=(fmt == "markdown"))

@@ -3,10 +3,12 @@ with a stable schema (docs/scorecard.md). Every renderer reads this dict and not
 """
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from .catalog import LoadedStandard, known_fields
+from .tailoring import Ancestor
 from .compiler import CompiledStandard, Decider, DurableDecider, compile_standard
 from .engine import NOT_APPLICABLE, Evaluation, Inputs, ItemResult, evaluate
 from .evidence import LoadedEvidence, check_facts
@@ -18,44 +20,53 @@ from .model_types import number_out
 SCHEMA = "assess.scorecard/1"
 
 
-def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any]) -> Inputs:
+def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
+               also: tuple[str, ...] = (), prior: tuple = ()) -> Inputs:
+    """The engine's inputs. Judgements are looked up under the standard's id, then under the ids of
+    the standards it extends (a union judged on the provincial sheet, scored on the district's)."""
     r = loaded.record
+    judgements = next((r.judgements[i] for i in (standard_id, *also) if i in r.judgements), {})
     return Inputs(
         facts=values,
         events=tuple((e.kind, e.date, e.count) for e in r.events),
-        judgements=r.judgements.get(standard_id, {}),
+        judgements=judgements,
         honours=tuple(r.honours),
         period=r.period,
+        prior_honours=tuple(prior),
     )
 
 
 def assess(loaded_standard: LoadedStandard, loaded: LoadedEvidence, decider: Decider | None = None,
-           extra_standards: tuple = ()) -> tuple[Evaluation, Inputs]:
+           extra_standards: tuple = (), prior: tuple = ()) -> tuple[Evaluation, Inputs]:
     """Validate the record against the standard and evaluate it. Raises InputError."""
     standard = loaded_standard.standard
     compiled = compile_standard(standard)
     values = check_facts(loaded, standard, known_fields(extra_standards + (standard,)))
-    inputs = inputs_for(loaded, standard.id, values)
+    inputs = inputs_for(loaded, standard.id, values, tuple(a.id for a in loaded_standard.lineage), prior)
     return evaluate(compiled, inputs, decider or DurableDecider()), inputs
 
 
 def score(loaded_standard: LoadedStandard, loaded: LoadedEvidence, lang: str = "zh",
-          decider: Decider | None = None) -> dict[str, Any]:
-    ev, inputs = assess(loaded_standard, loaded, decider)
-    return build_scorecard(ev, inputs, loaded, lang, decider_name=(decider or DurableDecider()).name)
+          decider: Decider | None = None, as_of: date | None = None, prior: tuple = ()) -> dict[str, Any]:
+    """The scorecard. `as_of` is the date the standard's version was chosen for (stamped in the
+    card); by default the end of the evidence period."""
+    ev, inputs = assess(loaded_standard, loaded, decider, prior=prior)
+    return build_scorecard(ev, inputs, loaded, lang, decider_name=(decider or DurableDecider()).name,
+                           lineage=loaded_standard.lineage, as_of=as_of)
 
 
 def _n(value) -> Any:
     return number_out(value)
 
 
-def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str) -> dict[str, Any]:
+def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
+                    lineage: tuple[Ancestor, ...] = (), as_of: date | None = None) -> dict[str, Any]:
     standard = ev.standard
     words = Words(standard, lang)
     record = loaded.record
     all_gaps = gaps(ev, inputs)
     plan = plan_next_grade(ev, inputs)
-    application = record.application_for(standard.id)
+    application = next(filter(None, (record.application_for(i) for i in (standard.id, *(a.id for a in lineage)))), None)
 
     def item_dict(r: ItemResult) -> dict[str, Any]:
         observed, required = words.observed_required(r, ev.values)
@@ -108,7 +119,11 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
             "title": words.text(standard.title),
             "sha256": ev.compiled.sha256,
             "source": standard.source.citation,
+            "effective_from": standard.effective_from.isoformat(),
+            "effective_to": standard.effective_to.isoformat() if standard.effective_to else None,
+            "extends": [{"id": a.id, "version": a.version, "sha256": a.sha256} for a in lineage],
         },
+        "as_of": (as_of or record.period.end).isoformat(),
         "evidence_file": loaded.path,
         "evidence_sha256": loaded.sha256,
         "engine": decider_name,

@@ -10,7 +10,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from . import conditions
 from .model_types import LocalText, Number, StrictModel
@@ -146,11 +146,11 @@ class Shortfall(StrictModel):
     value: Identifier
     target: Number
     per: Number = Field(gt=0)
-    deduct: Number = Field(gt=0)
+    deduct: Number = Field(ge=0)
     partial: Literal["up", "down", "exact"] = Field(
         "up", description="How a part step counts: up (不足1%按1%计), down (ignored), exact (pro rata)."
     )
-    cap: Number | None = Field(None, gt=0, description="At most this many points off.")
+    cap: Number | None = Field(None, ge=0, description="At most this many points off.")
 
 
 class PerOccurrence(StrictModel):
@@ -158,8 +158,9 @@ class PerOccurrence(StrictModel):
 
     kind: Literal["per_occurrence"]
     count: Identifier
-    deduct: Number = Field(gt=0)
-    cap: Number | None = Field(None, gt=0)
+    # 0 is accepted here so that lint's deduction-never-triggers rule, not a bare range error, reports it.
+    deduct: Number = Field(ge=0)
+    cap: Number | None = Field(None, ge=0)
 
 
 class PerMissing(StrictModel):
@@ -167,8 +168,8 @@ class PerMissing(StrictModel):
 
     kind: Literal["per_missing"]
     entries: list[Condition] = Field(min_length=1)
-    deduct: Number = Field(gt=0)
-    cap: Number | None = Field(None, gt=0)
+    deduct: Number = Field(ge=0)
+    cap: Number | None = Field(None, ge=0)
 
     _v = field_validator("entries")(lambda cls, v: [_check_condition(x) for x in v])
 
@@ -243,11 +244,16 @@ class Veto(StrictModel):
 
     id: str = Field(min_length=1)
     title: LocalText
-    when: Condition
+    # Optional in shape only: lint's veto-no-condition rule reports a missing or empty `when`, and a
+    # standard with that error is refused, so the engine never runs a veto without a condition.
+    when: Condition | None = None
     remediation: LocalText | None = None
     note: LocalText | None = None
 
-    _v = field_validator("when")(_check_condition)
+    @field_validator("when")
+    @classmethod
+    def _when(cls, v):
+        return None if v is None or not v.strip() else _check_condition(v)
 
 
 class Prerequisite(StrictModel):
@@ -299,83 +305,15 @@ class Standard(StrictModel):
     note: LocalText | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Standard":
-        problems: list[str] = []
-        names = set(self.fields) | set(self.derived)
-        both = set(self.fields) & set(self.derived)
-        if both:
-            problems.append(f"names declared both as fields and derived values: {sorted(both)}")
-        if self.effective_to and self.effective_to < self.effective_from:
-            problems.append("effective_to is before effective_from")
+    def _consistent(self, info: ValidationInfo) -> "Standard":
+        """Refuse a standard with lint errors, unless the caller (the lint runner) reports them itself."""
+        if (info.context or {}).get("defer_checks"):
+            return self
+        from .checks import error_messages  # lazily: the checks import this module for its types
 
-        def need(name: str, where: str) -> None:
-            if name not in names:
-                problems.append(f"{where}: '{name}' is not a declared field or derived value")
-
-        for fname, decl in self.fields.items():
-            if decl.not_above:
-                if decl.not_above not in self.fields:
-                    problems.append(f"fields.{fname}.not_above: '{decl.not_above}' is not a declared field")
-        for dname, d in self.derived.items():
-            for ref in d.inputs:
-                need(ref, f"derived.{dname}")
-            if d.count_events:
-                for kind in d.count_events.kind:
-                    if kind not in self.event_kinds:
-                        problems.append(f"derived.{dname}.count_events: event kind '{kind}' is not in event_kinds")
-        _check_acyclic(self.derived, problems)
-
-        seen: dict[str, str] = {}
-
-        def unique(kind: str, ident: str) -> None:
-            key = f"{kind}:{ident}"
-            if key in seen:
-                problems.append(f"duplicate {kind} id '{ident}'")
-            seen[key] = ident
-
-        cap_sum = Fraction(0)
-        for s in self.sections:
-            unique("section", s.id)
-            cap_sum += s.cap
-            for it in s.items:
-                unique("item", it.id)
-                _check_item_refs(it, need, f"item {it.id}")
-        if self.bonus:
-            for it in self.bonus.items:
-                unique("item", it.id)
-                _check_item_refs(it, need, f"bonus item {it.id}")
-        for v in self.vetoes:
-            unique("veto", v.id)
-            for f in conditions.fields(conditions.parse(v.when)):
-                need(f, f"veto {v.id}")
-        last = None
-        for g in self.grades:
-            unique("grade", g.id)
-            for cond in g.requires:
-                for f in conditions.fields(conditions.parse(cond)):
-                    need(f, f"grade {g.id}")
-            if last is not None and g.min_score > last:
-                problems.append(f"grades must be listed highest first: '{g.id}' needs more than the grade above it")
-            last = g.min_score
-        for where, text in _all_conditions(self):
-            for node in _compares(conditions.parse(text)):
-                problem = _literal_problem(self, node.field, node.literal.value)
-                if problem:
-                    problems.append(f"{where}: {problem}")
-        for s in self.sections + ([] if self.bonus is None else [None]):
-            for it in (s.items if s is not None else self.bonus.items):
-                r = it.rule
-                for threshold in ([b.min for b in r.bands] if isinstance(r, Bands) else [r.target] if isinstance(r, Shortfall) else []):
-                    problem = _literal_problem(self, r.value, threshold)
-                    if problem:
-                        problems.append(f"item {it.id}: {problem}")
-        for reserved in ("id", "sid"):
-            if reserved in names:
-                problems.append(f"'{reserved}' is reserved by the rules engine; name the field differently")
-        if cap_sum != self.total:
-            problems.append(f"total is {self.total} but the section caps add up to {cap_sum}")
-        if problems:
-            raise ValueError("; ".join(problems))
+        errors = error_messages(self)
+        if errors:
+            raise ValueError("; ".join(errors))
         return self
 
     # -- lookups used by the engine and the renderers ---------------------------------------
@@ -413,60 +351,6 @@ class Standard(StrictModel):
         return next((g for g in self.grades if g.id == grade_id), None)
 
 
-def _all_conditions(standard: "Standard"):
-    for _, it in standard.all_items():
-        if it.applies_if:
-            yield f"item {it.id} applies_if", it.applies_if
-        r = it.rule
-        if isinstance(r, AllOrNothing):
-            yield f"item {it.id}", r.when
-        if isinstance(r, (Checklist, PerMissing)):
-            for e in r.entries:
-                yield f"item {it.id}", e
-    for v in standard.vetoes:
-        yield f"veto {v.id}", v.when
-    for g in standard.grades:
-        for c in g.requires:
-            yield f"grade {g.id}", c
-
-
-def _compares(node):
-    if isinstance(node, conditions.Compare):
-        yield node
-    elif isinstance(node, conditions.Not):
-        yield from _compares(node.term)
-    else:
-        for t in node.terms:
-            yield from _compares(t)
-
-
-_TINY, _HUGE = Fraction(1, 1000), Fraction(10**15)
-
-
-def _literal_problem(standard: "Standard", name: str, value) -> str | None:
-    """A comparison the engine could not decide faithfully: wrong type, or an unusable number."""
-    if name in standard.fields:
-        kind = standard.fields[name].type
-    elif name in standard.derived:
-        kind = "number"
-    else:
-        return None  # reported as an undeclared name elsewhere
-    if kind == "boolean" and not isinstance(value, bool):
-        return f"'{name}' is true/false, compared with {value!r}"
-    if kind == "string" and not isinstance(value, str):
-        return f"'{name}' is text, compared with {value!r}"
-    choices = standard.fields[name].choices if name in standard.fields else None
-    if choices is not None and value not in choices:
-        return f"'{name}' is one of {choices}, compared with {value!r}"
-    if kind in ("integer", "number", "ratio"):
-        if isinstance(value, (bool, str)):
-            return f"'{name}' is a number, compared with {value!r}"
-        # durable_rules cannot read numbers written with an exponent (1e-05): keep thresholds plain.
-        if value != 0 and not (_TINY <= abs(Fraction(value)) < _HUGE):
-            return f"threshold {float(value):g} for '{name}' must be 0 or between 0.001 and 10^15 in size"
-    return None
-
-
 def rule_inputs(rule) -> set[str]:
     """The field and derived names a scoring rule reads."""
     if isinstance(rule, AllOrNothing):
@@ -481,32 +365,6 @@ def rule_inputs(rule) -> set[str]:
             out |= conditions.fields(conditions.parse(e))
         return out
     return set()
-
-
-def _check_item_refs(item: Item, need, where: str) -> None:
-    for name in sorted(rule_inputs(item.rule)):
-        need(name, where)
-    if item.applies_if:
-        for name in sorted(conditions.fields(conditions.parse(item.applies_if))):
-            need(name, f"{where} applies_if")
-
-
-def _check_acyclic(derived: dict[str, Derived], problems: list[str]) -> None:
-    state: dict[str, int] = {}
-
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == 2 or name not in derived:
-            return
-        if state.get(name) == 1:
-            problems.append(f"derived values refer to each other in a cycle: {' -> '.join(path + [name])}")
-            return
-        state[name] = 1
-        for ref in derived[name].inputs:
-            visit(ref, path + [name])
-        state[name] = 2
-
-    for name in derived:
-        visit(name, [])
 
 
 def derived_order(standard: Standard) -> list[str]:

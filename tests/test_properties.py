@@ -20,8 +20,10 @@ from assess.compiler import DurableDecider, PythonDecider
 from assess.engine import NOT_APPLICABLE, _check_grade
 from assess.evidence import evidence_from_data
 from assess.gaps import apply_changes, plan_next_grade
+from assess.lint import most_grade_score
 from assess.problems import InputError
 from assess.scorecard import assess
+from assess.standard import Standard
 
 HERE = Path(__file__).parent
 RULESETS = HERE.parent / "rulesets"
@@ -180,7 +182,9 @@ def standards(draw) -> dict:
         items = [draw(item(f"i{s}_{j}")) for j in range(draw(st.integers(1, 4)))]
         full = sum(reference.num(i["points"]) for i in items)
         # mostly the items' sum or less (a cap that clamps); now and then more than they can earn
-        cap = draw(st.sampled_from([full, full, full + 1, max(F(1, 2), full - draw(st.integers(0, 4)))]))
+        # never below the largest item: an item worth more than its section's cap is a lint error
+        biggest = max(reference.num(i["points"]) for i in items)
+        cap = draw(st.sampled_from([full, full, full + 1, max(biggest, full - draw(st.integers(0, 4)))]))
         sections.append({"id": f"s{s}", "title": f"s{s}", "cap": str(cap), "items": items})
     total = sum(reference.num(s["cap"]) for s in sections)
     data = {
@@ -204,7 +208,10 @@ def standards(draw) -> dict:
         bonus_cap = draw(st.integers(1, 4))
         data["bonus"] = {"cap": bonus_cap, "counts_toward_grade": draw(st.booleans()),
                          "items": [draw(item(f"b{j}")) for j in range(draw(st.integers(1, 2)))]}
-    top = int(total) + bonus_cap
+    # grades within reach: a grade above the best possible score is a lint error (grade-unreachable)
+    shape = Standard.model_validate({**data, "grades": [{"id": "g", "title": "g", "min_score": 0}]},
+                                    context={"defer_checks": True})
+    top = int(most_grade_score(shape))
     mins = sorted(draw(st.lists(st.integers(0, top), min_size=1, max_size=3)), reverse=True)
     grades = []
     for k, m in enumerate(mins):

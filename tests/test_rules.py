@@ -491,7 +491,7 @@ def test_section_cap_clamps(decider):
 
 
 def test_section_cap_two_sections(decider):
-    s1 = {"id": "s1", "title": "一", "cap": 5, "items": [item("A", points=6)]}
+    s1 = {"id": "s1", "title": "一", "cap": 5, "items": [item("A", points=3), item("C", points=3)]}
     s2 = {"id": "s2", "title": "二", "cap": 5, "items": [item("B", points=5, rule={"kind": "all_or_nothing", "when": "has_b"})]}
     ev = run(standard(sections=[s1, s2]), record({"has_a": True, "has_b": False}), decider)
     assert [s.awarded for s in ev.sections] == [5, 0]

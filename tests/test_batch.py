@@ -1,0 +1,395 @@
+"""`assess batch`: streaming inputs, bad records, output formats, resume, determinism, the cache."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assess import batch, catalog
+from assess.batch import CSV_COLUMNS, CachingDurableDecider, Source, run_batch, run_sources
+from assess.cli import _BatchProgress, main
+from assess.compiler import DurableDecider, PythonDecider, compile_standard
+from assess.evidence import check_facts, evidence_from_data
+from assess.loading import canonical_json, read_document
+from assess.problems import InputError
+from assess.engine import compute_values
+from assess.scorecard import inputs_for
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synthetic  # noqa: E402
+
+STANDARD = "bahao-community"
+COMMUNITY_FIXTURES = ["liulian-community.yaml", "tanglang-community.yaml", "guiyuan-street.yaml", "nanjing-street-veto.yaml"]
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def records(tmp_path) -> Path:
+    """40 synthetic records, the one at index 7 invalid, and a line that is not JSON at line 13."""
+    lines = list(synthetic.lines(40, bad=[7]))
+    lines.insert(12, b'{"union": {"id": "half-written", \n')
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+@pytest.fixture
+def fixture_dir(tmp_path) -> Path:
+    d = tmp_path / "evidence"
+    d.mkdir()
+    for name in COMMUNITY_FIXTURES:
+        shutil.copy(ROOT / "fixtures" / name, d / name)
+    (d / "notes.txt").write_text("not a record")  # ignored: not an evidence file
+    return d
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+# ---- reading INPUTs --------------------------------------------------------------------------
+
+
+def test_sources_keep_input_order_with_positions(records, fixture_dir):
+    found = list(batch.iter_sources([str(fixture_dir), str(records)]))
+    names = [s.position for s in found]
+    assert names[:4] == [str(fixture_dir / n) for n in sorted(COMMUNITY_FIXTURES)]
+    assert names[4] == f"{records}:1" and names[-1] == f"{records}:41"
+    assert len(found) == 4 + 41 == batch.count_records([str(fixture_dir), str(records)])
+
+
+def test_blank_lines_are_not_records_but_keep_line_numbers(tmp_path):
+    path = tmp_path / "r.jsonl"
+    first, second = list(synthetic.lines(2))
+    path.write_bytes(b"\xef\xbb\xbf" + first + b"\n   \n" + second)
+    assert [s.position for s in batch.iter_sources([str(path)])] == [f"{path}:1", f"{path}:4"]
+
+
+@pytest.mark.parametrize("setup, expected", [
+    (lambda d: str(d / "missing.jsonl"), "missing.jsonl"),
+    (lambda d: (d / "x.txt").write_text("x") and str(d / "x.txt"), "x.txt"),
+    (lambda d: (d / "empty").mkdir() or str(d / "empty"), "empty"),
+])
+def test_bad_inputs_exit_2_naming_the_input(tmp_path, setup, expected):
+    name = setup(tmp_path)
+    result = run("batch", name, "--standard", STANDARD, "--out", str(tmp_path / "o.jsonl"))
+    assert result.exit_code == 2
+    assert expected in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_unknown_standard_reported_with_bad_input(tmp_path, records):
+    result = run("batch", str(records), str(tmp_path / "nope.jsonl"), "--standard", "no-such", "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2
+    assert "nope.jsonl" in result.stderr and "no-such" in result.stderr
+
+
+# ---- bad records -----------------------------------------------------------------------------
+
+
+def test_planted_bad_records_go_to_errors_and_every_other_is_scored(tmp_path, records):
+    out = tmp_path / "out.csv"
+    summary = run_batch([str(records)], STANDARD, str(out), jobs=2, chunk_size=4)
+    assert (summary.records, summary.scored, summary.bad) == (41, 39, 2)
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    expected = [f"syn-{i:07d}" for i in range(40) if i != 7]
+    assert [r["union_id"] for r in rows] == expected
+    errors = [json.loads(line) for line in _lines(Path(summary.errors))]
+    assert [e["position"] for e in errors] == [f"{records}:8", f"{records}:13"]
+    planted, broken = errors
+    assert planted["union"] == "syn-0000007"
+    assert {p["path"] for p in planted["problems"]} >= {"facts.members"}
+    assert all(p["file"] == f"{records}:8" and p["message"] for p in planted["problems"])
+    assert broken["union"] is None
+    assert broken["problems"][0]["line"] == 13 and broken["problems"][0]["column"] is not None
+
+
+def test_cli_exit_2_with_bad_records_and_problems_on_stderr(tmp_path, records):
+    result = run("batch", str(records), "--standard", STANDARD, "--out", str(tmp_path / "o.jsonl"), "--jobs", "1")
+    assert result.exit_code == 2
+    assert f"{records}:8: facts.members:" in result.stderr
+    assert "39" in result.stderr and "Traceback" not in result.output
+    assert len(_lines(tmp_path / "o.jsonl")) == 39
+
+
+def test_cli_exit_0_when_every_record_scores(tmp_path, fixture_dir):
+    result = run("batch", str(fixture_dir), "--standard", STANDARD, "--out", str(tmp_path / "o.csv"), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "4 records: 4 scored, 0 bad" in result.stderr
+
+
+@pytest.mark.parametrize("line, words", [
+    (b'{"union": {"id": "a"}, "union": {"id": "b"}}\n', ["union"]),
+    (b'{"union": "\xff\xfe"}\n', ["UTF-8"]),
+    (b"[1, 2]\n", []),
+])
+def test_unreadable_lines_are_bad_records_with_their_line(tmp_path, line, words):
+    path = tmp_path / "r.jsonl"
+    good = list(synthetic.lines(2))
+    path.write_bytes(good[0] + line + good[1])
+    summary = run_batch([str(path)], STANDARD, str(tmp_path / "o.csv"), jobs=1, lang="en")
+    assert (summary.scored, summary.bad) == (2, 1)
+    error = json.loads(_lines(Path(summary.errors))[0])
+    assert error["position"] == f"{path}:2"
+    assert all(w in error["problems"][0]["message"] for w in words)
+
+
+# ---- output formats --------------------------------------------------------------------------
+
+
+def test_jsonl_line_is_the_score_json_of_that_record(tmp_path, fixture_dir, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "o.jsonl"
+    result = run("batch", "evidence", "--standard", STANDARD, "--out", str(out), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    lines = _lines(out)
+    assert len(lines) == len(COMMUNITY_FIXTURES)
+    for name, line in zip(sorted(COMMUNITY_FIXTURES), lines):
+        scored = run("score", f"evidence/{name}", "--standard", STANDARD, "--format", "json")
+        assert scored.exit_code == 0, scored.output
+        card = json.loads(scored.stdout)
+        assert line == json.dumps(card, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        assert "\n" not in line
+
+
+def test_jsonl_record_from_a_json_line_scores_like_its_yaml_file(tmp_path, fixture_dir):
+    path = tmp_path / "r.jsonl"
+    name = "liulian-community.yaml"
+    path.write_text(canonical_json(read_document(fixture_dir / name).data) + "\n", encoding="utf-8")
+    run_batch([str(path)], STANDARD, str(tmp_path / "a.jsonl"), jobs=1)
+    run_batch([str(fixture_dir / name)], STANDARD, str(tmp_path / "b.jsonl"), jobs=1)
+    a, b = (json.loads(_lines(tmp_path / f)[0]) for f in ("a.jsonl", "b.jsonl"))
+    assert a["evidence_file"] == f"{path}:1"
+    assert a["evidence_sha256"] == b["evidence_sha256"]
+    for card in (a, b):
+        del card["evidence_file"]
+    assert a == b
+
+
+def test_csv_rows_summarise_the_scorecard(tmp_path, fixture_dir):
+    run_batch([str(fixture_dir)], STANDARD, str(tmp_path / "o.jsonl"), jobs=1)
+    run_batch([str(fixture_dir)], STANDARD, str(tmp_path / "o.csv"), jobs=1)
+    text = (tmp_path / "o.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == ",".join(CSV_COLUMNS)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    cards = [json.loads(line) for line in _lines(tmp_path / "o.jsonl")]
+    assert len(rows) == len(cards) == 4
+    for row, card in zip(rows, cards):
+        assert row["union_id"] == card["union"]["id"] and row["union_name"] == card["union"]["name"]
+        assert (row["standard_id"], row["standard_version"]) == (card["standard"]["id"], card["standard"]["version"])
+        assert row["score"] == str(card["score"]) and row["bonus"] == str(card["bonus"])
+        assert row["grade_id"] == (card["grade"]["id"] if card["grade"] else "")
+        assert row["grade_title"] == (card["grade"]["title"] if card["grade"] else "")
+        assert int(row["gap_count"]) == len(card["gaps"])
+        texts = [g["text"] for g in card["gaps"]]
+        top = [row[f"gap_{i}"] for i in (1, 2, 3) if row[f"gap_{i}"]]
+        assert len(top) == min(3, len(texts)) and set(top) <= set(texts)
+        assert row["source"] == card["evidence_file"]
+    # The top gaps: what blocks a grade outright first, then the items that lose the most points.
+    veto = next(r for r, c in zip(rows, cards) if any(g["kind"] == "veto" for g in c["gaps"]))
+    assert veto["gap_1"].startswith("一票否决")
+    liulian = next(r for r, c in zip(rows, cards) if c["union"]["id"] == "liulian-community")
+    losses = {g["text"]: g["lost"] for g in next(c for c in cards if c["union"]["id"] == "liulian-community")["gaps"]
+              if g["kind"] == "item"}
+    shown = [losses[liulian[f"gap_{i}"]] for i in (1, 2, 3) if liulian[f"gap_{i}"] in losses]
+    assert shown == sorted(shown, reverse=True) and shown[0] == max(losses.values())
+
+
+def test_same_bytes_with_one_or_two_processes_and_either_engine(tmp_path, records):
+    outs = {}
+    for jobs, engine in ((1, "durable_rules"), (2, "durable_rules"), (2, "python")):
+        out = tmp_path / f"o-{jobs}-{engine}.csv"
+        run_batch([str(records)], STANDARD, str(out), jobs=jobs, engine=engine, chunk_size=3)
+        outs[(jobs, engine)] = (out.read_bytes(), Path(str(out) + ".errors.jsonl").read_bytes())
+    assert len(set(outs.values())) == 1
+
+
+def test_jsonl_same_bytes_with_two_processes(tmp_path, records):
+    small = tmp_path / "small.jsonl"
+    small.write_bytes(b"".join(records.read_bytes().splitlines(keepends=True)[:10]))
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    run_batch([str(small)], STANDARD, str(one), jobs=1)
+    run_batch([str(small)], STANDARD, str(two), jobs=2, chunk_size=2)
+    assert one.read_bytes() == two.read_bytes() and len(_lines(one)) == 9
+
+
+# ---- resume ----------------------------------------------------------------------------------
+
+
+def test_resume_after_a_stop_equals_an_uninterrupted_run(tmp_path, records):
+    whole = tmp_path / "whole.csv"
+    run_batch([str(records)], STANDARD, str(whole), jobs=2, chunk_size=4)
+    out = tmp_path / "out.csv"
+    first = run_batch([str(records)], STANDARD, str(out), jobs=2, chunk_size=4, limit=10)
+    assert not first.complete and first.records == 10
+    with open(out, "ab") as fh:  # what a kill can leave: half a line after the last checkpoint
+        fh.write(b"syn-0000099,half")
+    second = run_batch([str(records)], STANDARD, str(out), jobs=2, chunk_size=4, resume=True)
+    assert second.complete and second.resumed == 10
+    assert (second.records, second.scored, second.bad) == (41, 39, 2)
+    assert out.read_bytes() == whole.read_bytes()
+    assert Path(second.errors).read_bytes() == Path(str(whole) + ".errors.jsonl").read_bytes()
+    again = run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True)  # nothing left to do
+    assert again.records == again.resumed == 41 and out.read_bytes() == whole.read_bytes()
+
+
+def test_resume_after_kill(tmp_path):
+    path = tmp_path / "r.jsonl"
+    synthetic.write_jsonl(str(path), 1200, bad=[3, 1000])
+    whole = tmp_path / "whole.csv"
+    run_batch([str(path)], STANDARD, str(whole), jobs=2)
+    out = tmp_path / "out.csv"
+    cmd = [sys.executable, "-m", "assess", "batch", str(path), "--standard", STANDARD, "--out", str(out), "--jobs", "2"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        done = Path(str(out) + ".done")
+        if done.exists() and json.loads(done.read_text()).get("done", 0) >= 128:  # two chunks committed
+            break
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole group: the parent and its workers, no clean-up
+    proc.wait()
+    state = json.loads(Path(str(out) + ".done").read_text())
+    assert 0 < state["done"] < 1200 and not state["complete"], "the batch finished before it could be killed"
+    with open(out, "ab") as fh:
+        fh.write(b"partial,row")  # as if killed halfway through writing a row
+    result = subprocess.run(cmd + ["--resume"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr  # two planted bad records
+    assert out.read_bytes() == whole.read_bytes()
+    assert Path(str(out) + ".errors.jsonl").read_bytes() == Path(str(whole) + ".errors.jsonl").read_bytes()
+
+
+@pytest.mark.parametrize("change, key", [({"fmt": "jsonl"}, "format"), ({"lang": "en"}, "lang")])
+def test_resume_refuses_different_options(tmp_path, records, change, key):
+    out = tmp_path / "o.csv"
+    run_batch([str(records)], STANDARD, str(out), jobs=1, limit=5, fmt="csv")
+    with pytest.raises(InputError) as err:
+        run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True, **{"fmt": "csv", **change})
+    assert err.value.problems[0].path == key
+
+
+def test_resume_refuses_a_changed_input(tmp_path, records):
+    out = tmp_path / "o.csv"
+    run_batch([str(records)], STANDARD, str(out), jobs=1, limit=5)
+    records.write_bytes(b"\n".join(records.read_bytes().splitlines()[3:]) + b"\n")
+    with pytest.raises(InputError) as err:
+        run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True)
+    assert err.value.problems[0].path == "inputs_digest"
+
+
+def test_resume_without_checkpoint_refuses_to_guess(tmp_path, records):
+    out = tmp_path / "o.csv"
+    out.write_text("something\n")
+    result = run("batch", str(records), "--standard", STANDARD, "--out", str(out), "--resume")
+    assert result.exit_code == 2 and "o.csv.done" in result.stderr
+    assert out.read_text() == "something\n"
+
+
+# ---- streaming and progress ------------------------------------------------------------------
+
+
+def test_input_is_read_only_a_bounded_distance_ahead_of_what_is_written(tmp_path):
+    read = [0]
+    lead = [0]
+
+    def sources():
+        for i, line in enumerate(synthetic.lines(120)):
+            read[0] += 1
+            yield Source(f"gen:{i + 1}", "line", line, "gen", i + 1)
+
+    def progress(p):
+        lead[0] = max(lead[0], read[0] - p.done)
+
+    summary = run_sources(sources(), STANDARD, str(tmp_path / "o.csv"), jobs=2, chunk_size=4, progress=progress)
+    assert summary.scored == 120
+    assert 0 < lead[0] <= 2 * 4 * 4 + 4  # jobs x 4 chunks in flight, plus the one being cut
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, records):
+    result = run("batch", str(records), "--standard", STANDARD, "--out", str(tmp_path / "o.csv"))
+    assert "\r" not in result.stderr and "[#" not in result.stderr and "[-" not in result.stderr
+
+
+def test_progress_bar_shows_done_rate_and_time_left(capsys):
+    bar = _BatchProgress(total=1000, lang="zh", enabled=True)
+    bar(batch.Progress(done=250, resumed=50, elapsed=2.0))
+    err = capsys.readouterr().err
+    assert err.startswith("\r[######") and "250/1000 条" in err and "100 条/秒" in err and "剩余 00:07" in err
+    silent = _BatchProgress(total=1000, lang="zh", enabled=False)
+    silent(batch.Progress(done=250, resumed=0, elapsed=2.0))
+    assert capsys.readouterr().err == ""
+
+
+# ---- the decision cache ----------------------------------------------------------------------
+
+
+def test_cached_durable_decisions_equal_durable_and_python_on_every_record():
+    standard = catalog.resolve_standard(STANDARD).standard
+    compiled = compile_standard(standard)
+    known = catalog.known_fields((standard,))
+    cached, durable, python = CachingDurableDecider(), DurableDecider(), PythonDecider()
+    for i, data in enumerate(synthetic.generate(150)):
+        loaded = evidence_from_data(data, f"r{i}")
+        full = compute_values(standard, inputs_for(loaded, standard.id, check_facts(loaded, standard, known)))
+        answer = cached.decide(compiled, full)
+        assert answer == durable.decide(compiled, full) == python.decide(compiled, full), f"record {i}"
+    stats = cached.stats()
+    assert stats["records"] == 150 and stats["asserted"] < 75  # most records never reach durable_rules
+    assert stats["cached"] > stats["conditions"] // 2
+
+
+def test_cache_tells_apart_values_at_and_around_a_cutoff():
+    standard = catalog.resolve_standard(STANDARD).standard
+    compiled = compile_standard(standard)
+    decider = CachingDurableDecider()
+    cid = "grade:demonstration:requires:0"  # membership_rate >= 98%
+
+    for rate, expected in ((Fraction(97, 100), False), (Fraction(98, 100), True), (Fraction(9799, 10000), False),
+                           (Fraction(99, 100), True), (None, None), (Fraction(98, 100), True), (Fraction(1), True)):
+        assert decider.decide(compiled, {"membership_rate": rate})[cid] is expected, rate
+
+
+def test_cache_stays_bounded():
+    standard = catalog.resolve_standard(STANDARD).standard
+    compiled = compile_standard(standard)
+    decider = CachingDurableDecider(max_entries=200)
+    for n in range(30):  # employees has no literal: every value is its own case
+        decider.decide(compiled, {"employees": n, "members": n})
+    assert sum(len(c) for c in decider._cache.values()) <= 200
+
+
+def test_output_never_overwrites_or_rereads_an_input(tmp_path, records, fixture_dir):
+    result = run("batch", str(records), "--standard", STANDARD, "--out", str(records))
+    assert result.exit_code == 2 and str(records) in result.stderr
+    assert len(records.read_bytes().splitlines()) == 41  # untouched
+    inside = fixture_dir / "scores.json"  # an evidence suffix, in the directory being read
+    summary = run_batch([str(fixture_dir)], STANDARD, str(inside), jobs=1)
+    assert (summary.records, summary.bad) == (4, 0)
+
+
+def test_records_given_as_data_by_another_program(tmp_path):
+    records = list(synthetic.generate(3))
+    records[1]["facts"]["employees"] = "many"
+    sources = [Source(f"api:{i}", "data", rec, "api") for i, rec in enumerate(records)]
+    summary = run_sources(sources, STANDARD, str(tmp_path / "o.jsonl"), jobs=1, lang="en")
+    assert (summary.scored, summary.bad) == (2, 1)
+    error = json.loads(_lines(Path(summary.errors))[0])
+    assert error["position"] == "api:1" and error["union"] == "syn-0000001"
+    assert error["problems"][0]["path"] == "facts.employees"

@@ -1,0 +1,232 @@
+"""`assess diff`: what a standard revision does to a population of evidence records.
+
+The expected transitions are derived from the golden scorecards (tests/golden/*.json): a
+threshold raised above a union's grade score must move it down, one left below must not.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assess import impact
+from assess.catalog import load_standard_file, resolve_standard
+from assess.cli import main
+from assess.compiler import PythonDecider
+
+ROOT = Path(__file__).resolve().parent.parent
+BAHAO = ROOT / "rulesets" / "bahao-community.yaml"
+NONE, OUT = impact.NO_GRADE, impact.OUT_OF_SCOPE
+
+
+def golden_bahao() -> dict[str, dict]:
+    """union id -> golden bahao scorecard."""
+    out = {}
+    for path in sorted((ROOT / "tests" / "golden").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for card in data if isinstance(data, list) else [data]:
+            if card["standard"]["id"] == "bahao-community":
+                out[card["union"]["id"]] = card
+    return out
+
+
+def revised(tmp_path: Path, *edits: tuple[str, str], name: str = "bahao-revised.yaml") -> Path:
+    """A copy of the bahao standard with exact text edits, each of which must apply once."""
+    text = BAHAO.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+RAISE_THRESHOLDS = (
+    ("    title: {zh: \"“八好”先进社区工会\", en: \"Eight Goods advanced community union\"}\n    min_score: 80",
+     "    title: {zh: \"“八好”先进社区工会\", en: \"Eight Goods advanced community union\"}\n    min_score: 86"),
+    ("    title: {zh: \"“八好”达标社区工会\", en: \"Eight Goods compliant community union\"}\n    min_score: 70",
+     "    title: {zh: \"“八好”达标社区工会\", en: \"Eight Goods compliant community union\"}\n    min_score: 76"),
+)
+
+
+def compare(new_path, old="bahao-community", directory=ROOT / "fixtures"):
+    records, invalid = impact.load_records(directory)
+    return impact.compare(resolve_standard(old), load_standard_file(new_path), records, PythonDecider(), invalid)
+
+
+@pytest.fixture(scope="module")
+def raised(tmp_path_factory):
+    return compare(revised(tmp_path_factory.mktemp("raised"), *RAISE_THRESHOLDS))
+
+
+def test_raised_thresholds_move_exactly_the_unions_between_old_and_new_cut_offs(raised):
+    golden = golden_bahao()
+    expected: dict[tuple[str, str], int] = {}
+    for uid, card in golden.items():
+        old = card["grade"]["id"] if card["grade"] else NONE
+        s = Fraction(str(card["grade_score"]))
+        new = old
+        if old == "advanced" and s < 86:
+            new = "compliant" if s >= 76 else NONE
+        elif old == "compliant" and s < 76:
+            new = NONE
+        expected[(old, new)] = expected.get((old, new), 0) + 1
+    # The golden scores put one union in each moving band and keep others just clear of them.
+    assert expected[("advanced", "compliant")] == 1 and expected[("compliant", NONE)] == 1
+    assert expected[("compliant", "compliant")] >= 1  # tanglang, 76.53: above the new 76
+    assert raised.transitions == expected
+    assert [u.union_id for u in raised.changed] == ["nanxincun-community", "street-3463-federation"]
+    for u in raised.changed:
+        assert u.delta == 0  # the scores did not change, only the cut-offs
+        assert [(c.kind, c.ref, c.old.ok, c.new.ok) for c in u.causes] == [("check", u.old.state, True, False)]
+        cause = u.causes[0]
+        assert (cause.old.detail["min"], cause.new.detail["min"]) in ((80, 86), (70, 76))
+    assert len(raised.skipped) == len([p for p in (ROOT / "fixtures").glob("*.yaml")]) - len(golden)
+    assert raised.invalid == []
+    d = raised.distribution
+    assert (d.count, d.up, d.down, d.unchanged) == (len(golden), 0, 0, len(golden))
+
+
+def test_same_standard_twice_is_all_diagonal():
+    result = compare(BAHAO)
+    assert result.transitions and all(a == b for a, b in result.transitions)
+    assert result.changed == [] and all(u.causes == [] for u in result.unions)
+    assert result.distribution.unchanged == result.distribution.count == len(result.unions)
+    assert result.distribution.buckets == [(0, len(result.unions))]
+    text = impact.render(result, "table", "zh")
+    assert "没有单位的等级发生变化" in text
+
+
+def test_band_change_names_the_item_with_points_and_reason(tmp_path):
+    path = revised(tmp_path, ('- {min: "98%", points: 6}', '- {min: "99%", points: 6}'),
+                   ("      - membership_rate >= 98%", "      - membership_rate >= 99%"))
+    result = compare(path)
+    changed = {u.union_id: u for u in result.changed}
+    assert set(changed) == {"liulian-community"}  # 98.6%: loses the 98% band and the demonstration condition
+    u = changed["liulian-community"]
+    assert (u.old.state, u.new.state) == ("demonstration", "advanced")
+    assert u.delta == -2
+    kinds = [c.kind for c in u.causes]
+    assert kinds == ["check", "item"]
+    check, item = u.causes
+    assert check.old.detail["condition"] == "membership_rate >= 98%" and check.new.detail["condition"] == "membership_rate >= 99%"
+    assert item.ref == "membership_rate" and (item.old.awarded, item.new.awarded, item.delta) == (6, 4, -2)
+    text = impact.render(result, "table", "zh")
+    assert "membership_rate 职工入会率: 6 → 4 分 (-2)" in text and "98.6% ≥ 95%" in text
+    assert "条件: 职工入会率 ≥ 98% (满足) → 条件: 职工入会率 ≥ 99% (不满足)" in text
+    # nanjing (98.6%) also loses 2 points but is vetoed either way: a score change, not a grade change.
+    d = result.distribution
+    assert (d.down, d.min, d.max) == (2, -2, 0)
+    assert d.mean == Fraction(-4, d.count) and d.median == 0
+
+
+def test_narrower_scope_shows_out_of_scope_and_keeps_them_out_of_the_distribution(tmp_path):
+    path = revised(tmp_path, ("applies_to: [community_union, community_federation, street_federation]",
+                              "applies_to: [community_union, community_federation]"))
+    result = compare(path)
+    streets = {u.union_id for u in result.unions if u.kind == "street_federation"}
+    assert len(streets) == 3
+    assert {u.union_id for u in result.changed} == streets
+    assert all(u.new.state == OUT and u.causes[0].kind == "scope" for u in result.changed)
+    assert result.states[-1] == OUT
+    assert result.distribution.count == len(result.unions) - 3
+    text = impact.render(result, "table", "en")
+    assert "the new version no longer applies to this kind of unit" in text and "out of scope" in text
+
+
+def test_bad_records_are_reported_and_never_stop_the_others(tmp_path):
+    evidence = tmp_path / "evidence"
+    shutil.copytree(ROOT / "fixtures", evidence)
+    (evidence / "broken.yaml").write_text("union: {id: x\n", encoding="utf-8")
+    bad = (evidence / "nanxincun-community.yaml").read_text(encoding="utf-8").replace("members: {value: 880,", "members: {value: lots,", 1)
+    assert "lots" in bad
+    (evidence / "zz-bad-members.yaml").write_text(bad, encoding="utf-8")
+    (evidence / "notes.txt").write_text("not a record", encoding="utf-8")
+    result = compare(BAHAO, directory=evidence)
+    assert [Path(x.file).name for x in result.invalid] == ["broken.yaml", "zz-bad-members.yaml", "zz-bad-members.yaml"]
+    assert [x.side for x in result.invalid] == [None, "old", "new"]
+    assert any(p.path == "facts.members" and p.line for p in result.invalid[1].problems)
+    assert len(result.unions) == len(golden_bahao())  # the good ones are all compared
+    data = json.loads(impact.render(result, "json", "en"))
+    assert data["counts"]["invalid"] == 2 and data["counts"]["files"] == len(list(evidence.glob("*.yaml")))
+    lines = impact.problem_lines(result, "en")
+    assert any("zz-bad-members.yaml" in line and "facts.members" in line and "old version" in line for line in lines)
+
+
+def test_distribution_is_exact():
+    d = impact.distribution([Fraction(1, 3), Fraction(-7, 2), Fraction(0), Fraction(12)])
+    assert (d.count, d.up, d.down, d.unchanged) == (4, 2, 1, 1)
+    assert d.median == Fraction(1, 6) and d.mean == Fraction(1, 3 * 4) + Fraction(-7, 8) + 3
+    assert (d.min, d.max) == (Fraction(-7, 2), 12)
+    assert d.width == 5  # 12 in at most 5 buckets
+    assert d.buckets == [(-1, 1), (0, 1), (1, 1), (2, 0), (3, 1)]
+    assert impact.bucket_bounds(-1, d.width) == (-5, 0) and impact.bucket_bounds(3, d.width) == (10, 15)
+    assert impact.bucket_width(Fraction(3, 100)) == Fraction(1, 100)
+    empty = impact.distribution([])
+    assert empty.count == 0 and empty.median is None and empty.buckets == []
+
+
+def test_ladder_keeps_both_orders(tmp_path):
+    path = revised(tmp_path, ("  - id: advanced\n", "  - id: excellent\n"))
+    result = compare(path)
+    # A renamed grade: the old one goes right after its old neighbour above, before the new one.
+    assert result.states == ["demonstration", "advanced", "excellent", "compliant", NONE]
+    u = next(u for u in result.changed if u.union_id == "nanxincun-community")
+    assert (u.old.state, u.new.state) == ("advanced", "excellent")
+    # The grade the union held no longer exists: that is the cause (the new one ranks below it).
+    assert [(c.kind, c.ref, c.old, c.new) for c in u.causes] == [("grade", "advanced", True, False)]
+    assert "删除等级 “八好”先进社区工会" in impact.render(result, "table", "zh")
+
+
+# ---- command -----------------------------------------------------------------------------------
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def test_cli_diff_shows_the_threshold_transitions(tmp_path, at_root):
+    path = revised(tmp_path, *RAISE_THRESHOLDS)
+    result = run("diff", "bahao-community", str(path), "--evidence", "fixtures")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "等级变化 (行: 原等级, 列: 新等级)" in out and "等级变化的单位 (2)" in out
+    assert "等级: “八好”先进社区工会 → “八好”达标社区工会" in out
+    assert "“八好”达标社区工会: 得分 75 ≥ 70 (满足) → 得分 75 ≥ 76 (不满足)" in out
+    english = run("diff", "bahao-community", str(path), "--evidence", "fixtures", "--lang", "en", "--format", "markdown")
+    assert english.exit_code == 0 and "## Grade transitions" in english.stdout and "score 85.4 ≥ 86 (not met)" in english.stdout
+    js = run("diff", "bahao-community", str(path), "--evidence", "fixtures", "--format", "json", "--engine", "python")
+    data = json.loads(js.stdout)
+    assert data["schema"] == "assess.impact/1" and data["counts"]["changed"] == 2
+    assert {"from": "advanced", "to": "compliant", "count": 1} in data["transitions"]
+    again = run("diff", "bahao-community", str(path), "--evidence", "fixtures", "--format", "json", "--engine", "python")
+    assert js.stdout == again.stdout
+    durable = run("diff", "bahao-community", str(path), "--evidence", "fixtures", "--format", "json")
+    assert json.loads(durable.stdout)["transitions"] == data["transitions"]  # both deciders agree
+
+
+def test_cli_diff_input_errors_exit_2_with_the_report_printed(tmp_path, at_root):
+    result = run("diff", "bahao-community", "bahao-community", "--evidence", "no/such/dir")
+    assert result.exit_code == 2 and "no/such/dir" in result.stderr and "Traceback" not in result.output
+    result = run("diff", "no-such-standard", "bahao-community", "--evidence", "fixtures")
+    assert result.exit_code == 2 and "no-such-standard" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("diff", "bahao-community", "bahao-community", "--evidence", str(empty))
+    assert result.exit_code == 2 and "没有证据记录" in result.stderr
+    evidence = tmp_path / "evidence"
+    shutil.copytree(ROOT / "fixtures", evidence)
+    (evidence / "broken.yaml").write_text("union: [\n", encoding="utf-8")
+    result = run("diff", "bahao-community", "bahao-community", "--evidence", str(evidence), "--engine", "python")
+    assert result.exit_code == 2
+    assert "等级变化" in result.stdout  # the report is still there
+    assert "broken.yaml" in result.stderr and "1 份证据记录有输入错误" in result.stderr

@@ -1,0 +1,330 @@
+"""`assess lint`: each listed mistake found in a broken standard, with its rule id, severity and
+FILE:LINE:COLUMN; the runner, the CLI, the catalogue texts and docs/lint.md.
+
+Every broken standard is tests/data/lint/base.yaml (valid, no warnings) with one text change, so
+the expected positions can be read off the base file: `cat -n tests/data/lint/base.yaml`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from pydantic import ValidationError
+
+from assess import checks
+from assess.catalog import builtin_dir
+from assess.cli import main
+from assess.lint import Finding, lint_file, rules, rules_markdown, validate_document
+from assess.loading import Document, read_document
+from assess.messages import catalogue
+from assess.problems import Problem
+from assess.standard import Standard
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data" / "lint"
+BASE = DATA / "base.yaml"
+BANDS = "[{min: 95%, points: 10}, {min: 90%, points: 6}]"
+CHAIR = "        remediation: 依法选举工会主席\n"
+
+# (case, text in base.yaml, its replacement, rule, severity, line, column, other rules the change also trips)
+CASES = [
+    ("schema", "        points: 5\n        rule: {kind: all_or_nothing", "        points: five\n        rule: {kind: all_or_nothing",
+     "schema", "error", 33, 9, set()),
+    ("name-clash", "  disputes: {type: integer, label: 未结劳动争议}\n",
+     "  disputes: {type: integer, label: 未结劳动争议}\n  meetings: {type: integer, label: 会议次数}\n",
+     "name-clash", "error", 18, 3, set()),
+    ("reserved-name", "  level: {type: string", "  id: {type: integer, label: 编号}\n  level: {type: string",
+     "reserved-name", "error", 13, 3, {"unused-field"}),
+    ("effective-dates", "effective_from: 2025-01-01\n", "effective_from: 2025-01-01\neffective_to: 2024-12-31\n",
+     "effective-dates", "error", 6, 1, set()),
+    ("duplicate-id", '      - id: "1.3"', '      - id: "1.1"', "duplicate-id", "error", 37, 9, set()),
+    ("undeclared-field", "when: has_chair and", "when: has_chiar and", "undeclared-field", "error", 34, 38, {"unused-field"}),
+    ("undeclared-field-not-above", "not_above: employees", "not_above: employes", "undeclared-field", "error", 11, 57, set()),
+    ("undeclared-event-kind", "count_events: {kind: meeting}", "count_events: {kind: meetng}",
+     "undeclared-event-kind", "error", 17, 43, set()),
+    ("derived-cycle", "derived:\n", "derived:\n  headcount: {label: 人数, sum: [members, headcount]}\n",
+     "derived-cycle", "error", 16, 3, set()),
+    ("unused-field", "  disputes: {type: integer", "  women: {type: integer, label: 女会员人数}\n  disputes: {type: integer",
+     "unused-field", "warning", 14, 3, set()),
+    ("unused-derived", "  meetings: {label: 委员会会议", "  women_rate: {label: 女职工比例, ratio: {numerator: members, denominator: employees}}\n"
+     "  meetings: {label: 委员会会议", "unused-field", "warning", 17, 3, set()),
+    ("wrong-type-text", 'level == "a"', "level == 1", "wrong-type-comparison", "error", 34, 38, set()),
+    ("wrong-type-choices", 'level == "a"', 'level == "c"', "wrong-type-comparison", "error", 34, 38, set()),
+    ("wrong-type-boolean", "when: disputes >= 10", "when: has_chair == 10", "wrong-type-comparison", "error", 60, 41, set()),
+    ("wrong-type-count", "count: disputes, deduct: 1", "count: level, deduct: 1", "wrong-type-comparison", "error", 56, 38, set()),
+    ("wrong-type-band-value", "value: membership_rate, bands", "value: has_chair, bands", "wrong-type-comparison", "error", 28, 29, set()),
+    ("threshold-range", "when: disputes >= 10", "when: disputes >= 0.0001", "threshold-range", "error", 60, 41, set()),
+    ("caps-total", "total: 30", "total: 40", "caps-total", "error", 8, 1, set()),
+    ("item-points-over-cap", "        points: 5\n        rule: {kind: shortfall", "        points: 12\n        rule: {kind: shortfall",
+     "item-points-over-cap", "error", 49, 9, set()),
+    ("section-points-short", "        points: 5\n        rule: {kind: award_per_occurrence",
+     "        points: 4\n        rule: {kind: award_per_occurrence", "section-points-short", "warning", 23, 5, set()),
+    ("bands-order", BANDS, "[{min: 90%, points: 6}, {min: 95%, points: 10}]", "bands-order", "warning", 28, 85, set()),
+    ("bands-overlap-same-cut-off", BANDS, "[{min: 95%, points: 10}, {min: 95%, points: 6}]", "bands-overlap", "error", 28, 86, set()),
+    ("bands-overlap-above-max", BANDS, "[{min: 120%, points: 10}, {min: 90%, points: 6}]", "bands-overlap", "error", 28, 62, set()),
+    ("bands-overlap-shadowed", BANDS, "[{min: 95%, points: 10}, {min: 0%, points: 6}, {min: -5%, points: 2}]",
+     "bands-overlap", "error", 28, 108, set()),
+    ("band-points-over-item", "{min: 90%, points: 6}", "{min: 90%, points: 12}", "band-points-over-item", "warning", 28, 96, set()),
+    ("deduction-zero", "count: disputes, deduct: 1", "count: disputes, deduct: 0", "deduction-never-triggers", "warning", 56, 55, set()),
+    ("deduction-cap-zero", "count: disputes, deduct: 1", "count: disputes, deduct: 1, cap: 0",
+     "deduction-never-triggers", "warning", 56, 66, set()),
+    ("deduction-target-at-minimum", "target: 98%", "target: 0%", "deduction-never-triggers", "warning", 50, 57, set()),
+    ("deduction-count-max-zero", "label: 未结劳动争议}", "label: 未结劳动争议, max: 0}", "deduction-never-triggers", "warning", 56, 38, set()),
+    ("grade-order", "min_score: 18", "min_score: 28", "grade-order", "error", 63, 32, set()),
+    ("grade-unreachable", "min_score: 25", "min_score: 35", "grade-unreachable", "error", 62, 31, set()),
+    ("veto-no-condition-missing", ", when: disputes >= 10}", "}", "veto-no-condition", "error", 60, 5, set()),
+    ("veto-no-condition-empty", "when: disputes >= 10", 'when: ""', "veto-no-condition", "error", 60, 41, set()),
+    ("missing-remediation", CHAIR, "", "missing-remediation", "warning", 31, 9, set()),
+    ("missing-evidence", "        evidence: [选举批复]\n", "", "missing-evidence", "warning", 31, 9, set()),
+]
+
+
+def _broken(tmp_path: Path, old: str, new: str) -> Path:
+    text = BASE.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"the change must hit base.yaml exactly once: {old!r}"
+    path = tmp_path / "broken.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_base_standard_is_clean():
+    assert lint_file(BASE) == []
+
+
+@pytest.mark.parametrize("case, old, new, rule, severity, line, column, also", CASES, ids=[c[0] for c in CASES])
+def test_each_mistake_is_found_where_it_is(tmp_path, case, old, new, rule, severity, line, column, also):
+    path = _broken(tmp_path, old, new)
+    findings = lint_file(path)
+    hits = [f for f in findings if f.rule == rule]
+    assert [(f.severity, f.file, f.line, f.column) for f in hits] == [(severity, str(path), line, column)], findings
+    assert {f.rule for f in findings} == {rule} | also, findings
+    assert hits[0].message and "{" not in hits[0].message  # every placeholder filled
+
+
+def test_every_rule_has_a_case():
+    covered = {c[3] for c in CASES}
+    assert covered == {ident for ident, _, _ in rules()} - {"syntax"}  # syntax: see the tests below
+
+
+@pytest.mark.parametrize("text, line", [("id: x\ntotal: [30\n", 3), ("id: x\nid: y\n", 2), ("", None)])
+def test_unparseable_file_is_one_syntax_finding(tmp_path, text, line):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    [f] = lint_file(path)
+    assert (f.rule, f.severity, f.file, f.line) == ("syntax", "error", str(path), line)
+
+
+def test_missing_file_is_a_syntax_finding(tmp_path):
+    [f] = lint_file(tmp_path / "nope.yaml")
+    assert (f.rule, f.message) == ("syntax", "文件不存在")
+
+
+def test_top_level_not_a_mapping(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- 1\n- 2\n", encoding="utf-8")
+    [f] = lint_file(path)
+    assert (f.rule, f.line, f.column) == ("schema", 1, 1)
+
+
+def test_several_mistakes_all_reported_in_order(tmp_path):
+    text = BASE.read_text(encoding="utf-8")
+    text = text.replace("total: 30", "total: 40").replace('      - id: "1.3"', '      - id: "1.1"').replace(CHAIR, "")
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    got = [(f.severity, f.rule, f.line) for f in lint_file(path)]
+    assert got == [("error", "caps-total", 8), ("error", "duplicate-id", 36), ("warning", "missing-remediation", 31)]
+
+
+@pytest.mark.parametrize("path", sorted(p for p in builtin_dir().glob("*.yaml") if not p.name.endswith(".tests.yaml")),
+                         ids=lambda p: p.stem)
+def test_builtin_standards_lint_clean(path):
+    assert lint_file(path) == []
+
+
+# ---- the model and the runner share one implementation -------------------------------------
+
+
+def _data(old: str = "", new: str = "") -> dict:
+    return yaml.safe_load(BASE.read_text(encoding="utf-8").replace(old, new) if old else BASE.read_text(encoding="utf-8"))
+
+
+def test_model_refuses_error_findings_without_context():
+    data = _data("min_score: 25", "min_score: 35")
+    with pytest.raises(ValidationError) as info:
+        Standard.model_validate(data)
+    assert "grades[0].min_score: 等级 advanced 要求 35 分, 但可能的最高得分只有 30 分" in str(info.value)
+    Standard.model_validate(data, context={"defer_checks": True})  # shape only: fine
+
+
+def test_model_accepts_warnings():
+    Standard.model_validate(_data(CHAIR, ""))
+
+
+def test_model_refuses_veto_without_condition():
+    data = _data(", when: disputes >= 10}", "}")
+    with pytest.raises(ValidationError, match="mass_incident"):
+        Standard.model_validate(data)
+
+
+def test_validate_document_returns_standard_only_without_errors():
+    standard, findings = validate_document(read_document(BASE))
+    assert standard is not None and findings == []
+    doc = read_document(BASE)
+    doc.data["total"] = 40
+    standard, findings = validate_document(doc)
+    assert standard is None and [f.rule for f in findings] == ["caps-total"]
+    doc = read_document(BASE)
+    del doc.data["sections"][0]["items"][1]["remediation"]
+    standard, findings = validate_document(doc)
+    assert standard is not None and [f.rule for f in findings] == ["missing-remediation"]
+
+
+def test_positions_follow_the_file_that_set_the_value():
+    # A standard merged from two files (extends:): the Document's `files` map says who set what.
+    doc = read_document(BASE)
+    doc.data["grades"][0]["min_score"] = 35
+    doc.files[("grades", 0, "min_score")] = "tailored.yaml"
+    doc.lines[("grades", 0, "min_score")], doc.columns[("grades", 0, "min_score")] = 7, 5
+    [f] = validate_document(doc)[1]
+    assert (f.file, f.line, f.column, f.rule) == ("tailored.yaml", 7, 5, "grade-unreachable")
+
+
+def test_tailored_standard_is_linted_merged(tmp_path):
+    child = tmp_path / "child.yaml"
+    child.write_text(f"extends: {{id: lint-base, version: '1', path: {BASE.resolve()}}}\n"
+                     "id: lint-child\nversion: '1'\nfields: {disputes: null}\n"
+                     "grades:\n  - {id: advanced, min_score: 35}\n", encoding="utf-8")
+    got = [(f.rule, Path(f.file).name, f.line, f.column) for f in lint_file(child)]
+    assert got == [("grade-unreachable", "child.yaml", 6, 20),          # set by the child
+                   ("undeclared-field", "base.yaml", 56, 38),            # the parent's item counts `disputes`
+                   ("undeclared-field", "base.yaml", 60, 41)]            # and its veto reads it
+
+
+def test_tailored_standard_with_a_missing_parent(tmp_path):
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: {id: nothing-like-it, version: '9'}\nid: c\n", encoding="utf-8")
+    [f] = lint_file(child)
+    assert (f.rule, f.severity, f.path) == ("schema", "error", "extends")
+
+
+def test_finding_as_problem_prints_line_and_column():
+    f = Finding("caps-total", "error", "s.yaml", 8, 1, "total", "总分不符")
+    assert f.as_problem() == Problem("s.yaml", "total", "总分不符", 8, 1)
+    assert str(f.as_problem()) == "s.yaml:8:1: total: 总分不符"
+    assert str(Problem("s.yaml", "total", "x", 8)) == "s.yaml:8: total: x"
+
+
+def test_most_grade_score_counts_bonus_only_when_it_counts_toward_grades():
+    data = _data("min_score: 25", "min_score: 32")
+    data["bonus"] = {"cap": 3, "counts_toward_grade": True,
+                     "items": [{"id": "B1", "title": "表彰", "points": 2, "rule": {"kind": "all_or_nothing", "when": "has_chair"},
+                                "evidence": ["表彰文件"], "remediation": "争取表彰"}]}
+    Standard.model_validate(data)  # 30 + 2 bonus reaches 32
+    data["bonus"]["counts_toward_grade"] = False
+    with pytest.raises(ValidationError, match="grade-unreachable|32"):
+        Standard.model_validate(data)
+
+
+# ---- catalogue, registry, docs ----------------------------------------------------------------
+
+
+def test_registry_ids_and_texts():
+    ids = [r.ID for r in checks.RULES]
+    assert len(ids) == len(set(ids))
+    texts = catalogue()
+    for ident, severity, what in rules():
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", ident) and severity in ("error", "warning") and what
+        for key in (f"check.{ident}", f"check.{ident}.fix"):
+            assert set(texts[key]) == {"zh", "en"} and all(texts[key].values()), key
+
+
+def test_docs_rule_table_is_current():
+    doc = (ROOT / "docs/lint.md").read_text(encoding="utf-8")
+    table = doc.split("<!-- rules:start -->\n", 1)[1].split("<!-- rules:end -->", 1)[0]
+    assert table == rules_markdown(), "regenerate the table in docs/lint.md from assess.lint.rules_markdown()"
+
+
+def test_docs_example_is_real(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    doc = (ROOT / "docs/lint.md").read_text(encoding="utf-8")
+    block = re.search(r"```text\n\$ assess lint (\S+)\n(.*?)```", doc, re.S)
+    result = CliRunner().invoke(main, ["lint", block.group(1)])
+    assert result.exit_code == 1 and result.stdout == block.group(2)
+
+
+# ---- CLI ------------------------------------------------------------------------------------
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["lint", *args])
+
+
+def test_cli_text_errors_first_and_summary(tmp_path):
+    path = _broken(tmp_path, CHAIR, "")
+    text = path.read_text(encoding="utf-8").replace("total: 30", "total: 40")
+    path.write_text(text, encoding="utf-8")
+    result = _run(str(path))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{path}:8:1: 错误 [caps-total] 总分为 40, 但各一级指标上限之和为 30",
+        f"{path}:31:9: 警告 [missing-remediation] 二级指标 1.2 没有整改建议 (remediation)",
+        "1 个文件: 1 个错误, 1 个警告",
+    ]
+
+
+def test_cli_warnings_exit_0_unless_strict(tmp_path):
+    path = _broken(tmp_path, CHAIR, "")
+    assert _run(str(path)).exit_code == 0
+    assert _run(str(path), "--strict").exit_code == 1
+    assert _run(str(BASE), "--strict").exit_code == 0
+
+
+def test_cli_english(tmp_path):
+    path = _broken(tmp_path, "min_score: 25", "min_score: 35")
+    result = _run(str(path), "--lang", "en")
+    assert result.stdout.splitlines() == [
+        f"{path}:62:31: error [grade-unreachable] grade 'advanced' needs 35 but the highest possible score is 30",
+        "1 file(s): 1 error(s), 0 warning(s)",
+    ]
+
+
+def test_cli_json_sorted_and_deterministic(tmp_path):
+    path = _broken(tmp_path, CHAIR, "")
+    path.write_text(path.read_text(encoding="utf-8").replace("total: 30", "total: 40"), encoding="utf-8")
+    first = _run(str(path), "--format", "json", "--lang", "en")
+    assert first.exit_code == 1
+    assert first.stdout == _run(str(path), "--format", "json", "--lang", "en").stdout
+    rows = json.loads(first.stdout)
+    assert [(r["rule"], r["severity"], r["line"], r["column"], r["path"]) for r in rows] == [
+        ("caps-total", "error", 8, 1, "total"),
+        ("missing-remediation", "warning", 31, 9, "sections[0].items[1].remediation"),
+    ]
+    assert rows[0]["fix"] == "change the section caps or the total so they agree"
+    assert set(rows[0]) == {"rule", "severity", "file", "line", "column", "path", "message", "fix"}
+
+
+def test_cli_builtin_ids_and_usage_errors():
+    result = _run("bahao-community", "liuyou-grassroots", "model-worker-home")
+    assert result.exit_code == 0 and result.stdout == "3 个文件: 0 个错误, 0 个警告\n"
+    result = _run("no-such-standard", str(BASE), "missing.yaml")
+    assert result.exit_code == 2
+    assert "未知标准 no-such-standard" in result.stderr and "missing.yaml: 文件不存在" in result.stderr
+    assert result.stdout == "1 个文件: 0 个错误, 0 个警告\n"  # the good file was still linted
+    assert _run().exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_cli_broken_file_no_traceback(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(b"\xff\xfe not utf-8")
+    result = _run(str(path))
+    assert result.exit_code == 1 and "[syntax]" in result.stdout and "Traceback" not in result.output
+
+
+def test_position_helper_matches_document():
+    doc = Document("x.yaml", {"a": [{"b": 1}]}, {("a",): 2, ("a", 0): 3, ("a", 0, "b"): 3}, {("a",): 1, ("a", 0): 5, ("a", 0, "b"): 7})
+    assert doc.position(("a", 0, "c")) == ("x.yaml", 3, 5)

@@ -1,0 +1,347 @@
+"""The federation report: distributions, gap shares, applications not reached and the change
+against the previous period, over the fixtures scored for real; text, JSON and HTML renderings;
+the `assess report` command."""
+from __future__ import annotations
+
+import copy
+import json
+import random
+from collections import Counter
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assess import catalog, report
+from assess.cli import main
+from assess.compiler import PythonDecider
+from assess.evidence import load_evidence
+from assess.scorecard import score
+from assess.store import open_store, save_many
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = sorted((ROOT / "fixtures").glob("*.yaml"))
+
+
+def score_fixtures(lang: str = "zh") -> list[dict]:
+    """Every fixture scored as `assess score` would: against the standards it applies for, else
+    every built-in standard for its kind."""
+    cards = []
+    for path in FIXTURES:
+        loaded = load_evidence(str(path.relative_to(ROOT)))
+        on = loaded.record.period.end
+        targets = ([catalog.resolve_standard(a.standard, on) for a in loaded.record.applications]
+                   or catalog.standards_for_kind(loaded.record.union.kind, on))
+        cards += [score(t, loaded, lang=lang, decider=PythonDecider(), as_of=on) for t in targets]
+    return cards
+
+
+@pytest.fixture(scope="module")
+def cards(request) -> list[dict]:
+    import os
+    old = os.getcwd()
+    os.chdir(ROOT)  # evidence_file paths as the CLI records them
+    try:
+        return score_fixtures()
+    finally:
+        os.chdir(old)
+
+
+def shifted(card: dict, year: int, **changes) -> dict:
+    """The same card in another year; `grade`/`score`/`union_id` optionally changed."""
+    c = copy.deepcopy(card)
+    c["period"] = {"start": f"{year}-01-01", "end": f"{year}-12-31", "label": f"{year}年度"}
+    if "grade" in changes:
+        g = changes["grade"]
+        c["grade"] = None if g is None else {"id": g, "title": next(x["title"] for x in c["grades"] if x["id"] == g)}
+    if "score" in changes:
+        c["score"] = changes["score"]
+    if "union_id" in changes:
+        c["union"]["id"] = changes["union_id"]
+    return c
+
+
+@pytest.fixture(scope="module")
+def previous(cards) -> list[dict]:
+    """2024: liulian one grade lower, guiyuan one grade higher, tanglang not yet scored, and a
+    union scored in 2024 only."""
+    out = []
+    for c in cards:
+        uid = c["union"]["id"]
+        if uid == "tanglang-community":
+            continue
+        if uid == "liulian-community":
+            out.append(shifted(c, 2024, grade="advanced", score=85))
+        elif uid == "guiyuan-street":
+            out.append(shifted(c, 2024, grade="compliant", score=71))
+        else:
+            out.append(shifted(c, 2024))
+    out.append(shifted(next(c for c in cards if c["union"]["id"] == "nanxincun-community"), 2024, union_id="old-community"))
+    return out
+
+
+def by_id(rep: report.Report) -> dict[str, report.StandardReport]:
+    return {r.standard_id: r for r in rep.standards}
+
+
+def test_distribution_overall_by_parent_and_kind(cards):
+    rep = by_id(report.build_report(cards))
+    assert set(rep) == {"bahao-community", "liuyou-grassroots", "model-worker-home"}
+    bahao = rep["bahao-community"]
+    assert bahao.total == 6
+    assert bahao.counts == {"demonstration": 1, "advanced": 1, "compliant": 2, None: 2}
+    assert [g for g, _ in bahao.ladder] == ["demonstration", "advanced", "compliant", None]
+    assert rep["liuyou-grassroots"].counts == {"demonstration": 1, "compliant": 2, None: 1}
+    assert rep["model-worker-home"].counts == {"model_worker_home": 1, "qualified": 2, None: 2}
+    parents = dict(bahao.by_parent)
+    assert parents["罗湖区总工会"] == {"demonstration": 0, "advanced": 0, "compliant": 1, None: 1}
+    assert sum(sum(c.values()) for c in parents.values()) == 6
+    kinds = dict(bahao.by_kind)
+    assert kinds == {
+        "community_federation": {"demonstration": 1, "advanced": 1, "compliant": 0, None: 0},
+        "community_union": {"demonstration": 0, "advanced": 0, "compliant": 1, None: 0},
+        "street_federation": {"demonstration": 0, "advanced": 0, "compliant": 1, None: 2},
+    }
+
+
+def test_gap_shares_count_unions_not_gaps(cards):
+    bahao = by_id(report.build_report(cards, top=100))["bahao-community"]
+    counted = {(k, n) for k, _, n in bahao.gaps}
+    # Counted independently: each union's distinct gaps.
+    mine = [c for c in cards if c["standard"]["id"] == "bahao-community"]
+    expect = Counter()
+    for c in mine:
+        expect.update({report._gap_key(g) for g in c["gaps"]})
+    assert counted == set(expect.items())
+    shares = {k: report.share(n, 6) for k, _, n in bahao.gaps}
+    assert shares[("item", "superior_commendation")] == "100.0%"
+    assert shares[("item", "six_to_home")] == "83.3%"
+    assert shares[("item", "membership_rate")] == "66.7%"
+    # ranked by unions affected, ties by key
+    assert [n for _, _, n in bahao.gaps] == sorted((n for _, _, n in bahao.gaps), reverse=True)
+    top3 = report.build_report(cards, top=3).standards[0].gaps
+    assert [k for k, _, _ in top3] == [("item", "superior_commendation"), ("item", "work_pattern"),
+                                       ("item", "workers_library_demonstration")]
+
+
+def test_applied_and_not_reached_with_reasons(cards):
+    rep = by_id(report.build_report(cards))
+    got = {sid: {u.union_id: (u.applied, u.grade, [w["kind"] for w in u.why]) for u in r.applied_not_reached}
+           for sid, r in rep.items()}
+    assert got == {
+        "bahao-community": {
+            "tanglang-community": ("demonstration", "compliant", ["min_score", "requires"]),
+            "nanjing-qinhuai-street": ("demonstration", None, ["veto"]),
+            "guiyuan-street": ("compliant", None, ["min_score"]),
+        },
+        "liuyou-grassroots": {
+            "district-hospital": ("demonstration", "compliant", ["min_score"]),
+            "jinhua-textile": ("compliant", None, ["min_score"]),
+        },
+        "model-worker-home": {
+            "haixia-electronics": ("model_worker_home", None, ["mandatory"]),
+            "county-no1-middle-school": ("model_worker_home", "qualified", ["prerequisite"]),
+            "jiangong-third-engineering": ("qualified", None, ["veto"]),
+        },
+    }
+    haixia = next(u for u in rep["model-worker-home"].applied_not_reached if u.union_id == "haixia-electronics")
+    assert haixia.why[0]["refs"] == ["collective_contract"]
+    assert "collective_contract" in haixia.why[0]["text"]
+    guiyuan = next(u for u in rep["bahao-community"].applied_not_reached if u.union_id == "guiyuan-street")
+    assert guiyuan.why[0]["text"] == "得分 56.5 未达 70"
+
+
+def test_change_against_the_previous_year(cards, previous):
+    bahao = by_id(report.build_report(cards, previous=previous))["bahao-community"]
+    c = bahao.change
+    assert (c.period.start, c.period.end) == ("2024-01-01", "2024-12-31")
+    assert c.counts == {"demonstration": 0, "advanced": 3, "compliant": 2, None: 1}
+    assert c.total == 6
+    assert [m["union"] for m in c.up] == ["liulian-community"]
+    assert [(m["union"], m["before"], m["after"]) for m in c.down] == [("guiyuan-street", "compliant", None)]
+    assert c.same == 3
+    assert c.new == ["tanglang-community"]
+    assert c.gone == ["old-community"]
+    d = report.report_dict(report.build_report(cards, previous=previous, standard_id="bahao-community"))
+    change = d["standards"][0]["change"]
+    assert [(x["grade"], x["before"], x["after"], x["delta"]) for x in change["distribution"]] == [
+        ("demonstration", 0, 1, 1), ("advanced", 3, 1, -2), ("compliant", 2, 2, 0), (None, 1, 2, 1)]
+    assert change["down"][0]["score_before"] == 71 and change["down"][0]["score_after"] == 56.5
+
+
+def test_periods_from_one_mixed_source(cards, previous):
+    """One source holding both years: the latest is reported, the year before is the comparison;
+    --period picks an earlier one (which then has nothing before it)."""
+    mixed = previous + cards
+    bahao = by_id(report.build_report(mixed))["bahao-community"]
+    assert bahao.period.start == "2025-01-01" and bahao.change is not None and bahao.change.same == 3
+    old = by_id(report.build_report(mixed, period="2024"))["bahao-community"]
+    assert old.period.start == "2024-01-01" and old.change is None
+    assert old.counts == {"demonstration": 0, "advanced": 3, "compliant": 2, None: 1}
+    assert by_id(report.build_report(mixed, period="2024-01-01"))["bahao-community"].total == 6
+    assert report.build_report(mixed, period="2023").standards == []
+    with pytest.raises(report.InputError):
+        report.build_report(mixed, period="last year")
+
+
+def test_the_last_card_of_a_union_wins(cards):
+    again = shifted(next(c for c in cards if c["union"]["id"] == "guiyuan-street"), 2025, grade="compliant", score=72)
+    bahao = by_id(report.build_report(cards + [again]))["bahao-community"]
+    assert bahao.total == 6
+    assert bahao.counts == {"demonstration": 1, "advanced": 1, "compliant": 3, None: 1}
+
+
+def test_text_is_deterministic_and_independent_of_input_order(cards, previous):
+    text = report.render_text(report.build_report(cards, previous=previous))
+    shuffled = cards[:]
+    random.Random(4).shuffle(shuffled)
+    assert report.render_text(report.build_report(shuffled, previous=list(reversed(previous)))) == text
+    assert "等级分布" in text and "“八好”示范社区工会  1       16.7%" in text
+    assert "升级 1  持平 3  降级 1  本期新参评 1  本期未参评 1" in text
+
+
+def test_english_names_come_from_the_standard(cards, previous):
+    text = report.render_text(report.build_report(cards, previous=previous, lang="en"))
+    assert "Grade distribution" in text and "By parent federation" in text
+    mwh = catalog.resolve_standard("model-worker-home").standard
+    assert mwh.grade("qualified").title.en in text
+    assert "合格职工之家" not in text.replace("某", "")  # grade titles are English, not the cards' Chinese
+    assert "Street federation" in text
+
+
+def test_unknown_standard_keeps_the_cards_own_words(cards):
+    c = copy.deepcopy(next(c for c in cards if c["union"]["id"] == "guiyuan-street"))
+    c["standard"]["sha256"] = "0" * 64  # edited since: the built-in one no longer matches
+    r = report.build_report([c], lang="en").standards[0]
+    assert r.title == c["standard"]["title"]
+    assert r.title_of("compliant") == "“八好”达标社区工会"
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = Counter()
+        self.text = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        for _, v in attrs:
+            self.text.append(v or "")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_is_self_contained_with_one_svg_per_chart(cards, previous):
+    c = copy.deepcopy(cards[0])
+    c["union"]["name"] = "<b>A&B</b> \"工会\""
+    c["union"]["parent"] = "<script>alert(1)</script>"
+    rep = report.build_report(cards[1:] + [c], previous=previous)
+    page = report.render_html(rep)
+    parser = _Page()
+    parser.feed(page)
+    parser.close()
+    # 4 charts per standard, 5 where there is a previous period
+    expected = sum(5 if r.change is not None else 4 for r in rep.standards)
+    assert parser.tags["svg"] == expected == sum(len(report.charts(r, "zh", 10)) for r in rep.standards)
+    assert parser.tags["script"] == 0 and "<script" not in page.lower()
+    assert "http://" not in page and "https://" not in page and "src=" not in page and "href=" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;A&amp;B&lt;/b&gt;" in page and "<b>" not in page
+    assert any("<script>alert(1)</script>" in t for t in parser.text)  # the reader sees the text as written
+    assert report.render_html(rep) == page
+
+
+def test_batch_file_bad_lines_are_reported_and_the_rest_read(tmp_path, cards):
+    path = tmp_path / "batch.jsonl"
+    lines = [json.dumps(c, ensure_ascii=False) for c in cards]
+    broken = copy.deepcopy(cards[1])
+    del broken["union"]["id"]
+    lines[1] = json.dumps(broken, ensure_ascii=False)
+    lines.insert(3, "{not json")
+    lines.insert(5, "[1, 2]")
+    lines.insert(6, "")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path.write_bytes(data.replace(b"\n", b"\n\xff\xfe not utf-8\n", 1))  # line 2: not UTF-8
+    problems = []
+    read = list(report.read_batch(str(path), problems))
+    assert len(read) == len(cards) - 1
+    assert [(p.line, p.path) for p in problems] == [(2, ""), (3, "union.id"), (5, ""), (7, "")]
+    assert all(p.file == str(path) for p in problems)
+    assert "UTF-8" in str(problems[0]) and f"{path}:3: union.id" in str(problems[1])
+    with pytest.raises(report.InputError):
+        report.read_batch(str(tmp_path / "missing.jsonl"), [])
+
+
+# ---- the command ------------------------------------------------------------------------------
+
+
+def write_jsonl(path: Path, cards: list[dict]) -> str:
+    path.write_text("".join(json.dumps(c, ensure_ascii=False, sort_keys=True) + "\n" for c in cards), encoding="utf-8")
+    return str(path)
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_report_from_batch_with_previous_and_html(tmp_path, cards, previous):
+    now = write_jsonl(tmp_path / "2025.jsonl", cards)
+    before = write_jsonl(tmp_path / "2024.jsonl", previous)
+    html_path = tmp_path / "out" / "report.html"
+    html_path.parent.mkdir()
+    result = run("report", "--from", now, "--previous", before, "--html", str(html_path))
+    assert result.exit_code == 0, result.output
+    assert "与上期比较: 2024年度" in result.stdout
+    assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert str(html_path) in result.stderr
+    again = run("report", "--from", now, "--previous", before)
+    assert again.stdout == result.stdout
+    en = run("report", "--from", now, "--standard", "liuyou-grassroots", "--lang", "en", "--format", "json")
+    data = json.loads(en.stdout)
+    assert [s["standard"]["id"] for s in data["standards"]] == ["liuyou-grassroots"]
+    assert data["standards"][0]["distribution"][0] == {"count": 1, "grade": "demonstration", "share": 25.0,
+                                                       "title": catalog.resolve_standard("liuyou-grassroots").standard.grades[0].title.en}
+
+
+def test_cli_report_from_the_store(tmp_path, cards, previous):
+    db = str(tmp_path / "results.db")
+    with open_store(db) as st:
+        at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        save_many(st, previous, at=at)
+        save_many(st, cards, at=at)
+    result = run("report", "--db", db, "--standard", "bahao-community")
+    assert result.exit_code == 0, result.output
+    assert "升级 1  持平 3  降级 1  本期新参评 1  本期未参评 1" in result.stdout
+    # a batch compared with the store
+    now = write_jsonl(tmp_path / "2025.jsonl", cards)
+    mixed = run("report", "--from", now, "--db", db, "--standard", "bahao-community")
+    assert mixed.stdout == result.stdout
+    # --previous may name a store too
+    via_previous = run("report", "--from", now, "--previous", db, "--standard", "bahao-community")
+    assert via_previous.stdout == result.stdout
+
+
+def test_cli_report_bad_input(tmp_path, cards):
+    path = tmp_path / "batch.jsonl"
+    write_jsonl(path, cards)
+    with path.open("a", encoding="utf-8") as f:
+        f.write('{"schema": "assess.scorecard/1"}\n')
+    result = run("report", "--from", str(path))
+    assert result.exit_code == 2
+    assert "等级分布" in result.stdout  # the good lines still make a report
+    assert f"{path}:{len(cards) + 1}: union: " in result.stderr
+    assert "1 条记录无法读取" in result.stderr
+    assert "Traceback" not in result.output
+    for args in (["report"], ["report", "--from", str(path), "--period", "20x5"],
+                 ["report", "--from", str(tmp_path / "missing.jsonl")],
+                 ["report", "--db", str(tmp_path / "missing.db")],
+                 ["report", "--from", str(path), "--standard", "no-such-standard"]):
+        r = run(*args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "Traceback" not in r.output
+        assert r.exception is None or isinstance(r.exception, SystemExit)
+        assert r.stderr.startswith("错误: ")
+    assert not (tmp_path / "missing.db").exists()
