@@ -38,7 +38,7 @@ from . import catalog
 from . import conditions as cond
 from .compiler import CompiledStandard, DurableDecider, PythonDecider, compile_standard
 from .durable_backend import DurableBackend
-from .engine import FULL, NOT_APPLICABLE, Evaluation, evaluate
+from .engine import FULL, Evaluation, evaluate
 from .evidence import check_facts, evidence_from_data, evidence_from_document
 from .explain import Words
 from .loading import read_document
@@ -272,10 +272,10 @@ def _cheap_gaps(ev: Evaluation) -> list[Gap]:
     only, and fixes are most of the cost). Same kinds, same order."""
     out: list[Gap] = []
     for r in ev.items():
-        if r.status not in (FULL, NOT_APPLICABLE):
+        if not (r.status == FULL or r.exempt):
             out.append(Gap("item", r.item.id, result=r, changes=None))
     for v in ev.vetoes:
-        if v.state is not False:
+        if not v.clear:
             out.append(Gap("veto", v.veto_id, detail={"state": v.state, "values": v.values}))
     reached = ev.grade.id if ev.grade else None
     gates: dict[str, Gap] = {}

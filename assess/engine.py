@@ -33,7 +33,8 @@ from .standard import (
 )
 
 FULL, PARTIAL, ZERO, MISSING, NOT_APPLICABLE = "full", "partial", "zero", "missing", "not_applicable"
-STATUSES = (FULL, PARTIAL, ZERO, MISSING, NOT_APPLICABLE)
+WAIVED = "waived"  # exempted by an approved waiver (豁免): counted like an item that does not apply
+STATUSES = (FULL, PARTIAL, ZERO, MISSING, NOT_APPLICABLE, WAIVED)
 BELOW_BANDS = -1  # ItemResult.band when the value reached no band
 
 
@@ -49,6 +50,8 @@ class Inputs:
     # Grades read from the results store (assess.store.prior_grades), each with where it came
     # from; consulted after the record's own honours, which win.
     prior_honours: tuple[tuple[Honour, str], ...] = ()
+    # Items and vetoes exempted by approved waivers: id -> the waiver's id (assess.waivers).
+    waived: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,8 +83,13 @@ class ItemResult:
         return self.item.points
 
     @property
+    def exempt(self) -> bool:
+        """Left out of the score: the item does not apply, or a waiver exempts it."""
+        return self.status in (NOT_APPLICABLE, WAIVED)
+
+    @property
     def lost(self) -> Fraction:
-        return Fraction(0) if self.status == NOT_APPLICABLE else self.item.points - self.awarded
+        return Fraction(0) if self.exempt else self.item.points - self.awarded
 
 
 @dataclass
@@ -99,6 +107,12 @@ class VetoResult:
     veto_id: str
     state: bool | None  # True triggered, False clear, None undecidable (missing evidence)
     values: dict[str, Any]
+    waived: str | None = None  # the id of the waiver that exempts this veto
+
+    @property
+    def clear(self) -> bool:
+        """Does not block a grade: decided clear, or waived."""
+        return self.state is False or self.waived is not None
 
 
 @dataclass
@@ -167,10 +181,10 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     sections: list[SectionResult] = []
     for section in standard.sections:
         results = [_score_item(standard, section.id, it, values, decisions, inputs) for it in section.items]
-        raw = sum((r.awarded for r in results if r.status != NOT_APPLICABLE), Fraction(0))
-        applicable = sum((r.points for r in results if r.status != NOT_APPLICABLE), Fraction(0))
+        raw = sum((r.awarded for r in results if not r.exempt), Fraction(0))
+        applicable = sum((r.points for r in results if not r.exempt), Fraction(0))
         if standard.not_applicable == "full":
-            na = sum((r.points for r in results if r.status == NOT_APPLICABLE), Fraction(0))
+            na = sum((r.points for r in results if r.exempt), Fraction(0))
             raw, applicable = raw + na, applicable + na
         sections.append(SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results))
 
@@ -186,13 +200,14 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     bonus = Fraction(0)
     if standard.bonus:
         bonus_items = [_score_item(standard, None, it, values, decisions, inputs) for it in standard.bonus.items]
-        earned = sum((r.awarded for r in bonus_items if r.status != NOT_APPLICABLE), Fraction(0))
+        earned = sum((r.awarded for r in bonus_items if not r.exempt), Fraction(0))
         bonus = min(standard.bonus.cap, earned)
 
     vetoes = []
     for veto in standard.vetoes:
         node_fields = sorted(cond.fields(compiled.conditions[C.veto_id(veto.id)]))
-        vetoes.append(VetoResult(veto.id, decisions[C.veto_id(veto.id)], {f: values.get(f) for f in node_fields}))
+        vetoes.append(VetoResult(veto.id, decisions[C.veto_id(veto.id)], {f: values.get(f) for f in node_fields},
+                                 inputs.waived.get(veto.id)))
 
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes, [], None)
     partial.grades = [_check_grade(partial, g, inputs) for g in standard.grades]
@@ -228,6 +243,8 @@ def _score_item(standard, section_id, item: Item, values, decisions, inputs: Inp
             status = FULL if awarded == item.points else ZERO if awarded == 0 else PARTIAL
         return ItemResult(item, section_id, awarded, status, reason, missing or [], unmet or [], judgement, **trace)
 
+    if item.id in inputs.waived:
+        return result(0, Reason("reason.waived", {"waiver": inputs.waived[item.id]}), status=WAIVED)
     if item.applies_if:
         applies = decisions[C.applies_id(item.id)]
         if applies is False:
@@ -344,10 +361,10 @@ def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs) -> GradeResult:
     checks = [Check("min_score", ev.grade_score >= grade.min_score, {"score": ev.grade_score, "min": grade.min_score})]
     if grade.blocked_by_veto:
         for v in ev.vetoes:
-            checks.append(Check("veto", v.state is False, {"veto": v.veto_id, "state": v.state}))
+            checks.append(Check("veto", v.clear, {"veto": v.veto_id, "state": v.state, "waived": v.waived}))
     if grade.requires_mandatory:
         for r in ev.items():
-            if r.item.mandatory and r.status != NOT_APPLICABLE:
+            if r.item.mandatory and not r.exempt:
                 checks.append(Check("mandatory", r.status == FULL, {"item": r.item.id, "status": r.status}))
     for i, text in enumerate(grade.requires):
         checks.append(Check("requires", ev.decisions[C.requires_id(grade.id, i)] is True,

@@ -149,6 +149,8 @@ class Words:
             return message("check.min_score", self.lang, score=self.number(d["score"]), min=self.number(d["min"]))
         if c.kind == "veto":
             veto = next(v for v in self.standard.vetoes if v.id == d["veto"])
+            if d.get("waived"):
+                return message("check.veto_waived", self.lang, title=self.text(veto.title), waiver=d["waived"])
             return message("check.veto", self.lang, title=self.text(veto.title))
         if c.kind == "mandatory":
             item = self.standard.find_item(d["item"])

@@ -17,7 +17,6 @@ from .compiler import CompiledStandard, PythonDecider
 from .engine import (
     FULL,
     MISSING,
-    NOT_APPLICABLE,
     Evaluation,
     Inputs,
     ItemResult,
@@ -232,11 +231,11 @@ class Gap:
 def gaps(ev: Evaluation, base: Inputs) -> list[Gap]:
     out: list[Gap] = []
     for r in ev.items():
-        if r.status in (FULL, NOT_APPLICABLE):
+        if r.status == FULL or r.exempt:
             continue
         out.append(Gap("item", r.item.id, result=r, changes=item_fix(ev.compiled, r, base)))
     for v in ev.vetoes:
-        if v.state is not False:
+        if not v.clear:
             out.append(Gap("veto", v.veto_id, detail={"state": v.state, "values": v.values}))
     reached = ev.grade.id if ev.grade else None
     gates: dict[str, Gap] = {}
@@ -327,7 +326,7 @@ def plan_next_grade(ev: Evaluation, base: Inputs) -> Plan | None:
     while not reached(current):
         best: tuple[Fraction, int, str, Scenario, Evaluation] | None = None
         for order, r in enumerate(current.items()):
-            if r.status in (FULL, NOT_APPLICABLE) or r.item.id in done:
+            if r.status == FULL or r.exempt or r.item.id in done:
                 continue
             trial = sc.copy()
             if not fix_item(compiled, r, trial, base):

@@ -19,7 +19,7 @@ from tabulate import tabulate
 
 from .catalog import LoadedStandard
 from .compiler import Decider, DurableDecider
-from .engine import NOT_APPLICABLE, Check, Evaluation, GradeResult, ItemResult
+from .engine import Check, Evaluation, GradeResult, ItemResult
 from .evidence import LoadedEvidence, load_evidence
 from .explain import Words
 from .messages import message
@@ -86,7 +86,7 @@ class Cause:
 
 
 def _awarded(r: ItemResult | None) -> Fraction:
-    return Fraction(0) if r is None or r.status == NOT_APPLICABLE else r.awarded
+    return Fraction(0) if r is None or r.exempt else r.awarded
 
 
 @dataclass
@@ -468,8 +468,8 @@ class _Texts:
         return message("diff.cause_scope_added" if c.new else "diff.cause_scope_removed", lang)
 
     def _points(self, r: ItemResult) -> str:
-        if r.status == NOT_APPLICABLE:
-            return message("status.not_applicable", self.lang)
+        if r.exempt:
+            return message(f"status.{r.status}", self.lang)
         return self.number(r.awarded)
 
     def _ok(self, c: Check | None) -> str:

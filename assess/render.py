@@ -86,6 +86,8 @@ def to_text(cards: list[dict[str, Any]], lang: str, md: bool = False) -> str:
             rows = [[v["id"], v["title"], _yes_no(v["triggered"], lang), v["observed"]] for v in card["vetoes"]]
             heads = [message("col.id", lang), message("col.item", lang), message("col.triggered", lang), message("col.observed", lang)]
             out.append(tabulate(rows, headers=heads, tablefmt=fmt, disable_numparse=True))
+        if card.get("waivers"):
+            out += [""] + _waiver_lines(card, lang, md)
         out.append("")
         out.append(("### " if md else "") + message("head.gaps", lang))
         if not card["gaps"]:
@@ -115,6 +117,17 @@ def to_text(cards: list[dict[str, Any]], lang: str, md: bool = False) -> str:
                 for action in fix["actions"]:
                     out.append(("  - " if md else "      - ") + action)
     return "\n".join(out) + "\n"
+
+
+def _waiver_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
+    w, before = card["waivers"], card["waivers"]["before"]
+    no_grade = message("head.no_grade", lang)
+    lines = [("### " if md else "") + message("head.waivers", lang) + f"  ({w['file']}  sha256 {w['sha256'][:12]})",
+             message("waiver.before", lang, score=before["grade_score"], grade=before["grade"]["title"] if before["grade"] else no_grade,
+                     score_after=card["grade_score"], grade_after=card["grade"]["title"] if card["grade"] else no_grade)]
+    lines += [("- " if md else "  * ") + x["text"] for x in w["applied"]]
+    lines += [("- " if md else "  ! ") + x["text"] for x in w["expired"]]
+    return lines
 
 
 def _yes_no(value: bool | None, lang: str) -> str:

@@ -9,8 +9,9 @@ from typing import Any
 
 from .catalog import LoadedStandard, known_fields
 from .tailoring import Ancestor
+from .waivers import LoadedWaivers, Waiver
 from .compiler import CompiledStandard, Decider, DurableDecider, compile_standard
-from .engine import NOT_APPLICABLE, Evaluation, Inputs, ItemResult, evaluate
+from .engine import Evaluation, Inputs, ItemResult, evaluate
 from .evidence import LoadedEvidence, check_facts
 from .explain import Words
 from .gaps import Gap, Plan, gaps, plan_next_grade
@@ -21,7 +22,7 @@ SCHEMA = "assess.scorecard/1"
 
 
 def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
-               also: tuple[str, ...] = (), prior: tuple = ()) -> Inputs:
+               also: tuple[str, ...] = (), prior: tuple = (), waived: dict[str, str] | None = None) -> Inputs:
     """The engine's inputs. Judgements are looked up under the standard's id, then under the ids of
     the standards it extends (a union judged on the provincial sheet, scored on the district's)."""
     r = loaded.record
@@ -33,26 +34,70 @@ def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
         honours=tuple(r.honours),
         period=r.period,
         prior_honours=tuple(prior),
+        waived=dict(waived or {}),
     )
 
 
 def assess(loaded_standard: LoadedStandard, loaded: LoadedEvidence, decider: Decider | None = None,
-           extra_standards: tuple = (), prior: tuple = ()) -> tuple[Evaluation, Inputs]:
-    """Validate the record against the standard and evaluate it. Raises InputError."""
+           extra_standards: tuple = (), prior: tuple = (), waived: dict[str, str] | None = None) -> tuple[Evaluation, Inputs]:
+    """Validate the record against the standard and evaluate it. Raises InputError.
+    `waived`: item and veto ids exempted by waivers, each with the waiver's id."""
     standard = loaded_standard.standard
     compiled = compile_standard(standard)
     values = check_facts(loaded, standard, known_fields(extra_standards + (standard,)))
-    inputs = inputs_for(loaded, standard.id, values, tuple(a.id for a in loaded_standard.lineage), prior)
+    inputs = inputs_for(loaded, standard.id, values, tuple(a.id for a in loaded_standard.lineage), prior, waived)
     return evaluate(compiled, inputs, decider or DurableDecider()), inputs
 
 
 def score(loaded_standard: LoadedStandard, loaded: LoadedEvidence, lang: str = "zh",
-          decider: Decider | None = None, as_of: date | None = None, prior: tuple = ()) -> dict[str, Any]:
+          decider: Decider | None = None, as_of: date | None = None, prior: tuple = (),
+          waivers: LoadedWaivers | None = None) -> dict[str, Any]:
     """The scorecard. `as_of` is the date the standard's version was chosen for (stamped in the
-    card); by default the end of the evidence period."""
-    ev, inputs = assess(loaded_standard, loaded, decider, prior=prior)
-    return build_scorecard(ev, inputs, loaded, lang, decider_name=(decider or DurableDecider()).name,
+    card); by default the end of the evidence period. With `waivers`, the card is scored after the
+    waivers in force on that date and says what they changed (`card["waivers"]`)."""
+    decider = decider or DurableDecider()
+    on = as_of or loaded.record.period.end
+    active: list[Waiver] = []
+    expired: list[Waiver] = []
+    if waivers is not None:
+        ids = (loaded_standard.standard.id, *(a.id for a in loaded_standard.lineage))
+        active, expired = waivers.for_union(ids, loaded.record.union.id, on)
+    ev, inputs = assess(loaded_standard, loaded, decider, prior=prior, waived={w.target: w.id for w in active})
+    card = build_scorecard(ev, inputs, loaded, lang, decider_name=decider.name,
                            lineage=loaded_standard.lineage, as_of=as_of)
+    if waivers is not None:
+        before = assess(loaded_standard, loaded, decider, prior=prior)[0] if active else ev
+        card["waivers"] = _waivers_dict(waivers, active, expired, before, Words(ev.standard, lang))
+    return card
+
+
+def _waivers_dict(waivers: LoadedWaivers, active: list[Waiver], expired: list[Waiver], before: Evaluation,
+                  words: Words) -> dict[str, Any]:
+    standard = before.standard
+
+    def target_title(w: Waiver) -> str:
+        if w.item is not None:
+            return words.text(standard.find_item(w.item).title)
+        return words.text(next(v.title for v in standard.vetoes if v.id == w.veto))
+
+    def entry(w: Waiver, key: str) -> dict[str, Any]:
+        target = f"{w.target} {target_title(w)}"
+        return {"id": w.id, "kind": "item" if w.item is not None else "veto", "target": w.target,
+                "title": target_title(w), "reason": w.reason, "approved_by": w.approved_by,
+                "document": w.document, "expires": w.expires.isoformat(),
+                "text": message(key, id=w.id, target=target, approved_by=w.approved_by, document=w.document,
+                                expires=w.expires.isoformat(), reason=w.reason)}
+
+    return {
+        "file": waivers.path,
+        "sha256": waivers.sha256,
+        "applied": [entry(w, "waiver.applied") for w in active],
+        "expired": [entry(w, "waiver.expired") for w in expired],
+        "before": {
+            "score": _n(before.score), "bonus": _n(before.bonus), "grade_score": _n(before.grade_score),
+            "grade": {"id": before.grade.id, "title": words.text(before.grade.title)} if before.grade else None,
+        },
+    }
 
 
 def _n(value) -> Any:
@@ -144,6 +189,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
                 "title": words.text(next(x.title for x in standard.vetoes if x.id == v.veto_id)),
                 "triggered": v.state,
                 "observed": "; ".join(f"{words.label(k)} {words.value_with_unit(k, val)}" for k, val in sorted(v.values.items())),
+                **({"waived": v.waived} if v.waived else {}),
             }
             for v in ev.vetoes
         ],

@@ -65,7 +65,7 @@ def db(tmp_path) -> str:
 
 def test_a_new_store_has_the_schema_version_and_marks_itself(db):
     with store.open_store(db) as st:
-        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 1
+        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 2
         assert st.conn.execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
     with store.open_store(db) as st:  # reopening changes nothing
         assert st.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
@@ -247,16 +247,18 @@ def test_a_newer_store_is_refused(db):
 def test_migrations_run_once_and_keep_rows(db, tanglang, monkeypatch):
     with store.open_store(db) as st:
         store.save(st, tanglang, at=AT)
-    # What the audit-trail issue will add: a migration, not a new table layout.
-    step = ("ALTER TABLE scorecards ADD COLUMN inspection_sha256 TEXT",)
+    # A later schema arrives as a migration, not a new table layout (the upgrade from version 1
+    # to 2 is tested on a real version-1 store in test_audit.py).
+    step = ("ALTER TABLE scorecards ADD COLUMN reviewed_by TEXT",)
+    later = store.SCHEMA_VERSION + 1
     monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS + [step])
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", later)
     with store.open_store(db) as st:
-        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert st.conn.execute("SELECT count(*), max(inspection_sha256) FROM scorecards").fetchone() == (1, None)
+        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == later
+        assert st.conn.execute("SELECT count(*), max(reviewed_by) FROM scorecards").fetchone() == (1, None)
         assert [e.grade for e in store.history(st, "tanglang-community")] == ["compliant"]
     with store.open_store(db) as st:  # a second open does not run the step again (it would fail)
-        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == later
 
 
 def test_opening_a_current_store_takes_no_write_lock(db, tanglang):
