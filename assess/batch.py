@@ -38,15 +38,15 @@ from . import catalog
 from . import conditions as cond
 from .compiler import CompiledStandard, DurableDecider, PythonDecider, compile_standard
 from .durable_backend import DurableBackend
-from .engine import FULL, Evaluation, evaluate
+from .engine import Evaluation, evaluate
 from .evidence import check_facts, evidence_from_data, evidence_from_document
 from .explain import Words
 from .loading import read_document
-from .gaps import Gap
+from .gaps import Gap, gaps
 from .messages import message, set_language, use_language
 from .model_types import number_out
 from .problems import InputError, Problem
-from .scorecard import _gap_dict, build_scorecard, inputs_for
+from .scorecard import gap_dict, build_scorecard, inputs_for
 
 __all__ = [
     "BatchSummary",
@@ -267,31 +267,6 @@ def jsonl_line(card: dict[str, Any]) -> str:
     return json.dumps(card, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _cheap_gaps(ev: Evaluation) -> list[Gap]:
-    """The gaps of `assess.gaps.gaps` without working out each fix (CSV shows counts and texts
-    only, and fixes are most of the cost). Same kinds, same order."""
-    out: list[Gap] = []
-    for r in ev.items():
-        if not (r.status == FULL or r.exempt):
-            out.append(Gap("item", r.item.id, result=r, changes=None))
-    for v in ev.vetoes:
-        if not v.clear:
-            out.append(Gap("veto", v.veto_id, detail={"state": v.state, "values": v.values}))
-    reached = ev.grade.id if ev.grade else None
-    gates: dict[str, Gap] = {}
-    for g in ev.grades:
-        if g.grade.id == reached:
-            break
-        for c in g.checks:
-            if c.ok or c.kind in ("veto", "min_score"):
-                continue
-            if c.kind == "mandatory":
-                gates[c.detail["item"]] = Gap("gate", c.detail["item"], grade=g.grade.id, detail=c.detail)
-                continue
-            out.append(Gap(c.kind, g.grade.id, grade=g.grade.id, detail=c.detail))
-    return out + list(gates.values())
-
-
 def _gap_rank(gap: Gap) -> tuple:
     # Gaps that block a grade whatever the score (vetoes, mandatory items, conditions, honours)
     # come first, then items by points lost; ties keep the scorecard's order (sorted is stable).
@@ -304,7 +279,7 @@ def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[str]:
     standard = ev.standard
     words = Words(standard, lang)
     grade_title = {g.id: words.text(g.title) for g in standard.grades}
-    found = _cheap_gaps(ev)
+    found = gaps(ev, None, fixes=False)
     top = [_gap_text(g, ev, words, grade_title) for g in sorted(found, key=_gap_rank)[:TOP_GAPS]]
     top += [""] * (TOP_GAPS - len(top))
     return [union.id, union.name, standard.id, standard.version, _num(ev.score), _num(ev.bonus),
@@ -321,7 +296,7 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
         veto = next(v for v in ev.standard.vetoes if v.id == gap.ref)
         key = "gap.veto" if gap.detail["state"] is True else "gap.veto_unknown"
         return message(key, words.lang, title=words.text(veto.title))
-    return _gap_dict(gap, ev, words, grade_title)["text"]
+    return gap_dict(gap, ev, words, grade_title)["text"]
 
 
 def _num(value: Fraction) -> str:

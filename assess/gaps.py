@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -228,12 +227,15 @@ class Gap:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def gaps(ev: Evaluation, base: Inputs) -> list[Gap]:
+def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
+    """Everything that costs points or blocks a grade. With `fixes=False` the evidence changes that
+    would close each item gap are not worked out (most of the cost; a batch CSV needs only counts)."""
     out: list[Gap] = []
     for r in ev.items():
         if r.status == FULL or r.exempt:
             continue
-        out.append(Gap("item", r.item.id, result=r, changes=item_fix(ev.compiled, r, base)))
+        changes = item_fix(ev.compiled, r, base) if fixes and base is not None else None
+        out.append(Gap("item", r.item.id, result=r, changes=changes))
     for v in ev.vetoes:
         if not v.clear:
             out.append(Gap("veto", v.veto_id, detail={"state": v.state, "values": v.values}))

@@ -120,6 +120,8 @@ def _card(card: dict[str, Any], lang: str) -> list[str]:
         out += _item_table(message("word.bonus_section", lang), card["bonus_items"], card["bonus"], card["bonus_cap"], lang)
     if card["vetoes"]:
         out += _veto_table(card["vetoes"], lang)
+    if card.get("waivers"):
+        out += _waivers(card, lang)
     out += _gaps(card["gaps"], lang)
     out += _plan(card["next_grade"], lang)
     out += _signatures(card, lang)
@@ -215,6 +217,19 @@ def _actions(actions: list[str]) -> str:
     if not actions:
         return ""
     return "<ul>" + "".join(f"<li>{_e(a)}</li>" for a in actions) + "</ul>"
+
+
+def _waivers(card: dict[str, Any], lang: str) -> list[str]:
+    w, before = card["waivers"], card["waivers"]["before"]
+    no_grade = message("head.no_grade", lang)
+    summary = message("waiver.before", lang, score=before["grade_score"],
+                      grade=before["grade"]["title"] if before["grade"] else no_grade, score_after=card["grade_score"],
+                      grade_after=card["grade"]["title"] if card["grade"] else no_grade)
+    out = ['<section class="waivers">', f'<h2>{_e(message("head.waivers", lang))}</h2>', f"<p><b>{_e(summary)}</b></p>", "<ul>"]
+    out += [f"<li>{_e(x['text'])}</li>" for x in w["applied"]]
+    out += [f'<li class="note">{_e(x["text"])}</li>' for x in w["expired"]]
+    out += ["</ul>", f'<p class="note">sha256 {_e(w["sha256"])}</p>', "</section>"]
+    return out
 
 
 def _gaps(gaps: list[dict[str, Any]], lang: str) -> list[str]:

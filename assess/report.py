@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from tabulate import tabulate

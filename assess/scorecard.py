@@ -10,7 +10,7 @@ from typing import Any
 from .catalog import LoadedStandard, known_fields
 from .tailoring import Ancestor
 from .waivers import LoadedWaivers, Waiver
-from .compiler import CompiledStandard, Decider, DurableDecider, compile_standard
+from .compiler import Decider, DurableDecider, compile_standard
 from .engine import Evaluation, Inputs, ItemResult, evaluate
 from .evidence import LoadedEvidence, check_facts
 from .explain import Words
@@ -194,7 +194,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
             for v in ev.vetoes
         ],
         "grades": grade_checks,
-        "gaps": [_gap_dict(g, ev, words, grade_title) for g in all_gaps],
+        "gaps": [gap_dict(g, ev, words, grade_title) for g in all_gaps],
         "next_grade": _plan_dict(plan, ev, words, grade_title),
     }
     if application is not None:
@@ -204,7 +204,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
     return card
 
 
-def _gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any]:
+def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any]:
     standard = ev.standard
     lang = words.lang
     if g.kind == "item":

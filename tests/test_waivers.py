@@ -169,3 +169,9 @@ def test_cli_waivers_apply_to_both_layers_of_an_acceptance_check(tmp_path):
     for layer in ("self_check", "inspection"):
         assert waived[layer]["waivers"]["applied"][0]["target"] == failed[0]
     assert waived["conclusion"] != plain["conclusion"]
+
+
+def test_printable_sheet_shows_the_waivers():
+    out = CliRunner().invoke(main, ["score", str(HAIXIA), "--waivers", str(WAIVERS), "--format", "html"]).stdout
+    assert 'class="waivers"' in out and "XM-2025-018" in out and "厦某工〔2025〕18号" in out
+    assert "豁免前: 92.5 分" in out
