@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model, field_validator, model_validator
 
-from .loading import Document, read_document, sha256_of, validation_problems
+from .loading import Document, read_document, sha256_of, validated, validation_problems
 from .messages import current_language, message
 from .model_types import Number, StrictModel, format_number, to_fraction
 from .problems import InputError, Problem, dotted
@@ -144,10 +144,7 @@ def evidence_from_data(data: Any, name: str = "<record>") -> LoadedEvidence:
 def evidence_from_document(doc: Document) -> LoadedEvidence:
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
-    try:
-        record = EvidenceRecord.model_validate(doc.data)
-    except ValidationError as exc:
-        raise InputError(validation_problems(doc, exc)) from None
+    record = validated(doc, EvidenceRecord)
     return LoadedEvidence(record, doc, sha256_of(doc.data))
 
 

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, Optional
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from .catalog import LoadedStandard, known_fields
 from .compiler import Decider
 from .conditions import fields as condition_fields
 from .conditions import parse as parse_condition
 from .evidence import LoadedEvidence, check_facts, evidence_from_document
-from .loading import Document, read_document, sha256_of, validation_problems
+from .loading import Document, read_document, sha256_of, validated
 from .messages import message, use_language
 from .model_types import Number, StrictModel, number_out
 from .problems import InputError, Problem, dotted
@@ -175,10 +175,7 @@ def inspection_from_data(data: Any, name: str = "<inspection>") -> LoadedInspect
 def inspection_from_document(doc: Document) -> LoadedInspection:
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
-    try:
-        model = InspectionFile.model_validate(doc.data)
-    except ValidationError as exc:
-        raise InputError(validation_problems(doc, exc)) from None
+    model = validated(doc, InspectionFile)
     loaded = LoadedInspection(model, doc, sha256_of(doc.data))
     problems = []
     for item_id, entry in model.items.items():

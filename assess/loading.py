@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .messages import message
 from .problems import InputError, Problem, dotted
@@ -47,6 +47,8 @@ class Document:
         found = self._deepest(loc)
         return self.files.get(found, self.path), self.lines.get(found), self.columns.get(found)
 
+
+M = TypeVar("M", bound=BaseModel)
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
 
@@ -128,6 +130,15 @@ def read_document(path: str | Path) -> Document:
     if data is None:
         raise InputError([Problem(name, "", message("error.empty"))])
     return Document(name, data, lines, columns)
+
+
+def validated(doc: Document, model: type[M], data: Any = None) -> M:
+    """`doc`'s data (or `data`, positioned by `doc`) as `model`; an InputError naming file, field,
+    line and what was expected otherwise."""
+    try:
+        return model.model_validate(doc.data if data is None else data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(doc, exc)) from None
 
 
 def validation_problems(doc: Document, exc: ValidationError, base: tuple = ()) -> list[Problem]:

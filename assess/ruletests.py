@@ -23,7 +23,7 @@ from .compiler import Decider, DurableDecider
 from .engine import BELOW_BANDS, FULL, MISSING, NOT_APPLICABLE, PARTIAL, ZERO, Evaluation, ItemResult
 from .evidence import evidence_from_document
 from .explain import Words
-from .loading import Document, read_document, validation_problems
+from .loading import Document, read_document, validated, validation_problems
 from .messages import current_language, message
 from .model_types import Number, StrictModel, number_out
 from .problems import InputError, Problem, dotted
@@ -143,10 +143,7 @@ def load_cases(path: str | Path) -> CaseFile:
     if not isinstance(data, dict):
         raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
     raw_cases = data.get("cases")
-    try:
-        header = CaseFileSpec.model_validate({**data, "cases": []})
-    except ValidationError as exc:
-        raise InputError(validation_problems(doc, exc)) from None
+    header = validated(doc, CaseFileSpec, {**data, "cases": []})
     if not isinstance(raw_cases, list) or not raw_cases:
         raise InputError([Problem(doc.path, "cases", message("ruletest.no_cases"), doc.line_of(("cases",)))])
     ident, _, pinned = header.standard.partition("@")

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from .loading import Document, read_document, sha256_of, validation_problems
+from .loading import Document, read_document, sha256_of, validated
 from .messages import message
 from .model_types import StrictModel
-from .problems import InputError, Problem, dotted
+from .problems import Problem, dotted
 from .standard import Identifier, Standard
 
 
@@ -92,8 +92,5 @@ class LoadedWaivers:
 
 def load_waivers(path: str | Path) -> LoadedWaivers:
     doc = read_document(path)
-    try:
-        parsed = WaiverFile.model_validate(doc.data)
-    except ValidationError as exc:
-        raise InputError(validation_problems(doc, exc)) from None
+    parsed = validated(doc, WaiverFile)
     return LoadedWaivers(doc.path, sha256_of(doc.data), parsed, doc)

@@ -327,12 +327,9 @@ def test_cli_history_bad_input(db, tmp_path, tanglang):
     assert "Traceback" not in typo.output + r.output
 
 
-# ---- assess score --db (wired by the lead; runs once the option exists) -------------------------
-
-_SCORE_HAS_DB = any(p.name == "db" for p in main.commands["score"].params)
+# ---- assess score --db -------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not _SCORE_HAS_DB, reason="assess score --db is not wired yet (docs/store.md, 'Wiring')")
 def test_cli_score_db_saves_and_reads_prior_grades(db):
     seeded = card_for("county-school-institution", "model-worker-home")
     with store.open_store(db) as st:

@@ -1,7 +1,10 @@
 """The click group and what every command shares: --lang, error reporting, exit codes."""
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
+from typing import Iterator
 
 import click
 
@@ -28,6 +31,16 @@ def _report(err: InputError, lang: str) -> None:
     prefix = message("cli.error_prefix", lang)
     for p in err.problems:
         click.echo(f"{prefix}: {p}", err=True)
+
+
+@contextlib.contextmanager
+def exit_on_input_error(lang: str) -> Iterator[None]:
+    """Bad input inside the block: print every problem (file, field, what was expected) and exit 2."""
+    try:
+        yield
+    except InputError as err:
+        _report(err, lang)
+        sys.exit(EXIT_INPUT)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -12,7 +12,7 @@ from .. import report as report_mod
 from .. import store as store_mod
 from ..messages import message
 from ..problems import InputError, Problem
-from .base import EXIT_INPUT, _lang_option, _report, main
+from .base import EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
 
 
 # ---- assess history / assess report: the results store and the federation report ----------
@@ -27,13 +27,10 @@ from .base import EXIT_INPUT, _lang_option, _report, main
 @_lang_option
 def history_cmd(union_id: str, db: str, all_entries: bool, fmt: str, lang: str) -> None:
     """A union's grades over the years, from the results store."""
-    try:
+    with exit_on_input_error(lang):
         with store_mod.open_store(db, create=False) as st:
             entries = store_mod.history(st, union_id, all_entries=all_entries)
             similar = [] if entries else store_mod.union_ids_like(st, union_id)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     if not entries:
         text = message("history.unknown_union", lang, union=union_id)
         if similar:
@@ -67,7 +64,7 @@ def report_cmd(db: str | None, batch: str | None, standard_id: str | None, perio
         _report(InputError([Problem("--db/--from", "", message("report.no_source", lang))]), lang)
         sys.exit(EXIT_INPUT)
     problems: list[Problem] = []
-    try:
+    with exit_on_input_error(lang):
         wanted = report_mod.parse_period(period)
         with contextlib.ExitStack() as stack:
             st = stack.enter_context(store_mod.open_store(db, create=False)) if db else None
@@ -83,9 +80,6 @@ def report_cmd(db: str | None, batch: str | None, standard_id: str | None, perio
                 earlier = store_mod.latest_cards(st, standard_id)
             result = report_mod.build_report(cards, previous=earlier, standard_id=standard_id, period=wanted, lang=lang,
                                              top=top, where=batch or db)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     problems += result.problems
     if result.standards:
         click.echo(report_mod.render_json(result) if fmt == "json" else report_mod.render_text(result), nl=False)
@@ -129,7 +123,7 @@ def audit_cmd(union_id: str | None, db: str, standard_id: str | None, verify: bo
         _report(InputError([Problem("UNION_ID", "", message("audit.need_union", lang))]), lang)
         sys.exit(EXIT_INPUT)
     entries = checked = None
-    try:
+    with exit_on_input_error(lang):
         with store_mod.open_store(db, create=False) as st:
             if union_id:
                 entries = store_mod.audit_trail(st, union_id, standard_id)
@@ -146,9 +140,6 @@ def audit_cmd(union_id: str | None, db: str, standard_id: str | None, verify: bo
                     raise InputError([Problem(db, "--standard" if known else "UNION_ID", text)])
             if verify:
                 checked = store_mod.verify(st)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     if fmt == "json":
         data = store_mod.audit_dict(union_id, entries, standard_id=standard_id, verification=checked, lang=lang)
         click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2))

@@ -15,14 +15,14 @@ from .. import catalog
 from .. import inspection as inspection_mod
 from .. import store as store_mod
 from ..compiler import DurableDecider, PythonDecider
-from ..evidence import load_evidence
+from ..evidence import LoadedEvidence, load_evidence
 from ..messages import message
 from ..problems import InputError, Problem
 from ..render import FORMATS, render
 from ..render_acceptance import render_acceptance
 from ..scorecard import score
 from ..waivers import LoadedWaivers, load_waivers
-from .base import EXIT_BELOW, EXIT_INPUT, _lang_option, _report, main
+from .base import EXIT_BELOW, EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
 
 
 @main.command("score")
@@ -51,37 +51,31 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
     """Print a scorecard for each EVIDENCE record (YAML or JSON)."""
     decider = DurableDecider() if engine == "durable_rules" else PythonDecider()
     fixed_date = as_of.date() if as_of else None
+    records = [_load_or_problem(path) for path in evidence]  # read once: the waiver check needs the union ids
     waivers = None
     if waivers_path:
-        try:
-            waivers = _checked_waivers(waivers_path, evidence, standard_name, fixed_date)
-        except InputError as err:
-            _report(err, lang)
-            sys.exit(EXIT_INPUT)
+        unions = {r.record.union.id for r in records if not isinstance(r, InputError)}
+        with exit_on_input_error(lang):
+            waivers = _checked_waivers(waivers_path, unions, standard_name, fixed_date)
     if inspection:
         # The acceptance check: one record, two layers (defined with `assess inspect` below).
         _score_inspected(evidence, inspection, standard_name, fixed_date, fmt, lang, fail_below, decider, db, by, waivers)
         return
     if standard_name:
-        try:  # fail early on a standard that does not exist, before reading any record
+        with exit_on_input_error(lang):  # fail early on a standard that does not exist, before reading any record
             catalog.resolve_standard(standard_name, fixed_date)
-        except InputError as err:
-            _report(err, lang)
-            sys.exit(EXIT_INPUT)
 
-    try:
+    with exit_on_input_error(lang):
         results = store_mod.open_store(db) if db else None
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     if results is not None:
         click.get_current_context().call_on_close(results.close)
     cards: list[dict[str, Any]] = []
     bad = 0
     below: list[str] = []
-    for path in evidence:
+    for loaded in records:
         try:
-            loaded = load_evidence(path)
+            if isinstance(loaded, InputError):
+                raise loaded
             on = fixed_date or loaded.record.period.end
             targets = [catalog.resolve_standard(standard_name, on)] if standard_name else _default_standards(loaded, on)
             for target in targets:
@@ -114,17 +108,21 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
         sys.exit(EXIT_BELOW)
 
 
-def _checked_waivers(path: str, evidence: tuple[str, ...], standard_name: str | None, on) -> LoadedWaivers:
+def _load_or_problem(path: str) -> LoadedEvidence | InputError:
+    # A bad record is reported in its turn and never stops the others.
+    try:
+        return load_evidence(path)
+    except InputError as err:
+        return err
+
+
+def _checked_waivers(path: str, unions: set[str], standard_name: str | None, on) -> LoadedWaivers:
     """The waiver file, refused when a waiver names an item, veto or standard that does not exist
-    or a union that is not among this run's records (records that fail to load are reported later)."""
+    or a union that is not among this run's records."""
     waivers = load_waivers(path)
     standards = [s.standard for s in catalog.builtin_standards()]
     if standard_name:
         standards.append(catalog.resolve_standard(standard_name, on).standard)
-    unions = set()
-    for p in evidence:
-        with contextlib.suppress(InputError):
-            unions.add(load_evidence(p).record.union.id)
     problems = waivers.problems(standards, unions)
     if problems:
         raise InputError(problems)
@@ -276,7 +274,7 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, standard_n
     if len(evidence) != 1:
         _report(InputError([Problem("--inspection", "", message("inspect.cli.one_record", lang, n=len(evidence)))]), lang)
         sys.exit(EXIT_INPUT)
-    try:
+    with exit_on_input_error(lang):
         loaded = load_evidence(evidence[0])
         found = inspection_mod.load_inspection(inspection_path)
         on = fixed_date or loaded.record.period.end
@@ -300,9 +298,6 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, standard_n
                 entries = store_mod.save_many(results, [result["self_check"], result["inspection"]], by=by, lang=lang)
                 for entry in entries:
                     click.echo(message("store.saved", lang, db=db, entries=entry), err=True)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     click.echo(render_acceptance(result, fmt, lang), nl=False)
     if below:
         click.echo(message("cli.below_grade", lang, union=result["inspection"]["union"]["name"], grade=fail_below), err=True)
@@ -326,7 +321,7 @@ def inspect_cmd(evidence: str, standard_name: str | None, out: str, force: bool,
     with what to check and how, the self-reported values and points, and blank fields for the
     inspector. Filled in, it is the inspection file for `assess score EVIDENCE --inspection FILE`."""
     decider = DurableDecider() if engine == "durable_rules" else PythonDecider()
-    try:
+    with exit_on_input_error(lang):
         loaded = load_evidence(evidence)
         on = as_of.date() if as_of else loaded.record.period.end
         if standard_name:
@@ -345,8 +340,5 @@ def inspect_cmd(evidence: str, standard_name: str | None, out: str, force: bool,
             Path(out).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise InputError([Problem(out, "", message("inspect.cannot_write", lang, reason=exc.strerror or str(exc)))]) from None
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     n = sum(len(s.items) for s in target.standard.sections) + (len(target.standard.bonus.items) if target.standard.bonus else 0)
     click.echo(message("inspect.written", lang, path=out, n=n), err=True)

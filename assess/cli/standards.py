@@ -18,7 +18,7 @@ from ..explain import Words
 from ..messages import message
 from ..model_types import format_number
 from ..problems import InputError, Problem
-from .base import EXIT_INPUT, _lang_option, _report, main
+from .base import EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
 
 
 @main.command("standards")
@@ -51,11 +51,8 @@ def standards_cmd(lang: str, fmt: str) -> None:
 @_lang_option
 def explain_cmd(standard_name: str, item_id: str | None, lang: str) -> None:
     """State a standard's rules, or one item's, in plain words."""
-    try:
+    with exit_on_input_error(lang):
         loaded = catalog.resolve_standard(standard_name)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     words = Words(loaded.standard, lang)
     if item_id is None:
         click.echo("\n".join(words.explain_standard()))
@@ -74,11 +71,8 @@ def explain_cmd(standard_name: str, item_id: str | None, lang: str) -> None:
 @_lang_option
 def show_cmd(standard_name: str, resolved: bool, origins: bool, lang: str) -> None:
     """Print a standard file; with --resolved, the standard after every extends: is applied."""
-    try:
+    with exit_on_input_error(lang):
         loaded = catalog.resolve_standard(standard_name)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     if not resolved:
         click.echo(Path(loaded.path).read_text(encoding="utf-8-sig"), nl=False)
         return
@@ -123,7 +117,7 @@ def test_cmd(standards: tuple[str, ...], case_paths: tuple[str, ...], min_covera
         except InputError as err:
             _report(err, lang)
             bad = True
-    try:
+    with exit_on_input_error(lang):
         if standards:
             loaded = [catalog.resolve_standard(s) for s in standards]
         elif case_paths:  # the standards the case files name
@@ -131,9 +125,6 @@ def test_cmd(standards: tuple[str, ...], case_paths: tuple[str, ...], min_covera
                                               for cf in explicit)}.values())
         else:
             loaded = catalog.builtin_standards()
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     for cf in explicit:
         if not any(cf.matches(s.standard) for s in loaded):
             known = ", ".join(s.standard.id for s in loaded)
@@ -247,13 +238,10 @@ def diff_cmd(old_name: str, new_name: str, evidence_dir: str, fmt: str, lang: st
     then the exit code is 2.
     """
     decider = DurableDecider() if engine == "durable_rules" else PythonDecider()
-    try:
+    with exit_on_input_error(lang):
         old = catalog.resolve_standard(old_name)
         new = catalog.resolve_standard(new_name)
         records, invalid = impact_mod.load_records(evidence_dir)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     result = impact_mod.compare(old, new, records, decider, invalid)
     click.echo(impact_mod.render(result, fmt, lang), nl=False)
     if result.invalid:
@@ -275,11 +263,8 @@ def schema_cmd(kind: str, standard_name: str | None, out: str | None, lang: str)
     if standard_name and kind != "evidence":
         click.echo(f"{message('cli.error_prefix', lang)}: --standard: {message('schema.standard_only_evidence', lang)}", err=True)
         sys.exit(EXIT_INPUT)
-    try:
+    with exit_on_input_error(lang):
         standard = catalog.resolve_standard(standard_name) if standard_name else None
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     text = schemas_mod.dumps(schemas_mod.schema_for(kind, standard, lang))
     if out is None:
         click.echo(text, nl=False)
@@ -305,11 +290,8 @@ def export_cmd(standard_name: str, xlsx_path: str, lang: str) -> None:
     """Write STANDARD (built-in id or file) as a printable xlsx score sheet."""
     from .. import spreadsheet  # here, not at the top: openpyxl adds ~70 ms to every command's start
 
-    try:
+    with exit_on_input_error(lang):
         spreadsheet.export_standard(catalog.resolve_standard(standard_name), xlsx_path, lang)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     click.echo(message("xlsx.cli.written", lang, path=xlsx_path))
 
 
@@ -324,11 +306,8 @@ def import_cmd(xlsx_path: str, standard_path: str, yes: bool, dry_run: bool, lan
     """Take the points, thresholds and titles edited in FILE back into STANDARD_FILE (shows the diff first)."""
     from .. import spreadsheet  # here, not at the top: openpyxl adds ~70 ms to every command's start
 
-    try:
+    with exit_on_input_error(lang):
         result = spreadsheet.import_edits(xlsx_path, standard_path)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     if result.diff:
         click.echo(result.diff, nl=False)
     if result.problems:
@@ -343,9 +322,6 @@ def import_cmd(xlsx_path: str, standard_path: str, yes: bool, dry_run: bool, lan
     if not yes and not click.confirm(message("xlsx.cli.confirm", lang, n=len(result.edits), path=standard_path), default=False):
         click.echo(message("xlsx.cli.not_written", lang))
         return
-    try:
+    with exit_on_input_error(lang):
         spreadsheet.write_import(result)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
     click.echo(message("xlsx.cli.applied", lang, path=standard_path, n=len(result.edits)))
