@@ -7,12 +7,12 @@ exactly like the slow ones. Run from the repository root:
 Modes, each in its own process (so its peak memory is its own), on the same generated input
 (one record planted invalid):
 
-- batch:  `assess.batch.run_batch`, CSV output, J worker processes, the durable_rules decision cache
+- batch:  `assess.workflows.batch.run_batch`, CSV output, J worker processes, the durable_rules decision cache
 - naive:  one process; each record validated and asserted into the compiled durable_rules ruleset
-          on its own (`DurableDecider`), through `assess.scorecard.assess`
+          on its own (`DurableDecider`), through `assess.present.scorecard.assess`
 - python: as naive, with the plain-Python decider
 
-All three write the same CSV rows (`assess.batch.csv_row`); the files must be byte-identical, and
+All three write the same CSV rows (`assess.workflows.batch.csv_row`); the files must be byte-identical, and
 the scores and grades are compared row by row. `--n-jsonl` also times full scorecards (JSON
 Lines, gaps and the next-grade plan) through batch and through a naive `score()` loop.
 `--stream-only N` feeds N records generated on the fly through batch (nothing is held) and reports
@@ -49,11 +49,12 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 def _loop(input_path: str, out: str, decider_name: str, fmt: str) -> dict:
     """The naive / plain-Python loop: one record at a time, in this process."""
-    from assess import batch, catalog
-    from assess.compiler import DurableDecider, PythonDecider
-    from assess.evidence import evidence_from_data
-    from assess.problems import InputError
-    from assess.scorecard import assess, build_scorecard
+    from assess.workflows import batch
+    from assess.standards import catalog
+    from assess.scoring.compiler import DurableDecider, PythonDecider
+    from assess.model.evidence import evidence_from_data
+    from assess.core.problems import InputError
+    from assess.present.scorecard import assess, build_scorecard
 
     decider = DurableDecider() if decider_name == "durable_rules" else PythonDecider()
     scored = bad = 0
@@ -81,7 +82,7 @@ def _loop(input_path: str, out: str, decider_name: str, fmt: str) -> dict:
 
 
 def _batch(input_path: str | None, out: str, jobs: int, fmt: str, stream: int | None) -> dict:
-    from assess import batch
+    from assess.workflows import batch
 
     start = time.perf_counter()
     if stream:

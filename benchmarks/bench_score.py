@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assess import catalog  # noqa: E402
-from assess.compiler import DurableDecider, PythonDecider  # noqa: E402
-from assess.evidence import load_evidence  # noqa: E402
-from assess.scorecard import assess, build_scorecard  # noqa: E402
+from assess.standards import catalog
+from assess.scoring.compiler import DurableDecider, PythonDecider  # noqa: E402
+from assess.model.evidence import load_evidence  # noqa: E402
+from assess.present.scorecard import assess, build_scorecard  # noqa: E402
 
 
 def pairs():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assess.compiler import DurableDecider, PythonDecider
+from assess.scoring.compiler import DurableDecider, PythonDecider
 
 
 @pytest.fixture(params=["python", "durable_rules"])

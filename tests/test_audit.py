@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assess import catalog, store
+from assess.standards import catalog
+from assess.store import results as store
 from assess.cli import main
-from assess.compiler import PythonDecider
-from assess.evidence import load_evidence
-from assess.problems import InputError
-from assess.scorecard import score
+from assess.scoring.compiler import PythonDecider
+from assess.model.evidence import load_evidence
+from assess.core.problems import InputError
+from assess.present.scorecard import score
 
 ROOT = Path(__file__).resolve().parent.parent
 AT = datetime(2026, 1, 10, 8, 30, tzinfo=timezone.utc)

@@ -16,15 +16,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assess import batch, catalog
-from assess.batch import CSV_COLUMNS, CachingDurableDecider, Source, run_batch, run_sources
+from assess.workflows import batch
+from assess.standards import catalog
+from assess.workflows.batch import CSV_COLUMNS, CachingDurableDecider, Source, run_batch, run_sources
 from assess.cli import _BatchProgress, main
-from assess.compiler import DurableDecider, PythonDecider, compile_standard
-from assess.evidence import check_facts, evidence_from_data
-from assess.loading import canonical_json, read_document
-from assess.problems import InputError
-from assess.engine import compute_values
-from assess.scorecard import inputs_for
+from assess.scoring.compiler import DurableDecider, PythonDecider, compile_standard
+from assess.model.evidence import check_facts, evidence_from_data
+from assess.core.loading import canonical_json, read_document
+from assess.core.problems import InputError
+from assess.scoring.engine import compute_values
+from assess.present.scorecard import inputs_for
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

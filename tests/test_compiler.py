@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assess.compiler import durable_value
+from assess.scoring.compiler import durable_value
 
 LITS = (F(0), F(9, 10), F(49, 50), F(1))
 

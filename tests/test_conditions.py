@@ -1,4 +1,4 @@
-"""Tests for assess.conditions: parser, three-valued evaluation, NNF, durable export, text."""
+"""Tests for assess.core.conditions: parser, three-valued evaluation, NNF, durable export, text."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.conditions import (
+from assess.core.conditions import (
     And,
     Compare,
     ConditionError,

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assess.catalog import load_standard_file
-from assess.compiler import DurableDecider
-from assess.evidence import load_evidence
-from assess.scorecard import assess
+from assess.standards.catalog import load_standard_file
+from assess.scoring.compiler import DurableDecider
+from assess.model.evidence import load_evidence
+from assess.present.scorecard import assess
 
 ROOT = Path(__file__).resolve().parent.parent
 

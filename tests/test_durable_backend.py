@@ -1,4 +1,4 @@
-"""Tests for assess.durable_backend: our API, and pins of durable_rules 2.0.28's quirks.
+"""Tests for assess.scoring.durable_backend: our API, and pins of durable_rules 2.0.28's quirks.
 
 Tests named ``test_upstream_*`` pin raw durable_rules behaviour that the backend works
 around; if one fails after an upgrade, revisit the matching handling in the module.
@@ -22,8 +22,8 @@ from durable import engine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess import durable_backend as db
-from assess.durable_backend import BackendError, DurableBackend, UnsupportedValueError, default_backend
+from assess.scoring import durable_backend as db
+from assess.scoring.durable_backend import BackendError, DurableBackend, UnsupportedValueError, default_backend
 
 
 @pytest.fixture

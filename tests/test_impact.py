@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assess import impact
-from assess.catalog import load_standard_file, resolve_standard
+from assess.workflows import impact
+from assess.standards.catalog import load_standard_file, resolve_standard
 from assess.cli import main
-from assess.compiler import PythonDecider
+from assess.scoring.compiler import PythonDecider
 
 ROOT = Path(__file__).resolve().parent.parent
 BAHAO = ROOT / "rulesets" / "bahao-community.yaml"

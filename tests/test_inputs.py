@@ -7,11 +7,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assess.catalog import load_standard_file
+from assess.standards.catalog import load_standard_file
 from assess.cli import main
-from assess.evidence import load_evidence
-from assess.problems import InputError
-from assess.scorecard import assess
+from assess.model.evidence import load_evidence
+from assess.core.problems import InputError
+from assess.present.scorecard import assess
 
 DATA = Path(__file__).parent / "data"
 STANDARD = DATA / "all-kinds.yaml"

@@ -13,15 +13,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assess import catalog
-from assess.acceptance import accept
+from assess.standards import catalog
+from assess.workflows.acceptance import accept
 from assess.cli import main
-from assess.compiler import PythonDecider
-from assess.evidence import load_evidence
-from assess.inspection import apply_inspection, inspection_from_data, load_inspection, worksheet
-from assess.problems import InputError
-from assess.render_acceptance import render_acceptance
-from assess.scorecard import score
+from assess.scoring.compiler import PythonDecider
+from assess.model.evidence import load_evidence
+from assess.workflows.inspection import apply_inspection, inspection_from_data, load_inspection, worksheet
+from assess.core.problems import InputError
+from assess.present.render_acceptance import render_acceptance
+from assess.present.scorecard import score
 
 ROOT = Path(__file__).resolve().parent.parent
 LIULIAN = "fixtures/liulian-community.yaml"
@@ -465,11 +465,11 @@ def test_render_is_a_function_of_the_result_only():
 
 
 def test_every_text_is_in_the_catalogue_in_both_languages():
-    from assess.messages import catalogue
+    from assess.core.messages import catalogue
 
     texts = catalogue()
     used: set[str] = set()
-    for module in ("inspection.py", "acceptance.py", "render_acceptance.py", "cli/scoring.py"):
+    for module in ("workflows/inspection.py", "workflows/acceptance.py", "present/render_acceptance.py", "cli/scoring.py"):
         source = (ROOT / "assess" / module).read_text(encoding="utf-8")
         used |= set(re.findall(r'"((?:inspection|acceptance|inspect)\.[a-z_.]+)"', source))
     # Keys built from a value: every value they can take.

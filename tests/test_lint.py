@@ -15,14 +15,14 @@ import yaml
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-from assess import checks
-from assess.catalog import builtin_dir
+from assess.standards import checks
+from assess.standards.catalog import builtin_dir
 from assess.cli import main
-from assess.lint import Finding, lint_file, rules, rules_markdown, validate_document
-from assess.loading import Document, read_document
-from assess.messages import catalogue
-from assess.problems import Problem
-from assess.standard import Standard
+from assess.standards.lint import Finding, lint_file, rules, rules_markdown, validate_document
+from assess.core.loading import Document, read_document
+from assess.core.messages import catalogue
+from assess.core.problems import Problem
+from assess.model.standard import Standard
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "lint"
@@ -246,7 +246,7 @@ def test_registry_ids_and_texts():
 def test_docs_rule_table_is_current():
     doc = (ROOT / "docs/lint.md").read_text(encoding="utf-8")
     table = doc.split("<!-- rules:start -->\n", 1)[1].split("<!-- rules:end -->", 1)[0]
-    assert table == rules_markdown(), "regenerate the table in docs/lint.md from assess.lint.rules_markdown()"
+    assert table == rules_markdown(), "regenerate the table in docs/lint.md from assess.standards.lint.rules_markdown()"
 
 
 def test_docs_example_is_real(monkeypatch):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.messages import catalogue
+from assess.core.messages import catalogue
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assess"
 SOURCES = sorted(PACKAGE.rglob("*.py"))

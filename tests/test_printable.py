@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assess import catalog
+from assess.standards import catalog
 from assess.cli import main
-from assess.compiler import PythonDecider
-from assess.evidence import load_evidence
-from assess.messages import message
-from assess.printable import to_html
-from assess.scorecard import score
+from assess.scoring.compiler import PythonDecider
+from assess.model.evidence import load_evidence
+from assess.core.messages import message
+from assess.present.printable import to_html
+from assess.present.scorecard import score
 
 ROOT = Path(__file__).resolve().parent.parent
 LONGEST = "fixtures/tanglang-community.yaml"  # the longest card: 31 items, 14 gaps, a judgement

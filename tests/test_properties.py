@@ -15,15 +15,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import reference
-from assess.catalog import load_standard_file, standard_from_data
-from assess.compiler import DurableDecider, PythonDecider
-from assess.engine import NOT_APPLICABLE, _check_grade
-from assess.evidence import evidence_from_data
-from assess.gaps import apply_changes, plan_next_grade
-from assess.lint import most_grade_score
-from assess.problems import InputError
-from assess.scorecard import assess
-from assess.standard import Standard
+from assess.standards.catalog import load_standard_file, standard_from_data
+from assess.scoring.compiler import DurableDecider, PythonDecider
+from assess.scoring.engine import NOT_APPLICABLE, _check_grade
+from assess.model.evidence import evidence_from_data
+from assess.scoring.gaps import apply_changes, plan_next_grade
+from assess.standards.lint import most_grade_score
+from assess.core.problems import InputError
+from assess.present.scorecard import assess
+from assess.model.standard import Standard
 
 HERE = Path(__file__).parent
 RULESETS = HERE.parent / "rulesets"

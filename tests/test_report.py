@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assess import catalog, report
+from assess.standards import catalog
+from assess.workflows import report
 from assess.cli import main
-from assess.compiler import PythonDecider
-from assess.evidence import load_evidence
-from assess.scorecard import score
-from assess.store import open_store, save_many
+from assess.scoring.compiler import PythonDecider
+from assess.model.evidence import load_evidence
+from assess.present.scorecard import score
+from assess.store.results import open_store, save_many
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").glob("*.yaml"))

@@ -12,10 +12,10 @@ from fractions import Fraction as F
 import pytest
 
 import reference
-from assess.catalog import standard_from_data
-from assess.evidence import evidence_from_data
-from assess.problems import InputError
-from assess.scorecard import assess
+from assess.standards.catalog import standard_from_data
+from assess.model.evidence import evidence_from_data
+from assess.core.problems import InputError
+from assess.present.scorecard import assess
 
 SID = "t-rules"
 
@@ -727,7 +727,7 @@ def test_events_of_other_kinds_are_ignored(decider):
 @pytest.mark.parametrize("end, before_window", [("2025-03-31", "2025-02-28"), ("2024-03-31", "2024-02-29")])
 def test_one_month_window_is_the_same_in_leap_years(decider, end, before_window):
     # A {months: 1} window ending 31 March is 1-31 March: the last day of February is outside
-    # it in every year. assess.evidence.window_start clamps February to 28 days, so in a leap
+    # it in every year. assess.model.evidence.window_start clamps February to 28 days, so in a leap
     # year the window starts on 29 February instead and counts an event a month and a day back.
     derived = copy.deepcopy(DERIVED)
     derived["incidents"]["count_events"]["window"] = {"months": 1}

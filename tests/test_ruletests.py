@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assess import ruletests
-from assess.catalog import builtin_standards, load_standard_file
+from assess.workflows import ruletests
+from assess.standards.catalog import builtin_standards, load_standard_file
 from assess.cli import main
-from assess.compiler import PythonDecider
-from assess.messages import use_language
-from assess.problems import InputError
+from assess.scoring.compiler import PythonDecider
+from assess.core.messages import use_language
+from assess.core.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assess import schemas
-from assess.catalog import resolve_standard
+from assess.standards import schemas
+from assess.standards.catalog import resolve_standard
 from assess.cli import main
-from assess.loading import read_document
+from assess.core.loading import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 STANDARD_FILES = sorted(p for p in (ROOT / "rulesets").glob("*.yaml") if not p.name.endswith(".tests.yaml"))

@@ -15,9 +15,10 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from assess import catalog, spreadsheet
+from assess.standards import catalog
+from assess.workflows import spreadsheet
 from assess.cli import main
-from assess.standard import Bands
+from assess.model.standard import Bands
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILTINS = ["bahao-community", "liuyou-grassroots", "model-worker-home"]

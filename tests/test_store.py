@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from assess import catalog, store
+from assess.standards import catalog
+from assess.store import results as store
 from assess.cli import main
-from assess.compiler import PythonDecider
-from assess.engine import evaluate
-from assess.compiler import compile_standard
-from assess.evidence import check_facts, load_evidence
-from assess.problems import InputError
-from assess.scorecard import build_scorecard, inputs_for, score
+from assess.scoring.compiler import PythonDecider
+from assess.scoring.engine import evaluate
+from assess.scoring.compiler import compile_standard
+from assess.model.evidence import check_facts, load_evidence
+from assess.core.problems import InputError
+from assess.present.scorecard import build_scorecard, inputs_for, score
 
 ROOT = Path(__file__).resolve().parent.parent
 AT = datetime(2026, 1, 10, 8, 30, tzinfo=timezone.utc)

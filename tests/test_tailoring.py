@@ -10,11 +10,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assess import catalog
+from assess.standards import catalog
 from assess.cli import main
-from assess.evidence import load_evidence
-from assess.problems import InputError
-from assess.scorecard import score
+from assess.model.evidence import load_evidence
+from assess.core.problems import InputError
+from assess.present.scorecard import score
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / "rulesets" / "local"

@@ -9,13 +9,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from assess import catalog
+from assess.standards import catalog
 from assess.cli import main
-from assess.compiler import DurableDecider, PythonDecider
-from assess.evidence import load_evidence
-from assess.problems import InputError
-from assess.scorecard import score
-from assess.waivers import load_waivers
+from assess.scoring.compiler import DurableDecider, PythonDecider
+from assess.model.evidence import load_evidence
+from assess.core.problems import InputError
+from assess.present.scorecard import score
+from assess.scoring.waivers import load_waivers
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIVERS = ROOT / "fixtures" / "waivers" / "xiamen-district-2025.yaml"

@@ -6,8 +6,8 @@ unreadable or invalid file); 3 a union scored below --fail-below; 130 interrupte
 """
 from __future__ import annotations
 
-from . import results, scoring, standards  # noqa: F401  (importing registers their commands)
-from .base import main
-from .scoring import _BatchProgress  # noqa: F401  (tests drive the progress line directly)
+from assess.cli import results, scoring, standards  # noqa: F401  (importing registers their commands)
+from assess.cli.base import main
+from assess.cli.scoring import _BatchProgress  # noqa: F401  (tests drive the progress line directly)
 
 __all__ = ["main"]

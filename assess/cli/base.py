@@ -8,9 +8,9 @@ from typing import Iterator
 
 import click
 
-from .. import catalog
-from ..messages import message, use_language
-from ..problems import InputError
+from assess.standards import catalog
+from assess.core.messages import message, use_language
+from assess.core.problems import InputError
 
 EXIT_OK, EXIT_INPUT, EXIT_BELOW = 0, 2, 3
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from .. import report as report_mod
-from .. import store as store_mod
-from ..messages import message
-from ..problems import InputError, Problem
-from .base import EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
+from assess.workflows import report as report_mod
+from assess.store import results as store_mod
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem
+from assess.cli.base import EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
 
 
 # ---- assess history / assess report: the results store and the federation report ----------

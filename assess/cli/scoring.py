@@ -9,20 +9,20 @@ from typing import Any
 
 import click
 
-from .. import acceptance as acceptance_mod
-from .. import batch as batch_mod
-from .. import catalog
-from .. import inspection as inspection_mod
-from .. import store as store_mod
-from ..compiler import DurableDecider, PythonDecider
-from ..evidence import LoadedEvidence, load_evidence
-from ..messages import message
-from ..problems import InputError, Problem
-from ..render import FORMATS, render
-from ..render_acceptance import render_acceptance
-from ..scorecard import score
-from ..waivers import LoadedWaivers, load_waivers
-from .base import EXIT_BELOW, EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
+from assess.workflows import acceptance as acceptance_mod
+from assess.workflows import batch as batch_mod
+from assess.standards import catalog
+from assess.workflows import inspection as inspection_mod
+from assess.store import results as store_mod
+from assess.scoring.compiler import DurableDecider, PythonDecider
+from assess.model.evidence import LoadedEvidence, load_evidence
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem
+from assess.present.render import FORMATS, render
+from assess.present.render_acceptance import render_acceptance
+from assess.present.scorecard import score
+from assess.scoring.waivers import LoadedWaivers, load_waivers
+from assess.cli.base import EXIT_BELOW, EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
 
 
 @main.command("score")

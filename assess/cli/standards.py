@@ -9,16 +9,18 @@ from pathlib import Path
 import click
 from tabulate import tabulate
 
-from .. import catalog, ruletests, tailoring
-from .. import impact as impact_mod
-from .. import lint as lint_mod
-from .. import schemas as schemas_mod
-from ..compiler import DurableDecider, PythonDecider
-from ..explain import Words
-from ..messages import message
-from ..model_types import format_number
-from ..problems import InputError, Problem
-from .base import EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
+from assess.standards import catalog
+from assess.workflows import ruletests
+from assess.standards import tailoring
+from assess.workflows import impact as impact_mod
+from assess.standards import lint as lint_mod
+from assess.standards import schemas as schemas_mod
+from assess.scoring.compiler import DurableDecider, PythonDecider
+from assess.present.words import Words
+from assess.core.messages import message
+from assess.core.types import format_number
+from assess.core.problems import InputError, Problem
+from assess.cli.base import EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
 
 
 @main.command("standards")
@@ -288,7 +290,7 @@ def schema_cmd(kind: str, standard_name: str | None, out: str | None, lang: str)
 @_lang_option
 def export_cmd(standard_name: str, xlsx_path: str, lang: str) -> None:
     """Write STANDARD (built-in id or file) as a printable xlsx score sheet."""
-    from .. import spreadsheet  # here, not at the top: openpyxl adds ~70 ms to every command's start
+    from assess.workflows import spreadsheet  # here, not at the top: openpyxl adds ~70 ms to every command's start
 
     with exit_on_input_error(lang):
         spreadsheet.export_standard(catalog.resolve_standard(standard_name), xlsx_path, lang)
@@ -304,7 +306,7 @@ def export_cmd(standard_name: str, xlsx_path: str, lang: str) -> None:
 @_lang_option
 def import_cmd(xlsx_path: str, standard_path: str, yes: bool, dry_run: bool, lang: str) -> None:
     """Take the points, thresholds and titles edited in FILE back into STANDARD_FILE (shows the diff first)."""
-    from .. import spreadsheet  # here, not at the top: openpyxl adds ~70 ms to every command's start
+    from assess.workflows import spreadsheet  # here, not at the top: openpyxl adds ~70 ms to every command's start
 
     with exit_on_input_error(lang):
         result = spreadsheet.import_edits(xlsx_path, standard_path)

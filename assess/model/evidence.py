@@ -1,0 +1,315 @@
+"""The evidence record of one union for one assessment period, and its checks against a standard.
+
+The record's shape is one pydantic model. The facts a standard reads are validated by a pydantic
+model built from that standard's field declarations, so a record can serve several standards.
+"""
+from __future__ import annotations
+
+import calendar
+import difflib
+from dataclasses import dataclass
+import datetime as dt
+from datetime import date
+from fractions import Fraction
+from typing import Any, Optional
+
+from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model, field_validator, model_validator
+
+from assess.core.loading import Document, read_document, sha256_of, validated, validation_problems
+from assess.core.messages import current_language, message
+from assess.core.types import Number, StrictModel, format_number, to_fraction
+from assess.core.problems import InputError, Problem, dotted
+from assess.model.standard import Standard, Window
+
+
+class UnionIdentity(StrictModel):
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    kind: str = Field(min_length=1, description="grassroots_union, community_union, community_federation ...")
+    parent: str | None = Field(None, description="The federation the union reports to.")
+    region: str | None = None
+
+
+class Period(StrictModel):
+    start: date
+    end: date
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.end < self.start:
+            raise ValueError(message("evidence.period_order"))
+        return self
+
+
+class Event(StrictModel):
+    kind: str = Field(min_length=1)
+    date: dt.date
+    title: str | None = None
+    count: int = Field(1, ge=1)
+    documents: list[str] = Field(default_factory=list)
+
+
+class DocumentRef(StrictModel):
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    kind: str | None = None
+    date: Optional[dt.date] = None
+
+
+class Honour(StrictModel):
+    title: str = Field(min_length=1)
+    year: int = Field(ge=1949, le=2100)
+    grade: str | None = None
+    standard: str | None = None
+    awarded_by: str | None = None
+
+
+class JudgementEntry(StrictModel):
+    score: Number
+    reason: str = Field(min_length=1)
+    by: str | None = None
+    date: Optional[dt.date] = None
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError(message("evidence.judgement_reason"))
+        return v
+
+
+class Application(StrictModel):
+    standard: str
+    grade: str
+
+
+class CitedValue(StrictModel):
+    value: Any
+    documents: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class EvidenceRecord(StrictModel):
+    union: UnionIdentity
+    period: Period
+    facts: dict[str, Any] = Field(default_factory=dict)
+    events: list[Event] = Field(default_factory=list)
+    documents: list[DocumentRef] = Field(default_factory=list)
+    honours: list[Honour] = Field(default_factory=list)
+    judgements: dict[str, dict[str, JudgementEntry]] = Field(
+        default_factory=dict, description="standard id -> item id -> the inspector's score and reason"
+    )
+    applications: list[Application] = Field(default_factory=list, description="Grades applied for (申报).")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _documents_exist(self) -> "EvidenceRecord":
+        ids = [d.id for d in self.documents]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(message("evidence.duplicate_documents", ids=", ".join(dupes)))
+        return self
+
+    def fact_value(self, name: str) -> Any:
+        raw = self.facts.get(name)
+        if isinstance(raw, dict) and "value" in raw:
+            return raw["value"]
+        return raw
+
+    def application_for(self, standard_id: str) -> Application | None:
+        return next((a for a in self.applications if a.standard == standard_id), None)
+
+
+@dataclass
+class LoadedEvidence:
+    record: EvidenceRecord
+    document: Document
+    sha256: str
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+
+def load_evidence(path: str) -> LoadedEvidence:
+    return evidence_from_document(read_document(path))
+
+
+def evidence_from_data(data: Any, name: str = "<record>") -> LoadedEvidence:
+    """A record given as plain data (JSON Lines, tests, other programs)."""
+    return evidence_from_document(Document(name, data, {}))
+
+
+def evidence_from_document(doc: Document) -> LoadedEvidence:
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
+    record = validated(doc, EvidenceRecord)
+    return LoadedEvidence(record, doc, sha256_of(doc.data))
+
+
+# ---- checks against one standard ----------------------------------------------------------
+
+_TYPES = {
+    "integer": StrictInt,
+    "boolean": StrictBool,
+    "string": StrictStr,
+}
+
+
+_FACT_MODELS: dict[int, tuple[Standard, Any]] = {}
+
+
+def facts_model(standard: Standard):
+    """A pydantic model of the facts this standard reads (all optional: missing is a status)."""
+    hit = _FACT_MODELS.get(id(standard))
+    if hit is not None and hit[0] is standard:
+        return hit[1]
+    fields: dict[str, Any] = {}
+    for name, decl in standard.fields.items():
+        if decl.type in ("number", "ratio"):
+            fields[name] = (Optional[Number], None)
+        else:
+            fields[name] = (Optional[_TYPES[decl.type]], None)
+    model = create_model(f"Facts_{standard.id.replace('-', '_').replace('.', '_')}", **fields)
+    _FACT_MODELS[id(standard)] = (standard, model)
+    return model
+
+
+def window_start(window, period: Period) -> date:
+    """First day of a look-back window: the N years (months) ending on the period's last day."""
+    if window == "period":
+        return period.start
+    assert isinstance(window, Window)
+    end = period.end
+    months = (window.years or 0) * 12 + (window.months or 0)
+    year, month0 = divmod(end.year * 12 + (end.month - 1) - months, 12)
+    day = min(end.day, calendar.monthrange(year, month0 + 1)[1])
+    return date(year, month0 + 1, day) + dt.timedelta(days=1)
+
+
+def check_facts(loaded: LoadedEvidence, standard: Standard, known_fields: frozenset[str]) -> dict[str, Any]:
+    """The record's values for this standard's fields, or InputError listing every problem."""
+    record, doc = loaded.record, loaded.document
+    problems: list[Problem] = []
+    doc_ids = {d.id for d in record.documents}
+
+    plain: dict[str, Any] = {}
+    for name, raw in record.facts.items():
+        path = ("facts", name)
+        if isinstance(raw, dict):
+            try:
+                cited = CitedValue.model_validate(raw)
+            except ValidationError as exc:
+                problems += validation_problems(doc, exc, base=path)
+                continue
+            for i, ref in enumerate(cited.documents):
+                if ref not in doc_ids:
+                    problems.append(_problem(doc, path + ("documents", i), message("evidence.unknown_document", ref=ref)))
+            value = cited.value
+        else:
+            value = raw
+        if name in standard.fields:
+            plain[name] = value
+        elif name not in known_fields:
+            hint = difflib.get_close_matches(name, sorted(known_fields), n=1)
+            text = message("evidence.unknown_field_hint", name=name, hint=hint[0]) if hint else message("evidence.unknown_field", name=name)
+            problems.append(_problem(doc, path, text))
+
+    values: dict[str, Any] = {}
+    try:
+        model = facts_model(standard).model_validate(plain)
+        values = {k: getattr(model, k) for k in standard.fields}
+    except ValidationError as exc:
+        problems += validation_problems(doc, exc, base=("facts",))
+        for name in standard.fields:
+            values[name] = None
+        bad = {str(e["loc"][0]) for e in exc.errors()}
+        for name in standard.fields:
+            if name not in bad and name in plain:
+                values[name] = _coerce(standard, name, plain[name])
+
+    for name, decl in standard.fields.items():
+        value = values.get(name)
+        if value is None:
+            continue
+        path = ("facts", name)
+        if decl.type in ("integer", "number", "ratio"):
+            if decl.min is not None and value < decl.min:
+                problems.append(_problem(doc, path, message("evidence.below_min", value=_show(value), min=_show(decl.min))))
+            if decl.max is not None and value > decl.max:
+                problems.append(_problem(doc, path, message("evidence.above_max", value=_show(value), max=_show(decl.max))))
+            if decl.not_above and values.get(decl.not_above) is not None and value > values[decl.not_above]:
+                problems.append(_problem(doc, path, message(
+                    "evidence.not_above", name=decl.label.get(_lang()), value=_show(value),
+                    other=standard.fields[decl.not_above].label.get(_lang()), other_value=_show(values[decl.not_above]))))
+        if decl.choices is not None and value not in decl.choices:
+            problems.append(_problem(doc, path, message("evidence.not_a_choice", value=value, choices=", ".join(decl.choices))))
+
+    problems += _check_events(loaded, standard)
+    problems += _check_judgements(loaded, standard)
+    if problems:
+        raise InputError(sorted(set(problems), key=lambda p: (p.line or 0, p.path, p.message)))
+    return values
+
+
+def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
+    record, doc = loaded.record, loaded.document
+    problems = []
+    doc_ids = {d.id for d in record.documents}
+    # How far back this standard looks for each kind of event (近三年内).
+    earliest: dict[str, date] = {}
+    for d in standard.derived.values():
+        if d.count_events:
+            start = window_start(d.count_events.window, record.period)
+            for kind in d.count_events.kind:
+                earliest[kind] = min(earliest.get(kind, start), start)
+    for i, ev in enumerate(record.events):
+        path = ("events", i, "date")
+        if ev.date > record.period.end:
+            problems.append(_problem(doc, path, message("evidence.event_after_period", date=ev.date, end=record.period.end)))
+        elif ev.date < record.period.start and ev.kind in standard.event_kinds:
+            start = earliest.get(ev.kind, record.period.start)
+            if ev.date < start:
+                key = "evidence.event_before_period" if start == record.period.start else "evidence.event_before_window"
+                problems.append(_problem(doc, path, message(key, date=ev.date, start=start)))
+        for j, ref in enumerate(ev.documents):
+            if ref not in doc_ids:
+                problems.append(_problem(doc, ("events", i, "documents", j), message("evidence.unknown_document", ref=ref)))
+    return problems
+
+
+def _check_judgements(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
+    record, doc = loaded.record, loaded.document
+    problems = []
+    for item_id, entry in record.judgements.get(standard.id, {}).items():
+        path = ("judgements", standard.id, item_id)
+        item = standard.find_item(item_id)
+        if item is None:
+            problems.append(_problem(doc, path, message("evidence.judgement_unknown_item", item=item_id, standard=standard.id)))
+        elif item.rule.kind != "judgement":
+            problems.append(_problem(doc, path, message("evidence.judgement_not_judgement", item=item_id)))
+        elif not (0 <= entry.score <= item.points):
+            problems.append(_problem(doc, path + ("score",), message(
+                "evidence.judgement_range", score=_show(entry.score), points=_show(item.points))))
+    return problems
+
+
+def _coerce(standard: Standard, name: str, value: Any) -> Any:
+    if standard.fields[name].type in ("number", "ratio"):
+        return to_fraction(value)
+    return value
+
+
+def _problem(doc: Document, loc: tuple, text: str) -> Problem:
+    return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)
+
+
+def _lang() -> str:
+    return current_language()

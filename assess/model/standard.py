@@ -1,0 +1,385 @@
+"""The standard file: one pydantic model is its schema, its validator and its JSON Schema.
+
+A standard is a score sheet: evidence fields it reads, derived values, sections of items with
+points and a scoring rule each, vetoes, bonus items and a grade ladder. Conditions are strings
+in the small syntax of `assess.conditions`; they are parsed here, never evaluated as code.
+"""
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from assess.core import conditions
+from assess.core.types import LocalText, Number, StrictModel
+
+FieldType = Literal["integer", "number", "ratio", "boolean", "string"]
+Method = Literal["document_review", "site_visit", "interview", "democratic_evaluation", "spot_check"]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+def _check_condition(text: str) -> str:
+    try:
+        conditions.parse(text)
+    except conditions.ConditionError as exc:
+        raise ValueError(f"invalid condition {text!r}: {exc}") from None
+    return text
+
+
+Condition = Annotated[
+    str,
+    Field(description="A condition such as 'membership_rate >= 98%' or 'employees >= 200 and not has_chair'."),
+]
+
+
+class FieldDecl(StrictModel):
+    """An evidence field the standard reads from a record's `facts`."""
+
+    type: FieldType
+    label: LocalText
+    unit: LocalText | None = None
+    document: LocalText | None = Field(None, description="The document that proves the value (佐证材料).")
+    min: Number | None = None
+    max: Number | None = None
+    not_above: Identifier | None = Field(None, description="Another field this value may not exceed (members <= employees).")
+    choices: list[str] | None = None
+    increase: LocalText | None = Field(
+        None, description="How to say an increase of {n} in this field, e.g. '需再发展 {n} 名会员'."
+    )
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "FieldDecl":
+        if self.type == "ratio":
+            lo = self.min if self.min is not None else Fraction(0)
+            hi = self.max if self.max is not None else Fraction(1)
+            object.__setattr__(self, "min", lo)
+            object.__setattr__(self, "max", hi)
+        if self.type in ("integer", "number") and self.min is None:
+            object.__setattr__(self, "min", Fraction(0))  # counts and sizes are never negative
+        if self.choices is not None and self.type != "string":
+            raise ValueError("choices apply only to string fields")
+        return self
+
+
+class RatioSpec(StrictModel):
+    numerator: Identifier
+    denominator: Identifier
+    on_zero: Number | Literal["missing"] = Field(
+        0, description="Result when the denominator is 0: a number, or 'missing' (treated as missing evidence)."
+    )
+
+
+class Window(StrictModel):
+    years: int | None = Field(None, ge=1, description="Look back N years from the end of the period (近N年内).")
+    months: int | None = Field(None, ge=1)
+
+
+class CountSpec(StrictModel):
+    kind: list[str]
+    window: Literal["period"] | Window = "period"
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
+
+
+class Derived(StrictModel):
+    """A value computed from evidence: a ratio, a sum, or a count of dated events."""
+
+    label: LocalText
+    unit: LocalText | None = None
+    ratio: RatioSpec | None = None
+    sum: list[Identifier] | None = None
+    count_events: CountSpec | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Derived":
+        given = [k for k in ("ratio", "sum", "count_events") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a derived value needs exactly one of: ratio, sum, count_events")
+        return self
+
+    @property
+    def inputs(self) -> list[str]:
+        if self.ratio:
+            return [self.ratio.numerator, self.ratio.denominator]
+        return list(self.sum or [])
+
+    @property
+    def is_percent(self) -> bool:
+        return self.ratio is not None
+
+
+# ---- scoring rules -------------------------------------------------------------------------
+
+
+class AllOrNothing(StrictModel):
+    """Full points when the condition holds, none otherwise."""
+
+    kind: Literal["all_or_nothing"]
+    when: Condition
+
+    _v = field_validator("when")(_check_condition)
+
+
+class Band(StrictModel):
+    min: Number
+    points: Number = Field(ge=0)
+
+
+class Bands(StrictModel):
+    """Points by the highest band the value reaches (>= 98% -> 6, >= 95% -> 4 ...); else `otherwise`."""
+
+    kind: Literal["bands"]
+    value: Identifier
+    bands: list[Band] = Field(min_length=1)
+    otherwise: Number = Fraction(0)
+
+
+class Shortfall(StrictModel):
+    """Deduct `deduct` points per `per` short of `target` (每少1%扣1分)."""
+
+    kind: Literal["shortfall"]
+    value: Identifier
+    target: Number
+    per: Number = Field(gt=0)
+    deduct: Number = Field(ge=0)
+    partial: Literal["up", "down", "exact"] = Field(
+        "up", description="How a part step counts: up (不足1%按1%计), down (ignored), exact (pro rata)."
+    )
+    cap: Number | None = Field(None, ge=0, description="At most this many points off.")
+
+
+class PerOccurrence(StrictModel):
+    """Deduct per occurrence of something bad (每发生一次扣2分), optionally capped."""
+
+    kind: Literal["per_occurrence"]
+    count: Identifier
+    # 0 is accepted here so that lint's deduction-never-triggers rule, not a bare range error, reports it.
+    deduct: Number = Field(ge=0)
+    cap: Number | None = Field(None, ge=0)
+
+
+class PerMissing(StrictModel):
+    """Deduct per checklist entry not met (每缺一项扣2分), optionally capped."""
+
+    kind: Literal["per_missing"]
+    entries: list[Condition] = Field(min_length=1)
+    deduct: Number = Field(ge=0)
+    cap: Number | None = Field(None, ge=0)
+
+    _v = field_validator("entries")(lambda cls, v: [_check_condition(x) for x in v])
+
+
+class AwardPerOccurrence(StrictModel):
+    """Award per occurrence up to the item's points (每季召开1次, 每次1分)."""
+
+    kind: Literal["award_per_occurrence"]
+    count: Identifier
+    award: Number = Field(gt=0)
+
+
+class Checklist(StrictModel):
+    """Each entry met earns an equal share of the item's points (五有)."""
+
+    kind: Literal["checklist"]
+    entries: list[Condition] = Field(min_length=1)
+
+    _v = field_validator("entries")(lambda cls, v: [_check_condition(x) for x in v])
+
+
+class Judgement(StrictModel):
+    """酌情: an inspector-entered score with a mandatory reason, within [0, points]."""
+
+    kind: Literal["judgement"]
+    guidance: LocalText | None = None
+
+
+Rule = Annotated[
+    Union[AllOrNothing, Bands, Shortfall, PerOccurrence, PerMissing, AwardPerOccurrence, Checklist, Judgement],
+    Field(discriminator="kind"),
+]
+
+RULE_KINDS = ("all_or_nothing", "bands", "shortfall", "per_occurrence", "per_missing", "award_per_occurrence", "checklist", "judgement")
+
+
+class Item(StrictModel):
+    id: str = Field(min_length=1)
+    title: LocalText
+    points: Number = Field(gt=0)
+    rule: Rule
+    applies_if: Condition | None = Field(None, description="The item applies only when this holds (适用条件).")
+    mandatory: bool = Field(False, description="必备: the item must earn full points for any grade.")
+    evidence: list[LocalText] = Field(default_factory=list, description="Documents that prove the item (佐证材料).")
+    method: list[Method] = Field(default_factory=list, description="How an inspector checks it (考核方法).")
+    requirement: LocalText | None = Field(None, description="The requirement as the source states it.")
+    remediation: LocalText | None = None
+    note: LocalText | None = None
+
+    @field_validator("applies_if")
+    @classmethod
+    def _applies(cls, v):
+        return None if v is None else _check_condition(v)
+
+
+class Section(StrictModel):
+    id: str = Field(min_length=1)
+    title: LocalText
+    cap: Number = Field(gt=0, description="The section's points cap (一级指标分值).")
+    items: list[Item] = Field(min_length=1)
+    note: LocalText | None = None
+
+
+class Bonus(StrictModel):
+    cap: Number = Field(gt=0)
+    counts_toward_grade: bool = True
+    items: list[Item] = Field(min_length=1)
+
+
+class Veto(StrictModel):
+    """一票否决: when the condition holds, no grade can be awarded."""
+
+    id: str = Field(min_length=1)
+    title: LocalText
+    # Optional in shape only: lint's veto-no-condition rule reports a missing or empty `when`, and a
+    # standard with that error is refused, so the engine never runs a veto without a condition.
+    when: Condition | None = None
+    remediation: LocalText | None = None
+    note: LocalText | None = None
+
+    @field_validator("when")
+    @classmethod
+    def _when(cls, v):
+        return None if v is None or not v.strip() else _check_condition(v)
+
+
+class Prerequisite(StrictModel):
+    """A title or grade the union must already hold (模范 only for units already 合格)."""
+
+    any_of: list[str] = Field(min_length=1, description="Honour titles or grade ids that satisfy it.")
+    within_years: int | None = Field(None, ge=1, description="Held within N years before the end of the period.")
+    label: LocalText
+
+
+class Grade(StrictModel):
+    id: Identifier
+    title: LocalText
+    min_score: Number = Field(ge=0, description="Inclusive minimum score (以上).")
+    requires: list[Condition] = Field(default_factory=list)
+    prerequisite: Prerequisite | None = None
+    blocked_by_veto: bool = True
+    requires_mandatory: bool = True
+
+    _v = field_validator("requires")(lambda cls, v: [_check_condition(x) for x in v])
+
+
+class Source(StrictModel):
+    citation: str
+    seed: str | None = None
+    url: str | None = None
+    note: LocalText | None = None
+
+
+class Standard(StrictModel):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+    title: LocalText
+    version: str
+    effective_from: date
+    effective_to: date | None = None
+    source: Source
+    applies_to: list[str] = Field(min_length=1, description="Kinds of unit: grassroots_union, community_union ...")
+    total: Number = Field(gt=0)
+    not_applicable: Literal["full", "rescale"] = Field(
+        "rescale", description="Items that do not apply: count as full points, or rescale the score to the total."
+    )
+    fields: dict[Identifier, FieldDecl]
+    derived: dict[Identifier, Derived] = Field(default_factory=dict)
+    event_kinds: dict[Identifier, LocalText] = Field(default_factory=dict)
+    sections: list[Section] = Field(min_length=1)
+    bonus: Bonus | None = None
+    vetoes: list[Veto] = Field(default_factory=list)
+    grades: list[Grade] = Field(min_length=1, description="Highest grade first.")
+    note: LocalText | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> "Standard":
+        """Refuse a standard with lint errors, unless the caller (the lint runner) reports them itself."""
+        if (info.context or {}).get("defer_checks"):
+            return self
+        from assess.standards.checks import error_messages  # lazily: the checks import this module for its types
+
+        errors = error_messages(self)
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+    # -- lookups used by the engine and the renderers ---------------------------------------
+
+    def all_items(self) -> list[tuple[Section | None, Item]]:
+        pairs: list[tuple[Section | None, Item]] = [(s, it) for s in self.sections for it in s.items]
+        if self.bonus:
+            pairs += [(None, it) for it in self.bonus.items]
+        return pairs
+
+    def find_item(self, item_id: str) -> Item | None:
+        for _, it in self.all_items():
+            if it.id == item_id:
+                return it
+        return None
+
+    def label(self, name: str, lang: str = "zh") -> str:
+        if name in self.fields:
+            return self.fields[name].label.get(lang)
+        if name in self.derived:
+            return self.derived[name].label.get(lang)
+        return name
+
+    def unit(self, name: str, lang: str = "zh") -> str:
+        decl = self.fields.get(name) or self.derived.get(name)
+        return decl.unit.get(lang) if decl is not None and decl.unit is not None else ""
+
+    def is_percent(self, name: str) -> bool:
+        if name in self.fields:
+            return self.fields[name].type == "ratio"
+        d = self.derived.get(name)
+        return bool(d and d.is_percent)
+
+    def grade(self, grade_id: str) -> Grade | None:
+        return next((g for g in self.grades if g.id == grade_id), None)
+
+
+def rule_inputs(rule) -> set[str]:
+    """The field and derived names a scoring rule reads."""
+    if isinstance(rule, AllOrNothing):
+        return set(conditions.fields(conditions.parse(rule.when)))
+    if isinstance(rule, (Bands, Shortfall)):
+        return {rule.value}
+    if isinstance(rule, (PerOccurrence, AwardPerOccurrence)):
+        return {rule.count}
+    if isinstance(rule, (PerMissing, Checklist)):
+        out: set[str] = set()
+        for e in rule.entries:
+            out |= conditions.fields(conditions.parse(e))
+        return out
+    return set()
+
+
+def derived_order(standard: Standard) -> list[str]:
+    """Derived names in an order where every input comes first."""
+    order: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done or name not in standard.derived:
+            return
+        done.add(name)
+        for ref in standard.derived[name].inputs:
+            visit(ref)
+        order.append(name)
+
+    for name in standard.derived:
+        visit(name)
+    return order

@@ -1,0 +1,332 @@
+"""Scoring one evidence record against one standard, as a scorecard: a plain, JSON-ready dict
+with a stable schema (docs/scorecard.md). Every renderer reads this dict and nothing else.
+"""
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from assess.standards.catalog import LoadedStandard, known_fields
+from assess.standards.tailoring import Ancestor
+from assess.scoring.waivers import LoadedWaivers, Waiver
+from assess.scoring.compiler import Decider, DurableDecider, compile_standard
+from assess.scoring.engine import Evaluation, Inputs, ItemResult, evaluate
+from assess.model.evidence import LoadedEvidence, check_facts
+from assess.present.words import Words
+from assess.scoring.gaps import Gap, Plan, gaps, plan_next_grade
+from assess.core.messages import message
+from assess.core.types import number_out
+
+SCHEMA = "assess.scorecard/1"
+
+
+def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
+               also: tuple[str, ...] = (), prior: tuple = (), waived: dict[str, str] | None = None) -> Inputs:
+    """The engine's inputs. Judgements are looked up under the standard's id, then under the ids of
+    the standards it extends (a union judged on the provincial sheet, scored on the district's)."""
+    r = loaded.record
+    judgements = next((r.judgements[i] for i in (standard_id, *also) if i in r.judgements), {})
+    return Inputs(
+        facts=values,
+        events=tuple((e.kind, e.date, e.count) for e in r.events),
+        judgements=judgements,
+        honours=tuple(r.honours),
+        period=r.period,
+        prior_honours=tuple(prior),
+        waived=dict(waived or {}),
+    )
+
+
+def assess(loaded_standard: LoadedStandard, loaded: LoadedEvidence, decider: Decider | None = None,
+           extra_standards: tuple = (), prior: tuple = (), waived: dict[str, str] | None = None) -> tuple[Evaluation, Inputs]:
+    """Validate the record against the standard and evaluate it. Raises InputError.
+    `waived`: item and veto ids exempted by waivers, each with the waiver's id."""
+    standard = loaded_standard.standard
+    compiled = compile_standard(standard)
+    values = check_facts(loaded, standard, known_fields(extra_standards + (standard,)))
+    inputs = inputs_for(loaded, standard.id, values, tuple(a.id for a in loaded_standard.lineage), prior, waived)
+    return evaluate(compiled, inputs, decider or DurableDecider()), inputs
+
+
+def score(loaded_standard: LoadedStandard, loaded: LoadedEvidence, lang: str = "zh",
+          decider: Decider | None = None, as_of: date | None = None, prior: tuple = (),
+          waivers: LoadedWaivers | None = None) -> dict[str, Any]:
+    """The scorecard. `as_of` is the date the standard's version was chosen for (stamped in the
+    card); by default the end of the evidence period. With `waivers`, the card is scored after the
+    waivers in force on that date and says what they changed (`card["waivers"]`)."""
+    decider = decider or DurableDecider()
+    on = as_of or loaded.record.period.end
+    active: list[Waiver] = []
+    expired: list[Waiver] = []
+    if waivers is not None:
+        ids = (loaded_standard.standard.id, *(a.id for a in loaded_standard.lineage))
+        active, expired = waivers.for_union(ids, loaded.record.union.id, on)
+    ev, inputs = assess(loaded_standard, loaded, decider, prior=prior, waived={w.target: w.id for w in active})
+    card = build_scorecard(ev, inputs, loaded, lang, decider_name=decider.name,
+                           lineage=loaded_standard.lineage, as_of=as_of)
+    if waivers is not None:
+        before = assess(loaded_standard, loaded, decider, prior=prior)[0] if active else ev
+        card["waivers"] = _waivers_dict(waivers, active, expired, before, Words(ev.standard, lang))
+    return card
+
+
+def _waivers_dict(waivers: LoadedWaivers, active: list[Waiver], expired: list[Waiver], before: Evaluation,
+                  words: Words) -> dict[str, Any]:
+    standard = before.standard
+
+    def target_title(w: Waiver) -> str:
+        if w.item is not None:
+            return words.text(standard.find_item(w.item).title)
+        return words.text(next(v.title for v in standard.vetoes if v.id == w.veto))
+
+    def entry(w: Waiver, key: str) -> dict[str, Any]:
+        target = f"{w.target} {target_title(w)}"
+        return {"id": w.id, "kind": "item" if w.item is not None else "veto", "target": w.target,
+                "title": target_title(w), "reason": w.reason, "approved_by": w.approved_by,
+                "document": w.document, "expires": w.expires.isoformat(),
+                "text": message(key, id=w.id, target=target, approved_by=w.approved_by, document=w.document,
+                                expires=w.expires.isoformat(), reason=w.reason)}
+
+    return {
+        "file": waivers.path,
+        "sha256": waivers.sha256,
+        "applied": [entry(w, "waiver.applied") for w in active],
+        "expired": [entry(w, "waiver.expired") for w in expired],
+        "before": {
+            "score": _n(before.score), "bonus": _n(before.bonus), "grade_score": _n(before.grade_score),
+            "grade": {"id": before.grade.id, "title": words.text(before.grade.title)} if before.grade else None,
+        },
+    }
+
+
+def _n(value) -> Any:
+    return number_out(value)
+
+
+def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
+                    lineage: tuple[Ancestor, ...] = (), as_of: date | None = None) -> dict[str, Any]:
+    standard = ev.standard
+    words = Words(standard, lang)
+    record = loaded.record
+    all_gaps = gaps(ev, inputs)
+    plan = plan_next_grade(ev, inputs)
+    application = next(filter(None, (record.application_for(i) for i in (standard.id, *(a.id for a in lineage)))), None)
+
+    def item_dict(r: ItemResult) -> dict[str, Any]:
+        observed, required = words.observed_required(r, ev.values)
+        out = {
+            "id": r.item.id,
+            "title": words.text(r.item.title),
+            "points": _n(r.points),
+            "awarded": _n(r.awarded),
+            "status": r.status,
+            "status_text": words.status(r.status),
+            "mandatory": r.item.mandatory,
+            "observed": observed,
+            "required": required,
+            "reason": words.reason(r.reason),
+            "missing": [words.label(m) for m in r.missing],
+        }
+        if r.judgement is not None:
+            out["judgement"] = {"score": _n(r.judgement.score), "reason": r.judgement.reason, "by": r.judgement.by}
+        return out
+
+    sections = []
+    for s_def, s in zip(standard.sections, ev.sections):
+        sections.append({
+            "id": s.section_id,
+            "title": words.text(s_def.title),
+            "cap": _n(s.cap),
+            "awarded": _n(s.awarded),
+            "possible": _n(s.possible),
+            "items": [item_dict(r) for r in s.items],
+        })
+
+    grade_checks = []
+    for g in ev.grades:
+        grade_checks.append({
+            "id": g.grade.id,
+            "title": words.text(g.grade.title),
+            "min_score": _n(g.grade.min_score),
+            "reached": g.ok,
+            "checks": [{"kind": c.kind, "ok": c.ok, "text": words.check(c)} for c in g.checks],
+        })
+
+    grade_title = {g.id: words.text(g.title) for g in standard.grades}
+    card: dict[str, Any] = {
+        "schema": SCHEMA,
+        "union": {k: getattr(record.union, k) for k in ("id", "name", "kind", "parent", "region")},
+        "period": {"start": record.period.start.isoformat(), "end": record.period.end.isoformat(), "label": record.period.label},
+        "standard": {
+            "id": standard.id,
+            "version": standard.version,
+            "title": words.text(standard.title),
+            "sha256": ev.compiled.sha256,
+            "source": standard.source.citation,
+            "effective_from": standard.effective_from.isoformat(),
+            "effective_to": standard.effective_to.isoformat() if standard.effective_to else None,
+            "extends": [{"id": a.id, "version": a.version, "sha256": a.sha256} for a in lineage],
+        },
+        "as_of": (as_of or record.period.end).isoformat(),
+        "evidence_file": loaded.path,
+        "evidence_sha256": loaded.sha256,
+        "engine": decider_name,
+        "score": _n(ev.score),
+        "raw_score": _n(ev.raw_score),
+        "possible": _n(ev.possible),
+        "total": _n(standard.total),
+        "bonus": _n(ev.bonus),
+        "bonus_cap": _n(standard.bonus.cap) if standard.bonus else 0,
+        "grade_score": _n(ev.grade_score),
+        "grade": {"id": ev.grade.id, "title": grade_title[ev.grade.id]} if ev.grade else None,
+        "applied_for": None,
+        "sections": sections,
+        "bonus_items": [item_dict(r) for r in ev.bonus_items],
+        "vetoes": [
+            {
+                "id": v.veto_id,
+                "title": words.text(next(x.title for x in standard.vetoes if x.id == v.veto_id)),
+                "triggered": v.state,
+                "observed": "; ".join(f"{words.label(k)} {words.value_with_unit(k, val)}" for k, val in sorted(v.values.items())),
+                **({"waived": v.waived} if v.waived else {}),
+            }
+            for v in ev.vetoes
+        ],
+        "grades": grade_checks,
+        "gaps": [gap_dict(g, ev, words, grade_title) for g in all_gaps],
+        "next_grade": _plan_dict(plan, ev, words, grade_title),
+    }
+    if application is not None:
+        order = [g.id for g in standard.grades]
+        reached = ev.grade is not None and application.grade in order and order.index(ev.grade.id) <= order.index(application.grade)
+        card["applied_for"] = {"grade": application.grade, "title": grade_title.get(application.grade, application.grade), "reached": reached}
+    return card
+
+
+def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any]:
+    standard = ev.standard
+    lang = words.lang
+    if g.kind == "item":
+        r = g.result
+        observed, required = words.observed_required(r, ev.values)
+        actions = [words.change(c) for c in g.changes] if g.changes else []
+        if r.status == "missing" and not actions:
+            actions = [message("gap.provide_judgement", lang)] if r.item.rule.kind == "judgement" else [
+                message("gap.provide", lang, document=_document_of(standard, m, words), label=words.label(m)) for m in r.missing]
+        if g.changes is None and not actions:
+            actions = [message("gap.no_fix", lang)]
+        return {
+            "kind": "item",
+            "ref": r.item.id,
+            "title": words.text(r.item.title),
+            "section": r.section_id,
+            "points": _n(r.points),
+            "awarded": _n(r.awarded),
+            "lost": _n(r.lost),
+            "status": r.status,
+            "status_text": words.status(r.status),
+            "mandatory": r.item.mandatory,
+            "observed": observed,
+            "required": required,
+            "actions": actions,
+            "changes": _changes(g.changes),
+            "remediation": words.text(r.item.remediation),
+            "evidence": [words.text(e) for e in r.item.evidence],
+            "text": message("gap.item", lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)),
+        }
+    if g.kind == "veto":
+        veto = next(v for v in standard.vetoes if v.id == g.ref)
+        key = "gap.veto" if g.detail["state"] is True else "gap.veto_unknown"
+        return {
+            "kind": "veto",
+            "ref": g.ref,
+            "title": words.text(veto.title),
+            "triggered": g.detail["state"],
+            "observed": "; ".join(f"{words.label(k)} {words.value_with_unit(k, v)}" for k, v in sorted(g.detail["values"].items())),
+            "remediation": words.text(veto.remediation),
+            "text": message(key, lang, title=words.text(veto.title)),
+        }
+    grade = grade_title.get(g.grade or "", g.grade)
+    if g.kind == "gate":
+        item = standard.find_item(g.ref)
+        text = message("gap.gate", lang, grade=grade, item=item.id, title=words.text(item.title))
+    elif g.kind == "requires":
+        text = message("gap.requires", lang, grade=grade, condition=words.condition(g.detail["condition"]))
+    else:
+        label = words.text(standard.grade(g.grade).prerequisite.label)
+        text = message("gap.prerequisite", lang, grade=grade, label=label)
+    return {"kind": g.kind, "ref": g.ref, "grade": g.grade, "text": text}
+
+
+def _document_of(standard, name: str, words: Words) -> str:
+    decl = standard.fields.get(name)
+    return words.text(decl.document) if decl and decl.document else words.label(name)
+
+
+def _changes(changes) -> list[dict[str, Any]] | None:
+    if changes is None:
+        return None
+    out = []
+    for c in changes:
+        out.append({"kind": c.kind, "name": c.name, "before": _plain(c.before), "after": _plain(c.after)})
+    return out
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Fraction):
+        return number_out(v, places=6)
+    return v
+
+
+def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    lang = words.lang
+    standard = ev.standard
+    target = standard.grade(plan.grade)
+    out: dict[str, Any] = {
+        "grade": plan.grade,
+        "title": grade_title[plan.grade],
+        "min_score": _n(target.min_score),
+        "reachable": plan.reachable,
+        "score_after": _n(plan.score_after) if plan.reachable else None,
+        "points_needed": _n(max(Fraction(0), target.min_score - ev.grade_score)),
+        "fixes": [],
+        "blockers": [],
+        "text": message("plan.target", lang, grade=grade_title[plan.grade], min=words.number(target.min_score)),
+    }
+    for ref, changes in plan.fixes:
+        if ref.startswith("veto:"):
+            veto = next(v for v in standard.vetoes if v.id == ref[5:])
+            title = message("plan.fix_veto", lang, title=words.text(veto.title))
+            kind = "veto"
+        elif ref.startswith("requires:"):
+            title = message("plan.fix_requirement", lang, grade=grade_title[plan.grade], condition=words.condition(ref[9:]))
+            kind = "requires"
+        else:
+            item = standard.find_item(ref)
+            title = f"{item.id} {words.text(item.title)}"
+            kind = "item"
+        out["fixes"].append({
+            "kind": kind,
+            "ref": ref,
+            "title": title,
+            "actions": [words.change(c) for c in changes],
+            "changes": _changes(changes),
+        })
+    for b in plan.blockers:
+        kind = b["kind"]
+        if kind == "veto":
+            veto = next(v for v in standard.vetoes if v.id == b["ref"])
+            text = message("plan.blocked_veto", lang, title=words.text(veto.title))
+        elif kind == "prerequisite":
+            text = message("plan.blocked_prerequisite", lang, grade=grade_title[plan.grade], label=words.text(target.prerequisite.label))
+        elif kind == "score":
+            text = message("plan.blocked_score", lang, max=words.number(b["max"]), min=words.number(b["min"]))
+        else:
+            text = message(f"plan.blocked_{kind}", lang, ref=b["ref"])
+        out["blockers"].append({"kind": kind, "ref": b["ref"], "text": text})
+    if plan.reachable:
+        out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after), grade=grade_title[plan.grade])
+    return out

@@ -1,0 +1,251 @@
+"""Plain words for every decision: values, conditions, reasons, changes and rules.
+
+Texts come from messages.yaml; this module only fills them in for one standard and language.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from assess.core import conditions as cond
+from assess.scoring.engine import Check, ItemResult, Reason
+from assess.scoring.gaps import Change
+from assess.core.messages import message
+from assess.core.types import format_number
+from assess.model.standard import (
+    AllOrNothing,
+    AwardPerOccurrence,
+    Bands,
+    Checklist,
+    Item,
+    Judgement,
+    PerMissing,
+    PerOccurrence,
+    Shortfall,
+    Standard,
+)
+
+
+class Words:
+    """Renders values and decisions of one standard in one language."""
+
+    def __init__(self, standard: Standard, lang: str = "zh") -> None:
+        self.standard = standard
+        self.lang = lang
+
+    # -- values --------------------------------------------------------------------------
+    def label(self, name: str) -> str:
+        if name in self.standard.event_kinds:
+            return self.standard.event_kinds[name].get(self.lang)
+        return self.standard.label(name, self.lang)
+
+    def value(self, name: str, value: Any) -> str:
+        if value is None:
+            return message("word.unknown", self.lang)
+        if isinstance(value, bool):
+            return message("word.yes" if value else "word.no", self.lang)
+        if isinstance(value, (int, Fraction, float)):
+            return format_number(Fraction(str(value)) if isinstance(value, float) else value, percent=self.standard.is_percent(name))
+        return str(value)
+
+    def value_with_unit(self, name: str, value: Any) -> str:
+        shown = self.value(name, value)
+        unit = self.standard.unit(name, self.lang)
+        if value is None or isinstance(value, bool) or self.standard.is_percent(name) or not unit:
+            return shown
+        return f"{shown}{unit}" if self.lang == "zh" else f"{shown} {unit}"
+
+    def number(self, value: Any) -> str:
+        return format_number(value) if value is not None else "-"
+
+    def condition(self, text_or_node) -> str:
+        node = cond.parse(text_or_node) if isinstance(text_or_node, str) else text_or_node
+        names = cond.fields(node)
+        labels = {n: self.label(n) for n in names}
+        formats = {n: (lambda v, n=n: self.value(n, v)) for n in names}
+        return cond.describe(node, labels, self.lang, formats)
+
+    def text(self, local) -> str:
+        return local.get(self.lang) if local is not None else ""
+
+    # -- decisions -----------------------------------------------------------------------
+    def reason(self, reason: Reason) -> str:
+        params = dict(reason.params)
+        name = params.get("name")
+        for key in ("value", "min", "target"):
+            if key in params and name:
+                params[key] = self.value(name, params[key])
+        if "per" in params and name:
+            params["per"] = self.value(name, params["per"])
+        for key in ("points", "deduction", "steps", "award", "score"):
+            if key in params:
+                params[key] = self.number(params[key])
+        if "count" in params and name:
+            params["count"] = self.value(name, params["count"])
+        if "condition" in params:
+            params["condition"] = self.condition(params["condition"])
+        if name:
+            params["name"] = self.label(name)
+        return message(reason.key, self.lang, **params)
+
+    def status(self, status: str) -> str:
+        return message(f"status.{status}", self.lang)
+
+    def observed_required(self, r: ItemResult, values: dict[str, Any]) -> tuple[str, str]:
+        rule, item = r.item.rule, r.item
+        if isinstance(rule, AllOrNothing):
+            names = sorted(cond.fields(cond.parse(rule.when)))
+            return "; ".join(f"{self.label(n)} {self.value_with_unit(n, values.get(n))}" for n in names), self.condition(rule.when)
+        if isinstance(rule, Bands):
+            top = max(rule.bands, key=lambda b: (b.points, b.min))
+            return self.value_with_unit(rule.value, values.get(rule.value)), f"≥ {self.value(rule.value, top.min)}"
+        if isinstance(rule, Shortfall):
+            return self.value_with_unit(rule.value, values.get(rule.value)), f"≥ {self.value(rule.value, rule.target)}"
+        if isinstance(rule, PerOccurrence):
+            return self.value_with_unit(rule.count, values.get(rule.count)), "0"
+        if isinstance(rule, AwardPerOccurrence):
+            need = -(-item.points // rule.award)
+            return self.value_with_unit(rule.count, values.get(rule.count)), f"≥ {self.number(need)}"
+        if isinstance(rule, (Checklist, PerMissing)):
+            n = len(rule.entries)
+            met = n - len(r.unmet_entries)
+            return f"{met}/{n}", f"{n}/{n}"
+        if isinstance(rule, Judgement):
+            shown = self.number(r.judgement.score) if r.judgement else message("word.unknown", self.lang)
+            return shown, f"≤ {self.number(item.points)} ({message('word.judgement', self.lang)})"
+        return "", ""
+
+    def change(self, ch: Change) -> str:
+        if ch.kind == "set_judgement":
+            if ch.before is None:
+                return message("gap.provide_judgement", self.lang)
+            return message("gap.judgement_to", self.lang, after=self.number(ch.after))
+        if ch.kind == "add_events":
+            return message("gap.add_events", self.lang, n=ch.after, label=self.label(ch.name))
+        name = ch.name
+        decl = self.standard.fields.get(name)
+        if ch.before is None:
+            doc = self.text(decl.document) if decl and decl.document else self.label(name)
+            return message("gap.provide", self.lang, document=doc, label=f"{self.label(name)} {self.value(name, ch.after)}")
+        if isinstance(ch.after, bool):
+            return message("gap.set_true" if ch.after else "gap.set_false", self.lang, label=self.label(name))
+        if isinstance(ch.after, str):
+            return message("gap.set_value", self.lang, label=self.label(name), after=ch.after, before=ch.before, unit="")
+        unit = self.standard.unit(name, self.lang) if not self.standard.is_percent(name) else ""
+        if ch.after > ch.before:
+            n = Fraction(ch.after) - Fraction(ch.before)
+            if decl and decl.increase and decl.type == "integer":
+                return decl.increase.get(self.lang).format(n=self.number(n))
+            if decl and decl.type == "integer":
+                return message("gap.increase", self.lang, label=self.label(name), n=self.number(n), unit=unit)
+            return message("gap.set_value", self.lang, label=self.label(name), after=self.value(name, ch.after),
+                           before=self.value(name, ch.before), unit=unit)
+        return message("gap.lower_value", self.lang, label=self.label(name), after=self.value(name, ch.after),
+                       before=self.value(name, ch.before), unit=unit)
+
+    def check(self, c: Check) -> str:
+        d = c.detail
+        if c.kind == "min_score":
+            return message("check.min_score", self.lang, score=self.number(d["score"]), min=self.number(d["min"]))
+        if c.kind == "veto":
+            veto = next(v for v in self.standard.vetoes if v.id == d["veto"])
+            if d.get("waived"):
+                return message("check.veto_waived", self.lang, title=self.text(veto.title), waiver=d["waived"])
+            return message("check.veto", self.lang, title=self.text(veto.title))
+        if c.kind == "mandatory":
+            item = self.standard.find_item(d["item"])
+            return message("check.mandatory", self.lang, item=item.id, title=self.text(item.title))
+        if c.kind == "requires":
+            return message("check.requires", self.lang, condition=self.condition(d["condition"]))
+        label = self.text(self.standard.grade(d["grade"]).prerequisite.label)
+        if "honour" in d:
+            key = "store.prerequisite_found" if d.get("from_store") else "check.prerequisite_found"
+            return message(key, self.lang, label=label, honour=d["honour"], year=d["year"], source=d["source"])
+        return message("check.prerequisite", self.lang, label=label)
+
+    # -- rules (for `assess explain`) ----------------------------------------------------
+    def rule(self, item: Item) -> str:
+        rule, pts = item.rule, self.number(item.points)
+        cap = lambda c: message("explain.rule.cap", self.lang, cap=self.number(c)) if c is not None else ""  # noqa: E731
+        if isinstance(rule, AllOrNothing):
+            return message("explain.rule.all_or_nothing", self.lang, condition=self.condition(rule.when), points=pts)
+        if isinstance(rule, Bands):
+            parts = [message("explain.rule.band", self.lang, name=self.label(rule.value), min=self.value(rule.value, b.min),
+                             points=self.number(b.points)) for b in rule.bands]
+            parts.append(message("explain.rule.otherwise", self.lang, points=self.number(rule.otherwise)))
+            return "; ".join(parts)
+        if isinstance(rule, Shortfall):
+            return message("explain.rule.shortfall", self.lang, name=self.label(rule.value), target=self.value(rule.value, rule.target),
+                           points=pts, per=self.value(rule.value, rule.per), deduct=self.number(rule.deduct),
+                           partial=message(f"explain.rule.partial.{rule.partial}", self.lang), cap=cap(rule.cap))
+        if isinstance(rule, PerOccurrence):
+            return message("explain.rule.per_occurrence", self.lang, points=pts, name=self.label(rule.count),
+                           deduct=self.number(rule.deduct), cap=cap(rule.cap))
+        if isinstance(rule, PerMissing):
+            entries = "; ".join(self.condition(e) for e in rule.entries)
+            return message("explain.rule.per_missing", self.lang, points=pts, deduct=self.number(rule.deduct), cap=cap(rule.cap), entries=entries)
+        if isinstance(rule, AwardPerOccurrence):
+            return message("explain.rule.award_per_occurrence", self.lang, name=self.label(rule.count), award=self.number(rule.award), points=pts)
+        if isinstance(rule, Checklist):
+            entries = "; ".join(self.condition(e) for e in rule.entries)
+            return message("explain.rule.checklist", self.lang, share=self.number(item.points / len(rule.entries)), entries=entries)
+        return message("explain.rule.judgement", self.lang, points=pts)
+
+    def explain_item(self, item: Item) -> list[str]:
+        lines = [message("explain.item", self.lang, id=item.id, title=self.text(item.title), points=self.number(item.points))]
+        if item.requirement:
+            lines.append(message("explain.requirement", self.lang, text=self.text(item.requirement)))
+        lines.append(self.rule(item))
+        if item.applies_if:
+            lines.append(message("explain.applies_if", self.lang, condition=self.condition(item.applies_if)))
+        if item.mandatory:
+            lines.append(message("explain.mandatory", self.lang))
+        if item.method:
+            methods = "、".join(message(f"explain.method.{m}", self.lang) for m in item.method) if self.lang == "zh" else \
+                ", ".join(message(f"explain.method.{m}", self.lang) for m in item.method)
+            lines.append(message("explain.method", self.lang, methods=methods))
+        if item.evidence:
+            lines.append(message("explain.evidence", self.lang, documents="; ".join(self.text(e) for e in item.evidence)))
+        if item.remediation:
+            lines.append(message("explain.remediation", self.lang, text=self.text(item.remediation)))
+        if item.note:
+            lines.append(message("explain.note", self.lang, text=self.text(item.note)))
+        return lines
+
+    def explain_standard(self) -> list[str]:
+        s = self.standard
+        lines = [
+            message("explain.standard", self.lang, title=self.text(s.title), id=s.id, version=s.version,
+                    total=self.number(s.total), effective_from=s.effective_from.isoformat()),
+            message("explain.source", self.lang, citation=s.source.citation),
+            message("explain.applies_to", self.lang, kinds=", ".join(s.applies_to)),
+            message(f"explain.na_{s.not_applicable}", self.lang),
+        ]
+        if s.note:
+            lines.append(message("explain.note", self.lang, text=self.text(s.note)))
+        for section in s.sections:
+            lines.append("")
+            lines.append(message("explain.section", self.lang, id=section.id, title=self.text(section.title), cap=self.number(section.cap)))
+            for item in section.items:
+                lines += ["  " + line for line in self.explain_item(item)]
+        if s.bonus:
+            lines.append("")
+            lines.append(message("explain.bonus", self.lang, cap=self.number(s.bonus.cap)))
+            for item in s.bonus.items:
+                lines += ["  " + line for line in self.explain_item(item)]
+        if s.vetoes:
+            lines.append("")
+            for v in s.vetoes:
+                lines.append(message("explain.veto", self.lang, id=v.id, title=self.text(v.title), condition=self.condition(v.when)))
+        lines.append("")
+        for g in s.grades:
+            parts = [message("explain.grade", self.lang, title=self.text(g.title), min=self.number(g.min_score))]
+            if g.blocked_by_veto and s.vetoes:
+                parts.append(message("explain.grade_veto", self.lang))
+            if g.requires_mandatory and any(it.mandatory for _, it in s.all_items()):
+                parts.append(message("explain.grade_mandatory", self.lang))
+            parts += [self.condition(c) for c in g.requires]
+            if g.prerequisite:
+                parts.append(message("check.prerequisite", self.lang, label=self.text(g.prerequisite.label)))
+            lines.append("; ".join(parts))
+        return lines

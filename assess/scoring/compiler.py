@@ -1,0 +1,227 @@
+"""Compile a standard into the named conditions that decide it, and into a durable_rules ruleset.
+
+Every boolean question a standard asks (does the item apply? which band does the ratio reach?
+is the target met? is each checklist entry present? is a veto triggered? is a grade's extra
+condition met?) becomes one named condition. The rules engine decides them; `assess.engine`
+turns the answers into points. Arithmetic (deductions per shortfall or per occurrence) stays in
+Python: durable_rules matches, it does not compute.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Mapping, Protocol
+
+from assess.core import conditions as cond
+from assess.core.loading import sha256_of
+from assess.model.standard import (
+    AllOrNothing,
+    AwardPerOccurrence,
+    Bands,
+    Checklist,
+    PerMissing,
+    Shortfall,
+    Standard,
+)
+
+
+def applies_id(item_id: str) -> str:
+    return f"item:{item_id}:applies"
+
+
+def when_id(item_id: str) -> str:
+    return f"item:{item_id}:when"
+
+
+def band_id(item_id: str, index: int) -> str:
+    return f"item:{item_id}:band:{index}"
+
+
+def target_id(item_id: str) -> str:
+    return f"item:{item_id}:target"
+
+
+def entry_id(item_id: str, index: int) -> str:
+    return f"item:{item_id}:entry:{index}"
+
+
+def veto_id(veto: str) -> str:
+    return f"veto:{veto}"
+
+
+def requires_id(grade: str, index: int) -> str:
+    return f"grade:{grade}:requires:{index}"
+
+
+def _at_least(name: str, threshold) -> cond.Node:
+    return cond.Compare(name, ">=", cond.Literal(threshold, _literal_text(threshold)))
+
+
+def _literal_text(value) -> str:
+    from assess.core.types import number_out
+
+    out = number_out(value, places=6)
+    return str(out)
+
+
+@dataclass(frozen=True)
+class CompiledStandard:
+    standard: Standard
+    sha256: str
+    conditions: dict[str, cond.Node]
+    durable_rules: dict[str, dict] = field(repr=False)
+    literals: dict[str, tuple[Fraction, ...]] = field(repr=False, default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.standard.id
+
+
+def condition_nodes(standard: Standard) -> dict[str, cond.Node]:
+    nodes: dict[str, cond.Node] = {}
+    for _, item in standard.all_items():
+        if item.applies_if:
+            nodes[applies_id(item.id)] = cond.parse(item.applies_if)
+        rule = item.rule
+        if isinstance(rule, AllOrNothing):
+            nodes[when_id(item.id)] = cond.parse(rule.when)
+        elif isinstance(rule, Bands):
+            for i, band in enumerate(rule.bands):
+                nodes[band_id(item.id, i)] = _at_least(rule.value, band.min)
+        elif isinstance(rule, Shortfall):
+            nodes[target_id(item.id)] = _at_least(rule.value, rule.target)
+        elif isinstance(rule, (Checklist, PerMissing)):
+            for i, entry in enumerate(rule.entries):
+                nodes[entry_id(item.id, i)] = cond.parse(entry)
+        elif isinstance(rule, AwardPerOccurrence):
+            pass  # arithmetic on a count
+    for veto in standard.vetoes:
+        nodes[veto_id(veto.id)] = cond.parse(veto.when)
+    for grade in standard.grades:
+        for i, text in enumerate(grade.requires):
+            nodes[requires_id(grade.id, i)] = cond.parse(text)
+    return nodes
+
+
+def durable_rules_for(nodes: Mapping[str, cond.Node]) -> dict[str, dict]:
+    """Two rules per condition, one that matches when it holds and one when it fails.
+
+    A comparison on a missing field matches neither, so "neither fired" means unknown
+    (missing evidence), which plain true/false could not express.
+    """
+    rules: dict[str, dict] = {}
+    for cid, node in nodes.items():
+        rules[f"{cid}#T"] = cond.to_durable(node)
+        rules[f"{cid}#F"] = cond.to_durable(cond.negate(node))
+    return rules
+
+
+_COMPILED: dict[int, CompiledStandard] = {}
+
+
+def compile_standard(standard: Standard) -> CompiledStandard:
+    """Compile once per standard object (models with lists are not hashable, so key by identity)."""
+    hit = _COMPILED.get(id(standard))
+    if hit is not None and hit.standard is standard:
+        return hit
+    nodes = condition_nodes(standard)
+    compiled = CompiledStandard(
+        standard=standard,
+        sha256=sha256_of(standard.model_dump(mode="json")),
+        conditions=nodes,
+        durable_rules=durable_rules_for(nodes),
+        literals=numeric_literals(nodes),
+    )
+    _COMPILED[id(standard)] = compiled
+    return compiled
+
+
+# ---- deciders: who answers the conditions ------------------------------------------------
+
+
+class Decider(Protocol):
+    def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]: ...
+
+
+class PythonDecider:
+    """Plain-Python answers: fast, used for what-if planning and checked against durable_rules."""
+
+    name = "python"
+
+    def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]:
+        return {cid: cond.evaluate(node, values) for cid, node in compiled.conditions.items()}
+
+
+def numeric_literals(nodes: Mapping[str, cond.Node]) -> dict[str, tuple[Fraction, ...]]:
+    """Per field, the sorted numbers its conditions compare it with."""
+    found: dict[str, set[Fraction]] = {}
+
+    def walk(node: cond.Node) -> None:
+        if isinstance(node, cond.Compare):
+            if node.literal.is_number:
+                found.setdefault(node.field, set()).add(Fraction(node.literal.value))
+        elif isinstance(node, cond.Not):
+            walk(node.term)
+        else:
+            for term in node.terms:
+                walk(term)
+
+    for node in nodes.values():
+        walk(node)
+    return {name: tuple(sorted(values)) for name, values in found.items()}
+
+
+def _plain(x: float) -> bool:
+    return x == 0 or "e" not in repr(x)
+
+
+def durable_value(value: Any, literals: tuple[Fraction, ...]) -> Any:
+    """A number durable_rules compares with this field's literals exactly as the exact value does.
+
+    durable_rules compares doubles and cannot read exponent notation (1e-05). A value equal to a
+    literal is sent as that literal's double; any other value as a plain double strictly between
+    the doubles of its neighbouring literals, so 0.97999999999999999 stays below 98%.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        return value
+    x = Fraction(value) if not isinstance(value, float) else Fraction(repr(value))
+    i = bisect.bisect_left(literals, x)
+    if i < len(literals) and literals[i] == x:
+        return int(x) if x.denominator == 1 else float(x)
+    lo = float(literals[i - 1]) if i > 0 else None
+    hi = float(literals[i]) if i < len(literals) else None
+    if x.denominator == 1 and abs(x) < 10**15:
+        candidate: float | int = int(x)
+    else:
+        candidate = float(x)
+    if (lo is None or candidate > lo) and (hi is None or candidate < hi) and _plain(float(candidate)):
+        return candidate
+    if lo is not None and hi is not None:
+        return (lo + hi) / 2
+    return lo + 1 if lo is not None else (hi - 1 if hi is not None else 0)
+
+
+class DurableDecider:
+    """durable_rules answers: the production path."""
+
+    name = "durable_rules"
+
+    def __init__(self, backend=None) -> None:
+        self._backend = backend
+
+    def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]:
+        from assess.scoring.durable_backend import default_backend
+
+        backend = self._backend or default_backend()
+        fact = {k: durable_value(v, compiled.literals.get(k, ())) for k, v in values.items()}
+        fired = backend.decide(compiled.durable_rules, fact)
+        out: dict[str, bool | None] = {}
+        for cid in compiled.conditions:
+            if f"{cid}#T" in fired:
+                out[cid] = True
+            elif f"{cid}#F" in fired:
+                out[cid] = False
+            else:
+                out[cid] = None
+        return out

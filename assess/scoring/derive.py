@@ -1,0 +1,48 @@
+"""Derived values: ratios, sums and counts of dated events, computed from a record's facts.
+
+None means "missing": a derived value is missing when an input it needs is missing.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Iterable
+
+from assess.model.standard import Standard, derived_order
+
+
+def derive_values(
+    standard: Standard,
+    facts: dict[str, Any],
+    events: Iterable[tuple[str, Any, int]],
+    window_starts: dict[str, Any],
+    period_end: Any,
+) -> dict[str, Any]:
+    """All values a standard reads: its fields (as given) and its derived values.
+
+    `events` are (kind, date, count); `window_starts` maps a derived name with count_events
+    to the first day its window covers.
+    """
+    values: dict[str, Any] = dict(facts)
+    events = list(events)
+    for name in derived_order(standard):
+        d = standard.derived[name]
+        if d.ratio is not None:
+            num, den = values.get(d.ratio.numerator), values.get(d.ratio.denominator)
+            if num is None or den is None:
+                values[name] = None
+            elif den == 0:
+                values[name] = None if d.ratio.on_zero == "missing" else Fraction(d.ratio.on_zero)
+            else:
+                values[name] = Fraction(num) / Fraction(den)
+        elif d.sum is not None:
+            parts = [values.get(p) for p in d.sum]
+            values[name] = None if any(p is None for p in parts) else sum((Fraction(p) for p in parts), Fraction(0))
+            if values[name] is not None and values[name].denominator == 1:
+                values[name] = int(values[name])
+        else:
+            spec = d.count_events
+            start = window_starts[name]
+            values[name] = sum(
+                count for kind, day, count in events if kind in spec.kind and start <= day <= period_end
+            )
+    return values

@@ -1,0 +1,275 @@
+"""Finding and loading standards: built-in ones by id, or any file by path."""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from assess.core.loading import Document, read_document
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem
+from assess.model.standard import Standard
+from assess.standards.validation import ERROR, validate_document
+from assess.standards.tailoring import Ancestor, ParentRef, resolve
+
+
+@dataclass(frozen=True)
+class LoadedStandard:
+    standard: Standard
+    path: str
+    # the standards this one extends, nearest first (empty for a standard that extends nothing)
+    lineage: tuple[Ancestor, ...] = ()
+    # the resolved document: merged data and, for every value, the file and line that set it
+    document: Document | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.standard.id}@{self.standard.version}"
+
+    def in_force(self, on: date) -> bool:
+        st = self.standard
+        return st.effective_from <= on and (st.effective_to is None or on <= st.effective_to)
+
+
+def builtin_dir() -> Path:
+    """The shipped rulesets: inside the installed package, or rulesets/ in a source checkout."""
+    packaged = resources.files("assess").joinpath("rulesets")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    try:
+        shipped = resources.files("assess.rulesets")
+        if shipped.is_dir():
+            return Path(str(shipped))
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parents[2] / "rulesets"
+
+
+def _read(path: str) -> Document:
+    return _read_version(path, _mtime(path))
+
+
+@lru_cache(maxsize=256)
+def _read_version(path: str, mtime: int | None) -> Document:
+    # Cached by path and modification time: a parent standard is read once however many tailored
+    # standards extend it, and a file edited in the meantime (assess import) is read again.
+    return read_document(path)
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None  # let reading report it
+
+
+def _load_file(path: str) -> LoadedStandard:
+    return _load_version(path, _mtime(path))
+
+
+@lru_cache(maxsize=64)
+def _load_version(path: str, mtime: int | None) -> LoadedStandard:
+    doc = _read(path)
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
+    merged, lineage = resolve_document(doc)
+    return _validated(merged, lineage)
+
+
+def resolve_document(doc: Document) -> tuple[Document, tuple[Ancestor, ...]]:
+    """The standard document with every `extends:` applied (parents found on the search path)."""
+    return resolve(doc, _find_parent, _read)
+
+
+def _validated(doc: Document, lineage: tuple[Ancestor, ...] = ()) -> LoadedStandard:
+    standard, findings = validate_document(doc)
+    if standard is None:
+        raise InputError([f.as_problem() for f in findings if f.severity == ERROR])
+    return LoadedStandard(standard, doc.path, lineage, doc)
+
+
+def _standard_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir()
+                  if p.suffix.lower() in (".yaml", ".yml", ".json") and not p.name.endswith(".tests.yaml"))
+
+
+def _looks_like_standard(path: Path) -> bool:
+    # A rulesets directory may hold other YAML (evidence records, notes): only files shaped like a
+    # standard are loaded, and those must load; a broken one is an error, never skipped.
+    try:
+        data = _read(str(path)).data
+    except InputError:
+        return True  # unreadable: let loading report it
+    return isinstance(data, dict) and ("sections" in data or "extends" in data)
+
+
+def _find_parent(ref: ParentRef, child_path: str) -> str:
+    """The file of the standard `ref` names: next to the child first, then on the search path."""
+    child_dir = Path(child_path).resolve().parent
+    if ref.path is not None:
+        return str(child_dir / ref.path)
+    dirs = list(dict.fromkeys([child_dir, *search_dirs()]))
+    seen: list[str] = []
+    for directory in dirs:
+        matches = []
+        for p in _standard_files(directory):
+            if p.resolve() == Path(child_path).resolve():
+                continue
+            try:
+                data = _read(str(p)).data
+            except InputError:
+                continue  # a broken neighbour is not this standard's problem
+            if not isinstance(data, dict):
+                continue
+            seen.append(f"{data.get('id')}@{data.get('version')}")
+            if data.get("id") == ref.id and (ref.version is None or str(data.get("version")) == ref.version):
+                matches.append((str(data.get("effective_from", "")), str(p)))
+        if matches:
+            return max(matches)[1]  # without a version: the newest
+    want = ref.id if ref.version is None else f"{ref.id}@{ref.version}"
+    raise InputError([Problem(child_path, "extends", message(
+        "extends.not_found", want=want, dirs=", ".join(str(d) for d in dirs), known=", ".join(sorted(set(seen)))))])
+
+
+def standard_from_data(data: dict, name: str = "<standard>") -> LoadedStandard:
+    """A standard given as plain data, validated exactly like a file."""
+    return _validated(Document(name, data, {}))
+
+
+def load_standard_file(path: str | Path) -> LoadedStandard:
+    return _load_file(str(path))
+
+
+RULESETS_ENV = "ASSESS_RULESETS"  # extra directories of standards, os.pathsep-separated
+_EXTRA_DIRS: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("assess_rulesets", default=())
+
+
+@contextlib.contextmanager
+def use_rulesets(dirs: tuple[str, ...] | list[str]) -> Iterator[None]:
+    """Also look up standard ids in these directories inside the block (`assess --rulesets DIR`)."""
+    token = _EXTRA_DIRS.set(tuple(dirs))
+    try:
+        yield
+    finally:
+        _EXTRA_DIRS.reset(token)
+
+
+def search_dirs() -> tuple[Path, ...]:
+    """Where standard ids are looked up: `use_rulesets` directories, those in $ASSESS_RULESETS,
+    then the built-in rulesets."""
+    return _resolved_dirs((*_EXTRA_DIRS.get(), *os.environ.get(RULESETS_ENV, "").split(os.pathsep)))
+
+
+@lru_cache(maxsize=16)
+def _resolved_dirs(named: tuple[str, ...]) -> tuple[Path, ...]:
+    # Cached: asked for every record scored, and resolving paths touches the file system.
+    return tuple(dict.fromkeys([*(Path(p).resolve() for p in named if p), builtin_dir().resolve()]))
+
+
+def builtin_standards() -> list[LoadedStandard]:
+    """Every known standard (every version), ordered by id and version: the built-ins and those
+    in the directories of `search_dirs()`. A broken built-in is a bug: let it raise."""
+    return list(_known_standards(search_dirs()))
+
+
+@lru_cache(maxsize=8)
+def _known_standards(dirs: tuple[Path, ...]) -> tuple[LoadedStandard, ...]:
+    # Scanned once per process and search path: known_fields() asks for every record scored.
+    found = [load_standard_file(p) for d in dirs for p in _standard_files(d) if _looks_like_standard(p)]
+    return tuple(sorted(found, key=lambda s: (s.standard.id, s.standard.version)))
+
+
+def standard_file(name: str) -> Path:
+    """The file of a standard id (`ID` for the newest version, or `ID@VERSION`) on the search path,
+    found by its header alone: the file is not validated."""
+    ident, _, version = name.partition("@")
+    found = []
+    for d in search_dirs():
+        for p in _standard_files(d):
+            try:
+                data = _read(str(p)).data
+            except InputError:
+                continue
+            if isinstance(data, dict) and data.get("id") == ident and (not version or str(data.get("version")) == version):
+                found.append((str(data.get("effective_from", "")), str(data.get("version")), str(p)))
+    if not found:
+        known = ", ".join(sorted({s.standard.id for s in builtin_standards()}))
+        raise InputError([Problem(name, "", message("cli.unknown_standard", name=name, known=known))])
+    return Path(max(found)[2])
+
+
+def versions_of(standard_id: str) -> list[LoadedStandard]:
+    """The built-in versions of one standard, oldest first."""
+    found = [s for s in builtin_standards() if s.standard.id == standard_id]
+    return sorted(found, key=lambda s: (s.standard.effective_from, s.standard.version))
+
+
+def version_in_force(candidates: list[LoadedStandard], on: date) -> LoadedStandard | None:
+    """The version in force on a date; when periods overlap, the one that took effect last."""
+    live = [s for s in candidates if s.in_force(on)]
+    return max(live, key=lambda s: (s.standard.effective_from, s.standard.version)) if live else None
+
+
+def resolve_standard(name: str, as_of: date | None = None) -> LoadedStandard:
+    """A path to a standard file, or a built-in id: `ID` (the version in force on `as_of`, or the
+    newest when no date is given) or `ID@VERSION`."""
+    path = Path(name)
+    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
+        return load_standard_file(path)
+    ident, _, version = name.partition("@")
+    found = versions_of(ident)
+    if not found:
+        known = ", ".join(sorted({s.standard.id for s in builtin_standards()}))
+        raise InputError([Problem(name, "", message("cli.unknown_standard", name=name, known=known))])
+    if version:
+        exact = [s for s in found if s.standard.version == version]
+        if not exact:
+            raise InputError([Problem(name, "", message("version.unknown", id=ident, version=version,
+                                                        versions=_versions_text(found)))])
+        return exact[0]
+    if as_of is None:
+        return found[-1]
+    chosen = version_in_force(found, as_of)
+    if chosen is None:
+        raise InputError([Problem(name, "", message("version.none_in_force", id=ident, date=as_of.isoformat(),
+                                                    versions=_versions_text(found)))])
+    return chosen
+
+
+def span_text(s: LoadedStandard) -> str:
+    st = s.standard
+    if st.effective_to is None:
+        return message("version.span_open", start=st.effective_from.isoformat())
+    return message("version.span", start=st.effective_from.isoformat(), end=st.effective_to.isoformat())
+
+
+def _versions_text(found: list[LoadedStandard]) -> str:
+    return ", ".join(f"{s.standard.version} ({span_text(s)})" for s in found)
+
+
+def standards_for_kind(kind: str, as_of: date | None = None) -> list[LoadedStandard]:
+    """One version of each built-in standard for this kind of unit: the one in force on `as_of`
+    (standards with none in force then are left out), or the newest."""
+    out = []
+    for ident in sorted({s.standard.id for s in builtin_standards() if kind in s.standard.applies_to}):
+        found = [s for s in versions_of(ident) if kind in s.standard.applies_to]
+        chosen = found[-1] if as_of is None else version_in_force(found, as_of)
+        if chosen is not None:
+            out.append(chosen)
+    return out
+
+
+def known_fields(extra: list[Standard] | tuple[Standard, ...] = ()) -> frozenset[str]:
+    """Fact names any known standard declares: a record may carry facts for several standards."""
+    names: set[str] = set()
+    for s in list(builtin_standards()) + [LoadedStandard(x, "") for x in extra]:
+        names |= set(s.standard.fields)
+    return frozenset(names)

@@ -1,0 +1,56 @@
+"""A comparison of a field with a value of the wrong type (a true/false field with 98%, a number with
+"yes", a text field with a value outside its choices), or a count or band rule on a value that is
+not a number."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from assess.core import conditions
+from assess.core.messages import message
+from assess.model.standard import AwardPerOccurrence, Bands, PerOccurrence, Shortfall
+from assess.standards.checks._walk import Hit, compares, condition_texts, is_numeric, items, value_type
+
+ID = "wrong-type-comparison"
+SEVERITY = "error"
+
+
+def _type_word(kind: str) -> str:
+    return message(f"lint.type.{kind}")
+
+
+def problem(standard, name: str, value, written: str):
+    """A Hit's params and variant when `name` cannot be compared with `value`; None when it can."""
+    kind = value_type(standard, name)
+    if kind is None:
+        return None  # undeclared-field reports it
+    choices = standard.fields[name].choices if name in standard.fields else None
+    ok = (
+        (kind == "boolean" and isinstance(value, bool))
+        or (kind == "string" and isinstance(value, str))
+        or (is_numeric(kind) and isinstance(value, (int, Fraction)) and not isinstance(value, bool))
+    )
+    if not ok:
+        if kind == "boolean":  # "是是/否值" reads badly: true/false fields have their own sentence
+            return {"name": name, "value": written}, "boolean"
+        return {"name": name, "type": _type_word(kind), "value": written}, ""
+    if choices is not None and value not in choices:
+        return {"name": name, "value": written, "choices": ", ".join(choices)}, "choices"
+    return None
+
+
+def check(standard, doc):
+    for loc, text in condition_texts(standard):
+        for node in compares(conditions.parse(text)):
+            found = problem(standard, node.field, node.literal.value, node.literal.text)
+            if found:
+                yield Hit(loc, *found)
+    for loc, item, _ in items(standard):
+        rule = item.rule
+        if isinstance(rule, (Bands, Shortfall, PerOccurrence, AwardPerOccurrence)):
+            key = "count" if isinstance(rule, (PerOccurrence, AwardPerOccurrence)) else "value"
+            name = getattr(rule, key)
+            kind = value_type(standard, name)
+            if kind == "boolean":
+                yield Hit(loc + ("rule", key), {"name": name}, "needs-number-boolean")
+            elif kind is not None and not is_numeric(kind):
+                yield Hit(loc + ("rule", key), {"name": name, "type": _type_word(kind)}, "needs-number")

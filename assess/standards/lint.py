@@ -1,0 +1,94 @@
+"""Lint standard files: schema and meaning, each finding as FILE:LINE:COLUMN, a rule id and a
+plain message (zh or en), errors apart from warnings.
+
+The rules are the modules of `assess.checks`; this module runs them over a file read with
+positions, and turns the findings into text or JSON. `Standard.model_validate` runs the same
+rules (so there is one implementation) and refuses a standard with error findings.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from assess.standards import catalog
+from assess.standards import checks
+from assess.standards.checks._walk import most_grade_score  # noqa: F401  (public: the best score a grade can see)
+from assess.core.loading import Document, read_document
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem
+from assess.standards.validation import ERROR, RUNNER_RULES, SCHEMA, SYNTAX, WARNING, Finding, sort_key, validate_document  # noqa: F401
+
+def lint_document(doc: Document) -> list[Finding]:
+    return validate_document(doc)[1]
+
+
+def _problem_findings(err: InputError, rule: str) -> list[Finding]:
+    return sorted((Finding(rule, ERROR, p.file, p.line, p.column, p.path, message(f"check.{rule}", detail=p.message))
+                   for p in err.problems), key=sort_key)
+
+
+def lint_file(path: str | Path) -> list[Finding]:
+    """Every finding for one standard file; a file that cannot be read or parsed is one `syntax` finding.
+    A file that `extends:` another is linted merged with its parents, each finding in the file that
+    set the value."""
+    try:
+        doc = read_document(path)
+    except InputError as err:
+        return _problem_findings(err, SYNTAX)
+    if isinstance(doc.data, dict) and "extends" in doc.data:
+        try:
+            doc = catalog.resolve_document(doc)[0]
+        except InputError as err:  # a parent that cannot be found or read, a bad `extends:`
+            return _problem_findings(err, SCHEMA)
+    return lint_document(doc)
+
+
+def resolve_path(name: str) -> Path:
+    """A STANDARD argument as a file: an existing path, or a standard id (ID or ID@VERSION) on the
+    search path, found without validating it (lint must see broken standards too)."""
+    path = Path(name)
+    if path.exists():
+        return path
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        raise InputError([Problem(name, "", message("error.file_not_found"))])
+    return catalog.standard_file(name)
+
+
+def has_failures(findings: list[Finding], strict: bool = False) -> bool:
+    """Exit status 1 for the CLI: any error, or with `strict` any warning too."""
+    return any(f.severity == ERROR or strict for f in findings)
+
+
+def render_text(findings: list[Finding], files: int, lang: str | None = None) -> str:
+    lines = [f"{f.where}: {message('lint.severity.' + f.severity, lang)} [{f.rule}] {f.message}"
+             for f in sorted(findings, key=sort_key)]
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    lines.append(message("lint.summary", lang, files=files, errors=errors, warnings=len(findings) - errors))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(findings: list[Finding], lang: str | None = None) -> str:
+    rows = []
+    for f in sorted(findings, key=sort_key):
+        row = asdict(f)
+        row["fix"] = message(f"check.{f.rule}.fix", lang)
+        rows.append(row)
+    return json.dumps(rows, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def rules() -> list[tuple[str, str, str]]:
+    """(id, severity, what it catches) for every rule, the runner's own first."""
+    out = list(RUNNER_RULES)
+    for rule in checks.RULES:
+        out.append((rule.ID, rule.SEVERITY, " ".join((rule.__doc__ or "").split("\n\n")[0].split())))
+    return out
+
+
+def rules_markdown() -> str:
+    """The rule table of docs/lint.md, generated from the registry and the catalogue."""
+    lines = ["| rule | severity | what it catches | how to fix | 修正方法 |", "|---|---|---|---|---|"]
+    for ident, severity, what in rules():
+        fix = {lang: message(f"check.{ident}.fix", lang) for lang in ("en", "zh")}
+        lines.append(f"| `{ident}` | {severity} | {what} | {fix['en']} | {fix['zh']} |")
+    return "\n".join(lines) + "\n"
