@@ -1,9 +1,9 @@
 """Lint standard files: schema and meaning, each finding as FILE:LINE:COLUMN, a rule id and a
 plain message (zh or en), errors apart from warnings.
 
-The rules are the modules of `assess.checks`; this module runs them over a file read with
-positions, and turns the findings into text or JSON. `Standard.model_validate` runs the same
-rules (so there is one implementation) and refuses a standard with error findings.
+The rules are the modules of `assess.standards.checks`; this module runs them over a file read with
+positions, and turns the findings into text or JSON. The catalogue runs the same rules when it
+loads a standard (one implementation) and refuses one with error findings.
 """
 from __future__ import annotations
 

@@ -63,7 +63,7 @@ def validate_document(doc: Document) -> tuple[Standard | None, list[Finding]]:
         return None, [_finding(doc, SCHEMA, ERROR, (), message("check.schema", detail=message("error.not_mapping")))]
     data = {k: v for k, v in doc.data.items() if k != "extends"}  # merged already; not part of the model
     try:
-        standard = Standard.model_validate(data, context={"defer_checks": True})
+        standard = Standard.model_validate(data)
     except ValidationError as exc:
         found = set()
         for err in exc.errors(include_url=False):

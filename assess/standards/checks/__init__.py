@@ -4,7 +4,7 @@ Each rule module has `ID` (kebab-case), `SEVERITY` ("error" | "warning"), a docs
 line says what it catches, and `check(standard, doc)` yielding `Hit`s. A hit names where (a key
 path that `Document.position` turns into file, line and column) and the message parameters; the
 texts live in messages.yaml under `check.<id>` (or `check.<id>.<variant>`) and `check.<id>.fix`.
-Errors make a standard unusable: `Standard.model_validate` refuses it. Warnings do not.
+Errors make a standard unusable: the catalogue refuses it (assess.standards.validation). Warnings do not.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ from assess.standards.checks import (
 )
 
 ERROR, WARNING = "error", "warning"
-__all__ = ["ERROR", "WARNING", "RULES", "Hit", "error_messages", "run", "text"]
+__all__ = ["ERROR", "WARNING", "RULES", "Hit", "run", "text"]
 
 
 # The registry, in the order rules run (names first, then arithmetic, then advice).
@@ -81,15 +81,3 @@ def run(standard, doc=None) -> Iterator[tuple[ModuleType, Hit]]:
     for rule in RULES:
         for hit in rule.check(standard, doc):
             yield rule, hit
-
-
-def error_messages(standard) -> list[str]:
-    """The error findings as sentences prefixed by their field path, for callers without a file."""
-    out = []
-    for rule in RULES:
-        if rule.SEVERITY != ERROR:
-            continue  # warnings never refuse a standard: no need to look for them
-        for hit in rule.check(standard, None):
-            where = dotted(hit.loc)
-            out.append(f"{where}: {text(rule, hit)}" if where else text(rule, hit))
-    return out
