@@ -84,7 +84,7 @@ def test_raised_thresholds_move_exactly_the_unions_between_old_and_new_cut_offs(
         assert u.delta == 0  # the scores did not change, only the cut-offs
         assert [(c.kind, c.ref, c.old.ok, c.new.ok) for c in u.causes] == [("check", u.old.state, True, False)]
         cause = u.causes[0]
-        assert (cause.old.detail["min"], cause.new.detail["min"]) in ((80, 86), (70, 76))
+        assert (cause.old.detail.min, cause.new.detail.min) in ((80, 86), (70, 76))
     assert len(raised.skipped) == len([p for p in (ROOT / "fixtures").glob("*.yaml")]) - len(golden)
     assert raised.invalid == []
     d = raised.distribution
@@ -113,7 +113,7 @@ def test_band_change_names_the_item_with_points_and_reason(tmp_path):
     kinds = [c.kind for c in u.causes]
     assert kinds == ["check", "item"]
     check, item = u.causes
-    assert check.old.detail["condition"] == "membership_rate >= 98%" and check.new.detail["condition"] == "membership_rate >= 99%"
+    assert check.old.detail.condition == "membership_rate >= 98%" and check.new.detail.condition == "membership_rate >= 99%"
     assert item.ref == "membership_rate" and (item.old.awarded, item.new.awarded, item.delta) == (6, 4, -2)
     text = impact.render(result, "table", "zh")
     assert "membership_rate 职工入会率: 6 → 4 分 (-2)" in text and "98.6% ≥ 95%" in text

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 import reference
 from assess.standards.catalog import load_standard_file, standard_from_data
 from assess.scoring.compiler import DurableDecider, PythonDecider
-from assess.scoring.engine import NOT_APPLICABLE, _check_grade
+from assess.rules.base import ItemStatus
+from assess.scoring.engine import _check_grade
 from assess.model.evidence import evidence_from_data
-from assess.scoring.gaps import apply_changes, plan_next_grade
+from assess.scoring.plan import apply_changes, plan_next_grade
 from assess.standards.lint import most_grade_score
 from assess.core.problems import InputError
 from assess.present.scorecard import assess
@@ -393,7 +394,7 @@ def test_scores_stay_within_bounds(data):
         assert sec.awarded <= sec.possible <= sec.cap
     for r in ev.items():
         assert 0 <= r.awarded <= r.points
-        if r.status == NOT_APPLICABLE:
+        if r.status == ItemStatus.NOT_APPLICABLE:
             assert r.awarded == 0
     assert 0 <= ev.bonus <= (s.bonus.cap if s.bonus else 0)
     assert ev.grade is None or ev.grade_score >= ev.grade.min_score
@@ -588,7 +589,7 @@ def _check_plan(std, loaded, rec):
     if not plan.reachable:
         assert plan.blockers
         return False
-    changes = [c for _, cs in plan.fixes for c in cs]
+    changes = [c for fix in plan.fixes for c in fix.changes]
     fixed = apply_changes(le.record, loaded.standard.id, changes)
     after, _ = assess(loaded, dataclasses.replace(le, record=fixed), PY)
     assert _rank(std["grades"], _grade_id(after)) <= _rank(std["grades"], plan.grade), (

@@ -210,7 +210,7 @@ def test_engine_records_the_branch_each_rule_took(std):
     assert (rate.band, disp.deduction, disp.capped) == (-1, 4, True)
     assert report.results[2].evaluation.item("rate").band == 1
     assert report.results[0].evaluation.item("rate").band == 0
-    assert [c.detail["index"] for g in ev.grades for c in g.checks if c.kind == "requires"] == [0]
+    assert [c.detail.index for g in ev.grades for c in g.checks if c.kind == "requires"] == [0]
 
 
 # ---- records built from defaults --------------------------------------------------------------

@@ -287,7 +287,7 @@ def _check_judgements(loaded: LoadedEvidence, standard: Standard) -> list[Proble
         item = standard.find_item(item_id)
         if item is None:
             problems.append(_problem(doc, path, message("evidence.judgement_unknown_item", item=item_id, standard=standard.id)))
-        elif item.rule.kind != "judgement":
+        elif not item.rule.judged:
             problems.append(_problem(doc, path, message("evidence.judgement_not_judgement", item=item_id)))
         elif not (0 <= entry.score <= item.points):
             problems.append(_problem(doc, path + ("score",), message(

@@ -11,14 +11,17 @@ from assess.standards.catalog import LoadedStandard, known_fields
 from assess.standards.tailoring import Ancestor
 from assess.scoring.waivers import LoadedWaivers, Waiver
 from assess.scoring.compiler import Decider, DurableDecider, compile_standard
-from assess.scoring.engine import Evaluation, Inputs, ItemResult, evaluate
+from assess.rules.base import ItemStatus
+from assess.scoring.engine import Inputs, evaluate
+from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_facts
 from assess.present.words import Words
-from assess.scoring.gaps import Gap, Plan, gaps, plan_next_grade
+from assess.scoring.gaps import Gap, GapKind, gaps
+from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
 from assess.core.messages import message
 from assess.core.types import number_out
 
-SCHEMA = "assess.scorecard/1"
+SCHEMA = "assess.scorecard/2"
 
 
 def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
@@ -78,7 +81,7 @@ def _waivers_dict(waivers: LoadedWaivers, active: list[Waiver], expired: list[Wa
     def target_title(w: Waiver) -> str:
         if w.item is not None:
             return words.text(standard.find_item(w.item).title)
-        return words.text(next(v.title for v in standard.vetoes if v.id == w.veto))
+        return words.text(standard.veto(w.veto).title)
 
     def entry(w: Waiver, key: str) -> dict[str, Any]:
         target = f"{w.target} {target_title(w)}"
@@ -120,8 +123,8 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
             "title": words.text(r.item.title),
             "points": _n(r.points),
             "awarded": _n(r.awarded),
-            "status": r.status,
-            "status_text": words.status(r.status),
+            "status": r.status.value,
+            "status_text": words.status(r.status.value),
             "mandatory": r.item.mandatory,
             "observed": observed,
             "required": required,
@@ -150,7 +153,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
             "title": words.text(g.grade.title),
             "min_score": _n(g.grade.min_score),
             "reached": g.ok,
-            "checks": [{"kind": c.kind, "ok": c.ok, "text": words.check(c)} for c in g.checks],
+            "checks": [{"kind": c.kind.value, "ok": c.ok, "text": words.check(c)} for c in g.checks],
         })
 
     grade_title = {g.id: words.text(g.title) for g in standard.grades}
@@ -186,9 +189,9 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "vetoes": [
             {
                 "id": v.veto_id,
-                "title": words.text(next(x.title for x in standard.vetoes if x.id == v.veto_id)),
+                "title": words.text(standard.veto(v.veto_id).title),
                 "triggered": v.state,
-                "observed": "; ".join(f"{words.label(k)} {words.value_with_unit(k, val)}" for k, val in sorted(v.values.items())),
+                "observed": _observed_values(v.values, words),
                 **({"waived": v.waived} if v.waived else {}),
             }
             for v in ev.vetoes
@@ -205,58 +208,66 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
 
 
 def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any]:
-    standard = ev.standard
-    lang = words.lang
-    if g.kind == "item":
-        r = g.result
-        observed, required = words.observed_required(r, ev.values)
-        actions = [words.change(c) for c in g.changes] if g.changes else []
-        if r.status == "missing" and not actions:
-            actions = [message("gap.provide_judgement", lang)] if r.item.rule.kind == "judgement" else [
-                message("gap.provide", lang, document=_document_of(standard, m, words), label=words.label(m)) for m in r.missing]
-        if g.changes is None and not actions:
-            actions = [message("gap.no_fix", lang)]
+    """One gap as the scorecard's JSON-ready dict."""
+    if g.kind == GapKind.ITEM:
+        return _item_gap(g, ev, words)
+    standard, lang = ev.standard, words.lang
+    if g.kind == GapKind.VETO:
+        veto = standard.veto(g.ref)
+        key = "gap.veto" if g.veto.state is True else "gap.veto_unknown"
         return {
-            "kind": "item",
-            "ref": r.item.id,
-            "title": words.text(r.item.title),
-            "section": r.section_id,
-            "points": _n(r.points),
-            "awarded": _n(r.awarded),
-            "lost": _n(r.lost),
-            "status": r.status,
-            "status_text": words.status(r.status),
-            "mandatory": r.item.mandatory,
-            "observed": observed,
-            "required": required,
-            "actions": actions,
-            "changes": _changes(g.changes),
-            "remediation": words.text(r.item.remediation),
-            "evidence": [words.text(e) for e in r.item.evidence],
-            "text": message("gap.item", lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)),
-        }
-    if g.kind == "veto":
-        veto = next(v for v in standard.vetoes if v.id == g.ref)
-        key = "gap.veto" if g.detail["state"] is True else "gap.veto_unknown"
-        return {
-            "kind": "veto",
+            "kind": g.kind.value,
             "ref": g.ref,
             "title": words.text(veto.title),
-            "triggered": g.detail["state"],
-            "observed": "; ".join(f"{words.label(k)} {words.value_with_unit(k, v)}" for k, v in sorted(g.detail["values"].items())),
+            "triggered": g.veto.state,
+            "observed": _observed_values(g.veto.values, words),
             "remediation": words.text(veto.remediation),
             "text": message(key, lang, title=words.text(veto.title)),
         }
     grade = grade_title.get(g.grade or "", g.grade)
-    if g.kind == "gate":
+    if g.kind == GapKind.MANDATORY:
         item = standard.find_item(g.ref)
-        text = message("gap.gate", lang, grade=grade, item=item.id, title=words.text(item.title))
-    elif g.kind == "requires":
-        text = message("gap.requires", lang, grade=grade, condition=words.condition(g.detail["condition"]))
+        text = message("gap.mandatory", lang, grade=grade, item=item.id, title=words.text(item.title))
+    elif g.kind == GapKind.REQUIRES:
+        text = message("gap.requires", lang, grade=grade, condition=words.condition(g.check.detail.condition))
     else:
         label = words.text(standard.grade(g.grade).prerequisite.label)
         text = message("gap.prerequisite", lang, grade=grade, label=label)
-    return {"kind": g.kind, "ref": g.ref, "grade": g.grade, "text": text}
+    return {"kind": g.kind.value, "ref": g.ref, "grade": g.grade, "text": text}
+
+
+def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
+    r, lang = g.result, words.lang
+    observed, required = words.observed_required(r, ev.values)
+    actions = [words.change(c) for c in g.changes] if g.changes else []
+    if r.status == ItemStatus.MISSING and not actions:
+        actions = [message("gap.provide_judgement", lang)] if r.item.rule.judged else [
+            message("gap.provide", lang, document=_document_of(ev.standard, m, words), label=words.label(m)) for m in r.missing]
+    if g.changes is None and not actions:
+        actions = [message("gap.no_fix", lang)]
+    return {
+        "kind": g.kind.value,
+        "ref": r.item.id,
+        "title": words.text(r.item.title),
+        "section": r.section_id,
+        "points": _n(r.points),
+        "awarded": _n(r.awarded),
+        "lost": _n(r.lost),
+        "status": r.status.value,
+        "status_text": words.status(r.status.value),
+        "mandatory": r.item.mandatory,
+        "observed": observed,
+        "required": required,
+        "actions": actions,
+        "changes": _changes(g.changes),
+        "remediation": words.text(r.item.remediation),
+        "evidence": [words.text(e) for e in r.item.evidence],
+        "text": message("gap.item", lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)),
+    }
+
+
+def _observed_values(values: dict[str, Any], words: Words) -> str:
+    return "; ".join(f"{words.label(k)} {words.value_with_unit(k, v)}" for k, v in sorted(values.items()))
 
 
 def _document_of(standard, name: str, words: Words) -> str:
@@ -269,7 +280,7 @@ def _changes(changes) -> list[dict[str, Any]] | None:
         return None
     out = []
     for c in changes:
-        out.append({"kind": c.kind, "name": c.name, "before": _plain(c.before), "after": _plain(c.after)})
+        out.append({"kind": c.kind.value, "name": c.name, "before": _plain(c.before), "after": _plain(c.after)})
     return out
 
 
@@ -296,37 +307,34 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
         "blockers": [],
         "text": message("plan.target", lang, grade=grade_title[plan.grade], min=words.number(target.min_score)),
     }
-    for ref, changes in plan.fixes:
-        if ref.startswith("veto:"):
-            veto = next(v for v in standard.vetoes if v.id == ref[5:])
-            title = message("plan.fix_veto", lang, title=words.text(veto.title))
-            kind = "veto"
-        elif ref.startswith("requires:"):
-            title = message("plan.fix_requirement", lang, grade=grade_title[plan.grade], condition=words.condition(ref[9:]))
-            kind = "requires"
-        else:
-            item = standard.find_item(ref)
-            title = f"{item.id} {words.text(item.title)}"
-            kind = "item"
-        out["fixes"].append({
-            "kind": kind,
-            "ref": ref,
-            "title": title,
-            "actions": [words.change(c) for c in changes],
-            "changes": _changes(changes),
-        })
-    for b in plan.blockers:
-        kind = b["kind"]
-        if kind == "veto":
-            veto = next(v for v in standard.vetoes if v.id == b["ref"])
-            text = message("plan.blocked_veto", lang, title=words.text(veto.title))
-        elif kind == "prerequisite":
-            text = message("plan.blocked_prerequisite", lang, grade=grade_title[plan.grade], label=words.text(target.prerequisite.label))
-        elif kind == "score":
-            text = message("plan.blocked_score", lang, max=words.number(b["max"]), min=words.number(b["min"]))
-        else:
-            text = message(f"plan.blocked_{kind}", lang, ref=b["ref"])
-        out["blockers"].append({"kind": kind, "ref": b["ref"], "text": text})
+    out["fixes"] = [_fix_dict(f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
+    out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade]) for b in plan.blockers]
     if plan.reachable:
         out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after), grade=grade_title[plan.grade])
     return out
+
+
+def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
+    lang = words.lang
+    if f.kind == FixKind.VETO:
+        title = message("plan.fix_veto", lang, title=words.text(standard.veto(f.ref).title))
+    elif f.kind == FixKind.REQUIRES:
+        title = message("plan.fix_requirement", lang, grade=grade, condition=words.condition(f.ref))
+    else:
+        item = standard.find_item(f.ref)
+        title = f"{item.id} {words.text(item.title)}"
+    return {"kind": f.kind.value, "ref": f.ref, "title": title, "actions": [words.change(c) for c in f.changes],
+            "changes": _changes(f.changes)}
+
+
+def _blocker_dict(b: Blocker, target, words: Words, grade: str) -> dict[str, Any]:
+    lang = words.lang
+    if b.kind == BlockerKind.VETO:
+        text = message("plan.blocked_veto", lang, title=words.text(words.standard.veto(b.ref).title))
+    elif b.kind == BlockerKind.PREREQUISITE:
+        text = message("plan.blocked_prerequisite", lang, grade=grade, label=words.text(target.prerequisite.label))
+    elif b.kind == BlockerKind.SCORE:
+        text = message("plan.blocked_score", lang, max=words.number(b.most), min=words.number(b.min))
+    else:
+        text = message(f"plan.blocked_{b.kind.value}", lang, ref=b.ref)
+    return {"kind": b.kind.value, "ref": b.ref, "text": text}

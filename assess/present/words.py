@@ -8,22 +8,12 @@ from fractions import Fraction
 from typing import Any
 
 from assess.core import conditions as cond
-from assess.scoring.engine import Check, ItemResult, Reason
-from assess.scoring.gaps import Change
+from assess.rules.base import Reason
+from assess.scoring.gaps import Change, ChangeKind
+from assess.scoring.results import Check, CheckKind, ItemResult
 from assess.core.messages import message
 from assess.core.types import format_number
-from assess.model.standard import (
-    AllOrNothing,
-    AwardPerOccurrence,
-    Bands,
-    Checklist,
-    Item,
-    Judgement,
-    PerMissing,
-    PerOccurrence,
-    Shortfall,
-    Standard,
-)
+from assess.model.standard import Item, Standard
 
 
 class Words:
@@ -92,35 +82,15 @@ class Words:
         return message(f"status.{status}", self.lang)
 
     def observed_required(self, r: ItemResult, values: dict[str, Any]) -> tuple[str, str]:
-        rule, item = r.item.rule, r.item
-        if isinstance(rule, AllOrNothing):
-            names = sorted(cond.fields(cond.parse(rule.when)))
-            return "; ".join(f"{self.label(n)} {self.value_with_unit(n, values.get(n))}" for n in names), self.condition(rule.when)
-        if isinstance(rule, Bands):
-            top = max(rule.bands, key=lambda b: (b.points, b.min))
-            return self.value_with_unit(rule.value, values.get(rule.value)), f"≥ {self.value(rule.value, top.min)}"
-        if isinstance(rule, Shortfall):
-            return self.value_with_unit(rule.value, values.get(rule.value)), f"≥ {self.value(rule.value, rule.target)}"
-        if isinstance(rule, PerOccurrence):
-            return self.value_with_unit(rule.count, values.get(rule.count)), "0"
-        if isinstance(rule, AwardPerOccurrence):
-            need = -(-item.points // rule.award)
-            return self.value_with_unit(rule.count, values.get(rule.count)), f"≥ {self.number(need)}"
-        if isinstance(rule, (Checklist, PerMissing)):
-            n = len(rule.entries)
-            met = n - len(r.unmet_entries)
-            return f"{met}/{n}", f"{n}/{n}"
-        if isinstance(rule, Judgement):
-            shown = self.number(r.judgement.score) if r.judgement else message("word.unknown", self.lang)
-            return shown, f"≤ {self.number(item.points)} ({message('word.judgement', self.lang)})"
-        return "", ""
+        """What the item's table row shows as observed and as required, by its rule kind."""
+        return r.item.rule.observed_required(r.item.points, r, values, self)
 
     def change(self, ch: Change) -> str:
-        if ch.kind == "set_judgement":
+        if ch.kind == ChangeKind.SET_JUDGEMENT:
             if ch.before is None:
                 return message("gap.provide_judgement", self.lang)
             return message("gap.judgement_to", self.lang, after=self.number(ch.after))
-        if ch.kind == "add_events":
+        if ch.kind == ChangeKind.ADD_EVENTS:
             return message("gap.add_events", self.lang, n=ch.after, label=self.label(ch.name))
         name = ch.name
         decl = self.standard.fields.get(name)
@@ -145,51 +115,29 @@ class Words:
 
     def check(self, c: Check) -> str:
         d = c.detail
-        if c.kind == "min_score":
-            return message("check.min_score", self.lang, score=self.number(d["score"]), min=self.number(d["min"]))
-        if c.kind == "veto":
-            veto = next(v for v in self.standard.vetoes if v.id == d["veto"])
-            if d.get("waived"):
-                return message("check.veto_waived", self.lang, title=self.text(veto.title), waiver=d["waived"])
+        if c.kind == CheckKind.MIN_SCORE:
+            return message("check.min_score", self.lang, score=self.number(d.score), min=self.number(d.min))
+        if c.kind == CheckKind.VETO:
+            veto = self.standard.veto(d.veto)
+            if d.waived:
+                return message("check.veto_waived", self.lang, title=self.text(veto.title), waiver=d.waived)
             return message("check.veto", self.lang, title=self.text(veto.title))
-        if c.kind == "mandatory":
-            item = self.standard.find_item(d["item"])
+        if c.kind == CheckKind.MANDATORY:
+            item = self.standard.find_item(d.item)
             return message("check.mandatory", self.lang, item=item.id, title=self.text(item.title))
-        if c.kind == "requires":
-            return message("check.requires", self.lang, condition=self.condition(d["condition"]))
-        label = self.text(self.standard.grade(d["grade"]).prerequisite.label)
-        if "honour" in d:
-            key = "store.prerequisite_found" if d.get("from_store") else "check.prerequisite_found"
-            return message(key, self.lang, label=label, honour=d["honour"], year=d["year"], source=d["source"])
+        if c.kind == CheckKind.REQUIRES:
+            return message("check.requires", self.lang, condition=self.condition(d.condition))
+        label = self.text(self.standard.grade(d.grade).prerequisite.label)
+        if d.found is not None:
+            f = d.found
+            key = "store.prerequisite_found" if f.from_store else "check.prerequisite_found"
+            return message(key, self.lang, label=label, honour=f.honour, year=f.year, source=f.source)
         return message("check.prerequisite", self.lang, label=label)
 
     # -- rules (for `assess explain`) ----------------------------------------------------
     def rule(self, item: Item) -> str:
-        rule, pts = item.rule, self.number(item.points)
-        cap = lambda c: message("explain.rule.cap", self.lang, cap=self.number(c)) if c is not None else ""  # noqa: E731
-        if isinstance(rule, AllOrNothing):
-            return message("explain.rule.all_or_nothing", self.lang, condition=self.condition(rule.when), points=pts)
-        if isinstance(rule, Bands):
-            parts = [message("explain.rule.band", self.lang, name=self.label(rule.value), min=self.value(rule.value, b.min),
-                             points=self.number(b.points)) for b in rule.bands]
-            parts.append(message("explain.rule.otherwise", self.lang, points=self.number(rule.otherwise)))
-            return "; ".join(parts)
-        if isinstance(rule, Shortfall):
-            return message("explain.rule.shortfall", self.lang, name=self.label(rule.value), target=self.value(rule.value, rule.target),
-                           points=pts, per=self.value(rule.value, rule.per), deduct=self.number(rule.deduct),
-                           partial=message(f"explain.rule.partial.{rule.partial}", self.lang), cap=cap(rule.cap))
-        if isinstance(rule, PerOccurrence):
-            return message("explain.rule.per_occurrence", self.lang, points=pts, name=self.label(rule.count),
-                           deduct=self.number(rule.deduct), cap=cap(rule.cap))
-        if isinstance(rule, PerMissing):
-            entries = "; ".join(self.condition(e) for e in rule.entries)
-            return message("explain.rule.per_missing", self.lang, points=pts, deduct=self.number(rule.deduct), cap=cap(rule.cap), entries=entries)
-        if isinstance(rule, AwardPerOccurrence):
-            return message("explain.rule.award_per_occurrence", self.lang, name=self.label(rule.count), award=self.number(rule.award), points=pts)
-        if isinstance(rule, Checklist):
-            entries = "; ".join(self.condition(e) for e in rule.entries)
-            return message("explain.rule.checklist", self.lang, share=self.number(item.points / len(rule.entries)), entries=entries)
-        return message("explain.rule.judgement", self.lang, points=pts)
+        """The item's scoring rule in plain words (its rule kind says it)."""
+        return item.rule.describe(item.points, self)
 
     def explain_item(self, item: Item) -> list[str]:
         lines = [message("explain.item", self.lang, id=item.id, title=self.text(item.title), points=self.number(item.points))]

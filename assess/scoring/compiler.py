@@ -14,36 +14,16 @@ from fractions import Fraction
 from typing import Any, Mapping, Protocol
 
 from assess.core import conditions as cond
-from assess.core.loading import sha256_of
-from assess.model.standard import (
-    AllOrNothing,
-    AwardPerOccurrence,
-    Bands,
-    Checklist,
-    PerMissing,
-    Shortfall,
-    Standard,
-)
+from assess.model.standard import Standard
 
 
 def applies_id(item_id: str) -> str:
     return f"item:{item_id}:applies"
 
 
-def when_id(item_id: str) -> str:
-    return f"item:{item_id}:when"
-
-
-def band_id(item_id: str, index: int) -> str:
-    return f"item:{item_id}:band:{index}"
-
-
-def target_id(item_id: str) -> str:
-    return f"item:{item_id}:target"
-
-
-def entry_id(item_id: str, index: int) -> str:
-    return f"item:{item_id}:entry:{index}"
+def rule_condition_id(item_id: str, key: str) -> str:
+    """The id of a rule's own condition `key` (as the rule names it in `conditions()`)."""
+    return f"item:{item_id}:{key}"
 
 
 def veto_id(veto: str) -> str:
@@ -52,17 +32,6 @@ def veto_id(veto: str) -> str:
 
 def requires_id(grade: str, index: int) -> str:
     return f"grade:{grade}:requires:{index}"
-
-
-def _at_least(name: str, threshold) -> cond.Node:
-    return cond.Compare(name, ">=", cond.Literal(threshold, _literal_text(threshold)))
-
-
-def _literal_text(value) -> str:
-    from assess.core.types import number_out
-
-    out = number_out(value, places=6)
-    return str(out)
 
 
 @dataclass(frozen=True)
@@ -79,23 +48,14 @@ class CompiledStandard:
 
 
 def condition_nodes(standard: Standard) -> dict[str, cond.Node]:
+    """Every boolean question the standard asks, by condition id: each item's applicability and
+    its rule's own conditions, each veto, each grade's extra conditions."""
     nodes: dict[str, cond.Node] = {}
     for _, item in standard.all_items():
         if item.applies_if:
             nodes[applies_id(item.id)] = cond.parse(item.applies_if)
-        rule = item.rule
-        if isinstance(rule, AllOrNothing):
-            nodes[when_id(item.id)] = cond.parse(rule.when)
-        elif isinstance(rule, Bands):
-            for i, band in enumerate(rule.bands):
-                nodes[band_id(item.id, i)] = _at_least(rule.value, band.min)
-        elif isinstance(rule, Shortfall):
-            nodes[target_id(item.id)] = _at_least(rule.value, rule.target)
-        elif isinstance(rule, (Checklist, PerMissing)):
-            for i, entry in enumerate(rule.entries):
-                nodes[entry_id(item.id, i)] = cond.parse(entry)
-        elif isinstance(rule, AwardPerOccurrence):
-            pass  # arithmetic on a count
+        for key, node in item.rule.conditions().items():
+            nodes[rule_condition_id(item.id, key)] = node
     for veto in standard.vetoes:
         nodes[veto_id(veto.id)] = cond.parse(veto.when)
     for grade in standard.grades:
@@ -128,7 +88,7 @@ def compile_standard(standard: Standard) -> CompiledStandard:
     nodes = condition_nodes(standard)
     compiled = CompiledStandard(
         standard=standard,
-        sha256=sha256_of(standard.model_dump(mode="json")),
+        sha256=standard.sha256,
         conditions=nodes,
         durable_rules=durable_rules_for(nodes),
         literals=numeric_literals(nodes),

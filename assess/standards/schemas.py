@@ -241,7 +241,7 @@ def _specialise(defs: dict[str, Any], standard: Standard, lang: str) -> None:
 
     items = {}
     for _, item in standard.all_items():
-        if item.rule.kind == "judgement":
+        if item.rule.judged:
             items[item.id] = {
                 "description": item.title.get(lang),
                 "allOf": [{"$ref": _DEFS + "JudgementEntry"},

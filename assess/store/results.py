@@ -35,7 +35,8 @@ from assess.model.evidence import Honour
 from assess.core.messages import current_language, message
 from assess.core.problems import InputError, Problem
 
-CARD_SCHEMA = "assess.scorecard/1"
+# Cards of schema 1 (before 必备 gaps were named "mandatory") are still read from older stores and files.
+CARD_SCHEMAS = ("assess.scorecard/2", "assess.scorecard/1")
 APPLICATION_ID = 0x61737365  # "asse"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -216,7 +217,7 @@ def check_card(card: Any, file: str, line: int | None = None) -> list[Problem]:
     if not isinstance(card, dict):
         return [bad("", "object", card)]
     out: list[Problem] = []
-    if card.get("schema") != CARD_SCHEMA:
+    if card.get("schema") not in CARD_SCHEMAS:
         out.append(bad("schema", "schema", card.get("schema")))
 
     def obj(key: str) -> dict:

@@ -38,7 +38,8 @@ from assess.standards import catalog
 from assess.core import conditions as cond
 from assess.scoring.compiler import CompiledStandard, DurableDecider, PythonDecider, compile_standard
 from assess.scoring.durable_backend import DurableBackend
-from assess.scoring.engine import Evaluation, evaluate
+from assess.scoring.engine import evaluate
+from assess.scoring.results import Evaluation
 from assess.model.evidence import check_facts, evidence_from_data, evidence_from_document
 from assess.present.words import Words
 from assess.core.loading import read_document
@@ -293,8 +294,8 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
         r = gap.result
         return message("gap.item", words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost))
     if gap.kind == "veto":
-        veto = next(v for v in ev.standard.vetoes if v.id == gap.ref)
-        key = "gap.veto" if gap.detail["state"] is True else "gap.veto_unknown"
+        veto = ev.standard.veto(gap.ref)
+        key = "gap.veto" if gap.veto.state is True else "gap.veto_unknown"
         return message(key, words.lang, title=words.text(veto.title))
     return gap_dict(gap, ev, words, grade_title)["text"]
 

@@ -19,7 +19,7 @@ from tabulate import tabulate
 
 from assess.standards.catalog import LoadedStandard
 from assess.scoring.compiler import Decider, DurableDecider
-from assess.scoring.engine import Check, Evaluation, GradeResult, ItemResult
+from assess.scoring.results import Check, CheckKind, Evaluation, GradeResult, ItemResult
 from assess.model.evidence import LoadedEvidence, load_evidence
 from assess.present.words import Words
 from assess.core.messages import message
@@ -284,12 +284,11 @@ def _merged(first: list[str], second: list[str]) -> list[str]:
 
 
 def _check_key(c: Check) -> tuple[str, str]:
-    d = c.detail
-    if c.kind == "veto":
-        return c.kind, d["veto"]
-    if c.kind == "mandatory":
-        return c.kind, d["item"]
-    return c.kind, ""
+    if c.kind == CheckKind.VETO:
+        return c.kind.value, c.detail.veto
+    if c.kind == CheckKind.MANDATORY:
+        return c.kind.value, c.detail.item
+    return c.kind.value, ""
 
 
 def _grade_causes(a: Evaluation, b: Evaluation, old_state: str, new_state: str, states: list[str]) -> list[Cause]:

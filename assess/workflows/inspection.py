@@ -29,7 +29,7 @@ from assess.core.loading import Document, read_document, sha256_of, validated
 from assess.core.messages import message, use_language
 from assess.core.types import Number, StrictModel, number_out
 from assess.core.problems import InputError, Problem, dotted
-from assess.model.standard import Item, Judgement, Standard, rule_inputs
+from assess.model.standard import Item, Judgement, Standard
 
 SCHEMA = "assess.inspection/1"
 STATUSES = ("verified", "not_verified", "missing")
@@ -252,7 +252,7 @@ def declared_inputs(standard: Standard, names) -> list[str]:
 
 def item_facts(standard: Standard, item: Item) -> list[str]:
     """The facts an item reads: its rule's inputs and its applicability condition."""
-    names = set(rule_inputs(item.rule))
+    names = set(item.rule.inputs())
     if item.applies_if:
         names |= condition_fields(parse_condition(item.applies_if))
     return declared_inputs(standard, names)
@@ -420,7 +420,7 @@ def apply_inspection(inspection: LoadedInspection, loaded_standard: LoadedStanda
             continue
         item = items[item_id]
         loc = ("items", item_id, "score")
-        if not isinstance(item.rule, Judgement):
+        if not item.rule.judged:
             problems.append(inspection.problem(loc, message("inspection.not_judgement", item=item_id)))
         elif not (0 <= entry.score <= item.points):
             problems.append(inspection.problem(loc, message("inspection.score_range", score=number_out(entry.score),
@@ -626,7 +626,7 @@ def _worksheet(loaded_standard: LoadedStandard, evidence: LoadedEvidence, lang: 
             if item.applies_if:
                 body.append(f"      applies_if: {_scalar(item.applies_if)}")
             body.append(f"      reported: {_scalar({n: record.fact_value(n) for n in names})}")
-            if isinstance(item.rule, Judgement):
+            if item.rule.judged:
                 mine = judged.get(item.id)
                 body.append("    score:" + _comment(message("inspect.self_judgement", lang, score=number_out(mine.score), reason=mine.reason)
                                                     if mine else message("inspect.no_self_judgement", lang)))

@@ -140,9 +140,9 @@ class _Names:
                 return w.text(veto.title) if veto else fallback
             grade = st.grade(gap.get("grade"))
             title = w.text(grade.title)
-            if kind == "gate":
+            if kind == "mandatory":
                 item = st.find_item(ref)
-                return message("gap.gate", lang, grade=title, item=item.id, title=w.text(item.title)) if item else fallback
+                return message("gap.mandatory", lang, grade=title, item=item.id, title=w.text(item.title)) if item else fallback
             if kind == "prerequisite" and grade.prerequisite is not None:
                 return message("gap.prerequisite", lang, grade=title, label=w.text(grade.prerequisite.label))
             if kind == "requires" and len(grade.requires) == 1:
@@ -156,7 +156,7 @@ def _gap_key(gap: dict) -> tuple[str, ...]:
     kind, ref = gap["kind"], str(gap.get("ref", ""))
     if kind in ("item", "veto"):
         return (kind, ref)
-    if kind == "gate":
+    if kind == "mandatory":
         return (kind, str(gap.get("grade", "")), ref)
     if kind == "prerequisite":
         return (kind, str(gap.get("grade", "")))
@@ -257,11 +257,11 @@ def _why(card: dict, applied: str, sid: str, cat: _Catalogue, lang: str) -> tupl
                            min=format_number(_number(min_score)) if min_score is not None else "-")
             out.append({"kind": kind, "refs": [], "text": text})
             continue
-        gap_kind = {"veto": "veto", "mandatory": "gate", "requires": "requires", "prerequisite": "prerequisite"}.get(kind)
+        gap_kind = kind if kind in ("veto", "mandatory", "requires", "prerequisite") else None
         if gap_kind is None:
             continue
-        # A gate gap names the lowest grade its item blocks, so it is matched whatever its grade.
-        matching = [g for g in card["gaps"] if g["kind"] == gap_kind and (gap_kind in ("veto", "gate") or g.get("grade") == applied)]
+        # A mandatory gap names the lowest grade its item blocks, so it is matched whatever its grade.
+        matching = [g for g in card["gaps"] if g["kind"] == gap_kind and (gap_kind in ("veto", "mandatory") or g.get("grade") == applied)]
         refs = [str(g.get("ref", "")) for g in matching]
         if kind == "mandatory":  # name the items themselves, not the whole gate sentence
             labels = [cat.gap_labels.get((sid, ("item", r)), r) for r in refs]

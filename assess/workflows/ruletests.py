@@ -20,7 +20,10 @@ from pydantic import Field, ValidationError, model_validator
 from assess.core import conditions as cond
 from assess.standards.catalog import LoadedStandard
 from assess.scoring.compiler import Decider, DurableDecider
-from assess.scoring.engine import BELOW_BANDS, FULL, MISSING, NOT_APPLICABLE, PARTIAL, ZERO, Evaluation, ItemResult
+from assess.rules.base import BELOW_BANDS, ItemStatus
+from assess.scoring.results import CheckKind, Evaluation, ItemResult
+FULL, MISSING, NOT_APPLICABLE, PARTIAL, ZERO = (ItemStatus.FULL, ItemStatus.MISSING, ItemStatus.NOT_APPLICABLE,
+                                               ItemStatus.PARTIAL, ItemStatus.ZERO)
 from assess.model.evidence import evidence_from_document
 from assess.present.words import Words
 from assess.core.loading import Document, read_document, validated, validation_problems
@@ -542,19 +545,19 @@ def _grade_details(ev: Evaluation, expected: str | None, words: Words) -> list[s
             if c.ok:
                 continue
             d = c.detail
-            if c.kind == "min_score":
-                out.append(message("ruletest.because.min_score", score=words.number(d["score"]), min=words.number(d["min"])))
+            if c.kind == CheckKind.MIN_SCORE:
+                out.append(message("ruletest.because.min_score", score=words.number(d.score), min=words.number(d.min)))
                 out += _lost_items(ev, words)
-            elif c.kind == "veto":
-                veto = next(v for v in ev.standard.vetoes if v.id == d["veto"])
-                out.append(message("ruletest.because.veto" if d["state"] else "ruletest.because.veto_unknown", title=words.text(veto.title)))
-            elif c.kind == "mandatory":
-                out.append(message("ruletest.because.mandatory", detail=_item_detail(ev.item(d["item"]), words)))
-            elif c.kind == "requires":
-                out.append(message("ruletest.because.requires", condition=words.condition(d["condition"]),
-                                   observed=_observed(ev, d["condition"], words)))
+            elif c.kind == CheckKind.VETO:
+                veto = ev.standard.veto(d.veto)
+                out.append(message("ruletest.because.veto" if d.state else "ruletest.because.veto_unknown", title=words.text(veto.title)))
+            elif c.kind == CheckKind.MANDATORY:
+                out.append(message("ruletest.because.mandatory", detail=_item_detail(ev.item(d.item), words)))
+            elif c.kind == CheckKind.REQUIRES:
+                out.append(message("ruletest.because.requires", condition=words.condition(d.condition),
+                                   observed=_observed(ev, d.condition, words)))
             else:
-                out.append(message("ruletest.because.prerequisite", label=words.text(ev.standard.grade(d["grade"]).prerequisite.label)))
+                out.append(message("ruletest.because.prerequisite", label=words.text(ev.standard.grade(d.grade).prerequisite.label)))
     elif actual is not None:
         result = next(g for g in ev.grades if g.grade.id == actual)
         out.append(message("ruletest.because.reached", grade=words.text(result.grade.title),
@@ -661,8 +664,8 @@ def covered_units(ev: Evaluation) -> set[str]:
             out.add(f"veto:{v.veto_id}:clear")
     for g in ev.grades:
         for c in g.checks:
-            if c.kind == "requires" and c.detail["state"] is not None:
-                out.add(f"gate:{g.grade.id}:requires:{c.detail['index']}:{'held' if c.detail['state'] else 'failed'}")
+            if c.kind == CheckKind.REQUIRES and c.detail.state is not None:
+                out.add(f"gate:{g.grade.id}:requires:{c.detail.index}:{'held' if c.detail.state else 'failed'}")
             elif c.kind == "prerequisite":
                 out.add(f"gate:{g.grade.id}:prerequisite:{'held' if c.ok else 'failed'}")
     out.add(f"grade:{ev.grade.id}" if ev.grade else "grade:none")

@@ -8,18 +8,7 @@ from typing import Any, Iterator
 
 from assess.core import conditions
 from assess.core.types import format_number
-from assess.model.standard import (
-    AllOrNothing,
-    AwardPerOccurrence,
-    Bands,
-    Checklist,
-    Item,
-    PerMissing,
-    PerOccurrence,
-    Section,
-    Shortfall,
-    Standard,
-)
+from assess.model.standard import Item, Section, Standard
 
 Loc = tuple
 
@@ -48,12 +37,8 @@ def condition_texts(standard: Standard) -> Iterator[tuple[Loc, str]]:
     for loc, item, _ in items(standard):
         if item.applies_if:
             yield loc + ("applies_if",), item.applies_if
-        rule = item.rule
-        if isinstance(rule, AllOrNothing):
-            yield loc + ("rule", "when"), rule.when
-        if isinstance(rule, (Checklist, PerMissing)):
-            for k, entry in enumerate(rule.entries):
-                yield loc + ("rule", "entries", k), entry
+        for at, text in item.rule.condition_texts():
+            yield loc + ("rule",) + at, text
     for vi, veto in enumerate(standard.vetoes):
         if veto.when:
             yield ("vetoes", vi, "when"), veto.when
@@ -74,11 +59,8 @@ def compares(node: conditions.Node) -> Iterator[conditions.Compare]:
 
 def rule_references(loc: Loc, item: Item) -> Iterator[tuple[Loc, str]]:
     """Names a scoring rule reads outside its conditions (a band's value, an occurrence count)."""
-    rule = item.rule
-    if isinstance(rule, (Bands, Shortfall)):
-        yield loc + ("rule", "value"), rule.value
-    if isinstance(rule, (PerOccurrence, AwardPerOccurrence)):
-        yield loc + ("rule", "count"), rule.count
+    for key, name in item.rule.numeric_inputs():
+        yield loc + ("rule", key), name
 
 
 def references(standard: Standard) -> Iterator[tuple[Loc, str]]:
@@ -158,11 +140,7 @@ def bounds(standard: Standard, name: str, _seen: frozenset = frozenset()) -> tup
 
 def item_max(item: Item) -> Fraction:
     """The most an item can earn: its points, unless no band pays that much."""
-    rule = item.rule
-    if isinstance(rule, Bands):
-        best = max([b.points for b in rule.bands] + [rule.otherwise])
-        return max(Fraction(0), min(item.points, best))
-    return item.points
+    return item.rule.most_points(item.points)
 
 
 def most_grade_score(standard: Standard) -> Fraction:

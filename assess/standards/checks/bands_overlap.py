@@ -2,7 +2,6 @@
 largest value possible, or the value always reaches a higher band."""
 from __future__ import annotations
 
-from assess.model.standard import Bands
 from assess.standards.checks._walk import Hit, bounds, items, shown
 
 ID = "bands-overlap"
@@ -11,21 +10,24 @@ SEVERITY = "error"
 
 def check(standard, doc):
     for loc, item, _ in items(standard):
-        rule = item.rule
-        if not isinstance(rule, Bands):
+        for bs in item.rule.band_sets():
+            yield from _check_bands(standard, loc + ("rule",) + bs.at, bs)
+
+
+def _check_bands(standard, at, bs):
+    lo, hi = bounds(standard, bs.value)
+    show = lambda v: shown(standard, bs.value, v)  # noqa: E731
+    cuts = [m for m, _ in bs.bands]
+    seen: dict = {}
+    for i, cut in enumerate(cuts):
+        where = at + ("bands", i, "min")
+        if cut in seen:
+            yield Hit(where, {"min": show(cut), "other": seen[cut]})
             continue
-        lo, hi = bounds(standard, rule.value)
-        show = lambda v: shown(standard, rule.value, v)  # noqa: E731
-        seen: dict = {}
-        for i, band in enumerate(rule.bands):
-            at = loc + ("rule", "bands", i, "min")
-            if band.min in seen:
-                yield Hit(at, {"min": show(band.min), "other": seen[band.min]})
-                continue
-            seen[band.min] = i + 1  # as a reader counts bands
-            if hi is not None and band.min > hi:
-                yield Hit(at, {"min": show(band.min), "name": rule.value, "max": show(hi)}, "above-max")
-                continue
-            higher = [b.min for b in rule.bands if b.min > band.min and (hi is None or b.min <= hi)]
-            if lo is not None and higher and min(higher) <= lo:
-                yield Hit(at, {"min": show(band.min), "name": rule.value, "lo": show(lo), "higher": show(min(higher))}, "shadowed")
+        seen[cut] = i + 1  # as a reader counts bands
+        if hi is not None and cut > hi:
+            yield Hit(where, {"min": show(cut), "name": bs.value, "max": show(hi)}, "above-max")
+            continue
+        higher = [m for m in cuts if m > cut and (hi is None or m <= hi)]
+        if lo is not None and higher and min(higher) <= lo:
+            yield Hit(where, {"min": show(cut), "name": bs.value, "lo": show(lo), "higher": show(min(higher))}, "shadowed")

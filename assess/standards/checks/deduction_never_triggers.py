@@ -5,7 +5,6 @@ A warning, not an error: the engine's arithmetic stays well defined (the item al
 points), so scores are consistent; but the sheet says something that never happens."""
 from __future__ import annotations
 
-from assess.model.standard import PerMissing, PerOccurrence, Shortfall
 from assess.standards.checks._walk import Hit, bounds, items, shown
 
 ID = "deduction-never-triggers"
@@ -14,20 +13,24 @@ SEVERITY = "warning"
 
 def check(standard, doc):
     for loc, item, _ in items(standard):
-        rule = item.rule
-        if not isinstance(rule, (Shortfall, PerOccurrence, PerMissing)):
-            continue
-        if rule.deduct == 0:
-            yield Hit(loc + ("rule", "deduct"), {"item": item.id}, "zero")
-        elif rule.cap is not None and rule.cap == 0:
-            yield Hit(loc + ("rule", "cap"), {"item": item.id}, "zero-cap")
-        elif isinstance(rule, PerOccurrence):
-            hi = bounds(standard, rule.count)[1]
-            if hi is not None and hi <= 0:
-                yield Hit(loc + ("rule", "count"), {"item": item.id, "name": rule.count}, "max-zero")
-        elif isinstance(rule, Shortfall):
-            lo = bounds(standard, rule.value)[0]
-            if lo is not None and rule.target <= lo:
-                yield Hit(loc + ("rule", "target"), {"item": item.id, "name": rule.value,
-                                                     "target": shown(standard, rule.value, rule.target),
-                                                     "lo": shown(standard, rule.value, lo)}, "target")
+        for d in item.rule.deductions():
+            hit = _never(standard, loc + ("rule",) + d.at, item.id, d)
+            if hit is not None:
+                yield hit
+
+
+def _never(standard, at, item_id, d):
+    if d.deduct == 0:
+        return Hit(at + ("deduct",), {"item": item_id}, "zero")
+    if d.cap is not None and d.cap == 0:
+        return Hit(at + ("cap",), {"item": item_id}, "zero-cap")
+    if d.trigger == "per_count":
+        hi = bounds(standard, d.name)[1]
+        if hi is not None and hi <= 0:
+            return Hit(at + ("count",), {"item": item_id, "name": d.name}, "max-zero")
+    elif d.trigger == "shortfall":
+        lo = bounds(standard, d.name)[0]
+        if lo is not None and d.target <= lo:
+            return Hit(at + ("target",), {"item": item_id, "name": d.name, "target": shown(standard, d.name, d.target),
+                                          "lo": shown(standard, d.name, lo)}, "target")
+    return None

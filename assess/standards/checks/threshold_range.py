@@ -5,7 +5,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 from assess.core import conditions
-from assess.model.standard import Bands, Shortfall
 from assess.standards.checks._walk import Hit, compares, condition_texts, is_numeric, items, value_type
 
 ID = "threshold-range"
@@ -23,12 +22,6 @@ def check(standard, doc):
             if is_numeric(value_type(standard, node.field)) and node.literal.is_number and _bad(node.literal.value):
                 yield Hit(loc, {"name": node.field, "value": node.literal.text})
     for loc, item, _ in items(standard):
-        rule = item.rule
-        if not is_numeric(value_type(standard, getattr(rule, "value", None) or "")):
-            continue
-        if isinstance(rule, Bands):
-            for i, band in enumerate(rule.bands):
-                if _bad(band.min):
-                    yield Hit(loc + ("rule", "bands", i, "min"), {"name": rule.value, "value": f"{float(band.min):g}"})
-        elif isinstance(rule, Shortfall) and _bad(rule.target):
-            yield Hit(loc + ("rule", "target"), {"name": rule.value, "value": f"{float(rule.target):g}"})
+        for at, name, value in item.rule.thresholds():
+            if is_numeric(value_type(standard, name)) and _bad(value):
+                yield Hit(loc + ("rule",) + at, {"name": name, "value": f"{float(value):g}"})

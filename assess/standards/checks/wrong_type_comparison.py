@@ -7,7 +7,6 @@ from fractions import Fraction
 
 from assess.core import conditions
 from assess.core.messages import message
-from assess.model.standard import AwardPerOccurrence, Bands, PerOccurrence, Shortfall
 from assess.standards.checks._walk import Hit, compares, condition_texts, is_numeric, items, value_type
 
 ID = "wrong-type-comparison"
@@ -45,10 +44,7 @@ def check(standard, doc):
             if found:
                 yield Hit(loc, *found)
     for loc, item, _ in items(standard):
-        rule = item.rule
-        if isinstance(rule, (Bands, Shortfall, PerOccurrence, AwardPerOccurrence)):
-            key = "count" if isinstance(rule, (PerOccurrence, AwardPerOccurrence)) else "value"
-            name = getattr(rule, key)
+        for key, name in item.rule.numeric_inputs():
             kind = value_type(standard, name)
             if kind == "boolean":
                 yield Hit(loc + ("rule", key), {"name": name}, "needs-number-boolean")
