@@ -751,9 +751,8 @@ def _short(sha: str | None, file: str | None = None) -> str:
 def _grade_titles(standard_id: str, sha: str, lang: str) -> dict[str, str]:
     """Grade titles in `lang` from the built-in standard with this content hash (none if unknown)."""
     from assess.standards import catalog  # late: catalog is not needed to save or verify
-    from assess.core.loading import sha256_of
     for s in catalog.versions_of(standard_id):
-        if sha256_of(s.standard.model_dump(mode="json")) == sha:
+        if s.standard.sha256 == sha:
             return {g.id: g.title.get(lang) for g in s.standard.grades}
     return {}
 

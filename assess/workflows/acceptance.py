@@ -169,7 +169,7 @@ def _differences(self_card: dict[str, Any], card: dict[str, Any], findings: list
         before = vetoes[v["id"]]
         if before["triggered"] == v["triggered"]:
             continue
-        veto = next(x for x in standard.vetoes if x.id == v["id"])
+        veto = standard.veto(v["id"])
         names = condition_facts(standard, veto.when)
         why = [f["text"] for f in findings if f["kind"] != "note" and set(names) & set(f.get("facts", [f.get("fact")]))]
         out.append({"kind": "veto", "veto": v["id"], "title": v["title"], "self_triggered": before["triggered"],

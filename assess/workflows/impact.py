@@ -453,7 +453,7 @@ class _Texts:
                            delta=self.signed(c.delta), reason=self.new_words.reason(rb.reason))
         if c.kind == "veto":
             std = self.impact.new.standard if any(v.id == c.ref for v in self.impact.new.standard.vetoes) else self.impact.old.standard
-            title = next(v.title.get(lang) for v in std.vetoes if v.id == c.ref)
+            title = std.veto(c.ref).title.get(lang)
             return message("diff.cause_veto", lang, title=title, old=self._veto_state(c.old), new=self._veto_state(c.new))
         if c.kind == "check":
             grades = ", ".join(self.state(g) for g in c.grades)

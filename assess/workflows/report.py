@@ -24,7 +24,7 @@ from tabulate import tabulate
 
 from assess.standards import catalog
 from assess.present.words import Words
-from assess.core.loading import sha256_of
+
 from assess.core.messages import current_language, message
 from assess.core.types import format_number
 from assess.core.problems import InputError, Problem
@@ -111,7 +111,7 @@ class _Names:
         if key not in self._words:
             found: Standard | None = None
             for s in catalog.versions_of(standard_id):
-                if sha256_of(s.standard.model_dump(mode="json")) == sha:
+                if s.standard.sha256 == sha:
                     found = s.standard
                     break
             self._words[key] = Words(found, self.lang) if found is not None else None

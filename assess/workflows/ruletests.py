@@ -483,7 +483,7 @@ def compare(expect: Expectation, ev: Evaluation, words: Words) -> list[Failure]:
     for veto_id, want in expect.vetoes.items():
         v = next(x for x in ev.vetoes if x.veto_id == veto_id)
         if v.state is not want:
-            veto = next(x for x in standard.vetoes if x.id == veto_id)
+            veto = standard.veto(veto_id)
             observed = "; ".join(f"{words.label(k)} {words.value_with_unit(k, val)}" for k, val in sorted(v.values.items()))
             out.append(Failure("veto", veto_id, want, v.state, message(
                 "ruletest.fail.veto", title=words.text(veto.title), expected=_veto_state(want), actual=_veto_state(v.state),

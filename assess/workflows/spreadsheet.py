@@ -37,7 +37,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from assess.standards import catalog
 from assess.present.words import Words
-from assess.core.loading import read_bytes, sha256_of
+from assess.core.loading import read_bytes
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.model.standard import AwardPerOccurrence, Bands, Judgement, PerMissing, PerOccurrence, Shortfall, Standard
@@ -451,7 +451,7 @@ def _meta(st: Standard, lang: str) -> dict[str, str]:
 
 def standard_sha256(st: Standard) -> str:
     """The content hash the scorecard uses for a standard: a workbook remembers which content it shows."""
-    return sha256_of(st.model_dump(mode="json"))
+    return st.sha256
 
 
 def export_standard(loaded: catalog.LoadedStandard, path: str | Path, lang: str = "zh") -> None:
