@@ -189,46 +189,62 @@ def window_start(window, period: Period) -> date:
 
 
 def check_facts(loaded: LoadedEvidence, standard: Standard, known_fields: frozenset[str]) -> dict[str, Any]:
-    """The record's values for this standard's fields, or InputError listing every problem."""
-    record, doc = loaded.record, loaded.document
+    """The record's values for this standard's fields (None where missing), or InputError listing
+    every problem of the record: unknown fields (with a "did you mean"), wrong types, values out of
+    range, cited documents that do not exist, events and judgements that do not fit the standard."""
     problems: list[Problem] = []
-    doc_ids = {d.id for d in record.documents}
+    plain = _plain_facts(loaded, standard, known_fields, problems)
+    values = _typed_values(loaded.document, standard, plain, problems)
+    problems += _range_problems(loaded.document, standard, values)
+    problems += _check_events(loaded, standard)
+    problems += _check_judgements(loaded, standard)
+    if problems:
+        raise InputError(sorted(set(problems), key=lambda p: (p.line or 0, p.path, p.message)))
+    return values
 
+
+def _plain_facts(loaded: LoadedEvidence, standard: Standard, known_fields: frozenset[str],
+                 problems: list[Problem]) -> dict[str, Any]:
+    """The facts this standard declares, with citations taken off; unknown names are problems."""
+    record, doc = loaded.record, loaded.document
+    doc_ids = {d.id for d in record.documents}
     plain: dict[str, Any] = {}
     for name, raw in record.facts.items():
         path = ("facts", name)
+        value = raw
         if isinstance(raw, dict):
             try:
                 cited = CitedValue.model_validate(raw)
             except ValidationError as exc:
                 problems += validation_problems(doc, exc, base=path)
                 continue
-            for i, ref in enumerate(cited.documents):
-                if ref not in doc_ids:
-                    problems.append(_problem(doc, path + ("documents", i), message("evidence.unknown_document", ref=ref)))
+            problems += [_problem(doc, path + ("documents", i), message("evidence.unknown_document", ref=ref))
+                         for i, ref in enumerate(cited.documents) if ref not in doc_ids]
             value = cited.value
-        else:
-            value = raw
         if name in standard.fields:
             plain[name] = value
         elif name not in known_fields:
             hint = difflib.get_close_matches(name, sorted(known_fields), n=1)
             text = message("evidence.unknown_field_hint", name=name, hint=hint[0]) if hint else message("evidence.unknown_field", name=name)
             problems.append(_problem(doc, path, text))
+    return plain
 
-    values: dict[str, Any] = {}
+
+def _typed_values(doc: Document, standard: Standard, plain: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """Each declared field's value read as its declared type; a value of the wrong type is a problem."""
     try:
         model = facts_model(standard).model_validate(plain)
-        values = {k: getattr(model, k) for k in standard.fields}
+        return {k: getattr(model, k) for k in standard.fields}
     except ValidationError as exc:
         problems += validation_problems(doc, exc, base=("facts",))
-        for name in standard.fields:
-            values[name] = None
         bad = {str(e["loc"][0]) for e in exc.errors()}
-        for name in standard.fields:
-            if name not in bad and name in plain:
-                values[name] = _coerce(standard, name, plain[name])
+        return {name: _coerce(standard, name, plain[name]) if name not in bad and name in plain else None
+                for name in standard.fields}
 
+
+def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
+    """Values outside their declared bounds, above the field they may not exceed, or not a choice."""
+    problems = []
     for name, decl in standard.fields.items():
         value = values.get(name)
         if value is None:
@@ -245,12 +261,7 @@ def check_facts(loaded: LoadedEvidence, standard: Standard, known_fields: frozen
                     other=standard.fields[decl.not_above].label.get(_lang()), other_value=_show(values[decl.not_above]))))
         if decl.choices is not None and value not in decl.choices:
             problems.append(_problem(doc, path, message("evidence.not_a_choice", value=value, choices=", ".join(decl.choices))))
-
-    problems += _check_events(loaded, standard)
-    problems += _check_judgements(loaded, standard)
-    if problems:
-        raise InputError(sorted(set(problems), key=lambda p: (p.line or 0, p.path, p.message)))
-    return values
+    return problems
 
 
 def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:

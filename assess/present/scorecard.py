@@ -109,68 +109,17 @@ def _n(value) -> Any:
 
 def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
                     lineage: tuple[Ancestor, ...] = (), as_of: date | None = None) -> dict[str, Any]:
+    """The scorecard of one evaluation: a JSON-ready dict of schema SCHEMA (docs in the README's
+    "JSON output"), with gaps and the next-grade plan worked out from `inputs`."""
     standard = ev.standard
     words = Words(standard, lang)
     record = loaded.record
-    all_gaps = gaps(ev, inputs)
-    plan = plan_next_grade(ev, inputs)
-    application = next(filter(None, (record.application_for(i) for i in (standard.id, *(a.id for a in lineage)))), None)
-
-    def item_dict(r: ItemResult) -> dict[str, Any]:
-        observed, required = words.observed_required(r, ev.values)
-        out = {
-            "id": r.item.id,
-            "title": words.text(r.item.title),
-            "points": _n(r.points),
-            "awarded": _n(r.awarded),
-            "status": r.status.value,
-            "status_text": words.status(r.status.value),
-            "mandatory": r.item.mandatory,
-            "observed": observed,
-            "required": required,
-            "reason": words.reason(r.reason),
-            "missing": [words.label(m) for m in r.missing],
-        }
-        if r.judgement is not None:
-            out["judgement"] = {"score": _n(r.judgement.score), "reason": r.judgement.reason, "by": r.judgement.by}
-        return out
-
-    sections = []
-    for s_def, s in zip(standard.sections, ev.sections):
-        sections.append({
-            "id": s.section_id,
-            "title": words.text(s_def.title),
-            "cap": _n(s.cap),
-            "awarded": _n(s.awarded),
-            "possible": _n(s.possible),
-            "items": [item_dict(r) for r in s.items],
-        })
-
-    grade_checks = []
-    for g in ev.grades:
-        grade_checks.append({
-            "id": g.grade.id,
-            "title": words.text(g.grade.title),
-            "min_score": _n(g.grade.min_score),
-            "reached": g.ok,
-            "checks": [{"kind": c.kind.value, "ok": c.ok, "text": words.check(c)} for c in g.checks],
-        })
-
     grade_title = {g.id: words.text(g.title) for g in standard.grades}
     card: dict[str, Any] = {
         "schema": SCHEMA,
         "union": {k: getattr(record.union, k) for k in ("id", "name", "kind", "parent", "region")},
         "period": {"start": record.period.start.isoformat(), "end": record.period.end.isoformat(), "label": record.period.label},
-        "standard": {
-            "id": standard.id,
-            "version": standard.version,
-            "title": words.text(standard.title),
-            "sha256": ev.compiled.sha256,
-            "source": standard.source.citation,
-            "effective_from": standard.effective_from.isoformat(),
-            "effective_to": standard.effective_to.isoformat() if standard.effective_to else None,
-            "extends": [{"id": a.id, "version": a.version, "sha256": a.sha256} for a in lineage],
-        },
+        "standard": _standard_dict(standard, words, lineage),
         "as_of": (as_of or record.period.end).isoformat(),
         "evidence_file": loaded.path,
         "evidence_sha256": loaded.sha256,
@@ -184,27 +133,70 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "grade_score": _n(ev.grade_score),
         "grade": {"id": ev.grade.id, "title": grade_title[ev.grade.id]} if ev.grade else None,
         "applied_for": None,
-        "sections": sections,
-        "bonus_items": [item_dict(r) for r in ev.bonus_items],
-        "vetoes": [
-            {
-                "id": v.veto_id,
-                "title": words.text(standard.veto(v.veto_id).title),
-                "triggered": v.state,
-                "observed": _observed_values(v.values, words),
-                **({"waived": v.waived} if v.waived else {}),
-            }
-            for v in ev.vetoes
-        ],
-        "grades": grade_checks,
-        "gaps": [gap_dict(g, ev, words, grade_title) for g in all_gaps],
-        "next_grade": _plan_dict(plan, ev, words, grade_title),
+        "sections": [_section_dict(s_def, s, ev, words) for s_def, s in zip(standard.sections, ev.sections)],
+        "bonus_items": [_item_dict(r, ev, words) for r in ev.bonus_items],
+        "vetoes": [_veto_dict(v, standard, words) for v in ev.vetoes],
+        "grades": [_grade_dict(g, words) for g in ev.grades],
+        "gaps": [gap_dict(g, ev, words, grade_title) for g in gaps(ev, inputs)],
+        "next_grade": _plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title),
     }
+    application = next(filter(None, (record.application_for(i) for i in (standard.id, *(a.id for a in lineage)))), None)
     if application is not None:
         order = [g.id for g in standard.grades]
         reached = ev.grade is not None and application.grade in order and order.index(ev.grade.id) <= order.index(application.grade)
         card["applied_for"] = {"grade": application.grade, "title": grade_title.get(application.grade, application.grade), "reached": reached}
     return card
+
+
+def _standard_dict(standard, words: Words, lineage: tuple[Ancestor, ...]) -> dict[str, Any]:
+    return {
+        "id": standard.id,
+        "version": standard.version,
+        "title": words.text(standard.title),
+        "sha256": standard.sha256,
+        "source": standard.source.citation,
+        "effective_from": standard.effective_from.isoformat(),
+        "effective_to": standard.effective_to.isoformat() if standard.effective_to else None,
+        "extends": [{"id": a.id, "version": a.version, "sha256": a.sha256} for a in lineage],
+    }
+
+
+def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
+    observed, required = words.observed_required(r, ev.values)
+    out = {
+        "id": r.item.id,
+        "title": words.text(r.item.title),
+        "points": _n(r.points),
+        "awarded": _n(r.awarded),
+        "status": r.status.value,
+        "status_text": words.status(r.status.value),
+        "mandatory": r.item.mandatory,
+        "observed": observed,
+        "required": required,
+        "reason": words.reason(r.reason),
+        "missing": [words.label(m) for m in r.missing],
+    }
+    if r.judgement is not None:
+        out["judgement"] = {"score": _n(r.judgement.score), "reason": r.judgement.reason, "by": r.judgement.by}
+    return out
+
+
+def _section_dict(s_def, s, ev: Evaluation, words: Words) -> dict[str, Any]:
+    return {"id": s.section_id, "title": words.text(s_def.title), "cap": _n(s.cap), "awarded": _n(s.awarded),
+            "possible": _n(s.possible), "items": [_item_dict(r, ev, words) for r in s.items]}
+
+
+def _veto_dict(v, standard, words: Words) -> dict[str, Any]:
+    out = {"id": v.veto_id, "title": words.text(standard.veto(v.veto_id).title), "triggered": v.state,
+           "observed": _observed_values(v.values, words)}
+    if v.waived:
+        out["waived"] = v.waived
+    return out
+
+
+def _grade_dict(g, words: Words) -> dict[str, Any]:
+    return {"id": g.grade.id, "title": words.text(g.grade.title), "min_score": _n(g.grade.min_score), "reached": g.ok,
+            "checks": [{"kind": c.kind.value, "ok": c.ok, "text": words.check(c)} for c in g.checks]}
 
 
 def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any]:

@@ -90,52 +90,61 @@ def _target_for(op: str, lit: Fraction, integer: bool) -> Fraction | None:
 
 
 def _satisfy_compare(standard: Standard, node: cond.Compare, sc: Scenario, base: Inputs) -> bool:
+    """Apply to `sc` the change of one value that makes `field OP literal` hold."""
     values = compute_values(standard, sc.inputs(base))
     if cond.evaluate(node, values) is True:
         return True
-    name, op, lit = node.field, node.op, node.literal.value
-    if name in standard.fields:
-        decl = standard.fields[name]
-        if decl.type in ("boolean", "string"):
-            if op == "==" and (decl.choices is None or lit in decl.choices):
-                new = lit
-            elif op == "!=" and isinstance(lit, bool):
-                new = not lit
-            else:
-                return False
-        else:
-            new = _target_for(op, Fraction(lit), decl.type == "integer")
-            if new is None:
-                return False
-            if (decl.min is not None and new < decl.min) or (decl.max is not None and new > decl.max):
-                return False
-            if decl.not_above and values.get(decl.not_above) is not None and new > values[decl.not_above]:
-                return False
-            # Fields capped by this one (women_members <= members) must stay within it.
-            floor = max((values[o] for o, d in standard.fields.items() if d.not_above == name and values.get(o) is not None),
-                        default=None)
-            if floor is not None and new < floor:
-                if op not in (">=", ">"):
-                    return False
-                new = Fraction(floor)
-            if decl.type == "integer":
-                new = int(new)
-        sc.apply(Change(ChangeKind.SET_FACT, name, values.get(name), new))
+    if node.field in standard.fields:
+        new = _new_fact_value(standard, node, values)
+        if new is None:
+            return False
+        sc.apply(Change(ChangeKind.SET_FACT, node.field, values.get(node.field), new))
         return cond.evaluate(node, compute_values(standard, sc.inputs(base))) is True
+    if node.field in standard.derived:
+        return _satisfy_derived(standard, node, values, sc, base)
+    return False
 
-    derived = standard.derived.get(name)
-    if derived is None:
-        return False
-    current = values.get(name)
+
+def _new_fact_value(standard: Standard, node: cond.Compare, values: dict[str, Any]) -> Any:
+    """The value a declared fact must take for the comparison to hold, within its declared bounds
+    and the facts it caps or is capped by; None when no allowed value does."""
+    name, op, lit = node.field, node.op, node.literal.value
+    decl = standard.fields[name]
+    if decl.type in ("boolean", "string"):
+        if op == "==" and (decl.choices is None or lit in decl.choices):
+            return lit
+        return (not lit) if op == "!=" and isinstance(lit, bool) else None
+    new = _target_for(op, Fraction(lit), decl.type == "integer")
+    if new is None:
+        return None
+    if (decl.min is not None and new < decl.min) or (decl.max is not None and new > decl.max):
+        return None
+    if decl.not_above and values.get(decl.not_above) is not None and new > values[decl.not_above]:
+        return None
+    # Fields capped by this one (women_members <= members) must stay within it.
+    floor = max((values[o] for o, d in standard.fields.items() if d.not_above == name and values.get(o) is not None),
+                default=None)
+    if floor is not None and new < floor:
+        if op not in (">=", ">"):
+            return None
+        new = Fraction(floor)
+    return int(new) if decl.type == "integer" else new
+
+
+def _satisfy_derived(standard: Standard, node: cond.Compare, values: dict[str, Any], sc: Scenario, base: Inputs) -> bool:
+    """A derived value made to satisfy the comparison through its inputs: a ratio's numerator,
+    one part of a sum, or more events of a counted kind (past events cannot be undone)."""
+    name, op, lit = node.field, node.op, node.literal.value
+    derived, current = standard.derived[name], values.get(name)
     if derived.ratio is not None:
         den = values.get(derived.ratio.denominator)
         if den is None or den == 0 or op not in (">=", ">", "<=", "<"):
             return False
         num_target = Fraction(lit) * Fraction(den)
         return _satisfy_compare(standard, cond.Compare(derived.ratio.numerator, op, cond.Literal(num_target, str(num_target))), sc, base)
+    if current is None or op not in (">=", ">"):
+        return False
     if derived.sum is not None:
-        if current is None or op not in (">=", ">"):
-            return False
         for part in derived.sum:
             part_value = values.get(part)
             if part_value is None:
@@ -145,9 +154,6 @@ def _satisfy_compare(standard: Standard, node: cond.Compare, sc: Scenario, base:
             if _satisfy_compare(standard, cond.Compare(part, op, cond.Literal(goal, str(goal))), trial, base):
                 sc.__dict__.update(trial.__dict__)
                 return True
-        return False
-    # A count of dated events: more can still happen in the period; past ones cannot be undone.
-    if op not in (">=", ">"):
         return False
     need = _target_for(op, Fraction(lit), True) - current
     sc.apply(Change(ChangeKind.ADD_EVENTS, derived.count_events.kind[0], current, int(need)))
