@@ -138,6 +138,8 @@ def test_the_acceptance_check_in_two_steps():
     done = api.accept(plan, api.ScoreOptions(lang="en", fail_below="compliant"))
     assert done.result["schema"] == "assess.acceptance/1" and done.card is done.result["inspection"]
     assert done.entries == () and done.below is False
+    again = api.accept_record("fixtures/liulian-community.yaml", PASS, api.ScoreOptions(lang="en"))
+    assert again.result == done.result
 
 
 def test_the_worksheet_refuses_to_overwrite(tmp_path):

@@ -8,6 +8,7 @@ runs the CLI.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assess"
@@ -170,6 +171,17 @@ def test_no_import_cycle():
                  if t in inside and (m, t) not in KNOWN_VIOLATIONS]
         described.append(" <-> ".join(component) + "\n" + "\n".join(lines))
     assert not found, "modules importing each other in a circle:\n" + "\n".join(described)
+
+
+def test_the_readme_states_these_layers_and_lists_every_package():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    chain = readme.split("## Layout", 1)[1].split("Dependencies point one way", 1)[1]
+    stated = re.search(r"lowest first: ([a-z <\-\s]+)\.", chain).group(1)
+    assert tuple(re.split(r"\s*<-\s*", " ".join(stated.split()))) == LAYERS
+    tree = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    listed = set(re.findall(r"^  ([a-z_]+)/", tree, re.M))
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert listed == packages == set(LAYERS)
 
 
 def test_the_checker_sees_function_level_relative_and_upward_imports(tmp_path):

@@ -95,6 +95,14 @@ def accept(plan: AcceptancePlan, options: ScoreOptions = ScoreOptions(), *, waiv
     return Acceptance(plan, result, entries, below)
 
 
+def accept_record(record: RecordSource, inspection_source: str | Path | dict[str, Any] | LoadedInspection,
+                  options: ScoreOptions = ScoreOptions(), *, waivers: LoadedWaivers | None = None,
+                  store=None) -> Acceptance:
+    """plan_acceptance and accept in one call (the version note is in `result.plan.warning`).
+    Raises InputError as they do."""
+    return accept(plan_acceptance(record, inspection_source, options), options, waivers=waivers, store=store)
+
+
 @dataclass(frozen=True)
 class Worksheet:
     """An inspection worksheet written for one record."""

@@ -21,7 +21,7 @@ from assess.scoring.compiler import Decider, DurableDecider, PythonDecider
 from assess.scoring.waivers import LoadedWaivers
 from assess.scoring.waivers import load_waivers as _read_waivers
 from assess.standards import catalog
-from assess.standards.catalog import LoadedStandard
+from assess.standards.catalog import LoadedStandard, use_rulesets  # noqa: F401  (use_rulesets: part of the API)
 from assess.workflows.batch import ENGINES  # who decides the conditions: durable_rules, or python (the reference)
 
 RecordSource = Union[str, Path, Mapping[str, Any], LoadedEvidence]
@@ -75,6 +75,7 @@ class Scored:
 
     @property
     def grade_id(self) -> str | None:
+        """The id of the grade reached, or None."""
         return self.card["grade"]["id"] if self.card["grade"] else None
 
 
@@ -102,6 +103,7 @@ class RecordProblems:
 
     @property
     def problems(self) -> list[Problem]:
+        """What is wrong: file, field, what was expected."""
         return self.error.problems
 
 
@@ -284,15 +286,21 @@ def score_record(record: RecordSource, options: ScoreOptions = ScoreOptions(), *
 
 class ScoreResults(Iterator[RecordResult]):
     """What score_many returns: an iterator of RecordScored | RecordProblems, one per record, in
-    order. close() (or leaving a `with` block) closes a store it opened."""
+    order. A store score_many opened is closed after the last record, or by close() (or leaving a
+    `with` block) when the run stops early."""
 
     def __init__(self, results: Iterator[RecordResult], owned_store=None) -> None:
         self._results, self._store = results, owned_store
 
     def __next__(self) -> RecordResult:
-        return next(self._results)
+        try:
+            return next(self._results)
+        except StopIteration:
+            self.close()  # the last record is done: a store opened for the run is closed
+            raise
 
     def close(self) -> None:
+        """Close the store score_many opened (a store passed in open stays open)."""
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -313,14 +321,14 @@ def score_many(records: Iterable[RecordSource | RecordProblems], options: ScoreO
     `store`: an open Store, or a path to open (and close with the results). Raises InputError at
     once for an unknown options.standard (before the store is opened) or a store that cannot be
     opened; nothing else raises."""
-    if options.standard is not None:
-        with use_language(options.lang):
-            load_standard(options.standard, options.as_of)
+    decider = decider_for(options.engine)
     owned = None
-    if isinstance(store, (str, Path)):
-        with use_language(options.lang):
+    with use_language(options.lang):
+        if options.standard is not None:
+            load_standard(options.standard, options.as_of)
+        if isinstance(store, (str, Path)):
             store = owned = open_store(store)
-    return ScoreResults(_score_each(records, options, decider_for(options.engine), waivers, store), owned)
+    return ScoreResults(_score_each(records, options, decider, waivers, store), owned)
 
 
 def _score_each(records, options, decider, waivers, store) -> Iterator[RecordResult]:

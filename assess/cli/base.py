@@ -9,10 +9,10 @@ from typing import Iterator, NoReturn
 
 import click
 
-from assess.api.scoring import ENGINES
+from assess.api.scoring import ENGINES, use_rulesets
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
-from assess.standards import catalog
+from assess.standards.catalog import RULESETS_ENV
 
 
 class ExitCode(IntEnum):
@@ -74,8 +74,8 @@ def exit_on_input_error(lang: str) -> Iterator[None]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="assess")
 @click.option("--rulesets", "rulesets", multiple=True, metavar="DIR", type=click.Path(file_okay=False, exists=True),
-              help=f"Also look up standard ids in DIR (repeatable; or set ${catalog.RULESETS_ENV}).")
+              help=f"Also look up standard ids in DIR (repeatable; or set ${RULESETS_ENV}).")
 @click.pass_context
 def main(ctx: click.Context, rulesets: tuple[str, ...]) -> None:
     """Score trade unions against standardisation standards (八好, 六有, 模范职工之家)."""
-    ctx.with_resource(catalog.use_rulesets(rulesets))
+    ctx.with_resource(use_rulesets(rulesets))
