@@ -7,6 +7,7 @@ force) before anything is scored: `plan_acceptance`, then `accept`. Both raise I
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -50,14 +51,14 @@ class Acceptance:
         return self.result["inspection"]
 
 
-def load_inspection(source: str | Path | dict[str, Any], *, name: str = "<inspection>") -> LoadedInspection:
+def load_inspection(source: str | Path | Mapping[str, Any], *, name: str = "<inspection>") -> LoadedInspection:
     """An inspection file (YAML/JSON path) or the same as plain data. Raises InputError."""
-    if isinstance(source, dict):
-        return inspection.inspection_from_data(source, name)
+    if isinstance(source, Mapping):
+        return inspection.inspection_from_data(dict(source), name)
     return inspection.load_inspection(str(source))
 
 
-def plan_acceptance(record: RecordSource, inspection_source: str | Path | dict[str, Any] | LoadedInspection,
+def plan_acceptance(record: RecordSource, inspection_source: str | Path | Mapping[str, Any] | LoadedInspection,
                     options: ScoreOptions = ScoreOptions()) -> AcceptancePlan:
     """Load the record and the inspection and choose the standard: options.standard, else the one
     (and version) the inspection was made for, in force on options.as_of (default: the end of the
@@ -95,7 +96,7 @@ def accept(plan: AcceptancePlan, options: ScoreOptions = ScoreOptions(), *, waiv
     return Acceptance(plan, result, entries, below)
 
 
-def accept_record(record: RecordSource, inspection_source: str | Path | dict[str, Any] | LoadedInspection,
+def accept_record(record: RecordSource, inspection_source: str | Path | Mapping[str, Any] | LoadedInspection,
                   options: ScoreOptions = ScoreOptions(), *, waivers: LoadedWaivers | None = None,
                   store=None) -> Acceptance:
     """plan_acceptance and accept in one call (the version note is in `result.plan.warning`).

@@ -12,7 +12,6 @@ from tabulate import tabulate
 from assess import api
 from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, fail_with, main
 from assess.core.messages import message
-from assess.core.problems import Problem
 from assess.core.types import format_number
 from assess.standards.schemas import KINDS as SCHEMA_KINDS
 from assess.workflows.impact import FORMATS as IMPACT_FORMATS
