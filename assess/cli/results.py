@@ -1,22 +1,16 @@
-"""Commands over the results store: history, report, audit."""
+"""Commands over the results store: history, report, audit.
+Each parses its arguments, calls the library (assess.api), prints and exits."""
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from pathlib import Path
 
 import click
 
-from assess.workflows import report as report_mod
-from assess.store import results as store_mod
+from assess import api
+from assess.cli.base import ExitCode, _lang_option, _report, exit_on_input_error, fail, main
 from assess.core.messages import message
-from assess.core.problems import InputError, Problem
-from assess.cli.base import EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
-
-
-# ---- assess history / assess report: the results store and the federation report ----------
-
+from assess.core.problems import Problem
 
 
 @main.command("history")
@@ -27,20 +21,14 @@ from assess.cli.base import EXIT_INPUT, _lang_option, _report, exit_on_input_err
 @_lang_option
 def history_cmd(union_id: str, db: str, all_entries: bool, fmt: str, lang: str) -> None:
     """A union's grades over the years, from the results store."""
+    from assess.workflows import report  # only for `assess history`
+
     with exit_on_input_error(lang):
-        with store_mod.open_store(db, create=False) as st:
-            entries = store_mod.history(st, union_id, all_entries=all_entries)
-            similar = [] if entries else store_mod.union_ids_like(st, union_id)
-    if not entries:
-        text = message("history.unknown_union", lang, union=union_id)
-        if similar:
-            text += "; " + message("history.did_you_mean", lang, names=", ".join(similar))
-        _report(InputError([Problem(db, "UNION_ID", text)]), lang)
-        sys.exit(EXIT_INPUT)
+        entries = api.history(db, union_id, all_entries=all_entries, lang=lang)
     if fmt == "json":
-        click.echo(json.dumps(report_mod.history_dict(union_id, entries, all_entries), ensure_ascii=False, sort_keys=True, indent=2))
+        click.echo(json.dumps(report.history_dict(union_id, entries, all_entries), ensure_ascii=False, sort_keys=True, indent=2))
         return
-    click.echo(report_mod.render_history(entries, db, lang), nl=False)
+    click.echo(report.render_history(entries, db, lang), nl=False)
 
 
 @main.command("report")
@@ -60,52 +48,28 @@ def report_cmd(db: str | None, batch: str | None, standard_id: str | None, perio
     """Federation report: grade distribution (overall, by parent federation, by kind of unit), the
     most common gaps, units that applied and did not reach their grade, and the change against the
     previous period. Bad lines are listed on stderr and left out; the exit code is then 2."""
+    from assess.workflows import report  # only for `assess report`
+
     if not db and not batch:
-        _report(InputError([Problem("--db/--from", "", message("report.no_source", lang))]), lang)
-        sys.exit(EXIT_INPUT)
-    problems: list[Problem] = []
+        fail([Problem("--db/--from", "", message("report.no_source", lang))], lang)
     with exit_on_input_error(lang):
-        wanted = report_mod.parse_period(period)
-        with contextlib.ExitStack() as stack:
-            st = stack.enter_context(store_mod.open_store(db, create=False)) if db else None
-            cards = report_mod.read_batch(batch, problems) if batch else store_mod.latest_cards(st, standard_id)
-            earlier = None
-            if previous:
-                if report_mod.is_store_file(previous):
-                    prev_store = stack.enter_context(store_mod.open_store(previous, create=False))
-                    earlier = store_mod.latest_cards(prev_store, standard_id)
-                else:
-                    earlier = report_mod.read_batch(previous, problems)
-            elif batch and st is not None:
-                earlier = store_mod.latest_cards(st, standard_id)
-            result = report_mod.build_report(cards, previous=earlier, standard_id=standard_id, period=wanted, lang=lang,
-                                             top=top, where=batch or db)
-    problems += result.problems
-    if result.standards:
-        click.echo(report_mod.render_json(result) if fmt == "json" else report_mod.render_text(result), nl=False)
-        if html_path:
-            try:
-                Path(html_path).write_text(report_mod.render_html(result), encoding="utf-8")
-            except OSError as exc:
-                problems.append(Problem(html_path, "", message("report.cannot_write", lang, reason=exc.strerror or str(exc))))
-            else:
-                click.echo(message("report.written", lang, path=html_path), err=True)
+        done = api.federation_report(db=db, batch=batch, standard_id=standard_id, period=period, previous=previous,
+                                     top=top, html=html_path, lang=lang)
+    if done.report.standards:
+        click.echo(report.render_json(done.report) if fmt == "json" else report.render_text(done.report), nl=False)
+        if done.html:
+            click.echo(message("report.written", lang, path=done.html), err=True)
     else:
         click.echo(f"{message('cli.error_prefix', lang)}: {message('report.empty', lang)}", err=True)
-    if problems:
-        _report(InputError(problems), lang)
-        bad = len({(p.file, p.line) for p in problems if p.line is not None})
-        if bad:
-            click.echo(message("report.bad_records", lang, n=bad), err=True)
-    if problems or not result.standards:
-        sys.exit(EXIT_INPUT)
-
+    if done.problems:
+        _report(api.InputError(done.problems), lang)
+        if done.bad_records:
+            click.echo(message("report.bad_records", lang, n=done.bad_records), err=True)
+    if done.problems or not done.report.standards:
+        sys.exit(ExitCode.BAD_INPUT)
 
 
 # ---- assess audit: every saved entry of a union, and the store's hash chain -------------------
-
-EXIT_BROKEN = 1
-
 
 @main.command("audit")
 @click.argument("union_id", required=False)
@@ -119,34 +83,19 @@ def audit_cmd(union_id: str | None, db: str, standard_id: str | None, verify: bo
     inspection and waiver files' hashes. --verify checks the whole store for tampering.
 
     Exit 0; 1 when --verify finds a broken entry; 2 on bad input (no such store or union)."""
+    from assess.store import results as store  # only for `assess audit`: its renderers
+
     if not union_id and not verify:
-        _report(InputError([Problem("UNION_ID", "", message("audit.need_union", lang))]), lang)
-        sys.exit(EXIT_INPUT)
-    entries = checked = None
+        fail([Problem("UNION_ID", "", message("audit.need_union", lang))], lang)
     with exit_on_input_error(lang):
-        with store_mod.open_store(db, create=False) as st:
-            if union_id:
-                entries = store_mod.audit_trail(st, union_id, standard_id)
-                if not entries:
-                    known = store_mod.standards_of(st, union_id)
-                    if known:
-                        text = message("audit.unknown_standard", lang, union=union_id, standard=standard_id,
-                                       known=", ".join(known))
-                    else:
-                        text = message("history.unknown_union", lang, union=union_id)
-                        similar = store_mod.union_ids_like(st, union_id)
-                        if similar:
-                            text += "; " + message("history.did_you_mean", lang, names=", ".join(similar))
-                    raise InputError([Problem(db, "--standard" if known else "UNION_ID", text)])
-            if verify:
-                checked = store_mod.verify(st)
+        found = api.audit(db, union_id, standard_id=standard_id, verify=verify, lang=lang)
     if fmt == "json":
-        data = store_mod.audit_dict(union_id, entries, standard_id=standard_id, verification=checked, lang=lang)
+        data = store.audit_dict(union_id, found.entries, standard_id=standard_id, verification=found.verification, lang=lang)
         click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2))
     else:
-        if entries is not None:
-            click.echo(store_mod.render_audit(entries, db, lang, standard_id), nl=False)
-        if checked is not None:
-            click.echo(store_mod.render_verification(checked, db, lang), nl=False)
-    if checked is not None and not checked.intact:
-        sys.exit(EXIT_BROKEN)
+        if found.entries is not None:
+            click.echo(store.render_audit(found.entries, db, lang, standard_id), nl=False)
+        if found.verification is not None:
+            click.echo(store.render_verification(found.verification, db, lang), nl=False)
+    if found.verification is not None and not found.verification.intact:
+        sys.exit(ExitCode.FAILED)

@@ -1,28 +1,19 @@
-"""Commands for inspectors and unions: score (with --inspection, --waivers, --db), inspect, batch."""
+"""Commands for inspectors and unions: score (with --inspection, --waivers, --db), inspect, batch.
+Each parses its arguments, calls the library (assess.api), prints and exits."""
 from __future__ import annotations
 
-import contextlib
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import click
 
-from assess.workflows import acceptance as acceptance_mod
-from assess.workflows import batch as batch_mod
-from assess.standards import catalog
-from assess.workflows import inspection as inspection_mod
-from assess.store import results as store_mod
-from assess.scoring.compiler import DurableDecider, PythonDecider
-from assess.model.evidence import LoadedEvidence, load_evidence
+from assess import api
+from assess.api.batch import FORMATS as BATCH_FORMATS
+from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, main
 from assess.core.messages import message
-from assess.core.problems import InputError, Problem
+from assess.core.problems import Problem
 from assess.present.render import FORMATS, render
-from assess.present.render_acceptance import render_acceptance
-from assess.present.scorecard import score
-from assess.scoring.waivers import LoadedWaivers, load_waivers
-from assess.cli.base import EXIT_BELOW, EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
 
 
 @main.command("score")
@@ -34,8 +25,7 @@ from assess.cli.base import EXIT_BELOW, EXIT_INPUT, _lang_option, _report, exit_
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @_lang_option
 @click.option("--fail-below", metavar="GRADE", help="Exit 3 when a union scores below this grade (id or title).")
-@click.option("--engine", type=click.Choice(["durable_rules", "python"]), default="durable_rules", show_default=True,
-              help="Who decides the conditions: durable_rules, or the plain-Python reference.")
+@engine_option()
 @click.option("--db", "db", metavar="FILE", type=click.Path(dir_okay=False),
               help="Save each scorecard to this results store (SQLite), and read prior grades from it for prerequisites.")
 @click.option("--by", "by", metavar="NAME", help="With --db: who ran the scoring, saved with each scorecard.")
@@ -49,53 +39,33 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
               fail_below: str | None, engine: str, db: str | None = None, by: str | None = None,
               inspection: str | None = None, waivers_path: str | None = None) -> None:
     """Print a scorecard for each EVIDENCE record (YAML or JSON)."""
-    decider = DurableDecider() if engine == "durable_rules" else PythonDecider()
-    fixed_date = as_of.date() if as_of else None
-    records = [_load_or_problem(path) for path in evidence]  # read once: the waiver check needs the union ids
+    options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang,
+                               engine=engine, fail_below=fail_below, by=by)
+    records = api.read_records(evidence)  # read once: the waiver check needs the union ids
     waivers = None
     if waivers_path:
-        unions = {r.record.union.id for r in records if not isinstance(r, InputError)}
         with exit_on_input_error(lang):
-            waivers = _checked_waivers(waivers_path, unions, standard_name, fixed_date)
+            waivers = api.load_waivers(waivers_path, records, options)
     if inspection:
         # The acceptance check: one record, two layers (defined with `assess inspect` below).
-        _score_inspected(evidence, inspection, standard_name, fixed_date, fmt, lang, fail_below, decider, db, by, waivers)
+        _score_inspected(evidence, inspection, options, fmt, db, waivers)
         return
-    if standard_name:
-        with exit_on_input_error(lang):  # fail early on a standard that does not exist, before reading any record
-            catalog.resolve_standard(standard_name, fixed_date)
-
-    with exit_on_input_error(lang):
-        results = store_mod.open_store(db) if db else None
-    if results is not None:
-        click.get_current_context().call_on_close(results.close)
+    with exit_on_input_error(lang):  # an unknown standard fails before any record is scored
+        results = api.score_many(records, options, waivers=waivers, store=db or None)
     cards: list[dict[str, Any]] = []
-    bad = 0
     below: list[str] = []
-    for loaded in records:
-        try:
-            if isinstance(loaded, InputError):
-                raise loaded
-            on = fixed_date or loaded.record.period.end
-            targets = [catalog.resolve_standard(standard_name, on)] if standard_name else _default_standards(loaded, on)
-            for target in targets:
-                if not target.in_force(on):
-                    click.echo(message("version.outside", lang, id=target.standard.id, version=target.standard.version,
-                                       span=catalog.span_text(target), date=on.isoformat()), err=True)
-                prior = ()
-                if results is not None:
-                    prior = tuple((p.honour(), p.source) for p in
-                                  store_mod.prior_grades(results, loaded.record.union.id, loaded.record.period.start))
-                card = score(target, loaded, lang=lang, decider=decider, as_of=on, prior=prior, waivers=waivers)
-                if results is not None:
-                    entry = store_mod.save(results, card, by=by, lang=lang)
-                    click.echo(message("store.saved", lang, db=db, entries=entry), err=True)
-                cards.append(card)
-                if fail_below and _is_below(card, target.standard, fail_below, lang):
-                    below.append(card["union"]["name"])
-        except InputError as err:
-            _report(err, lang)
-            bad += 1
+    bad = 0
+    with results:
+        for result in results:
+            for scored in result.scored:
+                _notes(scored.warning, scored.entry, db, lang)
+                cards.append(scored.card)
+                if scored.below:
+                    below.append(scored.card["union"]["name"])
+            if isinstance(result, api.RecordProblems):
+                _notes(result.warning, None, db, lang)
+                _report(result.error, lang)
+                bad += 1
     if cards:
         click.echo(render(cards, fmt, lang), nl=False)
     if len(evidence) > 1 and bad:
@@ -103,62 +73,20 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
     for name in below:
         click.echo(message("cli.below_grade", lang, union=name, grade=fail_below), err=True)
     if bad:
-        sys.exit(EXIT_INPUT)
+        sys.exit(ExitCode.BAD_INPUT)
     if below:
-        sys.exit(EXIT_BELOW)
+        sys.exit(ExitCode.BELOW_GRADE)
 
 
-def _load_or_problem(path: str) -> LoadedEvidence | InputError:
-    # A bad record is reported in its turn and never stops the others.
-    try:
-        return load_evidence(path)
-    except InputError as err:
-        return err
-
-
-def _checked_waivers(path: str, unions: set[str], standard_name: str | None, on) -> LoadedWaivers:
-    """The waiver file, refused when a waiver names an item, veto or standard that does not exist
-    or a union that is not among this run's records."""
-    waivers = load_waivers(path)
-    standards = [s.standard for s in catalog.builtin_standards()]
-    if standard_name:
-        standards.append(catalog.resolve_standard(standard_name, on).standard)
-    problems = waivers.problems(standards, unions)
-    if problems:
-        raise InputError(problems)
-    return waivers
-
-
-def _default_standards(loaded, on) -> list[catalog.LoadedStandard]:
-    record = loaded.record
-    if record.applications:
-        return [catalog.resolve_standard(a.standard, on) for a in record.applications]
-    found = catalog.standards_for_kind(record.union.kind, on)
-    if not found:
-        raise InputError([Problem(loaded.path, "union.kind", message("cli.no_standard_for", kind=record.union.kind))])
-    return found
-
-
-def _is_below(card: dict[str, Any], standard, wanted: str, lang: str) -> bool:
-    order = [g.id for g in standard.grades]
-    by_title = {g.title.get("zh"): g.id for g in standard.grades} | {g.title.get("en"): g.id for g in standard.grades}
-    grade_id = wanted if wanted in order else by_title.get(wanted)
-    if grade_id is None:
-        # "先进" for "“八好”先进社区工会": accept a part of a title when it names one grade only.
-        hits = {g.id for g in standard.grades for t in (g.title.zh, g.title.en or "") if wanted and wanted in t}
-        grade_id = hits.pop() if len(hits) == 1 else None
-    if grade_id is None:
-        raise InputError([Problem("--fail-below", "", message("cli.unknown_grade", grade=wanted, known=", ".join(order)))])
-    if card["grade"] is None:
-        return True
-    return order.index(card["grade"]["id"]) > order.index(grade_id)
-
+def _notes(warning: api.VersionWarning | None, entry: int | None, db: str | None, lang: str) -> None:
+    """A version used outside its period in force; a scorecard saved to the store."""
+    if warning is not None:
+        click.echo(warning.text, err=True)
+    if entry is not None:
+        click.echo(message("store.saved", lang, db=db, entries=entry), err=True)
 
 
 # ---- assess batch: many records, streamed through every core --------------------------------
-
-
-EXIT_INTERRUPTED = 130
 
 
 class _BatchProgress:
@@ -166,10 +94,10 @@ class _BatchProgress:
 
     def __init__(self, total: int | None, lang: str, enabled: bool) -> None:
         self.total, self.lang, self.enabled = total, lang, enabled
-        self.last: batch_mod.Progress | None = None
+        self.last: api.Progress | None = None
         self._shown = 0.0
 
-    def __call__(self, p: batch_mod.Progress) -> None:
+    def __call__(self, p: api.Progress) -> None:
         self.last = p
         now = time.monotonic()
         if not self.enabled or now - self._shown < 0.2:
@@ -202,7 +130,7 @@ def _clock(seconds: float) -> str:
               help="Built-in standard id (the version in force on each record's as-of date), ID@VERSION, or a standard file.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Results, one a line (jsonl) or one row a union (csv).")
-@click.option("--format", "fmt", type=click.Choice(batch_mod.FORMATS),
+@click.option("--format", "fmt", type=click.Choice(BATCH_FORMATS),
               help="jsonl: the `assess score --format json` scorecard on one line; csv: id, name, score, grade, "
                    "gap count, top 3 gaps. Default: csv when FILE ends in .csv, else jsonl.")
 @click.option("--errors", "errors", type=click.Path(dir_okay=False), metavar="FILE",
@@ -212,8 +140,7 @@ def _clock(seconds: float) -> str:
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Score with the standard versions in force on this date. Default: the end of each record's period.")
 @_lang_option
-@click.option("--engine", type=click.Choice(["durable_rules", "python"]), default="durable_rules", show_default=True,
-              help="Who decides the conditions: durable_rules, or the plain-Python reference.")
+@engine_option()
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Stop after N records; continue with --resume.")
 def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | None, errors: str | None, resume: bool,
               jobs: int | None, as_of, lang: str, engine: str, limit: int | None) -> None:
@@ -225,20 +152,19 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
     interrupted (continue with --resume).
     """
     interactive = sys.stderr.isatty()
+    options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)
     try:
-        total = batch_mod.count_records(inputs) if interactive else None
+        total = api.count_records(inputs) if interactive else None
         bar = _BatchProgress(total, lang, interactive)
-        summary = batch_mod.run_batch(inputs, standard_name, out, fmt=fmt, errors=errors, resume=resume, jobs=jobs,
-                                      as_of=as_of.date() if as_of else None, lang=lang, engine=engine,
-                                      progress=bar, limit=limit)
-    except InputError as err:
-        _report(err, lang)
-        sys.exit(EXIT_INPUT)
+        summary = api.score_batch(inputs, out, options, fmt=fmt, errors=errors, resume=resume, jobs=jobs,
+                                  limit=limit, progress=bar)
+    except api.InputError as err:
+        fail(err, lang)
     except KeyboardInterrupt:
         bar.clear()
         done = bar.last.done if bar.last else 0
         click.echo(message("batch.interrupted", lang, done=done), err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(ExitCode.INTERRUPTED)
     bar.clear()
     if summary.resumed:
         nothing = summary.complete and summary.records == summary.resumed
@@ -259,49 +185,32 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
     if not summary.complete:
         click.echo(message("batch.incomplete", lang), err=True)
     if summary.bad:
-        sys.exit(EXIT_INPUT)
-
+        sys.exit(ExitCode.BAD_INPUT)
 
 
 # ---- assess score --inspection / assess inspect: the inspection layer and acceptance -------------
 
 
-def _score_inspected(evidence: tuple[str, ...], inspection_path: str, standard_name: str | None, fixed_date, fmt: str,
-                     lang: str, fail_below: str | None, decider, db: str | None, by: str | None, waivers=None) -> None:
+def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: api.ScoreOptions, fmt: str,
+                     db: str | None, waivers) -> None:
     """`assess score EVIDENCE --inspection FILE`: both layers side by side and the conclusion.
     Exit 2 on bad input or an inspection that does not match the record; 3 with --fail-below when
     the inspection grade is below it."""
+    from assess.present.render_acceptance import render_acceptance  # only with --inspection
+
+    lang = options.lang
     if len(evidence) != 1:
-        _report(InputError([Problem("--inspection", "", message("inspect.cli.one_record", lang, n=len(evidence)))]), lang)
-        sys.exit(EXIT_INPUT)
+        fail([Problem("--inspection", "", message("inspect.cli.one_record", lang, n=len(evidence)))], lang)
     with exit_on_input_error(lang):
-        loaded = load_evidence(evidence[0])
-        found = inspection_mod.load_inspection(inspection_path)
-        on = fixed_date or loaded.record.period.end
-        # Without --standard, the standard (and version) the inspection was made for.
-        target = catalog.resolve_standard(standard_name or inspection_mod.standard_ref(found), on)
-        if not target.in_force(on):
-            click.echo(message("version.outside", lang, id=target.standard.id, version=target.standard.version,
-                               span=catalog.span_text(target), date=on.isoformat()), err=True)
-        below = False
-        with contextlib.ExitStack() as stack:
-            results = stack.enter_context(store_mod.open_store(db)) if db else None
-            prior = ()
-            if results is not None:
-                prior = tuple((p.honour(), p.source) for p in
-                              store_mod.prior_grades(results, loaded.record.union.id, loaded.record.period.start))
-            result = acceptance_mod.accept(target, loaded, found, lang=lang, decider=decider, as_of=on, prior=prior,
-                                           waivers=waivers)
-            if fail_below:
-                below = _is_below(result["inspection"], target.standard, fail_below, lang)
-            if results is not None:
-                entries = store_mod.save_many(results, [result["self_check"], result["inspection"]], by=by, lang=lang)
-                for entry in entries:
-                    click.echo(message("store.saved", lang, db=db, entries=entry), err=True)
-    click.echo(render_acceptance(result, fmt, lang), nl=False)
-    if below:
-        click.echo(message("cli.below_grade", lang, union=result["inspection"]["union"]["name"], grade=fail_below), err=True)
-        sys.exit(EXIT_BELOW)
+        plan = api.plan_acceptance(evidence[0], inspection_path, options)
+        _notes(plan.warning, None, db, lang)
+        done = api.accept(plan, options, waivers=waivers, store=db or None)
+    for entry in done.entries:
+        _notes(None, entry, db, lang)
+    click.echo(render_acceptance(done.result, fmt, lang), nl=False)
+    if done.below:
+        click.echo(message("cli.below_grade", lang, union=done.card["union"]["name"], grade=options.fail_below), err=True)
+        sys.exit(ExitCode.BELOW_GRADE)
 
 
 @main.command("inspect")
@@ -314,31 +223,12 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, standard_n
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Use the standard version in force on this date. Default: the end of the record's period.")
 @_lang_option
-@click.option("--engine", type=click.Choice(["durable_rules", "python"]), default="durable_rules", show_default=True,
-              help="Who decides the conditions for the self-assessed points shown.")
+@engine_option("Who decides the conditions for the self-assessed points shown.")
 def inspect_cmd(evidence: str, standard_name: str | None, out: str, force: bool, as_of, lang: str, engine: str) -> None:
     """Write an inspection worksheet for EVIDENCE, pre-filled from the record: one entry per item
     with what to check and how, the self-reported values and points, and blank fields for the
     inspector. Filled in, it is the inspection file for `assess score EVIDENCE --inspection FILE`."""
-    decider = DurableDecider() if engine == "durable_rules" else PythonDecider()
+    options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)
     with exit_on_input_error(lang):
-        loaded = load_evidence(evidence)
-        on = as_of.date() if as_of else loaded.record.period.end
-        if standard_name:
-            target = catalog.resolve_standard(standard_name, on)
-        else:
-            found = _default_standards(loaded, on)
-            if len(found) != 1:
-                raise InputError([Problem(evidence, "applications", message(
-                    "inspect.which_standard", lang, n=len(found), ids=", ".join(s.standard.id for s in found)))])
-            target = found[0]
-        text = inspection_mod.worksheet(target, loaded, lang=lang, decider=decider, as_of=on)
-        if Path(out).exists() and not force:
-            raise InputError([Problem(out, "", message("inspect.exists", lang))])
-        try:
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
-            Path(out).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise InputError([Problem(out, "", message("inspect.cannot_write", lang, reason=exc.strerror or str(exc)))]) from None
-    n = sum(len(s.items) for s in target.standard.sections) + (len(target.standard.bonus.items) if target.standard.bonus else 0)
-    click.echo(message("inspect.written", lang, path=out, n=n), err=True)
+        sheet = api.write_worksheet(evidence, out, options, force=force)
+    click.echo(message("inspect.written", lang, path=out, n=sheet.items), err=True)

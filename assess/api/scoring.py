@@ -1,0 +1,364 @@
+"""Scoring records: load a standard and a record, choose the standards a record is scored against,
+score one record or many (as-of date, language, engine, waivers, prior grades from a results
+store), save to the store, and the `--fail-below` decision.
+
+Every function raises `InputError` (a list of `Problem`s: file, field, what was expected) for bad
+input, never a traceback; `score_many` never raises for one bad record: it yields its problems.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Union
+
+from assess.core.messages import message, use_language
+from assess.core.problems import InputError, Problem
+from assess.model.evidence import LoadedEvidence, evidence_from_data, load_evidence
+from assess.present.scorecard import score
+from assess.scoring.compiler import Decider, DurableDecider, PythonDecider
+from assess.scoring.waivers import LoadedWaivers
+from assess.scoring.waivers import load_waivers as _read_waivers
+from assess.standards import catalog
+from assess.standards.catalog import LoadedStandard, use_rulesets  # noqa: F401  (use_rulesets: part of the API)
+from assess.workflows.batch import ENGINES  # who decides the conditions: durable_rules, or python (the reference)
+
+RecordSource = Union[str, Path, Mapping[str, Any], LoadedEvidence]
+StandardSource = Union[str, Path, Mapping[str, Any], LoadedStandard]
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """How records are scored; shared by score_record, score_many, the acceptance check and batch.
+
+    standard: a built-in id (the version in force on the as-of date), ID@VERSION, a standard file,
+    the standard as plain data, or a LoadedStandard; None: the standards the record applies for
+    (`applications`), else every built-in standard for its kind of unit.
+    as_of: score with the versions in force on this date; None: the end of each record's period.
+    lang: "zh" or "en", the language of every text in the results.
+    engine: "durable_rules" or "python" (the plain-Python reference decider), or a Decider.
+    fail_below: a grade id, title, or a part of a title naming one grade: each scorecard says
+    whether it is below it (`Scored.below`).
+    by: who ran the scoring, saved with each scorecard in a results store.
+    """
+
+    standard: StandardSource | None = None
+    as_of: date | None = None
+    lang: str = "zh"
+    engine: str | Decider = "durable_rules"
+    fail_below: str | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionWarning:
+    """A standard version scored on a date outside its period in force (effective_from..to)."""
+
+    standard_id: str
+    version: str
+    span: str  # the period in force, in words
+    on: date  # the as-of date
+    text: str  # the whole note, in the language asked for
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One record scored against one standard."""
+
+    standard: LoadedStandard
+    as_of: date  # the date the version was chosen for
+    card: dict[str, Any]  # the scorecard: JSON-ready, schema assess.scorecard/1 (docs/scorecard.md)
+    warning: VersionWarning | None = None
+    entry: int | None = None  # the results store's entry number, when saved
+    below: bool = False  # under ScoreOptions.fail_below (always False without it)
+
+    @property
+    def grade_id(self) -> str | None:
+        """The id of the grade reached, or None."""
+        return self.card["grade"]["id"] if self.card["grade"] else None
+
+
+@dataclass(frozen=True)
+class RecordScored:
+    """A record and its scorecards, one per standard it was scored against, in order."""
+
+    source: str  # the file, or the name given to plain data
+    record: LoadedEvidence
+    scored: tuple[Scored, ...]
+    ok = True
+
+
+@dataclass(frozen=True)
+class RecordProblems:
+    """A record that could not be (wholly) scored. `scored`: the standards scored before the
+    problem (a record scored against several); `warning`: the version note of the standard the
+    problem arose with, when it had not produced a scorecard."""
+
+    source: str
+    error: InputError
+    scored: tuple[Scored, ...] = ()
+    warning: VersionWarning | None = None
+    ok = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What is wrong: file, field, what was expected."""
+        return self.error.problems
+
+
+RecordResult = Union[RecordScored, RecordProblems]
+
+
+def decider_for(engine: str | Decider) -> Decider:
+    """The decider for an engine name in ENGINES (a Decider is returned as it is). Raises
+    ValueError for another name."""
+    if not isinstance(engine, str):
+        return engine
+    if engine == "durable_rules":
+        return DurableDecider()
+    if engine == "python":
+        return PythonDecider()
+    raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+
+
+def load_standard(source: StandardSource, as_of: date | None = None, *, name: str = "<standard>") -> LoadedStandard:
+    """A standard, validated: a built-in id (the version in force on `as_of`, or the newest without
+    a date), `ID@VERSION`, a file path, or the standard as plain data (`name` says where it came
+    from in problems). Raises InputError for an unknown id or version, no version in force on
+    `as_of`, or a file or data that is not a valid standard (with file, line and field)."""
+    if isinstance(source, LoadedStandard):
+        return source
+    if isinstance(source, Mapping):
+        return catalog.standard_from_data(dict(source), name)
+    return catalog.resolve_standard(str(source), as_of)
+
+
+def load_record(source: RecordSource, *, name: str = "<record>") -> LoadedEvidence:
+    """An evidence record, validated for shape: a YAML or JSON file path, or the record as plain
+    data (a dict, as a web server receives it; `name` says where it came from in problems).
+    Checking its facts against a standard happens when it is scored. Raises InputError."""
+    if isinstance(source, LoadedEvidence):
+        return source
+    if isinstance(source, Mapping):
+        return evidence_from_data(dict(source), name)
+    return load_evidence(str(source))
+
+
+def read_records(sources: Iterable[RecordSource]) -> list[LoadedEvidence | RecordProblems]:
+    """Each source loaded (see load_record), or its problems: one bad record never stops the others."""
+    out: list[LoadedEvidence | RecordProblems] = []
+    for i, source in enumerate(sources):
+        try:
+            out.append(load_record(source, name=_name(source, i)))
+        except InputError as err:
+            out.append(RecordProblems(_name(source, i), err))
+    return out
+
+
+def _name(source: Any, i: int | None = None) -> str:
+    """Where a record came from, as its problems and results name it: its file, or for plain data
+    `<record>` (`<record N>` for the Nth of many)."""
+    if isinstance(source, LoadedEvidence):
+        return source.path
+    if isinstance(source, Mapping):
+        return "<record>" if i is None else f"<record {i + 1}>"
+    return str(source)
+
+
+def standards_for(record: LoadedEvidence, standard: StandardSource | None = None,
+                  as_of: date | None = None) -> list[LoadedStandard]:
+    """The standards a record is scored against on `as_of` (default: the end of its period):
+    `standard` when given; else those it applies for (`applications`); else one version of every
+    built-in standard for its kind of unit. Raises InputError for an unknown standard, no version
+    in force, or no built-in standard for the record's kind."""
+    on = as_of or record.record.period.end
+    if standard is not None:
+        return [load_standard(standard, on)]
+    r = record.record
+    if r.applications:
+        return [catalog.resolve_standard(a.standard, on) for a in r.applications]
+    found = catalog.standards_for_kind(r.union.kind, on)
+    if not found:
+        raise InputError([Problem(record.path, "union.kind", message("cli.no_standard_for", kind=r.union.kind))])
+    return found
+
+
+def version_warning(standard: LoadedStandard, on: date, lang: str = "zh") -> VersionWarning | None:
+    """None when the version is in force on `on`; else the note saying it is not."""
+    if standard.in_force(on):
+        return None
+    st = standard.standard
+    with use_language(lang):
+        span = catalog.span_text(standard)
+    return VersionWarning(st.id, st.version, span, on, message(
+        "version.outside", lang, id=st.id, version=st.version, span=span, date=on.isoformat()))
+
+
+def find_grade(standard: LoadedStandard, wanted: str) -> str:
+    """The id of the grade `wanted` names: its id, its title (zh or en), or a part of a title
+    naming one grade only ("先进" for "“八好”先进社区工会"). Raises InputError naming the known ids."""
+    grades = standard.standard.grades
+    order = [g.id for g in grades]
+    by_title = {g.title.get("zh"): g.id for g in grades} | {g.title.get("en"): g.id for g in grades}
+    grade_id = wanted if wanted in order else by_title.get(wanted)
+    if grade_id is None:
+        hits = {g.id for g in grades for t in (g.title.zh, g.title.en or "") if wanted and wanted in t}
+        grade_id = hits.pop() if len(hits) == 1 else None
+    if grade_id is None:
+        raise InputError([Problem("--fail-below", "", message("cli.unknown_grade", grade=wanted, known=", ".join(order)))])
+    return grade_id
+
+
+def is_below(card: dict[str, Any], standard: LoadedStandard, wanted: str) -> bool:
+    """True when the scorecard's grade is lower than the grade `wanted` names (see find_grade), or
+    it reached no grade. Raises InputError for a name that is no grade of the standard."""
+    grade_id = find_grade(standard, wanted)
+    if card["grade"] is None:
+        return True
+    order = [g.id for g in standard.standard.grades]
+    return order.index(card["grade"]["id"]) > order.index(grade_id)
+
+
+# ---- the results store -----------------------------------------------------------------------
+# Imported in the functions: the store is only opened with --db, and `assess score` starts faster
+# without it.
+
+
+def open_store(path: str | Path, *, create: bool = True):
+    """The results store (SQLite) at `path`, made when missing and `create`. Returns a Store (a
+    context manager; close() it). Raises InputError for a store that cannot be opened."""
+    from assess.store.results import open_store as _open
+
+    return _open(path, create=create)
+
+
+def prior_grades(store, record: LoadedEvidence) -> tuple:
+    """The grades the record's union reached in periods before this one, as the engine takes them
+    for prerequisites: ((Honour, "<store file>#<entry>"), ...), most recent first."""
+    from assess.store.results import prior_grades as _prior
+
+    return tuple((p.honour(), p.source) for p in _prior(store, record.record.union.id, record.record.period.start))
+
+
+def save(store, cards: Iterable[dict[str, Any]], *, by: str | None = None, lang: str | None = None) -> list[int]:
+    """Append scorecards to the store in one transaction; returns their entry numbers. Raises
+    InputError (and saves none) when any is not a scorecard."""
+    from assess.store.results import save_many
+
+    return save_many(store, list(cards), by=by, lang=lang)
+
+
+# ---- waivers ----------------------------------------------------------------------------------
+
+
+def load_waivers(path: str | Path, records: Iterable[LoadedEvidence | RecordProblems] = (),
+                 options: ScoreOptions = ScoreOptions()) -> LoadedWaivers:
+    """A waiver file (豁免), refused when a waiver names an item, veto or standard that does not
+    exist (built-in, or options.standard) or a union that is not among `records` (records given as
+    their problems are left out). Raises InputError listing every problem."""
+    with use_language(options.lang):
+        waivers = _read_waivers(path)
+        standards = [s.standard for s in catalog.builtin_standards()]
+        if options.standard is not None:
+            standards.append(load_standard(options.standard, options.as_of).standard)
+        unions = {r.record.union.id for r in records if isinstance(r, LoadedEvidence)}
+        problems = waivers.problems(standards, unions)
+    if problems:
+        raise InputError(problems)
+    return waivers
+
+
+# ---- scoring ----------------------------------------------------------------------------------
+
+
+def score_record(record: RecordSource, options: ScoreOptions = ScoreOptions(), *,
+                 waivers: LoadedWaivers | None = None, store=None) -> RecordScored:
+    """Score one record against each of its standards (see standards_for): with `waivers` the
+    cards show score and grade before and after; with `store` (an open Store) prior grades are
+    read from it for prerequisites and each card is saved to it. Raises InputError for a bad
+    record, standard or --fail-below grade (nothing after the problem is scored)."""
+    result = _score(record, options, decider_for(options.engine), waivers, store, _name(record))
+    if isinstance(result, RecordProblems):
+        raise result.error
+    return result
+
+
+class ScoreResults(Iterator[RecordResult]):
+    """What score_many returns: an iterator of RecordScored | RecordProblems, one per record, in
+    order. A store score_many opened is closed after the last record, or by close() (or leaving a
+    `with` block) when the run stops early."""
+
+    def __init__(self, results: Iterator[RecordResult], owned_store=None) -> None:
+        self._results, self._store = results, owned_store
+
+    def __next__(self) -> RecordResult:
+        try:
+            return next(self._results)
+        except StopIteration:
+            self.close()  # the last record is done: a store opened for the run is closed
+            raise
+
+    def close(self) -> None:
+        """Close the store score_many opened (a store passed in open stays open)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> "ScoreResults":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def score_many(records: Iterable[RecordSource | RecordProblems], options: ScoreOptions = ScoreOptions(), *,
+               waivers: LoadedWaivers | None = None, store=None) -> ScoreResults:
+    """Score each record in turn (as score_record), yielding a RecordScored or, for a record that
+    cannot be read or scored, its RecordProblems; never stops on a bad one. Records given as
+    RecordProblems (from read_records) are yielded as they are, in their turn.
+
+    `store`: an open Store, or a path to open (and close with the results). Raises InputError at
+    once for an unknown options.standard (before the store is opened) or a store that cannot be
+    opened; nothing else raises."""
+    decider = decider_for(options.engine)
+    owned = None
+    with use_language(options.lang):
+        if options.standard is not None:
+            load_standard(options.standard, options.as_of)
+        if isinstance(store, (str, Path)):
+            store = owned = open_store(store)
+    return ScoreResults(_score_each(records, options, decider, waivers, store), owned)
+
+
+def _score_each(records, options, decider, waivers, store) -> Iterator[RecordResult]:
+    for i, record in enumerate(records):
+        if isinstance(record, RecordProblems):
+            yield record
+        else:
+            yield _score(record, options, decider, waivers, store, _name(record, i))
+
+
+def _score(record, options: ScoreOptions, decider: Decider, waivers, store, name: str) -> RecordResult:
+    """One record against each of its standards; on a problem, what was scored before it."""
+    done: list[Scored] = []
+    warning = None
+    lang = options.lang
+    with use_language(lang):
+        try:
+            loaded = load_record(record, name=name)
+            on = options.as_of or loaded.record.period.end
+            for target in standards_for(loaded, options.standard, on):
+                warning = version_warning(target, on, lang)
+                prior = prior_grades(store, loaded) if store is not None else ()
+                card = score(target, loaded, lang=lang, decider=decider, as_of=on, prior=prior, waivers=waivers)
+                entry = save(store, [card], by=options.by, lang=lang)[0] if store is not None else None
+                done.append(Scored(target, on, card, warning, entry))
+                warning = None
+                # After the card is kept: a --fail-below name that is no grade is this record's
+                # problem, and its card is still shown.
+                if options.fail_below:
+                    done[-1] = replace(done[-1], below=is_below(card, target, options.fail_below))
+        except InputError as err:
+            return RecordProblems(name, err, tuple(done), warning)
+    return RecordScored(name, loaded, tuple(done))
