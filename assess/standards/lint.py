@@ -7,13 +7,13 @@ loads a standard (one implementation) and refuses one with error findings.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 
 from assess.standards import catalog
 from assess.standards import checks
 from assess.standards.checks._walk import most_grade_score  # noqa: F401  (public: the best score a grade can see)
+from assess.core.jsonout import json_text
 from assess.core.loading import Document, read_document
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
@@ -74,7 +74,7 @@ def render_json(findings: list[Finding], lang: str | None = None) -> str:
         row = asdict(f)
         row["fix"] = message(f"check.{f.rule}.fix", lang)
         rows.append(row)
-    return json.dumps(rows, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return json_text(rows)
 
 
 def rules() -> list[tuple[str, str, str]]:
