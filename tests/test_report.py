@@ -20,7 +20,7 @@ from assess.cli import main
 from assess.scoring.compiler import PythonDecider
 from assess.model.evidence import load_evidence
 from assess.present.scorecard import score
-from assess.store.results import open_store, save_many
+from assess.store import open_store, save_many
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").glob("*.yaml"))

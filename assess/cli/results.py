@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from assess.workflows import report as report_mod
-from assess.store import results as store_mod
+from assess import store as store_mod
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.cli.base import EXIT_INPUT, _lang_option, _report, exit_on_input_error, main

@@ -13,7 +13,7 @@ from assess.workflows import acceptance as acceptance_mod
 from assess.workflows import batch as batch_mod
 from assess.standards import catalog
 from assess.workflows import inspection as inspection_mod
-from assess.store import results as store_mod
+from assess import store as store_mod
 from assess.scoring.compiler import DurableDecider, PythonDecider
 from assess.model.evidence import LoadedEvidence, load_evidence
 from assess.core.messages import message

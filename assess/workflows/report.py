@@ -29,7 +29,7 @@ from assess.core.messages import current_language, message
 from assess.core.types import format_number
 from assess.core.problems import InputError, Problem
 from assess.model.standard import Standard
-from assess.store.results import HistoryEntry, check_card
+from assess.store import HistoryEntry, check_card
 
 SCHEMA = "assess.report/1"
 HISTORY_SCHEMA = "assess.history/1"
