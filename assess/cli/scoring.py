@@ -18,8 +18,9 @@ from assess.scoring.compiler import DurableDecider, PythonDecider
 from assess.model.evidence import LoadedEvidence, load_evidence
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
-from assess.present.render import FORMATS, render
-from assess.present.render_acceptance import render_acceptance
+from assess.present.renderers import Scorecards
+from assess.workflows.formats import formats_for, render_acceptance
+from assess.workflows.formats import render_scorecards as render
 from assess.present.scorecard import score
 from assess.scoring.waivers import LoadedWaivers, load_waivers
 from assess.cli.base import EXIT_BELOW, EXIT_INPUT, _lang_option, _report, exit_on_input_error, main
@@ -31,7 +32,7 @@ from assess.cli.base import EXIT_BELOW, EXIT_INPUT, _lang_option, _report, exit_
               help="Built-in standard id (the version in force on the as-of date), ID@VERSION, or a standard file. Default: what the record applies for, else every built-in standard for its kind of unit.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Score with the standard versions in force on this date. Default: the end of each record's period.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(formats_for(Scorecards)), default="table", show_default=True)
 @_lang_option
 @click.option("--fail-below", metavar="GRADE", help="Exit 3 when a union scores below this grade (id or title).")
 @click.option("--engine", type=click.Choice(["durable_rules", "python"]), default="durable_rules", show_default=True,

@@ -2,8 +2,8 @@
 side, every difference with the reason for it, and the conclusion against the grade applied for:
 通过 (passes), 降级通过 (passes at a lower grade) or 不通过 (fails).
 
-The result is a JSON-ready dict, schema "assess.acceptance/1"; the renderers read it and nothing
-else (assess/render_acceptance.py).
+The result is a JSON-ready dict, schema "assess.acceptance/1", typed `Acceptance`; the renderers
+read it and nothing else (assess/present/renderers/acceptance_*.py).
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 from assess.standards.catalog import LoadedStandard
 from assess.scoring.compiler import Decider
 from assess.model.evidence import LoadedEvidence
+from assess.present.renderers import Acceptance
 from assess.present.words import Words
 from assess.workflows.inspection import (Inspected, LoadedInspection, apply_inspection, check_reference, check_standard, condition_facts,
                          item_facts)
@@ -30,7 +31,7 @@ _MANDATORY_OK = ("full", "not_applicable", "waived")
 
 def accept(loaded_standard: LoadedStandard, loaded_evidence: LoadedEvidence, inspection: LoadedInspection, *,
            lang: str = "zh", decider: Decider | None = None, as_of: date | None = None, prior: tuple = (),
-           waivers=None) -> dict[str, Any]:
+           waivers=None) -> Acceptance:
     """Score the record as the union reported it and as the inspector found it, and conclude.
     Raises InputError for a bad record, a bad inspection file, or one that does not match the
     record (another union, another period, the record changed since) or the standard."""
@@ -50,7 +51,7 @@ def accept(loaded_standard: LoadedStandard, loaded_evidence: LoadedEvidence, ins
                               "date": m.date.isoformat() if m.date else None}
         words = Words(loaded_standard.standard, lang)
         findings = _findings(inspected, words)
-        return {
+        return Acceptance({
             "schema": SCHEMA,
             "self_check": self_card,
             "inspection": card,
@@ -58,7 +59,7 @@ def accept(loaded_standard: LoadedStandard, loaded_evidence: LoadedEvidence, ins
             "notes": m.notes,
             "differences": _differences(self_card, card, findings, words),
             "conclusion": _conclusion(self_card, card, words),
-        }
+        })
 
 
 # ---- what the inspector found -----------------------------------------------------------------
