@@ -21,6 +21,7 @@ from assess.present.renderers import Acceptance, Renderer, Scorecards
 from assess.present.renderers import acceptance_csv, acceptance_html, acceptance_text
 from assess.present.renderers import scorecard_csv, scorecard_html, scorecard_text
 from assess.present.renderers.jsondoc import acceptance_data, json_renderer, scorecards_data
+from assess.workflows.report import Report, render_html, render_text, report_data
 
 RENDERERS: dict[tuple[type, str], Renderer] = {
     (Scorecards, "table"): scorecard_text.table,
@@ -33,6 +34,9 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
     (Acceptance, "markdown"): acceptance_text.markdown,
     (Acceptance, "csv"): acceptance_csv.to_csv,
     (Acceptance, "html"): acceptance_html.to_html,
+    (Report, "table"): render_text,
+    (Report, "json"): json_renderer(report_data),
+    (Report, "html"): render_html,
 }
 
 
