@@ -13,6 +13,7 @@ from assess.standards import catalog
 from assess.workflows import ruletests
 from assess.standards import tailoring
 from assess.workflows import impact as impact_mod
+from assess.workflows.formats import formats_for, render
 from assess.standards import lint as lint_mod
 from assess.standards import schemas as schemas_mod
 from assess.scoring.compiler import DurableDecider, PythonDecider
@@ -228,7 +229,7 @@ def lint_cmd(standards: tuple[str, ...], fmt: str, strict: bool, lang: str) -> N
 @click.argument("new_name", metavar="NEW")
 @click.option("--evidence", "evidence_dir", required=True, metavar="DIR", type=click.Path(),
               help="Directory of evidence records (*.yaml, *.yml, *.json) to score under both versions.")
-@click.option("--format", "fmt", type=click.Choice(impact_mod.FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(formats_for(impact_mod.Impact)), default="table", show_default=True)
 @_lang_option
 @click.option("--engine", type=click.Choice(["durable_rules", "python"]), default="durable_rules", show_default=True,
               help="Who decides the conditions: durable_rules, or the plain-Python reference.")
@@ -245,7 +246,7 @@ def diff_cmd(old_name: str, new_name: str, evidence_dir: str, fmt: str, lang: st
         new = catalog.resolve_standard(new_name)
         records, invalid = impact_mod.load_records(evidence_dir)
     result = impact_mod.compare(old, new, records, decider, invalid)
-    click.echo(impact_mod.render(result, fmt, lang), nl=False)
+    click.echo(render(result, fmt, lang), nl=False)
     if result.invalid:
         prefix = message("cli.error_prefix", lang)
         for line in impact_mod.problem_lines(result, lang):

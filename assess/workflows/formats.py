@@ -21,6 +21,8 @@ from assess.present.renderers import Acceptance, Renderer, Scorecards
 from assess.present.renderers import acceptance_csv, acceptance_html, acceptance_text
 from assess.present.renderers import scorecard_csv, scorecard_html, scorecard_text
 from assess.present.renderers.jsondoc import acceptance_data, json_renderer, scorecards_data
+from assess.workflows.impact import Impact, impact_data
+from assess.workflows.impact import text as impact_text
 from assess.workflows.report import Report, render_html, render_text, report_data
 
 RENDERERS: dict[tuple[type, str], Renderer] = {
@@ -34,6 +36,9 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
     (Acceptance, "markdown"): acceptance_text.markdown,
     (Acceptance, "csv"): acceptance_csv.to_csv,
     (Acceptance, "html"): acceptance_html.to_html,
+    (Impact, "table"): impact_text.table,
+    (Impact, "markdown"): impact_text.markdown,
+    (Impact, "json"): json_renderer(impact_data),
     (Report, "table"): render_text,
     (Report, "json"): json_renderer(report_data),
     (Report, "html"): render_html,
