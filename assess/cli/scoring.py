@@ -18,7 +18,7 @@ from assess.scoring.compiler import DurableDecider, PythonDecider
 from assess.model.evidence import LoadedEvidence, load_evidence
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
-from assess.present.renderers import Scorecards
+from assess.present.renderers import ScoredRecord, Scorecards
 from assess.workflows.formats import formats_for, render_acceptance
 from assess.workflows.formats import render_scorecards as render
 from assess.present.scorecard import score
@@ -203,7 +203,7 @@ def _clock(seconds: float) -> str:
               help="Built-in standard id (the version in force on each record's as-of date), ID@VERSION, or a standard file.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Results, one a line (jsonl) or one row a union (csv).")
-@click.option("--format", "fmt", type=click.Choice(batch_mod.FORMATS),
+@click.option("--format", "fmt", type=click.Choice(formats_for(ScoredRecord)),
               help="jsonl: the `assess score --format json` scorecard on one line; csv: id, name, score, grade, "
                    "gap count, top 3 gaps. Default: csv when FILE ends in .csv, else jsonl.")
 @click.option("--errors", "errors", type=click.Path(dir_okay=False), metavar="FILE",

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assess.present.renderers import Acceptance, Renderer, Scorecards
-from assess.present.renderers import acceptance_csv, acceptance_html, acceptance_text
+from assess.present.renderers import Acceptance, Renderer, ScoredRecord, Scorecards
+from assess.present.renderers import acceptance_csv, acceptance_html, acceptance_text, record_csv, record_jsonl
 from assess.present.renderers import scorecard_csv, scorecard_html, scorecard_text
 from assess.present.renderers.jsondoc import acceptance_data, json_renderer, scorecards_data
 from assess.workflows.impact import Impact, impact_data
@@ -36,6 +36,8 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
     (Acceptance, "markdown"): acceptance_text.markdown,
     (Acceptance, "csv"): acceptance_csv.to_csv,
     (Acceptance, "html"): acceptance_html.to_html,
+    (ScoredRecord, "jsonl"): record_jsonl.JSONL,
+    (ScoredRecord, "csv"): record_csv.CSV,
     (Impact, "table"): impact_text.table,
     (Impact, "markdown"): impact_text.markdown,
     (Impact, "json"): json_renderer(impact_data),
