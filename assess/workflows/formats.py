@@ -24,6 +24,7 @@ from assess.present.renderers.jsondoc import acceptance_data, json_renderer, sco
 from assess.workflows.impact import Impact, impact_data
 from assess.workflows.impact import text as impact_text
 from assess.workflows.report import Report, render_html, render_text, report_data
+from assess.workflows.ruletests import TestRun, run_data, run_text
 
 RENDERERS: dict[tuple[type, str], Renderer] = {
     (Scorecards, "table"): scorecard_text.table,
@@ -44,6 +45,8 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
     (Report, "table"): render_text,
     (Report, "json"): json_renderer(report_data),
     (Report, "html"): render_html,
+    (TestRun, "text"): run_text,
+    (TestRun, "json"): json_renderer(run_data),
 }
 
 
