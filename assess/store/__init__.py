@@ -12,8 +12,9 @@ re-exported here: `from assess.store import open_store, save_many, history`.
 """
 from __future__ import annotations
 
-from assess.store.audit import AUDIT_SCHEMA, AuditEntry, Break, Verification, audit_dict, audit_trail, verify
-from assess.store.audit_text import render_audit, render_verification
+from assess.store.audit import (AUDIT_SCHEMA, AuditEntry, AuditReport, Break, Verification, audit_data, audit_dict,
+                                audit_trail, verify)
+from assess.store.audit_text import audit_text, render_audit, render_verification
 from assess.store.cards import (CARD_COLUMNS, CARD_SCHEMA, SEALED_COLUMNS, canonical_card, card_columns, chain_hash,
                                 check_card)
 from assess.store.queries import (HistoryEntry, PriorGrade, history, latest_cards, prior_grades, standards_of,
@@ -23,8 +24,8 @@ from assess.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Stor
 
 __all__ = [
     "APPLICATION_ID", "AUDIT_SCHEMA", "CARD_COLUMNS", "CARD_SCHEMA", "MIGRATIONS", "SCHEMA_VERSION", "SEALED_COLUMNS",
-    "TIME_FORMAT", "AuditEntry", "Break", "HistoryEntry", "PriorGrade", "Store", "Verification", "audit_dict",
-    "audit_trail", "canonical_card", "card_columns", "chain_hash", "check_card", "history", "latest_cards",
-    "open_store", "prior_grades", "render_audit", "render_verification", "save", "save_many", "standards_of",
-    "union_ids_like", "verify",
+    "TIME_FORMAT", "AuditEntry", "AuditReport", "Break", "HistoryEntry", "PriorGrade", "Store", "Verification",
+    "audit_data", "audit_dict", "audit_text", "audit_trail", "canonical_card", "card_columns", "chain_hash",
+    "check_card", "history", "latest_cards", "open_store", "prior_grades", "render_audit", "render_verification",
+    "save", "save_many", "standards_of", "union_ids_like", "verify",
 ]

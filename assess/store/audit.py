@@ -162,6 +162,24 @@ def verify(store: Store) -> Verification:
     return Verification(entries=count, head=prev_chain, last_entry=prev_id or None, breaks=tuple(breaks))
 
 
+@dataclass(frozen=True)
+class AuditReport:
+    """`assess audit`'s result: a union's entries (None when only verifying), the standard they were
+    filtered by, the verification (None when not asked for), and the store they came from."""
+
+    union_id: str | None
+    entries: list[AuditEntry] | None
+    standard_id: str | None
+    verification: Verification | None
+    store_path: str
+
+
+def audit_data(report: AuditReport, lang: str | None = None) -> dict[str, Any]:
+    """The JSON renderer's data of an AuditReport (`audit_dict`)."""
+    return audit_dict(report.union_id, report.entries, standard_id=report.standard_id,
+                      verification=report.verification, lang=lang)
+
+
 def audit_dict(union_id: str | None, entries: list[AuditEntry] | None, *, standard_id: str | None = None,
                verification: Verification | None = None, lang: str | None = None) -> dict[str, Any]:
     """The JSON of `assess audit`: the union's entries (full hashes), and the verification if run."""

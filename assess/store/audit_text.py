@@ -9,7 +9,7 @@ from assess.core.loading import sha256_of
 from assess.core.messages import current_language, message
 from assess.core.types import format_number
 from assess.standards import catalog
-from assess.store.audit import AuditEntry, Verification
+from assess.store.audit import AuditEntry, AuditReport, Verification
 
 
 def _short(sha: str | None, file: str | None = None) -> str:
@@ -67,3 +67,13 @@ def render_verification(v: Verification, store_path: str, lang: str | None = Non
         lines.append(message("audit.verify.failed", lang, db=store_path, n=v.entries, bad=len(v.breaks),
                              entry=v.breaks[0].entry))
     return "\n".join(lines) + "\n"
+
+
+def audit_text(report: AuditReport, lang: str | None = None) -> str:
+    """The text renderer of an AuditReport: the trail (if read), then the verification (if run)."""
+    out = ""
+    if report.entries is not None:
+        out += render_audit(report.entries, report.store_path, lang, report.standard_id)
+    if report.verification is not None:
+        out += render_verification(report.verification, report.store_path, lang)
+    return out

@@ -21,9 +21,13 @@ from assess.present.renderers import Acceptance, Renderer, ScoredRecord, Scoreca
 from assess.present.renderers import acceptance_csv, acceptance_html, acceptance_text, record_csv, record_jsonl
 from assess.present.renderers import scorecard_csv, scorecard_html, scorecard_text
 from assess.present.renderers.jsondoc import acceptance_data, json_renderer, scorecards_data
+from assess.standards.lint import LintReport
+from assess.standards.lint import report_data as lint_data
+from assess.standards.lint import report_text as lint_text
 from assess.workflows.impact import Impact, impact_data
 from assess.workflows.impact import text as impact_text
-from assess.workflows.report import Report, render_html, render_text, report_data
+from assess.store import AuditReport, audit_data, audit_text
+from assess.workflows.report import History, Report, history_data, history_table, render_html, render_text, report_data
 from assess.workflows.ruletests import TestRun, run_data, run_text
 
 RENDERERS: dict[tuple[type, str], Renderer] = {
@@ -47,6 +51,12 @@ RENDERERS: dict[tuple[type, str], Renderer] = {
     (Report, "html"): render_html,
     (TestRun, "text"): run_text,
     (TestRun, "json"): json_renderer(run_data),
+    (LintReport, "text"): lint_text,
+    (LintReport, "json"): json_renderer(lint_data),
+    (History, "table"): history_table,
+    (History, "json"): json_renderer(history_data),
+    (AuditReport, "table"): audit_text,
+    (AuditReport, "json"): json_renderer(audit_data),
 }
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from assess.workflows.report.compute import build_report
 from assess.workflows.report.data import SCHEMA, render_json, report_data, report_dict
-from assess.workflows.report.history import HISTORY_SCHEMA, history_dict, render_history
+from assess.workflows.report.history import (HISTORY_SCHEMA, History, history_data, history_dict, history_table,
+                                             render_history)
 from assess.workflows.report.html_page import charts, render_html
 from assess.workflows.report.model import Change, PeriodRef, Report, StandardReport, Summary, share
 from assess.workflows.report.names import gap_key, kind_name
@@ -27,7 +28,8 @@ from assess.workflows.report.sections import Section, sections
 from assess.workflows.report.text import render_text
 
 __all__ = [
-    "HISTORY_SCHEMA", "SCHEMA", "Change", "PeriodRef", "Report", "Section", "StandardReport", "Summary", "build_report",
-    "charts", "gap_key", "history_dict", "is_store_file", "kind_name", "parse_period", "read_batch", "render_history",
-    "render_html", "render_json", "render_text", "report_data", "report_dict", "sections", "share",
+    "HISTORY_SCHEMA", "SCHEMA", "Change", "History", "PeriodRef", "Report", "Section", "StandardReport", "Summary",
+    "build_report", "charts", "gap_key", "history_data", "history_dict", "history_table", "is_store_file", "kind_name",
+    "parse_period", "read_batch", "render_history", "render_html", "render_json", "render_text", "report_data",
+    "report_dict", "sections", "share",
 ]

@@ -1,6 +1,7 @@
 """A union's grades over the years (`assess history`), as JSON data and as a table."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from assess.core.messages import message
@@ -13,7 +14,19 @@ from assess.workflows.report.text import table
 HISTORY_SCHEMA = "assess.history/1"
 
 
+@dataclass(frozen=True)
+class History:
+    """`assess history`'s result: a union's saved entries (the latest per standard, version and
+    period, or every one with `all_entries`) read from the store at `store_path`."""
+
+    union_id: str
+    entries: list[HistoryEntry]
+    all_entries: bool
+    store_path: str
+
+
 def history_dict(union_id: str, entries: list[HistoryEntry], all_entries: bool) -> dict[str, Any]:
+    """The JSON of `assess history` (schema assess.history/1)."""
     return {"schema": HISTORY_SCHEMA, "union": union_id, "all": all_entries, "entries": [e.as_dict() for e in entries]}
 
 
@@ -43,3 +56,13 @@ def render_history(entries: list[HistoryEntry], store_path: str, lang: str) -> s
     name = entries[-1].union_name if entries else ""
     head = message("history.title", lang, name=name, id=entries[-1].union_id if entries else "", db=store_path)
     return f"{head}\n{table(rows, heads)}\n"
+
+
+def history_table(history: History, lang: str) -> str:
+    """The text renderer of a History (`render_history`)."""
+    return render_history(history.entries, history.store_path, lang)
+
+
+def history_data(history: History, lang: str | None = None) -> dict[str, Any]:
+    """The JSON renderer's data of a History (`history_dict`)."""
+    return history_dict(history.union_id, history.entries, history.all_entries)
