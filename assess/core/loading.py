@@ -216,4 +216,5 @@ def _json_default(value: Any) -> Any:
 
 
 def sha256_of(data: Any) -> str:
+    """The sha256 (hex) of data's canonical JSON: one hash for one content, whatever the key order."""
     return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()

@@ -20,6 +20,7 @@ from assess.core.problems import InputError, Problem
 from assess.standards.validation import ERROR, RUNNER_RULES, SCHEMA, SYNTAX, WARNING, Finding, sort_key, validate_document  # noqa: F401
 
 def lint_document(doc: Document) -> list[Finding]:
+    """Every finding for a standard document read with positions."""
     return validate_document(doc)[1]
 
 

@@ -293,6 +293,8 @@ def _fact_description(decl: FieldDecl, lang: str) -> str:
 
 
 def schema_for(kind: str, standard: LoadedStandard | None = None, lang: str = "zh") -> dict[str, Any]:
+    """JSON Schema (draft-07) for `kind` "standard" or "evidence" (evidence tailored to `standard`
+    when given), descriptions in `lang`. Raises ValueError for another kind."""
     if kind == "standard":
         return standard_schema(lang)
     if kind == "evidence":

@@ -105,6 +105,8 @@ class Break:
 
 @dataclass(frozen=True)
 class Verification:
+    """What `verify` found: entries checked, the last chain hash and entry, and every break."""
+
     entries: int  # rows checked
     head: str | None  # the last entry's chain hash: note it elsewhere to detect a rewrite of the whole chain
     last_entry: int | None

@@ -13,6 +13,8 @@ from assess.store.schema import Store
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One saved result of a union as `assess history` shows it."""
+
     entry: int
     union_id: str
     union_name: str

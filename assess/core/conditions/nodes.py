@@ -87,6 +87,8 @@ FALSE = Literal(False, "false")
 
 @dataclass(frozen=True)
 class Compare:
+    """`field OP literal`; a bare field is `field == true`."""
+
     field: str
     op: str
     literal: Literal
@@ -113,6 +115,8 @@ def _flatten(kind: type, terms: Iterable["Node"]) -> tuple["Node", ...]:
 
 @dataclass(frozen=True)
 class And:
+    """All terms hold (flattened: nested Ands become one)."""
+
     terms: tuple["Node", ...]
 
     def __post_init__(self) -> None:
@@ -125,6 +129,8 @@ class And:
 
 @dataclass(frozen=True)
 class Or:
+    """Any term holds (flattened: nested Ors become one)."""
+
     terms: tuple["Node", ...]
 
     def __post_init__(self) -> None:
@@ -136,6 +142,8 @@ class Or:
 
 @dataclass(frozen=True)
 class Not:
+    """The term does not hold."""
+
     term: "Node"
 
 

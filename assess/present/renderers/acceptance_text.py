@@ -24,6 +24,8 @@ def markdown(result: dict[str, Any], lang: str) -> str:
 
 
 def to_text(result: dict[str, Any], lang: str, md: bool = False) -> str:
+    """Header, both layers per section side by side (each difference marked), the differences with why,
+    the inspector's notes and the conclusion; Markdown with `md`."""
     fmt = "github" if md else "simple"
     h = "### " if md else ""
     out: list[str] = []

@@ -68,6 +68,8 @@ class CachingDurableDecider:
         return plan
 
     def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]:
+        """Every condition's answer for these values: from the cache when each is known for this case,
+        else asked of durable_rules (and kept)."""
         fields, reads = self._plan(compiled)
         cache = self._cache.setdefault(compiled.sha256, {})
         self.records += 1
@@ -97,4 +99,5 @@ class CachingDurableDecider:
         return decided
 
     def stats(self) -> dict[str, int]:
+        """The counters: records, asserted, conditions, cached."""
         return {"records": self.records, "asserted": self.asserted, "conditions": self.conditions, "cached": self.cached}

@@ -71,6 +71,8 @@ def awarded(r: ItemResult | None) -> Fraction:
 
 @dataclass
 class UnionResult:
+    """One union compared: its outcome under each version and the causes of every difference."""
+
     file: str
     union_id: str
     name: str
@@ -101,6 +103,8 @@ class Invalid:
 
 @dataclass
 class Distribution:
+    """How scores changed: counts up, down and unchanged, exact statistics, and a histogram."""
+
     count: int
     up: int
     down: int
@@ -115,6 +119,9 @@ class Distribution:
 
 @dataclass
 class Impact:
+    """The impact of a revision on a population: every union compared, those skipped or invalid, the
+    grade states in ladder order, the transitions between them and the distribution of changes."""
+
     old: LoadedStandard
     new: LoadedStandard
     engine: str

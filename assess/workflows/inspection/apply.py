@@ -43,6 +43,8 @@ class Unproven:
 
 @dataclass(frozen=True)
 class JudgementFinding:
+    """An inspector's judgement score (考核分) with its reason, beside the self-assessed one."""
+
     item: str
     score: Fraction
     reason: str

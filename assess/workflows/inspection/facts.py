@@ -32,4 +32,5 @@ def item_facts(standard: Standard, item: Item) -> list[str]:
 
 
 def condition_facts(standard: Standard, text: str | None) -> list[str]:
+    """The facts a condition (a veto's `when`, a grade's `requires`) reads; none for no condition."""
     return declared_inputs(standard, condition_fields(parse_condition(text))) if text else []

@@ -28,6 +28,8 @@ def _blank(value: Any) -> Any:
 
 
 class PeriodRef(StrictModel):
+    """The period of the record the inspection is about."""
+
     start: dt.date
     end: dt.date
     label: Optional[str] = None
@@ -100,6 +102,9 @@ class ItemFinding(StrictModel):
 
 
 class InspectionFile(StrictModel):
+    """An inspection file (schema assess.inspection/1): the record it is about, who inspected and
+    when, and the findings at the top level and per item."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, populate_by_name=True)
 
     schema_id: Optional[Literal["assess.inspection/1"]] = Field(None, alias="schema")
@@ -137,6 +142,8 @@ class InspectionFile(StrictModel):
 
 @dataclass
 class LoadedInspection:
+    """An inspection file as read: its model, the document (for lines) and its content hash."""
+
     model: InspectionFile
     document: Document
     sha256: str  # of the file's canonical content
@@ -150,14 +157,18 @@ class LoadedInspection:
 
 
 def load_inspection(path: str) -> LoadedInspection:
+    """Read and check an inspection file (YAML or JSON). Raises InputError naming file, line and field."""
     return inspection_from_document(read_document(path))
 
 
 def inspection_from_data(data: Any, name: str = "<inspection>") -> LoadedInspection:
+    """An inspection from data already read (`name` stands for the file in problems). Raises InputError."""
     return inspection_from_document(Document(name, data, {}))
 
 
 def inspection_from_document(doc: Document) -> LoadedInspection:
+    """Check a read document as an inspection file: the model, and a reason with every judgement score.
+    Raises InputError."""
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
     model = validated(doc, InspectionFile)

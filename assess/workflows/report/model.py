@@ -46,6 +46,8 @@ def share_number(count: int, total: int) -> float | None:
 
 @dataclass
 class PeriodRef:
+    """A period as the report names it: its label, else its dates."""
+
     start: str
     end: str
     label: str | None
@@ -60,6 +62,9 @@ class PeriodRef:
 
 @dataclass
 class Change:
+    """Against the previous period: its counts per grade, the unions that moved up or down (with
+    scores), how many stayed, and the unions new or gone."""
+
     period: PeriodRef
     counts: dict[str | None, int]
     total: int
@@ -72,6 +77,8 @@ class Change:
 
 @dataclass
 class StandardReport:
+    """The report of one standard for one period."""
+
     standard_id: str
     title: str
     versions: list[str]
@@ -91,11 +98,15 @@ class StandardReport:
         return len(self.units)
 
     def title_of(self, grade: str | None) -> str:
+        """A grade's title (the ladder's, else any title a card gave it, else its id)."""
         return dict(self.ladder).get(grade) or self.grade_titles.get(grade or "", grade or "")
 
 
 @dataclass
 class Report:
+    """The federation report: a StandardReport per standard, texts in `lang`, the `top` gaps listed,
+    and the problems of cards left out."""
+
     standards: list[StandardReport]
     lang: str
     top: int

@@ -20,6 +20,7 @@ class Names:
         self._gap: dict[tuple, str] = {}
 
     def words(self, standard_id: str, sha: str) -> Words | None:
+        """Words for the built-in standard with this id and content hash, or None when it is not known."""
         key = (standard_id, sha)
         if key not in self._words:
             found: Standard | None = None
@@ -31,6 +32,7 @@ class Names:
         return self._words[key]
 
     def gap_label(self, w: Words | None, sha: str, gap: dict, key: tuple) -> str:
+        """A gap's label in the report's language (the card's own words when the standard is unknown)."""
         cache = (sha, key)
         if cache not in self._gap:
             self._gap[cache] = self._gap_label(w, gap)

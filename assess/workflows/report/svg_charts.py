@@ -11,6 +11,7 @@ _LABEL_W, _BAR_W, _ROW_H = 260, 420, 22
 
 
 def esc(text: Any) -> str:
+    """Text escaped for HTML and SVG (quotes too)."""
     return html.escape(str(text), quote=True)
 
 
@@ -31,6 +32,7 @@ def _short(text: str, limit: int = _LABEL_W - 12) -> str:
 
 
 def color(i: int, grade: str | None) -> str:
+    """A grade's colour in the charts: by its place on the ladder; grey for no grade."""
     return _NO_GRADE if grade is None else _PALETTE[i % len(_PALETTE)]
 
 

@@ -21,6 +21,8 @@ ItemStatus = Literal["full", "partial", "zero", "missing", "not_applicable"]
 
 
 class ItemExpectation(StrictModel):
+    """What an item must do: its status, its points, or both."""
+
     status: ItemStatus | None = None
     points: Number | None = Field(None, description="Points the item must award.")
 
@@ -66,12 +68,16 @@ class Defaults(RecordParts):
 
 
 class Case(RecordParts):
+    """One test case: an evidence record's parts and what the standard must make of it."""
+
     name: str = Field(min_length=1)
     note: str | None = None
     expect: Expectation
 
 
 class CaseFileSpec(StrictModel):
+    """A case file: the standard it is written for, shared defaults and the cases."""
+
     standard: str = Field(min_length=1, description="Id of the standard the cases are written for (id or id@version).")
     version: str | None = None
     note: str | None = None
@@ -81,6 +87,8 @@ class CaseFileSpec(StrictModel):
 
 @dataclass
 class LoadedCase:
+    """A case as read: its place in the file, and its problems when it is invalid (case None)."""
+
     index: int
     name: str
     line: int | None
@@ -90,6 +98,8 @@ class LoadedCase:
 
 @dataclass
 class CaseFile:
+    """A case file as read: the standard (id, optional version) it names, defaults and cases."""
+
     path: str
     document: Document
     standard_id: str
@@ -107,6 +117,7 @@ class CaseFile:
 
 
 def case_file_candidates(standard_path: str | Path) -> list[Path]:
+    """Where a standard's case file may be: `<stem>.tests.yaml`, `.tests.yml`, `.tests.json` beside it."""
     p = Path(standard_path)
     return [p.with_name(p.name[: -len(p.suffix)] + s) for s in SUFFIXES]
 

@@ -8,6 +8,7 @@ from assess.workflows.ruletests.results import SCHEMA, TestReport, TestRun
 
 
 def report_dict(report: TestReport) -> dict[str, Any]:
+    """One case file's report as JSON-ready data: counts, each case's outcome, the coverage."""
     st = report.standard.standard
     cov = report.coverage
     return {

@@ -18,6 +18,8 @@ UNIT_KINDS = ("item", "band", "deduction", "veto", "gate", "grade")
 
 @dataclass
 class Failure:
+    """One way a case's outcome differs from what it expects, in plain words with details."""
+
     kind: str  # grade | score | bonus | item | veto
     ref: str | None
     expected: Any
@@ -28,6 +30,8 @@ class Failure:
 
 @dataclass
 class CaseResult:
+    """One case's outcome: pass, fail (with failures) or error (with problems)."""
+
     index: int
     name: str
     line: int | None
@@ -48,6 +52,8 @@ class Unit:
 
 @dataclass
 class Coverage:
+    """Which of a standard's units the cases exercised."""
+
     units: list[Unit]
     covered: set[str]
 
@@ -70,9 +76,11 @@ class Coverage:
         return tenths // 10 if tenths % 10 == 0 else tenths / 10
 
     def uncovered(self) -> list[Unit]:
+        """The units no case exercised, in the standard's order."""
         return [u for u in self.units if u.key not in self.covered]
 
     def by_kind(self) -> dict[str, tuple[int, int]]:
+        """kind -> (covered, total), for every unit kind."""
         out = {}
         for kind in UNIT_KINDS:
             of_kind = [u for u in self.units if u.kind == kind]
@@ -80,11 +88,14 @@ class Coverage:
         return out
 
     def meets(self, minimum: float | Fraction | None) -> bool:
+        """Whether the coverage is at least `minimum` percent (always, without a minimum)."""
         return minimum is None or self.ratio * 100 >= Fraction(str(minimum))
 
 
 @dataclass
 class TestReport:
+    """The outcome of one case file against one standard: each case's result and the coverage."""
+
     standard: LoadedStandard
     case_file: str
     results: list[CaseResult]
@@ -93,6 +104,7 @@ class TestReport:
     __test__ = False  # not a pytest class, whatever its name
 
     def count(self, status: str) -> int:
+        """How many cases ended with `status` (pass, fail, error)."""
         return sum(1 for r in self.results if r.status == status)
 
     @property

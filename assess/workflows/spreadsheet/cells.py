@@ -67,6 +67,9 @@ def _parse_key(raw: Any) -> tuple | None:
 
 def read_sheet(ws, spec: SheetSpec, book: str, st: Standard, lang: str,
                 observations: dict[Target, list[tuple[str, Any]]], problems: list[Problem]) -> None:
+    """Match a worksheet's rows to the layout by their hidden keys: the value cells go to
+    `observations` (target -> [(cell, value)]); added, removed, duplicated or changed rows and
+    changed generated text go to `problems`."""
     expected = {row.key: row for row in spec.rows if row is not None}
     seen: dict[tuple, int] = {}
     width = max(ws.max_column, spec.key_col)
@@ -145,6 +148,8 @@ def _same(target: Target, current: Any, new: Any) -> bool:
 
 def decide(observations: dict[Target, list[tuple[str, Any]]], st: Standard, lang: str, book: str,
             problems: list[Problem]) -> list[Edit]:
+    """The edits the observations ask for: cells that differ from the standard, each value parsed and
+    checked; cells that cannot be read or disagree go to `problems`."""
     edits = []
     for target, seen in observations.items():
         current = model_value(st, target, lang)

@@ -26,6 +26,9 @@ from assess.workflows.spreadsheet.yaml_edit import apply_edits, check_result, un
 
 @dataclass
 class ImportResult:
+    """An import worked out: the standard file's old and new text, their diff, the edits and the
+    problems (with any problem, the new text is the old text)."""
+
     standard_path: str
     old_text: str
     new_text: str

@@ -26,6 +26,8 @@ class Target:
 
 @dataclass(frozen=True)
 class Cell:
+    """What one cell of a row is: generated text, a value of the standard, or free for filling in."""
+
     fixed: str | None = None  # generated text: the import requires it unchanged
     target: Target | None = None  # a value of the standard: edits map back
     free: bool = False  # for filling in; ignored by the import
@@ -38,6 +40,8 @@ BLANK = Cell(fixed="")
 
 @dataclass(frozen=True)
 class Row:
+    """One row of a sheet: its key (kept in the hidden column), its cells by column, its style."""
+
     key: tuple[str, ...]
     cells: dict[int, Cell]
     style: str = "item"  # title | header | item | subtotal | total
@@ -45,6 +49,8 @@ class Row:
 
 @dataclass
 class SheetSpec:
+    """One sheet: name, column widths, rows, merged areas, orientation and the header row."""
+
     name: str
     widths: list[float]
     rows: list[Row | None]  # None: a blank spacer row

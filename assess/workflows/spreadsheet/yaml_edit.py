@@ -98,6 +98,8 @@ def _render(node, new: Fraction | str, flow: bool) -> str:
 
 def apply_edits(text: str, edits: list[Edit], st: Standard, lang: str, book: str, path: Path,
            problems: list[Problem]) -> tuple[str, list[Edit]]:
+    """The standard's text with each edit's scalar replaced in place (1-based lines noted in the
+    edits returned); an edit with no scalar to change, or sharing one with another, goes to `problems`."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)  # the pure-Python loader: marks count characters
     except yaml.YAMLError as exc:  # pragma: no cover - the file was loaded just before
@@ -148,5 +150,6 @@ def check_result(specs: list[SheetSpec], before: Standard, after: Standard, edit
 
 
 def unified_diff(old: str, new: str, name: str) -> str:
+    """The unified diff of the standard file's old and new text (every line newline-terminated)."""
     lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=name, tofile=name)
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
