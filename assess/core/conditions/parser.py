@@ -81,34 +81,40 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(tok)
             continue
         if ch in _DIGITS or (ch == "-" and text[i + 1 : i + 2] in _DIGITS):
-            m = _NUMBER_RE.match(text, i)
-            assert m is not None
-            end = m.end()
-            # `98abc`, `1.`, `1e3`, `98%%` are typos, not a number followed by something else.
-            if end < n and text[end] in _NUMBER_TAIL:
-                j = end
-                while j < n and text[j] in _NUMBER_TAIL:
-                    j += 1
-                raise ConditionError(f"invalid number {text[i:j]!r}", text, i)
-            tokens.append(_Token("LIT", m.group(), i, _number_literal(m.group())))
-            i = end
+            tok, i = _scan_number(text, i)
+            tokens.append(tok)
             continue
         m = IDENT_RE.match(text, i)
         if m:
-            word = m.group()
-            if word in ("and", "or", "not"):
-                tokens.append(_Token(word.upper(), word, i))
-            elif word == "true":
-                tokens.append(_Token("LIT", word, i, TRUE))
-            elif word == "false":
-                tokens.append(_Token("LIT", word, i, FALSE))
-            else:
-                tokens.append(_Token("FIELD", word, i, word))
+            tokens.append(_word_token(m.group(), i))
             i = m.end()
             continue
         raise ConditionError(f"unexpected character {ch!r}{_HINTS.get(ch, '')}", text, i)
     tokens.append(_Token("END", "", n))
     return tokens
+
+
+def _scan_number(text: str, i: int) -> tuple[_Token, int]:
+    m = _NUMBER_RE.match(text, i)
+    assert m is not None
+    end, n = m.end(), len(text)
+    # `98abc`, `1.`, `1e3`, `98%%` are typos, not a number followed by something else.
+    if end < n and text[end] in _NUMBER_TAIL:
+        j = end
+        while j < n and text[j] in _NUMBER_TAIL:
+            j += 1
+        raise ConditionError(f"invalid number {text[i:j]!r}", text, i)
+    return _Token("LIT", m.group(), i, _number_literal(m.group())), end
+
+
+def _word_token(word: str, i: int) -> _Token:
+    if word in ("and", "or", "not"):
+        return _Token(word.upper(), word, i)
+    if word == "true":
+        return _Token("LIT", word, i, TRUE)
+    if word == "false":
+        return _Token("LIT", word, i, FALSE)
+    return _Token("FIELD", word, i, word)
 
 
 def _scan_string(text: str, start: int) -> tuple[_Token, int]:

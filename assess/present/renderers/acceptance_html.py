@@ -32,6 +32,20 @@ def to_html(result: dict[str, Any], lang: str) -> str:
            '<table class="meta"><tbody>']
     out += [f'<tr><th>{esc(k)}</th><td colspan="3">{esc(v)}</td></tr>' for k, v in header(result, lang)]
     out.append("</tbody></table>")
+    out += _item_tables(result, lang)
+    out += _differences(result, lang)
+    if result.get("notes"):
+        out += [f'<h2>{esc(message("acceptance.notes", lang))}</h2>', f"<p>{esc(result['notes'])}</p>"]
+    c = result["conclusion"]
+    out += ['<section class="verdict">', f'<p class="result">{esc(c["summary"])}</p>', "<ul>",
+            *[f"<li>{esc(r)}</li>" for r in c["reasons"]], "</ul>", "</section>"]
+    out += _signatures(lang)
+    out += ["</article>", "</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def _item_tables(result: dict[str, Any], lang: str) -> list[str]:
+    out: list[str] = []
     num = ' class="num"'
     heads = "".join(f'<th{num if k in ("points", "self", "inspection") else ""}>{esc(message("acceptance.col." + k, lang))}</th>'
                     for k, _ in _HTML_COLUMNS)
@@ -46,8 +60,12 @@ def to_html(result: dict[str, Any], lang: str) -> str:
                        f'<td>{esc(mark + r["title"])}</td><td class="num">{esc(r["points"])}</td><td class="num">{esc(r["self"])}</td>'
                        f'<td class="num">{esc(r["inspection"])}</td><td>{esc(r["delta"] or "")}</td><td class="note">{esc(r["note"] or "")}</td></tr>')
         out += ["</tbody></table>", "</section>"]
-    out += ['<section class="gaps">',
-            f'<h2>{esc(message("acceptance.differences", lang, n=sum(1 for d in result["differences"] if d["kind"] == "item")))}</h2>']
+    return out
+
+
+def _differences(result: dict[str, Any], lang: str) -> list[str]:
+    out = ['<section class="gaps">',
+           f'<h2>{esc(message("acceptance.differences", lang, n=sum(1 for d in result["differences"] if d["kind"] == "item")))}</h2>']
     diffs = difference_lines(result, lang)
     if not diffs:
         out.append(f"<p>{esc(message('acceptance.no_differences', lang))}</p>")
@@ -58,15 +76,13 @@ def to_html(result: dict[str, Any], lang: str) -> str:
             out.append(f"<li>{esc(head)}{sub}</li>")
         out.append("</ul>")
     out.append("</section>")
-    if result.get("notes"):
-        out += [f'<h2>{esc(message("acceptance.notes", lang))}</h2>', f"<p>{esc(result['notes'])}</p>"]
-    c = result["conclusion"]
-    out += ['<section class="verdict">', f'<p class="result">{esc(c["summary"])}</p>', "<ul>",
-            *[f"<li>{esc(r)}</li>" for r in c["reasons"]], "</ul>", "</section>"]
+    return out
+
+
+def _signatures(lang: str) -> list[str]:
     date = esc(message("print.sign.date", lang))
     people = "".join(f'<span>{esc(message(key, lang))}</span><span class="line"></span><span>{date}</span><span class="line"></span>'
                      for key in ("print.sign.inspector", "print.sign.head"))
-    out += ['<section class="sign">', f'<div class="body"><div class="people">{people}</div>',
+    return ['<section class="sign">', f'<div class="body"><div class="people">{people}</div>',
             f'<div class="seal-box"><span>{esc(message("print.sign.seal", lang))}</span><span class="seal"></span></div></div>',
-            "</section>", "</article>", "</body>", "</html>", ""]
-    return "\n".join(out)
+            "</section>"]

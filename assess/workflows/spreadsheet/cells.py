@@ -91,25 +91,7 @@ def read_sheet(ws, spec: SheetSpec, book: str, st: Standard, lang: str,
             found.append(Problem(book, key_ref, message("xlsx.err.duplicate_row", row=seen[key])))
             continue
         seen[key] = r
-        row = expected[key]
-        for c in cells:
-            col = c.column
-            if col == spec.key_col:
-                continue
-            value = c.value
-            if col > spec.key_col:
-                if not _blank(value):
-                    found.append(Problem(book, _ref(spec.name, c.coordinate), message("xlsx.err.outside")))
-                continue
-            cell_spec = row.cells.get(col, BLANK)
-            if cell_spec.free or (cell_spec.optional and _blank(value)):
-                continue
-            ref = _ref(spec.name, c.coordinate)
-            if cell_spec.target is not None:
-                observations.setdefault(cell_spec.target, []).append((ref, value))
-            elif _as_text(value) != cell_spec.fixed:
-                found.append(Problem(book, ref, message(
-                    "xlsx.err.fixed", expected=_shorten(cell_spec.fixed or ""), params=message("xlsx.sheet.params", lang))))
+        _read_row(cells, expected[key], spec, book, lang, observations, found)
     if not seen:
         column = get_column_letter(spec.key_col)
         problems.append(Problem(book, spec.name, message("xlsx.err.no_keys", column=column)))
@@ -118,6 +100,29 @@ def read_sheet(ws, spec: SheetSpec, book: str, st: Standard, lang: str,
         if key not in seen:
             found.append(Problem(book, spec.name, message("xlsx.err.row_removed", what=row_what(st, key, lang))))
     problems.extend(found)
+
+
+def _read_row(cells, row: Any, spec: SheetSpec, book: str, lang: str,
+              observations: dict[Target, list[tuple[str, Any]]], found: list[Problem]) -> None:
+    """One matched row: its value cells observed, its generated text checked, nothing right of the keys."""
+    for c in cells:
+        col = c.column
+        if col == spec.key_col:
+            continue
+        value = c.value
+        if col > spec.key_col:
+            if not _blank(value):
+                found.append(Problem(book, _ref(spec.name, c.coordinate), message("xlsx.err.outside")))
+            continue
+        cell_spec = row.cells.get(col, BLANK)
+        if cell_spec.free or (cell_spec.optional and _blank(value)):
+            continue
+        ref = _ref(spec.name, c.coordinate)
+        if cell_spec.target is not None:
+            observations.setdefault(cell_spec.target, []).append((ref, value))
+        elif _as_text(value) != cell_spec.fixed:
+            found.append(Problem(book, ref, message(
+                "xlsx.err.fixed", expected=_shorten(cell_spec.fixed or ""), params=message("xlsx.sheet.params", lang))))
 
 
 def _parse_cell(target: Target, value: Any) -> tuple[Fraction | str | None, str | None]:
