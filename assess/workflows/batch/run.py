@@ -16,11 +16,10 @@ from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
 from assess.present.renderers import ScoredRecord
 from assess.standards import catalog
-from assess.workflows.batch import worker as worker_mod
 from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fingerprint, restore, save_checkpoint,
                                                skip_done, start_files)
 from assess.workflows.batch.sources import Source, check_inputs, iter_sources
-from assess.workflows.batch.worker import Config, Worker, _init_worker, _run_chunk
+from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
 from assess.workflows.formats import formats_for, renderer_for
 
 ENGINES = ("durable_rules", "python")
@@ -247,15 +246,10 @@ def _peek_empty(sources: Iterator[Source]) -> bool:
 
 
 def _run_here(config: Config, chunks: Iterable[list[Source]], commit) -> None:
-    with use_language(config.lang):
-        worker = worker_mod._WORKER = Worker(config)
-        try:
-            for chunk in chunks:
-                results, stats = _run_chunk(chunk)
-                commit(chunk, results, stats)
-        finally:
-            worker.close()
-            worker_mod._WORKER = None
+    with use_language(config.lang), local_worker(config):
+        for chunk in chunks:
+            results, stats = run_chunk(chunk)
+            commit(chunk, results, stats)
 
 
 def _pool_context():
@@ -271,14 +265,14 @@ def _run_pool(config: Config, jobs: int, chunks: Iterable[list[Source]], commit)
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker,
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=init_worker,
                                    initargs=(config,))
     pending: deque = deque()
     window = jobs * 4  # chunks in flight: enough to keep every worker busy, few enough to stay flat
     clean = False
     try:
         for chunk in chunks:
-            pending.append((chunk, executor.submit(_run_chunk, chunk)))
+            pending.append((chunk, executor.submit(run_chunk, chunk)))
             while len(pending) >= window:
                 done_chunk, future = pending.popleft()
                 commit(done_chunk, *future.result())

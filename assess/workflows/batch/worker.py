@@ -3,11 +3,12 @@
 one record's failure is that record's error line."""
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Iterator
 
 from assess.core.jsonout import json_text
 from assess.core.loading import read_document
@@ -158,7 +159,7 @@ def _error_line(src: Source, holder: list, problems: list[Problem]) -> str:
 _WORKER: Worker | None = None
 
 
-def _init_worker(config: Config) -> None:
+def init_worker(config: Config) -> None:
     """A pool process's start: ignore Ctrl-C, take the run's language and rulesets, make its Worker."""
     global _WORKER
     # Ctrl-C is the parent's to handle: it commits what is written and stops the pool.
@@ -168,7 +169,19 @@ def _init_worker(config: Config) -> None:
     _WORKER = Worker(config)
 
 
-def _run_chunk(chunk: list[Source]) -> tuple[list[tuple], dict[str, int]]:
+@contextlib.contextmanager
+def local_worker(config: Config) -> Iterator[Worker]:
+    """A Worker in this process, for `run_chunk` without a pool (one job); closed afterwards."""
+    global _WORKER
+    worker = _WORKER = Worker(config)
+    try:
+        yield worker
+    finally:
+        worker.close()
+        _WORKER = None
+
+
+def run_chunk(chunk: list[Source]) -> tuple[list[tuple], dict[str, int]]:
     """Score a chunk in this process's Worker: the results in order, and the cache counters' growth."""
     worker = _WORKER
     assert worker is not None, "worker not initialised"
