@@ -7,7 +7,12 @@ writes) is read from this table, so a format exists exactly when it has a line h
 
 The table sits at the workflows layer because it has to see every result type: those of
 `assess.present` (scorecards, the acceptance result, a scored batch record), of
-`assess.standards` (lint findings) and of the workflows (impact, report, rule tests).
+`assess.standards` (lint findings), of `assess.store` (the audit trail) and of the workflows
+(impact, report, history, rule tests).
+
+Callers: `render(result, fmt, lang)` for any typed result; `render_scorecards(cards, fmt, lang)`
+and `render_acceptance(result, fmt, lang)` for the dicts the scorecard and the acceptance check
+return; `formats_for(ResultType)` for the choices.
 
 To add a format: write its renderer (in `assess/present/renderers/` for a result of that layer or
 below, else beside the workflow whose result it reads), add one line here, and put every text it
@@ -24,9 +29,9 @@ from assess.present.renderers.jsondoc import acceptance_data, json_renderer, sco
 from assess.standards.lint import LintReport
 from assess.standards.lint import report_data as lint_data
 from assess.standards.lint import report_text as lint_text
+from assess.store import AuditReport, audit_data, audit_text
 from assess.workflows.impact import Impact, impact_data
 from assess.workflows.impact import text as impact_text
-from assess.store import AuditReport, audit_data, audit_text
 from assess.workflows.report import History, Report, history_data, history_table, render_html, render_text, report_data
 from assess.workflows.ruletests import TestRun, run_data, run_text
 
