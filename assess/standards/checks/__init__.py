@@ -32,6 +32,7 @@ from assess.standards.checks import (
     name_clash,
     reserved_name,
     section_points_short,
+    text_placeholder,
     threshold_range,
     undeclared_event_kind,
     undeclared_field,
@@ -67,6 +68,7 @@ RULES: tuple[ModuleType, ...] = (
     grade_order,
     grade_unreachable,
     veto_no_condition,
+    text_placeholder,
     missing_remediation,
     missing_evidence,
 )
