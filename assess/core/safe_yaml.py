@@ -27,7 +27,7 @@ import yaml
 from yaml.events import AliasEvent, MappingEndEvent, SequenceEndEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-MAX_VALUES = 500_000  # values in one file, aliases expanded (a real record has a few hundred)
+MAX_VALUES = 200_000  # values in one file, aliases expanded (a real record has a few hundred)
 MAX_DEPTH = 64  # levels of nesting (a standard nests 8)
 MAX_DIGITS = 30  # digits of one integer
 
