@@ -117,11 +117,19 @@ def test_surrogate_pair_json_reads_like_json_loads(tmp_path):
     assert result.exit_code == 0 and "𠮷祥机械厂工会" in result.stdout
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.text(min_size=1, max_size=5), st.text(max_size=20), min_size=1, max_size=5))
-def test_any_json_text_reads_like_json_loads(tmp_path_factory, data):
+CHARACTERS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)  # any character but half ones
+
+
+JSON_VALUES = st.one_of(CHARACTERS, st.lists(CHARACTERS, max_size=3), st.integers(-10**29, 10**29), st.none(),
+                        st.booleans(), st.floats(allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(CHARACTERS, JSON_VALUES, min_size=1, max_size=5), st.booleans())
+def test_any_json_text_reads_like_json_loads(tmp_path_factory, data, ascii_only):
     path = tmp_path_factory.mktemp("j") / "d.json"
-    text = json.dumps(data)  # every character outside ASCII as \\u escapes, astral ones as pairs
+    # ensure_ascii: every character outside ASCII as \\u escapes, astral ones as pairs; else raw
+    text = json.dumps(data, ensure_ascii=ascii_only)
     path.write_text(text, encoding="utf-8")
     assert read_document(path).data == json.loads(text)
 

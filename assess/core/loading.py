@@ -116,7 +116,7 @@ def read_document(path: str | Path) -> Document:
     columns: dict[tuple, int] = {}
     try:
         if name.lower().endswith(".json"):
-            content = safe_yaml.join_surrogates(content)
+            content = safe_yaml.json_as_yaml(content)
         # JSON is YAML 1.2; PyYAML reads ordinary JSON files too, and gives us lines for both.
         root, data = safe_yaml.load(content)
         if root is not None:

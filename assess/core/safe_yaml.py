@@ -161,11 +161,13 @@ class BoundedLoader(_Parser, yaml.composer.Composer, _Constructor, _Resolver):
         return node
 
     def compose_scalar_node(self, anchor):
+        """A scalar, refused when its tag cannot read it (see `_check_scalar`)."""
         node = super().compose_scalar_node(anchor)
         _check_scalar(self, node)
         return node
 
     def compose_sequence_node(self, anchor):
+        """A sequence, each item composed with its index on the key path."""
         start_event = self.get_event()
         node = SequenceNode(self._tag(SequenceNode, start_event), [], start_event.start_mark, None,
                             flow_style=start_event.flow_style)
@@ -179,6 +181,7 @@ class BoundedLoader(_Parser, yaml.composer.Composer, _Constructor, _Resolver):
         return node
 
     def compose_mapping_node(self, anchor):
+        """A mapping whose keys are text, each value composed with its key on the key path."""
         start_event = self.get_event()
         node = MappingNode(self._tag(MappingNode, start_event), [], start_event.start_mark, None,
                            flow_style=start_event.flow_style)
@@ -226,23 +229,35 @@ def load(text: str) -> tuple[yaml.Node | None, Any]:
     return root, data
 
 
-# ---- JSON: surrogate-pair escapes (how json.dumps writes characters outside the BMP) ----------
+# ---- JSON: what a JSON parser reads differently from YAML ----------------------------------------
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _ESCAPE = re.compile(r"\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|u([dD][89a-fA-F][0-9a-fA-F]{2})|.)", re.S)
+# Raw characters YAML refuses (control characters, U+FFFE/FFFF) or takes for line breaks (U+0085, U+2028/9).
+_RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
-def join_surrogates(text: str) -> str:
-    """JSON text with each `\\uD842\\uDFB7`-style pair written as the one character it encodes
-    (`\\U00020BB7`, which YAML reads); a lone surrogate escape raises Refused with its line."""
-    if "\\u" not in text:
+def json_as_yaml(text: str) -> str:
+    """JSON text that YAML reads as a JSON parser reads the original: inside each string, a
+    `\\uD842\\uDFB7`-style surrogate pair (how json.dumps writes characters outside the BMP) becomes
+    the one character it encodes (`\\U00020BB7`), and raw characters YAML refuses or folds become
+    `\\u` escapes. A lone surrogate escape raises Refused with its line: it is not a character."""
+
+    if "\\u" not in text and not _RAW.search(text):
         return text
 
-    def one(m: re.Match) -> str:
+    def escape(m: re.Match, start: int) -> str:
         if m.group(1):
             code = 0x10000 + ((int(m.group(1), 16) - 0xD800) << 10) + (int(m.group(2), 16) - 0xDC00)
             return f"\\U{code:08X}"
         if m.group(3):
-            raise Refused("error.json_lone_surrogate", text.count("\n", 0, m.start()) + 1, escape=m.group(0))
+            raise Refused("error.json_lone_surrogate", text.count("\n", 0, start + m.start()) + 1, escape=m.group(0))
         return m.group(0)
 
-    return _ESCAPE.sub(one, text)
+    def string(m: re.Match) -> str:
+        value = m.group(0)
+        if "\\u" in value:
+            value = _ESCAPE.sub(lambda e: escape(e, m.start()), value)
+        return _RAW.sub(lambda c: f"\\u{ord(c.group(0)):04x}", value)
+
+    return _STRING.sub(string, text)
