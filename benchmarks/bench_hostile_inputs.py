@@ -39,6 +39,7 @@ def record_with_events(count: int) -> str:
 
 
 def record_with_note(megabytes: float) -> str:
+    """The tanglang fixture as JSON with a note of about `megabytes` MB."""
     data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
     data["note"] = "备注" * int(megabytes * 1024 * 1024 / 6)
     return json.dumps(data, ensure_ascii=False, default=str)
@@ -76,6 +77,7 @@ INPUTS = {
 
 
 def main() -> None:
+    """Write each input, score it in a child process, print the table."""
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{time.strftime('%Y-%m-%d')}\n")
     print("| input | size | exit | seconds | peak MB |")

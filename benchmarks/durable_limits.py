@@ -167,6 +167,7 @@ def limit(name: str, runs: int, timeout: float) -> tuple[int | None, int | None,
 
 
 def main() -> None:
+    """Bisect every probe (or `--probe`s) and print the markdown table; `--child` runs one probe."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=10.0)

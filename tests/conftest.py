@@ -44,6 +44,7 @@ def browser_missing() -> str:
 
 
 def pytest_runtest_setup(item):
+    """Skip (or with ASSESS_REQUIRE_BROWSER=1 fail) a `browser` test on a machine that cannot run it."""
     if item.get_closest_marker("browser") is None:
         return
     missing = browser_missing()

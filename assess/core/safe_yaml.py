@@ -71,18 +71,21 @@ class _Constructor(yaml.constructor.SafeConstructor):
     yaml_constructors = dict(yaml.constructor.SafeConstructor.yaml_constructors)
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
+        """YAML 1.2: decimal (leading zeros allowed), 0o octal, 0x hexadecimal."""
         text = node.value
         if text[:2] in ("0o", "0x"):
             return int(text[2:], 8 if text[1] == "o" else 16)
         return int(text, 10)  # "0100" is 100
 
     def construct_yaml_float(self, node: ScalarNode) -> float:
+        """YAML 1.2: decimal or exponent notation, .inf, -.inf, .nan."""
         text = node.value.lower()
         if text.endswith((".inf", ".nan")):
             return float(text.replace(".", ""))
         return float(text)
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict:
+        """A dict; a key given twice is an error naming both lines, never the last one kept silently."""
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if key_node.value in seen:

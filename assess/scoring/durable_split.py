@@ -137,6 +137,7 @@ class _Splitter:
         return cond.Compare(name, "==", cond.TRUE)
 
     def is_ref(self, node: cond.Node) -> bool:
+        """Whether `node` is a reference to a sub-condition (nothing left to split out of it)."""
         return isinstance(node, cond.Compare) and node.field in self.subs
 
     def fit(self, node: cond.Node) -> cond.Node:
