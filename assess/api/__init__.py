@@ -25,7 +25,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
                 "score_record", "score_many", "use_rulesets"),
     "inspection": ("AcceptancePlan", "Acceptance", "Worksheet", "load_inspection", "plan_acceptance", "accept",
                    "accept_record", "write_worksheet"),
-    "batch": ("BatchSummary", "Progress", "count_records", "score_batch"),
+    "batch": ("BatchInterrupted", "BatchSummary", "Progress", "count_records", "score_batch"),
     "standards": ("StandardInfo", "list_standards", "UnknownItem", "explain", "standard_source", "resolved_standard",
                   "standard_origins", "RuleTestRun", "run_rule_tests", "LintRun", "lint", "diff", "schema",
                   "export_standard", "import_edits", "apply_import"),

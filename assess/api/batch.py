@@ -10,7 +10,7 @@ from assess.api.scoring import ScoreOptions
 from assess.core.messages import use_language
 from assess.workflows import batch
 from assess.workflows.formats import formats_for
-from assess.workflows.batch import BatchSummary, Progress
+from assess.workflows.batch import BatchInterrupted, BatchSummary, Progress
 
 FORMATS = formats_for("ScoredRecord")  # jsonl | csv
 
@@ -32,7 +32,10 @@ def score_batch(inputs: Sequence[str | Path], out: str | Path, options: ScoreOpt
     interrupted run from its checkpoint (OUT.done); progress: called after every chunk of records.
     options.engine must be a name in ENGINES. Returns the BatchSummary (counts, first problems,
     version notes, rate). Raises InputError for unreadable INPUTs, an unknown standard, an output
-    that cannot be written or a checkpoint of another run; KeyboardInterrupt leaves it resumable.
+    that cannot be written or a checkpoint of another run. Ctrl-C (KeyboardInterrupt) and, in the
+    main thread, SIGTERM and SIGHUP (BatchInterrupted, a KeyboardInterrupt with `signum` and
+    `exit_code`) stop the run resumable; its worker processes end with it, or with this process
+    however it ends.
     """
     if not isinstance(options.standard, (str, Path)):
         raise ValueError("score_batch needs options.standard: a standard id, ID@VERSION or file")

@@ -24,7 +24,9 @@ class ExitCode(IntEnum):
     FAILED = 1
     BAD_INPUT = 2  # usage, or an unreadable or invalid file; the other records are still scored
     BELOW_GRADE = 3  # --fail-below: a union scored below the grade
+    HANGUP = 129  # batch stopped by SIGHUP (128 + 1: the terminal closed); --resume carries on
     INTERRUPTED = 130  # batch stopped by Ctrl-C; --resume carries on
+    TERMINATED = 143  # batch stopped by SIGTERM (128 + 15: kill, systemd, a scheduler); --resume carries on
 
 
 def engine_option(help_text: str = "Who decides the conditions: durable_rules, or the plain-Python reference."):

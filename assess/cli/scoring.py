@@ -152,7 +152,7 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
 
     Bad records go to the errors file and never stop the batch. Exit 0 when every record was
     scored, 2 when any was bad (all the others are still written) or on bad usage, 130 when
-    interrupted (continue with --resume).
+    interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (continue with --resume).
     """
     interactive = sys.stderr.isatty()
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)
@@ -163,9 +163,15 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
                                   limit=limit, progress=bar)
     except api.InputError as err:
         fail(err, lang)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         bar.clear()
         done = bar.last.done if bar.last else 0
+        if isinstance(stop, api.BatchInterrupted):  # SIGTERM, SIGHUP
+            name = _signal_name(stop.signum)
+            click.echo(message("batch.stopped_by_signal", lang, signal=name, done=done), err=True)
+            if name == "SIGHUP":
+                sys.exit(ExitCode.HANGUP)
+            sys.exit(ExitCode.TERMINATED)
         click.echo(message("batch.interrupted", lang, done=done), err=True)
         sys.exit(ExitCode.INTERRUPTED)
     bar.clear()
@@ -189,6 +195,15 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
         click.echo(message("batch.incomplete", lang), err=True)
     if summary.bad:
         sys.exit(ExitCode.BAD_INPUT)
+
+
+def _signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return str(signum)
 
 
 # ---- assess score --inspection / assess inspect: the inspection layer and acceptance -------------

@@ -18,7 +18,8 @@ outcome depends only on where each of its inputs falls among the literals its fi
 with (`compiler.durable_value`), so durable_rules decides each distinct case once.
 
 The parts: `sources` (reading INPUTs), `cache` (the decision cache), `worker` (one process's
-scoring), `checkpoint` (resuming) and `run` (the pool and the run). The output lines are the
+scoring), `checkpoint` (resuming), `signals` (SIGTERM and SIGHUP stop a run cleanly; workers die
+with their parent) and `run` (the pool and the run). The output lines are the
 renderers of a `ScoredRecord` in `assess.workflows.formats` (jsonl, csv).
 """
 from __future__ import annotations
@@ -27,9 +28,11 @@ from assess.present.renderers.record_csv import CSV_COLUMNS, csv_row
 from assess.present.renderers.record_jsonl import jsonl_line
 from assess.workflows.batch.cache import CachingDurableDecider
 from assess.workflows.batch.run import BatchSummary, Progress, default_jobs, run_batch, run_sources
+from assess.workflows.batch.signals import BatchInterrupted
 from assess.workflows.batch.sources import Source, check_inputs, count_records, iter_sources
 
 __all__ = [
+    "BatchInterrupted",
     "BatchSummary",
     "CSV_COLUMNS",
     "CachingDurableDecider",

@@ -45,7 +45,11 @@ def fingerprint(hasher, src: Source) -> None:
             hasher.update(b"?")
     else:
         # Hashed, never shown: ASCII escapes kept, so checkpoints written before stay valid.
-        hasher.update(json.dumps(src.payload, sort_keys=True, default=str).encode("utf-8"))
+        try:
+            text = json.dumps(src.payload, sort_keys=True, default=str)
+        except (TypeError, ValueError):  # keys that are not text, a circular value: the record is bad, not the run
+            text = repr(src.payload)
+        hasher.update(text.encode("utf-8", "backslashreplace"))
     hasher.update(b"\n")
 
 

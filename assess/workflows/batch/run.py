@@ -13,11 +13,13 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from assess.core.messages import message, use_language
+from assess.core.printable import printable_path
 from assess.core.problems import InputError, Problem
 from assess.present.renderers import ScoredRecord
 from assess.standards import catalog
 from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fingerprint, restore, save_checkpoint,
                                                skip_done, start_files)
+from assess.workflows.batch.signals import end_workers, stop_on_signals
 from assess.workflows.batch.sources import Source, check_inputs, iter_sources
 from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
 from assess.scoring.compiler import ENGINES
@@ -115,7 +117,8 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
         raise ValueError(f"engine must be one of {ENGINES}")
     jobs = jobs or default_jobs()
     catalog.resolve_standard(standard, as_of)  # an unknown standard fails before any record is read
-    meta = {"schema": CHECKPOINT_SCHEMA, "standard": standard, "format": fmt, "inputs": list(input_names),
+    meta = {"schema": CHECKPOINT_SCHEMA, "standard": printable_path(standard), "format": fmt,
+            "inputs": [printable_path(str(n)) for n in input_names],
             "as_of": as_of.isoformat() if as_of else None, "engine": engine, "lang": lang}
     run = _Run(out, errors or out + ".errors.jsonl", meta, progress)
     run.begin(resume, renderer_for(ScoredRecord, fmt).header)
@@ -188,10 +191,11 @@ class _Run:
         except OSError as exc:
             raise InputError([Problem(self.out, "", message("batch.cannot_write", reason=exc.strerror or str(exc)))]) from None
         try:
-            if jobs == 1:
-                _run_here(config, chunks, self.commit)
-            else:
-                _run_pool(config, jobs, chunks, self.commit)
+            with stop_on_signals():  # SIGTERM, SIGHUP: BatchInterrupted, a KeyboardInterrupt
+                if jobs == 1:
+                    _run_here(config, chunks, self.commit)
+                else:
+                    _run_pool(config, jobs, chunks, self.commit)
         except KeyboardInterrupt:
             self.save(complete=False)
             raise
@@ -204,12 +208,12 @@ class _Run:
         scored = bad = 0
         for result in results:
             if result[0] == "ok":
-                self.out_fh.write(result[1].encode("utf-8"))
+                self.out_fh.write(result[1])  # UTF-8 bytes, encoded (and checked) by the worker
                 scored += 1
                 if result[2] is not None:
                     self.warnings[result[2]] = None
             else:
-                self.err_fh.write(result[1].encode("utf-8"))
+                self.err_fh.write(result[1])
                 bad += 1
                 if len(self.first_bad) < 3:
                     self.first_bad.append(json.loads(result[1])["problems"])
@@ -266,7 +270,7 @@ def _run_pool(config: Config, jobs: int, chunks: Iterable[list[Source]], commit)
     from concurrent.futures.process import BrokenProcessPool
 
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=init_worker,
-                                   initargs=(config,))
+                                   initargs=(config, os.getpid()))
     pending: deque = deque()
     window = jobs * 4  # chunks in flight: enough to keep every worker busy, few enough to stay flat
     clean = False
@@ -282,5 +286,8 @@ def _run_pool(config: Config, jobs: int, chunks: Iterable[list[Source]], commit)
         clean = True
     except BrokenProcessPool:
         raise InputError([Problem(config.standard, "", message("batch.worker_died"))]) from None
+    except KeyboardInterrupt:
+        end_workers(executor)  # the chunks in flight are not committed: done again on --resume
+        raise
     finally:
         executor.shutdown(wait=clean, cancel_futures=True)

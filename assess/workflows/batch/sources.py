@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from assess.core.messages import message
+from assess.core.printable import printable_path
 from assess.core.problems import InputError, Problem
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -16,7 +17,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 class Source(NamedTuple):
     """One record to score: where it is, and what the worker reads."""
 
-    position: str  # "file" or "file:line"
+    position: str  # "file" or "file:line"; a file name that is not UTF-8 is shown escaped (`\xff`)
     kind: str  # file: a path to read | line: one JSON Lines line (bytes) | data: a record as plain data
     payload: Any
     file: str
@@ -80,17 +81,20 @@ def iter_sources(paths: Sequence[str], exclude: Iterable[str] = ()) -> Iterator[
         if kind == "dir":
             for name in _dir_files(path):
                 if not skip or os.path.realpath(name) not in skip:
-                    yield Source(name, "file", name, name)
+                    shown = printable_path(name)
+                    yield Source(shown, "file", name, shown)
         elif kind == "file":
-            yield Source(path, "file", path, path)
+            shown = printable_path(path)
+            yield Source(shown, "file", path, shown)
         else:
+            shown = printable_path(path)
             with open(path, "rb") as fh:
                 for number, raw in enumerate(fh, 1):
                     if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                         raw = raw[3:]
                     if not raw.strip():
                         continue
-                    yield Source(f"{path}:{number}", "line", raw, path, number)
+                    yield Source(f"{shown}:{number}", "line", raw, shown, number)
 
 
 def count_records(paths: Sequence[str]) -> int:

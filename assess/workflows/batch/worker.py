@@ -1,11 +1,11 @@
 """One batch worker: per process, a decider (one durable_rules host), the resolved standards, and
-`score`, which turns one Source into an output line or an errors-file line. Records never raise:
-one record's failure is that record's error line."""
+`score`, which turns one Source into an output line or an errors-file line, both as UTF-8 bytes.
+Records never raise: one record's failure (reading, validating, scoring or writing its line) is
+that record's error line, and an error line can always be written whatever the record holds."""
 from __future__ import annotations
 
 import contextlib
 import json
-import signal
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator
@@ -13,6 +13,7 @@ from typing import Any, Iterator
 from assess.core.jsonout import json_text
 from assess.core.loading import read_document
 from assess.core.messages import message, set_language
+from assess.core.printable import lone_surrogate, may_hold_surrogates, printable_data
 from assess.core.problems import InputError, Problem
 from assess.model.evidence import check_facts, evidence_from_data, evidence_from_document
 from assess.present.renderers import ScoredRecord
@@ -22,6 +23,7 @@ from assess.scoring.durable_backend import DurableBackend
 from assess.scoring.engine import evaluate
 from assess.standards import catalog
 from assess.workflows.batch.cache import CachingDurableDecider
+from assess.workflows.batch.signals import die_with_parent
 from assess.workflows.batch.sources import Source
 from assess.workflows.formats import renderer_for
 
@@ -41,6 +43,22 @@ class Config:
 
 class _DuplicateKey(ValueError):
     pass
+
+
+class _NotJsonNumber(ValueError):
+    pass
+
+
+def _no_constant(token: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity; JSON has no such numbers.
+    raise _NotJsonNumber(token)
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if value in (float("inf"), float("-inf")):
+        raise _NotJsonNumber(token)  # 1e999: beyond any float
+    return value
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -95,26 +113,22 @@ class Worker:
     def _load(self, src: Source, holder: list):
         if src.kind == "file":
             doc = read_document(src.payload)
+            doc.path = src.position  # the name as shown: a file name that is not UTF-8 escaped
             holder.append(doc.data)
+            _refuse_lone_surrogates(doc.data, src)
             return evidence_from_document(doc)
         if src.kind == "data":
             holder.append(src.payload)
+            _refuse_lone_surrogates(src.payload, src)
             return evidence_from_data(src.payload, src.position)
-        try:
-            text = src.payload.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError([Problem(src.file, "", message("error.not_utf8", position=exc.start), src.line)]) from None
-        try:
-            data = json.loads(text, object_pairs_hook=_unique_pairs)
-        except _DuplicateKey as exc:
-            raise InputError([Problem(src.file, "", message("batch.duplicate_name", name=exc.args[0]), src.line)]) from None
-        except json.JSONDecodeError as exc:
-            raise InputError([Problem(src.file, "", message("batch.bad_json", detail=exc.msg), src.line, exc.colno)]) from None
+        data = _json_line(src)
         holder.append(data)
+        if may_hold_surrogates(src.payload):
+            _refuse_lone_surrogates(data, src)
         return evidence_from_data(data, src.position)
 
     def score(self, src: Source) -> tuple:
-        """("ok", output text, warning or None) or ("bad", errors-file line)."""
+        """("ok", output line, warning or None) or ("bad", errors-file line); lines are UTF-8 bytes."""
         cfg = self.config
         holder: list = []
         try:
@@ -127,14 +141,40 @@ class Worker:
             inputs = inputs_for(loaded, standard.id, values, tuple(a.id for a in target.lineage))
             ev = evaluate(compiled, inputs, self.decider)
             record = ScoredRecord(ev, inputs, loaded, self.decider.name, target.lineage, on, src.position)
-            text = self.render(record, cfg.lang)
+            line = self.render(record, cfg.lang).encode("utf-8")  # here: a line that cannot be written is this record's
             warning = None if target.in_force(on) else (standard.id, standard.version, catalog.span_text(target))
-            return ("ok", text, warning)
+            return ("ok", line, warning)
         except InputError as err:
             return ("bad", _error_line(src, holder, err.problems))
         except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
             problem = Problem(src.position, "", message("batch.internal_error", error=f"{type(exc).__name__}: {exc}"))
             return ("bad", _error_line(src, holder, [problem]))
+
+
+def _json_line(src: Source) -> Any:
+    """A JSON Lines record: UTF-8, JSON (no NaN or Infinity), no repeated key."""
+    try:
+        text = src.payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(src.file, "", message("error.not_utf8", position=exc.start), src.line)]) from None
+    try:
+        return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant, parse_float=_finite)
+    except _DuplicateKey as exc:
+        raise InputError([Problem(src.file, "", message("batch.duplicate_name", name=exc.args[0]), src.line)]) from None
+    except _NotJsonNumber as exc:
+        token = exc.args[0]
+        raise InputError([Problem(src.file, "", message("batch.not_json_number", value=token), src.line,
+                                  text.find(token) + 1 or None)]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(src.file, "", message("batch.bad_json", detail=exc.msg), src.line, exc.colno)]) from None
+
+
+def _refuse_lone_surrogates(data: Any, src: Source) -> None:
+    """A text holding half a character cannot be scored nor written: the record is refused."""
+    found = lone_surrogate(data)
+    if found is not None:
+        path, escape = found
+        raise InputError([Problem(src.file, path, message("batch.lone_surrogate", escape=escape), src.line)])
 
 
 def _union_id(holder: list) -> str | None:
@@ -144,14 +184,20 @@ def _union_id(holder: list) -> str | None:
     return ident if isinstance(ident, str) else None
 
 
-def _error_line(src: Source, holder: list, problems: list[Problem]) -> str:
+def _error_line(src: Source, holder: list, problems: list[Problem]) -> bytes:
+    """The errors-file line of a bad record, as UTF-8 bytes whatever the record holds: a text that
+    cannot be encoded (a lone surrogate) is written as its escape (`bad-\\ud800`)."""
     entry = {
         "position": src.position,
         "union": _union_id(holder),
         "problems": [{"file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message,
                       "text": str(p)} for p in problems],
     }
-    return json_text(entry, compact=True) + "\n"
+    try:
+        return (json_text(printable_data(entry), compact=True) + "\n").encode("utf-8")
+    except Exception:  # noqa: BLE001 - e.g. a problem whose text cannot be made: keep the position
+        return (json_text(printable_data({"position": src.position, "union": None, "problems": []}), compact=True)
+                + "\n").encode("utf-8")
 
 
 # ---- worker processes ---------------------------------------------------------------------------
@@ -159,11 +205,12 @@ def _error_line(src: Source, holder: list, problems: list[Problem]) -> str:
 _WORKER: Worker | None = None
 
 
-def init_worker(config: Config) -> None:
-    """A pool process's start: ignore Ctrl-C, take the run's language and rulesets, make its Worker."""
+def init_worker(config: Config, parent: int) -> None:
+    """A pool process's start: die with the `parent` process, leave Ctrl-C and SIGHUP to it (it
+    commits what is written and stops the pool), take the run's language and rulesets, make its
+    Worker."""
     global _WORKER
-    # Ctrl-C is the parent's to handle: it commits what is written and stops the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
     set_language(config.lang)
     catalog.use_rulesets(config.rulesets).__enter__()  # for this process's lifetime
     _WORKER = Worker(config)

@@ -1,0 +1,99 @@
+"""A batch run and signals: the parent turns SIGTERM and SIGHUP into a clean stop (the checkpoint
+saved, the workers ended, exit 128 + the signal's number), and every worker dies with its parent,
+however the parent ends (SIGKILL included), so no worker lives on holding the output pipes."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Iterator
+
+# Signals the parent stops cleanly on (Ctrl-C, SIGINT, is Python's KeyboardInterrupt already).
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_WATCH_SECONDS = 0.5
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """A batch run stopped by SIGTERM or SIGHUP (`signum`); like Ctrl-C it leaves the run resumable.
+    A KeyboardInterrupt, so code that handles Ctrl-C handles these too."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's convention for a process ended by a signal: 128 + its number (143, 129)."""
+        return 128 + self.signum
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Inside the block SIGTERM and SIGHUP raise BatchInterrupted (once; a second signal while
+    stopping is ignored); the previous handlers come back afterwards. Outside the main thread, where
+    Python cannot set handlers, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = False
+
+    def handler(signum, frame):
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        raise BatchInterrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process: end when the parent does. On Linux the kernel sends SIGKILL on the
+    parent's death (prctl PR_SET_PDEATHSIG); elsewhere a thread watches the parent's pid.
+
+    Ctrl-C and SIGHUP reach the whole process group (a terminal closing sends SIGHUP to all of
+    it): they are the parent's to handle, so the worker ignores them. SIGTERM keeps its default
+    (the pool itself ends broken workers with it)."""
+    for sig in (signal.SIGINT, *(s for s in STOP_SIGNALS if s != getattr(signal, "SIGTERM", None))):
+        signal.signal(sig, signal.SIG_IGN)
+    if not _kernel_kills_orphan():
+        threading.Thread(target=_watch, args=(parent,), name="assess-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _kernel_kills_orphan() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
+def end_workers(executor) -> None:
+    """Kill a process pool's workers at once (a stopped run discards what they are doing; waiting
+    for their chunk, or for a worker stuck in one record, would delay the exit)."""
+    # ProcessPoolExecutor keeps its processes in `_processes`; killing exactly those (not every
+    # child of this process) leaves any other child of a program using the library alone.
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.kill()
