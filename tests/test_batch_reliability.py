@@ -226,14 +226,19 @@ def test_a_signalled_batch_exits_with_its_code_its_workers_die_and_resume_finish
             break
         time.sleep(0.005)
     workers = _children(proc.pid)
-    assert len(workers) == 2, "the batch finished or had not started its workers"
-    sent = time.monotonic()
-    os.kill(proc.pid, sig)  # the parent only: its workers must follow it
-    _, err = proc.communicate(timeout=30)  # returns once no process holds the pipes any more
-    assert proc.returncode == code, err.decode()
-    assert time.monotonic() - sent < 10
-    time.sleep(0.2)
-    assert not [w for w in workers if _alive(w)], "a worker outlived the batch"
+    try:
+        assert len(workers) == 2, "the batch finished or had not started its workers"
+        sent = time.monotonic()
+        os.kill(proc.pid, sig)  # the parent only: its workers must follow it
+        _, err = proc.communicate(timeout=30)  # returns once no process holds the pipes any more
+        assert proc.returncode == code, err.decode()
+        assert time.monotonic() - sent < 10
+        time.sleep(0.2)
+        assert not [w for w in workers if _alive(w)], "a worker outlived the batch"
+    finally:  # a failing run must not leave its processes behind
+        for pid in [proc.pid, *workers]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
     if sig != signal.SIGKILL:
         assert "--resume" in err.decode()
     state = json.loads(checkpoint.read_text())

@@ -7,6 +7,7 @@ force) before anything is scored: `plan_acceptance`, then `accept`. Both raise I
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -138,7 +139,7 @@ def write_worksheet(record: RecordSource, out: str | Path, options: ScoreOptions
 
 def _write_new(out: str, text: str, force: bool, lang: str) -> None:
     path = Path(out)
-    if path.exists() and not force:
+    if os.path.exists(out) and not force:  # os.path: False for a name too long to exist, where Path raises
         raise InputError([Problem(out, "", message("inspect.exists", lang))])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

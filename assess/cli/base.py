@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+import warnings
 from enum import IntEnum
 from typing import Iterator, NoReturn
 
@@ -12,7 +13,7 @@ import click
 from assess.api.scoring import ENGINES, use_rulesets
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
-from assess.standards.catalog import RULESETS_ENV
+from assess.standards.catalog import RULESETS_ENV, SkippedStandard
 
 
 class ExitCode(IntEnum):
@@ -81,3 +82,22 @@ def exit_on_input_error(lang: str) -> Iterator[None]:
 def main(ctx: click.Context, rulesets: tuple[str, ...]) -> None:
     """Score trade unions against standardisation standards (八好, 六有, 模范职工之家)."""
     ctx.with_resource(use_rulesets(rulesets))
+    ctx.with_resource(_warnings_on_stderr())
+
+
+@contextlib.contextmanager
+def _warnings_on_stderr() -> Iterator[None]:
+    """A standard left out of a --rulesets directory is said once, on stderr, as "警告: FILE: ..."
+    (in the command's language); other Python warnings are shown as Python shows them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", SkippedStandard)  # once already: the directory is scanned once
+        shown = warnings.showwarning
+
+        def show(text, category, filename, lineno, file=None, line=None):
+            if issubclass(category, SkippedStandard):
+                click.echo(f"{message('lint.severity.warning')}: {text}", err=True)
+            else:
+                shown(text, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield

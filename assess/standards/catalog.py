@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -95,7 +96,7 @@ def _validated(doc: Document, lineage: tuple[Ancestor, ...] = ()) -> LoadedStand
 
 
 def _standard_files(directory: Path) -> list[Path]:
-    if not directory.is_dir():
+    if not os.path.isdir(directory):
         return []
     return sorted(p for p in directory.iterdir()
                   if p.suffix.lower() in (".yaml", ".yml", ".json") and not p.name.endswith(".tests.yaml"))
@@ -174,16 +175,39 @@ def _resolved_dirs(named: tuple[str, ...]) -> tuple[Path, ...]:
     return tuple(dict.fromkeys([*(Path(p).resolve() for p in named if p), builtin_dir().resolve()]))
 
 
+class SkippedStandard(UserWarning):
+    """A standard file in a `--rulesets` directory that does not load (a draft being written): it
+    is left out and every other standard is used. `path` the file, `problems` what is wrong."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        first = problems[0] if problems else Problem(path, "", "")
+        super().__init__(message("catalog.skipped_standard", file=path, problem=str(first), n=len(problems)))
+        self.path, self.problems = path, problems
+
+
 def builtin_standards() -> list[LoadedStandard]:
     """Every known standard (every version), ordered by id and version: the built-ins and those
-    in the directories of `search_dirs()`. A broken built-in is a bug: let it raise."""
+    in the directories of `search_dirs()`. A file in those directories that does not load is left
+    out with a SkippedStandard warning (once a process); a broken built-in is a bug: it raises."""
     return list(_known_standards(search_dirs()))
 
 
 @lru_cache(maxsize=8)
 def _known_standards(dirs: tuple[Path, ...]) -> tuple[LoadedStandard, ...]:
     # Scanned once per process and search path: known_fields() asks for every record scored.
-    found = [load_standard_file(p) for d in dirs for p in _standard_files(d) if _looks_like_standard(p)]
+    shipped = builtin_dir().resolve()
+    found = []
+    for directory in dirs:
+        for p in _standard_files(directory):
+            if not _looks_like_standard(p):
+                continue
+            try:
+                found.append(load_standard_file(p))
+            except InputError as err:
+                if directory == shipped:
+                    raise
+                # One draft must not stop scoring against every other standard.
+                warnings.warn(SkippedStandard(str(p), err.problems), stacklevel=2)
     return tuple(sorted(found, key=lambda s: (s.standard.id, s.standard.version)))
 
 
@@ -222,7 +246,8 @@ def resolve_standard(name: str, as_of: date | None = None) -> LoadedStandard:
     """A path to a standard file, or a built-in id: `ID` (the version in force on `as_of`, or the
     newest when no date is given) or `ID@VERSION`."""
     path = Path(name)
-    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
+    # os.path.exists: an id too long to be a file name is not a file (Path.exists raises).
+    if path.suffix.lower() in (".yaml", ".yml", ".json") or os.path.exists(name):
         return load_standard_file(path)
     ident, _, version = name.partition("@")
     found = versions_of(ident)

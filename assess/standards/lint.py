@@ -7,6 +7,7 @@ loads a standard (one implementation) and refuses one with error findings.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def resolve_path(name: str) -> Path:
     """A STANDARD argument as a file: an existing path, or a standard id (ID or ID@VERSION) on the
     search path, found without validating it (lint must see broken standards too)."""
     path = Path(name)
-    if path.exists():
+    if os.path.exists(name):  # os.path: False for a name too long to be a file, where Path raises
         return path
     if path.suffix.lower() in (".yaml", ".yml", ".json"):
         raise InputError([Problem(name, "", message("error.file_not_found"))])

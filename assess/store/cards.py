@@ -9,6 +9,7 @@ an edit made after dropping the triggers shows as a broken entry.
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import date
 from typing import Any, Iterable
 
@@ -99,7 +100,7 @@ def _check_identity(card: dict, out: _Problems) -> None:
 def _check_outcome(card: dict, out: _Problems) -> None:
     """The score, the grade reached and the grade applied for."""
     score = card.get("score")
-    if isinstance(score, bool) or not isinstance(score, (int, float)):
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
         out.bad("score", "number", score)
     grade = card.get("grade")
     if grade is not None and not (isinstance(grade, dict) and _is_text(grade.get("id")) and _is_text(grade.get("title"))):

@@ -9,6 +9,7 @@ triggers refuse it.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any, Callable
@@ -108,10 +109,9 @@ def open_store(path: str | Path, *, create: bool = True) -> Store:
     Raises InputError for a missing store (create=False), a directory, a file that is not SQLite
     or not an assess store, or a store written by a newer assess."""
     path = str(path)
-    p = Path(path)
-    if p.is_dir():
+    if os.path.isdir(path):  # os.path: False for a name too long to exist, where Path raises
         raise _problem(path, "store.is_directory")
-    if not p.exists() and not create:
+    if not os.path.exists(path) and not create:
         raise _problem(path, "store.not_found")
     try:
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) below.

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 from assess.core.jsonout import json_text
 from assess.core.messages import message
+from assess.core.paths import derived_name
 from assess.core.problems import InputError, Problem
 from assess.workflows.batch.sources import Source
 
@@ -63,8 +64,8 @@ def start_files(out: str, errors: str, header: str) -> Committed:
             size = fh.tell()
         with open(errors, "wb"):
             pass
-        if os.path.exists(out + ".done"):
-            os.remove(out + ".done")
+        if os.path.exists(derived_name(out, ".done")):
+            os.remove(derived_name(out, ".done"))
     except OSError as exc:
         raise InputError([Problem(out, "", message("batch.cannot_write", reason=exc.strerror or str(exc)))]) from None
     return Committed(out_bytes=size)
@@ -74,7 +75,7 @@ def save_checkpoint(path: str, state: Committed, meta: dict[str, Any], complete:
     """Write the checkpoint atomically: the run's options (`meta`), the committed state, `complete`."""
     data = dict(meta, done=state.done, scored=state.scored, bad=state.bad, out_bytes=state.out_bytes,
                 errors_bytes=state.errors_bytes, last=state.last, inputs_digest=state.inputs_digest, complete=complete)
-    tmp = path + ".tmp"
+    tmp = derived_name(path, ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(json_text(data, indent=None) + "\n")
     os.replace(tmp, path)  # atomic: a kill leaves the old checkpoint or the new one, never half

@@ -13,6 +13,7 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from assess.core.messages import message, use_language
+from assess.core.paths import derived_name
 from assess.core.printable import printable_path
 from assess.core.problems import InputError, Problem
 from assess.present.renderers import ScoredRecord
@@ -85,8 +86,8 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
             check()
         except InputError as err:
             problems += err.problems  # report a bad INPUT and a bad standard together
-    errors = options.get("errors") or out + ".errors.jsonl"
-    written = {os.path.realpath(p) for p in (out, errors, out + ".done")}
+    errors = options.get("errors") or derived_name(out, ".errors.jsonl")
+    written = {os.path.realpath(p) for p in (out, errors, derived_name(out, ".done"))}
     for path in inputs:
         if os.path.realpath(path) in written:  # starting afresh would empty an input
             problems.append(Problem(path, "", message("batch.out_is_input")))
@@ -120,7 +121,7 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
     meta = {"schema": CHECKPOINT_SCHEMA, "standard": printable_path(standard), "format": fmt,
             "inputs": [printable_path(str(n)) for n in input_names],
             "as_of": as_of.isoformat() if as_of else None, "engine": engine, "lang": lang}
-    run = _Run(out, errors or out + ".errors.jsonl", meta, progress)
+    run = _Run(out, errors or derived_name(out, ".errors.jsonl"), meta, progress)
     run.begin(resume, renderer_for(ScoredRecord, fmt).header)
     sources = iter(sources)
     if run.resumed:
@@ -159,7 +160,7 @@ class _Run:
         import hashlib  # here, not at the top: every `assess` command imports this module
 
         self.out, self.errors, self.meta, self.progress = out, errors, meta, progress
-        self.checkpoint = out + ".done"
+        self.checkpoint = derived_name(out, ".done")
         self.hasher = hashlib.blake2b(digest_size=16)
         self.state = Committed()
         self.resumed = 0
@@ -172,7 +173,7 @@ class _Run:
         """Carry on from the checkpoint (`resume`), or start the files afresh with `header`."""
         if resume and os.path.exists(self.checkpoint):
             self.state = restore(self.checkpoint, self.out, self.errors, self.meta)
-        elif resume and os.path.exists(self.out) and os.path.getsize(self.out) > 0:
+        elif resume and os.path.isfile(self.out) and os.path.getsize(self.out) > 0:
             raise InputError([Problem(self.checkpoint, "", message("batch.resume_no_checkpoint", out=self.out))])
         else:
             self.state = start_files(self.out, self.errors, header)

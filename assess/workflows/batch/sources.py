@@ -25,12 +25,12 @@ class Source(NamedTuple):
 
 
 def _input_kind(path: str) -> tuple[str, Problem | None]:
-    p = Path(path)
-    if p.is_dir():
+    # os.path, not Path: it answers False for a name too long to exist, where Path raises.
+    if os.path.isdir(path):
         return "dir", None
-    if not p.exists():
+    if not os.path.exists(path):
         return "", Problem(path, "", message("error.file_not_found"))
-    suffix = p.suffix.lower()
+    suffix = Path(path).suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl", None
     if suffix in EVIDENCE_SUFFIXES:

@@ -2,6 +2,7 @@
 what changed and why (`compare`)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -22,7 +23,7 @@ EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
 def evidence_files(directory: str | Path) -> list[Path]:
     """Every *.yaml, *.yml and *.json directly in the directory, sorted by name."""
     d = Path(directory)
-    if not d.is_dir():
+    if not os.path.isdir(directory):  # os.path: False for a name too long to exist, where Path raises
         raise InputError([Problem(str(directory), "", message("diff.not_a_directory"))])
     return sorted(p for p in d.iterdir() if p.is_file() and p.suffix.lower() in EVIDENCE_SUFFIXES)
 

@@ -22,10 +22,33 @@ from assess.workflows.inspection.model import SCHEMA, shown_value
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # YAML 1.1 reads these bare words as booleans or null: quote them as keys.
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+# Characters a YAML reader refuses anywhere in a file (YAML 1.1 "printable" is the complement), or
+# reads as a line break (NEL, LS, PS), and the byte-order mark: written as escapes, never as they are.
+_NOT_AS_IS = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                        "|[\u2028\u2029\ufeff]")
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _quoted(text: str) -> str:
+    """`text` as a YAML double-quoted string that reads back as exactly `text`, whatever it holds
+    (line breaks, controls, `#`, `: `, quotes): JSON's escapes, which YAML shares, and YAML's `\\x`,
+    `\\u` for what JSON leaves as it is."""
+    return _NOT_AS_IS.sub(lambda m: _escape(m.group()), json.dumps(text, ensure_ascii=False))
+
+
+def _comment_text(text: str) -> str:
+    """`text` on one comment line: each line break a space, and what a YAML reader refuses
+    escaped, so no name can end the comment or break the file."""
+    return _NOT_AS_IS.sub(lambda m: _escape(m.group()), _LINE_BREAK.sub(" ", str(text)))
 
 
 def _key(name: str) -> str:
-    return name if _PLAIN_KEY.match(name) and name.lower() not in _YAML_WORDS else json.dumps(name, ensure_ascii=False)
+    return name if _PLAIN_KEY.match(name) and name.lower() not in _YAML_WORDS else _quoted(name)
 
 
 def _scalar(value: Any) -> str:
@@ -43,11 +66,11 @@ def _scalar(value: Any) -> str:
         return "[" + ", ".join(_scalar(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_key(str(k))}: {_scalar(v) or 'null'}" for k, v in value.items()) + "}"
-    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML double-quoted string
+    return _quoted(str(value))  # a double-quoted string: reads back as exactly this text
 
 
 def _comment(text: str) -> str:
-    return "  # " + " ".join(str(text).split()) if text else ""
+    return "  # " + _comment_text(" ".join(str(text).split())) if text else ""
 
 
 def worksheet(loaded_standard: LoadedStandard, evidence: LoadedEvidence, *, lang: str = "zh", decider: Decider | None = None,
@@ -134,12 +157,12 @@ class _Sheet:
     def _head(self) -> list[str]:
         record, standard, card, lang = self.record, self.standard, self.card, self.lang
         grade = card['grade']['title'] if card['grade'] else message('head.no_grade', lang)
-        head = [f"# {message('inspect.title', lang)}",
-                f"# {message('inspect.union', lang, name=record.union.name, id=record.union.id)}",
-                f"# {message('inspect.period', lang, start=record.period.start.isoformat(), end=record.period.end.isoformat())}",
-                f"# {message('inspect.standard', lang, title=self.local(standard.title), id=standard.id, version=standard.version)}",
-                f"# {message('inspect.self_score', lang, score=card['score'], total=card['total'], bonus=card['bonus'], grade=grade)}",
-                "#"]
+        head = [message('inspect.title', lang),
+                message('inspect.union', lang, name=record.union.name, id=record.union.id),
+                message('inspect.period', lang, start=record.period.start.isoformat(), end=record.period.end.isoformat()),
+                message('inspect.standard', lang, title=self.local(standard.title), id=standard.id, version=standard.version),
+                message('inspect.self_score', lang, score=card['score'], total=card['total'], bonus=card['bonus'], grade=grade)]
+        head = [f"# {_comment_text(line)}" for line in head] + ["#"]
         return head + [f"# {line}" for line in message("inspect.howto", lang).splitlines()]
 
     def _items(self) -> tuple[list[str], set[str]]:

@@ -3,6 +3,7 @@ skipped) or a results store; and the `--period` the report is for."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from typing import Iterator
 
@@ -14,8 +15,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def read_batch(path: str, problems: list[Problem]) -> Iterator[dict]:
-    """The valid scorecards of a JSON Lines file, one at a time. A bad line is added to
-    `problems` (file, line, field, what was expected) and skipped; the others are still read.
+    """The valid scorecards of a JSON Lines file, one at a time. A bad line (not UTF-8, not JSON,
+    a number JSON does not have such as NaN or Infinity, not a scorecard) is added to `problems`
+    (file, line, field, what was expected) and skipped; the others are still read.
     Raises InputError at once when the file cannot be opened."""
     try:
         handle = open(path, "rb")  # bytes: a line that is not UTF-8 is one bad line, not the end of the file
@@ -35,7 +37,12 @@ def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
             if not text.strip():
                 continue
             try:
-                card = json.loads(text)
+                card = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+            except _NotJsonNumber as exc:
+                token = exc.args[0]
+                problems.append(Problem(path, "", message("report.not_json_number", value=token), n,
+                                        text.find(token) + 1 or None))
+                continue
             except json.JSONDecodeError as exc:
                 problems.append(Problem(path, "", message("report.bad_json", reason=exc.msg), n, exc.colno))
                 continue
@@ -44,6 +51,22 @@ def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
                 problems.extend(found)
                 continue
             yield upgraded_card(card)
+
+
+class _NotJsonNumber(ValueError):
+    pass
+
+
+def _no_constant(token: str) -> float:
+    # Python's json reads NaN and Infinity; JSON has neither, and a NaN score would poison every sum.
+    raise _NotJsonNumber(token)
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if math.isinf(value):
+        raise _NotJsonNumber(token)  # 1e999
+    return value
 
 
 def is_store_file(path: str) -> bool:

@@ -4,6 +4,7 @@ still run."""
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -124,7 +125,8 @@ def case_file_candidates(standard_path: str | Path) -> list[Path]:
 
 def case_file_for(standard_path: str | Path) -> Path | None:
     """The sibling case file of a standard file (`<stem>.tests.yaml`), if there is one."""
-    return next((c for c in case_file_candidates(standard_path) if c.is_file()), None)
+    # os.path.isfile: a sibling name too long for the file system is simply not there.
+    return next((c for c in case_file_candidates(standard_path) if os.path.isfile(c)), None)
 
 
 def load_cases(path: str | Path) -> CaseFile:
