@@ -92,7 +92,7 @@ def run(*args):
 def test_save_records_layer_inspection_waivers_and_who_ran_it(db, tanglang):
     self_check, inspection = acceptance_pair(tanglang)
     with store.open_store(db) as st:
-        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 2
+        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
         store.save(st, tanglang, by="张三", at=AT)
         store.save_many(st, [self_check, inspection], by="李检查", at=AT + timedelta(days=1))
     saved = rows(db, "id, layer, inspection_file, inspection_sha256, waivers_file, waivers_sha256, scored_by, "
@@ -188,7 +188,7 @@ def test_a_version_1_store_upgrades_in_place(db, tanglang):
     _, inspection = acceptance_pair(tanglang)  # a card with the new keys, saved before they had columns
     make_v1_store(db, [(in_year(tanglang, 2024), "seed"), (inspection, None)])
     with store.open_store(db) as st:
-        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
         upgraded = store.verify(st)
         assert upgraded.intact and upgraded.entries == 2
         trail = store.audit_trail(st, "tanglang-community")

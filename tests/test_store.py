@@ -66,7 +66,7 @@ def db(tmp_path) -> str:
 
 def test_a_new_store_has_the_schema_version_and_marks_itself(db):
     with store.open_store(db) as st:
-        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 2
+        assert st.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
         assert st.conn.execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
     with store.open_store(db) as st:  # reopening changes nothing
         assert st.conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION

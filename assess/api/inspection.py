@@ -81,7 +81,7 @@ def accept(plan: AcceptancePlan, options: ScoreOptions = ScoreOptions(), *, waiv
     anything is saved), or a store that cannot be opened."""
     lang = options.lang
     with use_language(lang):
-        opened = open_store(store) if isinstance(store, (str, Path)) else None
+        opened = open_store(store, anchor=options.anchor) if isinstance(store, (str, Path)) else None
         try:
             st = opened or store
             prior = prior_grades(st, plan.record) if st is not None else ()

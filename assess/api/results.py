@@ -22,7 +22,7 @@ def history(db: str | Path, union_id: str, *, all_entries: bool = False, lang: s
     entry with `all_entries`). Raises InputError for a missing store, or a union it does not hold
     (with the closest ids it does hold)."""
     with use_language(lang):
-        with store.open_store(db, create=False) as st:
+        with store.open_store(db, create=False) as st, store.store_errors(str(db)):
             entries = store.history(st, union_id, all_entries=all_entries)
             similar = [] if entries else store.union_ids_like(st, union_id)
         if not entries:
@@ -63,28 +63,34 @@ def federation_report(*, db: str | Path | None = None, batch: str | Path | None 
     previous period from `previous` (a JSON Lines file or a store), else `db` when reading `batch`,
     else the same data. `period`: "YYYY" or a start date (default: the latest present). With
     `html`, a self-contained page with charts is written there when the report has content.
-    Raises InputError for a bad --period or a store that cannot be opened; bad lines are the
-    result's problems."""
+    Raises InputError for a bad --period or a store that cannot be opened or read; bad lines are
+    the result's problems."""
     problems: list[Problem] = []
     with use_language(lang):
         wanted = report_mod.parse_period(period)
         with contextlib.ExitStack() as stack:
             st = stack.enter_context(store.open_store(db, create=False)) if db else None
-            cards = report_mod.read_batch(str(batch), problems) if batch else store.latest_cards(st, standard_id)
+            cards = report_mod.read_batch(str(batch), problems) if batch else _latest(st, standard_id)
             earlier = None
             if previous:
                 if report_mod.is_store_file(str(previous)):
-                    earlier = store.latest_cards(stack.enter_context(store.open_store(previous, create=False)), standard_id)
+                    earlier = _latest(stack.enter_context(store.open_store(previous, create=False)), standard_id)
                 else:
                     earlier = report_mod.read_batch(str(previous), problems)
             elif batch and st is not None:
-                earlier = store.latest_cards(st, standard_id)
+                earlier = _latest(st, standard_id)
             result = report_mod.build_report(cards, previous=earlier, standard_id=standard_id, period=wanted, lang=lang,
                                              top=top, where=str(batch or db))
         out = FederationReport(result, problems + result.problems)
         if html and result.standards:
             _write_html(out, str(html), lang)
     return out
+
+
+def _latest(st, standard_id: str | None):
+    """The store's latest cards, an SQLite failure while reading them an InputError naming it."""
+    with store.store_errors(st.path):
+        yield from store.latest_cards(st, standard_id)
 
 
 def _write_html(out: FederationReport, path: str, lang: str) -> None:
@@ -105,20 +111,22 @@ class Audit:
 
 
 def audit(db: str | Path, union_id: str | None = None, *, standard_id: str | None = None, verify: bool = False,
-          lang: str = "zh") -> Audit:
+          anchor: str | Path | None = None, lang: str = "zh") -> Audit:
     """Every scorecard saved for `union_id` (only `standard_id`'s, if given), in the order saved:
     who, when, the standard, evidence, inspection and waiver hashes; with `verify`, every entry's
-    hashes and the store's hash chain recomputed. Raises InputError for a missing store, a union
-    with no entries (with the closest ids), or a standard the union has no entries under."""
+    hashes and the store's hash chain recomputed, and with `anchor` (an anchor file) the head it
+    records looked for in the store. Raises InputError for a missing store or one SQLite cannot
+    read (naming it), a missing anchor file, a union with no entries (with the closest ids), or a
+    standard the union has no entries under."""
     entries = checked = None
     with use_language(lang):
-        with store.open_store(db, create=False) as st:
+        with store.open_store(db, create=False) as st, store.store_errors(str(db)):
             if union_id:
                 entries = store.audit_trail(st, union_id, standard_id)
                 if not entries:
                     raise _no_entries(st, str(db), union_id, standard_id, lang)
             if verify:
-                checked = store.verify(st)
+                checked = store.verify(st, str(anchor) if anchor else None)
     return Audit(entries, checked)
 
 

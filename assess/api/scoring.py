@@ -41,6 +41,8 @@ class ScoreOptions:
     fail_below: a grade id, title, or a part of a title naming one grade: each scorecard says
     whether it is below it (`Scored.below`).
     by: who ran the scoring, saved with each scorecard in a results store.
+    anchor: with a store given as a path, the anchor file every save checks and moves forward
+    (docs/audit.md); None: none.
     """
 
     standard: StandardSource | None = None
@@ -49,6 +51,7 @@ class ScoreOptions:
     engine: str | Decider = "durable_rules"
     fail_below: str | None = None
     by: str | None = None
+    anchor: str | Path | None = None
 
 
 @dataclass(frozen=True)
@@ -225,25 +228,31 @@ def is_below(card: dict[str, Any], standard: LoadedStandard, wanted: str) -> boo
 # without it.
 
 
-def open_store(path: str | Path, *, create: bool = True):
-    """The results store (SQLite) at `path`, made when missing and `create`. Returns a Store (a
-    context manager; close() it). Raises InputError for a store that cannot be opened."""
+def open_store(path: str | Path, *, create: bool = True, anchor: str | Path | None = None):
+    """The results store (SQLite) at `path`, made when missing and `create` (which also means it
+    is to be written: a read-only file is refused). `anchor`: a file outside the store that every
+    save checks and moves forward. Returns a Store (a context manager; close() it). Raises
+    InputError for a store that cannot be opened."""
     from assess.store import open_store as _open
 
-    return _open(path, create=create)
+    return _open(path, create=create, anchor=anchor)
 
 
 def prior_grades(store, record: LoadedEvidence) -> tuple:
     """The grades the record's union reached in periods before this one, as the engine takes them
-    for prerequisites: ((Honour, "<store file>#<entry>"), ...), most recent first."""
+    for prerequisites: ((Honour, "<store file>#<entry>"), ...), most recent first. Raises
+    InputError naming the store when SQLite cannot read it (a corrupt page, a dropped table)."""
     from assess.store import prior_grades as _prior
+    from assess.store import store_errors
 
-    return tuple((p.honour(), p.source) for p in _prior(store, record.record.union.id, record.record.period.start))
+    with store_errors(store.path):
+        return tuple((p.honour(), p.source) for p in _prior(store, record.record.union.id, record.record.period.start))
 
 
 def save(store, cards: Iterable[dict[str, Any]], *, by: str | None = None, lang: str | None = None) -> list[int]:
     """Append scorecards to the store in one transaction; returns their entry numbers. Raises
-    InputError (and saves none) when any is not a scorecard."""
+    InputError (and saves none) when any is not a scorecard, or the store cannot take them
+    (read-only, a full disk, a corrupt page; its head or anchor shows entries removed)."""
     from assess.store import save_many
 
     return save_many(store, list(cards), by=by, lang=lang)
@@ -327,7 +336,7 @@ def score_many(records: Iterable[RecordSource | RecordProblems], options: ScoreO
         if options.standard is not None:
             load_standard(options.standard, options.as_of)
         if isinstance(store, (str, Path)):
-            store = owned = open_store(store)
+            store = owned = open_store(store, anchor=options.anchor)
     return ScoreResults(_score_each(records, options, decider, waivers, store), owned)
 
 

@@ -76,19 +76,26 @@ def report_cmd(db: str | None, batch: str | None, standard_id: str | None, perio
 @click.option("--db", "db", required=True, metavar="FILE", type=click.Path(), help="The results store (SQLite file).")
 @click.option("--standard", "standard_id", metavar="ID", help="Only the entries of this standard.")
 @click.option("--verify", is_flag=True, help="Recompute every entry's hashes and the hash chain of the whole store; exit 1 when broken.")
+@click.option("--anchor", "anchor", metavar="FILE", type=click.Path(dir_okay=False),
+              help="With --verify: also check that the store still holds the head this anchor file records "
+                   "(written by assess score --db --anchor).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @_lang_option
-def audit_cmd(union_id: str | None, db: str, standard_id: str | None, verify: bool, fmt: str, lang: str) -> None:
+def audit_cmd(union_id: str | None, db: str, standard_id: str | None, verify: bool, anchor: str | None, fmt: str,
+              lang: str) -> None:
     """Every scorecard saved for UNION_ID, in the order saved: who, when, the standard, evidence,
     inspection and waiver files' hashes. --verify checks the whole store for tampering.
 
-    Exit 0; 1 when --verify finds a broken entry; 2 on bad input (no such store or union)."""
+    Exit 0; 1 when --verify finds a broken entry; 2 on bad input (no such store or union, a store
+    SQLite cannot read, a missing anchor file)."""
     from assess import store  # only for `assess audit`: its renderers
 
     if not union_id and not verify:
         fail([Problem("UNION_ID", "", message("audit.need_union", lang))], lang)
+    if anchor and not verify:
+        fail([Problem("--anchor", "", message("audit.anchor_needs_verify", lang))], lang)
     with exit_on_input_error(lang):
-        found = api.audit(db, union_id, standard_id=standard_id, verify=verify, lang=lang)
+        found = api.audit(db, union_id, standard_id=standard_id, verify=verify, anchor=anchor, lang=lang)
     if fmt == "json":
         data = store.audit_dict(union_id, found.entries, standard_id=standard_id, verification=found.verification, lang=lang)
         click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2))

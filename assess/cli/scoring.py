@@ -32,6 +32,9 @@ FORMATS = formats_for("Scorecards")
 @click.option("--db", "db", metavar="FILE", type=click.Path(dir_okay=False),
               help="Save each scorecard to this results store (SQLite), and read prior grades from it for prerequisites.")
 @click.option("--by", "by", metavar="NAME", help="With --db: who ran the scoring, saved with each scorecard.")
+@click.option("--anchor", "anchor", metavar="FILE", type=click.Path(dir_okay=False),
+              help="With --db: an anchor file outside the store, checked before each save and moved forward after it; "
+                   "assess audit --verify --anchor FILE then shows entries removed or rewritten (docs/audit.md).")
 @click.option("--inspection", "inspection", metavar="FILE", type=click.Path(dir_okay=False),
               help="An inspection file (考核) for the one EVIDENCE record: print self-check and inspection scores side by "
                    "side, every difference and why, and the acceptance conclusion (docs/inspection.md).")
@@ -40,10 +43,12 @@ FORMATS = formats_for("Scorecards")
                    "shows the score and grade before and after (docs/waivers.md).")
 def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: str, lang: str,
               fail_below: str | None, engine: str, db: str | None = None, by: str | None = None,
-              inspection: str | None = None, waivers_path: str | None = None) -> None:
+              anchor: str | None = None, inspection: str | None = None, waivers_path: str | None = None) -> None:
     """Print a scorecard for each EVIDENCE record (YAML or JSON)."""
+    if anchor and not db:
+        fail([Problem("--anchor", "", message("store.anchor_needs_db", lang))], lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang,
-                               engine=engine, fail_below=fail_below, by=by)
+                               engine=engine, fail_below=fail_below, by=by, anchor=anchor)
     records = api.read_records(evidence)  # read once: the waiver check needs the union ids
     waivers = None
     if waivers_path:

@@ -5,8 +5,9 @@ the store is an audit trail: who scored (`scored_by`), when (`scored_at`), with 
 and standard (their sha256) and the whole scorecard as canonical JSON. Indexed columns repeat
 what queries need: union, standard id and version, period, grade, application.
 
-The parts: `schema` (the file, its version and migrations), `cards` (what a saved card must hold,
-its canonical text, the hash chain), `saving`, `queries` (history, latest cards, prior grades),
+The parts: `schema` (the file, its version and migrations, SQLite failures as InputError), `cards`
+(what a saved card must hold, its canonical text, the hash chain), `anchor` (the chain's head in
+the store and in an anchor file outside it), `saving`, `queries` (history, latest cards, prior grades),
 `audit` (the audit trail and `verify`) and `audit_text` (both as text). The public names are
 re-exported here: `from assess.store import open_store, save_many, history`.
 """
@@ -20,12 +21,13 @@ from assess.store.cards import (CARD_COLUMNS, CARD_SCHEMA, CARD_SCHEMAS, SEALED_
 from assess.store.queries import (HistoryEntry, PriorGrade, history, latest_cards, prior_grades, standards_of,
                                   union_ids_like)
 from assess.store.saving import TIME_FORMAT, save, save_many
-from assess.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store, open_store
+from assess.store.anchor import ANCHOR_SCHEMA, Head, read_anchor
+from assess.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store, open_store, store_error, store_errors
 
 __all__ = [
-    "APPLICATION_ID", "AUDIT_SCHEMA", "CARD_COLUMNS", "CARD_SCHEMA", "CARD_SCHEMAS", "upgraded_card", "MIGRATIONS", "SCHEMA_VERSION", "SEALED_COLUMNS",
-    "TIME_FORMAT", "AuditEntry", "AuditReport", "Break", "HistoryEntry", "PriorGrade", "Store", "Verification",
+    "ANCHOR_SCHEMA", "APPLICATION_ID", "AUDIT_SCHEMA", "CARD_COLUMNS", "CARD_SCHEMA", "CARD_SCHEMAS", "upgraded_card", "MIGRATIONS", "SCHEMA_VERSION", "SEALED_COLUMNS",
+    "TIME_FORMAT", "AuditEntry", "AuditReport", "Break", "Head", "HistoryEntry", "PriorGrade", "Store", "Verification",
     "audit_data", "audit_dict", "audit_text", "audit_trail", "canonical_card", "card_columns", "chain_hash",
     "check_card", "history", "latest_cards", "open_store", "prior_grades", "render_audit", "render_verification",
-    "save", "save_many", "standards_of", "union_ids_like", "verify",
+    "read_anchor", "save", "save_many", "standards_of", "store_error", "store_errors", "union_ids_like", "verify",
 ]

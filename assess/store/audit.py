@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from assess.core.messages import message
+from assess.store.anchor import Head, anchored_entry, require_anchor, stored_head
 from assess.store.cards import CARD_COLUMNS, SEALED_COLUMNS, card_columns, chain_hash, check_card, value_text
 from assess.store.schema import Store
 
@@ -83,9 +84,15 @@ def audit_trail(store: Store, union_id: str, standard_id: str | None = None) -> 
 class Break:
     """One thing `verify` found wrong. kind: `card_sha256` (the card text is not what was saved),
     `card_unreadable` (the card text is no longer a scorecard), `card_differs` (what the changed card
-    now says against the column saved with it), `column` (a column disagrees with an intact card), `chain` (the chain hash does not follow: this
-    entry's who/when/... or an earlier entry was changed or removed), `missing` (entries
-    `entry`..`last` are gone), `truncated` (the last entries, `entry`..`last`, are gone)."""
+    now says against the column saved with it), `column` (a column disagrees with an intact card),
+    `chain` (the chain hash does not follow: this entry's who/when/... or an earlier entry was
+    changed or removed), `missing` (entries `entry`..`last` are gone), `truncated` (the last
+    entries, `entry`..`last`, are gone: the store's head row or SQLite's entry counter goes beyond
+    the last row), `head_missing` (the head row was deleted), `head_differs` (the head row's chain
+    hash is not the last entry's: that entry was rewritten, or the head row edited), `beyond_head` (rows `entry`..`last` were added past the head, not by assess),
+    `anchor_missing` (the anchor file's last entry, `entry`, is gone; `column` names the anchor
+    file, `last` the entries it records), `anchor_differs` (that entry's chain hash is not the one
+    anchored: it or an entry before it was rewritten)."""
 
     entry: int
     kind: str
@@ -105,27 +112,34 @@ class Break:
 
 @dataclass(frozen=True)
 class Verification:
-    """What `verify` found: entries checked, the last chain hash and entry, and every break."""
+    """What `verify` found: entries checked, the last chain hash and entry, every break, and the
+    anchor file checked against (None without one)."""
 
     entries: int  # rows checked
     head: str | None  # the last entry's chain hash: note it elsewhere to detect a rewrite of the whole chain
     last_entry: int | None
     breaks: tuple[Break, ...] = field(default=())
+    anchor: str | None = None
 
     @property
     def intact(self) -> bool:
         return not self.breaks
 
     def as_dict(self, lang: str | None = None) -> dict[str, Any]:
-        return {"entries": self.entries, "head_chain_sha256": self.head, "last_entry": self.last_entry,
-                "intact": self.intact, "breaks": [b.as_dict(lang) for b in self.breaks]}
+        out = {"entries": self.entries, "head_chain_sha256": self.head, "last_entry": self.last_entry,
+               "intact": self.intact, "breaks": [b.as_dict(lang) for b in self.breaks]}
+        return out if self.anchor is None else out | {"anchor": self.anchor}
 
 
-def verify(store: Store) -> Verification:
+def verify(store: Store, anchor: str | None = None) -> Verification:
     """Recompute, for every entry in order, the card's sha256, the columns that repeat the card,
-    and the chain hash; and check that no entry number is missing, in the middle or at the end.
-    Breaks are local: each row's chain is checked against the stored chain of the row before it,
-    so one edit shows once, at the entry edited (or the one after a removed entry)."""
+    and the chain hash; check that no entry number is missing, in the middle or at the end (the
+    store's head row and SQLite's entry counter against the rows); with `anchor`, an anchor file
+    (docs/audit.md), that the store still holds the head it records. Breaks are local: each row's
+    chain is checked against the stored chain of the row before it, so one edit shows once, at the
+    entry edited (or the one after a removed entry). Raises InputError for an anchor file that is
+    missing or is not one; sqlite3.Error for a store SQLite cannot read."""
+    anchored = require_anchor(anchor) if anchor else None
     conn = store.conn
     breaks: list[Break] = []
     cursor = conn.execute(f"SELECT id, {', '.join(CARD_COLUMNS)}, card_sha256, card, {', '.join(SEALED_COLUMNS)}, "
@@ -158,10 +172,33 @@ def verify(store: Store) -> Verification:
         if chain != chain_hash(prev_chain, entry, sha, sealed):
             breaks.append(Break(entry, "chain", union))
         prev_id, prev_chain = entry, chain
+    breaks += _tail_breaks(conn, Head(count, prev_id, prev_chain))
+    if anchored is not None:
+        found = anchored_entry(conn, anchored)
+        if found is not None:
+            breaks.append(Break(anchored.last_entry, f"anchor_{found}", column=anchor, last=anchored.entries))
+    return Verification(entries=count, head=prev_chain, last_entry=prev_id or None, breaks=tuple(breaks),
+                        anchor=anchor)
+
+
+def _tail_breaks(conn, rows: Head) -> list[Break]:
+    """The end of the chain against the store's head row and SQLite's entry counter: newest rows
+    removed (even with the counter set back), every row wiped, the head row deleted or edited, rows
+    added past it."""
+    out: list[Break] = []
+    head = stored_head(conn)
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'scorecards'").fetchone()
-    if seq and seq[0] > prev_id:
-        breaks.append(Break(prev_id + 1, "truncated", last=seq[0]))
-    return Verification(entries=count, head=prev_chain, last_entry=prev_id or None, breaks=tuple(breaks))
+    end = max(seq[0] if seq else 0, head.last_entry if head else 0)
+    if end > rows.last_entry:
+        out.append(Break(rows.last_entry + 1, "truncated", last=end))
+    if head is None:
+        out.append(Break(rows.last_entry + 1, "head_missing"))
+    elif head.last_entry < rows.last_entry:
+        out.append(Break(head.last_entry + 1, "beyond_head", last=rows.last_entry))
+    elif head.last_entry == rows.last_entry and head.chain_sha256 != rows.chain_sha256:
+        # (A count that differs with the same last entry is a removed middle entry: `missing` says so.)
+        out.append(Break(rows.last_entry, "head_differs"))
+    return out
 
 
 @dataclass(frozen=True)
