@@ -34,6 +34,7 @@ class Head:
     chain_sha256: str | None
 
     def as_dict(self) -> dict[str, Any]:
+        """The head as the anchor file and `verify`'s JSON name it."""
         return {"entries": self.entries, "last_entry": self.last_entry, "head_chain_sha256": self.chain_sha256}
 
 
