@@ -178,6 +178,41 @@ def test_records_given_as_data_that_json_cannot_hold_are_bad_records(tmp_path):
     assert [e["position"] for e in _errors(Path(summary.errors))] == ["a", "b", "c"]
 
 
+def test_an_input_failing_part_way_is_exit_2_naming_it_and_what_was_committed_resumes(tmp_path, monkeypatch):
+    import io
+
+    from assess.workflows.batch import sources
+
+    records = _jsonl(tmp_path, 6)
+    real_open = open
+
+    class Failing(io.BytesIO):
+        def __iter__(self):  # two lines, then the disk (or the network share) fails
+            lines = self.getvalue().splitlines(keepends=True)
+            yield from lines[:2]
+            raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(sources, "open", lambda path, mode: Failing(real_open(path, mode).read()), raising=False)
+    out = tmp_path / "o.csv"
+    result = CliRunner().invoke(main, ["batch", str(records), "--standard", STANDARD, "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{records}:3: 无法读取: Input/output error" in result.stderr
+    monkeypatch.undo()
+    rest = run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True)
+    assert rest.complete and rest.scored == 6
+
+
+def test_a_directory_that_cannot_be_listed_is_exit_2_naming_it(tmp_path, monkeypatch):
+    from assess.workflows.batch import sources
+
+    def denied(directory):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(sources, "_iter_dir_names", denied)
+    result = CliRunner().invoke(main, ["batch", str(tmp_path), "--standard", STANDARD, "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 2 and f"{tmp_path}: 无法读取: Permission denied" in result.stderr
+
+
 # ---- item 5: signals; workers die with their parent ------------------------------------------
 
 

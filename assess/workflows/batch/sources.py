@@ -52,8 +52,8 @@ def check_inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
         problems.append(Problem("INPUT", "", message("batch.no_input")))
     for path in paths:
         kind, problem = _input_kind(path)
-        if problem is None and kind == "dir" and not any(True for _ in _iter_dir_names(path)):
-            problem = Problem(path, "", message("batch.empty_dir", suffixes=", ".join(EVIDENCE_SUFFIXES)))
+        if problem is None and kind == "dir":
+            problem = _dir_problem(path)
         if problem is None and kind != "dir" and not os.access(path, os.R_OK):
             problem = Problem(path, "", message("error.unreadable", reason="permission denied"))
         if problem:
@@ -63,6 +63,16 @@ def check_inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
     if problems:
         raise InputError(problems)
     return out
+
+
+def _dir_problem(path: str) -> Problem | None:
+    """Why a directory INPUT cannot be read (or holds no evidence file), or None."""
+    try:
+        if any(True for _ in _iter_dir_names(path)):
+            return None
+    except OSError as exc:
+        return Problem(printable_path(path), "", message("error.unreadable", reason=exc.strerror or str(exc)))
+    return Problem(path, "", message("batch.empty_dir", suffixes=", ".join(EVIDENCE_SUFFIXES)))
 
 
 def _iter_dir_names(directory: str) -> Iterator[str]:
@@ -87,14 +97,26 @@ def iter_sources(paths: Sequence[str], exclude: Iterable[str] = ()) -> Iterator[
             shown = printable_path(path)
             yield Source(shown, "file", path, shown)
         else:
-            shown = printable_path(path)
-            with open(path, "rb") as fh:
-                for number, raw in enumerate(fh, 1):
-                    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                        raw = raw[3:]
-                    if not raw.strip():
-                        continue
-                    yield Source(f"{shown}:{number}", "line", raw, shown, number)
+            yield from _jsonl_sources(path)
+
+
+def _jsonl_sources(path: str) -> Iterator[Source]:
+    """A JSON Lines file's non-blank lines. The file failing to read part-way (a disk error, a
+    network share gone) is the INPUT's problem, not a record's: InputError naming it and the line;
+    what was committed before stays resumable."""
+    shown = printable_path(path)
+    number = 0
+    try:
+        with open(path, "rb") as fh:
+            for number, raw in enumerate(fh, 1):
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                if not raw.strip():
+                    continue
+                yield Source(f"{shown}:{number}", "line", raw, shown, number)
+    except OSError as exc:
+        raise InputError([Problem(shown, "", message("error.unreadable", reason=exc.strerror or str(exc)),
+                                  number + 1)]) from None
 
 
 def count_records(paths: Sequence[str]) -> int:
