@@ -106,6 +106,20 @@ def test_a_damaged_store_is_exit_2_naming_the_file(db, fault, command):
     assert db.read_bytes() == before  # nothing written into a damaged store
 
 
+@pytest.mark.parametrize("text", ["not json", "[1]", "{}"])
+def test_a_card_that_is_no_longer_a_scorecard_is_named_not_a_traceback(db, text):
+    tamper(db, f"UPDATE scorecards SET card = '{text}' WHERE id = 1")  # entry 1: tanglang-community
+    result = run("history", "tanglang-community", "--db", str(db), "--all")
+    assert result.exit_code == 2 and f"{db}: #1: " in result.stderr and "audit --db" in result.stderr
+    report = run("report", "--db", str(db))
+    assert report.exit_code == 2 and "Traceback" not in report.output and f"{db}: " in report.stderr
+    audit = run("audit", "tanglang-community", "--db", str(db), "--verify", "--format", "json")
+    assert audit.exit_code == 1  # the trail still lists it; verify names it
+    data = json.loads(audit.stdout)
+    assert [e["entry"] for e in data["entries"]] == [1]
+    assert (1, "card_unreadable") in [(b["entry"], b["kind"]) for b in data["verification"]["breaks"]]
+
+
 @pytest.fixture
 def read_only(db, monkeypatch):
     """The store file and its directory made read-only. Root ignores file permissions, so as root

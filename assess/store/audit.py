@@ -54,11 +54,13 @@ class AuditEntry:
         return asdict(self)
 
 
+# A card that is no longer JSON (tampering, damage) still lists, from its columns: verify names it.
 _AUDIT_SELECT = """SELECT id, union_id, union_name, standard_id, standard_version,
-       coalesce(json_extract(card, '$.standard.title'), standard_id), standard_sha256,
-       period_start, period_end, period_label, layer, engine, score, grade_id, grade_title,
+       coalesce(CASE WHEN json_valid(card) THEN json_extract(card, '$.standard.title') END, standard_id),
+       standard_sha256, period_start, period_end, period_label, layer, engine, score, grade_id, grade_title,
        evidence_file, evidence_sha256, inspection_file, inspection_sha256,
-       json_extract(card, '$.inspection.inspector'), json_extract(card, '$.inspection.date'),
+       CASE WHEN json_valid(card) THEN json_extract(card, '$.inspection.inspector') END,
+       CASE WHEN json_valid(card) THEN json_extract(card, '$.inspection.date') END,
        waivers_file, waivers_sha256, lang, card_sha256, chain_sha256, scored_at, scored_by, os_user, host,
        assess_version
 FROM scorecards WHERE union_id = ?"""

@@ -7,8 +7,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Iterator
 
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem
 from assess.model.evidence import Honour
-from assess.store.cards import upgraded_card
+from assess.store.cards import check_card, upgraded_card
 from assess.store.schema import Store
 
 
@@ -45,7 +47,8 @@ class HistoryEntry:
 def history(store: Store, union_id: str, *, all_entries: bool = False) -> list[HistoryEntry]:
     """A union's saved results, oldest period first: the latest entry per (standard, version,
     period) with the number of saves, or every entry with `all_entries`. "Latest" is the last
-    one appended (entry number), whatever `scored_at` says."""
+    one appended (entry number), whatever `scored_at` says. Raises InputError naming the store and
+    the entry for a saved card that is no longer a scorecard."""
     rows = store.conn.execute(
         """SELECT id, card, scored_at, scored_by,
                   count(*) OVER w AS saves, max(id) OVER w AS latest
@@ -57,7 +60,7 @@ def history(store: Store, union_id: str, *, all_entries: bool = False) -> list[H
     for entry, text, scored_at, scored_by, saves, latest in rows:
         if not all_entries and entry != latest:
             continue
-        card = json.loads(text)
+        card = _readable_card(store, entry, text)
         grade, applied = card.get("grade"), card.get("applied_for")
         out.append(HistoryEntry(
             entry=entry, union_id=card["union"]["id"], union_name=card["union"]["name"],
@@ -73,6 +76,18 @@ def history(store: Store, union_id: str, *, all_entries: bool = False) -> list[H
             evidence_sha256=card["evidence_sha256"], scored_at=scored_at, scored_by=scored_by, saves=saves,
         ))
     return out
+
+
+def _readable_card(store: Store, entry: int, text: Any) -> dict:
+    """A saved card as a scorecard dict; InputError naming the store and the entry when it no
+    longer is one (the file was edited or damaged)."""
+    try:
+        card = json.loads(text)
+    except (TypeError, ValueError):
+        card = None
+    if not isinstance(card, dict) or check_card(card, store.path):
+        raise InputError([Problem(store.path, f"#{entry}", message("store.card_unreadable", entry=entry, db=store.path))])
+    return upgraded_card(card)
 
 
 def union_ids_like(store: Store, union_id: str, n: int = 3) -> list[str]:
@@ -96,7 +111,9 @@ def latest_cards(store: Store, standard_id: str | None = None, period: str | int
     """The last saved scorecard of each union per standard and period (whatever the standard's
     version: a re-score under a revised version supersedes the earlier one), ordered by standard,
     period and union. `period` is a year (2025 / "2025": periods starting that year) or a start
-    date. A generator: cards are read one at a time, so a large store is never all in memory."""
+    date. A generator: cards are read one at a time, so a large store is never all in memory. A
+    card that is no longer a JSON object (the file was edited or damaged) is yielded as it is, for
+    the caller's check (`check_card`) to report."""
     where, params = _period_clause(period)
     if standard_id is not None:
         where += " AND standard_id = ?"
@@ -107,7 +124,11 @@ def latest_cards(store: Store, standard_id: str | None = None, period: str | int
                 GROUP BY union_id, standard_id, period_start, period_end)
             ORDER BY standard_id, period_start, period_end, union_id""", params)
     for (text,) in cursor:
-        yield upgraded_card(json.loads(text))
+        try:
+            card = json.loads(text)
+        except (TypeError, ValueError):
+            card = text
+        yield upgraded_card(card) if isinstance(card, dict) else card
 
 
 @dataclass(frozen=True)
