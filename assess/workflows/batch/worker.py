@@ -147,8 +147,7 @@ class Worker:
         except InputError as err:
             return ("bad", _error_line(src, holder, err.problems))
         except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
-            problem = Problem(src.position, "", message("batch.internal_error", error=f"{type(exc).__name__}: {exc}"))
-            return ("bad", _error_line(src, holder, [problem]))
+            return ("bad", _error_line(src, holder, [_internal_error(src, exc)]))
 
 
 def _json_line(src: Source) -> Any:
@@ -175,6 +174,14 @@ def _refuse_lone_surrogates(data: Any, src: Source) -> None:
     if found is not None:
         path, escape = found
         raise InputError([Problem(src.file, path, message("batch.lone_surrogate", escape=escape), src.line)])
+
+
+def _internal_error(src: Source, exc: Exception) -> Problem:
+    try:
+        detail = f"{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 - an exception whose text itself fails
+        detail = type(exc).__name__
+    return Problem(src.position, "", message("batch.internal_error", error=detail))
 
 
 def _union_id(holder: list) -> str | None:
