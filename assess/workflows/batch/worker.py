@@ -173,7 +173,8 @@ def _refuse_lone_surrogates(data: Any, src: Source) -> None:
     found = lone_surrogate(data)
     if found is not None:
         path, escape = found
-        raise InputError([Problem(src.file, path, message("batch.lone_surrogate", escape=escape), src.line)])
+        # The same words as for a JSON file (assess.core.safe_yaml): one class, one message.
+        raise InputError([Problem(src.file, path, message("error.json_lone_surrogate", escape=escape), src.line)])
 
 
 def _internal_error(src: Source, exc: Exception) -> Problem:
