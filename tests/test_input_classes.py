@@ -121,7 +121,7 @@ def test_worksheet_names_in_comments_and_keys_from_a_standard_stay_on_their_line
 LONG = "长" * 100  # 300 bytes: more than any file system allows in one name
 
 
-@pytest.mark.parametrize("args", [
+LONG_ARGS = [
     ["score", str(TANGLANG), "--standard", LONG],
     ["score", str(TANGLANG), "--standard", LONG + ".yaml"],
     ["explain", LONG], ["show", LONG], ["lint", LONG], ["test", LONG], ["export", LONG, "--xlsx", "x.xlsx"],
@@ -132,7 +132,10 @@ LONG = "长" * 100  # 300 bytes: more than any file system allows in one name
     ["history", LONG, "--db", LONG], ["audit", "--db", LONG, "--verify"], ["report", "--db", LONG],
     ["report", "--from", LONG], ["diff", LONG, LONG, "--evidence", LONG],
     ["score", str(TANGLANG), "--waivers", LONG], ["score", str(TANGLANG), "--inspection", LONG],
-], ids=lambda a: " ".join(a[:2]))
+]
+
+
+@pytest.mark.parametrize("args", LONG_ARGS, ids=[f"{i}-{a[0]}" for i, a in enumerate(LONG_ARGS)])
 def test_a_name_too_long_for_a_file_is_exit_2_naming_it(tmp_path, monkeypatch, args):
     monkeypatch.chdir(tmp_path)
     result = run(*args)
