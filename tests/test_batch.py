@@ -107,7 +107,7 @@ def test_planted_bad_records_go_to_errors_and_every_other_is_scored(tmp_path, re
     out = tmp_path / "out.csv"
     summary = run_batch([str(records)], STANDARD, str(out), jobs=2, chunk_size=4)
     assert (summary.records, summary.scored, summary.bad) == (41, 39, 2)
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     expected = [f"syn-{i:07d}" for i in range(40) if i != 7]
     assert [r["union_id"] for r in rows] == expected
     errors = [json.loads(line) for line in _lines(Path(summary.errors))]
@@ -185,7 +185,8 @@ def test_jsonl_record_from_a_json_line_scores_like_its_yaml_file(tmp_path, fixtu
 def test_csv_rows_summarise_the_scorecard(tmp_path, fixture_dir):
     run_batch([str(fixture_dir)], STANDARD, str(tmp_path / "o.jsonl"), jobs=1)
     run_batch([str(fixture_dir)], STANDARD, str(tmp_path / "o.csv"), jobs=1)
-    text = (tmp_path / "o.csv").read_text(encoding="utf-8")
+    text = (tmp_path / "o.csv").read_text(encoding="utf-8-sig")  # a byte order mark first, for Excel
+    assert (tmp_path / "o.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert text.splitlines()[0] == ",".join(CSV_COLUMNS)
     rows = list(csv.DictReader(io.StringIO(text)))
     cards = [json.loads(line) for line in _lines(tmp_path / "o.jsonl")]

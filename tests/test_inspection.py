@@ -431,7 +431,7 @@ def test_cli_other_formats_and_english():
     assert en.exit_code == 0 and "Conclusion: passes at a lower grade" in en.stdout and "Self-check" in en.stdout
     md = run("score", NANXINCUN, "--inspection", DOWNGRADE, "--format", "markdown", "--engine", "python")
     assert "| 二级指标" in md.stdout and "**验收结论: 降级通过" in md.stdout
-    csv_out = run("score", NANXINCUN, "--inspection", DOWNGRADE, "--format", "csv", "--engine", "python").stdout
+    csv_out = run("score", NANXINCUN, "--inspection", DOWNGRADE, "--format", "csv", "--engine", "python").stdout_bytes.decode("utf-8-sig")
     rows = [line.split(",") for line in csv_out.splitlines()]
     assert rows[0][7:9] == ["self_score", "inspection_score"]
     assert sum(1 for r in rows[1:] if r[12] == "1") == 3

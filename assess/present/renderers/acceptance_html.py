@@ -19,7 +19,7 @@ td.mark { text-align: center; font-weight: bold; }
 _HTML_COLUMNS = (("item", 28), ("points", 8), ("self", 9), ("inspection", 9), ("delta", 12), ("note", 34))
 
 
-def to_html(result: dict[str, Any], lang: str) -> str:
+def to_html(result: dict[str, Any], lang: str, **_options: Any) -> str:
     """A self-contained A4 page: the score sheet with both columns, differences, conclusion, signatures."""
     card = result["inspection"]
     u, s = card["union"], card["standard"]

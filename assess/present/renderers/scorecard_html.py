@@ -19,7 +19,7 @@ class _Markup(str):
     """Text that is already escaped HTML."""
 
 
-def to_html(cards: list[dict[str, Any]], lang: str) -> str:
+def to_html(cards: list[dict[str, Any]], lang: str, **_options: Any) -> str:
     """The whole HTML document for these scorecards, one A4 acceptance sheet per card."""
     if len(cards) == 1:
         title = message("print.doc_title_one", lang, union=cards[0]["union"]["name"], standard=cards[0]["standard"]["title"])
