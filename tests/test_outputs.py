@@ -268,3 +268,18 @@ def test_a_gbk_console_gets_question_marks_and_one_warning(tmp_path, lang):
     proc = subprocess.run([sys.executable, "-m", "assess", "score", str(bad), "--lang", lang], cwd=ROOT, env=env,
                           capture_output=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr.decode("gbk")
+
+
+def test_xlsx_text_reads_back_as_written():
+    """Excel decodes `_xHHHH_` in cell text: a literal one is escaped, a carriage return is written as
+    Excel writes it, and the import's cleaning turns both back into the text."""
+    from assess.workflows.spreadsheet.cells import clean_excel_text
+
+    book = XlsxBook()
+    ws = book.sheet("t")
+    book.row(ws, ["name_x0041_", "a\r\nb"])
+    buf = io.BytesIO()
+    book.save(buf)
+    cells = [c.value for c in next(load_workbook(buf).active.iter_rows())]
+    assert cells == ["name_x005F_x0041_", "a_x000D_\nb"]
+    assert [clean_excel_text(c) for c in cells] == ["name_x0041_", "a\nb"]

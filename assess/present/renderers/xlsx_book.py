@@ -31,6 +31,10 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_ROWS = 1_048_576  # Excel's limit per sheet
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Excel reads `_xHHHH_` in cell text as an escaped character: a text holding one literally gets its
+# underscore escaped (`_x005F_`), and a carriage return (which XML would turn into a line feed) is
+# written as Excel writes it, `_x000D_`.
+_EXCEL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=13)
 _HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -85,7 +89,7 @@ class XlsxBook:
         return ws
 
     def _unique(self, title: str) -> str:
-        base = _SHEET_FORBIDDEN.sub("_", self._clean(title)).strip("'") or "Sheet"
+        base = _SHEET_FORBIDDEN.sub("_", self._storable(title)).strip("'").replace("\r", " ") or "Sheet"
         name, n = base[:31], 1
         while name.lower() in self._titles:
             n += 1
@@ -94,11 +98,17 @@ class XlsxBook:
         self._titles.add(name.lower())
         return name
 
-    def _clean(self, text: str) -> str:
+    def _storable(self, text: str) -> str:
+        """`text` without what an xlsx file cannot hold (replaced by U+FFFD and counted)."""
         cleaned, n1 = ILLEGAL_CHARACTERS_RE.subn("\ufffd", text)
         cleaned, n2 = _SURROGATE.subn("\ufffd", cleaned)
         self.replaced += n1 + n2
         return cleaned
+
+    def _clean(self, text: str) -> str:
+        """Cell text as Excel will read it back: storable, with Excel's own escapes."""
+        cleaned = _EXCEL_ESCAPE.sub(lambda m: "_x005F" + m.group(0), self._storable(text))
+        return cleaned.replace("\r", "_x000D_")
 
     def cell(self, ws, value: Any, style: str = "") -> WriteOnlyCell:
         """One cell: a number as a number, text as text (never a formula; formula-like text with
