@@ -16,6 +16,12 @@ from assess.core.types import format_number
 from assess.model.standard import Item, Standard
 
 
+def kind_title(kind: str, lang: str) -> str:
+    """A kind of unit in words (community_union -> 社区工会 / Community union), or the kind itself
+    when messages.yaml has no name for it."""
+    return message(f"kind.{kind}", lang, default=kind)
+
+
 class Words:
     """Renders values and decisions of one standard in one language."""
 
