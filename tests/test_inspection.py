@@ -98,7 +98,7 @@ def test_downgrade_fixture_names_the_lower_grade_and_the_shortfall(decider):
     c = result["conclusion"]
     assert (c["result"], c["text"]) == ("downgrade", "降级通过")
     assert c["target"]["id"] == "advanced" and c["grade"]["id"] == "compliant"
-    assert "“八好”先进社区工会需 80 分, 考核得分 79.5, 差 0.5 分" in c["reasons"]
+    assert "“八好”先进社区工会需 80 分, 考核评级得分 79.5 分, 差 0.5 分" in c["reasons"]
     assert "评定为“八好”达标社区工会" in c["summary"]
     checks = [d for d in result["differences"] if d["kind"] == "grade_check"]
     assert [(d["grade"], d["check"], d["self_ok"], d["inspection_ok"]) for d in checks] == [("advanced", "min_score", True, False)]

@@ -13,6 +13,7 @@ from typing import Any
 from assess.core.messages import message
 from assess.present.renderers import FileOutput
 from assess.present.renderers.xlsx_book import XlsxBook
+from assess.present.words import grade_score_text, kind_title
 
 # 编号 | 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求 | 理由
 ITEM_COLUMNS = ("id", "item", "points", "awarded", "status", "observed", "required", "reason")
@@ -38,14 +39,6 @@ def to_xlsx(cards: list[dict[str, Any]], lang: str, **_options: Any) -> FileOutp
     return FileOutput(out.getvalue(), ".xlsx", book.replaced)
 
 
-def grade_score_text(card: dict[str, Any], lang: str) -> str:
-    """The grade score written out: "得分 96.6 + 加分 1 = 97.6" when the bonus counts toward the
-    grade, else the score alone ("得分 76.53")."""
-    if card["grade_score"] != card["score"] or card["bonus"]:
-        return message("print.grade_score", lang, score=card["score"], bonus=card["bonus"], total=card["grade_score"])
-    return message("print.grade_score_plain", lang, score=card["score"])
-
-
 def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:
     u, s, p = card["union"], card["standard"], card["period"]
     grade = card["grade"]["title"] if card["grade"] else message("head.no_grade", lang)
@@ -54,14 +47,14 @@ def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:
     book.row(ws, [s["title"]])
     rows = [
         (message("head.union", lang), f"{u['name']} ({u['id']})"),
-        (message("head.kind", lang), u["kind"]),
+        (message("head.kind", lang), kind_title(u["kind"], lang)),
         (message("head.parent", lang), u.get("parent") or ""),
         (message("head.period", lang), f"{p['start']} ~ {p['end']}" + (f" ({p['label']})" if p.get("label") else "")),
         (message("head.standard", lang), f"{s['id']} v{s['version']}"),
         (message("head.grade", lang), grade),
         (message("head.score", lang), card["score"]),
         (message("head.bonus", lang), card["bonus"]),
-        (message("print.grade_score_label", lang), grade_score_text(card, lang)),
+        (message("print.grade_score_label", lang), grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)),
         (message("head.applied", lang), f"{applied['title']} ({message('word.reached' if applied['reached'] else 'word.not_reached', lang)})"
          if applied else "-"),
     ]
