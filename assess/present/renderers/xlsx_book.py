@@ -52,12 +52,14 @@ class _FixedTimeZip(zipfile.ZipFile):
         info.external_attr = 0o600 << 16
         return info
 
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # noqa: D102
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        """zipfile's writestr, the entry stamped with the fixed time."""
         name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
         super().writestr(self._info(name), data)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # noqa: D102
-        # openpyxl writes each write-only sheet from its temporary file: copied as a stream.
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        """zipfile's write, the entry stamped with the fixed time; the file is copied as a stream
+        (openpyxl writes each write-only sheet from its temporary file)."""
         with open(filename, "rb") as src, self.open(self._info(arcname or filename), "w", force_zip64=True) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
 
