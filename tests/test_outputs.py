@@ -283,3 +283,14 @@ def test_xlsx_text_reads_back_as_written():
     cells = [c.value for c in next(load_workbook(buf).active.iter_rows())]
     assert cells == ["name_x005F_x0041_", "a_x000D_\nb"]
     assert [clean_excel_text(c) for c in cells] == ["name_x0041_", "a\nb"]
+
+
+def test_more_rows_than_excel_holds_is_refused_with_a_message(tmp_path, monkeypatch):
+    from assess.present.renderers import xlsx_book
+
+    monkeypatch.setattr(xlsx_book, "MAX_ROWS", 3)  # header + 2 rows fit; Excel's real limit is 1,048,576
+    result = run("batch", str(jsonl_of(tmp_path, ["甲", "乙", "丙"])), "--standard", "bahao-community",
+                 "--out", str(tmp_path / "o.xlsx"), "--jobs", "1")
+    assert result.exit_code == 2 and "1,048,576" in result.stderr and "Traceback" not in result.output
+    assert run("batch", str(jsonl_of(tmp_path, ["甲", "乙"])), "--standard", "bahao-community",
+               "--out", str(tmp_path / "ok.xlsx"), "--jobs", "1").exit_code == 0

@@ -28,11 +28,12 @@ def row_line(record: ScoredRecord, lang: str) -> str:
 
 def assemble(staging: str, out: str) -> int:
     """Write the workbook `out` from the staged rows in `staging` (one JSON array a line): a sheet
-    with the header row (CSV_COLUMNS) and one row per union, frozen under the header. Returns how
+    (评分结果 / results, in the current language) with the header row (CSV_COLUMNS) and one row per
+    union, frozen under the header. Returns how
     many characters had to be replaced. Raises InputError when `out` cannot be written or the
     rows do not fit one sheet."""
-    book = XlsxBook(title="assess batch")
-    ws = book.sheet("results", widths=_WIDTHS, freeze="A2")
+    book = XlsxBook(title=message("xlsx.out.results_sheet"))  # in the run's language (the batch sets it)
+    ws = book.sheet(message("xlsx.out.results_sheet"), widths=_WIDTHS, freeze="A2")
     book.row(ws, CSV_COLUMNS, "head")
     try:
         with open(staging, encoding="utf-8") as fh:

@@ -35,6 +35,8 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # underscore escaped (`_x005F_`), and a carriage return (which XML would turn into a line feed) is
 # written as Excel writes it, `_x000D_`.
 _EXCEL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+# Anything the two steps below would change; most text has none of it and is stored as it is.
+_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\r\ud800-\udfff]|_x[0-9A-Fa-f]{4}_")
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=13)
 _HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -109,6 +111,8 @@ class XlsxBook:
 
     def _clean(self, text: str) -> str:
         """Cell text as Excel will read it back: storable, with Excel's own escapes."""
+        if not _NEEDS_CLEANING.search(text):
+            return text
         cleaned = _EXCEL_ESCAPE.sub(lambda m: "_x005F" + m.group(0), self._storable(text))
         return cleaned.replace("\r", "_x000D_")
 
