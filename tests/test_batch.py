@@ -278,7 +278,8 @@ def test_resume_after_kill(tmp_path):
     assert Path(str(out) + ".errors.jsonl").read_bytes() == Path(str(whole) + ".errors.jsonl").read_bytes()
 
 
-@pytest.mark.parametrize("change, key", [({"fmt": "jsonl"}, "format"), ({"lang": "en"}, "lang")])
+@pytest.mark.parametrize("change, key", [({"fmt": "jsonl"}, "format"), ({"lang": "en"}, "lang"),
+                                         ({"csv_encoding": "gbk"}, "csv_encoding")])
 def test_resume_refuses_different_options(tmp_path, records, change, key):
     out = tmp_path / "o.csv"
     run_batch([str(records)], STANDARD, str(out), jobs=1, limit=5, fmt="csv")
@@ -395,3 +396,10 @@ def test_records_given_as_data_by_another_program(tmp_path):
     error = json.loads(_lines(Path(summary.errors))[0])
     assert error["position"] == "api:1" and error["union"] == "syn-0000001"
     assert error["problems"][0]["path"] == "facts.employees"
+
+
+def test_a_jsonl_run_is_always_utf8_whatever_the_csv_encoding(tmp_path, records):
+    out = tmp_path / "o.jsonl"
+    run_batch([str(records)], STANDARD, str(out), jobs=1, limit=5)
+    summary = run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True, csv_encoding="gbk")
+    assert summary.complete and not out.read_bytes().startswith(b"\xef\xbb\xbf")

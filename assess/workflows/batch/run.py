@@ -124,12 +124,12 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
         raise ValueError(f"csv_encoding must be one of {CSV_ENCODINGS}")
     jobs = jobs or default_jobs()
     catalog.resolve_standard(standard, as_of)  # an unknown standard fails before any record is read
-    meta = {"schema": CHECKPOINT_SCHEMA, "standard": standard, "format": fmt, "inputs": list(input_names),
-            "as_of": as_of.isoformat() if as_of else None, "engine": engine, "lang": lang, "csv_encoding": csv_encoding}
     renderer = renderer_for(ScoredRecord, fmt)
+    encoding = csv_encoding if renderer.encoded else "utf-8"  # what the output's lines are written in
+    meta = {"schema": CHECKPOINT_SCHEMA, "standard": standard, "format": fmt, "inputs": list(input_names),
+            "as_of": as_of.isoformat() if as_of else None, "engine": engine, "lang": lang, "csv_encoding": encoding}
     lines = out + STAGING_SUFFIX if renderer.assemble else out
-    run = _Run(lines, errors or out + ".errors.jsonl", meta, progress, checkpoint=out + ".done",
-               encoding=csv_encoding if renderer.encoded else "utf-8")
+    run = _Run(lines, errors or out + ".errors.jsonl", meta, progress, checkpoint=out + ".done", encoding=encoding)
     run.begin(resume, renderer.header)
     sources = iter(sources)
     if run.resumed:
