@@ -59,10 +59,11 @@ def _loop(input_path: str, out: str, decider_name: str, fmt: str) -> dict:
     decider = DurableDecider() if decider_name == "durable_rules" else PythonDecider()
     scored = bad = 0
     start = time.perf_counter()
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        if fmt == "csv":
-            writer.writerow(batch.CSV_COLUMNS)
+    from assess.core.tabular import csv_text, encode_text
+
+    with open(out, "wb") as fh:
+        if fmt == "csv":  # as `assess batch` writes it: a byte order mark, then the header
+            fh.write(encode_text(csv_text([batch.CSV_COLUMNS]), "utf-8-sig").data)
         for src in batch.iter_sources([input_path]):
             try:
                 loaded = evidence_from_data(json.loads(src.payload), src.position)
@@ -70,10 +71,10 @@ def _loop(input_path: str, out: str, decider_name: str, fmt: str) -> dict:
                 target = catalog.resolve_standard(STANDARD, on)
                 ev, inputs = assess(target, loaded, decider)
                 if fmt == "csv":
-                    writer.writerow(batch.csv_row(ev, loaded.record.union, src.position, "zh"))
+                    fh.write(csv_text([batch.csv_row(ev, loaded.record.union, src.position, "zh")]).encode("utf-8"))
                 else:
                     card = build_scorecard(ev, inputs, loaded, "zh", decider.name, lineage=target.lineage, as_of=on)
-                    fh.write(batch.jsonl_line(card) + "\n")
+                    fh.write((batch.jsonl_line(card) + "\n").encode("utf-8"))
                 scored += 1
             except InputError:
                 bad += 1
@@ -177,7 +178,7 @@ def measure(mode: str, n: int, input_path: str | None, out: str, jobs: int, fmt:
 
 
 def _scores(path: str, fmt: str) -> list[tuple]:
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8-sig") as fh:
         if fmt == "csv":
             return [(r["union_id"], r["score"], r["grade_id"]) for r in csv.DictReader(fh)]
         out = []

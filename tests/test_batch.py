@@ -107,7 +107,7 @@ def test_planted_bad_records_go_to_errors_and_every_other_is_scored(tmp_path, re
     out = tmp_path / "out.csv"
     summary = run_batch([str(records)], STANDARD, str(out), jobs=2, chunk_size=4)
     assert (summary.records, summary.scored, summary.bad) == (41, 39, 2)
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     expected = [f"syn-{i:07d}" for i in range(40) if i != 7]
     assert [r["union_id"] for r in rows] == expected
     errors = [json.loads(line) for line in _lines(Path(summary.errors))]
@@ -185,7 +185,8 @@ def test_jsonl_record_from_a_json_line_scores_like_its_yaml_file(tmp_path, fixtu
 def test_csv_rows_summarise_the_scorecard(tmp_path, fixture_dir):
     run_batch([str(fixture_dir)], STANDARD, str(tmp_path / "o.jsonl"), jobs=1)
     run_batch([str(fixture_dir)], STANDARD, str(tmp_path / "o.csv"), jobs=1)
-    text = (tmp_path / "o.csv").read_text(encoding="utf-8")
+    text = (tmp_path / "o.csv").read_text(encoding="utf-8-sig")  # a byte order mark first, for Excel
+    assert (tmp_path / "o.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert text.splitlines()[0] == ",".join(CSV_COLUMNS)
     rows = list(csv.DictReader(io.StringIO(text)))
     cards = [json.loads(line) for line in _lines(tmp_path / "o.jsonl")]
@@ -277,7 +278,8 @@ def test_resume_after_kill(tmp_path):
     assert Path(str(out) + ".errors.jsonl").read_bytes() == Path(str(whole) + ".errors.jsonl").read_bytes()
 
 
-@pytest.mark.parametrize("change, key", [({"fmt": "jsonl"}, "format"), ({"lang": "en"}, "lang")])
+@pytest.mark.parametrize("change, key", [({"fmt": "jsonl"}, "format"), ({"lang": "en"}, "lang"),
+                                         ({"csv_encoding": "gbk"}, "csv_encoding")])
 def test_resume_refuses_different_options(tmp_path, records, change, key):
     out = tmp_path / "o.csv"
     run_batch([str(records)], STANDARD, str(out), jobs=1, limit=5, fmt="csv")
@@ -394,3 +396,10 @@ def test_records_given_as_data_by_another_program(tmp_path):
     error = json.loads(_lines(Path(summary.errors))[0])
     assert error["position"] == "api:1" and error["union"] == "syn-0000001"
     assert error["problems"][0]["path"] == "facts.employees"
+
+
+def test_a_jsonl_run_is_always_utf8_whatever_the_csv_encoding(tmp_path, records):
+    out = tmp_path / "o.jsonl"
+    run_batch([str(records)], STANDARD, str(out), jobs=1, limit=5)
+    summary = run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True, csv_encoding="gbk")
+    assert summary.complete and not out.read_bytes().startswith(b"\xef\xbb\xbf")

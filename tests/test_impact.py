@@ -231,3 +231,62 @@ def test_cli_diff_input_errors_exit_2_with_the_report_printed(tmp_path, at_root)
     assert result.exit_code == 2
     assert "等级变化" in result.stdout  # the report is still there
     assert "broken.yaml" in result.stderr and "1 份证据记录有输入错误" in result.stderr
+
+
+# ---- the population beyond the grades (issue 13, point 6) --------------------------------------------
+
+NEEDS_A_NEW_FIELD = (
+    ("  union_in_party_targets:\n    type: boolean",
+     "  union_work_plan:\n    type: boolean\n    label: {zh: \"工会年度工作计划经党总支审定\", en: \"Annual union work plan approved\"}\n"
+     "    document: {zh: \"党总支审定的工会年度工作计划\", en: \"Approved union work plan\"}\n"
+     "  union_in_party_targets:\n    type: boolean"),
+    ("rule: {kind: all_or_nothing, when: union_in_party_targets}",
+     "rule: {kind: all_or_nothing, when: union_in_party_targets and union_work_plan}"),
+    ('version: "2025.1"\neffective_from: 2025-01-01', 'version: "2026.1"\neffective_from: 2026-01-01'),
+)
+
+
+@pytest.fixture
+def no_grade_moves(tmp_path):
+    """Two unions that both lose the 3 points of an item whose new field no record gives, and keep
+    their grades; the new version is in force only from 2026, after their 2025 periods."""
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    for name in ("liulian-community.yaml", "tanglang-community.yaml"):
+        shutil.copy(ROOT / "fixtures" / name, evidence / name)
+    return compare(revised(tmp_path, *NEEDS_A_NEW_FIELD), directory=evidence)
+
+
+def test_each_items_change_over_the_population_shows_when_no_grade_moves(no_grade_moves):
+    result = no_grade_moves
+    assert result.changed == [] and result.distribution.down == 2
+    [item] = result.items
+    assert (item.item, item.affected, item.compared, item.mean, item.total) == ("union_in_party_targets", 2, 2, -3, -6)
+    text = render(result, "table", "zh")
+    table = text[text.index("各项目得分变化"):]
+    assert "union_in_party_targets 工会工作纳入党建目标管理体系" in table and "-3" in table and "-6" in table
+    assert "没有单位的等级发生变化" in text
+
+
+def test_a_field_most_records_lack_and_a_version_out_of_force_are_warned(no_grade_moves):
+    result = no_grade_moves
+    [missing] = result.missing_fields
+    assert (missing.name, missing.missing, missing.scored, missing.old_missing) == ("union_work_plan", 2, 2, 0)
+    [note] = result.version_notes
+    assert (note.side, note.outside, note.scored, note.first.isoformat()) == ("new", 2, 2, "2025-12-31")
+    zh = render(result, "table", "zh")
+    head = zh[:zh.index("等级变化 (行")]
+    assert "union_work_plan" in head and "2 份记录中有 2 份缺失" in head and "党总支审定的工会年度工作计划" in head
+    assert "2026-01-01 起" in head and "2025-12-31" in head
+    data = json.loads(render(result, "json", "en"))
+    assert [w["kind"] for w in data["warnings"]] == ["version_outside", "missing_field"]
+    assert data["warnings"][1]["field"] == "union_work_plan" and "missing from 2 of 2 records" in data["warnings"][1]["text"]
+    assert data["items"] == [{"item": "union_in_party_targets", "title": "union_in_party_targets Union work in the Party-building target system",
+                              "unions_affected": 2, "compared": 2, "mean_change": -3, "total_change": -6,
+                              "added": False, "removed": False}]
+
+
+def test_no_warning_when_the_fields_are_there_and_the_version_is_in_force():
+    result = compare(BAHAO)
+    assert result.missing_fields == [] and result.version_notes == [] and result.items == []
+    assert "各项目得分变化" in render(result, "table", "zh") and "没有项目的得分发生变化" in render(result, "table", "zh")

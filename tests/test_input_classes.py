@@ -55,7 +55,7 @@ def test_a_score_json_has_no_word_for_is_one_bad_line_and_the_report_is_made(tmp
     report = json.loads(result.stdout)
     assert report["standards"][0]["unions"] == 3  # the three good lines
     assert f"with-bad.jsonl:3:" in result.stderr and f"{number} is not a JSON number" in result.stderr
-    assert "1 records could not be read" in result.stderr
+    assert "1 record could not be read and was left out" in result.stderr
     done = api.federation_report(batch=path, lang="en")
     assert done.bad_records == 1 and done.report.standards
 

@@ -98,7 +98,7 @@ def test_downgrade_fixture_names_the_lower_grade_and_the_shortfall(decider):
     c = result["conclusion"]
     assert (c["result"], c["text"]) == ("downgrade", "降级通过")
     assert c["target"]["id"] == "advanced" and c["grade"]["id"] == "compliant"
-    assert "“八好”先进社区工会需 80 分, 考核得分 79.5, 差 0.5 分" in c["reasons"]
+    assert "“八好”先进社区工会需 80 分, 考核评级得分 79.5 分, 差 0.5 分" in c["reasons"]
     assert "评定为“八好”达标社区工会" in c["summary"]
     checks = [d for d in result["differences"] if d["kind"] == "grade_check"]
     assert [(d["grade"], d["check"], d["self_ok"], d["inspection_ok"]) for d in checks] == [("advanced", "min_score", True, False)]
@@ -431,7 +431,7 @@ def test_cli_other_formats_and_english():
     assert en.exit_code == 0 and "Conclusion: passes at a lower grade" in en.stdout and "Self-check" in en.stdout
     md = run("score", NANXINCUN, "--inspection", DOWNGRADE, "--format", "markdown", "--engine", "python")
     assert "| 二级指标" in md.stdout and "**验收结论: 降级通过" in md.stdout
-    csv_out = run("score", NANXINCUN, "--inspection", DOWNGRADE, "--format", "csv", "--engine", "python").stdout
+    csv_out = run("score", NANXINCUN, "--inspection", DOWNGRADE, "--format", "csv", "--engine", "python").stdout_bytes.decode("utf-8-sig")
     rows = [line.split(",") for line in csv_out.splitlines()]
     assert rows[0][7:9] == ["self_score", "inspection_score"]
     assert sum(1 for r in rows[1:] if r[12] == "1") == 3

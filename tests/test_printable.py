@@ -130,26 +130,79 @@ def test_page_is_self_contained_a4_with_cjk_fonts(tanglang):
     for needle in ("@import", "url(", "http:", "https:", "<script", " src=", "@font-face"):
         assert needle not in page
     css = page[page.index("<style>"):page.index("</style>")]
-    assert "@page { size: A4; margin: 15mm; @bottom-right { content: \"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\";" in css
+    assert "@page { size: A4; margin: 20mm 15mm 15mm; @bottom-right { content: \"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\";" in css
+    # The running head of every page of this sheet: the union and the period, and the page number.
+    assert ('@page sheet-1 { @top-left { content: "堂琅社区工会 · 考核期 2025-01-01 ~ 2025-12-31 (2025年度)";' in css
+            and '@top-right { content: "检查验收表";' in css and 'article[data-page="sheet-1"] { page: sheet-1; }' in css)
+    assert '<article class="card" data-page="sheet-1"' in page
     assert ".card { break-after: page; }" in css
     assert "thead { display: table-header-group; }" in css
     assert re.search(r"\btr\b[^{]*\{[^}]*break-inside: avoid", css)
-    assert "overflow-wrap: anywhere" in css
+    assert "overflow-wrap: break-word" in css and "word-break: keep-all" in css  # headers never break inside a word
     assert '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif' in css
 
 
-def test_header_names_union_period_standard_hashes_and_grades(tanglang):
+class _Text(HTMLParser):
+    """The text a reader sees in an HTML fragment (no nesting checks: fragments are cut anywhere)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _visible(fragment: str) -> str:
+    parser = _Text()
+    parser.feed(fragment)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def _sheet_and_footer(page: str) -> tuple[str, str]:
+    """The visible text of the sheet, and of its provenance footer, apart (the head and CSS left out)."""
+    body = page[page.index("<body>"):]
+    cut = body.index('<footer class="prov">')
+    return _visible(body[:cut]), _visible(body[cut:])
+
+
+def test_header_names_union_period_standard_and_grades_and_the_footer_the_rest(tanglang):
     page = to_html([tanglang], "zh")
-    text = " ".join("".join(_parse(page).text).split())
+    sheet, footer = _sheet_and_footer(page)
     s, u = tanglang["standard"], tanglang["union"]
-    assert f"{s['title']}检查验收表" in text.replace(" ", "")
-    for expected in (u["name"], u["id"], u["kind"], u["parent"], tanglang["period"]["start"], tanglang["period"]["end"],
-                     tanglang["period"]["label"], tanglang["as_of"], s["id"], f"v{s['version']}",
-                     s["sha256"], s["sha256"][:12], tanglang["evidence_sha256"], tanglang["evidence_file"],
-                     tanglang["grade"]["title"], tanglang["applied_for"]["title"],
-                     f"{tanglang['score']}/{tanglang['total']}"):
-        assert str(expected) in text, expected
-    assert message("word.not_reached", "zh") in text  # the grade applied for was not reached
+    assert f"{s['title']}检查验收表" in sheet.replace(" ", "")
+    for expected in (u["name"], "社区工会", u["parent"], tanglang["period"]["start"], tanglang["period"]["end"],
+                     tanglang["period"]["label"], tanglang["as_of"], s["title"], f"{s['version']} 版",
+                     tanglang["grade"]["title"], tanglang["applied_for"]["title"], "得分 76.53 分 (满分 100 分, 加分上限 3 分)"):
+        assert str(expected) in sheet, expected
+    assert message("word.not_reached", "zh") in sheet  # the grade applied for was not reached
+    # Ids, file names and hashes only in the small provenance footer.
+    for machine in (u["id"], u["kind"], s["id"], s["sha256"], s["sha256"][:12], tanglang["evidence_sha256"][:12],
+                    tanglang["evidence_file"]):
+        assert machine not in sheet, machine
+    for expected in (u["id"], f"{s['id']} v{s['version']}", s["sha256"], tanglang["evidence_sha256"], tanglang["evidence_file"]):
+        assert expected in footer, expected
+
+
+def test_titles_carry_no_machine_ids():
+    for path in FIXTURES:
+        for card in _cards(path):
+            sheet, _ = _sheet_and_footer(to_html([card], "zh"))
+            ids = [it["id"] for sec in card["sections"] for it in sec["items"]] + [it["id"] for it in card["bonus_items"]]
+            ids += [sec["id"] for sec in card["sections"] if not sec["id"].isdigit()] + [v["id"] for v in card["vetoes"]]
+            ids += [g["id"] for g in card["grades"]]
+            shown = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", sheet)]
+            assert shown == [], (path, shown)
+
+
+def test_the_grade_score_is_written_out():
+    top = _cards("fixtures/liulian-community.yaml")[0]
+    assert top["bonus"] and top["grade_score"] == top["score"] + top["bonus"]
+    page = to_html([top], "zh")
+    assert f"得分 {top['score']} + 加分 {top['bonus']} = {top['grade_score']} 分" in page
+    en = to_html(_cards("fixtures/liulian-community.yaml", "en"), "en")
+    assert f"score {top['score']} + bonus {top['bonus']} = {top['grade_score']} points" in en
 
 
 def test_every_item_row_with_its_six_columns_and_section_subtotals(tanglang):
@@ -160,7 +213,7 @@ def test_every_item_row_with_its_six_columns_and_section_subtotals(tanglang):
     for it in items:
         cells = parsed.rows[it["id"]]
         assert len(cells) == 6, cells
-        assert cells[0].startswith(f"{it['id']} {it['title']}")
+        assert cells[0].startswith(it["title"]) and it["id"] not in cells[0]
         assert cells[1:] == [str(it["points"]), str(it["awarded"]), it["status_text"], it["observed"], it["required"]]
         assert (message("word.mandatory", "zh") in cells[0]) == it["mandatory"]
     judged = parsed.rows["work_pattern"][0]
@@ -183,17 +236,21 @@ def page_count(parsed: _Page, tag: str) -> int:
 
 
 def test_gaps_plan_and_vetoes_are_all_there(tanglang):
+    from assess.present.renderers.scorecard_html import gap_text
+
     text = "".join(_parse(to_html([tanglang], "zh")).text)
     for gap in tanglang["gaps"]:
-        assert gap["text"] in text
+        assert gap_text(gap, tanglang, "zh") in text
         for action in gap.get("actions", []):
             assert action in text
+    assert "工会工作格局: 失 1 分" in text and "work_pattern" not in text.split("出处")[0]
     plan = tanglang["next_grade"]
     assert plan["text"] in text and plan["summary"] in text
+    items = {it["id"]: it["title"] for s in tanglang["sections"] for it in s["items"]}
     for fix in plan["fixes"]:
-        assert fix["title"] in text and all(a in text for a in fix["actions"])
+        assert items[fix["ref"]] in text and all(a in text for a in fix["actions"])
     veto = _parse(to_html(_cards("fixtures/nanjing-street-veto.yaml"), "zh")).rows["serious_incident"]
-    assert veto[2] == message("word.yes", "zh")
+    assert veto[1] == message("word.yes", "zh")
 
 
 def test_top_grade_and_no_vetoes_pages():
@@ -206,17 +263,20 @@ def test_top_grade_and_no_vetoes_pages():
     assert page_count(parsed, "thead") == len(plain["sections"])
 
 
-def test_signature_block():
+def test_sign_off_block_has_the_team_the_union_both_stamps_and_the_date():
     for lang in ("zh", "en"):
         page = to_html(_cards("fixtures/small-shop-18.yaml", lang), lang)
         sign = page[page.index('<section class="sign">'):]
         sign = sign[:sign.index("</section>")]
-        for key in ("print.sign.inspector", "print.sign.head", "print.sign.seal"):
-            assert sign.count(html.escape(message(key, lang))) == 1
-        assert sign.count(f"<span>{html.escape(message('print.sign.date', lang))}</span>") == 2
-        assert sign.count('class="line"') == 4  # a line for each signature and each date
+        for key in ("print.sign.leader", "print.sign.members", "print.sign.head", "print.sign.seal_inspector",
+                    "print.sign.seal", "print.sign.date"):
+            assert sign.count(f"<span>{html.escape(message(key, lang))}</span>") + sign.count(
+                f">{html.escape(message(key, lang))} ") == 1, key
+        assert sign.count('class="line"') == 5  # the team's head, three members, the union's responsible person
+        assert sign.count('class="seal"') == 2  # the inspecting body's stamp and the union's
+        assert 'class="blank wide"' in sign
     zh = to_html(_cards("fixtures/small-shop-18.yaml"), "zh")
-    for words in ("检查人（签字）", "单位负责人（签字）", "日期", "单位（盖章）"):
+    for words in ("考核组组长（签字）", "考核组成员（签字）", "被考核单位负责人（签字）", "考核单位（盖章）", "被考核单位（盖章）", "年", "月", "日"):
         assert words in zh
 
 
@@ -265,10 +325,62 @@ def test_english():
     assert result.exit_code == 0, result.output
     page = result.stdout
     assert '<html lang="en">' in page
-    for key in ("print.sheet", "print.sign.inspector", "print.sign.head", "print.sign.seal", "head.gaps", "col.points"):
+    for key in ("print.sheet", "print.sign.leader", "print.sign.head", "print.sign.seal", "head.gaps", "col.points"):
         assert html.escape(message(key, "en")) in page
-    for zh_only in ("检查验收表", "检查人", "盖章", "标准分", "差距", "晋级路径", "小计"):
+    for zh_only in ("检查验收表", "检查人", "盖章", "标准分", "差距", "晋级路径", "小计", "考核期"):
         assert zh_only not in page
+
+
+GOLDEN = Path(__file__).parent / "golden"
+ACCEPTED = ("fixtures/liulian-community.yaml", "fixtures/inspections/liulian-community.pass.yaml")
+
+
+def _acceptance_page(lang: str) -> str:
+    result = CliRunner().invoke(main, ["score", ACCEPTED[0], "--inspection", ACCEPTED[1], "--format", "html",
+                                       "--engine", "python", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _snapshot(name: str, text: str) -> None:
+    """Compare with tests/golden/NAME; ASSESS_UPDATE_GOLDEN=1 rewrites it (review the diff)."""
+    path = GOLDEN / name
+    if os.environ.get("ASSESS_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no snapshot {path}; run with ASSESS_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its snapshot"
+
+
+@pytest.mark.parametrize("name, make", [
+    ("liulian-community.acceptance.en.html", lambda: _acceptance_page("en")),
+    ("liulian-community.sheet.en.html", lambda: to_html(_cards("fixtures/liulian-community.yaml", "en"), "en")),
+])
+def test_english_sheets_match_their_snapshots(name, make):
+    """The English sheets as read through by a native speaker: any change to them shows in review."""
+    _snapshot(name, make())
+
+
+# Slips of machine English the pass removed: a count of one with a plural noun, "(s)", ids before titles.
+_SLIPS = re.compile(r"(?<![\d.])1 (points|cases|times|people|items|records|unions|entries|meetings|sessions|projects)\b"
+                    r"|\w\(s\)|\(es\)")
+
+
+def test_english_sheets_read_as_english():
+    pages = [_acceptance_page("en")] + [to_html(_cards(f, "en"), "en") for f in FIXTURES]
+    for page in pages:
+        text = _visible(page[page.index("<body>"):page.index('<footer class="prov">')])
+        assert not _SLIPS.search(text), _SLIPS.search(text).group(0)
+        # Every heading and label is English: Chinese on an English sheet is only what the union wrote.
+        for tag in re.findall(r"<(?:th|h1|h2)[^>]*>(.*?)</(?:th|h1|h2)>", page):
+            words = re.sub(r"<[^>]+>", "", html.unescape(tag))
+            if not re.search(r"[\u4e00-\u9fff]", words):
+                continue
+            assert re.search(r"\(八好\)|\(六有\)|\(模范职工之家\)", words), words
+    accepted = _visible(_acceptance_page("en"))
+    assert "Approval of the women workers' committee" in accepted  # the standard's English name for the document
+    assert "女职工委员会成立批复" not in accepted
+    assert "found 1 case" in accepted and "set up counts as missing evidence" in accepted
+    assert "score 96.6 + bonus 1 = 97.6 points" in accepted
 
 
 # ---------------------------------------------------------------- headless Chromium
@@ -456,3 +568,131 @@ def test_browser_prints_a4_one_union_per_page(tmp_path):
     three = _cards(LONGEST) + _cards("fixtures/guiyuan-street.yaml") + _cards("fixtures/small-shop-18.yaml")
     titles_only = to_html(three, "zh").replace("</head>", "<style>article.card > :not(h1) { display: none; }</style>\n</head>")
     assert _pdf_pages(tmp_path, titles_only, "titles")[0] == 3
+
+
+# ---------------------------------------------------------------- printed pages, read back
+
+def _pdf_text_per_page(path: Path) -> list[str]:
+    """Each page's text as a PDF reader extracts it, NFKC-normalised (the CJK fonts map some
+    characters to their radical forms: ⼯ for 工, ⻚ for 页) and with the white space squeezed out."""
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    # Radicals-supplement forms have no NFKC mapping: the one these sheets print is mapped here.
+    radicals = str.maketrans({"\u2eda": "页"})
+    return ["".join(unicodedata.normalize("NFKC", page.extract_text() or "").translate(radicals).split())
+            for page in PdfReader(str(path)).pages]
+
+
+def _print(tmp_path: Path, name: str, *args: str) -> list[str]:
+    out = tmp_path / f"{name}.pdf"
+    result = CliRunner().invoke(main, [*args, "--format", "pdf", "--out", str(out), "--engine", "python"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF-")
+    return _pdf_text_per_page(out)
+
+
+@pytest.mark.browser
+def test_browser_every_printed_page_names_the_union_and_the_period(tmp_path):
+    pages = _print(tmp_path, "one", "score", LONGEST)
+    assert len(pages) >= 3
+    for n, text in enumerate(pages, start=1):
+        assert "堂琅社区工会·考核期2025-01-01~2025-12-31(2025年度)" in text, (n, text[:120])
+        assert f"第{n}页/共{len(pages)}页" in text and "检查验收表" in text
+    # Several unions in one document: each page names its own union.
+    import unicodedata
+
+    files = (LONGEST, "fixtures/guiyuan-street.yaml", "fixtures/small-shop-18.yaml")
+    three = _print(tmp_path, "three", "score", *files)
+    unions = ["".join(unicodedata.normalize("NFKC", _cards(f)[0]["union"]["name"]).split()) for f in files]
+    names = [next((u for u in unions if u + "·考核期" in t), None) for t in three]
+    assert None not in names, names
+    assert names == sorted(names, key=unions.index) and set(names) == set(unions)  # each sheet on pages of its own
+    # The acceptance sheet, in English.
+    accepted = _print(tmp_path, "accepted", "score", ACCEPTED[0], "--inspection", ACCEPTED[1], "--lang", "en")
+    for n, text in enumerate(accepted, start=1):
+        assert "坪山街道六联社区工会联合会·period2025-01-01~2025-12-31(2025年度)" in text and f"page{n}of{len(accepted)}" in text
+
+
+@pytest.mark.browser
+def test_browser_pdf_is_the_same_bytes_each_time(tmp_path):
+    first = tmp_path / "a.pdf"
+    second = tmp_path / "b.pdf"
+    for out in (first, second):
+        result = CliRunner().invoke(main, ["score", ACCEPTED[0], "--inspection", ACCEPTED[1], "--format", "pdf",
+                                           "--out", str(out), "--engine", "python"])
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+    assert b"/CreationDate (D:20000101000000+00'00')" in first.read_bytes()
+
+
+_PROBE = """<script>
+(function () {
+  var de = document.documentElement, width = de.clientWidth, bad = [];
+  document.querySelectorAll("body *").forEach(function (el) {
+    var r = el.getBoundingClientRect(), name = el.tagName + "." + el.className + " " + (el.textContent || "").slice(0, 40);
+    if (r.width > 0 && (r.right > width + 0.5 || r.left < -0.5)) bad.push("outside the page: " + name);
+    if ((el.tagName === "TD" || el.tagName === "TH") && el.scrollWidth > el.clientWidth + 1) bad.push("overflows its cell: " + name);
+  });
+  var out = document.createElement("pre");
+  out.id = "layout";
+  out.textContent = JSON.stringify({bad: bad});
+  document.body.appendChild(out);
+})();
+</script>"""
+
+
+def _probe(tmp_path: Path, page: str, name: str) -> dict:
+    src = tmp_path / f"{name}.html"
+    src.write_text(page.replace("</body>", _PROBE + "\n</body>"), encoding="utf-8")
+    dom = _chromium(tmp_path / "profile", "--dump-dom", "--virtual-time-budget=3000", src.as_uri()).stdout.decode()
+    found = re.search(r'<pre id="layout">(.*?)</pre>', dom, re.S)
+    assert found, f"the probe did not run; DOM starts {dom[:300]!r}"
+    return json.loads(html.unescape(found.group(1)))
+
+
+@pytest.mark.browser
+def test_browser_acceptance_sheets_fit_and_no_header_breaks_inside_a_word(tmp_path):
+    """Every inspection fixture's acceptance sheet in both languages: nothing outside A4, and no
+    cell, header included, narrower than its longest word (headers never break inside one)."""
+    for inspection in sorted((ROOT / "fixtures" / "inspections").glob("*.yaml")):
+        record = f"fixtures/{inspection.name.split('.')[0]}.yaml"
+        for lang in ("zh", "en"):
+            result = CliRunner().invoke(main, ["score", record, "--inspection", str(inspection.relative_to(ROOT)),
+                                               "--format", "html", "--lang", lang, "--engine", "python"])
+            assert result.exit_code == 0, result.output
+            layout = _probe(tmp_path, result.stdout, f"{inspection.stem}-{lang}")
+            assert layout["bad"] == [], (inspection.name, lang, layout["bad"][:5])
+
+
+@pytest.mark.browser
+def test_browser_report_chart_labels_are_never_cut(tmp_path):
+    """The report's charts as the browser lays them out: every label lies wholly inside its chart."""
+    from assess.workflows import report
+
+    cards = [c for f in FIXTURES for c in _cards(f)]
+    for c in cards:
+        c["union"]["parent"] = "某某省某某市某某区某某街道某某社区工会联合会（含驻区企业、机关事业单位、新就业形态劳动者）"
+    page = report.render_html(report.build_report(cards))
+    probe = """<script>
+(function () {
+  var bad = [];
+  document.querySelectorAll("svg").forEach(function (svg) {
+    var box = svg.viewBox.baseVal;
+    svg.querySelectorAll("text").forEach(function (t) {
+      var b = t.getBBox();
+      if (b.x < -0.5 || b.x + b.width > box.width + 0.5) bad.push(t.textContent.slice(0, 60) + " " + JSON.stringify([b.x, b.width, box.width]));
+    });
+  });
+  var out = document.createElement("pre");
+  out.id = "layout";
+  out.textContent = JSON.stringify({bad: bad, charts: document.querySelectorAll("svg").length});
+  document.body.appendChild(out);
+})();
+</script>"""
+    src = tmp_path / "report.html"
+    src.write_text(page.replace("</body>", probe + "\n</body>"), encoding="utf-8")
+    dom = _chromium(tmp_path / "profile", "--dump-dom", "--virtual-time-budget=3000", src.as_uri()).stdout.decode()
+    layout = json.loads(html.unescape(re.search(r'<pre id="layout">(.*?)</pre>', dom, re.S).group(1)))
+    assert layout["charts"] >= 8 and layout["bad"] == [], layout["bad"][:5]

@@ -4,6 +4,9 @@ the `assess report` command."""
 from __future__ import annotations
 
 import copy
+import csv
+import html
+import io
 import json
 import random
 from collections import Counter
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from assess.core.problems import InputError
 from assess.standards import catalog
@@ -115,17 +119,17 @@ def test_gap_shares_count_unions_not_gaps(cards):
     mine = [c for c in cards if c["standard"]["id"] == "bahao-community"]
     expect = Counter()
     for c in mine:
-        expect.update({report.gap_key(g) for g in c["gaps"]})
+        bonus = {it["id"] for it in c["bonus_items"]}  # an unearned bonus is no gap
+        expect.update({report.gap_key(g) for g in c["gaps"] if not (g["kind"] == "item" and g["ref"] in bonus)})
     assert counted == set(expect.items())
     shares = {k: report.share(n, 6) for k, _, n in bahao.gaps}
-    assert shares[("item", "superior_commendation")] == "100.0%"
+    assert ("item", "superior_commendation") not in shares and ("item", "workers_library_demonstration") not in shares
     assert shares[("item", "six_to_home")] == "83.3%"
     assert shares[("item", "membership_rate")] == "66.7%"
     # ranked by unions affected, ties by key
     assert [n for _, _, n in bahao.gaps] == sorted((n for _, _, n in bahao.gaps), reverse=True)
     top3 = report.build_report(cards, top=3).standards[0].gaps
-    assert [k for k, _, _ in top3] == [("item", "superior_commendation"), ("item", "work_pattern"),
-                                       ("item", "workers_library_demonstration")]
+    assert [k for k, _, _ in top3] == [("item", "work_pattern"), ("item", "six_to_home"), ("item", "five_days")]
 
 
 def test_applied_and_not_reached_with_reasons(cards):
@@ -245,8 +249,8 @@ def test_html_is_self_contained_with_one_svg_per_chart(cards, previous):
     parser = _Page()
     parser.feed(page)
     parser.close()
-    # 4 charts per standard, 5 where there is a previous period
-    expected = sum(5 if r.change is not None else 4 for r in rep.standards)
+    # 4 charts per standard, one more where it has bonus items, one more where there is a previous period
+    expected = sum(4 + bool(r.bonus) + (r.change is not None) for r in rep.standards)
     assert parser.tags["svg"] == expected == sum(len(report.charts(r, "zh", 10)) for r in rep.standards)
     assert parser.tags["script"] == 0 and "<script" not in page.lower()
     assert "http://" not in page and "https://" not in page and "src=" not in page and "href=" not in page
@@ -347,3 +351,114 @@ def test_cli_report_bad_input(tmp_path, cards):
         assert r.exception is None or isinstance(r.exception, SystemExit)
         assert r.stderr.startswith("错误: ")
     assert not (tmp_path / "missing.db").exists()
+
+
+# ---- what a federation needs to read it right (issue 13, point 5) ------------------------------------
+
+
+def test_bonus_items_are_apart_with_how_many_earned_them(cards):
+    bahao = by_id(report.build_report(cards, top=100))["bahao-community"]
+    mine = [c for c in cards if c["standard"]["id"] == "bahao-community"]
+    earned = Counter(it["id"] for c in mine for it in c["bonus_items"] if it["awarded"] > 0)
+    assert [(item, n) for item, _, n in bahao.bonus] == [(it["id"], earned[it["id"]]) for it in mine[0]["bonus_items"]]
+    assert not any(k[1] in {item for item, _, _ in bahao.bonus} for k, _, _ in bahao.gaps)
+    text = report.render_text(report.build_report(cards))
+    block = text[text.index("加分项获得率"):text.index("申报等级与评定等级对照")]
+    assert "superior_commendation 获上级工会表彰" in block and "获得率" in block
+    gaps = text[text.index("最常见差距"):text.index("加分项获得率")]
+    assert "获上级工会表彰" not in gaps and "职工书屋示范点" not in gaps
+
+
+def test_grades_applied_against_grades_awarded(cards):
+    rep = report.build_report(cards)
+    for r in rep.standards:
+        applied = [c for c in cards if c["standard"]["id"] == r.standard_id and c.get("applied_for")]
+        expect = Counter((c["applied_for"]["grade"], c["grade"]["id"] if c["grade"] else None) for c in applied)
+        assert r.crosstab == dict(expect)
+    text = report.render_text(rep)
+    block = text[text.index("申报等级与评定等级对照"):text.index("申报未达到的单位")]
+    header = block.splitlines()[1]
+    assert "申报等级 \\ 评定等级" in header and "未达到申报等级" in header and "未达到任何等级" in header
+    bahao = by_id(rep)["bahao-community"]
+    demo = next(line for line in block.splitlines() if line.startswith("“八好”示范社区工会"))
+    short = sum(1 for u in bahao.applied_not_reached if u.applied == "demonstration")
+    assert demo.split()[-1] == str(short)
+
+
+def test_units_short_of_their_grade_listed_in_full_in_the_attached_file(tmp_path, cards):
+    now = write_jsonl(tmp_path / "2025.jsonl", cards)
+    result = run("report", "--from", now, "--top", "1", "--list", str(tmp_path / "short.csv"))
+    assert result.exit_code == 0, result.output
+    rep = report.build_report(cards)
+    short = [(r.standard_id, u.union_id) for r in rep.standards for u in r.applied_not_reached]
+    assert len(short) > 2
+    data = (tmp_path / "short.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["标准", "单位", "名称"] and [(r[0], r[1]) for r in rows[1:]] == short
+    assert f"完整名单 ({len(rep.standards[0].applied_not_reached)} 个单位) 见 {tmp_path / 'short.csv'}" in result.stdout
+    first = rep.standards[0].applied_not_reached
+    block = result.stdout[result.stdout.index("申报未达到的单位"):result.stdout.index("与上期比较")]
+    assert first[0].union_id in block and first[1].union_id not in block  # --top 1 row in the report itself
+    xlsx = tmp_path / "short.xlsx"
+    assert run("report", "--from", now, "--list", str(xlsx)).exit_code == 0
+    ws = load_workbook(xlsx).worksheets[0]
+    got = [[c.value for c in row] for row in ws.iter_rows()]
+    assert [(r[0], r[1]) for r in got[1:]] == short and all(isinstance(r[7], (int, float)) for r in got[1:])
+    without = run("report", "--from", now, "--top", "1")
+    assert "用 --list 文件.xlsx (或 .csv) 导出完整名单" in without.stdout
+
+
+def test_records_that_failed_validation_are_counted_and_listed(tmp_path, cards):
+    now = write_jsonl(tmp_path / "batch.jsonl", cards)
+    errors = [{"position": "records.jsonl:7", "union": "bad-one", "problems": [
+                  {"path": "facts.members", "message": "会员人数 150 不能大于 职工人数 100", "text": "x"},
+                  {"path": "facts.women_members", "message": "女会员人数 478 不能大于 会员人数 150", "text": "y"}]},
+              {"position": "records.jsonl:9", "union": None, "problems": [{"message": "不是 JSON", "text": "z"}]}]
+    (tmp_path / "batch.jsonl.errors.jsonl").write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors),
+                                                       encoding="utf-8")
+    result = run("report", "--from", now, "--html", str(tmp_path / "r.html"), "--list", str(tmp_path / "l.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "另有 2 条记录未通过校验, 未计入本报告" in result.stdout.splitlines()[2]
+    block = result.stdout[result.stdout.index("未通过校验、未计入报告的记录 (2 条)"):]
+    assert "records.jsonl:7" in block and "bad-one" in block and "facts.members: 会员人数 150 不能大于 职工人数 100 (共 2 个问题)" in block
+    assert "records.jsonl:9" in block and "不是 JSON" in block
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "未通过校验、未计入报告的记录 (2 条)" in page and "bad-one" in page
+    assert load_workbook(tmp_path / "l.xlsx").sheetnames == ["申报未达到的单位", "未通过校验的记录"]
+    data = json.loads(run("report", "--from", now, "--format", "json").stdout)
+    assert data["rejected"]["count"] == 2 and data["rejected"]["records"][0]["union"] == "bad-one"
+    # Lines of the input that are not scorecards are counted too.
+    with open(now, "a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    again = run("report", "--from", now)
+    assert again.exit_code == 2 and "另有 3 条记录未通过校验" in again.stdout
+
+
+def test_kinds_and_grades_by_name(cards):
+    text = report.render_text(report.build_report(cards))
+    for kind in ("community_union", "community_federation", "street_federation", "grassroots_union"):
+        assert kind not in text
+    assert "社区工联会" in text and "基层工会" in text
+    en = report.render_text(report.build_report(score_fixtures("en"), lang="en"))
+    assert "Community federation" in en and "demonstration " not in en.split("Grade distribution")[1].splitlines()[2]
+
+
+def test_chart_labels_are_never_cut(cards):
+    long = copy.deepcopy(cards)
+    for c in long:
+        c["union"]["parent"] = "某某省某某市某某区某某街道某某社区工会联合会（含驻区企业、机关事业单位、新就业形态劳动者）"
+    rep = report.build_report(long)
+    for r in rep.standards:
+        for svg in report.charts(r, "zh", 10):
+            assert "…" not in svg
+            width = int(svg.split('width="', 1)[1].split('"', 1)[0])
+            for label in svg.split("<text ")[1:]:
+                x = int(label.split('x="', 1)[1].split('"', 1)[0])
+                shown = label.split("</title>")[-1].split("</text>")[0] if "</title>" in label else label.split(">", 1)[1].split("</text>")[0]
+                needs = report.svg_text_width(html.unescape(shown))
+                if 'text-anchor="end"' in label:
+                    assert x - needs >= 0, shown
+                else:
+                    assert x + needs <= width, shown
+    assert "（含驻区企业、机关事业单位、新就业形态劳动者）" in report.charts(rep.standards[0], "zh", 10)[1]

@@ -515,3 +515,50 @@ def test_cli_export_import_confirm_dry_run_and_yes(tmp_path):
     assert result.exit_code == 2 and "missing.xlsx" in result.stderr
     result = runner.invoke(main, ["export", "no-such-standard", "--xlsx", str(book)])
     assert result.exit_code == 2
+
+
+# ---- Excel's escapes and formulas (issue 13, point 7) ------------------------------------------------
+
+
+def test_excel_escapes_and_carriage_returns_are_cleaned():
+    from assess.workflows.spreadsheet.cells import clean_excel_text, one_line
+
+    assert clean_excel_text("职工入会率_x000D_\n（含农民工）") == "职工入会率\n（含农民工）"
+    assert clean_excel_text("a\r\nb\rc") == "a\nb\nc"
+    assert clean_excel_text("_x005F_x000D_ stays") == "_x000D_ stays"  # the literal text, escaped by Excel
+    assert one_line("职工入会率\n（含农民工）") == "职工入会率（含农民工）"
+    assert one_line("Membership\n rate \n\n(incl. migrants)") == "Membership rate (incl. migrants)"
+
+
+def test_a_pasted_windows_line_break_does_not_reach_the_yaml(tmp_path):
+    # As cases/field/05-xlsx-x000D-title.xlsx: Excel saved a pasted CRLF in a title as `_x000D_` + LF.
+    path = copy_standard(tmp_path, ROOT / "rulesets" / "liuyou-grassroots.yaml")
+    book = export(path)
+    wb = load_workbook(book)
+    ws = wb["评分表"]
+    title_row = row_of(ws, ["item", "membership_rate"])
+    ws.cell(title_row, 2).value = "职工入会率_x000D_\n（含农民工）"
+    wb.save(book)
+    result = spreadsheet.import_edits(book, path)
+    assert result.problems == [] and len(result.edits) == 1
+    assert '+        title: {zh: "职工入会率（含农民工）", en: "Membership rate"}' in result.diff
+    assert "_x000D_" not in result.new_text and "\r" not in result.new_text
+
+
+def test_formulas_are_refused_with_the_cell_named(bahao):
+    path, book = bahao
+    rows = {}
+
+    def edit(wb):
+        ws = wb["评分表"]
+        rows["pts"] = row_of(ws, ["item", "membership_rate"])
+        rows["title"] = row_of(ws, ["item", "five_haves"])
+        ws.cell(rows["pts"], 3).value = "=2*3"
+        ws.cell(rows["title"], 2).value = '=CONCAT("五","有")'
+        ws.cell(row_of(ws, ["item", "union_in_party_targets"]), 6).value = "=SUM(C2:C3)"  # 自评分: free, ignored
+
+    problems = refused(book, path, edit)
+    got = {p.path: p.message for p in problems}
+    assert set(got) == {f"评分表!C{rows['pts']}", f"评分表!B{rows['title']}"}
+    assert "公式" in got[f"评分表!C{rows['pts']}"] and "=2*3" in got[f"评分表!C{rows['pts']}"]
+    assert "公式" in got[f"评分表!B{rows['title']}"]

@@ -12,7 +12,7 @@ from assess.workflows import batch
 from assess.workflows.formats import formats_for
 from assess.workflows.batch import BatchInterrupted, BatchSummary, Progress
 
-FORMATS = formats_for("ScoredRecord")  # jsonl | csv
+FORMATS = formats_for("ScoredRecord")  # jsonl | csv | xlsx
 
 
 def count_records(inputs: Sequence[str | Path]) -> int:
@@ -23,10 +23,14 @@ def count_records(inputs: Sequence[str | Path]) -> int:
 
 def score_batch(inputs: Sequence[str | Path], out: str | Path, options: ScoreOptions, *, fmt: str | None = None,
                 errors: str | Path | None = None, resume: bool = False, jobs: int | None = None,
-                limit: int | None = None, progress: Callable[[Progress], None] | None = None) -> BatchSummary:
+                limit: int | None = None, progress: Callable[[Progress], None] | None = None,
+                csv_encoding: str = "utf-8-sig") -> BatchSummary:
     """Score every record of the INPUTs against options.standard (an id, ID@VERSION or file: required)
-    into `out`, one scorecard a line (fmt "jsonl") or one row a union ("csv"; default from out's
-    suffix). Bad records go to `errors` (default OUT.errors.jsonl) and never stop the run.
+    into `out`, one scorecard a line (fmt "jsonl") or one row a union ("csv", "xlsx"; default from
+    out's suffix; an xlsx run stages its rows in OUT.rows.jsonl and writes the workbook at the end).
+    Bad records go to `errors` (default OUT.errors.jsonl) and never stop the run. csv_encoding:
+    "utf-8-sig" (default: with a byte order mark, for Excel and WPS), "utf-8" or "gbk"; characters
+    it lacks are replaced and counted in the summary's `replaced`.
 
     jobs: worker processes (default every core); limit: stop after N records; resume: continue an
     interrupted run from its checkpoint (OUT.done); progress: called after every chunk of records.
@@ -42,4 +46,5 @@ def score_batch(inputs: Sequence[str | Path], out: str | Path, options: ScoreOpt
     with use_language(options.lang):
         return batch.run_batch([str(p) for p in inputs], str(options.standard), str(out), fmt=fmt,
                                errors=str(errors) if errors else None, resume=resume, jobs=jobs, as_of=options.as_of,
-                               lang=options.lang, engine=options.engine, progress=progress, limit=limit)
+                               lang=options.lang, engine=options.engine, progress=progress, limit=limit,
+                               csv_encoding=csv_encoding)

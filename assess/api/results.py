@@ -41,11 +41,14 @@ def _unknown_union(union_id: str, similar: list[str], lang: str) -> str:
 class FederationReport:
     """The federation report and what could not be read. `report` has a `standards` list (empty
     when nothing matched); `problems`: bad lines of a JSON Lines file, cards that are not
-    scorecards, an HTML file that could not be written; `html`: the file written, if any."""
+    scorecards, an HTML or list file that could not be written; `html`, `listed`: the files
+    written, if any; `replaced`: characters the list's CSV encoding lacked."""
 
     report: report_mod.Report
     problems: list[Problem] = field(default_factory=list)
     html: str | None = None
+    listed: str | None = None  # the list file written, if any
+    replaced: int = 0  # characters the list's CSV encoding could not hold
 
     @property
     def bad_records(self) -> int:
@@ -55,16 +58,22 @@ class FederationReport:
 
 def federation_report(*, db: str | Path | None = None, batch: str | Path | None = None, standard_id: str | None = None,
                       period: str | None = None, previous: str | Path | None = None, top: int = 10,
-                      html: str | Path | None = None, lang: str = "zh") -> FederationReport:
-    """Grade distribution overall, by parent federation and by kind of unit, the most common gaps,
-    units that applied and did not reach their grade, and the change on the previous period.
+                      html: str | Path | None = None, lang: str = "zh", errors: str | Path | None = None,
+                      list_path: str | Path | None = None, csv_encoding: str = "utf-8-sig") -> FederationReport:
+    """Grade distribution overall, by parent federation and by kind of unit, the most common gaps
+    (bonus items apart, with how many earned each), grades applied for against grades awarded,
+    units that applied and did not reach their grade, the change on the previous period, and the
+    records left out because they failed validation.
 
     Cards come from `batch` (JSON Lines of scorecards) or the store `db` (latest per union); the
     previous period from `previous` (a JSON Lines file or a store), else `db` when reading `batch`,
-    else the same data. `period`: "YYYY" or a start date (default: the latest present). With
-    `html`, a self-contained page with charts is written there when the report has content.
-    Raises InputError for a bad --period or a store that cannot be opened or read; bad lines are
-    the result's problems."""
+    else the same data. `period`: "YYYY" or a start date (default: the latest present). `errors`:
+    the batch's errors file (default: BATCH.errors.jsonl when there is one). With `list_path`, the
+    full list of units short of their grade is written there (CSV in `csv_encoding`, or xlsx by
+    the suffix); with `html`, a self-contained page with charts; both only when the report has
+    content. Raises InputError for a bad --period, a store that cannot be opened or read, or an
+    errors file that cannot be read; bad lines and files that cannot be written are the result's
+    problems."""
     problems: list[Problem] = []
     with use_language(lang):
         wanted = report_mod.parse_period(period)
@@ -81,7 +90,13 @@ def federation_report(*, db: str | Path | None = None, batch: str | Path | None 
                 earlier = _latest(st, standard_id)
             result = report_mod.build_report(cards, previous=earlier, standard_id=standard_id, period=wanted, lang=lang,
                                              top=top, where=str(batch or db))
-        out = FederationReport(result, problems + result.problems)
+        errors_file = str(errors) if errors else (report_mod.default_errors_file(str(batch)) if batch else None)
+        if errors_file:
+            result.rejected, result.rejected_from = report_mod.read_rejected(errors_file), errors_file
+        result.problems = problems + result.problems  # every line left out, the report counts them
+        out = FederationReport(result, list(result.problems))
+        if list_path and result.standards:
+            _write_list(out, str(list_path), csv_encoding)
         if html and result.standards:
             _write_html(out, str(html), lang)
     return out
@@ -91,6 +106,13 @@ def _latest(st, standard_id: str | None):
     """The store's latest cards, an SQLite failure while reading them an InputError naming it."""
     with store.store_errors(st.path):
         yield from store.latest_cards(st, standard_id)
+def _write_list(out: FederationReport, path: str, csv_encoding: str) -> None:
+    try:
+        out.replaced += report_mod.write_list(out.report, path, csv_encoding)
+    except InputError as err:
+        out.problems += err.problems
+    else:
+        out.report.attachment = out.listed = path
 
 
 def _write_html(out: FederationReport, path: str, lang: str) -> None:

@@ -11,8 +11,11 @@ from typing import Iterator, NoReturn
 import click
 
 from assess.api.scoring import ENGINES, use_rulesets
+from assess.cli.console import tolerant_console
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
+from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING
+from assess.present.renderers import FileOutput
 from assess.standards.catalog import RULESETS_ENV, SkippedStandard
 
 
@@ -81,6 +84,7 @@ def exit_on_input_error(lang: str) -> Iterator[None]:
 @click.pass_context
 def main(ctx: click.Context, rulesets: tuple[str, ...]) -> None:
     """Score trade unions against standardisation standards (八好, 六有, 模范职工之家)."""
+    ctx.with_resource(tolerant_console())
     ctx.with_resource(use_rulesets(rulesets))
     ctx.with_resource(_warnings_on_stderr())
 
@@ -101,3 +105,32 @@ def _warnings_on_stderr() -> Iterator[None]:
 
         warnings.showwarning = show
         yield
+
+
+def csv_encoding_option():
+    """--csv-encoding: the encoding of CSV output (a byte order mark with utf-8-sig, the default)."""
+    return click.option("--csv-encoding", "csv_encoding", type=click.Choice(CSV_ENCODINGS), default=DEFAULT_CSV_ENCODING,
+                        show_default=True,
+                        help="Encoding of CSV output. utf-8-sig starts the file with a byte order mark, so Excel and WPS "
+                             "read Chinese right; gbk replaces characters it lacks with ? (with a warning).")
+
+
+def write_output(output: str | FileOutput, out: str | None, lang: str) -> None:
+    """Print text, or write a file format's bytes: to `out` when given, else to stdout (a pipe or
+    a redirected file). A binary file (xlsx, PDF) is never written to a terminal: exit 2 saying to
+    use --out. Characters the CSV encoding lacked are reported once. Exit 2 when `out` cannot be
+    written."""
+    if isinstance(output, FileOutput) and output.replaced:
+        click.echo(message("cli.csv_replaced", lang, n=output.replaced), err=True)
+    data = output.data if isinstance(output, FileOutput) else output
+    if out is not None:
+        try:
+            with open(out, "wb") as fh:
+                fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        except OSError as exc:
+            fail([Problem(out, "--out", message("cli.cannot_write", lang, reason=exc.strerror or str(exc)))], lang)
+        click.echo(message("cli.written", lang, path=out), err=True)
+        return
+    if isinstance(output, FileOutput) and not output.text and sys.stdout.isatty():
+        fail_with(message("cli.binary_to_terminal", lang, suffix=output.suffix), lang)
+    click.echo(data, nl=False)

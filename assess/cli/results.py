@@ -8,7 +8,7 @@ import sys
 import click
 
 from assess import api
-from assess.cli.base import ExitCode, _lang_option, _report, exit_on_input_error, fail, main
+from assess.cli.base import ExitCode, _lang_option, _report, csv_encoding_option, exit_on_input_error, fail, main
 from assess.core.messages import message
 from assess.core.problems import Problem
 
@@ -40,25 +40,38 @@ def history_cmd(union_id: str, db: str, all_entries: bool, fmt: str, lang: str) 
 @click.option("--previous", metavar="FILE", type=click.Path(dir_okay=False),
               help="Where the previous period comes from: a JSON Lines file or a results store. Default: --db, else the same data.")
 @click.option("--html", "html_path", metavar="FILE", type=click.Path(dir_okay=False), help="Also write a self-contained HTML page with charts.")
-@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000), help="How many of the most common gaps to list.")
+@click.option("--list", "list_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Also write the full list of units that applied for a grade and did not reach it (CSV, or xlsx when FILE ends in .xlsx).")
+@click.option("--errors", "errors", metavar="FILE", type=click.Path(dir_okay=False),
+              help="The batch's errors file, whose records are counted and listed as left out. Default: BATCH.jsonl.errors.jsonl when there is one.")
+@csv_encoding_option()
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="How many of the most common gaps, and of the units short of their grade, to list.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @_lang_option
 def report_cmd(db: str | None, batch: str | None, standard_id: str | None, period: str | None, previous: str | None,
-               html_path: str | None, top: int, fmt: str, lang: str) -> None:
+               html_path: str | None, top: int, fmt: str, lang: str, list_path: str | None = None,
+               errors: str | None = None, csv_encoding: str = "utf-8-sig") -> None:
     """Federation report: grade distribution (overall, by parent federation, by kind of unit), the
-    most common gaps, units that applied and did not reach their grade, and the change against the
-    previous period. Bad lines are listed on stderr and left out; the exit code is then 2."""
+    most common gaps, the bonus items earned, grades applied for against grades awarded, units
+    that applied and did not reach their grade, the change against the previous period, and the
+    records that failed validation. Bad lines are listed on stderr and left out; the exit code is then 2."""
     from assess.workflows import report  # only for `assess report`
 
     if not db and not batch:
         fail([Problem("--db/--from", "", message("report.no_source", lang))], lang)
     with exit_on_input_error(lang):
         done = api.federation_report(db=db, batch=batch, standard_id=standard_id, period=period, previous=previous,
-                                     top=top, html=html_path, lang=lang)
+                                     top=top, html=html_path, lang=lang, errors=errors, list_path=list_path,
+                                     csv_encoding=csv_encoding)
     if done.report.standards:
         click.echo(report.render_json(done.report) if fmt == "json" else report.render_text(done.report), nl=False)
         if done.html:
             click.echo(message("report.written", lang, path=done.html), err=True)
+        if done.listed:
+            click.echo(message("report.list_written", lang, path=done.listed), err=True)
+        if done.replaced:
+            click.echo(message("cli.csv_replaced", lang, n=done.replaced), err=True)
     else:
         click.echo(f"{message('cli.error_prefix', lang)}: {message('report.empty', lang)}", err=True)
     if done.problems:

@@ -10,9 +10,11 @@ import click
 
 from assess import api
 from assess.api.batch import FORMATS as BATCH_FORMATS
-from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, main
+from assess.cli.base import (ExitCode, _lang_option, _report, csv_encoding_option, engine_option, exit_on_input_error, fail,
+                             fail_with, main, write_output)
 from assess.core.messages import message
 from assess.core.problems import Problem
+from assess.present.renderers import OutputUnavailable
 from assess.workflows.formats import formats_for, render_acceptance
 from assess.workflows.formats import render_scorecards as render
 
@@ -25,7 +27,11 @@ FORMATS = formats_for("Scorecards")
               help="Built-in standard id (the version in force on the as-of date), ID@VERSION, or a standard file. Default: what the record applies for, else every built-in standard for its kind of unit.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Score with the standard versions in force on this date. Default: the end of each record's period.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table, json, markdown; csv (one row per item); html, pdf (the printable A4 sheet); xlsx (a sheet per union).")
+@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the output to FILE instead of printing it (needed for xlsx and pdf on a terminal).")
+@csv_encoding_option()
 @_lang_option
 @click.option("--fail-below", metavar="GRADE", help="Exit 3 when a union scores below this grade (id or title).")
 @engine_option()
@@ -43,10 +49,12 @@ FORMATS = formats_for("Scorecards")
                    "shows the score and grade before and after (docs/waivers.md).")
 def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: str, lang: str,
               fail_below: str | None, engine: str, db: str | None = None, by: str | None = None,
-              anchor: str | None = None, inspection: str | None = None, waivers_path: str | None = None) -> None:
+              anchor: str | None = None, inspection: str | None = None, waivers_path: str | None = None,
+              out: str | None = None, csv_encoding: str = "utf-8-sig") -> None:
     """Print a scorecard for each EVIDENCE record (YAML or JSON)."""
     if anchor and not db:
         fail([Problem("--anchor", "", message("store.anchor_needs_db", lang))], lang)
+    output = _Output(fmt, out, csv_encoding, lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang,
                                engine=engine, fail_below=fail_below, by=by, anchor=anchor)
     records = api.read_records(evidence)  # read once: the waiver check needs the union ids
@@ -56,7 +64,7 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
             waivers = api.load_waivers(waivers_path, records, options)
     if inspection:
         # The acceptance check: one record, two layers (defined with `assess inspect` below).
-        _score_inspected(evidence, inspection, options, fmt, db, waivers)
+        _score_inspected(evidence, inspection, options, output, db, waivers)
         return
     with exit_on_input_error(lang):  # an unknown standard fails before any record is scored
         results = api.score_many(records, options, waivers=waivers, store=db or None)
@@ -75,7 +83,7 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
                 _report(result.error, lang)
                 bad += 1
     if cards:
-        click.echo(render(cards, fmt, lang), nl=False)
+        output.write(lambda: render(cards, fmt, lang, csv_encoding=csv_encoding))
     if len(evidence) > 1 and bad:
         click.echo(message("cli.summary", lang, ok=len(evidence) - bad, bad=bad), err=True)
     for name in below:
@@ -84,6 +92,21 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
         sys.exit(ExitCode.BAD_INPUT)
     if below:
         sys.exit(ExitCode.BELOW_GRADE)
+
+
+class _Output:
+    """Where `assess score` puts its result: the format, --out, --csv-encoding and the language."""
+
+    def __init__(self, fmt: str, out: str | None, csv_encoding: str, lang: str) -> None:
+        self.fmt, self.out, self.csv_encoding, self.lang = fmt, out, csv_encoding, lang
+
+    def write(self, make) -> None:
+        """Render (`make()`) and print or write it; a format this machine cannot make exits 2."""
+        try:
+            rendered = make()
+        except OutputUnavailable as err:
+            fail_with(str(err), self.lang)
+        write_output(rendered, self.out, self.lang)
 
 
 def _notes(warning: api.VersionWarning | None, entry: int | None, db: str | None, lang: str) -> None:
@@ -137,10 +160,12 @@ def _clock(seconds: float) -> str:
 @click.option("--standard", "standard_name", required=True, metavar="ID|ID@VERSION|FILE",
               help="Built-in standard id (the version in force on each record's as-of date), ID@VERSION, or a standard file.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="Results, one a line (jsonl) or one row a union (csv).")
+              help="Results, one a line (jsonl) or one row a union (csv, xlsx).")
 @click.option("--format", "fmt", type=click.Choice(BATCH_FORMATS),
               help="jsonl: the `assess score --format json` scorecard on one line; csv: id, name, score, grade, "
-                   "gap count, top 3 gaps. Default: csv when FILE ends in .csv, else jsonl.")
+                   "gap count, top 3 gaps; xlsx: the same rows in a workbook. Default: csv or xlsx when FILE ends "
+                   "in .csv or .xlsx, else jsonl.")
+@csv_encoding_option()
 @click.option("--errors", "errors", type=click.Path(dir_okay=False), metavar="FILE",
               help="Bad records, one a line with position and problems. Default: OUT.errors.jsonl")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run: skip the records already done.")
@@ -151,7 +176,7 @@ def _clock(seconds: float) -> str:
 @engine_option()
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Stop after N records; continue with --resume.")
 def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | None, errors: str | None, resume: bool,
-              jobs: int | None, as_of, lang: str, engine: str, limit: int | None) -> None:
+              jobs: int | None, as_of, lang: str, engine: str, limit: int | None, csv_encoding: str = "utf-8-sig") -> None:
     """Score every record of each INPUT (a directory of evidence files, or a JSON Lines file with
     one record a line) against one standard, streamed through every core.
 
@@ -165,7 +190,7 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
         total = api.count_records(inputs) if interactive else None
         bar = _BatchProgress(total, lang, interactive)
         summary = api.score_batch(inputs, out, options, fmt=fmt, errors=errors, resume=resume, jobs=jobs,
-                                  limit=limit, progress=bar)
+                                  limit=limit, progress=bar, csv_encoding=csv_encoding)
     except api.InputError as err:
         fail(err, lang)
     except KeyboardInterrupt as stop:
@@ -196,6 +221,8 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
     click.echo(message("batch.summary", lang, records=summary.records, scored=summary.scored, bad=summary.bad, run=run,
                        elapsed=f"{summary.elapsed:.1f}", rate=f"{summary.rate:.0f}"), err=True)
     click.echo(message("batch.written", lang, out=summary.out, errors=summary.errors), err=True)
+    if summary.replaced:
+        click.echo(message("cli.csv_replaced", lang, n=summary.replaced), err=True)
     if not summary.complete:
         click.echo(message("batch.incomplete", lang), err=True)
     if summary.bad:
@@ -214,7 +241,7 @@ def _signal_name(signum: int) -> str:
 # ---- assess score --inspection / assess inspect: the inspection layer and acceptance -------------
 
 
-def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: api.ScoreOptions, fmt: str,
+def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: api.ScoreOptions, output: _Output,
                      db: str | None, waivers) -> None:
     """`assess score EVIDENCE --inspection FILE`: both layers side by side and the conclusion.
     Exit 2 on bad input or an inspection that does not match the record; 3 with --fail-below when
@@ -229,7 +256,7 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: a
         done = api.accept(plan, options, waivers=waivers, store=db or None)
     for entry in done.entries:
         _notes(None, entry, db, lang)
-    click.echo(render_acceptance(done.result, fmt, lang), nl=False)
+    output.write(lambda: render_acceptance(done.result, output.fmt, lang, csv_encoding=output.csv_encoding))
     if done.below:
         click.echo(message("cli.below_grade", lang, union=done.card["union"]["name"], grade=options.fail_below), err=True)
         sys.exit(ExitCode.BELOW_GRADE)

@@ -1,9 +1,15 @@
 """The text catalogue: every sentence a user reads, in Chinese and English, lives in
-messages.yaml; the code names messages by key and never repeats their text."""
+messages.yaml; the code names messages by key and never repeats their text.
+
+Templates fill `{name}` placeholders. English nouns after a count take their number from it:
+`{n|point|points}` is "point" when the parameter `n` is 1 and "points" otherwise, so a message
+says "1 point lost" and "2 points lost" without a second key.
+"""
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator
@@ -50,7 +56,26 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+# {n|one|other}: the word for a count of 1, else the other one.
+_PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
+def _is_one(value: Any) -> bool:
+    return str(value).strip() in ("1", "1.0")
+
+
+def plural(template: str, params: dict[str, Any]) -> str:
+    """`template` with each `{name|one|other}` replaced by `one` when params[name] is 1 (the
+    number or its text), else by `other`; a name not in params gives `other`."""
+    return _PLURAL.sub(lambda m: m.group(2) if m.group(1) in params and _is_one(params[m.group(1)]) else m.group(3),
+                       template)
+
+
 def message(key: str, lang: str | None = None, default: str | None = None, **params: Any) -> str:
+    """The message `key` in `lang` (default: the current language; Chinese when the entry has no
+    text in it), its `{placeholders}` filled from `params` and its `{n|one|other}` plurals chosen;
+    unknown placeholders are left as they are. Returns `default` for an unknown key when given,
+    else raises KeyError."""
     entry = catalogue().get(key)
     if entry is None:
         if default is not None:
@@ -58,4 +83,6 @@ def message(key: str, lang: str | None = None, default: str | None = None, **par
         raise KeyError(f"no message {key!r} in messages.yaml")
     lang = lang or _LANG.get()
     template = entry.get(lang) or entry["zh"]
+    if "|" in template:
+        template = plural(template, params)
     return template.format_map(_Keep(params))

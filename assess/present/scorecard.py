@@ -259,7 +259,7 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
 
 
 def _observed_values(values: dict[str, Any], words: Words) -> str:
-    return "; ".join(f"{words.label(k)} {words.value_with_unit(k, v)}" for k, v in sorted(values.items()))
+    return "; ".join(words.labelled(k, v) for k, v in sorted(values.items()))
 
 
 def _document_of(standard, name: str, words: Words) -> str:

@@ -17,6 +17,23 @@ from assess.core.types import format_number
 from assess.model.standard import Item, Standard
 
 
+def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str) -> str:
+    """The score grades are decided on, written out: "得分 96.6 + 加分 1 = 97.6 分" when the bonus
+    counts toward the grade, "得分 76.53 分" without a bonus, "得分 80 分 (加分 2 不计入评级)" when
+    the standard keeps the bonus out of the grade. Numbers as the scorecard gives them."""
+    if not bonus:
+        return message("print.grade_score_plain", lang, score=score)
+    if Fraction(str(grade_score)) == Fraction(str(score)) + Fraction(str(bonus)):
+        return message("print.grade_score", lang, score=score, bonus=bonus, total=grade_score)
+    return message("print.grade_score_apart", lang, score=score, bonus=bonus)
+
+
+def kind_title(kind: str, lang: str) -> str:
+    """A kind of unit in words (community_union -> 社区工会 / Community union), or the kind itself
+    when messages.yaml has no name for it."""
+    return message(f"kind.{kind}", lang, default=kind)
+
+
 class Words:
     """Renders values and decisions of one standard in one language."""
 
@@ -40,11 +57,33 @@ class Words:
         return str(value)
 
     def value_with_unit(self, name: str, value: Any) -> str:
+        """A value with its unit: "4次", "1 person", "3 people"; yes/no, percentages and unknown
+        values without one."""
         shown = self.value(name, value)
-        unit = self.standard.unit(name, self.lang)
+        unit = self.unit(name, value)
         if value is None or isinstance(value, bool) or self.standard.is_percent(name) or not unit:
             return shown
         return f"{shown}{unit}" if self.lang == "zh" else f"{shown} {unit}"
+
+    def unit(self, name: str, count: Any = None) -> str:
+        """The field's unit in this language; in English, singular for a count of 1 when
+        messages.yaml knows the singular (`unit.one.<plural>`), else as the standard gives it."""
+        unit = self.standard.unit(name, self.lang)
+        if self.lang == "en" and unit and count is not None and not isinstance(count, bool) and str(count) == "1":
+            return message(f"unit.one.{unit}", "en", default=unit)
+        return unit
+
+    def _unit_after(self, name: str, count: Any) -> str:
+        # Chinese writes the unit right after the number (5次), English after a space (5 people).
+        # "2 more times needed" says nothing "2 more needed" does not: English drops "times".
+        unit = "" if self.standard.is_percent(name) else self.unit(name, count)
+        if self.lang == "en" and unit in ("time", "times"):
+            return ""
+        return f" {unit}" if unit and self.lang == "en" else unit
+
+    def labelled(self, name: str, value: Any) -> str:
+        """"label value" as the scorecard's observed column shows it ("label: value" in English)."""
+        return message("word.labelled", self.lang, label=self.label(name), value=self.value_with_unit(name, value))
 
     def number(self, value: Any) -> str:
         return format_number(value) if value is not None else "-"
@@ -101,18 +140,21 @@ class Words:
         if isinstance(ch.after, bool):
             return message("gap.set_true" if ch.after else "gap.set_false", self.lang, label=self.label(name))
         if isinstance(ch.after, str):
-            return message("gap.set_value", self.lang, label=self.label(name), after=ch.after, before=ch.before, unit="")
-        unit = self.standard.unit(name, self.lang) if not self.standard.is_percent(name) else ""
+            return message("gap.set_value", self.lang, label=self.label(name), after=ch.after, before=ch.before, unit="",
+                           unit_before="")
+        key = "gap.lower_value"
         if ch.after > ch.before:
             n = Fraction(ch.after) - Fraction(ch.before)
             if decl and decl.increase and decl.type == "integer":
                 return fill(decl.increase.get(self.lang), {"n": self.number(n)})
             if decl and decl.type == "integer":
-                return message("gap.increase", self.lang, label=self.label(name), n=self.number(n), unit=unit)
-            return message("gap.set_value", self.lang, label=self.label(name), after=self.value(name, ch.after),
-                           before=self.value(name, ch.before), unit=unit)
-        return message("gap.lower_value", self.lang, label=self.label(name), after=self.value(name, ch.after),
-                       before=self.value(name, ch.before), unit=unit)
+                return message("gap.increase", self.lang, label=self.label(name), n=self.number(n),
+                               unit=self._unit_after(name, n))
+            key = "gap.set_value"
+        # Each number with its own unit: "down to 0 cases (now 1 case)".
+        return message(key, self.lang, label=self.label(name), after=self.value(name, ch.after),
+                       before=self.value(name, ch.before), unit=self._unit_after(name, ch.after),
+                       unit_before=self._unit_after(name, ch.before))
 
     def check(self, c: Check) -> str:
         d = c.detail

@@ -15,7 +15,7 @@ from assess.standards.catalog import LoadedStandard
 from assess.scoring.compiler import Decider
 from assess.model.evidence import LoadedEvidence
 from assess.present.renderers import Acceptance
-from assess.present.words import Words
+from assess.present.words import Words, grade_score_text
 from assess.workflows.inspection import (Inspected, LoadedInspection, apply_inspection, check_reference, check_standard, condition_facts,
                          item_facts)
 from assess.core.messages import message, use_language
@@ -116,9 +116,12 @@ def _unverified(inspected: Inspected, words: Words, touched) -> list[dict[str, A
         if u is not None:
             groups.setdefault((u.document, u.status, u.where, u.item, u.note), []).append(name)
     titles = {d.id: f"{d.id} {d.title}" for d in inspected.evidence.record.documents}
+    # A document named as the standard names it is shown in the standard's words for this language.
+    titles |= {text: words.text(decl.document) for decl in words.standard.fields.values() if decl.document
+               for text in (decl.document.zh, decl.document.en) if text}
     for (document, status, where, entry_item, note), names in groups.items():
         text = message(f"acceptance.why.{status}", lang, document=titles.get(document.strip(), document), labels="、".join(words.label(n) for n in names)
-                       if lang == "zh" else ", ".join(words.label(n) for n in names))
+                       if lang == "zh" else ", ".join(words.label(n) for n in names), n=len(names))
         out.append({
             "kind": "unverified_document", "document": document, "status": status, "facts": names,
             "reported": {n: _plain(inspected.reported.get(n)) for n in names}, "where": dotted(where), "note": note,
@@ -239,8 +242,8 @@ def _total_changes(self_card: dict[str, Any], card: dict[str, Any], lang: str) -
     if self_card["grade_score"] != card["grade_score"] or self_card["score"] != card["score"]:
         out.append({"kind": "score", "self_score": self_card["score"], "inspection_score": card["score"],
                     "self_grade_score": self_card["grade_score"], "inspection_grade_score": card["grade_score"],
-                    "text": message("acceptance.score_changed", lang, before=self_card["score"], after=card["score"],
-                                    total=card["total"], bonus_before=self_card["bonus"], bonus_after=card["bonus"])})
+                    "text": message("acceptance.score_changed", lang, before=_written(self_card, lang),
+                                    after=_written(card, lang))})
     if (self_card["grade"] or {}).get("id") != (card["grade"] or {}).get("id"):
         out.append({"kind": "grade", "self_grade": self_card["grade"], "inspection_grade": card["grade"],
                     "text": message("acceptance.grade_changed", lang, before=_grade_title(self_card, lang),
@@ -278,8 +281,8 @@ def _conclusion(self_card: dict[str, Any], card: dict[str, Any], words: Words) -
     target_title = titles.get(target) if target else None
     text = message(f"acceptance.result.{result}", lang)
     summary = message(f"acceptance.summary.{result}", lang, applied=target_title or message("head.no_grade", lang),
-                      grade=titles.get(granted, "") if granted else "", self_score=self_card["grade_score"],
-                      score=card["grade_score"])
+                      grade=titles.get(granted, "") if granted else "", self_score=_written(self_card, lang),
+                      score=_written(card, lang))
     return {
         "result": result,
         "text": text,
@@ -291,6 +294,10 @@ def _conclusion(self_card: dict[str, Any], card: dict[str, Any], words: Words) -
         "reasons": reasons,
         "summary": summary,
     }
+
+
+def _written(card: dict[str, Any], lang: str) -> str:
+    return grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)
 
 
 def _claim(self_card: dict[str, Any], order: list[str], lang: str) -> tuple[str, str | None, list[str]]:

@@ -3,7 +3,8 @@
 `RENDERERS` maps (result type's name, format name) to where its renderer lives
 (`module:function`; `json:module:function` names a function giving the JSON-ready data, written
 by the one JSON writer). A renderer (`assess.present.renderers.Renderer`:
-`(result, lang, **options) -> str`) lives in a module of its own and reads only that one result.
+`(result, lang, **options) -> str | FileOutput`) lives in a module of its own and reads only
+that one result; file formats (CSV, xlsx, PDF) return a `FileOutput`, the bytes to write.
 Renderers are imported when first used, so a command loads only the renderers it prints with. Every list of formats (the CLI's `--format` choices, what `assess batch`
 writes) is read from this table, so a format exists exactly when it has a line here.
 
@@ -26,7 +27,7 @@ import importlib
 from functools import lru_cache
 from typing import Any
 
-from assess.present.renderers import Acceptance, Renderer, Scorecards
+from assess.present.renderers import Acceptance, FileOutput, Renderer, Scorecards
 
 _P = "assess.present.renderers."
 RENDERERS: dict[tuple[str, str], str] = {
@@ -35,13 +36,18 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("Scorecards", "markdown"): _P + "scorecard_text:markdown",
     ("Scorecards", "csv"): _P + "scorecard_csv:to_csv",
     ("Scorecards", "html"): _P + "scorecard_html:to_html",
+    ("Scorecards", "xlsx"): _P + "scorecard_xlsx:to_xlsx",
+    ("Scorecards", "pdf"): _P + "pdf:scorecards_pdf",
     ("Acceptance", "table"): _P + "acceptance_text:table",
     ("Acceptance", "json"): "json:" + _P + "jsondoc:acceptance_data",
     ("Acceptance", "markdown"): _P + "acceptance_text:markdown",
     ("Acceptance", "csv"): _P + "acceptance_csv:to_csv",
     ("Acceptance", "html"): _P + "acceptance_html:to_html",
+    ("Acceptance", "xlsx"): _P + "acceptance_xlsx:to_xlsx",
+    ("Acceptance", "pdf"): _P + "pdf:acceptance_pdf",
     ("ScoredRecord", "jsonl"): _P + "record_jsonl:JSONL",
     ("ScoredRecord", "csv"): _P + "record_csv:CSV",
+    ("ScoredRecord", "xlsx"): _P + "record_xlsx:XLSX",
     ("Impact", "table"): "assess.workflows.impact.text:table",
     ("Impact", "markdown"): "assess.workflows.impact.text:markdown",
     ("Impact", "json"): "json:assess.workflows.impact:impact_data",
@@ -95,19 +101,23 @@ def renderer_for(result_type: type | str, fmt: str) -> Renderer:
     return _load(target)
 
 
-def render(result: Any, fmt: str, lang: str, **options: Any) -> str:
-    """`result` as text in format `fmt` and language `lang`; `options` go to the renderer (for
-    example `verbose` for rule tests). The renderer is chosen by the result's type. Raises
-    ValueError for a type or format with no renderer."""
+def render(result: Any, fmt: str, lang: str, **options: Any) -> str | FileOutput:
+    """`result` in format `fmt` and language `lang`: text, or a `FileOutput` (the bytes of a CSV,
+    xlsx or PDF file); `options` go to the renderer (for example `verbose` for rule tests,
+    `csv_encoding` for CSV). The renderer is chosen by the result's type. Raises ValueError for a
+    type or format with no renderer; a PDF renderer raises `OutputUnavailable` when Chromium is
+    not installed."""
     return renderer_for(type(result), fmt)(result, lang, **options)
 
 
-def render_scorecards(cards: list[dict[str, Any]], fmt: str, lang: str) -> str:
+def render_scorecards(cards: list[dict[str, Any]], fmt: str, lang: str, **options: Any) -> str | FileOutput:
     """Scorecard dicts (assess.scorecard/2) in one of `formats_for(Scorecards)`: table, json,
-    markdown, csv, html. One card prints as an object in JSON, several as an array."""
-    return render(Scorecards(cards), fmt, lang)
+    markdown, csv, html, xlsx, pdf. One card prints as an object in JSON, several as an array.
+    `options`: `csv_encoding` (CSV only; the other formats ignore it)."""
+    return render(Scorecards(cards), fmt, lang, **options)
 
 
-def render_acceptance(result: dict[str, Any], fmt: str, lang: str) -> str:
-    """The acceptance result (assess.acceptance/1) in one of `formats_for(Acceptance)`."""
-    return render(Acceptance(result), fmt, lang)
+def render_acceptance(result: dict[str, Any], fmt: str, lang: str, **options: Any) -> str | FileOutput:
+    """The acceptance result (assess.acceptance/1) in one of `formats_for(Acceptance)`; `options`
+    as for `render_scorecards`."""
+    return render(Acceptance(result), fmt, lang, **options)

@@ -1,8 +1,10 @@
 """Renderers: one module per output format of a result, each reading that one typed result.
 
-A renderer is a function `(result, lang, **options) -> str` (`Renderer` below) that turns one
-result into the bytes a user reads: a terminal table, Markdown, CSV, JSON or an HTML page. It reads
-the result and nothing else; computing belongs to the workflow that made the result.
+A renderer is a function `(result, lang, **options) -> str | FileOutput` (`Renderer` below) that
+turns one result into what a user reads: text (a terminal table, Markdown, JSON, an HTML page) or
+a file's bytes (`FileOutput`: CSV in its encoding, an xlsx workbook, a PDF). It reads the result
+and nothing else; computing belongs to the workflow that made the result. A caller writes text
+as text (in the console's encoding) and a `FileOutput` byte for byte, to a file or a pipe.
 
 Which renderer serves which (result type, format) is one table, `assess.workflows.formats.RENDERERS`
 (it sits at the workflows layer because it must see every result type). To add a format: write
@@ -25,11 +27,31 @@ from assess.scoring.results import Evaluation
 R = TypeVar("R", contravariant=True)
 
 
-class Renderer(Protocol[R]):
-    """Turns one result into text in `lang` ("zh" or "en"); `options` are the format's own
-    switches (say, `verbose`), which the caller passes through `render`."""
+@dataclass(frozen=True)
+class FileOutput:
+    """A renderer's output that is a file, not text: `data` are its bytes (CSV in the encoding
+    asked for, an xlsx workbook, a PDF); `replaced` counts the characters the encoding could not
+    hold, each written as `?` (the caller warns once); `suffix` is the usual file suffix; `text`:
+    the bytes are text a terminal can show (CSV), not a binary file (xlsx, PDF)."""
 
-    def __call__(self, result: R, lang: str, /, **options: Any) -> str: ...
+    data: bytes
+    suffix: str
+    replaced: int = 0
+    text: bool = False
+
+
+class OutputUnavailable(Exception):
+    """A format this machine cannot make (PDF without headless Chromium): `str(err)` is the
+    message for the user, in the language asked for."""
+
+
+class Renderer(Protocol[R]):
+    """Turns one result into text, or a `FileOutput`, in `lang` ("zh" or "en"). `options` are
+    switches the caller passes through `render` (say, `verbose`, or `csv_encoding` for CSV); the
+    renderers of one result type take the same switches and ignore those their format has no
+    use for, so a command passes its options whatever the format."""
+
+    def __call__(self, result: R, lang: str, /, **options: Any) -> str | FileOutput: ...
 
 
 class Scorecards(list):
@@ -64,10 +86,19 @@ class ScoredRecord:
 @dataclass(frozen=True)
 class LineRenderer:
     """A renderer for results written one a line into a file (JSON Lines, CSV rows): `line`
-    renders one result, newline included; `header` is written once at the top of a new file."""
+    renders one result, newline included; `header` is written once at the top of a new file.
+
+    `assemble`, when set, makes the lines a staging file rather than the output itself:
+    `assemble(staging_path, out_path)` turns the finished lines into the output file (an xlsx
+    workbook, written as a stream) and returns how many characters it had to replace, so a run
+    stays resumable line by line. `encoded`: the lines
+    are written in the CSV encoding the run asks for (UTF-8 with a byte order mark by default, or
+    GBK ...); otherwise always in UTF-8 (JSON Lines, staged rows)."""
 
     line: Callable[[Any, str], str]
     header: str = ""
+    assemble: Callable[[str, str], int] | None = None
+    encoded: bool = False
 
     def __call__(self, result: Any, lang: str, /, **options: Any) -> str:
         return self.line(result, lang, **options)

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any, Iterator
 
 from assess.core.messages import message
+from assess.present.words import grade_score_text
 
 MARK = "*"
 
@@ -35,8 +36,9 @@ def _delta(diff: dict[str, Any] | None) -> str:
     return text
 
 
-def sections(result: dict[str, Any], lang: str) -> Iterator[tuple[str, Any, Any, Any, list[dict[str, Any]]]]:
-    """(heading, self subtotal, inspection subtotal, cap, rows) per section and for the bonus."""
+def sections(result: dict[str, Any], lang: str, ids: bool = True) -> Iterator[tuple[str, Any, Any, Any, list[dict[str, Any]]]]:
+    """(heading, self subtotal, inspection subtotal, cap, rows) per section and for the bonus;
+    headings and item titles lead with their ids unless `ids` is False (the printed sheet)."""
     mine, theirs = result["self_check"], result["inspection"]
     diffs, notes = item_differences(result), notes_by_item(result)
 
@@ -45,14 +47,16 @@ def sections(result: dict[str, Any], lang: str) -> Iterator[tuple[str, Any, Any,
         out = []
         for it in items:
             d = diffs.get(it["id"])
-            title = f"{it['id']} {it['title']}" + (f" [{message('word.mandatory', lang)}]" if it["mandatory"] else "")
+            title = (f"{it['id']} " if ids else "") + it["title"] + (
+                f" [{message('word.mandatory', lang)}]" if it["mandatory"] else "")
             out.append({"mark": d is not None, "title": title, "points": it["points"], "self": by_id[it["id"]]["awarded"],
                         "inspection": it["awarded"], "delta": _delta(d), "note": "; ".join(notes.get(it["id"], [])),
                         "id": it["id"], "status": it["status"]})
         return out
 
     for s_self, s in zip(mine["sections"], theirs["sections"]):
-        yield f"{s['id']} {s['title']}", s_self["awarded"], s["awarded"], s["cap"], rows(s_self["items"], s["items"])
+        heading = f"{s['id']} {s['title']}" if ids else s["title"]
+        yield heading, s_self["awarded"], s["awarded"], s["cap"], rows(s_self["items"], s["items"])
     if theirs["bonus_items"]:
         yield message("word.bonus_section", lang), mine["bonus"], theirs["bonus"], theirs["bonus_cap"], \
             rows(mine["bonus_items"], theirs["bonus_items"])
@@ -72,7 +76,8 @@ def header(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 
     def layer(c: dict[str, Any]) -> str:
         grade = c["grade"]["title"] if c["grade"] else message("head.no_grade", lang)
-        return message("acceptance.layer_line", lang, score=c["score"], total=c["total"], bonus=c["bonus"], grade=grade)
+        written = grade_score_text(c["score"], c["bonus"], c["grade_score"], lang)
+        return message("acceptance.layer_line", lang, written=written, total=c["total"], grade=grade)
 
     return [
         (message("head.union", lang), f"{u['name']} ({u['id']})"),
@@ -87,14 +92,15 @@ def header(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     ]
 
 
-def difference_lines(result: dict[str, Any], lang: str) -> list[tuple[str, list[str]]]:
-    """(headline, reasons) for each difference, items first."""
+def difference_lines(result: dict[str, Any], lang: str, ids: bool = True) -> list[tuple[str, list[str]]]:
+    """(headline, reasons) for each difference, items first; items named without their ids when
+    `ids` is False (the printed sheet)."""
     out = []
     for d in result["differences"]:
         if d["kind"] == "item":
-            head = message("acceptance.diff_item", lang, item=d["item"], title=d["title"], before=d["self_score"],
-                           before_status=d["self_status_text"], after=d["inspection_score"],
-                           after_status=d["inspection_status_text"], points=d["points"])
+            head = message("acceptance.diff_item", lang, item=d["item"] if ids else "", title=d["title"],
+                           before=d["self_score"], before_status=d["self_status_text"], after=d["inspection_score"],
+                           after_status=d["inspection_status_text"], points=d["points"]).lstrip()
             out.append((head, d["why"]))
         elif d["kind"] == "veto":
             out.append((message("acceptance.diff_veto", lang, title=d["title"], before=_state(d["self_triggered"], lang),

@@ -13,12 +13,12 @@ from assess.present.renderers.acceptance_rows import MARK, columns, difference_l
 _NOTE_WIDTH = 30
 
 
-def table(result: dict[str, Any], lang: str) -> str:
+def table(result: dict[str, Any], lang: str, **_options: Any) -> str:
     """The acceptance result as terminal tables."""
     return to_text(result, lang)
 
 
-def markdown(result: dict[str, Any], lang: str) -> str:
+def markdown(result: dict[str, Any], lang: str, **_options: Any) -> str:
     """The acceptance result as Markdown."""
     return to_text(result, lang, md=True)
 

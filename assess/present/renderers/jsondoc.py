@@ -20,11 +20,11 @@ def json_renderer(to_data: Callable[..., Any]) -> Renderer:
     return render
 
 
-def scorecards_data(cards: list[dict[str, Any]], lang: str | None = None) -> Any:
+def scorecards_data(cards: list[dict[str, Any]], lang: str | None = None, **_options: Any) -> Any:
     """`assess score --format json`: one scorecard as an object, several as an array."""
     return cards[0] if len(cards) == 1 else cards
 
 
-def acceptance_data(result: dict[str, Any], lang: str | None = None) -> dict[str, Any]:
+def acceptance_data(result: dict[str, Any], lang: str | None = None, **_options: Any) -> dict[str, Any]:
     """The acceptance result is its own JSON data (schema assess.acceptance/1)."""
     return result

@@ -1,13 +1,14 @@
 """A scored batch record as one CSV row (`assess batch --format csv`): who, which standard, score,
-grade, how many gaps and the three that matter most."""
+grade, how many gaps and the three that matter most. Numbers stay numbers and formula-like text is
+neutralised (`assess.core.tabular`); the batch writes the rows in the CSV encoding asked for (UTF-8
+with a byte order mark by default)."""
 from __future__ import annotations
 
-import csv
-import io
 from fractions import Fraction
 from typing import Any
 
 from assess.core.messages import message
+from assess.core.tabular import csv_text
 from assess.core.types import number_out
 from assess.present.renderers import LineRenderer, ScoredRecord
 from assess.present.scorecard import gap_dict
@@ -26,9 +27,10 @@ def _gap_rank(gap: Gap) -> tuple:
     return (1, -gap.result.lost) if gap.kind == "item" else (0, 0)
 
 
-def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[str]:
+def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
     """One union's row (`union`: the record's UnionIdentity): who, which standard, score, grade,
-    how many gaps and the three that matter most."""
+    how many gaps and the three that matter most. Score, bonus and the gap count are numbers
+    (the score rounded half up to 2 places), the rest text."""
     standard = ev.standard
     words = Words(standard, lang)
     grade_title = {g.id: words.text(g.title) for g in standard.grades}
@@ -36,7 +38,7 @@ def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[str]:
     top = [_gap_text(g, ev, words, grade_title) for g in sorted(found, key=_gap_rank)[:TOP_GAPS]]
     top += [""] * (TOP_GAPS - len(top))
     return [union.id, union.name, standard.id, standard.version, _num(ev.score), _num(ev.bonus),
-            ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", str(len(found)), *top, position]
+            ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", len(found), *top, position]
 
 
 def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> str:
@@ -52,20 +54,13 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
     return gap_dict(gap, ev, words, grade_title)["text"]
 
 
-def _num(value: Fraction) -> str:
-    return str(number_out(value))
-
-
-def csv_text(row: list[str]) -> str:
-    """One CSV row, newline included."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(row)
-    return buf.getvalue()
+def _num(value: Fraction) -> int | float | None:
+    return number_out(value)
 
 
 def csv_line(record: ScoredRecord, lang: str) -> str:
-    """The record's row (CSV_COLUMNS) in `lang`, newline included."""
-    return csv_text(csv_row(record.evaluation, record.evidence.record.union, record.position, lang))
+    """The record's row (CSV_COLUMNS) in `lang` as CSV text, newline included."""
+    return csv_text([csv_row(record.evaluation, record.evidence.record.union, record.position, lang)])
 
 
-CSV = LineRenderer(csv_line, header=csv_text(list(CSV_COLUMNS)))
+CSV = LineRenderer(csv_line, header=csv_text([CSV_COLUMNS]), encoded=True)

@@ -1,30 +1,36 @@
-"""Scorecards as a printable, self-contained A4 HTML page: one acceptance sheet (检查验收表) per union.
+"""Scorecards as a printable, self-contained A4 HTML page: one inspection and acceptance sheet
+(检查验收表) per union, as an inspector signs it.
 
-Reads only the scorecard dicts (assess/present/scorecard.py); the look is assess/present/renderers/sheet.py.
-The output depends on the cards and the language only.
+The sheet speaks the reader's language only: titles without machine ids, the kind of unit by name,
+the grade score written out (得分 96.6 + 加分 1 = 97.6 分). Ids, file names and hashes are kept in a
+small provenance footer. Every page names the union and the period and is numbered (sheet.py);
+the sign-off block has the inspection team, the union's responsible person, both stamps and the
+date. Reads only the scorecard dicts (assess/present/scorecard.py); the output depends on the
+cards and the language only.
 """
 from __future__ import annotations
 
 from typing import Any, Iterable
 
 from assess.core.messages import message
-from assess.present.renderers.sheet import css, esc
+from assess.present.renderers.sheet import RunningHead, css, esc, period_text, provenance, sentence, sign_off
+from assess.present.words import grade_score_text, kind_title
 
 # 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求: the item title and the two free texts get the room.
-ITEM_COLUMNS = (("item", 31), ("points", 9), ("awarded", 10), ("status", 11), ("observed", 20), ("required", 19))
-VETO_COLUMNS = (("id", 20), ("title", 40), ("triggered", 12), ("observed", 28))
+ITEM_COLUMNS = {"zh": (("item", 31), ("points", 9), ("awarded", 9), ("status", 11), ("observed", 21), ("required", 19)),
+                "en": (("item", 29), ("points", 9), ("awarded", 11), ("status", 11), ("observed", 21), ("required", 19))}
+VETO_COLUMNS = (("title", 52), ("triggered", 14), ("observed", 34))
 
 
-class _Markup(str):
-    """Text that is already escaped HTML."""
-
-
-def to_html(cards: list[dict[str, Any]], lang: str) -> str:
-    """The whole HTML document for these scorecards, one A4 acceptance sheet per card."""
+def to_html(cards: list[dict[str, Any]], lang: str, **_options: Any) -> str:
+    """The whole HTML document for these scorecards, one A4 sheet per card, each starting on a new
+    page with its own running head."""
     if len(cards) == 1:
         title = message("print.doc_title_one", lang, union=cards[0]["union"]["name"], standard=cards[0]["standard"]["title"])
     else:
         title = message("print.doc_title_many", lang, n=len(cards))
+    heads = [RunningHead(f"sheet-{n}", c["union"]["name"], period_text(c["period"]), message("print.sheet", lang))
+             for n, c in enumerate(cards, start=1)]
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
@@ -32,75 +38,71 @@ def to_html(cards: list[dict[str, Any]], lang: str) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title>",
-        f"<style>{css(lang)}</style>",
+        f"<style>{css(lang)}{''.join(h.css(lang) for h in heads)}</style>",
         "</head>",
         "<body>",
     ]
-    for card in cards:
-        out += _card(card, lang)
+    for card, head in zip(cards, heads):
+        out += _card(card, head.page, lang)
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
 
 
-def _card(card: dict[str, Any], lang: str) -> list[str]:
+def _card(card: dict[str, Any], page: str, lang: str) -> list[str]:
     u, s = card["union"], card["standard"]
-    out = [f'<article class="card" id="{esc(u["id"])}--{esc(s["id"])}">',
+    out = [f'<article class="card" data-page="{page}" id="{esc(u["id"])}--{esc(s["id"])}">',
            f'<h1><span class="std">{esc(s["title"])}</span>{esc(message("print.sheet", lang))}</h1>']
     out += _meta(card, lang)
     for section in card["sections"]:
-        heading = f"{section['id']} {section['title']}"
-        out += _item_table(heading, section["items"], section["awarded"], section["cap"], lang)
+        out += _item_table(section["title"], section["items"], section["awarded"], section["cap"], lang)
     if card["bonus_items"]:
         out += _item_table(message("word.bonus_section", lang), card["bonus_items"], card["bonus"], card["bonus_cap"], lang)
     if card["vetoes"]:
         out += _veto_table(card["vetoes"], lang)
     if card.get("waivers"):
         out += _waivers(card, lang)
-    out += _gaps(card["gaps"], lang)
-    out += _plan(card["next_grade"], lang)
-    out += _signatures(card, lang)
+    out += _gaps(card, lang)
+    out += _plan(card, lang)
+    out += sign_off(_signed_for(card, lang), lang)
+    out += _provenance(card, lang)
     out.append("</article>")
     return out
 
 
+def _grade_title(card: dict[str, Any], lang: str) -> str:
+    return card["grade"]["title"] if card["grade"] else message("head.no_grade", lang)
+
+
 def _meta(card: dict[str, Any], lang: str) -> list[str]:
     u, s, p = card["union"], card["standard"], card["period"]
-    grade = card["grade"]["title"] if card["grade"] else message("head.no_grade", lang)
     # Dates never break inside (2025-12-|31); the line may break between them.
     period = f'<span class="nb">{esc(p["start"])}</span> ~ <span class="nb">{esc(p["end"])}</span>' + (
         f" ({esc(p['label'])})" if p.get("label") else "")
     span = (message("version.span_open", lang, start=s["effective_from"]) if s["effective_to"] is None
             else message("version.span", lang, start=s["effective_from"], end=s["effective_to"]))
-    standard = f"{s['id']} v{s['version']}"
-    if s.get("extends"):
-        standard += f"; {message('head.extends', lang)}: " + ", ".join(f"{a['id']} v{a['version']}" for a in s["extends"])
+    standard = message("print.standard_line", lang, title=s["title"], version=s["version"], span=span)
     applied = "-"
     if card.get("applied_for"):
         a = card["applied_for"]
         applied = f"{a['title']} ({message('word.reached' if a['reached'] else 'word.not_reached', lang)})"
-    score = (f"{card['score']}/{card['total']}; "
-             f"{message('head.bonus', lang)} {card['bonus']}/{card['bonus_cap']}")
+    written = grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)
+    written += " " + message("print.of_total" if card["bonus_cap"] else "print.of_total_plain", lang, total=card["total"],
+                             bonus_cap=card["bonus_cap"])
 
-    def pair(k1: str, v1: Any, k2: str, v2: Any) -> str:
-        """Two label/value pairs on one row; values are escaped here unless already markup."""
-        cells = [v if isinstance(v, _Markup) else esc(v) for v in (v1, v2)]
-        return f"<tr><th>{esc(k1)}</th><td>{cells[0]}</td><th>{esc(k2)}</th><td>{cells[1]}</td></tr>"
+    def pair(k1: str, v1: str, k2: str, v2: Any) -> str:
+        """Two label/value pairs on one row; v1 is markup already, v2 is escaped here."""
+        return f"<tr><th>{esc(k1)}</th><td>{v1}</td><th>{esc(k2)}</th><td>{esc(v2)}</td></tr>"
 
-    def hash_row(label: str, digest: str, extra: str = "") -> str:
-        return (f'<tr><th>{esc(label)}</th><td colspan="3"><span class="short">{esc(digest[:12])}</span>{extra}'
-                f'<br><span class="hash">sha256: {esc(digest)}</span></td></tr>')
+    def wide(k: str, v: str) -> str:
+        return f'<tr><th>{esc(k)}</th><td colspan="3">{v}</td></tr>'
 
     rows = [
-        f'<tr><th>{esc(message("head.union", lang))}</th><td colspan="3"><b>{esc(u["name"])}</b> ({esc(u["id"])})</td></tr>',
-        pair(message("head.kind", lang), u["kind"], message("head.parent", lang), u.get("parent")),
-        pair(message("head.period", lang), _Markup(period), message("head.as_of", lang), card["as_of"]),
-        pair(message("head.standard", lang), standard, message("head.in_force", lang), span),
-        hash_row(message("head.standard_hash", lang), s["sha256"]),
-        hash_row(message("head.evidence_hash", lang), card["evidence_sha256"],
-                 f' <span class="note">{esc(message("print.evidence_file", lang))}: {esc(card["evidence_file"])}</span>'),
-        f'<tr><th>{esc(message("head.grade", lang))}</th><td><b>{esc(grade)}</b></td>'
-        f'<th>{esc(message("head.score", lang))}</th><td><b>{esc(score)}</b></td></tr>',
-        pair(message("head.applied", lang), applied, message("print.engine", lang), card.get("engine")),
+        wide(message("head.union", lang), f"<b>{esc(u['name'])}</b>"),
+        pair(message("head.kind", lang), esc(kind_title(u["kind"], lang)), message("head.parent", lang), u.get("parent")),
+        pair(message("head.period", lang), period, message("head.as_of", lang), card["as_of"]),
+        wide(message("head.standard", lang), esc(standard)),
+        pair(message("head.grade", lang), f"<b>{esc(_grade_title(card, lang))}</b>", message("head.applied", lang), applied),
+        wide(message("print.grade_score_label", lang), f"<b>{esc(sentence(written, lang))}</b>"),
     ]
     return ['<table class="meta">', "<tbody>", *rows, "</tbody>", "</table>"]
 
@@ -110,13 +112,14 @@ def _colgroup(columns: Iterable[tuple[str, int]]) -> str:
 
 
 def _item_table(heading: str, items: list[dict[str, Any]], awarded: Any, cap: Any, lang: str) -> list[str]:
+    columns = ITEM_COLUMNS.get(lang, ITEM_COLUMNS["en"])
     heads = "".join(f'<th class="{"num" if key in ("points", "awarded") else key}">{esc(message("col." + key, lang))}</th>'
-                    for key, _ in ITEM_COLUMNS)
+                    for key, _ in columns)
     out = ['<section class="items">',
            f'<h2>{esc(heading)} <span class="sum">{esc(awarded)}/{esc(cap)}</span></h2>',
-           "<table>", _colgroup(ITEM_COLUMNS), f"<thead><tr>{heads}</tr></thead>", "<tbody>"]
+           "<table>", _colgroup(columns), f"<thead><tr>{heads}</tr></thead>", "<tbody>"]
     for it in items:
-        title = f"{esc(it['id'])} {esc(it['title'])}"
+        title = esc(it["title"])
         if it["mandatory"]:
             title += f' <span class="mand">{esc(message("word.mandatory", lang))}</span>'
         if it.get("judgement"):
@@ -135,22 +138,22 @@ def _item_table(heading: str, items: list[dict[str, Any]], awarded: Any, cap: An
 
 
 def _veto_table(vetoes: list[dict[str, Any]], lang: str) -> list[str]:
-    keys = {"id": "col.id", "title": "head.vetoes", "triggered": "col.triggered", "observed": "col.observed"}
+    keys = {"title": "print.veto", "triggered": "col.triggered", "observed": "col.observed"}
     heads = "".join(f"<th>{esc(message(keys[k], lang))}</th>" for k, _ in VETO_COLUMNS)
     out = ['<section class="vetoes">', f'<h2>{esc(message("head.vetoes", lang))}</h2>',
            "<table>", _colgroup(VETO_COLUMNS), f"<thead><tr>{heads}</tr></thead>", "<tbody>"]
     for v in vetoes:
         state = message("word.unknown" if v["triggered"] is None else "word.yes" if v["triggered"] else "word.no", lang)
-        out.append(f'<tr data-veto="{esc(v["id"])}"><td>{esc(v["id"])}</td><td>{esc(v["title"])}</td>'
+        out.append(f'<tr data-veto="{esc(v["id"])}"><td>{esc(v["title"])}</td>'
                    f'<td><b>{esc(state)}</b></td><td>{esc(v["observed"])}</td></tr>')
     out += ["</tbody>", "</table>", "</section>"]
     return out
 
 
-def _actions(actions: list[str]) -> str:
+def _actions(actions: list[str], lang: str) -> str:
     if not actions:
         return ""
-    return "<ul>" + "".join(f"<li>{esc(a)}</li>" for a in actions) + "</ul>"
+    return "<ul>" + "".join(f"<li>{esc(sentence(a, lang))}</li>" for a in actions) + "</ul>"
 
 
 def _waivers(card: dict[str, Any], lang: str) -> list[str]:
@@ -160,56 +163,92 @@ def _waivers(card: dict[str, Any], lang: str) -> list[str]:
                       grade=before["grade"]["title"] if before["grade"] else no_grade, score_after=card["grade_score"],
                       grade_after=card["grade"]["title"] if card["grade"] else no_grade)
     out = ['<section class="waivers">', f'<h2>{esc(message("head.waivers", lang))}</h2>', f"<p><b>{esc(summary)}</b></p>", "<ul>"]
-    out += [f"<li>{esc(x['text'])}</li>" for x in w["applied"]]
-    out += [f'<li class="note">{esc(x["text"])}</li>' for x in w["expired"]]
-    out += ["</ul>", f'<p class="note">sha256 {esc(w["sha256"])}</p>', "</section>"]
-    return out
-
-
-def _gaps(gaps: list[dict[str, Any]], lang: str) -> list[str]:
-    out = ['<section class="gaps">', f'<h2>{esc(message("head.gaps", lang))}</h2>']
-    if not gaps:
-        return out + [f"<p>{esc(message('head.no_gaps', lang))}</p>", "</section>"]
-    out.append("<ul>")
-    for gap in gaps:
-        text = esc(gap["text"])
-        if gap["kind"] == "item":
-            text += (f' <span class="note">{esc(message("col.observed", lang))}: {esc(gap["observed"])}; '
-                     f'{esc(message("col.required", lang))}: {esc(gap["required"])}</span>')
-        out.append(f"<li>{text}{_actions(gap.get('actions', []))}</li>")
+    # The scorecard's own texts name the item by its id; the sheet names it by its title.
+    out += [f"<li>{esc(message('waiver.applied', lang, id=x['id'], target=x['title'], approved_by=x['approved_by'], document=x['document'], expires=x['expires'], reason=x['reason']))}</li>"
+            for x in w["applied"]]
+    out += [f'<li class="note">{esc(message("waiver.expired", lang, id=x["id"], expires=x["expires"], target=x["title"]))}</li>'
+            for x in w["expired"]]
     out += ["</ul>", "</section>"]
     return out
 
 
-def _plan(plan: dict[str, Any] | None, lang: str) -> list[str]:
+def _titles(card: dict[str, Any]) -> dict[str, str]:
+    """item id -> title, veto id -> title, grade id -> title: the words that stand for ids."""
+    out = {it["id"]: it["title"] for s in card["sections"] for it in s["items"]}
+    out |= {it["id"]: it["title"] for it in card["bonus_items"]}
+    out |= {v["id"]: v["title"] for v in card["vetoes"]}
+    return out | {g["id"]: g["title"] for g in card["grades"]}
+
+
+def gap_text(gap: dict[str, Any], card: dict[str, Any], lang: str) -> str:
+    """A gap in words, without the machine ids the scorecard's own text carries."""
+    titles = _titles(card)
+    if gap["kind"] == "item":
+        return message("print.gap_item", lang, title=gap["title"], lost=gap["lost"])
+    if gap["kind"] == "mandatory":
+        return message("print.gap_mandatory", lang, grade=titles.get(gap.get("grade"), gap.get("grade")),
+                       title=titles.get(gap["ref"], gap["ref"]))
+    return gap["text"]
+
+
+def _gaps(card: dict[str, Any], lang: str) -> list[str]:
+    out = ['<section class="gaps">', f'<h2>{esc(message("head.gaps", lang))}</h2>']
+    if not card["gaps"]:
+        return out + [f"<p>{esc(sentence(message('head.no_gaps', lang), lang))}</p>", "</section>"]
+    out.append("<ul>")
+    for gap in card["gaps"]:
+        text = esc(sentence(gap_text(gap, card, lang), lang))
+        if gap["kind"] == "item":
+            text += (f' <span class="note">{esc(message("col.observed", lang))}: {esc(gap["observed"])}; '
+                     f'{esc(message("col.required", lang))}: {esc(gap["required"])}</span>')
+        out.append(f"<li>{text}{_actions(gap.get('actions', []), lang)}</li>")
+    out += ["</ul>", "</section>"]
+    return out
+
+
+def blocker_text(blocker: dict[str, Any], card: dict[str, Any], lang: str) -> str:
+    """A plan blocker in words: the item or veto by its title, not its id."""
+    titles = _titles(card)
+    if blocker["kind"] in ("mandatory", "veto_evidence"):
+        return message(f"print.blocked_{blocker['kind']}", lang, title=titles.get(blocker["ref"], blocker["ref"]))
+    return blocker["text"]
+
+
+def _plan(card: dict[str, Any], lang: str) -> list[str]:
+    plan = card["next_grade"]
     out = ['<section class="plan">', f'<h2>{esc(message("head.next_grade", lang))}</h2>']
     if plan is None:
-        return out + [f"<p>{esc(message('head.top_grade', lang))}</p>", "</section>"]
-    out.append(f"<p><b>{esc(plan['text'])}</b></p>")
+        return out + [f"<p>{esc(sentence(message('head.top_grade', lang), lang))}</p>", "</section>"]
+    out.append(f"<p><b>{esc(sentence(plan['text'], lang))}</b></p>")
     if plan.get("summary"):
-        out.append(f"<p>{esc(plan['summary'])}</p>")
+        out.append(f"<p>{esc(sentence(plan['summary'], lang))}</p>")
     if plan["blockers"] or plan["fixes"]:
+        titles = _titles(card)
         out.append("<ul>")
-        out += [f"<li><b>{esc(b['text'])}</b></li>" for b in plan["blockers"]]
-        out += [f"<li>{esc(f['title'])}{_actions(f['actions'])}</li>" for f in plan["fixes"]]
+        out += [f"<li><b>{esc(sentence(blocker_text(b, card, lang), lang))}</b></li>" for b in plan["blockers"]]
+        out += [f"<li>{esc(sentence(titles[f['ref']] if f['kind'] == 'item' and f['ref'] in titles else f['title'], lang))}"
+                f"{_actions(f['actions'], lang)}</li>" for f in plan["fixes"]]
         out.append("</ul>")
     out.append("</section>")
     return out
 
 
-def _signatures(card: dict[str, Any], lang: str) -> list[str]:
-    date = esc(message("print.sign.date", lang))
-    # One grid for both people, so their signature lines start and end at the same place.
-    people = "".join(f'<span>{esc(message(key, lang))}</span><span class="line"></span><span>{date}</span><span class="line"></span>'
-                     for key in ("print.sign.inspector", "print.sign.head"))
-    # What is being signed, repeated: the signatures may land on a page of their own.
+def _signed_for(card: dict[str, Any], lang: str) -> str:
     s = card["standard"]
-    grade = card["grade"]["title"] if card["grade"] else message("head.no_grade", lang)
-    what = message("print.signed_for", lang, union=card["union"]["name"], standard=f"{s['id']} v{s['version']}",
-                   grade=grade, score=card["score"], total=card["total"], standard_hash=s["sha256"][:12],
-                   evidence_hash=card["evidence_sha256"][:12])
-    return ['<section class="sign">',
-            f'<p class="what">{esc(what)}</p>',
-            f'<div class="body"><div class="people">{people}</div>',
-            f'<div class="seal-box"><span>{esc(message("print.sign.seal", lang))}</span><span class="seal"></span></div></div>',
-            "</section>"]
+    return message("print.signed_for", lang, union=card["union"]["name"], period=period_text(card["period"]),
+                   standard=s["title"], version=s["version"], grade=_grade_title(card, lang),
+                   score=grade_score_text(card["score"], card["bonus"], card["grade_score"], lang))
+
+
+def _provenance(card: dict[str, Any], lang: str) -> list[str]:
+    s = card["standard"]
+    standard = f"{s['id']} v{s['version']}"
+    if s.get("extends"):
+        standard += f"; {message('head.extends', lang)}: " + ", ".join(f"{a['id']} v{a['version']}" for a in s["extends"])
+    rows = [(message("print.prov.union", lang), card["union"]["id"], None),
+            (message("print.prov.standard", lang), standard, s["sha256"]),
+            (message("print.evidence_file", lang), card["evidence_file"], card["evidence_sha256"])]
+    if card.get("waivers"):
+        rows.append((message("head.waivers", lang), card["waivers"].get("file") or "-", card["waivers"]["sha256"]))
+    rows.append((message("print.engine", lang), card.get("engine") or "-", None))
+    return provenance(rows, lang)

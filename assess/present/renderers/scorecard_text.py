@@ -9,12 +9,12 @@ from tabulate import tabulate
 from assess.core.messages import message
 
 
-def table(cards: list[dict[str, Any]], lang: str) -> str:
+def table(cards: list[dict[str, Any]], lang: str, **_options: Any) -> str:
     """The scorecards as terminal tables, one block per card, separated by a rule of `=`."""
     return to_text(cards, lang)
 
 
-def markdown(cards: list[dict[str, Any]], lang: str) -> str:
+def markdown(cards: list[dict[str, Any]], lang: str, **_options: Any) -> str:
     """The scorecards as Markdown: a `##` heading per card, `###` per section, GitHub tables."""
     return to_text(cards, lang, md=True)
 

@@ -17,6 +17,8 @@ from assess.core.problems import InputError, Problem
 from assess.workflows.batch.sources import Source
 
 CHECKPOINT_SCHEMA = "assess.batch-checkpoint/1"
+# Options checkpoints written before the option existed were run with.
+_BEFORE_DEFAULTS = {"csv_encoding": "utf-8"}
 
 
 @dataclass
@@ -54,18 +56,19 @@ def fingerprint(hasher, src: Source) -> None:
     hasher.update(b"\n")
 
 
-def start_files(out: str, errors: str, header: str) -> Committed:
-    """A fresh run: the output holding only `header` (the CSV header, or nothing), an empty errors
-    file, no checkpoint. Raises InputError when the files cannot be written."""
+def start_files(out: str, errors: str, header: bytes, checkpoint: str) -> Committed:
+    """A fresh run: the output holding only `header` (the CSV header in the file's encoding, or
+    nothing), an empty errors file, no checkpoint (the file `checkpoint` removed). Raises
+    InputError when the files cannot be written."""
     try:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         with open(out, "wb") as fh:
-            fh.write(header.encode("utf-8"))
+            fh.write(header)
             size = fh.tell()
         with open(errors, "wb"):
             pass
-        if os.path.exists(derived_name(out, ".done")):
-            os.remove(derived_name(out, ".done"))
+        if os.path.exists(checkpoint):
+            os.remove(checkpoint)
     except OSError as exc:
         raise InputError([Problem(out, "", message("batch.cannot_write", reason=exc.strerror or str(exc)))]) from None
     return Committed(out_bytes=size)
@@ -89,9 +92,10 @@ def restore(path: str, out: str, errors: str, meta: dict[str, Any]) -> Committed
                            int(data["errors_bytes"]), data["last"], str(data["inputs_digest"]))
     except (OSError, ValueError, KeyError, TypeError):
         raise InputError([Problem(path, "", message("batch.bad_checkpoint"))]) from None
-    for key in ("standard", "format", "inputs", "as_of", "engine", "lang"):
-        if data.get(key) != meta[key]:
-            raise InputError([Problem(path, key, message("batch.option_mismatch", option=key, before=_show(data.get(key)),
+    for key in ("standard", "format", "inputs", "as_of", "engine", "lang", "csv_encoding"):
+        before = data.get(key, _BEFORE_DEFAULTS.get(key))
+        if before != meta[key]:
+            raise InputError([Problem(path, key, message("batch.option_mismatch", option=key, before=_show(before),
                                                          now=_show(meta[key])))])
     for file, size in ((out, state.out_bytes), (errors, state.errors_bytes)):
         have = os.path.getsize(file) if os.path.exists(file) else 0

@@ -16,6 +16,7 @@ from assess.core.messages import message, use_language
 from assess.core.paths import derived_name
 from assess.core.printable import printable_path
 from assess.core.problems import InputError, Problem
+from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING, encode_text
 from assess.present.renderers import ScoredRecord
 from assess.standards import catalog
 from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fingerprint, restore, save_checkpoint,
@@ -26,6 +27,7 @@ from assess.workflows.batch.worker import Config, init_worker, local_worker, run
 from assess.scoring.compiler import ENGINES
 from assess.workflows.formats import formats_for, renderer_for
 
+STAGING_SUFFIX = ".rows.jsonl"  # the staged rows of an output assembled at the end (xlsx)
 
 
 @dataclass
@@ -54,6 +56,7 @@ class BatchSummary:
     warnings: list[tuple[str, str, str]] = field(default_factory=list)  # (standard id, version, span), once each
     first_bad: list[list[dict[str, Any]]] = field(default_factory=list)  # the first few bad records' problems
     cache: dict[str, int] = field(default_factory=dict)
+    replaced: int = 0  # characters the output's encoding (or xlsx) could not hold, written as "?"
 
     @property
     def rate(self) -> float:
@@ -62,7 +65,8 @@ class BatchSummary:
 
 
 def _default_format(out: str) -> str:
-    return "csv" if out.lower().endswith(".csv") else "jsonl"
+    suffix = os.path.splitext(out.lower())[1]
+    return {".csv": "csv", ".xlsx": "xlsx"}.get(suffix, "jsonl")
 
 
 def default_jobs() -> int:
@@ -87,28 +91,31 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
         except InputError as err:
             problems += err.problems  # report a bad INPUT and a bad standard together
     errors = options.get("errors") or derived_name(out, ".errors.jsonl")
-    written = {os.path.realpath(p) for p in (out, errors, derived_name(out, ".done"))}
+    written = {os.path.realpath(p) for p in (out, errors, derived_name(out, ".done"), derived_name(out, STAGING_SUFFIX))}
     for path in inputs:
         if os.path.realpath(path) in written:  # starting afresh would empty an input
             problems.append(Problem(path, "", message("batch.out_is_input")))
     if problems:
         raise InputError(problems)
-    return run_sources(iter_sources(inputs, exclude=(out, errors)), standard, out, input_names=inputs, **options)
+    return run_sources(iter_sources(inputs, exclude=(out, errors, derived_name(out, STAGING_SUFFIX))), standard, out,
+                       input_names=inputs, **options)
 
 
 def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_names: Sequence[str] = (),
                 fmt: str | None = None, errors: str | None = None, resume: bool = False, jobs: int | None = None,
                 as_of: date | None = None, lang: str = "zh", engine: str = "durable_rules",
                 progress: Callable[[Progress], None] | None = None, limit: int | None = None,
-                chunk_size: int = 64, cache: bool = True) -> BatchSummary:
+                chunk_size: int = 64, cache: bool = True, csv_encoding: str = DEFAULT_CSV_ENCODING) -> BatchSummary:
     """Score a stream of Sources into `out` (see the package docstring).
 
-    fmt: jsonl | csv (`formats_for(ScoredRecord)`; default from out's suffix); errors: the errors
-    file (default OUT.errors.jsonl); jobs: worker processes (default: every core; 1 = in this
-    process); limit: stop after this many records (the checkpoint allows resuming); cache: let
-    durable_rules decide each distinct case once (False: assert every record). Raises ValueError
-    for an unknown fmt or engine, InputError for an unknown standard, files that cannot be written
-    or a checkpoint that does not match.
+    fmt: jsonl | csv | xlsx (`formats_for(ScoredRecord)`; default from out's suffix; xlsx rows are
+    staged in OUT.rows.jsonl and the workbook is written at the end of the run); errors: the
+    errors file (default OUT.errors.jsonl); jobs: worker processes (default: every core; 1 = in
+    this process); limit: stop after this many records (the checkpoint allows resuming); cache:
+    let durable_rules decide each distinct case once (False: assert every record); csv_encoding:
+    the CSV file's encoding (`CSV_ENCODINGS`; characters it lacks are replaced and counted in
+    `replaced`). Raises ValueError for an unknown fmt, engine or encoding, InputError for an
+    unknown standard, files that cannot be written or a checkpoint that does not match.
     """
     fmt = fmt or _default_format(out)
     formats = formats_for(ScoredRecord)
@@ -116,20 +123,28 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
         raise ValueError(f"fmt must be one of {formats}")
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
+    if csv_encoding not in CSV_ENCODINGS:
+        raise ValueError(f"csv_encoding must be one of {CSV_ENCODINGS}")
     jobs = jobs or default_jobs()
     catalog.resolve_standard(standard, as_of)  # an unknown standard fails before any record is read
+    renderer = renderer_for(ScoredRecord, fmt)
+    encoding = csv_encoding if renderer.encoded else "utf-8"  # what the output's lines are written in
     meta = {"schema": CHECKPOINT_SCHEMA, "standard": printable_path(standard), "format": fmt,
             "inputs": [printable_path(str(n)) for n in input_names],
-            "as_of": as_of.isoformat() if as_of else None, "engine": engine, "lang": lang}
-    run = _Run(out, errors or derived_name(out, ".errors.jsonl"), meta, progress)
-    run.begin(resume, renderer_for(ScoredRecord, fmt).header)
+            "as_of": as_of.isoformat() if as_of else None, "engine": engine, "lang": lang, "csv_encoding": encoding}
+    lines = derived_name(out, STAGING_SUFFIX) if renderer.assemble else out
+    run = _Run(lines, errors or derived_name(out, ".errors.jsonl"), meta, progress, checkpoint=derived_name(out, ".done"),
+               encoding=encoding)
+    run.begin(resume, renderer.header)
     sources = iter(sources)
     if run.resumed:
         skip_done(sources, run.state, run.checkpoint, run.hasher)
     config = Config(standard, as_of, lang, engine, fmt, tuple(str(d) for d in catalog.search_dirs()), cache)
     chunks = _Chunks(sources, chunk_size, limit)
     run.execute(config, jobs, chunks)
-    return run.summary(jobs, complete=chunks.exhausted)
+    if renderer.assemble:
+        run.replaced += renderer.assemble(lines, out)
+    return run.summary(jobs, complete=chunks.exhausted, out=out)
 
 
 class _Chunks:
@@ -156,11 +171,13 @@ class _Run:
     """One run's files and committed state: results are appended chunk by chunk, in input order,
     and the checkpoint is saved after each chunk."""
 
-    def __init__(self, out: str, errors: str, meta: dict[str, Any], progress: Callable[[Progress], None] | None) -> None:
+    def __init__(self, out: str, errors: str, meta: dict[str, Any], progress: Callable[[Progress], None] | None,
+                 checkpoint: str, encoding: str) -> None:
         import hashlib  # here, not at the top: every `assess` command imports this module
 
         self.out, self.errors, self.meta, self.progress = out, errors, meta, progress
-        self.checkpoint = derived_name(out, ".done")
+        self.checkpoint, self.encoding = checkpoint, encoding
+        self.replaced = 0
         self.hasher = hashlib.blake2b(digest_size=16)
         self.state = Committed()
         self.resumed = 0
@@ -176,7 +193,7 @@ class _Run:
         elif resume and os.path.isfile(self.out) and os.path.getsize(self.out) > 0:
             raise InputError([Problem(self.checkpoint, "", message("batch.resume_no_checkpoint", out=self.out))])
         else:
-            self.state = start_files(self.out, self.errors, header)
+            self.state = start_files(self.out, self.errors, encode_text(header, self.encoding).data, self.checkpoint)
             self.save(complete=False)  # a kill before the first chunk is resumable too
         self.resumed = self.state.done
 
@@ -209,7 +226,12 @@ class _Run:
         scored = bad = 0
         for result in results:
             if result[0] == "ok":
-                self.out_fh.write(result[1])  # UTF-8 bytes, encoded (and checked) by the worker
+                if self.encoding in ("utf-8", "utf-8-sig"):
+                    self.out_fh.write(result[1])  # UTF-8 bytes, encoded (and checked) by the worker
+                else:
+                    encoded = encode_text(result[1].decode("utf-8"), self.encoding, start=False)
+                    self.out_fh.write(encoded.data)
+                    self.replaced += encoded.replaced
                 scored += 1
                 if result[2] is not None:
                     self.warnings[result[2]] = None
@@ -234,14 +256,15 @@ class _Run:
         if self.progress is not None:
             self.progress(Progress(self.state.done, self.resumed, time.perf_counter() - self.started))
 
-    def summary(self, jobs: int, complete: bool) -> BatchSummary:
-        """Save the final checkpoint and say what the run did."""
+    def summary(self, jobs: int, complete: bool, out: str) -> BatchSummary:
+        """Save the final checkpoint and say what the run did (`out`: the output file)."""
         self.save(complete=complete)
         state = self.state
         return BatchSummary(
             records=state.done, scored=state.scored, bad=state.bad, resumed=self.resumed,
-            elapsed=time.perf_counter() - self.started, out=self.out, errors=self.errors, checkpoint=self.checkpoint,
+            elapsed=time.perf_counter() - self.started, out=out, errors=self.errors, checkpoint=self.checkpoint,
             complete=complete, jobs=jobs, warnings=list(self.warnings), first_bad=self.first_bad, cache=self.cache_stats,
+            replaced=self.replaced,
         )
 
 

@@ -6,7 +6,8 @@ distribution of score changes.
 `compare` is the library entry point and returns an `Impact`; its renderers (`text`: table and
 Markdown, `data`: JSON) are chosen from `assess.workflows.formats`. Numbers stay exact fractions
 until they are printed. The parts: `model`, `compare`, `distribution`, `texts` (the words both
-renderings use), `text`, `data`.
+renderings use), `text`, `data`, and `population` (each item's change over the population and
+the warnings: fields most records lack, versions outside their period in force).
 """
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from assess.workflows.impact.compare import causes, compare, evidence_files, lad
 from assess.workflows.impact.data import impact_data, problem_lines, to_dict, to_json
 from assess.workflows.impact.distribution import bucket_bounds, bucket_width, distribution
 from assess.workflows.impact.model import (NEW, NO_GRADE, OLD, OUT_OF_SCOPE, SCHEMA, Cause, Distribution, Impact,
-                                           Invalid, Outcome, UnionResult)
+                                           Invalid, ItemChange, MissingField, Outcome, UnionResult, VersionNote)
 from assess.workflows.impact.text import to_text, transition_rows
 
 __all__ = [
-    "NEW", "NO_GRADE", "OLD", "OUT_OF_SCOPE", "SCHEMA", "Cause", "Distribution", "Impact", "Invalid", "Outcome",
-    "UnionResult", "bucket_bounds", "bucket_width", "causes", "compare", "distribution", "evidence_files",
+    "NEW", "NO_GRADE", "OLD", "OUT_OF_SCOPE", "SCHEMA", "Cause", "Distribution", "Impact", "Invalid", "ItemChange",
+    "MissingField", "Outcome", "UnionResult", "VersionNote", "bucket_bounds", "bucket_width", "causes", "compare", "distribution", "evidence_files",
     "impact_data", "ladder", "load_records", "problem_lines", "to_dict", "to_json", "to_text", "transition_rows",
 ]

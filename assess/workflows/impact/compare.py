@@ -3,6 +3,7 @@ what changed and why (`compare`)."""
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Iterable
 
@@ -16,6 +17,7 @@ from assess.standards.catalog import LoadedStandard
 from assess.workflows.impact.distribution import distribution
 from assess.workflows.impact.model import (NEW, NO_GRADE, OLD, OUT_OF_SCOPE, Cause, Impact, Invalid, Outcome,
                                            UnionResult)
+from assess.workflows.impact.population import item_changes, missing_fields, version_notes
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -48,13 +50,15 @@ def compare(old: LoadedStandard, new: LoadedStandard, records: Iterable[LoadedEv
 
     A record neither version applies to (by union kind) is skipped; one that is invalid under
     either version is listed in `invalid` and left out; neither stops the others. `invalid`
-    passes in records that failed to load, so the counts cover the whole population.
+    passes in records that failed to load, so the counts cover the whole population. Each record
+    is scored as of the end of its period, as `assess score` does.
     """
     decider = decider or DurableDecider()
     extra = (old.standard, new.standard)  # a fact either version declares is not a typo
     unions: list[UnionResult] = []
     skipped: list[tuple[str, str]] = []
     bad = list(invalid)
+    dated: list[tuple[str, date]] = []  # (side, as-of date) of every record scored
     for loaded in records:
         kind = loaded.record.union.kind
         in_old, in_new = kind in old.standard.applies_to, kind in new.standard.applies_to
@@ -76,6 +80,7 @@ def compare(old: LoadedStandard, new: LoadedStandard, records: Iterable[LoadedEv
             outcomes[side] = Outcome(ev)
         if failed:
             continue
+        dated += [(side, loaded.record.period.end) for side in (OLD, NEW) if outcomes[side].in_scope]
         u = loaded.record.union
         unions.append(UnionResult(loaded.path, u.id, u.name, kind, outcomes[OLD], outcomes[NEW], []))
 
@@ -90,7 +95,8 @@ def compare(old: LoadedStandard, new: LoadedStandard, records: Iterable[LoadedEv
         transitions[key] = transitions.get(key, 0) + 1
     deltas = [u.delta for u in unions if u.delta is not None]
     return Impact(old, new, getattr(decider, "name", type(decider).__name__), unions, skipped, bad, states,
-                  transitions, distribution(deltas))
+                  transitions, distribution(deltas), item_changes(unions), missing_fields(unions, new),
+                  version_notes(old, new, dated))
 
 
 def ladder(old: LoadedStandard, new: LoadedStandard) -> list[str]:

@@ -44,6 +44,12 @@ def to_dict(impact: Impact, lang: str = "zh") -> dict[str, Any]:
             for u in impact.unions
         ],
         "distribution": _distribution(impact, t),
+        "items": [
+            {"item": ch.item, "title": t.item_change(ch)[0], "unions_affected": ch.affected, "compared": ch.compared,
+             "mean_change": _n(ch.mean), "total_change": _n(ch.total), "added": ch.added, "removed": ch.removed}
+            for ch in impact.items
+        ],
+        "warnings": _warnings(impact, t),
         "skipped": [{"file": f, "kind": k} for f, k in impact.skipped],
         "invalid": [
             {"file": x.file, "version": x.side,
@@ -101,6 +107,19 @@ def _distribution(impact: Impact, t: ImpactTexts) -> dict[str, Any]:
             for k, n in d.buckets
         ],
     }
+
+
+def _warnings(impact: Impact, t: ImpactTexts) -> list[dict[str, Any]]:
+    texts = iter(t.warnings())  # in the order warnings() gives them: versions first, then fields
+    out: list[dict[str, Any]] = []
+    for n in impact.version_notes:
+        out.append({"kind": "version_outside", "version": n.side, "standard": n.standard.standard.id,
+                    "standard_version": n.standard.standard.version, "records": n.outside, "scored": n.scored,
+                    "first": n.first.isoformat(), "last": n.last.isoformat(), "text": next(texts)})
+    for m in impact.missing_fields:
+        out.append({"kind": "missing_field", "field": m.name, "records": m.missing, "scored": m.scored,
+                    "old_records": m.old_missing, "text": next(texts)})
+    return out
 
 
 def to_json(impact: Impact, lang: str = "zh") -> str:

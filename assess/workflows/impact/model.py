@@ -4,6 +4,7 @@ under the old and the new version, the `Cause`s of every difference, the grade t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -118,9 +119,53 @@ class Distribution:
 
 
 @dataclass
+class ItemChange:
+    """One item over the population: the unions whose points or status for it changed, and the
+    total change in points over the `compared` unions both versions score."""
+
+    item: str
+    affected: int
+    total: Fraction
+    compared: int
+    added: bool = False  # the item is new in the new version
+    removed: bool = False  # the new version drops it
+
+    @property
+    def mean(self) -> Fraction:
+        """The mean change in points over every union compared (0 when none were)."""
+        return self.total / self.compared if self.compared else Fraction(0)
+
+
+@dataclass
+class MissingField:
+    """A field the new version reads that most records lack: `missing` of the `scored` records
+    lack it under the new version, `old_missing` under the old one."""
+
+    name: str
+    missing: int
+    scored: int
+    old_missing: int
+
+
+@dataclass
+class VersionNote:
+    """A version used outside its period in force: `outside` of the `scored` records have an as-of
+    date (their period's end) from `first` to `last` that it does not cover."""
+
+    side: str  # old | new
+    standard: LoadedStandard
+    outside: int
+    scored: int
+    first: date
+    last: date
+
+
+@dataclass
 class Impact:
     """The impact of a revision on a population: every union compared, those skipped or invalid, the
-    grade states in ladder order, the transitions between them and the distribution of changes."""
+    grade states in ladder order, the transitions between them, the distribution of changes, each
+    item's change over the population, and the warnings: fields the new version needs that most
+    records lack, versions used outside their period in force."""
 
     old: LoadedStandard
     new: LoadedStandard
@@ -131,6 +176,9 @@ class Impact:
     states: list[str]  # grade states in ladder order (the union of both ladders), then no grade ...
     transitions: dict[tuple[str, str], int]
     distribution: Distribution
+    items: list[ItemChange] = field(default_factory=list)  # per item over the population, largest change first
+    missing_fields: list[MissingField] = field(default_factory=list)
+    version_notes: list[VersionNote] = field(default_factory=list)
 
     @property
     def changed(self) -> list[UnionResult]:

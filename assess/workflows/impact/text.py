@@ -37,14 +37,17 @@ def transition_rows(impact: Impact, t: ImpactTexts) -> tuple[list[str], list[lis
 
 
 def to_text(impact: Impact, lang: str = "zh", md: bool = False) -> str:
-    """The whole impact as text: the two versions, the transition table, each union whose grade
-    changes with its causes, and the distribution of score changes; Markdown with `md`."""
+    """The whole impact as text: the two versions and the warnings, the transition table, each
+    union whose grade changes with its causes, each item's change over the population, and the
+    distribution of score changes; Markdown with `md`."""
     t = ImpactTexts(impact, lang)
     out = [("# " if md else "") + message("diff.title", lang), "", t.standard_line(OLD), t.standard_line(NEW), t.summary()]
+    out += t.warnings()
     if md:
         out = [out[0], ""] + [f"- {line}" for line in out[2:]]
     out += _transitions(impact, t, md)
     out += _changed(impact, t, md)
+    out += _items(impact, t, md)
     out += _distribution(impact, t, md)
     if md:
         out = _spaced(out)
@@ -83,6 +86,20 @@ def _changed(impact: Impact, t: ImpactTexts, md: bool) -> list[str]:
             out.append("")
     if not md and changed:
         out.pop()
+    return out
+
+
+def _items(impact: Impact, t: ImpactTexts, md: bool) -> list[str]:
+    """Each item whose points moved, over every union compared: shown whether or not a grade moved."""
+    compared = impact.items[0].compared if impact.items else impact.distribution.count
+    out = ["", ("## " if md else "") + message("diff.items", t.lang, n=compared)]
+    if not impact.items:
+        return out + [message("diff.no_item_changes", t.lang)]
+    heads = [message("diff.col.item", t.lang), message("diff.col.affected", t.lang), message("diff.col.mean", t.lang),
+             message("diff.col.total", t.lang)]
+    rows = [t.item_change(ch) for ch in impact.items]
+    out.append(tabulate(rows, headers=heads, tablefmt="github" if md else "simple", disable_numparse=True,
+                        colalign=["left", "right", "right", "right"]))
     return out
 
 

@@ -8,7 +8,7 @@ from assess.core.types import format_number
 from assess.present.words import Words
 from assess.scoring.results import Check, ItemResult
 from assess.workflows.impact.distribution import bucket_bounds
-from assess.workflows.impact.model import NO_GRADE, OLD, OUT_OF_SCOPE, Cause, Impact, awarded
+from assess.workflows.impact.model import NO_GRADE, OLD, OUT_OF_SCOPE, Cause, Impact, ItemChange, awarded
 
 
 class ImpactTexts:
@@ -46,6 +46,34 @@ class ImpactTexts:
         i = self.impact
         return message("diff.summary", self.lang, files=i.files, compared=len(i.unions), skipped=len(i.skipped),
                        invalid=len({x.file for x in i.invalid}))
+
+    def warnings(self) -> list[str]:
+        """The notes to read before the figures: versions used outside their period in force, and
+        fields the new version needs that most records lack."""
+        out = []
+        for n in self.impact.version_notes:
+            st = n.standard.standard
+            span = message("version.span_open", self.lang, start=st.effective_from.isoformat()) if st.effective_to is None \
+                else message("version.span", self.lang, start=st.effective_from.isoformat(), end=st.effective_to.isoformat())
+            dates = n.first.isoformat() if n.first == n.last else f"{n.first.isoformat()} ~ {n.last.isoformat()}"
+            out.append(message(f"diff.version_outside_{n.side}", self.lang, id=st.id, version=st.version, span=span,
+                               n=n.outside, total=n.scored, dates=dates))
+        new = self.impact.new.standard
+        for m in self.impact.missing_fields:
+            decl = new.fields.get(m.name)
+            document = self.new_words.text(decl.document) if decl is not None and decl.document else self.new_words.label(m.name)
+            out.append(message("diff.missing_field", self.lang, label=self.new_words.label(m.name), name=m.name,
+                               n=m.missing, total=m.scored, old=m.old_missing, document=document))
+        return out
+
+    def item_change(self, ch: ItemChange) -> list[str]:
+        """A row of the per-item table: item, unions affected, mean change, total change."""
+        words = self.old_words if ch.removed else self.new_words
+        item = words.standard.find_item(ch.item)
+        title = f"{ch.item} {words.text(item.title)}" if item is not None else ch.item
+        if ch.added or ch.removed:
+            title += " " + message("diff.item_added" if ch.added else "diff.item_removed", self.lang)
+        return [title, str(ch.affected), self.signed(ch.mean), self.signed(ch.total)]
 
     def item_title(self, c: Cause) -> str:
         r = c.new or c.old

@@ -24,6 +24,7 @@ class _Catalogue:
     grade_titles: dict[tuple[str, str], str] = field(default_factory=dict)
     gap_labels: dict[tuple[str, tuple], str] = field(default_factory=dict)
     keys: dict[tuple, tuple] = field(default_factory=dict)  # one shared tuple per gap key: a big batch repeats them
+    bonus: dict[str, dict[str, str]] = field(default_factory=dict)  # standard -> bonus item id -> label, in order
 
 
 def number(v: Any) -> Fraction:
@@ -44,8 +45,11 @@ def _summarise(card: dict, names: Names, cat: _Catalogue) -> Summary:
         if (sid, gid) not in cat.grade_titles:
             std_grade = next((x for x in w.standard.grades if x.id == gid), None) if w else None
             cat.grade_titles[(sid, gid)] = w.text(std_grade.title) if std_grade else g["title"]
+    bonus_ids = _bonus_items(card, sid, w, cat)
     keys = []
     for g in card["gaps"]:
+        if g["kind"] == "item" and str(g.get("ref", "")) in bonus_ids:
+            continue  # a bonus not earned is no gap: the bonus items have their own section
         key = gap_key(g)
         key = cat.keys.setdefault(key, key)
         if key not in keys:
@@ -65,7 +69,18 @@ def _summarise(card: dict, names: Names, cat: _Catalogue) -> Summary:
         score=number(card["score"]), grade=grade["id"] if grade else None,
         applied=applied["grade"] if applied else None, applied_reached=applied["reached"] if applied else None,
         gaps=tuple(keys), why=why,
+        bonus=tuple(it["id"] for it in card.get("bonus_items", []) if number(it.get("awarded", 0)) > 0),
     )
+
+
+def _bonus_items(card: dict, sid: str, w, cat: _Catalogue) -> set[str]:
+    """The card's bonus item ids; their labels (the standard's words, else the card's) noted once."""
+    labels = cat.bonus.setdefault(sid, {})
+    for it in card.get("bonus_items", []):
+        if it["id"] not in labels:
+            item = w.standard.find_item(it["id"]) if w else None
+            labels[it["id"]] = f"{it['id']} {w.text(item.title) if item else it.get('title', '')}".strip()
+    return {it["id"] for it in card.get("bonus_items", [])}
 
 
 def _why(card: dict, applied: str, sid: str, cat: _Catalogue, lang: str) -> tuple[dict, ...]:
@@ -157,9 +172,15 @@ def _standard_report(sid: str, period: tuple[str, str], by_union: dict[str, Summ
         by_parent.setdefault(u.parent, _counts(ladder, ()))[u.grade] += 1
         by_kind.setdefault(u.kind, _counts(ladder, ()))[u.grade] += 1
     gap_count: dict[tuple[str, ...], int] = {}
+    bonus_count: dict[str, int] = {}
+    crosstab: dict[tuple[str, str | None], int] = {}
     for u in units:
         for key in u.gaps:
             gap_count[key] = gap_count.get(key, 0) + 1
+        for item in u.bonus:
+            bonus_count[item] = bonus_count.get(item, 0) + 1
+        if u.applied is not None:
+            crosstab[(u.applied, u.grade)] = crosstab.get((u.applied, u.grade), 0) + 1
     ranked = sorted(gap_count.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     label = next((u.period_label for u in units if u.period_label), None)
     return StandardReport(
@@ -172,6 +193,8 @@ def _standard_report(sid: str, period: tuple[str, str], by_union: dict[str, Summ
                                    key=lambda u: (u.parent is None, u.parent or "", u.union_id)),
         change=None if prev is None else _change(units, by_union, prev, ladder),
         grade_titles={g: t for (s, g), t in cat.grade_titles.items() if s == sid},
+        bonus=[(item, label, bonus_count.get(item, 0)) for item, label in cat.bonus.get(sid, {}).items()],
+        crosstab=crosstab,
     )
 
 

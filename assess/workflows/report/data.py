@@ -1,4 +1,6 @@
-"""The federation report as JSON-ready data (schema "assess.report/1")."""
+"""The federation report as JSON-ready data (schema "assess.report/1"; `bonus_items`,
+`applied_crosstab`, `rejected` and `attachment` were added to it, and `top_gaps` leaves the bonus
+items out)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -35,6 +37,11 @@ def report_dict(report: Report) -> dict[str, Any]:
                          "distribution": _counts_out(r, c, sum(c.values()))} for k, c in r.by_kind],
             "top_gaps": [{"key": ":".join(k), "kind": k[0], "label": label, "unions": n, "share": share_number(n, r.total)}
                          for k, label, n in r.gaps],
+            "bonus_items": [{"item": item, "label": label, "unions": n, "share": share_number(n, r.total)}
+                            for item, label, n in r.bonus],
+            "applied_crosstab": [{"applied": a, "applied_title": r.title_of(a), "grade": g,
+                                  "grade_title": r.title_of(g) if g else None, "unions": n}
+                                 for (a, g), n in sorted(r.crosstab.items(), key=lambda kv: _cross_order(r, kv[0]))],
             "applied_not_reached": [
                 {"union": u.union_id, "name": u.name, "parent": u.parent, "applied": u.applied,
                  "applied_title": r.title_of(u.applied), "grade": u.grade, "grade_title": r.title_of(u.grade) if u.grade else None,
@@ -53,7 +60,17 @@ def report_dict(report: Report) -> dict[str, Any]:
                 "same": c.same, "new": c.new, "gone": c.gone,
             }
         out.append(d)
-    return {"schema": SCHEMA, "lang": report.lang, "top": report.top, "standards": out}
+    left = report.left_out()
+    return {"schema": SCHEMA, "lang": report.lang, "top": report.top, "standards": out, "attachment": report.attachment,
+            "rejected": {"count": len(left), "from": report.rejected_from,
+                         "records": [{"position": x.position, "union": x.union, "problem": x.text, "problems": x.problems}
+                                     for x in left]}}
+
+
+def _cross_order(r: StandardReport, key: tuple[str, str | None]) -> tuple[int, int, str]:
+    rank = {g: i for i, (g, _) in enumerate(r.ladder)}
+    applied, grade = key
+    return rank.get(applied, len(rank)), rank.get(grade, len(rank)), applied
 
 
 def _move_out(m: dict) -> dict:

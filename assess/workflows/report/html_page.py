@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assess.core.messages import message
 from assess.workflows.report.model import Report, StandardReport
-from assess.workflows.report.sections import header_lines, sections
+from assess.workflows.report.sections import Section, header_lines, rejected_line, rejected_section, sections
 from assess.workflows.report.svg_charts import esc
 
 _CSS = """
@@ -12,14 +12,15 @@ body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;m
 h1{font-size:1.5em}h2{font-size:1.3em;border-bottom:2px solid #1b5e20;padding-bottom:.2em;margin-top:2em}
 h3{font-size:1.1em;margin-top:1.5em}
 table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f1f5f1}td.n{text-align:right}svg{display:block;margin:.5em 0}
-p.meta{color:#555}
+th{background:#f1f5f1;white-space:nowrap}td.n{text-align:right;white-space:nowrap}td:first-child{white-space:nowrap}
+svg{display:block;margin:.5em 0}
+p.meta{color:#555}p.warn{color:#8a4b00;font-weight:bold}
 """.strip()
 
 
 def charts(r: StandardReport, lang: str, top: int) -> list[str]:
-    """The SVG charts of one standard: distribution, by parent, by kind, top gaps, and the change
-    against the previous period when there is one."""
+    """The SVG charts of one standard: distribution, by parent, by kind, top gaps, the bonus items
+    when the standard has any, and the change against the previous period when there is one."""
     return [sec.chart() for sec in sections(r, lang, top) if sec.chart is not None]
 
 
@@ -30,15 +31,13 @@ def _html_table(text_rows: list[list[str]], heads: list[str], numeric: set[int] 
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _html_sections(r: StandardReport, lang: str, top: int) -> list[str]:
-    parts = []
-    for sec in sections(r, lang, top):
-        parts.append(f"<h3>{esc(sec.title)}</h3>")
-        if sec.chart is not None:
-            parts.append(sec.chart())
-        parts.append(_html_table(sec.rows, sec.heads, sec.numeric) if sec.rows else f"<p>{esc(sec.empty)}</p>")
-        if sec.note:
-            parts.append(f"<p>{esc(sec.note)}</p>")
+def _html_section(sec: Section, tag: str = "h3") -> list[str]:
+    parts = [f"<{tag}>{esc(sec.title)}</{tag}>"]
+    if sec.chart is not None:
+        parts.append(sec.chart())
+    parts.append(_html_table(sec.rows, sec.heads, sec.numeric) if sec.rows else f"<p>{esc(sec.empty)}</p>")
+    if sec.note:
+        parts.append(f"<p>{esc(sec.note)}</p>")
     return parts
 
 
@@ -51,10 +50,17 @@ def render_html(report: Report, lang: str | None = None) -> str:
              f"<title>{esc(page_title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>", f"<h1>{esc(page_title)}</h1>"]
     if not report.standards:
         parts.append(f"<p>{esc(message('report.empty', lang))}</p>")
+    left_out = rejected_line(report, lang)
     for r in report.standards:
         head, meta = header_lines(r, lang)
         parts.append(f"<section><h2>{esc(head)}</h2><p class=\"meta\">{esc(meta)}</p>")
-        parts += _html_sections(r, lang, report.top)
+        if left_out:
+            parts.append(f'<p class="warn">{esc(left_out)}</p>')
+        for sec in sections(r, lang, report.top, report.attachment):
+            parts += _html_section(sec)
         parts.append("</section>")
+    rejected = rejected_section(report, lang)
+    if rejected is not None:
+        parts += ["<section>", *_html_section(rejected, "h2"), "</section>"]
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"

@@ -27,8 +27,9 @@ class Summary:
     grade: str | None
     applied: str | None
     applied_reached: bool | None
-    gaps: tuple[tuple[str, ...], ...]
+    gaps: tuple[tuple[str, ...], ...]  # the distinct gaps, bonus items left out (an unearned bonus is no gap)
     why: tuple[dict, ...] = ()  # applied and not reached: which checks of the applied grade failed
+    bonus: tuple[str, ...] = ()  # the bonus items it earned points on
 
 
 def share(count: int, total: int) -> str:
@@ -92,6 +93,8 @@ class StandardReport:
     applied_not_reached: list[Summary]
     change: Change | None
     grade_titles: dict[str, str]
+    bonus: list[tuple[str, str, int]] = field(default_factory=list)  # bonus item id, label, unions that earned it
+    crosstab: dict[tuple[str, str | None], int] = field(default_factory=dict)  # (grade applied, grade awarded) -> unions
 
     @property
     def total(self) -> int:
@@ -102,12 +105,40 @@ class StandardReport:
         return dict(self.ladder).get(grade) or self.grade_titles.get(grade or "", grade or "")
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A record left out of the report because it failed validation: where it was (a batch's
+    position, or file:line), its union id when readable, its first problem and how many it had."""
+
+    position: str
+    union: str | None
+    text: str
+    problems: int = 1
+
+
 @dataclass
 class Report:
     """The federation report: a StandardReport per standard, texts in `lang`, the `top` gaps listed,
-    and the problems of cards left out."""
+    the problems of cards left out, the records that failed validation before they were scored
+    (`rejected`, from a batch's errors file), and the file the full lists were written to."""
 
     standards: list[StandardReport]
     lang: str
     top: int
     problems: list[Problem] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    rejected_from: str | None = None  # the errors file the rejected records were read from
+    attachment: str | None = None  # the file the full list of unions short of their grade was written to
+
+    def left_out(self) -> list[Rejected]:
+        """Every record left out: those rejected when scored, then the lines of the input that
+        were not scorecards, one entry per line."""
+        lines: dict[tuple, list[Problem]] = {}
+        for p in self.problems:
+            lines.setdefault((p.file, p.line), []).append(p)
+        return self.rejected + [Rejected(f"{f}:{n}" if n is not None else f, None, _problem_text(ps[0]), len(ps))
+                                for (f, n), ps in lines.items()]
+
+
+def _problem_text(p: Problem) -> str:
+    return f"{p.path}: {p.message}" if p.path else p.message

@@ -6,7 +6,7 @@ from __future__ import annotations
 from assess.core.loading import sha256_of
 from assess.core.messages import message
 from assess.model.standard import Standard
-from assess.present.words import Words
+from assess.present.words import Words, kind_title
 from assess.standards import catalog
 
 
@@ -82,4 +82,4 @@ def gap_key(gap: dict) -> tuple[str, ...]:
 
 def kind_name(kind: str, lang: str) -> str:
     """A kind of unit (street_federation ...) in words, or the kind itself when it has none."""
-    return message(f"report.kind.{kind}", lang, default=kind)
+    return kind_title(kind, lang)

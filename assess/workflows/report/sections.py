@@ -8,7 +8,7 @@ from typing import Any
 
 from assess.core.messages import message
 from assess.core.types import format_number
-from assess.workflows.report.model import StandardReport, share
+from assess.workflows.report.model import Report, StandardReport, share
 from assess.workflows.report.names import kind_name
 from assess.workflows.report.svg_charts import bar_chart, color, paired_chart, stacked_chart
 
@@ -38,11 +38,14 @@ def _grade_title_or_none(r: StandardReport, grade: str | None, lang: str) -> str
     return r.title_of(grade) if grade else message("head.no_grade", lang)
 
 
-def sections(r: StandardReport, lang: str, top: int) -> list[Section]:
+def sections(r: StandardReport, lang: str, top: int, attachment: str | None = None) -> list[Section]:
     """The report of one standard, in order; shared by the text and HTML renderings: the grade
-    distribution, by parent federation, by kind, the `top` gaps, applied and not reached, and the
-    change on the previous period with the unions that moved."""
-    return [_distribution(r, lang), *_by_group(r, lang), _top_gaps(r, lang, top), _applied(r, lang), *_change(r, lang)]
+    distribution, by parent federation, by kind, the `top` gaps (bonus items apart), the bonus
+    items earned, grades applied for against grades awarded, the first `top` units that applied
+    and did not reach their grade (all of them in `attachment`, the list file, when written), and
+    the change on the previous period with the unions that moved."""
+    return [_distribution(r, lang), *_by_group(r, lang), _top_gaps(r, lang, top), *_bonus(r, lang), _crosstab(r, lang),
+            _applied(r, lang, top, attachment), *_change(r, lang)]
 
 
 def _distribution(r: StandardReport, lang: str) -> Section:
@@ -77,13 +80,51 @@ def _top_gaps(r: StandardReport, lang: str, top: int) -> Section:
                    chart=lambda t=title: bar_chart(t, [(label, n, share(n, total), "#c62828") for _, label, n in r.gaps], total))
 
 
-def _applied(r: StandardReport, lang: str) -> Section:
+def _bonus(r: StandardReport, lang: str) -> list[Section]:
+    """加分项获得率: how many unions earned points on each bonus item (never counted as gaps)."""
+    if not r.bonus:
+        return []
+    total = r.total
+    title = message("report.section.bonus", lang)
+    rows = [[label, str(n), share(n, total)] for _, label, n in r.bonus]
+    return [Section(title, [message("report.col.bonus_item", lang), message("report.col.earned", lang),
+                            message("report.col.earned_share", lang)], rows, frozenset({1, 2}),
+                    chart=lambda t=title: bar_chart(t, [(label, n, share(n, total), "#2e7d32") for _, label, n in r.bonus],
+                                                    total))]
+
+
+def _crosstab(r: StandardReport, lang: str) -> Section:
+    """Grades applied for (rows) against grades awarded (columns), with how many did not reach it."""
+    rank = {g: i for i, (g, _) in enumerate(r.ladder)}
+    applied = [g for g, _ in r.ladder if g is not None and any(a == g for a, _ in r.crosstab)]
+    applied += sorted({a for a, _ in r.crosstab if a not in rank})  # a grade the ladder lacks (a card's own)
+    heads = [message("report.col.applied_awarded", lang)] + [t for _, t in r.ladder] + \
+        [message("report.col.total", lang), message("report.col.short", lang)]
+    rows = []
+    for a in applied:
+        counts = [r.crosstab.get((a, g), 0) for g, _ in r.ladder]
+        short = sum(n for (g, _), n in zip(r.ladder, counts) if g is None or a not in rank or rank[g] > rank[a])
+        rows.append([r.title_of(a)] + [str(n) for n in counts] + [str(sum(counts)), str(short)])
+    return Section(message("report.section.crosstab", lang), heads, rows, frozenset(range(1, len(heads))),
+                   empty=message("report.none_applying", lang))
+
+
+def _applied(r: StandardReport, lang: str, top: int, attachment: str | None) -> Section:
+    shown = r.applied_not_reached[:top]
     rows = [[u.union_id, u.name, _parent_name(u.parent, lang), r.title_of(u.applied), _grade_title_or_none(r, u.grade, lang),
-             format_number(u.score), "; ".join(w["text"] for w in u.why)] for u in r.applied_not_reached]
-    return Section(message("report.section.applied", lang),
+             format_number(u.score), "; ".join(w["text"] for w in u.why)] for u in shown]
+    more = len(r.applied_not_reached) - len(shown)
+    if attachment:
+        note = message("report.applied_in_file", lang, n=len(r.applied_not_reached), path=attachment)
+    elif more:
+        note = message("report.applied_more", lang, n=more)
+    else:
+        note = ""
+    return Section(message("report.section.applied", lang, n=len(r.applied_not_reached)),
                    [message("head.union", lang), message("report.col.name", lang), message("head.parent", lang),
                     message("head.applied", lang), message("head.grade", lang), message("head.score", lang),
-                    message("report.col.why", lang)], rows, frozenset({5}), empty=message("report.none_applied", lang))
+                    message("report.col.why", lang)], rows, frozenset({5}), empty=message("report.none_applied", lang),
+                   note=note)
 
 
 def _change(r: StandardReport, lang: str) -> list[Section]:
@@ -120,3 +161,28 @@ def header_lines(r: StandardReport, lang: str) -> list[str]:
     """The report's title line and its period, unit count and standard versions."""
     return [message("report.title", lang, title=r.title, id=r.standard_id),
             message("report.header", lang, period=r.period.text(), n=r.total, versions=", ".join(r.versions))]
+
+
+REJECTED_SHOWN = 50  # records listed in the text and HTML; all of them are in the JSON and the list file
+
+
+def rejected_section(report: Report, lang: str) -> Section | None:
+    """The records left out because they failed validation, counted and listed (the first
+    REJECTED_SHOWN); None when there are none."""
+    left = report.left_out()
+    if not left:
+        return None
+    rows = [[x.position, x.union or "-", x.text if x.problems == 1 else message("report.rejected_problems", lang, text=x.text,
+                                                                                 n=x.problems)]
+            for x in left[:REJECTED_SHOWN]]
+    more = len(left) - len(rows)
+    where = report.rejected_from or message("report.errors_file", lang)
+    return Section(message("report.section.rejected", lang, n=len(left)),
+                   [message("report.col.position", lang), message("head.union", lang), message("report.col.problem", lang)],
+                   rows, note=message("report.rejected_more", lang, n=more, where=where) if more else "")
+
+
+def rejected_line(report: Report, lang: str) -> str:
+    """The line under each standard's header saying how many records the report leaves out, or ""."""
+    n = len(report.left_out())
+    return message("report.rejected_line", lang, n=n) if n else ""

@@ -7,7 +7,7 @@ from tabulate import tabulate
 
 from assess.core.messages import message
 from assess.workflows.report.model import Report
-from assess.workflows.report.sections import header_lines, sections
+from assess.workflows.report.sections import Section, header_lines, rejected_line, rejected_section, sections
 
 
 def table(rows: list[list[Any]], heads: list[str]) -> str:
@@ -22,11 +22,18 @@ def render_text(report: Report, lang: str | None = None) -> str:
     if not report.standards:
         return message("report.empty", lang) + "\n"
     blocks = []
+    left_out = rejected_line(report, lang)
     for r in report.standards:
-        lines = header_lines(r, lang)
-        for sec in sections(r, lang, report.top):
-            lines += ["", sec.title, table(sec.rows, sec.heads) if sec.rows else sec.empty]
-            if sec.note:
-                lines += ["", sec.note]
+        lines = header_lines(r, lang) + ([left_out] if left_out else [])
+        for sec in sections(r, lang, report.top, report.attachment):
+            lines += _section(sec)
         blocks.append("\n".join(lines))
+    rejected = rejected_section(report, lang)
+    if rejected is not None:
+        blocks.append("\n".join(_section(rejected)[1:]))
     return "\n\n\n".join(blocks) + "\n"
+
+
+def _section(sec: Section) -> list[str]:
+    lines = ["", sec.title, table(sec.rows, sec.heads) if sec.rows else sec.empty]
+    return lines + (["", sec.note] if sec.note else [])

@@ -3,6 +3,7 @@ that shows a value of the standard read as an observation, every change turned i
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -38,11 +39,35 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+# Excel's escape of a character in cell text, `_xHHHH_` (a pasted Windows line break is saved as
+# `_x000D_` before the line feed); `_x005F_` escapes the underscore of a literal `_xHHHH_`.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def clean_excel_text(text: str) -> str:
+    """Cell text as the user sees it in Excel: `_xHHHH_` escapes decoded (`_x000D_` is a carriage
+    return, `_x005F_x000D_` the literal text `_x000D_`), then Windows (CRLF) and stray carriage
+    returns turned into plain line breaks."""
+    text = _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def one_line(text: str) -> str:
+    """A text that must be one line (a title): the lines joined, with nothing between two Chinese
+    characters and one space between anything else (Alt+Enter in a cell only wraps it)."""
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        wide = ord(out[-1]) >= 0x2E80 and ord(part[0]) >= 0x2E80
+        out += part if wide else " " + part
+    return out
+
+
 def _as_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.replace("\r\n", "\n")
+        return clean_excel_text(value)
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, float) and value.is_integer():
@@ -118,6 +143,9 @@ def _read_row(cells, row: Any, spec: SheetSpec, book: str, lang: str,
         if cell_spec.free or (cell_spec.optional and _blank(value)):
             continue
         ref = _ref(spec.name, c.coordinate)
+        if c.data_type == "f":  # a formula's text is not the value the user sees: refused, never read
+            found.append(Problem(book, ref, message("xlsx.err.formula", formula=_shorten(str(getattr(value, "text", value))))))
+            continue
         if cell_spec.target is not None:
             observations.setdefault(cell_spec.target, []).append((ref, value))
         elif _as_text(value) != cell_spec.fixed:
@@ -130,7 +158,9 @@ def _parse_cell(target: Target, value: Any) -> tuple[Fraction | str | None, str 
     if target.text:
         if isinstance(value, (datetime, bool)):
             return None, message("xlsx.err.not_text", value=_as_text(value))
-        return _as_text(value), None  # empty is judged by _decide: fine where the file has no text either
+        text = _as_text(value)
+        # Empty is judged by decide: fine where the file has no text either.
+        return (one_line(text) if target.param == "title" else text), None
     if isinstance(value, bool) or isinstance(value, datetime) or _blank(value):
         return None, message("xlsx.err.not_number", value=_as_text(value) or '""')
     if isinstance(value, (int, float)):

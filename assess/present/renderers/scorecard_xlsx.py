@@ -1,0 +1,112 @@
+"""Scorecards as an xlsx workbook (`assess score --format xlsx`): a sheet per union, named after it,
+holding the header, the items section by section (each with its subtotal), the bonus items, the
+vetoes, the gaps with their actions and the path to the next grade.
+
+Reads only the scorecard dicts; written as a stream by `xlsx_book.XlsxBook` (numbers are numbers,
+formula-like text stays text), the same cards give the same bytes.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from assess.core.messages import message
+from assess.present.renderers import FileOutput
+from assess.present.renderers.xlsx_book import XlsxBook
+from assess.present.words import grade_score_text, kind_title
+
+# 编号 | 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求 | 理由
+ITEM_COLUMNS = ("id", "item", "points", "awarded", "status", "observed", "required", "reason")
+_WIDTHS = (22, 34, 8, 8, 12, 30, 30, 44)
+
+
+def to_xlsx(cards: list[dict[str, Any]], lang: str, **_options: Any) -> FileOutput:
+    """The workbook: one sheet per card, in order (a union scored against several standards gets
+    a sheet per standard). Texts are the cards' own, headings in `lang`."""
+    book = XlsxBook(title=message("print.sheet", lang))
+    for card in cards:
+        ws = book.sheet(card["union"]["name"], widths=_WIDTHS)
+        _header(book, ws, card, lang)
+        for section in card["sections"]:
+            _items(book, ws, f"{section['id']} {section['title']}", section["items"], section["awarded"], section["cap"], lang)
+        if card["bonus_items"]:
+            _items(book, ws, message("word.bonus_section", lang), card["bonus_items"], card["bonus"], card["bonus_cap"], lang)
+        _vetoes(book, ws, card["vetoes"], lang)
+        _gaps(book, ws, card["gaps"], lang)
+        _plan(book, ws, card["next_grade"], lang)
+    out = io.BytesIO()
+    book.save(out)
+    return FileOutput(out.getvalue(), ".xlsx", book.replaced)
+
+
+def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:
+    u, s, p = card["union"], card["standard"], card["period"]
+    grade = card["grade"]["title"] if card["grade"] else message("head.no_grade", lang)
+    applied = card.get("applied_for")
+    book.row(ws, [u["name"]], "title")
+    book.row(ws, [s["title"]])
+    rows = [
+        (message("head.union", lang), f"{u['name']} ({u['id']})"),
+        (message("head.kind", lang), kind_title(u["kind"], lang)),
+        (message("head.parent", lang), u.get("parent") or ""),
+        (message("head.period", lang), f"{p['start']} ~ {p['end']}" + (f" ({p['label']})" if p.get("label") else "")),
+        (message("head.standard", lang), f"{s['id']} v{s['version']}"),
+        (message("head.grade", lang), grade),
+        (message("head.score", lang), card["score"]),
+        (message("head.bonus", lang), card["bonus"]),
+        (message("print.grade_score_label", lang), grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)),
+        (message("head.applied", lang), f"{applied['title']} ({message('word.reached' if applied['reached'] else 'word.not_reached', lang)})"
+         if applied else "-"),
+    ]
+    for label, value in rows:
+        book.row(ws, [label, value])
+
+
+def _items(book: XlsxBook, ws, heading: str, items: list[dict[str, Any]], awarded: Any, cap: Any, lang: str) -> None:
+    book.row(ws, [])
+    book.row(ws, [heading, message("head.section_total", lang), cap, awarded], "bold")
+    book.row(ws, [message("col." + c, lang) for c in ITEM_COLUMNS], "head")
+    for it in items:
+        title = it["title"] + (f" [{message('word.mandatory', lang)}]" if it["mandatory"] else "")
+        book.row(ws, [it["id"], title, it["points"], it["awarded"], it["status_text"], it["observed"], it["required"],
+                      it["reason"]], "wrap")
+
+
+def _vetoes(book: XlsxBook, ws, vetoes: list[dict[str, Any]], lang: str) -> None:
+    if not vetoes:
+        return
+    book.row(ws, [])
+    book.row(ws, [message("head.vetoes", lang)], "bold")
+    book.row(ws, [message("col.id", lang), message("head.vetoes", lang), message("col.triggered", lang),
+                  message("col.observed", lang)], "head")
+    for v in vetoes:
+        state = message("word.unknown" if v["triggered"] is None else "word.yes" if v["triggered"] else "word.no", lang)
+        book.row(ws, [v["id"], v["title"], state, v["observed"]], "wrap")
+
+
+def _gaps(book: XlsxBook, ws, gaps: list[dict[str, Any]], lang: str) -> None:
+    book.row(ws, [])
+    book.row(ws, [message("head.gaps", lang)], "bold")
+    if not gaps:
+        book.row(ws, [message("head.no_gaps", lang)])
+    for gap in gaps:
+        book.row(ws, [gap.get("ref", ""), gap["text"]], "wrap")
+        for action in gap.get("actions", []):
+            book.row(ws, ["", "", "", "", "", action], "wrap")
+
+
+def _plan(book: XlsxBook, ws, plan: dict[str, Any] | None, lang: str) -> None:
+    book.row(ws, [])
+    book.row(ws, [message("head.next_grade", lang)], "bold")
+    if plan is None:
+        book.row(ws, [message("head.top_grade", lang)])
+        return
+    book.row(ws, [plan["text"]])
+    if plan.get("summary"):
+        book.row(ws, [plan["summary"]])
+    for b in plan["blockers"]:
+        book.row(ws, ["", b["text"]], "wrap")
+    for f in plan["fixes"]:
+        book.row(ws, [f.get("ref", ""), f["title"]], "wrap")
+        for action in f["actions"]:
+            book.row(ws, ["", "", "", "", "", action], "wrap")
