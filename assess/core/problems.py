@@ -14,11 +14,14 @@ class Problem:
     message: str
     line: int | None = None
     column: int | None = None  # 1-based, where known
+    cell: str | None = None  # in a workbook: the sheet and cell (基本信息!C3), shown instead of line:column
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         if self.line is not None and self.column is not None:
             where += f":{self.column}"
+        if self.cell is not None:
+            where = f"{self.file}:{self.cell}"
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 

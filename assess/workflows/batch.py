@@ -40,7 +40,7 @@ from assess.scoring.compiler import CompiledStandard, DurableDecider, PythonDeci
 from assess.scoring.durable_backend import DurableBackend
 from assess.scoring.engine import evaluate
 from assess.scoring.results import Evaluation
-from assess.model.evidence import check_facts, evidence_from_data, evidence_from_document
+from assess.model.evidence import check_record, evidence_from_data, evidence_from_document
 from assess.present.words import Words
 from assess.core.loading import read_document
 from assess.scoring.gaps import Gap, gaps
@@ -366,7 +366,7 @@ class _Worker:
             hit = self._standards[on] = catalog.resolve_standard(self.config.standard, on)
         return hit
 
-    def _known_fields(self, target: catalog.LoadedStandard) -> frozenset[str]:
+    def _known_fields(self, target: catalog.LoadedStandard) -> catalog.KnownNames:
         key = id(target.standard)
         hit = self._known.get(key)
         if hit is None:
@@ -404,8 +404,9 @@ class _Worker:
             target = self._standard(on)
             standard = target.standard
             compiled = compile_standard(standard)
-            values = check_facts(loaded, standard, self._known_fields(target))
-            inputs = inputs_for(loaded, standard.id, values, tuple(a.id for a in target.lineage))
+            lineage = tuple(a.id for a in target.lineage)
+            loaded, values = check_record(loaded, standard, self._known_fields(target), lineage)
+            inputs = inputs_for(loaded, standard.id, values, lineage)
             ev = evaluate(compiled, inputs, self.decider)
             if cfg.fmt == "jsonl":
                 card = build_scorecard(ev, inputs, loaded, cfg.lang, self.decider.name, lineage=target.lineage, as_of=on)
