@@ -14,16 +14,19 @@ from assess.workflows.batch import BatchSummary, Progress
 FORMATS = batch.FORMATS  # jsonl | csv
 
 
-def count_records(inputs: Sequence[str | Path]) -> int:
+def count_records(inputs: Sequence[str | Path], standard: str | Path | None = None) -> int:
     """How many records the INPUTs hold (directories of evidence files, JSON Lines files, evidence
-    files), for a progress bar's total. Raises InputError for an INPUT that cannot be read."""
-    return batch.count_records([str(p) for p in inputs])
+    files, rosters: their rows, headers read with `standard`), for a progress bar's total. Raises
+    InputError for an INPUT that cannot be read."""
+    return batch.count_records([str(p) for p in inputs], None if standard is None else str(standard))
 
 
 def score_batch(inputs: Sequence[str | Path], out: str | Path, options: ScoreOptions, *, fmt: str | None = None,
                 errors: str | Path | None = None, resume: bool = False, jobs: int | None = None,
                 limit: int | None = None, progress: Callable[[Progress], None] | None = None) -> BatchSummary:
-    """Score every record of the INPUTs against options.standard (an id, ID@VERSION or file: required)
+    """Score every record of the INPUTs (directories, JSON Lines files, evidence files, fill-in
+    workbooks, rosters: a .csv or .xlsx file with one union a row) against options.standard (an
+    id, ID@VERSION or file: required)
     into `out`, one scorecard a line (fmt "jsonl") or one row a union ("csv"; default from out's
     suffix). Bad records go to `errors` (default OUT.errors.jsonl) and never stop the run.
 

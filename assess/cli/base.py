@@ -11,7 +11,7 @@ import click
 
 from assess.api.scoring import ENGINES, use_rulesets
 from assess.core.messages import message, use_language
-from assess.core.problems import InputError, Problem
+from assess.core.problems import InputError, Problem, grouped
 from assess.standards.catalog import RULESETS_ENV
 
 
@@ -45,9 +45,13 @@ def _lang_option(func):
 
 
 def _report(err: InputError, lang: str) -> None:
+    """Every problem, grouped by file; a file with several is headed by their count."""
     prefix = message("cli.error_prefix", lang)
-    for p in err.problems:
-        click.echo(f"{prefix}: {p}", err=True)
+    for file, problems in grouped(err.problems):
+        if len(problems) > 1:
+            click.echo(f"{prefix}: {message('problems.count', lang, file=file, n=len(problems))}", err=True)
+        for p in problems:
+            click.echo(f"{prefix}: {p}", err=True)
 
 
 def fail(problems: list[Problem] | InputError, lang: str) -> NoReturn:

@@ -38,10 +38,15 @@ from assess.present.render import FORMATS, render
 def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: str, lang: str,
               fail_below: str | None, engine: str, db: str | None = None, by: str | None = None,
               inspection: str | None = None, waivers_path: str | None = None) -> None:
-    """Print a scorecard for each EVIDENCE record (YAML or JSON)."""
+    """Print a scorecard for each EVIDENCE record: YAML or JSON, a filled-in workbook (.xlsx made
+    by `assess template --xlsx`), or a roster (.csv or .xlsx, one union a row: with --standard)."""
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang,
                                engine=engine, fail_below=fail_below, by=by)
-    records = api.read_records(evidence)  # read once: the waiver check needs the union ids
+    # Read once (the waiver check needs the union ids); a roster gives a record a row.
+    records = api.read_records(evidence, standard_name, options.as_of)
+    for record in records:
+        for note in getattr(record, "notes", ()):  # a fill-in workbook made for an earlier standard
+            click.echo(note, err=True)
     waivers = None
     if waivers_path:
         with exit_on_input_error(lang):
@@ -68,8 +73,8 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
                 bad += 1
     if cards:
         click.echo(render(cards, fmt, lang), nl=False)
-    if len(evidence) > 1 and bad:
-        click.echo(message("cli.summary", lang, ok=len(evidence) - bad, bad=bad), err=True)
+    if len(records) > 1 and bad:
+        click.echo(message("cli.summary", lang, ok=len(records) - bad, bad=bad), err=True)
     for name in below:
         click.echo(message("cli.below_grade", lang, union=name, grade=fail_below), err=True)
     if bad:
@@ -144,8 +149,9 @@ def _clock(seconds: float) -> str:
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Stop after N records; continue with --resume.")
 def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | None, errors: str | None, resume: bool,
               jobs: int | None, as_of, lang: str, engine: str, limit: int | None) -> None:
-    """Score every record of each INPUT (a directory of evidence files, or a JSON Lines file with
-    one record a line) against one standard, streamed through every core.
+    """Score every record of each INPUT (a directory of evidence files and fill-in workbooks, a
+    JSON Lines file with one record a line, or a roster: a .csv or .xlsx file with one union a
+    row) against one standard, streamed through every core.
 
     Bad records go to the errors file and never stop the batch. Exit 0 when every record was
     scored, 2 when any was bad (all the others are still written) or on bad usage, 130 when
@@ -154,7 +160,7 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
     interactive = sys.stderr.isatty()
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)
     try:
-        total = api.count_records(inputs) if interactive else None
+        total = api.count_records(inputs, standard_name) if interactive else None
         bar = _BatchProgress(total, lang, interactive)
         summary = api.score_batch(inputs, out, options, fmt=fmt, errors=errors, resume=resume, jobs=jobs,
                                   limit=limit, progress=bar)

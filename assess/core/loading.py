@@ -59,7 +59,7 @@ def in_cells(doc: Document, problems: list[Problem]) -> list[Problem]:
     out = []
     for p in problems:
         cell = _cell_of(doc.cells, p.path) if p.file == doc.path and p.cell is None else None
-        out.append(replace(p, cell=cell, line=None, column=None) if cell else p)
+        out.append(replace(p, cell=cell) if cell else p)
     return out
 
 
@@ -146,6 +146,7 @@ def read_document(path: str | Path) -> Document:
             loader.dispose()
         if root is not None:
             _line_map(root, (), lines, columns)
+            _fullwidth_misread(root, content, name)
     except yaml.YAMLError as exc:
         punctuation = fullwidth_punctuation(content, name)
         if punctuation:
@@ -176,6 +177,25 @@ def fullwidth_punctuation(text: str, name: str) -> list[Problem]:
         if _FULLWIDTH_COMMA.search(code):
             found.append(Problem(name, "", message("error.fullwidth_comma", line=number), number))
     return found
+
+
+def _fullwidth_misread(root: yaml.Node, text: str, name: str) -> None:
+    """Raise the full-width punctuation problems of a file that parsed, when YAML read a line with
+    a full-width colon after a key as plain text (`members： 214` became the text "members： 214")."""
+    flagged = fullwidth_punctuation(text, name)
+    if not flagged:
+        return
+    lines = {p.line for p in flagged}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if not node.style and "：" in node.value and node.start_mark.line + 1 in lines:
+                raise InputError(flagged)
+        elif isinstance(node, yaml.MappingNode):
+            stack += [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
 
 
 def validated(doc: Document, model: type[M], data: Any = None) -> M:

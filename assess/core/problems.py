@@ -41,3 +41,12 @@ def dotted(loc: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def grouped(problems: list[Problem]) -> list[tuple[str, list[Problem]]]:
+    """Problems by file, files in the order first seen, each file's problems in their order: how
+    they are reported, all of a file at once (a file with several is headed by their count)."""
+    groups: dict[str, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault(p.file, []).append(p)
+    return list(groups.items())

@@ -107,7 +107,8 @@ def _basic_values(standard: Standard, lang: str, record: EvidenceRecord | None) 
     return out
 
 
-def _fact_validation(decl: FieldDecl, lang: str, lists: xlsx.Lists):
+def fact_validation(decl: FieldDecl, lang: str, lists: xlsx.Lists):
+    """(data validation or None, number format or None) of a fact's value cell by its type."""
     if decl.type == "boolean":
         words = [message("intake.yes", lang), message("intake.no", lang)]
         return xlsx.validation("list", choices=lists.formula(words), error=message("intake.prompt.boolean", lang)), None
@@ -138,7 +139,7 @@ def _facts(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: Evidenc
             ws.cell(r, 2).value = decl.label.get(lang)
             ws.cell(r, 3).value = decl.unit.get(lang) if decl.unit else None
             ws.cell(r, 4).value = decl.document.get(lang) if decl.document else None
-            dv, fmt = _fact_validation(decl, lang, lists)
+            dv, fmt = fact_validation(decl, lang, lists)
             if dv is not None:
                 ws.add_data_validation(dv)
                 dv.add(f"E{r}")

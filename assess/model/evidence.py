@@ -173,7 +173,7 @@ def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvi
             raise InputError(in_cells(doc, _in_order(problems))) from None
     if problems and not lenient:
         raise InputError(in_cells(doc, _in_order(problems)))
-    return LoadedEvidence(record, doc, sha256_of(doc.data), tuple(_in_order(problems)))
+    return LoadedEvidence(record, doc, sha256_of(doc.data), tuple(in_cells(doc, _in_order(problems))))
 
 
 _SALVAGEABLE = ("events", "documents", "honours", "judgements", "applications", "facts")
@@ -342,10 +342,11 @@ def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -
             continue
         path = ("facts", name)
         if decl.type in ("integer", "number", "ratio"):
+            rate = decl.type == "ratio"  # a rate is read and shown as a percentage: 1200 is 1200%, not 12
             if decl.min is not None and value < decl.min:
-                problems.append(_problem(doc, path, message("evidence.below_min", value=_show(value), min=_show(decl.min))))
+                problems.append(_problem(doc, path, message("evidence.below_min", value=_show(value, rate), min=_show(decl.min, rate))))
             if decl.max is not None and value > decl.max:
-                problems.append(_problem(doc, path, message("evidence.above_max", value=_show(value), max=_show(decl.max))))
+                problems.append(_problem(doc, path, message("evidence.above_max", value=_show(value, rate), max=_show(decl.max, rate))))
             if decl.not_above and values.get(decl.not_above) is not None and value > values[decl.not_above]:
                 problems.append(_problem(doc, path, message(
                     "evidence.not_above", name=decl.label.get(_lang()), value=_show(value),
@@ -407,9 +408,9 @@ def _problem(doc: Document, loc: tuple, text: str) -> Problem:
     return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, percent: bool = False) -> str:
     if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
-        return format_number(value)
+        return format_number(value, percent=percent)
     return str(value)
 
 

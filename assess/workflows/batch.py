@@ -42,7 +42,9 @@ from assess.scoring.engine import evaluate
 from assess.scoring.results import Evaluation
 from assess.model.evidence import check_record, evidence_from_data, evidence_from_document
 from assess.present.words import Words
-from assess.core.loading import read_document
+from assess.core.loading import Document, read_document
+from assess.intake import inputs as intake
+from assess.intake.inputs import ROSTER_SUFFIXES
 from assess.scoring.gaps import Gap, gaps
 from assess.core.messages import message, set_language, use_language
 from assess.core.types import number_out
@@ -66,7 +68,7 @@ __all__ = [
 
 FORMATS = ("jsonl", "csv")
 ENGINES = ("durable_rules", "python")
-EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")  # .xlsx: fill-in workbooks (assess/intake)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_COLUMNS = ("union_id", "union_name", "standard_id", "standard_version", "score", "bonus", "grade_id",
                "grade_title", "gap_count", "gap_1", "gap_2", "gap_3", "source")
@@ -96,9 +98,15 @@ def _input_kind(path: str) -> tuple[str, Problem | None]:
     suffix = p.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl", None
+    if suffix in ROSTER_SUFFIXES:  # a roster (one union a row), or a fill-in workbook
+        try:
+            return ("roster" if intake.input_kind(path) == "roster" else "file"), None
+        except InputError as err:
+            return "", err.problems[0]
     if suffix in EVIDENCE_SUFFIXES:
         return "file", None
-    return "", Problem(path, "", message("batch.unknown_input", suffixes=", ".join(JSONL_SUFFIXES + EVIDENCE_SUFFIXES)))
+    return "", Problem(path, "", message("batch.unknown_input", suffixes=", ".join(
+        dict.fromkeys(JSONL_SUFFIXES + EVIDENCE_SUFFIXES + ROSTER_SUFFIXES))))
 
 
 def _dir_files(directory: str) -> list[str]:
@@ -135,10 +143,11 @@ def _iter_dir_names(directory: str) -> Iterator[str]:
                 yield e.name
 
 
-def iter_sources(paths: Sequence[str], exclude: Iterable[str] = ()) -> Iterator[Source]:
+def iter_sources(paths: Sequence[str], exclude: Iterable[str] = (), standard: str | None = None) -> Iterator[Source]:
     """Every record of the INPUTs, lazily, in a fixed order: INPUTs as given, a directory's files
-    by name, a JSON Lines file's non-blank lines in order. Files in `exclude` (the batch's own
-    output, when written into an input directory) are left out."""
+    by name, a JSON Lines file's non-blank lines in order, a roster's filled rows in order (its
+    headers read with `standard`). Files in `exclude` (the batch's own output, when written into
+    an input directory) are left out."""
     skip = {os.path.realpath(p) for p in exclude}
     for path, kind in check_inputs(paths):
         if kind == "dir":
@@ -147,6 +156,9 @@ def iter_sources(paths: Sequence[str], exclude: Iterable[str] = ()) -> Iterator[
                     yield Source(name, "file", name, name)
         elif kind == "file":
             yield Source(path, "file", path, path)
+        elif kind == "roster":
+            for row in intake.roster_rows(path, standard):
+                yield Source(row.position, "data", row.document, path, row.row)
         else:
             with open(path, "rb") as fh:
                 for number, raw in enumerate(fh, 1):
@@ -157,7 +169,7 @@ def iter_sources(paths: Sequence[str], exclude: Iterable[str] = ()) -> Iterator[
                     yield Source(f"{path}:{number}", "line", raw, path, number)
 
 
-def count_records(paths: Sequence[str]) -> int:
+def count_records(paths: Sequence[str], standard: str | None = None) -> int:
     """How many records iter_sources will yield (for a progress bar's total)."""
     total = 0
     for path, kind in check_inputs(paths):
@@ -165,6 +177,8 @@ def count_records(paths: Sequence[str]) -> int:
             total += sum(1 for _ in _iter_dir_names(path))
         elif kind == "file":
             total += 1
+        elif kind == "roster":
+            total += sum(1 for _ in intake.roster_rows(path, standard))
         else:
             with open(path, "rb") as fh:
                 total += sum(1 for raw in fh if raw.strip() and raw.strip() != b"\xef\xbb\xbf")
@@ -374,12 +388,18 @@ class _Worker:
         return hit
 
     def _load(self, src: Source, holder: list):
+        if src.kind == "file" and src.payload.lower().endswith(intake.WORKBOOK_SUFFIXES):
+            loaded = intake.load_workbook_record(src.payload)
+            holder.append(loaded.document.data)
+            return loaded
         if src.kind == "file":
             doc = read_document(src.payload)
             holder.append(doc.data)
-            return evidence_from_document(doc)
+            return evidence_from_document(doc, lenient=True)
         if src.kind == "data":
-            holder.append(src.payload)
+            holder.append(intake.row_data(src.payload))
+            if isinstance(src.payload, Document):  # a roster row, with the cell of each value
+                return intake.load_row(src.payload)
             return evidence_from_data(src.payload, src.position)
         try:
             text = src.payload.decode("utf-8")
@@ -540,11 +560,13 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
     """
     inputs = list(inputs)
     problems: list[Problem] = []
-    for check in (lambda: check_inputs(inputs), lambda: catalog.resolve_standard(standard, options.get("as_of"))):
+    rosters = [p for p in inputs if Path(p).suffix.lower() in ROSTER_SUFFIXES and _input_kind(p)[0] == "roster"]
+    for check in (lambda: check_inputs(inputs), lambda: catalog.resolve_standard(standard, options.get("as_of")),
+                  lambda: [intake.roster_rows(p, standard, options.get("as_of")) for p in rosters]):
         try:
             check()
         except InputError as err:
-            problems += err.problems  # report a bad INPUT and a bad standard together
+            problems += [p for p in err.problems if p not in problems]  # a bad INPUT and a bad standard together
     errors = options.get("errors") or out + ".errors.jsonl"
     written = {os.path.realpath(p) for p in (out, errors, out + ".done")}
     for path in inputs:
@@ -552,7 +574,8 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
             problems.append(Problem(path, "", message("batch.out_is_input")))
     if problems:
         raise InputError(problems)
-    return run_sources(iter_sources(inputs, exclude=(out, errors)), standard, out, input_names=inputs, **options)
+    return run_sources(iter_sources(inputs, exclude=(out, errors), standard=standard), standard, out, input_names=inputs,
+                       **options)
 
 
 def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_names: Sequence[str] = (),
