@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from assess.core.loading import Document
 from assess.core.messages import current_language, message
@@ -19,8 +19,7 @@ from assess.core.problems import Problem, dotted
 from assess.core.unions import kind_name
 from assess.model.standard import Standard
 
-if TYPE_CHECKING:  # the record model imports this module
-    from assess.model.evidence import EvidenceRecord
+Record = Any  # an EvidenceRecord (assess/model/evidence.py, which imports this module)
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def event_kind_id(standard: Standard, written: str) -> str | None:
     return None
 
 
-def resolve_events(record: "EvidenceRecord", doc: Document, standard: Standard,
+def resolve_events(record: Record, doc: Document, standard: Standard,
                    known: KnownNames) -> tuple[list, list[Problem]]:
     """The record's events with kinds written as this standard's labels turned into ids, and a
     problem for each kind no known standard has (with a suggestion from this standard's kinds)."""
@@ -79,7 +78,7 @@ def _ids(standard: Standard, lineage: tuple[str, ...]) -> tuple[str, ...]:
     return (standard.id, *lineage)
 
 
-def resolve_applications(record: "EvidenceRecord", doc: Document, standard: Standard, lineage: tuple[str, ...],
+def resolve_applications(record: Record, doc: Document, standard: Standard, lineage: tuple[str, ...],
                          known: KnownNames) -> tuple[list, list[Problem]]:
     """The record's applications with the grade applied for under this standard (or one it
     extends) as a grade id; a problem for a grade the standard does not have (listing its grades)
@@ -108,7 +107,7 @@ def _unknown_standard(doc: Document, loc: tuple, name: str, ids: tuple[str, ...]
     return _problem(doc, loc, message(key + "_hint" if hit else key, standard=name, hint=hit or ""))
 
 
-def judgement_standard_problems(record: "EvidenceRecord", doc: Document, standard: Standard,
+def judgement_standard_problems(record: Record, doc: Document, standard: Standard,
                                 lineage: tuple[str, ...], known: KnownNames) -> list[Problem]:
     """Judgements filed under a standard id no known standard has."""
     ids = _ids(standard, lineage)
@@ -116,7 +115,7 @@ def judgement_standard_problems(record: "EvidenceRecord", doc: Document, standar
             for sid in record.judgements if sid not in ids and sid not in known.standards]
 
 
-def kind_problems(record: "EvidenceRecord", doc: Document, standard: Standard, lineage: tuple[str, ...],
+def kind_problems(record: Record, doc: Document, standard: Standard, lineage: tuple[str, ...],
                   known: KnownNames) -> list[Problem]:
     """An unknown kind of union (with a "did you mean"), or a kind the standard does not apply to
     without `override_kind: true` in the record's application for it."""
