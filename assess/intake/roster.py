@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -53,19 +54,29 @@ def headers(standard: Standard) -> dict[str, tuple[str, str]]:
     (what, name): ("key", "union.name"), ("fact", "members") or ("event", "workers_congress").
     A label two targets share maps to AMBIGUOUS."""
     out: dict[str, tuple[str, str]] = {}
+    short: dict[str, tuple[str, str]] = {}  # labels without their bracketed tail: used when no label is so
 
     def add(texts, target):
         for text in texts:
-            key = header_forms(text)[0]
-            out[key] = target if out.get(key, target) == target else AMBIGUOUS
+            forms = header_forms(text)
+            for table, key in ((out, forms[0]), *((short, f) for f in forms[1:])):
+                table[key] = target if table.get(key, target) == target else AMBIGUOUS
 
     for key in BASIC_KEYS:
         add([key, *(key_label(key, lang) for lang in LANGUAGES)], ("key", key))
+    add(["application.override_kind"], ("key", "application.override_kind"))
+    add(["honours", *(message("roster.head.honours", lang) for lang in LANGUAGES)], ("honours", ""))
+    for _, item in standard.all_items():
+        if item.rule.judged:
+            add([f"judgements.{item.id}", *(message("roster.head.judgement", lang, title=item.title.get(lang))
+                                            for lang in LANGUAGES)], ("judgement", item.id))
+            add([f"judgements.{item.id}.reason", *(message("roster.head.reason", lang, title=item.title.get(lang))
+                                                   for lang in LANGUAGES)], ("reason", item.id))
     for name, decl in standard.fields.items():
         add([name, f"facts.{name}", decl.label.zh, decl.label.en or name], ("fact", name))
     for kind, label in standard.event_kinds.items():
         add([f"events.{kind}", label.zh, label.en or f"events.{kind}"], ("event", kind))
-    return out
+    return short | out
 
 
 def _target(text: str | None, table: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
@@ -139,9 +150,15 @@ def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tupl
             cells[f"facts.{name}"] = cell(col)
         elif what == "event":
             counts.append((name, value, cell(col)))
-        elif name == "application.grade":
-            data["applications"] = [{"standard": standard.id, "grade": xlsx.as_text(value)}]
-            cells["applications[0]"] = cell(col)
+        elif what in ("judgement", "reason"):
+            _judgement(data, cells, standard.id, name, "score" if what == "judgement" else "reason", value, cell(col))
+        elif what == "honours":
+            _honours(data, cells, value, cell(col))
+        elif name.startswith("application."):
+            app = data.setdefault("applications", [{"standard": standard.id}])[0]
+            app[name.partition(".")[2]] = xlsx.as_text(value) if name == "application.grade" else value
+            cells["applications[0]"] = cells.get("applications[0]", cell(col))
+            cells[f"applications[0].{name.partition('.')[2]}"] = cell(col)
         else:
             part, _, key = name.partition(".")
             shown = value if name in ("period.start", "period.end") else xlsx.as_text(value)
@@ -149,6 +166,32 @@ def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tupl
             cells[name] = cell(col)
     _events(data, cells, counts)
     return data, cells
+
+
+def _judgement(data: dict, cells: dict, standard_id: str, item: str, part: str, value: Any, where: str) -> None:
+    entry = data.setdefault("judgements", {}).setdefault(standard_id, {}).setdefault(item, {})
+    entry[part] = xlsx.as_text(value) if part == "reason" else value
+    base = f"judgements.{standard_id}.{item}"
+    cells.setdefault(base, where)
+    cells[f"{base}.{part}"] = where
+
+
+_HONOUR_SPLIT = re.compile(r"[;；、\n]+")
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+def _honours(data: dict, cells: dict, value: Any, where: str) -> None:
+    """Honours written as "合格职工之家 2022; 区级先进基层工会 2024": a title and a year each."""
+    cells["honours"] = where
+    for text in _HONOUR_SPLIT.split(xlsx.as_text(value) or ""):
+        text = text.strip()
+        if not text:
+            continue
+        year = _YEAR.search(text)
+        title = (text[:year.start()] + text[year.end():]) if year else text
+        honour = {"title": title.strip(" ()（）年,，")} | ({"year": int(year.group())} if year else {})
+        cells[f"honours[{len(data.setdefault('honours', []))}]"] = where
+        data["honours"].append(honour)
 
 
 def _events(data: dict, cells: dict, counts: list[tuple[str, Any, str]]) -> None:
@@ -219,6 +262,11 @@ def roster_columns(standard: Standard, lang: str) -> list[tuple[str, str, tuple[
         text = label.get(lang)
         head = text if _target(text, table) == ("event", kind) else f"events.{kind}"
         out.append((f"{head}（{message('word.times', lang)}）" if head == text else head, "count", ("event", kind)))
+    for _, item in standard.all_items():
+        if item.rule.judged:
+            out.append((message("roster.head.judgement", lang, title=item.title.get(lang)), "judgement", ("judgement", item.id)))
+            out.append((message("roster.head.reason", lang, title=item.title.get(lang)), "text", ("reason", item.id)))
+    out.append((message("roster.head.honours", lang), "text", ("honours", "")))
     return out
 
 
@@ -262,4 +310,9 @@ def _validation(kind: str, target: tuple[str, str], standard: Standard, lang: st
     if kind == "count":
         text = message("roster.prompt.count", lang)
         return xlsx.validation("whole", low=0, prompt=text, error=text), None
+    if kind == "judgement":
+        points = standard.find_item(target[1]).points
+        high = int(points) if points.denominator == 1 else float(points)
+        text = message("intake.prompt.judgement", lang, points=high)
+        return xlsx.validation("decimal", low=0, high=high, prompt=text, error=text), None
     return None, None

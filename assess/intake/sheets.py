@@ -36,7 +36,7 @@ def read_sheet(ws, spec: SheetSpec, book: str, lang: str = "zh") -> Sheet:
     holding values, a keyed row with values but no key."""
     out = Sheet()
     columns = _columns(ws, spec, book, out.problems)
-    inputs = {c.id for c in spec.columns if c.input}
+    inputs = {c.id for c in spec.columns if c.input and c.id != "key"}  # a key with nothing filled in is a blank row
     required = ("key", "value") if spec.keyed else (spec.columns[0].id,)
     for cid in required:
         if cid not in columns:

@@ -98,8 +98,11 @@ def _basic_values(standard: Standard, lang: str, record: EvidenceRecord | None) 
     out: dict[str, Any] = {"union.id": u.id, "union.name": u.name, "union.kind": kind_name(u.kind, lang)
                            if u.kind in UNION_KINDS else u.kind, "union.parent": u.parent, "union.region": u.region,
                            "period.start": p.start, "period.end": p.end, "period.label": p.label, "note": record.note}
+    first = record.applications[0].standard if record.applications else None
     for app in record.applications:
-        own = app.standard == standard.id
+        # The grade applied for under this standard goes in its drop-down row, unless another
+        # application comes first: rows keep the record's order (the order scorecards come in).
+        own = app.standard == standard.id and first == standard.id
         grade = standard.grade_named(app.grade) if own else None
         out["application.grade" if own else f"applications.{app.standard}"] = grade.title.get(lang) if grade else app.grade
         if app.override_kind:
@@ -152,10 +155,10 @@ def _facts(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: Evidenc
 
 def cell_value(kind: str | None, value: Any, lang: str) -> Any:
     """A fact's value as its cell shows it: 是/否 for a boolean, a number (a rate as its fraction,
-    shown as a percentage), text as it is. A value that cannot be read as its type is written as
+    shown as a percentage), text as it is; `kind` None (no type known) keeps the value as it is. A value that cannot be read as its type is written as
     written, so reading the workbook back reports the same problem."""
-    if value is None:
-        return None
+    if value is None or kind is None:
+        return value  # a fact another standard reads: as written (a boolean stays a boolean cell)
     if isinstance(value, bool):
         return message("intake.yes" if value else "intake.no", lang)
     try:

@@ -6,6 +6,7 @@ model built from that standard's field declarations, so a record can serve sever
 from __future__ import annotations
 
 import calendar
+import copy
 import difflib
 from dataclasses import dataclass, replace
 import datetime as dt
@@ -182,12 +183,14 @@ _SALVAGEABLE = ("events", "documents", "honours", "judgements", "applications", 
 def _salvaged(data: dict[str, Any], exc: ValidationError) -> EvidenceRecord | None:
     """The record without the entries `exc` found wrong, when every error lies in an entry of a
     list or mapping (or is an unknown top-level key); else None."""
-    pruned = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    pruned = copy.deepcopy(data)
     drop: dict[str, set] = {}
     for err in exc.errors():
         loc = err["loc"]
         if len(loc) == 1 and loc[0] not in EvidenceRecord.model_fields:
             pruned.pop(loc[0], None)
+        elif _drop_optional(pruned, loc):
+            continue  # a bad optional value (a document's date): the entry stays, cited as before
         elif len(loc) >= 2 and loc[0] in _SALVAGEABLE and isinstance(pruned.get(loc[0]), (list, dict)):
             drop.setdefault(loc[0], set()).add(loc[1])
         else:
@@ -200,6 +203,23 @@ def _salvaged(data: dict[str, Any], exc: ValidationError) -> EvidenceRecord | No
         return EvidenceRecord.model_validate(pruned)
     except ValidationError:
         return None
+
+
+_ENTRY_MODELS = {"events": Event, "documents": DocumentRef, "honours": Honour, "applications": Application}
+
+
+def _drop_optional(data: dict[str, Any], loc: tuple) -> bool:
+    """Remove the value at `loc` when it is an optional field of a list entry (events[2].title);
+    False when it is not one."""
+    model = _ENTRY_MODELS.get(loc[0]) if len(loc) == 3 else None
+    entries = data.get(loc[0])
+    if model is None or loc[2] not in model.model_fields or model.model_fields[loc[2]].is_required():
+        return False
+    if not (isinstance(entries, list) and isinstance(loc[1], int) and loc[1] < len(entries)
+            and isinstance(entries[loc[1]], dict)):
+        return False
+    entries[loc[1]].pop(loc[2], None)
+    return True
 
 
 def _in_order(problems: list[Problem]) -> list[Problem]:

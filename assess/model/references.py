@@ -38,8 +38,8 @@ def _problem(doc: Document, loc: tuple, text: str) -> Problem:
     return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
 
 
-def _hint(name: str, candidates: list[str]) -> str | None:
-    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+def _hint(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
     return found[0] if found else None
 
 
@@ -65,7 +65,7 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
         kind = event_kind_id(standard, ev.kind)
         if kind is None and plain_text(ev.kind) not in known.event_kinds:
             labels = {label.get(lang): k for k, label in standard.event_kinds.items()}
-            hit = _hint(plain_text(ev.kind), list(choices) + list(labels))
+            hit = _hint(plain_text(ev.kind), list(choices) + list(labels), 0.5)  # labels are long: a wrong character weighs less
             key = "refs.event_kind_hint" if hit else "refs.event_kind"
             hint = choices.get(hit) or choices.get(labels.get(hit, ""), "")
             problems.append(_problem(doc, ("events", i, "kind"), message(key, kind=ev.kind, standard=standard.id,
