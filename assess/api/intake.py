@@ -77,7 +77,7 @@ def read_roster(path: str | Path, standard: StandardSource | None = None, *, as_
         out: list[LoadedEvidence | RecordProblems] = []
         for row in rows:
             try:
-                out.append(inputs.load_row(row.document))
+                out.append(inputs.load_row(row))
             except InputError as err:
                 out.append(RecordProblems(row.position, err))
         return out

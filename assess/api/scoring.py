@@ -184,7 +184,7 @@ def _roster_records(path: str | Path, standard: StandardSource | None, as_of: da
     out: list[LoadedEvidence | RecordProblems] = []
     for row in rows:
         try:
-            out.append(load_row(row.document))
+            out.append(load_row(row))
         except InputError as err:
             out.append(RecordProblems(row.position, err))
     return out

@@ -6,6 +6,7 @@ Light to import: the readers (and openpyxl, ~0.1 s) load when a workbook or rost
 commands that read none start as fast as before."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -61,9 +62,12 @@ def load_workbook_record(path: str | Path) -> LoadedEvidence:
     return read_record_workbook(path, lenient=True)
 
 
-def load_row(document: Document) -> LoadedEvidence:
-    """A roster row's record, loaded leniently (as load_workbook_record)."""
-    return evidence_from_document(document, lenient=True)
+def load_row(row) -> LoadedEvidence:
+    """A roster row's record (a RosterRow, or its Document), loaded leniently (as
+    load_workbook_record); made for the standard the row was read with."""
+    document = row if isinstance(row, Document) else row.document
+    loaded = evidence_from_document(document, lenient=True)
+    return loaded if isinstance(row, Document) else replace(loaded, made_for=(row.standard,))
 
 
 def row_data(payload: Any) -> Any:

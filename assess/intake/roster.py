@@ -41,6 +41,7 @@ class RosterRow:
     position: str  # FILE:ROW
     row: int
     document: Document
+    standard: str  # the id of the standard the row was read for (its record is scored against it)
 
 
 def is_roster(path: str | Path) -> bool:
@@ -134,7 +135,7 @@ def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict,
             continue
         data, cells = _row_record(row, columns, standard, lambda col: xlsx.cell_name(sheet, number, col))
         cells[""] = xlsx.cell_name(sheet, number, 1)
-        yield RosterRow(f"{book}:{number}", number, Document(book, data, {(): number}, cells=cells))
+        yield RosterRow(f"{book}:{number}", number, Document(book, data, {(): number}, cells=cells), standard.id)
 
 
 def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tuple[dict, dict]:
