@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from assess.standards import catalog
-from assess.store import results as store
+from assess import store
 from assess.cli import main
 from assess.scoring.compiler import PythonDecider
 from assess.model.evidence import load_evidence
@@ -31,7 +31,7 @@ WAIVERS_SHA = "cd" * 32
 def _at_repo_root(monkeypatch):
     monkeypatch.chdir(ROOT)
     # The OS account is recorded on every save; fixed here so rows are predictable.
-    monkeypatch.setattr(store, "_account", lambda: ("inspector1", "office-pc"))
+    monkeypatch.setattr(store.saving, "_account", lambda: ("inspector1", "office-pc"))
 
 
 def card_for(fixture: str, standard: str) -> dict:
@@ -211,7 +211,7 @@ def test_an_interrupted_upgrade_leaves_the_version_1_store(db, tanglang, monkeyp
     def fail(conn):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(store, "MIGRATIONS", [store.MIGRATIONS[0], store.MIGRATIONS[1][:-1] + (fail,)])
+    monkeypatch.setattr(store.schema, "MIGRATIONS", [store.MIGRATIONS[0], store.MIGRATIONS[1][:-1] + (fail,)])
     with pytest.raises(InputError):
         store.open_store(db)
     assert Path(db).read_bytes() == before

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from assess.workflows import impact
+from assess.workflows.formats import render
 from assess.standards.catalog import load_standard_file, resolve_standard
 from assess.cli import main
 from assess.scoring.compiler import PythonDecider
@@ -97,7 +98,7 @@ def test_same_standard_twice_is_all_diagonal():
     assert result.changed == [] and all(u.causes == [] for u in result.unions)
     assert result.distribution.unchanged == result.distribution.count == len(result.unions)
     assert result.distribution.buckets == [(0, len(result.unions))]
-    text = impact.render(result, "table", "zh")
+    text = render(result, "table", "zh")
     assert "没有单位的等级发生变化" in text
 
 
@@ -115,7 +116,7 @@ def test_band_change_names_the_item_with_points_and_reason(tmp_path):
     check, item = u.causes
     assert check.old.detail.condition == "membership_rate >= 98%" and check.new.detail.condition == "membership_rate >= 99%"
     assert item.ref == "membership_rate" and (item.old.awarded, item.new.awarded, item.delta) == (6, 4, -2)
-    text = impact.render(result, "table", "zh")
+    text = render(result, "table", "zh")
     assert "membership_rate 职工入会率: 6 → 4 分 (-2)" in text and "98.6% ≥ 95%" in text
     assert "条件: 职工入会率 ≥ 98% (满足) → 条件: 职工入会率 ≥ 99% (不满足)" in text
     # nanjing (98.6%) also loses 2 points but is vetoed either way: a score change, not a grade change.
@@ -134,7 +135,7 @@ def test_narrower_scope_shows_out_of_scope_and_keeps_them_out_of_the_distributio
     assert all(u.new.state == OUT and u.causes[0].kind == "scope" for u in result.changed)
     assert result.states[-1] == OUT
     assert result.distribution.count == len(result.unions) - 3
-    text = impact.render(result, "table", "en")
+    text = render(result, "table", "en")
     assert "the new version no longer applies to this kind of unit" in text and "out of scope" in text
 
 
@@ -151,7 +152,7 @@ def test_bad_records_are_reported_and_never_stop_the_others(tmp_path):
     assert [x.side for x in result.invalid] == [None, "old", "new"]
     assert any(p.path == "facts.members" and p.line for p in result.invalid[1].problems)
     assert len(result.unions) == len(golden_bahao())  # the good ones are all compared
-    data = json.loads(impact.render(result, "json", "en"))
+    data = json.loads(render(result, "json", "en"))
     assert data["counts"]["invalid"] == 2 and data["counts"]["files"] == len(list(evidence.glob("*.yaml")))
     lines = impact.problem_lines(result, "en")
     assert any("zz-bad-members.yaml" in line and "facts.members" in line and "old version" in line for line in lines)
@@ -179,7 +180,7 @@ def test_ladder_keeps_both_orders(tmp_path):
     assert (u.old.state, u.new.state) == ("advanced", "excellent")
     # The grade the union held no longer exists: that is the cause (the new one ranks below it).
     assert [(c.kind, c.ref, c.old, c.new) for c in u.causes] == [("grade", "advanced", True, False)]
-    assert "删除等级 “八好”先进社区工会" in impact.render(result, "table", "zh")
+    assert "删除等级 “八好”先进社区工会" in render(result, "table", "zh")
 
 
 # ---- command -----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from assess.scoring.compiler import PythonDecider
 from assess.model.evidence import load_evidence
 from assess.workflows.inspection import apply_inspection, inspection_from_data, load_inspection, worksheet
 from assess.core.problems import InputError
-from assess.present.render_acceptance import render_acceptance
+from assess.workflows.formats import render_acceptance
 from assess.present.scorecard import score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -469,8 +469,12 @@ def test_every_text_is_in_the_catalogue_in_both_languages():
 
     texts = catalogue()
     used: set[str] = set()
-    for module in ("workflows/inspection.py", "workflows/acceptance.py", "present/render_acceptance.py", "cli/scoring.py"):
-        source = (ROOT / "assess" / module).read_text(encoding="utf-8")
+    modules = [path for pattern in ("workflows/inspection/*.py", "workflows/acceptance.py",
+                                    "present/renderers/acceptance_*.py", "cli/scoring.py")
+               for path in sorted((ROOT / "assess").glob(pattern))]
+    assert len(modules) >= 6
+    for module in modules:
+        source = module.read_text(encoding="utf-8")
         used |= set(re.findall(r'"((?:inspection|acceptance|inspect)\.[a-z_.]+)"', source))
     # Keys built from a value: every value they can take.
     used |= {f"acceptance.why.{s}" for s in ("not_verified", "missing")}

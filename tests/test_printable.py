@@ -1,4 +1,4 @@
-"""The printable A4 acceptance sheet (assess/printable.py, `assess score --format html`).
+"""The printable A4 acceptance sheet (assess/present/renderers/scorecard_html.py, `assess score --format html`).
 
 Without a browser: structure, every item row, escaping, signatures, determinism, English.
 With Debian's headless Chromium (marker `browser`): the page renders, nothing overflows A4, Chinese
@@ -27,7 +27,7 @@ from assess.cli import main
 from assess.scoring.compiler import PythonDecider
 from assess.model.evidence import load_evidence
 from assess.core.messages import message
-from assess.present.printable import to_html
+from assess.present.renderers.scorecard_html import to_html
 from assess.present.scorecard import score
 
 ROOT = Path(__file__).resolve().parent.parent

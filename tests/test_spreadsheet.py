@@ -15,10 +15,11 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from assess.core.problems import InputError
 from assess.standards import catalog
 from assess.workflows import spreadsheet
 from assess.cli import main
-from assess.model.standard import Bands
+from assess.rules.bands import Bands
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILTINS = ["bahao-community", "liuyou-grassroots", "model-worker-home"]
@@ -386,7 +387,7 @@ def test_an_imported_workbook_imports_again_only_if_it_matches_the_file(bahao):
 
 def test_not_a_workbook(tmp_path, bahao):
     path, _ = bahao
-    with pytest.raises(spreadsheet.InputError) as err:
+    with pytest.raises(InputError) as err:
         spreadsheet.import_edits(path, path)
     assert "xlsx" in str(err.value)
     plain = tmp_path / "plain.xlsx"

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from assess.standards import catalog
-from assess.store import results as store
+from assess import store
 from assess.cli import main
 from assess.scoring.compiler import PythonDecider
 from assess.scoring.engine import evaluate
@@ -252,8 +252,8 @@ def test_migrations_run_once_and_keep_rows(db, tanglang, monkeypatch):
     # to 2 is tested on a real version-1 store in test_audit.py).
     step = ("ALTER TABLE scorecards ADD COLUMN reviewed_by TEXT",)
     later = store.SCHEMA_VERSION + 1
-    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS + [step])
-    monkeypatch.setattr(store, "SCHEMA_VERSION", later)
+    monkeypatch.setattr(store.schema, "MIGRATIONS", store.MIGRATIONS + [step])
+    monkeypatch.setattr(store.schema, "SCHEMA_VERSION", later)
     with store.open_store(db) as st:
         assert st.conn.execute("PRAGMA user_version").fetchone()[0] == later
         assert st.conn.execute("SELECT count(*), max(reviewed_by) FROM scorecards").fetchone() == (1, None)

@@ -9,9 +9,10 @@ from pathlib import Path
 from assess.api.scoring import ScoreOptions
 from assess.core.messages import use_language
 from assess.workflows import batch
+from assess.workflows.formats import formats_for
 from assess.workflows.batch import BatchSummary, Progress
 
-FORMATS = batch.FORMATS  # jsonl | csv
+FORMATS = formats_for("ScoredRecord")  # jsonl | csv
 
 
 def count_records(inputs: Sequence[str | Path], standard: str | Path | None = None) -> int:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
-from assess.store import results as store
-from assess.store.results import AuditEntry, HistoryEntry, Verification
+from assess import store
+from assess.store import AuditEntry, HistoryEntry, Verification
 from assess.workflows import report as report_mod
 
 

@@ -24,7 +24,7 @@ from assess.scoring.waivers import LoadedWaivers
 from assess.scoring.waivers import load_waivers as _read_waivers
 from assess.standards import catalog
 from assess.standards.catalog import LoadedStandard, use_rulesets  # noqa: F401  (use_rulesets: part of the API)
-from assess.workflows.batch import ENGINES  # who decides the conditions: durable_rules, or python (the reference)
+from assess.scoring.compiler import ENGINES  # who decides the conditions: durable_rules, or python (the reference)
 
 RecordSource = Union[str, Path, Mapping[str, Any], LoadedEvidence]
 StandardSource = Union[str, Path, Mapping[str, Any], LoadedStandard]
@@ -264,7 +264,7 @@ def is_below(card: dict[str, Any], standard: LoadedStandard, wanted: str) -> boo
 def open_store(path: str | Path, *, create: bool = True):
     """The results store (SQLite) at `path`, made when missing and `create`. Returns a Store (a
     context manager; close() it). Raises InputError for a store that cannot be opened."""
-    from assess.store.results import open_store as _open
+    from assess.store import open_store as _open
 
     return _open(path, create=create)
 
@@ -272,7 +272,7 @@ def open_store(path: str | Path, *, create: bool = True):
 def prior_grades(store, record: LoadedEvidence) -> tuple:
     """The grades the record's union reached in periods before this one, as the engine takes them
     for prerequisites: ((Honour, "<store file>#<entry>"), ...), most recent first."""
-    from assess.store.results import prior_grades as _prior
+    from assess.store import prior_grades as _prior
 
     return tuple((p.honour(), p.source) for p in _prior(store, record.record.union.id, record.record.period.start))
 
@@ -280,7 +280,7 @@ def prior_grades(store, record: LoadedEvidence) -> tuple:
 def save(store, cards: Iterable[dict[str, Any]], *, by: str | None = None, lang: str | None = None) -> list[int]:
     """Append scorecards to the store in one transaction; returns their entry numbers. Raises
     InputError (and saves none) when any is not a scorecard."""
-    from assess.store.results import save_many
+    from assess.store import save_many
 
     return save_many(store, list(cards), by=by, lang=lang)
 

@@ -83,7 +83,7 @@ def audit_cmd(union_id: str | None, db: str, standard_id: str | None, verify: bo
     inspection and waiver files' hashes. --verify checks the whole store for tampering.
 
     Exit 0; 1 when --verify finds a broken entry; 2 on bad input (no such store or union)."""
-    from assess.store import results as store  # only for `assess audit`: its renderers
+    from assess import store  # only for `assess audit`: its renderers
 
     if not union_id and not verify:
         fail([Problem("UNION_ID", "", message("audit.need_union", lang))], lang)

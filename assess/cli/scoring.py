@@ -13,7 +13,10 @@ from assess.api.batch import FORMATS as BATCH_FORMATS
 from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, main
 from assess.core.messages import message
 from assess.core.problems import Problem
-from assess.present.render import FORMATS, render
+from assess.workflows.formats import formats_for, render_acceptance
+from assess.workflows.formats import render_scorecards as render
+
+FORMATS = formats_for("Scorecards")
 
 
 @main.command("score")
@@ -202,7 +205,6 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: a
     """`assess score EVIDENCE --inspection FILE`: both layers side by side and the conclusion.
     Exit 2 on bad input or an inspection that does not match the record; 3 with --fail-below when
     the inspection grade is below it."""
-    from assess.present.render_acceptance import render_acceptance  # only with --inspection
 
     lang = options.lang
     if len(evidence) != 1:

@@ -14,7 +14,9 @@ from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit
 from assess.core.messages import message
 from assess.core.types import format_number
 from assess.standards.schemas import KINDS as SCHEMA_KINDS
-from assess.workflows.impact import FORMATS as IMPACT_FORMATS
+from assess.workflows.formats import formats_for, render
+
+IMPACT_FORMATS = formats_for("Impact")
 
 
 @main.command("standards")
@@ -151,7 +153,7 @@ def diff_cmd(old_name: str, new_name: str, evidence_dir: str, fmt: str, lang: st
 
     with exit_on_input_error(lang):
         result = api.diff(old_name, new_name, evidence_dir, engine=engine, lang=lang)
-    click.echo(impact.render(result, fmt, lang), nl=False)
+    click.echo(render(result, fmt, lang), nl=False)
     if result.invalid:
         prefix = message("cli.error_prefix", lang)
         for line in impact.problem_lines(result, lang):

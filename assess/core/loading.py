@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem, dotted
 
@@ -269,7 +270,7 @@ def _plain(value: Any) -> Any:
 
 def canonical_json(data: Any) -> str:
     """One text for one content: sorted keys, no spaces, dates as ISO strings."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    return json_text(data, compact=True, default=_json_default)
 
 
 def _json_default(value: Any) -> Any:
@@ -281,4 +282,5 @@ def _json_default(value: Any) -> Any:
 
 
 def sha256_of(data: Any) -> str:
+    """The sha256 (hex) of data's canonical JSON: one hash for one content, whatever the key order."""
     return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()

@@ -70,6 +70,13 @@ def load_row(row) -> LoadedEvidence:
     return loaded if isinstance(row, Document) else replace(loaded, made_for=(row.standard,))
 
 
+def is_row(payload: Any) -> bool:
+    """Whether a batch payload is a roster row (a RosterRow or its Document)."""
+    return isinstance(payload, Document) or hasattr(payload, "document")
+
+
 def row_data(payload: Any) -> Any:
-    """The plain data of a batch payload (a roster row's Document, or data as it is)."""
-    return payload.data if isinstance(payload, Document) else payload
+    """The plain data of a batch payload (a roster row's record data, or data as it is)."""
+    if isinstance(payload, Document):
+        return payload.data
+    return payload.document.data if hasattr(payload, "document") else payload

@@ -19,15 +19,6 @@ from assess.core.natural import plain_text
 from assess.core.types import Identifier, LocalText, Number, StrictModel
 from assess.rules import RULE_KINDS, Rule
 from assess.rules.base import Condition, check_condition
-# The kinds' models, for callers that still name them here (being replaced by the rule protocol).
-from assess.rules.all_or_nothing import AllOrNothing  # noqa: F401
-from assess.rules.award_per_occurrence import AwardPerOccurrence  # noqa: F401
-from assess.rules.bands import Band, Bands  # noqa: F401
-from assess.rules.checklist import Checklist  # noqa: F401
-from assess.rules.judgement import Judgement  # noqa: F401
-from assess.rules.per_missing import PerMissing  # noqa: F401
-from assess.rules.per_occurrence import PerOccurrence  # noqa: F401
-from assess.rules.shortfall import Shortfall  # noqa: F401
 
 FieldType = Literal["integer", "number", "ratio", "boolean", "string"]
 Method = Literal["document_review", "site_visit", "interview", "democratic_evaluation", "spot_check"]

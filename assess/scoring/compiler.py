@@ -97,6 +97,10 @@ def compile_standard(standard: Standard) -> CompiledStandard:
     return compiled
 
 
+# Who may decide the conditions: durable_rules (production) or the plain-Python reference.
+ENGINES = ("durable_rules", "python")
+
+
 # ---- deciders: who answers the conditions ------------------------------------------------
 
 

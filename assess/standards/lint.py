@@ -7,19 +7,20 @@ loads a standard (one implementation) and refuses one with error findings.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assess.standards import catalog
 from assess.standards import checks
 from assess.standards.checks._walk import most_grade_score  # noqa: F401  (public: the best score a grade can see)
+from assess.core.jsonout import json_text
 from assess.core.loading import Document, read_document
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.standards.validation import ERROR, RUNNER_RULES, SCHEMA, SYNTAX, WARNING, Finding, sort_key, validate_document  # noqa: F401
 
 def lint_document(doc: Document) -> list[Finding]:
+    """Every finding for a standard document read with positions."""
     return validate_document(doc)[1]
 
 
@@ -60,7 +61,16 @@ def has_failures(findings: list[Finding], strict: bool = False) -> bool:
     return any(f.severity == ERROR or strict for f in findings)
 
 
+@dataclass(frozen=True)
+class LintReport:
+    """What one `assess lint` run found: every finding, over `files` standard files linted."""
+
+    findings: list[Finding]
+    files: int
+
+
 def render_text(findings: list[Finding], files: int, lang: str | None = None) -> str:
+    """Each finding as `FILE:LINE:COLUMN: 错误 [rule-id] message`, sorted, then the counts."""
     lines = [f"{f.where}: {message('lint.severity.' + f.severity, lang)} [{f.rule}] {f.message}"
              for f in sorted(findings, key=sort_key)]
     errors = sum(1 for f in findings if f.severity == ERROR)
@@ -68,13 +78,29 @@ def render_text(findings: list[Finding], files: int, lang: str | None = None) ->
     return "\n".join(lines) + "\n"
 
 
-def render_json(findings: list[Finding], lang: str | None = None) -> str:
+def findings_data(findings: list[Finding], lang: str | None = None) -> list[dict]:
+    """The findings as JSON-ready rows, sorted, each with how to fix it in `lang`."""
     rows = []
     for f in sorted(findings, key=sort_key):
         row = asdict(f)
         row["fix"] = message(f"check.{f.rule}.fix", lang)
         rows.append(row)
-    return json.dumps(rows, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return rows
+
+
+def render_json(findings: list[Finding], lang: str | None = None) -> str:
+    """`assess lint --format json`: the findings as a JSON array."""
+    return json_text(findings_data(findings, lang))
+
+
+def report_text(report: LintReport, lang: str | None = None) -> str:
+    """The text renderer of a LintReport (`render_text`)."""
+    return render_text(report.findings, report.files, lang)
+
+
+def report_data(report: LintReport, lang: str | None = None) -> list[dict]:
+    """The JSON renderer's data of a LintReport (`findings_data`)."""
+    return findings_data(report.findings, lang)
 
 
 def rules() -> list[tuple[str, str, str]]:

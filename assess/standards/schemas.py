@@ -17,6 +17,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from assess.standards.catalog import LoadedStandard, builtin_standards
 from assess.model.evidence import EvidenceRecord
+from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.types import number_out
 from assess.model.standard import FieldDecl, Standard
@@ -292,6 +293,8 @@ def _fact_description(decl: FieldDecl, lang: str) -> str:
 
 
 def schema_for(kind: str, standard: LoadedStandard | None = None, lang: str = "zh") -> dict[str, Any]:
+    """JSON Schema (draft-07) for `kind` "standard" or "evidence" (evidence tailored to `standard`
+    when given), descriptions in `lang`. Raises ValueError for another kind."""
     if kind == "standard":
         return standard_schema(lang)
     if kind == "evidence":
@@ -301,4 +304,4 @@ def schema_for(kind: str, standard: LoadedStandard | None = None, lang: str = "z
 
 def dumps(schema: dict[str, Any]) -> str:
     """Sorted keys, indent 2, UTF-8 text: the same models give the same bytes."""
-    return json.dumps(schema, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    return json_text(schema)

@@ -2,8 +2,8 @@
 side, every difference with the reason for it, and the conclusion against the grade applied for:
 通过 (passes), 降级通过 (passes at a lower grade) or 不通过 (fails).
 
-The result is a JSON-ready dict, schema "assess.acceptance/1"; the renderers read it and nothing
-else (assess/render_acceptance.py).
+The result is a JSON-ready dict, schema "assess.acceptance/1", typed `Acceptance`; the renderers
+read it and nothing else (assess/present/renderers/acceptance_*.py).
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 from assess.standards.catalog import LoadedStandard
 from assess.scoring.compiler import Decider
 from assess.model.evidence import LoadedEvidence
+from assess.present.renderers import Acceptance
 from assess.present.words import Words
 from assess.workflows.inspection import (Inspected, LoadedInspection, apply_inspection, check_reference, check_standard, condition_facts,
                          item_facts)
@@ -30,7 +31,7 @@ _MANDATORY_OK = ("full", "not_applicable", "waived")
 
 def accept(loaded_standard: LoadedStandard, loaded_evidence: LoadedEvidence, inspection: LoadedInspection, *,
            lang: str = "zh", decider: Decider | None = None, as_of: date | None = None, prior: tuple = (),
-           waivers=None) -> dict[str, Any]:
+           waivers=None) -> Acceptance:
     """Score the record as the union reported it and as the inspector found it, and conclude.
     Raises InputError for a bad record, a bad inspection file, or one that does not match the
     record (another union, another period, the record changed since) or the standard."""
@@ -50,7 +51,7 @@ def accept(loaded_standard: LoadedStandard, loaded_evidence: LoadedEvidence, ins
                               "date": m.date.isoformat() if m.date else None}
         words = Words(loaded_standard.standard, lang)
         findings = _findings(inspected, words)
-        return {
+        return Acceptance({
             "schema": SCHEMA,
             "self_check": self_card,
             "inspection": card,
@@ -58,7 +59,7 @@ def accept(loaded_standard: LoadedStandard, loaded_evidence: LoadedEvidence, ins
             "notes": m.notes,
             "differences": _differences(self_card, card, findings, words),
             "conclusion": _conclusion(self_card, card, words),
-        }
+        })
 
 
 # ---- what the inspector found -----------------------------------------------------------------
@@ -79,15 +80,20 @@ def _readers(standard) -> dict[str, list[str]]:
 
 def _findings(inspected: Inspected, words: Words) -> list[dict[str, Any]]:
     """Every finding of the inspection, each with the items it touches and its words."""
-    standard, lang = words.standard, words.lang
+    standard = words.standard
     readers = _readers(standard)
-    out: list[dict[str, Any]] = []
 
     def touched(names, entry_item) -> list[str]:
         ids = {i for n in names for i in readers.get(n, [])} | ({entry_item} if entry_item else set())
         return [it.id for _, it in standard.all_items() if it.id in ids]
 
-    for name in standard.fields:
+    return (_corrected(inspected, words, touched) + _unverified(inspected, words, touched)
+            + _judged(inspected, words) + _noted(inspected, words))
+
+
+def _corrected(inspected: Inspected, words: Words, touched) -> list[dict[str, Any]]:
+    out = []
+    for name in words.standard.fields:
         c = inspected.corrections.get(name)
         if c is None:
             continue
@@ -96,11 +102,16 @@ def _findings(inspected: Inspected, words: Words) -> list[dict[str, Any]]:
             "kind": "corrected_fact", "fact": name, "label": words.label(name),
             "reported": _plain(before), "observed": _plain(after), "where": dotted(c.where),
             "items": touched([name], c.item),
-            "text": message("acceptance.why.corrected", lang, label=words.label(name),
+            "text": message("acceptance.why.corrected", words.lang, label=words.label(name),
                             reported=words.value_with_unit(name, before), observed=words.value_with_unit(name, after)),
         })
+    return out
+
+
+def _unverified(inspected: Inspected, words: Words, touched) -> list[dict[str, Any]]:
+    lang, out = words.lang, []
     groups: dict[tuple, list[str]] = {}
-    for name in standard.fields:
+    for name in words.standard.fields:
         u = inspected.unproven.get(name)
         if u is not None:
             groups.setdefault((u.document, u.status, u.where, u.item, u.note), []).append(name)
@@ -114,7 +125,12 @@ def _findings(inspected: Inspected, words: Words) -> list[dict[str, Any]]:
             "items": touched(names, entry_item),
             "text": text + (message("acceptance.why.note_suffix", lang, note=note) if note else ""),
         })
-    for _, item in standard.all_items():
+    return out
+
+
+def _judged(inspected: Inspected, words: Words) -> list[dict[str, Any]]:
+    out = []
+    for _, item in words.standard.all_items():
         j = inspected.judgements.get(item.id)
         if j is None:
             continue
@@ -123,14 +139,19 @@ def _findings(inspected: Inspected, words: Words) -> list[dict[str, Any]]:
             "kind": "judgement", "item": item.id, "items": [item.id],
             "self_score": _plain(j.self_score), "inspection_score": _plain(j.score), "reason": j.reason,
             "self_reason": j.self_reason, "where": dotted(j.where),
-            "text": message(key, lang, score=words.number(j.score), self=words.number(j.self_score), reason=j.reason),
+            "text": message(key, words.lang, score=words.number(j.score), self=words.number(j.self_score), reason=j.reason),
         })
-    for _, item in standard.all_items():
+    return out
+
+
+def _noted(inspected: Inspected, words: Words) -> list[dict[str, Any]]:
+    out = []
+    for _, item in words.standard.all_items():
         note = inspected.notes.get(item.id)
         if note:
             out.append({"kind": "note", "item": item.id, "items": [item.id], "note": note,
                         "where": dotted(("items", item.id, "note")),
-                        "text": message("acceptance.why.note", lang, note=note)})
+                        "text": message("acceptance.why.note", words.lang, note=note)})
     return out
 
 
@@ -142,7 +163,12 @@ def _items(card: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
 
 
 def _differences(self_card: dict[str, Any], card: dict[str, Any], findings: list[dict[str, Any]], words: Words) -> list[dict[str, Any]]:
-    standard, lang = words.standard, words.lang
+    """Every difference between the layers: items, vetoes, grade checks, then score and grade."""
+    return (_item_changes(self_card, card, findings, words.lang) + _veto_changes(self_card, card, findings, words)
+            + _check_changes(self_card, card, words.lang) + _total_changes(self_card, card, words.lang))
+
+
+def _item_changes(self_card: dict[str, Any], card: dict[str, Any], findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     mine = {it["id"]: it for _, it in _items(self_card)}
     for section, it in _items(card):
@@ -163,7 +189,12 @@ def _differences(self_card: dict[str, Any], card: dict[str, Any], findings: list
             "self_observed": before["observed"], "inspection_observed": it["observed"],
             "why": why,
         })
+    return out
 
+
+def _veto_changes(self_card: dict[str, Any], card: dict[str, Any], findings: list[dict[str, Any]], words: Words) -> list[dict[str, Any]]:
+    standard, lang = words.standard, words.lang
+    out: list[dict[str, Any]] = []
     vetoes = {v["id"]: v for v in self_card["vetoes"]}
     for v in card["vetoes"]:
         before = vetoes[v["id"]]
@@ -176,7 +207,11 @@ def _differences(self_card: dict[str, Any], card: dict[str, Any], findings: list
                     "inspection_triggered": v["triggered"], "observed": v["observed"],
                     "why": why + [message("acceptance.why.veto", lang, title=v["title"], observed=v["observed"],
                                           state=_state(v["triggered"], lang))]})
+    return out
 
+
+def _check_changes(self_card: dict[str, Any], card: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     grades = {g["id"]: g for g in self_card["grades"]}
     for g in card["grades"]:
         before = _checks(grades[g["id"]])
@@ -196,7 +231,11 @@ def _differences(self_card: dict[str, Any], card: dict[str, Any], findings: list
                                before=_ok(ok_before, lang), after=_ok(ok_after, lang))
             out.append({"kind": "grade_check", "grade": g["id"], "title": g["title"], "check": check["kind"],
                         "self_ok": ok_before, "inspection_ok": ok_after, "text": text})
+    return out
 
+
+def _total_changes(self_card: dict[str, Any], card: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     if self_card["grade_score"] != card["grade_score"] or self_card["score"] != card["score"]:
         out.append({"kind": "score", "self_score": self_card["score"], "inspection_score": card["score"],
                     "self_grade_score": self_card["grade_score"], "inspection_grade_score": card["grade_score"],
@@ -230,49 +269,12 @@ def _grade_title(card: dict[str, Any], lang: str) -> str:
 
 
 def _conclusion(self_card: dict[str, Any], card: dict[str, Any], words: Words) -> dict[str, Any]:
-    standard, lang = words.standard, words.lang
-    order = [g.id for g in standard.grades]
+    lang = words.lang
+    order = [g.id for g in words.standard.grades]
     titles = {g["id"]: g["title"] for g in card["grades"]}
-    applied = self_card["applied_for"]
-    if applied is not None:
-        against, target = "application", applied["grade"]
-    else:
-        # Nothing applied for: the self-check's own grade is what the union claims.
-        against, target = "self_check", (self_card["grade"] or {}).get("id")
-    reached = (card["grade"] or {}).get("id")
-    reasons: list[str] = []
-    if against == "self_check":
-        reasons.append(message("acceptance.no_application", lang, grade=_grade_title(self_card, lang)))
-    if target is not None and target not in order:
-        reasons.append(message("acceptance.unknown_grade", lang, grade=target, known=", ".join(order)))
-        target = None
-
-    if target is None:
-        result = PASS if reached else FAIL
-        granted = reached
-    elif reached is not None and order.index(reached) <= order.index(target):
-        result, granted = PASS, target
-    elif reached is not None:
-        result, granted = DOWNGRADE, reached
-    else:
-        result, granted = FAIL, None
-
-    if result == PASS:
-        reasons.append(message("acceptance.reached", lang, grade=titles[granted], score=card["grade_score"]))
-    if target is not None and result != PASS:
-        blocked = _blockers(card, target, words)
-        reasons += blocked
-        if result == FAIL and order[-1] != target:
-            lowest = order[-1]
-            more = _blockers(card, lowest, words)
-            if more == blocked:
-                reasons.append(message("acceptance.lowest_same", lang, grade=titles[lowest]))
-            else:
-                reasons.append(message("acceptance.lowest_too", lang, grade=titles[lowest]))
-                reasons += more
-    if result == DOWNGRADE:
-        reasons.append(message("acceptance.downgraded_to", lang, grade=titles[granted], score=card["grade_score"]))
-
+    against, target, reasons = _claim(self_card, order, lang)
+    result, granted = _verdict(target, (card["grade"] or {}).get("id"), order)
+    reasons += _reasons(card, result, target, granted, order, titles, words)
     target_title = titles.get(target) if target else None
     text = message(f"acceptance.result.{result}", lang)
     summary = message(f"acceptance.summary.{result}", lang, applied=target_title or message("head.no_grade", lang),
@@ -289,6 +291,55 @@ def _conclusion(self_card: dict[str, Any], card: dict[str, Any], words: Words) -
         "reasons": reasons,
         "summary": summary,
     }
+
+
+def _claim(self_card: dict[str, Any], order: list[str], lang: str) -> tuple[str, str | None, list[str]]:
+    """What the union claims: (against, target grade or None, the reasons said about it)."""
+    applied = self_card["applied_for"]
+    if applied is not None:
+        against, target = "application", applied["grade"]
+    else:
+        # Nothing applied for: the self-check's own grade is what the union claims.
+        against, target = "self_check", (self_card["grade"] or {}).get("id")
+    reasons: list[str] = []
+    if against == "self_check":
+        reasons.append(message("acceptance.no_application", lang, grade=_grade_title(self_card, lang)))
+    if target is not None and target not in order:
+        reasons.append(message("acceptance.unknown_grade", lang, grade=target, known=", ".join(order)))
+        target = None
+    return against, target, reasons
+
+
+def _verdict(target: str | None, reached: str | None, order: list[str]) -> tuple[str, str | None]:
+    """(pass | downgrade | fail, the grade granted) for the grade claimed and the grade reached."""
+    if target is None:
+        return (PASS if reached else FAIL), reached
+    if reached is not None and order.index(reached) <= order.index(target):
+        return PASS, target
+    if reached is not None:
+        return DOWNGRADE, reached
+    return FAIL, None
+
+
+def _reasons(card: dict[str, Any], result: str, target: str | None, granted: str | None, order: list[str],
+             titles: dict[str, str], words: Words) -> list[str]:
+    lang, reasons = words.lang, []
+    if result == PASS:
+        reasons.append(message("acceptance.reached", lang, grade=titles[granted], score=card["grade_score"]))
+    if target is not None and result != PASS:
+        blocked = _blockers(card, target, words)
+        reasons += blocked
+        if result == FAIL and order[-1] != target:
+            lowest = order[-1]
+            more = _blockers(card, lowest, words)
+            if more == blocked:
+                reasons.append(message("acceptance.lowest_same", lang, grade=titles[lowest]))
+            else:
+                reasons.append(message("acceptance.lowest_too", lang, grade=titles[lowest]))
+                reasons += more
+    if result == DOWNGRADE:
+        reasons.append(message("acceptance.downgraded_to", lang, grade=titles[granted], score=card["grade_score"]))
+    return reasons
 
 
 def _blockers(card: dict[str, Any], grade_id: str, words: Words) -> list[str]:

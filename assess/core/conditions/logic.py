@@ -1,0 +1,191 @@
+"""Condition logic: the fields a condition reads, Kleene three-valued evaluation, negation and
+negation normal form, and the durable_rules form of a condition."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from decimal import Decimal
+from fractions import Fraction
+from typing import Mapping
+
+from assess.core.conditions.nodes import FALSE, TRUE, And, Compare, ConditionTypeError, Literal, Node, Not, Or
+
+# Negation of a comparison; == / != on booleans is handled separately (the literal flips instead).
+_NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
+_DURABLE_OPS = {">=": "$gte", ">": "$gt", "<=": "$lte", "<": "$lt", "!=": "$neq"}
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def fields(node: Node) -> frozenset[str]:
+    """Every field name the condition reads."""
+    if isinstance(node, Compare):
+        return frozenset((node.field,))
+    if isinstance(node, Not):
+        return fields(node.term)
+    if isinstance(node, (And, Or)):
+        return frozenset().union(*(fields(t) for t in node.terms))
+    raise TypeError(f"not a condition node: {node!r}")
+
+
+_UNKNOWN = object()
+
+
+def _as_number(value: object) -> object:
+    """Exact form of a numeric value, _UNKNOWN for NaN, or None if not a number.
+
+    Floats go through their shortest repr so that 0.98 >= 98% holds, as a reader
+    (and durable_rules, comparing doubles) would expect.
+    """
+    if isinstance(value, bool):
+        return None  # bool is an int subclass, but a yes/no is not a count
+    if isinstance(value, numbers.Rational):
+        return Fraction(int(value.numerator), int(value.denominator))
+    if isinstance(value, Decimal):
+        if value.is_nan():
+            return _UNKNOWN
+        return Fraction(value) if value.is_finite() else float(value)
+    if isinstance(value, numbers.Real):
+        f = float(value)
+        if math.isnan(f):
+            return _UNKNOWN  # NaN is "no data", not a value every comparison fails on
+        return Fraction(repr(f)) if math.isfinite(f) else f
+    return None
+
+
+def _compare(node: Compare, values: Mapping[str, object]) -> bool | None:
+    if node.field not in values:
+        return None
+    value = values[node.field]
+    if value is None:
+        return None
+    lit = node.literal.value
+    op = node.op
+    if node.literal.is_number:
+        number = _as_number(value)
+        if number is _UNKNOWN:
+            return None
+        if number is None:
+            raise ConditionTypeError(node.field, f"a number to compare with {node.literal.text}", value)
+        value = number
+    elif isinstance(lit, bool):
+        if not isinstance(value, bool):
+            raise ConditionTypeError(node.field, "true or false", value)
+    elif not isinstance(value, str):
+        raise ConditionTypeError(node.field, f"text to compare with {node.literal.text}", value)
+    if op == "==":
+        return value == lit
+    if op == "!=":
+        return value != lit
+    if op == ">=":
+        return value >= lit  # type: ignore[operator]
+    if op == ">":
+        return value > lit  # type: ignore[operator]
+    if op == "<=":
+        return value <= lit  # type: ignore[operator]
+    return value < lit  # type: ignore[operator]
+
+
+def evaluate(node: Node, values: Mapping[str, object]) -> bool | None:
+    """Kleene three-valued evaluation; None means unknown (missing or None field)."""
+    if isinstance(node, Compare):
+        return _compare(node, values)
+    if isinstance(node, Not):
+        result = evaluate(node.term, values)
+        return None if result is None else not result
+    if isinstance(node, (And, Or)):
+        # Evaluate every term (no short-circuit) so type errors surface regardless of the data.
+        results = [evaluate(t, values) for t in node.terms]
+        decisive = isinstance(node, Or)  # True decides an Or, False decides an And
+        if decisive in results:
+            return decisive
+        if None in results:
+            return None
+        return not decisive
+    raise TypeError(f"not a condition node: {node!r}")
+
+
+# --------------------------------------------------------------------------- negation
+
+
+def _negate_compare(node: Compare) -> Compare:
+    if isinstance(node.literal.value, bool):
+        # Canonical form for booleans is always `== literal`, so flip the literal.
+        truth = node.literal.value if node.op == "==" else not node.literal.value
+        return Compare(node.field, "==", FALSE if truth else TRUE)
+    return Compare(node.field, _NEGATED[node.op], node.literal)
+
+
+def _canonical_compare(node: Compare) -> Compare:
+    if isinstance(node.literal.value, bool):
+        # `flag != true` is `flag == false`; keeps NNF output free of boolean !=.
+        truth = node.literal.value if node.op == "==" else not node.literal.value
+        return Compare(node.field, "==", TRUE if truth else FALSE)
+    return node
+
+
+def negate(node: Node) -> Node:
+    """The negation of node, in negation normal form (no Not)."""
+    if isinstance(node, Compare):
+        return _negate_compare(node)
+    if isinstance(node, Not):
+        return to_nnf(node.term)
+    if isinstance(node, And):
+        return Or(tuple(negate(t) for t in node.terms))
+    if isinstance(node, Or):
+        return And(tuple(negate(t) for t in node.terms))
+    raise TypeError(f"not a condition node: {node!r}")
+
+
+def to_nnf(node: Node) -> Node:
+    """Equivalent node with negations pushed into the comparisons (no Not)."""
+    if isinstance(node, Compare):
+        return _canonical_compare(node)
+    if isinstance(node, Not):
+        return negate(node.term)
+    if isinstance(node, And):
+        return And(tuple(to_nnf(t) for t in node.terms))
+    if isinstance(node, Or):
+        return Or(tuple(to_nnf(t) for t in node.terms))
+    raise TypeError(f"not a condition node: {node!r}")
+
+
+# --------------------------------------------------------------------------- durable_rules
+
+
+def _durable_value(lit: Literal) -> object:
+    if isinstance(lit.value, Fraction):
+        return float(lit.value)
+    return lit.value
+
+
+def _durable(node: Node) -> dict:
+    if isinstance(node, Compare):
+        value = _durable_value(node.literal)
+        if node.op == "==":
+            return {node.field: value}
+        if node.op == "!=":
+            # durable's $neq matches a fact lacking the field; require it so missing means "no match".
+            return {"$and": [{"$ex": {node.field: 1}}, {"$neq": {node.field: value}}]}
+        return {_DURABLE_OPS[node.op]: {node.field: value}}
+    if isinstance(node, And):
+        parts: list[dict] = []
+        for term in node.terms:
+            sub = _durable(term)
+            # Merge a guarded != into the enclosing $and rather than nesting it.
+            parts.extend(sub["$and"] if list(sub) == ["$and"] else [sub])
+        return {"$and": parts}
+    if isinstance(node, Or):
+        return {"$or": [_durable(t) for t in node.terms]}
+    raise TypeError(f"not a condition node: {node!r}")
+
+
+def to_durable(node: Node) -> dict:
+    """durable_rules JSON for an `m` clause; matches exactly when evaluate(node) is True.
+
+    Facts must omit fields whose value is unknown (None or NaN): durable then
+    treats every comparison on them as non-matching.
+    """
+    return _durable(to_nnf(node))

@@ -1,0 +1,71 @@
+"""A scored batch record as one CSV row (`assess batch --format csv`): who, which standard, score,
+grade, how many gaps and the three that matter most."""
+from __future__ import annotations
+
+import csv
+import io
+from fractions import Fraction
+from typing import Any
+
+from assess.core.messages import message
+from assess.core.types import number_out
+from assess.present.renderers import LineRenderer, ScoredRecord
+from assess.present.scorecard import gap_dict
+from assess.present.words import Words
+from assess.scoring.gaps import Gap, GapKind, gaps
+from assess.scoring.results import Evaluation
+
+CSV_COLUMNS = ("union_id", "union_name", "standard_id", "standard_version", "score", "bonus", "grade_id",
+               "grade_title", "gap_count", "gap_1", "gap_2", "gap_3", "source")
+TOP_GAPS = 3
+
+
+def _gap_rank(gap: Gap) -> tuple:
+    # Gaps that block a grade whatever the score (vetoes, mandatory items, conditions, honours)
+    # come first, then items by points lost; ties keep the scorecard's order (sorted is stable).
+    return (1, -gap.result.lost) if gap.kind == "item" else (0, 0)
+
+
+def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[str]:
+    """One union's row (`union`: the record's UnionIdentity): who, which standard, score, grade,
+    how many gaps and the three that matter most."""
+    standard = ev.standard
+    words = Words(standard, lang)
+    grade_title = {g.id: words.text(g.title) for g in standard.grades}
+    found = gaps(ev, None, fixes=False)
+    top = [_gap_text(g, ev, words, grade_title) for g in sorted(found, key=_gap_rank)[:TOP_GAPS]]
+    top += [""] * (TOP_GAPS - len(top))
+    return [union.id, union.name, standard.id, standard.version, _num(ev.score), _num(ev.bonus),
+            ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", str(len(found)), *top, position]
+
+
+def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> str:
+    """The scorecard's text of a gap. Items and vetoes are worded here directly: the scorecard's
+    gap dict also works out observed values and actions for them, which a CSV row does not show."""
+    if gap.kind == GapKind.ITEM:
+        r = gap.result
+        return message("gap.item", words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost))
+    if gap.kind == GapKind.VETO:
+        veto = ev.standard.veto(gap.ref)
+        key = "gap.veto" if gap.veto.state is True else "gap.veto_unknown"
+        return message(key, words.lang, title=words.text(veto.title))
+    return gap_dict(gap, ev, words, grade_title)["text"]
+
+
+def _num(value: Fraction) -> str:
+    return str(number_out(value))
+
+
+def csv_text(row: list[str]) -> str:
+    """One CSV row, newline included."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(row)
+    return buf.getvalue()
+
+
+def csv_line(record: ScoredRecord, lang: str) -> str:
+    """The record's row (CSV_COLUMNS) in `lang`, newline included."""
+    return csv_text(csv_row(record.evaluation, record.evidence.record.union, record.position, lang))
+
+
+CSV = LineRenderer(csv_line, header=csv_text(list(CSV_COLUMNS)))

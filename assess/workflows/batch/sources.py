@@ -1,0 +1,127 @@
+"""Reading a batch's INPUTs: directories of evidence files (YAML/JSON and fill-in workbooks, sorted
+by name), JSON Lines files (one record a line) and rosters (CSV or xlsx, one union a row:
+assess/intake), as a lazy stream of `Source`s, each with its position."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
+
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem
+from assess.intake import inputs as intake
+from assess.intake.inputs import ROSTER_SUFFIXES
+
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")  # .xlsx: fill-in workbooks (assess/intake)
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+class Source(NamedTuple):
+    """One record to score: where it is, and what the worker reads."""
+
+    position: str  # "file" or "file:line"
+    kind: str  # file: a path to read | line: one JSON Lines line (bytes) | data: a record as plain data
+    payload: Any
+    file: str
+    line: int | None = None
+
+
+def _input_kind(path: str) -> tuple[str, Problem | None]:
+    p = Path(path)
+    if p.is_dir():
+        return "dir", None
+    if not p.exists():
+        return "", Problem(path, "", message("error.file_not_found"))
+    suffix = p.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl", None
+    if suffix in ROSTER_SUFFIXES:  # a roster (one union a row), or a fill-in workbook
+        try:
+            return ("roster" if intake.input_kind(path) == "roster" else "file"), None
+        except InputError as err:
+            return "", err.problems[0]
+    if suffix in EVIDENCE_SUFFIXES:
+        return "file", None
+    return "", Problem(path, "", message("batch.unknown_input", suffixes=", ".join(
+        dict.fromkeys(JSONL_SUFFIXES + EVIDENCE_SUFFIXES + ROSTER_SUFFIXES))))
+
+
+def rosters(paths: Sequence[str]) -> list[str]:
+    """The INPUTs that are rosters."""
+    return [p for p in paths if Path(p).suffix.lower() in ROSTER_SUFFIXES and _input_kind(p)[0] == "roster"]
+
+
+def _dir_files(directory: str) -> list[str]:
+    # Names only (not Path objects): a directory of a million records is listed, and sorted, once.
+    with os.scandir(directory) as entries:
+        names = sorted(e.name for e in entries if e.is_file() and os.path.splitext(e.name)[1].lower() in EVIDENCE_SUFFIXES)
+    return [os.path.join(directory, n) for n in names]
+
+
+def check_inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
+    """(path, kind) for each INPUT, or InputError naming every one that cannot be read."""
+    problems, out = [], []
+    if not paths:
+        problems.append(Problem("INPUT", "", message("batch.no_input")))
+    for path in paths:
+        kind, problem = _input_kind(path)
+        if problem is None and kind == "dir" and not any(True for _ in _iter_dir_names(path)):
+            problem = Problem(path, "", message("batch.empty_dir", suffixes=", ".join(EVIDENCE_SUFFIXES)))
+        if problem is None and kind != "dir" and not os.access(path, os.R_OK):
+            problem = Problem(path, "", message("error.unreadable", reason="permission denied"))
+        if problem:
+            problems.append(problem)
+        else:
+            out.append((path, kind))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _iter_dir_names(directory: str) -> Iterator[str]:
+    with os.scandir(directory) as entries:
+        for e in entries:
+            if e.is_file() and os.path.splitext(e.name)[1].lower() in EVIDENCE_SUFFIXES:
+                yield e.name
+
+
+def iter_sources(paths: Sequence[str], exclude: Iterable[str] = (), standard: str | None = None) -> Iterator[Source]:
+    """Every record of the INPUTs, lazily, in a fixed order: INPUTs as given, a directory's files
+    by name, a JSON Lines file's non-blank lines in order, a roster's filled rows in order (its
+    headers read with `standard`). Files in `exclude` (the batch's own output, when written into
+    an input directory) are left out."""
+    skip = {os.path.realpath(p) for p in exclude}
+    for path, kind in check_inputs(paths):
+        if kind == "dir":
+            for name in _dir_files(path):
+                if not skip or os.path.realpath(name) not in skip:
+                    yield Source(name, "file", name, name)
+        elif kind == "file":
+            yield Source(path, "file", path, path)
+        elif kind == "roster":
+            for row in intake.roster_rows(path, standard):
+                yield Source(row.position, "data", row, path, row.row)
+        else:
+            with open(path, "rb") as fh:
+                for number, raw in enumerate(fh, 1):
+                    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                        raw = raw[3:]
+                    if not raw.strip():
+                        continue
+                    yield Source(f"{path}:{number}", "line", raw, path, number)
+
+
+def count_records(paths: Sequence[str], standard: str | None = None) -> int:
+    """How many records iter_sources will yield (for a progress bar's total)."""
+    total = 0
+    for path, kind in check_inputs(paths):
+        if kind == "dir":
+            total += sum(1 for _ in _iter_dir_names(path))
+        elif kind == "file":
+            total += 1
+        elif kind == "roster":
+            total += sum(1 for _ in intake.roster_rows(path, standard))
+        else:
+            with open(path, "rb") as fh:
+                total += sum(1 for raw in fh if raw.strip() and raw.strip() != b"\xef\xbb\xbf")
+    return total

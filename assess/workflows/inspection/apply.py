@@ -1,0 +1,252 @@
+"""Applying an inspection to its evidence record: the inspected record, and what changed in it."""
+from __future__ import annotations
+
+import copy
+import difflib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from assess.core.loading import Document
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem, dotted
+from assess.core.types import number_out
+from assess.model.evidence import LoadedEvidence, check_facts, evidence_from_document
+from assess.model.standard import Standard
+from assess.standards.catalog import LoadedStandard, known_fields
+from assess.workflows.inspection.model import (DocumentFinding, InspectionFile, LoadedInspection, check_reference,
+                                               check_standard, shown_value, sorted_problems)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A fact the inspector found to be other than reported."""
+
+    name: str
+    reported: Any  # as the record had it (None: not reported)
+    observed: Any  # as the inspection file has it
+    where: tuple  # its place in the inspection file
+    item: str | None  # the item entry it was written under (None: top level)
+
+
+@dataclass(frozen=True)
+class Unproven:
+    """A fact whose document the inspector did not verify or found missing: missing evidence now."""
+
+    name: str
+    document: str
+    status: str  # not_verified | missing
+    where: tuple
+    item: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class JudgementFinding:
+    """An inspector's judgement score (考核分) with its reason, beside the self-assessed one."""
+
+    item: str
+    score: Fraction
+    reason: str
+    self_score: Fraction | None
+    self_reason: str | None
+    where: tuple
+
+
+@dataclass
+class Inspected:
+    """The inspected record and what the inspection changed in it."""
+
+    inspection: LoadedInspection
+    evidence: LoadedEvidence  # the inspected record (path and sha256 of the record it came from)
+    corrections: dict[str, Correction] = field(default_factory=dict)
+    unproven: dict[str, Unproven] = field(default_factory=dict)
+    judgements: dict[str, JudgementFinding] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # item id -> the inspector's note
+    reported: dict[str, Any] = field(default_factory=dict)  # the record's validated values
+    observed: dict[str, Any] = field(default_factory=dict)  # the inspected record's validated values
+
+
+def _entries(model: InspectionFile):
+    """(item id or None, base location, observed facts, documents) for the top level and each item."""
+    yield None, (), model.facts, model.documents
+    for item_id, entry in model.items.items():
+        yield item_id, ("items", item_id), entry.observed, entry.documents
+
+
+def _fact_problem(inspection: LoadedInspection, standard: Standard, loc: tuple, name: str) -> Problem:
+    if name in standard.derived:
+        inputs = standard.derived[name].inputs
+        if inputs:
+            return inspection.problem(loc, message("inspection.derived_fact", name=name, inputs=", ".join(inputs)))
+        return inspection.problem(loc, message("inspection.event_count", name=name))
+    hint = difflib.get_close_matches(name, list(standard.fields), n=1)
+    key = "inspection.unknown_fact_hint" if hint else "inspection.unknown_fact"
+    return inspection.problem(loc, message(key, name=name, standard=standard.id, hint=hint[0] if hint else ""))
+
+
+def _document_facts(inspection: LoadedInspection, standard: Standard, evidence: LoadedEvidence, finding: DocumentFinding,
+                    loc: tuple, problems: list[Problem]) -> list[str]:
+    if finding.facts is not None:
+        good = []
+        for i, name in enumerate(finding.facts):
+            if name in standard.fields:
+                good.append(name)
+            else:
+                problems.append(_fact_problem(inspection, standard, loc + ("facts", i), name))
+        return good
+    text = finding.document.strip()
+    record = evidence.record
+    by_label = [n for n, decl in standard.fields.items()
+                if decl.document is not None and text in (decl.document.zh, decl.document.en)]
+    if text in {d.id for d in record.documents}:
+        citing = [n for n, raw in record.facts.items()
+                  if isinstance(raw, dict) and text in (raw.get("documents") or []) and n in standard.fields]
+        if citing:
+            return [n for n in standard.fields if n in citing]
+        if not by_label:
+            problems.append(inspection.problem(loc + ("document",), message("inspection.document_uncited", document=text)))
+            return []
+    if by_label:
+        return by_label
+    problems.append(inspection.problem(loc + ("document",), message("inspection.document_facts", document=text)))
+    return []
+
+
+def apply_inspection(inspection: LoadedInspection, loaded_standard: LoadedStandard, evidence: LoadedEvidence) -> Inspected:
+    """The inspected record: corrected facts replace the reported ones, facts whose documents were
+    not verified or are missing become missing evidence (unless an observed value is given), and
+    the inspector's judgement scores replace the self-assessed ones. The result is validated like
+    any record; problems point into the inspection file. Raises InputError."""
+    check_reference(inspection, evidence)
+    check_standard(inspection, loaded_standard)
+    standard, record = loaded_standard.standard, evidence.record
+    out = Inspected(inspection, evidence)
+    items = {it.id: it for _, it in standard.all_items()}
+    problems = _unknown_items(inspection, standard, items)
+    _read_facts(out, standard, problems)
+    judged_key = next((k for k in (standard.id, *(a.id for a in loaded_standard.lineage)) if k in record.judgements), standard.id)
+    _judgement_findings(out, items, record.judgements.get(judged_key, {}), problems)
+    if problems:
+        raise InputError(sorted_problems(problems))
+    return _inspected_record(out, standard, judged_key)
+
+
+def _unknown_items(inspection: LoadedInspection, standard: Standard, items: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for item_id in inspection.model.items:
+        if item_id not in items:
+            hint = difflib.get_close_matches(item_id, list(items), n=1)
+            key = "inspection.unknown_item_hint" if hint else "inspection.unknown_item"
+            problems.append(inspection.problem(("items", item_id), message(key, item=item_id, standard=standard.id,
+                                                                           hint=hint[0] if hint else "")))
+    return problems
+
+
+def _read_facts(out: Inspected, standard: Standard, problems: list[Problem]) -> None:
+    """The corrected facts and the facts left unproven, from the top level and every item entry."""
+    inspection, evidence = out.inspection, out.evidence
+    verified: dict[str, tuple] = {}  # fact -> where an explicit "verified" said so
+    for item_id, base, observed, documents in _entries(inspection.model):
+        for name, value in observed.items():
+            loc = base + (("observed",) if item_id is not None else ("facts",)) + (name,)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue  # blank: confirmed as reported
+            if name not in standard.fields:
+                problems.append(_fact_problem(inspection, standard, loc, name))
+                continue
+            earlier = out.corrections.get(name)
+            if earlier is not None and earlier.observed != value:
+                problems.append(inspection.problem(loc, message("inspection.conflicting_values", name=name, value=shown_value(value),
+                                                                other=shown_value(earlier.observed), where=dotted(earlier.where))))
+                continue
+            if earlier is None:
+                out.corrections[name] = Correction(name, evidence.record.fact_value(name), value, loc, item_id)
+        for i, finding in enumerate(documents):
+            loc = base + ("documents", i)
+            names = _document_facts(inspection, standard, evidence, finding, loc, problems)
+            if finding.status is None:
+                continue
+            for name in names:
+                if finding.status == "verified":
+                    verified.setdefault(name, loc)
+                elif name not in out.unproven:
+                    out.unproven[name] = Unproven(name, finding.document, finding.status, loc, item_id, finding.note)
+    for name, u in out.unproven.items():
+        if name in verified:
+            problems.append(inspection.problem(u.where + ("status",), message(
+                "inspection.conflicting_status", name=name, where=dotted(verified[name]))))
+    # An observed value proves the fact whatever became of its document.
+    out.unproven = {n: u for n, u in out.unproven.items() if n not in out.corrections}
+
+
+def _judgement_findings(out: Inspected, items: dict[str, Any], own: dict[str, Any], problems: list[Problem]) -> None:
+    """The inspector's notes, and judgement scores (考核分) for judgement items only, within the
+    item's points; `own` is the record's self-assessed judgements."""
+    inspection = out.inspection
+    for item_id, entry in inspection.model.items.items():
+        if item_id in items and entry.note:
+            out.notes[item_id] = entry.note
+        if entry.score is None or item_id not in items:
+            continue
+        item = items[item_id]
+        loc = ("items", item_id, "score")
+        if not item.rule.judged:
+            problems.append(inspection.problem(loc, message("inspection.not_judgement", item=item_id)))
+        elif not (0 <= entry.score <= item.points):
+            problems.append(inspection.problem(loc, message("inspection.score_range", score=number_out(entry.score),
+                                                            points=number_out(item.points))))
+        else:
+            mine = own.get(item_id)
+            out.judgements[item_id] = JudgementFinding(item_id, entry.score, entry.reason or "",
+                                                       mine.score if mine else None, mine.reason if mine else None, loc)
+
+
+def _inspected_record(out: Inspected, standard: Standard, judged_key: str) -> Inspected:
+    """The inspected record, built as data and validated as any record is."""
+    inspection, evidence, model = out.inspection, out.evidence, out.inspection.model
+    data = copy.deepcopy(evidence.document.data)
+    if not isinstance(data.get("facts"), dict):
+        data["facts"] = {}
+    facts = data["facts"]
+    where: dict[str, tuple] = {}
+    for name, c in out.corrections.items():
+        facts[name] = c.observed
+        where[dotted(("facts", name))] = c.where
+    for name in out.unproven:
+        facts.pop(name, None)
+    if out.judgements:
+        if not isinstance(data.get("judgements"), dict):
+            data["judgements"] = {}
+        judged = data["judgements"]
+        mine = dict(judged.get(judged_key) or {})
+        for item_id, j in out.judgements.items():
+            mine[item_id] = {k: v for k, v in {"score": j.score, "reason": j.reason, "by": model.inspector,
+                                               "date": model.date}.items() if v is not None}
+            where[dotted(("judgements", judged_key, item_id))] = ("items", item_id)
+        judged[judged_key] = mine
+    names = known_fields((standard,))
+    out.reported = check_facts(evidence, standard, names)  # the record's own problems stay the record's
+    doc = Document(evidence.path, data, evidence.document.lines, evidence.document.columns)
+    try:
+        inspected = evidence_from_document(doc)
+        out.observed = check_facts(inspected, standard, names)
+    except InputError as err:
+        raise _remapped(err, where, inspection) from None
+    # Keep the record's own path and hash: the inspection card is about that record.
+    out.evidence = LoadedEvidence(inspected.record, doc, evidence.sha256)
+    return out
+
+
+def _remapped(err: InputError, where: dict[str, tuple], inspection: LoadedInspection) -> InputError:
+    """Problems found in the inspected record, pointed at the inspection entry that caused them."""
+    out = []
+    for p in err.problems:
+        best = max((k for k in where if p.path == k or p.path.startswith(k + ".") or p.path.startswith(k + "[")),
+                   key=len, default=None)
+        if best is None:
+            out.append(p)
+            continue
+        loc = where[best]
+        out.append(Problem(inspection.path, dotted(loc) + p.path[len(best):], p.message, inspection.document.line_of(loc)))
+    return InputError(sorted_problems(out))

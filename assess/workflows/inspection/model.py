@@ -1,0 +1,237 @@
+"""The inspection file: its model (one pydantic model per level: schema and validation), loading,
+and the checks that it belongs to the evidence record and the standard it is used with."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal, Optional
+
+from pydantic import ConfigDict, Field, field_validator
+
+from assess.core.loading import Document, read_document, sha256_of, validated
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem, dotted
+from assess.core.types import Number, StrictModel, number_out
+from assess.model.evidence import LoadedEvidence
+from assess.standards.catalog import LoadedStandard
+
+SCHEMA = "assess.inspection/1"
+STATUSES = ("verified", "not_verified", "missing")
+UNPROVEN = ("not_verified", "missing")
+# Inspectors may write the status in Chinese, as on the paper form.
+_STATUS_WORDS = {"已核实": "verified", "未核实": "not_verified", "缺失": "missing"}
+
+
+def _blank(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class PeriodRef(StrictModel):
+    """The period of the record the inspection is about."""
+
+    start: dt.date
+    end: dt.date
+    label: Optional[str] = None
+
+
+class Reference(StrictModel):
+    """Which evidence record the inspection is about, and for which standard."""
+
+    union: str = Field(min_length=1, description="The union id of the evidence record.")
+    period: PeriodRef
+    evidence_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="The record's content hash (evidence_sha256 in scorecards).")
+    standard: str = Field(min_length=1, description="The standard id the inspection was made for.")
+    standard_version: Optional[str] = None
+    union_name: Optional[str] = Field(None, description="For the reader; not checked.")
+    evidence_file: Optional[str] = Field(None, description="For the reader; not checked.")
+
+    @field_validator("standard_version", mode="before")
+    @classmethod
+    def _version_text(cls, v: Any) -> Any:
+        # `standard_version: 2025.1` unquoted reads as a number: take it as the text it was.
+        return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+
+class DocumentFinding(StrictModel):
+    """A document checked: its status, and the facts it proves."""
+
+    document: str = Field(min_length=1, description="The document: a record document id (D01) or the standard's document text.")
+    facts: Optional[list[str]] = Field(None, description="The facts this document proves; default: the facts citing the record "
+                                                         "document of that id, or the fields whose document text this is.")
+    status: Optional[Literal["verified", "not_verified", "missing"]] = Field(
+        None, description="verified (已核实), not_verified (未核实) or missing (缺失); blank: as reported.")
+    note: Optional[str] = None
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_words(cls, v: Any) -> Any:
+        v = _blank(v)
+        return _STATUS_WORDS.get(v.strip(), v.strip()) if isinstance(v, str) else v
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, v: Any) -> Any:
+        return _blank(v)
+
+
+class ItemFinding(StrictModel):
+    """What the inspector found for one item. Blank fields: confirmed as reported."""
+
+    check: Optional[dict[str, Any]] = Field(None, description="Pre-filled by `assess inspect` (the self-check, for reading); not used.")
+    observed: dict[str, Any] = Field(default_factory=dict, description="fact -> the value the inspector found; blank: as reported.")
+    documents: list[DocumentFinding] = Field(default_factory=list)
+    score: Optional[Number] = Field(None, description="Judgement items: the inspection score (考核分), with a reason.")
+    reason: Optional[str] = None
+    note: Optional[str] = None
+
+    @field_validator("observed", mode="before")
+    @classmethod
+    def _observed(cls, v: Any) -> Any:
+        return {} if v is None else v
+
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _documents(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+    @field_validator("score", "reason", "note", mode="before")
+    @classmethod
+    def _blanks(cls, v: Any) -> Any:
+        return _blank(v)
+
+
+class InspectionFile(StrictModel):
+    """An inspection file (schema assess.inspection/1): the record it is about, who inspected and
+    when, and the findings at the top level and per item."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, populate_by_name=True)
+
+    schema_id: Optional[Literal["assess.inspection/1"]] = Field(None, alias="schema")
+    reference: Reference
+    inspector: Optional[str] = Field(None, description="The inspector's name (考核人).")
+    date: Optional[dt.date] = Field(None, description="The date of the inspection.")
+    notes: Optional[str] = Field(None, description="Overall remarks.")
+    facts: dict[str, Any] = Field(default_factory=dict, description="Corrections not tied to one item: fact -> observed value.")
+    documents: list[DocumentFinding] = Field(default_factory=list, description="Document findings not tied to one item.")
+    items: dict[str, ItemFinding] = Field(default_factory=dict, description="item id -> findings")
+
+    @field_validator("facts", mode="before")
+    @classmethod
+    def _facts(cls, v: Any) -> Any:
+        return {} if v is None else v
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _items(cls, v: Any) -> Any:
+        # An entry left empty (`work_pattern:`) says nothing: confirmed as reported.
+        if v is None:
+            return {}
+        return {k: ({} if e is None else e) for k, e in v.items()} if isinstance(v, dict) else v
+
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _list(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+    @field_validator("inspector", "notes", mode="before")
+    @classmethod
+    def _texts(cls, v: Any) -> Any:
+        return _blank(v)
+
+
+@dataclass
+class LoadedInspection:
+    """An inspection file as read: its model, the document (for lines) and its content hash."""
+
+    model: InspectionFile
+    document: Document
+    sha256: str  # of the file's canonical content
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    def problem(self, loc: tuple, text: str) -> Problem:
+        return Problem(self.path, dotted(loc), text, self.document.line_of(loc))
+
+
+def load_inspection(path: str) -> LoadedInspection:
+    """Read and check an inspection file (YAML or JSON). Raises InputError naming file, line and field."""
+    return inspection_from_document(read_document(path))
+
+
+def inspection_from_data(data: Any, name: str = "<inspection>") -> LoadedInspection:
+    """An inspection from data already read (`name` stands for the file in problems). Raises InputError."""
+    return inspection_from_document(Document(name, data, {}))
+
+
+def inspection_from_document(doc: Document) -> LoadedInspection:
+    """Check a read document as an inspection file: the model, and a reason with every judgement score.
+    Raises InputError."""
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
+    model = validated(doc, InspectionFile)
+    loaded = LoadedInspection(model, doc, sha256_of(doc.data))
+    problems = []
+    for item_id, entry in model.items.items():
+        loc = ("items", item_id)
+        if entry.score is not None and entry.reason is None:
+            problems.append(loaded.problem(loc + ("score",), message("inspection.reason_needed")))
+        if entry.reason is not None and entry.score is None:
+            problems.append(loaded.problem(loc + ("reason",), message("inspection.reason_without_score")))
+    if problems:
+        raise InputError(sorted_problems(problems))
+    return loaded
+
+
+def standard_ref(inspection: LoadedInspection) -> str:
+    """The standard the inspection names, as `assess score --standard` takes it (ID or ID@VERSION)."""
+    ref = inspection.model.reference
+    return f"{ref.standard}@{ref.standard_version}" if ref.standard_version else ref.standard
+
+
+def check_reference(inspection: LoadedInspection, evidence: LoadedEvidence) -> None:
+    """Refuse an inspection file made for another union, another period, or an earlier state of
+    the record (its content hash changed since)."""
+    ref, record = inspection.model.reference, evidence.record
+    problems = []
+    if ref.union != record.union.id:
+        problems.append(inspection.problem(("reference", "union"), message(
+            "inspection.other_union", theirs=ref.union, ours=record.union.id, evidence=evidence.path)))
+    if (ref.period.start, ref.period.end) != (record.period.start, record.period.end):
+        problems.append(inspection.problem(("reference", "period"), message(
+            "inspection.other_period", theirs=f"{ref.period.start} ~ {ref.period.end}",
+            ours=f"{record.period.start} ~ {record.period.end}", evidence=evidence.path)))
+    # Another union or period: the hash differs as a matter of course; saying so adds nothing.
+    if not problems and ref.evidence_sha256 != evidence.sha256:
+        problems.append(inspection.problem(("reference", "evidence_sha256"), message(
+            "inspection.record_changed", theirs=ref.evidence_sha256[:12], ours=evidence.sha256[:12], evidence=evidence.path)))
+    if problems:
+        raise InputError(problems)
+
+
+def check_standard(inspection: LoadedInspection, loaded_standard: LoadedStandard) -> None:
+    """The inspection's items belong to one standard: refuse scoring it with another one."""
+    ref, standard = inspection.model.reference, loaded_standard.standard
+    ids = (standard.id, *(a.id for a in loaded_standard.lineage))
+    if ref.standard not in ids:
+        raise InputError([inspection.problem(("reference", "standard"), message(
+            "inspection.other_standard", theirs=ref.standard, ours=standard.id))])
+    if ref.standard == standard.id and ref.standard_version is not None and ref.standard_version != standard.version:
+        raise InputError([inspection.problem(("reference", "standard_version"), message(
+            "inspection.other_version", id=standard.id, theirs=ref.standard_version, ours=standard.version))])
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, by file, line, path and text."""
+    return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))
+
+
+def shown_value(value: Any) -> str:
+    """A fact's value as a message or a worksheet comment shows it (exact numbers, true/false)."""
+    if isinstance(value, Fraction):
+        return str(number_out(value, places=6))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

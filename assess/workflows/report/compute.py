@@ -1,0 +1,219 @@
+"""Computing the federation report: each card is boiled down to a `Summary` as it is read (so a
+large batch file streams), then counted per standard and period."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterable
+
+from assess.core.messages import current_language, message
+from assess.core.problems import Problem
+from assess.core.types import format_number
+from assess.store import check_card
+from assess.workflows.report.model import Change, PeriodRef, Report, StandardReport, Summary
+from assess.workflows.report.names import Names, gap_key
+from assess.workflows.report.reading import parse_period
+
+
+@dataclass
+class _Catalogue:
+    """Names and ladders per standard, gathered while reading (the first card to name a thing wins)."""
+
+    titles: dict[str, str] = field(default_factory=dict)
+    ladders: dict[str, list[str]] = field(default_factory=dict)
+    grade_titles: dict[tuple[str, str], str] = field(default_factory=dict)
+    gap_labels: dict[tuple[str, tuple], str] = field(default_factory=dict)
+    keys: dict[tuple, tuple] = field(default_factory=dict)  # one shared tuple per gap key: a big batch repeats them
+
+
+def number(v: Any) -> Fraction:
+    """A card's number (int or float from JSON) as an exact fraction (a float through its decimal text)."""
+    return Fraction(str(v)) if isinstance(v, float) else Fraction(v)
+
+
+def _summarise(card: dict, names: Names, cat: _Catalogue) -> Summary:
+    u, s, p = card["union"], card["standard"], card["period"]
+    sid, sha = s["id"], s["sha256"]
+    w = names.words(sid, sha)
+    cat.titles.setdefault(sid, w.text(w.standard.title) if w else (s.get("title") or sid))
+    ladder = cat.ladders.setdefault(sid, [])
+    for g in card["grades"]:
+        gid = g["id"]
+        if gid not in ladder:
+            ladder.append(gid)  # cards list grades highest first
+        if (sid, gid) not in cat.grade_titles:
+            std_grade = next((x for x in w.standard.grades if x.id == gid), None) if w else None
+            cat.grade_titles[(sid, gid)] = w.text(std_grade.title) if std_grade else g["title"]
+    keys = []
+    for g in card["gaps"]:
+        key = gap_key(g)
+        key = cat.keys.setdefault(key, key)
+        if key not in keys:
+            keys.append(key)
+        if (sid, key) not in cat.gap_labels:
+            cat.gap_labels[(sid, key)] = names.gap_label(w, sha, g, key)
+    grade = card.get("grade")
+    applied = card.get("applied_for")
+    if applied and applied.get("grade") and (sid, applied["grade"]) not in cat.grade_titles:
+        cat.grade_titles[(sid, applied["grade"])] = applied.get("title") or applied["grade"]
+    why: tuple[dict, ...] = ()
+    if applied and not applied["reached"]:
+        why = _why(card, applied["grade"], sid, cat, names.lang)
+    return Summary(
+        union_id=u["id"], name=u["name"], kind=u["kind"], parent=u.get("parent") or None,
+        standard_id=sid, version=s["version"], period=(p["start"], p["end"]), period_label=p.get("label"),
+        score=number(card["score"]), grade=grade["id"] if grade else None,
+        applied=applied["grade"] if applied else None, applied_reached=applied["reached"] if applied else None,
+        gaps=tuple(keys), why=why,
+    )
+
+
+def _why(card: dict, applied: str, sid: str, cat: _Catalogue, lang: str) -> tuple[dict, ...]:
+    """The failed checks of the applied grade, each with the gaps that name it."""
+    entry = next((g for g in card["grades"] if g["id"] == applied), None)
+    if entry is None:
+        return ()
+    kinds = list(dict.fromkeys(c.get("kind") for c in entry.get("checks", []) if not c.get("ok")))
+    out = []
+    for kind in kinds:
+        if kind == "min_score":
+            min_score = entry.get("min_score")
+            text = message("report.why.score", lang, score=format_number(number(card["score"])),
+                           min=format_number(number(min_score)) if min_score is not None else "-")
+            out.append({"kind": kind, "refs": [], "text": text})
+            continue
+        gap_kind = kind if kind in ("veto", "mandatory", "requires", "prerequisite") else None
+        if gap_kind is None:
+            continue
+        # A mandatory gap names the lowest grade its item blocks, so it is matched whatever its grade.
+        matching = [g for g in card["gaps"] if g["kind"] == gap_kind and (gap_kind in ("veto", "mandatory") or g.get("grade") == applied)]
+        refs = [str(g.get("ref", "")) for g in matching]
+        if kind == "mandatory":  # name the items themselves, not the whole sentence
+            labels = [cat.gap_labels.get((sid, ("item", r)), r) for r in refs]
+            text = message("report.why.mandatory", lang, items="; ".join(labels))
+        elif kind == "veto":
+            text = message("report.why.veto", lang, items="; ".join(cat.gap_labels.get((sid, gap_key(g)), g["text"]) for g in matching))
+        else:  # requires, prerequisite: the gap's own sentence already names grade and condition
+            text = "; ".join(cat.gap_labels.get((sid, gap_key(g)), g["text"]) for g in matching)
+        out.append({"kind": kind, "refs": refs, "text": text})
+    return tuple(out)
+
+
+def _period_matches(period: tuple[str, str], wanted: tuple[str, str] | None) -> bool:
+    if wanted is None:
+        return True
+    how, value = wanted
+    return period[0][:4] == value if how == "year" else period[0] == value
+
+
+def _collect(cards: Iterable[dict], names: Names, cat: _Catalogue, standard_id: str | None,
+             problems: list[Problem], where: str) -> dict[str, dict[tuple[str, str], dict[str, Summary]]]:
+    """standard -> period -> union -> summary; a later card of the same union replaces an earlier one."""
+    out: dict[str, dict[tuple[str, str], dict[str, Summary]]] = {}
+    for card in cards:
+        found = check_card(card, where)
+        if found:
+            problems.extend(found)
+            continue
+        if standard_id is not None and card["standard"]["id"] != standard_id:
+            continue
+        s = _summarise(card, names, cat)
+        out.setdefault(s.standard_id, {}).setdefault(s.period, {})[s.union_id] = s
+    return out
+
+
+def build_report(cards: Iterable[dict], *, previous: Iterable[dict] | None = None, standard_id: str | None = None,
+                 period: tuple[str, str] | str | None = None, lang: str | None = None, top: int = 10,
+                 where: str = "<scorecards>") -> Report:
+    """The report over `cards`. For each standard: the period asked for (`period`: ("year",
+    "2025"), ("start", "2025-01-01") or the text of --period), else the latest one present; and
+    for the change, the latest period before it in `previous` (default: in `cards` themselves).
+    Cards that are not scorecards are left out and listed in `Report.problems`."""
+    lang = lang or current_language()
+    wanted = parse_period(period) if isinstance(period, str) else period
+    names, cat = Names(lang), _Catalogue()
+    problems: list[Problem] = []
+    current = _collect(cards, names, cat, standard_id, problems, where)
+    earlier = current if previous is None else _collect(previous, names, cat, standard_id, problems, where)
+    reports = []
+    for sid in sorted(current):
+        periods = sorted(p for p in current[sid] if _period_matches(p, wanted))
+        if not periods:
+            continue
+        chosen = periods[-1]
+        before = sorted(p for p in earlier.get(sid, {}) if p[0] < chosen[0])
+        prev_units = earlier[sid][before[-1]] if before else None
+        reports.append(_standard_report(sid, chosen, current[sid][chosen], prev_units, cat, lang, top))
+    return Report(reports, lang, top, problems)
+
+
+def _standard_report(sid: str, period: tuple[str, str], by_union: dict[str, Summary], prev: dict[str, Summary] | None,
+                     cat: _Catalogue, lang: str, top: int) -> StandardReport:
+    units = [by_union[k] for k in sorted(by_union)]
+    ladder = _ladder(sid, units + list((prev or {}).values()), cat, lang)
+    by_parent: dict[str | None, dict[str | None, int]] = {}
+    by_kind: dict[str, dict[str | None, int]] = {}
+    for u in units:  # one pass: a province has thousands of parent federations
+        by_parent.setdefault(u.parent, _counts(ladder, ()))[u.grade] += 1
+        by_kind.setdefault(u.kind, _counts(ladder, ()))[u.grade] += 1
+    gap_count: dict[tuple[str, ...], int] = {}
+    for u in units:
+        for key in u.gaps:
+            gap_count[key] = gap_count.get(key, 0) + 1
+    ranked = sorted(gap_count.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    label = next((u.period_label for u in units if u.period_label), None)
+    return StandardReport(
+        standard_id=sid, title=cat.titles.get(sid, sid), versions=sorted({u.version for u in units}),
+        period=PeriodRef(period[0], period[1], label), ladder=ladder, units=units, counts=_counts(ladder, units),
+        by_parent=sorted(by_parent.items(), key=lambda pc: (pc[0] is None, pc[0] or "")),
+        by_kind=sorted(by_kind.items()),
+        gaps=[(k, cat.gap_labels.get((sid, k), ":".join(k)), n) for k, n in ranked],
+        applied_not_reached=sorted((u for u in units if u.applied is not None and u.applied_reached is False),
+                                   key=lambda u: (u.parent is None, u.parent or "", u.union_id)),
+        change=None if prev is None else _change(units, by_union, prev, ladder),
+        grade_titles={g: t for (s, g), t in cat.grade_titles.items() if s == sid},
+    )
+
+
+def _ladder(sid: str, units: list[Summary], cat: _Catalogue, lang: str) -> list[tuple[str | None, str]]:
+    """(grade id, title), highest first as the cards list them, then (None, "no grade")."""
+    ladder_ids = list(cat.ladders.get(sid, []))
+    for u in units:  # grades no card's ladder lists (should not happen) go last
+        for g in (u.grade, u.applied):
+            if g is not None and g not in ladder_ids:
+                ladder_ids.append(g)
+    ladder: list[tuple[str | None, str]] = [(g, cat.grade_titles.get((sid, g), g)) for g in ladder_ids]
+    ladder.append((None, message("head.no_grade", lang)))
+    return ladder
+
+
+def _counts(ladder: list[tuple[str | None, str]], group: Iterable[Summary]) -> dict[str | None, int]:
+    c = {g: 0 for g, _ in ladder}
+    for u in group:
+        c[u.grade] += 1
+    return c
+
+
+def _change(units: list[Summary], by_union: dict[str, Summary], prev: dict[str, Summary],
+            ladder: list[tuple[str | None, str]]) -> Change:
+    """Against the previous period: who moved up or down the ladder, who stayed, who is new or gone."""
+    rank = {g: i for i, (g, _) in enumerate(ladder)}
+    up, down, same = [], [], 0
+    for u in units:
+        before = prev.get(u.union_id)
+        if before is None:
+            continue
+        move = rank[u.grade] - rank[before.grade]  # ladder is highest first: a smaller index is higher
+        if move == 0:
+            same += 1
+            continue
+        row = {"union": u.union_id, "name": u.name, "parent": u.parent, "before": before.grade, "after": u.grade,
+               "score_before": before.score, "score_after": u.score}
+        (up if move < 0 else down).append(row)
+    any_prev = next(iter(prev.values()))
+    prev_label = next((x.period_label for x in prev.values() if x.period_label), None)
+    return Change(
+        period=PeriodRef(any_prev.period[0], any_prev.period[1], prev_label),
+        counts=_counts(ladder, prev.values()), total=len(prev), up=up, down=down, same=same,
+        new=sorted(k for k in by_union if k not in prev), gone=sorted(k for k in prev if k not in by_union),
+    )

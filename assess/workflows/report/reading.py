@@ -1,0 +1,68 @@
+"""Where a report's scorecards come from: a JSON Lines batch file (streamed, bad lines reported and
+skipped) or a results store; and the `--period` the report is for."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Iterator
+
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem
+from assess.store import check_card, upgraded_card
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def read_batch(path: str, problems: list[Problem]) -> Iterator[dict]:
+    """The valid scorecards of a JSON Lines file, one at a time. A bad line is added to
+    `problems` (file, line, field, what was expected) and skipped; the others are still read.
+    Raises InputError at once when the file cannot be opened."""
+    try:
+        handle = open(path, "rb")  # bytes: a line that is not UTF-8 is one bad line, not the end of the file
+    except OSError as exc:
+        raise InputError([Problem(path, "", message("report.cannot_read", reason=exc.strerror or str(exc)))]) from None
+    return _lines(path, handle, problems)
+
+
+def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
+    with handle:
+        for n, raw in enumerate(handle, 1):
+            try:
+                text = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(path, "", message("report.not_utf8", reason=str(exc)), n))
+                continue
+            if not text.strip():
+                continue
+            try:
+                card = json.loads(text)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(path, "", message("report.bad_json", reason=exc.msg), n, exc.colno))
+                continue
+            found = check_card(card, path, n)
+            if found:
+                problems.extend(found)
+                continue
+            yield upgraded_card(card)
+
+
+def is_store_file(path: str) -> bool:
+    """Whether a file is an SQLite database (a results store) rather than a JSON Lines batch."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def parse_period(text: str | None) -> tuple[str, str] | None:
+    """`--period`: a year ("2025": periods starting that year) or a start date ("2025-01-01")."""
+    if text is None:
+        return None
+    t = text.strip()
+    if len(t) == 4 and t.isdigit():
+        return ("year", t)
+    try:
+        return ("start", date.fromisoformat(t).isoformat())
+    except ValueError:
+        raise InputError([Problem("--period", "", message("report.bad_period", got=text))]) from None

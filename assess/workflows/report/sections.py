@@ -1,0 +1,122 @@
+"""The parts of one standard's report, in order, as titled tables (and a chart for HTML): what the
+text and the HTML renderings both show."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from assess.core.messages import message
+from assess.core.types import format_number
+from assess.workflows.report.model import StandardReport, share
+from assess.workflows.report.names import kind_name
+from assess.workflows.report.svg_charts import bar_chart, color, paired_chart, stacked_chart
+
+
+def _delta(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)
+
+
+def _parent_name(p: str | None, lang: str) -> str:
+    return p if p is not None else message("report.no_parent", lang)
+
+
+@dataclass
+class Section:
+    """One part of a standard's report, rendered as a text table or an HTML table (plus a chart)."""
+
+    title: str
+    heads: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    numeric: frozenset[int] = frozenset()  # columns aligned right in HTML
+    empty: str = ""  # shown instead of the table when there are no rows
+    note: str = ""  # a line after the table
+    chart: Any = None  # a function returning the section's SVG, for HTML
+
+
+def _grade_title_or_none(r: StandardReport, grade: str | None, lang: str) -> str:
+    return r.title_of(grade) if grade else message("head.no_grade", lang)
+
+
+def sections(r: StandardReport, lang: str, top: int) -> list[Section]:
+    """The report of one standard, in order; shared by the text and HTML renderings: the grade
+    distribution, by parent federation, by kind, the `top` gaps, applied and not reached, and the
+    change on the previous period with the unions that moved."""
+    return [_distribution(r, lang), *_by_group(r, lang), _top_gaps(r, lang, top), _applied(r, lang), *_change(r, lang)]
+
+
+def _distribution(r: StandardReport, lang: str) -> Section:
+    total = r.total
+    title = message("report.section.distribution", lang)
+    rows = [[t, str(r.counts[g]), share(r.counts[g], total)] for g, t in r.ladder]
+    rows.append([message("report.col.total", lang), str(total), share(total, total)])
+    return Section(title, [message("head.grade", lang), message("report.col.count", lang), message("report.col.share", lang)],
+                   rows, frozenset({1, 2}), chart=lambda t=title: bar_chart(
+                       t, [(gt, r.counts[g], f"{r.counts[g]} ({share(r.counts[g], total)})", color(i, g))
+                           for i, (g, gt) in enumerate(r.ladder)], max(r.counts.values()) if total else 0))
+
+
+def _by_group(r: StandardReport, lang: str) -> list[Section]:
+    out = []
+    for key, groups, first in (("report.section.by_parent", [(_parent_name(p, lang), c) for p, c in r.by_parent], "head.parent"),
+                               ("report.section.by_kind", [(kind_name(k, lang), c) for k, c in r.by_kind], "head.kind")):
+        title = message(key, lang)
+        heads = [message(first, lang)] + [t for _, t in r.ladder] + [message("report.col.total", lang)]
+        rows = [[name] + [str(c[g]) for g, _ in r.ladder] + [str(sum(c.values()))] for name, c in groups]
+        out.append(Section(title, heads, rows, frozenset(range(1, len(heads))),
+                           chart=lambda t=title, gr=groups: stacked_chart(t, gr, r.ladder)))
+    return out
+
+
+def _top_gaps(r: StandardReport, lang: str, top: int) -> Section:
+    total = r.total
+    title = message("report.section.gaps", lang, n=top)
+    return Section(title, [message("report.col.gap", lang), message("report.col.unions", lang), message("report.col.share", lang)],
+                   [[label, str(n), share(n, total)] for _, label, n in r.gaps], frozenset({1, 2}),
+                   empty=message("report.no_gaps", lang),
+                   chart=lambda t=title: bar_chart(t, [(label, n, share(n, total), "#c62828") for _, label, n in r.gaps], total))
+
+
+def _applied(r: StandardReport, lang: str) -> Section:
+    rows = [[u.union_id, u.name, _parent_name(u.parent, lang), r.title_of(u.applied), _grade_title_or_none(r, u.grade, lang),
+             format_number(u.score), "; ".join(w["text"] for w in u.why)] for u in r.applied_not_reached]
+    return Section(message("report.section.applied", lang),
+                   [message("head.union", lang), message("report.col.name", lang), message("head.parent", lang),
+                    message("head.applied", lang), message("head.grade", lang), message("head.score", lang),
+                    message("report.col.why", lang)], rows, frozenset({5}), empty=message("report.none_applied", lang))
+
+
+def _change(r: StandardReport, lang: str) -> list[Section]:
+    c = r.change
+    if c is None:
+        return [Section(message("report.section.change_none", lang), empty=message("report.no_previous", lang))]
+    title = message("report.section.change", lang, previous=c.period.text(), current=r.period.text())
+    rows = [[t, str(c.counts[g]), str(r.counts[g]), _delta(r.counts[g] - c.counts[g])] for g, t in r.ladder]
+    rows.append([message("report.col.total", lang), str(c.total), str(r.total), _delta(r.total - c.total)])
+    out = [Section(title, [message("head.grade", lang), message("report.col.previous", lang), message("report.col.current", lang),
+                           message("report.col.change", lang)], rows, frozenset({1, 2, 3}),
+                   note=message("report.moves", lang, up=len(c.up), same=c.same, down=len(c.down), new=len(c.new), gone=len(c.gone)),
+                   chart=lambda t=title: paired_chart(t, [(gt, c.counts[g], r.counts[g]) for g, gt in r.ladder],
+                                                       (message("report.col.previous", lang), message("report.col.current", lang))))]
+    rows = [[message(word, lang), m["union"], m["name"], _grade_title_or_none(r, m["before"], lang),
+             _grade_title_or_none(r, m["after"], lang), format_number(m["score_before"]), format_number(m["score_after"]),
+             _delta_score(m["score_after"] - m["score_before"])]
+            for word, moved in (("report.down", c.down), ("report.up", c.up)) for m in moved]
+    if rows:
+        out.append(Section(message("report.section.moved", lang),
+                           [message("report.col.change", lang), message("head.union", lang), message("report.col.name", lang),
+                            message("report.col.previous", lang), message("report.col.current", lang),
+                            message("report.col.score_before", lang), message("report.col.score_after", lang),
+                            message("report.col.score_change", lang)], rows, frozenset({5, 6, 7})))
+    return out
+
+
+def _delta_score(v: Fraction) -> str:
+    text = format_number(v)
+    return f"+{text}" if v > 0 else text
+
+
+def header_lines(r: StandardReport, lang: str) -> list[str]:
+    """The report's title line and its period, unit count and standard versions."""
+    return [message("report.title", lang, title=r.title, id=r.standard_id),
+            message("report.header", lang, period=r.period.text(), n=r.total, versions=", ".join(r.versions))]
