@@ -10,7 +10,7 @@ import click
 
 from assess import api
 from assess.api.batch import FORMATS as BATCH_FORMATS
-from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, main
+from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, fail_with, main
 from assess.core.messages import message
 from assess.core.problems import Problem
 from assess.workflows.formats import formats_for, render_acceptance
@@ -225,18 +225,25 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: a
 @click.argument("evidence", type=click.Path(dir_okay=False))
 @click.option("--standard", "standard_name", metavar="ID|ID@VERSION|FILE",
               help="The standard to inspect against. Default: the one the record applies for.")
-@click.option("--out", "out", required=True, metavar="FILE", type=click.Path(dir_okay=False),
+@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the worksheet (YAML) here.")
+@click.option("--xlsx", "xlsx_out", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the worksheet as a workbook (Excel, WPS) here: one row per item and fact, columns for the "
+                   "verified value, the inspection score and a note; document, event-count and event checks.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Use the standard version in force on this date. Default: the end of the record's period.")
 @_lang_option
 @engine_option("Who decides the conditions for the self-assessed points shown.")
-def inspect_cmd(evidence: str, standard_name: str | None, out: str, force: bool, as_of, lang: str, engine: str) -> None:
+def inspect_cmd(evidence: str, standard_name: str | None, out: str | None, xlsx_out: str | None, force: bool, as_of,
+                lang: str, engine: str) -> None:
     """Write an inspection worksheet for EVIDENCE, pre-filled from the record: one entry per item
     with what to check and how, the self-reported values and points, and blank fields for the
-    inspector. Filled in, it is the inspection file for `assess score EVIDENCE --inspection FILE`."""
+    inspector. Filled in, it is the inspection file for `assess score EVIDENCE --inspection FILE`
+    (the YAML of --out, or the workbook of --xlsx)."""
+    if (out is None) == (xlsx_out is None):
+        fail_with(message("inspect.cli.which", lang), lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)
     with exit_on_input_error(lang):
-        sheet = api.write_worksheet(evidence, out, options, force=force)
-    click.echo(message("inspect.written", lang, path=out, n=sheet.items), err=True)
+        sheet = api.write_worksheet(evidence, out or xlsx_out, options, force=force, fmt="yaml" if out else "xlsx")
+    click.echo(message("inspect.written", lang, path=sheet.path, n=sheet.items), err=True)
