@@ -18,6 +18,7 @@ from assess.core.problems import InputError, Problem
 from assess.core.loading import Document, read_document
 from assess.intake.inputs import ROSTER_SUFFIXES, WORKBOOK_SUFFIXES, input_kind, load_row, roster_rows
 from assess.model.evidence import LoadedEvidence, evidence_from_document
+from assess.model.references import unknown_kind_text
 from assess.present.scorecard import score
 from assess.scoring.compiler import Decider, DurableDecider, PythonDecider
 from assess.scoring.waivers import LoadedWaivers
@@ -216,7 +217,10 @@ def standards_for(record: LoadedEvidence, standard: StandardSource | None = None
         return [catalog.resolve_standard(s, on) for s in record.made_for]
     found = catalog.standards_for_kind(r.union.kind, on)
     if not found:
-        raise InputError([Problem(record.path, "union.kind", message("cli.no_standard_for", kind=r.union.kind))])
+        kinds = catalog.known_names().union_kinds
+        text = message("cli.no_standard_for", kind=r.union.kind) if r.union.kind in kinds else unknown_kind_text(
+            r.union.kind, sorted(kinds))
+        raise InputError([Problem(record.path, "union.kind", text, record.document.line_of(("union", "kind")))])
     return found
 
 

@@ -87,7 +87,8 @@ def _target(text: str | None, table: dict[str, tuple[str, str]]) -> tuple[str, s
     return None
 
 
-def _header_problems(book: str, sheet: str | None, titles: list[str | None], table: dict, columns: list[int]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
+def _header_problems(book: str, sheet: str | None, titles: list[str | None], table: dict,
+                     columns: list[int]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
     """Column number -> target for row 1; a problem for each header that names nothing (with a
     "did you mean"), names two things, repeats another, or is blank over a filled column."""
     found: dict[int, tuple[str, str]] = {}
@@ -265,7 +266,8 @@ def roster_columns(standard: Standard, lang: str) -> list[tuple[str, str, tuple[
         out.append((f"{head}（{message('word.times', lang)}）" if head == text else head, "count", ("event", kind)))
     for _, item in standard.all_items():
         if item.rule.judged:
-            out.append((message("roster.head.judgement", lang, title=item.title.get(lang)), "judgement", ("judgement", item.id)))
+            out.append((message("roster.head.judgement", lang, title=item.title.get(lang)), "judgement",
+                        ("judgement", item.id)))
             out.append((message("roster.head.reason", lang, title=item.title.get(lang)), "text", ("reason", item.id)))
     out.append((message("roster.head.honours", lang), "text", ("honours", "")))
     return out

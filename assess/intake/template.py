@@ -84,7 +84,8 @@ def _basics(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: Eviden
         if key in choices:
             dv = xlsx.validation("list", choices=lists.formula(choices[key]), error=message("intake.pick", lang))
         elif key in DATE_KEYS:
-            dv = xlsx.validation("date", prompt=message("intake.prompt.date", lang), error=message("intake.prompt.date", lang))
+            text = message("intake.prompt.date", lang)
+            dv = xlsx.validation("date", prompt=text, error=text)
         else:
             continue
         ws.add_data_validation(dv)
@@ -106,7 +107,8 @@ def _basic_values(standard: Standard, lang: str, record: EvidenceRecord | None) 
         grade = standard.grade_named(app.grade) if own else None
         out["application.grade" if own else f"applications.{app.standard}"] = grade.title.get(lang) if grade else app.grade
         if app.override_kind:
-            out["application.override_kind" if own else f"applications.{app.standard}.override_kind"] = message("intake.yes", lang)
+            key = "application.override_kind" if own else f"applications.{app.standard}.override_kind"
+            out[key] = message("intake.yes", lang)
     return out
 
 
@@ -155,8 +157,9 @@ def _facts(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: Evidenc
 
 def cell_value(kind: str | None, value: Any, lang: str) -> Any:
     """A fact's value as its cell shows it: 是/否 for a boolean, a number (a rate as its fraction,
-    shown as a percentage), text as it is; `kind` None (no type known) keeps the value as it is. A value that cannot be read as its type is written as
-    written, so reading the workbook back reports the same problem."""
+    shown as a percentage), text as it is; `kind` None (no type known) keeps the value as it is.
+    A value that cannot be read as its type is written as written, so reading the workbook back
+    reports the same problem."""
     if value is None or kind is None:
         return value  # a fact another standard reads: as written (a boolean stays a boolean cell)
     if isinstance(value, bool):

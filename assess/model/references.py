@@ -65,7 +65,8 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
         kind = event_kind_id(standard, ev.kind)
         if kind is None and plain_text(ev.kind) not in known.event_kinds:
             labels = {label.get(lang): k for k, label in standard.event_kinds.items()}
-            hit = _hint(plain_text(ev.kind), list(choices) + list(labels), 0.5)  # labels are long: a wrong character weighs less
+            # Labels are long: one wrong character weighs less, so a lower cut-off.
+            hit = _hint(plain_text(ev.kind), list(choices) + list(labels), 0.5)
             key = "refs.event_kind_hint" if hit else "refs.event_kind"
             hint = choices.get(hit) or choices.get(labels.get(hit, ""), "")
             problems.append(_problem(doc, ("events", i, "kind"), message(key, kind=ev.kind, standard=standard.id,
@@ -115,6 +116,16 @@ def judgement_standard_problems(record: Record, doc: Document, standard: Standar
             for sid in record.judgements if sid not in ids and sid not in known.standards]
 
 
+def unknown_kind_text(kind: str, kinds: list[str]) -> str:
+    """"Unknown kind of union", listing the kinds with their names, with a "did you mean"."""
+    lang = current_language()
+    shown = ", ".join(f"{k} ({kind_name(k, lang)})" for k in kinds)
+    names = {kind_name(k, lang): k for k in kinds}
+    hit = _hint(kind, kinds + list(names))
+    key = "refs.union_kind_hint" if hit else "refs.union_kind"
+    return message(key, kind=kind, kinds=shown, hint=names.get(hit, hit) if hit else "")
+
+
 def kind_problems(record: Record, doc: Document, standard: Standard, lineage: tuple[str, ...],
                   known: KnownNames) -> list[Problem]:
     """An unknown kind of union (with a "did you mean"), or a kind the standard does not apply to
@@ -123,12 +134,7 @@ def kind_problems(record: Record, doc: Document, standard: Standard, lineage: tu
     loc = ("union", "kind")
     lang = current_language()
     if kind not in known.union_kinds and kind not in standard.applies_to:
-        kinds = sorted(known.union_kinds | set(standard.applies_to))
-        shown = ", ".join(f"{k} ({kind_name(k, lang)})" for k in kinds)
-        names = {kind_name(k, lang): k for k in kinds}
-        hit = _hint(kind, kinds + list(names))
-        key = "refs.union_kind_hint" if hit else "refs.union_kind"
-        return [_problem(doc, loc, message(key, kind=kind, kinds=shown, hint=names.get(hit, hit) if hit else ""))]
+        return [_problem(doc, loc, unknown_kind_text(kind, sorted(known.union_kinds | set(standard.applies_to))))]
     ids = _ids(standard, lineage)
     overridden = any(a.override_kind for a in record.applications if a.standard in ids)
     if kind in standard.applies_to or overridden:
