@@ -57,6 +57,13 @@ CASES = [
     ("wrong-type-count", "count: disputes, deduct: 1", "count: level, deduct: 1", "wrong-type-comparison", "error", 56, 38, set()),
     ("wrong-type-band-value", "value: membership_rate, bands", "value: has_chair, bands", "wrong-type-comparison", "error", 28, 29, set()),
     ("threshold-range", "when: disputes >= 10", "when: disputes >= 0.0001", "threshold-range", "error", 60, 41, set()),
+    ("engine-limits", "when: disputes >= 10", "when: " + " or ".join(f"disputes >= {i}" for i in range(1, 1002)),
+     "engine-limits", "error", 60, 41, set()),
+    ("engine-limits-conditions", 'kind: all_or_nothing, when: has_chair and level == "a"}',
+     "kind: checklist, entries: [" + ", ".join(['has_chair and level == "a"'] * 2001) + "]}",
+     "engine-limits", "error", 20, 1, set()),
+    ("text-placeholder", "not_above: employees}", 'not_above: employees, increase: "需再发展 {m} 名会员"}',
+     "text-placeholder", "error", 11, 79, set()),
     ("caps-total", "total: 30", "total: 40", "caps-total", "error", 8, 1, set()),
     ("item-points-over-cap", "        points: 5\n        rule: {kind: shortfall", "        points: 12\n        rule: {kind: shortfall",
      "item-points-over-cap", "error", 49, 9, set()),
@@ -101,7 +108,9 @@ def test_each_mistake_is_found_where_it_is(tmp_path, case, old, new, rule, sever
     hits = [f for f in findings if f.rule == rule]
     assert [(f.severity, f.file, f.line, f.column) for f in hits] == [(severity, str(path), line, column)], findings
     assert {f.rule for f in findings} == {rule} | also, findings
-    assert hits[0].message and "{" not in hits[0].message  # every placeholder filled
+    # every placeholder filled (text-placeholder quotes the braces it finds)
+    assert hits[0].message and ("{" not in hits[0].message or rule == "text-placeholder")
+    assert not re.search(r"\{(text|placeholder|names)\}", hits[0].message)
 
 
 def test_every_rule_has_a_case():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from assess.core import safe_yaml
 from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem, dotted
@@ -75,26 +77,7 @@ def _cell_of(cells: dict[str, str], path: str) -> str | None:
 
 M = TypeVar("M", bound=BaseModel)
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
-
-
-class _UniqueKeyLoader(_BaseLoader):
-    """SafeLoader that refuses duplicate keys instead of keeping the last one silently."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark
-            )
-        seen[key] = key_node.start_mark.line + 1
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+MAX_BYTES = 16 * 1024 * 1024  # one record, standard, inspection, waiver or case file (real ones are under 100 KB)
 
 
 def _line_map(node: yaml.Node, prefix: tuple, out: dict[tuple, int], cols: dict[tuple, int]) -> None:
@@ -126,10 +109,30 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputError([Problem(name, "", message("error.unreadable", reason=exc.strerror or str(exc)))]) from None
 
 
-def read_document(path: str | Path) -> Document:
-    """Read one YAML or JSON file. Raises InputError naming the file (and line) on failure."""
+def _read_bounded(path: str | Path) -> bytes:
+    """A file's bytes, refused without reading it whole when it is larger than MAX_BYTES."""
     name = str(path)
-    raw = read_bytes(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+            if len(raw) > MAX_BYTES:
+                size = max(len(raw), os.fstat(fh.fileno()).st_size)
+                raise InputError([Problem(name, "", message("error.yaml_too_large", size=_megabytes(size),
+                                                                  limit=_megabytes(MAX_BYTES)))])
+            return raw
+    except OSError:
+        return read_bytes(path)  # the same errors, worded as everywhere else
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one YAML or JSON file. Raises InputError naming the file (and line) on failure: for
+    syntax, and for what `assess.core.safe_yaml` refuses (size, depth, aliases, tags, keys, numbers, dates)."""
+    name = str(path)
+    raw = _read_bounded(path)
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -137,17 +140,15 @@ def read_document(path: str | Path) -> Document:
     lines: dict[tuple, int] = {}
     columns: dict[tuple, int] = {}
     try:
+        if name.lower().endswith(".json"):
+            content = safe_yaml.json_as_yaml(content)
         # JSON is YAML 1.2; PyYAML reads ordinary JSON files too, and gives us lines for both.
-        # One parse: compose the node tree (for lines), then construct the data from it.
-        loader = _UniqueKeyLoader(content)
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        root, data = safe_yaml.load(content)
         if root is not None:
             _line_map(root, (), lines, columns)
             _fullwidth_misread(root, content, name)
+    except safe_yaml.Refused as exc:
+        raise InputError([Problem(name, dotted(exc.path), message(exc.key, **exc.params), exc.line)]) from None
     except yaml.YAMLError as exc:
         punctuation = fullwidth_punctuation(content, name)
         if punctuation:
@@ -155,6 +156,8 @@ def read_document(path: str | Path) -> Document:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         detail = getattr(exc, "problem", None) or str(exc)
+        if "maximum nesting depth" in detail:  # libyaml's own bound (1,000), met before ours when it scans ahead
+            raise InputError([Problem(name, "", message("error.yaml_too_deep", limit=safe_yaml.MAX_DEPTH), line)]) from None
         raise InputError([Problem(name, "", message("error.syntax", detail=detail), line)]) from None
     if data is None:
         raise InputError([Problem(name, "", message("error.empty"))])

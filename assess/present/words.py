@@ -12,6 +12,7 @@ from assess.rules.base import Reason
 from assess.scoring.gaps import Change, ChangeKind
 from assess.scoring.results import Check, CheckKind, ItemResult
 from assess.core.messages import message
+from assess.core.placeholders import fill
 from assess.core.types import format_number
 from assess.model.standard import Item, Standard
 
@@ -105,7 +106,7 @@ class Words:
         if ch.after > ch.before:
             n = Fraction(ch.after) - Fraction(ch.before)
             if decl and decl.increase and decl.type == "integer":
-                return decl.increase.get(self.lang).format(n=self.number(n))
+                return fill(decl.increase.get(self.lang), {"n": self.number(n)})
             if decl and decl.type == "integer":
                 return message("gap.increase", self.lang, label=self.label(name), n=self.number(n), unit=unit)
             return message("gap.set_value", self.lang, label=self.label(name), after=self.value(name, ch.after),

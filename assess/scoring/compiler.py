@@ -15,6 +15,7 @@ from typing import Any, Mapping, Protocol
 
 from assess.core import conditions as cond
 from assess.model.standard import Standard
+from assess.scoring import durable_split
 
 
 def applies_id(item_id: str) -> str:
@@ -39,7 +40,7 @@ class CompiledStandard:
     standard: Standard
     sha256: str
     conditions: dict[str, cond.Node]
-    durable_rules: dict[str, dict] = field(repr=False)
+    durable_rules: durable_split.DurablePlan = field(repr=False)
     literals: dict[str, tuple[Fraction, ...]] = field(repr=False, default_factory=dict)
 
     @property
@@ -64,17 +65,15 @@ def condition_nodes(standard: Standard) -> dict[str, cond.Node]:
     return nodes
 
 
-def durable_rules_for(nodes: Mapping[str, cond.Node]) -> dict[str, dict]:
+def durable_rules_for(nodes: Mapping[str, cond.Node]) -> durable_split.DurablePlan:
     """Two rules per condition, one that matches when it holds and one when it fails.
 
     A comparison on a missing field matches neither, so "neither fired" means unknown
-    (missing evidence), which plain true/false could not express.
+    (missing evidence), which plain true/false could not express. The rules are split into
+    rulesets (and big conditions into sub-conditions) that stay inside durable_rules' measured
+    limits: see `assess.scoring.durable_split`.
     """
-    rules: dict[str, dict] = {}
-    for cid, node in nodes.items():
-        rules[f"{cid}#T"] = cond.to_durable(node)
-        rules[f"{cid}#F"] = cond.to_durable(cond.negate(node))
-    return rules
+    return durable_split.plan(nodes)
 
 
 _COMPILED: dict[int, CompiledStandard] = {}
@@ -179,7 +178,7 @@ class DurableDecider:
 
         backend = self._backend or default_backend()
         fact = {k: durable_value(v, compiled.literals.get(k, ())) for k, v in values.items()}
-        fired = backend.decide(compiled.durable_rules, fact)
+        fired = compiled.durable_rules.fired(backend.decide, fact)
         out: dict[str, bool | None] = {}
         for cid in compiled.conditions:
             if f"{cid}#T" in fired:

@@ -18,10 +18,11 @@ from __future__ import annotations
 from assess.core.conditions.logic import evaluate, fields, negate, to_durable, to_nnf
 from assess.core.conditions.nodes import (FALSE, KEYWORDS, OPS, ORDERING_OPS, TRUE, And, Compare, ConditionError,
                                           ConditionTypeError, Literal, Node, Not, Or, all_of, any_of)
-from assess.core.conditions.parser import parse
+from assess.core.conditions.parser import MAX_NESTING, parse
 from assess.core.conditions.words import describe, to_text
 
 __all__ = [
+    "MAX_NESTING",
     "OPS",
     "ORDERING_OPS",
     "KEYWORDS",

@@ -37,6 +37,10 @@ class _Token:
     value: object = None  # OP: normalised operator; FIELD: name; LIT: Literal
 
 
+# Parentheses and `not`s nested deeper than this are refused: every function over the tree recurses,
+# and real score sheets nest two or three deep (docs/limits.md).
+MAX_NESTING = 50
+
 _TWO_CHAR_OPS = {">=": ">=", "<=": "<=", "==": "==", "!=": "!="}
 _ONE_CHAR_OPS = {">": ">", "<": "<", "≥": ">=", "≤": "<=", "≠": "!="}
 _LPARENS = "(（"
@@ -167,6 +171,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokenize(text)
         self.i = 0
+        self.depth = 0  # parentheses and `not`s open around the current token
 
     def peek(self) -> _Token:
         return self.tokens[self.i]
@@ -211,17 +216,30 @@ class _Parser:
             terms.append(self.not_expr())
         return all_of(terms)
 
+    def nest(self, tok: _Token, levels: int = 1) -> None:
+        self.depth += levels
+        if self.depth > MAX_NESTING:
+            from assess.core.messages import message
+
+            raise self.error(message("condition.too_deep", limit=MAX_NESTING), tok.pos)
+
     def not_expr(self) -> Node:
-        if self.peek().kind == "NOT":
-            self.take()
-            return Not(self.not_expr())
-        return self.atom()
+        nots = 0
+        while self.peek().kind == "NOT":  # a loop, not recursion: `not not ... x` is no deeper to parse
+            self.nest(self.take())
+            nots += 1
+        node = self.atom()
+        self.depth -= nots
+        for _ in range(nots):
+            node = Not(node)
+        return node
 
     def atom(self) -> Node:
         tok = self.peek()
         if tok.kind == "LPAREN":
-            self.take()
+            self.nest(self.take())
             node = self.or_expr()
+            self.depth -= 1
             close = self.peek()
             if close.kind != "RPAREN":
                 raise self.error(
