@@ -174,3 +174,11 @@ def test_natural_spellings_in_yaml_and_all_problems_in_one_pass_with_a_count(tmp
     lines = result.stderr.splitlines()
     assert lines[0].endswith("共 3 个问题") and len(lines) == 4
     assert "documents[0].date" in lines[1] and "events[1].date: 没有这一天" in result.stderr and "facts.has_office" in result.stderr
+
+
+def test_a_problem_of_the_whole_record_is_reported_not_salvaged(tmp_path):
+    data = _data()
+    data["documents"].append(dict(data["documents"][0]))  # a document id twice
+    data["facts"]["has_sign"] = "也许"
+    result = CliRunner().invoke(main, ["score", str(_write(tmp_path, data))])
+    assert result.exit_code == 2 and "文件编号重复: T01" in result.stderr and "Traceback" not in result.output

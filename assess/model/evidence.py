@@ -187,6 +187,8 @@ def _salvaged(data: dict[str, Any], exc: ValidationError) -> EvidenceRecord | No
     drop: dict[str, set] = {}
     for err in exc.errors():
         loc = err["loc"]
+        if not loc:
+            return None  # a problem of the whole record (duplicate document ids): nothing to leave out
         if len(loc) == 1 and loc[0] not in EvidenceRecord.model_fields:
             pruned.pop(loc[0], None)
         elif _drop_optional(pruned, loc):
