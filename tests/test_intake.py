@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -210,3 +212,30 @@ def test_template_command_usage(tmp_path):
     again = runner.invoke(main, ["template", "bahao-community", "--xlsx", str(out)])
     assert again.exit_code == 2 and "--force" in again.stderr
     assert runner.invoke(main, ["template", "no-such", "--xlsx", str(tmp_path / "x.xlsx")]).exit_code == 2
+
+
+HOSTILE_CELLS = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12), st.integers(-10**12, 10**12), st.floats(allow_nan=False),
+                          st.booleans(), st.dates(), st.sampled_from(["=A1", "是", "2025年2月30日", "９４％", "1,2,3", " "]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["基本信息", "佐证数据", "活动记录", "材料清单", "荣誉称号", "酌情评分"]),
+                          st.integers(1, 30), st.integers(1, 9), HOSTILE_CELLS), min_size=1, max_size=6))
+def test_any_cell_written_anywhere_is_read_or_refused_never_a_traceback(tmp_path, edits):
+    def apply(wb):
+        for sheet, row, col, value in edits:
+            wb[sheet].cell(row, col).value = value
+
+    book = _template_with(tmp_path, apply)
+    try:
+        api.score_record(book, api.ScoreOptions(engine="python"))
+    except api.InputError as err:
+        assert err.problems and all(p.file == str(book) for p in err.problems)
+
+
+def test_text_a_workbook_cannot_hold_is_left_out_not_a_traceback(tmp_path):
+    data = _data("fixtures/tanglang-community.yaml")
+    data["events"][0]["title"] = "党总支会议\x1f细化标准"  # a control character, as some exports leave them
+    book = tmp_path / "t.xlsx"
+    api.write_template("bahao-community", book, record=data)
+    assert api.read_workbook(book).record.events[0].title == "党总支会议细化标准"

@@ -60,8 +60,9 @@ def _guide(wb, standard: Standard, lang: str) -> None:
 
 
 def _put(ws, row: int, col: int, value: Any, fmt: str | None = None, fill: bool = False) -> None:
+    """A cell's value (text without the control characters xlsx cannot hold), format and fill."""
     cell = ws.cell(row, col)
-    cell.value = value
+    cell.value = xlsx.storable(value)
     if fmt:
         cell.number_format = fmt
     if fill:
@@ -77,10 +78,10 @@ def _basics(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: Eviden
     rows = list(BASIC_KEYS) + [k for k in values if k not in BASIC_KEYS]
     for r, key in enumerate(rows, start=2):
         known = key in BASIC_KEYS
-        ws.cell(r, 1).value = key
-        ws.cell(r, 2).value = key_label(key, lang) if known else key
+        _put(ws, r, 1, key)
+        _put(ws, r, 2, key_label(key, lang) if known else key)
         _put(ws, r, 3, values.get(key), xlsx.DATE_FORMAT if key in DATE_KEYS else None, fill=True)
-        ws.cell(r, 4).value = message(f"intake.hint.{key}", lang) if known else ""
+        _put(ws, r, 4, message(f"intake.hint.{key}", lang) if known else "")
         if key in choices:
             dv = xlsx.validation("list", choices=lists.formula(choices[key]), error=message("intake.pick", lang))
         elif key in DATE_KEYS:
@@ -139,11 +140,11 @@ def _facts(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: Evidenc
         decl = standard.fields.get(name)
         raw = facts.get(name)
         cited = raw if isinstance(raw, dict) and "value" in raw else {"value": raw}
-        ws.cell(r, 1).value = name
+        _put(ws, r, 1, name)
         if decl is not None:
-            ws.cell(r, 2).value = decl.label.get(lang)
-            ws.cell(r, 3).value = decl.unit.get(lang) if decl.unit else None
-            ws.cell(r, 4).value = decl.document.get(lang) if decl.document else None
+            _put(ws, r, 2, decl.label.get(lang))
+            _put(ws, r, 3, decl.unit.get(lang) if decl.unit else None)
+            _put(ws, r, 4, decl.document.get(lang) if decl.document else None)
             dv, fmt = fact_validation(decl, lang, lists)
             if dv is not None:
                 ws.add_data_validation(dv)
@@ -151,8 +152,8 @@ def _facts(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: Evidenc
         else:
             fmt = None
         _put(ws, r, 5, cell_value(decl.type if decl else None, cited.get("value"), lang), fmt, fill=True)
-        ws.cell(r, 6).value = ", ".join(cited.get("documents") or []) or None
-        ws.cell(r, 7).value = cited.get("note")
+        _put(ws, r, 6, ", ".join(cited.get("documents") or []) or None)
+        _put(ws, r, 7, cited.get("note"))
 
 
 def cell_value(kind: str | None, value: Any, lang: str) -> Any:
@@ -181,11 +182,11 @@ def _events(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: Eviden
     events = record.events if record is not None else []
     for r, ev in enumerate(events, start=2):
         label = standard.event_kinds.get(ev.kind)
-        ws.cell(r, 1).value = label.get(lang) if label is not None else ev.kind
+        _put(ws, r, 1, label.get(lang) if label is not None else ev.kind)
         _put(ws, r, 2, ev.date, xlsx.DATE_FORMAT)
-        ws.cell(r, 3).value = ev.count
-        ws.cell(r, 4).value = ev.title
-        ws.cell(r, 5).value = ", ".join(ev.documents) or None
+        _put(ws, r, 3, ev.count)
+        _put(ws, r, 4, ev.title)
+        _put(ws, r, 5, ", ".join(ev.documents) or None)
     last = len(events) + 1 + SPARE_ROWS
     rules = [("A", xlsx.validation("list", choices=lists.formula([v.get(lang) for v in standard.event_kinds.values()]),
                                    error=message("intake.pick", lang))),
@@ -201,7 +202,8 @@ def _events(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: Eviden
 def _documents(ws, lang: str, record: EvidenceRecord | None) -> None:
     _headers(ws, "documents", lang)
     for r, d in enumerate(record.documents if record is not None else [], start=2):
-        ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value = d.id, d.title, d.kind
+        for c, value in enumerate((d.id, d.title, d.kind), start=1):
+            _put(ws, r, c, value)
         _put(ws, r, 4, d.date, xlsx.DATE_FORMAT)
 
 
@@ -209,7 +211,7 @@ def _honours(ws, lang: str, record: EvidenceRecord | None) -> None:
     _headers(ws, "honours", lang)
     for r, h in enumerate(record.honours if record is not None else [], start=2):
         for c, value in enumerate((h.title, h.year, h.grade, h.standard, h.awarded_by), start=1):
-            ws.cell(r, c).value = value
+            _put(ws, r, c, value)
 
 
 def _judgements(ws, standard: Standard, lang: str, record: EvidenceRecord | None) -> None:
@@ -220,15 +222,17 @@ def _judgements(ws, standard: Standard, lang: str, record: EvidenceRecord | None
     for r, (sid, iid) in enumerate(rows, start=2):
         item = standard.find_item(iid) if sid == standard.id else None
         entry = filed.get(sid, {}).get(iid)
-        ws.cell(r, 1).value = iid
+        _put(ws, r, 1, iid)
         if item is not None:
-            ws.cell(r, 2).value, ws.cell(r, 3).value = item.title.get(lang), _plain_number(item.points)
+            _put(ws, r, 2, item.title.get(lang))
+            _put(ws, r, 3, _plain_number(item.points))
             text = message("intake.prompt.judgement", lang, points=_plain_number(item.points))
             dv = xlsx.validation("decimal", low=0, high=_plain_number(item.points), prompt=text, error=text)
             ws.add_data_validation(dv)
             dv.add(f"D{r}")
         _put(ws, r, 4, _plain_number(entry.score) if entry else None, fill=True)
         if entry is not None:
-            ws.cell(r, 5).value, ws.cell(r, 6).value = entry.reason, entry.by
+            _put(ws, r, 5, entry.reason)
+            _put(ws, r, 6, entry.by)
             _put(ws, r, 7, entry.date, xlsx.DATE_FORMAT)
-        ws.cell(r, 8).value = None if sid == standard.id else sid
+        _put(ws, r, 8, None if sid == standard.id else sid)

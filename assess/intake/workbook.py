@@ -148,7 +148,7 @@ def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem
         else:
             hint = difflib.get_close_matches(key, list(BASIC_KEYS), n=1)
             problems.append(Problem(book, "", message("intake.unknown_key_hint" if hint else "intake.unknown_key",
-                                                      key=key, hint=hint[0] if hint else ""), cell=cell))
+                                                      name=key, hint=hint[0] if hint else ""), cell=cell))
     for i, (sid, app) in enumerate(apps.items()):
         data.setdefault("applications", []).append({k: v for k, v in app.items() if k != "_cell"})
         cells[f"applications[{i}]"] = app["_cell"]
@@ -175,7 +175,7 @@ def _facts(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem]
         name = str(row.values["key"]).strip()
         name = name[len("facts."):] if name.startswith("facts.") else name
         if name in facts:
-            problems.append(Problem(book, "", message("intake.duplicate_key", key=name), cell=row.cells["key"]))
+            problems.append(Problem(book, "", message("intake.duplicate_key", name=name), cell=row.cells["key"]))
             continue
         value, docs, note = row.values.get("value"), _list(row.values.get("documents")), xlsx.as_text(row.values.get("note"))
         cited = {"value": value} | ({"documents": docs} if docs else {}) | ({"note": note} if note else {})

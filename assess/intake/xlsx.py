@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -161,6 +162,11 @@ def cell_name(sheet: str | None, row: int, col: int) -> str:
         return coordinate
     plain = all(ch.isalnum() or ch == "_" for ch in sheet)
     return f"{sheet}!{coordinate}" if plain else f"'{sheet}'!{coordinate}"
+
+
+def storable(value: Any) -> Any:
+    """A value as a cell can hold it: text without the control characters xlsx refuses."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def blank(value: Any) -> bool:

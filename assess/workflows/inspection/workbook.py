@@ -126,7 +126,7 @@ def _items(ws, loaded_standard: LoadedStandard, evidence: LoadedEvidence, card: 
 def _row(ws, row: int, sid: str, values: dict[str, Any]) -> None:
     for c, (cid, _) in enumerate(SHEETS[sid], start=1):
         if values.get(cid) is not None:
-            ws.cell(row, c).value = values[cid]
+            ws.cell(row, c).value = xlsx.storable(values[cid])
         ws.cell(row, c).alignment = xlsx.WRAP
     _put_inputs(ws, row, sid)
 
