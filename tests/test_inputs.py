@@ -46,7 +46,8 @@ def _run(*args: str):
         (lambda r: r["facts"].update(employees="many"), "facts.employees", "应为整数"),
         (lambda r: r["facts"].update(has_sign="yes"), "facts.has_sign", "true 或 false"),
         (lambda r: r["facts"].update(membrs=3), "facts.membrs", "members"),
-        (lambda r: r["facts"].update(funds_rate=1.5), "facts.funds_rate", "最大值"),
+        # A bare rate above 1 reads as a percentage (1.5 is 1.5%): above the maximum takes 150%.
+        (lambda r: r["facts"].update(funds_rate="150%"), "facts.funds_rate", "最大值"),
         (lambda r: r["events"].append({"kind": "meeting", "date": "2026-01-05"}), "events[3].date", "晚于考核期结束"),
         (lambda r: r["events"].append({"kind": "meeting", "date": "2024-12-05"}), "events[3].date", "早于考核期开始"),
         (lambda r: r["events"].append({"kind": "incident", "date": "2020-06-01"}), "events[3].date", "回溯期"),
@@ -158,7 +159,7 @@ def _standard() -> dict:
         (lambda s: s["grades"].reverse(), "", "等级应从高到低排列"),
         (lambda s: s["fields"]["members"].update(tpye="integer"), "fields.members.tpye", "未知字段"),
         (lambda s: s["derived"]["meetings"]["count_events"].update(kind="party"), "", "事件类型 party 未在 event_kinds 中声明"),
-        (lambda s: s["sections"][0]["items"][1]["rule"]["bands"][0].update(min="lots"), "sections[0].items[1].rule.bands[0].min", "expected a number"),
+        (lambda s: s["sections"][0]["items"][1]["rule"]["bands"][0].update(min="lots"), "sections[0].items[1].rule.bands[0].min", "应为数字"),
     ],
 )
 def test_bad_standard_names_field(tmp_path, mutate, field, expected):

@@ -2,7 +2,7 @@
 ones too) points to the same or a lower layer, and no modules import each other in a circle.
 
 Layers, lowest first (README "Layout"): core < rules < model < standards < scoring < present <
-store < workflows < api < cli; `assess/__init__.py` is the facade on top, `assess/__main__.py`
+store < intake < workflows < api < cli; `assess/__init__.py` is the facade on top, `assess/__main__.py`
 runs the CLI.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assess"
 
-LAYERS = ("core", "rules", "model", "standards", "scoring", "present", "store", "workflows", "api", "cli")
+LAYERS = ("core", "rules", "model", "standards", "scoring", "present", "store", "intake", "workflows", "api", "cli")
 TOP = len(LAYERS)  # assess/__init__.py and assess/__main__.py: above everything
 
 # Upward imports deferred into a function for start-up time (the only kind allowed here), each as

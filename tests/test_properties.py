@@ -319,7 +319,8 @@ def _records(draw, std: dict) -> dict:
             h["standard"] = draw(st.sampled_from([None, std["id"], "other-standard"]))
         honours.append(h)
     return {
-        "union": {"id": "u", "name": "工会", "kind": "grassroots_union"},
+        # A kind the standard applies to: scoring a union against a standard for other kinds is an error.
+        "union": {"id": "u", "name": "工会", "kind": std["applies_to"][0]},
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "facts": facts, "events": events, "judgements": {std["id"]: judgements} if judgements else {}, "honours": honours,
     }

@@ -15,22 +15,25 @@ from assess.workflows.batch import BatchInterrupted, BatchSummary, Progress
 FORMATS = formats_for("ScoredRecord")  # jsonl | csv | xlsx
 
 
-def count_records(inputs: Sequence[str | Path]) -> int:
+def count_records(inputs: Sequence[str | Path], standard: str | Path | None = None) -> int:
     """How many records the INPUTs hold (directories of evidence files, JSON Lines files, evidence
-    files), for a progress bar's total. Raises InputError for an INPUT that cannot be read."""
-    return batch.count_records([str(p) for p in inputs])
+    files, rosters: their rows, headers read with `standard`), for a progress bar's total. Raises
+    InputError for an INPUT that cannot be read."""
+    return batch.count_records([str(p) for p in inputs], None if standard is None else str(standard))
 
 
 def score_batch(inputs: Sequence[str | Path], out: str | Path, options: ScoreOptions, *, fmt: str | None = None,
                 errors: str | Path | None = None, resume: bool = False, jobs: int | None = None,
                 limit: int | None = None, progress: Callable[[Progress], None] | None = None,
                 csv_encoding: str = "utf-8-sig") -> BatchSummary:
-    """Score every record of the INPUTs against options.standard (an id, ID@VERSION or file: required)
-    into `out`, one scorecard a line (fmt "jsonl") or one row a union ("csv", "xlsx"; default from
-    out's suffix; an xlsx run stages its rows in OUT.rows.jsonl and writes the workbook at the end).
-    Bad records go to `errors` (default OUT.errors.jsonl) and never stop the run. csv_encoding:
-    "utf-8-sig" (default: with a byte order mark, for Excel and WPS), "utf-8" or "gbk"; characters
-    it lacks are replaced and counted in the summary's `replaced`.
+    """Score every record of the INPUTs (directories, JSON Lines files, evidence files, fill-in
+    workbooks, rosters: a .csv or .xlsx file with one union a row) against options.standard (an
+    id, ID@VERSION or file: required) into `out`, one scorecard a line (fmt "jsonl") or one row a
+    union ("csv", "xlsx"; default from out's suffix; an xlsx run stages its rows in
+    OUT.rows.jsonl and writes the workbook at the end). Bad records go to `errors` (default
+    OUT.errors.jsonl) and never stop the run. csv_encoding: "utf-8-sig" (default: with a byte
+    order mark, for Excel and WPS), "utf-8" or "gbk"; characters it lacks are replaced and counted
+    in the summary's `replaced`.
 
     jobs: worker processes (default every core); limit: stop after N records; resume: continue an
     interrupted run from its checkpoint (OUT.done); progress: called after every chunk of records.

@@ -53,9 +53,14 @@ class Acceptance:
 
 
 def load_inspection(source: str | Path | Mapping[str, Any], *, name: str = "<inspection>") -> LoadedInspection:
-    """An inspection file (YAML/JSON path) or the same as plain data. Raises InputError."""
+    """An inspection file (YAML/JSON path, or a filled inspection workbook .xlsx written by
+    write_worksheet: problems name SHEET!CELL) or the same as plain data. Raises InputError."""
     if isinstance(source, Mapping):
         return inspection.inspection_from_data(dict(source), name)
+    if str(source).lower().endswith(".xlsx"):
+        from assess.workflows.inspection.workbook_read import read_inspection_workbook  # openpyxl: only for workbooks
+
+        return read_inspection_workbook(str(source))
     return inspection.load_inspection(str(source))
 
 
@@ -112,15 +117,20 @@ class Worksheet:
     path: str
     standard: LoadedStandard
     items: int  # entries on the sheet: every item, bonus items included
-    text: str  # the YAML written
+    text: str  # the YAML written ("" for a workbook)
+    fmt: str = "yaml"  # yaml | xlsx
 
 
 def write_worksheet(record: RecordSource, out: str | Path, options: ScoreOptions = ScoreOptions(), *,
-                    force: bool = False) -> Worksheet:
-    """Write the inspection worksheet (YAML) for a record to `out`: one entry per item with what to
-    check and how, the self-reported values and points, blanks for the inspector. The standard is
-    options.standard, else the one standard the record applies for. Raises InputError for a bad
-    record, no single standard to use, `out` existing (without `force`) or not writable."""
+                    force: bool = False, fmt: str | None = None) -> Worksheet:
+    """Write the inspection worksheet for a record to `out`: one entry per item with what to check
+    and how, the self-reported values and points, blanks for the inspector (verified values,
+    inspection scores, notes, document and event checks, event counts). `fmt` "yaml" (the
+    inspection file's format) or "xlsx" (a workbook for Excel or WPS; default: from out's suffix);
+    either, filled in, is the `--inspection` file. The standard is options.standard, else the one
+    standard the record applies for. Raises InputError for a bad record, no single standard to
+    use, `out` existing (without `force`) or not writable."""
+    fmt = fmt or ("xlsx" if str(out).lower().endswith(".xlsx") else "yaml")
     lang = options.lang
     with use_language(lang):
         loaded = load_record(record)
@@ -130,11 +140,19 @@ def write_worksheet(record: RecordSource, out: str | Path, options: ScoreOptions
             raise InputError([Problem(loaded.path, "applications", message(
                 "inspect.which_standard", lang, n=len(found), ids=", ".join(s.standard.id for s in found)))])
         target = found[0]
-        text = inspection.worksheet(target, loaded, lang=lang, decider=decider_for(options.engine), as_of=on)
-        _write_new(str(out), text, force, lang)
+        if fmt == "xlsx":
+            from assess.intake.xlsx import write_new  # openpyxl: only for workbooks
+            from assess.workflows.inspection.workbook import inspection_workbook
+
+            text = ""
+            write_new(out, inspection_workbook(target, loaded, lang=lang, decider=decider_for(options.engine), as_of=on),
+                      force)
+        else:
+            text = inspection.worksheet(target, loaded, lang=lang, decider=decider_for(options.engine), as_of=on)
+            _write_new(str(out), text, force, lang)
     standard = target.standard
     n = sum(len(s.items) for s in standard.sections) + (len(standard.bonus.items) if standard.bonus else 0)
-    return Worksheet(str(out), target, n, text)
+    return Worksheet(str(out), target, n, text, fmt)
 
 
 def _write_new(out: str, text: str, force: bool, lang: str) -> None:

@@ -15,7 +15,10 @@ from typing import Any, Union
 
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
-from assess.model.evidence import LoadedEvidence, evidence_from_data, load_evidence
+from assess.core.loading import Document, read_document
+from assess.intake.inputs import ROSTER_SUFFIXES, WORKBOOK_SUFFIXES, input_kind, load_row, roster_rows
+from assess.model.evidence import LoadedEvidence, evidence_from_document
+from assess.model.references import unknown_kind_text
 from assess.present.scorecard import score
 from assess.scoring.compiler import Decider, DurableDecider, PythonDecider
 from assess.scoring.waivers import LoadedWaivers
@@ -137,25 +140,57 @@ def load_standard(source: StandardSource, as_of: date | None = None, *, name: st
     return catalog.resolve_standard(str(source), as_of)
 
 
-def load_record(source: RecordSource, *, name: str = "<record>") -> LoadedEvidence:
-    """An evidence record, validated for shape: a YAML or JSON file path, or the record as plain
-    data (a dict, as a web server receives it; `name` says where it came from in problems).
-    Checking its facts against a standard happens when it is scored. Raises InputError."""
+def load_record(source: RecordSource, *, name: str = "<record>", lenient: bool = False) -> LoadedEvidence:
+    """An evidence record, validated for shape: a YAML or JSON file path, a filled-in workbook
+    (.xlsx, made by write_template; problems name SHEET!CELL), or the record as plain data (a dict,
+    as a web server receives it; `name` says where it came from in problems). Values are read as
+    people write them (是/否, 2025/3/15, 93.5%: assess/core/natural.py). Checking its facts against
+    a standard happens when it is scored. Raises InputError listing every problem of its shape;
+    with `lenient`, problems confined to entries of its lists wait in `.pending` and are raised
+    with those found when it is scored (one pass for the whole file)."""
     if isinstance(source, LoadedEvidence):
         return source
     if isinstance(source, Mapping):
-        return evidence_from_data(dict(source), name)
-    return load_evidence(str(source))
+        return evidence_from_document(Document(name, dict(source), {}), lenient=lenient)
+    if str(source).lower().endswith(WORKBOOK_SUFFIXES):
+        from assess.intake.workbook import read_record_workbook  # openpyxl: only for workbooks
+
+        return read_record_workbook(str(source), lenient=lenient)
+    return evidence_from_document(read_document(str(source)), lenient=lenient)
 
 
-def read_records(sources: Iterable[RecordSource]) -> list[LoadedEvidence | RecordProblems]:
-    """Each source loaded (see load_record), or its problems: one bad record never stops the others."""
+def read_records(sources: Iterable[RecordSource], standard: StandardSource | None = None,
+                 as_of: date | None = None) -> list[LoadedEvidence | RecordProblems]:
+    """Each source loaded leniently (see load_record: problems of a record's entries wait in
+    `.pending` until it is scored), or its problems: one bad record never stops the others. A
+    roster (a .csv file, or an .xlsx file that is no fill-in workbook) gives one record a row; its
+    headers are read with `standard` (default: the one an empty roster names)."""
     out: list[LoadedEvidence | RecordProblems] = []
     for i, source in enumerate(sources):
         try:
-            out.append(load_record(source, name=_name(source, i)))
+            if isinstance(source, (str, Path)) and str(source).lower().endswith(ROSTER_SUFFIXES) \
+                    and input_kind(source) == "roster":
+                out += _roster_records(source, standard, as_of)
+            else:
+                out.append(load_record(source, name=_name(source, i), lenient=True))
         except InputError as err:
             out.append(RecordProblems(_name(source, i), err))
+    return out
+
+
+def _roster_records(path: str | Path, standard: StandardSource | None, as_of: date | None) -> list:
+    if standard is not None and not isinstance(standard, (str, Path)):
+        from assess.intake.roster import read_roster
+
+        rows = read_roster(path, load_standard(standard, as_of).standard)
+    else:
+        rows = roster_rows(path, None if standard is None else str(standard), as_of)
+    out: list[LoadedEvidence | RecordProblems] = []
+    for row in rows:
+        try:
+            out.append(load_row(row))
+        except InputError as err:
+            out.append(RecordProblems(row.position, err))
     return out
 
 
@@ -181,9 +216,14 @@ def standards_for(record: LoadedEvidence, standard: StandardSource | None = None
     r = record.record
     if r.applications:
         return [catalog.resolve_standard(a.standard, on) for a in r.applications]
+    if record.made_for:  # a fill-in workbook: the standard it was made for
+        return [catalog.resolve_standard(s, on) for s in record.made_for]
     found = catalog.standards_for_kind(r.union.kind, on)
     if not found:
-        raise InputError([Problem(record.path, "union.kind", message("cli.no_standard_for", kind=r.union.kind))])
+        kinds = catalog.known_names().union_kinds
+        text = message("cli.no_standard_for", kind=r.union.kind) if r.union.kind in kinds else unknown_kind_text(
+            r.union.kind, sorted(kinds))
+        raise InputError([Problem(record.path, "union.kind", text, record.document.line_of(("union", "kind")))])
     return found
 
 
@@ -351,11 +391,11 @@ def _score_each(records, options, decider, waivers, store) -> Iterator[RecordRes
 def _score(record, options: ScoreOptions, decider: Decider, waivers, store, name: str) -> RecordResult:
     """One record against each of its standards; on a problem, what was scored before it."""
     done: list[Scored] = []
-    warning = None
+    warning = loaded = None
     lang = options.lang
     with use_language(lang):
         try:
-            loaded = load_record(record, name=name)
+            loaded = load_record(record, name=name, lenient=True)
             on = options.as_of or loaded.record.period.end
             for target in standards_for(loaded, options.standard, on):
                 warning = version_warning(target, on, lang)
@@ -369,5 +409,8 @@ def _score(record, options: ScoreOptions, decider: Decider, waivers, store, name
                 if options.fail_below:
                     done[-1] = replace(done[-1], below=is_below(card, target, options.fail_below))
         except InputError as err:
+            if loaded is not None and loaded.pending:  # what reading found, with what scoring found
+                both = dict.fromkeys([*loaded.pending, *err.problems])
+                err = InputError(sorted(both, key=lambda p: (p.file, p.line or 0, p.path, p.message)))
             return RecordProblems(name, err, tuple(done), warning)
     return RecordScored(name, loaded, tuple(done))

@@ -13,7 +13,7 @@ import click
 from assess.api.scoring import ENGINES, use_rulesets
 from assess.cli.console import tolerant_console
 from assess.core.messages import message, use_language
-from assess.core.problems import InputError, Problem
+from assess.core.problems import InputError, Problem, grouped
 from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING
 from assess.present.renderers import FileOutput
 from assess.standards.catalog import RULESETS_ENV, SkippedStandard
@@ -51,9 +51,13 @@ def _lang_option(func):
 
 
 def _report(err: InputError, lang: str) -> None:
+    """Every problem, grouped by file; a file with several is headed by their count."""
     prefix = message("cli.error_prefix", lang)
-    for p in err.problems:
-        click.echo(f"{prefix}: {p}", err=True)
+    for file, problems in grouped(err.problems):
+        if len(problems) > 1:
+            click.echo(f"{prefix}: {message('problems.count', lang, file=file, n=len(problems))}", err=True)
+        for p in problems:
+            click.echo(f"{prefix}: {p}", err=True)
 
 
 def fail(problems: list[Problem] | InputError, lang: str) -> NoReturn:

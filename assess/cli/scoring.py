@@ -51,13 +51,18 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
               fail_below: str | None, engine: str, db: str | None = None, by: str | None = None,
               anchor: str | None = None, inspection: str | None = None, waivers_path: str | None = None,
               out: str | None = None, csv_encoding: str = "utf-8-sig") -> None:
-    """Print a scorecard for each EVIDENCE record (YAML or JSON)."""
+    """Print a scorecard for each EVIDENCE record: YAML or JSON, a filled-in workbook (.xlsx made
+    by `assess template --xlsx`), or a roster (.csv or .xlsx, one union a row: with --standard)."""
     if anchor and not db:
         fail([Problem("--anchor", "", message("store.anchor_needs_db", lang))], lang)
     output = _Output(fmt, out, csv_encoding, lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang,
                                engine=engine, fail_below=fail_below, by=by, anchor=anchor)
-    records = api.read_records(evidence)  # read once: the waiver check needs the union ids
+    # Read once (the waiver check needs the union ids); a roster gives a record a row.
+    records = api.read_records(evidence, standard_name, options.as_of)
+    for record in records:
+        for note in getattr(record, "notes", ()):  # a fill-in workbook made for an earlier standard
+            click.echo(note, err=True)
     waivers = None
     if waivers_path:
         with exit_on_input_error(lang):
@@ -84,8 +89,8 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
                 bad += 1
     if cards:
         output.write(lambda: render(cards, fmt, lang, csv_encoding=csv_encoding))
-    if len(evidence) > 1 and bad:
-        click.echo(message("cli.summary", lang, ok=len(evidence) - bad, bad=bad), err=True)
+    if len(records) > 1 and bad:
+        click.echo(message("cli.summary", lang, ok=len(records) - bad, bad=bad), err=True)
     for name in below:
         click.echo(message("cli.below_grade", lang, union=name, grade=fail_below), err=True)
     if bad:
@@ -177,8 +182,9 @@ def _clock(seconds: float) -> str:
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Stop after N records; continue with --resume.")
 def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | None, errors: str | None, resume: bool,
               jobs: int | None, as_of, lang: str, engine: str, limit: int | None, csv_encoding: str = "utf-8-sig") -> None:
-    """Score every record of each INPUT (a directory of evidence files, or a JSON Lines file with
-    one record a line) against one standard, streamed through every core.
+    """Score every record of each INPUT (a directory of evidence files and fill-in workbooks, a
+    JSON Lines file with one record a line, or a roster: a .csv or .xlsx file with one union a
+    row) against one standard, streamed through every core.
 
     Bad records go to the errors file and never stop the batch. Exit 0 when every record was
     scored, 2 when any was bad (all the others are still written) or on bad usage, 130 when
@@ -186,9 +192,9 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
     """
     interactive = sys.stderr.isatty()
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)
+    bar = _BatchProgress(None, lang, interactive)  # before counting: Ctrl-C while counting ends cleanly too
     try:
-        total = api.count_records(inputs) if interactive else None
-        bar = _BatchProgress(total, lang, interactive)
+        bar.total = api.count_records(inputs, standard_name) if interactive else None
         summary = api.score_batch(inputs, out, options, fmt=fmt, errors=errors, resume=resume, jobs=jobs,
                                   limit=limit, progress=bar, csv_encoding=csv_encoding)
     except api.InputError as err:
@@ -266,18 +272,25 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: a
 @click.argument("evidence", type=click.Path(dir_okay=False))
 @click.option("--standard", "standard_name", metavar="ID|ID@VERSION|FILE",
               help="The standard to inspect against. Default: the one the record applies for.")
-@click.option("--out", "out", required=True, metavar="FILE", type=click.Path(dir_okay=False),
+@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the worksheet (YAML) here.")
+@click.option("--xlsx", "xlsx_out", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the worksheet as a workbook (Excel, WPS) here: one row per item and fact, columns for the "
+                   "verified value, the inspection score and a note; document, event-count and event checks.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Use the standard version in force on this date. Default: the end of the record's period.")
 @_lang_option
 @engine_option("Who decides the conditions for the self-assessed points shown.")
-def inspect_cmd(evidence: str, standard_name: str | None, out: str, force: bool, as_of, lang: str, engine: str) -> None:
+def inspect_cmd(evidence: str, standard_name: str | None, out: str | None, xlsx_out: str | None, force: bool, as_of,
+                lang: str, engine: str) -> None:
     """Write an inspection worksheet for EVIDENCE, pre-filled from the record: one entry per item
     with what to check and how, the self-reported values and points, and blank fields for the
-    inspector. Filled in, it is the inspection file for `assess score EVIDENCE --inspection FILE`."""
+    inspector. Filled in, it is the inspection file for `assess score EVIDENCE --inspection FILE`
+    (the YAML of --out, or the workbook of --xlsx)."""
+    if (out is None) == (xlsx_out is None):
+        fail_with(message("inspect.cli.which", lang), lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)
     with exit_on_input_error(lang):
-        sheet = api.write_worksheet(evidence, out, options, force=force)
-    click.echo(message("inspect.written", lang, path=out, n=sheet.items), err=True)
+        sheet = api.write_worksheet(evidence, out or xlsx_out, options, force=force, fmt="yaml" if out else "xlsx")
+    click.echo(message("inspect.written", lang, path=sheet.path, n=sheet.items), err=True)

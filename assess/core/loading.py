@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +29,8 @@ class Document:
     # key path -> the file that set it, for a standard merged from several files (`extends:`);
     # paths not listed come from `path`.
     files: dict[tuple, str] = field(default_factory=dict)
+    # dotted field path -> the workbook cell that holds it ("基本信息!C3"), for records read from xlsx
+    cells: dict[str, str] = field(default_factory=dict)
 
     def _deepest(self, loc: tuple) -> tuple:
         best: tuple = ()
@@ -49,6 +52,27 @@ class Document:
         """(file, line, column) of the deepest part of `loc` that exists: where to point a reader."""
         found = self._deepest(loc)
         return self.files.get(found, self.path), self.lines.get(found), self.columns.get(found)
+
+
+def in_cells(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """Problems of a record read from a workbook, each pointed at the cell of its field (or of the
+    nearest enclosing field that has one); other problems unchanged."""
+    if not doc.cells:
+        return problems
+    out = []
+    for p in problems:
+        cell = _cell_of(doc.cells, p.path) if p.file == doc.path and p.cell is None else None
+        out.append(replace(p, cell=cell) if cell else p)
+    return out
+
+
+def _cell_of(cells: dict[str, str], path: str) -> str | None:
+    while path:
+        if path in cells:
+            return cells[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return cells.get("")
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -122,9 +146,13 @@ def read_document(path: str | Path) -> Document:
         root, data = safe_yaml.load(content)
         if root is not None:
             _line_map(root, (), lines, columns)
+            _fullwidth_misread(root, content, name)
     except safe_yaml.Refused as exc:
         raise InputError([Problem(name, dotted(exc.path), message(exc.key, **exc.params), exc.line)]) from None
     except yaml.YAMLError as exc:
+        punctuation = fullwidth_punctuation(content, name)
+        if punctuation:
+            raise InputError(punctuation) from None
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         detail = getattr(exc, "problem", None) or str(exc)
@@ -134,6 +162,44 @@ def read_document(path: str | Path) -> Document:
     if data is None:
         raise InputError([Problem(name, "", message("error.empty"))])
     return Document(name, data, lines, columns)
+
+
+# A key followed by a full-width colon (`members： 214`, `{id： x}`), and a full-width comma before
+# the next key of a flow mapping (`{kind: x，date: 2025-01-01}`): YAML needs the ASCII marks there.
+_FULLWIDTH_COLON = re.compile(r"""(?:^\s*(?:-\s+)?|[{,]\s*)[^\s#'"{}\[\],:：][^#'"{}\[\],:：]*?\s*：(?:\s|$)""")
+_FULLWIDTH_COMMA = re.compile(r"，\s*[A-Za-z_][\w.-]*\s*[:：](?:\s|$)")
+
+
+def fullwidth_punctuation(text: str, name: str) -> list[Problem]:
+    """Lines of a YAML file that did not parse where a full-width colon or comma stands where
+    YAML needs an ASCII one, each as a problem saying so ("第 N 行: 全角冒号, 请改为半角冒号")."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        code = line.split(" #", 1)[0]
+        if _FULLWIDTH_COLON.search(code):
+            found.append(Problem(name, "", message("error.fullwidth_colon", line=number), number))
+        if _FULLWIDTH_COMMA.search(code):
+            found.append(Problem(name, "", message("error.fullwidth_comma", line=number), number))
+    return found
+
+
+def _fullwidth_misread(root: yaml.Node, text: str, name: str) -> None:
+    """Raise the full-width punctuation problems of a file that parsed, when YAML read a line with
+    a full-width colon after a key as plain text (`members： 214` became the text "members： 214")."""
+    flagged = fullwidth_punctuation(text, name)
+    if not flagged:
+        return
+    lines = {p.line for p in flagged}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if not node.style and "：" in node.value and node.start_mark.line + 1 in lines:
+                raise InputError(flagged)
+        elif isinstance(node, yaml.MappingNode):
+            stack += [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
 
 
 def validated(doc: Document, model: type[M], data: Any = None) -> M:

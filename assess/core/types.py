@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 
+from assess.core.natural import NaturalError, read_number
+
 LANGS = ("zh", "en")
 
 # A name a standard declares (a field, a derived value, an event kind, a grade id).
@@ -18,27 +20,12 @@ Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
 def to_fraction(value: Any) -> Fraction:
-    """Read a number as written: 6, 0.98, "98%", "2.5"."""
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, bool):
-        raise ValueError("expected a number, got a true/false value")
-    if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, float):
-        # str() gives the shortest text that reads back as this float: 0.98 stays 49/50.
-        return Fraction(str(value))
-    if isinstance(value, Decimal):
-        return Fraction(value)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            if text.endswith("%"):
-                return Fraction(text[:-1].strip()) / 100
-            return Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            pass
-    raise ValueError(f"expected a number such as 6, 0.98 or \"98%\", got {value!r}")
+    """Read a number as written: 6, 0.98, "98%", "2.5", "1,200", "９８％" (see
+    assess/core/natural.py). Raises ValueError with the message in the user's language."""
+    try:
+        return read_number(value)
+    except NaturalError as err:
+        raise ValueError(err.text()) from None
 
 
 def number_out(value: Fraction | int | float | None, places: int = 2) -> int | float | None:

@@ -6,8 +6,9 @@ model built from that standard's field declarations, so a record can serve sever
 from __future__ import annotations
 
 import calendar
+import copy
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import datetime as dt
 from datetime import date
 from fractions import Fraction
@@ -15,10 +16,14 @@ from typing import Any, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model, field_validator, model_validator
 
-from assess.core.loading import Document, read_document, sha256_of, validated, validation_problems
+from assess.core.loading import Document, in_cells, read_document, sha256_of, validation_problems
+from assess.core.natural import NaturalError, read_as
 from assess.core.messages import current_language, message
 from assess.core.types import Number, StrictModel, format_number, to_fraction
 from assess.core.problems import InputError, Problem, dotted
+from assess.model.normalise import normalise_record
+from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, resolve_applications,
+                                     resolve_events)
 from assess.model.standard import Standard, Window
 
 
@@ -81,7 +86,8 @@ class JudgementEntry(StrictModel):
 
 class Application(StrictModel):
     standard: str
-    grade: str
+    grade: str = Field(description="The grade's id, title, or a part of its title naming one grade (示范).")
+    override_kind: bool = Field(False, description="Score with this standard even though its applies_to excludes the union's kind.")
 
 
 class CitedValue(StrictModel):
@@ -126,6 +132,13 @@ class LoadedEvidence:
     record: EvidenceRecord
     document: Document
     sha256: str
+    # problems found while loading leniently (evidence_from_document(lenient=True)): reported with
+    # the problems the record has against a standard, so a file's problems come in one pass
+    pending: tuple[Problem, ...] = ()
+    # the standards the record was made for (a fill-in workbook's standard): scored against these
+    # when it applies for none
+    made_for: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # things to tell the user that are no problem (a stale fill-in workbook)
 
     @property
     def path(self) -> str:
@@ -141,11 +154,78 @@ def evidence_from_data(data: Any, name: str = "<record>") -> LoadedEvidence:
     return evidence_from_document(Document(name, data, {}))
 
 
-def evidence_from_document(doc: Document) -> LoadedEvidence:
+def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvidence:
+    """The record in `doc`, its values read as written (assess/model/normalise.py) and validated.
+    Raises InputError listing every problem of its shape. With `lenient`, a record whose problems
+    lie only in entries of its lists and mappings (an event, a document, a judgement, an unknown
+    top-level key) is returned without those entries, the problems kept in `pending` to be
+    reported with those found against a standard; a bad union or period still raises."""
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
-    record = validated(doc, EvidenceRecord)
-    return LoadedEvidence(record, doc, sha256_of(doc.data))
+    data, unread = normalise_record(doc.data)
+    problems = [Problem(doc.path, dotted(loc), err.text(), doc.line_of(loc)) for loc, err in unread]
+    try:
+        record = EvidenceRecord.model_validate(data)
+    except ValidationError as exc:
+        marked = {p.path for p in problems}
+        problems += [p for p in validation_problems(doc, exc) if p.path not in marked]
+        record = _salvaged(data, exc) if lenient else None
+        if record is None:
+            raise InputError(in_cells(doc, _in_order(problems))) from None
+    if problems and not lenient:
+        raise InputError(in_cells(doc, _in_order(problems)))
+    return LoadedEvidence(record, doc, sha256_of(doc.data), tuple(in_cells(doc, _in_order(problems))))
+
+
+_SALVAGEABLE = ("events", "documents", "honours", "judgements", "applications", "facts")
+
+
+def _salvaged(data: dict[str, Any], exc: ValidationError) -> EvidenceRecord | None:
+    """The record without the entries `exc` found wrong, when every error lies in an entry of a
+    list or mapping (or is an unknown top-level key); else None."""
+    pruned = copy.deepcopy(data)
+    drop: dict[str, set] = {}
+    for err in exc.errors():
+        loc = err["loc"]
+        if not loc:
+            return None  # a problem of the whole record (duplicate document ids): nothing to leave out
+        if len(loc) == 1 and loc[0] not in EvidenceRecord.model_fields:
+            pruned.pop(loc[0], None)
+        elif _drop_optional(pruned, loc):
+            continue  # a bad optional value (a document's date): the entry stays, cited as before
+        elif len(loc) >= 2 and loc[0] in _SALVAGEABLE and isinstance(pruned.get(loc[0]), (list, dict)):
+            drop.setdefault(loc[0], set()).add(loc[1])
+        else:
+            return None
+    for key, gone in drop.items():
+        kept = pruned[key]
+        pruned[key] = ([e for i, e in enumerate(kept) if i not in gone] if isinstance(kept, list)
+                       else {k: v for k, v in kept.items() if k not in gone})
+    try:
+        return EvidenceRecord.model_validate(pruned)
+    except ValidationError:
+        return None
+
+
+_ENTRY_MODELS = {"events": Event, "documents": DocumentRef, "honours": Honour, "applications": Application}
+
+
+def _drop_optional(data: dict[str, Any], loc: tuple) -> bool:
+    """Remove the value at `loc` when it is an optional field of a list entry (events[2].title);
+    False when it is not one."""
+    model = _ENTRY_MODELS.get(loc[0]) if len(loc) == 3 else None
+    entries = data.get(loc[0])
+    if model is None or loc[2] not in model.model_fields or model.model_fields[loc[2]].is_required():
+        return False
+    if not (isinstance(entries, list) and isinstance(loc[1], int) and loc[1] < len(entries)
+            and isinstance(entries[loc[1]], dict)):
+        return False
+    entries[loc[1]].pop(loc[2], None)
+    return True
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.line or 0, p.path, p.message))
 
 
 # ---- checks against one standard ----------------------------------------------------------
@@ -188,19 +268,40 @@ def window_start(window, period: Period) -> date:
     return date(year, month0 + 1, day) + dt.timedelta(days=1)
 
 
-def check_facts(loaded: LoadedEvidence, standard: Standard, known_fields: frozenset[str]) -> dict[str, Any]:
-    """The record's values for this standard's fields (None where missing), or InputError listing
-    every problem of the record: unknown fields (with a "did you mean"), wrong types, values out of
-    range, cited documents that do not exist, events and judgements that do not fit the standard."""
-    problems: list[Problem] = []
-    plain = _plain_facts(loaded, standard, known_fields, problems)
-    values = _typed_values(loaded.document, standard, plain, problems)
-    problems += _range_problems(loaded.document, standard, values)
-    problems += _check_events(loaded, standard)
+def check_facts(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
+                lineage: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The record's values for this standard's fields (None where missing); see check_record,
+    which raises the same InputError."""
+    return check_record(loaded, standard, known, lineage)[1]
+
+
+def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
+                 lineage: tuple[str, ...] = ()) -> tuple[LoadedEvidence, dict[str, Any]]:
+    """The record as this standard reads it, and its values for the standard's fields (None where
+    missing). `known`: what the known standards declare (catalog.known_names); `lineage`: the ids
+    of the standards this one extends. In the record returned, event kinds written as labels and
+    the grade applied for are ids (its document and hash are the record's own).
+
+    Raises InputError listing every problem of the record at once (with those kept from lenient
+    loading): unknown fields, event kinds and standards (with a "did you mean"), facts that cannot
+    be read as their type, values out of range, cited documents that do not exist, events and
+    judgements that do not fit the standard, a grade the standard does not have, a kind of union
+    that is unknown or that the standard does not apply to."""
+    record, doc = loaded.record, loaded.document
+    problems: list[Problem] = list(loaded.pending)
+    plain = _plain_facts(loaded, standard, known.fields, problems)
+    values = _typed_values(doc, standard, plain, problems)
+    problems += _range_problems(doc, standard, values)
+    events, found = resolve_events(record, doc, standard, known)
+    applications, more = resolve_applications(record, doc, standard, lineage, known)
+    problems += found + more + kind_problems(record, doc, standard, lineage, known)
+    problems += judgement_standard_problems(record, doc, standard, lineage, known)
+    resolved = replace(loaded, record=record.model_copy(update={"events": events, "applications": applications}))
+    problems += _check_events(resolved, standard)
     problems += _check_judgements(loaded, standard)
     if problems:
-        raise InputError(sorted(set(problems), key=lambda p: (p.line or 0, p.path, p.message)))
-    return values
+        raise InputError(in_cells(doc, _in_order(problems)))
+    return resolved, values
 
 
 def _plain_facts(loaded: LoadedEvidence, standard: Standard, known_fields: frozenset[str],
@@ -218,7 +319,7 @@ def _plain_facts(loaded: LoadedEvidence, standard: Standard, known_fields: froze
             except ValidationError as exc:
                 problems += validation_problems(doc, exc, base=path)
                 continue
-            problems += [_problem(doc, path + ("documents", i), message("evidence.unknown_document", ref=ref))
+            problems += [_problem(doc, path + ("documents", i), _unknown_document(ref))
                          for i, ref in enumerate(cited.documents) if ref not in doc_ids]
             value = cited.value
         if name in standard.fields:
@@ -230,8 +331,20 @@ def _plain_facts(loaded: LoadedEvidence, standard: Standard, known_fields: froze
     return plain
 
 
+def _unknown_document(ref: str) -> str:
+    key = "evidence.unknown_document_comma" if "，" in str(ref) else "evidence.unknown_document"
+    return message(key, ref=ref)
+
+
 def _typed_values(doc: Document, standard: Standard, plain: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
-    """Each declared field's value read as its declared type; a value of the wrong type is a problem."""
+    """Each declared field's value read as its declared type, natural spellings included
+    (assess/core/natural.py); a value that cannot be read is a problem."""
+    for name in list(plain):
+        try:
+            plain[name] = read_as(standard.fields[name].type, plain[name])
+        except NaturalError as err:
+            problems.append(_problem(doc, ("facts", name), err.text()))
+            plain[name] = None
     try:
         model = facts_model(standard).model_validate(plain)
         return {k: getattr(model, k) for k in standard.fields}
@@ -251,10 +364,11 @@ def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -
             continue
         path = ("facts", name)
         if decl.type in ("integer", "number", "ratio"):
+            rate = decl.type == "ratio"  # a rate is read and shown as a percentage: 1200 is 1200%, not 12
             if decl.min is not None and value < decl.min:
-                problems.append(_problem(doc, path, message("evidence.below_min", value=_show(value), min=_show(decl.min))))
+                problems.append(_problem(doc, path, message("evidence.below_min", value=_show(value, rate), min=_show(decl.min, rate))))
             if decl.max is not None and value > decl.max:
-                problems.append(_problem(doc, path, message("evidence.above_max", value=_show(value), max=_show(decl.max))))
+                problems.append(_problem(doc, path, message("evidence.above_max", value=_show(value, rate), max=_show(decl.max, rate))))
             if decl.not_above and values.get(decl.not_above) is not None and value > values[decl.not_above]:
                 problems.append(_problem(doc, path, message(
                     "evidence.not_above", name=decl.label.get(_lang()), value=_show(value),
@@ -286,7 +400,7 @@ def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
                 problems.append(_problem(doc, path, message(key, date=ev.date, start=start)))
         for j, ref in enumerate(ev.documents):
             if ref not in doc_ids:
-                problems.append(_problem(doc, ("events", i, "documents", j), message("evidence.unknown_document", ref=ref)))
+                problems.append(_problem(doc, ("events", i, "documents", j), _unknown_document(ref)))
     return problems
 
 
@@ -316,9 +430,9 @@ def _problem(doc: Document, loc: tuple, text: str) -> Problem:
     return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, percent: bool = False) -> str:
     if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
-        return format_number(value)
+        return format_number(value, percent=percent)
     return str(value)
 
 

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 
 from assess.core.loading import sha256_of
+from assess.core.natural import plain_text
 from assess.core.types import Identifier, LocalText, Number, StrictModel
 from assess.rules import RULE_KINDS, Rule
 from assess.rules.base import Condition, check_condition
@@ -236,6 +237,19 @@ class Standard(StrictModel):
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.grades if g.id == grade_id), None)
 
+    def grade_named(self, wanted: str) -> Grade | None:
+        """The grade `wanted` names: its id, its title (zh or en), or a part of a title naming one
+        grade only ("示范" for "“八好”示范社区工会"); quotes, case and full-width forms aside.
+        None when it names no grade, or several."""
+        bare = _bare(wanted)
+        if not bare:
+            return None
+        for g in self.grades:
+            if bare in (_bare(g.id), _bare(g.title.zh), _bare(g.title.en or "")):
+                return g
+        hits = [g for g in self.grades if any(bare in _bare(t) for t in (g.title.zh, g.title.en or "") if t)]
+        return hits[0] if len(hits) == 1 else None
+
     def veto(self, veto_id: str) -> Veto:
         """The veto with this id; KeyError when there is none."""
         for v in self.vetoes:
@@ -248,6 +262,11 @@ class Standard(StrictModel):
         """The standard's identity: the sha256 of its resolved content as JSON (what scorecards
         and the store cite; a tailored standard's hash covers what it inherited)."""
         return sha256_of(self.model_dump(mode="json"))
+
+
+def _bare(text: str) -> str:
+    """Text as compared when matching names: NFKC, no quotes or spaces, lower case."""
+    return "".join(ch for ch in plain_text(str(text)) if ch not in "“”\"'‘’「」『』 ").lower()
 
 
 def derived_order(standard: Standard) -> list[str]:

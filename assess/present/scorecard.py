@@ -7,14 +7,14 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from assess.standards.catalog import LoadedStandard, known_fields
+from assess.standards.catalog import LoadedStandard, known_names
 from assess.standards.tailoring import Ancestor
 from assess.scoring.waivers import LoadedWaivers, Waiver
 from assess.scoring.compiler import Decider, DurableDecider, compile_standard
 from assess.rules.base import ItemStatus
 from assess.scoring.engine import Inputs, evaluate
 from assess.scoring.results import Evaluation, ItemResult
-from assess.model.evidence import LoadedEvidence, check_facts
+from assess.model.evidence import LoadedEvidence, check_record
 from assess.present.words import Words
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
@@ -47,8 +47,9 @@ def assess(loaded_standard: LoadedStandard, loaded: LoadedEvidence, decider: Dec
     `waived`: item and veto ids exempted by waivers, each with the waiver's id."""
     standard = loaded_standard.standard
     compiled = compile_standard(standard)
-    values = check_facts(loaded, standard, known_fields(extra_standards + (standard,)))
-    inputs = inputs_for(loaded, standard.id, values, tuple(a.id for a in loaded_standard.lineage), prior, waived)
+    lineage = tuple(a.id for a in loaded_standard.lineage)
+    resolved, values = check_record(loaded, standard, known_names(extra_standards + (standard,)), lineage)
+    inputs = inputs_for(resolved, standard.id, values, lineage, prior, waived)
     return evaluate(compiled, inputs, decider or DurableDecider()), inputs
 
 
@@ -143,8 +144,10 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
     application = next(filter(None, (record.application_for(i) for i in (standard.id, *(a.id for a in lineage)))), None)
     if application is not None:
         order = [g.id for g in standard.grades]
-        reached = ev.grade is not None and application.grade in order and order.index(ev.grade.id) <= order.index(application.grade)
-        card["applied_for"] = {"grade": application.grade, "title": grade_title.get(application.grade, application.grade), "reached": reached}
+        named = standard.grade_named(application.grade)  # a title or short title (示范) names the grade too
+        applied = named.id if named is not None else application.grade
+        reached = ev.grade is not None and applied in order and order.index(ev.grade.id) <= order.index(applied)
+        card["applied_for"] = {"grade": applied, "title": grade_title.get(applied, applied), "reached": reached}
     return card
 
 

@@ -11,6 +11,7 @@ from assess.core import conditions as cond
 from assess.rules.base import Reason
 from assess.scoring.gaps import Change, ChangeKind
 from assess.scoring.results import Check, CheckKind, ItemResult
+from assess.core.unions import kind_name
 from assess.core.messages import message
 from assess.core.placeholders import fill
 from assess.core.types import format_number
@@ -30,8 +31,8 @@ def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str) -> str
 
 def kind_title(kind: str, lang: str) -> str:
     """A kind of unit in words (community_union -> 社区工会 / Community union), or the kind itself
-    when messages.yaml has no name for it."""
-    return message(f"kind.{kind}", lang, default=kind)
+    when messages.yaml has no name for it (the one list: assess.core.unions)."""
+    return kind_name(kind, lang)
 
 
 class Words:

@@ -15,6 +15,9 @@ from typing import Iterator
 from assess.core.loading import Document, read_document
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
+from assess.core.natural import plain_text
+from assess.core.unions import UNION_KINDS
+from assess.model.references import KnownNames
 from assess.model.standard import Standard
 from assess.standards.validation import ERROR, validate_document
 from assess.standards.tailoring import Ancestor, ParentRef, resolve
@@ -292,9 +295,38 @@ def standards_for_kind(kind: str, as_of: date | None = None) -> list[LoadedStand
     return out
 
 
-def known_fields(extra: list[Standard] | tuple[Standard, ...] = ()) -> frozenset[str]:
-    """Fact names any known standard declares: a record may carry facts for several standards."""
-    names: set[str] = set()
-    for s in list(builtin_standards()) + [LoadedStandard(x, "") for x in extra]:
-        names |= set(s.standard.fields)
-    return frozenset(names)
+def known_names(extra: list[Standard] | tuple[Standard, ...] = ()) -> KnownNames:
+    """What the known standards (those of `search_dirs()` and `extra`) declare: fact names, event
+    kinds (ids and labels), standard ids and kinds of union. A record may serve several standards:
+    a name any of them declares is no typo."""
+    base = _known_names(search_dirs())
+    if not extra:
+        return base
+    more = _names_of(extra)
+    return KnownNames(*(a | b for a, b in zip(_as_tuple(base), _as_tuple(more))))
+
+
+def _as_tuple(names: KnownNames) -> tuple[frozenset[str], ...]:
+    return names.fields, names.event_kinds, names.standards, names.union_kinds
+
+
+@lru_cache(maxsize=8)
+def _known_names(dirs: tuple[Path, ...]) -> KnownNames:
+    # Cached per search path: asked for every record scored.
+    return _names_of([s.standard for s in _known_standards(dirs)])
+
+
+def _names_of(standards: list[Standard] | tuple[Standard, ...]) -> KnownNames:
+    fields, kinds, ids, unions = set(), set(), set(), set(UNION_KINDS)
+    for st in standards:
+        fields |= set(st.fields)
+        ids.add(st.id)
+        unions |= set(st.applies_to)
+        for kind, label in st.event_kinds.items():
+            kinds |= {kind, plain_text(label.zh), plain_text(label.en or kind)}
+    return KnownNames(frozenset(fields), frozenset(kinds), frozenset(ids), frozenset(unions))
+
+
+def known_fields(extra: list[Standard] | tuple[Standard, ...] = ()) -> KnownNames:
+    """The names known standards declare, as check_facts takes them (see known_names)."""
+    return known_names(extra)

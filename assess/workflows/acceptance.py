@@ -16,6 +16,7 @@ from assess.scoring.compiler import Decider
 from assess.model.evidence import LoadedEvidence
 from assess.present.renderers import Acceptance
 from assess.present.words import Words, grade_score_text
+from assess.workflows.inspection.events import event_items
 from assess.workflows.inspection import (Inspected, LoadedInspection, apply_inspection, check_reference, check_standard, condition_facts,
                          item_facts)
 from assess.core.messages import message, use_language
@@ -88,7 +89,31 @@ def _findings(inspected: Inspected, words: Words) -> list[dict[str, Any]]:
         return [it.id for _, it in standard.all_items() if it.id in ids]
 
     return (_corrected(inspected, words, touched) + _unverified(inspected, words, touched)
-            + _judged(inspected, words) + _noted(inspected, words))
+            + _event_findings(inspected, words) + _judged(inspected, words) + _noted(inspected, words))
+
+
+def _event_findings(inspected: Inspected, words: Words) -> list[dict[str, Any]]:
+    """Kinds of event counted otherwise, and events not verified or missing, each with the items
+    whose counts they change."""
+    standard, lang, out = words.standard, words.lang, []
+    for kind, fix in inspected.event_counts.items():
+        out.append({"kind": "corrected_event_count", "event_kind": kind, "label": _kind_label(standard, kind, lang),
+                    "reported": fix.reported, "observed": fix.observed, "since": fix.since.isoformat(),
+                    "where": dotted(fix.where), "items": event_items(standard, kind),
+                    "text": message("acceptance.why.event_count", lang, label=_kind_label(standard, kind, lang),
+                                    reported=fix.reported, observed=fix.observed)})
+    for u in inspected.unverified_events:
+        text = message(f"acceptance.why.event_{u.status}", lang, n=u.index + 1, date=u.date.isoformat(),
+                       title=u.title or "", label=_kind_label(standard, u.kind, lang))
+        out.append({"kind": "unverified_event", "event": u.index + 1, "event_kind": u.kind, "status": u.status,
+                    "note": u.note, "where": dotted(u.where), "items": event_items(standard, u.kind),
+                    "text": text + (message("acceptance.why.note_suffix", lang, note=u.note) if u.note else "")})
+    return out
+
+
+def _kind_label(standard, kind: str, lang: str) -> str:
+    label = standard.event_kinds.get(kind)
+    return label.get(lang) if label is not None else kind
 
 
 def _corrected(inspected: Inspected, words: Words, touched) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from typing import Any, Iterable
 from tabulate import tabulate
 
 from assess.core.messages import message
+from assess.present.words import kind_title
 
 
 def table(cards: list[dict[str, Any]], lang: str, **_options: Any) -> str:
@@ -41,7 +42,7 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
     bold = (lambda t: f"**{t}**") if md else (lambda t: t)
     lines = [
         ("## " if md else "") + f"{u['name']} ({u['id']})",
-        f"{message('head.kind', lang)}: {u['kind']}" + (f"  {message('head.parent', lang)}: {u['parent']}" if u.get("parent") else ""),
+        f"{message('head.kind', lang)}: {kind_title(u['kind'], lang)}" + (f"  {message('head.parent', lang)}: {u['parent']}" if u.get("parent") else ""),
         f"{message('head.period', lang)}: {p['start']} ~ {p['end']}" + (f" ({p['label']})" if p.get("label") else ""),
         f"{message('head.standard', lang)}: {s['title']} ({s['id']} v{s['version']})  {message('head.standard_hash', lang)}: {s['sha256'][:12]}",
         f"{message('head.in_force', lang)}: {_span(s, lang)}  {message('head.as_of', lang)}: {card['as_of']}"

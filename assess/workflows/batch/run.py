@@ -21,8 +21,9 @@ from assess.present.renderers import ScoredRecord
 from assess.standards import catalog
 from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fingerprint, restore, save_checkpoint,
                                                skip_done, start_files)
+from assess.intake import inputs as intake
 from assess.workflows.batch.signals import end_workers, stop_on_signals
-from assess.workflows.batch.sources import Source, check_inputs, iter_sources
+from assess.workflows.batch.sources import Source, check_inputs, iter_sources, rosters
 from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
 from assess.scoring.compiler import ENGINES
 from assess.workflows.formats import formats_for, renderer_for
@@ -85,11 +86,12 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
     """
     inputs = list(inputs)
     problems: list[Problem] = []
-    for check in (lambda: check_inputs(inputs), lambda: catalog.resolve_standard(standard, options.get("as_of"))):
+    for check in (lambda: check_inputs(inputs), lambda: catalog.resolve_standard(standard, options.get("as_of")),
+                  lambda: [intake.roster_rows(p, standard, options.get("as_of")) for p in rosters(inputs)]):
         try:
             check()
         except InputError as err:
-            problems += err.problems  # report a bad INPUT and a bad standard together
+            problems += [p for p in err.problems if p not in problems]  # a bad INPUT and a bad standard together
     errors = options.get("errors") or derived_name(out, ".errors.jsonl")
     written = {os.path.realpath(p) for p in (out, errors, derived_name(out, ".done"), derived_name(out, STAGING_SUFFIX))}
     for path in inputs:
@@ -97,8 +99,8 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
             problems.append(Problem(path, "", message("batch.out_is_input")))
     if problems:
         raise InputError(problems)
-    return run_sources(iter_sources(inputs, exclude=(out, errors, derived_name(out, STAGING_SUFFIX))), standard, out,
-                       input_names=inputs, **options)
+    return run_sources(iter_sources(inputs, exclude=(out, errors, derived_name(out, STAGING_SUFFIX)), standard=standard),
+                       standard, out, input_names=inputs, **options)
 
 
 def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_names: Sequence[str] = (),

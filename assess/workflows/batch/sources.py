@@ -1,5 +1,6 @@
-"""Reading a batch's INPUTs: directories of evidence files (YAML/JSON, sorted by name) and JSON Lines
-files (one record a line), as a lazy stream of `Source`s, each with its position."""
+"""Reading a batch's INPUTs: directories of evidence files (YAML/JSON and fill-in workbooks, sorted
+by name), JSON Lines files (one record a line) and rosters (CSV or xlsx, one union a row:
+assess/intake), as a lazy stream of `Source`s, each with its position."""
 from __future__ import annotations
 
 import os
@@ -9,8 +10,10 @@ from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 from assess.core.messages import message
 from assess.core.printable import printable_path
 from assess.core.problems import InputError, Problem
+from assess.intake import inputs as intake
+from assess.intake.inputs import ROSTER_SUFFIXES
 
-EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")  # .xlsx: fill-in workbooks (assess/intake)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
@@ -33,9 +36,20 @@ def _input_kind(path: str) -> tuple[str, Problem | None]:
     suffix = Path(path).suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl", None
+    if suffix in ROSTER_SUFFIXES:  # a roster (one union a row), or a fill-in workbook
+        try:
+            return ("roster" if intake.input_kind(path) == "roster" else "file"), None
+        except InputError as err:
+            return "", err.problems[0]
     if suffix in EVIDENCE_SUFFIXES:
         return "file", None
-    return "", Problem(path, "", message("batch.unknown_input", suffixes=", ".join(JSONL_SUFFIXES + EVIDENCE_SUFFIXES)))
+    return "", Problem(path, "", message("batch.unknown_input", suffixes=", ".join(
+        dict.fromkeys(JSONL_SUFFIXES + EVIDENCE_SUFFIXES + ROSTER_SUFFIXES))))
+
+
+def rosters(paths: Sequence[str]) -> list[str]:
+    """The INPUTs that are rosters."""
+    return [p for p in paths if Path(p).suffix.lower() in ROSTER_SUFFIXES and _input_kind(p)[0] == "roster"]
 
 
 def _dir_files(directory: str) -> list[str]:
@@ -82,10 +96,11 @@ def _iter_dir_names(directory: str) -> Iterator[str]:
                 yield e.name
 
 
-def iter_sources(paths: Sequence[str], exclude: Iterable[str] = ()) -> Iterator[Source]:
+def iter_sources(paths: Sequence[str], exclude: Iterable[str] = (), standard: str | None = None) -> Iterator[Source]:
     """Every record of the INPUTs, lazily, in a fixed order: INPUTs as given, a directory's files
-    by name, a JSON Lines file's non-blank lines in order. Files in `exclude` (the batch's own
-    output, when written into an input directory) are left out."""
+    by name, a JSON Lines file's non-blank lines in order, a roster's filled rows in order (its
+    headers read with `standard`). Files in `exclude` (the batch's own output, when written into
+    an input directory) are left out."""
     skip = {os.path.realpath(p) for p in exclude}
     for path, kind in check_inputs(paths):
         if kind == "dir":
@@ -96,6 +111,10 @@ def iter_sources(paths: Sequence[str], exclude: Iterable[str] = ()) -> Iterator[
         elif kind == "file":
             shown = printable_path(path)
             yield Source(shown, "file", path, shown)
+        elif kind == "roster":
+            shown = printable_path(path)
+            for row in intake.roster_rows(path, standard):
+                yield Source(row.position, "data", row, shown, row.row)
         else:
             yield from _jsonl_sources(path)
 
@@ -119,7 +138,7 @@ def _jsonl_sources(path: str) -> Iterator[Source]:
                                   number + 1)]) from None
 
 
-def count_records(paths: Sequence[str]) -> int:
+def count_records(paths: Sequence[str], standard: str | None = None) -> int:
     """How many records iter_sources will yield (for a progress bar's total)."""
     total = 0
     for path, kind in check_inputs(paths):
@@ -127,6 +146,8 @@ def count_records(paths: Sequence[str]) -> int:
             total += sum(1 for _ in _iter_dir_names(path))
         elif kind == "file":
             total += 1
+        elif kind == "roster":
+            total += sum(1 for _ in intake.roster_rows(path, standard))
         else:
             with open(path, "rb") as fh:
                 total += sum(1 for raw in fh if raw.strip() and raw.strip() != b"\xef\xbb\xbf")

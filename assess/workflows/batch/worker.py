@@ -15,7 +15,8 @@ from assess.core.loading import read_document
 from assess.core.messages import message, set_language
 from assess.core.printable import lone_surrogate, may_hold_surrogates, printable_data
 from assess.core.problems import InputError, Problem
-from assess.model.evidence import check_facts, evidence_from_data, evidence_from_document
+from assess.intake import inputs as intake
+from assess.model.evidence import check_record, evidence_from_data, evidence_from_document
 from assess.present.renderers import ScoredRecord
 from assess.present.scorecard import inputs_for
 from assess.scoring.compiler import DurableDecider, PythonDecider, compile_standard
@@ -103,7 +104,7 @@ class Worker:
             hit = self._standards[on] = catalog.resolve_standard(self.config.standard, on)
         return hit
 
-    def _known_fields(self, target: catalog.LoadedStandard) -> frozenset[str]:
+    def _known_fields(self, target: catalog.LoadedStandard) -> catalog.KnownNames:
         key = id(target.standard)
         hit = self._known.get(key)
         if hit is None:
@@ -111,13 +112,20 @@ class Worker:
         return hit
 
     def _load(self, src: Source, holder: list):
+        if src.kind == "file" and src.payload.lower().endswith(intake.WORKBOOK_SUFFIXES):
+            loaded = intake.load_workbook_record(src.payload)
+            holder.append(loaded.document.data)
+            return loaded
         if src.kind == "file":
             doc = read_document(src.payload)
             doc.path = src.position  # the name as shown: a file name that is not UTF-8 escaped
             holder.append(doc.data)
             _refuse_lone_surrogates(doc.data, src)
-            return evidence_from_document(doc)
+            return evidence_from_document(doc, lenient=True)
         if src.kind == "data":
+            if intake.is_row(src.payload):  # a roster row, with the cell of each value
+                holder.append(intake.row_data(src.payload))
+                return intake.load_row(src.payload)
             holder.append(src.payload)
             _refuse_lone_surrogates(src.payload, src)
             return evidence_from_data(src.payload, src.position)
@@ -137,8 +145,9 @@ class Worker:
             target = self._standard(on)
             standard = target.standard
             compiled = compile_standard(standard)
-            values = check_facts(loaded, standard, self._known_fields(target))
-            inputs = inputs_for(loaded, standard.id, values, tuple(a.id for a in target.lineage))
+            lineage = tuple(a.id for a in target.lineage)
+            loaded, values = check_record(loaded, standard, self._known_fields(target), lineage)
+            inputs = inputs_for(loaded, standard.id, values, lineage)
             ev = evaluate(compiled, inputs, self.decider)
             record = ScoredRecord(ev, inputs, loaded, self.decider.name, target.lineage, on, src.position)
             line = self.render(record, cfg.lang).encode("utf-8")  # here: a line that cannot be written is this record's

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from assess.core.loading import Document
+from assess.core.loading import Document, in_cells
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem, dotted
 from assess.core.types import number_out
 from assess.model.evidence import LoadedEvidence, check_facts, evidence_from_document
 from assess.model.standard import Standard
 from assess.standards.catalog import LoadedStandard, known_fields
+from assess.workflows.inspection.events import (CountCorrection, UnverifiedEvent, inspected_events, read_counts,
+                                                read_event_findings)
 from assess.workflows.inspection.model import (DocumentFinding, InspectionFile, LoadedInspection, check_reference,
                                                check_standard, shown_value, sorted_problems)
 
@@ -65,6 +67,8 @@ class Inspected:
     notes: dict[str, str] = field(default_factory=dict)  # item id -> the inspector's note
     reported: dict[str, Any] = field(default_factory=dict)  # the record's validated values
     observed: dict[str, Any] = field(default_factory=dict)  # the inspected record's validated values
+    event_counts: dict[str, CountCorrection] = field(default_factory=dict)  # kind -> the count found
+    unverified_events: list[UnverifiedEvent] = field(default_factory=list)
 
 
 def _entries(model: InspectionFile):
@@ -127,7 +131,14 @@ def apply_inspection(inspection: LoadedInspection, loaded_standard: LoadedStanda
     _read_facts(out, standard, problems)
     judged_key = next((k for k in (standard.id, *(a.id for a in loaded_standard.lineage)) if k in record.judgements), standard.id)
     _judgement_findings(out, items, record.judgements.get(judged_key, {}), problems)
+    out.event_counts, found = read_counts(inspection.model.event_counts, standard, record, inspection.problem)
+    out.unverified_events, more = read_event_findings(inspection.model.events, standard, record, inspection.problem)
+    problems += found + more
     if problems:
+        try:  # the inspected record's own problems too, all in one pass
+            _inspected_record(out, standard, judged_key)
+        except InputError as err:
+            problems += err.problems
         raise InputError(sorted_problems(problems))
     return _inspected_record(out, standard, judged_key)
 
@@ -215,6 +226,10 @@ def _inspected_record(out: Inspected, standard: Standard, judged_key: str) -> In
         where[dotted(("facts", name))] = c.where
     for name in out.unproven:
         facts.pop(name, None)
+    if out.event_counts or out.unverified_events:
+        data["events"], placed = inspected_events(data.get("events") or [], evidence.record, standard, out.event_counts,
+                                                  out.unverified_events)
+        where.update(placed)
     if out.judgements:
         if not isinstance(data.get("judgements"), dict):
             data["judgements"] = {}
@@ -227,7 +242,7 @@ def _inspected_record(out: Inspected, standard: Standard, judged_key: str) -> In
         judged[judged_key] = mine
     names = known_fields((standard,))
     out.reported = check_facts(evidence, standard, names)  # the record's own problems stay the record's
-    doc = Document(evidence.path, data, evidence.document.lines, evidence.document.columns)
+    doc = Document(evidence.path, data, evidence.document.lines, evidence.document.columns, cells=evidence.document.cells)
     try:
         inspected = evidence_from_document(doc)
         out.observed = check_facts(inspected, standard, names)
@@ -248,5 +263,6 @@ def _remapped(err: InputError, where: dict[str, tuple], inspection: LoadedInspec
             out.append(p)
             continue
         loc = where[best]
-        out.append(Problem(inspection.path, dotted(loc) + p.path[len(best):], p.message, inspection.document.line_of(loc)))
+        out.append(in_cells(inspection.document, [Problem(inspection.path, dotted(loc) + p.path[len(best):], p.message,
+                                                          inspection.document.line_of(loc))])[0])
     return InputError(sorted_problems(out))

@@ -9,8 +9,9 @@ from typing import Any, Literal, Optional
 
 from pydantic import ConfigDict, Field, field_validator
 
-from assess.core.loading import Document, read_document, sha256_of, validated
+from assess.core.loading import Document, in_cells, read_document, sha256_of, validated
 from assess.core.messages import message
+from assess.core.natural import NaturalError, read_date
 from assess.core.problems import InputError, Problem, dotted
 from assess.core.types import Number, StrictModel, number_out
 from assess.model.evidence import LoadedEvidence
@@ -75,6 +76,26 @@ class DocumentFinding(StrictModel):
         return _blank(v)
 
 
+class EventFinding(StrictModel):
+    """An event of the record checked: its number in the record's events (1 for the first)."""
+
+    event: int = Field(ge=1, description="The event's number in the record's events list, from 1.")
+    status: Optional[Literal["verified", "not_verified", "missing"]] = Field(
+        None, description="verified (已核实), not_verified (未核实) or missing (缺失): not counted; blank: as reported.")
+    note: Optional[str] = None
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status_words(cls, v: Any) -> Any:
+        v = _blank(v)
+        return _STATUS_WORDS.get(v.strip(), v.strip()) if isinstance(v, str) else v
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, v: Any) -> Any:
+        return _blank(v)
+
+
 class ItemFinding(StrictModel):
     """What the inspector found for one item. Blank fields: confirmed as reported."""
 
@@ -115,8 +136,11 @@ class InspectionFile(StrictModel):
     facts: dict[str, Any] = Field(default_factory=dict, description="Corrections not tied to one item: fact -> observed value.")
     documents: list[DocumentFinding] = Field(default_factory=list, description="Document findings not tied to one item.")
     items: dict[str, ItemFinding] = Field(default_factory=dict, description="item id -> findings")
+    event_counts: dict[str, Any] = Field(default_factory=dict, description="kind of event (id or label) -> the count "
+                                         "the inspector found in the window the standard counts it over; blank: as reported.")
+    events: list[EventFinding] = Field(default_factory=list, description="Single events not verified or missing.")
 
-    @field_validator("facts", mode="before")
+    @field_validator("facts", "event_counts", mode="before")
     @classmethod
     def _facts(cls, v: Any) -> Any:
         return {} if v is None else v
@@ -129,7 +153,7 @@ class InspectionFile(StrictModel):
             return {}
         return {k: ({} if e is None else e) for k, e in v.items()} if isinstance(v, dict) else v
 
-    @field_validator("documents", mode="before")
+    @field_validator("documents", "events", mode="before")
     @classmethod
     def _list(cls, v: Any) -> Any:
         return [] if v is None else v
@@ -138,6 +162,16 @@ class InspectionFile(StrictModel):
     @classmethod
     def _texts(cls, v: Any) -> Any:
         return _blank(v)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> Any:
+        # Written as people write dates (2026年1月14日, 2026/1/14, an Excel date): assess/core/natural.py.
+        v = _blank(v)
+        try:
+            return None if v is None else read_date(v)
+        except NaturalError as err:
+            raise ValueError(err.text()) from None
 
 
 @dataclass
@@ -153,7 +187,8 @@ class LoadedInspection:
         return self.document.path
 
     def problem(self, loc: tuple, text: str) -> Problem:
-        return Problem(self.path, dotted(loc), text, self.document.line_of(loc))
+        """A problem at `loc` of the file: its line, or its cell for an inspection workbook."""
+        return in_cells(self.document, [Problem(self.path, dotted(loc), text, self.document.line_of(loc))])[0]
 
 
 def load_inspection(path: str) -> LoadedInspection:

@@ -16,6 +16,7 @@ from assess.model.evidence import LoadedEvidence
 from assess.present.scorecard import score
 from assess.scoring.compiler import Decider
 from assess.standards.catalog import LoadedStandard
+from assess.workflows.inspection.events import counted_since, event_items, reported_count
 from assess.workflows.inspection.facts import declared_inputs, item_facts
 from assess.workflows.inspection.model import SCHEMA, shown_value
 
@@ -98,7 +99,19 @@ class _Sheet:
 
     def text(self) -> str:
         body, read_by_items = self._items()
-        return "\n".join(self._head() + self._reference() + self._other_facts(read_by_items) + ["items:"] + body) + "\n"
+        return "\n".join(self._head() + self._reference() + self._other_facts(read_by_items) + self._events()
+                         + ["items:"] + body) + "\n"
+
+    def _events(self) -> list[str]:
+        """Blanks for the counts of each kind of event the standard counts, and for single events."""
+        lang, standard, record = self.lang, self.standard, self.record
+        kinds = [k for k in standard.event_kinds if event_items(standard, k)]
+        lines = ["event_counts:" + (" {}" if not kinds else "") + _comment(message("inspect.event_counts_hint", lang))]
+        for kind in kinds:
+            lines.append(f"  {_key(kind)}:" + _comment(message(
+                "inspect.event_reported", lang, label=standard.event_kinds[kind].get(lang),
+                n=reported_count(standard, record, kind), since=counted_since(standard, record, kind).isoformat())))
+        return lines + ["events: []" + _comment(message("inspect.events_hint", lang))]
 
     def local(self, local: Any) -> str:
         return local.get(self.lang) if local is not None else ""

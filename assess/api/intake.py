@@ -1,0 +1,97 @@
+"""Data in where the users live, through the library: the fill-in workbook (自评填报表) of a
+standard, empty or filled from a record; the empty roster; reading a workbook or a roster as
+records; and one value read as a field type would read it (for a form that checks as you type).
+
+Workbooks and rosters are also read wherever records are: `load_record("book.xlsx")`,
+`read_records(["roster.csv"], standard=...)`, `score_batch(["roster.xlsx"], ...)`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assess.api.scoring import RecordProblems, RecordSource, StandardSource, load_record, load_standard
+from assess.core.messages import use_language
+from assess.core.natural import NaturalError, read_as, read_date
+from assess.core.problems import InputError, Problem
+from assess.intake import inputs, roster, template, xlsx
+from assess.model.evidence import LoadedEvidence
+from assess.standards.catalog import LoadedStandard
+
+VALUE_KINDS = ("boolean", "integer", "number", "ratio", "string", "date")
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    """A workbook written: where, for which standard, and what it is ("record": a fill-in
+    workbook, "roster": an empty roster)."""
+
+    path: str
+    standard: LoadedStandard
+    kind: str
+
+
+def write_template(standard: StandardSource, out: str | Path, *, lang: str = "zh", record: RecordSource | None = None,
+                   force: bool = False) -> TemplateFile:
+    """Write the fill-in workbook (xlsx, no macros) of `standard` to `out`, its texts in `lang`;
+    with `record`, filled with that record's values (the record read back from it scores the
+    same). Raises InputError for an unknown standard, a bad record, `out` existing (without
+    `force`) or not writable."""
+    with use_language(lang):
+        target = load_standard(standard)
+        filled = load_record(record).record if record is not None else None
+        xlsx.write_new(out, template.record_workbook(target.standard, lang, filled), force)
+    return TemplateFile(str(out), target, "record")
+
+
+def write_roster_template(standard: StandardSource, out: str | Path, *, lang: str = "zh",
+                          force: bool = False) -> TemplateFile:
+    """Write the empty roster of `standard` (xlsx: one union a row; headers, drop-downs and data
+    validation) to `out`. Raises InputError as write_template."""
+    with use_language(lang):
+        target = load_standard(standard)
+        xlsx.write_new(out, roster.roster_template(target.standard, lang), force)
+    return TemplateFile(str(out), target, "roster")
+
+
+def read_workbook(path: str | Path, *, lang: str = "zh") -> LoadedEvidence:
+    """A filled-in workbook as a record (same as load_record on an .xlsx path): `made_for` is its
+    standard, `notes` says when it was made from an earlier content of it. Raises InputError with
+    every problem as FILE:SHEET!CELL: field: what was expected."""
+    with use_language(lang):
+        return load_record(str(path))
+
+
+def read_roster(path: str | Path, standard: StandardSource | None = None, *, as_of=None,
+                lang: str = "zh") -> list[LoadedEvidence | RecordProblems]:
+    """Each filled row of a roster (CSV or xlsx) as a record for `standard` (default: the one an
+    empty roster made by write_roster_template names), in order; a row that is not a valid
+    record as its RecordProblems (FILE:CELL: field: what was expected), the rest unaffected.
+    Raises InputError for a file that cannot be read, no standard, or headers that name nothing."""
+    with use_language(lang):
+        if standard is None or isinstance(standard, (str, Path)):
+            rows = inputs.roster_rows(path, None if standard is None else str(standard), as_of)
+        else:
+            rows = roster.read_roster(path, load_standard(standard).standard)
+        out: list[LoadedEvidence | RecordProblems] = []
+        for row in rows:
+            try:
+                out.append(inputs.load_row(row))
+            except InputError as err:
+                out.append(RecordProblems(row.position, err))
+        return out
+
+
+def read_value(kind: str, value: Any, *, lang: str = "zh", name: str = "<value>") -> Any:
+    """One value as a field of `kind` reads it ("boolean", "integer", "number", "ratio", "string"
+    or "date"): 是 -> True, "1,200" -> 1200, "93.5" on a ratio -> Fraction(187, 200), "2025/3/15"
+    -> date. None stays None. Raises InputError (one Problem naming `name`) with what was expected,
+    in `lang`; ValueError for an unknown kind."""
+    if kind not in VALUE_KINDS:
+        raise ValueError(f"kind must be one of {VALUE_KINDS}, not {kind!r}")
+    with use_language(lang):
+        try:
+            return read_date(value) if kind == "date" and value is not None else read_as(kind, value)
+        except NaturalError as err:
+            raise InputError([Problem(name, "", err.text())]) from None

@@ -1,0 +1,82 @@
+"""Files of the intake layer as inputs of many records (`assess batch`, `assess score`): which
+kind a file is, the rows of a roster one by one, and loading a workbook or a roster row as a
+record. Other inputs (YAML, JSON, JSON Lines) are the batch's own.
+
+Light to import: the readers (and openpyxl, ~0.1 s) load when a workbook or roster is read, so
+commands that read none start as fast as before."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Iterator
+
+from assess.core.loading import Document
+from assess.core.messages import message
+from assess.core.problems import InputError, Problem
+from assess.model.evidence import LoadedEvidence, evidence_from_document
+from assess.standards import catalog
+
+WORKBOOK_SUFFIXES = (".xlsx",)
+ROSTER_SUFFIXES = (".csv", ".xlsx")
+
+
+def input_kind(path: str | Path) -> str | None:
+    """"workbook" (a fill-in workbook), "roster" (a CSV file or any other xlsx), or None for a
+    file of another kind. InputError for an xlsx file that cannot be read."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in ROSTER_SUFFIXES:
+        return None
+    from assess.intake.roster import is_roster
+
+    return "roster" if is_roster(path) else "workbook"
+
+
+def roster_standard(path: str | Path, standard: str | None, as_of=None) -> catalog.LoadedStandard:
+    """The standard a roster's headers are read with: `standard` (an id, ID@VERSION or file), else
+    the one an empty roster made by `assess template --roster` names. InputError without either."""
+    if standard is None and Path(path).suffix.lower() == ".xlsx":
+        from assess.intake import xlsx
+        from assess.intake.layout import ROSTER_SCHEMA
+
+        meta = xlsx.read_meta(xlsx.open_workbook(path))
+        if meta.get("schema") == ROSTER_SCHEMA:
+            standard = meta.get("standard")
+    if standard is None:
+        raise InputError([Problem(str(path), "", message("roster.needs_standard"))])
+    return catalog.resolve_standard(str(standard), as_of)
+
+
+def roster_rows(path: str | Path, standard: str | None, as_of=None) -> Iterator:
+    """Each filled row of a roster (RosterRow). Raises InputError at once for an unreadable file,
+    a missing standard or headers that name nothing."""
+    from assess.intake.roster import read_roster
+
+    return read_roster(path, roster_standard(path, standard, as_of).standard)
+
+
+def load_workbook_record(path: str | Path) -> LoadedEvidence:
+    """A fill-in workbook as a record, loaded leniently: problems of its entries wait in
+    `pending` for those found against the standard (see evidence_from_document)."""
+    from assess.intake.workbook import read_record_workbook
+
+    return read_record_workbook(path, lenient=True)
+
+
+def load_row(row) -> LoadedEvidence:
+    """A roster row's record (a RosterRow, or its Document), loaded leniently (as
+    load_workbook_record); made for the standard the row was read with."""
+    document = row if isinstance(row, Document) else row.document
+    loaded = evidence_from_document(document, lenient=True)
+    return loaded if isinstance(row, Document) else replace(loaded, made_for=(row.standard,))
+
+
+def is_row(payload: Any) -> bool:
+    """Whether a batch payload is a roster row (a RosterRow or its Document)."""
+    return isinstance(payload, Document) or hasattr(payload, "document")
+
+
+def row_data(payload: Any) -> Any:
+    """The plain data of a batch payload (a roster row's record data, or data as it is)."""
+    if isinstance(payload, Document):
+        return payload.data
+    return payload.document.data if hasattr(payload, "document") else payload

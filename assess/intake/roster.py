@@ -1,0 +1,321 @@
+"""A federation's roster: one row a union, as CSV (UTF-8 with or without BOM, GBK, or Excel's
+UTF-16 "Unicode text") or xlsx, read as evidence records for one standard; and the empty roster
+of a standard, with headers and data validation.
+
+Headers (row 1) are record keys or their labels, fact names or the standard's labels, event
+counts as `events.<kind>` or the event's label (assess/intake/layout.py). An event count N
+becomes one event of that kind dated the period's last day, counted N times; 0 is no event.
+Each row's record carries the cell of each value, and the row as its line: a bad row's problems
+read FILE:CELL: field: what was expected, and the errors file of a batch names FILE:ROW.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from openpyxl.utils import get_column_letter
+
+from assess.core.loading import Document, read_bytes
+from assess.core.messages import LANGUAGES, message
+from assess.core.natural import NaturalError, read_integer
+from assess.core.problems import InputError, Problem
+from assess.core.unions import UNION_KINDS, kind_name
+from assess.intake import xlsx
+from assess.intake.layout import BASIC_KEYS, ROSTER_SCHEMA, header_forms, key_label
+from assess.intake.template import fact_validation
+from assess.intake.workbook import is_record_workbook
+from assess.model.standard import Standard
+
+AMBIGUOUS = ("ambiguous", "")
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One union's row: where it is, and its record as plain data with the cell of each value."""
+
+    position: str  # FILE:ROW
+    row: int
+    document: Document
+    standard: str  # the id of the standard the row was read for (its record is scored against it)
+
+
+def is_roster(path: str | Path) -> bool:
+    """A CSV file, or an xlsx workbook that is no fill-in workbook."""
+    suffix = Path(path).suffix.lower()
+    return suffix == ".csv" or (suffix == ".xlsx" and not is_record_workbook(path))
+
+
+def headers(standard: Standard) -> dict[str, tuple[str, str]]:
+    """Every header text a roster may use for this standard (as compared: see header_forms) ->
+    (what, name): ("key", "union.name"), ("fact", "members") or ("event", "workers_congress").
+    A label two targets share maps to AMBIGUOUS."""
+    out: dict[str, tuple[str, str]] = {}
+    short: dict[str, tuple[str, str]] = {}  # labels without their bracketed tail: used when no label is so
+
+    def add(texts, target):
+        for text in texts:
+            forms = header_forms(text)
+            for table, key in ((out, forms[0]), *((short, f) for f in forms[1:])):
+                table[key] = target if table.get(key, target) == target else AMBIGUOUS
+
+    for key in BASIC_KEYS:
+        add([key, *(key_label(key, lang) for lang in LANGUAGES)], ("key", key))
+    add(["application.override_kind"], ("key", "application.override_kind"))
+    add(["honours", *(message("roster.head.honours", lang) for lang in LANGUAGES)], ("honours", ""))
+    for _, item in standard.all_items():
+        if item.rule.judged:
+            add([f"judgements.{item.id}", *(message("roster.head.judgement", lang, title=item.title.get(lang))
+                                            for lang in LANGUAGES)], ("judgement", item.id))
+            add([f"judgements.{item.id}.reason", *(message("roster.head.reason", lang, title=item.title.get(lang))
+                                                   for lang in LANGUAGES)], ("reason", item.id))
+    for name, decl in standard.fields.items():
+        add([name, f"facts.{name}", decl.label.zh, decl.label.en or name], ("fact", name))
+    for kind, label in standard.event_kinds.items():
+        add([f"events.{kind}", label.zh, label.en or f"events.{kind}"], ("event", kind))
+    return short | out
+
+
+def _target(text: str | None, table: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    for form in header_forms(text or ""):
+        if form in table:
+            return table[form]
+    return None
+
+
+def _header_problems(book: str, sheet: str | None, titles: list[str | None], table: dict,
+                     columns: list[int]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
+    """Column number -> target for row 1; a problem for each header that names nothing (with a
+    "did you mean"), names two things, repeats another, or is blank over a filled column."""
+    found: dict[int, tuple[str, str]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    problems = []
+    for col, text in enumerate(titles, start=1):
+        if text is None:
+            if col in columns:
+                problems.append(Problem(book, "", message("roster.blank_header"), cell=xlsx.cell_name(sheet, 1, col)))
+            continue
+        target = _target(text, table)
+        where = xlsx.cell_name(sheet, 1, col)
+        if target is None:
+            hint = difflib.get_close_matches(header_forms(text)[-1], list(table), n=1)
+            problems.append(Problem(book, "", message("roster.unknown_header_hint" if hint else "roster.unknown_header",
+                                                      header=text, hint=hint[0] if hint else ""), cell=where))
+        elif target == AMBIGUOUS:
+            problems.append(Problem(book, "", message("roster.ambiguous_header", header=text), cell=where))
+        elif target in seen:
+            problems.append(Problem(book, "", message("roster.duplicate_header", header=text,
+                                                      other=xlsx.cell_name(sheet, 1, seen[target])), cell=where))
+        else:
+            found[col], seen[target] = target, col
+    return found, problems
+
+
+def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
+    """Each filled row of the roster as a record for `standard`, in order. Raises InputError (at
+    once, before any row) for a file that cannot be read and for headers that name nothing."""
+    book = str(path)
+    sheet, rows = _rows(book)
+    titles = [xlsx.as_text(v) for v in (rows[0] if rows else [])]
+    filled = {c for r in rows[1:] for c, v in enumerate(r, start=1) if not xlsx.blank(v)}
+    columns, problems = _header_problems(book, sheet, titles, headers(standard), sorted(filled))
+    if not rows:
+        problems.append(Problem(book, "", message("roster.empty")))
+    if problems:
+        raise InputError(problems)
+    return _records(book, sheet, rows, columns, standard)
+
+
+def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict, standard: Standard) -> Iterator[RosterRow]:
+    for number, row in enumerate(rows[1:], start=2):
+        if all(xlsx.blank(v) for v in row):
+            continue
+        data, cells = _row_record(row, columns, standard, lambda col: xlsx.cell_name(sheet, number, col))
+        cells[""] = xlsx.cell_name(sheet, number, 1)
+        yield RosterRow(f"{book}:{number}", number, Document(book, data, {(): number}, cells=cells), standard.id)
+
+
+def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tuple[dict, dict]:
+    data: dict[str, Any] = {}
+    cells: dict[str, str] = {}
+    counts: list[tuple[str, Any, str]] = []
+    for col, (what, name) in columns.items():
+        value = xlsx.as_value(row[col - 1]) if col <= len(row) else None
+        if value is None:
+            continue
+        if what == "fact":
+            data.setdefault("facts", {})[name] = value
+            cells[f"facts.{name}"] = cell(col)
+        elif what == "event":
+            counts.append((name, value, cell(col)))
+        elif what in ("judgement", "reason"):
+            _judgement(data, cells, standard.id, name, "score" if what == "judgement" else "reason", value, cell(col))
+        elif what == "honours":
+            _honours(data, cells, value, cell(col))
+        elif name.startswith("application."):
+            app = data.setdefault("applications", [{"standard": standard.id}])[0]
+            app[name.partition(".")[2]] = xlsx.as_text(value) if name == "application.grade" else value
+            cells["applications[0]"] = cells.get("applications[0]", cell(col))
+            cells[f"applications[0].{name.partition('.')[2]}"] = cell(col)
+        else:
+            part, _, key = name.partition(".")
+            shown = value if name in ("period.start", "period.end") else xlsx.as_text(value)
+            (data.setdefault(part, {}) if key else data)[key or part] = shown
+            cells[name] = cell(col)
+    _events(data, cells, counts)
+    return data, cells
+
+
+def _judgement(data: dict, cells: dict, standard_id: str, item: str, part: str, value: Any, where: str) -> None:
+    entry = data.setdefault("judgements", {}).setdefault(standard_id, {}).setdefault(item, {})
+    entry[part] = xlsx.as_text(value) if part == "reason" else value
+    base = f"judgements.{standard_id}.{item}"
+    cells.setdefault(base, where)
+    cells[f"{base}.{part}"] = where
+
+
+_HONOUR_SPLIT = re.compile(r"[;；、\n]+")
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+def _honours(data: dict, cells: dict, value: Any, where: str) -> None:
+    """Honours written as "合格职工之家 2022; 区级先进基层工会 2024": a title and a year each."""
+    cells["honours"] = where
+    for text in _HONOUR_SPLIT.split(xlsx.as_text(value) or ""):
+        text = text.strip()
+        if not text:
+            continue
+        year = _YEAR.search(text)
+        title = (text[:year.start()] + text[year.end():]) if year else text
+        honour = {"title": title.strip(" ()（）年,，")} | ({"year": int(year.group())} if year else {})
+        cells[f"honours[{len(data.setdefault('honours', []))}]"] = where
+        data["honours"].append(honour)
+
+
+def _events(data: dict, cells: dict, counts: list[tuple[str, Any, str]]) -> None:
+    """Event counts as events dated the period's last day; a count that is no whole number is
+    kept as written (the record check reports it at its cell)."""
+    end = data.get("period", {}).get("end") if isinstance(data.get("period"), dict) else None
+    for kind, value, where in counts:
+        try:
+            count = read_integer(value)
+        except NaturalError:
+            count = value
+        if count == 0:
+            continue
+        i = len(data.setdefault("events", []))
+        data["events"].append({"kind": kind, "date": end, "count": count})
+        for part in ("", ".kind", ".date", ".count"):
+            cells[f"events[{i}]{part}"] = where
+
+
+def _rows(book: str) -> tuple[str | None, list[list[Any]]]:
+    """(sheet name or None for CSV, the rows' cell values)."""
+    if Path(book).suffix.lower() == ".xlsx":
+        wb = xlsx.open_workbook(book)
+        ws = next((w for w in wb.worksheets if w.sheet_state == "visible"), wb.worksheets[0])
+        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)]
+    text = _csv_text(book)
+    return None, [list(r) for r in csv.reader(io.StringIO(text), _dialect(text))]
+
+
+def _csv_text(book: str) -> str:
+    raw = read_bytes(book)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError([Problem(book, "", message("roster.encoding"))])
+
+
+def _dialect(text: str):
+    first = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(first, delimiters=",\t;")
+    except csv.Error:
+        return csv.excel
+
+
+# ---- the empty roster --------------------------------------------------------------------
+
+
+def roster_columns(standard: Standard, lang: str) -> list[tuple[str, str, tuple[str, str]]]:
+    """(header, kind of value, target) for each column of the empty roster: the label where it
+    names its target alone (with the unit in brackets), else the key."""
+    table = headers(standard)
+    out = []
+    for key in ("union.id", "union.name", "union.kind", "union.parent", "union.region", "period.start", "period.end",
+                "period.label", "application.grade"):
+        out.append((key_label(key, lang), "date" if key.startswith("period.") and key != "period.label" else key,
+                    ("key", key)))
+    for name, decl in standard.fields.items():
+        label = decl.label.get(lang)
+        head = label if _target(label, table) == ("fact", name) else name
+        unit = decl.unit.get(lang) if decl.unit else ""
+        out.append((f"{head}（{unit}）" if unit and head == label else head, decl.type, ("fact", name)))
+    for kind, label in standard.event_kinds.items():
+        text = label.get(lang)
+        head = text if _target(text, table) == ("event", kind) else f"events.{kind}"
+        out.append((f"{head}（{message('word.times', lang)}）" if head == text else head, "count", ("event", kind)))
+    for _, item in standard.all_items():
+        if item.rule.judged:
+            out.append((message("roster.head.judgement", lang, title=item.title.get(lang)), "judgement",
+                        ("judgement", item.id)))
+            out.append((message("roster.head.reason", lang, title=item.title.get(lang)), "text", ("reason", item.id)))
+    out.append((message("roster.head.honours", lang), "text", ("honours", "")))
+    return out
+
+
+def roster_template(standard: Standard, lang: str = "zh", rows: int = 1000) -> bytes:
+    """The empty roster of `standard` as xlsx bytes: headers, and data validation on `rows` rows
+    (drop-downs for the kind of union, the grade and yes/no facts; dates; numbers)."""
+    wb = xlsx.new_workbook()
+    ws = wb.create_sheet(message("intake.sheet.roster", lang))
+    lists = xlsx.Lists(wb)
+    columns = roster_columns(standard, lang)
+    xlsx.header(ws, [c[0] for c in columns], [max(10, min(30, 2 * len(c[0]))) for c in columns])
+    for col, (_, kind, target) in enumerate(columns, start=1):
+        dv, fmt = _validation(kind, target, standard, lang, lists)
+        if dv is None:
+            continue
+        letter = get_column_letter(col)
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}2:{letter}{rows + 1}")
+        if fmt:
+            for r in range(2, rows + 2):
+                ws.cell(r, col).number_format = fmt
+    xlsx.write_meta(wb, {"schema": ROSTER_SCHEMA, "standard": standard.id, "version": standard.version,
+                         "sha256": standard.sha256, "lang": lang})
+    wb.active = 0
+    return xlsx.workbook_bytes(wb, message("roster.title", lang, title=standard.title.get(lang)))
+
+
+def _validation(kind: str, target: tuple[str, str], standard: Standard, lang: str, lists: xlsx.Lists):
+    """(data validation or None, number format or None) of a roster column."""
+    if target[0] == "fact":
+        return fact_validation(standard.fields[target[1]], lang, lists)
+    if kind == "union.kind":
+        kinds = list(dict.fromkeys([*standard.applies_to, *UNION_KINDS]))
+        return xlsx.validation("list", choices=lists.formula([kind_name(k, lang) for k in kinds]),
+                               error=message("intake.pick", lang)), None
+    if kind == "application.grade":
+        return xlsx.validation("list", choices=lists.formula([g.title.get(lang) for g in standard.grades]),
+                               error=message("intake.pick", lang)), None
+    if kind == "date":
+        return xlsx.validation("date", error=message("intake.prompt.date", lang)), xlsx.DATE_FORMAT
+    if kind == "count":
+        text = message("roster.prompt.count", lang)
+        return xlsx.validation("whole", low=0, prompt=text, error=text), None
+    if kind == "judgement":
+        points = standard.find_item(target[1]).points
+        high = int(points) if points.denominator == 1 else float(points)
+        text = message("intake.prompt.judgement", lang, points=high)
+        return xlsx.validation("decimal", low=0, high=high, prompt=text, error=text), None
+    return None, None

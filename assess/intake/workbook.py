@@ -1,0 +1,241 @@
+"""A filled-in workbook (自评填报表) read as an evidence record.
+
+The workbook's sheets become the record's plain data (the values as written: the record check
+reads 是/否, 2025/3/15, 93.5% like any record's), with the cell of every value, so each problem
+is reported as FILE:SHEET!CELL: field: what was expected. The hidden _meta sheet names the
+standard the workbook was made for: the record is scored against it unless it applies for
+others, and a workbook made from an earlier content of that standard is said to be stale.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from assess.core.loading import Document, in_cells
+from assess.core.messages import message
+from assess.core.natural import NaturalError, read_boolean
+from assess.core.problems import InputError, Problem
+from assess.intake import xlsx
+from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
+from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
+from assess.model.evidence import LoadedEvidence, evidence_from_document
+from assess.model.references import event_kind_id
+from assess.model.standard import Standard
+from assess.standards import catalog
+
+_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+_TEXT_KEYS = ("union.id", "union.name", "union.kind", "union.parent", "union.region", "period.label", "note")
+
+
+def is_record_workbook(path: str | Path) -> bool:
+    """Whether the xlsx file at `path` is a fill-in workbook (its _meta sheet says so)."""
+    return xlsx.read_meta(xlsx.open_workbook(path)).get("schema") == RECORD_SCHEMA
+
+
+def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEvidence:
+    """The record a filled-in workbook holds, validated for shape as any record is (see
+    evidence_from_document, `lenient` included). Its `made_for` is the workbook's standard; its
+    `notes` say when the workbook was made for an earlier content of that standard. Raises
+    InputError naming FILE:SHEET!CELL for each problem: not a fill-in workbook, an unknown key,
+    column or sheet holding values, a value that cannot be read."""
+    book = str(path)
+    wb = xlsx.open_workbook(book)
+    meta = xlsx.read_meta(wb)
+    if meta.get("schema") != RECORD_SCHEMA or not meta.get("standard"):
+        raise InputError([Problem(book, "", message("intake.not_record_workbook"))])
+    standard = _standard(meta)
+    data, cells, problems = _record_data(wb, book, meta["standard"], standard)
+    doc = Document(book, data, {}, cells=cells)
+    if problems and not lenient:
+        try:
+            evidence_from_document(doc)
+        except InputError as err:
+            problems += err.problems
+        raise InputError(in_cells(doc, _in_order(problems)))
+    loaded = evidence_from_document(doc, lenient=lenient)
+    return replace(loaded, pending=tuple(_in_order(list(loaded.pending) + problems)),
+                   made_for=(meta["standard"],), notes=tuple(_stale(book, meta, standard)))
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by sheet, row and column (C2 before C10), then field."""
+    def where(p: Problem) -> list:
+        return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", p.cell or "")]
+    return sorted(set(problems), key=lambda p: (where(p), p.path, p.message))
+
+
+def _standard(meta: dict[str, str]) -> Standard | None:
+    """The standard of the workbook's id and version, when one is known."""
+    try:
+        return catalog.resolve_standard(f"{meta['standard']}@{meta.get('version', '')}").standard
+    except InputError:
+        return None
+
+
+def _stale(book: str, meta: dict[str, str], standard: Standard | None) -> list[str]:
+    if standard is None:
+        return [message("intake.unknown_version", file=book, id=meta["standard"], version=meta.get("version", ""))]
+    if meta.get("sha256") != standard.sha256:
+        return [message("intake.stale", file=book, id=standard.id, version=standard.version,
+                        old=meta.get("sha256", "")[:12], new=standard.sha256[:12])]
+    return []
+
+
+def _record_data(wb, book: str, standard_id: str, standard: Standard | None) -> tuple[dict, dict, list[Problem]]:
+    sheets, problems = _sheets(wb, book)
+    data: dict[str, Any] = {}
+    cells: dict[str, str] = {}
+    _basics(sheets.get("basics"), data, cells, problems, book, standard_id, standard)
+    _facts(sheets.get("facts"), data, cells, problems, book)
+    _events(sheets.get("events"), data, cells, standard)
+    _entries(sheets.get("documents"), data, cells, "documents", ("id", "title", "kind", "date"))
+    _entries(sheets.get("honours"), data, cells, "honours", ("title", "year", "grade", "standard", "awarded_by"))
+    _judgements(sheets.get("judgements"), data, cells, standard_id)
+    return data, cells, problems
+
+
+def _sheets(wb, book: str) -> tuple[dict[str, Sheet], list[Problem]]:
+    """Each sheet of the contract that the workbook has, read; problems of their layout, of a
+    required sheet missing, and of a sheet the contract does not know that holds anything."""
+    ids = sheet_ids()
+    guide = {message("intake.sheet.guide", lang) for lang in ("zh", "en")}
+    found: dict[str, Sheet] = {}
+    problems: list[Problem] = []
+    for ws in wb.worksheets:
+        sid = ids.get(ws.title)
+        if sid is not None and sid not in found:
+            found[sid] = read_sheet(ws, SPEC[sid], book)
+            problems += found[sid].problems
+        elif ws.sheet_state == "visible" and ws.title not in guide:
+            filled = next(iter_filled(ws), None)
+            if filled is not None:
+                problems.append(Problem(book, "", message("intake.unknown_sheet", sheet=ws.title, sheets="、".join(
+                    sheet_name(s, "zh") for s in SPEC)), cell=xlsx.cell_name(ws.title, *filled)))
+    for sid in ("basics", "facts"):
+        if sid not in found:
+            problems.append(Problem(book, "", message("intake.no_sheet", sheet=sheet_name(sid, "zh"))))
+    return found, problems
+
+
+def _set(data: dict, cells: dict, path: tuple, value: Any, cell: str) -> None:
+    """data[path] = value, making the mappings on the way; the cell named for the dotted path."""
+    node = data
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
+    cells[".".join(path)] = cell
+
+
+def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem], book: str, standard_id: str,
+            standard: Standard | None) -> None:
+    apps: dict[str, dict[str, Any]] = {}
+    for row in sheet.rows if sheet else []:
+        key, value, cell = str(row.values["key"]).strip(), row.values.get("value"), row.cells.get("value", "")
+        if value is None:
+            continue
+        if key == "application.grade":
+            key = f"applications.{standard_id}"
+        elif key == "application.override_kind":
+            key = f"applications.{standard_id}.override_kind"
+        if key.startswith("applications."):
+            _application(key[len("applications."):], value, cell, apps, problems, book, standard_id, standard)
+        elif key in BASIC_KEYS:
+            shown = xlsx.as_text(value) if key in _TEXT_KEYS else value
+            _set(data, cells, tuple(key.split(".")), shown, cell)
+        else:
+            hint = difflib.get_close_matches(key, list(BASIC_KEYS), n=1)
+            problems.append(Problem(book, "", message("intake.unknown_key_hint" if hint else "intake.unknown_key",
+                                                      name=key, hint=hint[0] if hint else ""), cell=cell))
+    for i, (sid, app) in enumerate(apps.items()):
+        data.setdefault("applications", []).append({k: v for k, v in app.items() if k != "_cell"})
+        cells[f"applications[{i}]"] = app["_cell"]
+
+
+def _application(rest: str, value: Any, cell: str, apps: dict, problems: list[Problem], book: str, standard_id: str,
+                 standard: Standard | None) -> None:
+    sid = rest.partition(".override_kind")[0]
+    app = apps.setdefault(sid, {"standard": sid, "_cell": cell})
+    if rest.endswith(".override_kind"):
+        try:
+            app["override_kind"] = read_boolean(value)
+        except NaturalError as err:
+            problems.append(Problem(book, "", err.text(), cell=cell))
+        return
+    grade = xlsx.as_text(value)
+    named = standard.grade_named(grade) if standard is not None and sid == standard_id else None
+    app["grade"], app["_cell"] = (named.id if named is not None else grade), cell
+
+
+def _facts(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem], book: str) -> None:
+    facts: dict[str, Any] = {}
+    for row in sheet.rows if sheet else []:
+        name = str(row.values["key"]).strip()
+        name = name[len("facts."):] if name.startswith("facts.") else name
+        if name in facts:
+            problems.append(Problem(book, "", message("intake.duplicate_key", name=name), cell=row.cells["key"]))
+            continue
+        value, docs, note = row.values.get("value"), _list(row.values.get("documents")), xlsx.as_text(row.values.get("note"))
+        cited = {"value": value} | ({"documents": docs} if docs else {}) | ({"note": note} if note else {})
+        facts[name] = cited if docs or note else value
+        for part, cid in (("", "value"), (".documents", "documents"), (".note", "note")):
+            if cid in row.cells:
+                cells[f"facts.{name}{part}"] = row.cells[cid]
+    if facts:
+        data["facts"] = facts
+
+
+def _list(value: Any) -> list[str]:
+    text = xlsx.as_text(value)
+    return [part for part in _LIST_SPLIT.split(text) if part] if text else []
+
+
+def _events(sheet: Sheet | None, data: dict, cells: dict, standard: Standard | None) -> None:
+    events = []
+    for row in sheet.rows if sheet else []:
+        v = row.values
+        kind = xlsx.as_text(v.get("kind"))
+        known = event_kind_id(standard, kind) if standard is not None and kind else None
+        event = {"kind": known or kind, "date": v.get("date"), "count": v.get("count"), "title": xlsx.as_text(v.get("title")),
+                 "documents": _list(v.get("documents"))}
+        events.append({k: x for k, x in event.items() if x not in (None, [])})
+        i = len(events) - 1
+        cells[f"events[{i}]"] = row.cells.get("kind", "")
+        cells.update({f"events[{i}].{cid}": name for cid, name in row.cells.items()})
+    if events:
+        data["events"] = events
+
+
+def _entries(sheet: Sheet | None, data: dict, cells: dict, key: str, columns: tuple[str, ...]) -> None:
+    entries = []
+    for row in sheet.rows if sheet else []:
+        entry = {c: row.values.get(c) for c in columns}
+        entry = {c: (xlsx.as_text(v) if c not in ("date", "year") else v) for c, v in entry.items() if v is not None}
+        entries.append(entry)
+        i = len(entries) - 1
+        cells[f"{key}[{i}]"] = row.cells.get(columns[0], "")
+        cells.update({f"{key}[{i}].{cid}": name for cid, name in row.cells.items()})
+    if entries:
+        data[key] = entries
+
+
+def _judgements(sheet: Sheet | None, data: dict, cells: dict, standard_id: str) -> None:
+    filed: dict[str, dict[str, Any]] = {}
+    for row in sheet.rows if sheet else []:
+        v = row.values
+        if v.get("value") is None and v.get("reason") is None:
+            continue  # a judgement item not scored (yet)
+        sid = xlsx.as_text(v.get("standard")) or standard_id
+        iid = xlsx.as_text(v["key"])
+        entry = {"score": v.get("value"), "reason": xlsx.as_text(v.get("reason")), "by": xlsx.as_text(v.get("by")),
+                 "date": v.get("date")}
+        filed.setdefault(sid, {})[iid] = {k: x for k, x in entry.items() if x is not None}
+        base = f"judgements.{sid}.{iid}"
+        cells[base] = row.cells.get("value", "")
+        for part, cid in (("score", "value"), ("reason", "reason"), ("by", "by"), ("date", "date")):
+            if cid in row.cells:
+                cells[f"{base}.{part}"] = row.cells[cid]
+    if filed:
+        data["judgements"] = filed

@@ -1,0 +1,203 @@
+"""What every workbook `assess` writes for filling in, and reads back, shares: deterministic bytes,
+the hidden sheets (meta and drop-down lists), data validation, header styles, cell names and
+reading a cell as text.
+
+Workbooks are plain xlsx with no macros, so Excel and WPS open them alike. Drop-down lists read
+their choices from a hidden sheet (inline lists are limited to 255 characters).
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
+
+from assess.core.messages import message
+from assess.core.natural import SERIAL_MAX, SERIAL_MIN
+from assess.core.problems import InputError, Problem
+
+META_SHEET = "_meta"  # hidden: what the workbook is (schema), for which standard (id, version, sha256)
+LISTS_SHEET = "_lists"  # hidden: the choices of the drop-down lists, one column a list
+FIXED_TIME = datetime(2000, 1, 1)  # document times: the same input gives the same bytes
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+HEAD_FONT = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill in
+WRAP = Alignment(wrap_text=True, vertical="top")
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0.0%"
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook (no default sheet)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def workbook_bytes(wb: Workbook, title: str) -> bytes:
+    """The workbook as xlsx bytes with fixed times: the same content gives the same bytes."""
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "assess"
+    props.title = title
+    props.created = props.modified = FIXED_TIME
+    raw = io.BytesIO()
+    # ExcelWriter directly: save_workbook() would stamp the current time into the document.
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 0
+            fixed.external_attr = 0o600 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_new(path: str | Path, data: bytes, force: bool) -> None:
+    """Write `data` to `path`; InputError when it exists (without `force`) or cannot be written."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise InputError([Problem(str(path), "", message("intake.exists"))])
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        raise InputError([Problem(str(path), "", message("intake.cannot_write", reason=exc.strerror or str(exc)))]) from None
+
+
+def open_workbook(path: str | Path):
+    """The workbook at `path` with cell values (formulas as last calculated). InputError when it
+    is missing or no xlsx workbook."""
+    name = str(path)
+    if not Path(path).exists():
+        raise InputError([Problem(name, "", message("error.file_not_found"))])
+    try:
+        return load_workbook(name, data_only=True)
+    except Exception:  # noqa: BLE001 - any failure of the xlsx parser means the same to the user
+        raise InputError([Problem(name, "", message("xlsx.err.not_workbook"))]) from None
+
+
+def write_meta(wb: Workbook, meta: dict[str, str]) -> None:
+    """The hidden meta sheet: one key and value a row."""
+    ws = wb.create_sheet(META_SHEET)
+    for r, (key, value) in enumerate(meta.items(), start=1):
+        ws.cell(r, 1).value, ws.cell(r, 2).value = key, value
+    ws.sheet_state = "hidden"
+
+
+def read_meta(wb) -> dict[str, str]:
+    """The meta sheet's keys and values ({} when the workbook has none)."""
+    if META_SHEET not in wb.sheetnames:
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in wb[META_SHEET].iter_rows(max_col=2, values_only=True)
+            if k is not None}
+
+
+class Lists:
+    """The hidden sheet of drop-down choices: each list once, in its own column."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.ws = wb.create_sheet(LISTS_SHEET)
+        self.ws.sheet_state = "hidden"
+        self._columns: dict[tuple[str, ...], str] = {}
+
+    def formula(self, choices: Iterable[str]) -> str:
+        """The range holding these choices, as a validation formula."""
+        key = tuple(choices)
+        if key not in self._columns:
+            col = len(self._columns) + 1
+            for r, text in enumerate(key, start=1):
+                self.ws.cell(r, col).value = text
+            letter = get_column_letter(col)
+            self._columns[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$1:${letter}${max(1, len(key))}"
+        return self._columns[key]
+
+
+def validation(kind: str, *, choices: str | None = None, low: Any = None, high: Any = None,
+               prompt: str = "", error: str = "") -> DataValidation:
+    """A data validation: kind list (choices: a range formula), whole, decimal or date (between
+    low and high; dates from 1950 to 2100). Blank cells are allowed; `prompt` shows on entry,
+    `error` when a value is refused."""
+    if kind == "list":
+        dv = DataValidation(type="list", formula1=choices, allow_blank=True)
+    elif kind == "date":
+        dv = DataValidation(type="date", operator="between", formula1=str(SERIAL_MIN), formula2=str(SERIAL_MAX),
+                            allow_blank=True)
+    elif high is None:
+        dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(low if low is not None else 0),
+                            allow_blank=True)
+    else:
+        dv = DataValidation(type=kind, operator="between", formula1=str(low if low is not None else 0),
+                            formula2=str(high), allow_blank=True)
+    if prompt:
+        dv.prompt, dv.showInputMessage = prompt[:255], True
+    if error:
+        dv.error, dv.showErrorMessage, dv.errorStyle = error[:255], True, "stop"
+    return dv
+
+
+def header(ws, titles: list[str], widths: list[int]) -> None:
+    """Row 1: the column titles, bold on a tint, frozen above the rows."""
+    for c, (title, width) in enumerate(zip(titles, widths), start=1):
+        cell = ws.cell(1, c)
+        cell.value, cell.font, cell.fill, cell.alignment = title, HEAD_FONT, HEAD_FILL, WRAP
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A2"
+
+
+def cell_name(sheet: str | None, row: int, col: int) -> str:
+    """Excel's name of a cell: 基本信息!C3 (a sheet name with spaces quoted), or C3 without a sheet."""
+    coordinate = f"{get_column_letter(col)}{row}"
+    if sheet is None:
+        return coordinate
+    plain = all(ch.isalnum() or ch == "_" for ch in sheet)
+    return f"{sheet}!{coordinate}" if plain else f"'{sheet}'!{coordinate}"
+
+
+def storable(value: Any) -> Any:
+    """A value as a cell can hold it: text without the control characters xlsx refuses."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def blank(value: Any) -> bool:
+    """An empty cell: None or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def as_text(value: Any) -> str | None:
+    """A cell as text, as a person reads it: 1001 (not 1001.0), dates as YYYY-MM-DD; blank: None."""
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).replace("_x000D_", "").replace("\r\n", "\n").strip()
+
+
+def as_value(value: Any) -> Any:
+    """A cell as a record value: text stripped, a whole float as an int, a midnight date-time as a
+    date; blank: None. Everything else is read later by the field's type (assess/core/natural.py)."""
+    if blank(value):
+        return None
+    if isinstance(value, str):
+        return value.replace("_x000D_", "").strip()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date()
+    return value

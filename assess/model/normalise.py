@@ -1,0 +1,60 @@
+"""A record's values as people write them, read before the record is validated.
+
+The record's own shape (dates, counts, years, scores, the kind of union) is read here, with the
+readers of assess/core/natural.py; the facts are read when the record is checked against a
+standard, which says each fact's type (assess/model/evidence.py). The record as written is kept
+for its hash: a record means the same whether its dates were written 2025-3-15 or 2025-03-15, but
+an inspection names the record by what the union wrote.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from assess.core.natural import NaturalError, read_date, read_integer, read_number, read_year
+from assess.core.unions import kind_id
+
+Found = list[tuple[tuple, NaturalError]]  # (where in the record, what could not be read)
+
+
+def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
+    """A copy of a record's data with its shape values read (see the module docstring), and the
+    values that could not be read (left as written, so validation reports them too). Containers
+    of an unexpected shape are left to validation."""
+    out = dict(data)
+    found: Found = []
+    union = out.get("union")
+    if isinstance(union, dict) and isinstance(union.get("kind"), str):
+        out["union"] = dict(union, kind=kind_id(union["kind"]))
+    out["period"] = _fields(out.get("period"), ("period",), {"start": read_date, "end": read_date}, found)
+    _each(out, "events", {"date": read_date, "count": read_integer}, found)
+    _each(out, "documents", {"date": read_date}, found)
+    _each(out, "honours", {"year": read_year}, found)
+    judgements = out.get("judgements")
+    if isinstance(judgements, dict):
+        out["judgements"] = {
+            sid: ({iid: _fields(entry, ("judgements", sid, iid), {"score": read_number, "date": read_date}, found)
+                   for iid, entry in items.items()} if isinstance(items, dict) else items)
+            for sid, items in judgements.items()}
+    return {k: v for k, v in out.items() if k in data}, found
+
+
+def _each(out: dict[str, Any], key: str, readers: dict[str, Callable], found: Found) -> None:
+    entries = out.get(key)
+    if isinstance(entries, list):
+        out[key] = [_fields(e, (key, i), readers, found) for i, e in enumerate(entries)]
+
+
+def _fields(entry: Any, loc: tuple, readers: dict[str, Callable], found: Found) -> Any:
+    """`entry` (a mapping) with the named values read; anything else as it is."""
+    if not isinstance(entry, dict):
+        return entry
+    copy = dict(entry)
+    for name, reader in readers.items():
+        value = copy.get(name)
+        if value is None:
+            continue
+        try:
+            copy[name] = reader(value)
+        except NaturalError as err:
+            found.append((loc + (name,), err))
+    return copy

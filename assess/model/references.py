@@ -1,0 +1,144 @@
+"""Names a record uses for things a standard defines, checked and resolved: the grade applied for,
+the kinds of its events, the standards its judgements and applications name, and its kind of
+union against the standard's `applies_to`.
+
+A misspelt name never counts as zero: a name that is neither this standard's nor any other known
+standard's is an error with a "did you mean". Event kinds may be written by id or by the
+standard's label (职工代表大会); grades by id, title or a part of a title naming one grade (示范).
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from assess.core.loading import Document
+from assess.core.messages import current_language, message
+from assess.core.natural import plain_text
+from assess.core.problems import Problem, dotted
+from assess.core.unions import kind_name
+from assess.model.standard import Standard
+
+Record = Any  # an EvidenceRecord (assess/model/evidence.py, which imports this module)
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """What the known standards declare (a record may serve several standards): fact names,
+    event kinds (ids, and labels in every language), standard ids, and kinds of union (the known
+    list and every kind a standard applies to)."""
+
+    fields: frozenset[str]
+    event_kinds: frozenset[str] = frozenset()
+    standards: frozenset[str] = frozenset()
+    union_kinds: frozenset[str] = frozenset()
+
+
+def _problem(doc: Document, loc: tuple, text: str) -> Problem:
+    return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
+
+
+def _hint(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def event_kind_id(standard: Standard, written: str) -> str | None:
+    """The id of this standard's event kind `written` names (its id or a label), else None."""
+    text = plain_text(written)
+    if text in standard.event_kinds:
+        return text
+    for kind, label in standard.event_kinds.items():
+        if text in (plain_text(label.zh), plain_text(label.en or "")):
+            return kind
+    return None
+
+
+def resolve_events(record: Record, doc: Document, standard: Standard,
+                   known: KnownNames) -> tuple[list, list[Problem]]:
+    """The record's events with kinds written as this standard's labels turned into ids, and a
+    problem for each kind no known standard has (with a suggestion from this standard's kinds)."""
+    events, problems = [], []
+    lang = current_language()
+    choices = {k: f"{k} ({label.get(lang)})" for k, label in standard.event_kinds.items()}
+    for i, ev in enumerate(record.events):
+        kind = event_kind_id(standard, ev.kind)
+        if kind is None and plain_text(ev.kind) not in known.event_kinds:
+            labels = {label.get(lang): k for k, label in standard.event_kinds.items()}
+            # Labels are long: one wrong character weighs less, so a lower cut-off.
+            hit = _hint(plain_text(ev.kind), list(choices) + list(labels), 0.5)
+            key = "refs.event_kind_hint" if hit else "refs.event_kind"
+            hint = choices.get(hit) or choices.get(labels.get(hit, ""), "")
+            problems.append(_problem(doc, ("events", i, "kind"), message(key, kind=ev.kind, standard=standard.id,
+                                                                          hint=hint)))
+        events.append(ev if kind is None or kind == ev.kind else ev.model_copy(update={"kind": kind}))
+    return events, problems
+
+
+def _ids(standard: Standard, lineage: tuple[str, ...]) -> tuple[str, ...]:
+    return (standard.id, *lineage)
+
+
+def resolve_applications(record: Record, doc: Document, standard: Standard, lineage: tuple[str, ...],
+                         known: KnownNames) -> tuple[list, list[Problem]]:
+    """The record's applications with the grade applied for under this standard (or one it
+    extends) as a grade id; a problem for a grade the standard does not have (listing its grades)
+    and for an application naming no known standard."""
+    out, problems = [], []
+    ids = _ids(standard, lineage)
+    lang = current_language()
+    for i, app in enumerate(record.applications):
+        if app.standard in ids:
+            grade = standard.grade_named(app.grade)
+            if grade is None:
+                grades = ", ".join(f"{g.id} ({g.title.get(lang)})" for g in standard.grades)
+                problems.append(_problem(doc, ("applications", i, "grade"), message(
+                    "refs.grade", grade=app.grade, standard=standard.id, grades=grades)))
+            elif grade.id != app.grade:
+                app = app.model_copy(update={"grade": grade.id})
+        elif app.standard not in known.standards:
+            problems.append(_unknown_standard(doc, ("applications", i, "standard"), app.standard, ids, known,
+                                              "refs.application_standard"))
+        out.append(app)
+    return out, problems
+
+
+def _unknown_standard(doc: Document, loc: tuple, name: str, ids: tuple[str, ...], known: KnownNames, key: str) -> Problem:
+    hit = _hint(name, sorted(set(ids) | known.standards))
+    return _problem(doc, loc, message(key + "_hint" if hit else key, standard=name, hint=hit or ""))
+
+
+def judgement_standard_problems(record: Record, doc: Document, standard: Standard,
+                                lineage: tuple[str, ...], known: KnownNames) -> list[Problem]:
+    """Judgements filed under a standard id no known standard has."""
+    ids = _ids(standard, lineage)
+    return [_unknown_standard(doc, ("judgements", sid), sid, ids, known, "refs.judgement_standard")
+            for sid in record.judgements if sid not in ids and sid not in known.standards]
+
+
+def unknown_kind_text(kind: str, kinds: list[str]) -> str:
+    """"Unknown kind of union", listing the kinds with their names, with a "did you mean"."""
+    lang = current_language()
+    shown = ", ".join(f"{k} ({kind_name(k, lang)})" for k in kinds)
+    names = {kind_name(k, lang): k for k in kinds}
+    hit = _hint(kind, kinds + list(names))
+    key = "refs.union_kind_hint" if hit else "refs.union_kind"
+    return message(key, kind=kind, kinds=shown, hint=names.get(hit, hit) if hit else "")
+
+
+def kind_problems(record: Record, doc: Document, standard: Standard, lineage: tuple[str, ...],
+                  known: KnownNames) -> list[Problem]:
+    """An unknown kind of union (with a "did you mean"), or a kind the standard does not apply to
+    without `override_kind: true` in the record's application for it."""
+    kind = record.union.kind
+    loc = ("union", "kind")
+    lang = current_language()
+    if kind not in known.union_kinds and kind not in standard.applies_to:
+        return [_problem(doc, loc, unknown_kind_text(kind, sorted(known.union_kinds | set(standard.applies_to))))]
+    ids = _ids(standard, lineage)
+    overridden = any(a.override_kind for a in record.applications if a.standard in ids)
+    if kind in standard.applies_to or overridden:
+        return []
+    kinds = ", ".join(f"{k} ({kind_name(k, lang)})" for k in standard.applies_to)
+    return [_problem(doc, loc, message("refs.applies_to", standard=standard.id, kinds=kinds,
+                                       kind=f"{kind} ({kind_name(kind, lang)})"))]

@@ -1,0 +1,129 @@
+"""A filled inspection workbook (workbook.py) read back as an inspection file: the same data an
+inspector would write in the YAML worksheet, with the cell of every value, so each problem is
+reported as FILE:SHEET!CELL: field: what was expected."""
+from __future__ import annotations
+
+from typing import Any
+
+from assess.core.loading import Document, in_cells
+from assess.core.messages import LANGUAGES, message
+from assess.core.problems import InputError, Problem
+from assess.intake import xlsx
+from assess.workflows.inspection.model import SCHEMA, LoadedInspection, inspection_from_document
+from assess.workflows.inspection.workbook import BOOK_SCHEMA, SHEETS
+
+
+def is_inspection_workbook(path: str) -> bool:
+    """Whether the xlsx file at `path` is an inspection workbook (its _meta sheet says so)."""
+    return xlsx.read_meta(xlsx.open_workbook(path)).get("schema") == BOOK_SCHEMA
+
+
+def read_inspection_workbook(path: str) -> LoadedInspection:
+    """A filled inspection workbook as an inspection file. Raises InputError naming FILE:SHEET!CELL
+    for each problem: not an inspection workbook, a sheet or column missing, a value that cannot
+    be read, and whatever the inspection file itself may not say."""
+    book = str(path)
+    wb = xlsx.open_workbook(book)
+    meta = xlsx.read_meta(wb)
+    if meta.get("schema") != BOOK_SCHEMA:
+        raise InputError([Problem(book, "", message("inspect.xlsx.not_ours"))])
+    data, cells, problems = inspection_data(wb, book, meta)
+    doc = Document(book, data, {}, cells=cells)
+    try:
+        loaded = inspection_from_document(doc)
+    except InputError as err:
+        raise InputError(in_cells(doc, problems + err.problems)) from None
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def _rows(wb, sid: str, book: str, problems: list[Problem]) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
+    """(row number, values by column id, cells by column id) of the sheet's filled rows; a problem
+    when the sheet or one of its columns is missing."""
+    names = {message(f"inspect.xlsx.sheet.{sid}", lang) for lang in LANGUAGES}
+    ws = next((w for w in wb.worksheets if w.title in names), None)
+    if ws is None:
+        problems.append(Problem(book, "", message("intake.no_sheet", sheet=message(f"inspect.xlsx.sheet.{sid}", "zh"))))
+        return []
+    titles = {xlsx.as_text(c.value): c.column for c in ws[1] if c.value is not None}
+    found = {}
+    for cid, _ in SHEETS[sid]:
+        col = next((titles[t] for t in (message(f"inspect.xlsx.col.{cid}", lang) for lang in LANGUAGES) if t in titles), None)
+        if col is None:
+            problems.append(Problem(book, "", message("intake.no_column", column=message(f"inspect.xlsx.col.{cid}", "zh")),
+                                    cell=xlsx.cell_name(ws.title, 1, 1)))
+        else:
+            found[cid] = col
+    out = []
+    for number in range(2, ws.max_row + 1):
+        values = {cid: xlsx.as_value(ws.cell(number, col).value) for cid, col in found.items()}
+        if any(v is not None for v in values.values()):
+            out.append((number, values, {cid: xlsx.cell_name(ws.title, number, col) for cid, col in found.items()}))
+    return out
+
+
+def inspection_data(wb, book: str, meta: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
+    """The inspection file's data, the cell of each value, and the problems of the layout."""
+    problems: list[Problem] = []
+    data: dict[str, Any] = {"schema": SCHEMA, "reference": {
+        "union": meta.get("union"), "union_name": meta.get("union_name"), "evidence_file": meta.get("evidence_file"),
+        "period": {"start": meta.get("period_start"), "end": meta.get("period_end")},
+        "evidence_sha256": meta.get("evidence_sha256"), "standard": meta.get("standard"),
+        "standard_version": meta.get("standard_version")}}
+    cells: dict[str, str] = {}
+    for _, v, c in _rows(wb, "info", book, problems):
+        if v.get("key") in ("inspector", "date", "notes") and v.get("value") is not None:
+            data[v["key"]] = v["value"] if v["key"] == "date" else xlsx.as_text(v["value"])
+            cells[v["key"]] = c["value"]
+    _items(_rows(wb, "items", book, problems), data, cells)
+    _findings(_rows(wb, "documents", book, problems), data, cells, "documents", "document")
+    _findings(_rows(wb, "events", book, problems), data, cells, "events", "event")
+    for _, v, c in _rows(wb, "counts", book, problems):
+        if v.get("observed") is not None:
+            data.setdefault("event_counts", {})[str(v["key"])] = v["observed"]
+            cells[f"event_counts.{v['key']}"] = c["observed"]
+    return data, cells, problems
+
+
+def _items(rows, data: dict[str, Any], cells: dict[str, str]) -> None:
+    """Per item: the verified values (by fact), the inspection score with its reason (the note of
+    a row that has a score), notes (joined when several rows have one)."""
+    items: dict[str, dict[str, Any]] = {}
+    for _, v, c in rows:
+        item = xlsx.as_text(v.get("id"))
+        if item is None:
+            continue
+        entry = items.setdefault(item, {})
+        base = f"items.{item}"
+        if v.get("observed") is not None and v.get("key"):
+            entry.setdefault("observed", {})[str(v["key"])] = v["observed"]
+            cells[f"{base}.observed.{v['key']}"] = c["observed"]
+        if v.get("score") is not None:
+            entry["score"] = v["score"]
+            cells[f"{base}.score"] = c["score"]
+        note = xlsx.as_text(v.get("note"))
+        if note is not None:
+            part = "reason" if v.get("score") is not None else "note"
+            entry[part] = "; ".join(filter(None, [entry.get(part), note]))
+            cells[f"{base}.{part}"] = c["note"]
+        cells.setdefault(base, c["id"])
+    filled = {k: e for k, e in items.items() if e}
+    if filled:
+        data["items"] = filled
+
+
+def _findings(rows, data: dict[str, Any], cells: dict[str, str], key: str, ref: str) -> None:
+    """Document or event findings: the rows given a status or a note."""
+    out = []
+    for _, v, c in rows:
+        if v.get("status") is None and v.get("note") is None:
+            continue
+        finding = {ref: xlsx.as_text(v.get(ref)) if ref == "document" else v.get(ref), "status": v.get("status"),
+                   "note": xlsx.as_text(v.get("note"))}
+        i = len(out)
+        out.append({k: x for k, x in finding.items() if x is not None})
+        cells[f"{key}[{i}]"] = c.get(ref, "")
+        cells.update({f"{key}[{i}].{cid}": name for cid, name in c.items() if cid in (ref, "status", "note")})
+    if out:
+        data[key] = out

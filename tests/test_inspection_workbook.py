@@ -1,0 +1,155 @@
+"""The inspector's worksheet as a workbook (assess inspect --xlsx), read back with --inspection; and
+inspections that correct event counts (an observed count per kind, single events not verified)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from assess import api
+from assess.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+LIULIAN = ROOT / "fixtures/liulian-community.yaml"
+PASS = ROOT / "fixtures/inspections/liulian-community.pass.yaml"
+PYTHON = api.ScoreOptions(engine="python")
+VOLATILE = ("inspection",)
+
+
+def _workbook(tmp_path: Path, record: Path = LIULIAN) -> Path:
+    out = tmp_path / "i.xlsx"
+    result = CliRunner().invoke(main, ["inspect", str(record), "--xlsx", str(out), "--engine", "python"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _row(ws, item: str, key: str | None = None) -> int:
+    return next(r for r in range(2, ws.max_row + 1)
+                if ws.cell(r, 1).value == item and (key is None or ws.cell(r, 9).value == key))
+
+
+def _key_row(ws, key, col: int = 1) -> int:
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col).value == key)
+
+
+def _same(a: dict, b: dict) -> None:
+    """Two acceptance results agree on everything but the inspection file's name and hash."""
+    strip = lambda card: {k: v for k, v in card.items() if k != "inspection"}  # noqa: E731
+    assert strip(a["inspection"]) == strip(b["inspection"]) and a["self_check"] == b["self_check"]
+    assert a["conclusion"] == b["conclusion"]
+    assert [d.get("why") for d in a["differences"]] == [d.get("why") for d in b["differences"]]
+
+
+def test_the_workbook_has_one_row_per_item_and_fact_and_hidden_meta(tmp_path):
+    wb = load_workbook(_workbook(tmp_path))
+    assert wb.sheetnames[:5] == ["考核信息", "考核表", "材料核查", "活动次数", "活动明细"] and wb.active.title == "考核信息"
+    ws = wb["考核表"]
+    assert [c.value for c in ws[1]] == ["编号", "一级指标", "二级指标", "标准分", "自评分", "检查内容", "考核方法", "核查指标",
+                                        "字段", "自报值", "核实值", "考核分", "说明"]
+    standard = api.load_standard("bahao-community").standard
+    assert {ws.cell(r, 1).value for r in range(2, ws.max_row + 1)} == {it.id for _, it in standard.all_items()}
+    methods = {m for r in range(2, ws.max_row + 1) for m in str(ws.cell(r, 7).value or "").split("、") if m}
+    assert {"查阅资料", "实地查看", "个别谈话"} <= methods
+    assert ws.cell(_row(ws, "org_established"), 10).value == "是"
+    meta = {r[0]: r[1] for r in wb["_meta"].iter_rows(values_only=True)}
+    assert meta["evidence_sha256"] == api.load_record(LIULIAN).sha256 and wb["_meta"].sheet_state == "hidden"
+
+
+def test_an_untouched_workbook_scores_as_the_self_check(tmp_path):
+    done = api.accept_record(LIULIAN, _workbook(tmp_path), PYTHON).result
+    assert done["differences"] == [] and done["inspection"]["score"] == done["self_check"]["score"]
+
+
+def test_a_filled_workbook_reads_as_the_same_yaml_inspection(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    info, items, docs = wb["考核信息"], wb["考核表"], wb["材料核查"]
+    info["C2"], info["C3"], info["C4"] = "坪山区总工会考核组 陈立", "2026年1月14日", "台账齐全、活动扎实；女职委材料和投诉办结情况需补正。"
+    r = _row(items, "unresolved_complaints", "unresolved_complaints")
+    items.cell(r, 11).value, items.cell(r, 13).value = "１", "台账第 37 号欠薪投诉（2025-11-06 受理）未办结"
+    r = _row(items, "work_pattern")
+    items.cell(r, 12).value = 2
+    items.cell(r, 13).value = "个别谈话（6 人）显示小微企业职工对工联会活动知晓率低，“职工参与”不足，扣 1 分。"
+    r = _key_row(docs, "D12")
+    docs.cell(r, 4).value = "已核实"
+    r = _key_row(docs, "女职工委员会成立批复")
+    docs.cell(r, 4).value, docs.cell(r, 5).value = "未核实", "现场未能提供批复原件，仅有会议照片"
+    wb.save(book)
+    same = yaml.safe_load(PASS.read_text(encoding="utf-8"))
+    same["items"]["women_committee"]["documents"][0].pop("facts")  # the workbook names the document alone
+    _same(api.accept_record(LIULIAN, book, PYTHON).result, api.accept_record(LIULIAN, same, PYTHON).result)
+    result = CliRunner().invoke(main, ["score", str(LIULIAN), "--inspection", str(book)])
+    assert result.exit_code == 0 and "通过" in result.stdout
+
+
+def test_problems_in_the_workbook_are_named_by_cell(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    items = wb["考核表"]
+    r = _row(items, "five_haves", "union_staff")
+    items.cell(r, 11).value = "很多"
+    s = _row(items, "work_pattern")
+    items.cell(s, 12).value = 9
+    items.cell(s, 13).value = "x"
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    text = str(info.value)
+    assert f"i.xlsx:考核表!K{r}: items.five_haves.observed.union_staff: 应为整数, 实际为 很多" in text
+    assert f"i.xlsx:考核表!L{s}: items.work_pattern.score: " in text
+
+
+def test_event_counts_and_unverified_events_correct_the_counted_items(tmp_path):
+    record = api.load_record(LIULIAN).record
+    meetings = [i + 1 for i, e in enumerate(record.events) if e.kind == "party_union_meeting"]
+    inspection = yaml.safe_load(PASS.read_text(encoding="utf-8"))
+    inspection["event_counts"] = {"联谊会议": 1}  # by label: 4 reported, 1 found
+    inspection["events"] = [{"event": meetings[0], "status": "未核实", "note": "无会议记录"}]
+    done = api.accept_record(LIULIAN, inspection, PYTHON).result
+    items = {it["id"]: it for s in done["inspection"]["sections"] for it in s["items"]}
+    self_items = {it["id"]: it for s in done["self_check"]["sections"] for it in s["items"]}
+    assert items["liaison_meetings"]["awarded"] < self_items["liaison_meetings"]["awarded"]
+    assert items["party_union_meetings"]["awarded"] == self_items["party_union_meetings"]["awarded"] - 1
+    why = {d["item"]: d["why"] for d in done["differences"] if d["kind"] == "item"}
+    assert why["liaison_meetings"][0] == "联谊会议: 自评 4 次, 考核核实 1 次"
+    assert why["party_union_meetings"][0].startswith(f"第 {meetings[0]} 项活动") and "未核实, 不计入 (无会议记录)" in why[
+        "party_union_meetings"][0]
+
+
+def test_the_event_count_workbook_sheets_read_back(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    counts, events = wb["活动次数"], wb["活动明细"]
+    counts.cell(_key_row(counts, "liaison_meeting"), 5).value = 1
+    events.cell(2, 6).value, events.cell(2, 7).value = "缺失", "无会议记录"
+    wb.save(book)
+    loaded = api.load_inspection(book)
+    assert loaded.model.event_counts == {"liaison_meeting": 1}
+    assert [(e.event, e.status, e.note) for e in loaded.model.events] == [(1, "missing", "无会议记录")]
+
+
+def test_bad_event_findings_are_errors_with_hints():
+    inspection = yaml.safe_load(PASS.read_text(encoding="utf-8"))
+    inspection["event_counts"] = {"liaison_meting": 1, "workers_congress": "两次", "party_union_meeting": -1}
+    inspection["events"] = [{"event": 999, "status": "缺失"}]
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, inspection, PYTHON)
+    text = str(info.value)
+    assert "event_counts.liaison_meting: 标准 bahao-community 不统计活动类型 liaison_meting (是否应为 liaison_meeting?)" in text
+    assert "event_counts.workers_congress: 应为整数, 实际为 两次" in text and "次数不能为负数" in text
+    assert "events[0].event: 记录中没有第 999 项活动" in text
+
+
+def test_the_yaml_worksheet_offers_event_counts(tmp_path):
+    out = tmp_path / "w.yaml"
+    api.write_worksheet(LIULIAN, out, PYTHON)
+    sheet = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert set(sheet["event_counts"]) >= {"party_union_meeting", "liaison_meeting"} and sheet["events"] == []
+    assert "联谊会议: 自报 4 次 (2025-01-01 起)" in out.read_text(encoding="utf-8")
+
+
+def test_inspect_needs_one_output():
+    assert CliRunner().invoke(main, ["inspect", str(LIULIAN)]).exit_code == 2

@@ -1,0 +1,178 @@
+"""Federation rosters: one union a row, CSV (UTF-8 with or without BOM, GBK) or xlsx, read as
+records; a roster of the fixtures scores as the fixtures do; bad rows to the errors file as
+FILE:ROW with the column."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from openpyxl import Workbook, load_workbook
+
+from assess import api
+from assess.cli import main
+from assess.core.natural import read_as
+from assess.intake.roster import roster_columns
+from assess.standards import catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = sorted((ROOT / "fixtures").glob("*.yaml"))
+
+
+def _fixtures_of(standard_id: str) -> list[Path]:
+    """The fixtures scored against this standard by default."""
+    return [p for p in FIXTURES if standard_id in {s.standard.id for s in api.standards_for(api.load_record(p))}]
+
+
+def _cell(target: tuple[str, str], data: dict, standard) -> str:
+    """A fixture's value for a roster column, as a federation clerk types it."""
+    what, name = target
+    if what == "key":
+        part, _, key = name.partition(".")
+        if name == "application.grade":
+            app = next((a for a in data.get("applications") or [] if a["standard"] == standard.id), None)
+            return standard.grade(app["grade"]).title.zh if app else ""
+        value = (data.get(part) or {}).get(key) if key else data.get(part)
+        return "" if value is None else str(value).replace("-", "/") if part == "period" and key != "label" else str(value)
+    if what == "fact":
+        raw = (data.get("facts") or {}).get(name)
+        value = raw.get("value") if isinstance(raw, dict) else raw
+        if value is None:
+            return ""
+        typed = read_as(standard.fields[name].type, value)
+        if isinstance(typed, bool):
+            return "是" if typed else "否"
+        return f"{float(typed * 100):g}%" if standard.fields[name].type == "ratio" else f"{typed:,}" if isinstance(typed, int) else str(value)
+    if what == "event":
+        return str(sum(e.get("count", 1) for e in data.get("events") or [] if e["kind"] == name))
+    if what in ("judgement", "reason"):
+        entry = ((data.get("judgements") or {}).get(standard.id) or {}).get(name)
+        return "" if entry is None else str(entry["score"] if what == "judgement" else entry["reason"])
+    return "; ".join(f"{h['title']} {h['year']}" for h in data.get("honours") or [])
+
+
+def _roster_rows(standard_id: str) -> tuple[list[str], list[list[str]], list[Path]]:
+    standard = catalog.resolve_standard(standard_id).standard
+    columns = roster_columns(standard, "zh")
+    fixtures = _fixtures_of(standard_id)
+    rows = [[_cell(target, yaml.safe_load(p.read_text(encoding="utf-8")), standard) for _, _, target in columns]
+            for p in fixtures]
+    return [c[0] for c in columns], rows, fixtures
+
+
+def _write_csv(path: Path, head: list[str], rows: list[list[str]], encoding: str) -> None:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows([head, *rows])
+    path.write_bytes(buf.getvalue().encode(encoding))
+
+
+def _write_xlsx(path: Path, head: list[str], rows: list[list[str]]) -> None:
+    wb = Workbook()
+    for row in [head, *rows]:
+        wb.active.append(row)
+    wb.save(path)
+
+
+def _outcome(card: dict) -> dict:
+    """What a roster must agree on with the record: score, grade, and every item's points."""
+    items = {it["id"]: (it["awarded"], it["status"]) for s in card["sections"] for it in s["items"]}
+    items |= {it["id"]: (it["awarded"], it["status"]) for it in card["bonus_items"]}
+    return {"union": card["union"]["id"], "score": card["score"], "bonus": card["bonus"], "grade": card["grade"],
+            "items": items, "vetoes": [v["triggered"] for v in card["vetoes"]], "applied_for": card["applied_for"]}
+
+
+@pytest.mark.parametrize("standard_id", ["bahao-community", "liuyou-grassroots", "model-worker-home"])
+@pytest.mark.parametrize("form", ["utf-8", "utf-8-sig", "gbk", "xlsx"])
+def test_a_roster_of_the_fixtures_scores_as_the_fixtures_do(standard_id, form, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    head, rows, fixtures = _roster_rows(standard_id)
+    roster = tmp_path / ("roster.xlsx" if form == "xlsx" else "roster.csv")
+    if form == "xlsx":
+        _write_xlsx(roster, head, rows)
+    else:
+        _write_csv(roster, head, rows, form)
+    options = api.ScoreOptions(standard=standard_id, engine="python")
+    from_roster = [r.scored[0].card for r in api.score_many(api.read_records([roster], standard_id), options)]
+    from_yaml = [api.score_record(p, options).scored[0].card for p in fixtures]
+    assert [_outcome(c) for c in from_roster] == [_outcome(c) for c in from_yaml]
+
+
+def test_batch_scores_every_row_and_sends_bad_rows_to_the_errors_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    head, rows, fixtures = _roster_rows("bahao-community")
+    members = head.index("会员人数（人）")
+    rows[1][members] = "很多"
+    roster = tmp_path / "roster.csv"
+    _write_csv(roster, head, rows, "gbk")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["batch", str(roster), "--standard", "bahao-community", "--out", str(out),
+                                       "--jobs", "1", "--engine", "python"])
+    assert result.exit_code == 2, result.output
+    scored = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert [r["union_id"] for r in scored] == [yaml.safe_load(p.read_text(encoding="utf-8"))["union"]["id"]
+                                               for i, p in enumerate(fixtures) if i != 1]
+    assert scored[0]["source"] == f"{roster}:2"
+    bad = [json.loads(line) for line in (tmp_path / "out.csv.errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(bad) == 1 and bad[0]["position"] == f"{roster}:3"
+    problem = bad[0]["problems"][0]
+    column = chr(ord("A") + members)
+    assert (problem["line"], problem["path"]) == (3, "facts.members")
+    assert problem["text"] == f"{roster}:{column}3: facts.members: 应为整数, 实际为 很多"
+
+
+def test_headers_that_name_nothing_stop_the_roster_before_any_row(tmp_path):
+    roster = tmp_path / "r.csv"
+    _write_csv(roster, ["工会名称", "会员数", "", "职工人数"], [["甲", "1", "x", "2"]], "utf-8")
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    text = str(info.value)
+    assert f"{roster}:B1: 无法识别的列名 会员数 (是否应为 会员人数?)" in text
+    assert f"{roster}:C1: 这一列没有列名" in text
+    result = CliRunner().invoke(main, ["batch", str(roster), "--standard", "bahao-community", "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 2 and "会员数" in result.stderr and not (tmp_path / "o.csv").exists()
+
+
+def test_the_empty_roster_reads_back_and_names_its_standard(tmp_path):
+    book = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(main, ["template", "model-worker-home", "--roster", str(book)])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(book)
+    ws = wb.worksheets[0]
+    assert ws.title == "名单" and ws["A1"].value == "工会编号" and wb["_meta"].sheet_state == "hidden"
+    assert {dv.type for dv in ws.data_validations.dataValidation} >= {"list", "whole", "date", "decimal"}
+    for col, value in enumerate(["u1", "某工会", "基层工会", "某区总工会", None, "2025-1-1", "2025-12-31", None, "合格职工之家"], 1):
+        ws.cell(2, col).value = value
+    wb.save(book)
+    [record] = api.read_roster(book)  # the standard from the empty roster's meta sheet
+    assert record.record.union.kind == "grassroots_union" and record.record.applications[0].standard == "model-worker-home"
+    assert record.document.cells["union.name"] == "名单!B2"
+
+
+def test_a_roster_needs_a_standard_and_a_readable_encoding(tmp_path):
+    roster = tmp_path / "r.csv"
+    _write_csv(roster, ["工会名称"], [["甲"]], "utf-8")
+    [bad] = api.read_records([roster])
+    assert "--standard" in str(bad.error)
+    text = "工会编号\t工会名称\t工会类型\t考核期开始\t考核期结束\t职工人数\r\nu\t甲\t基层工会\t2025/1/1\t2025/12/31\t１,２００\r\n"
+    roster.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))  # Excel's "Unicode text"
+    [row] = api.read_roster(roster, "liuyou-grassroots")
+    assert row.record.facts == {"employees": "１,２００"} and row.document.cells["facts.employees"] == "F2"
+    [card] = api.score_record(row, api.ScoreOptions(engine="python")).scored
+    assert card.card["standard"]["id"] == "liuyou-grassroots"
+
+
+def test_event_counts_and_honours_in_a_row(tmp_path):
+    roster = tmp_path / "r.csv"
+    _write_csv(roster, ["union.id", "union.name", "union.kind", "period.start", "period.end", "events.workers_congress",
+                        "文体活动（次）", "已获荣誉"],
+               [["u", "甲", "grassroots_union", "2025-01-01", "2025-12-31", "0", "３", "合格职工之家（2022年）; 区先进 2024"]],
+               "utf-8")
+    st = catalog.resolve_standard("model-worker-home").standard
+    assert st.event_kinds["cultural_activity"].zh == "文体活动"  # the header above, with its unit
+    [row] = api.read_roster(roster, "model-worker-home")
+    assert [(e.kind, e.count, e.date.isoformat()) for e in row.record.events] == [("cultural_activity", 3, "2025-12-31")]
+    assert [(h.title, h.year) for h in row.record.honours] == [("合格职工之家", 2022), ("区先进", 2024)]
