@@ -134,6 +134,18 @@ def test_fail_below_exit_codes():
     assert unknown.exit_code == 2 and "未知等级 platinum" in unknown.output
 
 
+def test_a_fail_below_name_of_no_grade_is_refused_once_before_scoring():
+    import glob
+    many = run("score", *sorted(glob.glob("fixtures/*.yaml")), "--fail-below", "demonstraton", "--lang", "en")
+    assert many.exit_code == 2
+    assert many.stderr.count("unknown grade demonstraton") == 1 and "did you mean demonstration?" in many.stderr
+    assert many.stdout == ""  # nothing scored: the name was wrong for every record
+    # A grade that some standards have: the others' records say which grades theirs has.
+    some = run("score", "fixtures/tanglang-community.yaml", "fixtures/minjiang-machinery-factory.yaml",
+               "--fail-below", "示范")
+    assert "标准 model-worker-home 没有等级 示范 (可用: model_worker_home (模范职工之家)" in some.stderr
+
+
 def test_explicit_standard_and_defaults():
     # A record that applies for two standards gets two scorecards by default.
     both = json.loads(run("score", "fixtures/minjiang-machinery-factory.yaml", "--format", "json").stdout)

@@ -7,13 +7,14 @@ input, never a traceback; `score_many` never raises for one bad record: it yield
 """
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Union
 
-from assess.core.messages import message, use_language
+from assess.core.messages import current_language, message, use_language
 from assess.core.problems import InputError, Problem
 from assess.core.loading import Document, read_document
 from assess.intake.inputs import ROSTER_SUFFIXES, WORKBOOK_SUFFIXES, input_kind, load_row, roster_rows
@@ -249,8 +250,30 @@ def find_grade(standard: LoadedStandard, wanted: str) -> str:
         hits = {g.id for g in grades for t in (g.title.zh, g.title.en or "") if wanted and wanted in t}
         grade_id = hits.pop() if len(hits) == 1 else None
     if grade_id is None:
-        raise InputError([Problem("--fail-below", "", message("cli.unknown_grade", grade=wanted, known=", ".join(order)))])
+        known = ", ".join(f"{g.id} ({g.title.get(current_language())})" for g in grades)
+        raise InputError([Problem("--fail-below", "", message("cli.unknown_grade_of", grade=wanted, known=known,
+                                                              standard=standard.standard.id))])
     return grade_id
+
+
+def check_grade_name(wanted: str, standard: StandardSource | None = None, as_of: date | None = None) -> None:
+    """Refuse, once and before anything is scored, a --fail-below name that is a grade (id, title
+    or part of a title; see find_grade) of no standard: of `standard` when given, else of any known
+    standard. Raises InputError naming the closest grade name ("did you mean")."""
+    targets = [load_standard(standard, as_of)] if standard is not None else catalog.builtin_standards()
+    names: list[str] = []
+    for target in targets:
+        try:
+            find_grade(target, wanted)
+            return
+        except InputError:
+            names += [n for g in target.standard.grades for n in (g.id, g.title.get(current_language())) if n]
+    names = sorted(set(names))
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.5)
+    text = message("cli.unknown_grade", grade=wanted, known=", ".join(names))
+    if close:
+        text += message("ruletest.did_you_mean", name=close[0])
+    raise InputError([Problem("--fail-below", "", text)])
 
 
 def is_below(card: dict[str, Any], standard: LoadedStandard, wanted: str) -> bool:
@@ -369,12 +392,14 @@ def score_many(records: Iterable[RecordSource | RecordProblems], options: ScoreO
 
     `store`: an open Store, or a path to open (and close with the results). Raises InputError at
     once for an unknown options.standard (before the store is opened) or a store that cannot be
-    opened; nothing else raises."""
+    opened, or an options.fail_below that names no grade (check_grade_name); nothing else raises."""
     decider = decider_for(options.engine)
     owned = None
     with use_language(options.lang):
         if options.standard is not None:
             load_standard(options.standard, options.as_of)
+        if options.fail_below:
+            check_grade_name(options.fail_below, options.standard, options.as_of)
         if isinstance(store, (str, Path)):
             store = owned = open_store(store, anchor=options.anchor)
     return ScoreResults(_score_each(records, options, decider, waivers, store), owned)

@@ -19,7 +19,6 @@ Problems raise `Refused`, carrying a messages.yaml key, its parameters, the line
 """
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 

@@ -20,7 +20,7 @@ from assess.core.natural import NaturalError, read_boolean
 from assess.core.problems import InputError, Problem
 from assess.intake import xlsx
 from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
-from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
+from assess.intake.sheets import Sheet, iter_filled, read_sheet
 from assess.model.evidence import LoadedEvidence, evidence_from_document
 from assess.model.references import event_kind_id
 from assess.model.standard import Standard

@@ -5,7 +5,6 @@ from fractions import Fraction
 
 from tabulate import tabulate
 
-from assess.core.loading import sha256_of
 from assess.core.messages import current_language, message
 from assess.core.types import format_number
 from assess.standards import catalog

@@ -3,7 +3,6 @@ the built-in standard whose content hash is the card's (so the names are exactly
 was scored with), else from the card's own texts."""
 from __future__ import annotations
 
-from assess.core.loading import sha256_of
 from assess.core.messages import message
 from assess.model.standard import Standard
 from assess.present.words import Words, kind_title

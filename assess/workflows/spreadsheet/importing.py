@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from openpyxl import load_workbook
 
+from assess.core import safe_yaml
 from assess.core.loading import read_bytes
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
@@ -138,8 +139,8 @@ def _load_text(text: str, path: Path) -> catalog.LoadedStandard:
 
 def _extends(text: str) -> bool:
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
+        data = safe_yaml.load(text)[1]  # bounded: the file is the user's (aliases, size, depth)
+    except (yaml.YAMLError, safe_yaml.Refused):
         return False  # loading the copy reports it
     return isinstance(data, dict) and "extends" in data
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from assess.core.loading import sha256_of
 from assess.core.messages import message
 from assess.model.standard import Standard
 from assess.workflows.spreadsheet.layout import Target, parts
