@@ -120,8 +120,15 @@ def test_the_fail_below_decision_by_id_title_and_part_of_a_title():
     assert caught.value.problems[0].file == "--fail-below"
 
 
-def test_an_unknown_fail_below_grade_is_the_records_problem_and_its_card_is_kept():
-    (result,) = list(api.score_many([TANGLANG], api.ScoreOptions(fail_below="platinum")))
+def test_a_fail_below_name_of_no_grade_anywhere_is_refused_before_scoring():
+    with pytest.raises(api.InputError) as err:
+        api.score_many([TANGLANG], api.ScoreOptions(fail_below="platinum"))
+    assert err.value.problems[0].file == "--fail-below"
+
+
+def test_a_grade_the_records_standard_lacks_is_the_records_problem_and_its_card_is_kept():
+    # 模范职工之家 is a grade of model-worker-home, not of the 八好 standard tanglang is scored against.
+    (result,) = list(api.score_many([TANGLANG], api.ScoreOptions(fail_below="模范职工之家")))
     assert isinstance(result, api.RecordProblems) and len(result.scored) == 1
     assert result.problems[0].file == "--fail-below"
 
