@@ -210,6 +210,26 @@ class Standard(StrictModel):
             pairs += [(None, it) for it in self.bonus.items]
         return pairs
 
+    def item_locations(self) -> list[tuple[tuple, Item]]:
+        """Every item with its key path in the file (("sections", 0, "items", 2) ...)."""
+        out: list[tuple[tuple, Item]] = [(("sections", si, "items", ii), it)
+                                         for si, s in enumerate(self.sections) for ii, it in enumerate(s.items)]
+        if self.bonus:
+            out += [(("bonus", "items", ii), it) for ii, it in enumerate(self.bonus.items)]
+        return out
+
+    def condition_texts(self) -> list[tuple[tuple, str]]:
+        """Every condition string the standard holds, with its key path: items' `applies_if` and
+        rule conditions, vetoes, grades' `requires` (what lint, words and the compiler walk)."""
+        out: list[tuple[tuple, str]] = []
+        for loc, item in self.item_locations():
+            if item.applies_if:
+                out.append((loc + ("applies_if",), item.applies_if))
+            out += [(loc + ("rule",) + at, text) for at, text in item.rule.condition_texts()]
+        out += [(("vetoes", i, "when"), v.when) for i, v in enumerate(self.vetoes) if v.when]
+        out += [(("grades", i, "requires", k), text) for i, g in enumerate(self.grades) for k, text in enumerate(g.requires)]
+        return out
+
     def find_item(self, item_id: str) -> Item | None:
         for _, it in self.all_items():
             if it.id == item_id:

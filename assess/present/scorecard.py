@@ -97,14 +97,22 @@ def _waivers_dict(waivers: LoadedWaivers, active: list[Waiver], expired: list[Wa
         "applied": [entry(w, "waiver.applied") for w in active],
         "expired": [entry(w, "waiver.expired") for w in expired],
         "before": {
-            "score": _n(before.score), "bonus": _n(before.bonus), "grade_score": _n(before.grade_score),
+            "score": _n(before.score, *_cuts(standard)), "bonus": _n(before.bonus),
+            "grade_score": _n(before.grade_score, *_cuts(standard)),
             "grade": {"id": before.grade.id, "title": words.text(before.grade.title)} if before.grade else None,
         },
     }
 
 
-def _n(value) -> Any:
-    return number_out(value)
+def _n(value, *against) -> Any:
+    """A number of the card: 2 places, or more where fewer would put it on the other side of a
+    cut-off it is judged against (a score of 79.996 is not shown as 80 beside "≥ 80")."""
+    return number_out(value, against=against)
+
+
+def _cuts(standard) -> list[Fraction]:
+    """What a score is judged against: every grade's cut-off and the total."""
+    return [g.min_score for g in standard.grades] + [standard.total]
 
 
 def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
@@ -124,13 +132,13 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "evidence_file": loaded.path,
         "evidence_sha256": loaded.sha256,
         "engine": decider_name,
-        "score": _n(ev.score),
+        "score": _n(ev.score, *_cuts(standard)),
         "raw_score": _n(ev.raw_score),
         "possible": _n(ev.possible),
         "total": _n(standard.total),
-        "bonus": _n(ev.bonus),
+        "bonus": _n(ev.bonus, 0, *([standard.bonus.cap] if standard.bonus else [])),
         "bonus_cap": _n(standard.bonus.cap) if standard.bonus else 0,
-        "grade_score": _n(ev.grade_score),
+        "grade_score": _n(ev.grade_score, *_cuts(standard)),
         "grade": {"id": ev.grade.id, "title": grade_title[ev.grade.id]} if ev.grade else None,
         "applied_for": None,
         "sections": [_section_dict(s_def, s, ev, words) for s_def, s in zip(standard.sections, ev.sections)],
@@ -167,7 +175,7 @@ def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
         "id": r.item.id,
         "title": words.text(r.item.title),
         "points": _n(r.points),
-        "awarded": _n(r.awarded),
+        "awarded": _n(r.awarded, 0, r.points),
         "status": r.status.value,
         "status_text": words.status(r.status.value),
         "mandatory": r.item.mandatory,
@@ -177,12 +185,12 @@ def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
         "missing": [words.label(m) for m in r.missing],
     }
     if r.judgement is not None:
-        out["judgement"] = {"score": _n(r.judgement.score), "reason": r.judgement.reason, "by": r.judgement.by}
+        out["judgement"] = {"score": _n(r.judgement.score, 0, r.points), "reason": r.judgement.reason, "by": r.judgement.by}
     return out
 
 
 def _section_dict(s_def, s, ev: Evaluation, words: Words) -> dict[str, Any]:
-    return {"id": s.section_id, "title": words.text(s_def.title), "cap": _n(s.cap), "awarded": _n(s.awarded),
+    return {"id": s.section_id, "title": words.text(s_def.title), "cap": _n(s.cap), "awarded": _n(s.awarded, 0, s.cap),
             "possible": _n(s.possible), "items": [_item_dict(r, ev, words) for r in s.items]}
 
 
@@ -243,8 +251,8 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "title": words.text(r.item.title),
         "section": r.section_id,
         "points": _n(r.points),
-        "awarded": _n(r.awarded),
-        "lost": _n(r.lost),
+        "awarded": _n(r.awarded, 0, r.points),
+        "lost": _n(r.lost, 0),
         "status": r.status.value,
         "status_text": words.status(r.status.value),
         "mandatory": r.item.mandatory,
@@ -254,7 +262,7 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "changes": _changes(g.changes),
         "remediation": words.text(r.item.remediation),
         "evidence": [words.text(e) for e in r.item.evidence],
-        "text": message("gap.item", lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)),
+        "text": message("gap.item", lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost, (0,))),
     }
 
 
@@ -293,8 +301,8 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
         "title": grade_title[plan.grade],
         "min_score": _n(target.min_score),
         "reachable": plan.reachable,
-        "score_after": _n(plan.score_after) if plan.reachable else None,
-        "points_needed": _n(max(Fraction(0), target.min_score - ev.grade_score)),
+        "score_after": _n(plan.score_after, target.min_score) if plan.reachable else None,
+        "points_needed": _n(max(Fraction(0), target.min_score - ev.grade_score), 0),
         "fixes": [],
         "blockers": [],
         "text": message("plan.target", lang, grade=grade_title[plan.grade], min=words.number(target.min_score)),
@@ -302,7 +310,7 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
     out["fixes"] = [_fix_dict(f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
     out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade]) for b in plan.blockers]
     if plan.reachable:
-        out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after), grade=grade_title[plan.grade])
+        out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after, (target.min_score,)), grade=grade_title[plan.grade])
     return out
 
 
@@ -326,7 +334,7 @@ def _blocker_dict(b: Blocker, target, words: Words, grade: str) -> dict[str, Any
     elif b.kind == BlockerKind.PREREQUISITE:
         text = message("plan.blocked_prerequisite", lang, grade=grade, label=words.text(target.prerequisite.label))
     elif b.kind == BlockerKind.SCORE:
-        text = message("plan.blocked_score", lang, max=words.number(b.most), min=words.number(b.min))
+        text = message("plan.blocked_score", lang, max=words.number(b.most, (b.min,)), min=words.number(b.min))
     else:
         text = message(f"plan.blocked_{b.kind.value}", lang, ref=b.ref)
     return {"kind": b.kind.value, "ref": b.ref, "text": text}

@@ -12,7 +12,7 @@ from assess.rules.base import Reason
 from assess.scoring.gaps import Change, ChangeKind
 from assess.scoring.results import Check, CheckKind, ItemResult
 from assess.core.messages import message
-from assess.core.types import format_number
+from assess.core.types import exact_text, exact_places, format_number
 from assess.model.standard import Item, Standard
 
 
@@ -22,6 +22,7 @@ class Words:
     def __init__(self, standard: Standard, lang: str = "zh") -> None:
         self.standard = standard
         self.lang = lang
+        self._cutoffs: dict[str, tuple[Fraction, ...]] | None = None
 
     # -- values --------------------------------------------------------------------------
     def label(self, name: str) -> str:
@@ -29,14 +30,31 @@ class Words:
             return self.standard.event_kinds[name].get(self.lang)
         return self.standard.label(name, self.lang)
 
+    def cutoffs(self, name: str) -> tuple[Fraction, ...]:
+        """Every number the standard compares `name` with (conditions, bands, targets)."""
+        if self._cutoffs is None:
+            self._cutoffs = standard_cutoffs(self.standard)
+        return self._cutoffs.get(name, ())
+
     def value(self, name: str, value: Any) -> str:
+        """A value of `name` in words; a number is shown with the digits that keep it on its own
+        side of every cut-off the standard compares it with (94.96%, never 95% beside ≥ 95%)."""
         if value is None:
             return message("word.unknown", self.lang)
         if isinstance(value, bool):
             return message("word.yes" if value else "word.no", self.lang)
         if isinstance(value, (int, Fraction, float)):
-            return format_number(Fraction(str(value)) if isinstance(value, float) else value, percent=self.standard.is_percent(name))
+            number = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+            percent = self.standard.is_percent(name)
+            cuts = self.cutoffs(name)
+            if number in cuts:
+                return exact_text(number, percent)
+            return format_number(number, percent=percent, against=cuts)
         return str(value)
+
+    def param(self, name: str, value: Any) -> str:
+        """A parameter measured in `name`'s unit (a step of 0.125%), written exactly."""
+        return exact_text(Fraction(value), self.standard.is_percent(name))
 
     def value_with_unit(self, name: str, value: Any) -> str:
         shown = self.value(name, value)
@@ -45,8 +63,15 @@ class Words:
             return shown
         return f"{shown}{unit}" if self.lang == "zh" else f"{shown} {unit}"
 
-    def number(self, value: Any) -> str:
-        return format_number(value) if value is not None else "-"
+    def number(self, value: Any, against: Any = ()) -> str:
+        """Points and parameters: every digit when the decimal ends within a few places (0.125),
+        else 2 places, or more where needed to stay on its side of a cut-off in `against`."""
+        if value is None:
+            return "-"
+        frac = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+        if exact_places(frac) is not None:
+            return exact_text(frac)
+        return format_number(frac, against=against)
 
     def condition(self, text_or_node) -> str:
         node = cond.parse(text_or_node) if isinstance(text_or_node, str) else text_or_node
@@ -66,7 +91,7 @@ class Words:
             if key in params and name:
                 params[key] = self.value(name, params[key])
         if "per" in params and name:
-            params["per"] = self.value(name, params["per"])
+            params["per"] = self.param(name, params["per"])
         for key in ("points", "deduction", "steps", "award", "score"):
             if key in params:
                 params[key] = self.number(params[key])
@@ -116,7 +141,7 @@ class Words:
     def check(self, c: Check) -> str:
         d = c.detail
         if c.kind == CheckKind.MIN_SCORE:
-            return message("check.min_score", self.lang, score=self.number(d.score), min=self.number(d.min))
+            return message("check.min_score", self.lang, score=self.number(d.score, (d.min,)), min=self.number(d.min))
         if c.kind == CheckKind.VETO:
             veto = self.standard.veto(d.veto)
             if d.waived:
@@ -197,3 +222,27 @@ class Words:
                 parts.append(message("check.prerequisite", self.lang, label=self.text(g.prerequisite.label)))
             lines.append("; ".join(parts))
         return lines
+
+
+def standard_cutoffs(standard: Standard) -> dict[str, tuple[Fraction, ...]]:
+    """Per value name, the numbers the standard compares it with: condition literals, band
+    minimums and targets (what a shown value must stay visibly above or below)."""
+    found: dict[str, set[Fraction]] = {}
+    for _, text in standard.condition_texts():
+        for node in _compares(cond.parse(text)):
+            if node.literal.is_number:
+                found.setdefault(node.field, set()).add(Fraction(node.literal.value))
+    for _, item in standard.item_locations():
+        for _, name, value in item.rule.thresholds():
+            found.setdefault(name, set()).add(Fraction(value))
+    return {name: tuple(sorted(values)) for name, values in found.items()}
+
+
+def _compares(node):
+    if isinstance(node, cond.Compare):
+        yield node
+    elif isinstance(node, cond.Not):
+        yield from _compares(node.term)
+    else:
+        for term in node.terms:
+            yield from _compares(term)

@@ -69,10 +69,10 @@ class Bands(RuleModel):
         return max(Fraction(0), min(points, best))
 
     def observed_required(self, points, result, values, words) -> tuple[str, str]:
-        return words.value_with_unit(self.value, values.get(self.value)), f"≥ {words.value(self.value, self._top().min)}"
+        return words.value_with_unit(self.value, values.get(self.value)), f"≥ {words.param(self.value, self._top().min)}"
 
     def describe(self, points: Fraction, words) -> str:
-        parts = [message("explain.rule.band", words.lang, name=words.label(self.value), min=words.value(self.value, b.min),
+        parts = [message("explain.rule.band", words.lang, name=words.label(self.value), min=words.param(self.value, b.min),
                          points=words.number(b.points)) for b in self.bands]
         parts.append(message("explain.rule.otherwise", words.lang, points=words.number(self.otherwise)))
         return "; ".join(parts)
@@ -80,11 +80,11 @@ class Bands(RuleModel):
     def coverage_units(self, words, upper_bound) -> list[RuleUnit]:
         name = words.label(self.value)
         units = [RuleUnit("band", str(i), "ruletest.unit.band", {
-            "name": name, "min": words.value(self.value, b.min), "points": words.number(b.points)})
+            "name": name, "min": words.param(self.value, b.min), "points": words.number(b.points)})
             for i, b in enumerate(self.bands)]
         lowest = min(b.min for b in self.bands)
         units.append(RuleUnit("band", "below", "ruletest.unit.band_below", {
-            "name": name, "min": words.value(self.value, lowest), "points": words.number(self.otherwise)}))
+            "name": name, "min": words.param(self.value, lowest), "points": words.number(self.otherwise)}))
         return units
 
     def covered(self, result) -> set[str]:

@@ -73,12 +73,12 @@ class Shortfall(RuleModel):
         return points
 
     def observed_required(self, points, result, values, words) -> tuple[str, str]:
-        return words.value_with_unit(self.value, values.get(self.value)), f"≥ {words.value(self.value, self.target)}"
+        return words.value_with_unit(self.value, values.get(self.value)), f"≥ {words.param(self.value, self.target)}"
 
     def describe(self, points: Fraction, words) -> str:
         return message("explain.rule.shortfall", words.lang, name=words.label(self.value),
-                       target=words.value(self.value, self.target), points=words.number(points),
-                       per=words.value(self.value, self.per), deduct=words.number(self.deduct),
+                       target=words.param(self.value, self.target), points=words.number(points),
+                       per=words.param(self.value, self.per), deduct=words.number(self.deduct),
                        partial=message(f"explain.rule.partial.{self.partial}", words.lang), cap=cap_text(self.cap, words))
 
     def coverage_units(self, words, upper_bound) -> list[RuleUnit]:

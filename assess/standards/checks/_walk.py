@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any, Iterator
 
 from assess.core import conditions
-from assess.core.types import format_number
+from assess.core.types import exact_text
 from assess.model.standard import Item, Section, Standard
 
 Loc = tuple
@@ -34,17 +34,7 @@ def items(standard: Standard) -> Iterator[tuple[Loc, Item, Section | None]]:
 
 def condition_texts(standard: Standard) -> Iterator[tuple[Loc, str]]:
     """Every condition string with its key path."""
-    for loc, item, _ in items(standard):
-        if item.applies_if:
-            yield loc + ("applies_if",), item.applies_if
-        for at, text in item.rule.condition_texts():
-            yield loc + ("rule",) + at, text
-    for vi, veto in enumerate(standard.vetoes):
-        if veto.when:
-            yield ("vetoes", vi, "when"), veto.when
-    for gi, grade in enumerate(standard.grades):
-        for k, text in enumerate(grade.requires):
-            yield ("grades", gi, "requires", k), text
+    yield from standard.condition_texts()
 
 
 def compares(node: conditions.Node) -> Iterator[conditions.Compare]:
@@ -166,4 +156,4 @@ def shown(standard: Standard, name: str | None, value) -> str:
     """A number as a reader would write it: percent for ratios."""
     if isinstance(value, (bool, str)):
         return repr(value) if isinstance(value, str) else str(value).lower()
-    return format_number(Fraction(value), percent=bool(name) and standard.is_percent(name))
+    return exact_text(Fraction(value), percent=bool(name) and standard.is_percent(name))
