@@ -595,6 +595,12 @@ def _check_plan(std, loaded, rec):
     assert _rank(std["grades"], _grade_id(after)) <= _rank(std["grades"], plan.grade), (
         f"plan for {plan.grade} marked reachable, but the changed record grades {_grade_id(after)}: {changes}")
     assert after.grade_score == plan.score_after
+    assert plan.cost == sum((f.cost for f in plan.fixes), F(0))
+    for alt in plan.alternatives:  # every alternative shown reaches the grade too, at no lower cost
+        fixed = apply_changes(le.record, loaded.standard.id, [c for fix in alt.fixes for c in fix.changes])
+        other, _ = assess(loaded, dataclasses.replace(le, record=fixed), PY)
+        assert _rank(std["grades"], _grade_id(other)) <= _rank(std["grades"], plan.grade)
+        assert alt.cost >= plan.cost and other.grade_score == alt.score_after
     return True
 
 

@@ -174,6 +174,21 @@ class Grade(StrictModel):
     _v = field_validator("requires")(lambda cls, v: [check_condition(x) for x in v])
 
 
+class Effort(StrictModel):
+    """整改成本: what each kind of change costs a union, in one unit of effort, so that the
+    next-grade plan is the cheapest set of changes that reaches the grade (not the fewest items).
+    The defaults suit a grassroots union; a standard overrides any of them."""
+
+    event: Number = Field(Fraction(2), ge=0, description="One event held (a meeting, an activity).")
+    unit: Number = Field(Fraction(1, 2), ge=0, description="One more of a counted fact (one member recruited).")
+    measure: Number = Field(Fraction(5), ge=0, description="One measure adopted (a yes/no fact made true, a text fact changed).")
+    document: Number = Field(Fraction(1, 2), ge=0, description="One document provided (evidence that is missing).")
+    judgement: Number = Field(Fraction(5), ge=0, description="A judged item brought to full points by better work.")
+    point: Number = Field(Fraction(2), ge=0, description="One percentage point of a rate, or one unit of another number.")
+    fields: dict[Identifier, Number] = Field(default_factory=dict, description="Per field: the cost of one unit or one change.")
+    events: dict[Identifier, Number] = Field(default_factory=dict, description="Per event kind: the cost of one event.")
+
+
 class Source(StrictModel):
     citation: str
     seed: str | None = None
@@ -200,6 +215,7 @@ class Standard(StrictModel):
     bonus: Bonus | None = None
     vetoes: list[Veto] = Field(default_factory=list)
     grades: list[Grade] = Field(min_length=1, description="Highest grade first.")
+    effort: Effort | None = Field(None, description="What each kind of change costs, for the next-grade plan (整改成本).")
     note: LocalText | None = None
 
     # -- lookups used by the engine and the renderers ---------------------------------------
@@ -267,7 +283,22 @@ class Standard(StrictModel):
     def sha256(self) -> str:
         """The standard's identity: the sha256 of its resolved content as JSON (what scorecards
         and the store cite; a tailored standard's hash covers what it inherited)."""
-        return sha256_of(self.model_dump(mode="json"))
+        return sha256_of(_without_unused_later_keys(self.model_dump(mode="json")))
+
+
+# Keys the format gained after standards were first hashed. While a standard does not use one
+# (None or empty), it is left out of the hash, so the identity of a standard that does not use
+# a construct stays what scorecards and the store already cite.
+LATER_KEYS = frozenset({"effort"})
+
+
+def _without_unused_later_keys(data):
+    if isinstance(data, dict):
+        return {k: _without_unused_later_keys(v) for k, v in data.items()
+                if not (k in LATER_KEYS and v in (None, [], {}))}
+    if isinstance(data, list):
+        return [_without_unused_later_keys(v) for v in data]
+    return data
 
 
 def derived_order(standard: Standard) -> list[str]:

@@ -21,7 +21,7 @@ from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, pl
 from assess.core.messages import message
 from assess.core.types import number_out
 
-SCHEMA = "assess.scorecard/2"
+SCHEMA = "assess.scorecard/3"
 
 
 def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
@@ -309,9 +309,22 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
     }
     out["fixes"] = [_fix_dict(f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
     out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade]) for b in plan.blockers]
+    out["cost"] = _n(plan.cost)
+    out["exact"] = plan.exact
+    out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target)
+                           for k, a in enumerate(plan.alternatives, 1)]
     if plan.reachable:
         out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after, (target.min_score,)), grade=grade_title[plan.grade])
+        key = "plan.cost" if plan.exact else "plan.cost_not_proven"
+        out["cost_text"] = message(key, lang, cost=words.number(plan.cost))
     return out
+
+
+def _alternative_dict(k: int, a, standard, words: Words, grade: str, target) -> dict[str, Any]:
+    fixes = [_fix_dict(f, standard, words, grade) for f in a.fixes]
+    text = message("plan.alternative", words.lang, k=k, fixes="; ".join(f["title"] for f in fixes),
+                   cost=words.number(a.cost), score=words.number(a.score_after, (target.min_score,)))
+    return {"cost": _n(a.cost), "score_after": _n(a.score_after, target.min_score), "fixes": fixes, "text": text}
 
 
 def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
@@ -324,7 +337,7 @@ def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
         item = standard.find_item(f.ref)
         title = f"{item.id} {words.text(item.title)}"
     return {"kind": f.kind.value, "ref": f.ref, "title": title, "actions": [words.change(c) for c in f.changes],
-            "changes": _changes(f.changes)}
+            "changes": _changes(f.changes), "cost": _n(f.cost)}
 
 
 def _blocker_dict(b: Blocker, target, words: Words, grade: str) -> dict[str, Any]:

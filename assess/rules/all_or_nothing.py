@@ -47,6 +47,9 @@ class AllOrNothing(RuleModel):
     def full_condition(self, points: Fraction) -> cond.Node | None:
         return cond.parse(self.when)
 
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        return [("", cond.parse(self.when))]
+
     def most_points(self, points: Fraction) -> Fraction:
         return points
 

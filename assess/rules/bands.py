@@ -64,6 +64,10 @@ class Bands(RuleModel):
         top = self._top()
         return cond.Compare(self.value, ">=", cond.Literal(top.min, str(top.min)))
 
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        """Each band is a level (the plan may stop at 95% when 98% costs too much)."""
+        return [("", at_least(self.value, b.min)) for b in sorted(self.bands, key=lambda b: b.min)]
+
     def most_points(self, points: Fraction) -> Fraction:
         best = max([b.points for b in self.bands] + [self.otherwise])
         return max(Fraction(0), min(points, best))

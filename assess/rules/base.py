@@ -27,6 +27,7 @@ PARTS = (
     "conditions",          # the named conditions it asks the decider
     "score",               # how it scores, from the decider's answers and the values
     "full_condition",      # what full points require, as a condition (None: no condition can say)
+    "improvements",        # the levels a plan may raise the item to, each as a condition, by group
     "most_points",         # the most it can ever award
     "observed_required",   # observed and required, in words, for the scorecard's table
     "describe",            # the rule in plain words (assess explain, the exported sheet)
@@ -182,6 +183,7 @@ class RuleKind(Protocol):
     def conditions(self) -> dict[str, cond.Node]: ...
     def score(self, points: Fraction, ctx: ItemContext) -> Outcome: ...
     def full_condition(self, points: Fraction) -> cond.Node | None: ...
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]: ...
     def most_points(self, points: Fraction) -> Fraction: ...
     def observed_required(self, points: Fraction, result: ScoredItem, values: Mapping[str, Any],
                           words: WordsLike) -> tuple[str, str]: ...
@@ -215,6 +217,21 @@ Condition = Annotated[
 def at_least(name: str, threshold: Fraction) -> cond.Node:
     """The condition `name >= threshold`, with the threshold written as the engine prints it."""
     return cond.Compare(name, ">=", cond.Literal(threshold, literal_text(threshold)))
+
+
+def at_most(name: str, threshold: Fraction) -> cond.Node:
+    """The condition `name <= threshold`."""
+    return cond.Compare(name, "<=", cond.Literal(threshold, literal_text(threshold)))
+
+
+def spread(levels: list, most: int = 8) -> list:
+    """At most `most` of `levels` (in order), evenly spread, always keeping the last: the plan
+    weighs a few intermediate levels of a long ladder, not every one."""
+    if len(levels) <= most:
+        return list(levels)
+    step = len(levels) / most
+    picked = sorted({int(k * step) for k in range(most - 1)} | {len(levels) - 1})
+    return [levels[i] for i in picked]
 
 
 def literal_text(value: Fraction | int) -> str:

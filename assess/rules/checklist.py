@@ -42,6 +42,9 @@ class Checklist(RuleModel):
     def full_condition(self, points: Fraction) -> cond.Node | None:
         return E.full_condition(self.entries)
 
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        return E.entry_improvements(self.entries)
+
     def most_points(self, points: Fraction) -> Fraction:
         return points
 

@@ -59,6 +59,11 @@ def full_condition(entries: list[str]) -> cond.Node:
     return cond.And(tuple(cond.parse(e) for e in entries)) if len(entries) > 1 else cond.parse(entries[0])
 
 
+def entry_improvements(entries: list[str]) -> list[tuple[str, cond.Node]]:
+    """Each entry is a group of its own: the plan may meet some entries and leave others."""
+    return [(f"entry:{i}", cond.parse(e)) for i, e in enumerate(entries)]
+
+
 def entry_texts(entries: list[str], words) -> str:
     return "; ".join(words.condition(e) for e in entries)
 

@@ -43,6 +43,9 @@ class Judgement(RuleModel):
     def full_condition(self, points: Fraction) -> cond.Node | None:
         return None  # no evidence decides it: the gap is the inspector's score itself
 
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        return []  # the plan asks for the inspector's score itself (judged)
+
     def most_points(self, points: Fraction) -> Fraction:
         return points
 

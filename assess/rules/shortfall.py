@@ -69,6 +69,11 @@ class Shortfall(RuleModel):
     def full_condition(self, points: Fraction) -> cond.Node | None:
         return cond.Compare(self.value, ">=", cond.Literal(self.target, str(self.target)))
 
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        """The target, and a few steps short of it (each step closer costs less)."""
+        levels = [self.target - k * self.per for k in range(4, 0, -1) if self.target - k * self.per > 0]
+        return [("", at_least(self.value, level)) for level in levels + [self.target]]
+
     def most_points(self, points: Fraction) -> Fraction:
         return points
 

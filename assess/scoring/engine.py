@@ -6,7 +6,7 @@ The conditions are answered by a Decider (durable_rules in production); each ite
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
@@ -62,35 +62,16 @@ def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
 
 
 def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Evaluation:
+    """Score one union's inputs: items, sections (capped), the base score (rescaled over what
+    applies, or with not-applicable items as full points), bonus, vetoes and every grade's checks."""
     standard = compiled.standard
     values = compute_values(standard, inputs)
     decisions = decider.decide(compiled, values)
-
-    sections: list[SectionResult] = []
-    for section in standard.sections:
-        results = [score_item(standard, section.id, it, values, decisions, inputs) for it in section.items]
-        raw = sum((r.awarded for r in results if not r.exempt), Fraction(0))
-        applicable = sum((r.points for r in results if not r.exempt), Fraction(0))
-        if standard.not_applicable == "full":
-            na = sum((r.points for r in results if r.exempt), Fraction(0))
-            raw, applicable = raw + na, applicable + na
-        sections.append(SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results))
-
-    raw_score = sum((s.awarded for s in sections), Fraction(0))
-    possible = sum((s.possible for s in sections), Fraction(0))
-    if standard.not_applicable == "rescale":
-        score = raw_score * standard.total / possible if possible > 0 else Fraction(0)
-    else:
-        score = raw_score
-    score = min(score, standard.total)
-
-    bonus_items: list[ItemResult] = []
-    bonus = Fraction(0)
-    if standard.bonus:
-        bonus_items = [score_item(standard, None, it, values, decisions, inputs) for it in standard.bonus.items]
-        earned = sum((r.awarded for r in bonus_items if not r.exempt), Fraction(0))
-        bonus = min(standard.bonus.cap, earned)
-
+    sections = [_section(standard, section, [score_item(standard, section.id, it, values, decisions, inputs)
+                                             for it in section.items]) for section in standard.sections]
+    bonus_items = [score_item(standard, None, it, values, decisions, inputs) for it in standard.bonus.items] \
+        if standard.bonus else []
+    raw_score, possible, score, bonus = totals(standard, sections, bonus_items)
     vetoes = []
     for veto in standard.vetoes:
         node_fields = sorted(cond.fields(compiled.conditions[C.veto_id(veto.id)]))
@@ -101,6 +82,50 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     partial.grades = [_check_grade(partial, g, inputs) for g in standard.grades]
     partial.grade = next((g.grade for g in partial.grades if g.ok), None)
     return partial
+
+
+def _section(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
+    """A section's points: its items' sum (not-applicable items as full points under
+    `not_applicable: full`), capped; and the most its applicable items could earn."""
+    raw = sum((r.awarded for r in results if not r.exempt), Fraction(0))
+    applicable = sum((r.points for r in results if not r.exempt), Fraction(0))
+    if standard.not_applicable == "full":
+        na = sum((r.points for r in results if r.exempt), Fraction(0))
+        raw, applicable = raw + na, applicable + na
+    return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
+
+
+def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult]
+           ) -> tuple[Fraction, Fraction, Fraction, Fraction]:
+    """(raw score, possible, score, bonus): the sections' capped sum, what applicable items could
+    earn, the score (rescaled to the total under `not_applicable: rescale`, at most the total) and
+    the bonus (at most its cap)."""
+    raw_score = sum((s.awarded for s in sections), Fraction(0))
+    possible = sum((s.possible for s in sections), Fraction(0))
+    if standard.not_applicable == "rescale":
+        score = raw_score * standard.total / possible if possible > 0 else Fraction(0)
+    else:
+        score = raw_score
+    score = min(score, standard.total)
+    bonus = Fraction(0)
+    if standard.bonus:
+        bonus = min(standard.bonus.cap, sum((r.awarded for r in bonus_items if not r.exempt), Fraction(0)))
+    return raw_score, possible, score, bonus
+
+
+def regraded(ev: Evaluation, awarded: Mapping[str, Fraction]) -> Fraction:
+    """The grade score the evaluation would have with some items at other points (item id ->
+    points; their section caps, the rescaling and the bonus cap applied): what a plan estimates
+    its changes gain before it scores the changed evidence again."""
+    standard = ev.standard
+
+    def moved(items: list[ItemResult]) -> list[ItemResult]:
+        return [replace(r, awarded=awarded[r.item.id]) if r.item.id in awarded and not r.exempt else r for r in items]
+
+    sections = [_section(standard, s_def, moved(s.items)) for s_def, s in zip(standard.sections, ev.sections)]
+    _, _, score, bonus = totals(standard, sections, moved(ev.bonus_items))
+    b = standard.bonus
+    return score + (bonus if b is not None and b.counts_toward_grade else 0)
 
 
 # ---- items ---------------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def render(result: Any, fmt: str, lang: str, **options: Any) -> str:
 
 
 def render_scorecards(cards: list[dict[str, Any]], fmt: str, lang: str) -> str:
-    """Scorecard dicts (assess.scorecard/2) in one of `formats_for(Scorecards)`: table, json,
+    """Scorecard dicts (assess.scorecard/3) in one of `formats_for(Scorecards)`: table, json,
     markdown, csv, html. One card prints as an object in JSON, several as an array."""
     return render(Scorecards(cards), fmt, lang)
 

@@ -126,6 +126,10 @@ def _plan_lines(plan: dict[str, Any] | None, lang: str, md: bool) -> list[str]:
         out.append(("- " if md else "  * ") + fix["title"])
         for action in fix["actions"]:
             out.append(("  - " if md else "      - ") + action)
+    if plan.get("cost_text"):
+        out.append(plan["cost_text"])
+    for alt in plan.get("alternatives") or []:
+        out.append(("- " if md else "  ~ ") + alt["text"])
     return out
 
 
