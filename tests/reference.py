@@ -112,6 +112,8 @@ def parse(text: str):
             return ("cmp", value, "==", True)  # a bare field means "field is true"
         _, op = take()
         kind2, value2 = take()
+        if kind == "name" and kind2 == "name":  # two values compared with each other
+            return ("rel", value, op, value2)
         if kind == "lit":  # 98% <= x is x >= 98%
             return ("cmp", value2, _FLIP[op], value)
         return ("cmp", value, op, value2)
@@ -122,13 +124,23 @@ def parse(text: str):
 
 
 def holds(node, values: dict) -> bool | None:
-    """Three-valued (Kleene): None when a value the answer depends on is missing."""
+    """Three-valued (Kleene): None when a value the answer depends on is missing. An ordering
+    with text compares ordered categories by their place in `values["@order:<field>"]` (the
+    field's choices, highest first)."""
     tag = node[0]
+    if tag == "rel":
+        _, a, op, b = node
+        if values.get(a) is None or values.get(b) is None:
+            return None
+        return _OPS[op](num(values[a]), num(values[b]))
     if tag == "cmp":
         _, name, op, lit = node
         value = values.get(name)
         if value is None:
             return None
+        if isinstance(lit, str) and op not in ("==", "!="):
+            order = values["@order:" + name]  # highest first: a smaller index is higher
+            return _OPS[op](-order.index(value), -order.index(lit))
         if isinstance(lit, Fraction):
             value = num(value)
         return _OPS[op](value, lit)
@@ -152,6 +164,8 @@ def names_in(text: str) -> set[str]:
     def walk(node):
         if node[0] == "cmp":
             return {node[1]}
+        if node[0] == "rel":
+            return {node[1], node[3]}
         if node[0] == "not":
             return walk(node[1])
         return set().union(*(walk(t) for t in node[1]))
@@ -172,6 +186,32 @@ def window_start(window, start: dt.date, end: dt.date) -> dt.date:
     return dt.date(year, month0 + 1, day) + dt.timedelta(days=1)
 
 
+_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def counted(spec: dict, record: dict, start: dt.date, end: dt.date) -> int:
+    """Events of the kinds in the window; with `per`, the calendar periods overlapping the window
+    that hold at least `at_least` of them."""
+    kinds = [spec["kind"]] if isinstance(spec["kind"], str) else spec["kind"]
+    first = window_start(spec.get("window", "period"), start, end)
+    inside = [(as_date(e["date"]), e.get("count", 1)) for e in record.get("events") or []
+              if e["kind"] in kinds and first <= as_date(e["date"]) <= end]
+    if not spec.get("per"):
+        return sum(n for _, n in inside)
+    size = _MONTHS[spec["per"]]
+
+    def key(day):
+        return day.year, (day.month - 1) // size
+
+    per_period: dict = {}
+    for day, n in inside:
+        per_period[key(day)] = per_period.get(key(day), 0) + n
+    first_key, last_key = key(first), key(end)
+    keys = [(y, k) for y in range(first_key[0], last_key[0] + 1) for k in range(12 // size)
+            if first_key <= (y, k) <= last_key]
+    return sum(1 for k in keys if per_period.get(k, 0) >= spec.get("at_least", 1))
+
+
 def values_of(standard: dict, record: dict) -> dict:
     facts = record.get("facts") or {}
     values: dict = {}
@@ -182,12 +222,15 @@ def values_of(standard: dict, record: dict) -> dict:
         if raw is not None and decl["type"] in ("number", "ratio"):
             raw = num(raw)
         values[name] = raw
+        if decl.get("ordered"):
+            values["@order:" + name] = list(decl["choices"])
     start, end = as_date(record["period"]["start"]), as_date(record["period"]["end"])
     derived = standard.get("derived") or {}
     pending = dict(derived)
     while pending:  # derived values may use other derived values: compute when inputs are ready
         for name, d in list(pending.items()):
-            needs = [d["ratio"]["numerator"], d["ratio"]["denominator"]] if "ratio" in d else d.get("sum", [])
+            needs = [d["ratio"]["numerator"], d["ratio"]["denominator"]] if "ratio" in d else \
+                [d["multiple"]["value"]] if "multiple" in d else d.get("sum") or d.get("difference") or []
             if any(n in pending for n in needs):
                 continue
             del pending[name]
@@ -200,17 +243,18 @@ def values_of(standard: dict, record: dict) -> dict:
                     values[name] = None if on_zero == "missing" else num(on_zero)
                 else:
                     values[name] = Fraction(top) / Fraction(bottom)
-            elif "sum" in d:
+            elif "sum" in d or "difference" in d or "multiple" in d:
                 parts = [values.get(n) for n in needs]
-                values[name] = None if None in parts else sum(num(p) for p in parts)
+                if None in parts:
+                    values[name] = None
+                elif "sum" in d:
+                    values[name] = sum(num(p) for p in parts)
+                elif "difference" in d:
+                    values[name] = num(parts[0]) - num(parts[1])
+                else:
+                    values[name] = num(parts[0]) * num(d["multiple"]["by"])
             else:
-                spec = d["count_events"]
-                kinds = [spec["kind"]] if isinstance(spec["kind"], str) else spec["kind"]
-                first = window_start(spec.get("window", "period"), start, end)
-                values[name] = sum(
-                    e.get("count", 1) for e in record.get("events") or []
-                    if e["kind"] in kinds and first <= as_date(e["date"]) <= end
-                )
+                values[name] = counted(d["count_events"], record, start, end)
     return values
 
 

@@ -16,7 +16,7 @@ from assess.model.evidence import evidence_from_data
 from assess.present.scorecard import assess, build_scorecard
 from assess.scoring import search as S
 from assess.scoring.compiler import PythonDecider
-from assess.scoring.effort import change_cost
+from assess.scoring.changes import change_cost
 from assess.scoring.gaps import Change, ChangeKind, Scenario
 from assess.scoring.plan import apply_changes, next_grade, plan_next_grade
 from assess.standards.catalog import standard_from_data

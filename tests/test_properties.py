@@ -55,11 +55,12 @@ STANDARD_IDS = [d["id"] for d, _ in STANDARDS]
 
 # ---- random standards ----------------------------------------------------------------------
 
-INTS = ["employees", "members", "women", "disputes", "headcount"]  # headcount = members + women (a sum)
+INTS = ["employees", "members", "women", "disputes", "headcount", "short"]  # headcount = members + women (a sum);
+# short = employees - members (a difference)
 BOOLS = ["flag_a", "flag_b", "flag_c"]
 RATIOS = ["rate", "satisfaction"]  # rate = members / employees (derived); satisfaction is a field
-COUNTS = ["meetings"]  # events of kind "meeting"
-NUMBERS = ["hours"]  # a non-integer number field
+COUNTS = ["meetings", "quarters"]  # events of kind "meeting"; quarters holding enough of them (每季)
+NUMBERS = ["hours", "scaled"]  # a non-integer number field; scaled = hours x 1.5 (a constant multiple)
 NUMERIC = INTS + RATIOS + COUNTS + NUMBERS
 
 BASE_FIELDS = {
@@ -72,7 +73,7 @@ BASE_FIELDS = {
     "flag_c": {"type": "boolean", "label": "丙"},
     "satisfaction": {"type": "ratio", "label": "满意率"},
     "hours": {"type": "number", "label": "培训学时"},
-    "level": {"type": "string", "label": "等级", "choices": ["a", "b", "c"]},
+    "level": {"type": "string", "label": "等级", "choices": ["a", "b", "c"], "ordered": True},  # a highest
 }
 
 points_st = st.sampled_from([1, 2, 3, 4, 5, 6, 8, 10, "2.5", "1.5", "0.5"])
@@ -90,10 +91,17 @@ def threshold(draw, name: str) -> str:
 
 @st.composite
 def atom(draw) -> str:
-    kind = draw(st.sampled_from(["flag", "notflag", "eqfalse", "int", "ratio", "count", "flipped", "text", "number"]))
+    kind = draw(st.sampled_from(["flag", "notflag", "eqfalse", "int", "ratio", "count", "flipped", "text", "number",
+                                 "relation", "ordered"]))
     if kind == "text":
         quoted = draw(st.sampled_from(['"a"', "'b'", '"c"']))
         return f"level {draw(st.sampled_from(['==', '!=']))} {quoted}"
+    if kind == "ordered":  # B类以上: level >= "b"
+        category = draw(st.sampled_from(['"a"', '"b"', '"c"']))
+        return f"level {draw(st.sampled_from(['>=', '>', '<=', '<']))} {category}"
+    if kind == "relation":  # two values compared with each other
+        left, right = draw(st.lists(st.sampled_from(NUMERIC), min_size=2, max_size=2, unique=True))
+        return f"{left} {draw(st.sampled_from(['>=', '>', '<=', '<', '==', '!=']))} {right}"
     if kind == "number":
         return f"hours {draw(st.sampled_from(['>=', '>', '<=', '<']))} {draw(st.sampled_from(['0', '2.5', '4', '7.5']))}"
     if kind == "flag":
@@ -197,8 +205,14 @@ def standards(draw) -> dict:
             "rate": {"label": "入会率", "ratio": {"numerator": "members", "denominator": "employees",
                                                "on_zero": draw(st.sampled_from([0, 1, "missing", "50%"]))}},
             "headcount": {"label": "人数", "sum": ["members", "women"]},
+            "short": {"label": "未入会", "difference": ["employees", "members"]},
+            "scaled": {"label": "折算学时", "multiple": {"value": "hours", "by": draw(st.sampled_from(["1.5", "0.5", "-1"]))}},
             "meetings": {"label": "会议", "count_events": {"kind": "meeting", "window": draw(st.sampled_from(
                 ["period", {"years": 1}, {"years": 2}, {"months": 6}]))}},
+            "quarters": {"label": "召开会议的季度", "count_events": {
+                "kind": "meeting", "per": draw(st.sampled_from(["quarter", "month", "half", "year"])),
+                "at_least": draw(st.integers(1, 2)),
+                "window": draw(st.sampled_from(["period", {"years": 2}]))}},
         },
         "event_kinds": {"meeting": "会议", "other": "其他"},
         "sections": sections,
@@ -303,6 +317,9 @@ def _records(draw, std: dict) -> dict:
         for _ in range(draw(st.integers(0, 3))):
             day = first + dt.timedelta(days=draw(st.integers(0, (end - first).days)))
             events.append({"kind": kind, "date": day.isoformat(), "count": draw(st.integers(1, 3))})
+        if draw(st.integers(0, 4)) == 0:  # history before every window: kept, never counted
+            day = first - dt.timedelta(days=draw(st.integers(1, 800)))
+            events.append({"kind": kind, "date": day.isoformat(), "count": 1})
     judgements = {}
     items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or [])
     for it in items:
@@ -415,7 +432,16 @@ def _directions(std: dict) -> dict[tuple[str, str], int]:
 
     def cond(text: str, sign: int) -> None:
         def walk(node, s):
-            if node[0] == "cmp":
+            if node[0] == "rel":  # a >= b: more a, less b
+                _, a, op, b = node
+                if op in (">=", ">", "<=", "<"):
+                    up = s if op in (">=", ">") else -s
+                    votes[a].add(up)
+                    votes[b].add(-up)
+                else:
+                    votes[a].update((1, -1))
+                    votes[b].update((1, -1))
+            elif node[0] == "cmp":
                 _, name, op, lit = node
                 if op in (">=", ">"):
                     votes[name].add(s)
@@ -464,6 +490,12 @@ def _directions(std: dict) -> dict[tuple[str, str], int]:
             elif "sum" in d:
                 for p in d["sum"]:
                     push(p, sign, skip)
+            elif "difference" in d:
+                push(d["difference"][0], sign, skip)
+                push(d["difference"][1], None if sign is None else -sign, skip)
+            elif "multiple" in d:
+                by = reference.num(d["multiple"]["by"])
+                push(d["multiple"]["value"], None if sign is None else (sign if by > 0 else -sign), skip)
             else:
                 kinds = d["count_events"]["kind"]
                 for k in [kinds] if isinstance(kinds, str) else kinds:

@@ -265,25 +265,16 @@ def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -
 
 
 def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
+    """Events dated after the period's end, and citations of documents that do not exist. Events
+    before the period are history (the last election, past incidents): kept, and counted only by
+    a count whose look-back window reaches them."""
     record, doc = loaded.record, loaded.document
     problems = []
     doc_ids = {d.id for d in record.documents}
-    # How far back this standard looks for each kind of event (近三年内).
-    earliest: dict[str, date] = {}
-    for d in standard.derived.values():
-        if d.count_events:
-            start = window_start(d.count_events.window, record.period)
-            for kind in d.count_events.kind:
-                earliest[kind] = min(earliest.get(kind, start), start)
     for i, ev in enumerate(record.events):
-        path = ("events", i, "date")
         if ev.date > record.period.end:
-            problems.append(_problem(doc, path, message("evidence.event_after_period", date=ev.date, end=record.period.end)))
-        elif ev.date < record.period.start and ev.kind in standard.event_kinds:
-            start = earliest.get(ev.kind, record.period.start)
-            if ev.date < start:
-                key = "evidence.event_before_period" if start == record.period.start else "evidence.event_before_window"
-                problems.append(_problem(doc, path, message(key, date=ev.date, start=start)))
+            problems.append(_problem(doc, ("events", i, "date"), message("evidence.event_after_period", date=ev.date,
+                                                                          end=record.period.end)))
         for j, ref in enumerate(ev.documents):
             if ref not in doc_ids:
                 problems.append(_problem(doc, ("events", i, "documents", j), message("evidence.unknown_document", ref=ref)))

@@ -36,6 +36,9 @@ class FieldDecl(StrictModel):
     max: Number | None = None
     not_above: Identifier | None = Field(None, description="Another field this value may not exceed (members <= employees).")
     choices: list[str] | None = None
+    ordered: bool | None = Field(None, description=(
+        "The choices are ordered categories, listed highest first (特大, 重大, 较大, 一般): conditions may "
+        "compare them, `accident_class >= \"较大\"` meaning 较大 or above (B类以上)."))
     increase: LocalText | None = Field(
         None, description="How to say an increase of {n} in this field, e.g. '需再发展 {n} 名会员'."
     )
@@ -51,7 +54,15 @@ class FieldDecl(StrictModel):
             object.__setattr__(self, "min", Fraction(0))  # counts and sizes are never negative
         if self.choices is not None and self.type != "string":
             raise ValueError("choices apply only to string fields")
+        if self.ordered and not self.choices:
+            raise ValueError("ordered categories need their choices, listed highest first")
         return self
+
+    def rank(self, category: str) -> int | None:
+        """An ordered category's rank: the lowest choice 0, each higher one more (None: not a choice)."""
+        if not self.ordered or self.choices is None or category not in self.choices:
+            return None
+        return len(self.choices) - 1 - self.choices.index(category)
 
 
 class RatioSpec(StrictModel):
@@ -68,8 +79,21 @@ class Window(StrictModel):
 
 
 class CountSpec(StrictModel):
+    """A count of dated events of some kinds within the period or a look-back window; with `per`,
+    the count of calendar months, quarters, half years or years holding at least `at_least` of
+    them ("每季召开1次以上, 每次1分": per quarter, at least 1)."""
+
     kind: list[str]
     window: Literal["period"] | Window = "period"
+    per: Literal["month", "quarter", "half", "year"] | None = Field(
+        None, description="Count calendar periods with enough events instead of events (每季, 每月).")
+    at_least: int | None = Field(None, ge=1, description="Events a calendar period needs to count (default 1).")
+
+    @model_validator(mode="after")
+    def _per(self) -> "CountSpec":
+        if self.at_least is not None and self.per is None:
+            raise ValueError("at_least counts events per calendar period: give `per` too")
+        return self
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -77,31 +101,41 @@ class CountSpec(StrictModel):
         return [value] if isinstance(value, str) else value
 
 
+class MultipleSpec(StrictModel):
+    value: Identifier
+    by: Number = Field(description="The constant the value is multiplied by (0.5, 2, 30%).")
+
+
+DERIVED_KINDS = ("ratio", "sum", "difference", "multiple", "count_events")
+
+
 class Derived(StrictModel):
-    """A value computed from evidence: a ratio, a sum, or a count of dated events."""
+    """A value computed from evidence: a ratio, a sum, a difference (a - b), a constant multiple,
+    or a count of dated events."""
 
     label: LocalText
     unit: LocalText | None = None
     ratio: RatioSpec | None = None
     sum: list[Identifier] | None = None
+    difference: Annotated[list[Identifier], Field(min_length=2, max_length=2)] | None = Field(
+        None, description="[a, b]: a minus b (差额: the unit's target minus what it did).")
+    multiple: MultipleSpec | None = Field(None, description="A value times a constant (折算).")
     count_events: CountSpec | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Derived":
-        given = [k for k in ("ratio", "sum", "count_events") if getattr(self, k) is not None]
+        given = [k for k in DERIVED_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("a derived value needs exactly one of: ratio, sum, count_events")
+            raise ValueError("a derived value needs exactly one of: " + ", ".join(DERIVED_KINDS))
         return self
 
     @property
     def inputs(self) -> list[str]:
         if self.ratio:
             return [self.ratio.numerator, self.ratio.denominator]
-        return list(self.sum or [])
-
-    @property
-    def is_percent(self) -> bool:
-        return self.ratio is not None
+        if self.multiple:
+            return [self.multiple.value]
+        return list(self.sum or self.difference or [])
 
 
 class Item(StrictModel):
@@ -263,11 +297,18 @@ class Standard(StrictModel):
         decl = self.fields.get(name) or self.derived.get(name)
         return decl.unit.get(lang) if decl is not None and decl.unit is not None else ""
 
-    def is_percent(self, name: str) -> bool:
+    def is_percent(self, name: str, _seen: frozenset = frozenset()) -> bool:
+        """Whether a value reads as a percentage: a ratio, or a difference or multiple of ratios."""
         if name in self.fields:
             return self.fields[name].type == "ratio"
         d = self.derived.get(name)
-        return bool(d and d.is_percent)
+        if d is None or name in _seen:
+            return False
+        if d.ratio is not None:
+            return True
+        if d.difference is not None or d.multiple is not None:
+            return all(self.is_percent(n, _seen | {name}) for n in d.inputs)
+        return False
 
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.grades if g.id == grade_id), None)
@@ -289,7 +330,7 @@ class Standard(StrictModel):
 # Keys the format gained after standards were first hashed. While a standard does not use one
 # (None or empty), it is left out of the hash, so the identity of a standard that does not use
 # a construct stays what scorecards and the store already cite.
-LATER_KEYS = frozenset({"effort"})
+LATER_KEYS = frozenset({"effort", "ordered", "difference", "multiple", "per", "at_least"})
 
 
 def _without_unused_later_keys(data):

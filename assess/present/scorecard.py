@@ -196,7 +196,7 @@ def _section_dict(s_def, s, ev: Evaluation, words: Words) -> dict[str, Any]:
 
 def _veto_dict(v, standard, words: Words) -> dict[str, Any]:
     out = {"id": v.veto_id, "title": words.text(standard.veto(v.veto_id).title), "triggered": v.state,
-           "observed": _observed_values(v.values, words)}
+           "observed": words.observed(standard.veto(v.veto_id).when, v.values)}
     if v.waived:
         out["waived"] = v.waived
     return out
@@ -220,7 +220,7 @@ def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) 
             "ref": g.ref,
             "title": words.text(veto.title),
             "triggered": g.veto.state,
-            "observed": _observed_values(g.veto.values, words),
+            "observed": words.observed(veto.when, g.veto.values),
             "remediation": words.text(veto.remediation),
             "text": message(key, lang, title=words.text(veto.title)),
         }
@@ -264,10 +264,6 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "evidence": [words.text(e) for e in r.item.evidence],
         "text": message("gap.item", lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost, (0,))),
     }
-
-
-def _observed_values(values: dict[str, Any], words: Words) -> str:
-    return "; ".join(f"{words.label(k)} {words.value_with_unit(k, v)}" for k, v in sorted(values.items()))
 
 
 def _document_of(standard, name: str, words: Words) -> str:

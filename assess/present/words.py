@@ -36,9 +36,10 @@ class Words:
             self._cutoffs = standard_cutoffs(self.standard)
         return self._cutoffs.get(name, ())
 
-    def value(self, name: str, value: Any) -> str:
+    def value(self, name: str, value: Any, against: Any = ()) -> str:
         """A value of `name` in words; a number is shown with the digits that keep it on its own
-        side of every cut-off the standard compares it with (94.96%, never 95% beside ≥ 95%)."""
+        side of every cut-off the standard compares it with (94.96%, never 95% beside ≥ 95%), and
+        of the values in `against` (another value it is compared with)."""
         if value is None:
             return message("word.unknown", self.lang)
         if isinstance(value, bool):
@@ -46,7 +47,7 @@ class Words:
         if isinstance(value, (int, Fraction, float)):
             number = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
             percent = self.standard.is_percent(name)
-            cuts = self.cutoffs(name)
+            cuts = self.cutoffs(name) + tuple(Fraction(a) for a in against if isinstance(a, (int, Fraction)))
             if number in cuts:
                 return exact_text(number, percent)
             return format_number(number, percent=percent, against=cuts)
@@ -56,8 +57,20 @@ class Words:
         """A parameter measured in `name`'s unit (a step of 0.125%), written exactly."""
         return exact_text(Fraction(value), self.standard.is_percent(name))
 
-    def value_with_unit(self, name: str, value: Any) -> str:
-        shown = self.value(name, value)
+    def observed(self, condition: Any, values: dict[str, Any]) -> str:
+        """"label value" for each name a condition reads, sorted: what the scorecard shows as
+        observed. Two values compared with each other are each shown on their side of the other."""
+        node = cond.parse(condition) if isinstance(condition, str) else condition
+        others: dict[str, list[Any]] = {}
+        for rel in cond.comparisons(node):
+            if isinstance(rel, cond.Relation):
+                others.setdefault(rel.left, []).append(values.get(rel.right))
+                others.setdefault(rel.right, []).append(values.get(rel.left))
+        return "; ".join(f"{self.label(n)} {self.value_with_unit(n, values.get(n), others.get(n, ()))}"
+                         for n in sorted(cond.fields(node)))
+
+    def value_with_unit(self, name: str, value: Any, against: Any = ()) -> str:
+        shown = self.value(name, value, against)
         unit = self.standard.unit(name, self.lang)
         if value is None or isinstance(value, bool) or self.standard.is_percent(name) or not unit:
             return shown
@@ -115,6 +128,10 @@ class Words:
             if ch.before is None:
                 return message("gap.provide_judgement", self.lang)
             return message("gap.judgement_to", self.lang, after=self.number(ch.after))
+        if ch.kind == ChangeKind.ADD_EVENTS and ch.dates:
+            periods = list(dict.fromkeys(self.period(ch.name, day) for day in ch.dates))
+            sep = "、" if self.lang == "zh" else ", "
+            return message("gap.add_events_in", self.lang, n=ch.after, label=self.label(ch.name), periods=sep.join(periods))
         if ch.kind == ChangeKind.ADD_EVENTS:
             return message("gap.add_events", self.lang, n=ch.after, label=self.label(ch.name))
         name = ch.name
@@ -137,6 +154,15 @@ class Words:
                            before=self.value(name, ch.before), unit=unit)
         return message("gap.lower_value", self.lang, label=self.label(name), after=self.value(name, ch.after),
                        before=self.value(name, ch.before), unit=unit)
+
+    def period(self, kind: str, day) -> str:
+        """The calendar period (of the standard's count of `kind` per period) a day falls in, in
+        words: 2025年第2季度, 2025年3月, 2025年上半年, 2025年."""
+        per = next((d.count_events.per for d in self.standard.derived.values()
+                    if d.count_events is not None and d.count_events.per and kind in d.count_events.kind), "year")
+        index = {"month": day.month, "quarter": (day.month - 1) // 3 + 1, "half": (day.month - 1) // 6 + 1, "year": 1}[per]
+        key = f"period.half.{index}" if per == "half" else f"period.{per}"
+        return message(key, self.lang, year=day.year, n=index, month=f"{day.month:02d}")
 
     def check(self, c: Check) -> str:
         d = c.detail
@@ -185,6 +211,35 @@ class Words:
             lines.append(message("explain.note", self.lang, text=self.text(item.note)))
         return lines
 
+    def derived(self, name: str) -> str:
+        """How a derived value is computed, in words: 入会率 = 会员人数 ÷ 职工人数, 差额 = a − b,
+        召开会议的季度 = 至少有 1 次会议的季度数 ..."""
+        d = self.standard.derived[name]
+        lang, label = self.lang, self.label
+        if d.ratio is not None:
+            return message("explain.how.ratio", lang, a=label(d.ratio.numerator), b=label(d.ratio.denominator))
+        if d.sum is not None:
+            return " + ".join(label(n) for n in d.sum)
+        if d.difference is not None:
+            return f"{label(d.difference[0])} − {label(d.difference[1])}"
+        if d.multiple is not None:
+            return f"{label(d.multiple.value)} × {self.number(d.multiple.by)}"
+        return self._count_words(d)
+
+    def _count_words(self, d) -> str:
+        spec, lang = d.count_events, self.lang
+        kinds = ("、" if lang == "zh" else ", ").join(self.label(k) for k in spec.kind)
+        if spec.window == "period":
+            window = message("explain.how.in_period", lang)
+        else:
+            years, months = spec.window.years or 0, spec.window.months or 0
+            key = "explain.how.window_both" if years and months else "explain.how.window_years" if years else "explain.how.window_months"
+            window = message(key, lang, years=years, months=months)
+        if spec.per is None:
+            return message("explain.how.count", lang, kinds=kinds, window=window)
+        return message("explain.how.count_per", lang, kinds=kinds, window=window, n=spec.at_least or 1,
+                       per=message(f"explain.how.per.{spec.per}", lang))
+
     def explain_standard(self) -> list[str]:
         s = self.standard
         lines = [
@@ -196,6 +251,10 @@ class Words:
         ]
         if s.note:
             lines.append(message("explain.note", self.lang, text=self.text(s.note)))
+        if s.derived:
+            lines.append("")
+            lines += [message("explain.derived", self.lang, name=name, label=self.label(name), how=self.derived(name))
+                      for name in s.derived]
         for section in s.sections:
             lines.append("")
             lines.append(message("explain.section", self.lang, id=section.id, title=self.text(section.title), cap=self.number(section.cap)))
@@ -229,20 +288,11 @@ def standard_cutoffs(standard: Standard) -> dict[str, tuple[Fraction, ...]]:
     minimums and targets (what a shown value must stay visibly above or below)."""
     found: dict[str, set[Fraction]] = {}
     for _, text in standard.condition_texts():
-        for node in _compares(cond.parse(text)):
-            if node.literal.is_number:
+        for node in cond.comparisons(cond.parse(text)):
+            if isinstance(node, cond.Compare) and node.literal.is_number:
                 found.setdefault(node.field, set()).add(Fraction(node.literal.value))
     for _, item in standard.item_locations():
         for _, name, value in item.rule.thresholds():
             found.setdefault(name, set()).add(Fraction(value))
     return {name: tuple(sorted(values)) for name, values in found.items()}
 
-
-def _compares(node):
-    if isinstance(node, cond.Compare):
-        yield node
-    elif isinstance(node, cond.Not):
-        yield from _compares(node.term)
-    else:
-        for term in node.terms:
-            yield from _compares(term)

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Protocol
 
 from assess.core import conditions as cond
 from assess.model.standard import Standard
+from assess.scoring.lowering import lower
 
 
 def applies_id(item_id: str) -> str:
@@ -61,7 +62,9 @@ def condition_nodes(standard: Standard) -> dict[str, cond.Node]:
     for grade in standard.grades:
         for i, text in enumerate(grade.requires):
             nodes[requires_id(grade.id, i)] = cond.parse(text)
-    return nodes
+    # Comparisons of two values and orderings of categories reach the rules engine as hidden
+    # values compared with constants (assess.scoring.lowering).
+    return {cid: lower(node, standard) for cid, node in nodes.items()}
 
 
 def durable_rules_for(nodes: Mapping[str, cond.Node]) -> dict[str, dict]:

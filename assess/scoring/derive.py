@@ -1,4 +1,5 @@
-"""Derived values: ratios, sums and counts of dated events, computed from a record's facts.
+"""Derived values: ratios, sums, differences, constant multiples and counts of dated events,
+computed from a record's facts.
 
 None means "missing": a derived value is missing when an input it needs is missing.
 """
@@ -8,6 +9,7 @@ from fractions import Fraction
 from typing import Any, Iterable
 
 from assess.model.standard import Standard, derived_order
+from assess.scoring.periods import count_periods
 
 
 def derive_values(
@@ -20,7 +22,8 @@ def derive_values(
     """All values a standard reads: its fields (as given) and its derived values.
 
     `events` are (kind, date, count); `window_starts` maps a derived name with count_events
-    to the first day its window covers.
+    to the first day its window covers. A count `per` calendar period counts the periods in the
+    window holding at least `at_least` events.
     """
     values: dict[str, Any] = dict(facts)
     events = list(events)
@@ -36,9 +39,16 @@ def derive_values(
                 values[name] = Fraction(num) / Fraction(den)
         elif d.sum is not None:
             parts = [values.get(p) for p in d.sum]
-            values[name] = None if any(p is None for p in parts) else sum((Fraction(p) for p in parts), Fraction(0))
-            if values[name] is not None and values[name].denominator == 1:
-                values[name] = int(values[name])
+            values[name] = _whole(None if any(p is None for p in parts) else sum((Fraction(p) for p in parts), Fraction(0)))
+        elif d.difference is not None:
+            a, b = (values.get(p) for p in d.difference)
+            values[name] = _whole(None if a is None or b is None else Fraction(a) - Fraction(b))
+        elif d.multiple is not None:
+            v = values.get(d.multiple.value)
+            values[name] = _whole(None if v is None else Fraction(v) * d.multiple.by)
+        elif d.count_events.per is not None:
+            spec = d.count_events
+            values[name] = count_periods(events, spec.kind, window_starts[name], period_end, spec.per, spec.at_least or 1)
         else:
             spec = d.count_events
             start = window_starts[name]
@@ -46,3 +56,8 @@ def derive_values(
                 count for kind, day, count in events if kind in spec.kind and start <= day <= period_end
             )
     return values
+
+
+def _whole(value: Fraction | None) -> Fraction | int | None:
+    """Whole numbers as ints (a count stays a count), others as exact fractions."""
+    return int(value) if value is not None and value.denominator == 1 else value

@@ -18,6 +18,7 @@ from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
 from assess.scoring.derive import derive_values
+from assess.scoring.lowering import hidden_values
 from assess.scoring.results import (
     Check,
     CheckKind,
@@ -52,13 +53,17 @@ class Inputs:
 
 
 def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
+    """Every value the standard's conditions and rules read: the declared facts, the derived
+    values, and the hidden ones its lowered conditions compare (`assess.scoring.lowering`)."""
     starts = {
         name: window_start(d.count_events.window, inputs.period)
         for name, d in standard.derived.items()
         if d.count_events is not None
     }
     facts = {name: inputs.facts.get(name) for name in standard.fields}
-    return derive_values(standard, facts, inputs.events, starts, inputs.period.end)
+    values = derive_values(standard, facts, inputs.events, starts, inputs.period.end)
+    values.update(hidden_values(standard, values))
+    return values
 
 
 def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Evaluation:
@@ -74,7 +79,7 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     raw_score, possible, score, bonus = totals(standard, sections, bonus_items)
     vetoes = []
     for veto in standard.vetoes:
-        node_fields = sorted(cond.fields(compiled.conditions[C.veto_id(veto.id)]))
+        node_fields = sorted(cond.fields(cond.parse(veto.when)))
         vetoes.append(VetoResult(veto.id, decisions[C.veto_id(veto.id)], {f: values.get(f) for f in node_fields},
                                  inputs.waived.get(veto.id)))
 

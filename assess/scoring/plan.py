@@ -17,9 +17,10 @@ from assess.model.standard import Grade
 from assess.rules.base import ItemStatus
 from assess.scoring import search as S
 from assess.scoring.compiler import PythonDecider
-from assess.scoring.effort import changes_cost
+from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs
-from assess.scoring.gaps import Change, ChangeKind, Scenario, fix_item, satisfy
+from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
+from assess.scoring.gaps import fix_item
 from assess.scoring.results import Check, CheckKind, Evaluation, GradeResult
 
 
@@ -203,6 +204,8 @@ def apply_changes(record, standard_id: str, changes: list[Change]):
                 raw["value"] = value
             else:
                 data["facts"][ch.name] = value
+        elif ch.kind == ChangeKind.ADD_EVENTS and ch.dates:
+            data["events"] += [{"kind": ch.name, "date": day, "count": 1, "title": "plan"} for day in ch.dates]
         elif ch.kind == ChangeKind.ADD_EVENTS:
             data["events"].append({"kind": ch.name, "date": record.period.end, "count": ch.after, "title": "plan"})
         else:

@@ -23,9 +23,9 @@ from fractions import Fraction
 from assess.core import conditions as cond
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
-from assess.scoring.effort import changes_cost
+from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs, compute_values, evaluate, regraded, score_item
-from assess.scoring.gaps import Change, ChangeKind, Scenario, satisfy
+from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
 from assess.scoring.results import Evaluation, ItemResult
 
 NODE_LIMIT = 20000   # branch-and-bound nodes before the search settles for what it found

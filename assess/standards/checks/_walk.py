@@ -38,13 +38,13 @@ def condition_texts(standard: Standard) -> Iterator[tuple[Loc, str]]:
 
 
 def compares(node: conditions.Node) -> Iterator[conditions.Compare]:
-    if isinstance(node, conditions.Compare):
-        yield node
-    elif isinstance(node, conditions.Not):
-        yield from compares(node.term)
-    else:
-        for term in node.terms:
-            yield from compares(term)
+    """The comparisons of a field with a value in the condition."""
+    return (c for c in conditions.comparisons(node) if isinstance(c, conditions.Compare))
+
+
+def relations(node: conditions.Node) -> Iterator[conditions.Relation]:
+    """The comparisons of two values with each other in the condition."""
+    return (c for c in conditions.comparisons(node) if isinstance(c, conditions.Relation))
 
 
 def rule_references(loc: Loc, item: Item) -> Iterator[tuple[Loc, str]]:
@@ -59,8 +59,11 @@ def references(standard: Standard) -> Iterator[tuple[Loc, str]]:
         if d.ratio is not None:
             yield ("derived", name, "ratio", "numerator"), d.ratio.numerator
             yield ("derived", name, "ratio", "denominator"), d.ratio.denominator
-        for k, ref in enumerate(d.sum or []):
-            yield ("derived", name, "sum", k), ref
+        for key in ("sum", "difference"):
+            for k, ref in enumerate(getattr(d, key) or []):
+                yield ("derived", name, key, k), ref
+        if d.multiple is not None:
+            yield ("derived", name, "multiple", "value"), d.multiple.value
     for loc, item, _ in items(standard):
         yield from rule_references(loc, item)
     for loc, text in condition_texts(standard):
@@ -112,11 +115,21 @@ def bounds(standard: Standard, name: str, _seen: frozenset = frozenset()) -> tup
         return None, None
     if d.count_events is not None:
         return Fraction(0), None
+    if d.ratio is None:
+        return None, None  # a kind without known bounds
     if d.sum is not None:
         parts = [bounds(standard, ref, seen) for ref in d.sum]
         lo = None if any(p[0] is None for p in parts) else sum((p[0] for p in parts), Fraction(0))
         hi = None if any(p[1] is None for p in parts) else sum((p[1] for p in parts), Fraction(0))
         return lo, hi
+    if d.difference is not None:
+        (alo, ahi), (blo, bhi) = (bounds(standard, ref, seen) for ref in d.difference)
+        return (None if alo is None or bhi is None else alo - bhi), (None if ahi is None or blo is None else ahi - blo)
+    if d.multiple is not None:
+        lo, hi = bounds(standard, d.multiple.value, seen)
+        by = d.multiple.by
+        lo, hi = (None if lo is None else lo * by), (None if hi is None else hi * by)
+        return (lo, hi) if by >= 0 else (hi, lo)
     num_lo = bounds(standard, d.ratio.numerator, seen)[0]
     den_lo = bounds(standard, d.ratio.denominator, seen)[0]
     lo = Fraction(0) if num_lo is not None and num_lo >= 0 and den_lo is not None and den_lo >= 0 else None

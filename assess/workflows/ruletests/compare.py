@@ -53,7 +53,7 @@ def compare(expect: Expectation, ev: Evaluation, words: Words) -> list[Failure]:
         v = next(x for x in ev.vetoes if x.veto_id == veto_id)
         if v.state is not want:
             veto = standard.veto(veto_id)
-            observed = "; ".join(f"{words.label(k)} {words.value_with_unit(k, val)}" for k, val in sorted(v.values.items()))
+            observed = words.observed(veto.when, v.values)
             out.append(Failure("veto", veto_id, want, v.state, message(
                 "ruletest.fail.veto", title=words.text(veto.title), expected=_veto_state(want), actual=_veto_state(v.state),
                 observed=observed)))
@@ -135,5 +135,4 @@ def _grade_details(ev: Evaluation, expected: str | None, words: Words) -> list[s
 
 
 def _observed(ev: Evaluation, condition: str, words: Words) -> str:
-    names = sorted(cond.fields(cond.parse(condition)))
-    return "; ".join(f"{words.label(n)} {words.value_with_unit(n, ev.values.get(n))}" for n in names)
+    return words.observed(condition, ev.values)
