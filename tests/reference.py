@@ -5,8 +5,8 @@ nothing but the standard library: no pydantic model, no import from `assess`. It
 inputs are valid (validation is the library's job) and keeps every number a Fraction.
 
     score(standard_dict, record_dict) -> {
-        "items": {item_id: (awarded, status)}, "sections": {section_id: awarded},
-        "vetoes": {veto_id: True | False | None}, "score", "bonus", "grade_score", "grade"}
+        "items": {item_id: (awarded, status)} (deductions from the total too), "sections": {section_id: awarded},
+        "vetoes": {veto_id: True | False | None}, "score", "bonus", "grade_score", "grade", "eligible", "taken_off"}
 """
 from __future__ import annotations
 
@@ -253,6 +253,10 @@ def values_of(standard: dict, record: dict) -> dict:
                     values[name] = num(parts[0]) - num(parts[1])
                 else:
                     values[name] = num(parts[0]) * num(d["multiple"]["by"])
+            elif "honours" in d:
+                spec = d["honours"]
+                values[name] = sum(1 for h in record.get("honours") or []
+                                   if honour_matches(standard, h, spec["any_of"], spec.get("within_years"), end.year))
             else:
                 values[name] = counted(d["count_events"], record, start, end)
     return values
@@ -326,18 +330,21 @@ def score_item(item: dict, values: dict, judgements: dict) -> tuple[Fraction, st
 # ---- the whole standard --------------------------------------------------------------------
 
 
+def honour_matches(standard: dict, h: dict, any_of, within_years, end_year: int) -> bool:
+    """An honour with one of the names (its title, or its grade under this standard), awarded no
+    later than the period's year and, with `within_years`, no earlier than that many years before."""
+    names = {h["title"]}
+    if h.get("grade") and h.get("standard") in (None, standard["id"]):
+        names.add(h["grade"])
+    if not names & set(any_of) or h["year"] > end_year:
+        return False
+    return within_years is None or h["year"] >= end_year - within_years
+
+
 def honour_found(standard: dict, pre: dict, record: dict) -> bool:
     end_year = as_date(record["period"]["end"]).year
-    for h in record.get("honours") or []:
-        names = {h["title"]}
-        if h.get("grade") and h.get("standard") in (None, standard["id"]):
-            names.add(h["grade"])
-        if not names & set(pre["any_of"]) or h["year"] > end_year:
-            continue
-        if pre.get("within_years") is not None and h["year"] < end_year - pre["within_years"]:
-            continue
-        return True
-    return False
+    return any(honour_matches(standard, h, pre["any_of"], pre.get("within_years"), end_year)
+               for h in record.get("honours") or [])
 
 
 def score(standard: dict, record: dict) -> dict:
@@ -364,6 +371,13 @@ def score(standard: dict, record: dict) -> dict:
     else:
         result = earned
     result = min(result, total)
+    # Deductions from the total (扣分项): each takes off its points less what its rule leaves.
+    taken_off = Fraction(0)
+    for d in standard.get("deductions") or []:
+        awarded, status = items[d["id"]] = score_item(d, values, judgements)
+        if status != NOT_APPLICABLE:
+            taken_off += num(d["points"]) - awarded
+    result = max(Fraction(0), result - taken_off)
 
     bonus_def = standard.get("bonus")
     bonus = Fraction(0)
@@ -377,6 +391,8 @@ def score(standard: dict, record: dict) -> dict:
     grade_score = result + (bonus if counts else 0)
 
     vetoes = {v["id"]: check(v["when"], values) for v in standard.get("vetoes") or []}
+    scope = {v["id"]: v.get("grades") for v in standard.get("vetoes") or []}  # None: every grade
+    eligible = all(check(e["when"], values) is True for e in standard.get("eligibility") or [])
     mandatory_ok = all(
         items[it["id"]][1] in (FULL, NOT_APPLICABLE)
         for it in [i for s in standard["sections"] for i in s["items"]] + (bonus_def["items"] if bonus_def else [])
@@ -384,9 +400,10 @@ def score(standard: dict, record: dict) -> dict:
     )
     grade = None
     for g in standard["grades"]:
-        if grade_score < num(g["min_score"]):
+        if not eligible or grade_score < num(g["min_score"]):
             continue
-        if g.get("blocked_by_veto", True) and any(state is not False for state in vetoes.values()):
+        ruling_out = [state for vid, state in vetoes.items() if scope[vid] is None or g["id"] in scope[vid]]
+        if g.get("blocked_by_veto", True) and any(state is not False for state in ruling_out):
             continue
         if g.get("requires_mandatory", True) and not mandatory_ok:
             continue
@@ -397,4 +414,4 @@ def score(standard: dict, record: dict) -> dict:
         grade = g["id"]
         break
     return {"items": items, "sections": sections, "vetoes": vetoes, "score": result, "bonus": bonus,
-            "grade_score": grade_score, "grade": grade, "values": values}
+            "grade_score": grade_score, "grade": grade, "values": values, "eligible": eligible, "taken_off": taken_off}

@@ -59,7 +59,8 @@ INTS = ["employees", "members", "women", "disputes", "headcount", "short"]  # he
 # short = employees - members (a difference)
 BOOLS = ["flag_a", "flag_b", "flag_c"]
 RATIOS = ["rate", "satisfaction"]  # rate = members / employees (derived); satisfaction is a field
-COUNTS = ["meetings", "quarters"]  # events of kind "meeting"; quarters holding enough of them (每季)
+COUNTS = ["meetings", "quarters", "titles"]  # events of kind "meeting"; quarters holding enough of them (每季);
+# honours held (曾获称号)
 NUMBERS = ["hours", "scaled"]  # a non-integer number field; scaled = hours x 1.5 (a constant multiple)
 NUMERIC = INTS + RATIOS + COUNTS + NUMBERS
 
@@ -174,6 +175,20 @@ def rule(draw, points) -> dict:
 
 
 @st.composite
+def deduction(draw, ident: str) -> dict:
+    """A deduction from the total: at most `points` off, by a rule decided by evidence."""
+    points = draw(points_st)
+    while True:
+        r = draw(rule(points))
+        if r["kind"] != "judgement":
+            break
+    out = {"id": ident, "title": ident, "points": points, "rule": r}
+    if draw(st.integers(0, 3)) == 0:
+        out["applies_if"] = draw(condition)
+    return out
+
+
+@st.composite
 def item(draw, item_id: str) -> dict:
     points = draw(points_st)
     out = {"id": item_id, "title": item_id, "points": points, "rule": draw(rule(points))}
@@ -209,6 +224,8 @@ def standards(draw) -> dict:
             "scaled": {"label": "折算学时", "multiple": {"value": "hours", "by": draw(st.sampled_from(["1.5", "0.5", "-1"]))}},
             "meetings": {"label": "会议", "count_events": {"kind": "meeting", "window": draw(st.sampled_from(
                 ["period", {"years": 1}, {"years": 2}, {"months": 6}]))}},
+            "titles": {"label": "已获称号", "honours": {"any_of": ["称号", "其他", "g1"], **(
+                {"within_years": draw(st.integers(0, 3))} if draw(st.booleans()) else {})}},
             "quarters": {"label": "召开会议的季度", "count_events": {
                 "kind": "meeting", "per": draw(st.sampled_from(["quarter", "month", "half", "year"])),
                 "at_least": draw(st.integers(1, 2)),
@@ -218,6 +235,10 @@ def standards(draw) -> dict:
         "sections": sections,
         "vetoes": [{"id": f"v{k}", "title": "否决", "when": draw(condition)} for k in range(draw(st.integers(0, 2)))],
     }
+    if draw(st.integers(0, 2)) == 0:  # 扣分项: deductions from the total, outside any item
+        data["deductions"] = [draw(deduction(f"d{k}")) for k in range(draw(st.integers(1, 2)))]
+    if draw(st.integers(0, 3)) == 0:  # 申报条件
+        data["eligibility"] = [{"id": "e0", "title": "申报条件", "when": draw(condition)}]
     bonus_cap = 0
     if draw(st.booleans()):
         bonus_cap = draw(st.integers(1, 4))
@@ -241,6 +262,9 @@ def standards(draw) -> dict:
             g["requires_mandatory"] = False
         grades.append(g)
     data["grades"] = grades
+    for veto in data["vetoes"]:  # an exclusion scoped to some grades (不得评为模范)
+        if draw(st.integers(0, 2)) == 0:
+            veto["grades"] = draw(st.lists(st.sampled_from([g["id"] for g in grades]), min_size=1, unique=True))
     return data
 
 
@@ -357,10 +381,11 @@ def _rank(std_grades, grade_id) -> int:
 
 def _summary(ev) -> dict:
     return {
-        "items": {r.item.id: (r.awarded, r.status) for r in ev.items()},
+        "items": {r.item.id: (r.awarded, r.status) for r in ev.items() + ev.deductions},
         "sections": {s.section_id: s.awarded for s in ev.sections},
         "vetoes": {v.veto_id: v.state for v in ev.vetoes},
         "score": ev.score, "bonus": ev.bonus, "grade_score": ev.grade_score, "grade": _grade_id(ev),
+        "eligible": ev.eligible, "taken_off": ev.taken_off,
     }
 
 
@@ -458,7 +483,7 @@ def _directions(std: dict) -> dict[tuple[str, str], int]:
                     walk(t, s)
         walk(reference.parse(text), sign)
 
-    items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or [])
+    items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or []) + (std.get("deductions") or [])
     for it in items:
         if it.get("applies_if"):
             excluded |= reference.names_in(it["applies_if"])
@@ -474,6 +499,8 @@ def _directions(std: dict) -> dict[tuple[str, str], int]:
             votes[r["count"]].add(-1)
     for v in std.get("vetoes") or []:
         cond(v["when"], -1)
+    for e in std.get("eligibility") or []:
+        cond(e["when"], 1)
     for g in std["grades"]:
         for c in g.get("requires") or []:
             cond(c, 1)
@@ -484,6 +511,8 @@ def _directions(std: dict) -> dict[tuple[str, str], int]:
     def push(name: str, sign: int | None, skip: bool) -> None:
         if name in derived:
             d = derived[name]
+            if "honours" in d:
+                return  # honours held: not moved by a record's facts or events
             if "ratio" in d:
                 push(d["ratio"]["numerator"], sign, skip)
                 push(d["ratio"]["denominator"], None if sign is None else -sign, skip)

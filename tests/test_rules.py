@@ -92,7 +92,7 @@ def run(std: dict, rec: dict, decider):
     """Score with the engine, check the reference agrees, return the Evaluation."""
     ev = engine(std, rec, decider)
     ref = reference.score(std, rec)
-    got = {r.item.id: (r.awarded, r.status) for r in ev.items()}
+    got = {r.item.id: (r.awarded, r.status) for r in ev.items() + ev.deductions}
     assert got == ref["items"], "engine and reference disagree on items"
     assert (ev.score, ev.bonus, ev.grade_score) == (ref["score"], ref["bonus"], ref["grade_score"])
     assert (ev.grade.id if ev.grade else None) == ref["grade"]

@@ -106,7 +106,14 @@ class MultipleSpec(StrictModel):
     by: Number = Field(description="The constant the value is multiplied by (0.5, 2, 30%).")
 
 
-DERIVED_KINDS = ("ratio", "sum", "difference", "multiple", "count_events")
+class HonourSpec(StrictModel):
+    """Honours the union holds, counted: "曾获…称号", "已受表彰的不重复参评" (none within N years)."""
+
+    any_of: list[str] = Field(min_length=1, description="Honour titles or grade ids that count.")
+    within_years: int | None = Field(None, ge=0, description="Only honours of the last N years (0: this year).")
+
+
+DERIVED_KINDS = ("ratio", "sum", "difference", "multiple", "count_events", "honours")
 
 
 class Derived(StrictModel):
@@ -121,6 +128,7 @@ class Derived(StrictModel):
         None, description="[a, b]: a minus b (差额: the unit's target minus what it did).")
     multiple: MultipleSpec | None = Field(None, description="A value times a constant (折算).")
     count_events: CountSpec | None = None
+    honours: HonourSpec | None = Field(None, description="How many of the listed honours the union holds (曾获称号).")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Derived":
@@ -172,20 +180,56 @@ class Bonus(StrictModel):
 
 
 class Veto(StrictModel):
-    """一票否决: when the condition holds, no grade can be awarded."""
+    """一票否决: when the condition holds, no grade can be awarded; with `grades`, only those grades
+    (an exclusion such as "不得评为模范": 合格 stays possible)."""
 
     id: str = Field(min_length=1)
     title: LocalText
     # Optional in shape only: lint's veto-no-condition rule reports a missing or empty `when`, and a
     # standard with that error is refused, so the engine never runs a veto without a condition.
     when: Condition | None = None
+    grades: list[Identifier] | None = Field(
+        None, min_length=1, description="Only these grades are ruled out (不得评为模范); default: every grade.")
     remediation: LocalText | None = None
     note: LocalText | None = None
+
+    def blocks(self, grade_id: str) -> bool:
+        """Whether the veto rules out this grade."""
+        return self.grades is None or grade_id in self.grades
 
     @field_validator("when")
     @classmethod
     def _when(cls, v):
         return None if v is None or not v.strip() else check_condition(v)
+
+
+class Eligibility(StrictModel):
+    """申报条件: a condition the union must meet to be assessed for any grade at all ("五有未达标
+    不得申报"). When it does not hold (or cannot be decided), the scorecard says 不具备申报资格 and
+    why, still shows the points, awards no grade, and the plan deals with it first."""
+
+    id: str = Field(min_length=1)
+    title: LocalText
+    when: Condition
+    remediation: LocalText | None = None
+    note: LocalText | None = None
+
+    _v = field_validator("when")(lambda cls, v: check_condition(v))
+
+
+class Deduction(Item):
+    """扣分项 outside any item: points taken off the total (抽查 "每发现一处扣1分, 最多扣4分").
+    Written like an item whose `points` are the most it takes off; its rule says how much of
+    them remain, so the deduction is `points` minus what the rule awards (a per_occurrence rule
+    deducts per occurrence, an all_or_nothing rule all of them when its condition fails)."""
+
+    @model_validator(mode="after")
+    def _plain(self) -> "Deduction":
+        if self.mandatory:
+            raise ValueError("a deduction from the total cannot be mandatory (必备)")
+        if self.rule.judged:
+            raise ValueError("a deduction from the total is decided by evidence, not by judgement")
+        return self
 
 
 class Prerequisite(StrictModel):
@@ -247,7 +291,9 @@ class Standard(StrictModel):
     event_kinds: dict[Identifier, LocalText] = Field(default_factory=dict)
     sections: list[Section] = Field(min_length=1)
     bonus: Bonus | None = None
+    deductions: list[Deduction] = Field(default_factory=list, description="扣分项 taken off the total, outside any item.")
     vetoes: list[Veto] = Field(default_factory=list)
+    eligibility: list[Eligibility] = Field(default_factory=list, description="申报条件: met, or no grade at all.")
     grades: list[Grade] = Field(min_length=1, description="Highest grade first.")
     effort: Effort | None = Field(None, description="What each kind of change costs, for the next-grade plan (整改成本).")
     note: LocalText | None = None
@@ -266,6 +312,7 @@ class Standard(StrictModel):
                                          for si, s in enumerate(self.sections) for ii, it in enumerate(s.items)]
         if self.bonus:
             out += [(("bonus", "items", ii), it) for ii, it in enumerate(self.bonus.items)]
+        out += [(("deductions", i), d) for i, d in enumerate(self.deductions)]
         return out
 
     def condition_texts(self) -> list[tuple[tuple, str]]:
@@ -277,11 +324,13 @@ class Standard(StrictModel):
                 out.append((loc + ("applies_if",), item.applies_if))
             out += [(loc + ("rule",) + at, text) for at, text in item.rule.condition_texts()]
         out += [(("vetoes", i, "when"), v.when) for i, v in enumerate(self.vetoes) if v.when]
+        out += [(("eligibility", i, "when"), e.when) for i, e in enumerate(self.eligibility)]
         out += [(("grades", i, "requires", k), text) for i, g in enumerate(self.grades) for k, text in enumerate(g.requires)]
         return out
 
     def find_item(self, item_id: str) -> Item | None:
-        for _, it in self.all_items():
+        """The item (or deduction from the total) with this id, or None."""
+        for _, it in self.item_locations():
             if it.id == item_id:
                 return it
         return None
@@ -330,7 +379,8 @@ class Standard(StrictModel):
 # Keys the format gained after standards were first hashed. While a standard does not use one
 # (None or empty), it is left out of the hash, so the identity of a standard that does not use
 # a construct stays what scorecards and the store already cite.
-LATER_KEYS = frozenset({"effort", "ordered", "difference", "multiple", "per", "at_least"})
+LATER_KEYS = frozenset({"effort", "ordered", "difference", "multiple", "per", "at_least", "honours", "deductions",
+                        "eligibility", "grades"})
 
 
 def _without_unused_later_keys(data):

@@ -15,6 +15,7 @@ from assess.rules.base import ItemStatus
 from assess.scoring.engine import Inputs, evaluate
 from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_facts
+from assess.present.card_parts import eligibility_gap, optional_parts, veto_scope
 from assess.present.words import Words
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
@@ -147,6 +148,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "grades": [_grade_dict(g, words) for g in ev.grades],
         "gaps": [gap_dict(g, ev, words, grade_title) for g in gaps(ev, inputs)],
         "next_grade": _plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title),
+        **optional_parts(ev, words),
     }
     application = next(filter(None, (record.application_for(i) for i in (standard.id, *(a.id for a in lineage)))), None)
     if application is not None:
@@ -195,10 +197,12 @@ def _section_dict(s_def, s, ev: Evaluation, words: Words) -> dict[str, Any]:
 
 
 def _veto_dict(v, standard, words: Words) -> dict[str, Any]:
-    out = {"id": v.veto_id, "title": words.text(standard.veto(v.veto_id).title), "triggered": v.state,
-           "observed": words.observed(standard.veto(v.veto_id).when, v.values)}
+    veto = standard.veto(v.veto_id)
+    out = {"id": v.veto_id, "title": words.text(veto.title), "triggered": v.state, "observed": words.observed(veto.when, v.values)}
     if v.waived:
         out["waived"] = v.waived
+    if veto.grades is not None:
+        out["grades"] = veto_scope(veto, words)
     return out
 
 
@@ -209,21 +213,27 @@ def _grade_dict(g, words: Words) -> dict[str, Any]:
 
 def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any]:
     """One gap as the scorecard's JSON-ready dict."""
-    if g.kind == GapKind.ITEM:
+    if g.kind in (GapKind.ITEM, GapKind.DEDUCTION):
         return _item_gap(g, ev, words)
+    if g.kind == GapKind.ELIGIBILITY:
+        return eligibility_gap(g.eligibility, ev, words)
     standard, lang = ev.standard, words.lang
     if g.kind == GapKind.VETO:
         veto = standard.veto(g.ref)
         key = "gap.veto" if g.veto.state is True else "gap.veto_unknown"
-        return {
+        scope = veto_scope(veto, words)
+        text = message(key, lang, title=words.text(veto.title))
+        out = {
             "kind": g.kind.value,
             "ref": g.ref,
             "title": words.text(veto.title),
             "triggered": g.veto.state,
             "observed": words.observed(veto.when, g.veto.values),
             "remediation": words.text(veto.remediation),
-            "text": message(key, lang, title=words.text(veto.title)),
+            "text": message("gap.veto_scoped", lang, text=text, grades="、".join(scope) if lang == "zh" else ", ".join(scope))
+            if scope else text,
         }
+        return out
     grade = grade_title.get(g.grade or "", g.grade)
     if g.kind == GapKind.MANDATORY:
         item = standard.find_item(g.ref)
@@ -262,7 +272,8 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "changes": _changes(g.changes),
         "remediation": words.text(r.item.remediation),
         "evidence": [words.text(e) for e in r.item.evidence],
-        "text": message("gap.item", lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost, (0,))),
+        "text": message(f"gap.{g.kind.value}", lang, item=r.item.id, title=words.text(r.item.title),
+                        lost=words.number(r.lost, (0,))),
     }
 
 
@@ -325,7 +336,10 @@ def _alternative_dict(k: int, a, standard, words: Words, grade: str, target) -> 
 
 def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
     lang = words.lang
-    if f.kind == FixKind.VETO:
+    if f.kind == FixKind.ELIGIBILITY:
+        entry = next(e for e in standard.eligibility if e.id == f.ref)
+        title = message("plan.fix_eligibility", lang, title=words.text(entry.title))
+    elif f.kind == FixKind.VETO:
         title = message("plan.fix_veto", lang, title=words.text(standard.veto(f.ref).title))
     elif f.kind == FixKind.REQUIRES:
         title = message("plan.fix_requirement", lang, grade=grade, condition=words.condition(f.ref))

@@ -166,6 +166,9 @@ class Words:
 
     def check(self, c: Check) -> str:
         d = c.detail
+        if c.kind == CheckKind.ELIGIBILITY:
+            entry = next(e for e in self.standard.eligibility if e.id == d.eligibility)
+            return message("check.eligibility", self.lang, title=self.text(entry.title))
         if c.kind == CheckKind.MIN_SCORE:
             return message("check.min_score", self.lang, score=self.number(d.score, (d.min,)), min=self.number(d.min))
         if c.kind == CheckKind.VETO:
@@ -224,6 +227,11 @@ class Words:
             return f"{label(d.difference[0])} − {label(d.difference[1])}"
         if d.multiple is not None:
             return f"{label(d.multiple.value)} × {self.number(d.multiple.by)}"
+        if d.honours is not None:
+            titles = ("、" if lang == "zh" else ", ").join(d.honours.any_of)
+            if d.honours.within_years is None:
+                return message("explain.how.honours", lang, titles=titles)
+            return message("explain.how.honours_within", lang, titles=titles, years=d.honours.within_years)
         return self._count_words(d)
 
     def _count_words(self, d) -> str:
@@ -239,6 +247,21 @@ class Words:
             return message("explain.how.count", lang, kinds=kinds, window=window)
         return message("explain.how.count_per", lang, kinds=kinds, window=window, n=spec.at_least or 1,
                        per=message(f"explain.how.per.{spec.per}", lang))
+
+    def explain_veto(self, v) -> str:
+        """A veto in words, with the grades it rules out when it does not rule out every grade."""
+        text = message("explain.veto", self.lang, id=v.id, title=self.text(v.title), condition=self.condition(v.when))
+        if v.grades is None:
+            return text
+        sep = "、" if self.lang == "zh" else ", "
+        grades = sep.join(self.text(self.standard.grade(g).title) if self.standard.grade(g) else g for g in v.grades)
+        return text + message("explain.veto_scope", self.lang, grades=grades)
+
+    def explain_deduction(self, d) -> list[str]:
+        """A deduction from the total (扣分项) in words: the most it takes off and its rule."""
+        lines = [message("explain.deduction", self.lang, id=d.id, title=self.text(d.title), points=self.number(d.points))]
+        lines += self.explain_item(d)[1:]
+        return lines
 
     def explain_standard(self) -> list[str]:
         s = self.standard
@@ -265,14 +288,24 @@ class Words:
             lines.append(message("explain.bonus", self.lang, cap=self.number(s.bonus.cap)))
             for item in s.bonus.items:
                 lines += ["  " + line for line in self.explain_item(item)]
+        if s.deductions:
+            lines.append("")
+            lines.append(message("explain.deductions", self.lang))
+            for d in s.deductions:
+                lines += ["  " + line for line in self.explain_deduction(d)]
         if s.vetoes:
             lines.append("")
-            for v in s.vetoes:
-                lines.append(message("explain.veto", self.lang, id=v.id, title=self.text(v.title), condition=self.condition(v.when)))
+            lines += [self.explain_veto(v) for v in s.vetoes]
+        if s.eligibility:
+            lines.append("")
+            lines += [message("explain.eligibility", self.lang, id=e.id, title=self.text(e.title), condition=self.condition(e.when))
+                      for e in s.eligibility]
         lines.append("")
         for g in s.grades:
             parts = [message("explain.grade", self.lang, title=self.text(g.title), min=self.number(g.min_score))]
-            if g.blocked_by_veto and s.vetoes:
+            if s.eligibility:
+                parts.append(message("explain.grade_eligible", self.lang))
+            if g.blocked_by_veto and any(v.blocks(g.id) for v in s.vetoes):
                 parts.append(message("explain.grade_veto", self.lang))
             if g.requires_mandatory and any(it.mandatory for _, it in s.all_items()):
                 parts.append(message("explain.grade_mandatory", self.lang))

@@ -35,6 +35,10 @@ def requires_id(grade: str, index: int) -> str:
     return f"grade:{grade}:requires:{index}"
 
 
+def eligibility_id(ident: str) -> str:
+    return f"eligible:{ident}"
+
+
 @dataclass(frozen=True)
 class CompiledStandard:
     standard: Standard
@@ -49,10 +53,11 @@ class CompiledStandard:
 
 
 def condition_nodes(standard: Standard) -> dict[str, cond.Node]:
-    """Every boolean question the standard asks, by condition id: each item's applicability and
-    its rule's own conditions, each veto, each grade's extra conditions."""
+    """Every boolean question the standard asks, by condition id: each item's (and deduction's)
+    applicability and its rule's own conditions, each veto, each grade's extra conditions, each
+    申报条件."""
     nodes: dict[str, cond.Node] = {}
-    for _, item in standard.all_items():
+    for _, item in standard.item_locations():
         if item.applies_if:
             nodes[applies_id(item.id)] = cond.parse(item.applies_if)
         for key, node in item.rule.conditions().items():
@@ -62,6 +67,8 @@ def condition_nodes(standard: Standard) -> dict[str, cond.Node]:
     for grade in standard.grades:
         for i, text in enumerate(grade.requires):
             nodes[requires_id(grade.id, i)] = cond.parse(text)
+    for entry in standard.eligibility:
+        nodes[eligibility_id(entry.id)] = cond.parse(entry.when)
     # Comparisons of two values and orderings of categories reach the rules engine as hidden
     # values compared with constants (assess.scoring.lowering).
     return {cid: lower(node, standard) for cid, node in nodes.items()}

@@ -18,6 +18,7 @@ def derive_values(
     events: Iterable[tuple[str, Any, int]],
     window_starts: dict[str, Any],
     period_end: Any,
+    honours: Iterable[Any] = (),
 ) -> dict[str, Any]:
     """All values a standard reads: its fields (as given) and its derived values.
 
@@ -46,6 +47,8 @@ def derive_values(
         elif d.multiple is not None:
             v = values.get(d.multiple.value)
             values[name] = _whole(None if v is None else Fraction(v) * d.multiple.by)
+        elif d.honours is not None:
+            values[name] = honours_held(standard, d.honours, honours, period_end.year)
         elif d.count_events.per is not None:
             spec = d.count_events
             values[name] = count_periods(events, spec.kind, window_starts[name], period_end, spec.per, spec.at_least or 1)
@@ -61,3 +64,24 @@ def derive_values(
 def _whole(value: Fraction | None) -> Fraction | int | None:
     """Whole numbers as ints (a count stays a count), others as exact fractions."""
     return int(value) if value is not None and value.denominator == 1 else value
+
+
+def honour_names(standard: Standard, honour: Any) -> set[str]:
+    """The names an honour answers to: its title, and its grade id when it was awarded under this
+    standard (or no standard is named)."""
+    names = {honour.title}
+    if honour.grade and honour.standard in (None, standard.id):
+        names.add(honour.grade)
+    return names
+
+
+def honours_held(standard: Standard, spec: Any, honours: Iterable[Any], end_year: int) -> int:
+    """How many honours match `spec.any_of`, awarded no later than the period's year and, with
+    `within_years`, no earlier than N years before it ("近三年内获得过…称号的不再参评")."""
+    wanted = set(spec.any_of)
+    count = 0
+    for h in honours:
+        if h.year > end_year or (spec.within_years is not None and h.year < end_year - spec.within_years):
+            continue
+        count += bool(honour_names(standard, h) & wanted)
+    return count

@@ -17,11 +17,13 @@ from assess.model.standard import Grade, Item, Standard
 from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
-from assess.scoring.derive import derive_values
+from assess.scoring.derive import derive_values, honour_names
 from assess.scoring.lowering import hidden_values
 from assess.scoring.results import (
     Check,
     CheckKind,
+    EligibilityDetail,
+    EligibilityResult,
     Evaluation,
     GradeResult,
     HonourFound,
@@ -61,14 +63,16 @@ def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
         if d.count_events is not None
     }
     facts = {name: inputs.facts.get(name) for name in standard.fields}
-    values = derive_values(standard, facts, inputs.events, starts, inputs.period.end)
+    honours = tuple(inputs.honours) + tuple(h for h, _ in inputs.prior_honours)
+    values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours)
     values.update(hidden_values(standard, values))
     return values
 
 
 def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Evaluation:
     """Score one union's inputs: items, sections (capped), the base score (rescaled over what
-    applies, or with not-applicable items as full points), bonus, vetoes and every grade's checks."""
+    applies, or with not-applicable items as full points, less the deductions from the total),
+    bonus, vetoes, 申报条件 and every grade's checks."""
     standard = compiled.standard
     values = compute_values(standard, inputs)
     decisions = decider.decide(compiled, values)
@@ -76,17 +80,22 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
                                              for it in section.items]) for section in standard.sections]
     bonus_items = [score_item(standard, None, it, values, decisions, inputs) for it in standard.bonus.items] \
         if standard.bonus else []
-    raw_score, possible, score, bonus = totals(standard, sections, bonus_items)
-    vetoes = []
-    for veto in standard.vetoes:
-        node_fields = sorted(cond.fields(cond.parse(veto.when)))
-        vetoes.append(VetoResult(veto.id, decisions[C.veto_id(veto.id)], {f: values.get(f) for f in node_fields},
-                                 inputs.waived.get(veto.id)))
-
-    partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes, [], None)
+    deductions = [score_item(standard, None, d, values, decisions, inputs) for d in standard.deductions]
+    raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
+    vetoes = [VetoResult(veto.id, decisions[C.veto_id(veto.id)], _read(veto.when, values), inputs.waived.get(veto.id))
+              for veto in standard.vetoes]
+    eligibility = [EligibilityResult(e.id, decisions[C.eligibility_id(e.id)], _read(e.when, values))
+                   for e in standard.eligibility]
+    partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
+                         [], None, deductions, taken_off, eligibility)
     partial.grades = [_check_grade(partial, g, inputs) for g in standard.grades]
     partial.grade = next((g.grade for g in partial.grades if g.ok), None)
     return partial
+
+
+def _read(condition: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a condition reads (what the scorecard shows beside it)."""
+    return {f: values.get(f) for f in sorted(cond.fields(cond.parse(condition)))}
 
 
 def _section(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
@@ -100,22 +109,24 @@ def _section(standard: Standard, section, results: list[ItemResult]) -> SectionR
     return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
 
 
-def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult]
-           ) -> tuple[Fraction, Fraction, Fraction, Fraction]:
-    """(raw score, possible, score, bonus): the sections' capped sum, what applicable items could
-    earn, the score (rescaled to the total under `not_applicable: rescale`, at most the total) and
-    the bonus (at most its cap)."""
+def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult],
+           deductions: list[ItemResult] = ()) -> tuple[Fraction, Fraction, Fraction, Fraction, Fraction]:
+    """(raw score, possible, score, bonus, taken off): the sections' capped sum, what applicable
+    items could earn, the score (rescaled to the total under `not_applicable: rescale`, at most the
+    total, less what the deductions from the total take off, never below 0), the bonus (at most
+    its cap) and what the deductions took off."""
     raw_score = sum((s.awarded for s in sections), Fraction(0))
     possible = sum((s.possible for s in sections), Fraction(0))
     if standard.not_applicable == "rescale":
         score = raw_score * standard.total / possible if possible > 0 else Fraction(0)
     else:
         score = raw_score
-    score = min(score, standard.total)
+    taken_off = sum((r.lost for r in deductions), Fraction(0))
+    score = max(Fraction(0), min(score, standard.total) - taken_off)
     bonus = Fraction(0)
     if standard.bonus:
         bonus = min(standard.bonus.cap, sum((r.awarded for r in bonus_items if not r.exempt), Fraction(0)))
-    return raw_score, possible, score, bonus
+    return raw_score, possible, score, bonus, taken_off
 
 
 def regraded(ev: Evaluation, awarded: Mapping[str, Fraction]) -> Fraction:
@@ -128,7 +139,7 @@ def regraded(ev: Evaluation, awarded: Mapping[str, Fraction]) -> Fraction:
         return [replace(r, awarded=awarded[r.item.id]) if r.item.id in awarded and not r.exempt else r for r in items]
 
     sections = [_section(standard, s_def, moved(s.items)) for s_def, s in zip(standard.sections, ev.sections)]
-    _, _, score, bonus = totals(standard, sections, moved(ev.bonus_items))
+    _, _, score, bonus, _ = totals(standard, sections, moved(ev.bonus_items), moved(ev.deductions))
     b = standard.bonus
     return score + (bonus if b is not None and b.counts_toward_grade else 0)
 
@@ -196,10 +207,7 @@ def prerequisite_honour(standard: Standard, grade: Grade, honours, period: Perio
     if pre is None:
         return None
     for i, h in enumerate(honours):
-        names = {h.title}
-        if h.grade and (h.standard in (None, standard.id)):
-            names.add(h.grade)
-        if not names & set(pre.any_of):
+        if not honour_names(standard, h) & set(pre.any_of):
             continue
         if h.year > period.end.year:
             continue
@@ -210,11 +218,13 @@ def prerequisite_honour(standard: Standard, grade: Grade, honours, period: Perio
 
 
 def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs) -> GradeResult:
-    """Every requirement of one grade: minimum score, vetoes, mandatory items, extra conditions
-    and the prerequisite honour."""
-    checks = [Check(CheckKind.MIN_SCORE, ev.grade_score >= grade.min_score, MinScoreDetail(ev.grade_score, grade.min_score))]
+    """Every requirement of one grade: the 申报条件, minimum score, the vetoes that rule it out,
+    mandatory items, extra conditions and the prerequisite honour."""
+    checks = [Check(CheckKind.ELIGIBILITY, e.met, EligibilityDetail(e.eligibility_id, e.state)) for e in ev.eligibility]
+    checks.append(Check(CheckKind.MIN_SCORE, ev.grade_score >= grade.min_score, MinScoreDetail(ev.grade_score, grade.min_score)))
     if grade.blocked_by_veto:
-        checks += [Check(CheckKind.VETO, v.clear, VetoDetail(v.veto_id, v.state, v.waived)) for v in ev.vetoes]
+        checks += [Check(CheckKind.VETO, v.clear, VetoDetail(v.veto_id, v.state, v.waived)) for v in ev.vetoes
+                   if ev.standard.veto(v.veto_id).blocks(grade.id)]
     if grade.requires_mandatory:
         checks += [Check(CheckKind.MANDATORY, r.status == ItemStatus.FULL, MandatoryDetail(r.item.id, r.status))
                    for r in ev.items() if r.item.mandatory and not r.exempt]

@@ -9,7 +9,7 @@ from assess.rules.base import ItemStatus
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
 from assess.scoring.compiler import CompiledStandard
 from assess.scoring.engine import Inputs
-from assess.scoring.results import Check, CheckKind, Evaluation, ItemResult, VetoResult
+from assess.scoring.results import Check, CheckKind, EligibilityResult, Evaluation, ItemResult, VetoResult
 
 __all__ = ["Change", "ChangeKind", "Gap", "GapKind", "Scenario", "fix_item", "gaps", "item_fix", "satisfy"]
 
@@ -38,7 +38,9 @@ def item_fix(compiled: CompiledStandard, result: ItemResult, base: Inputs) -> li
 class GapKind(str, enum.Enum):
     """What a gap is about; the values are the scorecard's gap `kind` strings."""
 
+    ELIGIBILITY = "eligibility"    # a 申报条件 not met: no grade at all
     ITEM = "item"                  # an item below full points
+    DEDUCTION = "deduction"        # points taken off the total (扣分项)
     VETO = "veto"                  # a veto triggered or undecidable
     MANDATORY = "mandatory"        # 必备: a mandatory item short of full points blocks a grade
     REQUIRES = "requires"          # a grade's own condition not met
@@ -60,18 +62,20 @@ class Gap:
     changes: list[Change] | None = None
     veto: VetoResult | None = None
     check: Check | None = None
+    eligibility: EligibilityResult | None = None
 
 
 def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
     """Everything that costs points or blocks a grade, in the order a scorecard lists them. With
     `fixes=False` the evidence changes that would close each item gap are not worked out (most of
     the cost; a batch CSV needs only counts)."""
-    out: list[Gap] = []
-    for r in ev.items():
-        if r.status == ItemStatus.FULL or r.exempt:
-            continue
-        changes = item_fix(ev.compiled, r, base) if fixes and base is not None else None
-        out.append(Gap(GapKind.ITEM, r.item.id, result=r, changes=changes))
+    out: list[Gap] = [Gap(GapKind.ELIGIBILITY, e.eligibility_id, eligibility=e) for e in ev.eligibility if not e.met]
+    for kind, results in ((GapKind.ITEM, ev.items()), (GapKind.DEDUCTION, ev.deductions)):
+        for r in results:
+            if r.status == ItemStatus.FULL or r.exempt:
+                continue
+            changes = item_fix(ev.compiled, r, base) if fixes and base is not None else None
+            out.append(Gap(kind, r.item.id, result=r, changes=changes))
     out += [Gap(GapKind.VETO, v.veto_id, veto=v) for v in ev.vetoes if not v.clear]
     reached = ev.grade.id if ev.grade else None
     mandatory: dict[str, Gap] = {}
@@ -79,7 +83,7 @@ def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
         if g.grade.id == reached:
             break
         for c in g.checks:
-            if c.ok or c.kind in (CheckKind.VETO, CheckKind.MIN_SCORE):
+            if c.ok or c.kind in (CheckKind.VETO, CheckKind.MIN_SCORE, CheckKind.ELIGIBILITY):
                 continue
             if c.kind == CheckKind.MANDATORY:
                 # One gap per mandatory item, naming the lowest grade it blocks.

@@ -25,7 +25,9 @@ from assess.scoring.results import Check, CheckKind, Evaluation, GradeResult
 
 
 class FixKind(str, enum.Enum):
+    ELIGIBILITY = "eligibility"  # a 申报条件 met
     ITEM = "item"          # an item brought to full points (a mandatory item too)
+    DEDUCTION = "deduction"  # a deduction from the total brought down
     VETO = "veto"          # evidence that an undecidable veto did not happen
     REQUIRES = "requires"  # a grade's own condition met
 
@@ -45,6 +47,7 @@ class PlanFix:
 
 
 class BlockerKind(str, enum.Enum):
+    ELIGIBILITY = "eligibility"      # a 申报条件 no evidence change can meet
     VETO = "veto"                    # a veto triggered: no points make up for it
     PREREQUISITE = "prerequisite"    # an honour the grade needs is not held
     VETO_EVIDENCE = "veto_evidence"  # a veto cannot be decided and no evidence change decides it
@@ -116,6 +119,11 @@ def _hard_blockers(status: GradeResult, target: Grade) -> list[Blocker]:
 def _required_fix(ev: Evaluation, c: Check, sc: Scenario, base: Inputs) -> PlanFix | Blocker:
     """A fix for a failed check that no score can replace, applied to `sc`; or why none exists."""
     start = len(sc.changes)
+    if c.kind == CheckKind.ELIGIBILITY:
+        entry = next(e for e in ev.standard.eligibility if e.id == c.detail.eligibility)
+        if not satisfy(ev.standard, cond.parse(entry.when), sc, base):
+            return Blocker(BlockerKind.ELIGIBILITY, entry.id)
+        return _fix(ev, FixKind.ELIGIBILITY, entry.id, sc.changes[start:])
     if c.kind == CheckKind.VETO:
         veto = ev.standard.veto(c.detail.veto)
         if not satisfy(ev.standard, cond.negate(cond.parse(veto.when)), sc, base):
@@ -136,7 +144,7 @@ def _fix(ev: Evaluation, kind: FixKind, ref: str, changes: list[Change]) -> Plan
 
 
 # The order required fixes come in: what no score can replace, eligibility first.
-_REQUIRED = (CheckKind.VETO, CheckKind.MANDATORY, CheckKind.REQUIRES)
+_REQUIRED = (CheckKind.ELIGIBILITY, CheckKind.VETO, CheckKind.MANDATORY, CheckKind.REQUIRES)
 
 
 def plan_next_grade(ev: Evaluation, base: Inputs) -> Plan | None:
@@ -165,7 +173,7 @@ def _cheapest(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, require
     if ctx.current.grade_result(target.id).ok:
         return Plan(target.id, True, required, ctx.current.grade_score, [], spent)
     done = {f.ref for f in required if f.kind == FixKind.ITEM}
-    options = S.item_options(ctx, done)
+    options = S.item_options(ctx, done) + S.deduction_options(ctx)
     search = S.Search(ctx, options, target.min_score - ctx.current.grade_score)
     found, exact = search.run(), search.exact
     if not found:

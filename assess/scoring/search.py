@@ -118,11 +118,16 @@ def item_options(ctx: Context, done: set[str]) -> list[Option]:
     return _undominated(out)
 
 
-def extra_options(ctx: Context, levels: list[tuple[str, str, object, int]]) -> list[Option]:
-    """Options for groups outside items (deductions from the total): (group, ref, node, order)."""
+def deduction_options(ctx: Context) -> list[Option]:
+    """Each deduction from the total (扣分项) that takes points off, brought to nothing, measured by
+    scoring the changed evidence again."""
     out = []
-    for group, ref, node, order in levels:
-        option = _measure(ctx, group, ref, "deduction", node, None, order)
+    offset = len(ctx.current.items())
+    for k, r in enumerate(ctx.current.deductions):
+        if r.status == ItemStatus.FULL or r.exempt:
+            continue
+        node = r.item.rule.full_condition(r.item.points)
+        option = _measure(ctx, "deduction:" + r.item.id, r.item.id, "deduction", node, None, offset + k) if node else None
         if option:
             out.append(option)
     return out

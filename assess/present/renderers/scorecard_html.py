@@ -52,6 +52,9 @@ def _card(card: dict[str, Any], lang: str) -> list[str]:
         out += _item_table(heading, section["items"], section["awarded"], section["cap"], lang)
     if card["bonus_items"]:
         out += _item_table(message("word.bonus_section", lang), card["bonus_items"], card["bonus"], card["bonus_cap"], lang)
+    if card.get("deductions"):
+        rows = [dict(d, awarded=f"-{d['deducted']}" if d["deducted"] else "0", mandatory=False) for d in card["deductions"]]
+        out += _item_table(message("head.deductions", lang), rows, f"-{card['taken_off']}", "", lang)
     if card["vetoes"]:
         out += _veto_table(card["vetoes"], lang)
     if card.get("waivers"):
@@ -102,6 +105,9 @@ def _meta(card: dict[str, Any], lang: str) -> list[str]:
         f'<th>{esc(message("head.score", lang))}</th><td><b>{esc(score)}</b></td></tr>',
         pair(message("head.applied", lang), applied, message("print.engine", lang), card.get("engine")),
     ]
+    if card.get("eligibility"):
+        rows.append(f'<tr><th>{esc(message("head.eligibility", lang))}</th>'
+                    f'<td colspan="3"><b>{esc(card["eligibility"]["text"])}</b></td></tr>')
     return ['<table class="meta">', "<tbody>", *rows, "</tbody>", "</table>"]
 
 
@@ -193,6 +199,9 @@ def _plan(plan: dict[str, Any] | None, lang: str) -> list[str]:
         out += [f"<li><b>{esc(b['text'])}</b></li>" for b in plan["blockers"]]
         out += [f"<li>{esc(f['title'])}{_actions(f['actions'])}</li>" for f in plan["fixes"]]
         out.append("</ul>")
+    if plan.get("cost_text"):
+        out.append(f"<p>{esc(plan['cost_text'])}</p>")
+    out += [f'<p class="note">{esc(a["text"])}</p>' for a in plan.get("alternatives") or []]
     out.append("</section>")
     return out
 

@@ -23,13 +23,15 @@ class Hit:
 
 
 def items(standard: Standard) -> Iterator[tuple[Loc, Item, Section | None]]:
-    """Every item with its key path and section (None for bonus items)."""
+    """Every item with its key path and section (None for bonus items and deductions from the total)."""
     for si, section in enumerate(standard.sections):
         for ii, item in enumerate(section.items):
             yield ("sections", si, "items", ii), item, section
     if standard.bonus is not None:
         for ii, item in enumerate(standard.bonus.items):
             yield ("bonus", "items", ii), item, None
+    for di, deduction in enumerate(standard.deductions):
+        yield ("deductions", di), deduction, None
 
 
 def condition_texts(standard: Standard) -> Iterator[tuple[Loc, str]]:
@@ -113,7 +115,7 @@ def bounds(standard: Standard, name: str, _seen: frozenset = frozenset()) -> tup
     d = standard.derived.get(name)
     if d is None:
         return None, None
-    if d.count_events is not None:
+    if d.count_events is not None or d.honours is not None:
         return Fraction(0), None
     if d.ratio is None:
         return None, None  # a kind without known bounds
