@@ -280,51 +280,91 @@ def score_item(item: dict, values: dict, judgements: dict) -> tuple[Fraction, st
             return done(0, NOT_APPLICABLE)
         if applies is None:
             return done(0, MISSING)
+    awarded, missing = rule_points(item["rule"], points, values, judgements.get(item["id"]))
+    if missing:  # a checklist keeps the points of the entries known to be met
+        return done(awarded if item["rule"]["kind"] in ("checklist", "per_missing") else 0, MISSING)
+    return done(awarded)
 
-    rule = item["rule"]
+
+def rule_points(rule: dict, points: Fraction, values: dict, judgement: dict | None) -> tuple[Fraction, bool]:
+    """(points a rule awards before clamping, whether evidence it needs is missing)."""
     kind = rule["kind"]
     if kind == "all_or_nothing":
         ok = check(rule["when"], values)
-        return done(0, MISSING) if ok is None else done(points if ok else 0)
+        return (Fraction(0), True) if ok is None else (points if ok else Fraction(0), False)
     if kind == "judgement":
-        entry = judgements.get(item["id"])
-        return done(0, MISSING) if entry is None else done(num(entry["score"]))
+        full = check(rule["full_when"], values) if rule.get("full_when") else False
+        if full:  # full points when the condition holds, else the inspector's judgement
+            return points, False
+        return (Fraction(0), True) if judgement is None else (num(judgement["score"]), False)
     if kind in ("checklist", "per_missing"):
-        answers = [check(e, values) for e in rule["entries"]]
-        met = sum(1 for a in answers if a is True)
-        if kind == "checklist":
-            awarded = points * met / len(answers)
-        else:
-            off = (len(answers) - met) * num(rule["deduct"])
+        entries = [e if isinstance(e, dict) else {"when": e} for e in rule["entries"]]
+        answers = [check(e["when"], values) for e in entries]
+        if kind == "checklist":  # shares by weight (1 each unless written)
+            weights = [num(e.get("weight", 1)) for e in entries]
+            awarded = points * sum(w for w, a in zip(weights, answers) if a is True) / sum(weights)
+        else:  # each entry not met takes off its own deduction, or the rule's
+            off = sum(num(e.get("deduct", rule.get("deduct"))) for e, a in zip(entries, answers) if a is not True)
             awarded = points - (min(off, num(rule["cap"])) if rule.get("cap") is not None else off)
-        return done(awarded, MISSING if None in answers else None)
-
+        return awarded, None in answers
+    if kind == "clauses":
+        return clauses_points(rule, points, values)
     value = values.get(rule.get("value") or rule.get("count"))
     if value is None:
-        return done(0, MISSING)
-    value = num(value)
-    if kind == "bands":
-        reached = [b for b in rule["bands"] if value >= num(b["min"])]
-        if not reached:
-            return done(num(rule.get("otherwise", 0)))
-        return done(num(max(reached, key=lambda b: num(b["min"]))["points"]))
+        return Fraction(0), True
+    return value_points(rule, points, num(value), values)
+
+
+def clauses_points(rule: dict, points: Fraction, values: dict) -> tuple[Fraction, bool]:
+    """Clauses in order, clamped to [0, points] after each: an award adds, a deduct takes off what
+    its rule takes off, a zero_if that holds zeroes the item whatever else."""
+    running = Fraction(0) if any("award" in c for c in rule["clauses"]) else points
+    zeroed = unknown = False
+    for c in rule["clauses"]:
+        if "zero_if" in c:
+            answer = check(c["zero_if"], values)
+            zeroed, unknown = zeroed or answer is True, unknown or answer is None
+            continue
+        own = num(c.get("points", points))
+        got, missing = rule_points(c.get("award") or c.get("deduct"), own, values, None)
+        unknown = unknown or missing
+        got = max(Fraction(0), min(own, got))
+        running = max(Fraction(0), min(points, running + (got if "award" in c else got - own)))
+    if zeroed:
+        return Fraction(0), False
+    return (Fraction(0), True) if unknown else (running, False)
+
+
+def value_points(rule: dict, points: Fraction, value: Fraction, values: dict) -> tuple[Fraction, bool]:
+    kind = rule["kind"]
+    if kind == "bands":  # a band may need a second condition (`when`)
+        states = [(True if not b.get("when") else check(b["when"], values)) if value >= num(b["min"]) else False
+                  for b in rule["bands"]]
+        reached = [b for b, st in zip(rule["bands"], states) if st is True]
+        best = max(reached, key=lambda b: (num(b["min"]), num(b["points"]))) if reached else None
+        floor = num(best["points"]) if best else num(rule.get("otherwise", 0))
+        if any(st is None and num(b["points"]) > floor for b, st in zip(rule["bands"], states)):
+            return Fraction(0), True
+        return floor, False
+    if kind == "proportional":
+        return points * value / num(rule["full"]), False
+    if kind == "award_per_occurrence":
+        return value * num(rule["award"]), False
     if kind == "shortfall":
         target = num(rule["target"])
         if value >= target:
-            return done(points)
+            return points, False
         steps = (target - value) / num(rule["per"])
         partial = rule.get("partial", "up")
         steps = math.ceil(steps) if partial == "up" else math.floor(steps) if partial == "down" else steps
         off = steps * num(rule["deduct"])
     elif kind == "per_occurrence":
         off = value * num(rule["deduct"])
-    elif kind == "award_per_occurrence":
-        return done(value * num(rule["award"]))
     else:
         raise ValueError(f"unknown rule kind {kind!r}")
     if rule.get("cap") is not None:
         off = min(off, num(rule["cap"]))
-    return done(points - off)
+    return points - off, False
 
 
 # ---- the whole standard --------------------------------------------------------------------

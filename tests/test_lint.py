@@ -51,6 +51,8 @@ CASES = [
     ("undeclared-event-kind-effort", "grades:\n", "effort: {events: {meetng: 3}}\ngrades:\n",
      "undeclared-event-kind", "error", 61, 19, set()),
     ("undeclared-grade", "when: disputes >= 10}", "when: disputes >= 10, grades: [advancd]}", "undeclared-grade", "error", 60, 72, set()),
+    ("undeclared-method", "        evidence: [选举批复]\n", "        evidence: [选举批复]\n        method: [listen_reprot]\n",
+     "undeclared-method", "error", 36, 18, set()),
     ("derived-cycle", "derived:\n", "derived:\n  headcount: {label: 人数, sum: [members, headcount]}\n",
      "derived-cycle", "error", 16, 3, set()),
     ("unused-field", "  disputes: {type: integer", "  women: {type: integer, label: 女会员人数}\n  disputes: {type: integer",

@@ -133,9 +133,28 @@ condition = st.recursive(
 
 
 @st.composite
-def rule(draw, points) -> dict:
-    kind = draw(st.sampled_from(["all_or_nothing", "bands", "shortfall", "per_occurrence", "per_missing",
-                                 "award_per_occurrence", "checklist", "judgement"]))
+def rule(draw, points, sub: bool = False) -> dict:
+    """A rule of a random kind; `sub`: one a clause may hold (no judgement, no clauses)."""
+    kinds = ["all_or_nothing", "bands", "shortfall", "per_occurrence", "per_missing", "award_per_occurrence",
+             "checklist", "proportional"] + ([] if sub else ["judgement", "clauses"])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "clauses":  # several clauses in one item, in order (得分, 扣分, 不得分)
+        out = []
+        for _ in range(draw(st.integers(1, 3))):
+            role = draw(st.sampled_from(["award", "deduct", "zero_if"]))
+            if role == "zero_if":
+                out.append({"zero_if": draw(condition)})
+                continue
+            own = draw(st.sampled_from([None, points_st]))
+            own = draw(own) if own is not None else None
+            clause = {role: draw(rule(own or points, sub=True))}
+            if own is not None:
+                clause["points"] = own
+            out.append(clause)
+        return {"kind": kind, "clauses": out}
+    if kind == "proportional":
+        name = draw(st.sampled_from(NUMERIC))
+        return {"kind": kind, "value": name, "full": draw(st.sampled_from(["100", "1", "50%", "4", "2.5"]))}
     if kind == "all_or_nothing":
         return {"kind": kind, "when": draw(condition)}
     if kind == "bands":
@@ -146,6 +165,9 @@ def rule(draw, points) -> dict:
         pts = sorted((draw(st.integers(0, int(top * 2))) / F(2) for _ in mins), reverse=True)
         pts[0] = top if draw(st.booleans()) else pts[0]
         out = {"kind": kind, "value": name, "bands": [{"min": m, "points": str(p)} for m, p in zip(mins, pts)]}
+        for band in out["bands"]:  # now and then a band that needs a second condition
+            if draw(st.integers(0, 3)) == 0:
+                band["when"] = draw(condition)
         if draw(st.booleans()):
             out["otherwise"] = str(min(pts) * draw(st.sampled_from([0, F(1, 2)])))
         return out
@@ -165,12 +187,19 @@ def rule(draw, points) -> dict:
             out["cap"] = draw(small_num)
         return out
     if kind in ("per_missing", "checklist"):
-        out = {"kind": kind, "entries": draw(st.lists(condition, min_size=1, max_size=4))}
+        entries = draw(st.lists(condition, min_size=1, max_size=4))
+        size = "weight" if kind == "checklist" else "deduct"
+        # now and then an entry written out with its own share or deduction (有办公场所2分; 缺集体合同扣2分)
+        entries = [{"when": e, size: draw(small_num)} if draw(st.integers(0, 2)) == 0 else e for e in entries]
+        out = {"kind": kind, "entries": entries}
         if kind == "per_missing":
-            out["deduct"] = draw(small_num)
+            if any(isinstance(e, str) for e in entries) or draw(st.booleans()):
+                out["deduct"] = draw(small_num)
             if draw(st.booleans()):
                 out["cap"] = draw(small_num)
         return out
+    if draw(st.booleans()):  # full points when a condition holds, otherwise the inspector's judgement
+        return {"kind": "judgement", "full_when": draw(condition)}
     return {"kind": "judgement"}
 
 
@@ -456,47 +485,14 @@ def _directions(std: dict) -> dict[tuple[str, str], int]:
     excluded: set[str] = set()
 
     def cond(text: str, sign: int) -> None:
-        def walk(node, s):
-            if node[0] == "rel":  # a >= b: more a, less b
-                _, a, op, b = node
-                if op in (">=", ">", "<=", "<"):
-                    up = s if op in (">=", ">") else -s
-                    votes[a].add(up)
-                    votes[b].add(-up)
-                else:
-                    votes[a].update((1, -1))
-                    votes[b].update((1, -1))
-            elif node[0] == "cmp":
-                _, name, op, lit = node
-                if op in (">=", ">"):
-                    votes[name].add(s)
-                elif op in ("<=", "<"):
-                    votes[name].add(-s)
-                elif isinstance(lit, bool):
-                    votes[name].add(s if lit == (op == "==") else -s)
-                else:
-                    votes[name].update((1, -1))  # == / != on a number: no direction
-            elif node[0] == "not":
-                walk(node[1], -s)
-            else:
-                for t in node[1]:
-                    walk(t, s)
-        walk(reference.parse(text), sign)
+        _condition_votes(reference.parse(text), sign, votes)
 
-    items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or []) + (std.get("deductions") or [])
+    items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or []) \
+        + (std.get("deductions") or [])
     for it in items:
         if it.get("applies_if"):
             excluded |= reference.names_in(it["applies_if"])
-        r = it["rule"]
-        if r["kind"] == "all_or_nothing":
-            cond(r["when"], 1)
-        elif r["kind"] in ("checklist", "per_missing"):
-            for e in r["entries"]:
-                cond(e, 1)
-        elif r["kind"] in ("bands", "shortfall", "award_per_occurrence"):
-            votes[r.get("value") or r.get("count")].add(1)
-        elif r["kind"] == "per_occurrence":
-            votes[r["count"]].add(-1)
+        _rule_votes(it["rule"], cond, votes)
     for v in std.get("vetoes") or []:
         cond(v["when"], -1)
     for e in std.get("eligibility") or []:
@@ -504,7 +500,62 @@ def _directions(std: dict) -> dict[tuple[str, str], int]:
     for g in std["grades"]:
         for c in g.get("requires") or []:
             cond(c, 1)
+    return _pushed(std, votes, excluded)
 
+
+def _condition_votes(node, s: int, votes) -> None:
+    if node[0] == "rel":  # a >= b: more a, less b
+        _, a, op, b = node
+        if op in (">=", ">", "<=", "<"):
+            up = s if op in (">=", ">") else -s
+            votes[a].add(up)
+            votes[b].add(-up)
+        else:
+            votes[a].update((1, -1))
+            votes[b].update((1, -1))
+    elif node[0] == "cmp":
+        _, name, op, lit = node
+        if op in (">=", ">"):
+            votes[name].add(s)
+        elif op in ("<=", "<"):
+            votes[name].add(-s)
+        elif isinstance(lit, bool):
+            votes[name].add(s if lit == (op == "==") else -s)
+        else:
+            votes[name].update((1, -1))  # == / != on a number: no direction
+    elif node[0] == "not":
+        _condition_votes(node[1], -s, votes)
+    else:
+        for t in node[1]:
+            _condition_votes(t, s, votes)
+
+
+def _rule_votes(r: dict, cond, votes) -> None:
+    """How a rule votes on the direction of the names it reads."""
+    if r["kind"] == "clauses":
+        for c in r["clauses"]:
+            if "zero_if" in c:
+                cond(c["zero_if"], -1)
+            else:
+                _rule_votes(c.get("award") or c.get("deduct"), cond, votes)
+    elif r["kind"] == "all_or_nothing":
+        cond(r["when"], 1)
+    elif r["kind"] in ("checklist", "per_missing"):
+        for e in r["entries"]:
+            cond(e["when"] if isinstance(e, dict) else e, 1)
+    elif r["kind"] in ("bands", "shortfall", "award_per_occurrence", "proportional"):
+        votes[r.get("value") or r.get("count")].add(1)
+        for band in r.get("bands") or []:
+            if band.get("when"):
+                cond(band["when"], 1)
+    elif r["kind"] == "judgement" and r.get("full_when"):
+        cond(r["full_when"], 1)
+    elif r["kind"] == "per_occurrence":
+        votes[r["count"]].add(-1)
+
+
+def _pushed(std: dict, votes, excluded) -> dict[tuple[str, str], int]:
+    """The votes on values pushed down to the facts and event kinds they derive from."""
     out: dict[tuple[str, str], int] = {}
     derived = std.get("derived") or {}
 

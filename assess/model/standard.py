@@ -19,8 +19,12 @@ from assess.core.types import Identifier, LocalText, Number, StrictModel
 from assess.rules import RULE_KINDS, Rule
 from assess.rules.base import Condition, check_condition
 
-FieldType = Literal["integer", "number", "ratio", "boolean", "string"]
-Method = Literal["document_review", "site_visit", "interview", "democratic_evaluation", "spot_check"]
+FieldType = Literal["integer", "number", "ratio", "boolean", "string", "scores"]
+# The verification methods (考核方法) every standard may name; a standard declares others in `methods:`.
+BUILTIN_METHODS = ("document_review", "site_visit", "interview", "democratic_evaluation", "spot_check")
+Method = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description=(
+    "How an inspector checks the item: document_review (查阅资料), site_visit (实地查看), interview (个别谈话), "
+    "democratic_evaluation (民主测评), spot_check (抽查), or a method the standard declares under `methods:`."))]
 
 
 
@@ -50,8 +54,8 @@ class FieldDecl(StrictModel):
             hi = self.max if self.max is not None else Fraction(1)
             object.__setattr__(self, "min", lo)
             object.__setattr__(self, "max", hi)
-        if self.type in ("integer", "number") and self.min is None:
-            object.__setattr__(self, "min", Fraction(0))  # counts and sizes are never negative
+        if self.type in ("integer", "number", "scores") and self.min is None:
+            object.__setattr__(self, "min", Fraction(0))  # counts, sizes and scores are never negative
         if self.choices is not None and self.type != "string":
             raise ValueError("choices apply only to string fields")
         if self.ordered and not self.choices:
@@ -113,7 +117,21 @@ class HonourSpec(StrictModel):
     within_years: int | None = Field(None, ge=0, description="Only honours of the last N years (0: this year).")
 
 
-DERIVED_KINDS = ("ratio", "sum", "difference", "multiple", "count_events", "honours")
+class MeanSpec(StrictModel):
+    """The average of the scores a `scores` field holds (the periods actually assessed, the panel's
+    inspectors), optionally without the highest and lowest (去掉一个最高分和一个最低分)."""
+
+    of: Identifier
+    drop_highest: int = Field(0, ge=0, description="Scores left out from the top (去掉最高分).")
+    drop_lowest: int = Field(0, ge=0, description="Scores left out from the bottom (去掉最低分).")
+
+
+class WeightedTerm(StrictModel):
+    value: Identifier
+    weight: Number = Field(ge=0, description="The value's weight (50%, 0.2).")
+
+
+DERIVED_KINDS = ("ratio", "sum", "difference", "multiple", "count_events", "honours", "mean", "weighted")
 
 
 class Derived(StrictModel):
@@ -129,6 +147,9 @@ class Derived(StrictModel):
     multiple: MultipleSpec | None = Field(None, description="A value times a constant (折算).")
     count_events: CountSpec | None = None
     honours: HonourSpec | None = Field(None, description="How many of the listed honours the union holds (曾获称号).")
+    mean: MeanSpec | None = Field(None, description="The average of a scores field's entries (季度考评平均, 评委平均).")
+    weighted: list[WeightedTerm] | None = Field(None, min_length=1, description=(
+        "A weighted sum of values (季度考评平均 × 50% + 主席互评 × 20% + 会员民主测评 × 30%)."))
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Derived":
@@ -143,6 +164,10 @@ class Derived(StrictModel):
             return [self.ratio.numerator, self.ratio.denominator]
         if self.multiple:
             return [self.multiple.value]
+        if self.mean:
+            return [self.mean.of]
+        if self.weighted:
+            return [t.value for t in self.weighted]
         return list(self.sum or self.difference or [])
 
 
@@ -289,6 +314,8 @@ class Standard(StrictModel):
     fields: dict[Identifier, FieldDecl]
     derived: dict[Identifier, Derived] = Field(default_factory=dict)
     event_kinds: dict[Identifier, LocalText] = Field(default_factory=dict)
+    methods: dict[Identifier, LocalText] = Field(default_factory=dict, description=(
+        "Verification methods beyond the built-in ones, by id: {listen_report: 听汇报, online_check: 网上核查}."))
     sections: list[Section] = Field(min_length=1)
     bonus: Bonus | None = None
     deductions: list[Deduction] = Field(default_factory=list, description="扣分项 taken off the total, outside any item.")
@@ -359,6 +386,10 @@ class Standard(StrictModel):
             return all(self.is_percent(n, _seen | {name}) for n in d.inputs)
         return False
 
+    def method_label(self, method: str, lang: str = "zh") -> LocalText | None:
+        """A method the standard declares (`methods:`), or None for a built-in one."""
+        return self.methods.get(method)
+
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.grades if g.id == grade_id), None)
 
@@ -380,7 +411,7 @@ class Standard(StrictModel):
 # (None or empty), it is left out of the hash, so the identity of a standard that does not use
 # a construct stays what scorecards and the store already cite.
 LATER_KEYS = frozenset({"effort", "ordered", "difference", "multiple", "per", "at_least", "honours", "deductions",
-                        "eligibility", "grades"})
+                        "eligibility", "grades", "methods", "when", "full_when", "weight", "mean", "weighted"})
 
 
 def _without_unused_later_keys(data):

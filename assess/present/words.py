@@ -93,6 +93,11 @@ class Words:
         formats = {n: (lambda v, n=n: self.value(n, v)) for n in names}
         return cond.describe(node, labels, self.lang, formats)
 
+    def method(self, method: str) -> str:
+        """A verification method (考核方法) in words: a built-in one, or one the standard declares."""
+        declared = self.standard.methods.get(method)
+        return self.text(declared) if declared is not None else message(f"explain.method.{method}", self.lang, default=method)
+
     def text(self, local) -> str:
         return local.get(self.lang) if local is not None else ""
 
@@ -203,9 +208,8 @@ class Words:
         if item.mandatory:
             lines.append(message("explain.mandatory", self.lang))
         if item.method:
-            methods = "、".join(message(f"explain.method.{m}", self.lang) for m in item.method) if self.lang == "zh" else \
-                ", ".join(message(f"explain.method.{m}", self.lang) for m in item.method)
-            lines.append(message("explain.method", self.lang, methods=methods))
+            sep = "、" if self.lang == "zh" else ", "
+            lines.append(message("explain.method", self.lang, methods=sep.join(self.method(m) for m in item.method)))
         if item.evidence:
             lines.append(message("explain.evidence", self.lang, documents="; ".join(self.text(e) for e in item.evidence)))
         if item.remediation:

@@ -86,6 +86,13 @@ class Outcome:
     deduction: Fraction | None = None                    # points taken off, after the cap
     capped: bool = False                                 # the cap limited the deduction
     failed_entries: list[int] = field(default_factory=list)  # entries decided false
+    parts: tuple = ()                                    # clauses: each clause's own Outcome (or None)
+    trace: frozenset[str] = frozenset()                  # clauses: the rule-test units it exercised
+
+    @property
+    def unmet_entries(self) -> list[int]:
+        """The entries not known to be met (as the engine's ItemResult names them)."""
+        return self.unmet
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,8 @@ class ScoredItem(Protocol):
     deduction: Fraction | None
     capped: bool
     failed_entries: list[int]
+    parts: tuple
+    trace: frozenset[str]
 
 
 class WordsLike(Protocol):
@@ -193,7 +202,7 @@ class RuleKind(Protocol):
     def covered(self, result: ScoredItem) -> set[str]: ...
     def parameters(self) -> list[Parameter]: ...
     def condition_texts(self) -> list[tuple[tuple, str]]: ...
-    def numeric_inputs(self) -> list[tuple[str, str]]: ...
+    def numeric_inputs(self) -> list[tuple[Any, str]]: ...  # key: a key under `rule`, or a tuple path
     def thresholds(self) -> list[tuple[tuple, str, Fraction]]: ...
     def band_sets(self) -> list[BandSet]: ...
     def deductions(self) -> list[DeductionView]: ...

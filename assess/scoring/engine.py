@@ -173,7 +173,8 @@ def _result(standard: Standard, section_id: str | None, item: Item, outcome: Out
         status = ItemStatus.FULL if awarded == item.points else ItemStatus.ZERO if awarded == 0 else ItemStatus.PARTIAL
     missing = missing_names(standard, outcome.missing, values) if outcome.missing else []
     return ItemResult(item, section_id, awarded, status, outcome.reason, missing, list(outcome.unmet), outcome.judgement,
-                      outcome.band, outcome.deduction, outcome.capped, list(outcome.failed_entries))
+                      outcome.band, outcome.deduction, outcome.capped, list(outcome.failed_entries), outcome.parts,
+                      outcome.trace)
 
 
 def score_item(standard: Standard, section_id: str | None, item: Item, values: Mapping[str, Any],

@@ -36,6 +36,8 @@ class ItemResult:
     deduction: Fraction | None = None
     capped: bool = False
     failed_entries: list[int] = field(default_factory=list)
+    parts: tuple = ()  # clauses: each clause's own outcome, for the words
+    trace: frozenset[str] = frozenset()  # clauses: the rule-test units it exercised
 
     @property
     def points(self) -> Fraction:

@@ -88,9 +88,10 @@ def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str, decider) ->
 
 
 def _levels(r: ItemResult) -> list[tuple[str, object]]:
-    if r.item.rule.judged:
-        return [("", None)]
-    return r.item.rule.improvements(r.item.points)
+    """The levels a plan may raise the item to; a judged item: the inspector's full score (None),
+    or a condition that gives full points without it."""
+    levels = r.item.rule.improvements(r.item.points)
+    return [("", None)] + levels if r.item.rule.judged else levels
 
 
 def _apply(ctx: Context, option_node, r: ItemResult | None, sc: Scenario) -> bool:

@@ -52,7 +52,7 @@ def relations(node: conditions.Node) -> Iterator[conditions.Relation]:
 def rule_references(loc: Loc, item: Item) -> Iterator[tuple[Loc, str]]:
     """Names a scoring rule reads outside its conditions (a band's value, an occurrence count)."""
     for key, name in item.rule.numeric_inputs():
-        yield loc + ("rule", key), name
+        yield loc + ("rule",) + (key if isinstance(key, tuple) else (key,)), name
 
 
 def references(standard: Standard) -> Iterator[tuple[Loc, str]]:

@@ -58,6 +58,6 @@ def check(standard, doc):
         for key, name in item.rule.numeric_inputs():
             kind = value_type(standard, name)
             if kind == "boolean":
-                yield Hit(loc + ("rule", key), {"name": name}, "needs-number-boolean")
+                yield Hit(loc + ("rule",) + (key if isinstance(key, tuple) else (key,)), {"name": name}, "needs-number-boolean")
             elif kind is not None and not is_numeric(kind):
-                yield Hit(loc + ("rule", key), {"name": name, "type": _type_word(kind)}, "needs-number")
+                yield Hit(loc + ("rule",) + (key if isinstance(key, tuple) else (key,)), {"name": name, "type": _type_word(kind)}, "needs-number")

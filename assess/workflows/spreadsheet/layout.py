@@ -82,7 +82,7 @@ def _methods_text(item, words: Words, lang: str) -> str:
     sep = "、" if lang == "zh" else ", "
     lines = []
     if item.method:
-        lines.append(sep.join(message(f"explain.method.{m}", lang) for m in item.method))
+        lines.append(sep.join(words.method(m) for m in item.method))
     if item.evidence:
         lines.append(message("explain.evidence", lang, documents="; ".join(words.text(e) for e in item.evidence)))
     return "\n".join(lines)
