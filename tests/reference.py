@@ -230,7 +230,8 @@ def values_of(standard: dict, record: dict) -> dict:
     while pending:  # derived values may use other derived values: compute when inputs are ready
         for name, d in list(pending.items()):
             needs = [d["ratio"]["numerator"], d["ratio"]["denominator"]] if "ratio" in d else \
-                [d["multiple"]["value"]] if "multiple" in d else d.get("sum") or d.get("difference") or []
+                [d["multiple"]["value"]] if "multiple" in d else [d["mean"]["of"]] if "mean" in d else \
+                [t["value"] for t in d["weighted"]] if "weighted" in d else d.get("sum") or d.get("difference") or []
             if any(n in pending for n in needs):
                 continue
             del pending[name]
@@ -253,6 +254,13 @@ def values_of(standard: dict, record: dict) -> dict:
                     values[name] = num(parts[0]) - num(parts[1])
                 else:
                     values[name] = num(parts[0]) * num(d["multiple"]["by"])
+            elif "mean" in d:  # the average of the scores given, less the highest and lowest dropped
+                marks = sorted(num(e["score"]) for e in values.get(needs[0]) or [])
+                kept = marks[d["mean"].get("drop_lowest", 0):len(marks) - d["mean"].get("drop_highest", 0)]
+                values[name] = sum(kept, Fraction(0)) / len(kept) if kept else None
+            elif "weighted" in d:  # 季度考评平均 × 50% + 主席互评 × 20% + ...
+                parts = [values.get(n) for n in needs]
+                values[name] = None if None in parts else sum(num(p) * num(t["weight"]) for p, t in zip(parts, d["weighted"]))
             elif "honours" in d:
                 spec = d["honours"]
                 values[name] = sum(1 for h in record.get("honours") or []

@@ -28,6 +28,9 @@ DATA = Path(__file__).parent / "data" / "lint"
 BASE = DATA / "base.yaml"
 BANDS = "[{min: 95%, points: 10}, {min: 90%, points: 6}]"
 CHAIR = "        remediation: 依法选举工会主席\n"
+# Item 1.2 written as clauses: a finding inside a clause points at the clause's own key.
+CLAUSE_OLD = 'rule: {kind: all_or_nothing, when: has_chair and level == "a"}'
+CLAUSE_NEW = 'rule: {kind: clauses, clauses: [{award: {kind: all_or_nothing, when: has_chair and level == "a"}}, {zero_if: disputes >= 10}]}'
 
 # (case, text in base.yaml, its replacement, rule, severity, line, column, other rules the change also trips)
 CASES = [
@@ -53,6 +56,12 @@ CASES = [
     ("undeclared-grade", "when: disputes >= 10}", "when: disputes >= 10, grades: [advancd]}", "undeclared-grade", "error", 60, 72, set()),
     ("undeclared-method", "        evidence: [选举批复]\n", "        evidence: [选举批复]\n        method: [listen_reprot]\n",
      "undeclared-method", "error", 36, 18, set()),
+    ("scores-misuse", "derived:\n", "derived:\n  avg: {label: 平均, mean: {of: disputes}}\n", "scores-misuse", "error", 16, 27,
+     {"unused-field"}),
+    ("undeclared-field-in-clause", CLAUSE_OLD, CLAUSE_NEW.replace("has_chair", "has_chiar"), "undeclared-field", "error", 34, 72,
+     {"unused-field"}),
+    ("wrong-type-count-in-clause", CLAUSE_OLD, CLAUSE_NEW.replace("zero_if: disputes >= 10", "deduct: {kind: per_occurrence, count: level, deduct: 1}"),
+     "wrong-type-comparison", "error", 34, 140, set()),
     ("derived-cycle", "derived:\n", "derived:\n  headcount: {label: 人数, sum: [members, headcount]}\n",
      "derived-cycle", "error", 16, 3, set()),
     ("unused-field", "  disputes: {type: integer", "  women: {type: integer, label: 女会员人数}\n  disputes: {type: integer",

@@ -61,7 +61,8 @@ BOOLS = ["flag_a", "flag_b", "flag_c"]
 RATIOS = ["rate", "satisfaction"]  # rate = members / employees (derived); satisfaction is a field
 COUNTS = ["meetings", "quarters", "titles"]  # events of kind "meeting"; quarters holding enough of them (每季);
 # honours held (曾获称号)
-NUMBERS = ["hours", "scaled"]  # a non-integer number field; scaled = hours x 1.5 (a constant multiple)
+NUMBERS = ["hours", "scaled", "panel", "composite"]  # a non-integer number field; scaled = hours x 1.5 (a constant
+# multiple); panel = the inspectors' marks averaged, maybe trimmed (去掉最高分和最低分); composite = a weighted sum
 NUMERIC = INTS + RATIOS + COUNTS + NUMBERS
 
 BASE_FIELDS = {
@@ -74,6 +75,7 @@ BASE_FIELDS = {
     "flag_c": {"type": "boolean", "label": "丙"},
     "satisfaction": {"type": "ratio", "label": "满意率"},
     "hours": {"type": "number", "label": "培训学时"},
+    "marks": {"type": "scores", "label": "评委评分", "max": 10},
     "level": {"type": "string", "label": "等级", "choices": ["a", "b", "c"], "ordered": True},  # a highest
 }
 
@@ -250,6 +252,11 @@ def standards(draw) -> dict:
                                                "on_zero": draw(st.sampled_from([0, 1, "missing", "50%"]))}},
             "headcount": {"label": "人数", "sum": ["members", "women"]},
             "short": {"label": "未入会", "difference": ["employees", "members"]},
+            "panel": {"label": "评委平均分", "mean": {"of": "marks", "drop_highest": draw(st.integers(0, 1)),
+                                                     "drop_lowest": draw(st.integers(0, 1))}},
+            "composite": {"label": "综合得分", "weighted": [
+                {"value": "panel", "weight": draw(st.sampled_from(["50%", "0.2", "1"]))},
+                {"value": "hours", "weight": draw(st.sampled_from(["50%", "30%", "0"]))}]},
             "scaled": {"label": "折算学时", "multiple": {"value": "hours", "by": draw(st.sampled_from(["1.5", "0.5", "-1"]))}},
             "meetings": {"label": "会议", "count_events": {"kind": "meeting", "window": draw(st.sampled_from(
                 ["period", {"years": 1}, {"years": 2}, {"months": 6}]))}},
@@ -342,6 +349,9 @@ def _records(draw, std: dict) -> dict:
             facts[name] = draw(st.booleans())
         elif kind == "string":
             facts[name] = draw(st.sampled_from(decl.get("choices") or ["x", "y"]))
+        elif kind == "scores":  # a panel's or the periods' scores; never the same scorer twice
+            marks = draw(st.lists(st.sampled_from([0, 3, 6, "7.5", 8, "9.25", 10]), min_size=0, max_size=5))
+            facts[name] = [{"by": f"评委{k}", "score": m} for k, m in enumerate(marks)]
         elif kind == "ratio":
             facts[name] = draw(st.one_of(st.integers(0, 100).map(lambda k: f"{k}%"),
                                          st.integers(0, 20).map(lambda k: k / 20),
@@ -573,6 +583,11 @@ def _pushed(std: dict, votes, excluded) -> dict[tuple[str, str], int]:
             elif "difference" in d:
                 push(d["difference"][0], sign, skip)
                 push(d["difference"][1], None if sign is None else -sign, skip)
+            elif "mean" in d:
+                push(d["mean"]["of"], None, True)  # a list of scores: not moved one value at a time
+            elif "weighted" in d:  # weights are never negative
+                for t in d["weighted"]:
+                    push(t["value"], sign, skip)
             elif "multiple" in d:
                 by = reference.num(d["multiple"]["by"])
                 push(d["multiple"]["value"], None if sign is None else (sign if by > 0 else -sign), skip)

@@ -236,7 +236,19 @@ class Words:
             if d.honours.within_years is None:
                 return message("explain.how.honours", lang, titles=titles)
             return message("explain.how.honours_within", lang, titles=titles, years=d.honours.within_years)
+        if d.mean is not None:
+            return self._mean_words(d.mean)
+        if d.weighted is not None:
+            # Weights as the source writes them: 季度考评平均 × 50% + 主席互评 × 20%.
+            return " + ".join(f"{label(t.value)} × {self.number(t.weight * 100)}%" for t in d.weighted)
         return self._count_words(d)
+
+    def _mean_words(self, spec) -> str:
+        """评委评分的平均分, 去掉 1 个最高分和 1 个最低分."""
+        text = message("explain.how.mean", self.lang, name=self.label(spec.of))
+        if spec.drop_highest or spec.drop_lowest:
+            text += message("explain.how.mean_trimmed", self.lang, high=spec.drop_highest, low=spec.drop_lowest)
+        return text
 
     def _count_words(self, d) -> str:
         spec, lang = d.count_events, self.lang

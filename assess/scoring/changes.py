@@ -216,7 +216,7 @@ def _satisfy_hidden(standard: Standard, node: cond.Compare, values: dict[str, An
 
 def _satisfy_derived(standard: Standard, node: cond.Compare, values: dict[str, Any], sc: Scenario, base: Inputs) -> bool:
     """A derived value made to satisfy the comparison through its inputs: a ratio's numerator,
-    one part of a sum, the first value of a difference (or its second), the value a multiple
+    one part of a sum or weighted sum, the first value of a difference (or its second), the value a multiple
     scales, or more events of a counted kind (past events cannot be undone)."""
     name, op, lit = node.field, node.op, Fraction(node.literal.value)
     derived, current = standard.derived[name], values.get(name)
@@ -236,20 +236,24 @@ def _satisfy_derived(standard: Standard, node: cond.Compare, values: dict[str, A
     if current is None or op not in (">=", ">"):
         return False
     if derived.sum is not None:
-        return _satisfy_sum(standard, derived.sum, op, lit - Fraction(current), values, sc, base)
+        return _satisfy_sum(standard, [(p, Fraction(1)) for p in derived.sum], op, lit - Fraction(current), values, sc, base)
+    if derived.weighted is not None:  # one part raised by what is short over its weight
+        terms = [(t.value, t.weight) for t in derived.weighted if t.weight > 0]
+        return _satisfy_sum(standard, terms, op, lit - Fraction(current), values, sc, base)
     if derived.count_events is None:
         return False  # honours held and scores given are not changed by a plan
     return _add_events(standard, node, derived, current, sc, base)
 
 
-def _satisfy_sum(standard: Standard, parts: list[str], op: str, more: Fraction, values: dict[str, Any], sc: Scenario,
-                 base: Inputs) -> bool:
-    for part in parts:
+def _satisfy_sum(standard: Standard, parts: list[tuple[str, Fraction]], op: str, more: Fraction, values: dict[str, Any],
+                 sc: Scenario, base: Inputs) -> bool:
+    """One (part, weight) of a sum or weighted sum raised by `more` / weight, the first that can be."""
+    for part, weight in parts:
         part_value = values.get(part)
         if part_value is None:
             continue
         trial = sc.copy()
-        if _satisfy_compare(standard, _compare(part, op, Fraction(part_value) + more), trial, base):
+        if _satisfy_compare(standard, _compare(part, op, Fraction(part_value) + more / weight), trial, base):
             sc.__dict__.update(trial.__dict__)
             return True
     return False

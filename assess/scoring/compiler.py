@@ -188,7 +188,8 @@ class DurableDecider:
         from assess.scoring.durable_backend import default_backend
 
         backend = self._backend or default_backend()
-        fact = {k: durable_value(v, compiled.literals.get(k, ())) for k, v in values.items()}
+        # A scores field (a list of component scores) is read only through its derived average.
+        fact = {k: durable_value(v, compiled.literals.get(k, ())) for k, v in values.items() if not isinstance(v, list)}
         fired = backend.decide(compiled.durable_rules, fact)
         out: dict[str, bool | None] = {}
         for cid in compiled.conditions:

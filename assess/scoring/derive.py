@@ -1,5 +1,5 @@
-"""Derived values: ratios, sums, differences, constant multiples and counts of dated events,
-computed from a record's facts.
+"""Derived values: ratios, sums, differences, constant multiples, counts of dated events, honours
+held, averages of scores (trimmed or not) and weighted sums, computed from a record's facts.
 
 None means "missing": a derived value is missing when an input it needs is missing.
 """
@@ -49,6 +49,12 @@ def derive_values(
             values[name] = _whole(None if v is None else Fraction(v) * d.multiple.by)
         elif d.honours is not None:
             values[name] = honours_held(standard, d.honours, honours, period_end.year)
+        elif d.mean is not None:
+            values[name] = mean_score(values.get(d.mean.of), d.mean.drop_highest, d.mean.drop_lowest)
+        elif d.weighted is not None:
+            parts = [values.get(t.value) for t in d.weighted]
+            values[name] = _whole(None if any(p is None for p in parts) else
+                                  sum((Fraction(p) * t.weight for p, t in zip(parts, d.weighted)), Fraction(0)))
         elif d.count_events.per is not None:
             spec = d.count_events
             values[name] = count_periods(events, spec.kind, window_starts[name], period_end, spec.per, spec.at_least or 1)
@@ -59,6 +65,17 @@ def derive_values(
                 count for kind, day, count in events if kind in spec.kind and start <= day <= period_end
             )
     return values
+
+
+def mean_score(entries: Any, drop_highest: int = 0, drop_lowest: int = 0) -> Fraction | int | None:
+    """The average of the scores given (the periods actually assessed, the panel's inspectors),
+    without the `drop_highest` highest and `drop_lowest` lowest ("去掉一个最高分和一个最低分").
+    Missing (None) when no score is given, or when dropping would leave none."""
+    if not entries:
+        return None
+    scores = sorted(Fraction(e.score) for e in entries)
+    kept = scores[drop_lowest:len(scores) - drop_highest]
+    return _whole(sum(kept, Fraction(0)) / len(kept)) if kept else None
 
 
 def _whole(value: Fraction | None) -> Fraction | int | None:

@@ -234,12 +234,18 @@ def _param_rows(st: Standard, lang: str) -> Iterable[tuple[Target, str, str]]:
 
 
 def _derived_params(name: str, d, lang: str):
-    """The constants of a derived value: a multiple's factor, the events a calendar period needs."""
+    """The constants of a derived value: a multiple's factor, the events a calendar period needs, a
+    weighted sum's weights, the scores an average leaves out."""
     label = d.label.get(lang)
     if d.multiple is not None:
         yield Target("derived", name, "multiple.by"), name, message("xlsx.param.multiple_by", lang, title=label)
     if d.count_events is not None and d.count_events.at_least is not None:
         yield Target("derived", name, "count_events.at_least"), name, message("xlsx.param.at_least", lang, title=label)
+    for k, _ in enumerate(d.weighted or []):
+        yield Target("derived", name, f"weighted[{k}].weight"), name, message("xlsx.param.weight", lang, title=label, n=k + 1)
+    if d.mean is not None:
+        for key in ("drop_highest", "drop_lowest"):
+            yield Target("derived", name, f"mean.{key}"), name, message(f"xlsx.param.{key}", lang, title=label)
 
 
 def _item_params(st: Standard, item, lang: str, owner: str = "item"):
