@@ -38,7 +38,7 @@ DURABLE = DurableDecider()
 def _usable_standards() -> list[tuple[dict, object]]:
     """(plain data, LoadedStandard) for each built-in ruleset that validates, plus all-kinds."""
     out = []
-    for path in sorted(RULESETS.glob("*.yaml")) + [ALL_KINDS]:
+    for path in sorted(RULESETS.glob("*.yaml")) + sorted((RULESETS / "examples").glob("*.yaml")) + [ALL_KINDS]:
         if path.name.endswith(".tests.yaml"):
             continue
         try:

@@ -101,11 +101,12 @@ class Clauses(RuleModel):
         other clause makes the item's evidence missing."""
         running = Fraction(0) if any(c.award is not None for c in self.clauses) else points
         parts: list[Outcome | None] = []
-        zeroed, unknown, missing = False, False, frozenset()
+        zeroed, unknown, missing = None, False, frozenset()
         for i, c in enumerate(self.clauses):
             if c.zero_if:
                 answer = ctx.answers[f"c{i}:zero"]
-                zeroed, unknown = zeroed or answer is True, unknown or answer is None
+                zeroed = zeroed or (c.zero_if if answer is True else None)
+                unknown = unknown or answer is None
                 missing |= names_in([c.zero_if]) if answer is None else frozenset()
                 parts.append(None)
                 continue
@@ -118,7 +119,7 @@ class Clauses(RuleModel):
             running = max(Fraction(0), min(points, running))
         trace = self._trace(parts, ctx)
         if zeroed:
-            return Outcome(Fraction(0), Reason("reason.zero_if"), parts=tuple(parts), trace=trace)
+            return Outcome(Fraction(0), Reason("reason.zero_if", {"condition": zeroed}), parts=tuple(parts), trace=trace)
         if unknown:
             return Outcome(Fraction(0), Reason("reason.missing"), ItemStatus.MISSING, missing, parts=tuple(parts), trace=trace)
         return Outcome(running, Reason("reason.clauses", {"points": running}), parts=tuple(parts), trace=trace)
