@@ -233,3 +233,24 @@ def test_clauses_entries_and_weights_round_trip_through_xlsx(tmp_path):
     assert st.derived["composite"].weighted[0].weight == F(2, 5)
     changed = [(a, b) for a, b in zip(before.splitlines(), path.read_text(encoding="utf-8").splitlines()) if a != b]
     assert len(changed) == 4
+
+
+def test_the_docs_rules_are_valid_rules():
+    # Every `rule:` written in docs/constructs.md is a rule the standard format accepts.
+    import re
+    from pathlib import Path
+
+    from pydantic import TypeAdapter
+
+    from assess.rules import Rule
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "constructs.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+    rules = []
+    for block in blocks:
+        for chunk in re.split(r"\n(?=rule:)", block):
+            if chunk.startswith("rule:"):
+                rules.append(yaml.safe_load(chunk)["rule"])
+    assert len(rules) >= 6
+    for rule in rules:
+        TypeAdapter(Rule).validate_python(rule)
