@@ -254,3 +254,16 @@ def test_the_docs_rules_are_valid_rules():
     assert len(rules) >= 6
     for rule in rules:
         TypeAdapter(Rule).validate_python(rule)
+
+
+def test_the_evidence_schema_spells_out_a_scores_field():
+    from assess.standards import schemas
+    from test_schemas import errors
+
+    schema = schemas.evidence_schema(standard_from_data(_composite()))
+    facts = schema["definitions"]["EvidenceRecord"]["properties"]["facts"]["properties"]
+    quarterly = facts["quarterly"]["anyOf"][0]
+    assert quarterly["type"] == "array" and quarterly["items"]["required"] == ["score"]
+    assert errors([{"period": "2025Q1", "score": 90}], quarterly, schema) == []
+    assert errors([{"period": "2025Q1", "score": 120}], quarterly, schema)
+    assert errors([{"period": "2025Q1"}], quarterly, schema)
