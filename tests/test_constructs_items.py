@@ -105,6 +105,12 @@ def test_full_points_when_a_condition_holds_else_judgement(decider):
     judged = record({"funds_rate": "80%"}, judgements={"X": {"score": "2.5", "reason": "部分落实"}})
     assert one(run(std, judged, decider)) == (F(5, 2), "partial")
     assert one(run(std, record({"funds_rate": "80%"}), decider)) == (0, "missing")
+    # Rule-test units: full points because the condition held, and judged because it did not.
+    loaded = standard_from_data(std)
+    keys = {u.key for u in coverage_units(loaded.standard, Words(loaded.standard))}
+    assert {"band:X:full_when", "band:X:judged"} <= keys
+    assert "band:X:full_when" in covered_units(run(std, record({"funds_rate": "95%"}), decider))
+    assert "band:X:judged" in covered_units(run(std, judged, decider))
 
 
 def test_clauses_read_in_plain_words():
