@@ -5,8 +5,8 @@ nothing but the standard library: no pydantic model, no import from `assess`. It
 inputs are valid (validation is the library's job) and keeps every number a Fraction.
 
     score(standard_dict, record_dict) -> {
-        "items": {item_id: (awarded, status)}, "sections": {section_id: awarded},
-        "vetoes": {veto_id: True | False | None}, "score", "bonus", "grade_score", "grade"}
+        "items": {item_id: (awarded, status)} (deductions from the total too), "sections": {section_id: awarded},
+        "vetoes": {veto_id: True | False | None}, "score", "bonus", "grade_score", "grade", "eligible", "taken_off"}
 """
 from __future__ import annotations
 
@@ -112,6 +112,8 @@ def parse(text: str):
             return ("cmp", value, "==", True)  # a bare field means "field is true"
         _, op = take()
         kind2, value2 = take()
+        if kind == "name" and kind2 == "name":  # two values compared with each other
+            return ("rel", value, op, value2)
         if kind == "lit":  # 98% <= x is x >= 98%
             return ("cmp", value2, _FLIP[op], value)
         return ("cmp", value, op, value2)
@@ -122,13 +124,23 @@ def parse(text: str):
 
 
 def holds(node, values: dict) -> bool | None:
-    """Three-valued (Kleene): None when a value the answer depends on is missing."""
+    """Three-valued (Kleene): None when a value the answer depends on is missing. An ordering
+    with text compares ordered categories by their place in `values["@order:<field>"]` (the
+    field's choices, highest first)."""
     tag = node[0]
+    if tag == "rel":
+        _, a, op, b = node
+        if values.get(a) is None or values.get(b) is None:
+            return None
+        return _OPS[op](num(values[a]), num(values[b]))
     if tag == "cmp":
         _, name, op, lit = node
         value = values.get(name)
         if value is None:
             return None
+        if isinstance(lit, str) and op not in ("==", "!="):
+            order = values["@order:" + name]  # highest first: a smaller index is higher
+            return _OPS[op](-order.index(value), -order.index(lit))
         if isinstance(lit, Fraction):
             value = num(value)
         return _OPS[op](value, lit)
@@ -152,6 +164,8 @@ def names_in(text: str) -> set[str]:
     def walk(node):
         if node[0] == "cmp":
             return {node[1]}
+        if node[0] == "rel":
+            return {node[1], node[3]}
         if node[0] == "not":
             return walk(node[1])
         return set().union(*(walk(t) for t in node[1]))
@@ -172,6 +186,32 @@ def window_start(window, start: dt.date, end: dt.date) -> dt.date:
     return dt.date(year, month0 + 1, day) + dt.timedelta(days=1)
 
 
+_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def counted(spec: dict, record: dict, start: dt.date, end: dt.date) -> int:
+    """Events of the kinds in the window; with `per`, the calendar periods overlapping the window
+    that hold at least `at_least` of them."""
+    kinds = [spec["kind"]] if isinstance(spec["kind"], str) else spec["kind"]
+    first = window_start(spec.get("window", "period"), start, end)
+    inside = [(as_date(e["date"]), e.get("count", 1)) for e in record.get("events") or []
+              if e["kind"] in kinds and first <= as_date(e["date"]) <= end]
+    if not spec.get("per"):
+        return sum(n for _, n in inside)
+    size = _MONTHS[spec["per"]]
+
+    def key(day):
+        return day.year, (day.month - 1) // size
+
+    per_period: dict = {}
+    for day, n in inside:
+        per_period[key(day)] = per_period.get(key(day), 0) + n
+    first_key, last_key = key(first), key(end)
+    keys = [(y, k) for y in range(first_key[0], last_key[0] + 1) for k in range(12 // size)
+            if first_key <= (y, k) <= last_key]
+    return sum(1 for k in keys if per_period.get(k, 0) >= spec.get("at_least", 1))
+
+
 def values_of(standard: dict, record: dict) -> dict:
     facts = record.get("facts") or {}
     values: dict = {}
@@ -182,12 +222,16 @@ def values_of(standard: dict, record: dict) -> dict:
         if raw is not None and decl["type"] in ("number", "ratio"):
             raw = num(raw)
         values[name] = raw
+        if decl.get("ordered"):
+            values["@order:" + name] = list(decl["choices"])
     start, end = as_date(record["period"]["start"]), as_date(record["period"]["end"])
     derived = standard.get("derived") or {}
     pending = dict(derived)
     while pending:  # derived values may use other derived values: compute when inputs are ready
         for name, d in list(pending.items()):
-            needs = [d["ratio"]["numerator"], d["ratio"]["denominator"]] if "ratio" in d else d.get("sum", [])
+            needs = [d["ratio"]["numerator"], d["ratio"]["denominator"]] if "ratio" in d else \
+                [d["multiple"]["value"]] if "multiple" in d else [d["mean"]["of"]] if "mean" in d else \
+                [t["value"] for t in d["weighted"]] if "weighted" in d else d.get("sum") or d.get("difference") or []
             if any(n in pending for n in needs):
                 continue
             del pending[name]
@@ -200,17 +244,29 @@ def values_of(standard: dict, record: dict) -> dict:
                     values[name] = None if on_zero == "missing" else num(on_zero)
                 else:
                     values[name] = Fraction(top) / Fraction(bottom)
-            elif "sum" in d:
+            elif "sum" in d or "difference" in d or "multiple" in d:
                 parts = [values.get(n) for n in needs]
-                values[name] = None if None in parts else sum(num(p) for p in parts)
+                if None in parts:
+                    values[name] = None
+                elif "sum" in d:
+                    values[name] = sum(num(p) for p in parts)
+                elif "difference" in d:
+                    values[name] = num(parts[0]) - num(parts[1])
+                else:
+                    values[name] = num(parts[0]) * num(d["multiple"]["by"])
+            elif "mean" in d:  # the average of the scores given, less the highest and lowest dropped
+                marks = sorted(num(e["score"]) for e in values.get(needs[0]) or [])
+                kept = marks[d["mean"].get("drop_lowest", 0):len(marks) - d["mean"].get("drop_highest", 0)]
+                values[name] = sum(kept, Fraction(0)) / len(kept) if kept else None
+            elif "weighted" in d:  # 季度考评平均 × 50% + 主席互评 × 20% + ...
+                parts = [values.get(n) for n in needs]
+                values[name] = None if None in parts else sum(num(p) * num(t["weight"]) for p, t in zip(parts, d["weighted"]))
+            elif "honours" in d:
+                spec = d["honours"]
+                values[name] = sum(1 for h in record.get("honours") or []
+                                   if honour_matches(standard, h, spec["any_of"], spec.get("within_years"), end.year))
             else:
-                spec = d["count_events"]
-                kinds = [spec["kind"]] if isinstance(spec["kind"], str) else spec["kind"]
-                first = window_start(spec.get("window", "period"), start, end)
-                values[name] = sum(
-                    e.get("count", 1) for e in record.get("events") or []
-                    if e["kind"] in kinds and first <= as_date(e["date"]) <= end
-                )
+                values[name] = counted(d["count_events"], record, start, end)
     return values
 
 
@@ -232,68 +288,111 @@ def score_item(item: dict, values: dict, judgements: dict) -> tuple[Fraction, st
             return done(0, NOT_APPLICABLE)
         if applies is None:
             return done(0, MISSING)
+    awarded, missing = rule_points(item["rule"], points, values, judgements.get(item["id"]))
+    if missing:  # a checklist keeps the points of the entries known to be met
+        return done(awarded if item["rule"]["kind"] in ("checklist", "per_missing") else 0, MISSING)
+    return done(awarded)
 
-    rule = item["rule"]
+
+def rule_points(rule: dict, points: Fraction, values: dict, judgement: dict | None) -> tuple[Fraction, bool]:
+    """(points a rule awards before clamping, whether evidence it needs is missing)."""
     kind = rule["kind"]
     if kind == "all_or_nothing":
         ok = check(rule["when"], values)
-        return done(0, MISSING) if ok is None else done(points if ok else 0)
+        return (Fraction(0), True) if ok is None else (points if ok else Fraction(0), False)
     if kind == "judgement":
-        entry = judgements.get(item["id"])
-        return done(0, MISSING) if entry is None else done(num(entry["score"]))
+        full = check(rule["full_when"], values) if rule.get("full_when") else False
+        if full:  # full points when the condition holds, else the inspector's judgement
+            return points, False
+        return (Fraction(0), True) if judgement is None else (num(judgement["score"]), False)
     if kind in ("checklist", "per_missing"):
-        answers = [check(e, values) for e in rule["entries"]]
-        met = sum(1 for a in answers if a is True)
-        if kind == "checklist":
-            awarded = points * met / len(answers)
-        else:
-            off = (len(answers) - met) * num(rule["deduct"])
+        entries = [e if isinstance(e, dict) else {"when": e} for e in rule["entries"]]
+        answers = [check(e["when"], values) for e in entries]
+        if kind == "checklist":  # shares by weight (1 each unless written)
+            weights = [num(e.get("weight", 1)) for e in entries]
+            awarded = points * sum(w for w, a in zip(weights, answers) if a is True) / sum(weights)
+        else:  # each entry not met takes off its own deduction, or the rule's
+            off = sum(num(e.get("deduct", rule.get("deduct"))) for e, a in zip(entries, answers) if a is not True)
             awarded = points - (min(off, num(rule["cap"])) if rule.get("cap") is not None else off)
-        return done(awarded, MISSING if None in answers else None)
-
+        return awarded, None in answers
+    if kind == "clauses":
+        return clauses_points(rule, points, values)
     value = values.get(rule.get("value") or rule.get("count"))
     if value is None:
-        return done(0, MISSING)
-    value = num(value)
-    if kind == "bands":
-        reached = [b for b in rule["bands"] if value >= num(b["min"])]
-        if not reached:
-            return done(num(rule.get("otherwise", 0)))
-        return done(num(max(reached, key=lambda b: num(b["min"]))["points"]))
+        return Fraction(0), True
+    return value_points(rule, points, num(value), values)
+
+
+def clauses_points(rule: dict, points: Fraction, values: dict) -> tuple[Fraction, bool]:
+    """Clauses in order, clamped to [0, points] after each: an award adds, a deduct takes off what
+    its rule takes off, a zero_if that holds zeroes the item whatever else."""
+    running = Fraction(0) if any("award" in c for c in rule["clauses"]) else points
+    zeroed = unknown = False
+    for c in rule["clauses"]:
+        if "zero_if" in c:
+            answer = check(c["zero_if"], values)
+            zeroed, unknown = zeroed or answer is True, unknown or answer is None
+            continue
+        own = num(c.get("points", points))
+        got, missing = rule_points(c.get("award") or c.get("deduct"), own, values, None)
+        unknown = unknown or missing
+        got = max(Fraction(0), min(own, got))
+        running = max(Fraction(0), min(points, running + (got if "award" in c else got - own)))
+    if zeroed:
+        return Fraction(0), False
+    return (Fraction(0), True) if unknown else (running, False)
+
+
+def value_points(rule: dict, points: Fraction, value: Fraction, values: dict) -> tuple[Fraction, bool]:
+    kind = rule["kind"]
+    if kind == "bands":  # a band may need a second condition (`when`)
+        states = [(True if not b.get("when") else check(b["when"], values)) if value >= num(b["min"]) else False
+                  for b in rule["bands"]]
+        reached = [b for b, st in zip(rule["bands"], states) if st is True]
+        best = max(reached, key=lambda b: (num(b["min"]), num(b["points"]))) if reached else None
+        floor = num(best["points"]) if best else num(rule.get("otherwise", 0))
+        if any(st is None and num(b["points"]) > floor for b, st in zip(rule["bands"], states)):
+            return Fraction(0), True
+        return floor, False
+    if kind == "proportional":
+        return points * value / num(rule["full"]), False
+    if kind == "award_per_occurrence":
+        return value * num(rule["award"]), False
     if kind == "shortfall":
         target = num(rule["target"])
         if value >= target:
-            return done(points)
+            return points, False
         steps = (target - value) / num(rule["per"])
         partial = rule.get("partial", "up")
         steps = math.ceil(steps) if partial == "up" else math.floor(steps) if partial == "down" else steps
         off = steps * num(rule["deduct"])
     elif kind == "per_occurrence":
         off = value * num(rule["deduct"])
-    elif kind == "award_per_occurrence":
-        return done(value * num(rule["award"]))
     else:
         raise ValueError(f"unknown rule kind {kind!r}")
     if rule.get("cap") is not None:
         off = min(off, num(rule["cap"]))
-    return done(points - off)
+    return points - off, False
 
 
 # ---- the whole standard --------------------------------------------------------------------
 
 
+def honour_matches(standard: dict, h: dict, any_of, within_years, end_year: int) -> bool:
+    """An honour with one of the names (its title, or its grade under this standard), awarded no
+    later than the period's year and, with `within_years`, no earlier than that many years before."""
+    names = {h["title"]}
+    if h.get("grade") and h.get("standard") in (None, standard["id"]):
+        names.add(h["grade"])
+    if not names & set(any_of) or h["year"] > end_year:
+        return False
+    return within_years is None or h["year"] >= end_year - within_years
+
+
 def honour_found(standard: dict, pre: dict, record: dict) -> bool:
     end_year = as_date(record["period"]["end"]).year
-    for h in record.get("honours") or []:
-        names = {h["title"]}
-        if h.get("grade") and h.get("standard") in (None, standard["id"]):
-            names.add(h["grade"])
-        if not names & set(pre["any_of"]) or h["year"] > end_year:
-            continue
-        if pre.get("within_years") is not None and h["year"] < end_year - pre["within_years"]:
-            continue
-        return True
-    return False
+    return any(honour_matches(standard, h, pre["any_of"], pre.get("within_years"), end_year)
+               for h in record.get("honours") or [])
 
 
 def score(standard: dict, record: dict) -> dict:
@@ -320,6 +419,13 @@ def score(standard: dict, record: dict) -> dict:
     else:
         result = earned
     result = min(result, total)
+    # Deductions from the total (扣分项): each takes off its points less what its rule leaves.
+    taken_off = Fraction(0)
+    for d in standard.get("deductions") or []:
+        awarded, status = items[d["id"]] = score_item(d, values, judgements)
+        if status != NOT_APPLICABLE:
+            taken_off += num(d["points"]) - awarded
+    result = max(Fraction(0), result - taken_off)
 
     bonus_def = standard.get("bonus")
     bonus = Fraction(0)
@@ -333,6 +439,8 @@ def score(standard: dict, record: dict) -> dict:
     grade_score = result + (bonus if counts else 0)
 
     vetoes = {v["id"]: check(v["when"], values) for v in standard.get("vetoes") or []}
+    scope = {v["id"]: v.get("grades") for v in standard.get("vetoes") or []}  # None: every grade
+    eligible = all(check(e["when"], values) is True for e in standard.get("eligibility") or [])
     mandatory_ok = all(
         items[it["id"]][1] in (FULL, NOT_APPLICABLE)
         for it in [i for s in standard["sections"] for i in s["items"]] + (bonus_def["items"] if bonus_def else [])
@@ -340,9 +448,10 @@ def score(standard: dict, record: dict) -> dict:
     )
     grade = None
     for g in standard["grades"]:
-        if grade_score < num(g["min_score"]):
+        if not eligible or grade_score < num(g["min_score"]):
             continue
-        if g.get("blocked_by_veto", True) and any(state is not False for state in vetoes.values()):
+        ruling_out = [state for vid, state in vetoes.items() if scope[vid] is None or g["id"] in scope[vid]]
+        if g.get("blocked_by_veto", True) and any(state is not False for state in ruling_out):
             continue
         if g.get("requires_mandatory", True) and not mandatory_ok:
             continue
@@ -353,4 +462,4 @@ def score(standard: dict, record: dict) -> dict:
         grade = g["id"]
         break
     return {"items": items, "sections": sections, "vetoes": vetoes, "score": result, "bonus": bonus,
-            "grade_score": grade_score, "grade": grade, "values": values}
+            "grade_score": grade_score, "grade": grade, "values": values, "eligible": eligible, "taken_off": taken_off}

@@ -153,11 +153,11 @@ def test_booleans_and_keywords():
         ("x >=", 4, "expected a field or value after '>=', found end of text"),
         ("x >= and", 5, "expected a field or value after '>=', found 'and'"),
         ("x ≥ )", 4, "expected a field or value after '≥', found ')'"),
-        ("a == b", 0, "cannot compare field 'a' with field 'b': one side must be a value"),
+        ("a == a", 0, "cannot compare field 'a' with field 'a'"),
         ("x == True", 0, "cannot compare field 'x' with field 'True'"),
         ("1 == 2", 0, "cannot compare two values '1' and '2': one side must be a field"),
-        ('x >= "a"', 5, "operator '>=' needs a number, not \"a\""),
-        ("true < x", 0, "operator '<' needs a number, not true"),
+        ("x >= true", 5, "operator '>=' needs a number or a category, not true"),
+        ("true < x", 0, "operator '<' needs a number or a category, not true"),
         ("x = 3", 2, "unexpected character '='; did you mean '=='?"),
         ("!x", 0, "unexpected character '!'; did you mean '!=' or 'not'?"),
         ("a && b", 2, "unexpected character '&'; use 'and'"),
@@ -574,3 +574,35 @@ def test_to_text_round_trips(node):
     text = to_text(node)
     assert parse(text) == node
     assert to_text(parse(text)) == text
+
+
+# ---- two values compared with each other; ordered categories -------------------------------
+
+
+def test_two_fields_compare_with_each_other():
+    from assess.core.conditions import Relation, comparisons, to_text
+
+    node = parse("funds_actual >= funds_target")
+    assert node == Relation("funds_actual", ">=", "funds_target")
+    assert fields(node) == frozenset({"funds_actual", "funds_target"})
+    assert evaluate(node, {"funds_actual": 5, "funds_target": Fraction(9, 2)}) is True
+    assert evaluate(node, {"funds_actual": 4, "funds_target": 5}) is False
+    assert evaluate(node, {"funds_actual": 4}) is None
+    assert negate(node) == Relation("funds_actual", "<", "funds_target")
+    assert to_text(node) == "funds_actual >= funds_target" and parse(to_text(node)) == node
+    assert describe(node, {"funds_actual": "实际", "funds_target": "目标"}) == "实际 ≥ 目标"
+    assert list(comparisons(parse("a >= b and c"))) == [Relation("a", ">=", "b"), Compare("c", "==", T)]
+    with pytest.raises(TypeError, match="difference"):
+        to_durable(node)
+    with pytest.raises(ConditionTypeError):
+        evaluate(node, {"funds_actual": "many", "funds_target": 3})
+    assert evaluate(parse("kind_a == kind_b"), {"kind_a": "x", "kind_b": "x"}) is True
+
+
+def test_an_ordering_on_text_needs_the_standards_order():
+    node = parse('accident_class >= "较大"')
+    assert node.op == ">=" and node.literal.value == "较大"
+    with pytest.raises(ConditionTypeError, match="ordered category"):
+        evaluate(node, {"accident_class": "一般"})
+    with pytest.raises(TypeError, match="rank"):
+        to_durable(node)

@@ -28,6 +28,9 @@ DATA = Path(__file__).parent / "data" / "lint"
 BASE = DATA / "base.yaml"
 BANDS = "[{min: 95%, points: 10}, {min: 90%, points: 6}]"
 CHAIR = "        remediation: 依法选举工会主席\n"
+# Item 1.2 written as clauses: a finding inside a clause points at the clause's own key.
+CLAUSE_OLD = 'rule: {kind: all_or_nothing, when: has_chair and level == "a"}'
+CLAUSE_NEW = 'rule: {kind: clauses, clauses: [{award: {kind: all_or_nothing, when: has_chair and level == "a"}}, {zero_if: disputes >= 10}]}'
 
 # (case, text in base.yaml, its replacement, rule, severity, line, column, other rules the change also trips)
 CASES = [
@@ -38,6 +41,8 @@ CASES = [
      "name-clash", "error", 18, 3, set()),
     ("reserved-name", "  level: {type: string", "  id: {type: integer, label: 编号}\n  level: {type: string",
      "reserved-name", "error", 13, 3, {"unused-field"}),
+    ("reserved-name-double-underscore", "  level: {type: string", "  a__b: {type: integer, label: 甲}\n  level: {type: string",
+     "reserved-name", "error", 13, 3, {"unused-field"}),
     ("effective-dates", "effective_from: 2025-01-01\n", "effective_from: 2025-01-01\neffective_to: 2024-12-31\n",
      "effective-dates", "error", 6, 1, set()),
     ("duplicate-id", '      - id: "1.3"', '      - id: "1.1"', "duplicate-id", "error", 37, 9, set()),
@@ -45,6 +50,18 @@ CASES = [
     ("undeclared-field-not-above", "not_above: employees", "not_above: employes", "undeclared-field", "error", 11, 57, set()),
     ("undeclared-event-kind", "count_events: {kind: meeting}", "count_events: {kind: meetng}",
      "undeclared-event-kind", "error", 17, 43, set()),
+    ("undeclared-field-effort", "grades:\n", "effort: {fields: {membrs: 1}}\ngrades:\n", "undeclared-field", "error", 61, 19, set()),
+    ("undeclared-event-kind-effort", "grades:\n", "effort: {events: {meetng: 3}}\ngrades:\n",
+     "undeclared-event-kind", "error", 61, 19, set()),
+    ("undeclared-grade", "when: disputes >= 10}", "when: disputes >= 10, grades: [advancd]}", "undeclared-grade", "error", 60, 72, set()),
+    ("undeclared-method", "        evidence: [选举批复]\n", "        evidence: [选举批复]\n        method: [listen_reprot]\n",
+     "undeclared-method", "error", 36, 18, set()),
+    ("scores-misuse", "derived:\n", "derived:\n  avg: {label: 平均, mean: {of: disputes}}\n", "scores-misuse", "error", 16, 27,
+     {"unused-field"}),
+    ("undeclared-field-in-clause", CLAUSE_OLD, CLAUSE_NEW.replace("has_chair", "has_chiar"), "undeclared-field", "error", 34, 72,
+     {"unused-field"}),
+    ("wrong-type-count-in-clause", CLAUSE_OLD, CLAUSE_NEW.replace("zero_if: disputes >= 10", "deduct: {kind: per_occurrence, count: level, deduct: 1}"),
+     "wrong-type-comparison", "error", 34, 140, set()),
     ("derived-cycle", "derived:\n", "derived:\n  headcount: {label: 人数, sum: [members, headcount]}\n",
      "derived-cycle", "error", 16, 3, set()),
     ("unused-field", "  disputes: {type: integer", "  women: {type: integer, label: 女会员人数}\n  disputes: {type: integer",
@@ -53,6 +70,8 @@ CASES = [
      "  meetings: {label: 委员会会议", "unused-field", "warning", 17, 3, set()),
     ("wrong-type-text", 'level == "a"', "level == 1", "wrong-type-comparison", "error", 34, 38, set()),
     ("wrong-type-choices", 'level == "a"', 'level == "c"', "wrong-type-comparison", "error", 34, 38, set()),
+    ("wrong-type-unordered", 'level == "a"', 'level >= "a"', "wrong-type-comparison", "error", 34, 38, set()),
+    ("wrong-type-relation", 'level == "a"', "level >= employees", "wrong-type-comparison", "error", 34, 38, set()),
     ("wrong-type-boolean", "when: disputes >= 10", "when: has_chair == 10", "wrong-type-comparison", "error", 60, 41, set()),
     ("wrong-type-count", "count: disputes, deduct: 1", "count: level, deduct: 1", "wrong-type-comparison", "error", 56, 38, set()),
     ("wrong-type-band-value", "value: membership_rate, bands", "value: has_chair, bands", "wrong-type-comparison", "error", 28, 29, set()),

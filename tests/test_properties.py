@@ -38,7 +38,7 @@ DURABLE = DurableDecider()
 def _usable_standards() -> list[tuple[dict, object]]:
     """(plain data, LoadedStandard) for each built-in ruleset that validates, plus all-kinds."""
     out = []
-    for path in sorted(RULESETS.glob("*.yaml")) + [ALL_KINDS]:
+    for path in sorted(RULESETS.glob("*.yaml")) + sorted((RULESETS / "examples").glob("*.yaml")) + [ALL_KINDS]:
         if path.name.endswith(".tests.yaml"):
             continue
         try:
@@ -55,11 +55,14 @@ STANDARD_IDS = [d["id"] for d, _ in STANDARDS]
 
 # ---- random standards ----------------------------------------------------------------------
 
-INTS = ["employees", "members", "women", "disputes", "headcount"]  # headcount = members + women (a sum)
+INTS = ["employees", "members", "women", "disputes", "headcount", "short"]  # headcount = members + women (a sum);
+# short = employees - members (a difference)
 BOOLS = ["flag_a", "flag_b", "flag_c"]
 RATIOS = ["rate", "satisfaction"]  # rate = members / employees (derived); satisfaction is a field
-COUNTS = ["meetings"]  # events of kind "meeting"
-NUMBERS = ["hours"]  # a non-integer number field
+COUNTS = ["meetings", "quarters", "titles"]  # events of kind "meeting"; quarters holding enough of them (每季);
+# honours held (曾获称号)
+NUMBERS = ["hours", "scaled", "panel", "composite"]  # a non-integer number field; scaled = hours x 1.5 (a constant
+# multiple); panel = the inspectors' marks averaged, maybe trimmed (去掉最高分和最低分); composite = a weighted sum
 NUMERIC = INTS + RATIOS + COUNTS + NUMBERS
 
 BASE_FIELDS = {
@@ -72,7 +75,8 @@ BASE_FIELDS = {
     "flag_c": {"type": "boolean", "label": "丙"},
     "satisfaction": {"type": "ratio", "label": "满意率"},
     "hours": {"type": "number", "label": "培训学时"},
-    "level": {"type": "string", "label": "等级", "choices": ["a", "b", "c"]},
+    "marks": {"type": "scores", "label": "评委评分", "max": 10},
+    "level": {"type": "string", "label": "等级", "choices": ["a", "b", "c"], "ordered": True},  # a highest
 }
 
 points_st = st.sampled_from([1, 2, 3, 4, 5, 6, 8, 10, "2.5", "1.5", "0.5"])
@@ -90,10 +94,17 @@ def threshold(draw, name: str) -> str:
 
 @st.composite
 def atom(draw) -> str:
-    kind = draw(st.sampled_from(["flag", "notflag", "eqfalse", "int", "ratio", "count", "flipped", "text", "number"]))
+    kind = draw(st.sampled_from(["flag", "notflag", "eqfalse", "int", "ratio", "count", "flipped", "text", "number",
+                                 "relation", "ordered"]))
     if kind == "text":
         quoted = draw(st.sampled_from(['"a"', "'b'", '"c"']))
         return f"level {draw(st.sampled_from(['==', '!=']))} {quoted}"
+    if kind == "ordered":  # B类以上: level >= "b"
+        category = draw(st.sampled_from(['"a"', '"b"', '"c"']))
+        return f"level {draw(st.sampled_from(['>=', '>', '<=', '<']))} {category}"
+    if kind == "relation":  # two values compared with each other
+        left, right = draw(st.lists(st.sampled_from(NUMERIC), min_size=2, max_size=2, unique=True))
+        return f"{left} {draw(st.sampled_from(['>=', '>', '<=', '<', '==', '!=']))} {right}"
     if kind == "number":
         return f"hours {draw(st.sampled_from(['>=', '>', '<=', '<']))} {draw(st.sampled_from(['0', '2.5', '4', '7.5']))}"
     if kind == "flag":
@@ -124,9 +135,28 @@ condition = st.recursive(
 
 
 @st.composite
-def rule(draw, points) -> dict:
-    kind = draw(st.sampled_from(["all_or_nothing", "bands", "shortfall", "per_occurrence", "per_missing",
-                                 "award_per_occurrence", "checklist", "judgement"]))
+def rule(draw, points, sub: bool = False) -> dict:
+    """A rule of a random kind; `sub`: one a clause may hold (no judgement, no clauses)."""
+    kinds = ["all_or_nothing", "bands", "shortfall", "per_occurrence", "per_missing", "award_per_occurrence",
+             "checklist", "proportional"] + ([] if sub else ["judgement", "clauses"])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "clauses":  # several clauses in one item, in order (得分, 扣分, 不得分)
+        out = []
+        for _ in range(draw(st.integers(1, 3))):
+            role = draw(st.sampled_from(["award", "deduct", "zero_if"]))
+            if role == "zero_if":
+                out.append({"zero_if": draw(condition)})
+                continue
+            own = draw(st.sampled_from([None, points_st]))
+            own = draw(own) if own is not None else None
+            clause = {role: draw(rule(own or points, sub=True))}
+            if own is not None:
+                clause["points"] = own
+            out.append(clause)
+        return {"kind": kind, "clauses": out}
+    if kind == "proportional":
+        name = draw(st.sampled_from(NUMERIC))
+        return {"kind": kind, "value": name, "full": draw(st.sampled_from(["100", "1", "50%", "4", "2.5"]))}
     if kind == "all_or_nothing":
         return {"kind": kind, "when": draw(condition)}
     if kind == "bands":
@@ -137,6 +167,9 @@ def rule(draw, points) -> dict:
         pts = sorted((draw(st.integers(0, int(top * 2))) / F(2) for _ in mins), reverse=True)
         pts[0] = top if draw(st.booleans()) else pts[0]
         out = {"kind": kind, "value": name, "bands": [{"min": m, "points": str(p)} for m, p in zip(mins, pts)]}
+        for band in out["bands"]:  # now and then a band that needs a second condition
+            if draw(st.integers(0, 3)) == 0:
+                band["when"] = draw(condition)
         if draw(st.booleans()):
             out["otherwise"] = str(min(pts) * draw(st.sampled_from([0, F(1, 2)])))
         return out
@@ -156,13 +189,34 @@ def rule(draw, points) -> dict:
             out["cap"] = draw(small_num)
         return out
     if kind in ("per_missing", "checklist"):
-        out = {"kind": kind, "entries": draw(st.lists(condition, min_size=1, max_size=4))}
+        entries = draw(st.lists(condition, min_size=1, max_size=4))
+        size = "weight" if kind == "checklist" else "deduct"
+        # now and then an entry written out with its own share or deduction (有办公场所2分; 缺集体合同扣2分)
+        entries = [{"when": e, size: draw(small_num)} if draw(st.integers(0, 2)) == 0 else e for e in entries]
+        out = {"kind": kind, "entries": entries}
         if kind == "per_missing":
-            out["deduct"] = draw(small_num)
+            if any(isinstance(e, str) for e in entries) or draw(st.booleans()):
+                out["deduct"] = draw(small_num)
             if draw(st.booleans()):
                 out["cap"] = draw(small_num)
         return out
+    if draw(st.booleans()):  # full points when a condition holds, otherwise the inspector's judgement
+        return {"kind": "judgement", "full_when": draw(condition)}
     return {"kind": "judgement"}
+
+
+@st.composite
+def deduction(draw, ident: str) -> dict:
+    """A deduction from the total: at most `points` off, by a rule decided by evidence."""
+    points = draw(points_st)
+    while True:
+        r = draw(rule(points))
+        if r["kind"] != "judgement":
+            break
+    out = {"id": ident, "title": ident, "points": points, "rule": r}
+    if draw(st.integers(0, 3)) == 0:
+        out["applies_if"] = draw(condition)
+    return out
 
 
 @st.composite
@@ -197,13 +251,30 @@ def standards(draw) -> dict:
             "rate": {"label": "入会率", "ratio": {"numerator": "members", "denominator": "employees",
                                                "on_zero": draw(st.sampled_from([0, 1, "missing", "50%"]))}},
             "headcount": {"label": "人数", "sum": ["members", "women"]},
+            "short": {"label": "未入会", "difference": ["employees", "members"]},
+            "panel": {"label": "评委平均分", "mean": {"of": "marks", "drop_highest": draw(st.integers(0, 1)),
+                                                     "drop_lowest": draw(st.integers(0, 1))}},
+            "composite": {"label": "综合得分", "weighted": [
+                {"value": "panel", "weight": draw(st.sampled_from(["50%", "0.2", "1"]))},
+                {"value": "hours", "weight": draw(st.sampled_from(["50%", "30%", "0"]))}]},
+            "scaled": {"label": "折算学时", "multiple": {"value": "hours", "by": draw(st.sampled_from(["1.5", "0.5", "-1"]))}},
             "meetings": {"label": "会议", "count_events": {"kind": "meeting", "window": draw(st.sampled_from(
                 ["period", {"years": 1}, {"years": 2}, {"months": 6}]))}},
+            "titles": {"label": "已获称号", "honours": {"any_of": ["称号", "其他", "g1"], **(
+                {"within_years": draw(st.integers(0, 3))} if draw(st.booleans()) else {})}},
+            "quarters": {"label": "召开会议的季度", "count_events": {
+                "kind": "meeting", "per": draw(st.sampled_from(["quarter", "month", "half", "year"])),
+                "at_least": draw(st.integers(1, 2)),
+                "window": draw(st.sampled_from(["period", {"years": 2}]))}},
         },
         "event_kinds": {"meeting": "会议", "other": "其他"},
         "sections": sections,
         "vetoes": [{"id": f"v{k}", "title": "否决", "when": draw(condition)} for k in range(draw(st.integers(0, 2)))],
     }
+    if draw(st.integers(0, 2)) == 0:  # 扣分项: deductions from the total, outside any item
+        data["deductions"] = [draw(deduction(f"d{k}")) for k in range(draw(st.integers(1, 2)))]
+    if draw(st.integers(0, 3)) == 0:  # 申报条件
+        data["eligibility"] = [{"id": "e0", "title": "申报条件", "when": draw(condition)}]
     bonus_cap = 0
     if draw(st.booleans()):
         bonus_cap = draw(st.integers(1, 4))
@@ -227,6 +298,9 @@ def standards(draw) -> dict:
             g["requires_mandatory"] = False
         grades.append(g)
     data["grades"] = grades
+    for veto in data["vetoes"]:  # an exclusion scoped to some grades (不得评为模范)
+        if draw(st.integers(0, 2)) == 0:
+            veto["grades"] = draw(st.lists(st.sampled_from([g["id"] for g in grades]), min_size=1, unique=True))
     return data
 
 
@@ -275,6 +349,9 @@ def _records(draw, std: dict) -> dict:
             facts[name] = draw(st.booleans())
         elif kind == "string":
             facts[name] = draw(st.sampled_from(decl.get("choices") or ["x", "y"]))
+        elif kind == "scores":  # a panel's or the periods' scores; never the same scorer twice
+            marks = draw(st.lists(st.sampled_from([0, 3, 6, "7.5", 8, "9.25", 10]), min_size=0, max_size=5))
+            facts[name] = [{"by": f"评委{k}", "score": m} for k, m in enumerate(marks)]
         elif kind == "ratio":
             facts[name] = draw(st.one_of(st.integers(0, 100).map(lambda k: f"{k}%"),
                                          st.integers(0, 20).map(lambda k: k / 20),
@@ -303,6 +380,9 @@ def _records(draw, std: dict) -> dict:
         for _ in range(draw(st.integers(0, 3))):
             day = first + dt.timedelta(days=draw(st.integers(0, (end - first).days)))
             events.append({"kind": kind, "date": day.isoformat(), "count": draw(st.integers(1, 3))})
+        if draw(st.integers(0, 4)) == 0:  # history before every window: kept, never counted
+            day = first - dt.timedelta(days=draw(st.integers(1, 800)))
+            events.append({"kind": kind, "date": day.isoformat(), "count": 1})
     judgements = {}
     items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or [])
     for it in items:
@@ -341,10 +421,11 @@ def _rank(std_grades, grade_id) -> int:
 
 def _summary(ev) -> dict:
     return {
-        "items": {r.item.id: (r.awarded, r.status) for r in ev.items()},
+        "items": {r.item.id: (r.awarded, r.status) for r in ev.items() + ev.deductions},
         "sections": {s.section_id: s.awarded for s in ev.sections},
         "vetoes": {v.veto_id: v.state for v in ev.vetoes},
         "score": ev.score, "bonus": ev.bonus, "grade_score": ev.grade_score, "grade": _grade_id(ev),
+        "eligible": ev.eligible, "taken_off": ev.taken_off,
     }
 
 
@@ -415,56 +496,102 @@ def _directions(std: dict) -> dict[tuple[str, str], int]:
     excluded: set[str] = set()
 
     def cond(text: str, sign: int) -> None:
-        def walk(node, s):
-            if node[0] == "cmp":
-                _, name, op, lit = node
-                if op in (">=", ">"):
-                    votes[name].add(s)
-                elif op in ("<=", "<"):
-                    votes[name].add(-s)
-                elif isinstance(lit, bool):
-                    votes[name].add(s if lit == (op == "==") else -s)
-                else:
-                    votes[name].update((1, -1))  # == / != on a number: no direction
-            elif node[0] == "not":
-                walk(node[1], -s)
-            else:
-                for t in node[1]:
-                    walk(t, s)
-        walk(reference.parse(text), sign)
+        _condition_votes(reference.parse(text), sign, votes)
 
-    items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or [])
+    items = [i for s in std["sections"] for i in s["items"]] + ((std.get("bonus") or {}).get("items") or []) \
+        + (std.get("deductions") or [])
     for it in items:
         if it.get("applies_if"):
             excluded |= reference.names_in(it["applies_if"])
-        r = it["rule"]
-        if r["kind"] == "all_or_nothing":
-            cond(r["when"], 1)
-        elif r["kind"] in ("checklist", "per_missing"):
-            for e in r["entries"]:
-                cond(e, 1)
-        elif r["kind"] in ("bands", "shortfall", "award_per_occurrence"):
-            votes[r.get("value") or r.get("count")].add(1)
-        elif r["kind"] == "per_occurrence":
-            votes[r["count"]].add(-1)
+        _rule_votes(it["rule"], cond, votes)
     for v in std.get("vetoes") or []:
         cond(v["when"], -1)
+    for e in std.get("eligibility") or []:
+        cond(e["when"], 1)
     for g in std["grades"]:
         for c in g.get("requires") or []:
             cond(c, 1)
+    return _pushed(std, votes, excluded)
 
+
+def _condition_votes(node, s: int, votes) -> None:
+    if node[0] == "rel":  # a >= b: more a, less b
+        _, a, op, b = node
+        if op in (">=", ">", "<=", "<"):
+            up = s if op in (">=", ">") else -s
+            votes[a].add(up)
+            votes[b].add(-up)
+        else:
+            votes[a].update((1, -1))
+            votes[b].update((1, -1))
+    elif node[0] == "cmp":
+        _, name, op, lit = node
+        if op in (">=", ">"):
+            votes[name].add(s)
+        elif op in ("<=", "<"):
+            votes[name].add(-s)
+        elif isinstance(lit, bool):
+            votes[name].add(s if lit == (op == "==") else -s)
+        else:
+            votes[name].update((1, -1))  # == / != on a number: no direction
+    elif node[0] == "not":
+        _condition_votes(node[1], -s, votes)
+    else:
+        for t in node[1]:
+            _condition_votes(t, s, votes)
+
+
+def _rule_votes(r: dict, cond, votes) -> None:
+    """How a rule votes on the direction of the names it reads."""
+    if r["kind"] == "clauses":
+        for c in r["clauses"]:
+            if "zero_if" in c:
+                cond(c["zero_if"], -1)
+            else:
+                _rule_votes(c.get("award") or c.get("deduct"), cond, votes)
+    elif r["kind"] == "all_or_nothing":
+        cond(r["when"], 1)
+    elif r["kind"] in ("checklist", "per_missing"):
+        for e in r["entries"]:
+            cond(e["when"] if isinstance(e, dict) else e, 1)
+    elif r["kind"] in ("bands", "shortfall", "award_per_occurrence", "proportional"):
+        votes[r.get("value") or r.get("count")].add(1)
+        for band in r.get("bands") or []:
+            if band.get("when"):
+                cond(band["when"], 1)
+    elif r["kind"] == "judgement" and r.get("full_when"):
+        cond(r["full_when"], 1)
+    elif r["kind"] == "per_occurrence":
+        votes[r["count"]].add(-1)
+
+
+def _pushed(std: dict, votes, excluded) -> dict[tuple[str, str], int]:
+    """The votes on values pushed down to the facts and event kinds they derive from."""
     out: dict[tuple[str, str], int] = {}
     derived = std.get("derived") or {}
 
     def push(name: str, sign: int | None, skip: bool) -> None:
         if name in derived:
             d = derived[name]
+            if "honours" in d:
+                return  # honours held: not moved by a record's facts or events
             if "ratio" in d:
                 push(d["ratio"]["numerator"], sign, skip)
                 push(d["ratio"]["denominator"], None if sign is None else -sign, skip)
             elif "sum" in d:
                 for p in d["sum"]:
                     push(p, sign, skip)
+            elif "difference" in d:
+                push(d["difference"][0], sign, skip)
+                push(d["difference"][1], None if sign is None else -sign, skip)
+            elif "mean" in d:
+                push(d["mean"]["of"], None, True)  # a list of scores: not moved one value at a time
+            elif "weighted" in d:  # weights are never negative
+                for t in d["weighted"]:
+                    push(t["value"], sign, skip)
+            elif "multiple" in d:
+                by = reference.num(d["multiple"]["by"])
+                push(d["multiple"]["value"], None if sign is None else (sign if by > 0 else -sign), skip)
             else:
                 kinds = d["count_events"]["kind"]
                 for k in [kinds] if isinstance(kinds, str) else kinds:
@@ -596,6 +723,12 @@ def _check_plan(std, loaded, rec):
     assert _rank(std["grades"], _grade_id(after)) <= _rank(std["grades"], plan.grade), (
         f"plan for {plan.grade} marked reachable, but the changed record grades {_grade_id(after)}: {changes}")
     assert after.grade_score == plan.score_after
+    assert plan.cost == sum((f.cost for f in plan.fixes), F(0))
+    for alt in plan.alternatives:  # every alternative shown reaches the grade too, at no lower cost
+        fixed = apply_changes(le.record, loaded.standard.id, [c for fix in alt.fixes for c in fix.changes])
+        other, _ = assess(loaded, dataclasses.replace(le, record=fixed), PY)
+        assert _rank(std["grades"], _grade_id(other)) <= _rank(std["grades"], plan.grade)
+        assert alt.cost >= plan.cost and other.grade_score == alt.score_after
     return True
 
 

@@ -386,6 +386,19 @@ def test_builtin_standards_pass_at_full_coverage(loaded, decider):
     assert len(report.results) >= 15
 
 
+EXAMPLES = sorted(p for p in (ROOT / "rulesets" / "examples").glob("*.yaml") if not p.name.endswith(".tests.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_standards_pass_at_full_coverage(path, decider):
+    # The example standards encoded from published sheets (rulesets/examples/) ship with complete tests too.
+    loaded = load_standard_file(path)
+    report = ruletests.run_cases(loaded, ruletests.load_cases(ruletests.case_file_for(loaded.path)), decider)
+    bad = [(r.name, [f.text for f in r.failures], [str(p) for p in r.problems]) for r in report.results if r.status != "pass"]
+    assert bad == []
+    assert report.coverage.uncovered() == [], [u.text for u in report.coverage.uncovered()]
+
+
 def test_cli_runs_every_builtin_standard_by_default(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = cli("--min-coverage", "100", "--lang", "en")

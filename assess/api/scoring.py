@@ -75,7 +75,7 @@ class Scored:
 
     standard: LoadedStandard
     as_of: date  # the date the version was chosen for
-    card: dict[str, Any]  # the scorecard: JSON-ready, schema assess.scorecard/1 (docs/scorecard.md)
+    card: dict[str, Any]  # the scorecard: JSON-ready, schema assess.scorecard/3 (the README's "JSON output")
     warning: VersionWarning | None = None
     entry: int | None = None  # the results store's entry number, when saved
     below: bool = False  # under ScoreOptions.fail_below (always False without it)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import Annotated, Any, Iterable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 
@@ -28,29 +28,92 @@ def to_fraction(value: Any) -> Fraction:
         raise ValueError(err.text()) from None
 
 
-def number_out(value: Fraction | int | float | None, places: int = 2) -> int | float | None:
-    """A JSON-friendly number: whole numbers stay ints, others round half up to `places`."""
+EXACT_PLACES = 6     # parameters print exactly when their decimal ends within this many places
+_MAX_EXTRA = 12      # digits added at most to keep a value visibly on its side of a cut-off
+
+
+def _rounded(frac: Fraction, places: int) -> Decimal:
+    quant = Decimal(1).scaleb(-places)
+    return (Decimal(frac.numerator) / Decimal(frac.denominator)).quantize(quant, rounding=ROUND_HALF_UP)
+
+
+def exact_places(frac: Fraction, most: int = EXACT_PLACES) -> int | None:
+    """The decimal places `frac` needs to be written exactly (0.125 -> 3), or None when it needs
+    more than `most` (1/3 never ends)."""
+    for places in range(most + 1):
+        if (frac * 10**places).denominator == 1:
+            return places
+    return None
+
+
+def _sign(x: Fraction) -> int:
+    return (x > 0) - (x < 0)
+
+
+def shown_places(frac: Fraction, places: int, against: Iterable[Fraction] = ()) -> int:
+    """The places to show `frac` with: at least `places`; more when rounding would put it on the
+    wrong side of (or onto) a cut-off it is compared with, so 94.96% is never shown as 95% beside
+    "≥ 95%"; and as many as a cut-off it equals is written with (0.125 beside "≥ 0.125")."""
+    cuts = [Fraction(c) for c in against]
+    for c in cuts:
+        if c == frac:
+            places = max(places, exact_places(c) or places)
+    for p in range(places, places + _MAX_EXTRA + 1):
+        shown = Fraction(_rounded(frac, p))
+        if all(_sign(shown - c) == _sign(frac - c) for c in cuts if c != frac):
+            return p
+    return places + _MAX_EXTRA
+
+
+def _as_fraction(value: Fraction | int | float) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+
+
+def number_out(value: Fraction | int | float | None, places: int = 2,
+               against: Iterable[Fraction] = ()) -> int | float | None:
+    """A JSON-friendly number: whole numbers stay ints, others round half up to `places`, or to
+    more places where fewer would put the number on the other side of a cut-off in `against`."""
     if value is None:
         return None
-    frac = value if isinstance(value, Fraction) else Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    frac = _as_fraction(value)
     if frac.denominator == 1:
         return int(frac)
-    quant = Decimal(1).scaleb(-places)
-    dec = (Decimal(frac.numerator) / Decimal(frac.denominator)).quantize(quant, rounding=ROUND_HALF_UP)
+    dec = _rounded(frac, shown_places(frac, places, against))
     if dec == dec.to_integral_value():
         return int(dec)
     return float(dec)
 
 
-def format_number(value: Fraction | int | None, percent: bool = False, places: int = 2) -> str:
-    """Human text for a number: 6, 2.5, 93.2%."""
+def format_number(value: Fraction | int | None, percent: bool = False, places: int | None = None,
+                  against: Iterable[Fraction] = ()) -> str:
+    """Human text for a number: 6, 2.5, 93.2%. A number is never shown on the wrong side of a
+    cut-off in `against` (94.96%, not 95%, beside "≥ 95%")."""
     if value is None:
         return "-"
     frac = Fraction(value)
     if percent:
-        shown = number_out(frac * 100, places=1)
-        return f"{shown}%"
-    return str(number_out(frac, places=places))
+        return f"{_decimal_text(frac * 100, 1 if places is None else places, [Fraction(c) * 100 for c in against])}%"
+    return _decimal_text(frac, 2 if places is None else places, against)
+
+
+def _decimal_text(frac: Fraction, places: int, against: Iterable[Fraction]) -> str:
+    if frac.denominator == 1:
+        return str(frac.numerator)
+    dec = _rounded(frac, shown_places(frac, places, against))
+    text = format(dec, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def exact_text(value: Fraction | int, percent: bool = False) -> str:
+    """A parameter as written in the standard: every digit when its decimal ends within
+    EXACT_PLACES places ("每少1个百分点扣0.125分"), else rounded to 2 places (1/3 -> 0.33)."""
+    frac = Fraction(value)
+    scaled = frac * 100 if percent else frac
+    places = exact_places(scaled)
+    text = _decimal_text(scaled, places if places is not None else 2, ())
+    return f"{text}%" if percent else text
 
 
 _NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?\s*%?\s*$"}]}

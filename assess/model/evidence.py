@@ -84,6 +84,17 @@ class JudgementEntry(StrictModel):
         return v
 
 
+class ScoreEntry(StrictModel):
+    """One component score given by a scorer for a `scores` field: a quarter's assessment
+    (`period: 2025Q1`), one inspector's mark in a panel (`by: 评委甲`), a poll's result."""
+
+    score: Number
+    by: str | None = Field(None, description="Who gave the score (an inspector, the district federation).")
+    period: str | None = Field(None, description="The period it assesses (2025Q1, 2025年上半年).")
+    date: Optional[dt.date] = None
+    note: str | None = None
+
+
 class Application(StrictModel):
     standard: str
     grade: str = Field(description="The grade's id, title, or a part of its title naming one grade (示范).")
@@ -249,6 +260,8 @@ def facts_model(standard: Standard):
     for name, decl in standard.fields.items():
         if decl.type in ("number", "ratio"):
             fields[name] = (Optional[Number], None)
+        elif decl.type == "scores":
+            fields[name] = (Optional[list[ScoreEntry]], None)
         else:
             fields[name] = (Optional[_TYPES[decl.type]], None)
     model = create_model(f"Facts_{standard.id.replace('-', '_').replace('.', '_')}", **fields)
@@ -373,31 +386,42 @@ def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -
                 problems.append(_problem(doc, path, message(
                     "evidence.not_above", name=decl.label.get(_lang()), value=_show(value),
                     other=standard.fields[decl.not_above].label.get(_lang()), other_value=_show(values[decl.not_above]))))
+        if decl.type == "scores":
+            problems += _score_problems(doc, path, decl, value)
         if decl.choices is not None and value not in decl.choices:
             problems.append(_problem(doc, path, message("evidence.not_a_choice", value=value, choices=", ".join(decl.choices))))
     return problems
 
 
+def _score_problems(doc: Document, path: tuple, decl, entries: list[ScoreEntry]) -> list[Problem]:
+    """Each score within the field's bounds, and no scorer or period given twice."""
+    problems, seen = [], set()
+    base = path + ("value",) if doc.line_of(path + ("value",)) is not None else path
+    for i, entry in enumerate(entries):
+        at = base + (i, "score")
+        if decl.min is not None and entry.score < decl.min:
+            problems.append(_problem(doc, at, message("evidence.below_min", value=_show(entry.score), min=_show(decl.min))))
+        if decl.max is not None and entry.score > decl.max:
+            problems.append(_problem(doc, at, message("evidence.above_max", value=_show(entry.score), max=_show(decl.max))))
+        key = (entry.by, entry.period)
+        if key != (None, None) and key in seen:
+            problems.append(_problem(doc, base + (i,), message("evidence.score_twice", by=entry.by or "-",
+                                                                period=entry.period or "-")))
+        seen.add(key)
+    return problems
+
+
 def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
+    """Events dated after the period's end, and citations of documents that do not exist. Events
+    before the period are history (the last election, past incidents): kept, and counted only by
+    a count whose look-back window reaches them."""
     record, doc = loaded.record, loaded.document
     problems = []
     doc_ids = {d.id for d in record.documents}
-    # How far back this standard looks for each kind of event (近三年内).
-    earliest: dict[str, date] = {}
-    for d in standard.derived.values():
-        if d.count_events:
-            start = window_start(d.count_events.window, record.period)
-            for kind in d.count_events.kind:
-                earliest[kind] = min(earliest.get(kind, start), start)
     for i, ev in enumerate(record.events):
-        path = ("events", i, "date")
         if ev.date > record.period.end:
-            problems.append(_problem(doc, path, message("evidence.event_after_period", date=ev.date, end=record.period.end)))
-        elif ev.date < record.period.start and ev.kind in standard.event_kinds:
-            start = earliest.get(ev.kind, record.period.start)
-            if ev.date < start:
-                key = "evidence.event_before_period" if start == record.period.start else "evidence.event_before_window"
-                problems.append(_problem(doc, path, message(key, date=ev.date, start=start)))
+            problems.append(_problem(doc, ("events", i, "date"), message("evidence.event_after_period", date=ev.date,
+                                                                          end=record.period.end)))
         for j, ref in enumerate(ev.documents):
             if ref not in doc_ids:
                 problems.append(_problem(doc, ("events", i, "documents", j), _unknown_document(ref)))

@@ -15,13 +15,14 @@ from assess.rules.base import ItemStatus
 from assess.scoring.engine import Inputs, evaluate
 from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_record
+from assess.present.card_parts import eligibility_gap, optional_parts, veto_scope
 from assess.present.words import Words
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
 from assess.core.messages import message
 from assess.core.types import number_out
 
-SCHEMA = "assess.scorecard/2"
+SCHEMA = "assess.scorecard/3"
 
 
 def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
@@ -98,14 +99,22 @@ def _waivers_dict(waivers: LoadedWaivers, active: list[Waiver], expired: list[Wa
         "applied": [entry(w, "waiver.applied") for w in active],
         "expired": [entry(w, "waiver.expired") for w in expired],
         "before": {
-            "score": _n(before.score), "bonus": _n(before.bonus), "grade_score": _n(before.grade_score),
+            "score": _n(before.score, *_cuts(standard)), "bonus": _n(before.bonus),
+            "grade_score": _n(before.grade_score, *_cuts(standard)),
             "grade": {"id": before.grade.id, "title": words.text(before.grade.title)} if before.grade else None,
         },
     }
 
 
-def _n(value) -> Any:
-    return number_out(value)
+def _n(value, *against) -> Any:
+    """A number of the card: 2 places, or more where fewer would put it on the other side of a
+    cut-off it is judged against (a score of 79.996 is not shown as 80 beside "≥ 80")."""
+    return number_out(value, against=against)
+
+
+def _cuts(standard) -> list[Fraction]:
+    """What a score is judged against: every grade's cut-off and the total."""
+    return [g.min_score for g in standard.grades] + [standard.total]
 
 
 def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
@@ -125,13 +134,13 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "evidence_file": loaded.path,
         "evidence_sha256": loaded.sha256,
         "engine": decider_name,
-        "score": _n(ev.score),
+        "score": _n(ev.score, *_cuts(standard)),
         "raw_score": _n(ev.raw_score),
         "possible": _n(ev.possible),
         "total": _n(standard.total),
-        "bonus": _n(ev.bonus),
+        "bonus": _n(ev.bonus, 0, *([standard.bonus.cap] if standard.bonus else [])),
         "bonus_cap": _n(standard.bonus.cap) if standard.bonus else 0,
-        "grade_score": _n(ev.grade_score),
+        "grade_score": _n(ev.grade_score, *_cuts(standard)),
         "grade": {"id": ev.grade.id, "title": grade_title[ev.grade.id]} if ev.grade else None,
         "applied_for": None,
         "sections": [_section_dict(s_def, s, ev, words) for s_def, s in zip(standard.sections, ev.sections)],
@@ -140,6 +149,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "grades": [_grade_dict(g, words) for g in ev.grades],
         "gaps": [gap_dict(g, ev, words, grade_title) for g in gaps(ev, inputs)],
         "next_grade": _plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title),
+        **optional_parts(ev, words),
     }
     application = next(filter(None, (record.application_for(i) for i in (standard.id, *(a.id for a in lineage)))), None)
     if application is not None:
@@ -170,7 +180,7 @@ def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
         "id": r.item.id,
         "title": words.text(r.item.title),
         "points": _n(r.points),
-        "awarded": _n(r.awarded),
+        "awarded": _n(r.awarded, 0, r.points),
         "status": r.status.value,
         "status_text": words.status(r.status.value),
         "mandatory": r.item.mandatory,
@@ -180,20 +190,22 @@ def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
         "missing": [words.label(m) for m in r.missing],
     }
     if r.judgement is not None:
-        out["judgement"] = {"score": _n(r.judgement.score), "reason": r.judgement.reason, "by": r.judgement.by}
+        out["judgement"] = {"score": _n(r.judgement.score, 0, r.points), "reason": r.judgement.reason, "by": r.judgement.by}
     return out
 
 
 def _section_dict(s_def, s, ev: Evaluation, words: Words) -> dict[str, Any]:
-    return {"id": s.section_id, "title": words.text(s_def.title), "cap": _n(s.cap), "awarded": _n(s.awarded),
+    return {"id": s.section_id, "title": words.text(s_def.title), "cap": _n(s.cap), "awarded": _n(s.awarded, 0, s.cap),
             "possible": _n(s.possible), "items": [_item_dict(r, ev, words) for r in s.items]}
 
 
 def _veto_dict(v, standard, words: Words) -> dict[str, Any]:
-    out = {"id": v.veto_id, "title": words.text(standard.veto(v.veto_id).title), "triggered": v.state,
-           "observed": _observed_values(v.values, words)}
+    veto = standard.veto(v.veto_id)
+    out = {"id": v.veto_id, "title": words.text(veto.title), "triggered": v.state, "observed": words.observed(veto.when, v.values)}
     if v.waived:
         out["waived"] = v.waived
+    if veto.grades is not None:
+        out["grades"] = veto_scope(veto, words)
     return out
 
 
@@ -204,21 +216,27 @@ def _grade_dict(g, words: Words) -> dict[str, Any]:
 
 def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any]:
     """One gap as the scorecard's JSON-ready dict."""
-    if g.kind == GapKind.ITEM:
+    if g.kind in (GapKind.ITEM, GapKind.DEDUCTION):
         return _item_gap(g, ev, words)
+    if g.kind == GapKind.ELIGIBILITY:
+        return eligibility_gap(g.eligibility, ev, words)
     standard, lang = ev.standard, words.lang
     if g.kind == GapKind.VETO:
         veto = standard.veto(g.ref)
         key = "gap.veto" if g.veto.state is True else "gap.veto_unknown"
-        return {
+        scope = veto_scope(veto, words)
+        text = message(key, lang, title=words.text(veto.title))
+        out = {
             "kind": g.kind.value,
             "ref": g.ref,
             "title": words.text(veto.title),
             "triggered": g.veto.state,
-            "observed": _observed_values(g.veto.values, words),
+            "observed": words.observed(veto.when, g.veto.values),
             "remediation": words.text(veto.remediation),
-            "text": message(key, lang, title=words.text(veto.title)),
+            "text": message("gap.veto_scoped", lang, text=text, grades="、".join(scope) if lang == "zh" else ", ".join(scope))
+            if scope else text,
         }
+        return out
     grade = grade_title.get(g.grade or "", g.grade)
     if g.kind == GapKind.MANDATORY:
         item = standard.find_item(g.ref)
@@ -246,8 +264,8 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "title": words.text(r.item.title),
         "section": r.section_id,
         "points": _n(r.points),
-        "awarded": _n(r.awarded),
-        "lost": _n(r.lost),
+        "awarded": _n(r.awarded, 0, r.points),
+        "lost": _n(r.lost, 0),
         "status": r.status.value,
         "status_text": words.status(r.status.value),
         "mandatory": r.item.mandatory,
@@ -257,12 +275,9 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "changes": _changes(g.changes),
         "remediation": words.text(r.item.remediation),
         "evidence": [words.text(e) for e in r.item.evidence],
-        "text": message("gap.item", lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)),
+        "text": message(f"gap.{g.kind.value}", lang, item=r.item.id, title=words.text(r.item.title),
+                        lost=words.number(r.lost, (0,))),
     }
-
-
-def _observed_values(values: dict[str, Any], words: Words) -> str:
-    return "; ".join(words.labelled(k, v) for k, v in sorted(values.items()))
 
 
 def _document_of(standard, name: str, words: Words) -> str:
@@ -296,22 +311,38 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
         "title": grade_title[plan.grade],
         "min_score": _n(target.min_score),
         "reachable": plan.reachable,
-        "score_after": _n(plan.score_after) if plan.reachable else None,
-        "points_needed": _n(max(Fraction(0), target.min_score - ev.grade_score)),
+        "score_after": _n(plan.score_after, target.min_score) if plan.reachable else None,
+        "points_needed": _n(max(Fraction(0), target.min_score - ev.grade_score), 0),
         "fixes": [],
         "blockers": [],
         "text": message("plan.target", lang, grade=grade_title[plan.grade], min=words.number(target.min_score)),
     }
     out["fixes"] = [_fix_dict(f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
     out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade]) for b in plan.blockers]
+    out["cost"] = _n(plan.cost)
+    out["exact"] = plan.exact
+    out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target)
+                           for k, a in enumerate(plan.alternatives, 1)]
     if plan.reachable:
-        out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after), grade=grade_title[plan.grade])
+        out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after, (target.min_score,)), grade=grade_title[plan.grade])
+        key = "plan.cost" if plan.exact else "plan.cost_not_proven"
+        out["cost_text"] = message(key, lang, cost=words.number(plan.cost))
     return out
+
+
+def _alternative_dict(k: int, a, standard, words: Words, grade: str, target) -> dict[str, Any]:
+    fixes = [_fix_dict(f, standard, words, grade) for f in a.fixes]
+    text = message("plan.alternative", words.lang, k=k, fixes="; ".join(f["title"] for f in fixes),
+                   cost=words.number(a.cost), score=words.number(a.score_after, (target.min_score,)))
+    return {"cost": _n(a.cost), "score_after": _n(a.score_after, target.min_score), "fixes": fixes, "text": text}
 
 
 def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
     lang = words.lang
-    if f.kind == FixKind.VETO:
+    if f.kind == FixKind.ELIGIBILITY:
+        entry = next(e for e in standard.eligibility if e.id == f.ref)
+        title = message("plan.fix_eligibility", lang, title=words.text(entry.title))
+    elif f.kind == FixKind.VETO:
         title = message("plan.fix_veto", lang, title=words.text(standard.veto(f.ref).title))
     elif f.kind == FixKind.REQUIRES:
         title = message("plan.fix_requirement", lang, grade=grade, condition=words.condition(f.ref))
@@ -319,7 +350,7 @@ def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
         item = standard.find_item(f.ref)
         title = f"{item.id} {words.text(item.title)}"
     return {"kind": f.kind.value, "ref": f.ref, "title": title, "actions": [words.change(c) for c in f.changes],
-            "changes": _changes(f.changes)}
+            "changes": _changes(f.changes), "cost": _n(f.cost)}
 
 
 def _blocker_dict(b: Blocker, target, words: Words, grade: str) -> dict[str, Any]:
@@ -329,7 +360,7 @@ def _blocker_dict(b: Blocker, target, words: Words, grade: str) -> dict[str, Any
     elif b.kind == BlockerKind.PREREQUISITE:
         text = message("plan.blocked_prerequisite", lang, grade=grade, label=words.text(target.prerequisite.label))
     elif b.kind == BlockerKind.SCORE:
-        text = message("plan.blocked_score", lang, max=words.number(b.most), min=words.number(b.min))
+        text = message("plan.blocked_score", lang, max=words.number(b.most, (b.min,)), min=words.number(b.min))
     else:
         text = message(f"plan.blocked_{b.kind.value}", lang, ref=b.ref)
     return {"kind": b.kind.value, "ref": b.ref, "text": text}

@@ -14,7 +14,7 @@ from assess.scoring.results import Check, CheckKind, ItemResult
 from assess.core.unions import kind_name
 from assess.core.messages import message
 from assess.core.placeholders import fill
-from assess.core.types import format_number
+from assess.core.types import exact_text, exact_places, format_number
 from assess.model.standard import Item, Standard
 
 
@@ -41,6 +41,7 @@ class Words:
     def __init__(self, standard: Standard, lang: str = "zh") -> None:
         self.standard = standard
         self.lang = lang
+        self._cutoffs: dict[str, tuple[Fraction, ...]] | None = None
 
     # -- values --------------------------------------------------------------------------
     def label(self, name: str) -> str:
@@ -48,19 +49,49 @@ class Words:
             return self.standard.event_kinds[name].get(self.lang)
         return self.standard.label(name, self.lang)
 
-    def value(self, name: str, value: Any) -> str:
+    def cutoffs(self, name: str) -> tuple[Fraction, ...]:
+        """Every number the standard compares `name` with (conditions, bands, targets)."""
+        if self._cutoffs is None:
+            self._cutoffs = standard_cutoffs(self.standard)
+        return self._cutoffs.get(name, ())
+
+    def value(self, name: str, value: Any, against: Any = ()) -> str:
+        """A value of `name` in words; a number is shown with the digits that keep it on its own
+        side of every cut-off the standard compares it with (94.96%, never 95% beside ≥ 95%), and
+        of the values in `against` (another value it is compared with)."""
         if value is None:
             return message("word.unknown", self.lang)
         if isinstance(value, bool):
             return message("word.yes" if value else "word.no", self.lang)
         if isinstance(value, (int, Fraction, float)):
-            return format_number(Fraction(str(value)) if isinstance(value, float) else value, percent=self.standard.is_percent(name))
+            number = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+            percent = self.standard.is_percent(name)
+            cuts = self.cutoffs(name) + tuple(Fraction(a) for a in against if isinstance(a, (int, Fraction)))
+            if number in cuts:
+                return exact_text(number, percent)
+            return format_number(number, percent=percent, against=cuts)
         return str(value)
 
-    def value_with_unit(self, name: str, value: Any) -> str:
+    def param(self, name: str, value: Any) -> str:
+        """A parameter measured in `name`'s unit (a step of 0.125%), written exactly."""
+        return exact_text(Fraction(value), self.standard.is_percent(name))
+
+    def observed(self, condition: Any, values: dict[str, Any]) -> str:
+        """"label value" for each name a condition reads, sorted: what the scorecard shows as
+        observed ("label: value" in English). Two values compared with each other are each shown
+        on their side of the other."""
+        node = cond.parse(condition) if isinstance(condition, str) else condition
+        others: dict[str, list[Any]] = {}
+        for rel in cond.comparisons(node):
+            if isinstance(rel, cond.Relation):
+                others.setdefault(rel.left, []).append(values.get(rel.right))
+                others.setdefault(rel.right, []).append(values.get(rel.left))
+        return "; ".join(self.labelled(n, values.get(n), others.get(n, ())) for n in sorted(cond.fields(node)))
+
+    def value_with_unit(self, name: str, value: Any, against: Any = ()) -> str:
         """A value with its unit: "4次", "1 person", "3 people"; yes/no, percentages and unknown
-        values without one."""
-        shown = self.value(name, value)
+        values without one. `against`: values it is compared with (see value)."""
+        shown = self.value(name, value, against)
         unit = self.unit(name, value)
         if value is None or isinstance(value, bool) or self.standard.is_percent(name) or not unit:
             return shown
@@ -82,12 +113,20 @@ class Words:
             return ""
         return f" {unit}" if unit and self.lang == "en" else unit
 
-    def labelled(self, name: str, value: Any) -> str:
+    def labelled(self, name: str, value: Any, against: Any = ()) -> str:
         """"label value" as the scorecard's observed column shows it ("label: value" in English)."""
-        return message("word.labelled", self.lang, label=self.label(name), value=self.value_with_unit(name, value))
+        return message("word.labelled", self.lang, label=self.label(name),
+                       value=self.value_with_unit(name, value, against))
 
-    def number(self, value: Any) -> str:
-        return format_number(value) if value is not None else "-"
+    def number(self, value: Any, against: Any = ()) -> str:
+        """Points and parameters: every digit when the decimal ends within a few places (0.125),
+        else 2 places, or more where needed to stay on its side of a cut-off in `against`."""
+        if value is None:
+            return "-"
+        frac = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+        if exact_places(frac) is not None:
+            return exact_text(frac)
+        return format_number(frac, against=against)
 
     def condition(self, text_or_node) -> str:
         node = cond.parse(text_or_node) if isinstance(text_or_node, str) else text_or_node
@@ -95,6 +134,11 @@ class Words:
         labels = {n: self.label(n) for n in names}
         formats = {n: (lambda v, n=n: self.value(n, v)) for n in names}
         return cond.describe(node, labels, self.lang, formats)
+
+    def method(self, method: str) -> str:
+        """A verification method (考核方法) in words: a built-in one, or one the standard declares."""
+        declared = self.standard.methods.get(method)
+        return self.text(declared) if declared is not None else message(f"explain.method.{method}", self.lang, default=method)
 
     def text(self, local) -> str:
         return local.get(self.lang) if local is not None else ""
@@ -107,7 +151,7 @@ class Words:
             if key in params and name:
                 params[key] = self.value(name, params[key])
         if "per" in params and name:
-            params["per"] = self.value(name, params["per"])
+            params["per"] = self.param(name, params["per"])
         for key in ("points", "deduction", "steps", "award", "score"):
             if key in params:
                 params[key] = self.number(params[key])
@@ -131,6 +175,10 @@ class Words:
             if ch.before is None:
                 return message("gap.provide_judgement", self.lang)
             return message("gap.judgement_to", self.lang, after=self.number(ch.after))
+        if ch.kind == ChangeKind.ADD_EVENTS and ch.dates:
+            periods = list(dict.fromkeys(self.period(ch.name, day) for day in ch.dates))
+            sep = "、" if self.lang == "zh" else ", "
+            return message("gap.add_events_in", self.lang, n=ch.after, label=self.label(ch.name), periods=sep.join(periods))
         if ch.kind == ChangeKind.ADD_EVENTS:
             return message("gap.add_events", self.lang, n=ch.after, label=self.label(ch.name))
         name = ch.name
@@ -157,10 +205,22 @@ class Words:
                        before=self.value(name, ch.before), unit=self._unit_after(name, ch.after),
                        unit_before=self._unit_after(name, ch.before))
 
+    def period(self, kind: str, day) -> str:
+        """The calendar period (of the standard's count of `kind` per period) a day falls in, in
+        words: 2025年第2季度, 2025年3月, 2025年上半年, 2025年."""
+        per = next((d.count_events.per for d in self.standard.derived.values()
+                    if d.count_events is not None and d.count_events.per and kind in d.count_events.kind), "year")
+        index = {"month": day.month, "quarter": (day.month - 1) // 3 + 1, "half": (day.month - 1) // 6 + 1, "year": 1}[per]
+        key = f"period.half.{index}" if per == "half" else f"period.{per}"
+        return message(key, self.lang, year=day.year, n=index, month=f"{day.month:02d}")
+
     def check(self, c: Check) -> str:
         d = c.detail
+        if c.kind == CheckKind.ELIGIBILITY:
+            entry = next(e for e in self.standard.eligibility if e.id == d.eligibility)
+            return message("check.eligibility", self.lang, title=self.text(entry.title))
         if c.kind == CheckKind.MIN_SCORE:
-            return message("check.min_score", self.lang, score=self.number(d.score), min=self.number(d.min))
+            return message("check.min_score", self.lang, score=self.number(d.score, (d.min,)), min=self.number(d.min))
         if c.kind == CheckKind.VETO:
             veto = self.standard.veto(d.veto)
             if d.waived:
@@ -193,15 +253,75 @@ class Words:
         if item.mandatory:
             lines.append(message("explain.mandatory", self.lang))
         if item.method:
-            methods = "、".join(message(f"explain.method.{m}", self.lang) for m in item.method) if self.lang == "zh" else \
-                ", ".join(message(f"explain.method.{m}", self.lang) for m in item.method)
-            lines.append(message("explain.method", self.lang, methods=methods))
+            sep = "、" if self.lang == "zh" else ", "
+            lines.append(message("explain.method", self.lang, methods=sep.join(self.method(m) for m in item.method)))
         if item.evidence:
             lines.append(message("explain.evidence", self.lang, documents="; ".join(self.text(e) for e in item.evidence)))
         if item.remediation:
             lines.append(message("explain.remediation", self.lang, text=self.text(item.remediation)))
         if item.note:
             lines.append(message("explain.note", self.lang, text=self.text(item.note)))
+        return lines
+
+    def derived(self, name: str) -> str:
+        """How a derived value is computed, in words: 入会率 = 会员人数 ÷ 职工人数, 差额 = a − b,
+        召开会议的季度 = 至少有 1 次会议的季度数 ..."""
+        d = self.standard.derived[name]
+        lang, label = self.lang, self.label
+        if d.ratio is not None:
+            return message("explain.how.ratio", lang, a=label(d.ratio.numerator), b=label(d.ratio.denominator))
+        if d.sum is not None:
+            return " + ".join(label(n) for n in d.sum)
+        if d.difference is not None:
+            return f"{label(d.difference[0])} − {label(d.difference[1])}"
+        if d.multiple is not None:
+            return f"{label(d.multiple.value)} × {self.number(d.multiple.by)}"
+        if d.honours is not None:
+            titles = ("、" if lang == "zh" else ", ").join(d.honours.any_of)
+            if d.honours.within_years is None:
+                return message("explain.how.honours", lang, titles=titles)
+            return message("explain.how.honours_within", lang, titles=titles, years=d.honours.within_years)
+        if d.mean is not None:
+            return self._mean_words(d.mean)
+        if d.weighted is not None:
+            # Weights as the source writes them: 季度考评平均 × 50% + 主席互评 × 20%.
+            return " + ".join(f"{label(t.value)} × {self.number(t.weight * 100)}%" for t in d.weighted)
+        return self._count_words(d)
+
+    def _mean_words(self, spec) -> str:
+        """评委评分的平均分, 去掉 1 个最高分和 1 个最低分."""
+        text = message("explain.how.mean", self.lang, name=self.label(spec.of))
+        if spec.drop_highest or spec.drop_lowest:
+            text += message("explain.how.mean_trimmed", self.lang, high=spec.drop_highest, low=spec.drop_lowest)
+        return text
+
+    def _count_words(self, d) -> str:
+        spec, lang = d.count_events, self.lang
+        kinds = ("、" if lang == "zh" else ", ").join(self.label(k) for k in spec.kind)
+        if spec.window == "period":
+            window = message("explain.how.in_period", lang)
+        else:
+            years, months = spec.window.years or 0, spec.window.months or 0
+            key = "explain.how.window_both" if years and months else "explain.how.window_years" if years else "explain.how.window_months"
+            window = message(key, lang, years=years, months=months)
+        if spec.per is None:
+            return message("explain.how.count", lang, kinds=kinds, window=window)
+        return message("explain.how.count_per", lang, kinds=kinds, window=window, n=spec.at_least or 1,
+                       per=message(f"explain.how.per.{spec.per}", lang))
+
+    def explain_veto(self, v) -> str:
+        """A veto in words, with the grades it rules out when it does not rule out every grade."""
+        text = message("explain.veto", self.lang, id=v.id, title=self.text(v.title), condition=self.condition(v.when))
+        if v.grades is None:
+            return text
+        sep = "、" if self.lang == "zh" else ", "
+        grades = sep.join(self.text(self.standard.grade(g).title) if self.standard.grade(g) else g for g in v.grades)
+        return text + message("explain.veto_scope", self.lang, grades=grades)
+
+    def explain_deduction(self, d) -> list[str]:
+        """A deduction from the total (扣分项) in words: the most it takes off and its rule."""
+        lines = [message("explain.deduction", self.lang, id=d.id, title=self.text(d.title), points=self.number(d.points))]
+        lines += self.explain_item(d)[1:]
         return lines
 
     def explain_standard(self) -> list[str]:
@@ -215,6 +335,10 @@ class Words:
         ]
         if s.note:
             lines.append(message("explain.note", self.lang, text=self.text(s.note)))
+        if s.derived:
+            lines.append("")
+            lines += [message("explain.derived", self.lang, name=name, label=self.label(name), how=self.derived(name))
+                      for name in s.derived]
         for section in s.sections:
             lines.append("")
             lines.append(message("explain.section", self.lang, id=section.id, title=self.text(section.title), cap=self.number(section.cap)))
@@ -225,14 +349,24 @@ class Words:
             lines.append(message("explain.bonus", self.lang, cap=self.number(s.bonus.cap)))
             for item in s.bonus.items:
                 lines += ["  " + line for line in self.explain_item(item)]
+        if s.deductions:
+            lines.append("")
+            lines.append(message("explain.deductions", self.lang))
+            for d in s.deductions:
+                lines += ["  " + line for line in self.explain_deduction(d)]
         if s.vetoes:
             lines.append("")
-            for v in s.vetoes:
-                lines.append(message("explain.veto", self.lang, id=v.id, title=self.text(v.title), condition=self.condition(v.when)))
+            lines += [self.explain_veto(v) for v in s.vetoes]
+        if s.eligibility:
+            lines.append("")
+            lines += [message("explain.eligibility", self.lang, id=e.id, title=self.text(e.title), condition=self.condition(e.when))
+                      for e in s.eligibility]
         lines.append("")
         for g in s.grades:
             parts = [message("explain.grade", self.lang, title=self.text(g.title), min=self.number(g.min_score))]
-            if g.blocked_by_veto and s.vetoes:
+            if s.eligibility:
+                parts.append(message("explain.grade_eligible", self.lang))
+            if g.blocked_by_veto and any(v.blocks(g.id) for v in s.vetoes):
                 parts.append(message("explain.grade_veto", self.lang))
             if g.requires_mandatory and any(it.mandatory for _, it in s.all_items()):
                 parts.append(message("explain.grade_mandatory", self.lang))
@@ -241,3 +375,18 @@ class Words:
                 parts.append(message("check.prerequisite", self.lang, label=self.text(g.prerequisite.label)))
             lines.append("; ".join(parts))
         return lines
+
+
+def standard_cutoffs(standard: Standard) -> dict[str, tuple[Fraction, ...]]:
+    """Per value name, the numbers the standard compares it with: condition literals, band
+    minimums and targets (what a shown value must stay visibly above or below)."""
+    found: dict[str, set[Fraction]] = {}
+    for _, text in standard.condition_texts():
+        for node in cond.comparisons(cond.parse(text)):
+            if isinstance(node, cond.Compare) and node.literal.is_number:
+                found.setdefault(node.field, set()).add(Fraction(node.literal.value))
+    for _, item in standard.item_locations():
+        for _, name, value in item.rule.thresholds():
+            found.setdefault(name, set()).add(Fraction(value))
+    return {name: tuple(sorted(values)) for name, values in found.items()}
+

@@ -18,9 +18,11 @@ from assess.rules import (
     award_per_occurrence,
     bands,
     checklist,
+    clauses,
     judgement,
     per_missing,
     per_occurrence,
+    proportional,
     shortfall,
 )
 from assess.rules.base import BELOW_BANDS, PARTS, ItemContext, ItemStatus, Outcome, Reason, RuleKind
@@ -35,12 +37,20 @@ MODULES: tuple[ModuleType, ...] = (
     award_per_occurrence,
     checklist,
     judgement,
+    proportional,
+    clauses,
 )
 KINDS: dict[str, ModuleType] = {m.KIND: m for m in MODULES}
 RULE_KINDS: tuple[str, ...] = tuple(KINDS)
 
 # The `rule:` of an item: one of the kinds' models, chosen by its `kind`.
 Rule = Annotated[Union[tuple(m.MODEL for m in MODULES)], Field(discriminator="kind")]  # type: ignore[valid-type]
+
+# The rule of a clause (`clauses`): any kind decided by evidence, but not clauses again.
+SubRule = Annotated[Union[tuple(m.MODEL for m in MODULES if m.KIND not in ("clauses", "judgement"))],  # type: ignore[valid-type]
+                    Field(discriminator="kind")]
+clauses.Clause.model_rebuild(_types_namespace={"SubRule": SubRule})
+clauses.Clauses.model_rebuild()
 
 __all__ = ["BELOW_BANDS", "KINDS", "MODULES", "PARTS", "RULE_KINDS", "ItemContext", "ItemStatus", "Outcome",
            "Reason", "Rule", "RuleKind"]

@@ -17,7 +17,7 @@ from pydantic import field_validator
 from assess.core import conditions as cond
 from assess.core.messages import message
 from assess.rules.base import (
-    ItemContext, Outcome, Reason, Condition, RuleModel, check_condition, missing_outcome, names_in, observed_names,
+    ItemContext, Outcome, Reason, Condition, RuleModel, check_condition, missing_outcome, names_in,
 )
 
 KIND = "all_or_nothing"
@@ -47,11 +47,14 @@ class AllOrNothing(RuleModel):
     def full_condition(self, points: Fraction) -> cond.Node | None:
         return cond.parse(self.when)
 
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        return [("", cond.parse(self.when))]
+
     def most_points(self, points: Fraction) -> Fraction:
         return points
 
     def observed_required(self, points, result, values, words) -> tuple[str, str]:
-        return observed_names(self.inputs(), values, words), words.condition(self.when)
+        return words.observed(self.when, values), words.condition(self.when)
 
     def describe(self, points: Fraction, words) -> str:
         return message("explain.rule.all_or_nothing", words.lang, condition=words.condition(self.when),

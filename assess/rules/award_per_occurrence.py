@@ -17,7 +17,7 @@ from pydantic import Field
 from assess.core import conditions as cond
 from assess.core.messages import message
 from assess.core.types import Identifier, Number
-from assess.rules.base import ItemContext, Outcome, Parameter, Reason, RuleModel, missing_outcome
+from assess.rules.base import ItemContext, Outcome, Parameter, Reason, RuleModel, at_least, missing_outcome, spread
 
 KIND = "award_per_occurrence"
 
@@ -49,6 +49,11 @@ class AwardPerOccurrence(RuleModel):
     def full_condition(self, points: Fraction) -> cond.Node | None:
         need = self.needed(points)
         return cond.Compare(self.count, ">=", cond.Literal(need, str(need)))
+
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        """One more occurrence at a time, up to full points (a few levels of a long ladder)."""
+        levels = spread(list(range(1, self.needed(points) + 1)))
+        return [("", at_least(self.count, Fraction(n))) for n in levels]
 
     def most_points(self, points: Fraction) -> Fraction:
         return points

@@ -1,33 +1,43 @@
 """`bands`: the points of the highest band the value reaches, else `otherwise`.
 
-Source wording: "职工入会率达到98%以上得6分, 95%以上得4分, 90%以上得2分"; "达到X%得N分".
-Bands pick the highest cut-off reached, whatever order the file lists them in.
+Source wording: "职工入会率达到98%以上得6分, 95%以上得4分, 90%以上得2分"; "达到X%得N分"; a band
+needing two conditions: "入会率达95%以上且建立女职工委员会的得6分" (`when:` on the band).
+Bands pick the highest band reached, whatever order the file lists them in.
 
 Example::
 
     rule: {kind: bands, value: membership_rate,
            bands: [{min: 98%, points: 6}, {min: 95%, points: 4}], otherwise: 0}
+    rule: {kind: bands, value: membership_rate,
+           bands: [{min: 95%, points: 6, when: has_women_committee}, {min: 95%, points: 4}]}
 """
 from __future__ import annotations
 
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from assess.core import conditions as cond
 from assess.core.messages import message
 from assess.core.types import Identifier, Number, StrictModel
 from assess.rules.base import (
-    BELOW_BANDS, BandSet, ItemContext, Outcome, Parameter, Reason, RuleModel, RuleUnit, at_least, missing_outcome,
+    BELOW_BANDS, BandSet, Condition, ItemContext, Outcome, Parameter, Reason, RuleModel, RuleUnit, at_least, check_condition,
+    missing_outcome, names_in,
 )
 
 KIND = "bands"
 
 
 class Band(StrictModel):
+    """One band: reached when the value is at least `min` and, if given, `when` holds too (a
+    band that needs two conditions: "入会率达95%以上且建立女职工委员会的得6分")."""
+
     min: Number
     points: Number = Field(ge=0)
+    when: Condition | None = Field(None, description="A second condition the band needs.")
+
+    _v = field_validator("when")(lambda cls, v: None if v is None else check_condition(v))
 
 
 class Bands(RuleModel):
@@ -41,50 +51,68 @@ class Bands(RuleModel):
     def _top(self) -> Band:
         return max(self.bands, key=lambda b: (b.points, b.min))
 
+    def _condition(self, band: Band) -> cond.Node:
+        reach = at_least(self.value, band.min)
+        return reach if band.when is None else cond.And((reach, cond.parse(band.when)))
+
     def inputs(self) -> set[str]:
-        return {self.value}
+        return {self.value} | names_in(b.when for b in self.bands if b.when)
 
     def conditions(self) -> dict[str, cond.Node]:
-        return {f"band:{i}": at_least(self.value, band.min) for i, band in enumerate(self.bands)}
+        return {f"band:{i}": self._condition(band) for i, band in enumerate(self.bands)}
 
     def score(self, points: Fraction, ctx: ItemContext) -> Outcome:
+        """The highest band reached (by points, then cut-off); missing evidence when the value is
+        missing, or when a band that would pay more cannot be decided."""
         value = ctx.values.get(self.value)
         if value is None:
             return missing_outcome(self.inputs())
-        reached = [b for i, b in enumerate(self.bands) if ctx.answers[f"band:{i}"]]
-        if reached:
-            band = max(reached, key=lambda b: b.min)
+        answers = [ctx.answers[f"band:{i}"] for i in range(len(self.bands))]
+        reached = [i for i, a in enumerate(answers) if a]
+        best = max(reached, key=lambda i: (self.bands[i].min, self.bands[i].points)) if reached else None
+        floor = self.bands[best].points if best is not None else self.otherwise
+        if any(a is None and self.bands[i].points > floor for i, a in enumerate(answers)):
+            return missing_outcome(names_in(b.when for b in self.bands if b.when))
+        if best is not None:
+            band = self.bands[best]
             params = {"name": self.value, "value": value, "min": band.min, "points": band.points}
-            return Outcome(band.points, Reason("reason.band", params), band=self.bands.index(band))
+            if band.when:
+                return Outcome(band.points, Reason("reason.band_when", dict(params, condition=band.when)), band=best)
+            return Outcome(band.points, Reason("reason.band", params), band=best)
         lowest = min(b.min for b in self.bands)
         params = {"name": self.value, "value": value, "min": lowest, "points": self.otherwise}
         return Outcome(self.otherwise, Reason("reason.below_bands", params), band=BELOW_BANDS)
 
     def full_condition(self, points: Fraction) -> cond.Node | None:
-        top = self._top()
-        return cond.Compare(self.value, ">=", cond.Literal(top.min, str(top.min)))
+        return self._condition(self._top())
+
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        """Each band is a level (the plan may stop at 95% when 98% costs too much)."""
+        return [("", self._condition(b)) for b in sorted(self.bands, key=lambda b: (b.points, b.min))]
 
     def most_points(self, points: Fraction) -> Fraction:
         best = max([b.points for b in self.bands] + [self.otherwise])
         return max(Fraction(0), min(points, best))
 
     def observed_required(self, points, result, values, words) -> tuple[str, str]:
-        return words.value_with_unit(self.value, values.get(self.value)), f"≥ {words.value(self.value, self._top().min)}"
+        return words.value_with_unit(self.value, values.get(self.value)), f"≥ {words.param(self.value, self._top().min)}"
 
     def describe(self, points: Fraction, words) -> str:
-        parts = [message("explain.rule.band", words.lang, name=words.label(self.value), min=words.value(self.value, b.min),
-                         points=words.number(b.points)) for b in self.bands]
+        parts = [message("explain.rule.band", words.lang, name=words.label(self.value), min=words.param(self.value, b.min),
+                         points=words.number(b.points)) if b.when is None else
+                 message("explain.rule.band_when", words.lang, name=words.label(self.value), min=words.param(self.value, b.min),
+                         condition=words.condition(b.when), points=words.number(b.points)) for b in self.bands]
         parts.append(message("explain.rule.otherwise", words.lang, points=words.number(self.otherwise)))
         return "; ".join(parts)
 
     def coverage_units(self, words, upper_bound) -> list[RuleUnit]:
         name = words.label(self.value)
         units = [RuleUnit("band", str(i), "ruletest.unit.band", {
-            "name": name, "min": words.value(self.value, b.min), "points": words.number(b.points)})
+            "name": name, "min": words.param(self.value, b.min), "points": words.number(b.points)})
             for i, b in enumerate(self.bands)]
         lowest = min(b.min for b in self.bands)
         units.append(RuleUnit("band", "below", "ruletest.unit.band_below", {
-            "name": name, "min": words.value(self.value, lowest), "points": words.number(self.otherwise)}))
+            "name": name, "min": words.param(self.value, lowest), "points": words.number(self.otherwise)}))
         return units
 
     def covered(self, result) -> set[str]:
@@ -101,7 +129,7 @@ class Bands(RuleModel):
         return out
 
     def condition_texts(self) -> list[tuple[tuple, str]]:
-        return []
+        return [(("bands", i, "when"), b.when) for i, b in enumerate(self.bands) if b.when]
 
     def numeric_inputs(self) -> list[tuple[str, str]]:
         return [("value", self.value)]
@@ -110,7 +138,10 @@ class Bands(RuleModel):
         return [(("bands", i, "min"), self.value, b.min) for i, b in enumerate(self.bands)]
 
     def band_sets(self) -> list[BandSet]:
-        return [BandSet((), self.value, tuple((b.min, b.points) for b in self.bands), self.otherwise)]
+        # Bands with a second condition may share a cut-off with plain ones: order and overlap
+        # are checked among the plain bands.
+        plain = [b for b in self.bands if b.when is None]
+        return [BandSet((), self.value, tuple((b.min, b.points) for b in plain), self.otherwise)] if plain else []
 
     def deductions(self) -> list:
         return []

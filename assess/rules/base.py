@@ -27,6 +27,7 @@ PARTS = (
     "conditions",          # the named conditions it asks the decider
     "score",               # how it scores, from the decider's answers and the values
     "full_condition",      # what full points require, as a condition (None: no condition can say)
+    "improvements",        # the levels a plan may raise the item to, each as a condition, by group
     "most_points",         # the most it can ever award
     "observed_required",   # observed and required, in words, for the scorecard's table
     "describe",            # the rule in plain words (assess explain, the exported sheet)
@@ -85,6 +86,13 @@ class Outcome:
     deduction: Fraction | None = None                    # points taken off, after the cap
     capped: bool = False                                 # the cap limited the deduction
     failed_entries: list[int] = field(default_factory=list)  # entries decided false
+    parts: tuple = ()                                    # clauses: each clause's own Outcome (or None)
+    trace: frozenset[str] = frozenset()                  # clauses: the rule-test units it exercised
+
+    @property
+    def unmet_entries(self) -> list[int]:
+        """The entries not known to be met (as the engine's ItemResult names them)."""
+        return self.unmet
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,8 @@ class ScoredItem(Protocol):
     deduction: Fraction | None
     capped: bool
     failed_entries: list[int]
+    parts: tuple
+    trace: frozenset[str]
 
 
 class WordsLike(Protocol):
@@ -117,9 +127,11 @@ class WordsLike(Protocol):
 
     def label(self, name: str) -> str: ...
     def value(self, name: str, value: Any) -> str: ...
-    def value_with_unit(self, name: str, value: Any) -> str: ...
-    def labelled(self, name: str, value: Any) -> str: ...
-    def number(self, value: Any) -> str: ...
+    def value_with_unit(self, name: str, value: Any, against: Any = ()) -> str: ...
+    def labelled(self, name: str, value: Any, against: Any = ()) -> str: ...
+    def observed(self, condition: Any, values: Mapping[str, Any]) -> str: ...
+    def param(self, name: str, value: Any) -> str: ...
+    def number(self, value: Any, against: Any = ()) -> str: ...
     def condition(self, text_or_node: Any) -> str: ...
     def text(self, local: Any) -> str: ...
 
@@ -182,6 +194,7 @@ class RuleKind(Protocol):
     def conditions(self) -> dict[str, cond.Node]: ...
     def score(self, points: Fraction, ctx: ItemContext) -> Outcome: ...
     def full_condition(self, points: Fraction) -> cond.Node | None: ...
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]: ...
     def most_points(self, points: Fraction) -> Fraction: ...
     def observed_required(self, points: Fraction, result: ScoredItem, values: Mapping[str, Any],
                           words: WordsLike) -> tuple[str, str]: ...
@@ -190,7 +203,7 @@ class RuleKind(Protocol):
     def covered(self, result: ScoredItem) -> set[str]: ...
     def parameters(self) -> list[Parameter]: ...
     def condition_texts(self) -> list[tuple[tuple, str]]: ...
-    def numeric_inputs(self) -> list[tuple[str, str]]: ...
+    def numeric_inputs(self) -> list[tuple[Any, str]]: ...  # key: a key under `rule`, or a tuple path
     def thresholds(self) -> list[tuple[tuple, str, Fraction]]: ...
     def band_sets(self) -> list[BandSet]: ...
     def deductions(self) -> list[DeductionView]: ...
@@ -215,6 +228,21 @@ Condition = Annotated[
 def at_least(name: str, threshold: Fraction) -> cond.Node:
     """The condition `name >= threshold`, with the threshold written as the engine prints it."""
     return cond.Compare(name, ">=", cond.Literal(threshold, literal_text(threshold)))
+
+
+def at_most(name: str, threshold: Fraction) -> cond.Node:
+    """The condition `name <= threshold`."""
+    return cond.Compare(name, "<=", cond.Literal(threshold, literal_text(threshold)))
+
+
+def spread(levels: list, most: int = 8) -> list:
+    """At most `most` of `levels` (in order), evenly spread, always keeping the last: the plan
+    weighs a few intermediate levels of a long ladder, not every one."""
+    if len(levels) <= most:
+        return list(levels)
+    step = len(levels) / most
+    picked = sorted({int(k * step) for k in range(most - 1)} | {len(levels) - 1})
+    return [levels[i] for i in picked]
 
 
 def literal_text(value: Fraction | int) -> str:
@@ -253,8 +281,3 @@ def check_condition(text: str) -> str:
     except cond.ConditionError as exc:
         raise ValueError(f"invalid condition {text!r}: {exc}") from None
     return text
-
-
-def observed_names(names: Iterable[str], values: Mapping[str, Any], words: WordsLike) -> str:
-    """"label value" for each name, sorted: what the scorecard shows as observed."""
-    return "; ".join(words.labelled(n, values.get(n)) for n in sorted(names))

@@ -17,7 +17,7 @@ from assess.core import conditions as cond
 from assess.core.messages import message
 from assess.core.types import Identifier, Number
 from assess.rules.base import (
-    DeductionView, ItemContext, Outcome, Parameter, Reason, RuleModel, RuleUnit, cap_text, capped, missing_outcome,
+    DeductionView, ItemContext, Outcome, Parameter, Reason, RuleModel, RuleUnit, at_most, cap_text, capped, missing_outcome,
 )
 
 KIND = "per_occurrence"
@@ -48,6 +48,9 @@ class PerOccurrence(RuleModel):
 
     def full_condition(self, points: Fraction) -> cond.Node | None:
         return cond.Compare(self.count, "<=", cond.Literal(0, "0"))
+
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        return [("", at_most(self.count, Fraction(0)))]
 
     def most_points(self, points: Fraction) -> Fraction:
         return points

@@ -69,16 +69,21 @@ class Shortfall(RuleModel):
     def full_condition(self, points: Fraction) -> cond.Node | None:
         return cond.Compare(self.value, ">=", cond.Literal(self.target, str(self.target)))
 
+    def improvements(self, points: Fraction) -> list[tuple[str, cond.Node]]:
+        """The target, and a few steps short of it (each step closer costs less)."""
+        levels = [self.target - k * self.per for k in range(4, 0, -1) if self.target - k * self.per > 0]
+        return [("", at_least(self.value, level)) for level in levels + [self.target]]
+
     def most_points(self, points: Fraction) -> Fraction:
         return points
 
     def observed_required(self, points, result, values, words) -> tuple[str, str]:
-        return words.value_with_unit(self.value, values.get(self.value)), f"≥ {words.value(self.value, self.target)}"
+        return words.value_with_unit(self.value, values.get(self.value)), f"≥ {words.param(self.value, self.target)}"
 
     def describe(self, points: Fraction, words) -> str:
         return message("explain.rule.shortfall", words.lang, name=words.label(self.value),
-                       target=words.value(self.value, self.target), points=words.number(points),
-                       per=words.value(self.value, self.per), deduct=words.number(self.deduct),
+                       target=words.param(self.value, self.target), points=words.number(points),
+                       per=words.param(self.value, self.per), deduct=words.number(self.deduct),
                        partial=message(f"explain.rule.partial.{self.partial}", words.lang), cap=cap_text(self.cap, words))
 
     def coverage_units(self, words, upper_bound) -> list[RuleUnit]:

@@ -16,6 +16,7 @@ from typing import Any, Mapping, Protocol
 from assess.core import conditions as cond
 from assess.model.standard import Standard
 from assess.scoring import durable_split
+from assess.scoring.lowering import lower
 
 
 def applies_id(item_id: str) -> str:
@@ -35,6 +36,10 @@ def requires_id(grade: str, index: int) -> str:
     return f"grade:{grade}:requires:{index}"
 
 
+def eligibility_id(ident: str) -> str:
+    return f"eligible:{ident}"
+
+
 @dataclass(frozen=True)
 class CompiledStandard:
     standard: Standard
@@ -49,10 +54,11 @@ class CompiledStandard:
 
 
 def condition_nodes(standard: Standard) -> dict[str, cond.Node]:
-    """Every boolean question the standard asks, by condition id: each item's applicability and
-    its rule's own conditions, each veto, each grade's extra conditions."""
+    """Every boolean question the standard asks, by condition id: each item's (and deduction's)
+    applicability and its rule's own conditions, each veto, each grade's extra conditions, each
+    申报条件."""
     nodes: dict[str, cond.Node] = {}
-    for _, item in standard.all_items():
+    for _, item in standard.item_locations():
         if item.applies_if:
             nodes[applies_id(item.id)] = cond.parse(item.applies_if)
         for key, node in item.rule.conditions().items():
@@ -62,7 +68,11 @@ def condition_nodes(standard: Standard) -> dict[str, cond.Node]:
     for grade in standard.grades:
         for i, text in enumerate(grade.requires):
             nodes[requires_id(grade.id, i)] = cond.parse(text)
-    return nodes
+    for entry in standard.eligibility:
+        nodes[eligibility_id(entry.id)] = cond.parse(entry.when)
+    # Comparisons of two values and orderings of categories reach the rules engine as hidden
+    # values compared with constants (assess.scoring.lowering).
+    return {cid: lower(node, standard) for cid, node in nodes.items()}
 
 
 def durable_rules_for(nodes: Mapping[str, cond.Node]) -> durable_split.DurablePlan:
@@ -177,7 +187,8 @@ class DurableDecider:
         from assess.scoring.durable_backend import default_backend
 
         backend = self._backend or default_backend()
-        fact = {k: durable_value(v, compiled.literals.get(k, ())) for k, v in values.items()}
+        # A scores field (a list of component scores) is read only through its derived average.
+        fact = {k: durable_value(v, compiled.literals.get(k, ())) for k, v in values.items() if not isinstance(v, list)}
         fired = compiled.durable_rules.fired(backend.decide, fact)
         out: dict[str, bool | None] = {}
         for cid in compiled.conditions:

@@ -1,4 +1,5 @@
-"""Derived values: ratios, sums and counts of dated events, computed from a record's facts.
+"""Derived values: ratios, sums, differences, constant multiples, counts of dated events, honours
+held, averages of scores (trimmed or not) and weighted sums, computed from a record's facts.
 
 None means "missing": a derived value is missing when an input it needs is missing.
 """
@@ -8,6 +9,7 @@ from fractions import Fraction
 from typing import Any, Iterable
 
 from assess.model.standard import Standard, derived_order
+from assess.scoring.periods import count_periods
 
 
 def derive_values(
@@ -16,11 +18,13 @@ def derive_values(
     events: Iterable[tuple[str, Any, int]],
     window_starts: dict[str, Any],
     period_end: Any,
+    honours: Iterable[Any] = (),
 ) -> dict[str, Any]:
     """All values a standard reads: its fields (as given) and its derived values.
 
     `events` are (kind, date, count); `window_starts` maps a derived name with count_events
-    to the first day its window covers.
+    to the first day its window covers. A count `per` calendar period counts the periods in the
+    window holding at least `at_least` events.
     """
     values: dict[str, Any] = dict(facts)
     events = list(events)
@@ -36,9 +40,24 @@ def derive_values(
                 values[name] = Fraction(num) / Fraction(den)
         elif d.sum is not None:
             parts = [values.get(p) for p in d.sum]
-            values[name] = None if any(p is None for p in parts) else sum((Fraction(p) for p in parts), Fraction(0))
-            if values[name] is not None and values[name].denominator == 1:
-                values[name] = int(values[name])
+            values[name] = _whole(None if any(p is None for p in parts) else sum((Fraction(p) for p in parts), Fraction(0)))
+        elif d.difference is not None:
+            a, b = (values.get(p) for p in d.difference)
+            values[name] = _whole(None if a is None or b is None else Fraction(a) - Fraction(b))
+        elif d.multiple is not None:
+            v = values.get(d.multiple.value)
+            values[name] = _whole(None if v is None else Fraction(v) * d.multiple.by)
+        elif d.honours is not None:
+            values[name] = honours_held(standard, d.honours, honours, period_end.year)
+        elif d.mean is not None:
+            values[name] = mean_score(values.get(d.mean.of), d.mean.drop_highest, d.mean.drop_lowest)
+        elif d.weighted is not None:
+            parts = [values.get(t.value) for t in d.weighted]
+            values[name] = _whole(None if any(p is None for p in parts) else
+                                  sum((Fraction(p) * t.weight for p, t in zip(parts, d.weighted)), Fraction(0)))
+        elif d.count_events.per is not None:
+            spec = d.count_events
+            values[name] = count_periods(events, spec.kind, window_starts[name], period_end, spec.per, spec.at_least or 1)
         else:
             spec = d.count_events
             start = window_starts[name]
@@ -46,3 +65,40 @@ def derive_values(
                 count for kind, day, count in events if kind in spec.kind and start <= day <= period_end
             )
     return values
+
+
+def mean_score(entries: Any, drop_highest: int = 0, drop_lowest: int = 0) -> Fraction | int | None:
+    """The average of the scores given (the periods actually assessed, the panel's inspectors),
+    without the `drop_highest` highest and `drop_lowest` lowest ("去掉一个最高分和一个最低分").
+    Missing (None) when no score is given, or when dropping would leave none."""
+    if not entries:
+        return None
+    scores = sorted(Fraction(e.score) for e in entries)
+    kept = scores[drop_lowest:len(scores) - drop_highest]
+    return _whole(sum(kept, Fraction(0)) / len(kept)) if kept else None
+
+
+def _whole(value: Fraction | None) -> Fraction | int | None:
+    """Whole numbers as ints (a count stays a count), others as exact fractions."""
+    return int(value) if value is not None and value.denominator == 1 else value
+
+
+def honour_names(standard: Standard, honour: Any) -> set[str]:
+    """The names an honour answers to: its title, and its grade id when it was awarded under this
+    standard (or no standard is named)."""
+    names = {honour.title}
+    if honour.grade and honour.standard in (None, standard.id):
+        names.add(honour.grade)
+    return names
+
+
+def honours_held(standard: Standard, spec: Any, honours: Iterable[Any], end_year: int) -> int:
+    """How many honours match `spec.any_of`, awarded no later than the period's year and, with
+    `within_years`, no earlier than N years before it ("近三年内获得过…称号的不再参评")."""
+    wanted = set(spec.any_of)
+    count = 0
+    for h in honours:
+        if h.year > end_year or (spec.within_years is not None and h.year < end_year - spec.within_years):
+            continue
+        count += bool(honour_names(standard, h) & wanted)
+    return count

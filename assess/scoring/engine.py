@@ -6,7 +6,7 @@ The conditions are answered by a Decider (durable_rules in production); each ite
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
@@ -17,10 +17,13 @@ from assess.model.standard import Grade, Item, Standard
 from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
-from assess.scoring.derive import derive_values
+from assess.scoring.derive import derive_values, honour_names
+from assess.scoring.lowering import hidden_values
 from assess.scoring.results import (
     Check,
     CheckKind,
+    EligibilityDetail,
+    EligibilityResult,
     Evaluation,
     GradeResult,
     HonourFound,
@@ -52,55 +55,93 @@ class Inputs:
 
 
 def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
+    """Every value the standard's conditions and rules read: the declared facts, the derived
+    values, and the hidden ones its lowered conditions compare (`assess.scoring.lowering`)."""
     starts = {
         name: window_start(d.count_events.window, inputs.period)
         for name, d in standard.derived.items()
         if d.count_events is not None
     }
     facts = {name: inputs.facts.get(name) for name in standard.fields}
-    return derive_values(standard, facts, inputs.events, starts, inputs.period.end)
+    honours = tuple(inputs.honours) + tuple(h for h, _ in inputs.prior_honours)
+    values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours)
+    values.update(hidden_values(standard, values))
+    return values
 
 
 def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Evaluation:
+    """Score one union's inputs: items, sections (capped), the base score (rescaled over what
+    applies, or with not-applicable items as full points, less the deductions from the total),
+    bonus, vetoes, 申报条件 and every grade's checks."""
     standard = compiled.standard
     values = compute_values(standard, inputs)
     decisions = decider.decide(compiled, values)
+    sections = [_section(standard, section, [score_item(standard, section.id, it, values, decisions, inputs)
+                                             for it in section.items]) for section in standard.sections]
+    bonus_items = [score_item(standard, None, it, values, decisions, inputs) for it in standard.bonus.items] \
+        if standard.bonus else []
+    deductions = [score_item(standard, None, d, values, decisions, inputs) for d in standard.deductions]
+    raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
+    vetoes = [VetoResult(veto.id, decisions[C.veto_id(veto.id)], _read(veto.when, values), inputs.waived.get(veto.id))
+              for veto in standard.vetoes]
+    eligibility = [EligibilityResult(e.id, decisions[C.eligibility_id(e.id)], _read(e.when, values))
+                   for e in standard.eligibility]
+    partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
+                         [], None, deductions, taken_off, eligibility)
+    partial.grades = [_check_grade(partial, g, inputs) for g in standard.grades]
+    partial.grade = next((g.grade for g in partial.grades if g.ok), None)
+    return partial
 
-    sections: list[SectionResult] = []
-    for section in standard.sections:
-        results = [score_item(standard, section.id, it, values, decisions, inputs) for it in section.items]
-        raw = sum((r.awarded for r in results if not r.exempt), Fraction(0))
-        applicable = sum((r.points for r in results if not r.exempt), Fraction(0))
-        if standard.not_applicable == "full":
-            na = sum((r.points for r in results if r.exempt), Fraction(0))
-            raw, applicable = raw + na, applicable + na
-        sections.append(SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results))
 
+def _read(condition: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a condition reads (what the scorecard shows beside it)."""
+    return {f: values.get(f) for f in sorted(cond.fields(cond.parse(condition)))}
+
+
+def _section(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
+    """A section's points: its items' sum (not-applicable items as full points under
+    `not_applicable: full`), capped; and the most its applicable items could earn."""
+    raw = sum((r.awarded for r in results if not r.exempt), Fraction(0))
+    applicable = sum((r.points for r in results if not r.exempt), Fraction(0))
+    if standard.not_applicable == "full":
+        na = sum((r.points for r in results if r.exempt), Fraction(0))
+        raw, applicable = raw + na, applicable + na
+    return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
+
+
+def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult],
+           deductions: list[ItemResult] = ()) -> tuple[Fraction, Fraction, Fraction, Fraction, Fraction]:
+    """(raw score, possible, score, bonus, taken off): the sections' capped sum, what applicable
+    items could earn, the score (rescaled to the total under `not_applicable: rescale`, at most the
+    total, less what the deductions from the total take off, never below 0), the bonus (at most
+    its cap) and what the deductions took off."""
     raw_score = sum((s.awarded for s in sections), Fraction(0))
     possible = sum((s.possible for s in sections), Fraction(0))
     if standard.not_applicable == "rescale":
         score = raw_score * standard.total / possible if possible > 0 else Fraction(0)
     else:
         score = raw_score
-    score = min(score, standard.total)
-
-    bonus_items: list[ItemResult] = []
+    taken_off = sum((r.lost for r in deductions), Fraction(0))
+    score = max(Fraction(0), min(score, standard.total) - taken_off)
     bonus = Fraction(0)
     if standard.bonus:
-        bonus_items = [score_item(standard, None, it, values, decisions, inputs) for it in standard.bonus.items]
-        earned = sum((r.awarded for r in bonus_items if not r.exempt), Fraction(0))
-        bonus = min(standard.bonus.cap, earned)
+        bonus = min(standard.bonus.cap, sum((r.awarded for r in bonus_items if not r.exempt), Fraction(0)))
+    return raw_score, possible, score, bonus, taken_off
 
-    vetoes = []
-    for veto in standard.vetoes:
-        node_fields = sorted(cond.fields(compiled.conditions[C.veto_id(veto.id)]))
-        vetoes.append(VetoResult(veto.id, decisions[C.veto_id(veto.id)], {f: values.get(f) for f in node_fields},
-                                 inputs.waived.get(veto.id)))
 
-    partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes, [], None)
-    partial.grades = [_check_grade(partial, g, inputs) for g in standard.grades]
-    partial.grade = next((g.grade for g in partial.grades if g.ok), None)
-    return partial
+def regraded(ev: Evaluation, awarded: Mapping[str, Fraction]) -> Fraction:
+    """The grade score the evaluation would have with some items at other points (item id ->
+    points; their section caps, the rescaling and the bonus cap applied): what a plan estimates
+    its changes gain before it scores the changed evidence again."""
+    standard = ev.standard
+
+    def moved(items: list[ItemResult]) -> list[ItemResult]:
+        return [replace(r, awarded=awarded[r.item.id]) if r.item.id in awarded and not r.exempt else r for r in items]
+
+    sections = [_section(standard, s_def, moved(s.items)) for s_def, s in zip(standard.sections, ev.sections)]
+    _, _, score, bonus, _ = totals(standard, sections, moved(ev.bonus_items), moved(ev.deductions))
+    b = standard.bonus
+    return score + (bonus if b is not None and b.counts_toward_grade else 0)
 
 
 # ---- items ---------------------------------------------------------------------------------
@@ -132,7 +173,8 @@ def _result(standard: Standard, section_id: str | None, item: Item, outcome: Out
         status = ItemStatus.FULL if awarded == item.points else ItemStatus.ZERO if awarded == 0 else ItemStatus.PARTIAL
     missing = missing_names(standard, outcome.missing, values) if outcome.missing else []
     return ItemResult(item, section_id, awarded, status, outcome.reason, missing, list(outcome.unmet), outcome.judgement,
-                      outcome.band, outcome.deduction, outcome.capped, list(outcome.failed_entries))
+                      outcome.band, outcome.deduction, outcome.capped, list(outcome.failed_entries), outcome.parts,
+                      outcome.trace)
 
 
 def score_item(standard: Standard, section_id: str | None, item: Item, values: Mapping[str, Any],
@@ -166,10 +208,7 @@ def prerequisite_honour(standard: Standard, grade: Grade, honours, period: Perio
     if pre is None:
         return None
     for i, h in enumerate(honours):
-        names = {h.title}
-        if h.grade and (h.standard in (None, standard.id)):
-            names.add(h.grade)
-        if not names & set(pre.any_of):
+        if not honour_names(standard, h) & set(pre.any_of):
             continue
         if h.year > period.end.year:
             continue
@@ -180,11 +219,13 @@ def prerequisite_honour(standard: Standard, grade: Grade, honours, period: Perio
 
 
 def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs) -> GradeResult:
-    """Every requirement of one grade: minimum score, vetoes, mandatory items, extra conditions
-    and the prerequisite honour."""
-    checks = [Check(CheckKind.MIN_SCORE, ev.grade_score >= grade.min_score, MinScoreDetail(ev.grade_score, grade.min_score))]
+    """Every requirement of one grade: the 申报条件, minimum score, the vetoes that rule it out,
+    mandatory items, extra conditions and the prerequisite honour."""
+    checks = [Check(CheckKind.ELIGIBILITY, e.met, EligibilityDetail(e.eligibility_id, e.state)) for e in ev.eligibility]
+    checks.append(Check(CheckKind.MIN_SCORE, ev.grade_score >= grade.min_score, MinScoreDetail(ev.grade_score, grade.min_score)))
     if grade.blocked_by_veto:
-        checks += [Check(CheckKind.VETO, v.clear, VetoDetail(v.veto_id, v.state, v.waived)) for v in ev.vetoes]
+        checks += [Check(CheckKind.VETO, v.clear, VetoDetail(v.veto_id, v.state, v.waived)) for v in ev.vetoes
+                   if ev.standard.veto(v.veto_id).blocks(grade.id)]
     if grade.requires_mandatory:
         checks += [Check(CheckKind.MANDATORY, r.status == ItemStatus.FULL, MandatoryDetail(r.item.id, r.status))
                    for r in ev.items() if r.item.mandatory and not r.exempt]

@@ -1,8 +1,10 @@
 """The cheapest path to the next grade: the rung directly above the grade reached.
 
 What no score can replace comes first (a veto that cannot be decided, a mandatory item, the
-grade's own conditions); then item fixes by the largest gain, each verified by scoring again.
-Past events cannot be undone, so a triggered veto or a missing prerequisite honour blocks.
+grade's own conditions); then the set of item levels that reaches the grade for the least effort
+(`assess.scoring.search`, costs from `assess.scoring.effort`), verified by scoring again, with up
+to three alternatives. Past events cannot be undone, so a triggered veto or a missing
+prerequisite honour blocks.
 """
 from __future__ import annotations
 
@@ -13,14 +15,19 @@ from fractions import Fraction
 from assess.core import conditions as cond
 from assess.model.standard import Grade
 from assess.rules.base import ItemStatus
+from assess.scoring import search as S
 from assess.scoring.compiler import PythonDecider
-from assess.scoring.engine import Inputs, evaluate
-from assess.scoring.gaps import Change, ChangeKind, Scenario, fix_item, satisfy
+from assess.scoring.changes import changes_cost
+from assess.scoring.engine import Inputs
+from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
+from assess.scoring.gaps import fix_item
 from assess.scoring.results import Check, CheckKind, Evaluation, GradeResult
 
 
 class FixKind(str, enum.Enum):
+    ELIGIBILITY = "eligibility"  # a 申报条件 met
     ITEM = "item"          # an item brought to full points (a mandatory item too)
+    DEDUCTION = "deduction"  # a deduction from the total brought down
     VETO = "veto"          # evidence that an undecidable veto did not happen
     REQUIRES = "requires"  # a grade's own condition met
 
@@ -30,15 +37,17 @@ class FixKind(str, enum.Enum):
 
 @dataclass(frozen=True)
 class PlanFix:
-    """One step of a plan: what it fixes (`ref`: item id, veto id or the condition's text) and
-    the evidence changes that do it."""
+    """One step of a plan: what it fixes (`ref`: item id, veto id or the condition's text), the
+    evidence changes that do it and what they cost (整改成本)."""
 
     kind: FixKind
     ref: str
     changes: list[Change]
+    cost: Fraction = Fraction(0)
 
 
 class BlockerKind(str, enum.Enum):
+    ELIGIBILITY = "eligibility"      # a 申报条件 no evidence change can meet
     VETO = "veto"                    # a veto triggered: no points make up for it
     PREREQUISITE = "prerequisite"    # an honour the grade needs is not held
     VETO_EVIDENCE = "veto_evidence"  # a veto cannot be decided and no evidence change decides it
@@ -62,13 +71,28 @@ class Blocker:
     min: Fraction | None = None
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """Another set of fixes that reaches the same grade, at its cost and score."""
+
+    fixes: list[PlanFix]
+    cost: Fraction
+    score_after: Fraction
+
+
 @dataclass
 class Plan:
+    """The next-grade plan: the cheapest verified fixes (`cost` their total), whether the search
+    proved it cheapest (`exact`), and up to three alternatives."""
+
     grade: str
     reachable: bool
-    fixes: list[PlanFix]  # in the order chosen
+    fixes: list[PlanFix]  # required fixes first, then items in the standard's order
     score_after: Fraction | None
     blockers: list[Blocker]
+    cost: Fraction = Fraction(0)
+    exact: bool = True
+    alternatives: list[Alternative] = field(default_factory=list)
 
 
 def next_grade(ev: Evaluation) -> Grade | None:
@@ -95,19 +119,32 @@ def _hard_blockers(status: GradeResult, target: Grade) -> list[Blocker]:
 def _required_fix(ev: Evaluation, c: Check, sc: Scenario, base: Inputs) -> PlanFix | Blocker:
     """A fix for a failed check that no score can replace, applied to `sc`; or why none exists."""
     start = len(sc.changes)
+    if c.kind == CheckKind.ELIGIBILITY:
+        entry = next(e for e in ev.standard.eligibility if e.id == c.detail.eligibility)
+        if not satisfy(ev.standard, cond.parse(entry.when), sc, base):
+            return Blocker(BlockerKind.ELIGIBILITY, entry.id)
+        return _fix(ev, FixKind.ELIGIBILITY, entry.id, sc.changes[start:])
     if c.kind == CheckKind.VETO:
         veto = ev.standard.veto(c.detail.veto)
         if not satisfy(ev.standard, cond.negate(cond.parse(veto.when)), sc, base):
             return Blocker(BlockerKind.VETO_EVIDENCE, veto.id)
-        return PlanFix(FixKind.VETO, veto.id, sc.changes[start:])
+        return _fix(ev, FixKind.VETO, veto.id, sc.changes[start:])
     if c.kind == CheckKind.MANDATORY:
         r = ev.item(c.detail.item)
         if not fix_item(ev.compiled, r, sc, base):
             return Blocker(BlockerKind.MANDATORY, r.item.id)
-        return PlanFix(FixKind.ITEM, r.item.id, sc.changes[start:])
+        return _fix(ev, FixKind.ITEM, r.item.id, sc.changes[start:])
     if not satisfy(ev.standard, cond.parse(c.detail.condition), sc, base):
         return Blocker(BlockerKind.REQUIRES, c.detail.condition)
-    return PlanFix(FixKind.REQUIRES, c.detail.condition, sc.changes[start:])
+    return _fix(ev, FixKind.REQUIRES, c.detail.condition, sc.changes[start:])
+
+
+def _fix(ev: Evaluation, kind: FixKind, ref: str, changes: list[Change]) -> PlanFix:
+    return PlanFix(kind, ref, list(changes), changes_cost(ev.standard, changes))
+
+
+# The order required fixes come in: what no score can replace, eligibility first.
+_REQUIRED = (CheckKind.ELIGIBILITY, CheckKind.VETO, CheckKind.MANDATORY, CheckKind.REQUIRES)
 
 
 def plan_next_grade(ev: Evaluation, base: Inputs) -> Plan | None:
@@ -120,43 +157,45 @@ def plan_next_grade(ev: Evaluation, base: Inputs) -> Plan | None:
     if blockers:
         return Plan(target.id, False, [], None, blockers)
     sc = Scenario.of(base)
-    chosen: list[PlanFix] = []
-    for c in status.checks:
-        if c.ok or c.kind not in (CheckKind.VETO, CheckKind.MANDATORY, CheckKind.REQUIRES):
-            continue
+    required: list[PlanFix] = []
+    for c in sorted((c for c in status.checks if not c.ok and c.kind in _REQUIRED), key=lambda c: _REQUIRED.index(c.kind)):
         step = _required_fix(ev, c, sc, base)
         if isinstance(step, Blocker):
             return Plan(target.id, False, [], None, [step])
-        chosen.append(step)
-    return _greedy(ev, base, target, sc, chosen)
+        required.append(step)
+    return _cheapest(ev, base, target, sc, required)
 
 
-def _greedy(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, chosen: list[PlanFix]) -> Plan:
-    """Item fixes by the largest gain in grade score until the grade is reached."""
-    compiled, decider = ev.compiled, PythonDecider()
-    current = evaluate(compiled, sc.inputs(base), decider)
-    done = {f.ref for f in chosen if f.kind == FixKind.ITEM}
-    while not current.grade_result(target.id).ok:
-        best: tuple[Fraction, str, Scenario, Evaluation] | None = None
-        for r in current.items():
-            if r.status == ItemStatus.FULL or r.exempt or r.item.id in done:
-                continue
-            trial = sc.copy()
-            if not fix_item(compiled, r, trial, base):
-                continue
-            after = evaluate(compiled, trial.inputs(base), decider)
-            gain = after.grade_score - current.grade_score
-            # Fewest fixes: take the biggest gain; ties go to the item listed first.
-            if gain > 0 and (best is None or gain > best[0]):
-                best = (gain, r.item.id, trial, after)
+def _cheapest(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, required: list[PlanFix]) -> Plan:
+    """The least-effort item levels that, with the required fixes, reach the grade."""
+    ctx = S.context(ev, base, sc, target.id, PythonDecider())
+    spent = sum((f.cost for f in required), Fraction(0))
+    if ctx.current.grade_result(target.id).ok:
+        return Plan(target.id, True, required, ctx.current.grade_score, [], spent)
+    done = {f.ref for f in required if f.kind == FixKind.ITEM}
+    options = S.item_options(ctx, done) + S.deduction_options(ctx)
+    search = S.Search(ctx, options, target.min_score - ctx.current.grade_score)
+    found, exact = search.run(), search.exact
+    if not found:
+        best, after = S.greedy(ctx, options)
         if best is None:
-            blocker = Blocker(BlockerKind.SCORE, target.id, most=current.grade_score, min=target.min_score)
-            return Plan(target.id, False, chosen, current.grade_score, [blocker])
-        _, item_id, trial, current = best
-        chosen.append(PlanFix(FixKind.ITEM, item_id, trial.changes[len(sc.changes):]))
-        sc = trial
-        done.add(item_id)
-    return Plan(target.id, True, chosen, current.grade_score, [])
+            blocker = Blocker(BlockerKind.SCORE, target.id, most=after.grade_score, min=target.min_score)
+            return Plan(target.id, False, required, after.grade_score, [blocker], spent)
+        found, exact = [best], False
+    plans = [(_item_fixes(ev, f), f.cost, f.evaluation.grade_score) for f in found]
+    fixes, cost, score = plans[0]
+    alternatives = [Alternative(required + fx, spent + c, sc_) for fx, c, sc_ in plans[1:]]
+    return Plan(target.id, True, required + fixes, score, [], spent + cost, exact, alternatives)
+
+
+def _item_fixes(ev: Evaluation, found: S.Found) -> list[PlanFix]:
+    """The verified changes grouped by the item (or deduction) they fix, in the standard's order."""
+    by_ref: dict[str, list[Change]] = {}
+    kinds: dict[str, FixKind] = {}
+    for option, changes in found.parts:
+        by_ref.setdefault(option.ref, []).extend(changes)
+        kinds[option.ref] = FixKind(option.kind)
+    return [_fix(ev, kinds[ref], ref, changes) for ref, changes in by_ref.items() if changes]
 
 
 def apply_changes(record, standard_id: str, changes: list[Change]):
@@ -173,6 +212,8 @@ def apply_changes(record, standard_id: str, changes: list[Change]):
                 raw["value"] = value
             else:
                 data["facts"][ch.name] = value
+        elif ch.kind == ChangeKind.ADD_EVENTS and ch.dates:
+            data["events"] += [{"kind": ch.name, "date": day, "count": 1, "title": "plan"} for day in ch.dates]
         elif ch.kind == ChangeKind.ADD_EVENTS:
             data["events"].append({"kind": ch.name, "date": record.period.end, "count": ch.after, "title": "plan"})
         else:

@@ -36,6 +36,8 @@ class ItemResult:
     deduction: Fraction | None = None
     capped: bool = False
     failed_entries: list[int] = field(default_factory=list)
+    parts: tuple = ()  # clauses: each clause's own outcome, for the words
+    trace: frozenset[str] = frozenset()  # clauses: the rule-test units it exercised
 
     @property
     def points(self) -> Fraction:
@@ -74,9 +76,23 @@ class VetoResult:
         return self.state is False or self.waived is not None
 
 
+@dataclass
+class EligibilityResult:
+    """One 申报条件: met (True), not met (False) or undecidable (None), with the values it read."""
+
+    eligibility_id: str
+    state: bool | None
+    values: dict[str, Any]
+
+    @property
+    def met(self) -> bool:
+        return self.state is True
+
+
 class CheckKind(str, enum.Enum):
     """What a grade requires; the values are the scorecard's check `kind` strings."""
 
+    ELIGIBILITY = "eligibility"    # 申报条件 met (every grade needs it)
     MIN_SCORE = "min_score"
     VETO = "veto"
     MANDATORY = "mandatory"        # 必备: a mandatory item at full points
@@ -85,6 +101,12 @@ class CheckKind(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+@dataclass(frozen=True)
+class EligibilityDetail:
+    eligibility: str
+    state: bool | None
 
 
 @dataclass(frozen=True)
@@ -131,7 +153,7 @@ class PrerequisiteDetail:
     found: HonourFound | None = None
 
 
-CheckDetail = MinScoreDetail | VetoDetail | MandatoryDetail | RequiresDetail | PrerequisiteDetail
+CheckDetail = EligibilityDetail | MinScoreDetail | VetoDetail | MandatoryDetail | RequiresDetail | PrerequisiteDetail
 
 
 @dataclass(frozen=True)
@@ -172,6 +194,16 @@ class Evaluation:
     vetoes: list[VetoResult]
     grades: list[GradeResult]
     grade: Grade | None
+    # 扣分项: each deduction from the total as scored (points - awarded is what it took off), and
+    # their sum, already taken off `score`.
+    deductions: list[ItemResult] = field(default_factory=list)
+    taken_off: Fraction = Fraction(0)
+    eligibility: list[EligibilityResult] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        """Every 申报条件 met (a standard without any is always eligible)."""
+        return all(e.met for e in self.eligibility)
 
     @property
     def standard(self) -> Standard:
@@ -186,7 +218,8 @@ class Evaluation:
         return [r for s in self.sections for r in s.items] + self.bonus_items
 
     def item(self, item_id: str) -> ItemResult:
-        return next(r for r in self.items() if r.item.id == item_id)
+        """The item (or deduction from the total) with this id."""
+        return next(r for r in self.items() + self.deductions if r.item.id == item_id)
 
     def grade_result(self, grade_id: str) -> GradeResult:
         return next(g for g in self.grades if g.grade.id == grade_id)

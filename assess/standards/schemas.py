@@ -269,6 +269,11 @@ def _value_schema(decl: FieldDecl) -> dict[str, Any]:
         return _number(decl.min, decl.max)
     if decl.type == "boolean":
         return {"type": "boolean"}
+    if decl.type == "scores":  # component scores: [{score, by, period, date, note}]
+        entry = {"type": "object", "required": ["score"], "additionalProperties": False, "properties": {
+            "score": _number(decl.min, decl.max), "by": {"type": "string"}, "period": {"type": "string"},
+            "date": {"type": "string", "format": "date"}, "note": {"type": "string"}}}
+        return {"type": "array", "items": entry}
     if decl.choices is not None:
         return {"type": "string", "enum": list(decl.choices)}
     return {"type": "string"}

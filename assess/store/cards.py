@@ -17,9 +17,9 @@ from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.problems import Problem
 
-CARD_SCHEMA = "assess.scorecard/2"
-# Cards of schema 1 are still read from older stores and batch files, upgraded by `upgraded_card`.
-CARD_SCHEMAS = (CARD_SCHEMA, "assess.scorecard/1")
+CARD_SCHEMA = "assess.scorecard/3"
+# Cards of schemas 1 and 2 are still read from older stores and batch files, upgraded by `upgraded_card`.
+CARD_SCHEMAS = (CARD_SCHEMA, "assess.scorecard/2", "assess.scorecard/1")
 
 
 def _is_text(v: Any, empty_ok: bool = False) -> bool:
@@ -141,12 +141,16 @@ def _check_acceptance(card: dict, out: _Problems) -> None:
 
 
 def upgraded_card(card: dict) -> dict:
-    """A schema-1 scorecard read as schema 2: a 必备 gap's kind `gate` is `mandatory`, a plan fix's
-    `ref` loses its `veto:` / `requires:` prefix. A schema-2 card comes back as it is. For reading
-    only: the store keeps every card exactly as it was saved (its hash chain covers the bytes)."""
-    if card.get("schema") != "assess.scorecard/1":
+    """An older scorecard read as the current schema. Schema 1: a 必备 gap's kind `gate` is
+    `mandatory`, a plan fix's `ref` loses its `veto:` / `requires:` prefix. Schema 2 lacks only keys
+    schema 3 added (the plan's costs and alternatives, and the keys of constructs a standard may
+    use), which readers treat as absent. A current card comes back as it is. For reading only: the
+    store keeps every card exactly as it was saved (its hash chain covers the bytes)."""
+    if card.get("schema") == CARD_SCHEMA or card.get("schema") not in CARD_SCHEMAS:
         return card
     out = dict(card, schema=CARD_SCHEMA)
+    if card.get("schema") != "assess.scorecard/1":
+        return out
     out["gaps"] = [dict(g, kind="mandatory") if g.get("kind") == "gate" else g for g in card.get("gaps") or []]
     plan = card.get("next_grade")
     if isinstance(plan, dict):

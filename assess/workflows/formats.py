@@ -111,7 +111,7 @@ def render(result: Any, fmt: str, lang: str, **options: Any) -> str | FileOutput
 
 
 def render_scorecards(cards: list[dict[str, Any]], fmt: str, lang: str, **options: Any) -> str | FileOutput:
-    """Scorecard dicts (assess.scorecard/2) in one of `formats_for(Scorecards)`: table, json,
+    """Scorecard dicts (assess.scorecard/3) in one of `formats_for(Scorecards)`: table, json,
     markdown, csv, html, xlsx, pdf. One card prints as an object in JSON, several as an array.
     `options`: `csv_encoding` (CSV only; the other formats ignore it)."""
     return render(Scorecards(cards), fmt, lang, **options)

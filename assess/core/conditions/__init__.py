@@ -15,9 +15,9 @@ module.
 
 from __future__ import annotations
 
-from assess.core.conditions.logic import evaluate, fields, negate, to_durable, to_nnf
+from assess.core.conditions.logic import comparisons, evaluate, fields, negate, to_durable, to_nnf
 from assess.core.conditions.nodes import (FALSE, KEYWORDS, OPS, ORDERING_OPS, TRUE, And, Compare, ConditionError,
-                                          ConditionTypeError, Literal, Node, Not, Or, all_of, any_of)
+                                          ConditionTypeError, Literal, Node, Not, Or, Relation, all_of, any_of)
 from assess.core.conditions.parser import MAX_NESTING, parse
 from assess.core.conditions.words import describe, to_text
 
@@ -32,6 +32,8 @@ __all__ = [
     "ConditionTypeError",
     "Literal",
     "Compare",
+    "Relation",
+    "comparisons",
     "And",
     "Or",
     "Not",

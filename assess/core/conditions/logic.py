@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Mapping
 
-from assess.core.conditions.nodes import FALSE, TRUE, And, Compare, ConditionTypeError, Literal, Node, Not, Or
+from assess.core.conditions.nodes import FALSE, TRUE, And, Compare, ConditionTypeError, Literal, Node, Not, Or, Relation
 
 # Negation of a comparison; == / != on booleans is handled separately (the literal flips instead).
 _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
@@ -23,6 +23,8 @@ def fields(node: Node) -> frozenset[str]:
     """Every field name the condition reads."""
     if isinstance(node, Compare):
         return frozenset((node.field,))
+    if isinstance(node, Relation):
+        return frozenset((node.left, node.right))
     if isinstance(node, Not):
         return fields(node.term)
     if isinstance(node, (And, Or)):
@@ -55,6 +57,46 @@ def _as_number(value: object) -> object:
     return None
 
 
+def comparisons(node: Node):
+    """Every comparison in the condition (Compare and Relation leaves), in order."""
+    if isinstance(node, (Compare, Relation)):
+        yield node
+    elif isinstance(node, Not):
+        yield from comparisons(node.term)
+    else:
+        for term in node.terms:
+            yield from comparisons(term)
+
+
+def _apply(op: str, a, b) -> bool:
+    if op == "==":
+        return a == b
+    if op == "!=":
+        return a != b
+    if op == ">=":
+        return a >= b
+    if op == ">":
+        return a > b
+    if op == "<=":
+        return a <= b
+    return a < b
+
+
+def _relate(node: Relation, values: Mapping[str, object]) -> bool | None:
+    left, right = values.get(node.left), values.get(node.right)
+    if left is None or right is None:
+        return None
+    a, b = _as_number(left), _as_number(right)
+    if a is _UNKNOWN or b is _UNKNOWN:
+        return None
+    if a is None or b is None:
+        if node.op in ("==", "!=") and type(left) is type(right) and isinstance(left, (str, bool)):
+            return _apply(node.op, left, right)
+        bad, value = (node.left, left) if a is None else (node.right, right)
+        raise ConditionTypeError(bad, "a number to compare with another value", value)
+    return _apply(node.op, a, b)
+
+
 def _compare(node: Compare, values: Mapping[str, object]) -> bool | None:
     if node.field not in values:
         return None
@@ -63,6 +105,9 @@ def _compare(node: Compare, values: Mapping[str, object]) -> bool | None:
         return None
     lit = node.literal.value
     op = node.op
+    if op not in ("==", "!=") and isinstance(lit, str):
+        # An ordered category needs its standard's order: the compiler turns it into a rank first.
+        raise ConditionTypeError(node.field, "an ordered category, compared by its standard's order", value)
     if node.literal.is_number:
         number = _as_number(value)
         if number is _UNKNOWN:
@@ -92,6 +137,8 @@ def evaluate(node: Node, values: Mapping[str, object]) -> bool | None:
     """Kleene three-valued evaluation; None means unknown (missing or None field)."""
     if isinstance(node, Compare):
         return _compare(node, values)
+    if isinstance(node, Relation):
+        return _relate(node, values)
     if isinstance(node, Not):
         result = evaluate(node.term, values)
         return None if result is None else not result
@@ -130,6 +177,8 @@ def negate(node: Node) -> Node:
     """The negation of node, in negation normal form (no Not)."""
     if isinstance(node, Compare):
         return _negate_compare(node)
+    if isinstance(node, Relation):
+        return Relation(node.left, _NEGATED[node.op], node.right)
     if isinstance(node, Not):
         return to_nnf(node.term)
     if isinstance(node, And):
@@ -143,6 +192,8 @@ def to_nnf(node: Node) -> Node:
     """Equivalent node with negations pushed into the comparisons (no Not)."""
     if isinstance(node, Compare):
         return _canonical_compare(node)
+    if isinstance(node, Relation):
+        return node
     if isinstance(node, Not):
         return negate(node.term)
     if isinstance(node, And):
@@ -162,6 +213,8 @@ def _durable_value(lit: Literal) -> object:
 
 
 def _durable(node: Node) -> dict:
+    if isinstance(node, Compare) and node.op not in ("==", "!=") and isinstance(node.literal.value, str):
+        raise TypeError("an ordered category reaches durable_rules as its rank: lower it first")
     if isinstance(node, Compare):
         value = _durable_value(node.literal)
         if node.op == "==":
@@ -179,6 +232,8 @@ def _durable(node: Node) -> dict:
         return {"$and": parts}
     if isinstance(node, Or):
         return {"$or": [_durable(t) for t in node.terms]}
+    if isinstance(node, Relation):
+        raise TypeError("a comparison of two values reaches durable_rules as their difference: lower it first")
     raise TypeError(f"not a condition node: {node!r}")
 
 

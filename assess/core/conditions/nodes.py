@@ -1,6 +1,7 @@
 """Condition syntax trees: the immutable nodes a parsed condition is made of, and the errors.
 
-`Compare` is one comparison of a field with a literal; `And`, `Or` and `Not` combine them. Nodes
+`Compare` is one comparison of a field with a literal, `Relation` one of two fields; `And`, `Or`
+and `Not` combine them. Nodes
 are frozen dataclasses that validate themselves, so hand-built nodes obey the parser's rules.
 """
 
@@ -99,8 +100,28 @@ class Compare:
             raise ValueError(f"invalid field name {self.field!r}")
         if self.op not in OPS:
             raise ValueError(f"invalid comparison operator {self.op!r}")
-        if self.op in ORDERING_OPS and not self.literal.is_number:
+        # An ordering needs a number, or text naming an ordered category ("B类以上": class >= "B").
+        if self.op in ORDERING_OPS and not (self.literal.is_number or isinstance(self.literal.value, str)):
             raise ValueError(f"operator {self.op!r} needs a number, not {self.literal.text}")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`left OP right`: two values compared with each other (actual funds >= the unit's own
+    target). The compiler turns it into their difference compared with 0 for the rules engine."""
+
+    left: str
+    op: str
+    right: str
+
+    def __post_init__(self) -> None:
+        for name in (self.left, self.right):
+            if not isinstance(name, str) or not IDENT_RE.fullmatch(name) or name in KEYWORDS:
+                raise ValueError(f"invalid field name {name!r}")
+        if self.op not in OPS:
+            raise ValueError(f"invalid comparison operator {self.op!r}")
+        if self.left == self.right:
+            raise ValueError(f"{self.left!r} compared with itself")
 
 
 def _flatten(kind: type, terms: Iterable["Node"]) -> tuple["Node", ...]:
@@ -147,7 +168,7 @@ class Not:
     term: "Node"
 
 
-Node = Union[Compare, And, Or, Not]
+Node = Union[Compare, Relation, And, Or, Not]
 
 
 def all_of(nodes: Iterable[Node]) -> Node:

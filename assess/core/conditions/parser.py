@@ -9,6 +9,9 @@ Grammar::
     atom     := '(' expr ')' | operand OP operand | FIELD   # bare FIELD == true
     OP       := >= | > | <= | < | == | !=    (also ≥ ≤ ≠)
     operand  := FIELD | NUMBER | PERCENT | STRING | true | false
+
+Two fields compare with each other (`funds_actual >= funds_target`, a Relation); an ordering
+with text compares ordered categories (`accident_class >= "较大"`), which the standard declares.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from assess.core.conditions.nodes import (FALSE, KEYWORDS, ORDERING_OPS, TRUE, Compare, ConditionError, Literal, Node, Not,
-                                          IDENT_RE, all_of, any_of)
+                                          IDENT_RE, Relation, all_of, any_of)
 
 # Operator written on the right-hand side when the literal comes first: `98% <= x` is `x >= 98%`.
 _FLIPPED = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
@@ -267,7 +270,7 @@ class _Parser:
             tok.pos,
         )
 
-    def comparison(self, left: _Token, op_tok: _Token) -> Compare:
+    def comparison(self, left: _Token, op_tok: _Token) -> Compare | Relation:
         right = self.peek()
         if right.kind not in ("FIELD", "LIT"):
             raise self.error(
@@ -276,11 +279,10 @@ class _Parser:
         self.take()
         op = op_tok.value
         if left.kind == "FIELD" and right.kind == "FIELD":
-            raise self.error(
-                f"cannot compare field {left.text!r} with field {right.text!r}: one side must be a value"
-                + (_keyword_hint(left.text) or _keyword_hint(right.text)),
-                left.pos,
-            )
+            hint = _keyword_hint(left.text) or _keyword_hint(right.text)
+            if hint or left.value == right.value:
+                raise self.error(f"cannot compare field {left.text!r} with field {right.text!r}" + hint, left.pos)
+            return Relation(left.value, op, right.value)  # type: ignore[arg-type]
         if left.kind == "LIT" and right.kind == "LIT":
             raise self.error(
                 f"cannot compare two values {left.text!r} and {right.text!r}: one side must be a field",
@@ -291,8 +293,8 @@ class _Parser:
         else:
             field_tok, lit_tok = left, right
         literal: Literal = lit_tok.value  # type: ignore[assignment]
-        if op in ORDERING_OPS and not literal.is_number:
-            raise self.error(f"operator {op_tok.text!r} needs a number, not {lit_tok.text}", lit_tok.pos)
+        if op in ORDERING_OPS and isinstance(literal.value, bool):
+            raise self.error(f"operator {op_tok.text!r} needs a number or a category, not {lit_tok.text}", lit_tok.pos)
         return Compare(field_tok.value, op, literal)  # type: ignore[arg-type]
 
 

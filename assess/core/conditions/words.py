@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-from assess.core.conditions.nodes import TRUE, And, Compare, Node, Not, Or
+from assess.core.conditions.nodes import TRUE, And, Compare, Node, Not, Or, Relation
 
 _SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
 
@@ -55,6 +55,8 @@ def describe(
             fmt = formats.get(n.field)
             shown = fmt(n.literal.value) if fmt else n.literal.text
             return f"{label(n.field)} {_SYMBOLS[n.op]} {shown}"
+        if isinstance(n, Relation):
+            return f"{label(n.left)} {_SYMBOLS[n.op]} {label(n.right)}"
         if isinstance(n, Not):
             inner = render(n.term)
             # A plain flag or a nested not reads unambiguously; anything else gets parentheses.
@@ -79,6 +81,8 @@ def to_text(node: Node) -> str:
         if node.op == "==" and node.literal == TRUE:
             return node.field
         return f"{node.field} {node.op} {node.literal.text}"
+    if isinstance(node, Relation):
+        return f"{node.left} {node.op} {node.right}"
     if isinstance(node, Not):
         inner = to_text(node.term)
         return f"not ({inner})" if isinstance(node.term, (And, Or)) else f"not {inner}"

@@ -55,7 +55,7 @@ class Renderer(Protocol[R]):
 
 
 class Scorecards(list):
-    """Scorecard dicts (schema assess.scorecard/1, from `assess.present.scorecard.score`), printed
+    """Scorecard dicts (schema assess.scorecard/3, from `assess.present.scorecard.score`), printed
     together in this order. A list, typed so that the renderer table can tell it apart."""
 
 

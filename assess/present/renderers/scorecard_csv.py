@@ -15,8 +15,9 @@ CSV_COLUMNS = ("union_id", "union_name", "standard_id", "standard_version", "sec
 
 
 def item_rows(cards: list[dict[str, Any]]) -> Iterator[list[Any]]:
-    """One row per item of every card (CSV_COLUMNS), the bonus items as section `bonus`: numbers
-    as numbers, texts as the cards give them."""
+    """One row per item of every card (CSV_COLUMNS), the bonus items as section `bonus`,
+    deductions from the total as section `deductions` (`awarded` negative: what they took off):
+    numbers as numbers, texts as the cards give them."""
     for card in cards:
         grade = card["grade"]["id"] if card["grade"] else ""
         sections = [(s["id"], s["items"]) for s in card["sections"]] + [("bonus", card["bonus_items"])]
@@ -25,6 +26,10 @@ def item_rows(cards: list[dict[str, Any]]) -> Iterator[list[Any]]:
                 yield [card["union"]["id"], card["union"]["name"], card["standard"]["id"], card["standard"]["version"],
                        section_id, it["id"], it["title"], it["points"], it["awarded"], it["status"],
                        1 if it["mandatory"] else 0, it["observed"], it["required"], it["reason"], grade, card["score"]]
+        for d in card.get("deductions") or []:  # deductions from the total: `awarded` is what they took off, negative
+            yield [card["union"]["id"], card["union"]["name"], card["standard"]["id"], card["standard"]["version"],
+                   "deductions", d["id"], d["title"], d["points"], -d["deducted"] if d["deducted"] else 0, d["status"],
+                   0, d["observed"], d["required"], d["reason"], grade, card["score"]]
 
 
 def to_csv(cards: list[dict[str, Any]], lang: str | None = None, *, csv_encoding: str = DEFAULT_CSV_ENCODING,

@@ -57,6 +57,9 @@ def _card(card: dict[str, Any], page: str, lang: str) -> list[str]:
         out += _item_table(section["title"], section["items"], section["awarded"], section["cap"], lang)
     if card["bonus_items"]:
         out += _item_table(message("word.bonus_section", lang), card["bonus_items"], card["bonus"], card["bonus_cap"], lang)
+    if card.get("deductions"):
+        rows = [dict(d, awarded=f"-{d['deducted']}" if d["deducted"] else "0", mandatory=False) for d in card["deductions"]]
+        out += _item_table(message("head.deductions", lang), rows, f"-{card['taken_off']}", "", lang)
     if card["vetoes"]:
         out += _veto_table(card["vetoes"], lang)
     if card.get("waivers"):
@@ -104,6 +107,9 @@ def _meta(card: dict[str, Any], lang: str) -> list[str]:
         pair(message("head.grade", lang), f"<b>{esc(_grade_title(card, lang))}</b>", message("head.applied", lang), applied),
         wide(message("print.grade_score_label", lang), f"<b>{esc(sentence(written, lang))}</b>"),
     ]
+    if card.get("eligibility"):
+        rows.append(f'<tr><th>{esc(message("head.eligibility", lang))}</th>'
+                    f'<td colspan="3"><b>{esc(card["eligibility"]["text"])}</b></td></tr>')
     return ['<table class="meta">', "<tbody>", *rows, "</tbody>", "</table>"]
 
 
@@ -172,6 +178,13 @@ def _waivers(card: dict[str, Any], lang: str) -> list[str]:
     return out
 
 
+def _alternative_text(k: int, alternative: dict[str, Any], titles: dict[str, str], lang: str) -> str:
+    """An alternative plan in words, its items by title only (the printed sheet shows no ids)."""
+    names = "; ".join(titles.get(f["ref"], f["title"]) if f["kind"] == "item" else f["title"]
+                      for f in alternative["fixes"])
+    return message("plan.alternative", lang, k=k, fixes=names, cost=alternative["cost"], score=alternative["score_after"])
+
+
 def _titles(card: dict[str, Any]) -> dict[str, str]:
     """item id -> title, veto id -> title, grade id -> title: the words that stand for ids."""
     out = {it["id"]: it["title"] for s in card["sections"] for it in s["items"]}
@@ -229,6 +242,11 @@ def _plan(card: dict[str, Any], lang: str) -> list[str]:
         out += [f"<li>{esc(sentence(titles[f['ref']] if f['kind'] == 'item' and f['ref'] in titles else f['title'], lang))}"
                 f"{_actions(f['actions'], lang)}</li>" for f in plan["fixes"]]
         out.append("</ul>")
+    if plan.get("cost_text"):
+        out.append(f"<p>{esc(plan['cost_text'])}</p>")
+    titles = _titles(card)
+    out += [f'<p class="note">{esc(_alternative_text(k, a, titles, lang))}</p>'
+            for k, a in enumerate(plan.get("alternatives") or [], 1)]
     out.append("</section>")
     return out
 

@@ -55,6 +55,8 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         a = card["applied_for"]
         reached = message("word.reached" if a["reached"] else "word.not_reached", lang)
         lines.append(f"{message('head.applied', lang)}: {a['title']} ({reached})")
+    if card.get("eligibility"):
+        lines.append(f"{message('head.eligibility', lang)}: {bold(card['eligibility']['text'])}")
     return lines
 
 
@@ -88,6 +90,13 @@ def _tables(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         out.append("")
         out.append(("### " if md else "") + f"{message('word.bonus_section', lang)}  {card['bonus']}/{card['bonus_cap']}")
         out.append(tabulate(_item_rows(card["bonus_items"], lang), headers=_columns(lang), tablefmt=fmt, disable_numparse=True))
+    if card.get("deductions"):
+        out.append("")
+        out.append(("### " if md else "") + f"{message('head.deductions', lang)}  -{card['taken_off']}")
+        rows = [[f"{d['id']} {d['title']}", d["points"], d["deducted"], d["status_text"], d["observed"], d["required"]]
+                for d in card["deductions"]]
+        heads = [message(f"col.{c}", lang) for c in ("item", "most", "deducted", "status", "observed", "required")]
+        out.append(tabulate(rows, headers=heads, tablefmt=fmt, disable_numparse=True))
     if card["vetoes"]:
         out.append("")
         out.append(("### " if md else "") + message("head.vetoes", lang))
@@ -127,6 +136,10 @@ def _plan_lines(plan: dict[str, Any] | None, lang: str, md: bool) -> list[str]:
         out.append(("- " if md else "  * ") + fix["title"])
         for action in fix["actions"]:
             out.append(("  - " if md else "      - ") + action)
+    if plan.get("cost_text"):
+        out.append(plan["cost_text"])
+    for alt in plan.get("alternatives") or []:
+        out.append(("- " if md else "  ~ ") + alt["text"])
     return out
 
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any, Iterator
 
 from assess.core import conditions
-from assess.core.types import format_number
+from assess.core.types import exact_text
 from assess.model.standard import Item, Section, Standard
 
 Loc = tuple
@@ -23,44 +23,36 @@ class Hit:
 
 
 def items(standard: Standard) -> Iterator[tuple[Loc, Item, Section | None]]:
-    """Every item with its key path and section (None for bonus items)."""
+    """Every item with its key path and section (None for bonus items and deductions from the total)."""
     for si, section in enumerate(standard.sections):
         for ii, item in enumerate(section.items):
             yield ("sections", si, "items", ii), item, section
     if standard.bonus is not None:
         for ii, item in enumerate(standard.bonus.items):
             yield ("bonus", "items", ii), item, None
+    for di, deduction in enumerate(standard.deductions):
+        yield ("deductions", di), deduction, None
 
 
 def condition_texts(standard: Standard) -> Iterator[tuple[Loc, str]]:
     """Every condition string with its key path."""
-    for loc, item, _ in items(standard):
-        if item.applies_if:
-            yield loc + ("applies_if",), item.applies_if
-        for at, text in item.rule.condition_texts():
-            yield loc + ("rule",) + at, text
-    for vi, veto in enumerate(standard.vetoes):
-        if veto.when:
-            yield ("vetoes", vi, "when"), veto.when
-    for gi, grade in enumerate(standard.grades):
-        for k, text in enumerate(grade.requires):
-            yield ("grades", gi, "requires", k), text
+    yield from standard.condition_texts()
 
 
 def compares(node: conditions.Node) -> Iterator[conditions.Compare]:
-    if isinstance(node, conditions.Compare):
-        yield node
-    elif isinstance(node, conditions.Not):
-        yield from compares(node.term)
-    else:
-        for term in node.terms:
-            yield from compares(term)
+    """The comparisons of a field with a value in the condition."""
+    return (c for c in conditions.comparisons(node) if isinstance(c, conditions.Compare))
+
+
+def relations(node: conditions.Node) -> Iterator[conditions.Relation]:
+    """The comparisons of two values with each other in the condition."""
+    return (c for c in conditions.comparisons(node) if isinstance(c, conditions.Relation))
 
 
 def rule_references(loc: Loc, item: Item) -> Iterator[tuple[Loc, str]]:
     """Names a scoring rule reads outside its conditions (a band's value, an occurrence count)."""
     for key, name in item.rule.numeric_inputs():
-        yield loc + ("rule", key), name
+        yield loc + ("rule",) + (key if isinstance(key, tuple) else (key,)), name
 
 
 def references(standard: Standard) -> Iterator[tuple[Loc, str]]:
@@ -69,8 +61,11 @@ def references(standard: Standard) -> Iterator[tuple[Loc, str]]:
         if d.ratio is not None:
             yield ("derived", name, "ratio", "numerator"), d.ratio.numerator
             yield ("derived", name, "ratio", "denominator"), d.ratio.denominator
-        for k, ref in enumerate(d.sum or []):
-            yield ("derived", name, "sum", k), ref
+        for key in ("sum", "difference"):
+            for k, ref in enumerate(getattr(d, key) or []):
+                yield ("derived", name, key, k), ref
+        if d.multiple is not None:
+            yield ("derived", name, "multiple", "value"), d.multiple.value
     for loc, item, _ in items(standard):
         yield from rule_references(loc, item)
     for loc, text in condition_texts(standard):
@@ -120,13 +115,23 @@ def bounds(standard: Standard, name: str, _seen: frozenset = frozenset()) -> tup
     d = standard.derived.get(name)
     if d is None:
         return None, None
-    if d.count_events is not None:
+    if d.count_events is not None or d.honours is not None:
         return Fraction(0), None
+    if d.ratio is None:
+        return None, None  # a kind without known bounds
     if d.sum is not None:
         parts = [bounds(standard, ref, seen) for ref in d.sum]
         lo = None if any(p[0] is None for p in parts) else sum((p[0] for p in parts), Fraction(0))
         hi = None if any(p[1] is None for p in parts) else sum((p[1] for p in parts), Fraction(0))
         return lo, hi
+    if d.difference is not None:
+        (alo, ahi), (blo, bhi) = (bounds(standard, ref, seen) for ref in d.difference)
+        return (None if alo is None or bhi is None else alo - bhi), (None if ahi is None or blo is None else ahi - blo)
+    if d.multiple is not None:
+        lo, hi = bounds(standard, d.multiple.value, seen)
+        by = d.multiple.by
+        lo, hi = (None if lo is None else lo * by), (None if hi is None else hi * by)
+        return (lo, hi) if by >= 0 else (hi, lo)
     num_lo = bounds(standard, d.ratio.numerator, seen)[0]
     den_lo = bounds(standard, d.ratio.denominator, seen)[0]
     lo = Fraction(0) if num_lo is not None and num_lo >= 0 and den_lo is not None and den_lo >= 0 else None
@@ -166,4 +171,4 @@ def shown(standard: Standard, name: str | None, value) -> str:
     """A number as a reader would write it: percent for ratios."""
     if isinstance(value, (bool, str)):
         return repr(value) if isinstance(value, str) else str(value).lower()
-    return format_number(Fraction(value), percent=bool(name) and standard.is_percent(name))
+    return exact_text(Fraction(value), percent=bool(name) and standard.is_percent(name))

@@ -1,4 +1,5 @@
-"""Two sections, two items (bonus items included), two vetoes or two grades with the same id."""
+"""Two sections, two items (bonus items and deductions from the total included), two vetoes, two
+grades or two 申报条件 with the same id."""
 from __future__ import annotations
 
 from assess.core.problems import dotted
@@ -13,6 +14,7 @@ def check(standard, doc):
     entries += [("item", loc, it.id) for loc, it, _ in items(standard)]
     entries += [("veto", ("vetoes", i), v.id) for i, v in enumerate(standard.vetoes)]
     entries += [("grade", ("grades", i), g.id) for i, g in enumerate(standard.grades)]
+    entries += [("eligibility", ("eligibility", i), e.id) for i, e in enumerate(standard.eligibility)]
     first: dict[tuple[str, str], tuple] = {}
     for kind, loc, ident in entries:
         if (kind, ident) in first:

@@ -1,4 +1,5 @@
-"""A field or derived value named `id` or `sid`, names the rules engine (durable_rules) keeps for itself."""
+"""A field or derived value named `id` or `sid`, names the rules engine (durable_rules) keeps for
+itself, or holding `__`, which names the hidden values the compiler adds (differences, ranks)."""
 from __future__ import annotations
 
 from assess.standards.checks._walk import Hit
@@ -13,3 +14,5 @@ def check(standard, doc):
         for name in getattr(standard, group):
             if name in RESERVED:
                 yield Hit((group, name), {"name": name})
+            elif "__" in name:
+                yield Hit((group, name), {"name": name}, "double-underscore")

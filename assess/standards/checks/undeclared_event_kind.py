@@ -1,4 +1,4 @@
-"""A derived count of events whose kind is not listed in `event_kinds`."""
+"""A derived count of events, or an `effort.events` cost, whose kind is not listed in `event_kinds`."""
 from __future__ import annotations
 
 from assess.standards.checks._walk import Hit
@@ -14,3 +14,7 @@ def check(standard, doc):
         for k, kind in enumerate(d.count_events.kind):
             if kind not in standard.event_kinds:
                 yield Hit(("derived", name, "count_events", "kind", k), {"kind": kind})
+    if standard.effort is not None:
+        for kind in standard.effort.events:
+            if kind not in standard.event_kinds:
+                yield Hit(("effort", "events", kind), {"kind": kind})

@@ -1,4 +1,4 @@
-"""A rule, condition, derived value or `not_above` that names a field or derived value nobody declared."""
+"""A rule, condition, derived value, `not_above` or `effort.fields` entry that names a field or derived value nobody declared."""
 from __future__ import annotations
 
 import difflib
@@ -24,3 +24,7 @@ def check(standard, doc):
     for loc, name in references(standard):
         if name not in known:
             yield _hit(loc, name, known)
+    if standard.effort is not None:
+        for name in standard.effort.fields:
+            if name not in standard.fields:
+                yield _hit(("effort", "fields", name), name, standard.fields)

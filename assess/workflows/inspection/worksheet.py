@@ -14,6 +14,7 @@ from assess.core.messages import message, use_language
 from assess.core.types import number_out
 from assess.model.evidence import LoadedEvidence
 from assess.present.scorecard import score
+from assess.present.words import Words
 from assess.scoring.compiler import Decider
 from assess.standards.catalog import LoadedStandard
 from assess.workflows.inspection.events import counted_since, event_items, reported_count
@@ -204,7 +205,7 @@ class _Sheet:
         body.append(f"      status: {_scalar(c['status_text'])}")
         body.append(f"      actual: {_scalar(c['observed'])}")
         body.append(f"      required: {_scalar(c['required'])}")
-        body.append(f"      method: {_scalar([message(f'explain.method.{m}', lang) for m in item.method])}")
+        body.append(f"      method: {_scalar([Words(self.standard, self.lang).method(m) for m in item.method])}")
         body.append(f"      evidence: {_scalar([text(e) for e in item.evidence])}")
         if item.requirement is not None:
             body.append(f"      requirement: {_scalar(text(item.requirement))}")

@@ -42,10 +42,12 @@ class Expectation(StrictModel):
     bonus: Number | None = None
     items: dict[str, ItemStatus | ItemExpectation] = Field(default_factory=dict)
     vetoes: dict[str, bool | None] = Field(default_factory=dict, description="true triggered, false clear, null undecidable.")
+    eligible: bool | None = Field(None, description="Whether every 申报条件 is met.")
+    deducted: Number | None = Field(None, description="Points the deductions from the total take off.")
 
     @model_validator(mode="after")
     def _something(self) -> "Expectation":
-        if not (self.model_fields_set & {"grade", "score", "bonus"}) and not self.items and not self.vetoes:
+        if not (self.model_fields_set & {"grade", "score", "bonus", "eligible", "deducted"}) and not self.items and not self.vetoes:
             raise ValueError(message("ruletest.expect_empty"))
         return self
 

@@ -29,6 +29,12 @@ def compare(expect: Expectation, ev: Evaluation, words: Words) -> list[Failure]:
             out.append(Failure("grade", None, expect.grade, actual, message(
                 "ruletest.fail.grade", expected=_grade_title(standard, expect.grade, words),
                 actual=_grade_title(standard, actual, words)), _grade_details(ev, expect.grade, words)))
+    if expect.eligible is not None and expect.eligible != ev.eligible:
+        out.append(Failure("eligible", None, expect.eligible, ev.eligible, message(
+            "ruletest.fail.eligible", expected=_eligible_text(expect.eligible), actual=_eligible_text(ev.eligible))))
+    if expect.deducted is not None and _n(expect.deducted) != _n(ev.taken_off):
+        out.append(Failure("deducted", None, _n(expect.deducted), _n(ev.taken_off), message(
+            "ruletest.fail.deducted", expected=words.number(expect.deducted), actual=words.number(ev.taken_off))))
     for key, actual_value in (("score", ev.score), ("bonus", ev.bonus)):
         wanted = getattr(expect, key)
         if wanted is not None and _n(actual_value) != _n(wanted):
@@ -53,11 +59,15 @@ def compare(expect: Expectation, ev: Evaluation, words: Words) -> list[Failure]:
         v = next(x for x in ev.vetoes if x.veto_id == veto_id)
         if v.state is not want:
             veto = standard.veto(veto_id)
-            observed = "; ".join(f"{words.label(k)} {words.value_with_unit(k, val)}" for k, val in sorted(v.values.items()))
+            observed = words.observed(veto.when, v.values)
             out.append(Failure("veto", veto_id, want, v.state, message(
                 "ruletest.fail.veto", title=words.text(veto.title), expected=_veto_state(want), actual=_veto_state(v.state),
                 observed=observed)))
     return out
+
+
+def _eligible_text(eligible: bool) -> str:
+    return message("eligibility.eligible" if eligible else "ruletest.not_eligible")
 
 
 def _veto_state(state: bool | None) -> str:
@@ -135,5 +145,4 @@ def _grade_details(ev: Evaluation, expected: str | None, words: Words) -> list[s
 
 
 def _observed(ev: Evaluation, condition: str, words: Words) -> str:
-    names = sorted(cond.fields(cond.parse(condition)))
-    return "; ".join(f"{words.label(n)} {words.value_with_unit(n, ev.values.get(n))}" for n in names)
+    return words.observed(condition, ev.values)

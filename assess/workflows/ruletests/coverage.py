@@ -24,10 +24,15 @@ def coverage_units(standard: Standard, words: Words) -> list[Unit]:
     def add(kind: str, key: str, text_key: str, **params) -> None:
         units.append(Unit(kind, key, message(text_key, words.lang, **params)))
 
-    for _, it in standard.all_items():
+    deductions = {d.id for d in standard.deductions}
+    for _, it in standard.item_locations():
         head = {"item": it.id, "title": words.text(it.title)}
-        add("item", f"item:{it.id}:full", "ruletest.unit.item_full", **head)
-        add("item", f"item:{it.id}:short", "ruletest.unit.item_short", **head)
+        if it.id in deductions:  # a deduction from the total: nothing taken off, or something
+            add("deduction", f"item:{it.id}:full", "ruletest.unit.total_deduction_none", **head)
+            add("deduction", f"item:{it.id}:short", "ruletest.unit.total_deduction_taken", **head)
+        else:
+            add("item", f"item:{it.id}:full", "ruletest.unit.item_full", **head)
+            add("item", f"item:{it.id}:short", "ruletest.unit.item_short", **head)
         if it.applies_if:
             add("item", f"item:{it.id}:not_applicable", "ruletest.unit.item_na", condition=words.condition(it.applies_if), **head)
         for u in it.rule.coverage_units(words, upper_bound):
@@ -35,6 +40,9 @@ def coverage_units(standard: Standard, words: Words) -> list[Unit]:
     for v in standard.vetoes:
         add("veto", f"veto:{v.id}:triggered", "ruletest.unit.veto_triggered", title=words.text(v.title))
         add("veto", f"veto:{v.id}:clear", "ruletest.unit.veto_clear", title=words.text(v.title))
+    for e in standard.eligibility:
+        add("gate", f"gate:eligibility:{e.id}:met", "ruletest.unit.eligibility_met", title=words.text(e.title))
+        add("gate", f"gate:eligibility:{e.id}:unmet", "ruletest.unit.eligibility_unmet", title=words.text(e.title))
     for g in standard.grades:
         title = words.text(g.title)
         for i, text in enumerate(g.requires):
@@ -54,7 +62,7 @@ def coverage_units(standard: Standard, words: Words) -> list[Unit]:
 def covered_units(ev: Evaluation) -> set[str]:
     """The units one evaluation exercised. Missing evidence exercises no rule: it covers nothing."""
     out: set[str] = set()
-    for r in ev.items():
+    for r in ev.items() + ev.deductions:
         iid = r.item.id
         if r.status == ItemStatus.FULL:
             out.add(f"item:{iid}:full")
@@ -65,6 +73,9 @@ def covered_units(ev: Evaluation) -> set[str]:
         for local in r.item.rule.covered(r):
             kind, _, suffix = local.partition(":")
             out.add(_unit_key(kind, iid, suffix))
+    for e in ev.eligibility:
+        if e.state is not None:
+            out.add(f"gate:eligibility:{e.eligibility_id}:{'met' if e.state else 'unmet'}")
     for v in ev.vetoes:
         if v.state is True:
             out.add(f"veto:{v.veto_id}:triggered")

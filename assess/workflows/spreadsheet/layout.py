@@ -17,7 +17,7 @@ from assess.present.words import Words
 class Target:
     """One value of the standard a cell shows: owner kind, owner id, and the field path in it."""
 
-    owner: str  # standard | section | bonus | item | grade | veto
+    owner: str  # standard | section | bonus | item | deduction | grade | veto | eligibility | derived | effort
     ident: str  # "" for standard and bonus
     param: str  # total, cap, points, title, remediation, min_score, rule.bands[0].min ...
     text: bool = False  # a text in the workbook's language (LocalText), else a number
@@ -71,10 +71,10 @@ def parts(param: str) -> list[str | int]:
     return out
 
 
-def _rule_targets(st: Standard, item) -> list[tuple[Target, str, dict]]:
-    """The editable numbers of an item's rule (as its rule kind lists them), each with its label
-    message and parameters."""
-    return [(Target("item", item.id, p.path, ratio=bool(p.percent_of) and st.is_percent(p.percent_of)), p.label, dict(p.params))
+def _rule_targets(st: Standard, item, owner: str = "item") -> list[tuple[Target, str, dict]]:
+    """The editable numbers of an item's (or deduction's) rule, as its rule kind lists them, each
+    with its label message and parameters."""
+    return [(Target(owner, item.id, p.path, ratio=bool(p.percent_of) and st.is_percent(p.percent_of)), p.label, dict(p.params))
             for p in item.rule.parameters()]
 
 
@@ -82,7 +82,7 @@ def _methods_text(item, words: Words, lang: str) -> str:
     sep = "、" if lang == "zh" else ", "
     lines = []
     if item.method:
-        lines.append(sep.join(message(f"explain.method.{m}", lang) for m in item.method))
+        lines.append(sep.join(words.method(m) for m in item.method))
     if item.evidence:
         lines.append(message("explain.evidence", lang, documents="; ".join(words.text(e) for e in item.evidence)))
     return "\n".join(lines)
@@ -100,10 +100,17 @@ def _rule_text(item, words: Words, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _deduction_text(d, words: Words, lang: str) -> str:
+    return "\n".join([message("explain.deduction", lang, id=d.id, title=words.text(d.title), points=words.number(d.points)),
+                      _rule_text(d, words, lang)])
+
+
 def _grade_text(st: Standard, grade, words: Words, lang: str) -> str:
     # The same parts `assess explain` lists for a grade, minus the score (it has its own column).
     parts = []
-    if grade.blocked_by_veto and st.vetoes:
+    if st.eligibility:
+        parts.append(message("explain.grade_eligible", lang))
+    if grade.blocked_by_veto and any(v.blocks(grade.id) for v in st.vetoes):
         parts.append(message("explain.grade_veto", lang))
     if grade.requires_mandatory and any(it.mandatory for _, it in st.all_items()):
         parts.append(message("explain.grade_mandatory", lang))
@@ -149,6 +156,19 @@ def _score_sheet(st: Standard, lang: str, words: Words) -> SheetSpec:
         rows.append(Row(("bonus",), {1: Cell(fixed=label, optional=True), 2: Cell(fixed=subtotal),
                                      3: Cell(target=Target("bonus", "", "cap")), 6: FREE, 7: FREE}, "subtotal"))
         spec.merges.append((first, 1, len(rows), 1))
+    if st.deductions:
+        first = len(rows) + 1
+        label = message("xlsx.deductions", lang)
+        for n, d in enumerate(st.deductions):
+            rows.append(Row(("deduction", d.id), {
+                1: Cell(fixed=label, optional=n > 0),
+                2: Cell(target=Target("deduction", d.id, "title", text=True)),
+                3: Cell(target=Target("deduction", d.id, "points")),
+                4: Cell(fixed=_deduction_text(d, words, lang)),
+                5: Cell(fixed=_methods_text(d, words, lang)),
+                6: FREE, 7: FREE,
+            }))
+        spec.merges.append((first, 1, len(rows), 1))
     rows.append(Row(("total",), {1: Cell(fixed=message("xlsx.total", lang)), 3: Cell(target=Target("standard", "", "total")),
                                  6: FREE, 7: FREE}, "total"))
     spec.merges.append((len(rows), 1, len(rows), 2))
@@ -169,10 +189,21 @@ def _grades_sheet(st: Standard, lang: str, words: Words) -> SheetSpec:
         spec.rows.append(None)
         spec.rows.append(Row(("#vetoes",), head("veto", "", "veto_when", "remediation"), "header"))
         for v in st.vetoes:
+            scope = words.explain_veto(v)[len(message("explain.veto", lang, id=v.id, title=words.text(v.title),
+                                                       condition=words.condition(v.when))):]
             spec.rows.append(Row(("veto", v.id), {
                 1: Cell(target=Target("veto", v.id, "title", text=True)),
-                3: Cell(fixed=words.condition(v.when)),
+                3: Cell(fixed=words.condition(v.when) + scope),
                 4: Cell(target=Target("veto", v.id, "remediation", text=True)),
+            }))
+    if st.eligibility:
+        spec.rows.append(None)
+        spec.rows.append(Row(("#eligibility",), head("eligibility", "", "eligibility_when", "remediation"), "header"))
+        for e in st.eligibility:
+            spec.rows.append(Row(("eligibility", e.id), {
+                1: Cell(target=Target("eligibility", e.id, "title", text=True)),
+                3: Cell(fixed=words.condition(e.when)),
+                4: Cell(target=Target("eligibility", e.id, "remediation", text=True)),
             }))
     return spec
 
@@ -188,14 +219,40 @@ def _param_rows(st: Standard, lang: str) -> Iterable[tuple[Target, str, str]]:
         yield Target("bonus", "", "cap"), message("xlsx.bonus", lang), message("xlsx.param.bonus_cap", lang)
         for item in st.bonus.items:
             yield from _item_params(st, item, lang)
+    for d in st.deductions:
+        yield from _item_params(st, d, lang, owner="deduction")
     for g in st.grades:
         yield Target("grade", g.id, "min_score"), g.id, message("xlsx.param.min_score", lang, title=g.title.get(lang))
+    for name, d in st.derived.items():
+        yield from _derived_params(name, d, lang)
+    if st.effort is not None:
+        for key in ("event", "unit", "measure", "document", "judgement", "point"):
+            yield Target("effort", "", key), "effort", message(f"xlsx.param.effort_{key}", lang)
+        for group in ("fields", "events"):
+            for name in getattr(st.effort, group):
+                yield Target("effort", "", f"{group}.{name}"), "effort", message(f"xlsx.param.effort_{group}", lang, name=name)
 
 
-def _item_params(st: Standard, item, lang: str):
+def _derived_params(name: str, d, lang: str):
+    """The constants of a derived value: a multiple's factor, the events a calendar period needs, a
+    weighted sum's weights, the scores an average leaves out."""
+    label = d.label.get(lang)
+    if d.multiple is not None:
+        yield Target("derived", name, "multiple.by"), name, message("xlsx.param.multiple_by", lang, title=label)
+    if d.count_events is not None and d.count_events.at_least is not None:
+        yield Target("derived", name, "count_events.at_least"), name, message("xlsx.param.at_least", lang, title=label)
+    for k, _ in enumerate(d.weighted or []):
+        yield Target("derived", name, f"weighted[{k}].weight"), name, message("xlsx.param.weight", lang, title=label, n=k + 1)
+    if d.mean is not None:
+        for key in ("drop_highest", "drop_lowest"):
+            yield Target("derived", name, f"mean.{key}"), name, message(f"xlsx.param.{key}", lang, title=label)
+
+
+def _item_params(st: Standard, item, lang: str, owner: str = "item"):
     title = item.title.get(lang)
-    yield Target("item", item.id, "points"), item.id, message("xlsx.param.points", lang, title=title)
-    for target, key, params in _rule_targets(st, item):
+    key = "deduction_most" if owner == "deduction" else "points"
+    yield Target(owner, item.id, "points"), item.id, message(f"xlsx.param.{key}", lang, title=title)
+    for target, key, params in _rule_targets(st, item, owner):
         if "name" in params:
             params = dict(params, name=st.label(params["name"], lang))
         yield target, item.id, message(f"xlsx.param.{key}", lang, title=title, **params)

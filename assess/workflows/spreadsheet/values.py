@@ -14,9 +14,13 @@ def _owner(st: Standard, target: Target):
         return st
     if target.owner == "bonus":
         return st.bonus
-    if target.owner == "item":
+    if target.owner == "effort":
+        return st.effort
+    if target.owner == "derived":
+        return st.derived.get(target.ident)
+    if target.owner in ("item", "deduction"):
         return st.find_item(target.ident)
-    pool = {"section": st.sections, "grade": st.grades, "veto": st.vetoes}[target.owner]
+    pool = {"section": st.sections, "grade": st.grades, "veto": st.vetoes, "eligibility": st.eligibility}[target.owner]
     return next((x for x in pool if x.id == target.ident), None)
 
 
@@ -38,8 +42,10 @@ def model_value(st: Standard, target: Target, lang: str) -> Fraction | str | Non
 def what(st: Standard, target: Target, lang: str) -> str:
     """A target in words for a problem message: whose value (item 1.1 入会率) and which field."""
     owner = _owner(st, target)
-    if target.owner in ("standard", "bonus"):
+    if target.owner in ("standard", "bonus", "effort"):
         who = message(f"xlsx.what.{target.owner}", lang, id=st.id)
+    elif target.owner == "derived":
+        who = message("xlsx.what.derived", lang, id=target.ident, title=owner.label.get(lang) if owner else "")
     else:
         who = message(f"xlsx.what.{target.owner}", lang, id=target.ident, title=owner.title.get(lang) if owner else "")
     return f"{who} {target.param}"
@@ -50,7 +56,7 @@ def row_what(st: Standard, key: tuple, lang: str) -> str:
     kind = key[0]
     if kind == "param":
         return what(st, Target(key[1], key[2], key[3]), lang)
-    if kind in ("item", "grade", "veto"):
+    if kind in ("item", "grade", "veto", "deduction", "eligibility"):
         return what(st, Target(kind, key[1], "title"), lang).rsplit(" ", 1)[0]
     if kind == "section":
         return message("xlsx.what.subtotal", lang, id=key[1])

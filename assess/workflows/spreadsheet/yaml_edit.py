@@ -49,8 +49,13 @@ def _locate(root, target: Target, lang: str):
         for s in (_map_get(root, "sections").value if isinstance(_map_get(root, "sections"), yaml.SequenceNode) else []):
             node = node or _by_id(_map_get(s, "items"), target.ident)
         node = node or _by_id(_map_get(_map_get(root, "bonus"), "items"), target.ident)
+    elif target.owner == "effort":
+        node = _map_get(root, "effort")
+    elif target.owner == "derived":
+        node = _map_get(_map_get(root, "derived"), target.ident)
     else:
-        node = _by_id(_map_get(root, {"section": "sections", "grade": "grades", "veto": "vetoes"}[target.owner]), target.ident)
+        lists = {"section": "sections", "grade": "grades", "veto": "vetoes", "deduction": "deductions", "eligibility": "eligibility"}
+        node = _by_id(_map_get(root, lists[target.owner]), target.ident)
     flow = False
     for part in parts(target.param):
         if node is None:

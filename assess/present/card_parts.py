@@ -1,0 +1,75 @@
+"""The scorecard's parts for constructs a standard may use: deductions from the total (扣分项),
+申报条件 (eligibility) and vetoes scoped to grades. A card holds these keys only when its standard
+uses the construct, so cards of other standards keep their shape."""
+from __future__ import annotations
+
+from typing import Any
+
+from assess.core.messages import message
+from assess.core.types import number_out
+from assess.present.words import Words
+from assess.scoring.results import EligibilityResult, Evaluation, ItemResult
+
+
+def optional_parts(ev: Evaluation, words: Words) -> dict[str, Any]:
+    """`deductions` and `taken_off` when the standard has deductions from the total; `eligibility`
+    when it has 申报条件."""
+    out: dict[str, Any] = {}
+    standard = ev.standard
+    if standard.deductions:
+        out["deductions"] = [deduction_dict(r, ev, words) for r in ev.deductions]
+        out["taken_off"] = number_out(ev.taken_off)
+    if standard.eligibility:
+        out["eligibility"] = eligibility_dict(ev, words)
+    return out
+
+
+def deduction_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
+    """One deduction line: the most it takes off (`points`), what it took off (`deducted`), why."""
+    observed, required = words.observed_required(r, ev.values)
+    return {
+        "id": r.item.id,
+        "title": words.text(r.item.title),
+        "points": number_out(r.points),
+        "deducted": number_out(r.lost, against=(0, r.points)),
+        "status": r.status.value,
+        "status_text": words.status(r.status.value),
+        "observed": observed,
+        "required": required,
+        "reason": words.reason(r.reason),
+        "missing": [words.label(m) for m in r.missing],
+        "text": message("deduction.line", words.lang, item=r.item.id, title=words.text(r.item.title),
+                        deducted=words.number(r.lost, (0, r.points)), most=words.number(r.points)),
+    }
+
+
+def eligibility_dict(ev: Evaluation, words: Words) -> dict[str, Any]:
+    """Whether the union may be assessed at all, and each 申报条件 with what it read."""
+    checks = [_condition_dict(e, ev, words) for e in ev.eligibility]
+    unmet = [c["title"] for c in checks if not c["met"]]
+    sep = "; "
+    text = message("eligibility.eligible", words.lang) if not unmet else \
+        message("eligibility.not_eligible", words.lang, reasons=sep.join(unmet))
+    return {"eligible": not unmet, "text": text, "checks": checks}
+
+
+def _condition_dict(e: EligibilityResult, ev: Evaluation, words: Words) -> dict[str, Any]:
+    entry = next(x for x in ev.standard.eligibility if x.id == e.eligibility_id)
+    return {"id": e.eligibility_id, "title": words.text(entry.title), "met": e.met, "state": e.state,
+            "condition": words.condition(entry.when), "observed": words.observed(entry.when, e.values),
+            "remediation": words.text(entry.remediation)}
+
+
+def eligibility_gap(e: EligibilityResult, ev: Evaluation, words: Words) -> dict[str, Any]:
+    """A 申报条件 not met, as a gap: first on the card, since no grade can be awarded without it."""
+    d = _condition_dict(e, ev, words)
+    key = "gap.eligibility" if e.state is False else "gap.eligibility_unknown"
+    return {"kind": "eligibility", "ref": e.eligibility_id, "title": d["title"], "observed": d["observed"],
+            "required": d["condition"], "remediation": d["remediation"], "text": message(key, words.lang, title=d["title"])}
+
+
+def veto_scope(veto, words: Words) -> list[str]:
+    """The titles of the grades a scoped veto rules out ([] for a veto of every grade)."""
+    if veto.grades is None:
+        return []
+    return [words.text(words.standard.grade(g).title) if words.standard.grade(g) else g for g in veto.grades]

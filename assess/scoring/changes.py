@@ -1,0 +1,305 @@
+"""Changes to the evidence, what they cost, and the fewest changes that make a condition hold.
+
+A change is concrete: a fact raised, lowered or provided, events held, an inspector's score. The
+same changes state a gap in words ("需再发展 48 名会员"), price a plan (整改成本: one event held,
+one member recruited, one measure adopted, one document provided, a judgement, one percentage
+point; `assess.model.standard.Effort`, which a standard overrides) and, applied to the record and
+scored again, prove a plan reaches its grade.
+"""
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date
+from fractions import Fraction
+from typing import Any, Iterable
+
+from assess.core import conditions as cond
+from assess.model.evidence import JudgementEntry
+from assess.model.standard import Effort, Standard
+from assess.scoring.engine import Inputs, compute_values
+from assess.scoring.lowering import hidden_parts, lower
+from assess.model.evidence import window_start
+from assess.scoring.periods import lacking
+
+_STEP = Fraction(1, 1000)  # smallest raise for a strict ">" on a non-integer value
+DEFAULT_EFFORT = Effort()
+
+
+class ChangeKind(str, enum.Enum):
+    SET_FACT = "set_fact"            # a fact raised, lowered or provided
+    ADD_EVENTS = "add_events"        # more events of a kind held in the period
+    SET_JUDGEMENT = "set_judgement"  # the inspector's score for a judged item
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Change:
+    """One concrete change to the evidence. For add_events, `after` is how many events to add and
+    `dates` the days they fall on when it matters (one in each quarter that has none), else the
+    period's last day."""
+
+    kind: ChangeKind
+    name: str  # field name, event kind or item id
+    before: Any
+    after: Any  # the new value; for add_events, how many events to add
+    dates: tuple[date, ...] = ()
+
+
+@dataclass
+class Scenario:
+    """Inputs with changes applied, for what-if scoring."""
+
+    facts: dict[str, Any]
+    extra_events: list[tuple[str, date | None, int]] = field(default_factory=list)
+    judgements: dict[str, JudgementEntry] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, inputs: Inputs) -> "Scenario":
+        return cls(dict(inputs.facts), [], dict(inputs.judgements), [])
+
+    def copy(self) -> "Scenario":
+        return Scenario(dict(self.facts), list(self.extra_events), dict(self.judgements), list(self.changes))
+
+    def inputs(self, base: Inputs) -> Inputs:
+        added = tuple((kind, day or base.period.end, n) for kind, day, n in self.extra_events)
+        return replace(base, facts=dict(self.facts), events=base.events + added, judgements=dict(self.judgements))
+
+    def apply(self, change: Change) -> None:
+        if change.kind == ChangeKind.SET_FACT:
+            self.facts[change.name] = change.after
+        elif change.kind == ChangeKind.ADD_EVENTS:
+            if change.dates:
+                self.extra_events += [(change.name, day, 1) for day in change.dates]
+            else:
+                self.extra_events.append((change.name, None, change.after))
+        else:
+            self.judgements[change.name] = JudgementEntry(score=change.after, reason="plan")
+        self.changes.append(change)
+
+
+# ---- what a change costs -------------------------------------------------------------------
+
+
+def effort_of(standard: Standard) -> Effort:
+    """The standard's costs of change (`effort:`), or the defaults."""
+    return standard.effort or DEFAULT_EFFORT
+
+
+def change_cost(standard: Standard, change: Change) -> Fraction:
+    """The cost of one change: events held x the cost of one event of that kind; a fact given
+    where evidence was missing, one document; a yes/no or text fact, one measure; a count raised
+    or lowered by n, n units when its field says how to raise it (`increase:`, "需再发展 {n} 名会员"),
+    else n measures; a rate moved by p percentage points (another number by p), p points; a
+    judged item, one judgement. Costs are exact fractions, never negative."""
+    e = effort_of(standard)
+    if change.kind == ChangeKind.SET_JUDGEMENT:
+        return Fraction(e.judgement)
+    if change.kind == ChangeKind.ADD_EVENTS:
+        return Fraction(change.after) * Fraction(e.events.get(change.name, e.event))
+    if change.before is None:
+        return Fraction(e.document)
+    decl = standard.fields.get(change.name)
+    if decl is None or decl.type in ("boolean", "string") or isinstance(change.after, (bool, str)):
+        return Fraction(e.fields.get(change.name, e.measure))
+    moved = abs(Fraction(change.after) - Fraction(change.before))
+    if decl.type == "integer":
+        return moved * Fraction(e.fields.get(change.name, e.unit if decl.increase else e.measure))
+    per = Fraction(e.fields.get(change.name, e.point))
+    return moved * 100 * per if decl.type == "ratio" else moved * per
+
+
+def changes_cost(standard: Standard, changes: Iterable[Change]) -> Fraction:
+    """The cost of several changes: their sum."""
+    return sum((change_cost(standard, c) for c in changes), Fraction(0))
+
+
+# ---- satisfying a condition ---------------------------------------------------------------
+
+
+def _target_for(op: str, lit: Fraction, integer: bool) -> Fraction | None:
+    if op == ">=":
+        return Fraction(math.ceil(lit)) if integer else lit
+    if op == ">":
+        return Fraction(math.floor(lit) + 1) if integer else lit + _STEP
+    if op == "<=":
+        return Fraction(math.floor(lit)) if integer else lit
+    if op == "<":
+        return Fraction(math.ceil(lit) - 1) if integer else lit - _STEP
+    if op == "==":
+        return lit if (not integer or Fraction(lit).denominator == 1) else None
+    return None
+
+
+def _compare(name: str, op: str, value: Fraction) -> cond.Compare:
+    return cond.Compare(name, op, cond.Literal(value, str(value)))
+
+
+_FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+
+
+def _satisfy_compare(standard: Standard, node: cond.Compare, sc: Scenario, base: Inputs) -> bool:
+    """Apply to `sc` the change of one value that makes `field OP literal` hold."""
+    values = compute_values(standard, sc.inputs(base))
+    if cond.evaluate(node, values) is True:
+        return True
+    if node.field in standard.fields:
+        new = _new_fact_value(standard, node, values)
+        if new is None:
+            return False
+        sc.apply(Change(ChangeKind.SET_FACT, node.field, values.get(node.field), new))
+        return cond.evaluate(node, compute_values(standard, sc.inputs(base))) is True
+    if node.field in standard.derived:
+        return _satisfy_derived(standard, node, values, sc, base)
+    if hidden_parts(node.field) is not None:
+        return _satisfy_hidden(standard, node, values, sc, base)
+    return False
+
+
+def _new_fact_value(standard: Standard, node: cond.Compare, values: dict[str, Any]) -> Any:
+    """The value a declared fact must take for the comparison to hold, within its declared bounds
+    and the facts it caps or is capped by; None when no allowed value does."""
+    name, op, lit = node.field, node.op, node.literal.value
+    decl = standard.fields[name]
+    if decl.type in ("boolean", "string"):
+        if op == "==" and (decl.choices is None or lit in decl.choices):
+            return lit
+        return (not lit) if op == "!=" and isinstance(lit, bool) else None
+    if decl.type == "scores":
+        return None  # scores are given by the scorers, not changed by a plan
+    new = _target_for(op, Fraction(lit), decl.type == "integer")
+    if new is None:
+        return None
+    if (decl.min is not None and new < decl.min) or (decl.max is not None and new > decl.max):
+        return None
+    if decl.not_above and values.get(decl.not_above) is not None and new > values[decl.not_above]:
+        return None
+    # Fields capped by this one (women_members <= members) must stay within it.
+    floor = max((values[o] for o, d in standard.fields.items() if d.not_above == name and values.get(o) is not None),
+                default=None)
+    if floor is not None and new < floor:
+        if op not in (">=", ">"):
+            return None
+        new = Fraction(floor)
+    return int(new) if decl.type == "integer" else new
+
+
+def _satisfy_hidden(standard: Standard, node: cond.Compare, values: dict[str, Any], sc: Scenario, base: Inputs) -> bool:
+    """A difference of two values (raise the first, or lower the second) or a category's rank
+    (the nearest category that meets it) made to satisfy the comparison."""
+    kind, parts = hidden_parts(node.field)
+    lit = Fraction(node.literal.value)
+    if kind == "difference":
+        left, right = (values.get(p) for p in parts)
+        for name, other, op in ((parts[0], right, node.op), (parts[1], left, _FLIP[node.op])):
+            if other is None:
+                continue
+            goal = Fraction(other) + lit if name == parts[0] else Fraction(other) - lit
+            trial = sc.copy()
+            if _satisfy_compare(standard, _compare(name, op, goal), trial, base):
+                sc.__dict__.update(trial.__dict__)
+                return True
+        return False
+    decl = standard.fields[parts[0]]
+    current = decl.rank(values.get(parts[0])) if isinstance(values.get(parts[0]), str) else None
+    fitting = [c for c in decl.choices if cond.evaluate(_compare("r", node.op, lit), {"r": decl.rank(c)})]
+    if not fitting:
+        return False
+    best = min(fitting, key=lambda c: (abs(decl.rank(c) - (current if current is not None else int(lit))), decl.choices.index(c)))
+    sc.apply(Change(ChangeKind.SET_FACT, parts[0], values.get(parts[0]), best))
+    return True
+
+
+def _satisfy_derived(standard: Standard, node: cond.Compare, values: dict[str, Any], sc: Scenario, base: Inputs) -> bool:
+    """A derived value made to satisfy the comparison through its inputs: a ratio's numerator,
+    one part of a sum or weighted sum, the first value of a difference (or its second), the value a multiple
+    scales, or more events of a counted kind (past events cannot be undone)."""
+    name, op, lit = node.field, node.op, Fraction(node.literal.value)
+    derived, current = standard.derived[name], values.get(name)
+    if derived.ratio is not None:
+        den = values.get(derived.ratio.denominator)
+        if den is None or den == 0 or op not in (">=", ">", "<=", "<"):
+            return False
+        return _satisfy_compare(standard, _compare(derived.ratio.numerator, op, lit * Fraction(den)), sc, base)
+    if derived.multiple is not None:
+        by = derived.multiple.by
+        if by == 0 or op not in (">=", ">", "<=", "<"):
+            return False
+        return _satisfy_compare(standard, _compare(derived.multiple.value, op if by > 0 else _FLIP[op], lit / by), sc, base)
+    if derived.difference is not None:
+        return _satisfy_hidden(standard, _compare(f"{derived.difference[0]}__minus__{derived.difference[1]}", op, lit),
+                               values, sc, base)
+    if current is None or op not in (">=", ">"):
+        return False
+    if derived.sum is not None:
+        return _satisfy_sum(standard, [(p, Fraction(1)) for p in derived.sum], op, lit - Fraction(current), values, sc, base)
+    if derived.weighted is not None:  # one part raised by what is short over its weight
+        terms = [(t.value, t.weight) for t in derived.weighted if t.weight > 0]
+        return _satisfy_sum(standard, terms, op, lit - Fraction(current), values, sc, base)
+    if derived.count_events is None:
+        return False  # honours held and scores given are not changed by a plan
+    return _add_events(standard, node, derived, current, sc, base)
+
+
+def _satisfy_sum(standard: Standard, parts: list[tuple[str, Fraction]], op: str, more: Fraction, values: dict[str, Any],
+                 sc: Scenario, base: Inputs) -> bool:
+    """One (part, weight) of a sum or weighted sum raised by `more` / weight, the first that can be."""
+    for part, weight in parts:
+        part_value = values.get(part)
+        if part_value is None:
+            continue
+        trial = sc.copy()
+        if _satisfy_compare(standard, _compare(part, op, Fraction(part_value) + more / weight), trial, base):
+            sc.__dict__.update(trial.__dict__)
+            return True
+    return False
+
+
+def _add_events(standard: Standard, node: cond.Compare, derived, current, sc: Scenario, base: Inputs) -> bool:
+    """More events of the counted kind: on the period's last day, or, for a count of calendar
+    periods with enough events (每季召开1次以上), in each period that lacks them."""
+    spec = derived.count_events
+    need = int(_target_for(node.op, Fraction(node.literal.value), True) - current)
+    kind = spec.kind[0]
+    if spec.per is None:
+        sc.apply(Change(ChangeKind.ADD_EVENTS, kind, current, need))
+    else:
+        inputs = sc.inputs(base)
+        days = lacking(inputs.events, spec.kind, window_start(spec.window, inputs.period), inputs.period.end, spec.per,
+                       spec.at_least or 1, need)
+        if not days:
+            return False
+        sc.apply(Change(ChangeKind.ADD_EVENTS, kind, current, len(days), tuple(days)))
+    return cond.evaluate(node, compute_values(standard, sc.inputs(base))) is True
+
+
+def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> bool:
+    """Apply to `sc` the cheapest simple changes that make `node` hold; False if none can.
+    Comparisons of two values and orderings of categories are lowered first, as the compiler
+    lowers them (assess.scoring.lowering)."""
+    return _satisfy(standard, lower(cond.to_nnf(node), standard), sc, base)
+
+
+def _satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> bool:
+    if isinstance(node, cond.Compare):
+        return _satisfy_compare(standard, node, sc, base)
+    if isinstance(node, cond.And):
+        return all(_satisfy(standard, term, sc, base) for term in node.terms)
+    if isinstance(node, cond.Or):
+        best: tuple[Fraction, int, Scenario] | None = None
+        for term in node.terms:
+            trial = sc.copy()
+            if _satisfy(standard, term, trial, base):
+                added = trial.changes[len(sc.changes):]
+                key = (changes_cost(standard, added), len(added))
+                if best is None or key < best[:2]:
+                    best = (*key, trial)
+        if best is None:
+            return False
+        sc.__dict__.update(best[2].__dict__)
+        return True
+    return False

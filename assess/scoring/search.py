@@ -1,0 +1,334 @@
+"""The cheapest set of changes that reaches a grade: options, then a bounded branch-and-bound search.
+
+An *option* raises one group (an item, one entry of a checklist, a deduction from the total) to
+one level the rule kind names (`improvements`): the changes that make the level's condition hold,
+what they cost (`assess.scoring.effort`) and the gain in grade score, measured by scoring the
+changed evidence again. The search picks at most one option per group and minimises the sum of
+their costs subject to their gains adding up to what the grade still needs. Each candidate set is
+then applied to the evidence and scored again: only a set whose changed evidence reaches the grade
+counts. Gains are assumed not to grow when options are combined (section caps and shared facts
+only shrink them), so the search bound is a fractional cover of the remaining need.
+
+The search runs on estimates (each option's gain measured alone, combined through section caps
+and rescaling); the cheapest candidate sets are then scored again in order and only verified ones
+are kept. Exact within that model when the search finishes within `NODE_LIMIT` nodes and the
+cheapest candidate verifies; otherwise the cheapest verified set, or failing that a greedy choice
+by gain per unit of cost, and the plan says it is not proven cheapest (`exact: false`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from assess.core import conditions as cond
+from assess.rules.base import ItemStatus
+from assess.scoring import compiler as C
+from assess.scoring.changes import changes_cost
+from assess.scoring.engine import Inputs, compute_values, evaluate, regraded, score_item
+from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
+from assess.scoring.results import Evaluation, ItemResult
+
+NODE_LIMIT = 20000   # branch-and-bound nodes before the search settles for what it found
+VERIFY_LIMIT = 24    # candidate sets scored again, cheapest first
+KEEP = 4             # the plan and up to three alternatives
+_MARGIN = 1e-9       # relative slack of the float arithmetic that only steers the search
+
+
+@dataclass(frozen=True, eq=False)
+class Option:
+    """One group raised to one level: `ref` the item (or deduction) the plan names, `node` the
+    level's condition (None: the inspector's score for a judged item), its standalone changes,
+    cost and gain, and `order` its place in the standard (ties go to the earlier)."""
+
+    group: str
+    ref: str
+    kind: str  # item | deduction
+    node: object
+    changes: tuple[Change, ...]
+    cost: Fraction
+    gain: Fraction
+    order: int
+    result: ItemResult | None = None
+    delta: Fraction = Fraction(0)  # the item's own points gained (estimated from the item alone)
+
+
+@dataclass
+class Found:
+    """A verified set: each option with the changes it made when applied in order, their total
+    cost and the evaluation of the changed evidence."""
+
+    parts: list[tuple[Option, list[Change]]]
+    cost: Fraction
+    evaluation: Evaluation
+
+    @property
+    def chosen(self) -> tuple[Option, ...]:
+        return tuple(o for o, _ in self.parts)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What options are measured against: the compiled standard, the base inputs, the scenario the
+    required fixes left, its evaluation, the grade aimed at, and the decider."""
+
+    ev: Evaluation
+    base: Inputs
+    sc: Scenario
+    current: Evaluation
+    target: str
+    decider: object
+
+    def score(self, sc: Scenario) -> Evaluation:
+        return evaluate(self.ev.compiled, sc.inputs(self.base), self.decider)
+
+
+def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str, decider) -> Context:
+    """The context of a search from scenario `sc` (the required fixes applied)."""
+    return Context(ev, base, sc, evaluate(ev.compiled, sc.inputs(base), decider), target, decider)
+
+
+def _levels(r: ItemResult) -> list[tuple[str, object]]:
+    """The levels a plan may raise the item to; a judged item: the inspector's full score (None),
+    or a condition that gives full points without it."""
+    levels = r.item.rule.improvements(r.item.points)
+    return [("", None)] + levels if r.item.rule.judged else levels
+
+
+def _apply(ctx: Context, option_node, r: ItemResult | None, sc: Scenario) -> bool:
+    """Make the option's condition hold in `sc` (or give the judged item full points)."""
+    if option_node is None and r is not None:
+        before = r.awarded if r.status != ItemStatus.MISSING else None
+        sc.apply(Change(ChangeKind.SET_JUDGEMENT, r.item.id, before, r.item.points))
+        return True
+    return satisfy(ctx.ev.standard, option_node, sc, ctx.base)
+
+
+def item_options(ctx: Context, done: set[str]) -> list[Option]:
+    """Every level of every item short of full points (and not fixed already) that some change
+    can reach and that raises the grade score."""
+    out: list[Option] = []
+    for order, r in enumerate(ctx.current.items()):
+        if r.status == ItemStatus.FULL or r.exempt or r.item.id in done:
+            continue
+        for suffix, node in _levels(r):
+            option = _measure(ctx, r.item.id + (":" + suffix if suffix else ""), r.item.id, "item", node, r, order)
+            if option is False:
+                break  # a higher level of the same group cannot be reached either
+            if option is not None:
+                out.append(option)
+    return _undominated(out)
+
+
+def deduction_options(ctx: Context) -> list[Option]:
+    """Each deduction from the total (扣分项) that takes points off, brought to nothing, measured by
+    scoring the changed evidence again."""
+    out = []
+    offset = len(ctx.current.items())
+    for k, r in enumerate(ctx.current.deductions):
+        if r.status == ItemStatus.FULL or r.exempt:
+            continue
+        node = r.item.rule.full_condition(r.item.points)
+        option = _measure(ctx, "deduction:" + r.item.id, r.item.id, "deduction", node, None, offset + k) if node else None
+        if option:
+            out.append(option)
+    return out
+
+
+def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult | None, order: int):
+    """The option of one level: None when it changes nothing or gains nothing, False when no
+    change to the evidence reaches it."""
+    trial = ctx.sc.copy()
+    start = len(trial.changes)
+    if not _apply(ctx, node, r, trial):
+        return False
+    changes = tuple(trial.changes[start:])
+    if not changes:
+        return None
+    if r is None:
+        gain, delta = ctx.score(trial).grade_score - ctx.current.grade_score, Fraction(0)
+    else:
+        gain, delta = _estimate(ctx, r, trial)
+    if gain <= 0:
+        return None
+    return Option(group, ref, kind, node, changes, changes_cost(ctx.ev.standard, changes), gain, order, r, delta)
+
+
+def _estimate(ctx: Context, r: ItemResult, trial: Scenario) -> tuple[Fraction, Fraction]:
+    """What raising one item gains in grade score, and in the item's own points, estimated from
+    the item alone: its new points through its section's cap, the rescaling and the bonus cap
+    (effects on other items are left to the verification, which scores everything again)."""
+    inputs = trial.inputs(ctx.base)
+    standard, compiled = ctx.ev.standard, ctx.ev.compiled
+    values = compute_values(standard, inputs)
+    keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
+    keys += [C.rule_condition_id(r.item.id, k) for k in r.item.rule.conditions()]
+    decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
+    new = score_item(standard, r.section_id, r.item, values, decisions, inputs)
+    if new.exempt != r.exempt:
+        return ctx.score(trial).grade_score - ctx.current.grade_score, Fraction(0)
+    return regraded(ctx.current, {r.item.id: new.awarded}) - ctx.current.grade_score, new.awarded - r.awarded
+
+
+def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
+    """The estimated gain of several options together: each item's own gains added (entries of
+    one checklist add up), clamped to its points, then section caps and rescaling applied once."""
+    awarded: dict[str, Fraction] = {}
+    for o in chosen:
+        if o.result is None:
+            return sum((x.gain for x in chosen), Fraction(0))  # outside items: as estimated alone
+        r = o.result
+        awarded[r.item.id] = min(r.item.points, awarded.get(r.item.id, r.awarded) + o.delta)
+    return regraded(ctx.current, awarded) - ctx.current.grade_score
+
+
+def _undominated(options: list[Option]) -> list[Option]:
+    """Drop an option when another of its group gains as much for no more cost."""
+    keep = []
+    for o in options:
+        if not any(p is not o and p.group == o.group and p.cost <= o.cost and p.gain >= o.gain
+                   and (p.cost, -p.gain) != (o.cost, -o.gain) for p in options):
+            keep.append(o)
+    return keep
+
+
+class _Stop(Exception):
+    pass
+
+
+class Search:
+    """Branch and bound over groups: at most one option per group, least total cost first. Sets
+    whose estimated gain (`combined_gain`) covers the need are candidates; the cheapest are then
+    scored again in order, and the verified ones are the plan and its alternatives."""
+
+    def __init__(self, ctx: Context, options: list[Option], need: Fraction) -> None:
+        self.ctx, self.need = ctx, need
+        by_group: dict[str, list[Option]] = {}
+        for o in options:
+            by_group.setdefault(o.group, []).append(o)
+        groups = [sorted(g, key=lambda o: (o.cost / o.gain, o.cost, o.order)) for g in by_group.values()]
+        groups.sort(key=lambda g: (min(o.cost / o.gain for o in g), g[0].order))
+        self.groups = groups
+        # The search itself runs on floats (pruning with a margin); candidates keep exact costs.
+        self.caps = [float(max(o.gain for o in g)) for g in groups]
+        self.rates = [float(min(o.cost / o.gain for o in g)) for g in groups]
+        self.nodes = self.verified = 0
+        self.candidates: list[tuple[Fraction, int, tuple[int, ...], tuple[Option, ...]]] = []
+        self._kept: list[tuple[float, frozenset]] = []  # undominated candidates: (cost, groups)
+        self._need = float(need)
+        self.exact = True
+
+    def run(self) -> list[Found]:
+        """The verified sets, cheapest first, none holding the items of a cheaper one (at most KEEP)."""
+        try:
+            self._dfs(0, (), 0.0, 0.0)
+        except _Stop:
+            self.exact = False
+        out: list[Found] = []
+        for rank, (_, _, _, chosen) in enumerate(sorted(self.candidates, key=lambda c: c[:3])):
+            if len(out) == KEEP or self.verified >= VERIFY_LIMIT:
+                break
+            groups = {o.group for o in chosen}
+            if any({o.group for o in f.chosen} <= groups for f in out):
+                continue
+            self.verified += 1
+            found = apply_all(self.ctx, chosen)
+            if found is not None:
+                out.append(found)
+            elif not out:
+                self.exact = False  # the cheapest candidate fell short when scored again
+        return sorted(out, key=lambda f: (f.cost, len(f.chosen)))
+
+    def _threshold(self) -> float | None:
+        """The cost a new candidate must beat once KEEP candidates (none holding another's
+        groups) are known."""
+        return self._kept[KEEP - 1][0] * (1 + _MARGIN) if len(self._kept) >= KEEP else None
+
+    def _add(self, chosen: tuple[Option, ...], cost: float) -> None:
+        exact_cost = sum((o.cost for o in chosen), Fraction(0))
+        self.candidates.append((exact_cost, len(chosen), tuple(sorted(o.order for o in chosen)), chosen))
+        groups = frozenset(o.group for o in chosen)
+        if any(g <= groups for _, g in self._kept):
+            return
+        kept = sorted([(c, g) for c, g in self._kept if not groups <= g] + [(cost, groups)], key=lambda x: x[0])
+        # Only the KEEP cheapest set the threshold: with hundreds of interchangeable groups (a
+        # checklist of 250 entries) the undominated sets would otherwise grow without bound.
+        self._kept = kept[:KEEP]
+
+    def _bound(self, k: int, need: float) -> float | None:
+        """The least cost of covering `need` with groups k.. (fractions of each group allowed),
+        a little under, so that float rounding never prunes a set it should keep."""
+        total = 0.0
+        for cap, rate in zip(self.caps[k:], self.rates[k:]):
+            if need <= _MARGIN:
+                break
+            take = min(cap, need)
+            total, need = total + take * rate, need - take
+        return total * (1 - _MARGIN) if need <= _MARGIN else None
+
+    def _dfs(self, k: int, chosen: tuple[Option, ...], cost: float, gain: float) -> None:
+        self.nodes += 1
+        if self.nodes > NODE_LIMIT:
+            raise _Stop
+        limit = self._threshold()
+        if limit is not None and cost >= limit:
+            return  # KEEP cheaper candidates are known
+        if gain >= self._need * (1 - _MARGIN) and sum((o.gain for o in chosen), Fraction(0)) >= self.need \
+                and combined_gain(self.ctx, chosen) >= self.need:
+            self._add(chosen, cost)
+            return
+        if k == len(self.groups):
+            return
+        bound = self._bound(k, self.need - gain)
+        if bound is None or (limit is not None and cost + bound >= limit):
+            return
+        for option in self.groups[k]:
+            self._dfs(k + 1, chosen + (option,), cost + float(option.cost), gain + float(option.gain))
+        self._dfs(k + 1, chosen, cost, gain)
+
+
+def _applied(ctx: Context, chosen) -> tuple[list[tuple[Option, list[Change]]], Evaluation] | None:
+    """The options applied in the standard's order to a copy of the scenario, each with the
+    changes it made, and the changed evidence scored again; None when one cannot be applied."""
+    trial = ctx.sc.copy()
+    parts = []
+    for option in sorted(chosen, key=lambda o: (o.order, o.group)):
+        start = len(trial.changes)
+        if not _apply(ctx, option.node, option.result, trial):
+            return None
+        parts.append((option, trial.changes[start:]))
+    return parts, ctx.score(trial)
+
+
+def apply_all(ctx: Context, chosen: tuple[Option, ...]) -> Found | None:
+    """The options applied and scored again: a Found when the changed evidence reaches the
+    grade, else None."""
+    done = _applied(ctx, chosen)
+    if done is None or not done[1].grade_result(ctx.target).ok:
+        return None
+    parts, after = done
+    cost = changes_cost(ctx.ev.standard, [c for _, changes in parts for c in changes])
+    return Found(parts, cost, after)
+
+
+def greedy(ctx: Context, options: list[Option]) -> tuple[Found | None, Evaluation]:
+    """The fallback: options by gain per unit of cost (a group's later option replaces its earlier
+    one when it gains more), added until the changed evidence reaches the grade. Returns the set,
+    or None and the evaluation with every group at its highest level (the best reachable)."""
+    chosen: dict[str, Option] = {}
+    for option in sorted(options, key=lambda o: (o.cost / o.gain, o.order)):
+        held = chosen.get(option.group)
+        if held is not None and held.gain >= option.gain:
+            continue
+        chosen[option.group] = option
+        found = apply_all(ctx, tuple(chosen.values()))
+        if found is not None:
+            return found, found.evaluation
+    highest: dict[str, Option] = {}
+    for o in options:
+        if o.group not in highest or o.gain > highest[o.group].gain:
+            highest[o.group] = o
+    found = apply_all(ctx, tuple(highest.values()))
+    if found is not None:
+        return found, found.evaluation
+    done = _applied(ctx, tuple(highest.values())) if highest else None
+    return None, done[1] if done is not None else ctx.current
