@@ -198,6 +198,7 @@ def test_csv_rows_summarise_the_scorecard(tmp_path, fixture_dir):
         assert row["grade_id"] == (card["grade"]["id"] if card["grade"] else "")
         assert row["grade_title"] == (card["grade"]["title"] if card["grade"] else "")
         assert int(row["gap_count"]) == len(card["gaps"])
+        assert row["grade_score"] == str(card["grade_score"])
         texts = [g["text"] for g in card["gaps"]]
         top = [row[f"gap_{i}"] for i in (1, 2, 3) if row[f"gap_{i}"]]
         assert len(top) == min(3, len(texts)) and set(top) <= set(texts)

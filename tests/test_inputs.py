@@ -186,3 +186,24 @@ def test_unknown_standard_id():
     result = _run("score", str(RECORD), "--standard", "no-such-standard")
     assert result.exit_code == 2
     assert "未知标准 no-such-standard" in result.output
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("union:\n\tid: x\n", ":2: YAML 格式错误: 此行用了制表符 (Tab) 缩进"),
+    ("a: b: c\n", ":1: YAML 格式错误: 此处不能再有冒号"),
+    ("a: [1, 2\nb: 3\n", "YAML 格式错误: 方括号 [ ] 或花括号 { } 没有闭合"),
+    ('a: "abc\nb: 1\n', "YAML 格式错误: 引号没有闭合"),
+    ("a:\n  b: 1\n c: 2\n", ":3: YAML 格式错误: 缩进不一致"),
+])
+def test_yaml_syntax_errors_are_said_in_the_users_words(tmp_path, text, expected):
+    path = tmp_path / "record.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(path)])
+    assert result.exit_code == 2 and expected in result.output and "Traceback" not in result.output
+
+
+def test_an_unknown_standard_gets_did_you_mean_by_spelling_or_title():
+    typo = CliRunner().invoke(main, ["score", "fixtures/tanglang-community.yaml", "--standard", "bahao-comunity"])
+    assert typo.exit_code == 2 and "是否应为 bahao-community?" in typo.output
+    title = CliRunner().invoke(main, ["explain", "八好"])
+    assert title.exit_code == 2 and "是否应为 bahao-community?" in title.output

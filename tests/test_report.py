@@ -156,7 +156,15 @@ def test_applied_and_not_reached_with_reasons(cards):
     assert haixia.why[0]["refs"] == ["collective_contract"]
     assert "collective_contract" in haixia.why[0]["text"]
     guiyuan = next(u for u in rep["bahao-community"].applied_not_reached if u.union_id == "guiyuan-street")
-    assert guiyuan.why[0]["text"] == "得分 56.5 未达 70"
+    assert guiyuan.why[0]["text"] == "评级得分 56.5 未达 70"
+
+
+def test_the_reason_gives_the_score_the_grade_is_decided_on_bonus_included(cards):
+    # A card whose bonus counts toward its grade: the reason must not print the score without it.
+    card = json.loads(json.dumps(next(c for c in cards if c["union"]["id"] == "guiyuan-street")))
+    card["bonus"], card["grade_score"] = 3, card["score"] + 3
+    rep = by_id(report.build_report([card]))["bahao-community"]
+    assert rep.applied_not_reached[0].why[0]["text"] == "评级得分 59.5 未达 70"
 
 
 def test_change_against_the_previous_year(cards, previous):

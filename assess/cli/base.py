@@ -12,6 +12,7 @@ import click
 
 from assess.api.scoring import ENGINES, use_rulesets
 from assess.cli.console import tolerant_console
+from assess.cli.usage import AssessGroup
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem, grouped
 from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING
@@ -81,7 +82,7 @@ def exit_on_input_error(lang: str) -> Iterator[None]:
         fail(err, lang)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AssessGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="assess")
 @click.option("--rulesets", "rulesets", multiple=True, metavar="DIR", type=click.Path(file_okay=False, exists=True),
               help=f"Also look up standard ids in DIR (repeatable; or set ${RULESETS_ENV}).")

@@ -25,7 +25,7 @@ FORMATS = formats_for("Scorecards")
 @click.argument("evidence", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--standard", "standard_name", metavar="ID|ID@VERSION|FILE",
               help="Built-in standard id (the version in force on the as-of date), ID@VERSION, or a standard file. Default: what the record applies for, else every built-in standard for its kind of unit.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD",
               help="Score with the standard versions in force on this date. Default: the end of each record's period.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table, json, markdown; csv (one row per item); html, pdf (the printable A4 sheet); xlsx (a sheet per union).")
@@ -175,7 +175,7 @@ def _clock(seconds: float) -> str:
               help="Bad records, one a line with position and problems. Default: OUT.errors.jsonl")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run: skip the records already done.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes. Default: every core.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD",
               help="Score with the standard versions in force on this date. Default: the end of each record's period.")
 @_lang_option
 @engine_option()
@@ -278,7 +278,7 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: a
               help="Write the worksheet as a workbook (Excel, WPS) here: one row per item and fact, columns for the "
                    "verified value, the inspection score and a note; document, event-count and event checks.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD",
               help="Use the standard version in force on this date. Default: the end of the record's period.")
 @_lang_option
 @engine_option("Who decides the conditions for the self-assessed points shown.")

@@ -158,10 +158,37 @@ def read_document(path: str | Path) -> Document:
         detail = getattr(exc, "problem", None) or str(exc)
         if "maximum nesting depth" in detail:  # libyaml's own bound (1,000), met before ours when it scans ahead
             raise InputError([Problem(name, "", message("error.yaml_too_deep", limit=safe_yaml.MAX_DEPTH), line)]) from None
-        raise InputError([Problem(name, "", message("error.syntax", detail=detail), line)]) from None
+        raise InputError([Problem(name, "", _syntax_text(exc, content, line), line)]) from None
     if data is None:
         raise InputError([Problem(name, "", message("error.empty"))])
     return Document(name, data, lines, columns)
+
+
+# The YAML parser's problems in the words of messages.yaml (the parser's own English otherwise).
+_SYNTAX_KEYS = (
+    ("mapping values are not allowed", "error.yaml.colon"),
+    ("did not find expected ',' or ']'", "error.yaml.flow_open"),
+    ("did not find expected ',' or '}'", "error.yaml.flow_open"),
+    ("quoted scalar", "error.yaml.quote_open"),
+    ("did not find expected key", "error.yaml.indent"),
+    ("did not find expected '-' indicator", "error.yaml.indent"),
+    ("expected <block end>", "error.yaml.indent"),
+    ("could not find expected ':'", "error.yaml.no_colon"),
+)
+
+
+def _syntax_text(exc: yaml.YAMLError, text: str, line: int | None) -> str:
+    """What is wrong at `line`, in the user's language: a tab used for indenting, an unclosed
+    bracket or quote, a stray colon...; else the parser's own words."""
+    found = " ".join(str(getattr(exc, a, None) or "") for a in ("problem", "context")) or str(exc)
+    lines = text.splitlines()
+    current = lines[line - 1] if line and line <= len(lines) else ""
+    if "cannot start any token" in found and "\t" in current:
+        return message("error.yaml.tab")
+    for part, key in _SYNTAX_KEYS:
+        if part in found:
+            return message(key)
+    return message("error.syntax", detail=getattr(exc, "problem", None) or str(exc))
 
 
 # A key followed by a full-width colon (`members： 214`, `{id： x}`), and a full-width comma before

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import contextvars
 import os
 import warnings
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from assess.core.loading import Document, read_document
-from assess.core.messages import message
+from assess.core.messages import current_language, message
 from assess.core.problems import InputError, Problem
 from assess.core.natural import plain_text
 from assess.core.unions import UNION_KINDS
@@ -228,8 +229,7 @@ def standard_file(name: str) -> Path:
             if isinstance(data, dict) and data.get("id") == ident and (not version or str(data.get("version")) == version):
                 found.append((str(data.get("effective_from", "")), str(data.get("version")), str(p)))
     if not found:
-        known = ", ".join(sorted({s.standard.id for s in builtin_standards()}))
-        raise InputError([Problem(name, "", message("cli.unknown_standard", name=name, known=known))])
+        raise InputError([Problem(name, "", _unknown_standard_text(ident))])
     return Path(max(found)[2])
 
 
@@ -255,8 +255,7 @@ def resolve_standard(name: str, as_of: date | None = None) -> LoadedStandard:
     ident, _, version = name.partition("@")
     found = versions_of(ident)
     if not found:
-        known = ", ".join(sorted({s.standard.id for s in builtin_standards()}))
-        raise InputError([Problem(name, "", message("cli.unknown_standard", name=name, known=known))])
+        raise InputError([Problem(name, "", _unknown_standard_text(ident))])
     if version:
         exact = [s for s in found if s.standard.version == version]
         if not exact:
@@ -270,6 +269,18 @@ def resolve_standard(name: str, as_of: date | None = None) -> LoadedStandard:
         raise InputError([Problem(name, "", message("version.none_in_force", id=ident, date=as_of.isoformat(),
                                                     versions=_versions_text(found)))])
     return chosen
+
+
+def _unknown_standard_text(ident: str) -> str:
+    """"unknown standard", the known ids with their titles, and the closest one: by spelling
+    (bahao-comunity) or by a part of its title (八好)."""
+    titles = {s.standard.id: s.standard.title.get(current_language()) for s in builtin_standards()}
+    known = ", ".join(f"{i} ({t})" for i, t in sorted(titles.items()))
+    text = message("cli.unknown_standard", name=ident, known=known)
+    close = difflib.get_close_matches(ident, sorted(titles), n=1, cutoff=0.6)
+    by_title = sorted(i for i, t in titles.items() if ident and ident in t)
+    hint = close[0] if close else by_title[0] if len(by_title) == 1 else None
+    return text + message("catalog.did_you_mean", name=hint) if hint else text
 
 
 def span_text(s: LoadedStandard) -> str:

@@ -16,28 +16,35 @@ from assess.present.words import Words
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.results import Evaluation
 
-CSV_COLUMNS = ("union_id", "union_name", "standard_id", "standard_version", "score", "bonus", "grade_id",
+CSV_COLUMNS = ("union_id", "union_name", "standard_id", "standard_version", "score", "bonus", "grade_score", "grade_id",
                "grade_title", "gap_count", "gap_1", "gap_2", "gap_3", "source")
 TOP_GAPS = 3
 
 
+# What blocks every grade comes before what blocks one: a veto, then a mandatory item, a missing
+# honour, a grade's own condition; then items by points lost.
+_BLOCKING_ORDER = {GapKind.VETO: 0, GapKind.MANDATORY: 1, GapKind.PREREQUISITE: 2, GapKind.REQUIRES: 3}
+
+
 def _gap_rank(gap: Gap) -> tuple:
-    # Gaps that block a grade whatever the score (vetoes, mandatory items, conditions, honours)
-    # come first, then items by points lost; ties keep the scorecard's order (sorted is stable).
-    return (1, -gap.result.lost) if gap.kind == "item" else (0, 0)
+    # Ties keep the scorecard's order (sorted is stable).
+    if gap.kind == GapKind.ITEM:
+        return (len(_BLOCKING_ORDER), -gap.result.lost)
+    return (_BLOCKING_ORDER.get(gap.kind, len(_BLOCKING_ORDER) - 1), 0)
 
 
 def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
     """One union's row (`union`: the record's UnionIdentity): who, which standard, score, grade,
-    how many gaps and the three that matter most. Score, bonus and the gap count are numbers
-    (the score rounded half up to 2 places), the rest text."""
+    how many gaps and the three that matter most. Score, bonus, the grade score (what the grade
+    is decided on: score + bonus where the standard counts the bonus) and the gap count are
+    numbers (rounded half up to 2 places), the rest text."""
     standard = ev.standard
     words = Words(standard, lang)
     grade_title = {g.id: words.text(g.title) for g in standard.grades}
     found = gaps(ev, None, fixes=False)
     top = [_gap_text(g, ev, words, grade_title) for g in sorted(found, key=_gap_rank)[:TOP_GAPS]]
     top += [""] * (TOP_GAPS - len(top))
-    return [union.id, union.name, standard.id, standard.version, _num(ev.score), _num(ev.bonus),
+    return [union.id, union.name, standard.id, standard.version, _num(ev.score), _num(ev.bonus), _num(ev.grade_score),
             ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", len(found), *top, position]
 
 

@@ -5,11 +5,11 @@ that record's error line, and an error line can always be written whatever the r
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator
 
+from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.jsonout import json_text
 from assess.core.loading import read_document
 from assess.core.messages import message, set_language
@@ -40,38 +40,6 @@ class Config:
     fmt: str
     rulesets: tuple[str, ...]
     cache: bool = True
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-class _NotJsonNumber(ValueError):
-    pass
-
-
-def _no_constant(token: str) -> Any:
-    # Python's json reads NaN, Infinity and -Infinity; JSON has no such numbers.
-    raise _NotJsonNumber(token)
-
-
-def _finite(token: str) -> float:
-    value = float(token)
-    if value in (float("inf"), float("-inf")):
-        raise _NotJsonNumber(token)  # 1e999: beyond any float
-    return value
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # The YAML reader refuses duplicate keys; a JSON line must not silently keep the last one either.
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return out
 
 
 class Worker:
@@ -166,15 +134,9 @@ def _json_line(src: Source) -> Any:
     except UnicodeDecodeError as exc:
         raise InputError([Problem(src.file, "", message("error.not_utf8", position=exc.start), src.line)]) from None
     try:
-        return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant, parse_float=_finite)
-    except _DuplicateKey as exc:
-        raise InputError([Problem(src.file, "", message("batch.duplicate_name", name=exc.args[0]), src.line)]) from None
-    except _NotJsonNumber as exc:
-        token = exc.args[0]
-        raise InputError([Problem(src.file, "", message("batch.not_json_number", value=token), src.line,
-                                  text.find(token) + 1 or None)]) from None
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(src.file, "", message("batch.bad_json", detail=exc.msg), src.line, exc.colno)]) from None
+        return parse_line(text)
+    except JsonLineError as exc:
+        raise InputError([Problem(src.file, "", exc.text, src.line, exc.column)]) from None
 
 
 def _refuse_lone_surrogates(data: Any, src: Source) -> None:

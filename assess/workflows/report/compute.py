@@ -93,7 +93,9 @@ def _why(card: dict, applied: str, sid: str, cat: _Catalogue, lang: str) -> tupl
     for kind in kinds:
         if kind == "min_score":
             min_score = entry.get("min_score")
-            text = message("report.why.score", lang, score=format_number(number(card["score"])),
+            # The score the grade is decided on (bonus included where the standard counts it).
+            graded = card.get("grade_score", card["score"])
+            text = message("report.why.score", lang, score=format_number(number(graded)),
                            min=format_number(number(min_score)) if min_score is not None else "-")
             out.append({"kind": kind, "refs": [], "text": text})
             continue

@@ -2,11 +2,10 @@
 skipped) or a results store; and the `--period` the report is for."""
 from __future__ import annotations
 
-import json
-import math
 from datetime import date
 from typing import Iterator
 
+from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.store import check_card, upgraded_card
@@ -27,6 +26,7 @@ def read_batch(path: str, problems: list[Problem]) -> Iterator[dict]:
 
 
 def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
+    read_any = False
     with handle:
         for n, raw in enumerate(handle, 1):
             try:
@@ -37,36 +37,19 @@ def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
             if not text.strip():
                 continue
             try:
-                card = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
-            except _NotJsonNumber as exc:
-                token = exc.args[0]
-                problems.append(Problem(path, "", message("report.not_json_number", value=token), n,
-                                        text.find(token) + 1 or None))
+                card = parse_line(text)
+            except JsonLineError as exc:
+                if not read_any and not text.lstrip().startswith(("{", "[")):
+                    # Not a JSON Lines file at all (a YAML record, a CSV): one problem, not one a line.
+                    raise InputError([Problem(path, "", message("report.not_jsonl"))]) from None
+                problems.append(Problem(path, "", exc.text, n, exc.column))
                 continue
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(path, "", message("report.bad_json", reason=exc.msg), n, exc.colno))
-                continue
+            read_any = True
             found = check_card(card, path, n)
             if found:
                 problems.extend(found)
                 continue
             yield upgraded_card(card)
-
-
-class _NotJsonNumber(ValueError):
-    pass
-
-
-def _no_constant(token: str) -> float:
-    # Python's json reads NaN and Infinity; JSON has neither, and a NaN score would poison every sum.
-    raise _NotJsonNumber(token)
-
-
-def _finite(token: str) -> float:
-    value = float(token)
-    if math.isinf(value):
-        raise _NotJsonNumber(token)  # 1e999
-    return value
 
 
 def is_store_file(path: str) -> bool:

@@ -1,0 +1,120 @@
+"""Usage errors (a missing argument, an unknown option or command, a value of the wrong form) in
+the user's language, with the command's usage line: click writes them in English.
+
+`AssessGroup` is the `assess` group's class: it turns click's UsageError into `LocalUsageError`,
+whose `show` words each kind of mistake from messages.yaml. The language is the one `--lang`
+asks for on the command line (read from the arguments: parsing has not finished when the error
+is raised), else Chinese.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+import click
+
+from assess.core.messages import message
+
+# click's words for a value it refused, by the parameter type's class: (pattern, message key).
+_BAD_VALUE = (
+    (re.compile(r"^'(?P<value>.*)' is not one of "), "usage.not_a_choice"),
+    (re.compile(r"^'(?P<value>.*)' does not match the formats? "), "usage.not_a_date"),
+    (re.compile(r"^(?P<value>\S+) is not in the range "), "usage.out_of_range"),
+    (re.compile(r"^'(?P<value>.*)' is not a valid integer"), "usage.not_an_integer"),
+    (re.compile(r"^'(?P<value>.*)' is not a valid float"), "usage.not_a_number"),
+    (re.compile(r"^(?:File|Directory|Path) '(?P<value>.*)' does not exist"), "usage.path_missing"),
+    (re.compile(r"^(?:File|Directory|Path) '(?P<value>.*)' is a directory"), "usage.path_is_directory"),
+    (re.compile(r"^(?:File|Directory|Path) '(?P<value>.*)' is a file"), "usage.path_is_file"),
+)
+
+
+def language(args: list[str]) -> str:
+    """The language `--lang` asks for in the command line's arguments, else zh."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return "en" if args[i + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "zh"
+    return "zh"
+
+
+def _param_name(param: click.Parameter | None) -> str:
+    if param is None:
+        return ""
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return param.human_readable_name
+
+
+def _choices(param: click.Parameter | None) -> str:
+    kind = getattr(param, "type", None)
+    return ", ".join(map(str, kind.choices)) if isinstance(kind, click.Choice) else ""
+
+
+def _range(param: click.Parameter | None) -> str:
+    kind = getattr(param, "type", None)
+    return kind._describe_range() if isinstance(kind, click.types._NumberRangeBase) else ""  # noqa: SLF001
+
+
+def words(err: click.UsageError, lang: str) -> str:
+    """What is wrong, in `lang`."""
+    if isinstance(err, click.NoSuchOption):
+        hint = message("usage.did_you_mean", lang, name=", ".join(err.possibilities)) if err.possibilities else ""
+        return message("usage.no_such_option", lang, name=err.option_name) + hint
+    if isinstance(err, click.MissingParameter):
+        key = "usage.missing_option" if isinstance(err.param, click.Option) else "usage.missing_argument"
+        return message(key, lang, name=_param_name(err.param))
+    if isinstance(err, click.BadParameter):
+        for pattern, key in _BAD_VALUE:
+            found = pattern.match(err.message)
+            if found:
+                return message(key, lang, name=_param_name(err.param), value=found["value"],
+                               choices=_choices(err.param), range=_range(err.param))
+    if isinstance(err, click.exceptions.NoSuchCommand):
+        close = err.possibilities  # click's closest command names
+        hint = message("usage.did_you_mean", lang, name=", ".join(close)) if close else ""
+        return message("usage.no_such_command", lang, name=err.command_name) + hint
+    return err.message  # click's own words: a kind of mistake messages.yaml does not name yet
+
+
+class LocalUsageError(click.UsageError):
+    """A click UsageError shown in `lang` (exit code 2, as click's)."""
+
+    def __init__(self, original: click.UsageError, lang: str) -> None:
+        super().__init__(original.message, original.ctx)
+        self.original, self.lang = original, lang
+
+    def show(self, file: Any = None) -> None:
+        out = []
+        if self.ctx is not None:
+            usage = self.ctx.get_usage().split(":", 1)[-1].strip()
+            out += [message("usage.usage", self.lang, usage=usage),
+                    message("usage.try_help", self.lang, command=self.ctx.command_path), ""]
+        out.append(f"{message('cli.error_prefix', self.lang)}: {words(self.original, self.lang)}")
+        click.echo("\n".join(out), file=file or sys.stderr)
+
+
+_LANG = "assess.usage_language"  # in ctx.meta, which every command's context shares with the group's
+
+
+class AssessGroup(click.Group):
+    """The `assess` group: usage errors of the group and of every command in the user's language."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        lang = language(list(args))
+        try:
+            ctx = super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as err:
+            raise (err if isinstance(err, LocalUsageError) else LocalUsageError(err, lang)) from None
+        ctx.meta[_LANG] = lang
+        return ctx
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LocalUsageError:
+            raise
+        except click.UsageError as err:
+            raise LocalUsageError(err, ctx.meta.get(_LANG, "zh")) from None

@@ -1,0 +1,112 @@
+"""Reading one line of a JSON Lines file (a batch's input records, a batch's output scorecards).
+
+One reader for both, so a line is refused for the same reasons in the same words wherever it is
+read: not JSON (the parser's complaint in the user's language, with the column), a number JSON
+does not have (NaN, Infinity, 1e999), a key given twice, or nesting deeper than the YAML reader
+allows (assess.core.safe_yaml.MAX_DEPTH), which would otherwise exhaust Python's recursion.
+"""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from assess.core.messages import message
+from assess.core.safe_yaml import MAX_DEPTH
+
+
+class JsonLineError(ValueError):
+    """A line that is not a record: `text` says why in the current language; `column` (1-based)
+    is where, when known."""
+
+    def __init__(self, text: str, column: int | None = None) -> None:
+        super().__init__(text)
+        self.text, self.column = text, column
+
+
+# json's complaints (JSONDecodeError.msg) in the words of messages.yaml; others keep json's words.
+_DECODE_KEYS = {
+    "Expecting value": "json.expecting_value",
+    "Expecting ',' delimiter": "json.expecting_comma",
+    "Expecting ':' delimiter": "json.expecting_colon",
+    "Expecting property name enclosed in double quotes": "json.expecting_name",
+    "Unterminated string starting at": "json.unterminated_string",
+    "Invalid control character at": "json.control_character",
+    "Extra data": "json.extra_data",
+    "Illegal trailing comma before end of object": "json.trailing_comma",
+    "Illegal trailing comma before end of array": "json.trailing_comma",
+}
+
+
+class _NotJsonNumber(ValueError):
+    pass
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_constant(token: str) -> Any:
+    # Python's json reads NaN, Infinity and -Infinity; JSON has no such numbers.
+    raise _NotJsonNumber(token)
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if math.isinf(value):
+        raise _NotJsonNumber(token)  # 1e999: beyond any float
+    return value
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # The YAML reader refuses duplicate keys; a JSON line must not silently keep the last one either.
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
+def _too_deep(text: str) -> bool:
+    """Whether brackets outside strings nest deeper than MAX_DEPTH (checked before parsing: the
+    parser itself recurses)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def parse_line(text: str) -> Any:
+    """The JSON value of one line. Raises JsonLineError saying what is wrong and where."""
+    if _too_deep(text):
+        raise JsonLineError(message("error.yaml_too_deep", limit=MAX_DEPTH))
+    try:
+        return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant, parse_float=_finite)
+    except _DuplicateKey as exc:
+        raise JsonLineError(message("batch.duplicate_name", name=exc.args[0])) from None
+    except _NotJsonNumber as exc:
+        token = exc.args[0]
+        raise JsonLineError(message("batch.not_json_number", value=token), text.find(token) + 1 or None) from None
+    except json.JSONDecodeError as exc:
+        key = next((k for start, k in _DECODE_KEYS.items() if exc.msg.startswith(start)), None)
+        detail = message(key) if key else exc.msg
+        raise JsonLineError(message("batch.bad_json", detail=detail), exc.colno) from None

@@ -1,0 +1,50 @@
+"""One reader for a JSON Lines line (batch input, report input): refused for the same reasons in
+the same words, in the user's language, with the column; never a RecursionError."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assess.cli import main
+from assess.core.jsonlines import JsonLineError, parse_line
+from assess.core.messages import use_language
+
+
+@pytest.mark.parametrize("line, words, column", [
+    ('{"union": {"id": "x",}}', "此处应为用双引号括起的键名", 22),
+    ('{"a" 1}', "此处缺少冒号", 6),
+    ('{"a": 1} {"b": 2}', "一行只能有一个 JSON 值", 10),
+    ('{"a": "abc', "文字的双引号没有闭合", 7),
+    ('{"a": NaN}', "NaN 不是 JSON 数值", 7),
+    ('{"a": 1, "a": 2}', "键 a 重复出现", None),
+    ("[" * 100_000, "嵌套超过 64 层", None),
+])
+def test_a_bad_line_says_what_is_wrong_in_chinese_and_where(line, words, column):
+    with use_language("zh"), pytest.raises(JsonLineError) as err:
+        parse_line(line)
+    assert words in err.value.text and err.value.column == column
+
+
+def test_brackets_inside_texts_do_not_count_as_nesting():
+    text = json.dumps({"union": {"name": "[" * 500 + "{" * 500}})
+    assert parse_line(text)["union"]["name"].startswith("[[")
+
+
+def test_report_from_a_file_that_is_not_json_lines_is_one_problem():
+    result = CliRunner().invoke(main, ["report", "--from", "fixtures/tanglang-community.yaml"])
+    assert result.exit_code == 2
+    assert result.output.count("错误") == 1 and "不是 JSON Lines 文件" in result.output
+
+
+def test_a_batch_line_nested_too_deep_is_that_records_problem(tmp_path):
+    good = json.dumps(__import__("yaml").safe_load(open("fixtures/tanglang-community.yaml", encoding="utf-8")),
+                      default=str, ensure_ascii=False)
+    src = tmp_path / "in.jsonl"
+    src.write_text("[" * 100_000 + "\n" + good + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["batch", str(src), "--standard", "bahao-community", "--out", str(out),
+                                       "--jobs", "1"])
+    assert result.exit_code == 2 and "嵌套超过 64 层" in result.output
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1  # the good record is scored

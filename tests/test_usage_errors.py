@@ -1,0 +1,37 @@
+"""Usage errors in the user's language, with the command's usage line and exit code 2."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from assess.cli import main
+
+FIXTURE = "fixtures/tanglang-community.yaml"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["scor"], "错误: 没有命令 scor (是否应为 score?)"),
+    (["score"], "错误: 缺少参数 EVIDENCE"),
+    (["batch", FIXTURE], "错误: 缺少选项 --standard"),
+    (["score", FIXTURE, "--bogus"], "错误: 没有选项 --bogus"),
+    (["score", FIXTURE, "--format", "foo"], "错误: --format: foo 不是可选值之一 (可选: table, json"),
+    (["score", FIXTURE, "--as-of", "2025-02-29"], "错误: --as-of: 2025-02-29 不是有效日期"),
+    (["report", "--from", FIXTURE, "--top", "0"], "错误: --top: 0 超出范围"),
+    (["template", "bahao-community", "--xlsx", "fixtures"], "错误: --xlsx: fixtures 是目录, 应为文件"),
+])
+def test_usage_errors_are_chinese_by_default(args, expected):
+    result = CliRunner().invoke(main, args, prog_name="assess")
+    assert result.exit_code == 2
+    assert expected in result.output and "用法: assess" in result.output and "Traceback" not in result.output
+
+
+def test_usage_errors_in_english_when_asked():
+    result = CliRunner().invoke(main, ["batch", FIXTURE, "--lang", "en"], prog_name="assess")
+    assert result.exit_code == 2 and "error: missing option --standard" in result.output
+    assert "Usage: assess batch" in result.output
+
+
+def test_as_of_takes_the_date_forms_records_take():
+    for written in ("2025/12/31", "2025.12.31"):
+        result = CliRunner().invoke(main, ["score", FIXTURE, "--as-of", written, "--format", "json"])
+        assert result.exit_code == 0 and '"as_of": "2025-12-31"' in result.output
