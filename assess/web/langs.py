@@ -1,5 +1,6 @@
-"""The language of a response: `?lang=` first, then the `lang` cookie the page's switch sets, then
-`Accept-Language`; Chinese when nothing asks for English."""
+"""The language of a response: `?lang=` first, then the `lang` cookie the page's switch sets; for
+the API (/api/, /openapi.json) then `Accept-Language`. Chinese when nothing asks for English: a
+page is Chinese until its switch is used, whatever language the browser was installed in."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -15,6 +16,8 @@ def request_lang(request: Request) -> str:
     cookie = request.cookies.get("lang")
     if cookie in LANGUAGES:
         return cookie
+    if not request.url.path.startswith(("/api/", "/openapi.json")):
+        return "zh"
     return accept_language(request.headers.get("accept-language", ""))
 
 
