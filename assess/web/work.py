@@ -4,6 +4,7 @@ scoring with the results store when there is one, and running it all under the t
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
 from datetime import date
@@ -92,14 +93,27 @@ def cards_data(cards: list[dict[str, Any]]) -> Any:
     return cards[0] if len(cards) == 1 else cards
 
 
+_WORKERS: dict[str, anyio.CapacityLimiter] = {}
+
+
+def _workers() -> anyio.CapacityLimiter:
+    """At most one scoring a core at a time: scoring is CPU-bound (and holds the GIL), so more
+    threads only slow every request down; the rest wait their turn."""
+    if "limiter" not in _WORKERS:
+        _WORKERS["limiter"] = anyio.CapacityLimiter(os.cpu_count() or 1)
+    return _WORKERS["limiter"]
+
+
 async def limited(settings: Settings, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run `func` in a worker thread; TimeLimit after settings.time_limit seconds (the thread is
-    left to finish on its own: Python cannot stop it, and its result is dropped)."""
-    try:
-        with anyio.fail_after(settings.time_limit):
-            return await anyio.to_thread.run_sync(functools.partial(func, *args, **kwargs), abandon_on_cancel=True)
-    except TimeoutError:
-        raise TimeLimit from None
+    """Run `func` in a worker thread when one is free; TimeLimit when it runs longer than
+    settings.time_limit seconds (the time waiting for a free worker does not count; the thread is
+    left to finish on its own, as Python cannot stop it, and its result is dropped)."""
+    async with _workers():
+        try:
+            with anyio.fail_after(settings.time_limit):
+                return await anyio.to_thread.run_sync(functools.partial(func, *args, **kwargs), abandon_on_cancel=True)
+        except TimeoutError:
+            raise TimeLimit from None
 
 
 def plain_record(loaded) -> dict[str, Any]:
