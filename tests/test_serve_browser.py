@@ -148,6 +148,23 @@ def test_the_form_filled_for_a_fixture_shows_the_clis_grade(server, browser, nam
     context.close()
 
 
+@pytest.mark.parametrize("name", FORM_FIXTURES)
+def test_an_uploaded_record_scores_as_the_cli_and_keeps_what_the_form_does_not_show(server, browser, name):
+    """Self-check mode shows no judgement and no document list: an uploaded record's judgements,
+    documents and notes are kept all the same, so it scores exactly as the CLI scores the file."""
+    fixture = ROOT / "fixtures" / name
+    data = yaml.safe_load(fixture.read_text(encoding="utf-8"))
+    standard_id = (data.get("applications") or [{}])[-1].get("standard") or "bahao-community"
+    context, page = _page(browser, "desktop")
+    page.goto(f"{server}/check/{standard_id}")
+    page.set_input_files("#upload", str(fixture))
+    _expect_card(page, _cli_card(fixture, standard_id))
+    kept = json.loads(page.evaluate(f"localStorage.getItem('assess-draft:{standard_id}')"))
+    assert kept["documents"] == json.loads(json.dumps(data["documents"], default=str))
+    assert kept["judgements"] == json.loads(json.dumps(data["judgements"], default=str))
+    context.close()
+
+
 def test_the_language_switch_and_the_draft(server, browser):
     fixture = ROOT / "fixtures" / "small-shop-18.yaml"
     data = yaml.safe_load(fixture.read_text(encoding="utf-8"))

@@ -76,60 +76,94 @@
     return type === "ratio" ? raw + "%" : value;
   }
 
-  function collect() {
-    const basic = (name) => (form.querySelector(`[data-basic="${name}"]`).value || "").trim();
-    const record = {
-      union: {id: basic("union.id") || "self-check", name: basic("union.name"), kind: basic("union.kind")},
-      period: {start: basic("period.start"), end: basic("period.end")},
-      facts: {},
-      events: [],
-    };
-    if (basic("union.parent")) record.union.parent = basic("union.parent");
-    if (basic("applied")) record.applications = [{standard: meta.id, grade: basic("applied")}];
+  // The record last loaded (an upload, the draft): what the form does not show (documents, notes,
+  // a fact's proof, other standards' applications and judgements ...) is kept from it, never dropped.
+  let base = {};
+  const copy = (value) => JSON.parse(JSON.stringify(value === undefined ? {} : value));
+
+  function collectFacts(record) {
     form.querySelectorAll(".field").forEach((div) => {
       const name = div.dataset.field;
+      let value = null;
       if (div.dataset.type === "boolean") {
         const picked = div.querySelector("input[type=radio]:checked");
-        if (picked && picked.value) record.facts[name] = picked.value === "true";
-        return;
+        if (picked && picked.value) value = picked.value === "true";
+      } else {
+        const raw = div.querySelector("input, select").value.trim();
+        if (div.dataset.type === "string") value = raw || null;
+        else value = checkField(div, raw);
       }
-      const input = div.querySelector("input, select");
-      const raw = input.value.trim();
-      if (div.dataset.type === "string") { if (raw) record.facts[name] = raw; return; }
-      const value = checkField(div, raw);
-      if (value !== null) record.facts[name] = value;
+      const kept = record.facts[name];
+      if (value === null) delete record.facts[name];
+      else if (kept !== null && typeof kept === "object") record.facts[name] = Object.assign(kept, {value: value});
+      else record.facts[name] = value;
     });
-    form.querySelectorAll('.rows[data-list="events"]').forEach((list) => {
-      list.querySelectorAll(".row").forEach((row) => {
-        const date = row.querySelector('[data-part="date"]').value;
-        const title = row.querySelector('[data-part="title"]').value.trim();
-        if (!date) return;
-        const event = {kind: list.dataset.kind, date: date};
-        if (title) event.title = title;
-        record.events.push(event);
+  }
+
+  function collectRows(list, read) {
+    const out = [];
+    form.querySelectorAll(`.rows[data-list="${list}"]`).forEach((container) => {
+      container.querySelectorAll(".row").forEach((row) => {
+        const part = (p) => row.querySelector(`[data-part="${p}"]`).value.trim();
+        const entry = read(part, container);
+        if (entry) out.push(Object.assign(JSON.parse(row.dataset.extra || "{}"), entry));
       });
     });
-    const honours = [];
-    form.querySelectorAll('.rows[data-list="honours"] .row').forEach((row) => {
-      const part = (p) => row.querySelector(`[data-part="${p}"]`).value.trim();
-      if (!part("title") || !part("year")) return;
+    return out;
+  }
+
+  function collect() {
+    const basic = (name) => (form.querySelector(`[data-basic="${name}"]`).value || "").trim();
+    const record = copy(base);
+    record.union = Object.assign(record.union || {}, {id: basic("union.id") || "self-check", name: basic("union.name"),
+                                                      kind: basic("union.kind")});
+    if (basic("union.parent")) record.union.parent = basic("union.parent"); else delete record.union.parent;
+    record.period = Object.assign(record.period || {}, {start: basic("period.start"), end: basic("period.end")});
+    record.facts = record.facts || {};
+    collectFacts(record);
+    const shownKinds = new Set(Array.from(form.querySelectorAll('.rows[data-list="events"]')).map((r) => r.dataset.kind));
+    const events = (record.events || []).filter((e) => !shownKinds.has(e.kind));
+    record.events = events.concat(collectRows("events", (part, container) => {
+      if (!part("date")) return null;
+      const event = {kind: container.dataset.kind, date: part("date")};
+      if (part("title")) event.title = part("title");
+      return event;
+    }));
+    const honours = collectRows("honours", (part) => {
+      if (!part("title") || !part("year")) return null;
       const honour = {title: part("title"), year: Number(part("year"))};
       if (part("standard")) honour.standard = part("standard");
       if (part("grade")) honour.grade = part("grade");
-      honours.push(honour);
+      return honour;
     });
-    if (honours.length) record.honours = honours;
-    const judgements = {};
-    form.querySelectorAll(".judgement").forEach((div) => {
-      const score = div.querySelector('input[name$=".score"]').value.trim();
-      const reason = div.querySelector('input[name$=".reason"]').value.trim();
-      if (score !== "") judgements[div.dataset.judgement] = {score: Number(score), reason: reason};
-    });
-    if (Object.keys(judgements).length) record.judgements = {[meta.id]: judgements};
+    if (honours.length) record.honours = honours; else delete record.honours;
+    const others = (record.applications || []).filter((a) => a.standard.split("@")[0] !== meta.id);
+    record.applications = basic("applied") ? others.concat([{standard: meta.id, grade: basic("applied")}]) : others;
+    if (!record.applications.length) delete record.applications;
+    const boxes = form.querySelectorAll(".judgement");
+    if (boxes.length) {  // inspector mode: the form holds this standard's judgements
+      const judged = {};
+      boxes.forEach((div) => {
+        const score = div.querySelector('input[name$=".score"]').value.trim();
+        const reason = div.querySelector('input[name$=".reason"]').value.trim();
+        const kept = ((base.judgements || {})[meta.id] || {})[div.dataset.judgement] || {};
+        if (score !== "") judged[div.dataset.judgement] = Object.assign(copy(kept), {score: Number(score), reason: reason});
+      });
+      record.judgements = Object.assign(record.judgements || {}, {[meta.id]: judged});
+      if (!Object.keys(judged).length) delete record.judgements[meta.id];
+      if (!Object.keys(record.judgements).length) delete record.judgements;
+    }
     return record;
   }
 
+  function rowExtra(row, entry, shown) {
+    const extra = {};
+    Object.entries(entry).forEach(([k, v]) => { if (!shown.includes(k)) extra[k] = v; });
+    row.dataset.extra = JSON.stringify(extra);
+  }
+
   function fill(record) {
+    base = copy(record);
     form.querySelectorAll(".rows").forEach((r) => { r.textContent = ""; });
     const union = record.union || {};
     const period = record.period || {};
@@ -137,7 +171,7 @@
     set("union.name", union.name); set("union.id", union.id === "self-check" ? "" : union.id);
     if (union.kind) set("union.kind", union.kind);
     set("union.parent", union.parent); set("period.start", period.start); set("period.end", period.end);
-    const app = (record.applications || []).find((a) => a.standard === meta.id || a.standard.split("@")[0] === meta.id);
+    const app = (record.applications || []).find((a) => a.standard.split("@")[0] === meta.id);
     set("applied", app ? app.grade : "");
     const facts = record.facts || {};
     form.querySelectorAll(".field").forEach((div) => {
@@ -158,9 +192,15 @@
       }
     });
     (record.events || []).forEach((e) => {
-      for (let i = 0; i < (e.count || 1); i++) addRow("events", e.kind, {date: e.date, title: e.title});
+      for (let i = 0; i < (e.count || 1); i++) {
+        const row = addRow("events", e.kind, {date: e.date, title: e.title});
+        if (row) rowExtra(row, Object.assign({}, e, {count: undefined}), ["kind", "date", "title", "count"]);
+      }
     });
-    (record.honours || []).forEach((h) => addRow("honours", null, h));
+    (record.honours || []).forEach((h) => {
+      const row = addRow("honours", null, h);
+      if (row) rowExtra(row, h, ["title", "year", "standard", "grade"]);
+    });
     const judged = (record.judgements || {})[meta.id] || {};
     form.querySelectorAll(".judgement").forEach((div) => {
       const entry = judged[div.dataset.judgement] || {};
