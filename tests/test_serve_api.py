@@ -263,3 +263,34 @@ def test_every_output_is_escaped(web):
     assert "<script>alert" not in page.text
     bad = web.get("/check/%3Cscript%3E")
     assert "<script>" not in bad.text.replace('<script type="application/json" id="texts">', "")
+
+
+def test_the_acceptance_check_is_the_clis_with_the_browsers_file_names(web, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    record, inspection = "fixtures/nanxincun-community.yaml", "fixtures/inspections/nanxincun-community.downgrade.yaml"
+    result = CliRunner().invoke(main, ["score", record, "--inspection", inspection, "--format", "json"])
+    assert result.exit_code == 0
+    # The same result, the files named as the browser named them.
+    cli = json.loads(result.stdout.replace(inspection, "考核.yaml").replace(record, "南新村.yaml"))
+    files = {"record": ("南新村.yaml", (ROOT / record).read_bytes()),
+             "inspection": ("考核.yaml", (ROOT / inspection).read_bytes())}
+    answer = web.post("/api/v1/accept", files=files)
+    assert answer.status_code == 200, answer.text
+    got = answer.json()
+    assert got["self_check"]["evidence_file"] == "南新村.yaml" and "assess-serve" not in answer.text
+    assert got == cli
+    page = web.post("/inspect", files=files)
+    assert page.status_code == 200 and cli["conclusion"]["text"] in page.text
+    assert all(d["title"] in page.text for d in cli["differences"] if d["kind"] == "item")
+    assert web.post("/inspect/sheet", files=files).status_code == 200
+    sheet = web.post("/api/v1/worksheet.xlsx", files={"record": files["record"]})
+    assert sheet.status_code == 200 and sheet.content.startswith(b"PK")
+
+
+def test_an_inspection_of_another_union_is_422_naming_the_uploads(web):
+    files = {"record": ("mine.yaml", (ROOT / "fixtures" / "nanxincun-community.yaml").read_bytes()),
+             "inspection": ("theirs.yaml", (ROOT / "fixtures" / "inspections" / "liulian-community.pass.yaml").read_bytes())}
+    answer = web.post("/api/v1/accept?lang=en", files=files)
+    assert answer.status_code == 422
+    problem = answer.json()["problems"][0]
+    assert problem["file"] == "theirs.yaml" and "mine.yaml" in problem["expected"]

@@ -243,3 +243,22 @@ def test_pages_load_nothing_from_elsewhere(server, browser):
         page.goto(server + path)
     assert outside == []
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_inspectors_side_by_side_and_conclusion(server, browser, width):
+    record = ROOT / "fixtures" / "nanxincun-community.yaml"
+    inspection = ROOT / "fixtures" / "inspections" / "nanxincun-community.downgrade.yaml"
+    expected = api.accept_record(record, inspection).result
+    context, page = _page(browser, width)
+    page.goto(f"{server}/inspect")
+    page.set_input_files('input[name="record"]', str(record))
+    page.set_input_files('input[name="inspection"]', str(inspection))
+    page.click("#compare")
+    page.wait_for_selector("#conclusion")
+    assert page.text_content("#conclusion") == expected["conclusion"]["text"]
+    rows = page.locator("#differences tbody tr").count()
+    assert rows == sum(d["kind"] == "item" for d in expected["differences"])
+    if width == "phone":
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()

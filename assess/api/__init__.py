@@ -33,7 +33,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
                   "export_standard", "import_edits", "apply_import"),
     "results": ("history", "FederationReport", "federation_report", "Audit", "audit"),
     "forms": ("form_layout",),
-    "outputs": ("scorecard_formats", "render_scorecards"),
+    "outputs": ("scorecard_formats", "render_scorecards", "render_acceptance"),
     "intake": ("TemplateFile", "write_template", "write_roster_template", "read_workbook", "read_roster", "read_value"),
 }
 _HOME = {name: module for module, names in _HOMES.items() for name in names}

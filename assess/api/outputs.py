@@ -7,6 +7,7 @@ from typing import Any
 
 from assess.core.messages import use_language
 from assess.workflows.formats import formats_for
+from assess.workflows.formats import render_acceptance as _render_acceptance
 from assess.workflows.formats import render_scorecards as _render
 
 
@@ -22,3 +23,11 @@ def render_scorecards(cards: list[dict[str, Any]], fmt: str, lang: str = "zh", *
     Chromium."""
     with use_language(lang):
         return _render(cards, fmt, lang, **options)
+
+
+def render_acceptance(result: dict[str, Any], fmt: str, lang: str = "zh", **options: Any) -> Any:
+    """An acceptance check's result (`Acceptance.result`, schema assess.acceptance/1) in `fmt`
+    ("json", "html": the printable sheet with both columns, "csv", "xlsx", ...), as
+    `assess score --inspection --format`. Raises as render_scorecards."""
+    with use_language(lang):
+        return _render_acceptance(result, fmt, lang, **options)

@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from assess.core.messages import message
 from assess.core.problems import InputError
-from assess.web import apiv1, pages
+from assess.web import apiv1, inspect, pages
 from assess.web.errors import one_problem, problems_response
 from assess.web.langs import request_lang
 from assess.web.security import Guard
@@ -31,7 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   version="1", docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.settings = settings
     app.include_router(apiv1.router)
+    app.include_router(inspect.api_router)
     app.include_router(pages.router)
+    app.include_router(inspect.page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(TimeLimit, _time_limit)

@@ -6,7 +6,8 @@ Playwright (pip install '.[test]'; no browser download: /usr/bin/chromium):
 - serve-form.png: the self-check form at 1280 px with fixtures/tanglang-community.yaml uploaded,
   the live scorecard beside it;
 - serve-phone.png: the same at 375 px (a phone);
-- serve-federation.png: the federation page after scoring a roster of the liuyou fixtures.
+- serve-federation.png: the federation page after scoring a roster of the liuyou fixtures;
+- serve-inspect.png: the acceptance check of fixtures/nanxincun-community.yaml and its inspection.
 """
 from __future__ import annotations
 
@@ -79,6 +80,13 @@ def main() -> None:
             page.click("#batch-run")
             page.wait_for_function("() => document.getElementById('batch-status').textContent.startsWith('完成')")
             page.screenshot(path=str(HERE / "serve-federation.png"))
+            page.goto(f"{url}/inspect")
+            page.set_input_files('input[name="record"]', str(ROOT / "fixtures" / "nanxincun-community.yaml"))
+            page.set_input_files('input[name="inspection"]',
+                                 str(ROOT / "fixtures" / "inspections" / "nanxincun-community.downgrade.yaml"))
+            page.click("#compare")
+            page.wait_for_selector("#conclusion")
+            page.screenshot(path=str(HERE / "serve-inspect.png"), full_page=True)
             browser.close()
     finally:
         server.terminate()
