@@ -179,6 +179,14 @@ def test_a_body_over_the_limit_is_413(tmp_path):
     response = small.post("/api/v1/score", content=b"{" + b" " * 4096 + b"}", headers={"content-type": "application/json"})
     assert response.status_code == 413 and "2048" in response.json()["problems"][0]["expected"]
 
+    def chunks():  # no Content-Length: the limit counts what arrives
+        for _ in range(10):
+            yield b" " * 1000
+
+    assert small.post("/api/v1/batch?standard=bahao-community", content=chunks()).status_code == 413
+    upload = {"file": ("名单.csv", b"a" * 5000)}
+    assert small.post("/api/v1/batch", files=upload, data={"standard": "bahao-community"}).status_code == 413
+
 
 def test_work_over_the_time_limit_is_503():
     slow = client(time_limit=0.001)
