@@ -4,6 +4,7 @@ asked for; batches stream JSON Lines; the limits, the token, the store and the e
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -302,3 +303,12 @@ def test_an_inspection_of_another_union_is_422_naming_the_uploads(web):
     assert answer.status_code == 422
     problem = answer.json()["problems"][0]
     assert problem["file"] == "theirs.yaml" and "mine.yaml" in problem["expected"]
+
+
+def test_a_port_in_use_is_said_without_a_traceback():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port), "--lang", "en"])
+    assert result.exit_code == 2 and f"127.0.0.1:{port}" in result.stderr and "Traceback" not in result.output

@@ -2,6 +2,8 @@
 refuses a host other than this computer without a token, and runs the server until Ctrl-C."""
 from __future__ import annotations
 
+import socket
+
 import click
 
 from assess import api
@@ -38,6 +40,18 @@ def serve_cmd(host: str, port: int, token: str | None, db: str | None, by: str |
         check_bind(settings, lang)
         if db:
             api.open_store(db).close()  # a store that cannot be opened is said now, not at the first request
+    _check_port(host, port, lang)
     shown = f"[{host}]" if ":" in host else host
     click.echo(message("web.serve.listening", lang, url=f"http://{shown}:{port}/"), err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _check_port(host: str, port: int, lang: str) -> None:
+    """Exit 2 saying why when the address cannot be listened on (in use, no such address)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        fail_with(message("web.serve.cannot_listen", lang, host=host, port=port, reason=exc.strerror or str(exc)), lang)

@@ -3,6 +3,7 @@
 private temporary directory only while it is scored."""
 from __future__ import annotations
 
+import contextvars
 import json
 import queue
 import shutil
@@ -81,7 +82,9 @@ async def stream(records: list[Any], opts, tmp: str, settings) -> AsyncIterator[
     """Scorecards (one a line) and bad records' problems, in order, as each is scored; the
     temporary directory is removed when the stream ends, however it ends."""
     lines: queue.Queue = queue.Queue(maxsize=64)
-    producer = threading.Thread(target=_produce, args=(records, opts, settings, lines), daemon=True)
+    # In this request's context: the language and any --rulesets directories are context variables.
+    producer = threading.Thread(target=contextvars.copy_context().run, args=(_produce, records, opts, settings, lines),
+                                daemon=True)
     producer.start()
     try:
         while (line := await anyio.to_thread.run_sync(lines.get)) is not None:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import anyio
 
 from assess import api
-from assess.core.messages import message
+from assess.core.messages import LANGUAGES, message
 from assess.core.problems import InputError, Problem
 from assess.web.settings import Settings
 
@@ -28,8 +28,11 @@ class TimeLimit(Exception):
     """A request's work took longer than Settings.time_limit."""
 
 
+@functools.lru_cache(maxsize=len(LANGUAGES))
 def known_standards(lang: str = "zh") -> list[api.StandardInfo]:
-    """Every known standard version (built-in, and any --rulesets directory)."""
+    """Every known standard version (built-in, and any --rulesets directory), read once a process
+    and language: listing them costs more than scoring a small record. A standard added while the
+    server runs is seen after a restart."""
     return api.list_standards(lang)
 
 
