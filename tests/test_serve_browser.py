@@ -165,10 +165,11 @@ def test_an_uploaded_record_scores_as_the_cli_and_keeps_what_the_form_does_not_s
     context.close()
 
 
-def test_the_language_switch_and_the_draft(server, browser):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_language_switch_and_the_draft(server, browser, width):
     fixture = ROOT / "fixtures" / "small-shop-18.yaml"
     data = yaml.safe_load(fixture.read_text(encoding="utf-8"))
-    context, page = _page(browser, "desktop")
+    context, page = _page(browser, width)
     page.goto(f"{server}/check/liuyou-grassroots?mode=inspector")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     fill_form(page, data, "liuyou-grassroots")
@@ -261,4 +262,26 @@ def test_the_inspectors_side_by_side_and_conclusion(server, browser, width):
     assert rows == sum(d["kind"] == "item" for d in expected["differences"])
     if width == "phone":
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_numbers_out_of_range_are_said_and_not_sent(server, browser):
+    context, page = _page(browser, "phone")
+    page.goto(f"{server}/check/liuyou-grassroots")
+    ratio = '.field[data-type="ratio"]'
+    _show_step_of(page, ratio)
+    page.locator(f"{ratio} input").first.fill("150")
+    error = page.locator(f"{ratio} .error").first
+    error.wait_for(state="visible")
+    assert error.text_content() == "应在 0 到 100 之间"
+    name = page.locator(ratio).first.get_attribute("data-field")
+    page.wait_for_function("() => localStorage.length > 0")
+    draft = json.loads(page.evaluate("localStorage.getItem('assess-draft:liuyou-grassroots')"))
+    assert name not in draft["facts"]
+    integer = '.field[data-type="integer"]'
+    _show_step_of(page, integer)
+    page.locator(f"{integer} input").first.fill("-3")
+    below = page.locator(f"{integer} .error").first
+    below.wait_for(state="visible")
+    assert below.text_content() == "应不小于 0" or below.text_content().startswith("应在 0 到 ")  # with or without a maximum
     context.close()

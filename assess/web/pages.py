@@ -27,7 +27,8 @@ _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True))
 # The texts the page's script shows (the scorecard, range checks), handed over as JSON.
 SCRIPT_TEXTS = ("web.card.score", "web.card.grade", "web.card.gaps", "web.card.plan", "web.card.none",
-                "web.card.waiting", "web.card.problems", "web.form.range", "web.form.integer", "web.form.saved",
+                "web.card.waiting", "web.card.problems", "web.form.range", "web.form.at_least", "web.form.at_most",
+                "web.form.number", "web.form.integer", "web.form.saved",
                 "web.form.loaded", "web.fed.progress", "web.fed.done", "web.fed.bad", "web.form.remove",
                 "head.no_grade", "head.top_grade", "head.no_gaps", "web.card.vetoed", "web.card.applied")
 

@@ -67,12 +67,11 @@
     const scale = type === "ratio" ? 100 : 1;
     const min = div.dataset.min === "" ? null : Number(div.dataset.min) * scale;
     const max = div.dataset.max === "" ? null : Number(div.dataset.max) * scale;
-    if (Number.isNaN(value)) { error.textContent = say("web.form.range", {min: min ?? "", max: max ?? ""}); return null; }
+    const range = () => (min !== null && max !== null ? say("web.form.range", {min: min, max: max})
+      : min !== null ? say("web.form.at_least", {min: min}) : say("web.form.at_most", {max: max}));
+    if (Number.isNaN(value)) { error.textContent = say("web.form.number"); return null; }
     if (type === "integer" && !Number.isInteger(value)) { error.textContent = say("web.form.integer"); return null; }
-    if ((min !== null && value < min) || (max !== null && value > max)) {
-      error.textContent = say("web.form.range", {min: min ?? "", max: max ?? "∞"});
-      return null;
-    }
+    if ((min !== null && value < min) || (max !== null && value > max)) { error.textContent = range(); return null; }
     return type === "ratio" ? raw + "%" : value;
   }
 
