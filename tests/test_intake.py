@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -221,6 +221,7 @@ HOSTILE_CELLS = st.one_of(st.none(), st.text(st.characters(blacklist_categories=
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["基本信息", "佐证数据", "活动记录", "材料清单", "荣誉称号", "酌情评分"]),
                           st.integers(1, 30), st.integers(1, 9), HOSTILE_CELLS), min_size=1, max_size=6))
+@example(edits=[("材料清单", 2, 4, 0)])  # a 0 in a cell formatted as a time of day reads as time(0, 0)
 def test_any_cell_written_anywhere_is_read_or_refused_never_a_traceback(tmp_path, edits):
     def apply(wb):
         for sheet, row, col, value in edits:

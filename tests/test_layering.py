@@ -2,7 +2,7 @@
 ones too) points to the same or a lower layer, and no modules import each other in a circle.
 
 Layers, lowest first (README "Layout"): core < rules < model < standards < scoring < present <
-store < intake < workflows < api < cli; `assess/__init__.py` is the facade on top, `assess/__main__.py`
+store < intake < workflows < api < web < cli; `assess/__init__.py` is the facade on top, `assess/__main__.py`
 runs the CLI.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assess"
 
-LAYERS = ("core", "rules", "model", "standards", "scoring", "present", "store", "intake", "workflows", "api", "cli")
+LAYERS = ("core", "rules", "model", "standards", "scoring", "present", "store", "intake", "workflows", "api", "web", "cli")
 TOP = len(LAYERS)  # assess/__init__.py and assess/__main__.py: above everything
 
 # Upward imports deferred into a function for start-up time (the only kind allowed here), each as
@@ -158,6 +158,15 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
         if v not in index:
             connect(v)
     return found
+
+
+def test_the_web_app_reaches_the_library_only_through_the_api():
+    """assess/web (assess serve) imports assess.api and assess.core, nothing else of assess: a web
+    server is one more front end of the library, like the command."""
+    allowed = ("assess.api", "assess.core", "assess.web")
+    found = [f"{_where(m, line)}: {m} imports {t}" for m, edges in graph().items() if m.startswith("assess.web")
+             for t, line, _ in edges if not t.startswith(allowed)]
+    assert not found, "the web app reaching past the library API:\n" + "\n".join(found)
 
 
 def test_no_import_cycle():

@@ -12,7 +12,8 @@ so importing this package costs nothing at start-up: `assess score` pays only fo
 Modules: scoring (standards, records, score one or many, the results store, --fail-below),
 inspection (worksheet and acceptance check), batch (many records through every core), standards
 (listing, explaining, rule tests, lint, impact, schema, xlsx), results (history, report, audit),
-intake (fill-in workbooks, rosters, one value read as people write it).
+intake (fill-in workbooks, rosters, one value read as people write it), forms (a standard as a
+self-check form), outputs (scorecards in any output format).
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ _HOMES: dict[str, tuple[str, ...]] = {
                   "standard_origins", "RuleTestRun", "run_rule_tests", "LintRun", "lint", "diff", "schema",
                   "export_standard", "import_edits", "apply_import"),
     "results": ("history", "FederationReport", "federation_report", "Audit", "audit"),
+    "forms": ("form_layout",),
+    "outputs": ("scorecard_formats", "render_scorecards", "render_acceptance"),
     "intake": ("TemplateFile", "write_template", "write_roster_template", "read_workbook", "read_roster", "read_value"),
 }
 _HOME = {name: module for module, names in _HOMES.items() for name in names}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -184,7 +184,7 @@ def as_text(value: Any) -> str | None:
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, (date, time)):
         return value.isoformat()
     return str(value).replace("_x000D_", "").replace("\r\n", "\n").strip()
 
@@ -200,4 +200,6 @@ def as_value(value: Any) -> Any:
         return int(value)
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         return value.date()
+    if isinstance(value, time):  # a cell formatted as a time of day: text, which the field's type then reads or refuses
+        return value.isoformat()
     return value

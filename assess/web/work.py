@@ -1,0 +1,124 @@
+"""The work behind every route, through the library API only: which standard ids exist (a
+standard id is looked up among them, never opened as a path), reading a request's score body,
+scoring with the results store when there is one, and running it all under the time limit."""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from datetime import date
+from typing import Any, Callable
+
+import anyio
+
+from assess import api
+from assess.core.messages import LANGUAGES, message
+from assess.core.problems import InputError, Problem
+from assess.web.settings import Settings
+
+REQUEST = "<request>"
+SCORE_KEYS = ("standard", "record", "as_of", "by")
+# ID or ID@VERSION, as the catalog names them; anything else (a path, "..") is refused before lookup.
+_STANDARD_REF = re.compile(r"^([a-z0-9][a-z0-9_.-]{0,80})(?:@([A-Za-z0-9_.-]{1,40}))?$")
+STORE_LOCK = threading.Lock()  # one writer at a time: the store's hash chain is sequential
+
+
+class TimeLimit(Exception):
+    """A request's work took longer than Settings.time_limit."""
+
+
+@functools.lru_cache(maxsize=len(LANGUAGES))
+def known_standards(lang: str = "zh") -> list[api.StandardInfo]:
+    """Every known standard version (built-in, and any --rulesets directory), read once a process
+    and language: listing them costs more than scoring a small record. A standard added while the
+    server runs is seen after a restart."""
+    return api.list_standards(lang)
+
+
+def standard_ref(value: Any, lang: str, path: str = "standard") -> str:
+    """`value` as a known standard's `ID` or `ID@VERSION`; InputError otherwise (naming the known
+    ids). The value is matched against the catalog's ids, so it never names a file."""
+    infos = known_standards(lang)
+    ids = sorted({i.id for i in infos})
+    found = _STANDARD_REF.match(value) if isinstance(value, str) else None
+    if found is None or found.group(1) not in ids or (
+            found.group(2) and (found.group(1), found.group(2)) not in {(i.id, i.version) for i in infos}):
+        shown = value if isinstance(value, str) else repr(value)
+        raise InputError([Problem(REQUEST, path, message("web.error.unknown_standard", lang, id=shown[:100],
+                                                         known=", ".join(ids)))])
+    return value
+
+
+def as_of_date(value: Any, lang: str, path: str = "as_of") -> date | None:
+    """An ISO date YYYY-MM-DD (or None); InputError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InputError([Problem(REQUEST, path, message("web.error.bad_date", lang, value=str(value)[:40]))])
+
+
+def score_request(data: Any, lang: str) -> tuple[str | None, dict[str, Any], date | None, str | None]:
+    """A score body {"standard"?, "record", "as_of"?, "by"?} checked: (standard, record, as_of, by).
+    Raises InputError naming every bad key."""
+    if not isinstance(data, dict) or not isinstance(data.get("record"), dict):
+        raise InputError([Problem(REQUEST, "record" if isinstance(data, dict) else "",
+                                  message("web.error.bad_body", lang))])
+    unknown = [k for k in data if k not in SCORE_KEYS]
+    if unknown:
+        raise InputError([Problem(REQUEST, str(k), message("web.error.unknown_key", lang, name=str(k)[:40],
+                                                           known=", ".join(SCORE_KEYS))) for k in unknown])
+    standard = standard_ref(data["standard"], lang) if data.get("standard") is not None else None
+    by = data.get("by")
+    return standard, data["record"], as_of_date(data.get("as_of"), lang), by if isinstance(by, str) else None
+
+
+def options(settings: Settings, standard: str | None, as_of: date | None, lang: str, by: str | None = None):
+    """The ScoreOptions of a request: who scored is the request's `by`, else the server's."""
+    return api.ScoreOptions(standard=standard, as_of=as_of, lang=lang, by=(by or settings.by or "assess serve")[:100])
+
+
+def score_cards(settings: Settings, record: Any, opts) -> list[dict[str, Any]]:
+    """The record's scorecards (one per standard), saved to the store when the server has one.
+    Raises InputError with the record's problems."""
+    if not settings.db:
+        return [s.card for s in api.score_record(record, opts).scored]
+    with STORE_LOCK, api.open_store(settings.db) as store:
+        return [s.card for s in api.score_record(record, opts, store=store).scored]
+
+
+def cards_data(cards: list[dict[str, Any]]) -> Any:
+    """As `assess score --format json`: one scorecard as an object, several as an array."""
+    return cards[0] if len(cards) == 1 else cards
+
+
+_WORKERS: dict[str, anyio.CapacityLimiter] = {}
+
+
+def _workers() -> anyio.CapacityLimiter:
+    """At most one scoring a core at a time: scoring is CPU-bound (and holds the GIL), so more
+    threads only slow every request down; the rest wait their turn."""
+    if "limiter" not in _WORKERS:
+        _WORKERS["limiter"] = anyio.CapacityLimiter(os.cpu_count() or 1)
+    return _WORKERS["limiter"]
+
+
+async def limited(settings: Settings, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `func` in a worker thread when one is free; TimeLimit when it runs longer than
+    settings.time_limit seconds (the time waiting for a free worker does not count; the thread is
+    left to finish on its own, as Python cannot stop it, and its result is dropped)."""
+    async with _workers():
+        try:
+            with anyio.fail_after(settings.time_limit):
+                return await anyio.to_thread.run_sync(functools.partial(func, *args, **kwargs), abandon_on_cancel=True)
+        except TimeoutError:
+            raise TimeLimit from None
+
+
+def plain_record(loaded) -> dict[str, Any]:
+    """A loaded record (LoadedEvidence) as the plain data a form or a JSON client sends."""
+    return loaded.record.model_dump(mode="json", exclude_none=True)
