@@ -182,3 +182,15 @@ def test_explain_standard_and_item():
 def test_python_dash_m_and_console_script_entry():
     proc = subprocess.run([sys.executable, "-m", "assess", "--help"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0 and "score" in proc.stdout
+
+
+def test_alternative_plans_read_differently_from_each_other():
+    import glob
+    for path in sorted(glob.glob("fixtures/*.yaml")):
+        result = run("score", path, "--format", "json")
+        if result.exit_code != 0:
+            continue
+        cards = json.loads(result.stdout)
+        for card in cards if isinstance(cards, list) else [cards]:
+            texts = [a["text"].split(": ", 1)[1] for a in (card.get("plan") or {}).get("alternatives") or []]
+            assert len(texts) == len(set(texts)), (path, texts)

@@ -332,9 +332,15 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
 
 def _alternative_dict(k: int, a, standard, words: Words, grade: str, target) -> dict[str, Any]:
     fixes = [_fix_dict(f, standard, words, grade) for f in a.fixes]
-    text = message("plan.alternative", words.lang, k=k, fixes="; ".join(f["title"] for f in fixes),
+    # Each fix with its actions: alternatives often name the same items and differ in what is done.
+    text = message("plan.alternative", words.lang, k=k, fixes="; ".join(fix_with_actions(f["title"], f) for f in fixes),
                    cost=words.number(a.cost), score=words.number(a.score_after, (target.min_score,)))
     return {"cost": _n(a.cost), "score_after": _n(a.score_after, target.min_score), "fixes": fixes, "text": text}
+
+
+def fix_with_actions(title: str, fix: dict[str, Any]) -> str:
+    """A plan fix as one phrase: its title, then its actions in brackets."""
+    return f"{title} ({'; '.join(fix['actions'])})" if fix.get("actions") else title
 
 
 def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from assess.core.messages import message
 from assess.present.renderers.sheet import RunningHead, css, esc, period_text, provenance, sentence, sign_off
 from assess.present.words import grade_score_text, kind_title
+from assess.present.scorecard import fix_with_actions
 
 # 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求: the item title and the two free texts get the room.
 ITEM_COLUMNS = {"zh": (("item", 31), ("points", 9), ("awarded", 9), ("status", 11), ("observed", 21), ("required", 19)),
@@ -180,7 +181,7 @@ def _waivers(card: dict[str, Any], lang: str) -> list[str]:
 
 def _alternative_text(k: int, alternative: dict[str, Any], titles: dict[str, str], lang: str) -> str:
     """An alternative plan in words, its items by title only (the printed sheet shows no ids)."""
-    names = "; ".join(titles.get(f["ref"], f["title"]) if f["kind"] == "item" else f["title"]
+    names = "; ".join(fix_with_actions(titles.get(f["ref"], f["title"]) if f["kind"] == "item" else f["title"], f)
                       for f in alternative["fixes"])
     return message("plan.alternative", lang, k=k, fixes=names, cost=alternative["cost"], score=alternative["score_after"])
 
