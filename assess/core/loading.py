@@ -96,6 +96,15 @@ def _line_map(node: yaml.Node, prefix: tuple, out: dict[tuple, int], cols: dict[
             _line_map(child, prefix + (i,), out, cols)
 
 
+def missing_parent(path: str | Path, lang: str | None = None) -> Problem | None:
+    """A problem naming the directory a new file `path` would go into, when it does not exist (a
+    mistyped directory is refused, never created); None when it exists."""
+    parent = Path(path).parent
+    if parent.is_dir():
+        return None
+    return Problem(str(path), "", message("error.no_parent_dir", lang, dir=str(parent)))
+
+
 def read_bytes(path: str | Path) -> bytes:
     """A file's bytes, or an InputError that names the file and says why it cannot be read."""
     name = str(path)

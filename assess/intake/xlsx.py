@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
+from assess.core.loading import missing_parent
 from assess.core.messages import message
 from assess.core.natural import SERIAL_MAX, SERIAL_MIN
 from assess.core.problems import InputError, Problem
@@ -64,12 +65,15 @@ def workbook_bytes(wb: Workbook, title: str) -> bytes:
 
 
 def write_new(path: str | Path, data: bytes, force: bool) -> None:
-    """Write `data` to `path`; InputError when it exists (without `force`) or cannot be written."""
+    """Write `data` to `path`; InputError when it exists (without `force`), its directory does not
+    exist or it cannot be written."""
     target = Path(path)
     if target.exists() and not force:
         raise InputError([Problem(str(path), "", message("intake.exists"))])
+    missing = missing_parent(target)
+    if missing is not None:
+        raise InputError([missing])
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     except OSError as exc:
         raise InputError([Problem(str(path), "", message("intake.cannot_write", reason=exc.strerror or str(exc)))]) from None
