@@ -44,3 +44,35 @@ def test_a_missing_directory_is_refused_not_created(tmp_path, args):
     assert result.exit_code == 2, result.output
     assert str(out.parent) in result.stderr and "不存在" in result.stderr and "Traceback" not in result.output
     assert not out.parent.exists()
+
+
+# ---- positions after an entry left out -------------------------------------------------------
+
+
+def test_problems_after_a_bad_event_name_the_real_cell(tmp_path):
+    def edits(wb):
+        wb["活动记录"]["B3"] = "2025/2/30"
+        wb["活动记录"]["A6"] = "不知道的活动"
+        wb["活动记录"]["A9"] = "也不知道"
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    assert ":活动记录!B3: events[1].date: 没有这一天" in result.stderr
+    assert ":活动记录!A6: events[4].kind: 未知的活动类型 不知道的活动" in result.stderr
+    assert ":活动记录!A9: events[7].kind: 未知的活动类型 也不知道" in result.stderr
+    assert "A5" not in result.stderr and "A8" not in result.stderr
+
+
+def test_problems_after_a_bad_event_name_the_real_line_of_a_yaml_record(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    data["events"][1]["date"] = "2025-02-30"
+    data["events"][4]["kind"] = "no_such_kind"
+    record = tmp_path / "r.yaml"
+    record.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    line = next(i for i, text in enumerate(record.read_text(encoding="utf-8").splitlines(), start=1)
+                if "no_such_kind" in text)
+    result = _score(str(record))
+    assert result.exit_code == 2
+    assert f"r.yaml:{line}" in result.stderr and "events[4].kind" in result.stderr and "events[3]" not in result.stderr

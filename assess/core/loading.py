@@ -66,6 +66,29 @@ def in_cells(doc: Document, problems: list[Problem]) -> list[Problem]:
     return out
 
 
+_ENTRY = re.compile(r"([A-Za-z_]\w*)\[(\d+)\](.*)")
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def renumbered(doc: Document, problems: list[Problem], origins: dict[str, tuple[int, ...]]) -> list[Problem]:
+    """Problems found on a record that left out some entries of its lists (`origins`: list key ->
+    the document's index of each entry kept), each named by its entry's place in `doc`
+    (events[3] -> events[4] when events[1] was left out), with that entry's line."""
+    if not origins:
+        return problems
+    out = []
+    for p in problems:
+        found = _ENTRY.fullmatch(p.path) if p.file == doc.path else None
+        kept = origins.get(found.group(1)) if found else None
+        if kept is None or int(found.group(2)) >= len(kept):
+            out.append(p)
+            continue
+        path = f"{found.group(1)}[{kept[int(found.group(2))]}]{found.group(3)}"
+        loc = tuple(int(i) if i else name for i, name in _PART.findall(path))
+        out.append(replace(p, path=path, line=doc.line_of(loc) if p.line is not None or doc.lines else p.line))
+    return out
+
+
 def _cell_of(cells: dict[str, str], path: str) -> str | None:
     while path:
         if path in cells:
