@@ -76,3 +76,38 @@ def test_problems_after_a_bad_event_name_the_real_line_of_a_yaml_record(tmp_path
     result = _score(str(record))
     assert result.exit_code == 2
     assert f"r.yaml:{line}" in result.stderr and "events[4].kind" in result.stderr and "events[3]" not in result.stderr
+
+
+# ---- a key written twice -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sheet, key, value", [("基本信息", "union.name", "另一个名称"), ("佐证数据", "members", 999),
+                                               ("佐证数据", "facts.members", 999), ("基本信息", "application.grade", "示范")])
+def test_a_key_written_twice_is_refused_naming_both_cells(tmp_path, sheet, key, value):
+    first: dict = {}
+
+    def edits(wb):
+        ws = wb[sheet]
+        plain = key.removeprefix("facts.")
+        first["row"] = _row(ws, plain)
+        new = ws.max_row + 1
+        ws.cell(new, 1).value, ws.cell(new, 3 if sheet == "基本信息" else 5).value = key, value
+        first["new"] = new
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert f":{sheet}!A{first['new']}: 字段 {key} 重复填写: {sheet}!A{first['row']} 已填过这一项" in result.stderr
+
+
+def test_a_judgement_written_twice_is_refused_naming_both_cells(tmp_path):
+    rows: dict = {}
+
+    def edits(wb):
+        ws = wb["酌情评分"]
+        rows["first"], rows["new"] = 2, ws.max_row + 1
+        ws.cell(rows["new"], 1).value = ws.cell(2, 1).value
+        ws.cell(rows["new"], 4).value = 1
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert f":酌情评分!A{rows['new']}: 字段" in result.stderr and "重复填写: 酌情评分!A2 已填过这一项" in result.stderr

@@ -20,7 +20,7 @@ from assess.core.natural import NaturalError, read_boolean
 from assess.core.problems import InputError, Problem
 from assess.intake import xlsx
 from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
-from assess.intake.sheets import Sheet, iter_filled, read_sheet
+from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
 from assess.model.evidence import LoadedEvidence, evidence_from_document
 from assess.model.references import event_kind_id
 from assess.model.standard import Standard
@@ -93,7 +93,7 @@ def _record_data(wb, book: str, standard_id: str, standard: Standard | None) -> 
     _events(sheets.get("events"), data, cells, standard)
     _entries(sheets.get("documents"), data, cells, "documents", ("id", "title", "kind", "date"))
     _entries(sheets.get("honours"), data, cells, "honours", ("title", "year", "grade", "standard", "awarded_by"))
-    _judgements(sheets.get("judgements"), data, cells, standard_id)
+    _judgements(sheets.get("judgements"), data, cells, standard_id, problems, book)
     return data, cells, problems
 
 
@@ -129,17 +129,30 @@ def _set(data: dict, cells: dict, path: tuple, value: Any, cell: str) -> None:
     cells[".".join(path)] = cell
 
 
+def _repeated(seen: dict, key: Any, row: Row, name: str, problems: list[Problem], book: str) -> bool:
+    """Whether `key` was filled in on an earlier row (a problem naming both cells; the later row
+    is not read), else remember this row's key cell for it."""
+    cell = row.cells.get("key", "")
+    if key in seen:
+        problems.append(Problem(book, "", message("intake.duplicate_key", name=name, other=seen[key]), cell=cell))
+        return True
+    seen[key] = cell
+    return False
+
+
 def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem], book: str, standard_id: str,
             standard: Standard | None) -> None:
     apps: dict[str, dict[str, Any]] = {}
+    seen: dict[str, str] = {}
     for row in sheet.rows if sheet else []:
         key, value, cell = str(row.values["key"]).strip(), row.values.get("value"), row.cells.get("value", "")
-        if value is None:
-            continue
+        written = key
         if key == "application.grade":
             key = f"applications.{standard_id}"
         elif key == "application.override_kind":
             key = f"applications.{standard_id}.override_kind"
+        if _repeated(seen, key, row, written, problems, book) or value is None:
+            continue
         if key.startswith("applications."):
             _application(key[len("applications."):], value, cell, apps, problems, book, standard_id, standard)
         elif key in BASIC_KEYS:
@@ -171,11 +184,11 @@ def _application(rest: str, value: Any, cell: str, apps: dict, problems: list[Pr
 
 def _facts(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem], book: str) -> None:
     facts: dict[str, Any] = {}
+    seen: dict[str, str] = {}
     for row in sheet.rows if sheet else []:
         name = str(row.values["key"]).strip()
         name = name[len("facts."):] if name.startswith("facts.") else name
-        if name in facts:
-            problems.append(Problem(book, "", message("intake.duplicate_key", name=name), cell=row.cells["key"]))
+        if _repeated(seen, name, row, str(row.values["key"]).strip(), problems, book):
             continue
         value, docs, note = row.values.get("value"), _list(row.values.get("documents")), xlsx.as_text(row.values.get("note"))
         cited = {"value": value} | ({"documents": docs} if docs else {}) | ({"note": note} if note else {})
@@ -221,14 +234,18 @@ def _entries(sheet: Sheet | None, data: dict, cells: dict, key: str, columns: tu
         data[key] = entries
 
 
-def _judgements(sheet: Sheet | None, data: dict, cells: dict, standard_id: str) -> None:
+def _judgements(sheet: Sheet | None, data: dict, cells: dict, standard_id: str, problems: list[Problem],
+                book: str) -> None:
     filed: dict[str, dict[str, Any]] = {}
+    seen: dict[tuple, str] = {}
     for row in sheet.rows if sheet else []:
         v = row.values
-        if v.get("value") is None and v.get("reason") is None:
-            continue  # a judgement item not scored (yet)
         sid = xlsx.as_text(v.get("standard")) or standard_id
         iid = xlsx.as_text(v["key"])
+        if _repeated(seen, (sid, iid), row, iid, problems, book):
+            continue
+        if v.get("value") is None and v.get("reason") is None:
+            continue  # a judgement item not scored (yet)
         entry = {"score": v.get("value"), "reason": xlsx.as_text(v.get("reason")), "by": xlsx.as_text(v.get("by")),
                  "date": v.get("date")}
         filed.setdefault(sid, {})[iid] = {k: x for k, x in entry.items() if x is not None}
