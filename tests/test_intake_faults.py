@@ -111,3 +111,31 @@ def test_a_judgement_written_twice_is_refused_naming_both_cells(tmp_path):
     result = _score(str(_template_with(tmp_path, edits)))
     assert result.exit_code == 2, result.output
     assert f":酌情评分!A{rows['new']}: 字段" in result.stderr and "重复填写: 酌情评分!A2 已填过这一项" in result.stderr
+
+
+# ---- an unknown key with nothing filled in ----------------------------------------------------
+
+
+@pytest.mark.parametrize("sheet, key, hint", [("佐证数据", "membrs", "members"), ("基本信息", "union.nmae", "union.name"),
+                                              ("酌情评分", "work_patern", "work_pattern")])
+def test_an_unknown_key_is_refused_even_with_its_value_blank(tmp_path, sheet, key, hint):
+    rows: dict = {}
+
+    def edits(wb):
+        ws = wb[sheet]
+        rows["new"] = ws.max_row + 1
+        ws.cell(rows["new"], 1).value = key
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert f":{sheet}!" in result.stderr and f"未知字段 {key}" in result.stderr
+    assert f"是否应为 {hint}" in result.stderr
+
+
+def test_a_known_key_left_blank_is_only_missing(tmp_path):
+    def edits(wb):
+        facts = wb["佐证数据"]
+        facts.cell(_row(facts, "members"), 5).value = None
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 0, result.output

@@ -89,11 +89,11 @@ def _record_data(wb, book: str, standard_id: str, standard: Standard | None) -> 
     data: dict[str, Any] = {}
     cells: dict[str, str] = {}
     _basics(sheets.get("basics"), data, cells, problems, book, standard_id, standard)
-    _facts(sheets.get("facts"), data, cells, problems, book)
+    _facts(sheets.get("facts"), data, cells, problems, book, standard)
     _events(sheets.get("events"), data, cells, standard)
     _entries(sheets.get("documents"), data, cells, "documents", ("id", "title", "kind", "date"))
     _entries(sheets.get("honours"), data, cells, "honours", ("title", "year", "grade", "standard", "awarded_by"))
-    _judgements(sheets.get("judgements"), data, cells, standard_id, problems, book)
+    _judgements(sheets.get("judgements"), data, cells, standard_id, problems, book, standard)
     return data, cells, problems
 
 
@@ -151,20 +151,27 @@ def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem
             key = f"applications.{standard_id}"
         elif key == "application.override_kind":
             key = f"applications.{standard_id}.override_kind"
-        if _repeated(seen, key, row, written, problems, book) or value is None:
+        if _repeated(seen, key, row, written, problems, book):
             continue
-        if key.startswith("applications."):
+        if not key.startswith("applications.") and key not in BASIC_KEYS:
+            problems.append(_unknown_key(book, key, BASIC_KEYS, cell or row.cells.get("key", "")))
+        elif value is None:
+            continue
+        elif key.startswith("applications."):
             _application(key[len("applications."):], value, cell, apps, problems, book, standard_id, standard)
-        elif key in BASIC_KEYS:
+        else:
             shown = xlsx.as_text(value) if key in _TEXT_KEYS else value
             _set(data, cells, tuple(key.split(".")), shown, cell)
-        else:
-            hint = difflib.get_close_matches(key, list(BASIC_KEYS), n=1)
-            problems.append(Problem(book, "", message("intake.unknown_key_hint" if hint else "intake.unknown_key",
-                                                      name=key, hint=hint[0] if hint else ""), cell=cell))
     for i, (sid, app) in enumerate(apps.items()):
         data.setdefault("applications", []).append({k: v for k, v in app.items() if k != "_cell"})
         cells[f"applications[{i}]"] = app["_cell"]
+
+
+def _unknown_key(book: str, key: str, known, cell: str) -> Problem:
+    """An unknown key on a keyed sheet, with a "did you mean" when one is close."""
+    hint = difflib.get_close_matches(key, list(known), n=1)
+    return Problem(book, "", message("intake.unknown_key_hint" if hint else "intake.unknown_key", name=key,
+                                     hint=hint[0] if hint else ""), cell=cell)
 
 
 def _application(rest: str, value: Any, cell: str, apps: dict, problems: list[Problem], book: str, standard_id: str,
@@ -182,7 +189,8 @@ def _application(rest: str, value: Any, cell: str, apps: dict, problems: list[Pr
     app["grade"], app["_cell"] = (named.id if named is not None else grade), cell
 
 
-def _facts(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem], book: str) -> None:
+def _facts(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem], book: str,
+           standard: Standard | None) -> None:
     facts: dict[str, Any] = {}
     seen: dict[str, str] = {}
     for row in sheet.rows if sheet else []:
@@ -191,6 +199,8 @@ def _facts(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem]
         if _repeated(seen, name, row, str(row.values["key"]).strip(), problems, book):
             continue
         value, docs, note = row.values.get("value"), _list(row.values.get("documents")), xlsx.as_text(row.values.get("note"))
+        if value is None and not docs and not note and standard is not None and name in standard.fields:
+            continue  # a fact of the standard not filled in: missing (an unknown name is read, to be refused)
         cited = {"value": value} | ({"documents": docs} if docs else {}) | ({"note": note} if note else {})
         facts[name] = cited if docs or note else value
         for part, cid in (("", "value"), (".documents", "documents"), (".note", "note")):
@@ -235,7 +245,7 @@ def _entries(sheet: Sheet | None, data: dict, cells: dict, key: str, columns: tu
 
 
 def _judgements(sheet: Sheet | None, data: dict, cells: dict, standard_id: str, problems: list[Problem],
-                book: str) -> None:
+                book: str, standard: Standard | None) -> None:
     filed: dict[str, dict[str, Any]] = {}
     seen: dict[tuple, str] = {}
     for row in sheet.rows if sheet else []:
@@ -245,6 +255,9 @@ def _judgements(sheet: Sheet | None, data: dict, cells: dict, standard_id: str, 
         if _repeated(seen, (sid, iid), row, iid, problems, book):
             continue
         if v.get("value") is None and v.get("reason") is None:
+            if standard is not None and sid == standard.id and standard.find_item(iid or "") is None:
+                judged = [item.id for _, item in standard.all_items() if item.rule.judged]
+                problems.append(_unknown_key(book, iid or "", judged, row.cells.get("key", "")))
             continue  # a judgement item not scored (yet)
         entry = {"score": v.get("value"), "reason": xlsx.as_text(v.get("reason")), "by": xlsx.as_text(v.get("by")),
                  "date": v.get("date")}
