@@ -27,6 +27,7 @@ from assess.model.standard import Standard
 from assess.standards import catalog
 
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+_FILLED = ("value", "documents", "note", "reason", "by", "date")  # the columns a keyed row is filled in by
 _TEXT_KEYS = ("union.id", "union.name", "union.kind", "union.parent", "union.region", "period.label", "note")
 
 
@@ -131,7 +132,10 @@ def _set(data: dict, cells: dict, path: tuple, value: Any, cell: str) -> None:
 
 def _repeated(seen: dict, key: Any, row: Row, name: str, problems: list[Problem], book: str) -> bool:
     """Whether `key` was filled in on an earlier row (a problem naming both cells; the later row
-    is not read), else remember this row's key cell for it."""
+    is not read), else remember this row's key cell for it. A row with only its key (the blank
+    row of the template) fills nothing in: it is never one of two."""
+    if all(row.values.get(cid) is None for cid in _FILLED):
+        return False
     cell = row.cells.get("key", "")
     if key in seen:
         problems.append(Problem(book, "", message("intake.duplicate_key", name=name, other=seen[key]), cell=cell))
