@@ -3,6 +3,8 @@ testers (issue 12): each refused with the file, sheet and cell named, exit code 
 something else or left out in silence."""
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from openpyxl import load_workbook
 
 from assess import api
 from assess.cli import main
+from test_roster import _roster_rows, _write_csv, _write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures/tanglang-community.yaml"
@@ -139,3 +142,87 @@ def test_a_known_key_left_blank_is_only_missing(tmp_path):
 
     result = _score(str(_template_with(tmp_path, edits)))
     assert result.exit_code == 0, result.output
+
+
+# ---- formulas with no saved result; merged cells ----------------------------------------------
+
+
+def _cache(book: Path, formula: str, value: str) -> None:
+    """Save `value` as the formula's result, as Excel does when it saves a workbook."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(book) as zf:
+        for info in zf.infolist():
+            parts[info.filename] = zf.read(info.filename)
+    for name, raw in parts.items():
+        if name.startswith("xl/worksheets/"):
+            parts[name] = raw.replace(f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+    with zipfile.ZipFile(book, "w") as zf:
+        for name, raw in parts.items():
+            zf.writestr(name, raw)
+
+
+def _batch(tmp_path, roster: Path):
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["batch", str(roster), "--standard", "bahao-community", "--out", str(out),
+                                       "--jobs", "1", "--engine", "python"])
+    scored = list(csv.DictReader(out.open(encoding="utf-8-sig"))) if out.exists() else []
+    errors = tmp_path / "out.csv.errors.jsonl"
+    bad = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()] if errors.exists() else []
+    return result, scored, bad
+
+
+def test_a_workbook_formula_with_no_saved_result_is_refused_at_its_cell(tmp_path):
+    rows: dict = {}
+
+    def edits(wb):
+        facts = wb["佐证数据"]
+        rows["members"] = _row(facts, "members")
+        facts.cell(rows["members"], 5).value = "=10+4"
+
+    book = _template_with(tmp_path, edits)
+    result = _score(str(book))
+    assert result.exit_code == 2, result.output
+    assert f":佐证数据!E{rows['members']}: 公式 =10+4 没有保存计算结果" in result.stderr
+    assert "请在 Excel/WPS 中打开并保存, 或直接填写数值" in result.stderr
+    _cache(book, "10+4", "14")  # saved by Excel: its result is read
+    assert api.read_workbook(book).record.facts["members"]["value"] == 14
+
+
+def test_a_roster_formula_with_no_saved_result_is_that_rows_problem(tmp_path):
+    head, rows, fixtures = _roster_rows("bahao-community")
+    members = head.index("会员人数（人）")
+    letter = chr(ord("A") + members)
+    members_value = rows[0][members].replace(",", "")
+    rows[0][members] = f"={letter}3*0.9"
+    roster = tmp_path / "roster.xlsx"
+    _write_xlsx(roster, head, rows)
+    result, scored, bad = _batch(tmp_path, roster)
+    assert result.exit_code == 2, result.output
+    assert len(scored) == len(fixtures) - 1 and len(bad) == 1 and bad[0]["position"] == f"{roster}:2"
+    assert any(p["text"] == f"{roster}:Sheet!{letter}2: 公式 ={letter}3*0.9 没有保存计算结果 (由程序生成、未在 Excel 中保存过的表格); "
+               "请在 Excel/WPS 中打开并保存, 或直接填写数值" for p in bad[0]["problems"])
+    _cache(roster, f"{letter}3*0.9", members_value)
+    result, scored, bad = _batch(tmp_path, roster)
+    assert result.exit_code == 0 and not bad, result.output
+
+
+def test_merged_value_cells_are_refused_naming_the_range(tmp_path):
+    def edits(wb):
+        wb["佐证数据"].merge_cells("E2:E4")
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert ":佐证数据!E2:E4: 合并单元格 佐证数据!E2:E4" in result.stderr
+
+    head, rows, fixtures = _roster_rows("bahao-community")
+    roster = tmp_path / "roster.xlsx"
+    _write_xlsx(roster, head, rows)
+    wb = load_workbook(roster)
+    wb.active.merge_cells("L2:M2")
+    wb.save(roster)
+    result, scored, bad = _batch(tmp_path, roster)
+    assert result.exit_code == 2 and len(scored) == len(fixtures) - 1
+    assert [b["position"] for b in bad] == [f"{roster}:2"]
+    assert any(f"{roster}:Sheet!L2:M2: 合并单元格 Sheet!L2:M2" in p["text"] for p in bad[0]["problems"])

@@ -26,6 +26,7 @@ from assess.core.natural import NaturalError, read_integer
 from assess.core.problems import InputError, Problem
 from assess.core.unions import UNION_KINDS, kind_name
 from assess.intake import xlsx
+from assess.intake.cellfaults import cell_faults, uncached_formulas
 from assess.intake.layout import BASIC_KEYS, ROSTER_SCHEMA, header_forms, key_label
 from assess.intake.template import fact_validation
 from assess.intake.workbook import is_record_workbook
@@ -42,6 +43,7 @@ class RosterRow:
     row: int
     document: Document
     standard: str  # the id of the standard the row was read for (its record is scored against it)
+    problems: tuple[Problem, ...] = ()  # of its cells, found reading the file (a formula with no saved result)
 
 
 def is_roster(path: str | Path) -> bool:
@@ -119,24 +121,27 @@ def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
     """Each filled row of the roster as a record for `standard`, in order. Raises InputError (at
     once, before any row) for a file that cannot be read and for headers that name nothing."""
     book = str(path)
-    sheet, rows = _rows(book)
+    sheet, rows, faults = _rows(book)
     titles = [xlsx.as_text(v) for v in (rows[0] if rows else [])]
     filled = {c for r in rows[1:] for c, v in enumerate(r, start=1) if not xlsx.blank(v)}
     columns, problems = _header_problems(book, sheet, titles, headers(standard), sorted(filled))
+    problems = faults.pop(1, []) + problems
     if not rows:
         problems.append(Problem(book, "", message("roster.empty")))
     if problems:
         raise InputError(problems)
-    return _records(book, sheet, rows, columns, standard)
+    return _records(book, sheet, rows, columns, standard, faults)
 
 
-def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict, standard: Standard) -> Iterator[RosterRow]:
+def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict, standard: Standard,
+             faults: dict[int, list[Problem]]) -> Iterator[RosterRow]:
     for number, row in enumerate(rows[1:], start=2):
-        if all(xlsx.blank(v) for v in row):
+        if all(xlsx.blank(v) for v in row) and number not in faults:
             continue
         data, cells = _row_record(row, columns, standard, lambda col: xlsx.cell_name(sheet, number, col))
         cells[""] = xlsx.cell_name(sheet, number, 1)
-        yield RosterRow(f"{book}:{number}", number, Document(book, data, {(): number}, cells=cells), standard.id)
+        yield RosterRow(f"{book}:{number}", number, Document(book, data, {(): number}, cells=cells), standard.id,
+                        tuple(faults.get(number, ())))
 
 
 def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tuple[dict, dict]:
@@ -213,14 +218,16 @@ def _events(data: dict, cells: dict, counts: list[tuple[str, Any, str]]) -> None
             cells[f"events[{i}]{part}"] = where
 
 
-def _rows(book: str) -> tuple[str | None, list[list[Any]]]:
-    """(sheet name or None for CSV, the rows' cell values)."""
+def _rows(book: str) -> tuple[str | None, list[list[Any]], dict[int, list[Problem]]]:
+    """(sheet name or None for CSV, the rows' cell values, row number -> the problems of its cells
+    (a formula with no saved result, merged cells))."""
     if Path(book).suffix.lower() == ".xlsx":
         wb = xlsx.open_workbook(book)
         ws = next((w for w in wb.worksheets if w.sheet_state == "visible"), wb.worksheets[0])
-        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)]
+        faults = cell_faults(book, ws, uncached_formulas(book).get(ws.title, []))
+        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)], faults
     text = _csv_text(book)
-    return None, [list(r) for r in csv.reader(io.StringIO(text), _dialect(text))]
+    return None, [list(r) for r in csv.reader(io.StringIO(text), _dialect(text))], {}
 
 
 def _csv_text(book: str) -> str:

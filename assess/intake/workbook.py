@@ -19,6 +19,7 @@ from assess.core.messages import message
 from assess.core.natural import NaturalError, read_boolean
 from assess.core.problems import InputError, Problem
 from assess.intake import xlsx
+from assess.intake.cellfaults import cell_faults, uncached_formulas
 from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
 from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
 from assess.model.evidence import LoadedEvidence, evidence_from_document
@@ -100,13 +101,18 @@ def _record_data(wb, book: str, standard_id: str, standard: Standard | None) -> 
 
 def _sheets(wb, book: str) -> tuple[dict[str, Sheet], list[Problem]]:
     """Each sheet of the contract that the workbook has, read; problems of their layout, of a
-    required sheet missing, and of a sheet the contract does not know that holds anything."""
+    required sheet missing, of a sheet the contract does not know that holds anything, and of a
+    formula with no saved result in any sheet read or shown, of merged cells in a sheet read."""
     ids = sheet_ids()
     guide = {message("intake.sheet.guide", lang) for lang in ("zh", "en")}
     found: dict[str, Sheet] = {}
     problems: list[Problem] = []
+    formulas = uncached_formulas(book)
     for ws in wb.worksheets:
         sid = ids.get(ws.title)
+        if sid is not None or ws.sheet_state == "visible":
+            faults = cell_faults(book, ws, formulas.get(ws.title, []), merged=sid is not None)
+            problems += dict.fromkeys(p for row in faults.values() for p in row)
         if sid is not None and sid not in found:
             found[sid] = read_sheet(ws, SPEC[sid], book)
             problems += found[sid].problems
