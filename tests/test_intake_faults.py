@@ -226,3 +226,21 @@ def test_merged_value_cells_are_refused_naming_the_range(tmp_path):
     assert result.exit_code == 2 and len(scored) == len(fixtures) - 1
     assert [b["position"] for b in bad] == [f"{roster}:2"]
     assert any(f"{roster}:Sheet!L2:M2: 合并单元格 Sheet!L2:M2" in p["text"] for p in bad[0]["problems"])
+
+
+# ---- rosters: cells under no header, one union twice --------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_a_roster_cell_under_no_header_is_refused_at_the_data_cell(tmp_path, form):
+    head = ["工会编号", "工会名称", "会员人数"]
+    rows = [["u1", "甲社区工会", "10"], ["u2", "乙社区工会", "12", "", "多出来的"], ["u3", "丙社区工会", "9"]]
+    roster = tmp_path / f"r.{form}"
+    if form == "csv":
+        roster.write_text("\n".join(",".join(r) for r in [head, *rows]) + "\n", encoding="utf-8")
+    else:
+        _write_xlsx(roster, head, rows)
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    where = "E3" if form == "csv" else "Sheet!E3"
+    assert str(info.value) == f"{roster}:{where}: 这一列没有列名, 但有内容 (内容不会被读取); 请填写列名"

@@ -90,16 +90,20 @@ def _target(text: str | None, table: dict[str, tuple[str, str]]) -> tuple[str, s
 
 
 def _header_problems(book: str, sheet: str | None, titles: list[str | None], table: dict,
-                     columns: list[int]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
+                     filled: dict[int, int]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
     """Column number -> target for row 1; a problem for each header that names nothing (with a
-    "did you mean"), names two things, repeats another, or is blank over a filled column."""
+    "did you mean"), names two things, or repeats another, and at its first filled cell for a
+    column with no header (`filled`: column -> its first row with content; a CSV row may run
+    past the last header)."""
     found: dict[int, tuple[str, str]] = {}
     seen: dict[tuple[str, str], int] = {}
     problems = []
-    for col, text in enumerate(titles, start=1):
+    width = max([len(titles), *filled])
+    for col, text in enumerate(titles + [None] * (width - len(titles)), start=1):
         if text is None:
-            if col in columns:
-                problems.append(Problem(book, "", message("roster.blank_header"), cell=xlsx.cell_name(sheet, 1, col)))
+            if col in filled:
+                problems.append(Problem(book, "", message("roster.blank_header"),
+                                        cell=xlsx.cell_name(sheet, filled[col], col)))
             continue
         target = _target(text, table)
         where = xlsx.cell_name(sheet, 1, col)
@@ -123,8 +127,12 @@ def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
     book = str(path)
     sheet, rows, faults = _rows(book)
     titles = [xlsx.as_text(v) for v in (rows[0] if rows else [])]
-    filled = {c for r in rows[1:] for c, v in enumerate(r, start=1) if not xlsx.blank(v)}
-    columns, problems = _header_problems(book, sheet, titles, headers(standard), sorted(filled))
+    filled: dict[int, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        for col, value in enumerate(row, start=1):
+            if col not in filled and not xlsx.blank(value):
+                filled[col] = number
+    columns, problems = _header_problems(book, sheet, titles, headers(standard), filled)
     problems = faults.pop(1, []) + problems
     if not rows:
         problems.append(Problem(book, "", message("roster.empty")))
