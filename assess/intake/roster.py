@@ -143,13 +143,19 @@ def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
 
 def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict, standard: Standard,
              faults: dict[int, list[Problem]]) -> Iterator[RosterRow]:
+    first: dict[str, int] = {}  # union id -> the row it is first on
     for number, row in enumerate(rows[1:], start=2):
         if all(xlsx.blank(v) for v in row) and number not in faults:
             continue
         data, cells = _row_record(row, columns, standard, lambda col: xlsx.cell_name(sheet, number, col))
         cells[""] = xlsx.cell_name(sheet, number, 1)
+        problems = list(faults.get(number, ()))
+        uid = data.get("union", {}).get("id") if isinstance(data.get("union"), dict) else None
+        if uid is not None and first.setdefault(uid, number) != number:
+            problems.append(Problem(book, "union.id", message("roster.duplicate_id", id=uid, row=first[uid]),
+                                    cell=cells.get("union.id")))
         yield RosterRow(f"{book}:{number}", number, Document(book, data, {(): number}, cells=cells), standard.id,
-                        tuple(faults.get(number, ())))
+                        tuple(problems))
 
 
 def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tuple[dict, dict]:
