@@ -255,3 +255,22 @@ def test_one_union_twice_in_a_roster_is_the_second_rows_problem(tmp_path):
     assert result.exit_code == 2 and len(scored) == len(fixtures) - 1
     assert [b["position"] for b in bad] == [f"{roster}:4"]
     assert bad[0]["problems"][0]["text"] == f"{roster}:A4: union.id: 工会编号 {rows[0][0]} 与第 2 行重复 (每个工会只能占一行)"
+
+
+def test_an_unclosed_quote_in_a_csv_roster_is_named_at_its_cell(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text('工会编号,工会名称,会员人数\nu1,"甲社区工会,10\nu2,乙社区工会,12\n', encoding="utf-8")
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    text = str(info.value)
+    assert text.startswith(f"{roster}:B2: B2 以引号 \" 开头, 但到文件末尾都没有对应的结尾引号 (第 2 行起")
+    assert "字段" not in text and "缺少" not in text
+    result = _batch(tmp_path, roster)[0]
+    assert result.exit_code == 2 and f"{roster}:B2" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_quoted_cell_over_two_lines_that_is_closed_is_read(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text('工会编号,工会名称,备注\nu1,"甲社区\n工会",x\n', encoding="utf-8")
+    rows = list(api.read_roster(roster, "bahao-community"))
+    assert len(rows) == 1

@@ -240,8 +240,28 @@ def _rows(book: str) -> tuple[str | None, list[list[Any]], dict[int, list[Proble
         ws = next((w for w in wb.worksheets if w.sheet_state == "visible"), wb.worksheets[0])
         faults = cell_faults(book, ws, uncached_formulas(book).get(ws.title, []))
         return ws.title, [list(r) for r in ws.iter_rows(values_only=True)], faults
-    text = _csv_text(book)
-    return None, [list(r) for r in csv.reader(io.StringIO(text), _dialect(text))], {}
+    return None, _csv_rows(book, _csv_text(book)), {}
+
+
+def _csv_rows(book: str, text: str) -> list[list[str]]:
+    """The CSV rows. InputError for a quoted cell whose closing quote never comes (every row
+    after it would be read into that cell), named at the cell it opens in."""
+    dialect = _dialect(text)
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    rows: list[list[str]] = []
+    ended = 0  # the physical line the last complete row ended on
+    try:
+        for row in reader:
+            rows.append(row)
+            ended = reader.line_num
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return [list(r) for r in csv.reader(io.StringIO(text), dialect)]  # lax: as Excel reads it
+        line = text.splitlines()[ended] if ended < len(text.splitlines()) else ""
+        col = len(next(csv.reader([line], dialect), [""]))
+        cell = xlsx.cell_name(None, len(rows) + 1, col)
+        raise InputError([Problem(book, "", message("roster.unclosed_quote", cell=cell, line=ended + 1), cell=cell)]) from None
+    return rows
 
 
 def _csv_text(book: str) -> str:
