@@ -274,3 +274,42 @@ def test_a_quoted_cell_over_two_lines_that_is_closed_is_read(tmp_path):
     roster.write_text('工会编号,工会名称,备注\nu1,"甲社区\n工会",x\n', encoding="utf-8")
     rows = list(api.read_roster(roster, "bahao-community"))
     assert len(rows) == 1
+
+
+# ---- the hidden _meta sheet ---------------------------------------------------------------------
+
+
+def test_a_meta_sheet_naming_another_standard_is_said_to_be_another_standards_workbook(tmp_path):
+    book = _template_with(tmp_path, lambda wb: wb["_meta"].__setitem__("B2", "liuyou-grassroots"))
+    result = _score(str(book))
+    assert result.exit_code == 2, result.output
+    assert ":_meta!B2: _meta 表写的标准是 liuyou-grassroots, 但此填报表是按另一个标准 bahao-community" in result.stderr
+    assert "较早" not in result.stderr
+
+
+def test_a_workbook_whose_meta_sheet_was_deleted_says_so(tmp_path):
+    book = _template_with(tmp_path, lambda wb: wb.remove(wb["_meta"]))
+    for args in ([str(book)], ["--standard", "bahao-community", str(book)]):
+        result = _score(*args)
+        assert result.exit_code == 2, result.output
+        assert "隐藏的 _meta 工作表缺失" in result.stderr and "读取名单需要指定标准" not in result.stderr
+
+
+@pytest.mark.parametrize("cell, value, expected", [("A6", "extra", "_meta!A6: _meta 表中的未知项 extra"),
+                                                   ("B5", "fr", "_meta!B5: _meta 表的语言 fr 不是可用的语言")])
+def test_a_meta_sheet_with_an_unknown_row_or_language_is_refused_at_its_cell(tmp_path, cell, value, expected):
+    def edits(wb):
+        assert wb["_meta"]["A5"].value == "lang"
+        wb["_meta"][cell] = value
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr
+
+    roster = tmp_path / "r.xlsx"
+    api.write_roster_template("bahao-community", roster)
+    wb = load_workbook(roster)
+    wb["_meta"][cell] = value
+    wb.save(roster)
+    result = _batch(tmp_path, roster)[0]
+    assert result.exit_code == 2 and expected in result.stderr, result.output

@@ -234,11 +234,14 @@ def _events(data: dict, cells: dict, counts: list[tuple[str, Any, str]]) -> None
 
 def _rows(book: str) -> tuple[str | None, list[list[Any]], dict[int, list[Problem]]]:
     """(sheet name or None for CSV, the rows' cell values, row number -> the problems of its cells
-    (a formula with no saved result, merged cells))."""
+    (a formula with no saved result, merged cells; those of the file as a whole, as of the hidden
+    meta sheet of an empty roster, under row 1))."""
     if Path(book).suffix.lower() == ".xlsx":
         wb = xlsx.open_workbook(book)
         ws = next((w for w in wb.worksheets if w.sheet_state == "visible"), wb.worksheets[0])
         faults = cell_faults(book, ws, uncached_formulas(book).get(ws.title, []))
+        faults[1] = faults.get(1, []) + (xlsx.meta_problems(wb, book) if xlsx.read_meta(wb).get("schema") == ROSTER_SCHEMA
+                                         else [])
         return ws.title, [list(r) for r in ws.iter_rows(values_only=True)], faults
     return None, _csv_rows(book, _csv_text(book)), {}
 

@@ -33,8 +33,15 @@ _TEXT_KEYS = ("union.id", "union.name", "union.kind", "union.parent", "union.reg
 
 
 def is_record_workbook(path: str | Path) -> bool:
-    """Whether the xlsx file at `path` is a fill-in workbook (its _meta sheet says so)."""
-    return xlsx.read_meta(xlsx.open_workbook(path)).get("schema") == RECORD_SCHEMA
+    """Whether the xlsx file at `path` is a fill-in workbook: its _meta sheet says so, or it has
+    none and has the fill-in workbook's sheets (基本信息, 佐证数据: read to say _meta is missing)."""
+    wb = xlsx.open_workbook(path)
+    return xlsx.read_meta(wb).get("schema") == RECORD_SCHEMA or _meta_deleted(wb)
+
+
+def _meta_deleted(wb) -> bool:
+    names = {sheet_ids().get(title) for title in wb.sheetnames}
+    return xlsx.META_SHEET not in wb.sheetnames and {"basics", "facts"} <= names
 
 
 def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEvidence:
@@ -46,9 +53,14 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
     book = str(path)
     wb = xlsx.open_workbook(book)
     meta = xlsx.read_meta(wb)
+    if _meta_deleted(wb):
+        raise InputError([Problem(book, "", message("intake.meta_missing"))])
     if meta.get("schema") != RECORD_SCHEMA or not meta.get("standard"):
         raise InputError([Problem(book, "", message("intake.not_record_workbook"))])
     standard = _standard(meta)
+    wrong = xlsx.meta_problems(wb, book) + _other_standard(wb, book, meta, standard)
+    if wrong:
+        raise InputError(wrong)
     data, cells, problems = _record_data(wb, book, meta["standard"], standard)
     doc = Document(book, data, {}, cells=cells)
     if problems and not lenient:
@@ -75,6 +87,21 @@ def _standard(meta: dict[str, str]) -> Standard | None:
         return catalog.resolve_standard(f"{meta['standard']}@{meta.get('version', '')}").standard
     except InputError:
         return None
+
+
+def _other_standard(wb, book: str, meta: dict[str, str], standard: Standard | None) -> list[Problem]:
+    """A problem when _meta names one standard but its digest is that of another's content: the
+    workbook was made for that other standard (its standard cell edited)."""
+    if standard is not None and meta.get("sha256") == standard.sha256:
+        return []
+    other = next((s.standard for s in catalog.builtin_standards()
+                  if s.standard.sha256 == meta.get("sha256") and s.standard.id != meta["standard"]), None)
+    if other is None:
+        return []
+    row = next((r for r, (k, _) in enumerate(wb[xlsx.META_SHEET].iter_rows(max_col=2, values_only=True), start=1)
+                if k == "standard"), 2)
+    return [Problem(book, "", message("intake.meta_other_standard", named=meta["standard"], id=other.id,
+                                      version=other.version), cell=xlsx.cell_name(xlsx.META_SHEET, row, 2))]
 
 
 def _stale(book: str, meta: dict[str, str], standard: Standard | None) -> list[str]:

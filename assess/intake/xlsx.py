@@ -107,6 +107,29 @@ def read_meta(wb) -> dict[str, str]:
             if k is not None}
 
 
+META_KEYS = ("schema", "standard", "version", "sha256", "lang")
+
+
+def meta_problems(wb, book: str) -> list[Problem]:
+    """Problems of the meta sheet (none when there is none): a row whose key is none of
+    META_KEYS, a lang that is no language of the messages; each named by its cell."""
+    if META_SHEET not in wb.sheetnames:
+        return []
+    from assess.core.messages import LANGUAGES
+
+    problems = []
+    for r, (key, value) in enumerate(wb[META_SHEET].iter_rows(max_col=2, values_only=True), start=1):
+        if blank(key) and blank(value):
+            continue
+        if as_text(key) not in META_KEYS:
+            problems.append(Problem(book, "", message("intake.meta_unknown_key", name=as_text(key) or "",
+                                                      keys=", ".join(META_KEYS)), cell=cell_name(META_SHEET, r, 1)))
+        elif as_text(key) == "lang" and as_text(value) not in LANGUAGES:
+            problems.append(Problem(book, "", message("intake.meta_lang", value=as_text(value) or "",
+                                                      langs=", ".join(LANGUAGES)), cell=cell_name(META_SHEET, r, 2)))
+    return problems
+
+
 class Lists:
     """The hidden sheet of drop-down choices: each list once, in its own column."""
 
