@@ -290,6 +290,9 @@ def test_cli_writes_the_file_and_reports_bad_standard(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "sub" / "standard.schema.json"
     result = CliRunner().invoke(main, ["schema", "standard", "--out", str(out)])
+    assert result.exit_code == 2 and str(out.parent) in result.stderr and not out.parent.exists()  # never created
+    out.parent.mkdir()
+    result = CliRunner().invoke(main, ["schema", "standard", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == schemas.dumps(schemas.standard_schema())
     assert str(out) in result.stderr

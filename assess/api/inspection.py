@@ -17,6 +17,7 @@ from typing import Any
 from assess.api.scoring import (RecordSource, ScoreOptions, VersionWarning, decider_for, is_below, load_record,
                                 load_standard, open_store, prior_grades, save, standards_for, version_warning)
 from assess.core.messages import message, use_language
+from assess.core.loading import missing_parent
 from assess.core.problems import InputError, Problem
 from assess.model.evidence import LoadedEvidence
 from assess.scoring.waivers import LoadedWaivers
@@ -159,8 +160,10 @@ def _write_new(out: str, text: str, force: bool, lang: str) -> None:
     path = Path(out)
     if os.path.exists(out) and not force:  # os.path: False for a name too long to exist, where Path raises
         raise InputError([Problem(out, "", message("inspect.exists", lang))])
+    missing = missing_parent(path, lang)
+    if missing is not None:
+        raise InputError([missing])
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError([Problem(out, "", message("inspect.cannot_write", lang, reason=exc.strerror or str(exc)))]) from None

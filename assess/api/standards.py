@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from assess.api.scoring import decider_for, load_standard
 from assess.core.messages import message, use_language
+from assess.core.loading import missing_parent
 from assess.core.problems import InputError, Problem
 from assess.present.words import Words
 from assess.standards import catalog, tailoring
@@ -251,8 +252,10 @@ def schema(kind: str, standard: str | None = None, *, lang: str = "zh", out: str
         loaded = load_standard(standard) if standard else None
         text = schemas.dumps(schemas.schema_for(kind, loaded, lang))
         if out is not None:
+            missing = missing_parent(out)
+            if missing is not None:
+                raise InputError([missing])
             try:
-                Path(out).parent.mkdir(parents=True, exist_ok=True)
                 Path(out).write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise InputError([Problem(out, "", message("schema.cannot_write", reason=exc.strerror or str(exc)))]) from None

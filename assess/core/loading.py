@@ -66,6 +66,29 @@ def in_cells(doc: Document, problems: list[Problem]) -> list[Problem]:
     return out
 
 
+_ENTRY = re.compile(r"([A-Za-z_]\w*)\[(\d+)\](.*)")
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def renumbered(doc: Document, problems: list[Problem], origins: dict[str, tuple[int, ...]]) -> list[Problem]:
+    """Problems found on a record that left out some entries of its lists (`origins`: list key ->
+    the document's index of each entry kept), each named by its entry's place in `doc`
+    (events[3] -> events[4] when events[1] was left out), with that entry's line."""
+    if not origins:
+        return problems
+    out = []
+    for p in problems:
+        found = _ENTRY.fullmatch(p.path) if p.file == doc.path else None
+        kept = origins.get(found.group(1)) if found else None
+        if kept is None or int(found.group(2)) >= len(kept):
+            out.append(p)
+            continue
+        path = f"{found.group(1)}[{kept[int(found.group(2))]}]{found.group(3)}"
+        loc = tuple(int(i) if i else name for i, name in _PART.findall(path))
+        out.append(replace(p, path=path, line=doc.line_of(loc) if p.line is not None or doc.lines else p.line))
+    return out
+
+
 def _cell_of(cells: dict[str, str], path: str) -> str | None:
     while path:
         if path in cells:
@@ -94,6 +117,15 @@ def _line_map(node: yaml.Node, prefix: tuple, out: dict[tuple, int], cols: dict[
             out[prefix + (i,)] = child.start_mark.line + 1
             cols[prefix + (i,)] = child.start_mark.column + 1
             _line_map(child, prefix + (i,), out, cols)
+
+
+def missing_parent(path: str | Path, lang: str | None = None) -> Problem | None:
+    """A problem naming the directory a new file `path` would go into, when it does not exist (a
+    mistyped directory is refused, never created); None when it exists."""
+    parent = Path(path).parent
+    if parent.is_dir():
+        return None
+    return Problem(str(path), "", message("error.no_parent_dir", lang, dir=str(parent)))
 
 
 def read_bytes(path: str | Path) -> bytes:

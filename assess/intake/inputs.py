@@ -64,10 +64,13 @@ def load_workbook_record(path: str | Path) -> LoadedEvidence:
 
 def load_row(row) -> LoadedEvidence:
     """A roster row's record (a RosterRow, or its Document), loaded leniently (as
-    load_workbook_record); made for the standard the row was read with."""
+    load_workbook_record); made for the standard the row was read with, the problems of its
+    cells (RosterRow.problems) waiting in `pending`."""
     document = row if isinstance(row, Document) else row.document
     loaded = evidence_from_document(document, lenient=True)
-    return loaded if isinstance(row, Document) else replace(loaded, made_for=(row.standard,))
+    if isinstance(row, Document):
+        return loaded
+    return replace(loaded, made_for=(row.standard,), pending=tuple(row.problems) + loaded.pending)
 
 
 def is_row(payload: Any) -> bool:

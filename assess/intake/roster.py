@@ -26,6 +26,7 @@ from assess.core.natural import NaturalError, read_integer
 from assess.core.problems import InputError, Problem
 from assess.core.unions import UNION_KINDS, kind_name
 from assess.intake import xlsx
+from assess.intake.cellfaults import cell_faults, uncached_formulas
 from assess.intake.layout import BASIC_KEYS, ROSTER_SCHEMA, header_forms, key_label
 from assess.intake.template import fact_validation
 from assess.intake.workbook import is_record_workbook
@@ -42,6 +43,7 @@ class RosterRow:
     row: int
     document: Document
     standard: str  # the id of the standard the row was read for (its record is scored against it)
+    problems: tuple[Problem, ...] = ()  # of its cells, found reading the file (a formula with no saved result)
 
 
 def is_roster(path: str | Path) -> bool:
@@ -88,16 +90,20 @@ def _target(text: str | None, table: dict[str, tuple[str, str]]) -> tuple[str, s
 
 
 def _header_problems(book: str, sheet: str | None, titles: list[str | None], table: dict,
-                     columns: list[int]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
+                     filled: dict[int, int]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
     """Column number -> target for row 1; a problem for each header that names nothing (with a
-    "did you mean"), names two things, repeats another, or is blank over a filled column."""
+    "did you mean"), names two things, or repeats another, and at its first filled cell for a
+    column with no header (`filled`: column -> its first row with content; a CSV row may run
+    past the last header)."""
     found: dict[int, tuple[str, str]] = {}
     seen: dict[tuple[str, str], int] = {}
     problems = []
-    for col, text in enumerate(titles, start=1):
+    width = max([len(titles), *filled])
+    for col, text in enumerate(titles + [None] * (width - len(titles)), start=1):
         if text is None:
-            if col in columns:
-                problems.append(Problem(book, "", message("roster.blank_header"), cell=xlsx.cell_name(sheet, 1, col)))
+            if col in filled:
+                problems.append(Problem(book, "", message("roster.blank_header"),
+                                        cell=xlsx.cell_name(sheet, filled[col], col)))
             continue
         target = _target(text, table)
         where = xlsx.cell_name(sheet, 1, col)
@@ -119,24 +125,37 @@ def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
     """Each filled row of the roster as a record for `standard`, in order. Raises InputError (at
     once, before any row) for a file that cannot be read and for headers that name nothing."""
     book = str(path)
-    sheet, rows = _rows(book)
+    sheet, rows, faults = _rows(book)
     titles = [xlsx.as_text(v) for v in (rows[0] if rows else [])]
-    filled = {c for r in rows[1:] for c, v in enumerate(r, start=1) if not xlsx.blank(v)}
-    columns, problems = _header_problems(book, sheet, titles, headers(standard), sorted(filled))
+    filled: dict[int, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        for col, value in enumerate(row, start=1):
+            if col not in filled and not xlsx.blank(value):
+                filled[col] = number
+    columns, problems = _header_problems(book, sheet, titles, headers(standard), filled)
+    problems = faults.pop(1, []) + problems
     if not rows:
         problems.append(Problem(book, "", message("roster.empty")))
     if problems:
         raise InputError(problems)
-    return _records(book, sheet, rows, columns, standard)
+    return _records(book, sheet, rows, columns, standard, faults)
 
 
-def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict, standard: Standard) -> Iterator[RosterRow]:
+def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict, standard: Standard,
+             faults: dict[int, list[Problem]]) -> Iterator[RosterRow]:
+    first: dict[str, int] = {}  # union id -> the row it is first on
     for number, row in enumerate(rows[1:], start=2):
-        if all(xlsx.blank(v) for v in row):
+        if all(xlsx.blank(v) for v in row) and number not in faults:
             continue
         data, cells = _row_record(row, columns, standard, lambda col: xlsx.cell_name(sheet, number, col))
         cells[""] = xlsx.cell_name(sheet, number, 1)
-        yield RosterRow(f"{book}:{number}", number, Document(book, data, {(): number}, cells=cells), standard.id)
+        problems = list(faults.get(number, ()))
+        uid = data.get("union", {}).get("id") if isinstance(data.get("union"), dict) else None
+        if uid is not None and first.setdefault(uid, number) != number:
+            problems.append(Problem(book, "union.id", message("roster.duplicate_id", id=uid, row=first[uid]),
+                                    cell=cells.get("union.id")))
+        yield RosterRow(f"{book}:{number}", number, Document(book, data, {(): number}, cells=cells), standard.id,
+                        tuple(problems))
 
 
 def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tuple[dict, dict]:
@@ -213,14 +232,39 @@ def _events(data: dict, cells: dict, counts: list[tuple[str, Any, str]]) -> None
             cells[f"events[{i}]{part}"] = where
 
 
-def _rows(book: str) -> tuple[str | None, list[list[Any]]]:
-    """(sheet name or None for CSV, the rows' cell values)."""
+def _rows(book: str) -> tuple[str | None, list[list[Any]], dict[int, list[Problem]]]:
+    """(sheet name or None for CSV, the rows' cell values, row number -> the problems of its cells
+    (a formula with no saved result, merged cells; those of the file as a whole, as of the hidden
+    meta sheet of an empty roster, under row 1))."""
     if Path(book).suffix.lower() == ".xlsx":
         wb = xlsx.open_workbook(book)
         ws = next((w for w in wb.worksheets if w.sheet_state == "visible"), wb.worksheets[0])
-        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)]
-    text = _csv_text(book)
-    return None, [list(r) for r in csv.reader(io.StringIO(text), _dialect(text))]
+        faults = cell_faults(book, ws, uncached_formulas(book).get(ws.title, []))
+        faults[1] = faults.get(1, []) + (xlsx.meta_problems(wb, book) if xlsx.read_meta(wb).get("schema") == ROSTER_SCHEMA
+                                         else [])
+        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)], faults
+    return None, _csv_rows(book, _csv_text(book)), {}
+
+
+def _csv_rows(book: str, text: str) -> list[list[str]]:
+    """The CSV rows. InputError for a quoted cell whose closing quote never comes (every row
+    after it would be read into that cell), named at the cell it opens in."""
+    dialect = _dialect(text)
+    reader = csv.reader(io.StringIO(text), dialect, strict=True)
+    rows: list[list[str]] = []
+    ended = 0  # the physical line the last complete row ended on
+    try:
+        for row in reader:
+            rows.append(row)
+            ended = reader.line_num
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return [list(r) for r in csv.reader(io.StringIO(text), dialect)]  # lax: as Excel reads it
+        line = text.splitlines()[ended] if ended < len(text.splitlines()) else ""
+        col = len(next(csv.reader([line], dialect), [""]))
+        cell = xlsx.cell_name(None, len(rows) + 1, col)
+        raise InputError([Problem(book, "", message("roster.unclosed_quote", cell=cell, line=ended + 1), cell=cell)]) from None
+    return rows
 
 
 def _csv_text(book: str) -> str:

@@ -32,7 +32,8 @@ class Sheet:
 
 def read_sheet(ws, spec: SheetSpec, book: str, lang: str = "zh") -> Sheet:
     """The filled rows of `ws` by `spec`'s columns (found by their header in any language; display
-    columns are not read). Problems: a required column missing, a column with an unknown header
+    columns are not read; on a keyed sheet a row with a key and nothing else is read, its values
+    None). Problems: a required column missing, a column with an unknown header
     holding values, a keyed row with values but no key."""
     out = Sheet()
     columns = _columns(ws, spec, book, out.problems)
@@ -44,8 +45,8 @@ def read_sheet(ws, spec: SheetSpec, book: str, lang: str = "zh") -> Sheet:
                                         cell=xlsx.cell_name(ws.title, 1, 1)))
     for number, cells in enumerate(ws.iter_rows(min_row=2), start=2):
         values = {cid: cells[col - 1].value for cid, col in columns.items() if col <= len(cells)}
-        if all(xlsx.blank(values.get(cid)) for cid in inputs):
-            continue
+        if all(xlsx.blank(values.get(cid)) for cid in inputs) and not (spec.keyed and not xlsx.blank(values.get("key"))):
+            continue  # a blank row (a keyed row with only its key is read: an unknown key is a problem)
         names = {cid: xlsx.cell_name(ws.title, number, col) for cid, col in columns.items()}
         if spec.keyed and xlsx.blank(values.get("key")):
             out.problems.append(Problem(book, "", message("intake.no_key", column=column_title("key", lang)),

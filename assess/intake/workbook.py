@@ -19,20 +19,29 @@ from assess.core.messages import message
 from assess.core.natural import NaturalError, read_boolean
 from assess.core.problems import InputError, Problem
 from assess.intake import xlsx
+from assess.intake.cellfaults import cell_faults, uncached_formulas
 from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
-from assess.intake.sheets import Sheet, iter_filled, read_sheet
+from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
 from assess.model.evidence import LoadedEvidence, evidence_from_document
 from assess.model.references import event_kind_id
 from assess.model.standard import Standard
 from assess.standards import catalog
 
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+_FILLED = ("value", "documents", "note", "reason", "by", "date")  # the columns a keyed row is filled in by
 _TEXT_KEYS = ("union.id", "union.name", "union.kind", "union.parent", "union.region", "period.label", "note")
 
 
 def is_record_workbook(path: str | Path) -> bool:
-    """Whether the xlsx file at `path` is a fill-in workbook (its _meta sheet says so)."""
-    return xlsx.read_meta(xlsx.open_workbook(path)).get("schema") == RECORD_SCHEMA
+    """Whether the xlsx file at `path` is a fill-in workbook: its _meta sheet says so, or it has
+    none and has the fill-in workbook's sheets (基本信息, 佐证数据: read to say _meta is missing)."""
+    wb = xlsx.open_workbook(path)
+    return xlsx.read_meta(wb).get("schema") == RECORD_SCHEMA or _meta_deleted(wb)
+
+
+def _meta_deleted(wb) -> bool:
+    names = {sheet_ids().get(title) for title in wb.sheetnames}
+    return xlsx.META_SHEET not in wb.sheetnames and {"basics", "facts"} <= names
 
 
 def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEvidence:
@@ -44,9 +53,14 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
     book = str(path)
     wb = xlsx.open_workbook(book)
     meta = xlsx.read_meta(wb)
+    if _meta_deleted(wb):
+        raise InputError([Problem(book, "", message("intake.meta_missing"))])
     if meta.get("schema") != RECORD_SCHEMA or not meta.get("standard"):
         raise InputError([Problem(book, "", message("intake.not_record_workbook"))])
     standard = _standard(meta)
+    wrong = xlsx.meta_problems(wb, book) + _other_standard(wb, book, meta, standard)
+    if wrong:
+        raise InputError(wrong)
     data, cells, problems = _record_data(wb, book, meta["standard"], standard)
     doc = Document(book, data, {}, cells=cells)
     if problems and not lenient:
@@ -75,6 +89,21 @@ def _standard(meta: dict[str, str]) -> Standard | None:
         return None
 
 
+def _other_standard(wb, book: str, meta: dict[str, str], standard: Standard | None) -> list[Problem]:
+    """A problem when _meta names one standard but its digest is that of another's content: the
+    workbook was made for that other standard (its standard cell edited)."""
+    if standard is not None and meta.get("sha256") == standard.sha256:
+        return []
+    other = next((s.standard for s in catalog.builtin_standards()
+                  if s.standard.sha256 == meta.get("sha256") and s.standard.id != meta["standard"]), None)
+    if other is None:
+        return []
+    row = next((r for r, (k, _) in enumerate(wb[xlsx.META_SHEET].iter_rows(max_col=2, values_only=True), start=1)
+                if k == "standard"), 2)
+    return [Problem(book, "", message("intake.meta_other_standard", named=meta["standard"], id=other.id,
+                                      version=other.version), cell=xlsx.cell_name(xlsx.META_SHEET, row, 2))]
+
+
 def _stale(book: str, meta: dict[str, str], standard: Standard | None) -> list[str]:
     if standard is None:
         return [message("intake.unknown_version", file=book, id=meta["standard"], version=meta.get("version", ""))]
@@ -89,23 +118,28 @@ def _record_data(wb, book: str, standard_id: str, standard: Standard | None) -> 
     data: dict[str, Any] = {}
     cells: dict[str, str] = {}
     _basics(sheets.get("basics"), data, cells, problems, book, standard_id, standard)
-    _facts(sheets.get("facts"), data, cells, problems, book)
+    _facts(sheets.get("facts"), data, cells, problems, book, standard)
     _events(sheets.get("events"), data, cells, standard)
     _entries(sheets.get("documents"), data, cells, "documents", ("id", "title", "kind", "date"))
     _entries(sheets.get("honours"), data, cells, "honours", ("title", "year", "grade", "standard", "awarded_by"))
-    _judgements(sheets.get("judgements"), data, cells, standard_id)
+    _judgements(sheets.get("judgements"), data, cells, standard_id, problems, book, standard)
     return data, cells, problems
 
 
 def _sheets(wb, book: str) -> tuple[dict[str, Sheet], list[Problem]]:
     """Each sheet of the contract that the workbook has, read; problems of their layout, of a
-    required sheet missing, and of a sheet the contract does not know that holds anything."""
+    required sheet missing, of a sheet the contract does not know that holds anything, and of a
+    formula with no saved result in any sheet read or shown, of merged cells in a sheet read."""
     ids = sheet_ids()
     guide = {message("intake.sheet.guide", lang) for lang in ("zh", "en")}
     found: dict[str, Sheet] = {}
     problems: list[Problem] = []
+    formulas = uncached_formulas(book)
     for ws in wb.worksheets:
         sid = ids.get(ws.title)
+        if sid is not None or ws.sheet_state == "visible":
+            faults = cell_faults(book, ws, formulas.get(ws.title, []), merged=sid is not None)
+            problems += dict.fromkeys(p for row in faults.values() for p in row)
         if sid is not None and sid not in found:
             found[sid] = read_sheet(ws, SPEC[sid], book)
             problems += found[sid].problems
@@ -129,29 +163,52 @@ def _set(data: dict, cells: dict, path: tuple, value: Any, cell: str) -> None:
     cells[".".join(path)] = cell
 
 
+def _repeated(seen: dict, key: Any, row: Row, name: str, problems: list[Problem], book: str) -> bool:
+    """Whether `key` was filled in on an earlier row (a problem naming both cells; the later row
+    is not read), else remember this row's key cell for it. A row with only its key (the blank
+    row of the template) fills nothing in: it is never one of two."""
+    if all(row.values.get(cid) is None for cid in _FILLED):
+        return False
+    cell = row.cells.get("key", "")
+    if key in seen:
+        problems.append(Problem(book, "", message("intake.duplicate_key", name=name, other=seen[key]), cell=cell))
+        return True
+    seen[key] = cell
+    return False
+
+
 def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem], book: str, standard_id: str,
             standard: Standard | None) -> None:
     apps: dict[str, dict[str, Any]] = {}
+    seen: dict[str, str] = {}
     for row in sheet.rows if sheet else []:
         key, value, cell = str(row.values["key"]).strip(), row.values.get("value"), row.cells.get("value", "")
-        if value is None:
-            continue
+        written = key
         if key == "application.grade":
             key = f"applications.{standard_id}"
         elif key == "application.override_kind":
             key = f"applications.{standard_id}.override_kind"
-        if key.startswith("applications."):
+        if _repeated(seen, key, row, written, problems, book):
+            continue
+        if not key.startswith("applications.") and key not in BASIC_KEYS:
+            problems.append(_unknown_key(book, key, BASIC_KEYS, cell or row.cells.get("key", "")))
+        elif value is None:
+            continue
+        elif key.startswith("applications."):
             _application(key[len("applications."):], value, cell, apps, problems, book, standard_id, standard)
-        elif key in BASIC_KEYS:
+        else:
             shown = xlsx.as_text(value) if key in _TEXT_KEYS else value
             _set(data, cells, tuple(key.split(".")), shown, cell)
-        else:
-            hint = difflib.get_close_matches(key, list(BASIC_KEYS), n=1)
-            problems.append(Problem(book, "", message("intake.unknown_key_hint" if hint else "intake.unknown_key",
-                                                      name=key, hint=hint[0] if hint else ""), cell=cell))
     for i, (sid, app) in enumerate(apps.items()):
         data.setdefault("applications", []).append({k: v for k, v in app.items() if k != "_cell"})
         cells[f"applications[{i}]"] = app["_cell"]
+
+
+def _unknown_key(book: str, key: str, known, cell: str) -> Problem:
+    """An unknown key on a keyed sheet, with a "did you mean" when one is close."""
+    hint = difflib.get_close_matches(key, list(known), n=1)
+    return Problem(book, "", message("intake.unknown_key_hint" if hint else "intake.unknown_key", name=key,
+                                     hint=hint[0] if hint else ""), cell=cell)
 
 
 def _application(rest: str, value: Any, cell: str, apps: dict, problems: list[Problem], book: str, standard_id: str,
@@ -169,15 +226,18 @@ def _application(rest: str, value: Any, cell: str, apps: dict, problems: list[Pr
     app["grade"], app["_cell"] = (named.id if named is not None else grade), cell
 
 
-def _facts(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem], book: str) -> None:
+def _facts(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem], book: str,
+           standard: Standard | None) -> None:
     facts: dict[str, Any] = {}
+    seen: dict[str, str] = {}
     for row in sheet.rows if sheet else []:
         name = str(row.values["key"]).strip()
         name = name[len("facts."):] if name.startswith("facts.") else name
-        if name in facts:
-            problems.append(Problem(book, "", message("intake.duplicate_key", name=name), cell=row.cells["key"]))
+        if _repeated(seen, name, row, str(row.values["key"]).strip(), problems, book):
             continue
         value, docs, note = row.values.get("value"), _list(row.values.get("documents")), xlsx.as_text(row.values.get("note"))
+        if value is None and not docs and not note and standard is not None and name in standard.fields:
+            continue  # a fact of the standard not filled in: missing (an unknown name is read, to be refused)
         cited = {"value": value} | ({"documents": docs} if docs else {}) | ({"note": note} if note else {})
         facts[name] = cited if docs or note else value
         for part, cid in (("", "value"), (".documents", "documents"), (".note", "note")):
@@ -221,14 +281,21 @@ def _entries(sheet: Sheet | None, data: dict, cells: dict, key: str, columns: tu
         data[key] = entries
 
 
-def _judgements(sheet: Sheet | None, data: dict, cells: dict, standard_id: str) -> None:
+def _judgements(sheet: Sheet | None, data: dict, cells: dict, standard_id: str, problems: list[Problem],
+                book: str, standard: Standard | None) -> None:
     filed: dict[str, dict[str, Any]] = {}
+    seen: dict[tuple, str] = {}
     for row in sheet.rows if sheet else []:
         v = row.values
-        if v.get("value") is None and v.get("reason") is None:
-            continue  # a judgement item not scored (yet)
         sid = xlsx.as_text(v.get("standard")) or standard_id
         iid = xlsx.as_text(v["key"])
+        if _repeated(seen, (sid, iid), row, iid, problems, book):
+            continue
+        if v.get("value") is None and v.get("reason") is None:
+            if standard is not None and sid == standard.id and standard.find_item(iid or "") is None:
+                judged = [item.id for _, item in standard.all_items() if item.rule.judged]
+                problems.append(_unknown_key(book, iid or "", judged, row.cells.get("key", "")))
+            continue  # a judgement item not scored (yet)
         entry = {"score": v.get("value"), "reason": xlsx.as_text(v.get("reason")), "by": xlsx.as_text(v.get("by")),
                  "date": v.get("date")}
         filed.setdefault(sid, {})[iid] = {k: x for k, x in entry.items() if x is not None}

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
+from assess.core.loading import missing_parent
 from assess.core.messages import message
 from assess.core.natural import SERIAL_MAX, SERIAL_MIN
 from assess.core.problems import InputError, Problem
@@ -64,12 +65,15 @@ def workbook_bytes(wb: Workbook, title: str) -> bytes:
 
 
 def write_new(path: str | Path, data: bytes, force: bool) -> None:
-    """Write `data` to `path`; InputError when it exists (without `force`) or cannot be written."""
+    """Write `data` to `path`; InputError when it exists (without `force`), its directory does not
+    exist or it cannot be written."""
     target = Path(path)
     if target.exists() and not force:
         raise InputError([Problem(str(path), "", message("intake.exists"))])
+    missing = missing_parent(target)
+    if missing is not None:
+        raise InputError([missing])
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     except OSError as exc:
         raise InputError([Problem(str(path), "", message("intake.cannot_write", reason=exc.strerror or str(exc)))]) from None
@@ -101,6 +105,29 @@ def read_meta(wb) -> dict[str, str]:
         return {}
     return {str(k): "" if v is None else str(v) for k, v in wb[META_SHEET].iter_rows(max_col=2, values_only=True)
             if k is not None}
+
+
+META_KEYS = ("schema", "standard", "version", "sha256", "lang")
+
+
+def meta_problems(wb, book: str) -> list[Problem]:
+    """Problems of the meta sheet (none when there is none): a row whose key is none of
+    META_KEYS, a lang that is no language of the messages; each named by its cell."""
+    if META_SHEET not in wb.sheetnames:
+        return []
+    from assess.core.messages import LANGUAGES
+
+    problems = []
+    for r, (key, value) in enumerate(wb[META_SHEET].iter_rows(max_col=2, values_only=True), start=1):
+        if blank(key) and blank(value):
+            continue
+        if as_text(key) not in META_KEYS:
+            problems.append(Problem(book, "", message("intake.meta_unknown_key", name=as_text(key) or "",
+                                                      keys=", ".join(META_KEYS)), cell=cell_name(META_SHEET, r, 1)))
+        elif as_text(key) == "lang" and as_text(value) not in LANGUAGES:
+            problems.append(Problem(book, "", message("intake.meta_lang", value=as_text(value) or "",
+                                                      langs=", ".join(LANGUAGES)), cell=cell_name(META_SHEET, r, 2)))
+    return problems
 
 
 class Lists:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import copy
 import difflib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 import datetime as dt
 from datetime import date
 from fractions import Fraction
@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model, field_validator, model_validator
 
-from assess.core.loading import Document, in_cells, read_document, sha256_of, validation_problems
+from assess.core.loading import Document, in_cells, read_document, renumbered, sha256_of, validation_problems
 from assess.core.natural import NaturalError, read_as
 from assess.core.messages import current_language, message
 from assess.core.types import Number, StrictModel, format_number, to_fraction
@@ -150,6 +150,9 @@ class LoadedEvidence:
     # when it applies for none
     made_for: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # things to tell the user that are no problem (a stale fill-in workbook)
+    # a list whose bad entries lenient loading left out -> the document's index of each entry kept:
+    # problems found later are named by the entry's place in the document, not in the record
+    origins: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -180,26 +183,30 @@ def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvi
     except ValidationError as exc:
         marked = {p.path for p in problems}
         problems += [p for p in validation_problems(doc, exc) if p.path not in marked]
-        record = _salvaged(data, exc) if lenient else None
+        record, origins = _salvaged(data, exc) if lenient else (None, {})
         if record is None:
             raise InputError(in_cells(doc, _in_order(problems))) from None
+    else:
+        origins = {}
     if problems and not lenient:
         raise InputError(in_cells(doc, _in_order(problems)))
-    return LoadedEvidence(record, doc, sha256_of(doc.data), tuple(in_cells(doc, _in_order(problems))))
+    return LoadedEvidence(record, doc, sha256_of(doc.data), tuple(in_cells(doc, _in_order(problems))),
+                          origins=origins)
 
 
 _SALVAGEABLE = ("events", "documents", "honours", "judgements", "applications", "facts")
 
 
-def _salvaged(data: dict[str, Any], exc: ValidationError) -> EvidenceRecord | None:
+def _salvaged(data: dict[str, Any], exc: ValidationError) -> tuple[EvidenceRecord | None, dict[str, tuple[int, ...]]]:
     """The record without the entries `exc` found wrong, when every error lies in an entry of a
-    list or mapping (or is an unknown top-level key); else None."""
+    list or mapping (or is an unknown top-level key), and the document's index of each entry kept
+    in a list that lost some; else (None, {})."""
     pruned = copy.deepcopy(data)
     drop: dict[str, set] = {}
     for err in exc.errors():
         loc = err["loc"]
         if not loc:
-            return None  # a problem of the whole record (duplicate document ids): nothing to leave out
+            return None, {}  # a problem of the whole record (duplicate document ids): nothing to leave out
         if len(loc) == 1 and loc[0] not in EvidenceRecord.model_fields:
             pruned.pop(loc[0], None)
         elif _drop_optional(pruned, loc):
@@ -207,15 +214,19 @@ def _salvaged(data: dict[str, Any], exc: ValidationError) -> EvidenceRecord | No
         elif len(loc) >= 2 and loc[0] in _SALVAGEABLE and isinstance(pruned.get(loc[0]), (list, dict)):
             drop.setdefault(loc[0], set()).add(loc[1])
         else:
-            return None
+            return None, {}
+    origins: dict[str, tuple[int, ...]] = {}
     for key, gone in drop.items():
         kept = pruned[key]
-        pruned[key] = ([e for i, e in enumerate(kept) if i not in gone] if isinstance(kept, list)
-                       else {k: v for k, v in kept.items() if k not in gone})
+        if isinstance(kept, list):
+            origins[key] = tuple(i for i in range(len(kept)) if i not in gone)
+            pruned[key] = [kept[i] for i in origins[key]]
+        else:
+            pruned[key] = {k: v for k, v in kept.items() if k not in gone}
     try:
-        return EvidenceRecord.model_validate(pruned)
+        return EvidenceRecord.model_validate(pruned), origins
     except ValidationError:
-        return None
+        return None, {}
 
 
 _ENTRY_MODELS = {"events": Event, "documents": DocumentRef, "honours": Honour, "applications": Application}
@@ -301,7 +312,7 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     judgements that do not fit the standard, a grade the standard does not have, a kind of union
     that is unknown or that the standard does not apply to."""
     record, doc = loaded.record, loaded.document
-    problems: list[Problem] = list(loaded.pending)
+    problems: list[Problem] = []
     plain = _plain_facts(loaded, standard, known.fields, problems)
     values = _typed_values(doc, standard, plain, problems)
     problems += _range_problems(doc, standard, values)
@@ -312,6 +323,7 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     resolved = replace(loaded, record=record.model_copy(update={"events": events, "applications": applications}))
     problems += _check_events(resolved, standard)
     problems += _check_judgements(loaded, standard)
+    problems = list(loaded.pending) + renumbered(doc, problems, loaded.origins)
     if problems:
         raise InputError(in_cells(doc, _in_order(problems)))
     return resolved, values

@@ -1,0 +1,315 @@
+"""Input faults of the fill-in workbook, the roster and the files `assess` writes, found by
+testers (issue 12): each refused with the file, sheet and cell named, exit code 2, never read as
+something else or left out in silence."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from assess import api
+from assess.cli import main
+from test_roster import _roster_rows, _write_csv, _write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "fixtures/tanglang-community.yaml"
+
+
+def _template_with(tmp_path, edits) -> Path:
+    book = tmp_path / "t.xlsx"
+    api.write_template("bahao-community", book, record=FIXTURE, force=True)
+    wb = load_workbook(book)
+    edits(wb)
+    wb.save(book)
+    return book
+
+
+def _row(ws, key: str) -> int:
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == key)
+
+
+def _score(*args: str):
+    return CliRunner().invoke(main, ["score", *args])
+
+
+# ---- files written: a missing directory is refused, never created ----------------------------
+
+
+@pytest.mark.parametrize("args", [["template", "bahao-community", "--xlsx"], ["template", "bahao-community", "--roster"],
+                                  ["schema", "evidence", "--out"]])
+def test_a_missing_directory_is_refused_not_created(tmp_path, args):
+    out = tmp_path / "nonexistent" / "x.xlsx"
+    result = CliRunner().invoke(main, [*args, str(out)])
+    assert result.exit_code == 2, result.output
+    assert str(out.parent) in result.stderr and "不存在" in result.stderr and "Traceback" not in result.output
+    assert not out.parent.exists()
+
+
+# ---- positions after an entry left out -------------------------------------------------------
+
+
+def test_problems_after_a_bad_event_name_the_real_cell(tmp_path):
+    def edits(wb):
+        wb["活动记录"]["B3"] = "2025/2/30"
+        wb["活动记录"]["A6"] = "不知道的活动"
+        wb["活动记录"]["A9"] = "也不知道"
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    assert ":活动记录!B3: events[1].date: 没有这一天" in result.stderr
+    assert ":活动记录!A6: events[4].kind: 未知的活动类型 不知道的活动" in result.stderr
+    assert ":活动记录!A9: events[7].kind: 未知的活动类型 也不知道" in result.stderr
+    assert "A5" not in result.stderr and "A8" not in result.stderr
+
+
+def test_problems_after_a_bad_event_name_the_real_line_of_a_yaml_record(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    data["events"][1]["date"] = "2025-02-30"
+    data["events"][4]["kind"] = "no_such_kind"
+    record = tmp_path / "r.yaml"
+    record.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    line = next(i for i, text in enumerate(record.read_text(encoding="utf-8").splitlines(), start=1)
+                if "no_such_kind" in text)
+    result = _score(str(record))
+    assert result.exit_code == 2
+    assert f"r.yaml:{line}" in result.stderr and "events[4].kind" in result.stderr and "events[3]" not in result.stderr
+
+
+# ---- a key written twice -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sheet, key, value", [("基本信息", "union.name", "另一个名称"), ("佐证数据", "members", 999),
+                                               ("佐证数据", "facts.members", 999), ("基本信息", "application.grade", "示范")])
+def test_a_key_written_twice_is_refused_naming_both_cells(tmp_path, sheet, key, value):
+    first: dict = {}
+
+    def edits(wb):
+        ws = wb[sheet]
+        plain = key.removeprefix("facts.")
+        first["row"] = _row(ws, plain)
+        new = ws.max_row + 1
+        ws.cell(new, 1).value, ws.cell(new, 3 if sheet == "基本信息" else 5).value = key, value
+        first["new"] = new
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert f":{sheet}!A{first['new']}: 字段 {key} 重复填写: {sheet}!A{first['row']} 已填过这一项" in result.stderr
+
+
+def test_a_judgement_written_twice_is_refused_naming_both_cells(tmp_path):
+    rows: dict = {}
+
+    def edits(wb):
+        ws = wb["酌情评分"]
+        rows["first"], rows["new"] = 2, ws.max_row + 1
+        ws.cell(rows["new"], 1).value = ws.cell(2, 1).value
+        ws.cell(rows["new"], 4).value = 1
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert f":酌情评分!A{rows['new']}: 字段" in result.stderr and "重复填写: 酌情评分!A2 已填过这一项" in result.stderr
+
+
+# ---- an unknown key with nothing filled in ----------------------------------------------------
+
+
+@pytest.mark.parametrize("sheet, key, hint", [("佐证数据", "membrs", "members"), ("基本信息", "union.nmae", "union.name"),
+                                              ("酌情评分", "work_patern", "work_pattern")])
+def test_an_unknown_key_is_refused_even_with_its_value_blank(tmp_path, sheet, key, hint):
+    rows: dict = {}
+
+    def edits(wb):
+        ws = wb[sheet]
+        rows["new"] = ws.max_row + 1
+        ws.cell(rows["new"], 1).value = key
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert f":{sheet}!" in result.stderr and f"未知字段 {key}" in result.stderr
+    assert f"是否应为 {hint}" in result.stderr
+
+
+def test_a_known_key_left_blank_is_only_missing(tmp_path):
+    def edits(wb):
+        facts = wb["佐证数据"]
+        facts.cell(_row(facts, "members"), 5).value = None
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 0, result.output
+
+
+# ---- formulas with no saved result; merged cells ----------------------------------------------
+
+
+def _cache(book: Path, formula: str, value: str) -> None:
+    """Save `value` as the formula's result, as Excel does when it saves a workbook."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(book) as zf:
+        for info in zf.infolist():
+            parts[info.filename] = zf.read(info.filename)
+    for name, raw in parts.items():
+        if name.startswith("xl/worksheets/"):
+            parts[name] = raw.replace(f"<f>{formula}</f><v />".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+    with zipfile.ZipFile(book, "w") as zf:
+        for name, raw in parts.items():
+            zf.writestr(name, raw)
+
+
+def _batch(tmp_path, roster: Path):
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["batch", str(roster), "--standard", "bahao-community", "--out", str(out),
+                                       "--jobs", "1", "--engine", "python"])
+    scored = list(csv.DictReader(out.open(encoding="utf-8-sig"))) if out.exists() else []
+    errors = tmp_path / "out.csv.errors.jsonl"
+    bad = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()] if errors.exists() else []
+    return result, scored, bad
+
+
+def test_a_workbook_formula_with_no_saved_result_is_refused_at_its_cell(tmp_path):
+    rows: dict = {}
+
+    def edits(wb):
+        facts = wb["佐证数据"]
+        rows["members"] = _row(facts, "members")
+        facts.cell(rows["members"], 5).value = "=10+4"
+
+    book = _template_with(tmp_path, edits)
+    result = _score(str(book))
+    assert result.exit_code == 2, result.output
+    assert f":佐证数据!E{rows['members']}: 公式 =10+4 没有保存计算结果" in result.stderr
+    assert "请在 Excel/WPS 中打开并保存, 或直接填写数值" in result.stderr
+    _cache(book, "10+4", "14")  # saved by Excel: its result is read
+    assert api.read_workbook(book).record.facts["members"]["value"] == 14
+
+
+def test_a_roster_formula_with_no_saved_result_is_that_rows_problem(tmp_path):
+    head, rows, fixtures = _roster_rows("bahao-community")
+    members = head.index("会员人数（人）")
+    letter = chr(ord("A") + members)
+    members_value = rows[0][members].replace(",", "")
+    rows[0][members] = f"={letter}3*0.9"
+    roster = tmp_path / "roster.xlsx"
+    _write_xlsx(roster, head, rows)
+    result, scored, bad = _batch(tmp_path, roster)
+    assert result.exit_code == 2, result.output
+    assert len(scored) == len(fixtures) - 1 and len(bad) == 1 and bad[0]["position"] == f"{roster}:2"
+    assert any(p["text"] == f"{roster}:Sheet!{letter}2: 公式 ={letter}3*0.9 没有保存计算结果 (由程序生成、未在 Excel 中保存过的表格); "
+               "请在 Excel/WPS 中打开并保存, 或直接填写数值" for p in bad[0]["problems"])
+    _cache(roster, f"{letter}3*0.9", members_value)
+    result, scored, bad = _batch(tmp_path, roster)
+    assert result.exit_code == 0 and not bad, result.output
+
+
+def test_merged_value_cells_are_refused_naming_the_range(tmp_path):
+    def edits(wb):
+        wb["佐证数据"].merge_cells("E2:E4")
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert ":佐证数据!E2:E4: 合并单元格 佐证数据!E2:E4" in result.stderr
+
+    head, rows, fixtures = _roster_rows("bahao-community")
+    roster = tmp_path / "roster.xlsx"
+    _write_xlsx(roster, head, rows)
+    wb = load_workbook(roster)
+    wb.active.merge_cells("L2:M2")
+    wb.save(roster)
+    result, scored, bad = _batch(tmp_path, roster)
+    assert result.exit_code == 2 and len(scored) == len(fixtures) - 1
+    assert [b["position"] for b in bad] == [f"{roster}:2"]
+    assert any(f"{roster}:Sheet!L2:M2: 合并单元格 Sheet!L2:M2" in p["text"] for p in bad[0]["problems"])
+
+
+# ---- rosters: cells under no header, one union twice --------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_a_roster_cell_under_no_header_is_refused_at_the_data_cell(tmp_path, form):
+    head = ["工会编号", "工会名称", "会员人数"]
+    rows = [["u1", "甲社区工会", "10"], ["u2", "乙社区工会", "12", "", "多出来的"], ["u3", "丙社区工会", "9"]]
+    roster = tmp_path / f"r.{form}"
+    if form == "csv":
+        roster.write_text("\n".join(",".join(r) for r in [head, *rows]) + "\n", encoding="utf-8")
+    else:
+        _write_xlsx(roster, head, rows)
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    where = "E3" if form == "csv" else "Sheet!E3"
+    assert str(info.value) == f"{roster}:{where}: 这一列没有列名, 但有内容 (内容不会被读取); 请填写列名"
+
+
+def test_one_union_twice_in_a_roster_is_the_second_rows_problem(tmp_path):
+    head, rows, fixtures = _roster_rows("bahao-community")
+    rows[2][0] = rows[0][0]
+    roster = tmp_path / "roster.csv"
+    _write_csv(roster, head, rows, "utf-8")
+    result, scored, bad = _batch(tmp_path, roster)
+    assert result.exit_code == 2 and len(scored) == len(fixtures) - 1
+    assert [b["position"] for b in bad] == [f"{roster}:4"]
+    assert bad[0]["problems"][0]["text"] == f"{roster}:A4: union.id: 工会编号 {rows[0][0]} 与第 2 行重复 (每个工会只能占一行)"
+
+
+def test_an_unclosed_quote_in_a_csv_roster_is_named_at_its_cell(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text('工会编号,工会名称,会员人数\nu1,"甲社区工会,10\nu2,乙社区工会,12\n', encoding="utf-8")
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    text = str(info.value)
+    assert text.startswith(f"{roster}:B2: B2 以引号 \" 开头, 但到文件末尾都没有对应的结尾引号 (第 2 行起")
+    assert "字段" not in text and "缺少" not in text
+    result = _batch(tmp_path, roster)[0]
+    assert result.exit_code == 2 and f"{roster}:B2" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_quoted_cell_over_two_lines_that_is_closed_is_read(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text('工会编号,工会名称,备注\nu1,"甲社区\n工会",x\n', encoding="utf-8")
+    rows = list(api.read_roster(roster, "bahao-community"))
+    assert len(rows) == 1
+
+
+# ---- the hidden _meta sheet ---------------------------------------------------------------------
+
+
+def test_a_meta_sheet_naming_another_standard_is_said_to_be_another_standards_workbook(tmp_path):
+    book = _template_with(tmp_path, lambda wb: wb["_meta"].__setitem__("B2", "liuyou-grassroots"))
+    result = _score(str(book))
+    assert result.exit_code == 2, result.output
+    assert ":_meta!B2: _meta 表写的标准是 liuyou-grassroots, 但此填报表是按另一个标准 bahao-community" in result.stderr
+    assert "较早" not in result.stderr
+
+
+def test_a_workbook_whose_meta_sheet_was_deleted_says_so(tmp_path):
+    book = _template_with(tmp_path, lambda wb: wb.remove(wb["_meta"]))
+    for args in ([str(book)], ["--standard", "bahao-community", str(book)]):
+        result = _score(*args)
+        assert result.exit_code == 2, result.output
+        assert "隐藏的 _meta 工作表缺失" in result.stderr and "读取名单需要指定标准" not in result.stderr
+
+
+@pytest.mark.parametrize("cell, value, expected", [("A6", "extra", "_meta!A6: _meta 表中的未知项 extra"),
+                                                   ("B5", "fr", "_meta!B5: _meta 表的语言 fr 不是可用的语言")])
+def test_a_meta_sheet_with_an_unknown_row_or_language_is_refused_at_its_cell(tmp_path, cell, value, expected):
+    def edits(wb):
+        assert wb["_meta"]["A5"].value == "lang"
+        wb["_meta"][cell] = value
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr
+
+    roster = tmp_path / "r.xlsx"
+    api.write_roster_template("bahao-community", roster)
+    wb = load_workbook(roster)
+    wb["_meta"][cell] = value
+    wb.save(roster)
+    result = _batch(tmp_path, roster)[0]
+    assert result.exit_code == 2 and expected in result.stderr, result.output
