@@ -53,8 +53,9 @@ def _choices(param: click.Parameter | None) -> str:
 
 
 def _range(param: click.Parameter | None) -> str:
-    kind = getattr(param, "type", None)
-    return kind._describe_range() if isinstance(kind, click.types._NumberRangeBase) else ""  # noqa: SLF001
+    # click describes its ranges ("1<=x<=1000") with a private method: without it, no range is named.
+    describe = getattr(getattr(param, "type", None), "_describe_range", None)
+    return describe() if callable(describe) else ""
 
 
 def words(err: click.UsageError, lang: str) -> str:
