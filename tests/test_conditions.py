@@ -31,6 +31,16 @@ from assess.core.conditions import (
     to_nnf,
     to_text,
 )
+from assess.core.messages import use_language
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The parser's messages are in the current language; these tests read the English ones
+    (test_parse_errors_are_chinese_by_default reads the Chinese)."""
+    with use_language("en"):
+        yield
+
 
 T = Literal(True, "true")
 F = Literal(False, "false")
@@ -606,3 +616,13 @@ def test_an_ordering_on_text_needs_the_standards_order():
         evaluate(node, {"accident_class": "一般"})
     with pytest.raises(TypeError, match="rank"):
         to_durable(node)
+
+
+def test_parse_errors_are_chinese_by_default():
+    with use_language("zh"):
+        with pytest.raises(ConditionError) as err:
+            parse("(a or b")
+        assert str(err.value) == "缺少 ')' 来闭合第 1 个字符处的 '(', 实际为 条件结尾 (第 8 个字符处)"
+        with pytest.raises(ConditionError) as err:
+            parse("x = 3")
+        assert str(err.value) == "不能识别的字符 '='; 是否应为 '=='? (第 3 个字符处)"

@@ -156,7 +156,7 @@ def _standard() -> dict:
 @pytest.mark.parametrize(
     "mutate, field, expected",
     [
-        (lambda s: s["sections"][0]["items"][0]["rule"].update(when="has_committee >="), "sections[0].items[0].rule.when", "invalid condition"),
+        (lambda s: s["sections"][0]["items"][0]["rule"].update(when="has_committee >="), "sections[0].items[0].rule.when", "条件 'has_committee >=' 有误"),
         (lambda s: s["sections"][0]["items"][0]["rule"].update(when="nosuchfield"), "", "nosuchfield 不是已声明的字段或派生值"),
         (lambda s: s["sections"][0]["items"][1]["rule"].update(kind="stripes"), "sections[0].items[1].rule", "未知的规则类型"),
         (lambda s: s["sections"][0]["items"][0].update(points=-1), "sections[0].items[0].points", "应 > 0"),

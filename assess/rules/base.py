@@ -279,5 +279,5 @@ def check_condition(text: str) -> str:
     try:
         cond.parse(text)
     except cond.ConditionError as exc:
-        raise ValueError(f"invalid condition {text!r}: {exc}") from None
+        raise ValueError(message("condition.invalid", text=repr(text), problem=str(exc))) from None
     return text

@@ -37,7 +37,9 @@ class ConditionError(ValueError):
         self.position = position
 
     def __str__(self) -> str:
-        return f"{self.message} at position {self.position}"
+        from assess.core.messages import message  # messages import nothing of conditions; kept local all the same
+
+        return message("condition.at_position", text=self.message, position=self.position, n=self.position + 1)
 
     def pointer(self) -> str:
         """The condition text with a caret under the error position (for CLI output)."""

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from assess.core.messages import message
 from assess.core.conditions.nodes import (FALSE, KEYWORDS, ORDERING_OPS, TRUE, Compare, ConditionError, Literal, Node, Not,
                                           IDENT_RE, Relation, all_of, any_of)
 
@@ -50,12 +51,15 @@ _LPARENS = "(（"
 _RPARENS = ")）"
 _DIGITS = frozenset("0123456789")
 _NUMBER_TAIL = frozenset("0123456789_.%abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_HINTS = {
-    "=": "; did you mean '=='?",
-    "!": "; did you mean '!=' or 'not'?",
-    "&": "; use 'and'",
-    "|": "; use 'or'",
-}
+_HINTS = {"=": "condition.hint.equals", "!": "condition.hint.bang", "&": "condition.hint.and", "|": "condition.hint.or"}
+
+
+def _hint(ch: str) -> str:
+    return message(_HINTS[ch]) if ch in _HINTS else ""
+
+
+def _after(prev: "_Token | None") -> str:
+    return message("condition.after", token=repr(prev.text)) if prev else ""
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -96,7 +100,7 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_word_token(m.group(), i))
             i = m.end()
             continue
-        raise ConditionError(f"unexpected character {ch!r}{_HINTS.get(ch, '')}", text, i)
+        raise ConditionError(message("condition.unexpected_character", ch=repr(ch)) + _hint(ch), text, i)
     tokens.append(_Token("END", "", n))
     return tokens
 
@@ -110,7 +114,7 @@ def _scan_number(text: str, i: int) -> tuple[_Token, int]:
         j = end
         while j < n and text[j] in _NUMBER_TAIL:
             j += 1
-        raise ConditionError(f"invalid number {text[i:j]!r}", text, i)
+        raise ConditionError(message("condition.invalid_number", number=repr(text[i:j])), text, i)
     return _Token("LIT", m.group(), i, _number_literal(m.group())), end
 
 
@@ -133,9 +137,7 @@ def _scan_string(text: str, start: int) -> tuple[_Token, int]:
         if ch == "\\":
             nxt = text[i + 1 : i + 2]
             if nxt not in (quote, "\\"):
-                raise ConditionError(
-                    f"unsupported escape '\\{nxt}' in string (only \\{quote} and \\\\ are allowed)", text, i
-                )
+                raise ConditionError(message("condition.bad_escape", escape=f"\\{nxt}", quote=f"\\{quote}"), text, i)
             chars.append(nxt)
             i += 2
             continue
@@ -144,7 +146,7 @@ def _scan_string(text: str, start: int) -> tuple[_Token, int]:
             return _Token("LIT", raw, start, Literal("".join(chars), raw)), i + 1
         chars.append(ch)
         i += 1
-    raise ConditionError("unterminated string", text, start)
+    raise ConditionError(message("condition.unterminated_string"), text, start)
 
 
 def _number_literal(raw: str) -> Literal:
@@ -160,12 +162,12 @@ def _number_literal(raw: str) -> Literal:
 
 
 def _describe_token(tok: _Token) -> str:
-    return "end of text" if tok.kind == "END" else repr(tok.text)
+    return message("condition.end_of_text") if tok.kind == "END" else repr(tok.text)
 
 
 def _keyword_hint(word: str) -> str:
     if word.lower() in KEYWORDS and word not in KEYWORDS:
-        return " (keywords are lowercase: and, or, not, true, false)"
+        return message("condition.hint.lowercase")
     return ""
 
 
@@ -195,14 +197,10 @@ class _Parser:
         tok = self.peek()
         if tok.kind != "END":
             if tok.kind == "RPAREN":
-                raise self.error(f"unmatched {tok.text!r}", tok.pos)
+                raise self.error(message("condition.unmatched", paren=repr(tok.text)), tok.pos)
             prev = self.prev()
-            after = f" after {prev.text!r}" if prev else ""
-            raise self.error(
-                f"expected 'and', 'or' or end of text{after}, found {_describe_token(tok)}"
-                + _keyword_hint(tok.text),
-                tok.pos,
-            )
+            raise self.error(message("condition.expected_and_or", after=_after(prev), found=_describe_token(tok))
+                             + _keyword_hint(tok.text), tok.pos)
         return node
 
     def or_expr(self) -> Node:
@@ -222,8 +220,6 @@ class _Parser:
     def nest(self, tok: _Token, levels: int = 1) -> None:
         self.depth += levels
         if self.depth > MAX_NESTING:
-            from assess.core.messages import message
-
             raise self.error(message("condition.too_deep", limit=MAX_NESTING), tok.pos)
 
     def not_expr(self) -> Node:
@@ -245,11 +241,8 @@ class _Parser:
             self.depth -= 1
             close = self.peek()
             if close.kind != "RPAREN":
-                raise self.error(
-                    f"expected ')' to close the {tok.text!r} opened at position {tok.pos}, "
-                    f"found {_describe_token(close)}",
-                    close.pos,
-                )
+                raise self.error(message("condition.expected_close", paren=repr(tok.text), pos=tok.pos, n=tok.pos + 1,
+                                         found=_describe_token(close)), close.pos)
             self.take()
             return node
         if tok.kind in ("FIELD", "LIT"):
@@ -260,41 +253,32 @@ class _Parser:
                 return self.comparison(tok, nxt)
             if tok.kind == "FIELD" and nxt.kind in ("AND", "OR", "RPAREN", "END"):
                 return Compare(tok.value, "==", TRUE)  # a bare field means "field is true"
-            raise self.error(
-                f"expected a comparison operator after {tok.text!r}" + _keyword_hint(nxt.text), nxt.pos
-            )
+            raise self.error(message("condition.expected_operator", after=repr(tok.text)) + _keyword_hint(nxt.text), nxt.pos)
         prev = self.prev()
-        after = f" after {prev.text!r}" if prev else ""
-        raise self.error(
-            f"expected a condition (a field, value, 'not' or '('){after}, found {_describe_token(tok)}",
-            tok.pos,
-        )
+        raise self.error(message("condition.expected_condition", after=_after(prev), found=_describe_token(tok)), tok.pos)
 
     def comparison(self, left: _Token, op_tok: _Token) -> Compare | Relation:
         right = self.peek()
         if right.kind not in ("FIELD", "LIT"):
-            raise self.error(
-                f"expected a field or value after {op_tok.text!r}, found {_describe_token(right)}", right.pos
-            )
+            raise self.error(message("condition.expected_operand", op=repr(op_tok.text), found=_describe_token(right)),
+                             right.pos)
         self.take()
         op = op_tok.value
         if left.kind == "FIELD" and right.kind == "FIELD":
             hint = _keyword_hint(left.text) or _keyword_hint(right.text)
             if hint or left.value == right.value:
-                raise self.error(f"cannot compare field {left.text!r} with field {right.text!r}" + hint, left.pos)
+                raise self.error(message("condition.field_with_itself", left=repr(left.text), right=repr(right.text)) + hint,
+                                 left.pos)
             return Relation(left.value, op, right.value)  # type: ignore[arg-type]
         if left.kind == "LIT" and right.kind == "LIT":
-            raise self.error(
-                f"cannot compare two values {left.text!r} and {right.text!r}: one side must be a field",
-                left.pos,
-            )
+            raise self.error(message("condition.two_values", left=repr(left.text), right=repr(right.text)), left.pos)
         if left.kind == "LIT":
             field_tok, lit_tok, op = right, left, _FLIPPED[op]
         else:
             field_tok, lit_tok = left, right
         literal: Literal = lit_tok.value  # type: ignore[assignment]
         if op in ORDERING_OPS and isinstance(literal.value, bool):
-            raise self.error(f"operator {op_tok.text!r} needs a number or a category, not {lit_tok.text}", lit_tok.pos)
+            raise self.error(message("condition.ordering_needs_number", op=repr(op_tok.text), value=lit_tok.text), lit_tok.pos)
         return Compare(field_tok.value, op, literal)  # type: ignore[arg-type]
 
 
