@@ -54,7 +54,23 @@ class Reference(StrictModel):
         return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
-class DocumentFinding(StrictModel):
+class _Finding(StrictModel):
+    """What a document and an event finding share: the status read in Chinese or English words
+    (已核实 / verified ...), blanks as not given."""
+
+    @field_validator("status", mode="before", check_fields=False)
+    @classmethod
+    def _status_words(cls, v: Any) -> Any:
+        v = _blank(v)
+        return _STATUS_WORDS.get(v.strip(), v.strip()) if isinstance(v, str) else v
+
+    @field_validator("note", mode="before", check_fields=False)
+    @classmethod
+    def _note(cls, v: Any) -> Any:
+        return _blank(v)
+
+
+class DocumentFinding(_Finding):
     """A document checked: its status, and the facts it proves."""
 
     document: str = Field(min_length=1, description="The document: a record document id (D01) or the standard's document text.")
@@ -64,36 +80,14 @@ class DocumentFinding(StrictModel):
         None, description="verified (已核实), not_verified (未核实) or missing (缺失); blank: as reported.")
     note: Optional[str] = None
 
-    @field_validator("status", mode="before")
-    @classmethod
-    def _status_words(cls, v: Any) -> Any:
-        v = _blank(v)
-        return _STATUS_WORDS.get(v.strip(), v.strip()) if isinstance(v, str) else v
 
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, v: Any) -> Any:
-        return _blank(v)
-
-
-class EventFinding(StrictModel):
+class EventFinding(_Finding):
     """An event of the record checked: its number in the record's events (1 for the first)."""
 
     event: int = Field(ge=1, description="The event's number in the record's events list, from 1.")
     status: Optional[Literal["verified", "not_verified", "missing"]] = Field(
         None, description="verified (已核实), not_verified (未核实) or missing (缺失): not counted; blank: as reported.")
     note: Optional[str] = None
-
-    @field_validator("status", mode="before")
-    @classmethod
-    def _status_words(cls, v: Any) -> Any:
-        v = _blank(v)
-        return _STATUS_WORDS.get(v.strip(), v.strip()) if isinstance(v, str) else v
-
-    @field_validator("note", mode="before")
-    @classmethod
-    def _note(cls, v: Any) -> Any:
-        return _blank(v)
 
 
 class ItemFinding(StrictModel):

@@ -3,9 +3,6 @@ hidden sheet saying which standard, version, language and content it shows. The 
 language give the same bytes."""
 from __future__ import annotations
 
-import io
-import zipfile
-from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -15,8 +12,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.writer.excel import ExcelWriter
 
+from assess.intake.xlsx import FIXED_TIME  # noqa: F401  (part of assess.workflows.spreadsheet)
+from assess.intake.xlsx import workbook_bytes as fixed_xlsx_bytes
 from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
@@ -28,8 +26,6 @@ from assess.workflows.spreadsheet.values import decimal_text, model_value, stand
 SCHEMA = "assess.xlsx/1"
 META_SHEET = "_assess"  # hidden: which standard, version, language and content the workbook shows
 # Fixed document times and zip entry times: the same standard gives the same bytes.
-FIXED_TIME = datetime(2000, 1, 1)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -145,27 +141,8 @@ def workbook_bytes(loaded: catalog.LoadedStandard, lang: str = "zh") -> bytes:
         meta.cell(r, 1).value, meta.cell(r, 2).value = key, value
     meta.sheet_state = "hidden"
     wb.active = 0
-    props = wb.properties
-    props.creator = props.lastModifiedBy = "assess"
-    props.title, props.identifier, props.version = st.title.get(lang), st.id, st.version
-    props.created = props.modified = FIXED_TIME
-    raw = io.BytesIO()
-    # ExcelWriter directly: save_workbook() would stamp the current time into the document.
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
-    return _fixed_zip(raw.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with fixed entry times and attributes (zipfile stamps the current time)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 0
-            fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    wb.properties.identifier, wb.properties.version = st.id, st.version
+    return fixed_xlsx_bytes(wb, st.title.get(lang))  # the one deterministic xlsx writer (assess.intake.xlsx)
 
 
 def _meta(st: Standard, lang: str) -> dict[str, str]:
