@@ -129,7 +129,7 @@ Number = Annotated[
 class StrictModel(BaseModel):
     """Unknown keys are errors: a typo in a rule file must not be silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
 class LocalText(StrictModel):
