@@ -140,9 +140,12 @@ class EvidenceRecord(StrictModel):
 
 @dataclass
 class LoadedEvidence:
+    """A loaded record: `sha256` is the hash of the document's data (its canonical JSON), worked out
+    when first read (a batch's CSV rows never read it) unless given as `digest`."""
+
     record: EvidenceRecord
     document: Document
-    sha256: str
+    digest: str | None = None
     # problems found while loading leniently (evidence_from_document(lenient=True)): reported with
     # the problems the record has against a standard, so a file's problems come in one pass
     pending: tuple[Problem, ...] = ()
@@ -157,6 +160,13 @@ class LoadedEvidence:
     @property
     def path(self) -> str:
         return self.document.path
+
+    @property
+    def sha256(self) -> str:
+        """The sha256 (hex) of the document's data (`assess.core.loading.sha256_of`)."""
+        if self.digest is None:
+            self.digest = sha256_of(self.document.data)
+        return self.digest
 
 
 def load_evidence(path: str) -> LoadedEvidence:
@@ -190,8 +200,7 @@ def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvi
         origins = {}
     if problems and not lenient:
         raise InputError(in_cells(doc, _in_order(problems)))
-    return LoadedEvidence(record, doc, sha256_of(doc.data), tuple(in_cells(doc, _in_order(problems))),
-                          origins=origins)
+    return LoadedEvidence(record, doc, pending=tuple(in_cells(doc, _in_order(problems))), origins=origins)
 
 
 _SALVAGEABLE = ("events", "documents", "honours", "judgements", "applications", "facts")
