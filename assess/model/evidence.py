@@ -392,7 +392,7 @@ def _typed_values(doc: Document, standard: Standard, plain: dict[str, Any], prob
 def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
     """Values outside their declared bounds, above the field they may not exceed, or not a choice."""
     problems = []
-    for name, decl in standard.fields.items():
+    for name, decl in _bounded_fields(standard):
         value = values.get(name)
         if value is None:
             continue
@@ -412,6 +412,24 @@ def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -
         if decl.choices is not None and value not in decl.choices:
             problems.append(_problem(doc, path, message("evidence.not_a_choice", value=value, choices=", ".join(decl.choices))))
     return problems
+
+
+_BOUNDED: dict[int, tuple[Standard, tuple]] = {}
+
+
+def _bounded_fields(standard: Standard) -> tuple:
+    """(name, declaration) of the standard's fields `_range_problems` has anything to check on
+    (bounds, a field not to exceed, scores, choices), in declaration order; once per standard (a
+    frozen model): most fields of a standard are plain ticks."""
+    hit = _BOUNDED.get(id(standard))
+    if hit is None or hit[0] is not standard:
+        if len(_BOUNDED) > 64:
+            _BOUNDED.clear()
+        found = tuple((name, decl) for name, decl in standard.fields.items()
+                      if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
+                      or decl.choices is not None)
+        hit = _BOUNDED[id(standard)] = (standard, found)
+    return hit[1]
 
 
 def _score_problems(doc: Document, path: tuple, decl, entries: list[ScoreEntry]) -> list[Problem]:
