@@ -34,33 +34,62 @@ def population(work: Path, n: int) -> str:
 
 def reference_rate(path: str, repeats: int = 3) -> dict:
     """The reference in this process: JSON parse + score of every line of `path`, the best of
-    `repeats` passes (records/s); also the scoring alone on already parsed records."""
+    `repeats` passes, by wall time and by CPU time (records/s); also the scoring alone on
+    already parsed records (CPU time)."""
     lines = Path(path).read_bytes().splitlines()
     loads, score = json.loads, ref.score
-    best = best_score = float("inf")
+    wall = cpu = only = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        w, c = time.perf_counter(), time.process_time()
         for line in lines:
             score(loads(line))
-        best = min(best, time.perf_counter() - start)
+        wall, cpu = min(wall, time.perf_counter() - w), min(cpu, time.process_time() - c)
     parsed = [loads(line) for line in lines]
     for _ in range(repeats):
-        start = time.perf_counter()
+        c = time.process_time()
         for rec in parsed:
             score(rec)
-        best_score = min(best_score, time.perf_counter() - start)
-    return {"records": len(lines), "seconds": best, "records_per_s": len(lines) / best,
-            "scoring_only_records_per_s": len(lines) / best_score}
+        only = min(only, time.process_time() - c)
+    n = len(lines)
+    return {"records": n, "seconds": wall, "cpu_seconds": cpu, "records_per_s": n / wall, "records_per_cpu_s": n / cpu,
+            "scoring_only_records_per_cpu_s": n / only}
+
+
+def _child(mode: str, path: str, out: str, jobs: int, fmt: str) -> dict:
+    """Run one timed mode in a fresh process: wall time and this process's CPU time around the
+    scoring only (imports and start-up excluded), with bench_batch's `_batch` / `_loop`.
+    With jobs=1 the batch scores in the child itself, so its CPU time is the scoring's."""
+    cmd = [sys.executable, __file__, "--child", mode, path, out, str(jobs), fmt]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{mode} run failed ({done.returncode}): {done.stderr.strip()[-800:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def batch(path: str, n: int, out: str, jobs: int, fmt: str = "csv") -> dict:
-    """`run_batch` in a child process (bench_batch.measure): rate, peak memory, cache counters."""
-    return bench_batch.measure("batch", n, path, out, jobs, fmt=fmt)
+    """`run_batch` over `path` in a child process: records/s by wall time and, with one job, by
+    CPU time of the process (less sensitive to other work on the machine); the cache counters."""
+    return _rates(_child("batch", path, out, jobs, fmt), n)
 
 
 def naive(path: str, n: int, out: str) -> dict:
     """The naive loop: each record asserted into durable_rules on its own (bench_batch `_loop`)."""
-    return bench_batch.measure("naive", n, path, out, 1)
+    return _rates(_child("naive", path, out, 1, "csv"), n)
+
+
+def _rates(r: dict, n: int) -> dict:
+    r.update(records=n, records_per_s=n / r["seconds"], records_per_cpu_s=n / r["cpu_seconds"])
+    return r
+
+
+def child_main(mode: str, path: str, out: str, jobs: int, fmt: str) -> None:
+    wall, cpu = time.perf_counter(), time.process_time()
+    if mode == "batch":
+        r = bench_batch._batch(path, out, jobs, fmt, None)
+    else:
+        r = bench_batch._loop(path, out, "durable_rules", fmt)
+    r.update(seconds=time.perf_counter() - wall, cpu_seconds=time.process_time() - cpu)
+    print(json.dumps(r))
 
 
 def python_engine_identical(path: str, durable_csv: str, out: str, jobs: int) -> bool:
@@ -91,12 +120,13 @@ def cold_score(runs: int = 5) -> dict:
 
 
 def linearity(work: Path, sizes: list[int]) -> dict:
-    """Summary-path (batch CSV, one process) cost per record at each size; ratio of the largest
-    size's cost to the smallest's."""
+    """Summary-path (batch CSV, one process) CPU time per record at each size, start-up of the
+    run included; ratio of the largest size's cost to the smallest's."""
     out = {}
     for n in sizes:
         r = batch(population(work, n), n, str(work / f"lin-{n}.csv"), 1)
-        out[n] = {"seconds": r["seconds"], "microseconds_per_record": 1e6 * r["seconds"] / n}
+        out[n] = {"seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"],
+                  "microseconds_per_record": 1e6 * r["cpu_seconds"] / n}
     return {"sizes": out, "ratio": out[max(sizes)]["microseconds_per_record"] / out[min(sizes)]["microseconds_per_record"]}
 
 
@@ -126,3 +156,8 @@ def warm_latency(runs: int = 200, warmup: int = 20) -> dict:
     card = result.scored[0].card
     return {"median_ms": 1000 * statistics.median(times), "p90_ms": 1000 * sorted(times)[int(0.9 * runs)],
             "runs": runs, "score": card["score"], "grade": (card["grade"] or {}).get("id")}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 7 and sys.argv[1] == "--child":
+        child_main(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6])

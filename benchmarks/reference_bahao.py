@@ -20,6 +20,7 @@ entries known to be met), applicable, and a gap.
 from __future__ import annotations
 
 from fractions import Fraction
+from operator import lt
 from typing import Any, NamedTuple
 
 STANDARD = "bahao-community"
@@ -114,84 +115,99 @@ def _facts(rec: dict) -> dict:
     return facts
 
 
-def _tick(value: Any, share: int) -> int:
-    """A checklist entry or all_or_nothing item: its share when the box is ticked (True)."""
-    return share if value is True else 0
-
-
 def score(rec: dict) -> Scored:
     """Score one parsed record against 八好 (see the module docstring for what is read)."""
     f = _facts(rec)
-    g = f.get
+    yes = {k for k, v in f.items() if v is True}  # the boxes ticked; False and missing earn nothing
     c = _counts(rec)
     judged = ((rec.get("judgements") or {}).get(STANDARD) or {}).get("work_pattern")
-    p: list = []
-    add = p.append
-    # 一、党政重视好
-    add(_tick(g("union_in_party_targets"), 30))
-    add(min(10 * c["party_union_meeting"], 40))                                    # award_per_occurrence 1, at most 4
-    add(min(30, _tenths(judged["score"])) if judged else 0)                         # judgement; none: missing, 0
-    # 二、组织建设好
-    org = _tick(g("org_established"), 30)
-    add(org)                                                                        # mandatory
-    staff = g("union_staff")
-    add(_tick(g("org_established"), 10) + _tick(g("has_sign"), 10) + (10 if staff is not None and staff >= 1 else 0)
-        + _tick(g("has_rules"), 10) + _tick(g("has_office"), 10))                  # 五有, 1 each
-    add(_tick(g("chair_is_party_secretary"), 20))
-    officers = g("fulltime_union_officers")
-    add(20 if officers is not None and officers >= 1 else 0)
-    add(_tick(g("member_register_kept"), 20))
-    members, employees = g("members"), g("employees")
-    rate98 = None
-    if members is None or employees is None:
-        add(0)                                                                      # missing
-    else:
+    rate98, organisation = _organisation(f, yes)
+    points = (_party_support(yes, c, judged) + organisation + _duties(f, yes, c) + _coordination(yes, c)
+              + _service(yes, c) + _poverty_relief(f, yes) + _livelihood(yes) + _harmony(yes, c) + _bonus(f, yes))
+    vetoed = c["serious_rights_violation"] + c["mass_incident"] >= 1
+    return _settle(points, "org_established" in yes, rate98, vetoed)
+
+
+def _party_support(yes: set, c: dict, judged: dict | None) -> tuple:
+    """一、党政重视好: all_or_nothing 3; 1 a meeting, at most 4; the inspector's 0-3 (none: missing, 0)."""
+    return (30 if "union_in_party_targets" in yes else 0, min(10 * c["party_union_meeting"], 40),
+            min(30, _tenths(judged["score"])) if judged else 0)
+
+
+def _organisation(f: dict, yes: set) -> tuple[bool | None, tuple]:
+    """二、组织建设好, and whether the membership rate reaches 98% (None: unknown)."""
+    staff, officers, women = f.get("union_staff"), f.get("fulltime_union_officers"), f.get("women_members")
+    five = (("org_established" in yes) + ("has_sign" in yes) + (staff is not None and staff >= 1) + ("has_rules" in yes)
+            + ("has_office" in yes))                                                # 五有, 1 each
+    members, employees = f.get("members"), f.get("employees")
+    rate98, membership = None, 0                                                    # missing: 0
+    if members is not None and employees is not None:
         m100, e = (100 * members, employees) if employees else (0, 1)              # on_zero: 0
         rate98 = m100 >= 98 * e
-        add(60 if rate98 else 40 if m100 >= 95 * e else 20 if m100 >= 90 * e else 0)
-    add(_unionization(g("unionized_enterprises"), g("enterprises")))
-    women = g("women_members")
-    add(0 if women is None else None if women < 10 else _tick(g("women_committee"), 20))  # applies_if women >= 10
-    # 三、履行职责好
-    add(40 if c["workers_congress"] >= 1 else 0)
-    add(_tick(g("collective_contract_signed"), 30))
-    lcr = _decimal(g("labour_contract_rate"))
-    add((10 if lcr is not None and 100 * lcr[0] >= 95 * lcr[1] else 0) + _tick(g("dispute_mediation_committee"), 10)
-        + _tick(g("social_insurance_checked"), 10) + _tick(g("safety_supervision"), 10))
-    complaints = g("unresolved_complaints")
-    add(0 if complaints is None else 40 - min(20 * complaints, 40))                # per_occurrence 2 off, at most 4
-    # 四、协调配合好
-    add(_tick(g("liaison_mechanism"), 20))
-    add(min(10 * c["liaison_meeting"], 40))
-    add(_tick(g("resident_unit_contact"), 20))
-    add(_tick(g("difficulties_resolved"), 20))
-    # 五、服务群众好
-    add(_tick(g("home_dispute_mediation"), 10) + _tick(g("hospital_visits"), 10) + _tick(g("new_resident_visits"), 10)
-        + _tick(g("rehabilitation_support"), 10) + _tick(g("benefits_delivered"), 10)
-        + _tick(g("unemployed_placement"), 10))                                     # 六到家, 1 each
-    training = c["skills_training"]
-    add(40 if training >= 4 else 20 if training >= 2 else 10 if training >= 1 else 0)
-    # 六、扶贫济困好
-    add(_tick(g("hardship_register"), 30))
-    add(_hardship(g("workers_in_hardship_aided"), g("workers_in_hardship")))
-    add(_tick(g("vulnerable_support_measures"), 30))
-    # 七、改善民生好
-    add(_tick(g("self_governance_rules"), 20))
-    add(_tick(g("environment_campaign"), 20))
-    add(_tick(g("autumn_student_aid"), 10) + _tick(g("free_health_checks"), 10) + _tick(g("serious_illness_aid"), 10))
-    add(_tick(g("workers_library"), 30))
-    # 八、和谐建设好
-    add(_tick(g("police_room"), 5) + _tick(g("governance_room"), 5) + _tick(g("mediation_court"), 5)
-        + _tick(g("patrol_team"), 5))                                               # 0.5 each
-    add(sum(10 for k in ("co_building_day", "study_day", "deliberation_day", "hygiene_day", "service_day") if c[k] >= 4))
-    add((10 if c["cultural_activity"] >= 2 else 0) + (10 if c["labour_competition"] >= 1 else 0)
-        + _tick(g("rationalisation_proposals"), 10))
-    # 附加分
-    commendations = g("superior_commendations")
-    add(0 if commendations is None else min(10 * commendations, 20))
-    add(_tick(g("workers_library_demonstration"), 20))
-    vetoed = c["serious_rights_violation"] + c["mass_incident"] >= 1
-    return _settle(tuple(p), org == 30, rate98, vetoed)
+        membership = 60 if rate98 else 40 if m100 >= 95 * e else 20 if m100 >= 90 * e else 0
+    return rate98, (
+        30 if "org_established" in yes else 0,                                      # mandatory
+        10 * five,
+        20 if "chair_is_party_secretary" in yes else 0,
+        20 if officers is not None and officers >= 1 else 0,
+        20 if "member_register_kept" in yes else 0,
+        membership,
+        _unionization(f.get("unionized_enterprises"), f.get("enterprises")),
+        0 if women is None else None if women < 10 else 20 if "women_committee" in yes else 0,  # applies_if women >= 10
+    )
+
+
+def _duties(f: dict, yes: set, c: dict) -> tuple:
+    """三、履行职责好: a congress 4; contract 3; checklist of 4 (contract rate >= 95%); 2 off a complaint, at most 4."""
+    lcr = _decimal(f.get("labour_contract_rate"))
+    complaints = f.get("unresolved_complaints")
+    rights = ((lcr is not None and 100 * lcr[0] >= 95 * lcr[1]) + ("dispute_mediation_committee" in yes)
+              + ("social_insurance_checked" in yes) + ("safety_supervision" in yes))
+    return (40 if c["workers_congress"] >= 1 else 0, 30 if "collective_contract_signed" in yes else 0, 10 * rights,
+            0 if complaints is None else 40 - min(20 * complaints, 40))
+
+
+def _coordination(yes: set, c: dict) -> tuple:
+    """四、协调配合好."""
+    return (20 if "liaison_mechanism" in yes else 0, min(10 * c["liaison_meeting"], 40),
+            20 if "resident_unit_contact" in yes else 0, 20 if "difficulties_resolved" in yes else 0)
+
+
+def _service(yes: set, c: dict) -> tuple:
+    """五、服务群众好: 六到家 1 each; training bands 4 -> 4, 2 -> 2, 1 -> 1."""
+    home = (("home_dispute_mediation" in yes) + ("hospital_visits" in yes) + ("new_resident_visits" in yes)
+            + ("rehabilitation_support" in yes) + ("benefits_delivered" in yes) + ("unemployed_placement" in yes))
+    n = c["skills_training"]
+    return 10 * home, 40 if n >= 4 else 20 if n >= 2 else 10 if n >= 1 else 0
+
+
+def _poverty_relief(f: dict, yes: set) -> tuple:
+    """六、扶贫济困好."""
+    return (30 if "hardship_register" in yes else 0, _hardship(f.get("workers_in_hardship_aided"), f.get("workers_in_hardship")),
+            30 if "vulnerable_support_measures" in yes else 0)
+
+
+def _livelihood(yes: set) -> tuple:
+    """七、改善民生好."""
+    aid = ("autumn_student_aid" in yes) + ("free_health_checks" in yes) + ("serious_illness_aid" in yes)
+    return (20 if "self_governance_rules" in yes else 0, 20 if "environment_campaign" in yes else 0, 10 * aid,
+            30 if "workers_library" in yes else 0)
+
+
+def _harmony(yes: set, c: dict) -> tuple:
+    """八、和谐建设好: platforms 0.5 each; each of the five days 4 times a year, 1 each; culture checklist."""
+    platforms = ("police_room" in yes) + ("governance_room" in yes) + ("mediation_court" in yes) + ("patrol_team" in yes)
+    days = ((c["co_building_day"] >= 4) + (c["study_day"] >= 4) + (c["deliberation_day"] >= 4) + (c["hygiene_day"] >= 4)
+            + (c["service_day"] >= 4))
+    culture = (c["cultural_activity"] >= 2) + (c["labour_competition"] >= 1) + ("rationalisation_proposals" in yes)
+    return 5 * platforms, 10 * days, 10 * culture
+
+
+def _bonus(f: dict, yes: set) -> tuple:
+    """附加分: 1 a commendation, at most 2; demonstration library 2 (the cap of 3 in _settle)."""
+    commendations = f.get("superior_commendations")
+    return (0 if commendations is None else min(10 * commendations, 20),
+            20 if "workers_library_demonstration" in yes else 0)
 
 
 def _unionization(unionized: int | None, enterprises: int | None) -> int:
@@ -219,8 +235,10 @@ def _hardship(aided: int | None, on_file: int | None) -> int:
 def _settle(points: tuple, mandatory_ok: bool, rate98: bool | None, vetoed: bool) -> Scored:
     """Score (rescaled over what applies), bonus, grade ladder and the gap count."""
     bonus = min(BONUS_CAP, points[-1] + points[-2])
-    raw = sum(x for x in points[:-2] if x is not None)
-    possible = TOTAL * UNIT - (FULL[_WOMEN] if points[_WOMEN] is None else 0)         # women_committee not applicable
+    applies = points[_WOMEN] is not None
+    filled = points if applies else points[:_WOMEN] + (FULL[_WOMEN],) + points[_WOMEN + 1:]  # for the sums below
+    raw = sum(filled[:-2]) - (0 if applies else FULL[_WOMEN])
+    possible = TOTAL * UNIT - (0 if applies else FULL[_WOMEN])                      # women_committee not applicable
     # grade score = raw * 100 / possible + bonus / 10 >= cut, in integers
     left = raw * TOTAL * UNIT + bonus * possible
     grade = None
@@ -231,6 +249,6 @@ def _settle(points: tuple, mandatory_ok: bool, rate98: bool | None, vetoed: bool
             grade = "advanced"
         elif left >= 70 * UNIT * possible:
             grade = "compliant"
-    gaps = sum(1 for x, full in zip(points, FULL) if x is not None and x < full)
+    gaps = sum(map(lt, filled, FULL))                                               # items short of full points
     gaps += vetoed + (grade != "demonstration" and not rate98) + (not mandatory_ok)
     return Scored(points, Fraction(raw * TOTAL, possible), grade, gaps)
