@@ -211,6 +211,8 @@ def finish(rep: Report, work: Path) -> None:
     rep.figures["targets"] = [dict(zip(("target", "measured", "ratio", "status"), r)) for r in rep.rows]
     rep.figures["failed_checks"] = rep.failed
     print("\n" + rep.table())
+    print("ratio: rates as a share of the reference's records per CPU-second; batch over naive; times and memory over "
+          "their target; linear cost as largest size over smallest")
     print(f"machine: {end['platform']}; {end['cpu']}; {end['cpus']} CPUs; Python {end['python']}; load average "
           f"{', '.join(f'{x:.2f}' for x in rep.figures['machine_at_start']['loadavg'])} at start, "
           f"{', '.join(f'{x:.2f}' for x in end['loadavg'])} at end")

@@ -101,23 +101,24 @@ def digests(work: Path, runs: list[tuple[str, int]]) -> dict[tuple[str, int], st
         return dict(zip(runs, found))
 
 
-def store_baseline(found: dict[tuple[str, int], str]) -> dict:
-    """Check that jobs=1 and jobs=2 gave the same bytes for every output and store the digests
-    with the commit, the seed and the commands. Raises SystemExit when they differ."""
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+def store_baseline(found: dict[tuple[str, int], str], note: str = "") -> dict:
+    """Check that the runs of each output (jobs=1, jobs=2) gave the same bytes and store the
+    digests with the commit, the seed, the commands and the jobs each output was run with.
+    Raises SystemExit when two runs differ or an output has no run."""
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    # the code scored with: the last commit that changed anything but the benchmarks and tests
+    commit = git("log", "-1", "--format=%H", "--", ".", ":!benchmarks", ":!tests")
     outputs = {}
     for name, (n, fmt) in OUTPUTS.items():
-        runs = {jobs: found[(name, jobs)] for jobs in (1, 2)}
-        print(f"{name}: {n} records, jobs=1 {runs[1]}, jobs=2 {runs[2]}")
+        runs = {jobs: digest for (what, jobs), digest in sorted(found.items()) if what == name}
+        print(f"{name}: {n} records, " + ", ".join(f"jobs={j} {d}" for j, d in runs.items()))
         if len(set(runs.values())) != 1:
-            raise SystemExit(f"identity: {name} output differs between jobs=1 and jobs=2")
-        outputs[name] = {"records": n, "format": fmt, "sha256": runs[1],
-                         "commands": [" ".join(generate_command(n)), " ".join(batch_command(n, fmt, 1)),
-                                      " ".join(batch_command(n, fmt, 2))]}
-    data = {"commit": commit, "seed": synthetic.SEED, "standard": synthetic.STANDARD,
+            raise SystemExit(f"identity: {name} output {'differs between runs' if runs else 'has no run'}")
+        outputs[name] = {"records": n, "format": fmt, "sha256": next(iter(runs.values())), "jobs_run": list(runs),
+                         "commands": [" ".join(generate_command(n))] + [" ".join(batch_command(n, fmt, j)) for j in runs]}
+    data = {"commit": commit, "checked_out": git("rev-parse", "HEAD"), "seed": synthetic.SEED, "standard": synthetic.STANDARD,
             "note": "commands run in one scratch directory (input names fixed: positions are part of the output); "
-                    "`python benchmarks/synthetic.py` from the repository root writes the input there; "
-                    "jobs=1 and jobs=2 gave the same bytes",
+                    "`python benchmarks/synthetic.py` from the repository root writes the input there" + note,
             "outputs": outputs}
     BASELINE.parent.mkdir(parents=True, exist_ok=True)
     BASELINE.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
