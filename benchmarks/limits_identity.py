@@ -45,7 +45,7 @@ def batch_command(n: int, fmt: str, jobs: int) -> list[str]:
 
 
 def generate_command(n: int) -> list[str]:
-    return ["python", "benchmarks/synthetic.py", str(n), population_name(n), "--seed", str(synthetic.SEED)]
+    return ["python", "REPO/benchmarks/synthetic.py", str(n), population_name(n), "--seed", str(synthetic.SEED)]
 
 
 def digest_of(work: Path, n: int, fmt: str, jobs: int) -> str:
@@ -117,8 +117,8 @@ def store_baseline(found: dict[tuple[str, int], str], note: str = "") -> dict:
         outputs[name] = {"records": n, "format": fmt, "sha256": next(iter(runs.values())), "jobs_run": list(runs),
                          "commands": [" ".join(generate_command(n))] + [" ".join(batch_command(n, fmt, j)) for j in runs]}
     data = {"commit": commit, "checked_out": git("rev-parse", "HEAD"), "seed": synthetic.SEED, "standard": synthetic.STANDARD,
-            "note": "commands run in one scratch directory (input names fixed: positions are part of the output); "
-                    "`python benchmarks/synthetic.py` from the repository root writes the input there" + note,
+            "note": "every command run in one scratch directory (REPO: the repository), input names fixed: a JSON Lines "
+                    "record's position (population-100000.jsonl:17) is part of the output" + note,
             "outputs": outputs}
     BASELINE.parent.mkdir(parents=True, exist_ok=True)
     BASELINE.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
