@@ -1,7 +1,7 @@
-"""How far `assess` is from the machine's limit (issue 14): every target of the issue measured in
-one run, as ratios to a straight-line plain-Python scorer of the 八好 sheet (reference_bahao.py)
-that must agree with `assess` on every record before anything is timed. Run from the repository
-root:
+"""How far `assess` is from the machine's limit: every target of issue 14 measured in one run.
+
+Rates are ratios to a straight-line plain-Python scorer of the 八好 sheet (reference_bahao.py) that
+must agree with `assess` on every record before anything is timed. Run from the repository root:
 
     python benchmarks/bench_limits.py                 # defaults: about 10 minutes on 2 cores
     python benchmarks/bench_limits.py --scale --million
