@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Iterable
 
+from assess.core.exact import exact_sum
 from assess.model.standard import Standard, derived_order
 from assess.scoring.periods import count_periods
 
@@ -40,7 +41,7 @@ def derive_values(
                 values[name] = Fraction(num) / Fraction(den)
         elif d.sum is not None:
             parts = [values.get(p) for p in d.sum]
-            values[name] = _whole(None if any(p is None for p in parts) else sum((Fraction(p) for p in parts), Fraction(0)))
+            values[name] = _whole(None if any(p is None for p in parts) else exact_sum(Fraction(p) for p in parts))
         elif d.difference is not None:
             a, b = (values.get(p) for p in d.difference)
             values[name] = _whole(None if a is None or b is None else Fraction(a) - Fraction(b))
@@ -54,7 +55,7 @@ def derive_values(
         elif d.weighted is not None:
             parts = [values.get(t.value) for t in d.weighted]
             values[name] = _whole(None if any(p is None for p in parts) else
-                                  sum((Fraction(p) * t.weight for p, t in zip(parts, d.weighted)), Fraction(0)))
+                                  exact_sum(Fraction(p) * t.weight for p, t in zip(parts, d.weighted)))
         elif d.count_events.per is not None:
             spec = d.count_events
             values[name] = count_periods(events, spec.kind, window_starts[name], period_end, spec.per, spec.at_least or 1)
@@ -75,7 +76,7 @@ def mean_score(entries: Any, drop_highest: int = 0, drop_lowest: int = 0) -> Fra
         return None
     scores = sorted(Fraction(e.score) for e in entries)
     kept = scores[drop_lowest:len(scores) - drop_highest]
-    return _whole(sum(kept, Fraction(0)) / len(kept)) if kept else None
+    return _whole(exact_sum(kept) / len(kept)) if kept else None
 
 
 def _whole(value: Fraction | None) -> Fraction | int | None:

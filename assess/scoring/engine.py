@@ -11,6 +11,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
+from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.model.evidence import Honour, JudgementEntry, Period, window_start
 from assess.model.standard import Grade, Item, Standard
@@ -76,11 +77,19 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     standard = compiled.standard
     values = compute_values(standard, inputs)
     decisions = decider.decide(compiled, values)
-    sections = [_section(standard, section, [score_item(standard, section.id, it, values, decisions, inputs)
+    sections = [section_result(standard, section, [score_item(standard, section.id, it, values, decisions, inputs)
                                              for it in section.items]) for section in standard.sections]
     bonus_items = [score_item(standard, None, it, values, decisions, inputs) for it in standard.bonus.items] \
         if standard.bonus else []
     deductions = [score_item(standard, None, d, values, decisions, inputs) for d in standard.deductions]
+    return assemble(compiled, inputs, values, decisions, sections, bonus_items, deductions)
+
+
+def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any], decisions: dict[str, bool | None],
+             sections: list[SectionResult], bonus_items: list[ItemResult], deductions: list[ItemResult]) -> Evaluation:
+    """The evaluation around scored items: totals, vetoes, 申报条件, every grade's checks and the
+    grade reached."""
+    standard = compiled.standard
     raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
     vetoes = [VetoResult(veto.id, decisions[C.veto_id(veto.id)], _read(veto.when, values), inputs.waived.get(veto.id))
               for veto in standard.vetoes]
@@ -98,13 +107,13 @@ def _read(condition: str, values: Mapping[str, Any]) -> dict[str, Any]:
     return {f: values.get(f) for f in sorted(cond.fields(cond.parse(condition)))}
 
 
-def _section(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
+def section_result(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
     """A section's points: its items' sum (not-applicable items as full points under
     `not_applicable: full`), capped; and the most its applicable items could earn."""
-    raw = sum((r.awarded for r in results if not r.exempt), Fraction(0))
-    applicable = sum((r.points for r in results if not r.exempt), Fraction(0))
+    raw = exact_sum(r.awarded for r in results if not r.exempt)
+    applicable = exact_sum(r.points for r in results if not r.exempt)
     if standard.not_applicable == "full":
-        na = sum((r.points for r in results if r.exempt), Fraction(0))
+        na = exact_sum(r.points for r in results if r.exempt)
         raw, applicable = raw + na, applicable + na
     return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
 
@@ -115,17 +124,17 @@ def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[
     items could earn, the score (rescaled to the total under `not_applicable: rescale`, at most the
     total, less what the deductions from the total take off, never below 0), the bonus (at most
     its cap) and what the deductions took off."""
-    raw_score = sum((s.awarded for s in sections), Fraction(0))
-    possible = sum((s.possible for s in sections), Fraction(0))
+    raw_score = exact_sum(s.awarded for s in sections)
+    possible = exact_sum(s.possible for s in sections)
     if standard.not_applicable == "rescale":
         score = raw_score * standard.total / possible if possible > 0 else Fraction(0)
     else:
         score = raw_score
-    taken_off = sum((r.lost for r in deductions), Fraction(0))
+    taken_off = exact_sum(r.lost for r in deductions)
     score = max(Fraction(0), min(score, standard.total) - taken_off)
     bonus = Fraction(0)
     if standard.bonus:
-        bonus = min(standard.bonus.cap, sum((r.awarded for r in bonus_items if not r.exempt), Fraction(0)))
+        bonus = min(standard.bonus.cap, exact_sum(r.awarded for r in bonus_items if not r.exempt))
     return raw_score, possible, score, bonus, taken_off
 
 
@@ -138,7 +147,8 @@ def regraded(ev: Evaluation, awarded: Mapping[str, Fraction]) -> Fraction:
     def moved(items: list[ItemResult]) -> list[ItemResult]:
         return [replace(r, awarded=awarded[r.item.id]) if r.item.id in awarded and not r.exempt else r for r in items]
 
-    sections = [_section(standard, s_def, moved(s.items)) for s_def, s in zip(standard.sections, ev.sections)]
+    sections = [section_result(standard, s_def, moved(s.items)) if any(r.item.id in awarded for r in s.items) else s
+                for s_def, s in zip(standard.sections, ev.sections)]
     _, _, score, bonus, _ = totals(standard, sections, moved(ev.bonus_items), moved(ev.deductions))
     b = standard.bonus
     return score + (bonus if b is not None and b.counts_toward_grade else 0)

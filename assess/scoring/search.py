@@ -20,11 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
-from assess.scoring.engine import Inputs, compute_values, evaluate, regraded, score_item
+from assess.scoring.engine import Inputs, regraded, score_item
+from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
 from assess.scoring.results import Evaluation, ItemResult
 
@@ -76,15 +78,19 @@ class Context:
     sc: Scenario
     current: Evaluation
     target: str
-    decider: object
+    current_inputs: Inputs
 
     def score(self, sc: Scenario) -> Evaluation:
-        return evaluate(self.ev.compiled, sc.inputs(self.base), self.decider)
+        """The changed evidence scored again (only what the changes touch: `incremental`)."""
+        return reevaluate(self.current, self.current_inputs, sc.inputs(self.base), sc.values(self.ev.standard, self.base))
 
 
-def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str, decider) -> Context:
-    """The context of a search from scenario `sc` (the required fixes applied)."""
-    return Context(ev, base, sc, evaluate(ev.compiled, sc.inputs(base), decider), target, decider)
+def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str) -> Context:
+    """The context of a search from scenario `sc` (the required fixes applied); `ev` is the
+    evaluation of `base`."""
+    inputs = sc.inputs(base)
+    current = reevaluate(ev, base, inputs, sc.values(ev.standard, base))
+    return Context(ev, base, sc, current, target, inputs)
 
 
 def _levels(r: ItemResult) -> list[tuple[str, object]]:
@@ -159,7 +165,7 @@ def _estimate(ctx: Context, r: ItemResult, trial: Scenario) -> tuple[Fraction, F
     (effects on other items are left to the verification, which scores everything again)."""
     inputs = trial.inputs(ctx.base)
     standard, compiled = ctx.ev.standard, ctx.ev.compiled
-    values = compute_values(standard, inputs)
+    values = trial.values(standard, ctx.base)
     keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
     keys += [C.rule_condition_id(r.item.id, k) for k in r.item.rule.conditions()]
     decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
@@ -175,7 +181,7 @@ def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
     awarded: dict[str, Fraction] = {}
     for o in chosen:
         if o.result is None:
-            return sum((x.gain for x in chosen), Fraction(0))  # outside items: as estimated alone
+            return exact_sum(x.gain for x in chosen)  # outside items: as estimated alone
         r = o.result
         awarded[r.item.id] = min(r.item.points, awarded.get(r.item.id, r.awarded) + o.delta)
     return regraded(ctx.current, awarded) - ctx.current.grade_score
@@ -244,7 +250,7 @@ class Search:
         return self._kept[KEEP - 1][0] * (1 + _MARGIN) if len(self._kept) >= KEEP else None
 
     def _add(self, chosen: tuple[Option, ...], cost: float) -> None:
-        exact_cost = sum((o.cost for o in chosen), Fraction(0))
+        exact_cost = exact_sum(o.cost for o in chosen)
         self.candidates.append((exact_cost, len(chosen), tuple(sorted(o.order for o in chosen)), chosen))
         groups = frozenset(o.group for o in chosen)
         if any(g <= groups for _, g in self._kept):
@@ -272,7 +278,7 @@ class Search:
         limit = self._threshold()
         if limit is not None and cost >= limit:
             return  # KEEP cheaper candidates are known
-        if gain >= self._need * (1 - _MARGIN) and sum((o.gain for o in chosen), Fraction(0)) >= self.need \
+        if gain >= self._need * (1 - _MARGIN) and exact_sum(o.gain for o in chosen) >= self.need \
                 and combined_gain(self.ctx, chosen) >= self.need:
             self._add(chosen, cost)
             return
