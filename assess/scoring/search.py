@@ -25,7 +25,8 @@ from assess.core import conditions as cond
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
-from assess.scoring.engine import Inputs, regraded, score_item
+from assess.scoring.engine import Inputs, score_item
+from assess.scoring.regrade import Regrader
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
 from assess.scoring.results import Evaluation, ItemResult
@@ -79,6 +80,7 @@ class Context:
     current: Evaluation
     target: str
     current_inputs: Inputs
+    regrader: Regrader
 
     def score(self, sc: Scenario) -> Evaluation:
         """The changed evidence scored again (only what the changes touch: `incremental`)."""
@@ -90,7 +92,7 @@ def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str) -> Context:
     evaluation of `base`."""
     inputs = sc.inputs(base)
     current = reevaluate(ev, base, inputs, sc.values(ev.standard, base))
-    return Context(ev, base, sc, current, target, inputs)
+    return Context(ev, base, sc, current, target, inputs, Regrader(current))
 
 
 def _levels(r: ItemResult) -> list[tuple[str, object]]:
@@ -172,7 +174,7 @@ def _estimate(ctx: Context, r: ItemResult, trial: Scenario) -> tuple[Fraction, F
     new = score_item(standard, r.section_id, r.item, values, decisions, inputs)
     if new.exempt != r.exempt:
         return ctx.score(trial).grade_score - ctx.current.grade_score, Fraction(0)
-    return regraded(ctx.current, {r.item.id: new.awarded}) - ctx.current.grade_score, new.awarded - r.awarded
+    return ctx.regrader.grade_score({r.item.id: new.awarded}) - ctx.current.grade_score, new.awarded - r.awarded
 
 
 def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
@@ -184,7 +186,18 @@ def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
             return exact_sum(x.gain for x in chosen)  # outside items: as estimated alone
         r = o.result
         awarded[r.item.id] = min(r.item.points, awarded.get(r.item.id, r.awarded) + o.delta)
-    return regraded(ctx.current, awarded) - ctx.current.grade_score
+    return ctx.regrader.grade_score(awarded) - ctx.current.grade_score
+
+
+def _combined_approx(ctx: Context, chosen: tuple[Option, ...]) -> float:
+    """`combined_gain` on floats (what steers the search)."""
+    awarded: dict[str, float] = {}
+    for o in chosen:
+        if o.result is None:
+            return sum(float(x.gain) for x in chosen)
+        r = o.result
+        awarded[r.item.id] = min(float(r.item.points), awarded.get(r.item.id, float(r.awarded)) + float(o.delta))
+    return ctx.regrader.approx(awarded) - float(ctx.current.grade_score)
 
 
 def _undominated(options: list[Option]) -> list[Option]:
@@ -271,6 +284,17 @@ class Search:
             total, need = total + take * rate, need - take
         return total * (1 - _MARGIN) if need <= _MARGIN else None
 
+    def _covers(self, chosen: tuple[Option, ...], gain: float) -> bool:
+        """Whether the options' gains, alone and combined, cover the need: decided on floats when
+        they are clearly apart from it, exactly when they are within rounding of it."""
+        tol = _MARGIN * max(1.0, abs(self._need))
+        combined = _combined_approx(self.ctx, chosen)
+        if combined < self._need - tol:
+            return False
+        if combined > self._need + tol and gain > self._need + tol:
+            return True
+        return exact_sum(o.gain for o in chosen) >= self.need and combined_gain(self.ctx, chosen) >= self.need
+
     def _dfs(self, k: int, chosen: tuple[Option, ...], cost: float, gain: float) -> None:
         self.nodes += 1
         if self.nodes > NODE_LIMIT:
@@ -278,8 +302,7 @@ class Search:
         limit = self._threshold()
         if limit is not None and cost >= limit:
             return  # KEEP cheaper candidates are known
-        if gain >= self._need * (1 - _MARGIN) and exact_sum(o.gain for o in chosen) >= self.need \
-                and combined_gain(self.ctx, chosen) >= self.need:
+        if gain >= self._need * (1 - _MARGIN) and self._covers(chosen, gain):
             self._add(chosen, cost)
             return
         if k == len(self.groups):
