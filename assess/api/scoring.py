@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from assess.core.messages import current_language, message, use_language
 from assess.core.problems import InputError, Problem
@@ -22,11 +22,12 @@ from assess.model.evidence import LoadedEvidence, evidence_from_document
 from assess.model.references import unknown_kind_text
 from assess.present.scorecard import score
 from assess.scoring.compiler import Decider, PythonDecider
-from assess.scoring.waivers import LoadedWaivers
-from assess.scoring.waivers import load_waivers as _read_waivers
 from assess.standards import catalog
 from assess.standards.catalog import LoadedStandard, use_rulesets  # noqa: F401  (use_rulesets: part of the API)
 from assess.scoring.compiler import ENGINES  # who decides the conditions: durable_rules, or python (the reference)
+
+if TYPE_CHECKING:  # annotations only: waivers load when a --waivers file is read
+    from assess.scoring.waivers import LoadedWaivers
 
 RecordSource = Union[str, Path, Mapping[str, Any], LoadedEvidence]
 StandardSource = Union[str, Path, Mapping[str, Any], LoadedStandard]
@@ -332,7 +333,9 @@ def load_waivers(path: str | Path, records: Iterable[LoadedEvidence | RecordProb
     exist (built-in, or options.standard) or a union that is not among `records` (records given as
     their problems are left out). Raises InputError listing every problem."""
     with use_language(options.lang):
-        waivers = _read_waivers(path)
+        from assess.scoring.waivers import load_waivers as read_waivers
+
+        waivers = read_waivers(path)
         standards = [s.standard for s in catalog.builtin_standards()]
         if options.standard is not None:
             standards.append(load_standard(options.standard, options.as_of).standard)

@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from assess import api
-from assess.api.batch import FORMATS as BATCH_FORMATS
 from assess.cli.base import (ExitCode, _lang_option, _report, csv_encoding_option, engine_option, exit_on_input_error, fail,
                              fail_with, main, write_output)
 from assess.core.messages import message
@@ -19,6 +18,7 @@ from assess.workflows.formats import formats_for, render_acceptance
 from assess.workflows.formats import render_scorecards as render
 
 FORMATS = formats_for("Scorecards")
+BATCH_FORMATS = formats_for("ScoredRecord")  # assess.api.batch.FORMATS, without importing the batch machinery
 
 
 @main.command("score")

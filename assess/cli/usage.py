@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from assess.cli.lazy import LazyGroup
 from assess.core.messages import message
 
 # click's words for a value it refused, by the parameter type's class: (pattern, message key).
@@ -99,8 +100,9 @@ class LocalUsageError(click.UsageError):
 _LANG = "assess.usage_language"  # in ctx.meta, which every command's context shares with the group's
 
 
-class AssessGroup(click.Group):
-    """The `assess` group: usage errors of the group and of every command in the user's language."""
+class AssessGroup(LazyGroup):
+    """The `assess` group: usage errors of the group and of every command in the user's language;
+    each command's module imported when it is used (assess/cli/lazy.py)."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:

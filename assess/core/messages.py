@@ -16,6 +16,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from assess.core.parsed_cache import parsed
+
 _LANG: contextvars.ContextVar[str] = contextvars.ContextVar("assess_lang", default="zh")
 LANGUAGES = ("zh", "en")
 
@@ -44,9 +46,15 @@ def current_language() -> str:
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    raw = resources.files("assess.core").joinpath("messages.yaml").read_text(encoding="utf-8")
-    # libyaml when present: the pure-Python parser alone costs ~80 ms of every cold start
-    return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    raw = resources.files("assess.core").joinpath("messages.yaml").read_bytes()
+    # Parsing costs tens of milliseconds of every cold start even with libyaml: the parsed texts
+    # are kept between runs, keyed on the file's bytes (assess/core/parsed_cache.py).
+    return parsed("messages", raw, _parse)
+
+
+def _parse(raw: bytes) -> dict[str, dict[str, str]]:
+    # libyaml when present: the pure-Python parser alone costs ~80 ms
+    return yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 class _Keep(dict):

@@ -313,7 +313,7 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     that is unknown or that the standard does not apply to."""
     record, doc = loaded.record, loaded.document
     problems: list[Problem] = []
-    plain = _plain_facts(loaded, standard, known.fields, problems)
+    plain = _plain_facts(loaded, standard, known, problems)
     values = _typed_values(doc, standard, plain, problems)
     problems += _range_problems(doc, standard, values)
     events, found = resolve_events(record, doc, standard, known)
@@ -329,9 +329,11 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     return resolved, values
 
 
-def _plain_facts(loaded: LoadedEvidence, standard: Standard, known_fields: frozenset[str],
+def _plain_facts(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
                  problems: list[Problem]) -> dict[str, Any]:
-    """The facts this standard declares, with citations taken off; unknown names are problems."""
+    """The facts this standard declares, with citations taken off; unknown names are problems.
+    `known.fields` is read only for a name this standard does not declare (catalog.known_names
+    reads the other standards then)."""
     record, doc = loaded.record, loaded.document
     doc_ids = {d.id for d in record.documents}
     plain: dict[str, Any] = {}
@@ -349,8 +351,8 @@ def _plain_facts(loaded: LoadedEvidence, standard: Standard, known_fields: froze
             value = cited.value
         if name in standard.fields:
             plain[name] = value
-        elif name not in known_fields:
-            hint = difflib.get_close_matches(name, sorted(known_fields), n=1)
+        elif name not in known.fields:
+            hint = difflib.get_close_matches(name, sorted(known.fields), n=1)
             text = message("evidence.unknown_field_hint", name=name, hint=hint[0]) if hint else message("evidence.unknown_field", name=name)
             problems.append(_problem(doc, path, text))
     return plain

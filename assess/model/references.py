@@ -133,7 +133,9 @@ def kind_problems(record: Record, doc: Document, standard: Standard, lineage: tu
     kind = record.union.kind
     loc = ("union", "kind")
     lang = current_language()
-    if kind not in known.union_kinds and kind not in standard.applies_to:
+    # The standard's own kinds first: what every known standard declares is then read only for a
+    # kind this standard does not apply to (the catalogue loads its other standards lazily).
+    if kind not in standard.applies_to and kind not in known.union_kinds:
         return [_problem(doc, loc, unknown_kind_text(kind, sorted(known.union_kinds | set(standard.applies_to))))]
     ids = _ids(standard, lineage)
     overridden = any(a.override_kind for a in record.applications if a.standard in ids)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assess.standards.catalog import LoadedStandard, known_names
 from assess.standards.tailoring import Ancestor
-from assess.scoring.waivers import LoadedWaivers, Waiver
 from assess.scoring.compiler import Decider, compile_standard
 from assess.rules.base import ItemStatus
 from assess.scoring.engine import Inputs, evaluate
@@ -23,6 +22,9 @@ from assess.core.messages import message
 from assess.core.types import number_out
 
 SCHEMA = "assess.scorecard/3"
+
+if TYPE_CHECKING:  # annotations only: waivers load when a --waivers file is read
+    from assess.scoring.waivers import LoadedWaivers, Waiver
 
 
 def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],

@@ -11,7 +11,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from assess.core.loading import Document, read_document
 from assess.core.messages import current_language, message
@@ -20,6 +20,7 @@ from assess.core.natural import plain_text
 from assess.core.unions import UNION_KINDS
 from assess.model.references import KnownNames
 from assess.model.standard import Standard
+from assess.standards.headers import header_id
 from assess.standards.validation import ERROR, validate_document
 from assess.standards.tailoring import Ancestor, ParentRef, resolve
 
@@ -235,8 +236,29 @@ def standard_file(name: str) -> Path:
 
 def versions_of(standard_id: str) -> list[LoadedStandard]:
     """The built-in versions of one standard, oldest first."""
-    found = [s for s in builtin_standards() if s.standard.id == standard_id]
+    dirs = search_dirs()
+    if dirs == (builtin_dir().resolve(),):
+        found = _named(dirs[0], standard_id)
+    else:  # directories of drafts: each is loaded, so one that does not load is warned about
+        found = [s for s in builtin_standards() if s.standard.id == standard_id]
     return sorted(found, key=lambda s: (s.standard.effective_from, s.standard.version))
+
+
+def _named(directory: Path, ident: str) -> list[LoadedStandard]:
+    # Only the files whose header may name `ident` are read and validated: `assess score` reads
+    # the one standard it scores against, not every standard shipped.
+    found = []
+    for p in _standard_files(directory):
+        if _header_id(str(p), _mtime(str(p))) in (ident, None) and _looks_like_standard(p):
+            loaded = load_standard_file(p)
+            if loaded.standard.id == ident:
+                found.append(loaded)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _header_id(path: str, mtime: int | None) -> str | None:
+    return header_id(path)  # cached by path and modification time, like _read_version
 
 
 def version_in_force(candidates: list[LoadedStandard], on: date) -> LoadedStandard | None:
@@ -309,12 +331,41 @@ def standards_for_kind(kind: str, as_of: date | None = None) -> list[LoadedStand
 def known_names(extra: list[Standard] | tuple[Standard, ...] = ()) -> KnownNames:
     """What the known standards (those of `search_dirs()` and `extra`) declare: fact names, event
     kinds (ids and labels), standard ids and kinds of union. A record may serve several standards:
-    a name any of them declares is no typo."""
-    base = _known_names(search_dirs())
+    a name any of them declares is no typo.
+
+    With only the built-in rulesets on the search path the standards are read when a name is
+    first looked up (a record using only its own standard's names never needs them); directories
+    of drafts are scanned at once, so a draft that does not load is warned about."""
+    dirs = search_dirs()
+    if dirs == (builtin_dir().resolve(),):
+        return _LazyNames(lambda: _merged(_known_names(dirs), extra))  # type: ignore[return-value]
+    return _merged(_known_names(dirs), extra)
+
+
+def _merged(base: KnownNames, extra: list[Standard] | tuple[Standard, ...]) -> KnownNames:
     if not extra:
         return base
     more = _names_of(extra)
     return KnownNames(*(a | b for a, b in zip(_as_tuple(base), _as_tuple(more))))
+
+
+class _LazyNames:
+    """KnownNames made on first use of any of its sets."""
+
+    def __init__(self, make: Callable[[], KnownNames]) -> None:
+        self._make: Callable[[], KnownNames] | None = make
+        self._names: KnownNames | None = None
+
+    def _get(self) -> KnownNames:
+        if self._names is None:
+            self._names = self._make()
+            self._make = None
+        return self._names
+
+    fields = property(lambda self: self._get().fields)
+    event_kinds = property(lambda self: self._get().event_kinds)
+    standards = property(lambda self: self._get().standards)
+    union_kinds = property(lambda self: self._get().union_kinds)
 
 
 def _as_tuple(names: KnownNames) -> tuple[frozenset[str], ...]:

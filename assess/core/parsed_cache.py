@@ -1,0 +1,76 @@
+"""Parsed data files kept between runs, keyed on the content they were parsed from.
+
+Reading messages.yaml with libyaml costs tens of milliseconds of every command's start; its parsed
+form as JSON loads in a few. The cache file is named by the SHA-256 of the source bytes (and the
+cache's format), so an edited source is never answered from an old parse; a cache file that
+cannot be read or written (a read-only home, a full disk, a half-written file) is ignored and
+the source parsed as before. Only data JSON gives back exactly (str keys; str, numbers, lists,
+dicts, booleans and null) is kept.
+
+The directory: $ASSESS_CACHE_DIR, else $XDG_CACHE_HOME/assess, else ~/.cache/assess;
+ASSESS_CACHE_DIR set to an empty value turns the cache off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+CACHE_ENV = "ASSESS_CACHE_DIR"
+_FORMAT = "1"  # bump when what is stored changes
+
+
+def cache_dir() -> Path | None:
+    """Where parsed files are kept, or None when the cache is off."""
+    named = os.environ.get(CACHE_ENV)
+    if named is not None:
+        return Path(named) if named else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "assess"
+
+
+def parsed(name: str, source: bytes, parse: Callable[[bytes], Any]) -> Any:
+    """`parse(source)`, or the same value kept from an earlier run on the same bytes. `name`
+    labels the cache file (e.g. "messages")."""
+    directory = cache_dir()
+    if directory is None:
+        return parse(source)
+    digest = hashlib.sha256(_FORMAT.encode() + b"\0" + source).hexdigest()
+    path = directory / f"{name}-{digest}.json"
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        pass  # not there yet, unreadable or damaged: parse again
+    value = parse(source)
+    _keep(path, value)
+    return value
+
+
+def _keep(path: Path, value: Any) -> None:
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if json.loads(text) != value:
+            return  # not plain JSON data (dates, tuples, ...): never cached
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+            os.replace(tmp, path)  # whole or not at all: readers never see half a file
+        except BaseException:
+            with _quietly():
+                os.unlink(tmp)
+            raise
+    except (OSError, TypeError, ValueError):
+        return  # no cache this time: the value was parsed all the same
+
+
+class _quietly:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> bool:
+        return exc[0] is not None and issubclass(exc[0], OSError)

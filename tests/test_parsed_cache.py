@@ -1,0 +1,72 @@
+"""Parsed files kept between runs (assess/core/parsed_cache.py): never a stale or damaged answer,
+and no failure when the cache cannot be written."""
+from __future__ import annotations
+
+import os
+
+import yaml
+
+from assess.core import parsed_cache
+from assess.core.messages import _parse, catalogue
+
+
+def _counting(calls: list[bytes]):
+    def parse(raw: bytes):
+        calls.append(raw)
+        return yaml.safe_load(raw)
+    return parse
+
+
+def test_the_same_bytes_are_parsed_once_and_changed_bytes_again(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    calls: list[bytes] = []
+    assert parsed_cache.parsed("t", b"a: {zh: one}\n", _counting(calls)) == {"a": {"zh": "one"}}
+    assert parsed_cache.parsed("t", b"a: {zh: one}\n", _counting(calls)) == {"a": {"zh": "one"}}
+    assert len(calls) == 1
+    assert parsed_cache.parsed("t", b"a: {zh: two}\n", _counting(calls)) == {"a": {"zh": "two"}}
+    assert len(calls) == 2
+
+
+def test_a_damaged_cache_file_is_parsed_again(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    calls: list[bytes] = []
+    parsed_cache.parsed("t", b"k: v\n", _counting(calls))
+    (kept,) = tmp_path.glob("t-*.json")
+    kept.write_bytes(b'{"k": "v')  # half written
+    assert parsed_cache.parsed("t", b"k: v\n", _counting(calls)) == {"k": "v"}
+    assert len(calls) == 2
+
+
+def test_an_unwritable_cache_still_gives_the_value(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(blocked / "cache"))
+    calls: list[bytes] = []
+    assert parsed_cache.parsed("t", b"k: v\n", _counting(calls)) == {"k": "v"}
+    assert parsed_cache.parsed("t", b"k: v\n", _counting(calls)) == {"k": "v"}
+    assert len(calls) == 2 and os.listdir(tmp_path) == ["file"]
+
+
+def test_data_json_cannot_give_back_is_never_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    calls: list[bytes] = []
+    assert parsed_cache.parsed("t", b"d: 2025-01-01\n", _counting(calls))["d"].year == 2025
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, "")
+    assert parsed_cache.cache_dir() is None
+
+
+def test_messages_from_the_cache_are_the_file_parsed(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    catalogue.cache_clear()
+    try:
+        first, again = catalogue(), (catalogue.cache_clear(), catalogue())[1]
+    finally:
+        catalogue.cache_clear()
+    from importlib import resources
+    raw = resources.files("assess.core").joinpath("messages.yaml").read_bytes()
+    assert first == again == _parse(raw) and list(again) == list(_parse(raw))
+    assert len(list(tmp_path.glob("messages-*.json"))) == 1
