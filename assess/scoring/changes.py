@@ -81,10 +81,13 @@ class Scenario:
     def copy(self) -> "Scenario":
         return Scenario(dict(self.facts), list(self.extra_events), dict(self.judgements), list(self.changes), self.memo)
 
+    def state(self) -> tuple:
+        """What the facts and events hold beyond the base inputs: the changes that reach them."""
+        return tuple((c.kind, c.name, c.after, c.dates) for c in self.changes if c.kind != ChangeKind.SET_JUDGEMENT)
+
     def values(self, standard: Standard, base: Inputs) -> dict[str, Any]:
         """`compute_values` of this scenario's inputs, computed once per state (do not mutate)."""
-        key = (id(standard), id(base),
-               tuple((c.kind, c.name, c.after, c.dates) for c in self.changes if c.kind != ChangeKind.SET_JUDGEMENT))
+        key = (id(standard), id(base), self.state())
         hit = self.memo.get(key)
         if hit is None:
             # The standard and base are kept beside the values so their ids stay theirs.
@@ -304,10 +307,22 @@ def _add_events(standard: Standard, node: cond.Compare, derived, current, sc: Sc
 
 
 def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> bool:
-    """Apply to `sc` the cheapest simple changes that make `node` hold; False if none can.
-    Comparisons of two values and orderings of categories are lowered first, as the compiler
-    lowers them (assess.scoring.lowering)."""
-    return _satisfy(standard, lower(cond.to_nnf(node), standard), sc, base)
+    """Apply to `sc` the cheapest simple changes that make `node` hold; False if none can (the
+    changes tried are left applied). Comparisons of two values and orderings of categories are
+    lowered first, as the compiler lowers them (assess.scoring.lowering).
+
+    Worked out once per condition and state (a card's gaps and its plan ask the same questions):
+    the answer and the changes are kept in the scenario's memo and applied again on a repeat."""
+    key = ("satisfy", id(standard), id(base), node, sc.state())
+    hit = sc.memo.get(key)
+    if hit is None:
+        trial = sc.copy()
+        start = len(trial.changes)
+        ok = _satisfy(standard, lower(cond.to_nnf(node), standard), trial, base)
+        hit = sc.memo[key] = (standard, base, ok, tuple(trial.changes[start:]))
+    for change in hit[3]:
+        sc.apply(change)
+    return hit[2]
 
 
 def _satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> bool:

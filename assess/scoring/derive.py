@@ -29,7 +29,7 @@ def derive_values(
     """
     values: dict[str, Any] = dict(facts)
     events = list(events)
-    for name in derived_order(standard):
+    for name in _order(standard):
         d = standard.derived[name]
         if d.ratio is not None:
             num, den = values.get(d.ratio.numerator), values.get(d.ratio.denominator)
@@ -66,6 +66,17 @@ def derive_values(
                 count for kind, day, count in events if kind in spec.kind and start <= day <= period_end
             )
     return values
+
+
+_ORDERS: dict[int, tuple[Standard, tuple[str, ...]]] = {}
+
+
+def _order(standard: Standard) -> tuple[str, ...]:
+    """`derived_order`, worked out once per standard object (a plan derives values many times)."""
+    hit = _ORDERS.get(id(standard))
+    if hit is None or hit[0] is not standard:
+        hit = _ORDERS[id(standard)] = (standard, tuple(derived_order(standard)))
+    return hit[1]
 
 
 def mean_score(entries: Any, drop_highest: int = 0, drop_lowest: int = 0) -> Fraction | int | None:

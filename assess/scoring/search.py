@@ -17,7 +17,7 @@ by gain per unit of cost, and the plan says it is not proven cheapest (`exact: f
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from assess.core.exact import exact_sum
@@ -53,6 +53,13 @@ class Option:
     order: int
     result: ItemResult | None = None
     delta: Fraction = Fraction(0)  # the item's own points gained (estimated from the item alone)
+    # Floats of the above, which steer the search (the search decides exactly near a cut-off).
+    approx: tuple[float, float, float, float, float] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        r = self.result
+        held = (float(r.item.points), float(r.awarded)) if r is not None else (0.0, 0.0)
+        object.__setattr__(self, "approx", (float(self.cost), float(self.gain), float(self.delta)) + held)
 
 
 @dataclass
@@ -194,10 +201,11 @@ def _combined_approx(ctx: Context, chosen: tuple[Option, ...]) -> float:
     awarded: dict[str, float] = {}
     for o in chosen:
         if o.result is None:
-            return sum(float(x.gain) for x in chosen)
-        r = o.result
-        awarded[r.item.id] = min(float(r.item.points), awarded.get(r.item.id, float(r.awarded)) + float(o.delta))
-    return ctx.regrader.approx(awarded) - float(ctx.current.grade_score)
+            return sum(x.approx[1] for x in chosen)
+        _, _, delta, points, held = o.approx
+        item_id = o.result.item.id
+        awarded[item_id] = min(points, awarded.get(item_id, held) + delta)
+    return ctx.regrader.approx(awarded) - ctx.regrader.approx_current
 
 
 def _undominated(options: list[Option]) -> list[Option]:
@@ -307,11 +315,11 @@ class Search:
             return
         if k == len(self.groups):
             return
-        bound = self._bound(k, self.need - gain)
+        bound = self._bound(k, self._need - gain)
         if bound is None or (limit is not None and cost + bound >= limit):
             return
         for option in self.groups[k]:
-            self._dfs(k + 1, chosen + (option,), cost + float(option.cost), gain + float(option.gain))
+            self._dfs(k + 1, chosen + (option,), cost + option.approx[0], gain + option.approx[1])
         self._dfs(k + 1, chosen, cost, gain)
 
 
