@@ -20,6 +20,7 @@ from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
 from assess.scoring.derive import derive_values, honour_names
 from assess.scoring.lowering import hidden_values
+from assess.scoring.reads import reads_of
 from assess.scoring.results import (
     Check,
     CheckKind,
@@ -77,11 +78,15 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     standard = compiled.standard
     values = compute_values(standard, inputs)
     decisions = decider.decide(compiled, values)
-    sections = [section_result(standard, section, [score_item(standard, section.id, it, values, decisions, inputs)
-                                             for it in section.items]) for section in standard.sections]
-    bonus_items = [score_item(standard, None, it, values, decisions, inputs) for it in standard.bonus.items] \
-        if standard.bonus else []
-    deductions = [score_item(standard, None, d, values, decisions, inputs) for d in standard.deductions]
+    kept = _kept_items(compiled)
+
+    def scored(section_id: str | None, item: Item) -> ItemResult:
+        return kept(section_id, item, values, decisions, inputs)
+
+    sections = [section_result(standard, section, [scored(section.id, it) for it in section.items])
+                for section in standard.sections]
+    bonus_items = [scored(None, it) for it in standard.bonus.items] if standard.bonus else []
+    deductions = [scored(None, d) for d in standard.deductions]
     return assemble(compiled, inputs, values, decisions, sections, bonus_items, deductions)
 
 
@@ -207,6 +212,46 @@ def score_item(standard: Standard, section_id: str | None, item: Item, values: M
     answers = {key: decisions[C.rule_condition_id(item.id, key)] for key in rule.conditions()}
     ctx = ItemContext(values, answers, inputs.judgements.get(item.id))
     return _result(standard, section_id, item, rule.score(item.points, ctx), values)
+
+
+# Item results kept per distinct case, per compiled standard: at most this many in all.
+ITEM_CACHE_LIMIT = 200_000
+_KEPT: dict[int, tuple[CompiledStandard, dict]] = {}
+_KEPT_SIZE = [0]
+
+
+def _kept_items(compiled: CompiledStandard):
+    """`score_item` with its results kept per distinct case. An item's result is a function of
+    the values it reads (`assess.scoring.reads`, compared with their types), its conditions'
+    answers and its waiver; an item with an inspector's entry is scored each time (the entry is
+    part of its result), as is one reading a value that cannot be a key (a list of scores). A
+    population of records repeats the same cases, so most items are looked up, not scored."""
+    hit = _KEPT.get(id(compiled))
+    if hit is None or hit[0] is not compiled:
+        hit = _KEPT[id(compiled)] = (compiled, {})
+    cache, keys = hit[1], reads_of(compiled).keys
+
+    def kept(section_id, item, values, decisions, inputs) -> ItemResult:
+        if item.id in inputs.judgements:
+            return score_item(compiled.standard, section_id, item, values, decisions, inputs)
+        names, cids = keys[item.id]
+        read = tuple([values.get(n) for n in names])
+        key = (item.id, section_id, inputs.waived.get(item.id), read, tuple([type(v) for v in read]),
+               tuple([decisions[c] for c in cids]))
+        try:
+            found = cache.get(key)
+        except TypeError:  # a value that cannot be a key
+            return score_item(compiled.standard, section_id, item, values, decisions, inputs)
+        if found is None:
+            if _KEPT_SIZE[0] >= ITEM_CACHE_LIMIT:
+                for _, held in _KEPT.values():
+                    held.clear()  # bounded memory; only costs scoring again
+                _KEPT_SIZE[0] = 0
+            found = cache[key] = score_item(compiled.standard, section_id, item, values, decisions, inputs)
+            _KEPT_SIZE[0] += 1
+        return found
+
+    return kept
 
 
 # ---- grades --------------------------------------------------------------------------------

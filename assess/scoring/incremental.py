@@ -9,61 +9,12 @@ result equals `engine.evaluate` of the changed inputs (a property test holds the
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 from assess.core import conditions as cond
-from assess.model.standard import Standard
-from assess.scoring import compiler as C
-from assess.scoring.compiler import CompiledStandard
 from assess.scoring.engine import Inputs, assemble, compute_values, score_item, section_result
+from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
-
-
-@dataclass(frozen=True)
-class Reads:
-    """What each item and each condition reads: item id or condition id -> value names."""
-
-    items: dict[str, frozenset[str]]
-    conditions: dict[str, frozenset[str]]
-
-
-_READS: dict[int, tuple[CompiledStandard, Reads]] = {}
-
-
-def _with_inputs(standard: Standard, names: set[str]) -> frozenset[str]:
-    """The names and, for each derived value among them, its inputs (transitively): a missing
-    input names the evidence to provide even while the derived value stays missing."""
-    out: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name in out:
-            continue
-        out.add(name)
-        if name in standard.derived:
-            todo.extend(standard.derived[name].inputs)
-    return frozenset(out)
-
-
-def reads_of(compiled: CompiledStandard) -> Reads:
-    """The dependency map of a compiled standard (built once per compiled object)."""
-    hit = _READS.get(id(compiled))
-    if hit is not None and hit[0] is compiled:
-        return hit[1]
-    standard = compiled.standard
-    conditions = {cid: frozenset(cond.fields(node)) for cid, node in compiled.conditions.items()}
-    items: dict[str, frozenset[str]] = {}
-    for _, item in standard.item_locations():
-        names = set(item.rule.inputs())
-        if item.applies_if:
-            names |= cond.fields(cond.parse(item.applies_if)) | conditions[C.applies_id(item.id)]
-        for key in item.rule.conditions():
-            names |= conditions[C.rule_condition_id(item.id, key)]
-        items[item.id] = _with_inputs(standard, names)
-    reads = Reads(items, conditions)
-    _READS[id(compiled)] = (compiled, reads)
-    return reads
 
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> set[str]:
