@@ -6,6 +6,7 @@ The conditions are answered by a Decider (durable_rules in production); each ite
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
@@ -109,7 +110,12 @@ def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any],
 
 def _read(condition: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """The values a condition reads (what the scorecard shows beside it)."""
-    return {f: values.get(f) for f in sorted(cond.fields(cond.parse(condition)))}
+    return {f: values.get(f) for f in _fields_of(condition)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _fields_of(condition: str) -> tuple[str, ...]:
+    return tuple(sorted(cond.fields(cond.parse(condition))))
 
 
 def section_result(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
