@@ -90,6 +90,11 @@ def read_date(value: Any) -> date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _serial(value, value)
     if isinstance(value, str):
+        if _is_iso_day(value):  # the usual 2025-03-15: what the general path below reads it as
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass  # 2025-02-30: the general path words the error
         text = plain_text(value)
         if text.isdigit():
             return _serial(int(text), value)
@@ -105,6 +110,12 @@ def read_date(value: Any) -> date:
         except ValueError:
             pass
     raise NaturalError("natural.date", input=shown(value))
+
+
+def _is_iso_day(text: str) -> bool:
+    """Whether `text` is exactly YYYY-MM-DD in ASCII digits."""
+    return (len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii()
+            and text[:4].isdigit() and text[5:7].isdigit() and text[8:].isdigit())
 
 
 def _serial(number: float, written: Any) -> date:

@@ -140,9 +140,12 @@ class EvidenceRecord(StrictModel):
 
 @dataclass
 class LoadedEvidence:
+    """A loaded record: `sha256` is the hash of the document's data (its canonical JSON), worked out
+    when first read (a batch's CSV rows never read it) unless given as `digest`."""
+
     record: EvidenceRecord
     document: Document
-    sha256: str
+    digest: str | None = None
     # problems found while loading leniently (evidence_from_document(lenient=True)): reported with
     # the problems the record has against a standard, so a file's problems come in one pass
     pending: tuple[Problem, ...] = ()
@@ -157,6 +160,13 @@ class LoadedEvidence:
     @property
     def path(self) -> str:
         return self.document.path
+
+    @property
+    def sha256(self) -> str:
+        """The sha256 (hex) of the document's data (`assess.core.loading.sha256_of`)."""
+        if self.digest is None:
+            self.digest = sha256_of(self.document.data)
+        return self.digest
 
 
 def load_evidence(path: str) -> LoadedEvidence:
@@ -190,8 +200,7 @@ def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvi
         origins = {}
     if problems and not lenient:
         raise InputError(in_cells(doc, _in_order(problems)))
-    return LoadedEvidence(record, doc, sha256_of(doc.data), tuple(in_cells(doc, _in_order(problems))),
-                          origins=origins)
+    return LoadedEvidence(record, doc, pending=tuple(in_cells(doc, _in_order(problems))), origins=origins)
 
 
 _SALVAGEABLE = ("events", "documents", "honours", "judgements", "applications", "facts")
@@ -385,7 +394,7 @@ def _typed_values(doc: Document, standard: Standard, plain: dict[str, Any], prob
 def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
     """Values outside their declared bounds, above the field they may not exceed, or not a choice."""
     problems = []
-    for name, decl in standard.fields.items():
+    for name, decl in _bounded_fields(standard):
         value = values.get(name)
         if value is None:
             continue
@@ -405,6 +414,24 @@ def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -
         if decl.choices is not None and value not in decl.choices:
             problems.append(_problem(doc, path, message("evidence.not_a_choice", value=value, choices=", ".join(decl.choices))))
     return problems
+
+
+_BOUNDED: dict[int, tuple[Standard, tuple]] = {}
+
+
+def _bounded_fields(standard: Standard) -> tuple:
+    """(name, declaration) of the standard's fields `_range_problems` has anything to check on
+    (bounds, a field not to exceed, scores, choices), in declaration order; once per standard (a
+    frozen model): most fields of a standard are plain ticks."""
+    hit = _BOUNDED.get(id(standard))
+    if hit is None or hit[0] is not standard:
+        if len(_BOUNDED) > 64:
+            _BOUNDED.clear()
+        found = tuple((name, decl) for name, decl in standard.fields.items()
+                      if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
+                      or decl.choices is not None)
+        hit = _BOUNDED[id(standard)] = (standard, found)
+    return hit[1]
 
 
 def _score_problems(doc: Document, path: tuple, decl, entries: list[ScoreEntry]) -> list[Problem]:

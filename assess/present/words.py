@@ -52,7 +52,7 @@ class Words:
     def cutoffs(self, name: str) -> tuple[Fraction, ...]:
         """Every number the standard compares `name` with (conditions, bands, targets)."""
         if self._cutoffs is None:
-            self._cutoffs = standard_cutoffs(self.standard)
+            self._cutoffs = _shared_cutoffs(self.standard)
         return self._cutoffs.get(name, ())
 
     def value(self, name: str, value: Any, against: Any = ()) -> str:
@@ -375,6 +375,20 @@ class Words:
                 parts.append(message("check.prerequisite", self.lang, label=self.text(g.prerequisite.label)))
             lines.append("; ".join(parts))
         return lines
+
+
+_CUTOFFS: dict[int, tuple[Standard, dict[str, tuple[Fraction, ...]]]] = {}
+
+
+def _shared_cutoffs(standard: Standard) -> dict[str, tuple[Fraction, ...]]:
+    """`standard_cutoffs`, worked out once per standard (a frozen model) rather than once per
+    Words: a batch makes a Words for every record. Not to be modified by the caller."""
+    hit = _CUTOFFS.get(id(standard))
+    if hit is None or hit[0] is not standard:
+        if len(_CUTOFFS) > 64:
+            _CUTOFFS.clear()
+        hit = _CUTOFFS[id(standard)] = (standard, standard_cutoffs(standard))
+    return hit[1]
 
 
 def standard_cutoffs(standard: Standard) -> dict[str, tuple[Fraction, ...]]:

@@ -26,11 +26,17 @@ TOP_GAPS = 3
 _BLOCKING_ORDER = {GapKind.VETO: 0, GapKind.MANDATORY: 1, GapKind.PREREQUISITE: 2, GapKind.REQUIRES: 3}
 
 
-def _gap_rank(gap: Gap) -> tuple:
-    # Ties keep the scorecard's order (sorted is stable).
-    if gap.kind == GapKind.ITEM:
-        return (len(_BLOCKING_ORDER), -gap.result.lost)
-    return (_BLOCKING_ORDER.get(gap.kind, len(_BLOCKING_ORDER) - 1), 0)
+def _top_gaps(found: list[Gap]) -> list[Gap]:
+    """The TOP_GAPS gaps that matter most, as `sorted(found, key=rank)[:TOP_GAPS]` would give them
+    (ties keep the scorecard's order: both sorts are stable), items ranked only when fewer gaps
+    block a grade."""
+    blocking = sorted((g for g in found if g.kind != GapKind.ITEM),
+                      key=lambda g: _BLOCKING_ORDER.get(g.kind, len(_BLOCKING_ORDER) - 1))
+    room = TOP_GAPS - len(blocking)
+    if room <= 0:
+        return blocking[:TOP_GAPS]
+    items = sorted((g for g in found if g.kind == GapKind.ITEM), key=lambda g: g.result.lost, reverse=True)
+    return blocking + items[:room]
 
 
 def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
@@ -42,7 +48,7 @@ def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
     words = Words(standard, lang)
     grade_title = {g.id: words.text(g.title) for g in standard.grades}
     found = gaps(ev, None, fixes=False)
-    top = [_gap_text(g, ev, words, grade_title) for g in sorted(found, key=_gap_rank)[:TOP_GAPS]]
+    top = [_gap_text(g, ev, words, grade_title) for g in _top_gaps(found)]
     top += [""] * (TOP_GAPS - len(top))
     return [union.id, union.name, standard.id, standard.version, _num(ev.score), _num(ev.bonus), _num(ev.grade_score),
             ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", len(found), *top, position]
