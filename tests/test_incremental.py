@@ -1,5 +1,6 @@
 """The plan's fast paths give exactly what the full computation gives: a changed record re-scored
-incrementally (`assess.scoring.incremental`) equals it scored from scratch, and the grade score
+incrementally (`assess.scoring.incremental`) equals it scored from scratch, the values of a
+what-if state derived from the state before it equal them derived anew, and the grade score
 with items moved (`assess.scoring.regrade`) equals `engine.regraded`, on random standards and
 records and on every fixture."""
 from __future__ import annotations
@@ -17,7 +18,7 @@ from assess.present.scorecard import assess
 from assess.scoring import search as S
 from assess.scoring.changes import Scenario
 from assess.scoring.compiler import PythonDecider
-from assess.scoring.engine import evaluate, regraded
+from assess.scoring.engine import compute_values, evaluate, regraded
 from assess.scoring.incremental import reevaluate
 from assess.scoring.regrade import Regrader
 from assess.standards import catalog
@@ -39,6 +40,8 @@ def _scenarios(ev, inputs, rng: random.Random, count: int = 6):
         sc = sc0.copy()
         for option in rng.sample(options, rng.randint(0, len(options))) if options else []:
             S._apply(ctx, option.node, option.result, sc)
+        # The values of a state worked out from the state before it equal them worked out anew.
+        assert sc.values(ev.standard, inputs) == compute_values(ev.standard, sc.inputs(inputs))
         if facts and rng.random() < 0.3:
             sc.facts[rng.choice(facts)] = None
         yield sc.inputs(inputs)

@@ -19,7 +19,7 @@ from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.model.evidence import JudgementEntry
 from assess.model.standard import Effort, Standard
-from assess.scoring.engine import Inputs, compute_values
+from assess.scoring.engine import Inputs, compute_values, update_values
 from assess.scoring.lowering import hidden_parts, lower
 from assess.model.evidence import window_start
 from assess.scoring.periods import lacking
@@ -87,11 +87,21 @@ class Scenario:
 
     def values(self, standard: Standard, base: Inputs) -> dict[str, Any]:
         """`compute_values` of this scenario's inputs, computed once per state (do not mutate)."""
-        key = (id(standard), id(base), self.state())
+        state = self.state()
+        key = (id(standard), id(base), state)
         hit = self.memo.get(key)
         if hit is None:
+            # From the state one change before, when known: only what that change reaches.
+            parent = self.memo.get((id(standard), id(base), state[:-1])) if state else None
+            if parent is None:
+                values = compute_values(standard, self.inputs(base))
+            else:
+                kind, name = state[-1][:2]
+                fact = kind == ChangeKind.SET_FACT
+                values = update_values(standard, self.inputs(base), parent[2], (name,) if fact else (),
+                                       () if fact else (name,))
             # The standard and base are kept beside the values so their ids stay theirs.
-            hit = self.memo[key] = (standard, base, compute_values(standard, self.inputs(base)))
+            hit = self.memo[key] = (standard, base, values)
         return hit[2]
 
     def inputs(self, base: Inputs) -> Inputs:

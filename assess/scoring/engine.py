@@ -19,7 +19,7 @@ from assess.model.standard import Grade, Item, Standard
 from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
-from assess.scoring.derive import derive_values, honour_names
+from assess.scoring.derive import affected, derive_values, honour_names
 from assess.scoring.lowering import hidden_values
 from assess.scoring.reads import reads_of
 from assess.scoring.results import (
@@ -60,14 +60,29 @@ class Inputs:
 def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
     """Every value the standard's conditions and rules read: the declared facts, the derived
     values, and the hidden ones its lowered conditions compare (`assess.scoring.lowering`)."""
+    facts = {name: inputs.facts.get(name) for name in standard.fields}
+    return _derived(standard, inputs, facts, None)
+
+
+def update_values(standard: Standard, inputs: Inputs, before: Mapping[str, Any], names: Iterable[str] = (),
+                  kinds: Iterable[str] = ()) -> dict[str, Any]:
+    """`compute_values(standard, inputs)` from `before`, the values of inputs that differ only in
+    the facts `names` and the events of `kinds`: only the derived values reading them are worked
+    out again (a plan's what-if changes one fact or one kind of event at a time)."""
+    facts = dict(before)
+    for name in names:
+        facts[name] = inputs.facts.get(name)
+    return _derived(standard, inputs, facts, affected(standard, names, kinds))
+
+
+def _derived(standard: Standard, inputs: Inputs, facts: dict[str, Any], only) -> dict[str, Any]:
     starts = {
         name: window_start(d.count_events.window, inputs.period)
         for name, d in standard.derived.items()
-        if d.count_events is not None
+        if d.count_events is not None and (only is None or name in only)
     }
-    facts = {name: inputs.facts.get(name) for name in standard.fields}
     honours = tuple(inputs.honours) + tuple(h for h, _ in inputs.prior_honours)
-    values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours)
+    values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours, only)
     values.update(hidden_values(standard, values))
     return values
 
