@@ -126,7 +126,7 @@ def test_a_search_that_runs_out_of_room_says_so(monkeypatch):
 def _model_optimum(ev, inputs, target):
     """The cheapest set of options (one per group) whose estimated gain covers the need and whose
     changed evidence reaches the grade, by trying every set: what the search claims to find."""
-    ctx = S.context(ev, inputs, Scenario.of(inputs), target.id, PY)
+    ctx = S.context(ev, inputs, Scenario.of(inputs), target.id)
     options = S.item_options(ctx, set())
     groups: dict[str, list] = {}
     for o in options:

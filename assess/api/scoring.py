@@ -21,7 +21,7 @@ from assess.intake.inputs import ROSTER_SUFFIXES, WORKBOOK_SUFFIXES, input_kind,
 from assess.model.evidence import LoadedEvidence, evidence_from_document
 from assess.model.references import unknown_kind_text
 from assess.present.scorecard import score
-from assess.scoring.compiler import Decider, DurableDecider, PythonDecider
+from assess.scoring.compiler import Decider, PythonDecider
 from assess.standards import catalog
 from assess.standards.catalog import LoadedStandard, use_rulesets  # noqa: F401  (use_rulesets: part of the API)
 from assess.scoring.compiler import ENGINES  # who decides the conditions: durable_rules, or python (the reference)
@@ -124,7 +124,9 @@ def decider_for(engine: str | Decider) -> Decider:
     if not isinstance(engine, str):
         return engine
     if engine == "durable_rules":
-        return DurableDecider()
+        from assess.scoring.decision_cache import shared_decider
+
+        return shared_decider()  # durable_rules decides each distinct case once per process
     if engine == "python":
         return PythonDecider()
     raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")

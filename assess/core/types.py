@@ -40,8 +40,9 @@ def _rounded(frac: Fraction, places: int) -> Decimal:
 def exact_places(frac: Fraction, most: int = EXACT_PLACES) -> int | None:
     """The decimal places `frac` needs to be written exactly (0.125 -> 3), or None when it needs
     more than `most` (1/3 never ends)."""
+    den = frac.denominator
     for places in range(most + 1):
-        if (frac * 10**places).denominator == 1:
+        if 10**places % den == 0:  # frac * 10**places is whole
             return places
     return None
 
@@ -75,6 +76,8 @@ def number_out(value: Fraction | int | float | None, places: int = 2,
     more places where fewer would put the number on the other side of a cut-off in `against`."""
     if value is None:
         return None
+    if type(value) is int:  # a whole number is written as it is (the common case)
+        return value
     frac = _as_fraction(value)
     if frac.denominator == 1:
         return int(frac)
@@ -109,6 +112,8 @@ def _decimal_text(frac: Fraction, places: int, against: Iterable[Fraction]) -> s
 def exact_text(value: Fraction | int, percent: bool = False) -> str:
     """A parameter as written in the standard: every digit when its decimal ends within
     EXACT_PLACES places ("每少1个百分点扣0.125分"), else rounded to 2 places (1/3 -> 0.33)."""
+    if type(value) is int or (type(value) is Fraction and value.denominator == 1):
+        return f"{int(value) * 100}%" if percent else str(int(value))
     frac = Fraction(value)
     scaled = frac * 100 if percent else frac
     places = exact_places(scaled)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from assess.standards.catalog import LoadedStandard, known_names
 from assess.standards.tailoring import Ancestor
-from assess.scoring.compiler import Decider, DurableDecider, compile_standard
+from assess.scoring.compiler import Decider, compile_standard
 from assess.rules.base import ItemStatus
 from assess.scoring.engine import Inputs, evaluate
 from assess.scoring.results import Evaluation, ItemResult
@@ -44,6 +44,13 @@ def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
     )
 
 
+def _default_decider() -> Decider:
+    """durable_rules with the process's decision cache (imported when first scored)."""
+    from assess.scoring.decision_cache import shared_decider
+
+    return shared_decider()
+
+
 def assess(loaded_standard: LoadedStandard, loaded: LoadedEvidence, decider: Decider | None = None,
            extra_standards: tuple = (), prior: tuple = (), waived: dict[str, str] | None = None) -> tuple[Evaluation, Inputs]:
     """Validate the record against the standard and evaluate it. Raises InputError.
@@ -53,7 +60,7 @@ def assess(loaded_standard: LoadedStandard, loaded: LoadedEvidence, decider: Dec
     lineage = tuple(a.id for a in loaded_standard.lineage)
     resolved, values = check_record(loaded, standard, known_names(extra_standards + (standard,)), lineage)
     inputs = inputs_for(resolved, standard.id, values, lineage, prior, waived)
-    return evaluate(compiled, inputs, decider or DurableDecider()), inputs
+    return evaluate(compiled, inputs, decider or _default_decider()), inputs
 
 
 def score(loaded_standard: LoadedStandard, loaded: LoadedEvidence, lang: str = "zh",
@@ -62,7 +69,7 @@ def score(loaded_standard: LoadedStandard, loaded: LoadedEvidence, lang: str = "
     """The scorecard. `as_of` is the date the standard's version was chosen for (stamped in the
     card); by default the end of the evidence period. With `waivers`, the card is scored after the
     waivers in force on that date and says what they changed (`card["waivers"]`)."""
-    decider = decider or DurableDecider()
+    decider = decider or _default_decider()
     on = as_of or loaded.record.period.end
     active: list[Waiver] = []
     expired: list[Waiver] = []

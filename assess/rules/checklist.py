@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.core.messages import message
 from assess.rules import entries as E
@@ -39,7 +40,7 @@ class Checklist(RuleModel):
 
     def shares(self, points: Fraction) -> list[Fraction]:
         """Each entry's points: the item's points split by the entries' weights."""
-        total = sum((E.weight(e) for e in self.entries), Fraction(0))
+        total = exact_sum(E.weight(e) for e in self.entries)
         return [points * E.weight(e) / total for e in self.entries]
 
     def inputs(self) -> set[str]:
@@ -51,7 +52,7 @@ class Checklist(RuleModel):
     def score(self, points: Fraction, ctx: ItemContext) -> Outcome:
         got = E.answer(self.entries, ctx)
         shares = self.shares(points)
-        return E.outcome(self.entries, got, sum((shares[i] for i, a in enumerate(got.answers) if a), Fraction(0)))
+        return E.outcome(self.entries, got, exact_sum(shares[i] for i, a in enumerate(got.answers) if a))
 
     def full_condition(self, points: Fraction) -> cond.Node | None:
         return E.full_condition(self.entries)

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.core.messages import message
 from assess.core.types import Number, StrictModel
@@ -165,7 +166,7 @@ class Clauses(RuleModel):
         awards = [c for c in self.clauses if c.award is not None]
         if not awards:
             return points
-        return max(Fraction(0), min(points, sum((c.award.most_points(self._pts(c, points)) for c in awards), Fraction(0))))
+        return max(Fraction(0), min(points, exact_sum(c.award.most_points(self._pts(c, points)) for c in awards)))
 
     # ---- words ------------------------------------------------------------------------------
 

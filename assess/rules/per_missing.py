@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.core.messages import message
 from assess.core.types import Number
@@ -60,7 +61,7 @@ class PerMissing(RuleModel):
     def score(self, points: Fraction, ctx: ItemContext) -> Outcome:
         got = E.answer(self.entries, ctx)
         sizes = self.sizes()
-        deduction, was_capped = capped(sum((sizes[i] for i in got.unmet), Fraction(0)), self.cap)
+        deduction, was_capped = capped(exact_sum(sizes[i] for i in got.unmet), self.cap)
         return E.outcome(self.entries, got, points - deduction, deduction=deduction, capped=was_capped)
 
     def full_condition(self, points: Fraction) -> cond.Node | None:

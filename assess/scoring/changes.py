@@ -15,10 +15,11 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Iterable
 
+from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.model.evidence import JudgementEntry
 from assess.model.standard import Effort, Standard
-from assess.scoring.engine import Inputs, compute_values
+from assess.scoring.engine import Inputs, compute_values, update_values
 from assess.scoring.lowering import hidden_parts, lower
 from assess.model.evidence import window_start
 from assess.scoring.periods import lacking
@@ -49,21 +50,59 @@ class Change:
     dates: tuple[date, ...] = ()
 
 
+# The last inputs a scenario was made of, and their memo: bounded to one record, and safe when
+# threads interleave (memo keys carry the ids of the objects they keep alive).
+_LAST: list = [None, {}]
+
+
 @dataclass
 class Scenario:
-    """Inputs with changes applied, for what-if scoring."""
+    """Inputs with changes applied, for what-if scoring.
+
+    A scenario and its copies share one memo of computed values, keyed by the changes that reach
+    the facts and events: a plan asks for the values of the same state many times (every
+    comparison it satisfies reads them before and after), and the state is fully described by
+    the base inputs and those changes."""
 
     facts: dict[str, Any]
     extra_events: list[tuple[str, date | None, int]] = field(default_factory=list)
     judgements: dict[str, JudgementEntry] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Scenario":
-        return cls(dict(inputs.facts), [], dict(inputs.judgements), [])
+        """The inputs as they are. Scenarios of the same inputs object share the memo (a card's
+        gaps and its plan ask for many of the same states)."""
+        if _LAST[0] is not inputs:
+            _LAST[:] = [inputs, {}]
+        return cls(dict(inputs.facts), [], dict(inputs.judgements), [], _LAST[1])
 
     def copy(self) -> "Scenario":
-        return Scenario(dict(self.facts), list(self.extra_events), dict(self.judgements), list(self.changes))
+        return Scenario(dict(self.facts), list(self.extra_events), dict(self.judgements), list(self.changes), self.memo)
+
+    def state(self) -> tuple:
+        """What the facts and events hold beyond the base inputs: the changes that reach them."""
+        return tuple((c.kind, c.name, c.after, c.dates) for c in self.changes if c.kind != ChangeKind.SET_JUDGEMENT)
+
+    def values(self, standard: Standard, base: Inputs) -> dict[str, Any]:
+        """`compute_values` of this scenario's inputs, computed once per state (do not mutate)."""
+        state = self.state()
+        key = (id(standard), id(base), state)
+        hit = self.memo.get(key)
+        if hit is None:
+            # From the state one change before, when known: only what that change reaches.
+            parent = self.memo.get((id(standard), id(base), state[:-1])) if state else None
+            if parent is None:
+                values = compute_values(standard, self.inputs(base))
+            else:
+                kind, name = state[-1][:2]
+                fact = kind == ChangeKind.SET_FACT
+                values = update_values(standard, self.inputs(base), parent[2], (name,) if fact else (),
+                                       () if fact else (name,))
+            # The standard and base are kept beside the values so their ids stay theirs.
+            hit = self.memo[key] = (standard, base, values)
+        return hit[2]
 
     def inputs(self, base: Inputs) -> Inputs:
         added = tuple((kind, day or base.period.end, n) for kind, day, n in self.extra_events)
@@ -115,7 +154,7 @@ def change_cost(standard: Standard, change: Change) -> Fraction:
 
 def changes_cost(standard: Standard, changes: Iterable[Change]) -> Fraction:
     """The cost of several changes: their sum."""
-    return sum((change_cost(standard, c) for c in changes), Fraction(0))
+    return exact_sum(change_cost(standard, c) for c in changes)
 
 
 # ---- satisfying a condition ---------------------------------------------------------------
@@ -144,7 +183,7 @@ _FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
 
 def _satisfy_compare(standard: Standard, node: cond.Compare, sc: Scenario, base: Inputs) -> bool:
     """Apply to `sc` the change of one value that makes `field OP literal` hold."""
-    values = compute_values(standard, sc.inputs(base))
+    values = sc.values(standard, base)
     if cond.evaluate(node, values) is True:
         return True
     if node.field in standard.fields:
@@ -152,7 +191,7 @@ def _satisfy_compare(standard: Standard, node: cond.Compare, sc: Scenario, base:
         if new is None:
             return False
         sc.apply(Change(ChangeKind.SET_FACT, node.field, values.get(node.field), new))
-        return cond.evaluate(node, compute_values(standard, sc.inputs(base))) is True
+        return cond.evaluate(node, sc.values(standard, base)) is True
     if node.field in standard.derived:
         return _satisfy_derived(standard, node, values, sc, base)
     if hidden_parts(node.field) is not None:
@@ -274,14 +313,26 @@ def _add_events(standard: Standard, node: cond.Compare, derived, current, sc: Sc
         if not days:
             return False
         sc.apply(Change(ChangeKind.ADD_EVENTS, kind, current, len(days), tuple(days)))
-    return cond.evaluate(node, compute_values(standard, sc.inputs(base))) is True
+    return cond.evaluate(node, sc.values(standard, base)) is True
 
 
 def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> bool:
-    """Apply to `sc` the cheapest simple changes that make `node` hold; False if none can.
-    Comparisons of two values and orderings of categories are lowered first, as the compiler
-    lowers them (assess.scoring.lowering)."""
-    return _satisfy(standard, lower(cond.to_nnf(node), standard), sc, base)
+    """Apply to `sc` the cheapest simple changes that make `node` hold; False if none can (the
+    changes tried are left applied). Comparisons of two values and orderings of categories are
+    lowered first, as the compiler lowers them (assess.scoring.lowering).
+
+    Worked out once per condition and state (a card's gaps and its plan ask the same questions):
+    the answer and the changes are kept in the scenario's memo and applied again on a repeat."""
+    key = ("satisfy", id(standard), id(base), node, sc.state())
+    hit = sc.memo.get(key)
+    if hit is None:
+        trial = sc.copy()
+        start = len(trial.changes)
+        ok = _satisfy(standard, lower(cond.to_nnf(node), standard), trial, base)
+        hit = sc.memo[key] = (standard, base, ok, tuple(trial.changes[start:]))
+    for change in hit[3]:
+        sc.apply(change)
+    return hit[2]
 
 
 def _satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Iterable
 
+from assess.core.exact import exact_sum
 from assess.model.standard import Standard, derived_order
 from assess.scoring.periods import count_periods
 
@@ -19,52 +20,95 @@ def derive_values(
     window_starts: dict[str, Any],
     period_end: Any,
     honours: Iterable[Any] = (),
+    only: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """All values a standard reads: its fields (as given) and its derived values.
 
     `events` are (kind, date, count); `window_starts` maps a derived name with count_events
     to the first day its window covers. A count `per` calendar period counts the periods in the
-    window holding at least `at_least` events.
+    window holding at least `at_least` events. With `only`, `facts` holds every value already
+    derived and only the derived names in `only` are worked out again (in dependency order).
     """
     values: dict[str, Any] = dict(facts)
     events = list(events)
-    for name in derived_order(standard):
-        d = standard.derived[name]
-        if d.ratio is not None:
-            num, den = values.get(d.ratio.numerator), values.get(d.ratio.denominator)
-            if num is None or den is None:
-                values[name] = None
-            elif den == 0:
-                values[name] = None if d.ratio.on_zero == "missing" else Fraction(d.ratio.on_zero)
-            else:
-                values[name] = Fraction(num) / Fraction(den)
-        elif d.sum is not None:
-            parts = [values.get(p) for p in d.sum]
-            values[name] = _whole(None if any(p is None for p in parts) else sum((Fraction(p) for p in parts), Fraction(0)))
-        elif d.difference is not None:
-            a, b = (values.get(p) for p in d.difference)
-            values[name] = _whole(None if a is None or b is None else Fraction(a) - Fraction(b))
-        elif d.multiple is not None:
-            v = values.get(d.multiple.value)
-            values[name] = _whole(None if v is None else Fraction(v) * d.multiple.by)
-        elif d.honours is not None:
-            values[name] = honours_held(standard, d.honours, honours, period_end.year)
-        elif d.mean is not None:
-            values[name] = mean_score(values.get(d.mean.of), d.mean.drop_highest, d.mean.drop_lowest)
-        elif d.weighted is not None:
-            parts = [values.get(t.value) for t in d.weighted]
-            values[name] = _whole(None if any(p is None for p in parts) else
-                                  sum((Fraction(p) * t.weight for p, t in zip(parts, d.weighted)), Fraction(0)))
-        elif d.count_events.per is not None:
-            spec = d.count_events
-            values[name] = count_periods(events, spec.kind, window_starts[name], period_end, spec.per, spec.at_least or 1)
-        else:
-            spec = d.count_events
-            start = window_starts[name]
-            values[name] = sum(
-                count for kind, day, count in events if kind in spec.kind and start <= day <= period_end
-            )
+    honours = tuple(honours)
+    for name in _order(standard):
+        if only is None or name in only:
+            values[name] = _derive(standard, name, values, events, window_starts, period_end, honours)
     return values
+
+
+def _derive(standard: Standard, name: str, values: dict[str, Any], events: list, window_starts: dict[str, Any],
+            period_end: Any, honours: tuple) -> Any:
+    """One derived value from the values before it."""
+    d = standard.derived[name]
+    if d.ratio is not None:
+        num, den = values.get(d.ratio.numerator), values.get(d.ratio.denominator)
+        if num is None or den is None:
+            return None
+        if den == 0:
+            return None if d.ratio.on_zero == "missing" else Fraction(d.ratio.on_zero)
+        return Fraction(num) / Fraction(den)
+    if d.sum is not None:
+        parts = [values.get(p) for p in d.sum]
+        return _whole(None if any(p is None for p in parts) else exact_sum(Fraction(p) for p in parts))
+    if d.difference is not None:
+        a, b = (values.get(p) for p in d.difference)
+        return _whole(None if a is None or b is None else Fraction(a) - Fraction(b))
+    if d.multiple is not None:
+        v = values.get(d.multiple.value)
+        return _whole(None if v is None else Fraction(v) * d.multiple.by)
+    if d.honours is not None:
+        return honours_held(standard, d.honours, honours, period_end.year)
+    if d.mean is not None:
+        return mean_score(values.get(d.mean.of), d.mean.drop_highest, d.mean.drop_lowest)
+    if d.weighted is not None:
+        parts = [values.get(t.value) for t in d.weighted]
+        return _whole(None if any(p is None for p in parts) else
+                      exact_sum(Fraction(p) * t.weight for p, t in zip(parts, d.weighted)))
+    spec = d.count_events
+    if spec.per is not None:
+        return count_periods(events, spec.kind, window_starts[name], period_end, spec.per, spec.at_least or 1)
+    start = window_starts[name]
+    return sum(count for kind, day, count in events if kind in spec.kind and start <= day <= period_end)
+
+
+def affected(standard: Standard, names: Iterable[str], kinds: Iterable[str]) -> frozenset[str]:
+    """The derived names whose value may change when the values `names` or the events of `kinds`
+    change: those reading them, directly or through other derived values."""
+    hit = _DEPENDENTS.get(id(standard))
+    if hit is None or hit[0] is not standard:
+        readers: dict[str, set[str]] = {}
+        for name, d in standard.derived.items():
+            for ref in d.inputs:
+                readers.setdefault(ref, set()).add(name)
+            if d.count_events is not None:
+                for kind in d.count_events.kind:
+                    readers.setdefault("event:" + kind, set()).add(name)
+        hit = _DEPENDENTS[id(standard)] = (standard, readers)
+    readers = hit[1]
+    out: set[str] = set()
+    todo = [*names, *("event:" + k for k in kinds)]
+    while todo:
+        for reader in readers.get(todo.pop(), ()):
+            if reader not in out:
+                out.add(reader)
+                todo.append(reader)
+    return frozenset(out)
+
+
+_DEPENDENTS: dict[int, tuple[Standard, dict[str, set[str]]]] = {}
+
+
+_ORDERS: dict[int, tuple[Standard, tuple[str, ...]]] = {}
+
+
+def _order(standard: Standard) -> tuple[str, ...]:
+    """`derived_order`, worked out once per standard object (a plan derives values many times)."""
+    hit = _ORDERS.get(id(standard))
+    if hit is None or hit[0] is not standard:
+        hit = _ORDERS[id(standard)] = (standard, tuple(derived_order(standard)))
+    return hit[1]
 
 
 def mean_score(entries: Any, drop_highest: int = 0, drop_lowest: int = 0) -> Fraction | int | None:
@@ -75,7 +119,7 @@ def mean_score(entries: Any, drop_highest: int = 0, drop_lowest: int = 0) -> Fra
         return None
     scores = sorted(Fraction(e.score) for e in entries)
     kept = scores[drop_lowest:len(scores) - drop_highest]
-    return _whole(sum(kept, Fraction(0)) / len(kept)) if kept else None
+    return _whole(exact_sum(kept) / len(kept)) if kept else None
 
 
 def _whole(value: Fraction | None) -> Fraction | int | None:

@@ -6,19 +6,22 @@ The conditions are answered by a Decider (durable_rules in production); each ite
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
+from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.model.evidence import Honour, JudgementEntry, Period, window_start
 from assess.model.standard import Grade, Item, Standard
 from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
-from assess.scoring.derive import derive_values, honour_names
+from assess.scoring.derive import affected, derive_values, honour_names
 from assess.scoring.lowering import hidden_values
+from assess.scoring.reads import reads_of
 from assess.scoring.results import (
     Check,
     CheckKind,
@@ -57,14 +60,29 @@ class Inputs:
 def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
     """Every value the standard's conditions and rules read: the declared facts, the derived
     values, and the hidden ones its lowered conditions compare (`assess.scoring.lowering`)."""
+    facts = {name: inputs.facts.get(name) for name in standard.fields}
+    return _derived(standard, inputs, facts, None)
+
+
+def update_values(standard: Standard, inputs: Inputs, before: Mapping[str, Any], names: Iterable[str] = (),
+                  kinds: Iterable[str] = ()) -> dict[str, Any]:
+    """`compute_values(standard, inputs)` from `before`, the values of inputs that differ only in
+    the facts `names` and the events of `kinds`: only the derived values reading them are worked
+    out again (a plan's what-if changes one fact or one kind of event at a time)."""
+    facts = dict(before)
+    for name in names:
+        facts[name] = inputs.facts.get(name)
+    return _derived(standard, inputs, facts, affected(standard, names, kinds))
+
+
+def _derived(standard: Standard, inputs: Inputs, facts: dict[str, Any], only) -> dict[str, Any]:
     starts = {
         name: window_start(d.count_events.window, inputs.period)
         for name, d in standard.derived.items()
-        if d.count_events is not None
+        if d.count_events is not None and (only is None or name in only)
     }
-    facts = {name: inputs.facts.get(name) for name in standard.fields}
     honours = tuple(inputs.honours) + tuple(h for h, _ in inputs.prior_honours)
-    values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours)
+    values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours, only)
     values.update(hidden_values(standard, values))
     return values
 
@@ -76,11 +94,23 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     standard = compiled.standard
     values = compute_values(standard, inputs)
     decisions = decider.decide(compiled, values)
-    sections = [_section(standard, section, [score_item(standard, section.id, it, values, decisions, inputs)
-                                             for it in section.items]) for section in standard.sections]
-    bonus_items = [score_item(standard, None, it, values, decisions, inputs) for it in standard.bonus.items] \
-        if standard.bonus else []
-    deductions = [score_item(standard, None, d, values, decisions, inputs) for d in standard.deductions]
+    kept = _kept_items(compiled)
+
+    def scored(section_id: str | None, item: Item) -> ItemResult:
+        return kept(section_id, item, values, decisions, inputs)
+
+    sections = [section_result(standard, section, [scored(section.id, it) for it in section.items])
+                for section in standard.sections]
+    bonus_items = [scored(None, it) for it in standard.bonus.items] if standard.bonus else []
+    deductions = [scored(None, d) for d in standard.deductions]
+    return assemble(compiled, inputs, values, decisions, sections, bonus_items, deductions)
+
+
+def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any], decisions: dict[str, bool | None],
+             sections: list[SectionResult], bonus_items: list[ItemResult], deductions: list[ItemResult]) -> Evaluation:
+    """The evaluation around scored items: totals, vetoes, 申报条件, every grade's checks and the
+    grade reached."""
+    standard = compiled.standard
     raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
     vetoes = [VetoResult(veto.id, decisions[C.veto_id(veto.id)], _read(veto.when, values), inputs.waived.get(veto.id))
               for veto in standard.vetoes]
@@ -95,16 +125,21 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
 
 def _read(condition: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """The values a condition reads (what the scorecard shows beside it)."""
-    return {f: values.get(f) for f in sorted(cond.fields(cond.parse(condition)))}
+    return {f: values.get(f) for f in _fields_of(condition)}
 
 
-def _section(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
+@functools.lru_cache(maxsize=4096)
+def _fields_of(condition: str) -> tuple[str, ...]:
+    return tuple(sorted(cond.fields(cond.parse(condition))))
+
+
+def section_result(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
     """A section's points: its items' sum (not-applicable items as full points under
     `not_applicable: full`), capped; and the most its applicable items could earn."""
-    raw = sum((r.awarded for r in results if not r.exempt), Fraction(0))
-    applicable = sum((r.points for r in results if not r.exempt), Fraction(0))
+    raw = exact_sum(r.awarded for r in results if not r.exempt)
+    applicable = exact_sum(r.points for r in results if not r.exempt)
     if standard.not_applicable == "full":
-        na = sum((r.points for r in results if r.exempt), Fraction(0))
+        na = exact_sum(r.points for r in results if r.exempt)
         raw, applicable = raw + na, applicable + na
     return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
 
@@ -115,17 +150,17 @@ def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[
     items could earn, the score (rescaled to the total under `not_applicable: rescale`, at most the
     total, less what the deductions from the total take off, never below 0), the bonus (at most
     its cap) and what the deductions took off."""
-    raw_score = sum((s.awarded for s in sections), Fraction(0))
-    possible = sum((s.possible for s in sections), Fraction(0))
+    raw_score = exact_sum(s.awarded for s in sections)
+    possible = exact_sum(s.possible for s in sections)
     if standard.not_applicable == "rescale":
         score = raw_score * standard.total / possible if possible > 0 else Fraction(0)
     else:
         score = raw_score
-    taken_off = sum((r.lost for r in deductions), Fraction(0))
+    taken_off = exact_sum(r.lost for r in deductions)
     score = max(Fraction(0), min(score, standard.total) - taken_off)
     bonus = Fraction(0)
     if standard.bonus:
-        bonus = min(standard.bonus.cap, sum((r.awarded for r in bonus_items if not r.exempt), Fraction(0)))
+        bonus = min(standard.bonus.cap, exact_sum(r.awarded for r in bonus_items if not r.exempt))
     return raw_score, possible, score, bonus, taken_off
 
 
@@ -138,7 +173,8 @@ def regraded(ev: Evaluation, awarded: Mapping[str, Fraction]) -> Fraction:
     def moved(items: list[ItemResult]) -> list[ItemResult]:
         return [replace(r, awarded=awarded[r.item.id]) if r.item.id in awarded and not r.exempt else r for r in items]
 
-    sections = [_section(standard, s_def, moved(s.items)) for s_def, s in zip(standard.sections, ev.sections)]
+    sections = [section_result(standard, s_def, moved(s.items)) if any(r.item.id in awarded for r in s.items) else s
+                for s_def, s in zip(standard.sections, ev.sections)]
     _, _, score, bonus, _ = totals(standard, sections, moved(ev.bonus_items), moved(ev.deductions))
     b = standard.bonus
     return score + (bonus if b is not None and b.counts_toward_grade else 0)
@@ -197,6 +233,46 @@ def score_item(standard: Standard, section_id: str | None, item: Item, values: M
     answers = {key: decisions[C.rule_condition_id(item.id, key)] for key in rule.conditions()}
     ctx = ItemContext(values, answers, inputs.judgements.get(item.id))
     return _result(standard, section_id, item, rule.score(item.points, ctx), values)
+
+
+# Item results kept per distinct case, per compiled standard: at most this many in all.
+ITEM_CACHE_LIMIT = 200_000
+_KEPT: dict[int, tuple[CompiledStandard, dict]] = {}
+_KEPT_SIZE = [0]
+
+
+def _kept_items(compiled: CompiledStandard):
+    """`score_item` with its results kept per distinct case. An item's result is a function of
+    the values it reads (`assess.scoring.reads`, compared with their types), its conditions'
+    answers and its waiver; an item with an inspector's entry is scored each time (the entry is
+    part of its result), as is one reading a value that cannot be a key (a list of scores). A
+    population of records repeats the same cases, so most items are looked up, not scored."""
+    hit = _KEPT.get(id(compiled))
+    if hit is None or hit[0] is not compiled:
+        hit = _KEPT[id(compiled)] = (compiled, {})
+    cache, keys = hit[1], reads_of(compiled).keys
+
+    def kept(section_id, item, values, decisions, inputs) -> ItemResult:
+        if item.id in inputs.judgements:
+            return score_item(compiled.standard, section_id, item, values, decisions, inputs)
+        names, cids = keys[item.id]
+        read = tuple([values.get(n) for n in names])
+        key = (item.id, section_id, inputs.waived.get(item.id), read, tuple([type(v) for v in read]),
+               tuple([decisions[c] for c in cids]))
+        try:
+            found = cache.get(key)
+        except TypeError:  # a value that cannot be a key
+            return score_item(compiled.standard, section_id, item, values, decisions, inputs)
+        if found is None:
+            if _KEPT_SIZE[0] >= ITEM_CACHE_LIMIT:
+                for _, held in _KEPT.values():
+                    held.clear()  # bounded memory; only costs scoring again
+                _KEPT_SIZE[0] = 0
+            found = cache[key] = score_item(compiled.standard, section_id, item, values, decisions, inputs)
+            _KEPT_SIZE[0] += 1
+        return found
+
+    return kept
 
 
 # ---- grades --------------------------------------------------------------------------------

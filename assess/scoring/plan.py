@@ -12,11 +12,10 @@ import enum
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.model.standard import Grade
-from assess.rules.base import ItemStatus
 from assess.scoring import search as S
-from assess.scoring.compiler import PythonDecider
 from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
@@ -168,8 +167,8 @@ def plan_next_grade(ev: Evaluation, base: Inputs) -> Plan | None:
 
 def _cheapest(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, required: list[PlanFix]) -> Plan:
     """The least-effort item levels that, with the required fixes, reach the grade."""
-    ctx = S.context(ev, base, sc, target.id, PythonDecider())
-    spent = sum((f.cost for f in required), Fraction(0))
+    ctx = S.context(ev, base, sc, target.id)
+    spent = exact_sum(f.cost for f in required)
     if ctx.current.grade_result(target.id).ok:
         return Plan(target.id, True, required, ctx.current.grade_score, [], spent)
     done = {f.ref for f in required if f.kind == FixKind.ITEM}

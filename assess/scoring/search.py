@@ -17,14 +17,17 @@ by gain per unit of cost, and the plan says it is not proven cheapest (`exact: f
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
+from assess.core.exact import exact_sum
 from assess.core import conditions as cond
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
-from assess.scoring.engine import Inputs, compute_values, evaluate, regraded, score_item
+from assess.scoring.engine import Inputs, score_item
+from assess.scoring.regrade import Regrader
+from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
 from assess.scoring.results import Evaluation, ItemResult
 
@@ -50,6 +53,13 @@ class Option:
     order: int
     result: ItemResult | None = None
     delta: Fraction = Fraction(0)  # the item's own points gained (estimated from the item alone)
+    # Floats of the above, which steer the search (the search decides exactly near a cut-off).
+    approx: tuple[float, float, float, float, float] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        r = self.result
+        held = (float(r.item.points), float(r.awarded)) if r is not None else (0.0, 0.0)
+        object.__setattr__(self, "approx", (float(self.cost), float(self.gain), float(self.delta)) + held)
 
 
 @dataclass
@@ -76,15 +86,20 @@ class Context:
     sc: Scenario
     current: Evaluation
     target: str
-    decider: object
+    current_inputs: Inputs
+    regrader: Regrader
 
     def score(self, sc: Scenario) -> Evaluation:
-        return evaluate(self.ev.compiled, sc.inputs(self.base), self.decider)
+        """The changed evidence scored again (only what the changes touch: `incremental`)."""
+        return reevaluate(self.current, self.current_inputs, sc.inputs(self.base), sc.values(self.ev.standard, self.base))
 
 
-def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str, decider) -> Context:
-    """The context of a search from scenario `sc` (the required fixes applied)."""
-    return Context(ev, base, sc, evaluate(ev.compiled, sc.inputs(base), decider), target, decider)
+def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str) -> Context:
+    """The context of a search from scenario `sc` (the required fixes applied); `ev` is the
+    evaluation of `base`."""
+    inputs = sc.inputs(base)
+    current = reevaluate(ev, base, inputs, sc.values(ev.standard, base))
+    return Context(ev, base, sc, current, target, inputs, Regrader(current))
 
 
 def _levels(r: ItemResult) -> list[tuple[str, object]]:
@@ -159,14 +174,14 @@ def _estimate(ctx: Context, r: ItemResult, trial: Scenario) -> tuple[Fraction, F
     (effects on other items are left to the verification, which scores everything again)."""
     inputs = trial.inputs(ctx.base)
     standard, compiled = ctx.ev.standard, ctx.ev.compiled
-    values = compute_values(standard, inputs)
+    values = trial.values(standard, ctx.base)
     keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
     keys += [C.rule_condition_id(r.item.id, k) for k in r.item.rule.conditions()]
     decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
     new = score_item(standard, r.section_id, r.item, values, decisions, inputs)
     if new.exempt != r.exempt:
         return ctx.score(trial).grade_score - ctx.current.grade_score, Fraction(0)
-    return regraded(ctx.current, {r.item.id: new.awarded}) - ctx.current.grade_score, new.awarded - r.awarded
+    return ctx.regrader.grade_score({r.item.id: new.awarded}) - ctx.current.grade_score, new.awarded - r.awarded
 
 
 def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
@@ -175,10 +190,22 @@ def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
     awarded: dict[str, Fraction] = {}
     for o in chosen:
         if o.result is None:
-            return sum((x.gain for x in chosen), Fraction(0))  # outside items: as estimated alone
+            return exact_sum(x.gain for x in chosen)  # outside items: as estimated alone
         r = o.result
         awarded[r.item.id] = min(r.item.points, awarded.get(r.item.id, r.awarded) + o.delta)
-    return regraded(ctx.current, awarded) - ctx.current.grade_score
+    return ctx.regrader.grade_score(awarded) - ctx.current.grade_score
+
+
+def _combined_approx(ctx: Context, chosen: tuple[Option, ...]) -> float:
+    """`combined_gain` on floats (what steers the search)."""
+    awarded: dict[str, float] = {}
+    for o in chosen:
+        if o.result is None:
+            return sum(x.approx[1] for x in chosen)
+        _, _, delta, points, held = o.approx
+        item_id = o.result.item.id
+        awarded[item_id] = min(points, awarded.get(item_id, held) + delta)
+    return ctx.regrader.approx(awarded) - ctx.regrader.approx_current
 
 
 def _undominated(options: list[Option]) -> list[Option]:
@@ -244,7 +271,7 @@ class Search:
         return self._kept[KEEP - 1][0] * (1 + _MARGIN) if len(self._kept) >= KEEP else None
 
     def _add(self, chosen: tuple[Option, ...], cost: float) -> None:
-        exact_cost = sum((o.cost for o in chosen), Fraction(0))
+        exact_cost = exact_sum(o.cost for o in chosen)
         self.candidates.append((exact_cost, len(chosen), tuple(sorted(o.order for o in chosen)), chosen))
         groups = frozenset(o.group for o in chosen)
         if any(g <= groups for _, g in self._kept):
@@ -265,6 +292,17 @@ class Search:
             total, need = total + take * rate, need - take
         return total * (1 - _MARGIN) if need <= _MARGIN else None
 
+    def _covers(self, chosen: tuple[Option, ...], gain: float) -> bool:
+        """Whether the options' gains, alone and combined, cover the need: decided on floats when
+        they are clearly apart from it, exactly when they are within rounding of it."""
+        tol = _MARGIN * max(1.0, abs(self._need))
+        combined = _combined_approx(self.ctx, chosen)
+        if combined < self._need - tol:
+            return False
+        if combined > self._need + tol and gain > self._need + tol:
+            return True
+        return exact_sum(o.gain for o in chosen) >= self.need and combined_gain(self.ctx, chosen) >= self.need
+
     def _dfs(self, k: int, chosen: tuple[Option, ...], cost: float, gain: float) -> None:
         self.nodes += 1
         if self.nodes > NODE_LIMIT:
@@ -272,17 +310,16 @@ class Search:
         limit = self._threshold()
         if limit is not None and cost >= limit:
             return  # KEEP cheaper candidates are known
-        if gain >= self._need * (1 - _MARGIN) and sum((o.gain for o in chosen), Fraction(0)) >= self.need \
-                and combined_gain(self.ctx, chosen) >= self.need:
+        if gain >= self._need * (1 - _MARGIN) and self._covers(chosen, gain):
             self._add(chosen, cost)
             return
         if k == len(self.groups):
             return
-        bound = self._bound(k, self.need - gain)
+        bound = self._bound(k, self._need - gain)
         if bound is None or (limit is not None and cost + bound >= limit):
             return
         for option in self.groups[k]:
-            self._dfs(k + 1, chosen + (option,), cost + float(option.cost), gain + float(option.gain))
+            self._dfs(k + 1, chosen + (option,), cost + option.approx[0], gain + option.approx[1])
         self._dfs(k + 1, chosen, cost, gain)
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from assess.present.renderers.record_csv import CSV_COLUMNS, csv_row
 from assess.present.renderers.record_jsonl import jsonl_line
-from assess.workflows.batch.cache import CachingDurableDecider
+from assess.scoring.decision_cache import CachingDurableDecider
 from assess.workflows.batch.run import BatchSummary, Progress, default_jobs, run_batch, run_sources
 from assess.workflows.batch.signals import BatchInterrupted
 from assess.workflows.batch.sources import Source, check_inputs, count_records, iter_sources

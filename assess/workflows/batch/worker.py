@@ -23,7 +23,7 @@ from assess.scoring.compiler import DurableDecider, PythonDecider, compile_stand
 from assess.scoring.durable_backend import DurableBackend
 from assess.scoring.engine import evaluate
 from assess.standards import catalog
-from assess.workflows.batch.cache import CachingDurableDecider
+from assess.scoring.decision_cache import CachingDurableDecider
 from assess.workflows.batch.signals import die_with_parent
 from assess.workflows.batch.sources import Source
 from assess.workflows.formats import renderer_for

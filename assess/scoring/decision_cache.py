@@ -1,4 +1,4 @@
-"""The durable_rules decision cache of a batch worker: each distinct case is asked once.
+"""The durable_rules decision cache: each distinct case is asked once per process.
 
 A condition's outcome depends only on where each of its inputs falls among the literals its field
 is compared with (`compiler.durable_value`), so durable_rules decides each distinct case once.
@@ -101,3 +101,14 @@ class CachingDurableDecider:
     def stats(self) -> dict[str, int]:
         """The counters: records, asserted, conditions, cached."""
         return {"records": self.records, "asserted": self.asserted, "conditions": self.conditions, "cached": self.cached}
+
+
+_SHARED: list[CachingDurableDecider] = []
+
+
+def shared_decider() -> CachingDurableDecider:
+    """The process's durable_rules decider with its decision cache (what `assess score`, the
+    library API and the server use; each batch worker has its own)."""
+    if not _SHARED:
+        _SHARED.append(CachingDurableDecider())
+    return _SHARED[0]

@@ -1,0 +1,58 @@
+"""Score a changed copy of a union's inputs again, re-scoring only what the change touches.
+
+A plan scores many variants of one record: each differs from it by a few facts, events or an
+inspector's score. Each item reads a known set of values (its rule's inputs, the fields of its
+conditions as compiled, and the inputs of the derived values among them, transitively); an item
+none of whose values, judgement or waiver changed keeps its result, a section none of whose items
+changed keeps its total, and a condition none of whose values changed keeps its answer. The
+result equals `engine.evaluate` of the changed inputs (a property test holds them together).
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from assess.core import conditions as cond
+from assess.scoring.engine import Inputs, assemble, compute_values, score_item, section_result
+from assess.scoring.reads import reads_of
+from assess.scoring.results import Evaluation, ItemResult
+
+
+def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> set[str]:
+    """The names whose value differs (in value or type: 1 and 1/1 are told apart)."""
+    out = {k for k, v in after.items() if k not in before or type(before[k]) is not type(v) or before[k] != v}
+    return out | (before.keys() - after.keys())
+
+
+def reevaluate(before: Evaluation, before_inputs: Inputs, inputs: Inputs,
+               values: dict[str, Any] | None = None) -> Evaluation:
+    """The evaluation of `inputs`, from `before` (the evaluation of `before_inputs`, inputs of the
+    same standard, honours, period and waivers). `values`: those of `inputs` when already known.
+    Conditions whose values changed are answered in plain Python, which agrees with durable_rules
+    on every condition (tests/test_deciders)."""
+    compiled = before.compiled
+    standard = compiled.standard
+    values = values if values is not None else compute_values(standard, inputs)
+    reads = reads_of(compiled)
+    changed = _changed(before.values, values)
+    decisions = dict(before.decisions)
+    if changed:
+        for cid, names in reads.conditions.items():
+            if not names.isdisjoint(changed):
+                decisions[cid] = cond.evaluate(compiled.conditions[cid], values)
+    old_j, new_j = before_inputs.judgements, inputs.judgements
+
+    def stale(item_id: str) -> bool:
+        return (not reads.items[item_id].isdisjoint(changed) or old_j.get(item_id) is not new_j.get(item_id)
+                or before_inputs.waived.get(item_id) != inputs.waived.get(item_id))
+
+    def again(section_id: str | None, results: list[ItemResult]) -> list[ItemResult]:
+        return [score_item(standard, section_id, r.item, values, decisions, inputs) if stale(r.item.id) else r
+                for r in results]
+
+    sections = []
+    for s_def, s in zip(standard.sections, before.sections):
+        items = again(s.section_id, s.items)
+        same = all(a is b for a, b in zip(items, s.items))
+        sections.append(s if same else section_result(standard, s_def, items))
+    return assemble(compiled, inputs, values, decisions, sections, again(None, before.bonus_items),
+                    again(None, before.deductions))

@@ -1,0 +1,88 @@
+"""The plan's fast paths give exactly what the full computation gives: a changed record re-scored
+incrementally (`assess.scoring.incremental`) equals it scored from scratch, the values of a
+what-if state derived from the state before it equal them derived anew, and the grade score
+with items moved (`assess.scoring.regrade`) equals `engine.regraded`, on random standards and
+records and on every fixture."""
+from __future__ import annotations
+
+import random
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assess.model.evidence import evidence_from_data, load_evidence
+from assess.present.scorecard import assess
+from assess.scoring import search as S
+from assess.scoring.changes import Scenario
+from assess.scoring.compiler import PythonDecider
+from assess.scoring.engine import compute_values, evaluate, regraded
+from assess.scoring.incremental import reevaluate
+from assess.scoring.regrade import Regrader
+from assess.standards import catalog
+from assess.standards.catalog import standard_from_data
+from test_properties import SLOW, records, standards
+
+PY = PythonDecider()
+FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("*.yaml"))
+
+
+def _scenarios(ev, inputs, rng: random.Random, count: int = 6):
+    """Changed inputs as a plan makes them: random sets of the plan's options applied, and now
+    and then a fact made missing."""
+    sc0 = Scenario.of(inputs)
+    ctx = S.context(ev, inputs, sc0, ev.standard.grades[0].id)
+    options = S.item_options(ctx, set()) + S.deduction_options(ctx)
+    facts = sorted(ev.standard.fields)
+    for _ in range(count):
+        sc = sc0.copy()
+        for option in rng.sample(options, rng.randint(0, len(options))) if options else []:
+            S._apply(ctx, option.node, option.result, sc)
+        # The values of a state worked out from the state before it equal them worked out anew.
+        assert sc.values(ev.standard, inputs) == compute_values(ev.standard, sc.inputs(inputs))
+        if facts and rng.random() < 0.3:
+            sc.facts[rng.choice(facts)] = None
+        yield sc.inputs(inputs)
+
+
+def _same(ev, inputs, rng: random.Random) -> None:
+    for changed in _scenarios(ev, inputs, rng):
+        assert reevaluate(ev, inputs, changed) == evaluate(ev.compiled, changed, PY)
+
+
+def _moved(ev, rng: random.Random) -> dict:
+    results = [r for r in ev.items() + ev.deductions]
+    chosen = rng.sample(results, rng.randint(0, len(results))) if results else []
+    return {r.item.id: F(rng.randint(0, 4 * int(r.item.points) + 4), 4) * F(r.item.points) / (int(r.item.points) + 1)
+            for r in chosen}
+
+
+def _regrades(ev, rng: random.Random) -> None:
+    fast = Regrader(ev)
+    for _ in range(8):
+        awarded = _moved(ev, rng)
+        exact = regraded(ev, awarded)
+        assert fast.grade_score(awarded) == exact
+        assert abs(fast.approx({k: float(v) for k, v in awarded.items()}) - float(exact)) < 1e-9 * max(1, abs(exact))
+
+
+@settings(max_examples=150, **SLOW)
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_incremental_rescoring_equals_scoring_from_scratch(data, seed):
+    std = data.draw(standards())
+    ev, inputs = assess(standard_from_data(std), evidence_from_data(data.draw(records(std))), PY)
+    rng = random.Random(seed)
+    _same(ev, inputs, rng)
+    _regrades(ev, rng)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_incremental_rescoring_on_every_fixture(path):
+    loaded = load_evidence(str(path))
+    for app in loaded.record.applications:
+        ev, inputs = assess(catalog.resolve_standard(app.standard), loaded, PY)
+        rng = random.Random(path.stem)
+        _same(ev, inputs, rng)
+        _regrades(ev, rng)
