@@ -177,3 +177,23 @@ def test_fixture_plans_are_cheaper_than_the_largest_gain_first(fixture, standard
     assert _reaches(loaded, le, [c for f in plan.fixes for c in f.changes], plan.grade)
     for alt in plan.alternatives:
         assert _reaches(loaded, le, [c for f in alt.fixes for c in f.changes], plan.grade)
+
+
+@pytest.mark.parametrize("name", ["haixia-electronics-mandatory", "tanglang-community", "guiyuan-street", "small-shop-18"])
+def test_the_plan_names_the_grade_its_fixes_reach(name):
+    # haixia reaches no grade only because a mandatory item is short; fixing it earns 模范 (98.5
+    # of 100), not just the next rung 合格, and the summary must not say less than the fixes earn.
+    from pathlib import Path
+    from assess.model.evidence import load_evidence
+    from assess.standards import catalog
+
+    loaded = load_evidence(str(Path(__file__).resolve().parent.parent / "fixtures" / f"{name}.yaml"))
+    le = catalog.resolve_standard(loaded.record.applications[0].standard)
+    ev, inputs = assess(le, loaded, PY)
+    plan = plan_next_grade(ev, inputs)
+    assert plan is not None and plan.reachable
+    changed = apply_changes(loaded.record, le.standard.id, [c for f in plan.fixes for c in f.changes])
+    after, _ = assess(le, dataclasses.replace(loaded, record=changed), PY)
+    assert after.grade is not None and plan.grade_after == after.grade.id
+    card = build_scorecard(ev, inputs, loaded, "zh", "python")
+    assert card["next_grade"]["summary"].endswith(after.grade.title.zh)

@@ -333,7 +333,9 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
     out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target)
                            for k, a in enumerate(plan.alternatives, 1)]
     if plan.reachable:
-        out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after, (target.min_score,)), grade=grade_title[plan.grade])
+        # The grade the fixes earn when scored again: above the target when they earn more.
+        reached = grade_title.get(plan.grade_after or plan.grade, grade_title[plan.grade])
+        out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after, (target.min_score,)), grade=reached)
         key = "plan.cost" if plan.exact else "plan.cost_not_proven"
         out["cost_text"] = message(key, lang, cost=words.number(plan.cost))
     return out

@@ -92,6 +92,9 @@ class Plan:
     cost: Fraction = Fraction(0)
     exact: bool = True
     alternatives: list[Alternative] = field(default_factory=list)
+    # The grade the fixes reach when applied and scored again: the target, or one above it when
+    # the same fixes earn more (a mandatory item that blocked every grade).
+    grade_after: str | None = None
 
 
 def next_grade(ev: Evaluation) -> Grade | None:
@@ -170,7 +173,7 @@ def _cheapest(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, require
     ctx = S.context(ev, base, sc, target.id)
     spent = exact_sum(f.cost for f in required)
     if ctx.current.grade_result(target.id).ok:
-        return Plan(target.id, True, required, ctx.current.grade_score, [], spent)
+        return Plan(target.id, True, required, ctx.current.grade_score, [], spent, grade_after=_reached(ctx.current))
     done = {f.ref for f in required if f.kind == FixKind.ITEM}
     options = S.item_options(ctx, done) + S.deduction_options(ctx)
     search = S.Search(ctx, options, target.min_score - ctx.current.grade_score)
@@ -184,7 +187,12 @@ def _cheapest(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, require
     plans = [(_item_fixes(ev, f), f.cost, f.evaluation.grade_score) for f in found]
     fixes, cost, score = plans[0]
     alternatives = [Alternative(required + fx, spent + c, sc_) for fx, c, sc_ in plans[1:]]
-    return Plan(target.id, True, required + fixes, score, [], spent + cost, exact, alternatives)
+    return Plan(target.id, True, required + fixes, score, [], spent + cost, exact, alternatives,
+                _reached(found[0].evaluation))
+
+
+def _reached(after: Evaluation) -> str | None:
+    return after.grade.id if after.grade is not None else None
 
 
 def _item_fixes(ev: Evaluation, found: S.Found) -> list[PlanFix]:
