@@ -3,6 +3,7 @@ and no failure when the cache cannot be written."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import yaml
 
@@ -70,3 +71,38 @@ def test_messages_from_the_cache_are_the_file_parsed(tmp_path, monkeypatch):
     raw = resources.files("assess.core").joinpath("messages.yaml").read_bytes()
     assert first == again == _parse(raw) and list(again) == list(_parse(raw))
     assert len(list(tmp_path.glob("messages-*.json"))) == 1
+
+
+def test_a_cache_file_that_is_still_json_but_not_what_was_written_is_parsed_again(tmp_path, monkeypatch):
+    # Found by the break-it pass: `null`, `[]` or `{}` written over the cache file broke every
+    # command (AttributeError, KeyError) until the file was deleted.
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    calls: list[bytes] = []
+    parsed_cache.parsed("t", b"k: v\n", _counting(calls))
+    (kept,) = tmp_path.glob("t-*.json")
+    for other in (b"null", b"[]", b"{}", b'{"k": "edited"}', kept.read_bytes().replace(b'"v"', b'"w"')):
+        kept.write_bytes(other)
+        assert parsed_cache.parsed("t", b"k: v\n", _counting(calls)) == {"k": "v"}
+    assert len(calls) == 6
+
+
+def test_cache_locations_are_read_as_people_write_them(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, "~/cache-here")
+    assert parsed_cache.cache_dir() == Path(os.path.expanduser("~")) / "cache-here"
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, "  ")
+    assert parsed_cache.cache_dir() is None
+    monkeypatch.delenv(parsed_cache.CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")  # the XDG rules: a relative path is ignored
+    assert parsed_cache.cache_dir() == Path(os.path.expanduser("~")) / ".cache" / "assess"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert parsed_cache.cache_dir() == tmp_path / "assess"
+
+
+def test_a_pipe_at_the_cache_path_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    calls: list[bytes] = []
+    parsed_cache.parsed("t", b"k: v\n", _counting(calls))  # writes the file; then a pipe takes its place
+    (kept,) = tmp_path.glob("t-*.json")
+    kept.unlink()
+    os.mkfifo(kept)
+    assert parsed_cache.parsed("t", b"k: v\n", _counting(calls)) == {"k": "v"}

@@ -15,20 +15,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 CACHE_ENV = "ASSESS_CACHE_DIR"
-_FORMAT = "1"  # bump when what is stored changes
+_FORMAT = "2"  # bump when what is stored changes (2: a checksum line before the JSON)
 
 
 def cache_dir() -> Path | None:
-    """Where parsed files are kept, or None when the cache is off."""
+    """Where parsed files are kept, or None when the cache is off ($ASSESS_CACHE_DIR empty or
+    blank). `~` is expanded; a relative $XDG_CACHE_HOME is ignored, as the XDG rules say."""
     named = os.environ.get(CACHE_ENV)
     if named is not None:
-        return Path(named) if named else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return Path(os.path.expanduser(named.strip())) if named.strip() else None
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = xdg if os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "assess"
 
 
@@ -40,13 +43,31 @@ def parsed(name: str, source: bytes, parse: Callable[[bytes], Any]) -> Any:
         return parse(source)
     digest = hashlib.sha256(_FORMAT.encode() + b"\0" + source).hexdigest()
     path = directory / f"{name}-{digest}.json"
-    try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        pass  # not there yet, unreadable or damaged: parse again
+    found = _read(path)
+    if found is not _MISSING:
+        return found
     value = parse(source)
     _keep(path, value)
     return value
+
+
+_MISSING = object()
+
+
+def _read(path: Path) -> Any:
+    """The value kept at `path`, or _MISSING when there is none or it is not exactly what was
+    written: the file's first line is the sha256 of the JSON text after it, so a truncated,
+    damaged or edited file (even one that is still JSON) is parsed again, never believed. Only a
+    regular file is read (a pipe at the path would never end)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return _MISSING
+        head, _, text = path.read_bytes().partition(b"\n")
+        if hashlib.sha256(text).hexdigest().encode() != head:
+            return _MISSING
+        return json.loads(text)
+    except (OSError, ValueError):
+        return _MISSING  # not there yet, unreadable or damaged
 
 
 def _keep(path: Path, value: Any) -> None:
@@ -58,7 +79,8 @@ def _keep(path: Path, value: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(text.encode("utf-8"))
+                body = text.encode("utf-8")
+                fh.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
             os.replace(tmp, path)  # whole or not at all: readers never see half a file
         except BaseException:
             with _quietly():
