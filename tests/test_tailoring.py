@@ -253,3 +253,13 @@ def test_lint_points_into_the_file_that_set_a_bad_value(tmp_path):
     result = CliRunner().invoke(main, ["lint", str(child)])
     assert result.exit_code == 1
     assert f"{child}:6:" in result.output and "grade-unreachable" in result.output
+
+
+def test_a_directory_named_like_a_standard_id_does_not_hide_the_id(tmp_path, monkeypatch):
+    # Found by the break-it pass: records kept in a folder named after their standard made
+    # `--standard bahao-community` answer "this is a directory" from that folder.
+    (tmp_path / "bahao-community").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert catalog.resolve_standard("bahao-community").standard.id == "bahao-community"
+    with pytest.raises(InputError):
+        catalog.resolve_standard("./bahao-community")  # written as a path: the directory is meant, and refused

@@ -267,12 +267,23 @@ def version_in_force(candidates: list[LoadedStandard], on: date) -> LoadedStanda
     return max(live, key=lambda s: (s.standard.effective_from, s.standard.version)) if live else None
 
 
+def _is_builtin_id(name: str) -> bool:
+    try:
+        return bool(versions_of(name.split("@", 1)[0]))
+    except ValueError:
+        return False
+
+
 def resolve_standard(name: str, as_of: date | None = None) -> LoadedStandard:
     """A path to a standard file, or a built-in id: `ID` (the version in force on `as_of`, or the
     newest when no date is given) or `ID@VERSION`."""
     path = Path(name)
-    # os.path.exists: an id too long to be a file name is not a file (Path.exists raises).
-    if path.suffix.lower() in (".yaml", ".yml", ".json") or os.path.exists(name):
+    # os.path.exists: an id too long to be a file name is not a file (Path.exists raises). A
+    # directory that happens to share an id's name (records kept in a folder named after their
+    # standard) does not hide the id; a name that looks like a path still names the file.
+    looks_like_path = os.sep in name or (os.altsep is not None and os.altsep in name)
+    if path.suffix.lower() in (".yaml", ".yml", ".json") or os.path.isfile(name) \
+            or (os.path.exists(name) and (looks_like_path or not _is_builtin_id(name))):
         return load_standard_file(path)
     ident, _, version = name.partition("@")
     found = versions_of(ident)
