@@ -35,3 +35,12 @@ def test_as_of_takes_the_date_forms_records_take():
     for written in ("2025/12/31", "2025.12.31"):
         result = CliRunner().invoke(main, ["score", FIXTURE, "--as-of", written, "--format", "json"])
         assert result.exit_code == 0 and '"as_of": "2025-12-31"' in result.output
+
+
+def test_a_rulesets_directory_in_the_environment_that_is_not_there_is_said(monkeypatch, tmp_path):
+    # Found by the break-it pass: ASSESS_RULESETS naming a missing directory was skipped silently,
+    # so a draft standard was "unknown" with no hint why; --rulesets already refused it.
+    monkeypatch.setenv("ASSESS_RULESETS", str(tmp_path / "missing"))
+    result = CliRunner().invoke(main, ["standards"])
+    assert result.exit_code == 2
+    assert "ASSESS_RULESETS" in result.output and "missing" in result.output and "不是已有的目录" in result.output

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import functools
 import sys
 import warnings
@@ -90,6 +91,10 @@ def exit_on_input_error(lang: str) -> Iterator[None]:
 def main(ctx: click.Context, rulesets: tuple[str, ...]) -> None:
     """Score trade unions against standardisation standards (八好, 六有, 模范职工之家)."""
     ctx.with_resource(tolerant_console())
+    # $ASSESS_RULESETS is checked as --rulesets is: a directory that is not there is said, not skipped.
+    for named in os.environ.get(RULESETS_ENV, "").split(os.pathsep):
+        if named and not os.path.isdir(named):
+            raise click.UsageError(message("cli.rulesets_env_not_dir", dir=named, env=RULESETS_ENV))
     ctx.with_resource(use_rulesets(rulesets))
     ctx.with_resource(_warnings_on_stderr())
 
