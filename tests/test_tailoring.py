@@ -263,3 +263,14 @@ def test_a_directory_named_like_a_standard_id_does_not_hide_the_id(tmp_path, mon
     assert catalog.resolve_standard("bahao-community").standard.id == "bahao-community"
     with pytest.raises(InputError):
         catalog.resolve_standard("./bahao-community")  # written as a path: the directory is meant, and refused
+
+
+def test_two_files_with_the_same_id_and_version_are_refused(tmp_path):
+    # Found by the break-it pass: a draft copied from a built-in with its version left as it was
+    # silently replaced it for `score` (its cut-offs scored) while `explain` showed the built-in.
+    draft = (Path(catalog.builtin_dir()) / "bahao-community.yaml").read_text(encoding="utf-8")
+    (tmp_path / "bahao-draft.yaml").write_text(draft.replace("min_score: 70\n", "min_score: 10\n"), encoding="utf-8")
+    record = Path(__file__).resolve().parent.parent / "fixtures" / "guiyuan-street.yaml"
+    result = CliRunner().invoke(main, ["--rulesets", str(tmp_path), "score", str(record)])
+    assert result.exit_code == 2
+    assert "bahao-community@2025.1" in result.output and "bahao-draft.yaml" in result.output

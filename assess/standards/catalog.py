@@ -241,7 +241,20 @@ def versions_of(standard_id: str) -> list[LoadedStandard]:
         found = _named(dirs[0], standard_id)
     else:  # directories of drafts: each is loaded, so one that does not load is warned about
         found = [s for s in builtin_standards() if s.standard.id == standard_id]
+    _refuse_twice_defined(found)
     return sorted(found, key=lambda s: (s.standard.effective_from, s.standard.version))
+
+
+def _refuse_twice_defined(found: list[LoadedStandard]) -> None:
+    """Two files with the same id and version (a draft copied from a built-in, its version left
+    as it was): which one scores would be an accident, so neither does. Raises InputError naming
+    both files."""
+    seen: dict[str, LoadedStandard] = {}
+    for loaded in found:
+        other = seen.setdefault(loaded.ref, loaded)
+        if other is not loaded and Path(other.path).resolve() != Path(loaded.path).resolve():
+            raise InputError([Problem(loaded.path, "version", message("catalog.defined_twice", ref=loaded.ref,
+                                                                        other=other.path))])
 
 
 def _named(directory: Path, ident: str) -> list[LoadedStandard]:
