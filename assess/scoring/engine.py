@@ -237,7 +237,7 @@ def score_item(standard: Standard, section_id: str | None, item: Item, values: M
 
 # Item results kept per distinct case, per compiled standard: at most this many in all (a batch
 # of 20,000 synthetic 八好 records keeps about 1.7 new cases a record).
-ITEM_CACHE_LIMIT = 20_000  # ~1 KB each: tens of MB a process at most
+ITEM_CACHE_LIMIT = 5_000  # ~1 KB each: a few MB a process
 _KEPT: dict[int, tuple[CompiledStandard, dict]] = {}
 _KEPT_SIZE = [0]
 
