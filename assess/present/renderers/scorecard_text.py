@@ -48,8 +48,9 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         f"{message('head.in_force', lang)}: {_span(s, lang)}  {message('head.as_of', lang)}: {card['as_of']}"
         + (f"  {message('head.extends', lang)}: " + ", ".join(f"{a['id']} v{a['version']}" for a in s["extends"]) if s["extends"] else ""),
         f"{message('head.grade', lang)}: {bold(grade)}  "
-        f"{message('head.score', lang)}: {card['score']}/{card['total']}  "
-        f"{message('head.bonus', lang)}: {card['bonus']}/{card['bonus_cap']}",
+        f"{message('head.score', lang)}: {card['score']}/{card['total']}"
+        # A standard without bonus items has no bonus to show ("加分: 0/0" read as a missed bonus).
+        + (f"  {message('head.bonus', lang)}: {card['bonus']}/{card['bonus_cap']}" if card["bonus_cap"] else ""),
     ]
     if card.get("applied_for"):
         a = card["applied_for"]
