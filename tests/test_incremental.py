@@ -5,6 +5,7 @@ with items moved (`assess.scoring.regrade`) equals `engine.regraded`, on random 
 records and on every fixture."""
 from __future__ import annotations
 
+import dataclasses
 import random
 from fractions import Fraction as F
 from pathlib import Path
@@ -18,7 +19,7 @@ from assess.present.scorecard import assess
 from assess.scoring import search as S
 from assess.scoring.changes import Scenario
 from assess.scoring.compiler import PythonDecider
-from assess.scoring.engine import compute_values, evaluate, regraded
+from assess.scoring.engine import compute_values, evaluate, section_result, totals
 from assess.scoring.incremental import reevaluate
 from assess.scoring.regrade import Regrader
 from assess.standards import catalog
@@ -57,6 +58,20 @@ def _moved(ev, rng: random.Random) -> dict:
     chosen = rng.sample(results, rng.randint(0, len(results))) if results else []
     return {r.item.id: F(rng.randint(0, 4 * int(r.item.points) + 4), 4) * F(r.item.points) / (int(r.item.points) + 1)
             for r in chosen}
+
+
+def regraded(ev, awarded: dict) -> F:
+    """The reference: the grade score with some items at other points, every section summed
+    again through the engine's own section and total rules."""
+    standard = ev.standard
+
+    def moved(items):
+        return [dataclasses.replace(r, awarded=awarded[r.item.id]) if r.item.id in awarded and not r.exempt else r
+                for r in items]
+
+    sections = [section_result(standard, s_def, moved(s.items)) for s_def, s in zip(standard.sections, ev.sections)]
+    _, _, score, bonus, _ = totals(standard, sections, moved(ev.bonus_items), moved(ev.deductions))
+    return score + (bonus if standard.bonus is not None and standard.bonus.counts_toward_grade else 0)
 
 
 def _regrades(ev, rng: random.Random) -> None:

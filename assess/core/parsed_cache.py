@@ -12,6 +12,7 @@ ASSESS_CACHE_DIR set to an empty value turns the cache off.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -83,16 +84,8 @@ def _keep(path: Path, value: Any) -> None:
                 fh.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
             os.replace(tmp, path)  # whole or not at all: readers never see half a file
         except BaseException:
-            with _quietly():
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
     except (OSError, TypeError, ValueError):
         return  # no cache this time: the value was parsed all the same
-
-
-class _quietly:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: Any) -> bool:
-        return exc[0] is not None and issubclass(exc[0], OSError)

@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model, field_validator, model_validator
 
+from assess.core.per_object import once_per_object
 from assess.core.loading import Document, in_cells, read_document, renumbered, sha256_of, validation_problems
 from assess.core.natural import NaturalError, read_as
 from assess.core.messages import current_language, message
@@ -268,14 +269,9 @@ _TYPES = {
 }
 
 
-_FACT_MODELS: dict[int, tuple[Standard, Any]] = {}
-
-
+@once_per_object()
 def facts_model(standard: Standard):
     """A pydantic model of the facts this standard reads (all optional: missing is a status)."""
-    hit = _FACT_MODELS.get(id(standard))
-    if hit is not None and hit[0] is standard:
-        return hit[1]
     fields: dict[str, Any] = {}
     for name, decl in standard.fields.items():
         if decl.type in ("number", "ratio"):
@@ -284,9 +280,7 @@ def facts_model(standard: Standard):
             fields[name] = (Optional[list[ScoreEntry]], None)
         else:
             fields[name] = (Optional[_TYPES[decl.type]], None)
-    model = create_model(f"Facts_{standard.id.replace('-', '_').replace('.', '_')}", **fields)
-    _FACT_MODELS[id(standard)] = (standard, model)
-    return model
+    return create_model(f"Facts_{standard.id.replace('-', '_').replace('.', '_')}", **fields)
 
 
 def window_start(window, period: Period) -> date:
@@ -416,22 +410,14 @@ def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -
     return problems
 
 
-_BOUNDED: dict[int, tuple[Standard, tuple]] = {}
-
-
+@once_per_object()
 def _bounded_fields(standard: Standard) -> tuple:
     """(name, declaration) of the standard's fields `_range_problems` has anything to check on
     (bounds, a field not to exceed, scores, choices), in declaration order; once per standard (a
     frozen model): most fields of a standard are plain ticks."""
-    hit = _BOUNDED.get(id(standard))
-    if hit is None or hit[0] is not standard:
-        if len(_BOUNDED) > 64:
-            _BOUNDED.clear()
-        found = tuple((name, decl) for name, decl in standard.fields.items()
-                      if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
-                      or decl.choices is not None)
-        hit = _BOUNDED[id(standard)] = (standard, found)
-    return hit[1]
+    return tuple((name, decl) for name, decl in standard.fields.items()
+                 if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
+                 or decl.choices is not None)
 
 
 def _score_problems(doc: Document, path: tuple, decl, entries: list[ScoreEntry]) -> list[Problem]:

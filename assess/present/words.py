@@ -7,6 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.rules.base import Reason
 from assess.scoring.gaps import Change, ChangeKind
@@ -377,18 +378,11 @@ class Words:
         return lines
 
 
-_CUTOFFS: dict[int, tuple[Standard, dict[str, tuple[Fraction, ...]]]] = {}
-
-
+@once_per_object()
 def _shared_cutoffs(standard: Standard) -> dict[str, tuple[Fraction, ...]]:
     """`standard_cutoffs`, worked out once per standard (a frozen model) rather than once per
     Words: a batch makes a Words for every record. Not to be modified by the caller."""
-    hit = _CUTOFFS.get(id(standard))
-    if hit is None or hit[0] is not standard:
-        if len(_CUTOFFS) > 64:
-            _CUTOFFS.clear()
-        hit = _CUTOFFS[id(standard)] = (standard, standard_cutoffs(standard))
-    return hit[1]
+    return standard_cutoffs(standard)
 
 
 def standard_cutoffs(standard: Standard) -> dict[str, tuple[Fraction, ...]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping, Protocol
 
+from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.model.standard import Standard
 from assess.scoring import durable_split
@@ -86,24 +87,17 @@ def durable_rules_for(nodes: Mapping[str, cond.Node]) -> durable_split.DurablePl
     return durable_split.plan(nodes)
 
 
-_COMPILED: dict[int, CompiledStandard] = {}
-
-
+@once_per_object()
 def compile_standard(standard: Standard) -> CompiledStandard:
-    """Compile once per standard object (models with lists are not hashable, so key by identity)."""
-    hit = _COMPILED.get(id(standard))
-    if hit is not None and hit.standard is standard:
-        return hit
+    """Compile once per standard object."""
     nodes = condition_nodes(standard)
-    compiled = CompiledStandard(
+    return CompiledStandard(
         standard=standard,
         sha256=standard.sha256,
         conditions=nodes,
         durable_rules=durable_rules_for(nodes),
         literals=numeric_literals(nodes),
     )
-    _COMPILED[id(standard)] = compiled
-    return compiled
 
 
 # Who may decide the conditions: durable_rules (production) or the plain-Python reference.

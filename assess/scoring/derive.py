@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Iterable
 
+from assess.core.per_object import once_per_object
 from assess.core.exact import exact_sum
 from assess.model.standard import Standard, derived_order
 from assess.scoring.periods import count_periods
@@ -76,17 +77,7 @@ def _derive(standard: Standard, name: str, values: dict[str, Any], events: list,
 def affected(standard: Standard, names: Iterable[str], kinds: Iterable[str]) -> frozenset[str]:
     """The derived names whose value may change when the values `names` or the events of `kinds`
     change: those reading them, directly or through other derived values."""
-    hit = _DEPENDENTS.get(id(standard))
-    if hit is None or hit[0] is not standard:
-        readers: dict[str, set[str]] = {}
-        for name, d in standard.derived.items():
-            for ref in d.inputs:
-                readers.setdefault(ref, set()).add(name)
-            if d.count_events is not None:
-                for kind in d.count_events.kind:
-                    readers.setdefault("event:" + kind, set()).add(name)
-        hit = _DEPENDENTS[id(standard)] = (standard, readers)
-    readers = hit[1]
+    readers = _readers(standard)
     out: set[str] = set()
     todo = [*names, *("event:" + k for k in kinds)]
     while todo:
@@ -97,18 +88,23 @@ def affected(standard: Standard, names: Iterable[str], kinds: Iterable[str]) -> 
     return frozenset(out)
 
 
-_DEPENDENTS: dict[int, tuple[Standard, dict[str, set[str]]]] = {}
+@once_per_object()
+def _readers(standard: Standard) -> dict[str, set[str]]:
+    """Value name (or "event:KIND") -> the derived names reading it directly."""
+    readers: dict[str, set[str]] = {}
+    for name, d in standard.derived.items():
+        for ref in d.inputs:
+            readers.setdefault(ref, set()).add(name)
+        if d.count_events is not None:
+            for kind in d.count_events.kind:
+                readers.setdefault("event:" + kind, set()).add(name)
+    return readers
 
 
-_ORDERS: dict[int, tuple[Standard, tuple[str, ...]]] = {}
-
-
+@once_per_object()
 def _order(standard: Standard) -> tuple[str, ...]:
     """`derived_order`, worked out once per standard object (a plan derives values many times)."""
-    hit = _ORDERS.get(id(standard))
-    if hit is None or hit[0] is not standard:
-        hit = _ORDERS[id(standard)] = (standard, tuple(derived_order(standard)))
-    return hit[1]
+    return tuple(derived_order(standard))
 
 
 def mean_score(entries: Any, drop_highest: int = 0, drop_lowest: int = 0) -> Fraction | int | None:

@@ -7,7 +7,7 @@ The conditions are answered by a Decider (durable_rules in production); each ite
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
@@ -162,22 +162,6 @@ def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[
     if standard.bonus:
         bonus = min(standard.bonus.cap, exact_sum(r.awarded for r in bonus_items if not r.exempt))
     return raw_score, possible, score, bonus, taken_off
-
-
-def regraded(ev: Evaluation, awarded: Mapping[str, Fraction]) -> Fraction:
-    """The grade score the evaluation would have with some items at other points (item id ->
-    points; their section caps, the rescaling and the bonus cap applied): what a plan estimates
-    its changes gain before it scores the changed evidence again."""
-    standard = ev.standard
-
-    def moved(items: list[ItemResult]) -> list[ItemResult]:
-        return [replace(r, awarded=awarded[r.item.id]) if r.item.id in awarded and not r.exempt else r for r in items]
-
-    sections = [section_result(standard, s_def, moved(s.items)) if any(r.item.id in awarded for r in s.items) else s
-                for s_def, s in zip(standard.sections, ev.sections)]
-    _, _, score, bonus, _ = totals(standard, sections, moved(ev.bonus_items), moved(ev.deductions))
-    b = standard.bonus
-    return score + (bonus if b is not None and b.counts_toward_grade else 0)
 
 
 # ---- items ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Mapping
 
+from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.model.standard import Standard
 
@@ -59,21 +60,15 @@ def lower(node: cond.Node, standard: Standard) -> cond.Node:
     return type(node)(tuple(lower(t, standard) for t in node.terms))
 
 
-_HIDDEN: dict[int, tuple[Standard, tuple[str, ...]]] = {}
-
-
+@once_per_object()
 def hidden_names(standard: Standard) -> tuple[str, ...]:
-    """Every hidden value the standard's conditions need (cached per standard object)."""
-    hit = _HIDDEN.get(id(standard))
-    if hit is not None and hit[0] is standard:
-        return hit[1]
+    """Every hidden value the standard's conditions need (once per standard object)."""
     names: set[str] = set()
     for _, text in standard.condition_texts():
         for leaf in cond.comparisons(lower(cond.parse(text), standard)):
             if isinstance(leaf, cond.Compare) and hidden_parts(leaf.field) is not None:
                 names.add(leaf.field)
-    _HIDDEN[id(standard)] = (standard, tuple(sorted(names)))
-    return _HIDDEN[id(standard)][1]
+    return tuple(sorted(names))
 
 
 def hidden_values(standard: Standard, values: Mapping[str, Any]) -> dict[str, Any]:

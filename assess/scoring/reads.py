@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.model.standard import Standard
 from assess.scoring import compiler as C
@@ -24,9 +25,6 @@ class Reads:
     conditions: dict[str, frozenset[str]]
     # item id -> (the names it reads, sorted; its own condition ids): what its result depends on
     keys: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
-
-
-_READS: dict[int, tuple[CompiledStandard, Reads]] = {}
 
 
 def _with_inputs(standard: Standard, names: set[str]) -> frozenset[str]:
@@ -44,11 +42,9 @@ def _with_inputs(standard: Standard, names: set[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+@once_per_object()
 def reads_of(compiled: CompiledStandard) -> Reads:
     """The dependency map of a compiled standard (built once per compiled object)."""
-    hit = _READS.get(id(compiled))
-    if hit is not None and hit[0] is compiled:
-        return hit[1]
     standard = compiled.standard
     conditions = {cid: frozenset(cond.fields(node)) for cid, node in compiled.conditions.items()}
     items: dict[str, frozenset[str]] = {}
@@ -63,6 +59,4 @@ def reads_of(compiled: CompiledStandard) -> Reads:
             names |= conditions[cid]
         items[item.id] = _with_inputs(standard, names)
         keys[item.id] = (tuple(sorted(items[item.id])), tuple(cids))
-    reads = Reads(items, conditions, keys)
-    _READS[id(compiled)] = (compiled, reads)
-    return reads
+    return Reads(items, conditions, keys)

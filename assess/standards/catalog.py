@@ -281,10 +281,7 @@ def version_in_force(candidates: list[LoadedStandard], on: date) -> LoadedStanda
 
 
 def _is_builtin_id(name: str) -> bool:
-    try:
-        return bool(versions_of(name.split("@", 1)[0]))
-    except ValueError:
-        return False
+    return bool(versions_of(name.split("@", 1)[0]))
 
 
 def resolve_standard(name: str, as_of: date | None = None) -> LoadedStandard:
