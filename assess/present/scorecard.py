@@ -183,7 +183,27 @@ def _standard_dict(standard, words: Words, lineage: tuple[Ancestor, ...]) -> dic
     }
 
 
+# An item's row, kept per item result and language. The engine hands out one ItemResult object
+# per distinct case (the values it reads, its conditions' answers, its waiver), so the row, which
+# reads nothing else, is the same whenever the object is. Rows with an inspector's judgement are
+# not kept (their results are scored each time). Bounded like the engine's item cache.
+ITEM_ROW_LIMIT = 5_000
+_ROWS: dict[tuple[int, str], tuple[ItemResult, Words, dict[str, Any]]] = {}
+
+
 def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
+    if r.judgement is not None:
+        return _item_row(r, ev, words)
+    hit = _ROWS.get((id(r), words.lang))
+    if hit is None or hit[0] is not r or hit[1].standard is not words.standard:
+        if len(_ROWS) >= ITEM_ROW_LIMIT:
+            _ROWS.clear()
+        hit = _ROWS[(id(r), words.lang)] = (r, words, _item_row(r, ev, words))
+    row = hit[2]
+    return {**row, "missing": list(row["missing"])}  # the caller's own copy
+
+
+def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
     observed, required = words.observed_required(r, ev.values)
     out = {
         "id": r.item.id,

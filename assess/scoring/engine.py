@@ -94,7 +94,7 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     standard = compiled.standard
     values = compute_values(standard, inputs)
     decisions = decider.decide(compiled, values)
-    kept = _kept_items(compiled)
+    kept = kept_items(compiled)
 
     def scored(section_id: str | None, item: Item) -> ItemResult:
         return kept(section_id, item, values, decisions, inputs)
@@ -226,7 +226,7 @@ _KEPT: dict[int, tuple[CompiledStandard, dict]] = {}
 _KEPT_SIZE = [0]
 
 
-def _kept_items(compiled: CompiledStandard):
+def kept_items(compiled: CompiledStandard):
     """`score_item` with its results kept per distinct case. An item's result is a function of
     the values it reads (`assess.scoring.reads`, compared with their types), its conditions'
     answers and its waiver; an item with an inspector's entry is scored each time (the entry is

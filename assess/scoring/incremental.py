@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from assess.core import conditions as cond
-from assess.scoring.engine import Inputs, assemble, compute_values, score_item, section_result
+from assess.scoring.engine import Inputs, assemble, compute_values, kept_items, section_result
 from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
 
@@ -45,9 +45,10 @@ def reevaluate(before: Evaluation, before_inputs: Inputs, inputs: Inputs,
         return (not reads.items[item_id].isdisjoint(changed) or old_j.get(item_id) is not new_j.get(item_id)
                 or before_inputs.waived.get(item_id) != inputs.waived.get(item_id))
 
+    scored = kept_items(compiled)
+
     def again(section_id: str | None, results: list[ItemResult]) -> list[ItemResult]:
-        return [score_item(standard, section_id, r.item, values, decisions, inputs) if stale(r.item.id) else r
-                for r in results]
+        return [scored(section_id, r.item, values, decisions, inputs) if stale(r.item.id) else r for r in results]
 
     sections = []
     for s_def, s in zip(standard.sections, before.sections):

@@ -25,7 +25,7 @@ from assess.core import conditions as cond
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
-from assess.scoring.engine import Inputs, score_item
+from assess.scoring.engine import Inputs, kept_items
 from assess.scoring.regrade import Regrader
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
@@ -178,7 +178,7 @@ def _estimate(ctx: Context, r: ItemResult, trial: Scenario) -> tuple[Fraction, F
     keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
     keys += [C.rule_condition_id(r.item.id, k) for k in r.item.rule.conditions()]
     decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
-    new = score_item(standard, r.section_id, r.item, values, decisions, inputs)
+    new = kept_items(compiled)(r.section_id, r.item, values, decisions, inputs)
     if new.exempt != r.exempt:
         return ctx.score(trial).grade_score - ctx.current.grade_score, Fraction(0)
     return ctx.regrader.grade_score({r.item.id: new.awarded}) - ctx.current.grade_score, new.awarded - r.awarded

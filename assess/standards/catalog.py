@@ -45,6 +45,13 @@ class LoadedStandard:
 
 def builtin_dir() -> Path:
     """The shipped rulesets: inside the installed package, or rulesets/ in a source checkout."""
+    return _builtin_dir()
+
+
+@lru_cache(maxsize=None)
+def _builtin_dir() -> Path:
+    # Cached: the package does not move within a process, and asking importlib.resources costs
+    # about 1 ms, once for every record a server scores.
     packaged = resources.files("assess").joinpath("rulesets")
     if packaged.is_dir():
         return Path(str(packaged))
@@ -177,7 +184,12 @@ def search_dirs() -> tuple[Path, ...]:
 @lru_cache(maxsize=16)
 def _resolved_dirs(named: tuple[str, ...]) -> tuple[Path, ...]:
     # Cached: asked for every record scored, and resolving paths touches the file system.
-    return tuple(dict.fromkeys([*(Path(p).resolve() for p in named if p), builtin_dir().resolve()]))
+    return tuple(dict.fromkeys([*(Path(p).resolve() for p in named if p), _resolved(builtin_dir())]))
+
+
+@lru_cache(maxsize=16)
+def _resolved(directory: Path) -> Path:
+    return directory.resolve()
 
 
 class SkippedStandard(UserWarning):
@@ -237,7 +249,7 @@ def standard_file(name: str) -> Path:
 def versions_of(standard_id: str) -> list[LoadedStandard]:
     """The built-in versions of one standard, oldest first."""
     dirs = search_dirs()
-    if dirs == (builtin_dir().resolve(),):
+    if dirs == (_resolved(builtin_dir()),):
         found = _named(dirs[0], standard_id)
     else:  # directories of drafts: each is loaded, so one that does not load is warned about
         found = [s for s in builtin_standards() if s.standard.id == standard_id]
@@ -358,7 +370,7 @@ def known_names(extra: list[Standard] | tuple[Standard, ...] = ()) -> KnownNames
     first looked up (a record using only its own standard's names never needs them); directories
     of drafts are scanned at once, so a draft that does not load is warned about."""
     dirs = search_dirs()
-    if dirs == (builtin_dir().resolve(),):
+    if dirs == (_resolved(builtin_dir()),):
         return _LazyNames(lambda: _merged(_known_names(dirs), extra))  # type: ignore[return-value]
     return _merged(_known_names(dirs), extra)
 
