@@ -101,3 +101,12 @@ def test_incremental_rescoring_on_every_fixture(path):
         rng = random.Random(path.stem)
         _same(ev, inputs, rng)
         _regrades(ev, rng)
+
+
+def test_a_scenarios_inputs_keep_every_field_of_the_base():
+    """Scenario.inputs builds Inputs field by field: a field added to Inputs must be carried."""
+    loaded = load_evidence(str(FIXTURES[0]))
+    ev, inputs = assess(catalog.resolve_standard(loaded.record.applications[0].standard), loaded, PY)
+    base = dataclasses.replace(inputs, prior_honours=(("honour", "store"),), waived={"x": "w1"})
+    expected = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    assert {f.name: getattr(Scenario.of(base).inputs(base), f.name) for f in dataclasses.fields(base)} == expected

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from fractions import Fraction
 
 import click
 from tabulate import tabulate
 
 from assess import api
 from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, fail_with, main
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.types import format_number
 from assess.standards.schemas import KINDS as SCHEMA_KINDS

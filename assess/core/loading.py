@@ -7,7 +7,6 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assess.core import safe_yaml
+from assess.core.exact import RATIONAL
 from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem, dotted
@@ -321,7 +321,7 @@ def translate_error(err: dict) -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Fraction):
+    if isinstance(value, RATIONAL):
         return float(value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, default=str)[:80]
@@ -338,7 +338,7 @@ def canonical_json(data: Any) -> str:
 def _json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if isinstance(value, Fraction):
+    if isinstance(value, RATIONAL):
         return str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 

@@ -28,9 +28,9 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.core.messages import message
 
 TRUE_WORDS = frozenset({"是", "有", "对", "√", "✓", "✔", "true"})
@@ -129,8 +129,8 @@ def read_number(value: Any) -> Fraction:
     "９４％" = 47/50). Raises NaturalError (natural.number)."""
     if isinstance(value, bool):
         raise NaturalError("natural.number", input=shown(value))
-    if isinstance(value, Fraction):
-        return value
+    if isinstance(value, RATIONAL):
+        return value if type(value) is Fraction else Fraction(value)  # the one Fraction class
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):

@@ -20,9 +20,9 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any, Iterable
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.core.types import number_out
 
 CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gbk")
@@ -58,7 +58,7 @@ def cell_value(value: Any) -> int | float | str | None:
         return int(value)
     if isinstance(value, int):
         return value
-    if isinstance(value, (float, Fraction, Decimal)):
+    if isinstance(value, (float, Decimal, *RATIONAL)):
         return number_out(Fraction(str(value)) if isinstance(value, (float, Decimal)) else value)
     return str(value)
 

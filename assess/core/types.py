@@ -5,12 +5,14 @@ means exactly, and so that the same inputs always give the same output.
 """
 from __future__ import annotations
 
+import fractions
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from typing import Annotated, Any, Iterable
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema,
+                      model_validator)
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.core.natural import NaturalError, read_number
 
 LANGS = ("zh", "en")
@@ -67,7 +69,7 @@ def shown_places(frac: Fraction, places: int, against: Iterable[Fraction] = ()) 
 
 
 def _as_fraction(value: Fraction | int | float) -> Fraction:
-    return value if isinstance(value, Fraction) else Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    return value if isinstance(value, RATIONAL) else Fraction(str(value)) if isinstance(value, float) else Fraction(value)
 
 
 def number_out(value: Fraction | int | float | None, places: int = 2,
@@ -112,7 +114,7 @@ def _decimal_text(frac: Fraction, places: int, against: Iterable[Fraction]) -> s
 def exact_text(value: Fraction | int, percent: bool = False) -> str:
     """A parameter as written in the standard: every digit when its decimal ends within
     EXACT_PLACES places ("每少1个百分点扣0.125分"), else rounded to 2 places (1/3 -> 0.33)."""
-    if type(value) is int or (type(value) is Fraction and value.denominator == 1):
+    if type(value) is int or (type(value) in RATIONAL and value.denominator == 1):
         return f"{int(value) * 100}%" if percent else str(int(value))
     frac = Fraction(value)
     scaled = frac * 100 if percent else frac
@@ -123,9 +125,21 @@ def exact_text(value: Fraction | int, percent: bool = False) -> str:
 
 _NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?\s*%?\s*$"}]}
 
+def _as_stdlib(value: Any) -> fractions.Fraction:
+    read = to_fraction(value)
+    return fractions.Fraction(read.numerator, read.denominator)
+
+
+def _as_ours(value: fractions.Fraction) -> Fraction:
+    return Fraction(value.numerator, value.denominator)
+
+
 Number = Annotated[
-    Fraction,
-    BeforeValidator(to_fraction),
+    # Validated as the stdlib's Fraction, whose pydantic schema applies the bounds a field declares
+    # (gt=0, ge=0), then handed over as the one Fraction class of assess (assess.core.exact).
+    fractions.Fraction,
+    BeforeValidator(_as_stdlib),
+    AfterValidator(_as_ours),
     PlainSerializer(lambda v: number_out(v, places=6), return_type=Any, when_used="json"),
     WithJsonSchema(_NUMBER_SCHEMA),
 ]

@@ -10,9 +10,9 @@ for other standards) get rows too, so a record comes back from its workbook as i
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.core.messages import message
 from assess.core.natural import NaturalError, read_as
 from assess.core.unions import UNION_KINDS, kind_name
@@ -169,7 +169,7 @@ def cell_value(kind: str | None, value: Any, lang: str) -> Any:
         read = read_as(kind, value) if kind else value
     except NaturalError:
         return str(value)
-    return _plain_number(read) if isinstance(read, Fraction) else read
+    return _plain_number(read) if isinstance(read, RATIONAL) else read
 
 
 def _plain_number(value: Fraction | int) -> int | float:

@@ -11,11 +11,11 @@ import difflib
 from dataclasses import dataclass, field, replace
 import datetime as dt
 from datetime import date
-from fractions import Fraction
 from typing import Any, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model, field_validator, model_validator
 
+from assess.core.exact import RATIONAL
 from assess.core.per_object import once_per_object
 from assess.core.loading import Document, in_cells, read_document, renumbered, sha256_of, validation_problems
 from assess.core.natural import NaturalError, read_as
@@ -482,7 +482,7 @@ def _problem(doc: Document, loc: tuple, text: str) -> Problem:
 
 
 def _show(value: Any, percent: bool = False) -> str:
-    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+    if isinstance(value, (int, *RATIONAL)) and not isinstance(value, bool):
         return format_number(value, percent=percent)
     return str(value)
 

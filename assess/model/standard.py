@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
-from fractions import Fraction
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 
+from assess.core.exact import Fraction
 from assess.core.loading import sha256_of
 from assess.core.natural import plain_text
 from assess.core.types import Identifier, LocalText, Number, StrictModel

@@ -4,9 +4,9 @@ with a stable schema (docs/scorecard.md). Every renderer reads this dict and not
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.standards.catalog import LoadedStandard, known_names
 from assess.standards.tailoring import Ancestor
 from assess.scoring.compiler import Decider, compile_standard
@@ -324,7 +324,7 @@ def _changes(changes) -> list[dict[str, Any]] | None:
 
 
 def _plain(v: Any) -> Any:
-    if isinstance(v, Fraction):
+    if isinstance(v, RATIONAL):
         return number_out(v, places=6)
     return v
 

@@ -4,9 +4,9 @@ Texts come from messages.yaml; this module only fills them in for one standard a
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.rules.base import Reason
@@ -64,10 +64,10 @@ class Words:
             return message("word.unknown", self.lang)
         if isinstance(value, bool):
             return message("word.yes" if value else "word.no", self.lang)
-        if isinstance(value, (int, Fraction, float)):
+        if isinstance(value, (int, float, *RATIONAL)):
             number = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
             percent = self.standard.is_percent(name)
-            cuts = self.cutoffs(name) + tuple(Fraction(a) for a in against if isinstance(a, (int, Fraction)))
+            cuts = self.cutoffs(name) + tuple(Fraction(a) for a in against if isinstance(a, (int, *RATIONAL)))
             if number in cuts:
                 return exact_text(number, percent)
             return format_number(number, percent=percent, against=cuts)
@@ -130,6 +130,18 @@ class Words:
         return format_number(frac, against=against)
 
     def condition(self, text_or_node) -> str:
+        """A condition in words ("职工入会率 ≥ 95%"), worked out once per standard, language and
+        condition (its words read nothing but the standard's labels, units and cut-offs)."""
+        said = _said_conditions(self.standard)
+        key = (self.lang, text_or_node)
+        text = said.get(key)
+        if text is None:
+            if len(said) >= _SAID_LIMIT:
+                said.clear()  # bounded: a plan may word conditions built from a record's values
+            text = said[key] = self._condition(text_or_node)
+        return text
+
+    def _condition(self, text_or_node) -> str:
         node = cond.parse(text_or_node) if isinstance(text_or_node, str) else text_or_node
         names = cond.fields(node)
         labels = {n: self.label(n) for n in names}
@@ -376,6 +388,15 @@ class Words:
                 parts.append(message("check.prerequisite", self.lang, label=self.text(g.prerequisite.label)))
             lines.append("; ".join(parts))
         return lines
+
+
+_SAID_LIMIT = 10_000
+
+
+@once_per_object()
+def _said_conditions(standard: Standard) -> dict[tuple[str, Any], str]:
+    """The conditions of one standard already put in words: (language, text or node) -> words."""
+    return {}
 
 
 @once_per_object()

@@ -9,12 +9,12 @@ Example::
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Literal
 
 from pydantic import field_validator
 
 from assess.core import conditions as cond
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.rules.base import (
     ItemContext, Outcome, Reason, Condition, RuleModel, check_condition, missing_outcome, names_in,

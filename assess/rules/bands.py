@@ -13,12 +13,12 @@ Example::
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from assess.core import conditions as cond
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.types import Identifier, Number, StrictModel
 from assess.rules.base import (

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Annotated, Any, Callable, ClassVar, Iterable, Mapping, Protocol
 
 from assess.core import conditions as cond
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from pydantic import Field
 

@@ -20,12 +20,11 @@ Example::
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from assess.core.exact import exact_sum
+from assess.core.exact import Fraction, exact_sum
 from assess.core import conditions as cond
 from assess.core.messages import message
 from assess.core.types import Number, StrictModel

@@ -9,11 +9,11 @@ size, "缺集体合同扣2分, 缺女职工专项合同扣1分").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from pydantic import Field, field_validator
 
 from assess.core import conditions as cond
+from assess.core.exact import Fraction
 from assess.core.types import Number, StrictModel
 from assess.rules.base import Condition, ItemContext, ItemStatus, Outcome, Reason, RuleUnit, check_condition, names_in
 

@@ -10,10 +10,10 @@ Example::
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import ClassVar, Literal
 
 from assess.core import conditions as cond
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.types import LocalText
 from pydantic import Field, field_validator

@@ -10,12 +10,12 @@ Example::
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 from typing import Literal
 
 from pydantic import Field
 
 from assess.core import conditions as cond
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.types import Identifier, Number
 from assess.rules.base import (

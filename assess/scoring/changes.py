@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 from typing import Any, Iterable
 
-from assess.core.exact import exact_sum
+from assess.core.exact import Fraction, exact_sum
 from assess.core import conditions as cond
 from assess.model.evidence import JudgementEntry
 from assess.model.standard import Effort, Standard
@@ -106,7 +105,10 @@ class Scenario:
 
     def inputs(self, base: Inputs) -> Inputs:
         added = tuple((kind, day or base.period.end, n) for kind, day, n in self.extra_events)
-        return replace(base, facts=dict(self.facts), events=base.events + added, judgements=dict(self.judgements))
+        # Built directly: dataclasses.replace looks the fields up on every call (a plan makes
+        # hundreds of these a record).
+        return Inputs(dict(self.facts), base.events + added, dict(self.judgements), base.honours, base.period,
+                      base.prior_honours, base.waived)
 
     def apply(self, change: Change) -> None:
         if change.kind == ChangeKind.SET_FACT:

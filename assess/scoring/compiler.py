@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Mapping, Protocol
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.model.standard import Standard
@@ -150,7 +150,7 @@ def durable_value(value: Any, literals: tuple[Fraction, ...]) -> Any:
     literal is sent as that literal's double; any other value as a plain double strictly between
     the doubles of its neighbouring literals, so 0.97999999999999999 stays below 98%.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, *RATIONAL)):
         return value
     x = Fraction(value) if not isinstance(value, float) else Fraction(repr(value))
     i = bisect.bisect_left(literals, x)

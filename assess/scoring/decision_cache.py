@@ -6,10 +6,11 @@ is compared with (`compiler.durable_value`), so durable_rules decides each disti
 from __future__ import annotations
 
 import bisect
-from fractions import Fraction
+import fractions
 from typing import Any, Mapping
 
 from assess.core import conditions as cond
+from assess.core.exact import Fraction
 from assess.scoring.compiler import CompiledStandard, DurableDecider
 from assess.scoring.durable_backend import DurableBackend
 
@@ -29,7 +30,7 @@ def _canonical(value: Any, literals: tuple[Fraction, ...]) -> Any:
         return ("s", value)
     if kind is float:
         value = Fraction(repr(value))
-    elif kind is not int and kind is not Fraction:
+    elif kind is not int and kind is not Fraction and kind is not fractions.Fraction:
         raise TypeError(kind)
     if not literals:
         return ("x", value)  # nothing to place it between: the exact value

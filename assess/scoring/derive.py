@@ -5,11 +5,10 @@ None means "missing": a derived value is missing when an input it needs is missi
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any, Iterable
 
+from assess.core.exact import Fraction, exact_sum
 from assess.core.per_object import once_per_object
-from assess.core.exact import exact_sum
 from assess.model.standard import Standard, derived_order
 from assess.scoring.periods import count_periods
 

@@ -75,10 +75,11 @@ import json
 import math
 import threading
 from collections.abc import Mapping
-from fractions import Fraction
 
 import durable_rules_engine
 from durable import engine as _engine
+
+from assess.core.exact import RATIONAL
 
 __all__ = [
     "BackendError",
@@ -117,7 +118,7 @@ def _convert_value(value: object, where: object) -> object:
     kind = type(value)
     if kind is str or kind is bool or kind is int or value is None:
         return value
-    if isinstance(value, Fraction):
+    if isinstance(value, RATIONAL):
         value = float(value)
     if isinstance(value, float):
         # json.dumps writes repr(); the C parser chokes on "1e-05" / "1e+16" (error 204).
@@ -170,7 +171,7 @@ def _normalise_rules(rules: Mapping[str, dict]) -> dict[str, object]:
 
 
 def _json_default(value: object) -> object:
-    if isinstance(value, Fraction):
+    if isinstance(value, RATIONAL):
         return float(value)
     if isinstance(value, Mapping):
         return dict(value)

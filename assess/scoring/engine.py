@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
-from assess.core.exact import exact_sum
 from assess.core import conditions as cond
+from assess.core.exact import Fraction, exact_sum
+from assess.core.per_object import once_per_object
 from assess.model.evidence import Honour, JudgementEntry, Period, window_start
 from assess.model.standard import Grade, Item, Standard
 from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
@@ -214,9 +214,16 @@ def score_item(standard: Standard, section_id: str | None, item: Item, values: M
             outcome = Outcome(Fraction(0), Reason("reason.missing_applicability"), ItemStatus.MISSING, names)
             return _result(standard, section_id, item, outcome, values)
     rule = item.rule
-    answers = {key: decisions[C.rule_condition_id(item.id, key)] for key in rule.conditions()}
+    answers = {key: decisions[cid] for key, cid in rule_condition_ids(item)}
     ctx = ItemContext(values, answers, inputs.judgements.get(item.id))
     return _result(standard, section_id, item, rule.score(item.points, ctx), values)
+
+
+@once_per_object(limit=4096)
+def rule_condition_ids(item: Item) -> tuple[tuple[str, str], ...]:
+    """(the rule's key of each of its conditions, that condition's id in the compiled standard),
+    worked out once per item: building a rule's conditions writes their texts."""
+    return tuple((key, C.rule_condition_id(item.id, key)) for key in item.rule.conditions())
 
 
 # Item results kept per distinct case, per compiled standard: at most this many in all (a batch

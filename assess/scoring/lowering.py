@@ -11,9 +11,9 @@ answer the lowered conditions, so durable_rules still decides every condition.
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any, Mapping
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.model.standard import Standard
@@ -79,7 +79,7 @@ def hidden_values(standard: Standard, values: Mapping[str, Any]) -> dict[str, An
         kind, parts = hidden_parts(name)
         if kind == "difference":
             a, b = values.get(parts[0]), values.get(parts[1])
-            numeric = all(isinstance(x, (int, Fraction)) and not isinstance(x, bool) for x in (a, b))
+            numeric = all(isinstance(x, (int, *RATIONAL)) and not isinstance(x, bool) for x in (a, b))
             out[name] = Fraction(a) - Fraction(b) if numeric else None
         else:
             category = values.get(parts[0])

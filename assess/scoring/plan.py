@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-from assess.core.exact import exact_sum
+from assess.core.exact import RATIONAL, Fraction, exact_sum
 from assess.core import conditions as cond
 from assess.model.standard import Grade
 from assess.scoring import search as S
@@ -211,7 +210,7 @@ def apply_changes(record, standard_id: str, changes: list[Change]):
     for ch in changes:
         if ch.kind == ChangeKind.SET_FACT:
             value = ch.after
-            if isinstance(value, Fraction):
+            if isinstance(value, RATIONAL):
                 # Exact text keeps 1/3 exact; whole numbers stay numbers.
                 value = int(value) if value.denominator == 1 else str(value)
             raw = data["facts"].get(ch.name)

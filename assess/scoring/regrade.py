@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Mapping
 
+from assess.core.exact import Fraction
 from assess.scoring.results import Evaluation
 
 _SECTION, _BONUS, _DEDUCTION = 0, 1, 2

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from assess.core.exact import Fraction
 from assess.model.evidence import JudgementEntry
 from assess.model.standard import Grade, Item, Standard
 from assess.rules.base import ItemStatus, Reason

@@ -18,14 +18,13 @@ by gain per unit of cost, and the plan says it is not proven cheapest (`exact: f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-from assess.core.exact import exact_sum
+from assess.core.exact import Fraction, exact_sum
 from assess.core import conditions as cond
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
-from assess.scoring.engine import Inputs, kept_items
+from assess.scoring.engine import Inputs, kept_items, rule_condition_ids
 from assess.scoring.regrade import Regrader
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
@@ -176,7 +175,7 @@ def _estimate(ctx: Context, r: ItemResult, trial: Scenario) -> tuple[Fraction, F
     standard, compiled = ctx.ev.standard, ctx.ev.compiled
     values = trial.values(standard, ctx.base)
     keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
-    keys += [C.rule_condition_id(r.item.id, k) for k in r.item.rule.conditions()]
+    keys += [cid for _, cid in rule_condition_ids(r.item)]
     decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
     new = kept_items(compiled)(r.section_id, r.item, values, decisions, inputs)
     if new.exempt != r.exempt:

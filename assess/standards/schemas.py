@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import copy
 import json
-from fractions import Fraction
 from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.standards.catalog import LoadedStandard, builtin_standards
 from assess.model.evidence import EvidenceRecord
 from assess.core.jsonout import json_text
@@ -34,7 +34,7 @@ _PARTIAL = "Partial"
 class _Generator(GenerateJsonSchema):
     def encode_default(self, dft: Any) -> Any:
         # Exact fractions would otherwise appear as the string "0"; a default is shown as a number.
-        if isinstance(dft, Fraction):
+        if isinstance(dft, RATIONAL):
             return number_out(dft, places=6)
         return super().encode_default(dft)
 

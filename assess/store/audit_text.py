@@ -1,10 +1,10 @@
 """The audit trail and a verification as text for the terminal (`assess audit`)."""
 from __future__ import annotations
 
-from fractions import Fraction
 
 from tabulate import tabulate
 
+from assess.core.exact import Fraction
 from assess.core.messages import current_language, message
 from assess.core.types import format_number
 from assess.standards import catalog

@@ -8,9 +8,9 @@ read it and nothing else (assess/present/renderers/acceptance_*.py).
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.standards.catalog import LoadedStandard
 from assess.scoring.compiler import Decider
 from assess.model.evidence import LoadedEvidence
@@ -67,7 +67,7 @@ def accept(loaded_standard: LoadedStandard, loaded_evidence: LoadedEvidence, ins
 
 
 def _plain(value: Any) -> Any:
-    return number_out(value, places=6) if isinstance(value, Fraction) else value
+    return number_out(value, places=6) if isinstance(value, RATIONAL) else value
 
 
 def _readers(standard) -> dict[str, list[str]]:

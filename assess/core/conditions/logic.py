@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 import numbers
 from decimal import Decimal
-from fractions import Fraction
 from typing import Mapping
 
 from assess.core.conditions.nodes import FALSE, TRUE, And, Compare, ConditionTypeError, Literal, Node, Not, Or, Relation
+from assess.core.exact import RATIONAL, Fraction
 
 # Negation of a comparison; == / != on booleans is handled separately (the literal flips instead).
 _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
@@ -207,7 +207,7 @@ def to_nnf(node: Node) -> Node:
 
 
 def _durable_value(lit: Literal) -> object:
-    if isinstance(lit.value, Fraction):
+    if isinstance(lit.value, RATIONAL):
         return float(lit.value)
     return lit.value
 

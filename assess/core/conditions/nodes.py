@@ -7,10 +7,12 @@ are frozen dataclasses that validate themselves, so hand-built nodes obey the pa
 
 from __future__ import annotations
 
+import fractions
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Iterable, Union
+
+from assess.core.exact import RATIONAL, Fraction
 
 OPS = (">=", ">", "<=", "<", "==", "!=")
 ORDERING_OPS = frozenset((">=", ">", "<=", "<"))
@@ -74,6 +76,8 @@ class Literal:
 
     def __post_init__(self) -> None:
         # Floats would reintroduce the rounding that Fraction literals exist to avoid.
+        if isinstance(self.value, fractions.Fraction):  # the stdlib's, from a caller: ours
+            object.__setattr__(self, "value", Fraction(self.value.numerator, self.value.denominator))
         if not isinstance(self.value, (bool, int, Fraction, str)):
             raise TypeError(
                 f"Literal value must be bool, int, Fraction or str, got {type(self.value).__name__}"
@@ -81,7 +85,7 @@ class Literal:
 
     @property
     def is_number(self) -> bool:
-        return isinstance(self.value, (int, Fraction)) and not isinstance(self.value, bool)
+        return isinstance(self.value, (int, *RATIONAL)) and not isinstance(self.value, bool)
 
 
 TRUE = Literal(True, "true")

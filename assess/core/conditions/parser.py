@@ -19,8 +19,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.conditions.nodes import (FALSE, KEYWORDS, ORDERING_OPS, TRUE, Compare, ConditionError, Literal, Node, Not,
                                           IDENT_RE, Relation, all_of, any_of)

@@ -3,9 +3,9 @@ sections with the self-check (自评分) and inspection (考核分) columns side
 difference with why. Reads only the dict from `assess.workflows.acceptance.accept`."""
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any, Iterator
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.present.words import grade_score_text
 

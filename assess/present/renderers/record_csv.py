@@ -4,9 +4,9 @@ neutralised (`assess.core.tabular`); the batch writes the rows in the CSV encodi
 with a byte order mark by default)."""
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.tabular import csv_text
 from assess.core.types import number_out

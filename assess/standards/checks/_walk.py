@@ -3,10 +3,10 @@ key path for `Document.position`), the bounds a value can take, and the most a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Iterator
 
 from assess.core import conditions
+from assess.core.exact import Fraction
 from assess.core.types import exact_text
 from assess.model.standard import Item, Section, Standard
 

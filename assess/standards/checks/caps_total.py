@@ -1,8 +1,8 @@
 """Section caps that do not add up to the standard's declared `total`."""
 from __future__ import annotations
 
-from fractions import Fraction
 
+from assess.core.exact import Fraction
 from assess.core.types import format_number
 from assess.standards.checks._walk import Hit
 

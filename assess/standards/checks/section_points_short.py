@@ -1,8 +1,8 @@
 """A section whose items add up to less than its cap, so the section can never reach it."""
 from __future__ import annotations
 
-from fractions import Fraction
 
+from assess.core.exact import Fraction
 from assess.core.types import format_number
 from assess.standards.checks._walk import Hit
 

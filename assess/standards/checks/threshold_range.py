@@ -2,9 +2,9 @@
 smaller than 0.001 or at least 10^15 in size (durable_rules rejects numbers written with an exponent)."""
 from __future__ import annotations
 
-from fractions import Fraction
 
 from assess.core import conditions
+from assess.core.exact import Fraction
 from assess.standards.checks._walk import Hit, compares, condition_texts, is_numeric, items, value_type
 
 ID = "threshold-range"

@@ -4,9 +4,9 @@ category), two values compared that are not both numbers, or a count or band rul
 is not a number."""
 from __future__ import annotations
 
-from fractions import Fraction
 
 from assess.core import conditions
+from assess.core.exact import RATIONAL
 from assess.core.messages import message
 from assess.standards.checks._walk import Hit, compares, condition_texts, is_numeric, items, relations, value_type
 
@@ -30,7 +30,7 @@ def problem(standard, name: str, value, written: str, op: str = "=="):
     ok = (
         (kind == "boolean" and isinstance(value, bool))
         or (kind == "string" and isinstance(value, str))
-        or (is_numeric(kind) and isinstance(value, (int, Fraction)) and not isinstance(value, bool))
+        or (is_numeric(kind) and isinstance(value, (int, *RATIONAL)) and not isinstance(value, bool))
     )
     if not ok:
         if kind == "boolean":  # "是是/否值" reads badly: true/false fields have their own sentence

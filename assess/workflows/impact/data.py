@@ -1,9 +1,9 @@
 """An impact as JSON-ready data (schema assess.impact/1), and its invalid records as problem lines."""
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import Fraction
 from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.types import number_out

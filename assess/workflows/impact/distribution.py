@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
+from assess.core.exact import Fraction
 from assess.workflows.impact.model import Distribution
 
 _MAX_BUCKETS_PER_SIDE = 5

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import Fraction
 from assess.core.problems import Problem
 from assess.scoring.results import Evaluation, ItemResult
 from assess.standards.catalog import LoadedStandard

@@ -4,8 +4,8 @@ most records lack, and the versions used outside their period in force."""
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 
+from assess.core.exact import Fraction
 from assess.standards.catalog import LoadedStandard
 from assess.workflows.impact.model import NEW, OLD, ItemChange, MissingField, UnionResult, VersionNote, awarded
 

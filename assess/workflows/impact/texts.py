@@ -1,8 +1,8 @@
 """The words of an impact in one language, shared by its text and JSON renderings."""
 from __future__ import annotations
 
-from fractions import Fraction
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.types import format_number
 from assess.present.words import Words

@@ -4,9 +4,9 @@ from __future__ import annotations
 import copy
 import difflib
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import Fraction
 from assess.core.loading import Document, in_cells
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem, dotted

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Literal, Optional
 
 from pydantic import ConfigDict, Field, field_validator
 
+from assess.core.exact import RATIONAL
 from assess.core.loading import Document, in_cells, read_document, sha256_of, validated
 from assess.core.messages import message
 from assess.core.natural import NaturalError, read_date
@@ -259,7 +259,7 @@ def sorted_problems(problems: list[Problem]) -> list[Problem]:
 
 def shown_value(value: Any) -> str:
     """A fact's value as a message or a worksheet comment shows it (exact numbers, true/false)."""
-    if isinstance(value, Fraction):
+    if isinstance(value, RATIONAL):
         return str(number_out(value, places=6))
     if isinstance(value, bool):
         return "true" if value else "false"

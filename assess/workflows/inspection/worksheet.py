@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from fractions import Fraction
 from typing import Any
 
 from assess.core.conditions import fields as condition_fields
 from assess.core.conditions import parse as parse_condition
+from assess.core.exact import RATIONAL
 from assess.core.messages import message, use_language
 from assess.core.types import number_out
 from assess.model.evidence import LoadedEvidence
@@ -58,7 +58,7 @@ def _scalar(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Fraction):
+    if isinstance(value, RATIONAL):
         return json.dumps(number_out(value, places=6))
     if isinstance(value, (int, float)):
         return json.dumps(value)

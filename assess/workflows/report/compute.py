@@ -3,9 +3,9 @@ large batch file streams), then counted per standard and period."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Iterable
 
+from assess.core.exact import Fraction
 from assess.core.messages import current_language, message
 from assess.core.problems import Problem
 from assess.core.types import format_number

@@ -4,9 +4,9 @@ items out)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import Fraction
 from assess.core.jsonout import json_text
 from assess.workflows.report.model import Report, StandardReport, share_number
 from assess.workflows.report.names import kind_name

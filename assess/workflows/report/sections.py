@@ -3,9 +3,9 @@ text and the HTML renderings both show."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.types import format_number
 from assess.workflows.report.model import Report, StandardReport, share

@@ -3,8 +3,8 @@ bands, deductions, vetoes, gates, grades; see docs/rule-tests.md), and the units
 exercised."""
 from __future__ import annotations
 
-from fractions import Fraction
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.model.standard import Standard
 from assess.present.words import Words

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
+from assess.core.exact import Fraction
 from assess.core.problems import Problem
 from assess.scoring.results import Evaluation
 from assess.standards.catalog import LoadedStandard

@@ -6,11 +6,11 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.core.messages import message
 from assess.core.problems import Problem
 from assess.model.standard import Standard
@@ -214,7 +214,7 @@ def decide(observations: dict[Target, list[tuple[str, Any]]], st: Standard, lang
 
 
 def _show(target: Target, value: Any) -> str:
-    if isinstance(value, Fraction):
+    if isinstance(value, RATIONAL):
         text = decimal_text(value * 100 if target.ratio else value) or str(value)
         return text + "%" if target.ratio else text
     return _shorten(str(value))

@@ -2,8 +2,8 @@
 and numbers as plain decimal text."""
 from __future__ import annotations
 
-from fractions import Fraction
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.model.standard import Standard
 from assess.workflows.spreadsheet.layout import Target, parts

@@ -3,7 +3,6 @@ hidden sheet saying which standard, version, language and content it shows. The 
 language give the same bytes."""
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from assess.core.exact import RATIONAL, Fraction
 from assess.intake.xlsx import FIXED_TIME  # noqa: F401  (part of assess.workflows.spreadsheet)
 from assess.intake.xlsx import workbook_bytes as fixed_xlsx_bytes
 from assess.core.jsonout import json_text
@@ -34,7 +34,7 @@ _FILLS = {"header": PatternFill("solid", fgColor="D9D9D9"), "subtotal": PatternF
 
 
 def _cell_out(value: Any) -> Any:
-    if isinstance(value, Fraction):
+    if isinstance(value, RATIONAL):
         return int(value) if value.denominator == 1 else float(value)
     return value if value != "" else None
 
@@ -101,11 +101,11 @@ def _write_cell(cell, cell_spec, style: str, st: Standard, lang: str, source: st
     if isinstance(value, str):
         cell.data_type = "s"  # text that starts with '=' stays text, not a formula
         shown[col] = value
-    if cell_spec.target is not None and cell_spec.target.ratio and isinstance(value, Fraction):
+    if cell_spec.target is not None and cell_spec.target.ratio and isinstance(value, RATIONAL):
         cell.number_format = _percent_format(value)
     if style != "title":
         cell.border = _BORDER
-        cell.alignment = _CENTRE if (style == "header" or isinstance(value, Fraction) or cell_spec.free) else _WRAP
+        cell.alignment = _CENTRE if (style == "header" or isinstance(value, RATIONAL) or cell_spec.free) else _WRAP
     if style in _FILLS:
         cell.fill = _FILLS[style]
     if style in ("header", "subtotal", "total"):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import replace
-from fractions import Fraction
 from pathlib import Path
 
 import yaml
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.model.standard import Standard
