@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from assess.core.jsonout import json_text
+from assess.core.jsonout import json_bytes
 from assess.core.problems import InputError, Problem
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -22,7 +22,7 @@ def problem_data(problem: Problem) -> dict[str, Any]:
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """`data` as deterministic JSON (sorted keys, Chinese kept as it is)."""
-    return Response(json_text(data), status_code=status, media_type=JSON_TYPE, headers=headers)
+    return Response(json_bytes(data), status_code=status, media_type=JSON_TYPE, headers=headers)
 
 
 def problems_response(err: InputError, status: int = 422) -> Response:

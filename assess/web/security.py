@@ -40,14 +40,13 @@ class Guard:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        lang = request_lang(request)
         if self.settings.token and not self._open(scope["path"]) and not self._authorised(request):
-            await self._refuse(request, lang)(scope, receive, send)
+            await self._refuse(request, request_lang(request))(scope, receive, send)
             return
         limit = self.settings.max_body
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            await one_problem(message("web.error.too_large", lang, limit=limit), 413)(scope, receive, send)
+            await self._too_large(request)(scope, receive, send)
             return
         seen = 0
         started = False
@@ -72,7 +71,11 @@ class Guard:
             await self.app(scope, limited_receive, guarded_send)
         except _TooLarge:
             if not started:
-                await one_problem(message("web.error.too_large", lang, limit=limit), 413)(scope, receive, send)
+                await self._too_large(request)(scope, receive, send)
+
+    def _too_large(self, request: Request):
+        """413, in the request's language (worked out only now: most requests never need it)."""
+        return one_problem(message("web.error.too_large", request_lang(request), limit=self.settings.max_body), 413)
 
     @staticmethod
     def _open(path: str) -> bool:

@@ -21,10 +21,11 @@ def json_renderer(to_data: Callable[..., Any]) -> Renderer:
 
 
 def scorecards_data(cards: list[dict[str, Any]], lang: str | None = None, **_options: Any) -> Any:
-    """`assess score --format json`: one scorecard as an object, several as an array."""
-    return cards[0] if len(cards) == 1 else cards
+    """`assess score --format json`: one scorecard as an object, several as an array (a plain
+    list: json_text writes exact lists and dicts fastest)."""
+    return cards[0] if len(cards) == 1 else list(cards)
 
 
 def acceptance_data(result: dict[str, Any], lang: str | None = None, **_options: Any) -> dict[str, Any]:
-    """The acceptance result is its own JSON data (schema assess.acceptance/1)."""
-    return result
+    """The acceptance result is its own JSON data (schema assess.acceptance/1), as a plain dict."""
+    return dict(result)
