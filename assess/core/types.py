@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Iterable
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema,
-                      model_validator)
+                      SerializationInfo, model_validator)
 
 from assess.core.exact import RATIONAL, Fraction
 from assess.core.natural import NaturalError, read_number
@@ -134,13 +134,19 @@ def _as_ours(value: fractions.Fraction) -> Fraction:
     return Fraction(value.numerator, value.denominator)
 
 
+def _serialized(value: Fraction, info: SerializationInfo) -> Any:
+    # JSON: a plain number; Python (model_dump): the Fraction itself (pydantic's own serializer
+    # would warn that it is not the stdlib's class).
+    return number_out(value, places=6) if info.mode_is_json() else value
+
+
 Number = Annotated[
     # Validated as the stdlib's Fraction, whose pydantic schema applies the bounds a field declares
     # (gt=0, ge=0), then handed over as the one Fraction class of assess (assess.core.exact).
     fractions.Fraction,
     BeforeValidator(_as_stdlib),
     AfterValidator(_as_ours),
-    PlainSerializer(lambda v: number_out(v, places=6), return_type=Any, when_used="json"),
+    PlainSerializer(_serialized, return_type=Any),
     WithJsonSchema(_NUMBER_SCHEMA),
 ]
 
