@@ -49,17 +49,20 @@ def _outcome(make, *args):
         return f"{type(exc).__name__}: {exc}"
 
 
+@settings(**SLOW)
 @given(st.lists(st.lists(CELLS, max_size=5), max_size=3))
 def test_csv_text_is_the_csv_modules_text(rows):
     assert _outcome(csv_text, rows) == _outcome(_csv_text_reference, rows)
 
 
+@settings(**SLOW)
 @given(st.floats(allow_nan=False, allow_infinity=False)
        | st.decimals(places=2, allow_nan=False, allow_infinity=False, min_value=-10**16, max_value=10**16).map(float))
 def test_a_float_cell_is_the_general_paths(value):
     assert _outcome(cell_value, value) == _outcome(lambda v: number_out(Fraction(str(v))), value)
 
 
+@settings(**SLOW)
 @given(st.fractions(max_denominator=200) | st.integers(-10**15, 10**15).map(lambda n: Fraction(n, 100))
        | st.integers().map(Fraction))
 def test_a_row_number_is_number_out(value):
@@ -134,3 +137,48 @@ def test_csv_rows_are_the_general_paths(datas, lang):
         row = record_csv.csv_row(record.evaluation, union, record.position, lang)
         assert [repr(v) for v in row] == [repr(v) for v in _csv_row_reference(record.evaluation, union,
                                                                                  record.position, lang)]
+
+
+# ---- JSON Lines --------------------------------------------------------------------------------
+
+_JSON_PIECES = st.sampled_from(['{', '}', '[', ']', ',', ':', '"a"', '"b"', '"a:b"', '":"', '"\\""', '1', '-0', '2.5',
+                                '1e999', '1e5', 'NaN', 'Infinity', '-Infinity', 'true', 'null', ' ', '\ufeff', '"\\ud800"',
+                                '"x', '\\', '0.1', '"中"'])
+
+
+@st.composite
+def json_lines(draw):
+    """Lines of JSON, mostly valid (some with repeated keys, colons in texts, NaN, 1e999), some not."""
+    if draw(st.booleans()):
+        keys = st.sampled_from(["a", "b", "a:b", ":", "union", "中"])
+        leaves = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=4) | keys
+        inner = st.recursive(leaves, lambda more: st.lists(more, max_size=3)
+                             | st.dictionaries(keys, more, max_size=3), max_leaves=10)
+        value = draw(st.dictionaries(keys, inner, min_size=1, max_size=4) | inner)
+        import json
+        text = json.dumps(value, ensure_ascii=draw(st.booleans()))
+        if isinstance(value, dict) and draw(st.booleans()):  # a key given twice
+            key = json.dumps(draw(st.sampled_from(sorted(value))))
+            text = "{" + key + ": " + draw(st.sampled_from(["1", "[]", '"x:y"'])) + ", " + text[1:]
+        return text
+    return "".join(draw(st.lists(_JSON_PIECES, max_size=12)))
+
+
+@settings(**SLOW)
+@given(json_lines())
+def test_a_json_line_reads_as_the_checked_reader_reads_it(text):
+    from assess.core import jsonlines
+
+    def checked(line):
+        try:
+            return repr(jsonlines._checked_value(line))
+        except jsonlines.JsonLineError as err:
+            return ("error", err.text, err.column)
+
+    def quick(line):
+        try:
+            return repr(jsonlines.parse_line(line))
+        except jsonlines.JsonLineError as err:
+            return ("error", err.text, err.column)
+
+    assert quick(text) == checked(text)
