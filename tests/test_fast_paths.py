@@ -157,7 +157,7 @@ def json_lines(draw):
         value = draw(st.dictionaries(keys, inner, min_size=1, max_size=4) | inner)
         import json
         text = json.dumps(value, ensure_ascii=draw(st.booleans()))
-        if isinstance(value, dict) and draw(st.booleans()):  # a key given twice
+        if isinstance(value, dict) and value and draw(st.booleans()):  # a key given twice
             key = json.dumps(draw(st.sampled_from(sorted(value))))
             text = "{" + key + ": " + draw(st.sampled_from(["1", "[]", '"x:y"'])) + ", " + text[1:]
         return text
@@ -182,3 +182,208 @@ def test_a_json_line_reads_as_the_checked_reader_reads_it(text):
             return ("error", err.text, err.column)
 
     assert quick(text) == checked(text)
+
+
+# ---- reading a record's facts and names ----------------------------------------------------------
+
+RULESETS = Path(__file__).resolve().parent.parent / "rulesets"
+
+
+def _standard_of_every_type():
+    """The 八好 standard with a field of each kind it lacks: a number, a text with choices, scores."""
+    import yaml
+    from assess.standards.catalog import standard_from_data
+    data = yaml.safe_load((RULESETS / "bahao-community.yaml").read_text(encoding="utf-8"))
+    data["fields"].update({
+        "budget": {"type": "number", "label": "经费", "min": 0, "max": 1000},
+        "level": {"type": "string", "label": "等级", "choices": ["一级", "二级"]},
+        "remark": {"type": "string", "label": "备注"},
+        "quarterly": {"type": "scores", "label": "季度考评", "min": 0, "max": 100},
+    })
+    return standard_from_data(data).standard
+
+
+EVERY_TYPE = _standard_of_every_type()
+_ODD_VALUES = st.sampled_from([
+    None, True, False, 0, 1, -1, 12, 12.0, 12.5, 0.954, 1e20, float("nan"), 10**30, "是", "否", "有", "√", "TRUE", "abc",
+    "", " 12 ", "1,200", "1 200", "９４％", "94%", "0.5%", "1/3", "1e-05", "12.0", "+3", "-3", "０", "一级", "二级",
+    Fraction(1, 3), [], {}, [1, 2], [{"score": 80}], [{"score": "90", "by": "甲"}, {"score": 101, "by": "甲"}],
+    [{"score": 1, "period": "Q1"}, {"score": 2, "period": "Q1"}], ["x"], {"value": 3},
+])
+
+
+@st.composite
+def fact_maps(draw):
+    """Facts for EVERY_TYPE: mostly plain values of each field's type, some written oddly, some
+    wrong, some cited ({"value": ..., "documents": [...]}) or unknown."""
+    names = sorted(EVERY_TYPE.fields)
+    plain = {"boolean": st.booleans(), "integer": st.integers(-5, 10**6), "number": st.integers(0, 999),
+             "ratio": st.floats(0, 1), "string": st.sampled_from(["一级", "二级", "x"]),
+             "scores": st.just([{"score": 50}])}
+    facts = {}
+    for name in draw(st.lists(st.sampled_from(names), max_size=len(names), unique=True)):
+        kind = EVERY_TYPE.fields[name].type
+        value = draw(plain[kind] if draw(st.integers(0, 3)) else _ODD_VALUES)
+        if draw(st.integers(0, 5)) == 0:
+            value = draw(st.sampled_from([{"value": value, "documents": ["D01"]}, {"value": value},
+                                          {"value": value, "documents": ["NOPE"], "note": "n"},
+                                          {"value": value, "documents": "D01"}, {"value": value, "note": 3},
+                                          {"value": value, "extra": 1}, {"documents": []},
+                                          {"value": value, "documents": [1]}]))
+        facts[name] = value
+    if draw(st.integers(0, 6)) == 0:
+        facts[draw(st.sampled_from(["membres", "totally_unknown", "budgett"]))] = 1
+    return facts
+
+
+def _record_with(facts):
+    import random
+    data = synthetic.record(7, random.Random(7))
+    data["facts"] = facts
+    data["documents"] = [{"id": "D01", "title": "名录"}]
+    return data
+
+
+def _checked(data, standard):
+    """check_record's outcome for `data`: (values, the record read) or the problems' texts."""
+    from assess.core.problems import InputError
+    from assess.model.evidence import check_record, evidence_from_data
+    from assess.standards.catalog import known_fields
+    try:
+        loaded, values = check_record(evidence_from_data(data, "t"), standard, known_fields((standard,)))
+    except InputError as err:
+        return [str(p) for p in err.problems]
+    except Exception as exc:  # noqa: BLE001 - a failure is an outcome compared like any other
+        return f"{type(exc).__name__}: {exc}"
+    return repr(values), loaded.record.model_dump()
+
+
+@settings(max_examples=300, **SLOW)
+@given(fact_maps(), st.sampled_from(["zh", "en"]))
+def test_facts_read_as_the_facts_model_reads_them(facts, lang):
+    from assess.core.messages import use_language
+    from assess.model import facts as module
+    data = _record_with(facts)
+    with use_language(lang):
+        quick = _checked(data, EVERY_TYPE)
+        general_values, general_cited = module._plain_values, module._plain_cited
+        module._plain_values = module._plain_cited = lambda *args: None
+        try:
+            general = _checked(data, EVERY_TYPE)
+        finally:
+            module._plain_values, module._plain_cited = general_values, general_cited
+    assert quick == general
+
+
+_KIND_NAMES = st.sampled_from(["party_union_meeting", "联谊会议", "职工代表大会", " 职工代表大会 ", "workers_congres",
+                               "Workers' congress", "WORKERS' CONGRESS", "unknown", "", "ｐａｒｔｙ_union_meeting"])
+_GRADE_NAMES = st.sampled_from(["advanced", "ADVANCED", "示范", "先进", "“八好”达标社区工会", "八好达标社区工会", "八好",
+                                "nope", "", " advanced ", "Eight Goods advanced community union", "ａｄｖａｎｃｅｄ"])
+
+
+@settings(**SLOW)
+@given(st.lists(_KIND_NAMES | st.text(max_size=4), max_size=5), st.lists(_GRADE_NAMES | st.text(max_size=4), max_size=5))
+def test_names_kept_per_standard_are_the_names_found(kinds, grades):
+    from assess.model.references import _kind_named, event_kind_id
+    for kind in kinds + kinds:
+        assert event_kind_id(EVERY_TYPE, kind) == _kind_named(EVERY_TYPE, kind)
+    for grade in grades + grades:
+        assert EVERY_TYPE.grade_named(grade) == EVERY_TYPE._grade_named(grade)
+
+
+def test_an_item_is_found_by_id_as_in_the_file():
+    for standard in (EVERY_TYPE, _standard_of_every_type()):
+        for _, item in standard.item_locations():
+            assert standard.find_item(item.id) is next(it for _, it in standard.item_locations() if it.id == item.id)
+        assert standard.find_item("no_such_item") is None
+
+
+_DATE_TEXTS = st.sampled_from(["2025-03-15", "2025/3/5", "2025.3.5", "2025年3月5日", "2025-02-30", "2025-13-01", "abc",
+                               "45000", "100", "2025-03-15T10:00:00", "２０２５－０３－１５", "", " 2025-03-15 "])
+
+
+@settings(**SLOW)
+@given(st.lists(_DATE_TEXTS | st.text(alphabet="0123456789-/.年月日T: ", max_size=12), max_size=6))
+def test_a_date_text_read_again_is_read_the_same(texts):
+    from assess.core.natural import _read_date_text, read_date
+    for text in texts + texts:
+        assert _outcome(read_date, text) == _outcome(_read_date_text, text)
+
+
+@settings(**SLOW)
+@given(st.integers() | st.booleans())
+def test_an_int_reads_as_a_whole_number_as_before(value):
+    from assess.core.natural import NaturalError, read_integer, read_number
+
+    def general(v):
+        try:
+            number = read_number(v)
+        except NaturalError:
+            raise NaturalError("natural.integer", input=str(v)) from None
+        return int(number)
+
+    assert _outcome(read_integer, value) == _outcome(general, value)
+
+
+def _normalised_reference(data):
+    """normalise_record as first written: each entry copied and read by a loop over its readers."""
+    from assess.core.natural import NaturalError, read_date, read_integer, read_number, read_year
+    from assess.core.unions import kind_id
+    found = []
+
+    def fields(entry, loc, readers):
+        if not isinstance(entry, dict):
+            return entry
+        copy = dict(entry)
+        for name, reader in readers.items():
+            if copy.get(name) is not None:
+                try:
+                    copy[name] = reader(copy[name])
+                except NaturalError as err:
+                    found.append((loc + (name,), err.text()))
+        return copy
+
+    out = dict(data)
+    union = out.get("union")
+    if isinstance(union, dict) and isinstance(union.get("kind"), str):
+        out["union"] = dict(union, kind=kind_id(union["kind"]))
+    out["period"] = fields(out.get("period"), ("period",), {"start": read_date, "end": read_date})
+    for key, readers in (("events", {"date": read_date, "count": read_integer}), ("documents", {"date": read_date}),
+                         ("honours", {"year": read_year})):
+        if isinstance(out.get(key), list):
+            out[key] = [fields(e, (key, i), readers) for i, e in enumerate(out[key])]
+    if isinstance(out.get("judgements"), dict):
+        out["judgements"] = {sid: ({iid: fields(e, ("judgements", sid, iid), {"score": read_number, "date": read_date})
+                                    for iid, e in items.items()} if isinstance(items, dict) else items)
+                             for sid, items in out["judgements"].items()}
+    return {k: v for k, v in out.items() if k in data}, found
+
+
+_ENTRY_VALUES = _DATE_TEXTS | st.sampled_from([None, 1, 0, -1, "3", 2.0, 2.5, "2022年", 45000, [], {}, "x", True])
+
+
+@st.composite
+def shaped_records(draw):
+    """Records with odd entries in every list and mapping normalise_record reads."""
+    import random
+    data = synthetic.record(draw(st.integers(0, 99)), random.Random(draw(st.integers(0, 99))))
+    entry = st.fixed_dictionaries({}, optional={"date": _ENTRY_VALUES, "count": _ENTRY_VALUES, "year": _ENTRY_VALUES,
+                                                "score": _ENTRY_VALUES, "kind": st.just("study_day")})
+    for key in ("events", "documents", "honours"):
+        if draw(st.booleans()):
+            data[key] = draw(st.lists(entry | st.sampled_from([None, 3, "x", []]), max_size=4))
+    if draw(st.booleans()):
+        data["judgements"] = draw(st.dictionaries(st.sampled_from(["a", "b"]), st.dictionaries(
+            st.sampled_from(["x", "y"]), entry | st.just(None), max_size=2) | st.just([]), max_size=2))
+    if draw(st.booleans()):
+        data["period"] = draw(entry | st.just("2025"))
+    return data
+
+
+@settings(**SLOW)
+@given(shaped_records())
+def test_a_record_is_normalised_as_before(data):
+    from assess.model.normalise import normalise_record
+    out, found = normalise_record(data)
+    expected, expected_found = _normalised_reference(data)
+    assert (repr(out), [(loc, err.text()) for loc, err in found]) == (repr(expected), expected_found)
