@@ -387,3 +387,10 @@ def test_a_record_is_normalised_as_before(data):
     out, found = normalise_record(data)
     expected, expected_found = _normalised_reference(data)
     assert (repr(out), [(loc, err.text()) for loc, err in found]) == (repr(expected), expected_found)
+
+
+def test_a_missing_number_beside_a_wrong_text_is_the_texts_problem_only():
+    # Once a crash ("internal error"): the number left missing was read as a number after the
+    # facts model refused the text.
+    problems = _checked(_record_with({"budget": None, "remark": True}), EVERY_TYPE)
+    assert isinstance(problems, list) and len(problems) == 1 and "facts.remark" in problems[0]

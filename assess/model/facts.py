@@ -241,7 +241,7 @@ def _score_problems(doc: Document, path: tuple, decl, entries: list[ScoreEntry])
 
 
 def _coerce(standard: Standard, name: str, value: Any) -> Any:
-    if standard.fields[name].type in ("number", "ratio"):
+    if value is not None and standard.fields[name].type in ("number", "ratio"):  # missing stays missing
         return to_fraction(value)
     return value
 
