@@ -64,7 +64,7 @@ def test_a_float_cell_is_the_general_paths(value):
 
 @settings(**SLOW)
 @given(st.fractions(max_denominator=200) | st.integers(-10**15, 10**15).map(lambda n: Fraction(n, 100))
-       | st.integers().map(Fraction))
+       | st.integers().map(Fraction) | st.integers() | st.booleans() | st.floats() | st.none())
 def test_a_row_number_is_number_out(value):
     assert _outcome(record_csv._num, value) == _outcome(number_out, value)
 
@@ -394,3 +394,24 @@ def test_a_missing_number_beside_a_wrong_text_is_the_texts_problem_only():
     # facts model refused the text.
     problems = _checked(_record_with({"budget": None, "remark": True}), EVERY_TYPE)
     assert isinstance(problems, list) and len(problems) == 1 and "facts.remark" in problems[0]
+
+
+# ---- the batch worker's garbage collection ---------------------------------------------------------
+
+
+def test_a_batch_in_this_process_leaves_garbage_collection_as_it_found_it(tmp_path):
+    import gc
+    from assess.workflows.batch import run_batch
+    src = tmp_path / "in.jsonl"
+    synthetic.write_jsonl(str(src), 150)
+    before = (gc.isenabled(), gc.get_freeze_count())
+    summary = run_batch([str(src)], synthetic.STANDARD, str(tmp_path / "out.csv"), jobs=1, chunk_size=16)
+    assert summary.scored == 150
+    assert (gc.isenabled(), gc.get_freeze_count()) == before == (True, 0)
+    gc.disable()
+    try:  # a host that runs without automatic collection keeps it off
+        run_batch([str(src)], synthetic.STANDARD, str(tmp_path / "again.csv"), jobs=1, chunk_size=16)
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "out.csv").read_bytes()

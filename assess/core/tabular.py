@@ -80,6 +80,8 @@ def _short_float(value: float) -> int | float | None:
 
 def csv_cell(value: Any) -> str:
     """A value as the text of a CSV cell: numbers as numbers, None as empty, text neutralised."""
+    if type(value) is str:  # most cells
+        return safe_text(value)
     shown = cell_value(value)
     if shown is None:
         return ""

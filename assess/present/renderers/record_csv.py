@@ -97,7 +97,7 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
     texts = {} if texts is None else texts
     if gap.kind == GapKind.ITEM:
         r = gap.result
-        key = ("item", r.item.id, r.lost)
+        key = ("item", r.item.id, _points_lost(gap))
         text = texts.get(key)
         if text is None:
             text = message("gap.item", words.lang, item=r.item.id, title=words.text(r.item.title),
@@ -122,10 +122,11 @@ def _keep(texts: dict[tuple, str], key: tuple, text: str) -> None:
 
 
 def _num(value: Fraction) -> int | float | None:
-    """`number_out(value)`; a Fraction whose decimal ends within 2 places (a score of 87.5)
+    """`number_out(value)`; an exact number whose decimal ends within 2 places (a score of 87.5)
     directly: its float is the float of that decimal, which is what rounding gives."""
-    if type(value) is Fraction:
-        num, den = value.numerator, value.denominator
+    den = getattr(value, "denominator", None)  # ints and exact fractions (of either Fraction class)
+    if den is not None:
+        num = value.numerator
         if den == 1:
             return num
         if 100 % den == 0 and -_EXACT_LIMIT < num < _EXACT_LIMIT:
