@@ -5,7 +5,7 @@ with a byte order mark by default)."""
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 from assess.core.messages import message
 from assess.core.per_object import once_per_object
@@ -93,32 +93,40 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
               texts: dict[tuple, str] | None = None) -> str:
     """The scorecard's text of a gap. Items and vetoes are worded here directly: the scorecard's
     gap dict also works out observed values and actions for them, which a CSV row does not show.
-    `texts`: item and veto texts already worded (read and filled in here)."""
+    `texts`: the texts already worded of gaps whose words do not depend on the record (read and
+    filled in here): an item losing so many points, a veto, what a grade requires."""
     texts = {} if texts is None else texts
     if gap.kind == GapKind.ITEM:
         r = gap.result
-        key = ("item", r.item.id, _points_lost(gap))
-        text = texts.get(key)
-        if text is None:
-            text = message("gap.item", words.lang, item=r.item.id, title=words.text(r.item.title),
-                           lost=words.number(r.lost))
-            _keep(texts, key, text)
-        return text
+        return _worded(texts, ("item", r.item.id, _points_lost(gap)), lambda: message(
+            "gap.item", words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)))
     if gap.kind == GapKind.VETO:
-        key = ("veto", gap.ref, gap.veto.state is True)
-        text = texts.get(key)
-        if text is None:
-            veto = ev.standard.veto(gap.ref)
-            text = message("gap.veto" if key[2] else "gap.veto_unknown", words.lang, title=words.text(veto.title))
-            _keep(texts, key, text)
-        return text
+        triggered = gap.veto.state is True
+        return _worded(texts, ("veto", gap.ref, triggered), lambda: message(
+            "gap.veto" if triggered else "gap.veto_unknown", words.lang, title=words.text(ev.standard.veto(gap.ref).title)))
+    condition = _condition_of(gap)
+    if gap.kind in _GRADE_WORDED and (condition is not None or gap.kind != GapKind.REQUIRES):
+        return _worded(texts, ("grade", gap.kind, gap.grade, gap.ref, condition),
+                       lambda: gap_dict(gap, ev, words, grade_title)["text"])
     return gap_dict(gap, ev, words, grade_title)["text"]
 
 
-def _keep(texts: dict[tuple, str], key: tuple, text: str) -> None:
-    if len(texts) >= _MOST_TEXTS:
-        texts.clear()
-    texts[key] = text
+# Gaps whose words name only the grade, its item, condition or honour: the same for every record.
+_GRADE_WORDED = frozenset({GapKind.MANDATORY, GapKind.REQUIRES, GapKind.PREREQUISITE})
+
+
+def _condition_of(gap: Gap) -> str | None:
+    condition = getattr(gap.check.detail, "condition", None) if gap.check is not None else None
+    return condition if isinstance(condition, str) else None
+
+
+def _worded(texts: dict[tuple, str], key: tuple, make: Callable[[], str]) -> str:
+    text = texts.get(key)
+    if text is None:
+        if len(texts) >= _MOST_TEXTS:
+            texts.clear()
+        text = texts[key] = make()
+    return text
 
 
 def _num(value: Fraction) -> int | float | None:
