@@ -19,7 +19,7 @@ from assess.core.loading import Document, in_cells, read_document, renumbered, s
 from assess.core.messages import message
 from assess.core.types import Number, StrictModel
 from assess.core.problems import InputError, Problem, dotted
-from assess.model.facts import plain_facts, problem_at, range_problems, shown, typed_values, unknown_document
+from assess.model.facts import fact_values, problem_at, range_problems, shown, unknown_document
 from assess.model.normalise import normalise_record
 from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, resolve_applications,
                                      resolve_events)
@@ -276,8 +276,7 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     that is unknown or that the standard does not apply to."""
     record, doc = loaded.record, loaded.document
     problems: list[Problem] = []
-    plain = plain_facts(record, doc, standard, known, problems)
-    values = typed_values(doc, standard, plain, problems)
+    values = fact_values(record, doc, standard, known, problems)
     problems += range_problems(doc, standard, values)
     events, found = resolve_events(record, doc, standard, known)
     applications, more = resolve_applications(record, doc, standard, lineage, known)

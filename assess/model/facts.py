@@ -63,6 +63,48 @@ def facts_model(standard: Standard):
     return create_model(f"Facts_{standard.id.replace('-', '_').replace('.', '_')}", **fields)
 
 
+def fact_values(record: Any, doc: Document, standard: Standard, known: KnownNames,
+                problems: list[Problem]) -> dict[str, Any]:
+    """The record's value of each field the standard declares, read as its type (None where
+    missing); what cannot be read, unknown names and citations of unknown documents are added
+    to `problems`. A record whose facts are all plain (most) is read in one pass."""
+    values = _quick_values(record, standard)
+    if values is None:
+        values = typed_values(doc, standard, plain_facts(record, doc, standard, known, problems), problems)
+    return values
+
+
+_UNDECLARED = object()
+
+
+def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
+    """fact_values for a record whose every fact the standard declares, whose citations are plain
+    and name documents the record has, and whose values `_plain_values` reads; else None."""
+    readers, values = _field_readers(standard)
+    values = values.copy()
+    doc_ids = None
+    for name, value in record.facts.items():
+        pair = readers.get(name, _UNDECLARED)
+        if value.__class__ is dict:
+            cited = _plain_cited(value)
+            if cited is None:
+                return None
+            if cited.documents:
+                doc_ids = {d.id for d in record.documents} if doc_ids is None else doc_ids
+                if not doc_ids.issuperset(cited.documents):
+                    return None
+            value = cited.value
+        if pair is _UNDECLARED or isinstance(value, dict):
+            return None
+        if value is None:
+            continue
+        value = _plain_value(pair, value)
+        if value is _UNDECLARED:
+            return None
+        values[name] = value
+    return values
+
+
 def plain_facts(record: Any, doc: Document, standard: Standard, known: KnownNames,
                 problems: list[Problem]) -> dict[str, Any]:
     """The facts this standard declares, with citations taken off; unknown names are problems.
@@ -170,16 +212,25 @@ def _plain_values(standard: Standard, plain: dict[str, Any]) -> dict[str, Any] |
     for name, value in plain.items():
         if value is None:
             continue
-        kept, reader = readers[name] or (None, None)
-        if value.__class__ is not kept:
-            if reader is None:
-                return None
-            try:
-                value = reader(value)
-            except NaturalError:
-                return None
+        value = _plain_value(readers[name], value)
+        if value is _UNDECLARED:
+            return None
         values[name] = value
     return values
+
+
+def _plain_value(reader: tuple | None, value: Any) -> Any:
+    """`value` (not None) read by a field's (type kept as it is, reader), or _UNDECLARED when it
+    cannot be, or the facts model must read it."""
+    kept, read = reader or (None, None)
+    if value.__class__ is kept:
+        return value
+    if read is None:
+        return _UNDECLARED
+    try:
+        return read(value)
+    except NaturalError:
+        return _UNDECLARED
 
 
 def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
