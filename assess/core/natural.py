@@ -83,13 +83,7 @@ def read_boolean(value: Any) -> bool:
 def read_date(value: Any) -> date:
     """A date from a date, a date-time, the text forms in the module docstring, or an Excel serial
     day number. Raises NaturalError (natural.date, or natural.no_such_date for 2025-2-30)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _serial(value, value)
-    if type(value) is str:
+    if type(value) is str:  # most dates are texts, and records repeat the same days
         day = _DAYS.get(value)
         if day is None:
             day = _read_date_text(value)
@@ -97,6 +91,12 @@ def read_date(value: Any) -> date:
                 _DAYS.clear()
             _DAYS[value] = day
         return day
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _serial(value, value)
     if isinstance(value, str):
         return _read_date_text(value)
     raise NaturalError("natural.date", input=shown(value))

@@ -57,11 +57,9 @@ def _read(entry: dict[str, Any], at: Any, index: int | None, readers: tuple, fou
     or `(at, index)` for an entry of a list) and the error are added to `found`."""
     copy = dict(entry)
     for name, reader in readers:
-        value = copy.get(name)
-        if value is None:
-            continue
-        try:
-            copy[name] = reader(value)
-        except NaturalError as err:
-            found.append(((at, index, name) if index is not None else at + (name,), err))
+        if name in copy and copy[name] is not None:
+            try:
+                copy[name] = reader(copy[name])
+            except NaturalError as err:
+                found.append(((at, index, name) if index is not None else at + (name,), err))
     return copy
