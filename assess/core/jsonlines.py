@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from typing import Any
 
 from assess.core.messages import message
@@ -99,6 +100,40 @@ def parse_line(text: str) -> Any:
     """The JSON value of one line. Raises JsonLineError saying what is wrong and where."""
     if _too_deep(text):
         raise JsonLineError(message("error.yaml_too_deep", limit=MAX_DEPTH))
+    value = _plain_value(text)
+    return value if value is not _UNSURE else _checked_value(text)
+
+
+_UNSURE = object()
+_SIZES: list[int] = []  # the size of each mapping the quick reader made, for the key count
+_QUICK_LOCK = threading.Lock()
+
+
+def _sized(mapping: dict[str, Any], _note=_SIZES.append) -> dict[str, Any]:
+    _note(len(mapping))
+    return mapping
+
+
+# Reads as the checked reader does but builds each mapping in C, noting only its size.
+_QUICK = json.JSONDecoder(object_hook=_sized, parse_constant=_no_constant, parse_float=_finite)
+
+
+def _plain_value(text: str) -> Any:
+    """The line's value when it is plainly fine (most lines), else _UNSURE. No key can be repeated
+    when the mappings hold as many keys as the line has colons: every key has its colon, and the
+    line's other colons (inside texts) only make the count larger."""
+    with _QUICK_LOCK:
+        _SIZES.clear()
+        try:
+            value = _QUICK.decode(text)
+        except Exception:  # noqa: BLE001 - a line with anything wrong is read again by the checked reader
+            return _UNSURE
+        keys = sum(_SIZES)
+    return value if keys == text.count(":") else _UNSURE
+
+
+def _checked_value(text: str) -> Any:
+    """The line's value read with every check, or JsonLineError saying what is wrong and where."""
     try:
         return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant, parse_float=_finite)
     except _DuplicateKey as exc:

@@ -83,6 +83,14 @@ def read_boolean(value: Any) -> bool:
 def read_date(value: Any) -> date:
     """A date from a date, a date-time, the text forms in the module docstring, or an Excel serial
     day number. Raises NaturalError (natural.date, or natural.no_such_date for 2025-2-30)."""
+    if type(value) is str:  # most dates are texts, and records repeat the same days
+        day = _DAYS.get(value)
+        if day is None:
+            day = _read_date_text(value)
+            if len(_DAYS) >= _MOST_DAYS:
+                _DAYS.clear()
+            _DAYS[value] = day
+        return day
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -90,26 +98,37 @@ def read_date(value: Any) -> date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _serial(value, value)
     if isinstance(value, str):
-        if _is_iso_day(value):  # the usual 2025-03-15: what the general path below reads it as
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass  # 2025-02-30: the general path words the error
-        text = plain_text(value)
-        if text.isdigit():
-            return _serial(int(text), value)
-        found = _DATE.match(text)
-        if found:
-            year, month, day = (int(g) for g in found.groups() if g is not None)
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise NaturalError("natural.no_such_date", input=shown(value)) from None
-        try:
-            return datetime.fromisoformat(text).date()  # 2025-03-15T00:00:00, as JSON writers give dates
-        except ValueError:
-            pass
+        return _read_date_text(value)
     raise NaturalError("natural.date", input=shown(value))
+
+
+# Texts already read as dates: a batch's records repeat the same few hundred days (dates are
+# immutable, so one object serves every record).
+_DAYS: dict[str, date] = {}
+_MOST_DAYS = 20_000
+
+
+def _read_date_text(value: str) -> date:
+    """read_date for a text."""
+    if _is_iso_day(value):  # the usual 2025-03-15: what the general path below reads it as
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # 2025-02-30: the general path words the error
+    text = plain_text(value)
+    if text.isdigit():
+        return _serial(int(text), value)
+    found = _DATE.match(text)
+    if found:
+        year, month, day = (int(g) for g in found.groups() if g is not None)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise NaturalError("natural.no_such_date", input=shown(value)) from None
+    try:
+        return datetime.fromisoformat(text).date()  # 2025-03-15T00:00:00, as JSON writers give dates
+    except ValueError:
+        raise NaturalError("natural.date", input=shown(value)) from None
 
 
 def _is_iso_day(text: str) -> bool:
@@ -165,6 +184,8 @@ def _number_text(value: str) -> Fraction:
 def read_integer(value: Any) -> int:
     """A whole number (see read_number; 12.0 is 12, "1,200" is 1200). Raises NaturalError
     (natural.integer)."""
+    if type(value) is int:  # what the general path gives an int (not a bool): itself
+        return value
     try:
         number = read_number(value)
     except NaturalError:

@@ -58,13 +58,30 @@ def cell_value(value: Any) -> int | float | str | None:
         return int(value)
     if isinstance(value, int):
         return value
+    if type(value) is float:
+        shown = _short_float(value)
+        if shown is not None:
+            return shown
     if isinstance(value, (float, Decimal, *RATIONAL)):
         return number_out(Fraction(str(value)) if isinstance(value, (float, Decimal)) else value)
     return str(value)
 
 
+def _short_float(value: float) -> int | float | None:
+    """What `cell_value` gives a float written with at most 2 decimals and no exponent (87.5, 12.0),
+    worked out from its text: the float itself (rounding to 2 places changes nothing), or the whole
+    number it is. None for any other float, which takes the general path."""
+    text = repr(value)
+    point = text.find(".")
+    if point < 0 or len(text) - point > 3 or "e" in text:
+        return None
+    return int(text[:point]) if text.endswith(".0") else value
+
+
 def csv_cell(value: Any) -> str:
     """A value as the text of a CSV cell: numbers as numbers, None as empty, text neutralised."""
+    if type(value) is str:  # most cells
+        return safe_text(value)
     shown = cell_value(value)
     if shown is None:
         return ""
@@ -74,11 +91,18 @@ def csv_cell(value: Any) -> str:
 def csv_text(rows: Iterable[Iterable[Any]]) -> str:
     """Rows as CSV text (comma-separated, quoted where needed, one `\\n` after each row), every
     cell through `csv_cell`."""
+    cells = [[csv_cell(v) for v in row] for row in rows]
+    if all(len(row) > 1 and not _QUOTED.search("".join(row)) for row in cells):
+        return "".join(",".join(row) + "\n" for row in cells)  # nothing to quote: the csv module's text
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
+    writer.writerows(cells)
     return buf.getvalue()
+
+
+# What the csv module quotes a cell for (its delimiter, quote character and line ends); a row of
+# one empty cell is written as "" (else it would read back as no row at all).
+_QUOTED = re.compile(r'[,"\r\n]')
 
 
 @dataclass(frozen=True)

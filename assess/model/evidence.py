@@ -1,27 +1,25 @@
 """The evidence record of one union for one assessment period, and its checks against a standard.
 
 The record's shape is one pydantic model. The facts a standard reads are validated by a pydantic
-model built from that standard's field declarations, so a record can serve several standards.
+model built from that standard's field declarations (assess/model/facts.py), so a record can serve
+several standards.
 """
 from __future__ import annotations
 
 import calendar
 import copy
-import difflib
 from dataclasses import dataclass, field, replace
 import datetime as dt
 from datetime import date
 from typing import Any, Optional
 
-from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from assess.core.exact import RATIONAL
-from assess.core.per_object import once_per_object
 from assess.core.loading import Document, in_cells, read_document, renumbered, sha256_of, validation_problems
-from assess.core.natural import NaturalError, read_as
-from assess.core.messages import current_language, message
-from assess.core.types import Number, StrictModel, format_number, to_fraction
+from assess.core.messages import message
+from assess.core.types import Number, StrictModel
 from assess.core.problems import InputError, Problem, dotted
+from assess.model.facts import fact_values, problem_at, range_problems, shown, unknown_document
 from assess.model.normalise import normalise_record
 from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, resolve_applications,
                                      resolve_events)
@@ -85,27 +83,10 @@ class JudgementEntry(StrictModel):
         return v
 
 
-class ScoreEntry(StrictModel):
-    """One component score given by a scorer for a `scores` field: a quarter's assessment
-    (`period: 2025Q1`), one inspector's mark in a panel (`by: 评委甲`), a poll's result."""
-
-    score: Number
-    by: str | None = Field(None, description="Who gave the score (an inspector, the district federation).")
-    period: str | None = Field(None, description="The period it assesses (2025Q1, 2025年上半年).")
-    date: Optional[dt.date] = None
-    note: str | None = None
-
-
 class Application(StrictModel):
     standard: str
     grade: str = Field(description="The grade's id, title, or a part of its title naming one grade (示范).")
     override_kind: bool = Field(False, description="Score with this standard even though its applies_to excludes the union's kind.")
-
-
-class CitedValue(StrictModel):
-    value: Any
-    documents: list[str] = Field(default_factory=list)
-    note: str | None = None
 
 
 class EvidenceRecord(StrictModel):
@@ -262,27 +243,6 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
 
 # ---- checks against one standard ----------------------------------------------------------
 
-_TYPES = {
-    "integer": StrictInt,
-    "boolean": StrictBool,
-    "string": StrictStr,
-}
-
-
-@once_per_object()
-def facts_model(standard: Standard):
-    """A pydantic model of the facts this standard reads (all optional: missing is a status)."""
-    fields: dict[str, Any] = {}
-    for name, decl in standard.fields.items():
-        if decl.type in ("number", "ratio"):
-            fields[name] = (Optional[Number], None)
-        elif decl.type == "scores":
-            fields[name] = (Optional[list[ScoreEntry]], None)
-        else:
-            fields[name] = (Optional[_TYPES[decl.type]], None)
-    return create_model(f"Facts_{standard.id.replace('-', '_').replace('.', '_')}", **fields)
-
-
 def window_start(window, period: Period) -> date:
     """First day of a look-back window: the N years (months) ending on the period's last day."""
     if window == "period":
@@ -316,14 +276,16 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     that is unknown or that the standard does not apply to."""
     record, doc = loaded.record, loaded.document
     problems: list[Problem] = []
-    plain = _plain_facts(loaded, standard, known, problems)
-    values = _typed_values(doc, standard, plain, problems)
-    problems += _range_problems(doc, standard, values)
+    values = fact_values(record, doc, standard, known, problems)
+    problems += range_problems(doc, standard, values)
     events, found = resolve_events(record, doc, standard, known)
     applications, more = resolve_applications(record, doc, standard, lineage, known)
     problems += found + more + kind_problems(record, doc, standard, lineage, known)
     problems += judgement_standard_problems(record, doc, standard, lineage, known)
-    resolved = replace(loaded, record=record.model_copy(update={"events": events, "applications": applications}))
+    if _same_entries(events, record.events) and _same_entries(applications, record.applications):
+        resolved = loaded  # every kind and grade already an id (most records): the record as it is
+    else:
+        resolved = replace(loaded, record=record.model_copy(update={"events": events, "applications": applications}))
     problems += _check_events(resolved, standard)
     problems += _check_judgements(loaded, standard)
     problems = list(loaded.pending) + renumbered(doc, problems, loaded.origins)
@@ -332,110 +294,8 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     return resolved, values
 
 
-def _plain_facts(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
-                 problems: list[Problem]) -> dict[str, Any]:
-    """The facts this standard declares, with citations taken off; unknown names are problems.
-    `known.fields` is read only for a name this standard does not declare (catalog.known_names
-    reads the other standards then)."""
-    record, doc = loaded.record, loaded.document
-    doc_ids = {d.id for d in record.documents}
-    plain: dict[str, Any] = {}
-    for name, raw in record.facts.items():
-        path = ("facts", name)
-        value = raw
-        if isinstance(raw, dict):
-            try:
-                cited = CitedValue.model_validate(raw)
-            except ValidationError as exc:
-                problems += validation_problems(doc, exc, base=path)
-                continue
-            problems += [_problem(doc, path + ("documents", i), _unknown_document(ref))
-                         for i, ref in enumerate(cited.documents) if ref not in doc_ids]
-            value = cited.value
-        if name in standard.fields:
-            plain[name] = value
-        elif name not in known.fields:
-            hint = difflib.get_close_matches(name, sorted(known.fields), n=1)
-            text = message("evidence.unknown_field_hint", name=name, hint=hint[0]) if hint else message("evidence.unknown_field", name=name)
-            problems.append(_problem(doc, path, text))
-    return plain
-
-
-def _unknown_document(ref: str) -> str:
-    key = "evidence.unknown_document_comma" if "，" in str(ref) else "evidence.unknown_document"
-    return message(key, ref=ref)
-
-
-def _typed_values(doc: Document, standard: Standard, plain: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
-    """Each declared field's value read as its declared type, natural spellings included
-    (assess/core/natural.py); a value that cannot be read is a problem."""
-    for name in list(plain):
-        try:
-            plain[name] = read_as(standard.fields[name].type, plain[name])
-        except NaturalError as err:
-            problems.append(_problem(doc, ("facts", name), err.text()))
-            plain[name] = None
-    try:
-        model = facts_model(standard).model_validate(plain)
-        return {k: getattr(model, k) for k in standard.fields}
-    except ValidationError as exc:
-        problems += validation_problems(doc, exc, base=("facts",))
-        bad = {str(e["loc"][0]) for e in exc.errors()}
-        return {name: _coerce(standard, name, plain[name]) if name not in bad and name in plain else None
-                for name in standard.fields}
-
-
-def _range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
-    """Values outside their declared bounds, above the field they may not exceed, or not a choice."""
-    problems = []
-    for name, decl in _bounded_fields(standard):
-        value = values.get(name)
-        if value is None:
-            continue
-        path = ("facts", name)
-        if decl.type in ("integer", "number", "ratio"):
-            rate = decl.type == "ratio"  # a rate is read and shown as a percentage: 1200 is 1200%, not 12
-            if decl.min is not None and value < decl.min:
-                problems.append(_problem(doc, path, message("evidence.below_min", value=_show(value, rate), min=_show(decl.min, rate))))
-            if decl.max is not None and value > decl.max:
-                problems.append(_problem(doc, path, message("evidence.above_max", value=_show(value, rate), max=_show(decl.max, rate))))
-            if decl.not_above and values.get(decl.not_above) is not None and value > values[decl.not_above]:
-                problems.append(_problem(doc, path, message(
-                    "evidence.not_above", name=decl.label.get(_lang()), value=_show(value),
-                    other=standard.fields[decl.not_above].label.get(_lang()), other_value=_show(values[decl.not_above]))))
-        if decl.type == "scores":
-            problems += _score_problems(doc, path, decl, value)
-        if decl.choices is not None and value not in decl.choices:
-            problems.append(_problem(doc, path, message("evidence.not_a_choice", value=value, choices=", ".join(decl.choices))))
-    return problems
-
-
-@once_per_object()
-def _bounded_fields(standard: Standard) -> tuple:
-    """(name, declaration) of the standard's fields `_range_problems` has anything to check on
-    (bounds, a field not to exceed, scores, choices), in declaration order; once per standard (a
-    frozen model): most fields of a standard are plain ticks."""
-    return tuple((name, decl) for name, decl in standard.fields.items()
-                 if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
-                 or decl.choices is not None)
-
-
-def _score_problems(doc: Document, path: tuple, decl, entries: list[ScoreEntry]) -> list[Problem]:
-    """Each score within the field's bounds, and no scorer or period given twice."""
-    problems, seen = [], set()
-    base = path + ("value",) if doc.line_of(path + ("value",)) is not None else path
-    for i, entry in enumerate(entries):
-        at = base + (i, "score")
-        if decl.min is not None and entry.score < decl.min:
-            problems.append(_problem(doc, at, message("evidence.below_min", value=_show(entry.score), min=_show(decl.min))))
-        if decl.max is not None and entry.score > decl.max:
-            problems.append(_problem(doc, at, message("evidence.above_max", value=_show(entry.score), max=_show(decl.max))))
-        key = (entry.by, entry.period)
-        if key != (None, None) and key in seen:
-            problems.append(_problem(doc, base + (i,), message("evidence.score_twice", by=entry.by or "-",
-                                                                period=entry.period or "-")))
-        seen.add(key)
-    return problems
+def _same_entries(made: list, held: list) -> bool:
+    return len(made) == len(held) and all(a is b for a, b in zip(made, held))
 
 
 def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
@@ -447,11 +307,11 @@ def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
     doc_ids = {d.id for d in record.documents}
     for i, ev in enumerate(record.events):
         if ev.date > record.period.end:
-            problems.append(_problem(doc, ("events", i, "date"), message("evidence.event_after_period", date=ev.date,
+            problems.append(problem_at(doc, ("events", i, "date"), message("evidence.event_after_period", date=ev.date,
                                                                           end=record.period.end)))
         for j, ref in enumerate(ev.documents):
             if ref not in doc_ids:
-                problems.append(_problem(doc, ("events", i, "documents", j), _unknown_document(ref)))
+                problems.append(problem_at(doc, ("events", i, "documents", j), unknown_document(ref)))
     return problems
 
 
@@ -462,30 +322,12 @@ def _check_judgements(loaded: LoadedEvidence, standard: Standard) -> list[Proble
         path = ("judgements", standard.id, item_id)
         item = standard.find_item(item_id)
         if item is None:
-            problems.append(_problem(doc, path, message("evidence.judgement_unknown_item", item=item_id, standard=standard.id)))
+            problems.append(problem_at(doc, path, message("evidence.judgement_unknown_item", item=item_id, standard=standard.id)))
         elif not item.rule.judged:
-            problems.append(_problem(doc, path, message("evidence.judgement_not_judgement", item=item_id)))
+            problems.append(problem_at(doc, path, message("evidence.judgement_not_judgement", item=item_id)))
         elif not (0 <= entry.score <= item.points):
-            problems.append(_problem(doc, path + ("score",), message(
-                "evidence.judgement_range", score=_show(entry.score), points=_show(item.points))))
+            problems.append(problem_at(doc, path + ("score",), message(
+                "evidence.judgement_range", score=shown(entry.score), points=shown(item.points))))
     return problems
 
 
-def _coerce(standard: Standard, name: str, value: Any) -> Any:
-    if standard.fields[name].type in ("number", "ratio"):
-        return to_fraction(value)
-    return value
-
-
-def _problem(doc: Document, loc: tuple, text: str) -> Problem:
-    return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
-
-
-def _show(value: Any, percent: bool = False) -> str:
-    if isinstance(value, (int, *RATIONAL)) and not isinstance(value, bool):
-        return format_number(value, percent=percent)
-    return str(value)
-
-
-def _lang() -> str:
-    return current_language()

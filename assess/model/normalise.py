@@ -41,20 +41,25 @@ def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
 def _each(out: dict[str, Any], key: str, readers: dict[str, Callable], found: Found) -> None:
     entries = out.get(key)
     if isinstance(entries, list):
-        out[key] = [_fields(e, (key, i), readers, found) for i, e in enumerate(entries)]
+        pairs = tuple(readers.items())
+        out[key] = [_read(e, key, i, pairs, found) if isinstance(e, dict) else e for i, e in enumerate(entries)]
 
 
 def _fields(entry: Any, loc: tuple, readers: dict[str, Callable], found: Found) -> Any:
     """`entry` (a mapping) with the named values read; anything else as it is."""
     if not isinstance(entry, dict):
         return entry
+    return _read(entry, loc, None, tuple(readers.items()), found)
+
+
+def _read(entry: dict[str, Any], at: Any, index: int | None, readers: tuple, found: Found) -> dict[str, Any]:
+    """A copy of `entry` with the values `readers` name read; where one cannot be, the place (`at`,
+    or `(at, index)` for an entry of a list) and the error are added to `found`."""
     copy = dict(entry)
-    for name, reader in readers.items():
-        value = copy.get(name)
-        if value is None:
-            continue
-        try:
-            copy[name] = reader(value)
-        except NaturalError as err:
-            found.append((loc + (name,), err))
+    for name, reader in readers:
+        if name in copy and copy[name] is not None:
+            try:
+                copy[name] = reader(copy[name])
+            except NaturalError as err:
+                found.append(((at, index, name) if index is not None else at + (name,), err))
     return copy

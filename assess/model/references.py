@@ -15,6 +15,7 @@ from typing import Any
 from assess.core.loading import Document
 from assess.core.messages import current_language, message
 from assess.core.natural import plain_text
+from assess.core.per_object import once_per_object
 from assess.core.problems import Problem, dotted
 from assess.core.unions import kind_name
 from assess.model.standard import Standard
@@ -45,6 +46,26 @@ def _hint(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
 
 def event_kind_id(standard: Standard, written: str) -> str | None:
     """The id of this standard's event kind `written` names (its id or a label), else None."""
+    if type(written) is not str:
+        return _kind_named(standard, written)
+    named = _kind_ids(standard)
+    if written not in named:
+        if len(named) >= _MOST_NAMES:
+            named.clear()
+        named[written] = _kind_named(standard, written)
+    return named[written]
+
+
+_MOST_NAMES = 1024  # kinds as records write them, kept per standard
+
+
+@once_per_object()
+def _kind_ids(standard: Standard) -> dict[str, str | None]:
+    """What `event_kind_id` found for each kind a record wrote (the same few in every record)."""
+    return {}
+
+
+def _kind_named(standard: Standard, written: str) -> str | None:
     text = plain_text(written)
     if text in standard.event_kinds:
         return text
@@ -59,11 +80,12 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
     """The record's events with kinds written as this standard's labels turned into ids, and a
     problem for each kind no known standard has (with a suggestion from this standard's kinds)."""
     events, problems = [], []
-    lang = current_language()
-    choices = {k: f"{k} ({label.get(lang)})" for k, label in standard.event_kinds.items()}
+    named = _kind_ids(standard)
     for i, ev in enumerate(record.events):
-        kind = event_kind_id(standard, ev.kind)
+        kind = named[ev.kind] if ev.kind in named else event_kind_id(standard, ev.kind)
         if kind is None and plain_text(ev.kind) not in known.event_kinds:
+            lang = current_language()
+            choices = {k: f"{k} ({label.get(lang)})" for k, label in standard.event_kinds.items()}
             labels = {label.get(lang): k for k, label in standard.event_kinds.items()}
             # Labels are long: one wrong character weighs less, so a lower cut-off.
             hit = _hint(plain_text(ev.kind), list(choices) + list(labels), 0.5)

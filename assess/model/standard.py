@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from assess.core.exact import Fraction
 from assess.core.loading import sha256_of
+from assess.core.per_object import once_per_object
 from assess.core.natural import plain_text
 from assess.core.types import Identifier, LocalText, Number, StrictModel
 from assess.rules import RULE_KINDS, Rule
@@ -358,10 +359,7 @@ class Standard(StrictModel):
 
     def find_item(self, item_id: str) -> Item | None:
         """The item (or deduction from the total) with this id, or None."""
-        for _, it in self.item_locations():
-            if it.id == item_id:
-                return it
-        return None
+        return _items_by_id(self).get(item_id)
 
     def label(self, name: str, lang: str = "zh") -> str:
         if name in self.fields:
@@ -398,6 +396,16 @@ class Standard(StrictModel):
         """The grade `wanted` names: its id, its title (zh or en), or a part of a title naming one
         grade only ("示范" for "“八好”示范社区工会"); quotes, case and full-width forms aside.
         None when it names no grade, or several."""
+        if type(wanted) is not str:
+            return self._grade_named(wanted)
+        named = _named_grades(self)
+        if wanted not in named:
+            if len(named) >= _MOST_NAMES:
+                named.clear()
+            named[wanted] = self._grade_named(wanted)
+        return named[wanted]
+
+    def _grade_named(self, wanted: str) -> Grade | None:
         bare = _bare(wanted)
         if not bare:
             return None
@@ -435,6 +443,25 @@ def _without_unused_later_keys(data):
     if isinstance(data, list):
         return [_without_unused_later_keys(v) for v in data]
     return data
+
+
+@once_per_object()
+def _items_by_id(standard: Standard) -> dict[str, Item]:
+    """Each item (and deduction from the total) by id, the first in `item_locations` order for an
+    id given twice; once per standard (a frozen model)."""
+    out: dict[str, Item] = {}
+    for _, item in standard.item_locations():
+        out.setdefault(item.id, item)
+    return out
+
+
+_MOST_NAMES = 1024  # names of grades as records write them, kept per standard
+
+
+@once_per_object()
+def _named_grades(standard: Standard) -> dict[str, Grade | None]:
+    """What `grade_named` found for each name a record wrote (the same few in every record)."""
+    return {}
 
 
 def _bare(text: str) -> str:

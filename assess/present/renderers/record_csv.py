@@ -4,10 +4,11 @@ neutralised (`assess.core.tabular`); the batch writes the rows in the CSV encodi
 with a byte order mark by default)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from assess.core.exact import Fraction
 from assess.core.messages import message
+from assess.core.per_object import once_per_object
 from assess.core.tabular import csv_text
 from assess.core.types import number_out
 from assess.present.renderers import LineRenderer, ScoredRecord
@@ -35,8 +36,18 @@ def _top_gaps(found: list[Gap]) -> list[Gap]:
     room = TOP_GAPS - len(blocking)
     if room <= 0:
         return blocking[:TOP_GAPS]
-    items = sorted((g for g in found if g.kind == GapKind.ITEM), key=lambda g: g.result.lost, reverse=True)
+    items = sorted((g for g in found if g.kind == GapKind.ITEM), key=_points_lost, reverse=True)
     return blocking + items[:room]
+
+
+def _points_lost(gap: Gap) -> Fraction | int:
+    """The item's `lost` points, as an int when points and award are whole (most items): the
+    same order as the Fractions', without a Fraction made for each item of each row."""
+    r = gap.result
+    points, awarded = r.item.points, r.awarded
+    if points.denominator == 1 == awarded.denominator and not r.exempt:
+        return points.numerator - awarded.numerator
+    return r.lost
 
 
 def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
@@ -45,30 +56,93 @@ def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
     is decided on: score + bonus where the standard counts the bonus) and the gap count are
     numbers (rounded half up to 2 places), the rest text."""
     standard = ev.standard
-    words = Words(standard, lang)
-    grade_title = {g.id: words.text(g.title) for g in standard.grades}
+    words, grade_title, texts = _wording(standard)(lang)
     found = gaps(ev, None, fixes=False)
-    top = [_gap_text(g, ev, words, grade_title) for g in _top_gaps(found)]
+    top = [_gap_text(g, ev, words, grade_title, texts) for g in _top_gaps(found)]
     top += [""] * (TOP_GAPS - len(top))
     return [union.id, union.name, standard.id, standard.version, _num(ev.score), _num(ev.bonus), _num(ev.grade_score),
             ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", len(found), *top, position]
 
 
-def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> str:
+class _Wording:
+    """One standard's words in one language for its rows: the Words, each grade's title, and the
+    texts of item and veto gaps already worded (an item loses one of a few amounts)."""
+
+    def __init__(self, standard: Any) -> None:
+        self.standard = standard
+        self.langs: dict[str, tuple[Words, dict[str, str], dict[tuple, str]]] = {}
+
+    def __call__(self, lang: str) -> tuple[Words, dict[str, str], dict[tuple, str]]:
+        hit = self.langs.get(lang)
+        if hit is None:
+            words = Words(self.standard, lang)
+            hit = self.langs[lang] = (words, {g.id: words.text(g.title) for g in self.standard.grades}, {})
+        return hit
+
+
+@once_per_object()
+def _wording(standard: Any) -> _Wording:
+    """The standard's _Wording (once per standard; `csv_row` reads it for every row)."""
+    return _Wording(standard)
+
+
+_MOST_TEXTS = 4096  # worded gaps kept per standard and language: (item, points lost) pairs are few
+
+
+def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str],
+              texts: dict[tuple, str] | None = None) -> str:
     """The scorecard's text of a gap. Items and vetoes are worded here directly: the scorecard's
-    gap dict also works out observed values and actions for them, which a CSV row does not show."""
+    gap dict also works out observed values and actions for them, which a CSV row does not show.
+    `texts`: the texts already worded of gaps whose words do not depend on the record (read and
+    filled in here): an item losing so many points, a veto, what a grade requires."""
+    texts = {} if texts is None else texts
     if gap.kind == GapKind.ITEM:
         r = gap.result
-        return message("gap.item", words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost))
+        return _worded(texts, ("item", r.item.id, _points_lost(gap)), lambda: message(
+            "gap.item", words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)))
     if gap.kind == GapKind.VETO:
-        veto = ev.standard.veto(gap.ref)
-        key = "gap.veto" if gap.veto.state is True else "gap.veto_unknown"
-        return message(key, words.lang, title=words.text(veto.title))
+        triggered = gap.veto.state is True
+        return _worded(texts, ("veto", gap.ref, triggered), lambda: message(
+            "gap.veto" if triggered else "gap.veto_unknown", words.lang, title=words.text(ev.standard.veto(gap.ref).title)))
+    condition = _condition_of(gap)
+    if gap.kind in _GRADE_WORDED and (condition is not None or gap.kind != GapKind.REQUIRES):
+        return _worded(texts, ("grade", gap.kind, gap.grade, gap.ref, condition),
+                       lambda: gap_dict(gap, ev, words, grade_title)["text"])
     return gap_dict(gap, ev, words, grade_title)["text"]
 
 
+# Gaps whose words name only the grade, its item, condition or honour: the same for every record.
+_GRADE_WORDED = frozenset({GapKind.MANDATORY, GapKind.REQUIRES, GapKind.PREREQUISITE})
+
+
+def _condition_of(gap: Gap) -> str | None:
+    condition = getattr(gap.check.detail, "condition", None) if gap.check is not None else None
+    return condition if isinstance(condition, str) else None
+
+
+def _worded(texts: dict[tuple, str], key: tuple, make: Callable[[], str]) -> str:
+    text = texts.get(key)
+    if text is None:
+        if len(texts) >= _MOST_TEXTS:
+            texts.clear()
+        text = texts[key] = make()
+    return text
+
+
 def _num(value: Fraction) -> int | float | None:
+    """`number_out(value)`; an exact number whose decimal ends within 2 places (a score of 87.5)
+    directly: its float is the float of that decimal, which is what rounding gives."""
+    den = getattr(value, "denominator", None)  # ints and exact fractions (of either Fraction class)
+    if den is not None:
+        num = value.numerator
+        if den == 1:
+            return num
+        if 100 % den == 0 and -_EXACT_LIMIT < num < _EXACT_LIMIT:
+            return num / den
     return number_out(value)
+
+
+_EXACT_LIMIT = 10**12  # far below where a decimal division rounds (28 digits) or a float's 15 digits end
 
 
 def csv_line(record: ScoredRecord, lang: str) -> str:

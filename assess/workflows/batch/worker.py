@@ -5,6 +5,7 @@ that record's error line, and an error line can always be written whatever the r
 from __future__ import annotations
 
 import contextlib
+import gc
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator
@@ -42,6 +43,17 @@ class Config:
     cache: bool = True
 
 
+@dataclass(frozen=True)
+class _Target:
+    """A standard resolved for one as-of date, with what scoring a record against it needs: its
+    compiled form, the ids of the standards it extends and the names known beside it."""
+
+    loaded: catalog.LoadedStandard
+    compiled: Any
+    lineage: tuple[str, ...]
+    known: catalog.KnownNames
+
+
 class Worker:
     """Per process: the decider (one durable host), resolved standards and their known fields."""
 
@@ -55,7 +67,10 @@ class Worker:
             self.decider = CachingDurableDecider(self.backend) if config.cache else DurableDecider(self.backend)
         self._standards: dict[date, catalog.LoadedStandard] = {}
         self._known: dict[int, frozenset[str]] = {}
+        self._targets: dict[date, _Target] = {}
         self.render = renderer_for(ScoredRecord, config.fmt)
+        self.settled = False  # what the run keeps is set aside from full garbage collections (run_chunk)
+        self.chunks = 0
 
     def close(self) -> None:
         if self.backend is not None:
@@ -77,6 +92,16 @@ class Worker:
         hit = self._known.get(key)
         if hit is None:
             hit = self._known[key] = catalog.known_fields((target.standard,))
+        return hit
+
+    def _target(self, on: date) -> _Target:
+        hit = self._targets.get(on)
+        if hit is None:
+            if len(self._targets) > 4096:
+                self._targets.clear()
+            loaded = self._standard(on)
+            hit = self._targets[on] = _Target(loaded, compile_standard(loaded.standard),
+                                              tuple(a.id for a in loaded.lineage), self._known_fields(loaded))
         return hit
 
     def _load(self, src: Source, holder: list):
@@ -110,13 +135,11 @@ class Worker:
         try:
             loaded = self._load(src, holder)
             on = cfg.as_of or loaded.record.period.end
-            target = self._standard(on)
-            standard = target.standard
-            compiled = compile_standard(standard)
-            lineage = tuple(a.id for a in target.lineage)
-            loaded, values = check_record(loaded, standard, self._known_fields(target), lineage)
+            found = self._target(on)
+            target, standard, lineage = found.loaded, found.loaded.standard, found.lineage
+            loaded, values = check_record(loaded, standard, found.known, lineage)
             inputs = inputs_for(loaded, standard.id, values, lineage)
-            ev = evaluate(compiled, inputs, self.decider)
+            ev = evaluate(found.compiled, inputs, self.decider)
             record = ScoredRecord(ev, inputs, loaded, self.decider.name, target.lineage, on, src.position)
             line = self.render(record, cfg.lang).encode("utf-8")  # here: a line that cannot be written is this record's
             warning = None if target.in_force(on) else (standard.id, standard.version, catalog.span_text(target))
@@ -197,14 +220,20 @@ def init_worker(config: Config, parent: int) -> None:
 
 @contextlib.contextmanager
 def local_worker(config: Config) -> Iterator[Worker]:
-    """A Worker in this process, for `run_chunk` without a pool (one job); closed afterwards."""
+    """A Worker in this process, for `run_chunk` without a pool (one job); closed afterwards, and
+    what it set aside from garbage collection handed back (unless this process had already set
+    objects aside itself: then nothing is set aside)."""
     global _WORKER
     worker = _WORKER = Worker(config)
+    worker.settled = gc.get_freeze_count() > 0
+    frozen_here = not worker.settled
     try:
         yield worker
     finally:
         worker.close()
         _WORKER = None
+        if frozen_here and worker.settled:
+            gc.unfreeze()
 
 
 def run_chunk(chunk: list[Source]) -> tuple[list[tuple], dict[str, int]]:
@@ -212,6 +241,40 @@ def run_chunk(chunk: list[Source]) -> tuple[list[tuple], dict[str, int]]:
     worker = _WORKER
     assert worker is not None, "worker not initialised"
     before = worker.stats()
-    results = [worker.score(src) for src in chunk]
+    with _collected_after(worker):
+        results = [worker.score(src) for src in chunk]
+    if not worker.settled:
+        _settle(worker)
     after = worker.stats()
     return results, {k: after[k] - before.get(k, 0) for k in after}
+
+
+_FULL_EVERY = 100  # chunks between full collections (what the run's caches let go of, in cycles)
+
+
+@contextlib.contextmanager
+def _collected_after(worker: Worker) -> Iterator[None]:
+    """No automatic garbage collection while a chunk is scored, one of the young objects after.
+    Collected every 700 new objects, as by default, each pass walked the record in hand again (a
+    scorecard is thousands of live objects) though nearly all of it is freed by reference counts
+    once the record is done; after the chunk only what outlives it is walked. A chunk's cyclic
+    garbage (a refused record's traceback) waits at most one chunk."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        worker.chunks += 1
+        gc.collect(2 if worker.chunks % _FULL_EVERY == 0 else 1)
+        if enabled:
+            gc.enable()
+
+
+def _settle(worker: Worker) -> None:
+    """After the first chunk, set what the process holds (standards, compiled rules, the durable
+    host, the modules) aside from the garbage collector (gc.freeze): a full collection would
+    otherwise walk all of it again every few thousand records, and none of it becomes garbage
+    while the run lasts (a little garbage frozen with it waits for the process's end, or for
+    local_worker to hand it back)."""
+    gc.freeze()
+    worker.settled = True

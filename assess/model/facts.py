@@ -1,0 +1,313 @@
+"""The facts of a record as one standard reads them: each declared field's value read as its type
+(natural spellings included, assess/core/natural.py) and checked against its bounds, a pydantic
+model built from the standard's field declarations doing the type checks.
+
+Most records hold plain values (true, 12, 0.954) that the model would keep as read: those are read
+in one pass over the record's facts, with what each field needs worked out once per standard, and
+only a record with anything else goes through the model (so its problems are the model's words).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any, Optional
+
+from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model
+
+from assess.core.exact import RATIONAL, Fraction
+from assess.core.loading import Document, validation_problems
+from assess.core.messages import current_language, message
+from assess.core.natural import NaturalError, read_as, read_boolean, read_integer, read_number, read_rate
+from assess.core.per_object import once_per_object
+from assess.core.problems import Problem, dotted
+from assess.core.types import Number, StrictModel, format_number, to_fraction
+from assess.model.references import KnownNames
+from assess.model.standard import Standard
+
+
+class ScoreEntry(StrictModel):
+    """One component score given by a scorer for a `scores` field: a quarter's assessment
+    (`period: 2025Q1`), one inspector's mark in a panel (`by: 评委甲`), a poll's result."""
+
+    score: Number
+    by: str | None = Field(None, description="Who gave the score (an inspector, the district federation).")
+    period: str | None = Field(None, description="The period it assesses (2025Q1, 2025年上半年).")
+    date: Optional[dt.date] = None
+    note: str | None = None
+
+
+class CitedValue(StrictModel):
+    value: Any
+    documents: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+_TYPES = {
+    "integer": StrictInt,
+    "boolean": StrictBool,
+    "string": StrictStr,
+}
+
+
+@once_per_object()
+def facts_model(standard: Standard):
+    """A pydantic model of the facts this standard reads (all optional: missing is a status)."""
+    fields: dict[str, Any] = {}
+    for name, decl in standard.fields.items():
+        if decl.type in ("number", "ratio"):
+            fields[name] = (Optional[Number], None)
+        elif decl.type == "scores":
+            fields[name] = (Optional[list[ScoreEntry]], None)
+        else:
+            fields[name] = (Optional[_TYPES[decl.type]], None)
+    return create_model(f"Facts_{standard.id.replace('-', '_').replace('.', '_')}", **fields)
+
+
+def fact_values(record: Any, doc: Document, standard: Standard, known: KnownNames,
+                problems: list[Problem]) -> dict[str, Any]:
+    """The record's value of each field the standard declares, read as its type (None where
+    missing); what cannot be read, unknown names and citations of unknown documents are added
+    to `problems`. A record whose facts are all plain (most) is read in one pass."""
+    values = _quick_values(record, standard)
+    if values is None:
+        values = typed_values(doc, standard, plain_facts(record, doc, standard, known, problems), problems)
+    return values
+
+
+_UNDECLARED = object()
+
+
+def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
+    """fact_values for a record whose every fact the standard declares, whose citations are plain
+    and name documents the record has, and whose values `_plain_values` reads; else None."""
+    readers, values = _field_readers(standard)
+    values = values.copy()
+    doc_ids = None
+    for name, value in record.facts.items():
+        pair = readers.get(name, _UNDECLARED)
+        if value.__class__ is dict:
+            cited = _plain_cited(value)
+            if cited is None:
+                return None
+            if cited.documents:
+                doc_ids = {d.id for d in record.documents} if doc_ids is None else doc_ids
+                if not doc_ids.issuperset(cited.documents):
+                    return None
+            value = cited.value
+        if pair is _UNDECLARED or isinstance(value, dict):
+            return None
+        if value is None:
+            continue
+        value = _plain_value(pair, value)
+        if value is _UNDECLARED:
+            return None
+        values[name] = value
+    return values
+
+
+def plain_facts(record: Any, doc: Document, standard: Standard, known: KnownNames,
+                problems: list[Problem]) -> dict[str, Any]:
+    """The facts this standard declares, with citations taken off; unknown names are problems.
+    `known.fields` is read only for a name this standard does not declare (catalog.known_names
+    reads the other standards then)."""
+    doc_ids = {d.id for d in record.documents}
+    plain: dict[str, Any] = {}
+    for name, raw in record.facts.items():
+        path = ("facts", name)
+        value = raw
+        if isinstance(raw, dict):
+            cited = _plain_cited(raw)
+            if cited is None:
+                try:
+                    cited = CitedValue.model_validate(raw)
+                except ValidationError as exc:
+                    problems += validation_problems(doc, exc, base=path)
+                    continue
+            problems += [problem_at(doc, path + ("documents", i), unknown_document(ref))
+                         for i, ref in enumerate(cited.documents) if ref not in doc_ids]
+            value = cited.value
+        if name in standard.fields:
+            plain[name] = value
+        elif name not in known.fields:
+            hint = difflib.get_close_matches(name, sorted(known.fields), n=1)
+            text = message("evidence.unknown_field_hint", name=name, hint=hint[0]) if hint else message("evidence.unknown_field", name=name)
+            problems.append(problem_at(doc, path, text))
+    return plain
+
+
+class _Cited:
+    """A cited value as CitedValue holds it, for one CitedValue would accept as it is."""
+
+    __slots__ = ("value", "documents")
+
+    def __init__(self, value: Any, documents: list[str]) -> None:
+        self.value, self.documents = value, documents
+
+
+_CITED_KEYS = frozenset(CitedValue.model_fields)
+
+
+def _plain_cited(raw: dict[str, Any]) -> _Cited | None:
+    """`raw` read as CitedValue reads it, when it is plainly one (a value, a list of texts and
+    perhaps a note of text: most are); None for anything else, which CitedValue then reads."""
+    if type(raw) is not dict or "value" not in raw or not _CITED_KEYS.issuperset(raw):
+        return None
+    documents = raw.get("documents", [])
+    note = raw.get("note")
+    if type(documents) is not list or not all(type(d) is str for d in documents):
+        return None
+    if note is not None and type(note) is not str:
+        return None
+    return _Cited(raw["value"], documents)
+
+
+def unknown_document(ref: str) -> str:
+    key = "evidence.unknown_document_comma" if "，" in str(ref) else "evidence.unknown_document"
+    return message(key, ref=ref)
+
+
+def typed_values(doc: Document, standard: Standard, plain: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """Each declared field's value read as its declared type, natural spellings included
+    (assess/core/natural.py); a value that cannot be read is a problem."""
+    quick = _plain_values(standard, plain)
+    return quick if quick is not None else _model_values(doc, standard, plain, problems)
+
+
+def _model_values(doc: Document, standard: Standard, plain: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """typed_values through the facts model: every value read, every problem reported."""
+    for name in list(plain):
+        try:
+            plain[name] = read_as(standard.fields[name].type, plain[name])
+        except NaturalError as err:
+            problems.append(problem_at(doc, ("facts", name), err.text()))
+            plain[name] = None
+    try:
+        model = facts_model(standard).model_validate(plain)
+        return {k: getattr(model, k) for k in standard.fields}
+    except ValidationError as exc:
+        problems += validation_problems(doc, exc, base=("facts",))
+        bad = {str(e["loc"][0]) for e in exc.errors()}
+        return {name: _coerce(standard, name, plain[name]) if name not in bad and name in plain else None
+                for name in standard.fields}
+
+
+_QUICK_READERS = {"boolean": (bool, read_boolean), "integer": (int, read_integer), "number": (None, read_number),
+                  "ratio": (None, read_rate), "string": (str, None)}
+
+
+@once_per_object()
+def _field_readers(standard: Standard) -> tuple[dict[str, tuple], dict[str, None]]:
+    """For `_plain_values`, once per standard: each field's (type kept as it is, reader), None for
+    a field the facts model must read (scores); and every field as None, in declaration order."""
+    return ({name: _QUICK_READERS.get(decl.type) for name, decl in standard.fields.items()},
+            dict.fromkeys(standard.fields))
+
+
+def _plain_values(standard: Standard, plain: dict[str, Any]) -> dict[str, Any] | None:
+    """What `_typed_values` gives when every value reads as its type and the facts model would
+    keep it as read (no scores, texts that are plain str): the same values without the model.
+    None otherwise; `_typed_values` then reads every value and reports what it must."""
+    readers, values = _field_readers(standard)
+    values = values.copy()
+    for name, value in plain.items():
+        if value is None:
+            continue
+        value = _plain_value(readers[name], value)
+        if value is _UNDECLARED:
+            return None
+        values[name] = value
+    return values
+
+
+def _plain_value(reader: tuple | None, value: Any) -> Any:
+    """`value` (not None) read by a field's (type kept as it is, reader), or _UNDECLARED when it
+    cannot be, or the facts model must read it."""
+    kept, read = reader or (None, None)
+    if value.__class__ is kept:
+        return value
+    if read is None:
+        return _UNDECLARED
+    try:
+        return read(value)
+    except NaturalError:
+        return _UNDECLARED
+
+
+def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
+    """Values outside their declared bounds, above the field they may not exceed, or not a choice."""
+    problems = []
+    for name, decl, low, high in _bounded_fields(standard):
+        value = values.get(name)
+        if value is None:
+            continue
+        path = ("facts", name)
+        if decl.type in ("integer", "number", "ratio"):
+            rate = decl.type == "ratio"  # a rate is read and shown as a percentage: 1200 is 1200%, not 12
+            if low is not None and value < low:
+                problems.append(problem_at(doc, path, message("evidence.below_min", value=shown(value, rate), min=shown(decl.min, rate))))
+            if high is not None and value > high:
+                problems.append(problem_at(doc, path, message("evidence.above_max", value=shown(value, rate), max=shown(decl.max, rate))))
+            if decl.not_above and values.get(decl.not_above) is not None and value > values[decl.not_above]:
+                problems.append(problem_at(doc, path, message(
+                    "evidence.not_above", name=decl.label.get(_lang()), value=shown(value),
+                    other=standard.fields[decl.not_above].label.get(_lang()), other_value=shown(values[decl.not_above]))))
+        if decl.type == "scores":
+            problems += _score_problems(doc, path, decl, value)
+        if decl.choices is not None and value not in decl.choices:
+            problems.append(problem_at(doc, path, message("evidence.not_a_choice", value=value, choices=", ".join(decl.choices))))
+    return problems
+
+
+@once_per_object()
+def _bounded_fields(standard: Standard) -> tuple:
+    """(name, declaration, min, max) of the standard's fields `range_problems` has anything to
+    check on (bounds, a field not to exceed, scores, choices), in declaration order, a whole bound
+    as an int (compared as fast as the counts it bounds, with the same result); once per standard
+    (a frozen model): most fields of a standard are plain ticks."""
+    return tuple((name, decl, _plain_bound(decl.min), _plain_bound(decl.max)) for name, decl in standard.fields.items()
+                 if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
+                 or decl.choices is not None)
+
+
+def _plain_bound(bound: Fraction | None) -> Fraction | int | None:
+    return bound.numerator if bound is not None and bound.denominator == 1 else bound
+
+
+def _score_problems(doc: Document, path: tuple, decl, entries: list[ScoreEntry]) -> list[Problem]:
+    """Each score within the field's bounds, and no scorer or period given twice."""
+    problems, seen = [], set()
+    base = path + ("value",) if doc.line_of(path + ("value",)) is not None else path
+    for i, entry in enumerate(entries):
+        at = base + (i, "score")
+        if decl.min is not None and entry.score < decl.min:
+            problems.append(problem_at(doc, at, message("evidence.below_min", value=shown(entry.score), min=shown(decl.min))))
+        if decl.max is not None and entry.score > decl.max:
+            problems.append(problem_at(doc, at, message("evidence.above_max", value=shown(entry.score), max=shown(decl.max))))
+        key = (entry.by, entry.period)
+        if key != (None, None) and key in seen:
+            problems.append(problem_at(doc, base + (i,), message("evidence.score_twice", by=entry.by or "-",
+                                                                period=entry.period or "-")))
+        seen.add(key)
+    return problems
+
+
+def _coerce(standard: Standard, name: str, value: Any) -> Any:
+    if value is not None and standard.fields[name].type in ("number", "ratio"):  # missing stays missing
+        return to_fraction(value)
+    return value
+
+
+def problem_at(doc: Document, loc: tuple, text: str) -> Problem:
+    """A problem at `loc` (a key path) of the record in `doc`."""
+    return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
+
+
+def shown(value: Any, percent: bool = False) -> str:
+    """A value as a message shows it (a number as a person writes it, a rate as a percentage)."""
+    if isinstance(value, (int, *RATIONAL)) and not isinstance(value, bool):
+        return format_number(value, percent=percent)
+    return str(value)
+
+
+def _lang() -> str:
+    return current_language()
