@@ -313,3 +313,15 @@ def test_a_meta_sheet_with_an_unknown_row_or_language_is_refused_at_its_cell(tmp
     wb.save(roster)
     result = _batch(tmp_path, roster)[0]
     assert result.exit_code == 2 and expected in result.stderr, result.output
+
+
+@pytest.mark.parametrize("option", ["--xlsx", "--roster"])
+@pytest.mark.parametrize("name", ["名单.csv", "t.CSV", "t.xls", "t"])
+def test_a_template_named_other_than_xlsx_is_refused(tmp_path, option, name):
+    """A workbook written under a .csv name reads back as an unreadable CSV (found by a new user:
+    `--roster 名单.csv` wrote xlsx bytes, then `assess batch 名单.csv` failed on its encoding)."""
+    out = tmp_path / name
+    result = CliRunner().invoke(main, ["template", "bahao-community", option, str(out)])
+    assert result.exit_code == 2, result.output
+    assert ".xlsx" in result.stderr and str(out) in result.stderr and "Traceback" not in result.output
+    assert not out.exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assess.api.scoring import RecordProblems, RecordSource, StandardSource, load_record, load_standard
-from assess.core.messages import use_language
+from assess.core.messages import message, use_language
 from assess.core.natural import NaturalError, read_as, read_date
 from assess.core.problems import InputError, Problem
 from assess.intake import inputs, roster, template, xlsx
@@ -39,6 +39,7 @@ def write_template(standard: StandardSource, out: str | Path, *, lang: str = "zh
     same). Raises InputError for an unknown standard, a bad record, `out` existing (without
     `force`) or not writable."""
     with use_language(lang):
+        _refuse_other_names(out)
         target = load_standard(standard)
         filled = load_record(record).record if record is not None else None
         xlsx.write_new(out, template.record_workbook(target.standard, lang, filled), force)
@@ -50,9 +51,18 @@ def write_roster_template(standard: StandardSource, out: str | Path, *, lang: st
     """Write the empty roster of `standard` (xlsx: one union a row; headers, drop-downs and data
     validation) to `out`. Raises InputError as write_template."""
     with use_language(lang):
+        _refuse_other_names(out)
         target = load_standard(standard)
         xlsx.write_new(out, roster.roster_template(target.standard, lang), force)
     return TemplateFile(str(out), target, "roster")
+
+
+def _refuse_other_names(out: str | Path) -> None:
+    """A template is an xlsx workbook: a name ending otherwise (名单.csv) would hold a workbook
+    that Excel, WPS and `assess batch` read as something else. Raises InputError."""
+    path = Path(out)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError([Problem(str(out), "", message("template.not_xlsx", name=path.with_suffix(".xlsx").name))])
 
 
 def read_workbook(path: str | Path, *, lang: str = "zh") -> LoadedEvidence:
