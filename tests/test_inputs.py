@@ -207,3 +207,17 @@ def test_an_unknown_standard_gets_did_you_mean_by_spelling_or_title():
     assert typo.exit_code == 2 and "是否应为 bahao-community?" in typo.output
     title = CliRunner().invoke(main, ["explain", "八好"])
     assert title.exit_code == 2 and "是否应为 bahao-community?" in title.output
+
+
+def test_a_mistyped_fact_beside_a_list_of_scores_is_a_problem_not_a_crash(tmp_path):
+    """The record's other values are read as on the good path (a list of scores becomes its
+    entries) when one fact is refused (found by the break-it pass: `level: 12` beside a `scores`
+    field ended in AttributeError and lost the records after it)."""
+    good = tmp_path / "good.yaml"
+    good.write_text((DATA / "scores-and-text-bad-level.yaml").read_text(encoding="utf-8").replace("level: 12", "level: 一般"),
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(DATA / "scores-and-text-bad-level.yaml"), str(good),
+                                       "--standard", str(DATA / "scores-and-text.yaml")])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "facts.level" in result.stderr and "应为文字" in result.stderr
+    assert "测试工会" in result.stdout  # the good record is still scored

@@ -187,8 +187,14 @@ def _model_values(doc: Document, standard: Standard, plain: dict[str, Any], prob
     except ValidationError as exc:
         problems += validation_problems(doc, exc, base=("facts",))
         bad = {str(e["loc"][0]) for e in exc.errors()}
-        return {name: _coerce(standard, name, plain[name]) if name not in bad and name in plain else None
-                for name in standard.fields}
+        # The values that are fine, read by the model as on the good path (a list of scores
+        # becomes its entries); the bad ones are missing.
+        good = {name: value for name, value in plain.items() if name not in bad}
+        try:
+            model = facts_model(standard).model_validate(good)
+        except ValidationError:
+            return {name: _coerce(standard, name, good[name]) if name in good else None for name in standard.fields}
+        return {name: getattr(model, name) if name in good else None for name in standard.fields}
 
 
 _QUICK_READERS = {"boolean": (bool, read_boolean), "integer": (int, read_integer), "number": (None, read_number),
