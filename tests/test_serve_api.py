@@ -157,6 +157,21 @@ def test_batch_streams_one_line_a_scorecard_and_a_bad_line_as_problems(web):
     assert lines[1]["source"] == "<line 2>"
 
 
+def test_batch_with_a_lone_surrogate_keeps_streaming_the_records_after_it(web):
+    """A lone surrogate in a record (echoed in its problems) is written as its JSON escape, so
+    the stream does not break off there (found by the break-it pass: the later records were lost)."""
+    fixture = ROOT / "fixtures" / "tanglang-community.yaml"
+    bad = as_json(fixture)
+    bad["facts"]["members"] = "\ud800"  # echoed in the problem: 应为整数, 实际为 ...
+    body = (json.dumps(bad) + "\n{}\n" + json.dumps(as_json(fixture), ensure_ascii=False) + "\n").encode("utf-8")
+    response = web.post("/api/v1/batch?standard=bahao-community", content=body,
+                        headers={"content-type": "application/x-ndjson"})
+    assert response.status_code == 200 and response.headers["x-record-count"] == "3"
+    lines = [json.loads(line) for line in response.content.decode("utf-8").splitlines()]
+    assert [line.get("schema") for line in lines] == ["assess.problems/1", "assess.problems/1", "assess.scorecard/3"]
+    assert "\ud800" in json.dumps(lines[0], ensure_ascii=False)  # the escape reads back as the character
+
+
 def test_batch_of_a_roster_upload_scores_as_the_fixtures(web, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     head, rows, fixtures = _roster_rows("liuyou-grassroots")

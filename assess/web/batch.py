@@ -78,9 +78,11 @@ def _lines(records: list[Any], opts, store, out: queue.Queue) -> None:
                 out.put(problems_line(result.source, result.error))
 
 
-async def stream(records: list[Any], opts, tmp: str, settings) -> AsyncIterator[str]:
+async def stream(records: list[Any], opts, tmp: str, settings) -> AsyncIterator[bytes]:
     """Scorecards (one a line) and bad records' problems, in order, as each is scored; the
-    temporary directory is removed when the stream ends, however it ends."""
+    temporary directory is removed when the stream ends, however it ends. A lone surrogate (a
+    record's "\\ud800", echoed in its problems) is written as its JSON escape: UTF-8 cannot hold
+    it, and the stream would otherwise break off there and lose the records after it."""
     lines: queue.Queue = queue.Queue(maxsize=64)
     # In this request's context: the language and any --rulesets directories are context variables.
     producer = threading.Thread(target=contextvars.copy_context().run, args=(_produce, records, opts, settings, lines),
@@ -88,7 +90,7 @@ async def stream(records: list[Any], opts, tmp: str, settings) -> AsyncIterator[
     producer.start()
     try:
         while (line := await anyio.to_thread.run_sync(lines.get)) is not None:
-            yield line
+            yield line.encode("utf-8", "backslashreplace")  # only ever inside a JSON string
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
