@@ -10,8 +10,8 @@ import fractions
 from typing import Iterable, Union
 
 # The one Fraction of assess: quicktions' (the stdlib's `fractions.Fraction` compiled with Cython,
-# the same values, text and hashes, about 8x faster). Scores are exact fractions, and their
-# arithmetic was a quarter of a scorecard's time. Every module takes Fraction from here, so values
+# the same values, text and hashes, about 8x faster). Scores are exact fractions; with it, a warm
+# scorecard takes about 30% fewer instructions. Every module takes Fraction from here, so values
 # never mix the two classes in the hot path.
 from quicktions import Fraction
 

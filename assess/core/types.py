@@ -125,6 +125,7 @@ def exact_text(value: Fraction | int, percent: bool = False) -> str:
 
 _NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?\s*%?\s*$"}]}
 
+
 def _as_stdlib(value: Any) -> fractions.Fraction:
     read = to_fraction(value)
     return fractions.Fraction(read.numerator, read.denominator)
