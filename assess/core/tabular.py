@@ -58,24 +58,9 @@ def cell_value(value: Any) -> int | float | str | None:
         return int(value)
     if isinstance(value, int):
         return value
-    if type(value) is float:
-        shown = _short_float(value)
-        if shown is not None:
-            return shown
     if isinstance(value, (float, Decimal, *RATIONAL)):
-        return number_out(Fraction(str(value)) if isinstance(value, (float, Decimal)) else value)
+        return number_out(Fraction(str(value)) if isinstance(value, Decimal) else value)
     return str(value)
-
-
-def _short_float(value: float) -> int | float | None:
-    """What `cell_value` gives a float written with at most 2 decimals and no exponent (87.5, 12.0),
-    worked out from its text: the float itself (rounding to 2 places changes nothing), or the whole
-    number it is. None for any other float, which takes the general path."""
-    text = repr(value)
-    point = text.find(".")
-    if point < 0 or len(text) - point > 3 or "e" in text:
-        return None
-    return int(text[:point]) if text.endswith(".0") else value
 
 
 def csv_cell(value: Any) -> str:

@@ -6,7 +6,7 @@ means exactly, and so that the same inputs always give the same output.
 from __future__ import annotations
 
 import fractions
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated, Any, Iterable
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema,
@@ -35,8 +35,13 @@ _MAX_EXTRA = 12      # digits added at most to keep a value visibly on its side 
 
 
 def _rounded(frac: Fraction, places: int) -> Decimal:
-    quant = Decimal(1).scaleb(-places)
-    return (Decimal(frac.numerator) / Decimal(frac.denominator)).quantize(quant, rounding=ROUND_HALF_UP)
+    """`frac` rounded half up (away from zero on a tie) to `places` decimals, exactly: in integers,
+    not through a division that a decimal context would round to 28 digits first (or refuse)."""
+    scaled = frac.numerator * 10**places
+    whole, rest = divmod(abs(scaled), frac.denominator)
+    if 2 * rest >= frac.denominator:
+        whole += 1
+    return Decimal(f"{'-' if scaled < 0 else ''}{whole}E-{places}")  # read exactly, sign kept (-0.00)
 
 
 def exact_places(frac: Fraction, most: int = EXACT_PLACES) -> int | None:
@@ -80,6 +85,10 @@ def number_out(value: Fraction | int | float | None, places: int = 2,
         return None
     if type(value) is int:  # a whole number is written as it is (the common case)
         return value
+    if not against:
+        shown = _short(value, places)
+        if shown is not None:
+            return shown
     frac = _as_fraction(value)
     if frac.denominator == 1:
         return int(frac)
@@ -87,6 +96,25 @@ def number_out(value: Fraction | int | float | None, places: int = 2,
     if dec == dec.to_integral_value():
         return int(dec)
     return float(dec)
+
+
+def _short(value: Any, places: int) -> int | float | None:
+    """`number_out(value, places)` of a number whose decimal already ends within `places` (a float
+    written 87.5; a Fraction of 175/2), worked out without rounding (nothing to round): the float
+    of that decimal, or the whole number it is. None for any other number (the general path)."""
+    if type(value) is float:
+        text = repr(value)
+        point = text.find(".")
+        if point < 0 or len(text) - point - 1 > places or "e" in text:
+            return None
+        return int(text[:point]) if text.endswith(".0") else value
+    den = getattr(value, "denominator", None)
+    if den is None or den == 1 or 10**places % den or not -_SHORT_LIMIT < value.numerator < _SHORT_LIMIT:
+        return None
+    return value.numerator / den  # correctly rounded, as float() of the decimal is
+
+
+_SHORT_LIMIT = 10**12  # far within a float's 15 exact digits
 
 
 def format_number(value: Fraction | int | None, percent: bool = False, places: int | None = None,

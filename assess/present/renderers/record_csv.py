@@ -36,18 +36,8 @@ def _top_gaps(found: list[Gap]) -> list[Gap]:
     room = TOP_GAPS - len(blocking)
     if room <= 0:
         return blocking[:TOP_GAPS]
-    items = sorted((g for g in found if g.kind == GapKind.ITEM), key=_points_lost, reverse=True)
+    items = sorted((g for g in found if g.kind == GapKind.ITEM), key=lambda g: g.result.lost, reverse=True)
     return blocking + items[:room]
-
-
-def _points_lost(gap: Gap) -> Fraction | int:
-    """The item's `lost` points, as an int when points and award are whole (most items): the
-    same order as the Fractions', without a Fraction made for each item of each row."""
-    r = gap.result
-    points, awarded = r.item.points, r.awarded
-    if points.denominator == 1 == awarded.denominator and not r.exempt:
-        return points.numerator - awarded.numerator
-    return r.lost
 
 
 def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
@@ -60,7 +50,7 @@ def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
     found = gaps(ev, None, fixes=False)
     top = [_gap_text(g, ev, words, grade_title, texts) for g in _top_gaps(found)]
     top += [""] * (TOP_GAPS - len(top))
-    return [union.id, union.name, standard.id, standard.version, _num(ev.score), _num(ev.bonus), _num(ev.grade_score),
+    return [union.id, union.name, standard.id, standard.version, number_out(ev.score), number_out(ev.bonus), number_out(ev.grade_score),
             ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", len(found), *top, position]
 
 
@@ -98,7 +88,7 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
     texts = {} if texts is None else texts
     if gap.kind == GapKind.ITEM:
         r = gap.result
-        return _worded(texts, ("item", r.item.id, _points_lost(gap)), lambda: message(
+        return _worded(texts, ("item", r.item.id, r.lost), lambda: message(
             "gap.item", words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)))
     if gap.kind == GapKind.VETO:
         triggered = gap.veto.state is True
@@ -127,22 +117,6 @@ def _worded(texts: dict[tuple, str], key: tuple, make: Callable[[], str]) -> str
             texts.clear()
         text = texts[key] = make()
     return text
-
-
-def _num(value: Fraction) -> int | float | None:
-    """`number_out(value)`; an exact number whose decimal ends within 2 places (a score of 87.5)
-    directly: its float is the float of that decimal, which is what rounding gives."""
-    den = getattr(value, "denominator", None)  # ints and exact fractions (of either Fraction class)
-    if den is not None:
-        num = value.numerator
-        if den == 1:
-            return num
-        if 100 % den == 0 and -_EXACT_LIMIT < num < _EXACT_LIMIT:
-            return num / den
-    return number_out(value)
-
-
-_EXACT_LIMIT = 10**12  # far below where a decimal division rounds (28 digits) or a float's 15 digits end
 
 
 def csv_line(record: ScoredRecord, lang: str) -> str:
