@@ -21,7 +21,7 @@ from assess.scoring.changes import Scenario
 from assess.scoring.compiler import PythonDecider
 from assess.scoring.engine import compute_values, evaluate, section_result, totals
 from assess.scoring.incremental import reevaluate
-from assess.scoring.regrade import Regrader
+from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.standards import catalog
 from assess.standards.catalog import standard_from_data
 from test_properties import SLOW, records, standards
@@ -75,11 +75,17 @@ def regraded(ev, awarded: dict) -> F:
 
 
 def _regrades(ev, rng: random.Random) -> None:
-    fast = Regrader(ev)
+    fast, loose = Regrader(ev), Regrader(ev, floor=False)
+    assert loose.grade_score({}) == unfloored_grade_score(ev) <= ev.grade_score
+    assert loose.approx_current == float(unfloored_grade_score(ev))
     for _ in range(8):
         awarded = _moved(ev, rng)
         exact = regraded(ev, awarded)
         assert fast.grade_score(awarded) == exact
+        # before the floor at 0: never more; without a bonus, the grade score is it floored
+        assert loose.grade_score(awarded) <= exact
+        if ev.standard.bonus is None:
+            assert exact == max(F(0), loose.grade_score(awarded))
         assert abs(fast.approx({k: float(v) for k, v in awarded.items()}) - float(exact)) < 1e-9 * max(1, abs(exact))
 
 

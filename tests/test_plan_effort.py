@@ -114,6 +114,48 @@ def test_costs_of_each_kind_of_change():
                        Change(ChangeKind.SET_FACT, "members", 10, 16)) == 3  # six members at 0.5
 
 
+def test_gains_that_only_count_together_under_deductions_from_the_total():
+    # 3 points held, 5 taken off by the deductions from the total: the score is floored at 0. The
+    # congress item (+5) alone gives 3 and the members' item (+4) alone 2, short of 6; together
+    # they give 3 + 5 + 4 - 5 = 7 for two documents (cost 1). Ending the deduction costs ten
+    # events; the search must not add gains on the floored score, where they look too small.
+    std = standard(
+        item("base", 3, {"kind": "all_or_nothing", "when": "has_a"}),
+        item("congress", 5, {"kind": "all_or_nothing", "when": "has_b"}),
+        item("members", 4, {"kind": "bands", "value": "members", "bands": [{"min": "0", "points": "4"}]}),
+        grades=[{"id": "pass", "title": "合格", "min_score": 6}], derived=DERIVED)
+    std["event_kinds"] = EVENTS
+    std["deductions"] = [{"id": "meetings", "title": "会议", "points": 5,
+                          "rule": {"kind": "award_per_occurrence", "count": "liaisons", "award": 1}}]
+    ev, inputs, le, loaded, plan = _plan(std, record({"has_a": True}))
+    assert ev.grade_score == 0 and ev.taken_off == 5
+    assert plan.reachable and plan.exact
+    assert sorted(f.ref for f in plan.fixes) == ["congress", "members"] and plan.cost == 1
+    assert plan.score_after == 7
+    assert _reaches(loaded, le, [c for f in plan.fixes for c in f.changes], "pass")
+
+
+def test_options_that_undo_one_another_are_not_called_the_cheapest():
+    # `a` unknown. Items wanting `a` true and one wanting it false (not applicable, so full, once
+    # `a` is true) make the cheapest estimated set set `a` true, false and true again: its real
+    # cost exceeds the estimate, so the search cannot claim its plan is the cheapest.
+    want = lambda i, pts, when, **x: item(i, pts, {"kind": "all_or_nothing", "when": when}, **x)  # noqa: E731
+    std = standard(sections=[
+        {"id": "s0", "title": "一", "cap": "1", "items": [want("i0", 1, "has_a")]},
+        {"id": "s1", "title": "二", "cap": "3", "items": [
+            want("i1", 1, "has_a"), want("i2", 1, "not has_a", applies_if="has_a"),
+            want("i3", 1, "not has_a", applies_if="not has_a")]},
+        {"id": "s2", "title": "三", "cap": "9", "items": [
+            want("i4", 8, "has_a", applies_if="has_a"), want("i5", 1, "has_a", applies_if="has_a")]}],
+        na="full", total=13, grades=[{"id": "pass", "title": "合格", "min_score": 10}], derived=DERIVED)
+    std["event_kinds"] = EVENTS
+    std["deductions"] = [{"id": "d0", "title": "扣分", "points": 2,
+                          "rule": {"kind": "award_per_occurrence", "count": "disputes", "award": 1}}]
+    ev, inputs, le, loaded, plan = _plan(std, record({"disputes": 0}))
+    assert ev.grade_score == 0 and plan.reachable and plan.exact is False
+    assert _reaches(loaded, le, [c for f in plan.fixes for c in f.changes], "pass")
+
+
 def test_a_search_that_runs_out_of_room_says_so(monkeypatch):
     monkeypatch.setattr(S, "NODE_LIMIT", 2)
     ev, inputs, le, loaded, plan = _plan(_union_at_74(), RECORD_74)
@@ -131,7 +173,7 @@ def _model_optimum(ev, inputs, target):
     groups: dict[str, list] = {}
     for o in options:
         groups.setdefault(o.group, []).append(o)
-    need = target.min_score - ctx.current.grade_score
+    need = ctx.need(target.min_score)
     best = None
     for choice in itertools.product(*[[None] + g for g in groups.values()]):
         chosen = tuple(o for o in choice if o is not None)

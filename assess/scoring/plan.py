@@ -175,8 +175,9 @@ def _cheapest(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, require
         return Plan(target.id, True, required, ctx.current.grade_score, [], spent, grade_after=_reached(ctx.current))
     done = {f.ref for f in required if f.kind == FixKind.ITEM}
     options = S.item_options(ctx, done) + S.deduction_options(ctx)
-    search = S.Search(ctx, options, target.min_score - ctx.current.grade_score)
-    found, exact = search.run(), search.exact
+    search = S.Search(ctx, options, ctx.need(target.min_score))
+    found = search.run()
+    exact = search.exact and not S.bonus_alone_may_reach(ctx, target.min_score)
     if not found:
         best, after = S.greedy(ctx, options)
         if best is None:

@@ -44,11 +44,28 @@ class _Sums:
                      None if self.bonus_cap is None else convert(self.bonus_cap))
 
 
-class Regrader:
-    """The grade score of an evaluation with some items moved (item id -> points awarded)."""
+def unfloored_grade_score(ev: Evaluation) -> Fraction:
+    """The grade score before the floor at 0: the (rescaled) raw score up to the total, less what
+    the deductions from the total take off even below 0, plus the bonus where it counts toward the
+    grade. Gains on this scale add up at most (section caps and the total only shrink them), which
+    the plan's search assumes; on the grade score the floor can make two gains together worth more
+    than both apart (a union at 0 under 5 points of deductions)."""
+    standard = ev.standard
+    score = ev.raw_score
+    if standard.not_applicable == "rescale":
+        score = ev.raw_score * standard.total / ev.possible if ev.possible > 0 else Fraction(0)
+    score = min(score, standard.total) - ev.taken_off
+    bonus = standard.bonus
+    return score + ev.bonus if bonus is not None and bonus.counts_toward_grade else score
 
-    def __init__(self, ev: Evaluation) -> None:
+
+class Regrader:
+    """The grade score of an evaluation with some items moved (item id -> points awarded); with
+    `floor=False`, before the floor at 0 (`unfloored_grade_score`)."""
+
+    def __init__(self, ev: Evaluation, floor: bool = True) -> None:
         standard = ev.standard
+        self._floor = floor
         self._where: dict[str, tuple[int, int]] = {}
         old: dict[str, Fraction] = {}
         for where, results in [*(((_SECTION, k), s.items) for k, s in enumerate(ev.sections)),
@@ -69,7 +86,8 @@ class Regrader:
         # Only the items' and sections' sums are read in integers; the rescaling runs exact.
         self._ints = self._exact.map(lambda x: int(Fraction(x) * self._den))
         self._floats = self._exact.map(float)
-        self.approx_current = float(ev.grade_score)  # the grade score with nothing moved, as a float
+        # the grade score with nothing moved, as a float
+        self.approx_current = float(ev.grade_score if floor else unfloored_grade_score(ev))
 
     def grade_score(self, awarded: Mapping[str, Fraction]) -> Fraction:
         """The grade score with these items at these points (their section caps, the rescaling,
@@ -118,7 +136,9 @@ class Regrader:
             score = raw_score * sums.total / sums.possible if sums.possible > 0 else 0 * raw_score
         else:
             score = raw_score
-        score = max(0 * score, min(score, sums.total) - (sums.taken_off + taken_off))
+        score = min(score, sums.total) - (sums.taken_off + taken_off)
+        if self._floor:
+            score = max(0 * score, score)
         if sums.bonus_cap is not None and self._counts:
             score += min(sums.bonus_cap, sums.bonus_raw + bonus)
         return score

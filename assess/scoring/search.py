@@ -6,8 +6,11 @@ what they cost (`assess.scoring.effort`) and the gain in grade score, measured b
 changed evidence again. The search picks at most one option per group and minimises the sum of
 their costs subject to their gains adding up to what the grade still needs. Each candidate set is
 then applied to the evidence and scored again: only a set whose changed evidence reaches the grade
-counts. Gains are assumed not to grow when options are combined (section caps and shared facts
-only shrink them), so the search bound is a fractional cover of the remaining need.
+counts. Gains are measured before the floor at 0 (where a score less the deductions from the
+total may be negative): there they are assumed not to grow when options are combined (section
+caps, the total and shared facts only shrink them), so the search bound is a fractional cover of
+the remaining need. Reaching the grade on that scale reaches it; only a bonus that alone reaches
+the grade while the score stays floored lies outside it, and then the plan is not called exact.
 
 The search runs on estimates (each option's gain measured alone, combined through section caps
 and rescaling); the cheapest candidate sets are then scored again in order and only verified ones
@@ -25,7 +28,7 @@ from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs, kept_items, rule_condition_ids
-from assess.scoring.regrade import Regrader
+from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
 from assess.scoring.results import Evaluation, ItemResult
@@ -86,7 +89,16 @@ class Context:
     current: Evaluation
     target: str
     current_inputs: Inputs
-    regrader: Regrader
+    regrader: Regrader  # unfloored: the scale the search adds gains on
+    start: Fraction  # `current`'s grade score before the floor at 0
+
+    def gain(self, after: Evaluation) -> Fraction:
+        """What the changed evidence gains on the search's scale (before the floor at 0)."""
+        return unfloored_grade_score(after) - self.start
+
+    def need(self, min_score: Fraction) -> Fraction:
+        """What the grade still needs on the search's scale: reaching it there reaches it."""
+        return min_score - self.start
 
     def score(self, sc: Scenario) -> Evaluation:
         """The changed evidence scored again (only what the changes touch: `incremental`)."""
@@ -98,7 +110,16 @@ def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str) -> Context:
     evaluation of `base`."""
     inputs = sc.inputs(base)
     current = reevaluate(ev, base, inputs, sc.values(ev.standard, base))
-    return Context(ev, base, sc, current, target, inputs, Regrader(current))
+    return Context(ev, base, sc, current, target, inputs, Regrader(current, floor=False), unfloored_grade_score(current))
+
+
+def bonus_alone_may_reach(ctx: Context, min_score: Fraction) -> bool:
+    """Whether the grade might be reached by the bonus alone while the score stays floored at 0:
+    sets the search, which adds gains before the floor, does not look for."""
+    bonus = ctx.ev.standard.bonus
+    if bonus is None or not bonus.counts_toward_grade or bonus.cap < min_score:
+        return False
+    return ctx.start - ctx.current.bonus < 0
 
 
 def _levels(r: ItemResult) -> list[tuple[str, object]]:
@@ -159,7 +180,7 @@ def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult 
     if not changes:
         return None
     if r is None:
-        gain, delta = ctx.score(trial).grade_score - ctx.current.grade_score, Fraction(0)
+        gain, delta = ctx.gain(ctx.score(trial)), Fraction(0)
     else:
         gain, delta = _estimate(ctx, r, trial)
     if gain <= 0:
@@ -179,8 +200,8 @@ def _estimate(ctx: Context, r: ItemResult, trial: Scenario) -> tuple[Fraction, F
     decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
     new = kept_items(compiled)(r.section_id, r.item, values, decisions, inputs)
     if new.exempt != r.exempt:
-        return ctx.score(trial).grade_score - ctx.current.grade_score, Fraction(0)
-    return ctx.regrader.grade_score({r.item.id: new.awarded}) - ctx.current.grade_score, new.awarded - r.awarded
+        return ctx.gain(ctx.score(trial)), Fraction(0)
+    return ctx.regrader.grade_score({r.item.id: new.awarded}) - ctx.start, new.awarded - r.awarded
 
 
 def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
@@ -192,7 +213,7 @@ def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
             return exact_sum(x.gain for x in chosen)  # outside items: as estimated alone
         r = o.result
         awarded[r.item.id] = min(r.item.points, awarded.get(r.item.id, r.awarded) + o.delta)
-    return ctx.regrader.grade_score(awarded) - ctx.current.grade_score
+    return ctx.regrader.grade_score(awarded) - ctx.start
 
 
 def _combined_approx(ctx: Context, chosen: tuple[Option, ...]) -> float:
@@ -250,7 +271,7 @@ class Search:
         except _Stop:
             self.exact = False
         out: list[Found] = []
-        for rank, (_, _, _, chosen) in enumerate(sorted(self.candidates, key=lambda c: c[:3])):
+        for estimate, _, _, chosen in sorted(self.candidates, key=lambda c: c[:3]):
             if len(out) == KEEP or self.verified >= VERIFY_LIMIT:
                 break
             groups = {o.group for o in chosen}
@@ -259,6 +280,10 @@ class Search:
             self.verified += 1
             found = apply_all(self.ctx, chosen)
             if found is not None:
+                if not out and found.cost > estimate:
+                    # Applied together, the options' changes undid one another (one item wants a
+                    # fact true, another false): the estimates no longer bound the cost.
+                    self.exact = False
                 out.append(found)
             elif not out:
                 self.exact = False  # the cheapest candidate fell short when scored again
