@@ -36,6 +36,8 @@ class ScoreEntry(StrictModel):
     note: str | None = None
 
 
+# A fact given with the documents that prove it: `{value: 12, documents: [D01]}` (no docstring:
+# pydantic would make it the model's description).
 class CitedValue(StrictModel):
     value: Any
     documents: list[str] = Field(default_factory=list)
@@ -162,6 +164,8 @@ def _plain_cited(raw: dict[str, Any]) -> _Cited | None:
 
 
 def unknown_document(ref: str) -> str:
+    """The words for a citation of a document id the record does not have; an id holding a
+    full-width comma (two ids run together) is told to separate ids with an ASCII one."""
     key = "evidence.unknown_document_comma" if "，" in str(ref) else "evidence.unknown_document"
     return message(key, ref=ref)
 
