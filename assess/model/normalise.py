@@ -43,7 +43,8 @@ def _each(out: dict[str, Any], key: str, readers: dict[str, Callable], found: Fo
     entries = out.get(key)
     if isinstance(entries, list):
         pairs = tuple(readers.items())
-        if all(_as_written(e, pairs) for e in entries):
+        checks = tuple((name, _READ_ALREADY[reader]) for name, reader in pairs)
+        if all(_as_written(e, checks) for e in entries):
             return  # nothing to read (most records): validation reads the list as it is
         out[key] = [_read(e, key, i, pairs, found) if isinstance(e, dict) else e for i, e in enumerate(entries)]
 
@@ -57,16 +58,14 @@ def _whole(value: Any) -> bool:
 _READ_ALREADY = {read_date: is_iso_day, read_integer: _whole, read_year: _whole}
 
 
-def _as_written(entry: Any, readers: tuple) -> bool:
+def _as_written(entry: Any, checks: tuple) -> bool:
     """Whether `entry` of a list needs no reading: not a mapping (left to validation), or one
-    whose every named value is missing or already as validation reads it."""
-    if not isinstance(entry, dict):
-        return True
+    whose every value `checks` names ((name, test) pairs) is missing or passes its test."""
     if entry.__class__ is not dict:
-        return False
-    for name, reader in readers:
+        return not isinstance(entry, dict)
+    for name, read_already in checks:
         value = entry.get(name)
-        if value is not None and not _READ_ALREADY[reader](value):
+        if value is not None and not read_already(value):
             return False
     return True
 
