@@ -131,6 +131,27 @@ def _read_date_text(value: str) -> date:
         raise NaturalError("natural.date", input=shown(value)) from None
 
 
+def is_iso_day(value: Any) -> bool:
+    """Whether `value` is a text YYYY-MM-DD (ASCII digits) naming a real day: read_date reads it
+    as that day, as does every ISO 8601 reader."""
+    if type(value) is not str:
+        return False
+    if value in _ISO_DAYS:
+        return True
+    try:
+        if not _is_iso_day(value) or date.fromisoformat(value) != read_date(value):
+            return False
+    except (ValueError, NaturalError):
+        return False
+    if len(_ISO_DAYS) >= _MOST_DAYS:
+        _ISO_DAYS.clear()
+    _ISO_DAYS.add(value)
+    return True
+
+
+_ISO_DAYS: set[str] = set()
+
+
 def _is_iso_day(text: str) -> bool:
     """Whether `text` is exactly YYYY-MM-DD in ASCII digits."""
     return (len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii()

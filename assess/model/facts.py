@@ -36,6 +36,8 @@ class ScoreEntry(StrictModel):
     note: str | None = None
 
 
+# A fact given with the documents that prove it: `{value: 12, documents: [D01]}` (no docstring:
+# pydantic would make it the model's description).
 class CitedValue(StrictModel):
     value: Any
     documents: list[str] = Field(default_factory=list)
@@ -74,7 +76,8 @@ def fact_values(record: Any, doc: Document, standard: Standard, known: KnownName
     return values
 
 
-_UNDECLARED = object()
+_UNDECLARED = (object(), None)  # the reader of a name the standard does not declare: no type is its
+_UNREAD = object()  # what _plain_value gives for a value it cannot read
 
 
 def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
@@ -85,6 +88,9 @@ def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
     doc_ids = None
     for name, value in record.facts.items():
         pair = readers.get(name, _UNDECLARED)
+        if value.__class__ is pair[0]:  # most values: of the type kept as it is
+            values[name] = value
+            continue
         if value.__class__ is dict:
             cited = _plain_cited(value)
             if cited is None:
@@ -99,7 +105,7 @@ def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
         if value is None:
             continue
         value = _plain_value(pair, value)
-        if value is _UNDECLARED:
+        if value is _UNREAD:
             return None
         values[name] = value
     return values
@@ -162,6 +168,8 @@ def _plain_cited(raw: dict[str, Any]) -> _Cited | None:
 
 
 def unknown_document(ref: str) -> str:
+    """The words for a citation of a document id the record does not have; an id holding a
+    full-width comma (two ids run together) is told to separate ids with an ASCII one."""
     key = "evidence.unknown_document_comma" if "，" in str(ref) else "evidence.unknown_document"
     return message(key, ref=ref)
 
@@ -203,10 +211,14 @@ _QUICK_READERS = {"boolean": (bool, read_boolean), "integer": (int, read_integer
 
 @once_per_object()
 def _field_readers(standard: Standard) -> tuple[dict[str, tuple], dict[str, None]]:
-    """For `_plain_values`, once per standard: each field's (type kept as it is, reader), None for
-    a field the facts model must read (scores); and every field as None, in declaration order."""
-    return ({name: _QUICK_READERS.get(decl.type) for name, decl in standard.fields.items()},
+    """For `_plain_values`, once per standard: each field's (type kept as it is, reader), (None,
+    None) for a field the facts model must read (scores); and every field as None, in declaration
+    order."""
+    return ({name: _QUICK_READERS.get(decl.type, _NO_READER) for name, decl in standard.fields.items()},
             dict.fromkeys(standard.fields))
+
+
+_NO_READER = (None, None)  # a scores field: its entries are the facts model's to read
 
 
 def _plain_values(standard: Standard, plain: dict[str, Any]) -> dict[str, Any] | None:
@@ -219,24 +231,24 @@ def _plain_values(standard: Standard, plain: dict[str, Any]) -> dict[str, Any] |
         if value is None:
             continue
         value = _plain_value(readers[name], value)
-        if value is _UNDECLARED:
+        if value is _UNREAD:
             return None
         values[name] = value
     return values
 
 
-def _plain_value(reader: tuple | None, value: Any) -> Any:
-    """`value` (not None) read by a field's (type kept as it is, reader), or _UNDECLARED when it
+def _plain_value(reader: tuple, value: Any) -> Any:
+    """`value` (not None) read by a field's (type kept as it is, reader), or _UNREAD when it
     cannot be, or the facts model must read it."""
-    kept, read = reader or (None, None)
+    kept, read = reader
     if value.__class__ is kept:
         return value
     if read is None:
-        return _UNDECLARED
+        return _UNREAD
     try:
         return read(value)
     except NaturalError:
-        return _UNDECLARED
+        return _UNREAD
 
 
 def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:

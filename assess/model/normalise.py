@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from assess.core.natural import NaturalError, read_date, read_integer, read_number, read_year
+from assess.core.natural import NaturalError, is_iso_day, read_date, read_integer, read_number, read_year
 from assess.core.unions import kind_id
 
 Found = list[tuple[tuple, NaturalError]]  # (where in the record, what could not be read)
@@ -19,7 +19,8 @@ Found = list[tuple[tuple, NaturalError]]  # (where in the record, what could not
 def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
     """A copy of a record's data with its shape values read (see the module docstring), and the
     values that could not be read (left as written, so validation reports them too). Containers
-    of an unexpected shape are left to validation."""
+    of an unexpected shape are left to validation, and so is a list whose values are all already
+    as validation reads them (dates written YYYY-MM-DD, whole numbers): it is not copied."""
     out = dict(data)
     found: Found = []
     union = out.get("union")
@@ -42,7 +43,31 @@ def _each(out: dict[str, Any], key: str, readers: dict[str, Callable], found: Fo
     entries = out.get(key)
     if isinstance(entries, list):
         pairs = tuple(readers.items())
+        checks = tuple((name, _READ_ALREADY[reader]) for name, reader in pairs)
+        if all(_as_written(e, checks) for e in entries):
+            return  # nothing to read (most records): validation reads the list as it is
         out[key] = [_read(e, key, i, pairs, found) if isinstance(e, dict) else e for i, e in enumerate(entries)]
+
+
+def _whole(value: Any) -> bool:
+    return value.__class__ is int
+
+
+# Values a reader would give back as validation reads them anyway: a day written YYYY-MM-DD
+# (validation reads it as that day), a whole number.
+_READ_ALREADY = {read_date: is_iso_day, read_integer: _whole, read_year: _whole}
+
+
+def _as_written(entry: Any, checks: tuple) -> bool:
+    """Whether `entry` of a list needs no reading: not a mapping (left to validation), or one
+    whose every value `checks` names ((name, test) pairs) is missing or passes its test."""
+    if entry.__class__ is not dict:
+        return not isinstance(entry, dict)
+    for name, read_already in checks:
+        value = entry.get(name)
+        if value is not None and not read_already(value):
+            return False
+    return True
 
 
 def _fields(entry: Any, loc: tuple, readers: dict[str, Callable], found: Found) -> Any:
