@@ -34,7 +34,8 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "results": ("history", "FederationReport", "federation_report", "Audit", "audit"),
     "forms": ("form_layout",),
     "outputs": ("scorecard_formats", "render_scorecards", "render_acceptance"),
-    "intake": ("TemplateFile", "write_template", "write_roster_template", "read_workbook", "read_roster", "read_value"),
+    "intake": ("TemplateFile", "write_template", "write_roster_template", "read_workbook", "read_roster", "read_value",
+               "read_json"),
 }
 _HOME = {name: module for module, names in _HOMES.items() for name in names}
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assess.api.scoring import RecordProblems, RecordSource, StandardSource, load_record, load_standard
+from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.messages import message, use_language
 from assess.core.natural import NaturalError, read_as, read_date
 from assess.core.problems import InputError, Problem
@@ -105,3 +106,16 @@ def read_value(kind: str, value: Any, *, lang: str = "zh", name: str = "<value>"
             return read_date(value) if kind == "date" and value is not None else read_as(kind, value)
         except NaturalError as err:
             raise InputError([Problem(name, "", err.text())]) from None
+
+
+def read_json(text: str, *, lang: str = "zh", name: str = "<json>", path: str = "") -> Any:
+    """One JSON text read as assess reads a record of a JSON Lines file: a key given twice,
+    NaN or Infinity, a number a float cannot hold as written (1e-400), or nesting deeper than a
+    record file may have is refused, never read silently. Returns plain data (dict, list, str,
+    int, float, bool, None). Raises InputError (one Problem naming `name` and `path`, with the
+    column when known) saying what is wrong, in `lang`."""
+    with use_language(lang):
+        try:
+            return parse_line(text)
+        except JsonLineError as exc:
+            raise InputError([Problem(name, path, exc.text, None, exc.column)]) from None

@@ -7,6 +7,7 @@ numerator and denominator are carried as ints and normalised once.
 from __future__ import annotations
 
 import fractions
+from decimal import Decimal
 from typing import Iterable, Union
 
 # The one Fraction of assess: quicktions' (the stdlib's `fractions.Fraction` compiled with Cython,
@@ -35,3 +36,17 @@ def exact_sum(values: Iterable[Number]) -> Fraction:
         else:
             num, den = num * d + x.numerator * den, den * d
     return Fraction(num, den)
+
+
+def float_is_exact(text: str, value: float) -> bool:
+    """Whether `value` (the float read from the decimal text `text`, as JSON or YAML reads a
+    number) stands for exactly the number written: a value is taken on as its shortest text
+    (repr), so a text with more digits than a float holds (0.97999999999999999999, which reads as
+    0.98) or beyond its range (1e-400, which reads as 0) would be silently misread. Texts of at
+    most 15 characters without an exponent always are exact (15 significant digits)."""
+    if len(text) <= 15 and "e" not in text and "E" not in text:
+        return True
+    if value != value or value in (float("inf"), float("-inf")):
+        return False
+    # Decimal compares exactly without building 10**exponent (a Fraction of 1e-99999999 would).
+    return Decimal(text) == Decimal(repr(value))

@@ -12,6 +12,7 @@ import math
 import threading
 from typing import Any
 
+from assess.core.exact import float_is_exact
 from assess.core.messages import message
 from assess.core.safe_yaml import MAX_DEPTH
 
@@ -47,6 +48,10 @@ class _DuplicateKey(ValueError):
     pass
 
 
+class _InexactNumber(ValueError):
+    pass
+
+
 def _no_constant(token: str) -> Any:
     # Python's json reads NaN, Infinity and -Infinity; JSON has no such numbers.
     raise _NotJsonNumber(token)
@@ -56,6 +61,8 @@ def _finite(token: str) -> float:
     value = float(token)
     if math.isinf(value):
         raise _NotJsonNumber(token)  # 1e999: beyond any float
+    if not float_is_exact(token, value):
+        raise _InexactNumber(token)  # 1e-400 would read as 0
     return value
 
 
@@ -141,7 +148,15 @@ def _checked_value(text: str) -> Any:
     except _NotJsonNumber as exc:
         token = exc.args[0]
         raise JsonLineError(message("batch.not_json_number", value=token), text.find(token) + 1 or None) from None
+    except _InexactNumber as exc:
+        token = exc.args[0]
+        raise JsonLineError(message("error.inexact_number", value=_shown(token)), text.find(token) + 1 or None) from None
     except json.JSONDecodeError as exc:
         key = next((k for start, k in _DECODE_KEYS.items() if exc.msg.startswith(start)), None)
         detail = message(key) if key else exc.msg
         raise JsonLineError(message("batch.bad_json", detail=detail), exc.colno) from None
+
+
+def _shown(token: str) -> str:
+    """A number's text as a message shows it: a long one cut in the middle."""
+    return token if len(token) <= 40 else f"{token[:20]}…{token[-12:]}"

@@ -26,6 +26,8 @@ import yaml
 from yaml.events import AliasEvent, MappingEndEvent, SequenceEndEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from assess.core.exact import float_is_exact
+
 MAX_VALUES = 200_000  # values in one file, aliases expanded (a real record has a few hundred)
 MAX_DEPTH = 64  # levels of nesting (a standard nests 8)
 MAX_DIGITS = 30  # digits of one integer
@@ -213,6 +215,10 @@ def _check_scalar(loader: BoundedLoader, node: ScalarNode) -> None:
         digits = len(node.value.lstrip("+-"))
         if digits > MAX_DIGITS:
             raise loader._refuse("error.yaml_long_integer", node.start_mark, digits=digits, limit=MAX_DIGITS)
+    elif node.tag == FLOAT and not node.value.lower().endswith((".inf", ".nan")):
+        if not float_is_exact(node.value, float(node.value)):
+            shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}…{node.value[-12:]}"
+            raise loader._refuse("error.inexact_number", node.start_mark, value=shown)
     elif node.tag == TIMESTAMP:
         try:
             loader.construct_yaml_timestamp(node)

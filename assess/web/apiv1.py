@@ -6,7 +6,6 @@ the language asked for (`?lang=` or `Accept-Language`); a standard id is only ev
 against the catalog's ids."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -34,9 +33,10 @@ async def json_body(request: Request, lang: str) -> Any:
     """The request body as JSON; InputError saying why when it is not."""
     raw = await request.body()
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError([Problem(work.REQUEST, "", message("web.error.bad_json", lang, reason=str(exc)[:200]))]) from None
+    return work.read_json(text, lang)
 
 
 @router.get("/standards", summary="The known standards, every version")

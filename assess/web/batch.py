@@ -4,7 +4,6 @@ private temporary directory only while it is scored."""
 from __future__ import annotations
 
 import contextvars
-import json
 import queue
 import shutil
 import tempfile
@@ -36,15 +35,18 @@ def jsonl_records(text: str, lang: str) -> list[Any]:
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        source = f"<line {n}>"
         try:
-            value = json.loads(line)
-            if not isinstance(value, dict):
-                raise ValueError(message("web.error.not_object", lang))
+            value = api.read_json(line, lang=lang, name=source)
+        except InputError as err:  # read as the CLI reads a JSON Lines line, in the same words
+            out.append(api.RecordProblems(source, err))
+            continue
+        if isinstance(value, dict):
             out.append(value)
-        except ValueError as exc:
-            err = InputError([Problem(f"<line {n}>", "", message("web.error.bad_line", lang, line=n,
-                                                                 reason=str(exc)[:200]))])
-            out.append(api.RecordProblems(f"<line {n}>", err))
+        else:
+            reason = message("web.error.not_object", lang)
+            err = InputError([Problem(source, "", message("web.error.bad_line", lang, line=n, reason=reason))])
+            out.append(api.RecordProblems(source, err))
     return out
 
 

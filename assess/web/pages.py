@@ -4,7 +4,6 @@ API's documentation, and the page that asks for the token once. Every text comes
 messages.yaml; Jinja2 escapes everything written into a page."""
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from assess import api
 from assess.core.jsonout import json_text
 from assess.core.messages import LANGUAGES, catalogue, message
-from assess.core.problems import InputError, Problem
+from assess.core.problems import InputError
 from assess.web import batch, files, work
 from assess.web.langs import request_lang
 from assess.web.security import TOKEN_COOKIE
@@ -164,8 +163,4 @@ async def sheet(request: Request) -> Response:
 
 
 def _json_field(text: str, lang: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise InputError([Problem(work.REQUEST, "body", message("web.error.bad_json", lang,
-                                                                     reason=str(exc)[:200]))]) from None
+    return work.read_json(text, lang, "body")

@@ -24,6 +24,13 @@ _STANDARD_REF = re.compile(r"^([a-z0-9][a-z0-9_.-]{0,80})(?:@([A-Za-z0-9_.-]{1,4
 STORE_LOCK = threading.Lock()  # one writer at a time: the store's hash chain is sequential
 
 
+def read_json(text: str, lang: str, path: str = "") -> Any:
+    """A request's JSON as the CLI reads a JSON Lines record (`api.read_json`: no key twice, no
+    number read other than as written, no nesting past a record file's); InputError naming the
+    request and saying why, in `lang`."""
+    return api.read_json(text, lang=lang, name=REQUEST, path=path)
+
+
 class TimeLimit(Exception):
     """A request's work took longer than Settings.time_limit."""
 
