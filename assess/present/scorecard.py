@@ -205,13 +205,16 @@ def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
 
 def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
     observed, required = words.observed_required(r, ev.values)
+    # Under `not_applicable: full` an item that does not apply (or is waived) counts as its full
+    # points in its section: the row shows what it counts, so the items add up to the section.
+    as_full = r.exempt and ev.standard.not_applicable == "full"
     out = {
         "id": r.item.id,
         "title": words.text(r.item.title),
         "points": _n(r.points),
-        "awarded": _n(r.awarded, 0, r.points),
+        "awarded": _n(r.points if as_full else r.awarded, 0, r.points),
         "status": r.status.value,
-        "status_text": words.status(r.status.value),
+        "status_text": words.status(r.status.value, counted_full=as_full),
         "mandatory": r.item.mandatory,
         "observed": observed,
         "required": required,

@@ -176,8 +176,10 @@ class Words:
             params["name"] = self.label(name)
         return message(reason.key, self.lang, **params)
 
-    def status(self, status: str) -> str:
-        return message(f"status.{status}", self.lang)
+    def status(self, status: str, counted_full: bool = False) -> str:
+        """An item's status in words; `counted_full`: not scored but counted as full points."""
+        text = message(f"status.{status}", self.lang)
+        return message("status.counted_full", self.lang, status=text) if counted_full else text
 
     def observed_required(self, r: ItemResult, values: dict[str, Any]) -> tuple[str, str]:
         """What the item's table row shows as observed and as required, by its rule kind."""
