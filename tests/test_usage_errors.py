@@ -44,3 +44,11 @@ def test_a_rulesets_directory_in_the_environment_that_is_not_there_is_said(monke
     result = CliRunner().invoke(main, ["standards"])
     assert result.exit_code == 2
     assert "ASSESS_RULESETS" in result.output and "missing" in result.output and "不是已有的目录" in result.output
+
+
+def test_the_standards_table_names_kinds_of_union_in_the_language_asked():
+    zh = CliRunner().invoke(main, ["standards"]).output
+    assert "社区工会, 社区工联会, 街道总工会" in zh and "community_union" not in zh and "等级条件" not in zh
+    en = CliRunner().invoke(main, ["standards", "--lang", "en"]).output
+    assert "Community union, Community federation, Street federation" in en
+    assert "适用: 基层工会" in CliRunner().invoke(main, ["explain", "liuyou-grassroots"]).output

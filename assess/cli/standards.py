@@ -12,6 +12,7 @@ from assess import api
 from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, fail_with, main
 from assess.core.exact import Fraction
 from assess.core.messages import message
+from assess.core.unions import kind_name
 from assess.core.types import format_number
 from assess.standards.schemas import KINDS as SCHEMA_KINDS
 from assess.workflows.formats import formats_for, render
@@ -30,7 +31,8 @@ def standards_cmd(lang: str, fmt: str) -> None:
         return
     heads = ["id", "version", message("head.in_force", lang), message("head.standard", lang), message("head.kind", lang),
              message("head.grades", lang)]
-    table = [[s.id, s.version, s.span, s.title, ", ".join(s.applies_to), " / ".join(s.grades)] for s in standards]
+    table = [[s.id, s.version, s.span, s.title, ", ".join(kind_name(k, lang) for k in s.applies_to), " / ".join(s.grades)]
+             for s in standards]
     click.echo(tabulate(table, headers=heads, tablefmt="simple", disable_numparse=True))
 
 

@@ -345,7 +345,7 @@ class Words:
             message("explain.standard", self.lang, title=self.text(s.title), id=s.id, version=s.version,
                     total=self.number(s.total), effective_from=s.effective_from.isoformat()),
             message("explain.source", self.lang, citation=s.source.citation),
-            message("explain.applies_to", self.lang, kinds=", ".join(s.applies_to)),
+            message("explain.applies_to", self.lang, kinds=", ".join(kind_name(k, self.lang) for k in s.applies_to)),
             message(f"explain.na_{s.not_applicable}", self.lang),
         ]
         if s.note:
