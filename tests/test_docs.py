@@ -30,3 +30,21 @@ def test_readme_quick_start_has_two_commands():
     assert commands == ["pip install . && assess score fixtures/tanglang-community.yaml",
                         "pip install '.[test]' && python -m pytest"]
     assert commands[1] in (ROOT / ".ci/run").read_text(encoding="utf-8")
+
+
+def test_readme_sample_scorecard_is_what_assess_prints(monkeypatch):
+    """Every line of the README's sample (but the `...` that cut it short) is a line `assess score`
+    prints for that fixture, in the same order."""
+    from click.testing import CliRunner
+    from assess.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = re.search(r"```text\n\$ assess score (\S+)\n(.*?)```", readme, re.S)
+    monkeypatch.chdir(ROOT)
+    printed = CliRunner().invoke(main, ["score", sample.group(1)]).output.splitlines()
+    at = 0
+    for line in sample.group(2).splitlines():
+        if line.strip() in ("...", ""):
+            continue
+        assert line in printed[at:], f"README sample line not printed (in this order): {line!r}"
+        at = printed.index(line, at) + 1
