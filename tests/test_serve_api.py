@@ -190,6 +190,34 @@ def test_batch_of_a_roster_upload_scores_as_the_fixtures(web, tmp_path, monkeypa
     assert web.post("/api/v1/batch", files=files).status_code == 422  # a roster needs its standard
 
 
+def test_batch_results_name_the_upload_never_the_servers_temporary_path(web, tmp_path, monkeypatch):
+    import csv
+    import io
+    import openpyxl
+    monkeypatch.chdir(ROOT)
+    head, rows, _ = _roster_rows("liuyou-grassroots")
+    rows = rows + [[""] * len(head)]
+    rows[-1][0] = "bad-row"  # a row that is no valid record: its problems name the file too
+    roster = tmp_path / "名单.csv"
+    _write_csv(roster, head, rows, "utf-8")
+    files = {"file": ("二〇二五 名单.csv", roster.read_bytes(), "text/csv")}
+    stream = web.post("/api/v1/batch", files=files, data={"standard": "liuyou-grassroots"})
+    as_csv = web.post("/api/v1/batch?format=csv", files=files, data={"standard": "liuyou-grassroots"})
+    as_xlsx = web.post("/api/v1/batch?format=xlsx", files=files, data={"standard": "liuyou-grassroots"})
+    sources = [row[-1] for row in csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig")))][1:]
+    book = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
+    cells = [str(c.value) for row in book.iter_rows() for c in row if c.value is not None]
+    assert sources and all(s.startswith("二〇二五 名单.csv") for s in sources)
+    assert any(c.startswith("二〇二五 名单.csv") for c in cells)
+    assert "二〇二五 名单.csv" in stream.text
+    for text in (stream.text, as_csv.content.decode("utf-8-sig"), " ".join(cells)):
+        assert "assess-serve-" not in text and "upload.csv" not in text
+    body = json.dumps(as_json(ROOT / "fixtures" / "liulian-community.yaml"), ensure_ascii=False) + "\n"
+    plain = web.post("/api/v1/batch?standard=bahao-community&format=csv", content=body.encode("utf-8"),
+                     headers={"content-type": "application/x-ndjson"})
+    assert [row[-1] for row in csv.reader(io.StringIO(plain.content.decode("utf-8-sig")))][1:] == ["request.jsonl:1"]
+
+
 def test_a_body_over_the_limit_is_413(tmp_path):
     small = client(max_body=2048)
     response = small.post("/api/v1/score", content=b"{" + b" " * 4096 + b"}", headers={"content-type": "application/json"})

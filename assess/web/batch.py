@@ -4,10 +4,13 @@ private temporary directory only while it is scored."""
 from __future__ import annotations
 
 import contextvars
+import io
 import queue
 import shutil
 import tempfile
+import re
 import threading
+import zipfile
 from pathlib import Path
 from typing import Any, AsyncIterator
 
@@ -80,11 +83,12 @@ def _lines(records: list[Any], opts, store, out: queue.Queue) -> None:
                 out.put(problems_line(result.source, result.error))
 
 
-async def stream(records: list[Any], opts, tmp: str, settings) -> AsyncIterator[bytes]:
+async def stream(records: list[Any], opts, tmp: str, settings, shown: tuple[str, str] = ("", "")) -> AsyncIterator[bytes]:
     """Scorecards (one a line) and bad records' problems, in order, as each is scored; the
     temporary directory is removed when the stream ends, however it ends. A lone surrogate (a
     record's "\\ud800", echoed in its problems) is written as its JSON escape: UTF-8 cannot hold
-    it, and the stream would otherwise break off there and lose the records after it."""
+    it, and the stream would otherwise break off there and lose the records after it. `shown`:
+    (the upload's temporary path, the name it is shown by) replaced in every line."""
     lines: queue.Queue = queue.Queue(maxsize=64)
     # In this request's context: the language and any --rulesets directories are context variables.
     producer = threading.Thread(target=contextvars.copy_context().run, args=(_produce, records, opts, settings, lines),
@@ -92,6 +96,8 @@ async def stream(records: list[Any], opts, tmp: str, settings) -> AsyncIterator[
     producer.start()
     try:
         while (line := await anyio.to_thread.run_sync(lines.get)) is not None:
+            if shown[0]:
+                line = line.replace(*shown)
             yield line.encode("utf-8", "backslashreplace")  # only ever inside a JSON string
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -113,22 +119,24 @@ async def handle(request: Request) -> Response:
             form = await request.form()
             standard = form.get("standard") or standard
             path = files.saved_upload(await upload.read(), suffix, tmp)
+            shown = (str(path), shown_name(upload.filename, suffix))
         else:
             suffix = ".jsonl"
             path = files.saved_upload(await request.body(), suffix, tmp)
+            shown = (str(path), "request" + suffix)  # no "<request>": XML would need it escaped
         standard = work.standard_ref(standard, lang) if standard else None
         if standard is None and (fmt in RESULT_FORMATS or suffix != ".jsonl"):
             raise InputError([Problem(work.REQUEST, "standard", message("web.error.batch_standard", lang))])
         opts = work.options(settings, standard, as_of, lang, request.headers.get("x-assess-user"))
         if fmt in RESULT_FORMATS:
-            data = await work.limited(settings, _results_file, path, fmt, opts, tmp)
+            data = renamed(await work.limited(settings, _results_file, path, fmt, opts, tmp), fmt, *shown)
             shutil.rmtree(tmp, ignore_errors=True)
             return files.download(data, f"results.{fmt}", RESULT_FORMATS[fmt])
         records = await work.limited(settings, _records, path, suffix, standard, as_of, lang)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return StreamingResponse(stream(records, opts, tmp, settings), media_type=JSONL_TYPE,
+    return StreamingResponse(stream(records, opts, tmp, settings, shown), media_type=JSONL_TYPE,
                              headers={"x-record-count": str(len(records))})
 
 
@@ -148,3 +156,26 @@ def _results_file(path: Path, fmt: str, opts, tmp: str) -> bytes:
     out = Path(tmp) / f"results.{fmt}"
     api.score_batch([str(path)], out, opts, fmt=fmt, jobs=1)
     return out.read_bytes()
+
+
+def shown_name(filename: str | None, suffix: str) -> str:
+    """The browser's file name as the results show it in place of the temporary file's path. Any
+    character that JSON, CSV or XML would have to escape becomes "_", so the name can replace the
+    path inside text already written in any of them."""
+    name = re.sub(r"[^\w.\- ]", "_", Path(filename or "").name)[:120].strip()
+    return name if name not in ("", ".", "..") else "upload" + suffix
+
+
+def renamed(data: bytes, fmt: str, path: str, name: str) -> bytes:
+    """A results file with the upload's temporary path shown as `name` (a CSV's source column,
+    an xlsx workbook's cells): the path and the name need no escaping in either."""
+    if fmt == "csv":
+        return data.replace(path.encode("utf-8"), name.encode("utf-8"))
+    source, out = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(source) as book, zipfile.ZipFile(out, "w") as copy:
+        for info in book.infolist():  # the same entries, dates and compression: output stays deterministic
+            part = book.read(info)
+            if info.filename.endswith(".xml"):
+                part = part.replace(path.encode("utf-8"), name.encode("utf-8"))
+            copy.writestr(info, part)
+    return out.getvalue()

@@ -1,7 +1,8 @@
 """Files in and out: an uploaded record read (YAML, JSON or a filled-in workbook), the record as
 a YAML file or a filled-in workbook, the empty workbook and roster of a standard. Uploads are
 written to a private temporary directory under a fixed name (never the name the browser sent),
-read through the library, and removed at once."""
+read through the library, and removed at once; what a user reads names the browser's file, not
+the temporary one (a batch's results: assess/web/batch.py `renamed`)."""
 from __future__ import annotations
 
 import re
