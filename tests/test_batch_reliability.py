@@ -303,3 +303,34 @@ def test_sigterm_in_process_stops_the_run_resumable_with_the_signal(tmp_path):
     assert done["done"] == 2 and not done["complete"]
     rest = run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True)
     assert rest.complete and rest.scored == 10
+
+
+def test_batches_in_several_threads_of_one_process_each_score_as_alone(tmp_path):
+    """A server runs one-job batches in threads: each keeps its own worker (a shared one crashed
+    with "worker not initialised" and could score with another run's standard), and garbage
+    collection is back on when the last one ends."""
+    import filecmp
+    import gc
+    import threading
+
+    from assess import api
+
+    source = _jsonl(tmp_path, 400)
+    alone = tmp_path / "alone.csv"
+    api.score_batch([source], alone, api.ScoreOptions(standard=STANDARD), fmt="csv", jobs=1)
+    failures: list[str] = []
+
+    def run(k: int) -> None:
+        try:
+            api.score_batch([source], tmp_path / f"t{k}.csv", api.ScoreOptions(standard=STANDARD), fmt="csv", jobs=1)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert all(filecmp.cmp(alone, tmp_path / f"t{k}.csv", shallow=False) for k in range(4))
+    assert gc.isenabled()

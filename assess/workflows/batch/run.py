@@ -276,9 +276,9 @@ def _peek_empty(sources: Iterator[Source]) -> bool:
 
 
 def _run_here(config: Config, chunks: Iterable[list[Source]], commit) -> None:
-    with use_language(config.lang), local_worker(config):
+    with use_language(config.lang), local_worker(config) as worker:
         for chunk in chunks:
-            results, stats = run_chunk(chunk)
+            results, stats = run_chunk(chunk, worker)
             commit(chunk, results, stats)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator
@@ -220,25 +221,25 @@ def init_worker(config: Config, parent: int) -> None:
 
 @contextlib.contextmanager
 def local_worker(config: Config) -> Iterator[Worker]:
-    """A Worker in this process, for `run_chunk` without a pool (one job); closed afterwards, and
-    what it set aside from garbage collection handed back (unless this process had already set
-    objects aside itself: then nothing is set aside)."""
-    global _WORKER
-    worker = _WORKER = Worker(config)
+    """A Worker in this process, for `run_chunk(chunk, worker)` without a pool (one job); closed
+    afterwards, and what it set aside from garbage collection handed back (unless this process
+    had already set objects aside itself: then nothing is set aside). Not the process's pool
+    Worker: runs in several threads of one process (a server's) each keep their own."""
+    worker = Worker(config)
     worker.settled = gc.get_freeze_count() > 0
     frozen_here = not worker.settled
     try:
         yield worker
     finally:
         worker.close()
-        _WORKER = None
         if frozen_here and worker.settled:
             gc.unfreeze()
 
 
-def run_chunk(chunk: list[Source]) -> tuple[list[tuple], dict[str, int]]:
-    """Score a chunk in this process's Worker: the results in order, and the cache counters' growth."""
-    worker = _WORKER
+def run_chunk(chunk: list[Source], worker: Worker | None = None) -> tuple[list[tuple], dict[str, int]]:
+    """Score a chunk in `worker` (default: this pool process's Worker): the results in order, and
+    the cache counters' growth."""
+    worker = worker if worker is not None else _WORKER
     assert worker is not None, "worker not initialised"
     before = worker.stats()
     with _collected_after(worker):
@@ -250,6 +251,8 @@ def run_chunk(chunk: list[Source]) -> tuple[list[tuple], dict[str, int]]:
 
 
 _FULL_EVERY = 100  # chunks between full collections (what the run's caches let go of, in cycles)
+_GC_LOCK = threading.Lock()
+_GC_HELD: list = [0, False]  # chunks being scored in this process; whether collection was on before
 
 
 @contextlib.contextmanager
@@ -259,15 +262,20 @@ def _collected_after(worker: Worker) -> Iterator[None]:
     scorecard is thousands of live objects) though nearly all of it is freed by reference counts
     once the record is done; after the chunk only what outlives it is walked. A chunk's cyclic
     garbage (a refused record's traceback) waits at most one chunk."""
-    enabled = gc.isenabled()
-    gc.disable()
+    with _GC_LOCK:  # batches in several threads: the last one out restores what the first found
+        if _GC_HELD[0] == 0:
+            _GC_HELD[1] = gc.isenabled()
+            gc.disable()
+        _GC_HELD[0] += 1
     try:
         yield
     finally:
         worker.chunks += 1
         gc.collect(2 if worker.chunks % _FULL_EVERY == 0 else 1)
-        if enabled:
-            gc.enable()
+        with _GC_LOCK:
+            _GC_HELD[0] -= 1
+            if _GC_HELD[0] == 0 and _GC_HELD[1]:
+                gc.enable()
 
 
 def _settle(worker: Worker) -> None:
