@@ -356,3 +356,18 @@ def test_cli_broken_file_no_traceback(tmp_path):
 def test_position_helper_matches_document():
     doc = Document("x.yaml", {"a": [{"b": 1}]}, {("a",): 2, ("a", 0): 3, ("a", 0, "b"): 3}, {("a",): 1, ("a", 0): 5, ("a", 0, "b"): 7})
     assert doc.position(("a", 0, "c")) == ("x.yaml", 3, 5)
+
+
+def test_a_schema_finding_names_its_field_and_a_rule_tests_file_is_pointed_to_assess_test(tmp_path):
+    from click.testing import CliRunner
+    from assess.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "rulesets" / "liuyou-grassroots.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "no-title.yaml"
+    broken.write_text("\n".join(line for line in text.splitlines() if not line.startswith("title:")), encoding="utf-8")
+    out = CliRunner().invoke(main, ["lint", str(broken)]).output
+    assert "[schema] title: 缺少必填字段" in out
+    tests_file = CliRunner().invoke(main, ["lint", str(root / "rulesets" / "liuyou-grassroots.tests.yaml")])
+    assert tests_file.exit_code == 1 and "assess test liuyou-grassroots" in tests_file.output
+    assert tests_file.output.count("错误 [") == 1

@@ -34,6 +34,9 @@ def lint_file(path: str | Path) -> list[Finding]:
     """Every finding for one standard file; a file that cannot be read or parsed is one `syntax` finding.
     A file that `extends:` another is linted merged with its parents, each finding in the file that
     set the value."""
+    if str(path).lower().endswith(".tests.yaml"):  # a standard's rule tests, not a standard
+        stem = Path(path).name[:-len(".tests.yaml")]
+        return [Finding(SCHEMA, ERROR, str(path), None, None, "", message("lint.rule_tests_file", stem=stem))]
     try:
         doc = read_document(path)
     except InputError as err:
@@ -71,8 +74,11 @@ class LintReport:
 
 
 def render_text(findings: list[Finding], files: int, lang: str | None = None) -> str:
-    """Each finding as `FILE:LINE:COLUMN: 错误 [rule-id] message`, sorted, then the counts."""
-    lines = [f"{f.where}: {message('lint.severity.' + f.severity, lang)} [{f.rule}] {f.message}"
+    """Each finding as `FILE:LINE:COLUMN: 错误 [rule-id] message`, sorted, then the counts. A
+    schema finding names its field first ("applies_to: 缺少必填字段"): its position may be the
+    mapping the field is missing from, and the schema's words do not name it."""
+    lines = [f"{f.where}: {message('lint.severity.' + f.severity, lang)} [{f.rule}] "
+             + (f"{f.path}: {f.message}" if f.rule == SCHEMA and f.path else f.message)
              for f in sorted(findings, key=sort_key)]
     errors = sum(1 for f in findings if f.severity == ERROR)
     lines.append(message("lint.summary", lang, files=files, errors=errors, warnings=len(findings) - errors))
