@@ -21,7 +21,8 @@ from assess.core.problems import InputError
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "jinhua-textile-nograde.yaml"  # liuyou: member_satisfaction is a ratio
 MARK = 12345.5
-MISREAD = ["1e-400", "0." + "9" * 40, "0.97999999999999999999", "1" + "0" * 400 + ".5"]
+MISREAD = ["1e-400", "0." + "9" * 40, "0.97999999999999999999", "1" + "0" * 400 + ".5",
+           "1e-99999999999999999999999", "0e99999999999999999999"]  # past Decimal's own exponents
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
@@ -33,6 +34,31 @@ def test_every_float_as_python_writes_it_is_exact(x):
 @pytest.mark.parametrize("text", MISREAD)
 def test_a_text_a_float_cannot_hold_is_not_exact(text):
     assert not float_is_exact(text, float(text))
+
+
+def test_a_json_line_names_the_column_of_the_number_not_the_same_text_inside_a_string():
+    from assess.core.jsonlines import JsonLineError, parse_line
+    with pytest.raises(JsonLineError) as err:
+        parse_line('{"note": "写成1e-400", "v": 1e-400}')
+    assert (err.value.column, err.value.line) == (27, 1)
+    with pytest.raises(JsonLineError) as err:
+        parse_line('{\n "a": 1,\n "b": NaN}')
+    assert (err.value.column, err.value.line) == (7, 3)
+
+
+def test_an_integer_longer_than_any_count_is_refused_as_in_yaml(tmp_path):
+    """Python refuses to read an integer of over 4300 digits with an error of its own; a JSON line
+    with one was an internal error and lost its record. Like YAML: at most 30 digits."""
+    data = _record()
+    lines = [json.dumps(data).replace(str(MARK), "1" * 5000), json.dumps(data).replace(str(MARK), "0.95")]
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["batch", str(path), "--standard", "liuyou-grassroots", "--out", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    errors = (tmp_path / "out.csv.errors.jsonl").read_text(encoding="utf-8")
+    assert "整数有 5000 位, 超过上限 30 位" in errors and "内部错误" not in errors
+    assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 2  # the header and the good record
 
 
 @pytest.mark.parametrize("text", ["0.95", "98.5", "1.10", "2.5e-3", "123456789.012345", "0.1"])
@@ -92,6 +118,9 @@ def web():
     ('{"record": {"facts": {"x": 1e-400}}}', "无法按所写精确读取", "cannot be read exactly as written"),
     ('{"record": {}, "record": {}}', "键 record 重复出现", "key record appears twice"),
     ("[" * 3000 + "]" * 3000, "嵌套超过", "nested more than"),
+    ('{"record": {"x": %s}}' % ("1" * 5000), "整数有 5000 位", "an integer of 5000 digits"),
+    ('{"record": {"note": "\\udfff"}}', "孤立的代理项", "lone surrogate"),
+    ('{"record": {"x": 1e-99999999999999999999999}}', "无法按所写精确读取", "cannot be read exactly"),
     ('{"record": {},}', "此处应为用双引号括起的键名", "a key in double quotes was expected"),
 ])
 def test_a_request_body_is_read_as_a_json_lines_record(web, body, zh, en):
@@ -108,3 +137,26 @@ def test_a_batch_line_with_a_key_twice_is_that_lines_problem_and_the_rest_scores
     lines = [json.loads(line) for line in response.text.splitlines()]
     assert [line["schema"] for line in lines] == ["assess.problems/1", "assess.scorecard/3"]
     assert "key union appears twice" in lines[0]["problems"][0]["message"] and lines[0]["source"] == "<line 1>"
+
+
+def test_a_body_with_a_byte_order_mark_is_read_and_one_not_utf8_is_refused_in_the_language_asked(web):
+    good = json.dumps({"record": json.loads(json.dumps(_record()).replace(str(MARK), "0.95"))})
+    assert web.post("/api/v1/score", content=b"\xef\xbb\xbf" + good.encode(),
+                    headers={"content-type": "application/json"}).status_code == 200
+    bad = web.post("/api/v1/score?lang=en", content=good.encode("utf-16"), headers={"content-type": "application/json"})
+    assert bad.status_code == 422 and "not UTF-8" in bad.json()["problems"][0]["message"]
+
+
+def test_a_batch_reads_lines_as_the_cli_does(web):
+    """Lines end at a line feed only: a raw U+2028 or U+0085 inside a text (JSON allows them)
+    stays in its record; a lone surrogate or a 5000-digit number is that line's problem."""
+    good = json.dumps(_record()).replace(str(MARK), "0.95")
+    odd = good.replace('"name": "', '"name": "\u2028\x85', 1)
+    assert "\u2028" in odd
+    body = "\n".join([odd, good.replace(str(0.95), "1" * 5000), good[:-1] + ', "note": "\\ud800"}', good]) + "\n"
+    response = web.post("/api/v1/batch?lang=en", content=body.encode("utf-8"),
+                        headers={"content-type": "application/x-ndjson"})
+    lines = [json.loads(line) for line in response.text.split("\n") if line]
+    assert [line["schema"] for line in lines] == ["assess.scorecard/3", "assess.problems/1", "assess.problems/1",
+                                                  "assess.scorecard/3"]
+    assert [line.get("source") for line in lines[1:3]] == ["<line 2>", "<line 3>"]

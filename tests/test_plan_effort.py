@@ -156,6 +156,22 @@ def test_options_that_undo_one_another_are_not_called_the_cheapest():
     assert _reaches(loaded, le, [c for f in plan.fixes for c in f.changes], "pass")
 
 
+def test_a_bonus_that_alone_reaches_the_grade_under_a_floored_score_is_found():
+    # Found by the break-it pass: 3 points held, 5 taken off (score 0); the bonus counts toward
+    # the grade and 4 bonus points alone reach 合格 (3). Adding gains before the floor, the search
+    # alone would also raise C (a useless fix); the grade score is searched too.
+    std = standard(item("A", 3), item("C", 2, {"kind": "all_or_nothing", "when": "has_c"}), na="full",
+                   bonus={"cap": 4, "counts_toward_grade": True,
+                          "items": [item("Z", 4, {"kind": "all_or_nothing", "when": "has_b"})]},
+                   grades=[{"id": "pass", "title": "合格", "min_score": 3}])
+    std["deductions"] = [{"id": "D", "title": "扣分", "points": 5,
+                          "rule": {"kind": "per_occurrence", "count": "disputes", "deduct": 5}}]
+    ev, inputs, le, loaded, plan = _plan(std, record({"has_a": True, "disputes": 1}))
+    assert ev.grade_score == 0 and plan.reachable and plan.exact is False  # not proven cheapest
+    assert [f.ref for f in plan.fixes] == ["Z"] and plan.cost == F(1, 2)
+    assert _reaches(loaded, le, [c for f in plan.fixes for c in f.changes], "pass")
+
+
 def test_a_search_that_runs_out_of_room_says_so(monkeypatch):
     monkeypatch.setattr(S, "NODE_LIMIT", 2)
     ev, inputs, le, loaded, plan = _plan(_union_at_74(), RECORD_74)

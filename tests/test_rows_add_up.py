@@ -53,3 +53,26 @@ def test_item_rows_add_up_to_their_sections_on_random_standards(data):
     le = evidence_from_data(data.draw(records(std)))
     ev, inputs = assess(loaded, le, PythonDecider())
     _sections_add_up(build_scorecard(ev, inputs, le, "en", "python"))
+
+
+def test_a_bonus_item_that_does_not_apply_shows_0_beside_a_bonus_that_leaves_it_out():
+    """Found by the break-it pass: under `not_applicable: full` a bonus item that does not apply
+    showed its full points beside a bonus of 0 (it adds nothing to the bonus); and deductions from
+    the total that took nothing off were headed "-0"."""
+    from test_rules import item, record, standard
+
+    std = standard(item("A", 5), na="full",
+                   bonus={"cap": 3, "counts_toward_grade": True,
+                          "items": [item("Z", 3, {"kind": "all_or_nothing", "when": "has_b"}, applies_if="has_c")]})
+    std["deductions"] = [{"id": "D", "title": "扣分", "points": 4, "applies_if": "has_c",
+                          "rule": {"kind": "per_occurrence", "count": "disputes", "deduct": 2}}]
+    loaded = standard_from_data(std)
+    le = evidence_from_data(record({"has_a": True, "has_b": False, "has_c": False, "disputes": 1}))
+    ev, inputs = assess(loaded, le, PythonDecider())
+    card = build_scorecard(ev, inputs, le, "zh", "python")
+    assert card["bonus"] == 0 and [(b["awarded"], b["status_text"]) for b in card["bonus_items"]] == [(0, "不适用")]
+    assert card["sections"][0]["items"][0]["awarded"] == 5
+    from assess.present.renderers import scorecard_html, scorecard_text
+    text = scorecard_text.table([card], "zh")
+    assert "扣分项 (从总分中扣除)  0\n" in text and "  -0\n" not in text
+    assert ">-0<" not in scorecard_html.to_html([card], "zh")

@@ -15,6 +15,7 @@ from assess.api.scoring import RecordProblems, RecordSource, StandardSource, loa
 from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.messages import message, use_language
 from assess.core.natural import NaturalError, read_as, read_date
+from assess.core.printable import lone_surrogate
 from assess.core.problems import InputError, Problem
 from assess.intake import inputs, roster, template, xlsx
 from assess.model.evidence import LoadedEvidence
@@ -110,12 +111,20 @@ def read_value(kind: str, value: Any, *, lang: str = "zh", name: str = "<value>"
 
 def read_json(text: str, *, lang: str = "zh", name: str = "<json>", path: str = "") -> Any:
     """One JSON text read as assess reads a record of a JSON Lines file: a key given twice,
-    NaN or Infinity, a number a float cannot hold as written (1e-400), or nesting deeper than a
-    record file may have is refused, never read silently. Returns plain data (dict, list, str,
-    int, float, bool, None). Raises InputError (one Problem naming `name` and `path`, with the
-    column when known) saying what is wrong, in `lang`."""
+    NaN or Infinity, a number a float cannot hold as written (1e-400), an integer of more than 30
+    digits, a text holding half a character (a lone surrogate, "\\ud800"), or nesting deeper
+    than a record file may have is refused, never read silently; a leading byte order mark is
+    skipped. Returns plain data (dict, list, str, int, float, bool, None). Raises InputError (one
+    Problem naming `name` and `path`, with the line and column when known) saying what is wrong,
+    in `lang`."""
     with use_language(lang):
         try:
-            return parse_line(text)
+            data = parse_line(text[1:] if text.startswith("\ufeff") else text)
         except JsonLineError as exc:
-            raise InputError([Problem(name, path, exc.text, None, exc.column)]) from None
+            raise InputError([Problem(name, path, exc.text, exc.line, exc.column)]) from None
+        found = lone_surrogate(data)
+        if found is not None:
+            where, escape = found
+            raise InputError([Problem(name, ".".join(p for p in (path, where) if p),
+                                      message("error.json_lone_surrogate", escape=escape))])
+        return data

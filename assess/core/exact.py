@@ -49,4 +49,7 @@ def float_is_exact(text: str, value: float) -> bool:
     if value != value or value in (float("inf"), float("-inf")):
         return False
     # Decimal compares exactly without building 10**exponent (a Fraction of 1e-99999999 would).
-    return Decimal(text) == Decimal(repr(value))
+    try:
+        return Decimal(text) == Decimal(repr(value))
+    except ArithmeticError:  # an exponent past Decimal's own range (1e-99999999999999999999)
+        return False

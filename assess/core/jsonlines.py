@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from typing import Any
 
 from assess.core.exact import float_is_exact
 from assess.core.messages import message
-from assess.core.safe_yaml import MAX_DEPTH
+from assess.core.safe_yaml import MAX_DEPTH, MAX_DIGITS
 
 
 class JsonLineError(ValueError):
     """A line that is not a record: `text` says why in the current language; `column` (1-based)
-    is where, when known."""
+    is where, when known, and `line` (1-based) the line of the text it is on (a JSON text of
+    several lines: an API request's body)."""
 
-    def __init__(self, text: str, column: int | None = None) -> None:
+    def __init__(self, text: str, column: int | None = None, line: int | None = None) -> None:
         super().__init__(text)
-        self.text, self.column = text, column
+        self.text, self.column, self.line = text, column, line
 
 
 # json's complaints (JSONDecodeError.msg) in the words of messages.yaml; others keep json's words.
@@ -52,6 +54,10 @@ class _InexactNumber(ValueError):
     pass
 
 
+class _LongInteger(ValueError):
+    pass
+
+
 def _no_constant(token: str) -> Any:
     # Python's json reads NaN, Infinity and -Infinity; JSON has no such numbers.
     raise _NotJsonNumber(token)
@@ -64,6 +70,14 @@ def _finite(token: str) -> float:
     if not float_is_exact(token, value):
         raise _InexactNumber(token)  # 1e-400 would read as 0
     return value
+
+
+def _whole(token: str) -> int:
+    # As the YAML reader: no integer of more digits than any count has (Python would refuse one of
+    # over 4300 digits with an error of its own, and a record would be lost to it).
+    if len(token) > MAX_DIGITS and len(token.lstrip("-")) > MAX_DIGITS:
+        raise _LongInteger(token)
+    return int(token)
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -122,7 +136,7 @@ def _sized(mapping: dict[str, Any], _note=_SIZES.append) -> dict[str, Any]:
 
 
 # Reads as the checked reader does but builds each mapping in C, noting only its size.
-_QUICK = json.JSONDecoder(object_hook=_sized, parse_constant=_no_constant, parse_float=_finite)
+_QUICK = json.JSONDecoder(object_hook=_sized, parse_constant=_no_constant, parse_float=_finite, parse_int=_whole)
 
 
 def _plain_value(text: str) -> Any:
@@ -142,19 +156,35 @@ def _plain_value(text: str) -> Any:
 def _checked_value(text: str) -> Any:
     """The line's value read with every check, or JsonLineError saying what is wrong and where."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant, parse_float=_finite)
+        return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant, parse_float=_finite,
+                          parse_int=_whole)
     except _DuplicateKey as exc:
         raise JsonLineError(message("batch.duplicate_name", name=exc.args[0])) from None
     except _NotJsonNumber as exc:
         token = exc.args[0]
-        raise JsonLineError(message("batch.not_json_number", value=token), text.find(token) + 1 or None) from None
+        raise JsonLineError(message("batch.not_json_number", value=_shown(token)), *_where(text, token)) from None
     except _InexactNumber as exc:
         token = exc.args[0]
-        raise JsonLineError(message("error.inexact_number", value=_shown(token)), text.find(token) + 1 or None) from None
+        raise JsonLineError(message("error.inexact_number", value=_shown(token)), *_where(text, token)) from None
+    except _LongInteger as exc:
+        digits = len(exc.args[0].lstrip("-"))
+        raise JsonLineError(message("error.yaml_long_integer", digits=digits, limit=MAX_DIGITS),
+                            *_where(text, exc.args[0])) from None
     except json.JSONDecodeError as exc:
         key = next((k for start, k in _DECODE_KEYS.items() if exc.msg.startswith(start)), None)
         detail = message(key) if key else exc.msg
-        raise JsonLineError(message("batch.bad_json", detail=detail), exc.colno) from None
+        raise JsonLineError(message("batch.bad_json", detail=detail), exc.colno, exc.lineno) from None
+
+
+def _where(text: str, token: str) -> tuple[int | None, int | None]:
+    """(column, line) of the number `token` in `text`: the first place it stands as a value (after
+    `:`, `[`, `,` or a space and before `,`, `]`, `}`, a space or the end), not inside a text."""
+    found = re.search(r"(?:(?<=[:\[,\s])|^)" + re.escape(token) + r"(?=[,\]}\s]|$)", text)
+    if found is None:
+        return None, None
+    start = found.start()
+    line_start = text.rfind("\n", 0, start) + 1
+    return start - line_start + 1, text.count("\n", 0, start) + 1
 
 
 def _shown(token: str) -> str:

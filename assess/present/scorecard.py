@@ -205,9 +205,10 @@ def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
 
 def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
     observed, required = words.observed_required(r, ev.values)
-    # Under `not_applicable: full` an item that does not apply (or is waived) counts as its full
-    # points in its section: the row shows what it counts, so the items add up to the section.
-    as_full = r.exempt and ev.standard.not_applicable == "full"
+    # Under `not_applicable: full` a section's item that does not apply (or is waived) counts as
+    # its full points there: the row shows what it counts, so the items add up to the section (a
+    # bonus item that does not apply adds nothing to the bonus, and shows 0).
+    as_full = r.exempt and ev.standard.not_applicable == "full" and r.section_id is not None  # not the bonus
     out = {
         "id": r.item.id,
         "title": words.text(r.item.title),

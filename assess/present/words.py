@@ -19,6 +19,12 @@ from assess.core.types import exact_text, exact_places, format_number
 from assess.model.standard import Item, Standard
 
 
+def taken_text(points: Any) -> str:
+    """What the deductions from the total took off, as written beside them: "-2", or "0" when they
+    took nothing (never "-0")."""
+    return "0" if Fraction(str(points)) == 0 else f"-{points}"
+
+
 def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str) -> str:
     """The score grades are decided on, written out: "得分 96.6 + 加分 1 = 97.6 分" when the bonus
     counts toward the grade, "得分 76.53 分" without a bonus, "得分 80 分 (加分 2 不计入评级)" when

@@ -176,8 +176,14 @@ def _cheapest(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, require
     done = {f.ref for f in required if f.kind == FixKind.ITEM}
     options = S.item_options(ctx, done) + S.deduction_options(ctx)
     search = S.Search(ctx, options, ctx.need(target.min_score))
-    found = search.run()
-    exact = search.exact and not S.bonus_alone_may_reach(ctx, target.min_score)
+    found, exact = search.run(), search.exact
+    if S.bonus_alone_may_reach(ctx, target.min_score):
+        # The score is floored at 0 and the bonus alone may reach the grade: sets the search
+        # above does not look for. Looked for on the grade score too, and neither proven cheapest.
+        floored = S.context(ev, base, sc, target.id, floor=True)
+        other = S.Search(floored, S.item_options(floored, done) + S.deduction_options(floored),
+                         floored.need(target.min_score)).run()
+        found, exact = _cheapest_of(found + other), False
     if not found:
         best, after = S.greedy(ctx, options)
         if best is None:
@@ -189,6 +195,17 @@ def _cheapest(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, require
     alternatives = [Alternative(required + fx, spent + c, sc_) for fx, c, sc_ in plans[1:]]
     return Plan(target.id, True, required + fixes, score, [], spent + cost, exact, alternatives,
                 _reached(found[0].evaluation))
+
+
+def _cheapest_of(found: list[S.Found]) -> list[S.Found]:
+    """The verified sets of two searches, cheapest first, each set of groups once (at most KEEP)."""
+    seen, out = set(), []
+    for f in sorted(found, key=lambda f: (f.cost, len(f.chosen))):
+        groups = frozenset(o.group for o in f.chosen)
+        if groups not in seen:
+            seen.add(groups)
+            out.append(f)
+    return out[:S.KEEP]
 
 
 def _reached(after: Evaluation) -> str | None:

@@ -89,12 +89,13 @@ class Context:
     current: Evaluation
     target: str
     current_inputs: Inputs
-    regrader: Regrader  # unfloored: the scale the search adds gains on
-    start: Fraction  # `current`'s grade score before the floor at 0
+    regrader: Regrader  # on the scale the search adds gains on
+    start: Fraction  # `current`'s grade score on that scale
+    floor: bool = False  # the scale: the grade score (True) or it before the floor at 0
 
     def gain(self, after: Evaluation) -> Fraction:
-        """What the changed evidence gains on the search's scale (before the floor at 0)."""
-        return unfloored_grade_score(after) - self.start
+        """What the changed evidence gains on the search's scale."""
+        return (after.grade_score if self.floor else unfloored_grade_score(after)) - self.start
 
     def need(self, min_score: Fraction) -> Fraction:
         """What the grade still needs on the search's scale: reaching it there reaches it."""
@@ -105,12 +106,14 @@ class Context:
         return reevaluate(self.current, self.current_inputs, sc.inputs(self.base), sc.values(self.ev.standard, self.base))
 
 
-def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str) -> Context:
+def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str, floor: bool = False) -> Context:
     """The context of a search from scenario `sc` (the required fixes applied); `ev` is the
-    evaluation of `base`."""
+    evaluation of `base`. Gains are added before the floor at 0, or with `floor` on the grade
+    score itself (only to look for sets the bonus alone carries: `bonus_alone_may_reach`)."""
     inputs = sc.inputs(base)
     current = reevaluate(ev, base, inputs, sc.values(ev.standard, base))
-    return Context(ev, base, sc, current, target, inputs, Regrader(current, floor=False), unfloored_grade_score(current))
+    start = current.grade_score if floor else unfloored_grade_score(current)
+    return Context(ev, base, sc, current, target, inputs, Regrader(current, floor=floor), start, floor)
 
 
 def bonus_alone_may_reach(ctx: Context, min_score: Fraction) -> bool:

@@ -35,7 +35,8 @@ async def json_body(request: Request, lang: str) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(work.REQUEST, "", message("web.error.bad_json", lang, reason=str(exc)[:200]))]) from None
+        reason = message("error.not_utf8", lang, position=exc.start)
+        raise InputError([Problem(work.REQUEST, "", message("web.error.bad_json", lang, reason=reason))]) from None
     return work.read_json(text, lang)
 
 

@@ -35,8 +35,10 @@ JSONL_TYPE = "application/x-ndjson; charset=utf-8"
 def jsonl_records(text: str, lang: str) -> list[Any]:
     """Each non-blank line of `text` as a record dict, or its RecordProblems."""
     out: list[Any] = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+    # Lines end at "\n" only, as the CLI reads a JSON Lines file (str.splitlines would also end
+    # one at U+2028 or a form feed inside a text, which JSON allows raw).
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip(" \t\r\n\x0b\x0c"):  # blank as the CLI's bytes.strip() sees it
             continue
         source = f"<line {n}>"
         try:
@@ -146,7 +148,8 @@ def _records(path: Path, suffix: str, standard: str | None, as_of, lang: str) ->
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError([Problem(work.REQUEST, "", message("web.error.bad_json", lang, reason=str(exc)[:200]))]) from None
+            reason = message("error.not_utf8", lang, position=exc.start)
+            raise InputError([Problem(work.REQUEST, "", message("web.error.bad_json", lang, reason=reason))]) from None
         return jsonl_records(text, lang)
     return api.read_roster(path, standard, as_of=as_of, lang=lang)
 

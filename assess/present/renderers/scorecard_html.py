@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from assess.core.messages import message
 from assess.present.renderers.sheet import RunningHead, css, esc, period_text, provenance, sentence, sign_off
-from assess.present.words import grade_score_text, kind_title
+from assess.present.words import grade_score_text, kind_title, taken_text
 from assess.present.scorecard import fix_with_actions
 
 # 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求: the item title and the two free texts get the room.
@@ -60,7 +60,7 @@ def _card(card: dict[str, Any], page: str, lang: str) -> list[str]:
         out += _item_table(message("word.bonus_section", lang), card["bonus_items"], card["bonus"], card["bonus_cap"], lang)
     if card.get("deductions"):
         rows = [dict(d, awarded=f"-{d['deducted']}" if d["deducted"] else "0", mandatory=False) for d in card["deductions"]]
-        out += _item_table(message("head.deductions", lang), rows, f"-{card['taken_off']}", "", lang)
+        out += _item_table(message("head.deductions", lang), rows, taken_text(card["taken_off"]), "", lang)
     if card["vetoes"]:
         out += _veto_table(card["vetoes"], lang)
     if card.get("waivers"):

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 from tabulate import tabulate
 
 from assess.core.messages import message
-from assess.present.words import kind_title
+from assess.present.words import kind_title, taken_text
 
 
 def table(cards: list[dict[str, Any]], lang: str, **_options: Any) -> str:
@@ -93,7 +93,7 @@ def _tables(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         out.append(tabulate(_item_rows(card["bonus_items"], lang), headers=_columns(lang), tablefmt=fmt, disable_numparse=True))
     if card.get("deductions"):
         out.append("")
-        out.append(("### " if md else "") + f"{message('head.deductions', lang)}  -{card['taken_off']}")
+        out.append(("### " if md else "") + f"{message('head.deductions', lang)}  {taken_text(card['taken_off'])}")
         rows = [[f"{d['id']} {d['title']}", d["points"], d["deducted"], d["status_text"], d["observed"], d["required"]]
                 for d in card["deductions"]]
         heads = [message(f"col.{c}", lang) for c in ("item", "most", "deducted", "status", "observed", "required")]
