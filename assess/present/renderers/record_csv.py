@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.per_object import once_per_object
 from assess.core.tabular import csv_text
