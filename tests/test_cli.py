@@ -112,6 +112,8 @@ def test_cjk_columns_align():
 
 def test_markdown_and_csv():
     md = run("score", "fixtures/liulian-community.yaml", "--format", "markdown").output
+    header = md.split("\n\n")[1].splitlines()  # after the heading: one line each once rendered
+    assert len(header) >= 5 and all(line.endswith("  ") for line in header[:-1])
     assert md.startswith("## ") and "| 二级指标" in md
     out = run("score", "fixtures/liulian-community.yaml", "fixtures/small-shop-18.yaml", "--format", "csv").stdout_bytes
     assert out.startswith(b"\xef\xbb\xbf")  # a byte order mark: Excel and WPS read the names right

@@ -76,3 +76,21 @@ def test_a_bonus_item_that_does_not_apply_shows_0_beside_a_bonus_that_leaves_it_
     text = scorecard_text.table([card], "zh")
     assert "扣分项 (从总分中扣除)  0\n" in text and "  -0\n" not in text
     assert ">-0<" not in scorecard_html.to_html([card], "zh")
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_a_score_that_is_not_the_sections_sum_says_it_was_rescaled(path):
+    """tanglang's sections add up to 75 and its score is 76.53: the header says 75 of the 98
+    applicable points were rescaled to 100 (found by the fresh-user pass)."""
+    from assess.present.renderers import scorecard_text
+
+    loaded = load_evidence(str(path))
+    for app in loaded.record.applications:
+        ev, inputs = assess(catalog.resolve_standard(app.standard), loaded, PythonDecider())
+        card = build_scorecard(ev, inputs, loaded, "zh", "python")
+        header = scorecard_text.table([card], "zh").splitlines()[5]
+        sections = sum((F(str(s["awarded"])) for s in card["sections"]), F(0))
+        rescaled = F(str(card["possible"])) != F(str(card["total"]))
+        assert ("按 " in header and "分折算" in header) == rescaled
+        if rescaled:
+            assert f"适用项 {card['raw_score']}/{card['possible']} 分" in header and sections == F(str(card["raw_score"]))

@@ -25,6 +25,15 @@ def taken_text(points: Any) -> str:
     return "0" if Fraction(str(points)) == 0 else f"-{points}"
 
 
+def rescaled_text(card: dict[str, Any], lang: str) -> str:
+    """Why the score is not the sections' sum, when items do not apply and the standard rescales
+    (not_applicable: rescale): "(适用项 75/98 分, 按 100 分折算)"; "" otherwise."""
+    possible, total = Fraction(str(card["possible"])), Fraction(str(card["total"]))
+    if possible <= 0 or possible == total:
+        return ""
+    return message("print.rescaled", lang, raw=card["raw_score"], possible=card["possible"], total=card["total"])
+
+
 def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str) -> str:
     """The score grades are decided on, written out: "得分 96.6 + 加分 1 = 97.6 分" when the bonus
     counts toward the grade, "得分 76.53 分" without a bonus, "得分 80 分 (加分 2 不计入评级)" when

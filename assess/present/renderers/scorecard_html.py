@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from assess.core.messages import message
 from assess.present.renderers.sheet import RunningHead, css, esc, period_text, provenance, sentence, sign_off
-from assess.present.words import grade_score_text, kind_title, taken_text
+from assess.present.words import grade_score_text, kind_title, rescaled_text, taken_text
 from assess.present.scorecard import fix_with_actions
 
 # 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求: the item title and the two free texts get the room.
@@ -92,6 +92,8 @@ def _meta(card: dict[str, Any], lang: str) -> list[str]:
     written = grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)
     written += " " + message("print.of_total" if card["bonus_cap"] else "print.of_total_plain", lang, total=card["total"],
                              bonus_cap=card["bonus_cap"])
+    if rescaled_text(card, lang):
+        written += " " + rescaled_text(card, lang)
 
     def pair(k1: str, v1: str, k2: str, v2: Any) -> str:
         """Two label/value pairs on one row; v1 is markup already, v2 is escaped here."""

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 from tabulate import tabulate
 
 from assess.core.messages import message
-from assess.present.words import kind_title, taken_text
+from assess.present.words import kind_title, rescaled_text, taken_text
 
 
 def table(cards: list[dict[str, Any]], lang: str, **_options: Any) -> str:
@@ -49,6 +49,7 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         + (f"  {message('head.extends', lang)}: " + ", ".join(f"{a['id']} v{a['version']}" for a in s["extends"]) if s["extends"] else ""),
         f"{message('head.grade', lang)}: {bold(grade)}  "
         f"{message('head.score', lang)}: {card['score']}/{card['total']}"
+        + (f" {rescaled}" if (rescaled := rescaled_text(card, lang)) else "")
         # A standard without bonus items has no bonus to show ("加分: 0/0" read as a missed bonus).
         + (f"  {message('head.bonus', lang)}: {card['bonus']}/{card['bonus_cap']}" if card["bonus_cap"] else ""),
     ]
@@ -58,6 +59,8 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         lines.append(f"{message('head.applied', lang)}: {a['title']} ({reached})")
     if card.get("eligibility"):
         lines.append(f"{message('head.eligibility', lang)}: {bold(card['eligibility']['text'])}")
+    if md:  # one line each when rendered: a Markdown viewer joins lines that end without a break
+        return [lines[0], ""] + [line + "  " for line in lines[1:-1]] + lines[-1:]
     return lines
 
 
