@@ -53,3 +53,8 @@ def float_is_exact(text: str, value: float) -> bool:
         return Decimal(text) == Decimal(repr(value))
     except ArithmeticError:  # an exponent past Decimal's own range (1e-99999999999999999999)
         return False
+
+
+def shown_number(text: str) -> str:
+    """A number's text as a message quotes it: one of over 40 characters cut in the middle."""
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-12:]}"

@@ -13,7 +13,7 @@ import re
 import threading
 from typing import Any
 
-from assess.core.exact import float_is_exact
+from assess.core.exact import float_is_exact, shown_number
 from assess.core.messages import message
 from assess.core.safe_yaml import MAX_DEPTH, MAX_DIGITS
 
@@ -162,10 +162,10 @@ def _checked_value(text: str) -> Any:
         raise JsonLineError(message("batch.duplicate_name", name=exc.args[0])) from None
     except _NotJsonNumber as exc:
         token = exc.args[0]
-        raise JsonLineError(message("batch.not_json_number", value=_shown(token)), *_where(text, token)) from None
+        raise JsonLineError(message("batch.not_json_number", value=shown_number(token)), *_where(text, token)) from None
     except _InexactNumber as exc:
         token = exc.args[0]
-        raise JsonLineError(message("error.inexact_number", value=_shown(token)), *_where(text, token)) from None
+        raise JsonLineError(message("error.inexact_number", value=shown_number(token)), *_where(text, token)) from None
     except _LongInteger as exc:
         digits = len(exc.args[0].lstrip("-"))
         raise JsonLineError(message("error.yaml_long_integer", digits=digits, limit=MAX_DIGITS),
@@ -185,8 +185,3 @@ def _where(text: str, token: str) -> tuple[int | None, int | None]:
     start = found.start()
     line_start = text.rfind("\n", 0, start) + 1
     return start - line_start + 1, text.count("\n", 0, start) + 1
-
-
-def _shown(token: str) -> str:
-    """A number's text as a message shows it: a long one cut in the middle."""
-    return token if len(token) <= 40 else f"{token[:20]}…{token[-12:]}"

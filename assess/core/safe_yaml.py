@@ -26,7 +26,7 @@ import yaml
 from yaml.events import AliasEvent, MappingEndEvent, SequenceEndEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from assess.core.exact import float_is_exact
+from assess.core.exact import float_is_exact, shown_number
 
 MAX_VALUES = 200_000  # values in one file, aliases expanded (a real record has a few hundred)
 MAX_DEPTH = 64  # levels of nesting (a standard nests 8)
@@ -217,8 +217,7 @@ def _check_scalar(loader: BoundedLoader, node: ScalarNode) -> None:
             raise loader._refuse("error.yaml_long_integer", node.start_mark, digits=digits, limit=MAX_DIGITS)
     elif node.tag == FLOAT and not node.value.lower().endswith((".inf", ".nan")):
         if not float_is_exact(node.value, float(node.value)):
-            shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}…{node.value[-12:]}"
-            raise loader._refuse("error.inexact_number", node.start_mark, value=shown)
+            raise loader._refuse("error.inexact_number", node.start_mark, value=shown_number(node.value))
     elif node.tag == TIMESTAMP:
         try:
             loader.construct_yaml_timestamp(node)

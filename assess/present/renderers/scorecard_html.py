@@ -92,8 +92,9 @@ def _meta(card: dict[str, Any], lang: str) -> list[str]:
     written = grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)
     written += " " + message("print.of_total" if card["bonus_cap"] else "print.of_total_plain", lang, total=card["total"],
                              bonus_cap=card["bonus_cap"])
-    if rescaled_text(card, lang):
-        written += " " + rescaled_text(card, lang)
+    rescaled = rescaled_text(card, lang)
+    if rescaled:
+        written += " " + rescaled
 
     def pair(k1: str, v1: str, k2: str, v2: Any) -> str:
         """Two label/value pairs on one row; v1 is markup already, v2 is escaped here."""
