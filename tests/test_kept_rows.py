@@ -1,6 +1,7 @@
 """Results kept per distinct case give the cards scoring afresh gives: an item's result kept by
-the engine (`engine.kept_items`) and its scorecard row kept per result and language
-(`scorecard._item_dict`) are the same as when every cache is empty, on random standards and
+the engine (`engine.kept_items`), its scorecard row kept per result and language
+(`scorecard._item_dict`) and its gap kept per result, language and changes (`scorecard._item_gap`)
+are the same as when every cache is empty, on random standards and
 records (scored one after another, so later records meet the cases earlier ones left) and on
 every fixture in both languages."""
 from __future__ import annotations
@@ -25,6 +26,7 @@ def _fresh(loaded_standard, loaded, lang: str) -> dict:
     for held in engine._KEPT.values():
         held[1].clear()
     scorecard._ROWS.clear()
+    scorecard._GAPS.clear()
     return scorecard.score(loaded_standard, loaded, lang, PY)
 
 
@@ -69,3 +71,21 @@ def test_a_caller_changing_its_card_does_not_change_the_next():
     second = scorecard.score(standard, loaded, "zh", PY)
     assert all(row["title"] != "changed" and "changed" not in row["missing"]
                for section in second["sections"] for row in section["items"])
+
+
+def test_a_caller_changing_its_gaps_does_not_change_the_next():
+    path = next(p for p in FIXTURES if p.stem == "tanglang-community")
+    loaded = load_evidence(str(path))
+    standard = catalog.resolve_standard(loaded.record.applications[0].standard)
+    first = scorecard.score(standard, loaded, "zh", PY)
+    items = [g for g in first["gaps"] if g["kind"] == "item" and g["changes"]]
+    assert items, "tanglang has item gaps with changes"
+    for gap in items:
+        gap["text"] = "changed"
+        gap["actions"].append("changed")
+        gap["evidence"].append("changed")
+        gap["changes"][0]["name"] = "changed"
+    second = scorecard.score(standard, loaded, "zh", PY)
+    assert [g for g in second["gaps"] if g["kind"] == "item"] == [
+        g for g in _fresh(standard, loaded, "zh")["gaps"] if g["kind"] == "item"]
+    assert all(g["text"] != "changed" and "changed" not in g.get("actions", ()) for g in second["gaps"])

@@ -282,7 +282,34 @@ def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) 
     return {"kind": g.kind.value, "ref": g.ref, "grade": g.grade, "text": text}
 
 
+# An item gap's dict, kept per item result, language, kind and changes: it reads nothing else
+# (the result stands for the values the item reads, as for rows above). Bounded like the rows.
+_GAPS: dict[tuple, tuple[ItemResult, Words, dict[str, Any]]] = {}
+
+
 def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
+    r = g.result
+    if r.judgement is not None:
+        return _item_gap_dict(g, ev, words)
+    # Types too: a change to True and one to 1 are equal keys but read differently.
+    changes = None if g.changes is None else tuple(
+        (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates) for c in g.changes)
+    key = (id(r), words.lang, g.kind, changes)
+    try:
+        hit = _GAPS.get(key)
+    except TypeError:  # a value that cannot be a key (a list of scores)
+        return _item_gap_dict(g, ev, words)
+    if hit is None or hit[0] is not r or hit[1].standard is not words.standard:
+        if len(_GAPS) >= ITEM_ROW_LIMIT:
+            _GAPS.clear()
+        hit = _GAPS[key] = (r, words, _item_gap_dict(g, ev, words))
+    gap = hit[2]
+    # The caller's own copy, lists included.
+    return {**gap, "actions": list(gap["actions"]), "evidence": list(gap["evidence"]),
+            "changes": None if gap["changes"] is None else [dict(c) for c in gap["changes"]]}
+
+
+def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
     r, lang = g.result, words.lang
     observed, required = words.observed_required(r, ev.values)
     actions = [words.change(c) for c in g.changes] if g.changes else []

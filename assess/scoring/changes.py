@@ -68,6 +68,8 @@ class Scenario:
     judgements: dict[str, JudgementEntry] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # `state()`, kept as changes are applied (a plan asks for it tens of thousands of times a card).
+    reached: tuple = field(default=(), repr=False, compare=False)
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Scenario":
@@ -78,11 +80,12 @@ class Scenario:
         return cls(dict(inputs.facts), [], dict(inputs.judgements), [], _LAST[1])
 
     def copy(self) -> "Scenario":
-        return Scenario(dict(self.facts), list(self.extra_events), dict(self.judgements), list(self.changes), self.memo)
+        return Scenario(dict(self.facts), list(self.extra_events), dict(self.judgements), list(self.changes), self.memo,
+                        self.reached)
 
     def state(self) -> tuple:
         """What the facts and events hold beyond the base inputs: the changes that reach them."""
-        return tuple((c.kind, c.name, c.after, c.dates) for c in self.changes if c.kind != ChangeKind.SET_JUDGEMENT)
+        return self.reached
 
     def values(self, standard: Standard, base: Inputs) -> dict[str, Any]:
         """`compute_values` of this scenario's inputs, computed once per state (do not mutate)."""
@@ -120,6 +123,8 @@ class Scenario:
                 self.extra_events.append((change.name, None, change.after))
         else:
             self.judgements[change.name] = JudgementEntry(score=change.after, reason="plan")
+        if change.kind != ChangeKind.SET_JUDGEMENT:
+            self.reached += ((change.kind, change.name, change.after, change.dates),)
         self.changes.append(change)
 
 

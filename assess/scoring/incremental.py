@@ -35,20 +35,19 @@ def reevaluate(before: Evaluation, before_inputs: Inputs, inputs: Inputs,
     reads = reads_of(compiled)
     changed = _changed(before.values, values)
     decisions = dict(before.decisions)
-    if changed:
-        for cid, names in reads.conditions.items():
-            if not names.isdisjoint(changed):
-                decisions[cid] = cond.evaluate(compiled.conditions[cid], values)
-    old_j, new_j = before_inputs.judgements, inputs.judgements
-
-    def stale(item_id: str) -> bool:
-        return (not reads.items[item_id].isdisjoint(changed) or old_j.get(item_id) is not new_j.get(item_id)
-                or before_inputs.waived.get(item_id) != inputs.waived.get(item_id))
-
+    for cid in {cid for name in changed for cid in reads.conditions_reading.get(name, ())}:
+        decisions[cid] = cond.evaluate(compiled.conditions[cid], values)
+    stale = {item_id for name in changed for item_id in reads.items_reading.get(name, ())}
+    old_j, new_j, old_w, new_w = before_inputs.judgements, inputs.judgements, before_inputs.waived, inputs.waived
+    stale.update(k for k in old_j.keys() | new_j.keys() if old_j.get(k) is not new_j.get(k))
+    if old_w is not new_w:
+        stale.update(k for k in old_w.keys() | new_w.keys() if old_w.get(k) != new_w.get(k))
     scored = kept_items(compiled)
 
     def again(section_id: str | None, results: list[ItemResult]) -> list[ItemResult]:
-        return [scored(section_id, r.item, values, decisions, inputs) if stale(r.item.id) else r for r in results]
+        if not stale:
+            return list(results)
+        return [scored(section_id, r.item, values, decisions, inputs) if r.item.id in stale else r for r in results]
 
     sections = []
     for s_def, s in zip(standard.sections, before.sections):

@@ -25,6 +25,9 @@ class Reads:
     conditions: dict[str, frozenset[str]]
     # item id -> (the names it reads, sorted; its own condition ids): what its result depends on
     keys: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+    # value name -> the items, and the conditions, that read it (the maps above turned round)
+    items_reading: dict[str, tuple[str, ...]]
+    conditions_reading: dict[str, tuple[str, ...]]
 
 
 def _with_inputs(standard: Standard, names: set[str]) -> frozenset[str]:
@@ -59,4 +62,13 @@ def reads_of(compiled: CompiledStandard) -> Reads:
             names |= conditions[cid]
         items[item.id] = _with_inputs(standard, names)
         keys[item.id] = (tuple(sorted(items[item.id])), tuple(cids))
-    return Reads(items, conditions, keys)
+    return Reads(items, conditions, keys, _readers(items), _readers(conditions))
+
+
+def _readers(reads: dict[str, frozenset[str]]) -> dict[str, tuple[str, ...]]:
+    """Each name -> the ids that read it, in the order of `reads`."""
+    out: dict[str, list[str]] = {}
+    for ident, names in reads.items():
+        for name in names:
+            out.setdefault(name, []).append(ident)
+    return {name: tuple(ids) for name, ids in out.items()}
