@@ -118,7 +118,9 @@ def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any],
                    for e in standard.eligibility]
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
                          [], None, deductions, taken_off, eligibility)
-    partial.grades = [_check_grade(partial, g, inputs) for g in standard.grades]
+    mandatory = [r for r in partial.items() if r.item.mandatory and not r.exempt]
+    blocking = _blocking(standard)
+    partial.grades = [_check_grade(partial, g, inputs, mandatory, blocking[g.id]) for g in standard.grades]
     partial.grade = next((g.grade for g in partial.grades if g.ok), None)
     return partial
 
@@ -286,17 +288,25 @@ def prerequisite_honour(standard: Standard, grade: Grade, honours, period: Perio
     return None
 
 
-def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs) -> GradeResult:
-    """Every requirement of one grade: the 申报条件, minimum score, the vetoes that rule it out,
-    mandatory items, extra conditions and the prerequisite honour."""
+@once_per_object()
+def _blocking(standard: Standard) -> dict[str, tuple[bool, ...]]:
+    """Grade id -> whether each veto (in the standard's order) rules that grade out."""
+    return {g.id: tuple(v.blocks(g.id) for v in standard.vetoes) for g in standard.grades}
+
+
+def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs, mandatory: list[ItemResult],
+                 blocked_by: tuple[bool, ...]) -> GradeResult:
+    """Every requirement of one grade: the 申报条件, minimum score, the vetoes that rule it out
+    (`blocked_by`: whether each of `ev.vetoes` does), the mandatory items that apply
+    (`mandatory`), extra conditions and the prerequisite honour."""
     checks = [Check(CheckKind.ELIGIBILITY, e.met, EligibilityDetail(e.eligibility_id, e.state)) for e in ev.eligibility]
     checks.append(Check(CheckKind.MIN_SCORE, ev.grade_score >= grade.min_score, MinScoreDetail(ev.grade_score, grade.min_score)))
     if grade.blocked_by_veto:
-        checks += [Check(CheckKind.VETO, v.clear, VetoDetail(v.veto_id, v.state, v.waived)) for v in ev.vetoes
-                   if ev.standard.veto(v.veto_id).blocks(grade.id)]
+        checks += [Check(CheckKind.VETO, v.clear, VetoDetail(v.veto_id, v.state, v.waived))
+                   for v, blocks in zip(ev.vetoes, blocked_by) if blocks]
     if grade.requires_mandatory:
         checks += [Check(CheckKind.MANDATORY, r.status == ItemStatus.FULL, MandatoryDetail(r.item.id, r.status))
-                   for r in ev.items() if r.item.mandatory and not r.exempt]
+                   for r in mandatory]
     for i, text in enumerate(grade.requires):
         state = ev.decisions[C.requires_id(grade.id, i)]
         checks.append(Check(CheckKind.REQUIRES, state is True, RequiresDetail(text, state, i)))
