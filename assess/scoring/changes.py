@@ -69,7 +69,7 @@ class Scenario:
     changes: list[Change] = field(default_factory=list)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     # `state()`, kept as changes are applied (a plan asks for it tens of thousands of times a card).
-    reached: tuple = field(default=(), repr=False, compare=False)
+    changed_state: tuple = field(default=(), repr=False, compare=False)
 
     @classmethod
     def of(cls, inputs: Inputs) -> "Scenario":
@@ -81,11 +81,11 @@ class Scenario:
 
     def copy(self) -> "Scenario":
         return Scenario(dict(self.facts), list(self.extra_events), dict(self.judgements), list(self.changes), self.memo,
-                        self.reached)
+                        self.changed_state)
 
     def state(self) -> tuple:
         """What the facts and events hold beyond the base inputs: the changes that reach them."""
-        return self.reached
+        return self.changed_state
 
     def values(self, standard: Standard, base: Inputs) -> dict[str, Any]:
         """`compute_values` of this scenario's inputs, computed once per state (do not mutate)."""
@@ -124,7 +124,7 @@ class Scenario:
         else:
             self.judgements[change.name] = JudgementEntry(score=change.after, reason="plan")
         if change.kind != ChangeKind.SET_JUDGEMENT:
-            self.reached += ((change.kind, change.name, change.after, change.dates),)
+            self.changed_state += ((change.kind, change.name, change.after, change.dates),)
         self.changes.append(change)
 
 
