@@ -18,7 +18,7 @@ import reference
 from assess.standards.catalog import load_standard_file, standard_from_data
 from assess.scoring.compiler import DurableDecider, PythonDecider
 from assess.rules.base import ItemStatus
-from assess.scoring.engine import _check_grade
+from assess.scoring.engine import check_grades
 from assess.model.evidence import evidence_from_data
 from assess.scoring.plan import apply_changes, plan_next_grade
 from assess.standards.lint import most_grade_score
@@ -699,7 +699,7 @@ def test_grade_is_monotone_in_the_score_all_else_equal(data, raise_by):
     loaded = standard_from_data(std)
     ev, inputs = assess(loaded, evidence_from_data(data.draw(records(std))), PY)
     higher = dataclasses.replace(ev, score=ev.score + raise_by)
-    higher.grades = [_check_grade(higher, g, inputs) for g in loaded.standard.grades]
+    higher.grades = check_grades(higher, inputs)
     higher_grade = next((g.grade.id for g in higher.grades if g.ok), None)
     assert _rank(std["grades"], higher_grade) <= _rank(std["grades"], _grade_id(ev))
 

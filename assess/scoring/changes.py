@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from assess.core.exact import Fraction, exact_sum
 from assess.core import conditions as cond
+from assess.core.per_object import once_per_object
 from assess.model.evidence import JudgementEntry
 from assess.model.standard import Effort, Standard
 from assess.scoring.engine import Inputs, compute_values, update_values
@@ -225,13 +226,22 @@ def _new_fact_value(standard: Standard, node: cond.Compare, values: dict[str, An
     if decl.not_above and values.get(decl.not_above) is not None and new > values[decl.not_above]:
         return None
     # Fields capped by this one (women_members <= members) must stay within it.
-    floor = max((values[o] for o, d in standard.fields.items() if d.not_above == name and values.get(o) is not None),
-                default=None)
+    floor = max((values[o] for o in _capped_by(standard).get(name, ()) if values.get(o) is not None), default=None)
     if floor is not None and new < floor:
         if op not in (">=", ">"):
             return None
         new = Fraction(floor)
     return int(new) if decl.type == "integer" else new
+
+
+@once_per_object()
+def _capped_by(standard: Standard) -> dict[str, tuple[str, ...]]:
+    """Field name -> the fields declared `not_above` it, in the standard's order."""
+    out: dict[str, list[str]] = {}
+    for name, decl in standard.fields.items():
+        if decl.not_above:
+            out.setdefault(decl.not_above, []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _satisfy_hidden(standard: Standard, node: cond.Compare, values: dict[str, Any], sc: Scenario, base: Inputs) -> bool:

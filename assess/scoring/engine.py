@@ -75,12 +75,15 @@ def update_values(standard: Standard, inputs: Inputs, before: Mapping[str, Any],
     return _derived(standard, inputs, facts, affected(standard, names, kinds))
 
 
+@once_per_object()
+def _counted(standard: Standard) -> tuple[tuple[str, Any], ...]:
+    """(name, window) of each derived value that counts events, in the standard's order."""
+    return tuple((name, d.count_events.window) for name, d in standard.derived.items() if d.count_events is not None)
+
+
 def _derived(standard: Standard, inputs: Inputs, facts: dict[str, Any], only) -> dict[str, Any]:
-    starts = {
-        name: window_start(d.count_events.window, inputs.period)
-        for name, d in standard.derived.items()
-        if d.count_events is not None and (only is None or name in only)
-    }
+    period = inputs.period
+    starts = {name: window_start(window, period) for name, window in _counted(standard) if only is None or name in only}
     honours = tuple(inputs.honours) + tuple(h for h, _ in inputs.prior_honours)
     values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours, only)
     values.update(hidden_values(standard, values))
@@ -118,9 +121,7 @@ def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any],
                    for e in standard.eligibility]
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
                          [], None, deductions, taken_off, eligibility)
-    mandatory = [r for r in partial.items() if r.item.mandatory and not r.exempt]
-    blocking = _blocking(standard)
-    partial.grades = [_check_grade(partial, g, inputs, mandatory, blocking[g.id]) for g in standard.grades]
+    partial.grades = check_grades(partial, inputs)
     partial.grade = next((g.grade for g in partial.grades if g.ok), None)
     return partial
 
@@ -292,6 +293,13 @@ def prerequisite_honour(standard: Standard, grade: Grade, honours, period: Perio
 def _blocking(standard: Standard) -> dict[str, tuple[bool, ...]]:
     """Grade id -> whether each veto (in the standard's order) rules that grade out."""
     return {g.id: tuple(v.blocks(g.id) for v in standard.vetoes) for g in standard.grades}
+
+
+def check_grades(ev: Evaluation, inputs: Inputs) -> list[GradeResult]:
+    """Every grade's checks for the evaluation `ev` of `inputs`, in the standard's order of grades."""
+    mandatory = [r for r in ev.items() if r.item.mandatory and not r.exempt]
+    blocking = _blocking(ev.standard)
+    return [_check_grade(ev, g, inputs, mandatory, blocking[g.id]) for g in ev.standard.grades]
 
 
 def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs, mandatory: list[ItemResult],

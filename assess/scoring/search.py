@@ -233,10 +233,13 @@ def _combined_approx(ctx: Context, chosen: tuple[Option, ...]) -> float:
 
 def _undominated(options: list[Option]) -> list[Option]:
     """Drop an option when another of its group gains as much for no more cost."""
+    by_group: dict[str, list[Option]] = {}
+    for o in options:
+        by_group.setdefault(o.group, []).append(o)
     keep = []
     for o in options:
-        if not any(p is not o and p.group == o.group and p.cost <= o.cost and p.gain >= o.gain
-                   and (p.cost, -p.gain) != (o.cost, -o.gain) for p in options):
+        if not any(p is not o and p.cost <= o.cost and p.gain >= o.gain and (p.cost, -p.gain) != (o.cost, -o.gain)
+                   for p in by_group[o.group]):
             keep.append(o)
     return keep
 
