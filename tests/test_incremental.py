@@ -20,6 +20,8 @@ from assess.scoring import search as S
 from assess.scoring.changes import Scenario
 from assess.scoring.compiler import PythonDecider
 from assess.scoring.engine import compute_values, evaluate, section_result, totals
+from assess.scoring.gaps import gaps
+from assess.scoring.plan import plan_next_grade
 from assess.scoring.incremental import reevaluate
 from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.standards import catalog
@@ -44,7 +46,7 @@ def _scenarios(ev, inputs, rng: random.Random, count: int = 6):
         # The values of a state worked out from the state before it equal them worked out anew.
         assert sc.values(ev.standard, inputs) == compute_values(ev.standard, sc.inputs(inputs))
         if facts and rng.random() < 0.3:
-            sc.facts[rng.choice(facts)] = None
+            sc.facts = {**sc.facts, rng.choice(facts): None}  # replaced, as Scenario.apply does (copy on write)
         yield sc.inputs(inputs)
 
 
@@ -116,3 +118,16 @@ def test_a_scenarios_inputs_keep_every_field_of_the_base():
     base = dataclasses.replace(inputs, prior_honours=(("honour", "store"),), waived={"x": "w1"})
     expected = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
     assert {f.name: getattr(Scenario.of(base).inputs(base), f.name) for f in dataclasses.fields(base)} == expected
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_gaps_and_plans_leave_the_record_s_inputs_as_they_were(path):
+    """Scenarios share the record's facts and judgements until a change replaces them (copy on
+    write): working out gaps and a plan never changes what the record holds."""
+    loaded = load_evidence(str(path))
+    for app in loaded.record.applications:
+        ev, inputs = assess(catalog.resolve_standard(app.standard), loaded, PY)
+        facts, judgements, events = dict(inputs.facts), dict(inputs.judgements), inputs.events
+        gaps(ev, inputs)
+        plan_next_grade(ev, inputs)
+        assert (dict(inputs.facts), dict(inputs.judgements), inputs.events) == (facts, judgements, events)

@@ -12,7 +12,7 @@ import enum
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from assess.core.exact import Fraction, exact_sum
 from assess.core import conditions as cond
@@ -62,11 +62,15 @@ class Scenario:
     A scenario and its copies share one memo of computed values, keyed by the changes that reach
     the facts and events: a plan asks for the values of the same state many times (every
     comparison it satisfies reads them before and after), and the state is fully described by
-    the base inputs and those changes."""
+    the base inputs and those changes.
 
-    facts: dict[str, Any]
-    extra_events: list[tuple[str, date | None, int]] = field(default_factory=list)
-    judgements: dict[str, JudgementEntry] = field(default_factory=dict)
+    Copy on write: `apply` replaces the facts, events and judgements it changes and never
+    mutates them, so copies and the Inputs made of a scenario share them without copying (a plan
+    makes tens of thousands of copies a card, most never changed)."""
+
+    facts: Mapping[str, Any]
+    extra_events: tuple[tuple[str, date | None, int], ...] = ()
+    judgements: Mapping[str, JudgementEntry] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     # `state()`, kept as changes are applied (a plan asks for it tens of thousands of times a card).
@@ -78,11 +82,10 @@ class Scenario:
         gaps and its plan ask for many of the same states)."""
         if _LAST[0] is not inputs:
             _LAST[:] = [inputs, {}]
-        return cls(dict(inputs.facts), [], dict(inputs.judgements), [], _LAST[1])
+        return cls(inputs.facts, (), inputs.judgements, [], _LAST[1])
 
     def copy(self) -> "Scenario":
-        return Scenario(dict(self.facts), list(self.extra_events), dict(self.judgements), list(self.changes), self.memo,
-                        self.changed_state)
+        return Scenario(self.facts, self.extra_events, self.judgements, list(self.changes), self.memo, self.changed_state)
 
     def state(self) -> tuple:
         """What the facts and events hold beyond the base inputs: the changes that reach them."""
@@ -111,19 +114,20 @@ class Scenario:
         added = tuple((kind, day or base.period.end, n) for kind, day, n in self.extra_events)
         # Built directly: dataclasses.replace looks the fields up on every call (a plan makes
         # hundreds of these a record).
-        return Inputs(dict(self.facts), base.events + added, dict(self.judgements), base.honours, base.period,
+        return Inputs(self.facts, base.events + added, self.judgements, base.honours, base.period,
                       base.prior_honours, base.waived)
 
     def apply(self, change: Change) -> None:
+        """Apply one change: the facts, events or judgements it changes are replaced, not mutated."""
         if change.kind == ChangeKind.SET_FACT:
-            self.facts[change.name] = change.after
+            self.facts = {**self.facts, change.name: change.after}
         elif change.kind == ChangeKind.ADD_EVENTS:
             if change.dates:
-                self.extra_events += [(change.name, day, 1) for day in change.dates]
+                self.extra_events += tuple((change.name, day, 1) for day in change.dates)
             else:
-                self.extra_events.append((change.name, None, change.after))
+                self.extra_events += ((change.name, None, change.after),)
         else:
-            self.judgements[change.name] = JudgementEntry(score=change.after, reason="plan")
+            self.judgements = {**self.judgements, change.name: JudgementEntry(score=change.after, reason="plan")}
         if change.kind != ChangeKind.SET_JUDGEMENT:
             self.changed_state += ((change.kind, change.name, change.after, change.dates),)
         self.changes.append(change)
