@@ -32,6 +32,12 @@ def test_readme_quick_start_has_two_commands():
     assert commands[1] in (ROOT / ".ci/run").read_text(encoding="utf-8")
 
 
+def test_readme_quick_start_says_how_long_the_suite_takes():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = " ".join(readme.split("## Quick start", 1)[1].split("\n## ", 1)[0].split())
+    assert "the whole suite, which takes about 15–20 minutes on 2 cores" in quick
+
+
 def test_readme_sample_scorecard_is_what_assess_prints(monkeypatch):
     """Every line of the README's sample (but the `...` that cut it short) is a line `assess score`
     prints for that fixture, in the same order."""

@@ -340,7 +340,7 @@ def test_cli_builtin_ids_and_usage_errors():
     assert result.exit_code == 0 and result.stdout == "3 个文件: 0 个错误, 0 个警告\n"
     result = _run("no-such-standard", str(BASE), "missing.yaml")
     assert result.exit_code == 2
-    assert "未知标准 no-such-standard" in result.stderr and "missing.yaml: 文件不存在" in result.stderr
+    assert "no-such-standard: 未知标准, " in result.stderr and "missing.yaml: 文件不存在" in result.stderr
     assert result.stdout == "1 个文件: 0 个错误, 0 个警告\n"  # the good file was still linted
     assert _run().exit_code == 2
     assert "Traceback" not in result.output

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from assess.core import conditions as cond
 from assess.core.exact import RATIONAL, Fraction
 from assess.standards.catalog import LoadedStandard, known_names
 from assess.standards.tailoring import Ancestor
@@ -315,7 +316,8 @@ def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
     actions = [words.change(c) for c in g.changes] if g.changes else []
     if r.status == ItemStatus.MISSING and not actions:
         actions = [message("gap.provide_judgement", lang)] if r.item.rule.judged else [
-            message("gap.provide", lang, document=_document_of(ev.standard, m, words), label=words.label(m)) for m in r.missing]
+            message("gap.provide", lang, document=_document_of(ev.standard, m, words), label=_needed(r, m, words))
+            for m in r.missing]
     if g.changes is None and not actions:
         actions = [message("gap.no_fix", lang)]
     return {
@@ -338,6 +340,16 @@ def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "text": message(f"gap.{g.kind.value}", lang, item=r.item.id, title=words.text(r.item.title),
                         lost=words.number(r.lost, (0,))),
     }
+
+
+def _needed(r: ItemResult, name: str, words: Words) -> str:
+    """What a missing fact must be for the item's full points, when the item compares it once
+    ("级别 ≠ 一级", which no plan can choose a value for); else its label alone (a ratio's
+    denominator, a fact compared several times)."""
+    node = r.item.rule.full_condition(r.item.points)
+    found = set() if node is None else {c for c in cond.comparisons(cond.to_nnf(node))
+                                        if isinstance(c, cond.Compare) and c.field == name}
+    return words.needed(name, found.pop()) if len(found) == 1 else words.label(name)
 
 
 def _document_of(standard, name: str, words: Words) -> str:

@@ -215,7 +215,7 @@ class Words:
         decl = self.standard.fields.get(name)
         if ch.before is None:
             doc = self.text(decl.document) if decl and decl.document else self.label(name)
-            return message("gap.provide", self.lang, document=doc, label=f"{self.label(name)} {self.value(name, ch.after)}")
+            return message("gap.provide", self.lang, document=doc, label=self.needed(name, ch.meets, ch.after))
         if isinstance(ch.after, bool):
             return message("gap.set_true" if ch.after else "gap.set_false", self.lang, label=self.label(name))
         if isinstance(ch.after, str):
@@ -234,6 +234,26 @@ class Words:
         return message(key, self.lang, label=self.label(name), after=self.value(name, ch.after),
                        before=self.value(name, ch.before), unit=self._unit_after(name, ch.after),
                        unit_before=self._unit_after(name, ch.before))
+
+    def needed(self, name: str, node: Any, after: Any = None) -> str:
+        """What a fact that lacks evidence must be, worded as the 要求 column words a condition:
+        "劳动合同签订率 ≥ 95%", "级别 ≠ 一级", "已建立女职工委员会", "not Serious incident".
+        `node`: the comparison of `name` it must meet (None: "label after"); `after`: the value
+        a plan chose to meet it, if any. A count compared with a part of a whole number (95% of
+        50 members: "≥ 47.5") is worded by the whole number it needs ("≥ 48"), and a count or
+        number that must be at its lowest allowed value by "=" ("= 0", not "≤ 0" or "< 1")."""
+        if node is None:
+            return f"{self.label(name)} {self.value(name, after)}"
+        decl = self.standard.fields.get(name)
+        op, bound = node.op, node.literal.value
+        if decl is None or decl.type in ("boolean", "string"):
+            return self.condition(node)
+        if decl.type == "integer" and op in cond.ORDERING_OPS and after is not None and Fraction(bound).denominator != 1:
+            op, bound = (">=" if op in (">=", ">") else "<="), after
+        lowest = after if after is not None else bound if op == "<=" else None
+        if op in ("<=", "<") and lowest is not None and lowest == decl.min:
+            op, bound = "==", lowest
+        return self.condition(cond.Compare(name, op, cond.Literal(bound, str(bound))))
 
     def period(self, kind: str, day) -> str:
         """The calendar period (of the standard's count of `kind` per period) a day falls in, in

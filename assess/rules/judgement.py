@@ -71,7 +71,8 @@ class Judgement(RuleModel):
         if self.full_when and result.band == 0:
             return words.observed(self.full_when, values), words.condition(self.full_when)
         shown = words.number(result.judgement.score) if result.judgement else message("word.unknown", words.lang)
-        return shown, f"≤ {words.number(points)} ({message('word.judgement', words.lang)})"
+        # The most the inspector can give, never "≤ 3": beside 实际 2 that would read as met.
+        return shown, message("required.judgement", words.lang, points=words.number(points))
 
     def describe(self, points: Fraction, words) -> str:
         if self.full_when:

@@ -41,13 +41,17 @@ class ChangeKind(str, enum.Enum):
 class Change:
     """One concrete change to the evidence. For add_events, `after` is how many events to add and
     `dates` the days they fall on when it matters (one in each quarter that has none), else the
-    period's last day."""
+    period's last day. For set_fact, `meets` is the comparison the new value was chosen to meet,
+    when there was one."""
 
     kind: ChangeKind
     name: str  # field name, event kind or item id
     before: Any
     after: Any  # the new value; for add_events, how many events to add
     dates: tuple[date, ...] = ()
+    # For a fact set to make a comparison hold, that comparison: a gap names what the value must
+    # meet ("劳动合同签订率 ≥ 95%"), not the one value chosen to meet it.
+    meets: cond.Compare | None = None
 
 
 # The last inputs a scenario was made of, and their memo: bounded to one record, and safe when
@@ -202,7 +206,7 @@ def _satisfy_compare(standard: Standard, node: cond.Compare, sc: Scenario, base:
         new = _new_fact_value(standard, node, values)
         if new is None:
             return False
-        sc.apply(Change(ChangeKind.SET_FACT, node.field, values.get(node.field), new))
+        sc.apply(Change(ChangeKind.SET_FACT, node.field, values.get(node.field), new, meets=node))
         return cond.evaluate(node, sc.values(standard, base)) is True
     if node.field in standard.derived:
         return _satisfy_derived(standard, node, values, sc, base)

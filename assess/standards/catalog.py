@@ -314,24 +314,25 @@ def resolve_standard(name: str, as_of: date | None = None) -> LoadedStandard:
     if version:
         exact = [s for s in found if s.standard.version == version]
         if not exact:
-            raise InputError([Problem(name, "", message("version.unknown", id=ident, version=version,
-                                                        versions=_versions_text(found)))])
+            # The problem's file is the name as given (ID@VERSION): the message does not repeat it.
+            raise InputError([Problem(name, "", message("version.unknown", versions=_versions_text(found)))])
         return exact[0]
     if as_of is None:
         return found[-1]
     chosen = version_in_force(found, as_of)
     if chosen is None:
-        raise InputError([Problem(name, "", message("version.none_in_force", id=ident, date=as_of.isoformat(),
+        raise InputError([Problem(name, "", message("version.none_in_force", date=as_of.isoformat(),
                                                     versions=_versions_text(found)))])
     return chosen
 
 
 def _unknown_standard_text(ident: str) -> str:
     """"unknown standard", the known ids with their titles, and the closest one: by spelling
-    (bahao-comunity) or by a part of its title (八好)."""
+    (bahao-comunity) or by a part of its title (八好). The name itself is the problem's file, so
+    the text does not repeat it."""
     titles = {s.standard.id: s.standard.title.get(current_language()) for s in builtin_standards()}
     known = ", ".join(f"{i} ({t})" for i, t in sorted(titles.items()))
-    text = message("cli.unknown_standard", name=ident, known=known)
+    text = message("cli.unknown_standard", known=known)
     close = difflib.get_close_matches(ident, sorted(titles), n=1, cutoff=0.6)
     by_title = sorted(i for i, t in titles.items() if ident and ident in t)
     hint = close[0] if close else by_title[0] if len(by_title) == 1 else None

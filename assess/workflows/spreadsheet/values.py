@@ -32,6 +32,8 @@ def model_value(st: Standard, target: Target, lang: str) -> Fraction | str | Non
             break
         if isinstance(part, int):
             obj = obj[part] if part < len(obj) else None
+        elif isinstance(obj, dict):  # a name in a table of the model (effort.fields.members)
+            obj = obj.get(part)
         else:
             obj = getattr(obj, part, None)
     if target.text:

@@ -1,0 +1,194 @@
+"""What a user reads says what it means (faults found by a new user trying the tool): a judged
+item's requirement is the most the inspector can give, not "≤ 3" beside 2; a hint to provide
+evidence states the comparison the value must meet, as the 要求 column does; a count is raised in
+the words of its field; English plan lines start with a capital; an unknown standard id is named
+once, with its "did you mean"."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from assess.cli import main
+from assess.core.exact import Fraction
+from assess.core.messages import message
+from assess.model.evidence import evidence_from_data
+from assess.present.scorecard import assess, build_scorecard
+from assess.scoring.changes import DEFAULT_EFFORT, Change, ChangeKind, change_cost
+from assess.scoring.compiler import PythonDecider
+from assess.standards.catalog import resolve_standard, standard_from_data
+from test_rules import item, record, standard
+
+ROOT = Path(__file__).resolve().parent.parent
+TANGLANG = "fixtures/tanglang-community.yaml"
+FIXTURES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "fixtures").glob("*.yaml"))
+
+
+def _score(*args: str) -> str:
+    result = CliRunner().invoke(main, ["score", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _gap(card: dict, ref: str) -> dict:
+    return next(g for g in card["gaps"] if g.get("ref") == ref)
+
+
+# ---- 1. a judged item: the most the inspector can give -------------------------------------
+
+
+@pytest.mark.parametrize("lang, required, label", [("zh", "酌情评分, 满分 3", "要求"), ("en", "judged, out of 3", "Required")])
+def test_a_judged_item_requires_the_most_the_inspector_can_give(lang, required, label, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    card = json.loads(_score(TANGLANG, "--format", "json", "--lang", lang))
+    row = next(it for s in card["sections"] for it in s["items"] if it["id"] == "work_pattern")
+    assert (row["observed"], row["awarded"], row["points"]) == ("2", 2, 3)
+    assert row["required"] == _gap(card, "work_pattern")["required"] == required
+    text = _score(TANGLANG, "--lang", lang)
+    assert f"{label}: {required}" in text  # the gaps line
+    for out in (text, _score(TANGLANG, "--lang", lang, "--format", "markdown"),
+                _score(TANGLANG, "--lang", lang, "--format", "html")):
+        assert required in out and "≤ 3" not in out
+
+
+# ---- 2. a hint to provide evidence states the comparison -----------------------------------
+
+_FIELDS = {
+    "funds_rate": {"type": "ratio", "label": {"zh": "经费拨缴率", "en": "Funds remittance rate"},
+                   "document": {"zh": "经费拨缴凭证", "en": "Remittance receipts"}},
+    "disputes": {"type": "integer", "label": {"zh": "未结争议", "en": "Open disputes"}, "unit": {"zh": "件", "en": "cases"}},
+    "has_a": {"type": "boolean", "label": {"zh": "已建立调解组织", "en": "Mediation body set up"}},
+    "level": {"type": "string", "label": {"zh": "级别", "en": "Level"}, "choices": ["一级", "二级"]},
+    "employees": {"type": "integer", "label": {"zh": "职工人数", "en": "Employees"}},
+    "members": {"type": "integer", "label": {"zh": "会员人数", "en": "Union members"}, "not_above": "employees"},
+}
+
+
+@pytest.mark.parametrize("condition, facts, zh, en", [
+    ("funds_rate >= 95%", {}, "经费拨缴率 ≥ 95%", "Funds remittance rate ≥ 95%"),
+    ("funds_rate > 95%", {}, "经费拨缴率 > 95%", "Funds remittance rate > 95%"),
+    ("funds_rate <= 5%", {}, "经费拨缴率 ≤ 5%", "Funds remittance rate ≤ 5%"),
+    ("funds_rate < 5%", {}, "经费拨缴率 < 5%", "Funds remittance rate < 5%"),
+    ("funds_rate == 50%", {}, "经费拨缴率 = 50%", "Funds remittance rate = 50%"),
+    ("funds_rate != 50%", {}, "经费拨缴率 ≠ 50%", "Funds remittance rate ≠ 50%"),
+    ("disputes > 2", {}, "未结争议 > 2", "Open disputes > 2"),
+    ("disputes < 3", {}, "未结争议 < 3", "Open disputes < 3"),
+    ("disputes <= 0", {}, "未结争议 = 0", "Open disputes = 0"),
+    ("disputes == 2", {}, "未结争议 = 2", "Open disputes = 2"),
+    ("has_a", {}, "已建立调解组织", "Mediation body set up"),
+    ("not has_a", {}, "已建立调解组织: 否", "not Mediation body set up"),
+    ("level == '一级'", {}, "级别 = 一级", "Level = 一级"),
+    ("level != '一级'", {}, "级别 ≠ 一级", "Level ≠ 一级"),
+    # 95% of 50 employees is 47.5 members: the count it takes is 48.
+    ("membership_rate >= 95%", {"employees": 50}, "会员人数 ≥ 48", "Union members ≥ 48"),
+])
+def test_a_hint_to_provide_evidence_states_the_comparison(condition, facts, zh, en):
+    std = standard(item(points=2, rule={"kind": "all_or_nothing", "when": condition}))
+    std["fields"] = copy.deepcopy(_FIELDS)
+    loaded, le = standard_from_data(std), evidence_from_data(record(facts))
+    ev, inputs = assess(loaded, le, PythonDecider())
+    for lang, needed in (("zh", zh), ("en", en)):
+        actions = build_scorecard(ev, inputs, le, lang, "python")["gaps"][0]["actions"]
+        assert len(actions) == 1 and actions[0].endswith(f" ({needed})"), (lang, actions)
+
+
+@pytest.mark.parametrize("lang, hint", [("zh", "请提供劳动合同签订情况统计表 (劳动合同签订率 ≥ 95%)"),
+                                        ("en", "provide the Labour contract signing statistics (Labour contract signing rate ≥ 95%)")])
+def test_the_fixture_hint_reads_as_its_requirement(lang, hint, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    card = json.loads(_score(TANGLANG, "--format", "json", "--lang", lang))
+    assert hint in _gap(card, "rights_work")["actions"]
+    assert any(hint in a["text"] for a in card["next_grade"]["alternatives"])
+
+
+# ---- 3. a count raised in its field's words --------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, action", [("zh", "需再获得 2 次县级以上工会表彰"),
+                                          ("en", "Commendations from county-level or higher unions: 2 more needed")])
+def test_commendations_are_asked_for_like_the_other_actions(lang, action, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    card = json.loads(_score(TANGLANG, "--format", "json", "--lang", lang))
+    assert _gap(card, "superior_commendation")["actions"] == [action]
+
+
+def test_a_commendation_still_costs_a_measure():
+    """Worded by `increase:` (which would price it as one member recruited), a commendation is
+    still priced as before: one measure, as the standard's effort says."""
+    bahao = resolve_standard("bahao-community").standard
+    one_more = Change(ChangeKind.SET_FACT, "superior_commendations", 0, 1)
+    assert change_cost(bahao, one_more) == Fraction(DEFAULT_EFFORT.measure) == 5
+
+
+def test_every_english_unit_of_a_shipped_standard_has_its_singular():
+    """"1 more union needed", never "1 more unions": the unit after a count of one is singular."""
+    units = set()
+    for path in sorted((ROOT / "rulesets").rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for decl in ((data or {}).get("fields") or {}).values() if isinstance(data, dict) else ():
+            if isinstance(decl, dict) and isinstance(decl.get("unit"), dict):
+                units.add(decl["unit"]["en"])
+    assert {"people", "times", "unions", "federations"} <= units
+    singular = {unit: message(f"unit.one.{unit}", "en", default="") for unit in units}
+    assert all(singular.values()), sorted(u for u, s in singular.items() if not s)
+
+
+# ---- 4. English plan lines start with a capital -----------------------------------------------
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_english_plan_lines_start_with_a_capital(fixture, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    text = _score(fixture, "--lang", "en")
+    # Each card's plan runs to the blank line after it (a record scored under several standards).
+    plans = [part.split("\n\n", 1)[0].splitlines() for part in text.split("\nPath to the next grade\n")[1:]]
+    assert plans
+    for plan in plans:
+        # Lines of their own and the blockers (!) and alternatives (~); a fix (*) starts with its
+        # item id, an action (-) is also written inside an alternative's brackets.
+        starts = [line[4:] if line[:4] in ("  ! ", "  ~ ") else line for line in plan if not line.startswith(("  * ", "    "))]
+        assert starts and all(not s[:1].islower() for s in starts), starts
+
+
+def test_english_plan_headings():
+    assert message("plan.target", "en", grade="G", min=80).startswith("Next grade: G")
+    for key in ("head.no_gaps", "head.top_grade", "plan.reachable", "plan.cost", "plan.cost_not_proven", "plan.alternative",
+                "plan.blocked_veto", "plan.blocked_score"):
+        assert message(key, "en")[:1].isupper(), key
+
+
+# ---- 5. an unknown standard id named once -----------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, hint", [("zh", "是否应为 bahao-community?"), ("en", "did you mean bahao-community?")])
+@pytest.mark.parametrize("command", [
+    ["score", TANGLANG, "--standard", "bahao-comunity"], ["explain", "bahao-comunity"], ["show", "bahao-comunity"],
+    ["test", "bahao-comunity"], ["lint", "bahao-comunity"], ["schema", "evidence", "--standard", "bahao-comunity"],
+    ["batch", TANGLANG, "--standard", "bahao-comunity", "--out", "{tmp}/out.csv"],
+    ["diff", "bahao-comunity", "bahao-community", "--evidence", "fixtures"],
+    ["inspect", TANGLANG, "--standard", "bahao-comunity", "--out", "{tmp}/inspection.yaml"],
+    ["export", "bahao-comunity", "--xlsx", "{tmp}/sheet.xlsx"], ["template", "bahao-comunity", "--xlsx", "{tmp}/form.xlsx"],
+], ids=lambda c: c[0])
+def test_an_unknown_standard_is_named_once(command, lang, hint, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, [a.replace("{tmp}", str(tmp_path)) for a in command] + ["--lang", lang])
+    assert result.exit_code == 2, result.output
+    assert result.output.count("bahao-comunity") == 1 and hint in result.output, result.output
+
+
+@pytest.mark.parametrize("args, zh, en", [
+    (["--standard", "bahao-community@9"], "bahao-community@9: 没有这个版本 (已有版本: 2025.1",
+     "bahao-community@9: no such version (versions: 2025.1"),
+    (["--standard", "bahao-community", "--as-of", "2001-01-01"], "bahao-community: 在 2001-01-01 没有生效的版本",
+     "bahao-community: no version in force on 2001-01-01"),
+])
+def test_a_version_not_found_names_the_standard_once(args, zh, en, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    for lang, expected in (("zh", zh), ("en", en)):
+        result = CliRunner().invoke(main, ["score", TANGLANG, *args, "--lang", lang])
+        assert result.exit_code == 2 and expected in result.output, result.output
+        assert result.output.count("bahao-community") == 1, result.output
