@@ -294,7 +294,7 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         return _item_gap_dict(g, ev, words)
     # Types too: a change to True and one to 1 are equal keys but read differently.
     changes = None if g.changes is None else tuple(
-        (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates) for c in g.changes)
+        (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in g.changes)
     key = (id(r), words.lang, g.kind, changes)
     try:
         hit = _GAPS.get(key)
