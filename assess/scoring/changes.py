@@ -133,7 +133,9 @@ class Scenario:
         else:
             self.judgements = {**self.judgements, change.name: JudgementEntry(score=change.after, reason="plan")}
         if change.kind != ChangeKind.SET_JUDGEMENT:
-            self.changed_state += ((change.kind, change.name, change.after, change.dates),)
+            # The kind's text, not the enum: an enum member hashes in Python, and states are hashed
+            # on every memo lookup.
+            self.changed_state += ((change.kind.value, change.name, change.after, change.dates),)
         self.changes.append(change)
 
 
@@ -353,11 +355,26 @@ def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> 
     if hit is None:
         trial = sc.copy()
         start = len(trial.changes)
-        ok = _satisfy(standard, lower(cond.to_nnf(node), standard), trial, base)
+        ok = _satisfy(standard, _lowered(standard, node), trial, base)
         hit = sc.memo[key] = (standard, base, ok, tuple(trial.changes[start:]))
     for change in hit[3]:
         sc.apply(change)
     return hit[2]
+
+
+_LOWERED: dict[tuple[int, cond.Node], tuple[Standard, cond.Node]] = {}
+
+
+def _lowered(standard: Standard, node: cond.Node) -> cond.Node:
+    """`lower(to_nnf(node), standard)`, worked out once per standard and condition (a card asks
+    for the same conditions of its items in its gaps, its plan's options and their checks)."""
+    key = (id(standard), node)
+    hit = _LOWERED.get(key)
+    if hit is None or hit[0] is not standard:
+        if len(_LOWERED) >= 4096:
+            _LOWERED.clear()
+        hit = _LOWERED[key] = (standard, lower(cond.to_nnf(node), standard))
+    return hit[1]
 
 
 def _satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> bool:

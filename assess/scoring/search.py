@@ -111,7 +111,9 @@ def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str, floor: bool
     evaluation of `base`. Gains are added before the floor at 0, or with `floor` on the grade
     score itself (only to look for sets the bonus alone carries: `bonus_alone_may_reach`)."""
     inputs = sc.inputs(base)
-    current = reevaluate(ev, base, inputs, sc.values(ev.standard, base))
+    # No required fix changed anything: the evaluation is the record's own (re-scoring would
+    # give an equal one).
+    current = reevaluate(ev, base, inputs, sc.values(ev.standard, base)) if sc.changes else ev
     start = current.grade_score if floor else unfloored_grade_score(current)
     return Context(ev, base, sc, current, target, inputs, Regrader(current, floor=floor), start, floor)
 
