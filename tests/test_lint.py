@@ -83,6 +83,8 @@ CASES = [
      "engine-limits", "error", 20, 1, set()),
     ("text-placeholder", "not_above: employees}", 'not_above: employees, increase: "需再发展 {m} 名会员"}',
      "text-placeholder", "error", 11, 79, set()),
+    ("text-placeholder-no-number", "not_above: employees}", 'not_above: employees, increase: "需再发展名会员"}',
+     "text-placeholder", "error", 11, 79, set()),
     ("caps-total", "total: 30", "total: 40", "caps-total", "error", 8, 1, set()),
     ("item-points-over-cap", "        points: 5\n        rule: {kind: shortfall", "        points: 12\n        rule: {kind: shortfall",
      "item-points-over-cap", "error", 49, 9, set()),

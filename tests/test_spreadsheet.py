@@ -562,3 +562,28 @@ def test_formulas_are_refused_with_the_cell_named(bahao):
     assert set(got) == {f"评分表!C{rows['pts']}", f"评分表!B{rows['title']}"}
     assert "公式" in got[f"评分表!C{rows['pts']}"] and "=2*3" in got[f"评分表!C{rows['pts']}"]
     assert "公式" in got[f"评分表!B{rows['title']}"]
+
+
+@pytest.mark.parametrize("value, reason", [("1e400", "401"), (-1, "≥ 0")])
+def test_a_point_or_cost_past_what_a_standard_allows_is_refused_not_a_crash(bahao, value, reason):
+    """1e400 is past a float's range (comparing it as one raised OverflowError); a negative cost
+    would make the plan's cheapest set the costliest (both found by the break-it pass)."""
+    path, book = bahao
+    wb = load_workbook(book)
+    ws = wb["评分表"]
+    row = param_row(wb, "effort", "", "fields.superior_commendations") if value == -1 else None
+    if row is None:
+        ws.cell(row_of(ws, ["item", "membership_rate"]), 3).value = value
+    else:
+        wb["参数"].cell(row, 4).value = value
+    wb.save(book)
+    result = spreadsheet.import_edits(book, path)
+    assert result.edits == [] and result.new_text == result.old_text
+    assert "修改后标准无效" in result.problems[0].message and reason in result.problems[0].message
+
+
+def test_effort_rows_name_a_field_by_its_label(bahao):
+    path, book = bahao
+    wb = load_workbook(book)
+    row = param_row(wb, "effort", "", "fields.superior_commendations")
+    assert wb["参数"].cell(row, 3).value == "整改成本: 本年度获县级以上工会表彰次数 每单位"

@@ -96,6 +96,51 @@ def test_a_hint_to_provide_evidence_states_the_comparison(condition, facts, zh, 
         assert len(actions) == 1 and actions[0].endswith(f" ({needed})"), (lang, actions)
 
 
+def _hints(condition: str, facts: dict, fields: dict, derived: dict | None = None) -> tuple[list[str], object]:
+    """The zh actions of the one gap of an item requiring `condition`, and the standard."""
+    std = standard(item(points=2, rule={"kind": "all_or_nothing", "when": condition}), derived=derived)
+    std["fields"] = copy.deepcopy(fields)
+    loaded, le = standard_from_data(std), evidence_from_data(record(facts))
+    ev, inputs = assess(loaded, le, PythonDecider())
+    return build_scorecard(ev, inputs, le, "zh", "python")["gaps"][0]["actions"], loaded
+
+
+def test_a_hint_names_the_value_the_record_s_own_caps_require():
+    """100 women members are recorded, and members may not be fewer: 98% of 100 employees is not
+    enough, the hint asks for what the plan chose (found by the break-it pass)."""
+    fields = {**_FIELDS, "women": {"type": "integer", "label": {"zh": "女会员人数", "en": "Women members"},
+                                   "not_above": "members"}}
+    actions, _ = _hints("membership_rate >= 98%", {"employees": 100, "women": 100}, fields)
+    assert actions == ["请提供会员人数 (会员人数 ≥ 100)"]
+
+
+@pytest.mark.parametrize("budget, op, shown, meets", [
+    ("123.449", ">=", "支出 ≥ 111.11", "111.11"),  # 90% of it is 111.1041: never "≥ 111.1"
+    ("41.117", "<=", "支出 ≤ 37", "37"),            # 37.0053: never "≤ 37.01"
+])
+def test_a_computed_bound_is_rounded_to_the_side_that_meets_it(budget, op, shown, meets):
+    fields = {"budget": {"type": "number", "label": {"zh": "预算", "en": "Budget"}},
+              "spent": {"type": "number", "label": {"zh": "支出", "en": "Spent"}}}
+    derived = {"use": {"label": "执行率", "ratio": {"numerator": "spent", "denominator": "budget"}}}
+    condition = f"use {op} 90%"
+    actions, loaded = _hints(condition, {"budget": budget}, fields, derived)
+    assert actions == [f"请提供支出 ({shown})"]
+    ev, _ = assess(loaded, evidence_from_data(record({"budget": budget, "spent": meets})), PythonDecider())
+    assert ev.items()[0].awarded == 2, "the value the hint names meets the requirement"
+
+
+@pytest.mark.parametrize("condition, field, shown", [
+    ("funds_rate < 0.1%", "funds_rate", "经费拨缴率 < 0.1%"),  # 0 is allowed, but not the only value that meets it
+    ("hours < 2.001", "hours", "学时 < 2.001"),
+    ("hours <= 2", "hours", "学时 = 2"),                    # at its declared lowest: only 2 meets it
+])
+def test_a_bound_is_said_to_be_the_lowest_value_only_when_it_is(condition, field, shown):
+    fields = {**_FIELDS, "funds_rate": {**_FIELDS["funds_rate"], "min": 0},
+              "hours": {"type": "number", "label": {"zh": "学时", "en": "Hours"}, "min": 2}}
+    actions, _ = _hints(condition, {}, fields)
+    assert len(actions) == 1 and actions[0].endswith(f" ({shown})"), actions
+
+
 @pytest.mark.parametrize("lang, hint", [("zh", "请提供劳动合同签订情况统计表 (劳动合同签订率 ≥ 95%)"),
                                         ("en", "provide the Labour contract signing statistics (Labour contract signing rate ≥ 95%)")])
 def test_the_fixture_hint_reads_as_its_requirement(lang, hint, monkeypatch):
@@ -185,6 +230,8 @@ def test_an_unknown_standard_is_named_once(command, lang, hint, tmp_path, monkey
      "bahao-community@9: no such version (versions: 2025.1"),
     (["--standard", "bahao-community", "--as-of", "2001-01-01"], "bahao-community: 在 2001-01-01 没有生效的版本",
      "bahao-community: no version in force on 2001-01-01"),
+    (["--standard", "bahao-community@"], "bahao-community@: 没有这个版本 (已有版本: 2025.1",
+     "bahao-community@: no such version (versions: 2025.1"),
 ])
 def test_a_version_not_found_names_the_standard_once(args, zh, en, monkeypatch):
     monkeypatch.chdir(ROOT)
@@ -192,3 +239,15 @@ def test_a_version_not_found_names_the_standard_once(args, zh, en, monkeypatch):
         result = CliRunner().invoke(main, ["score", TANGLANG, *args, "--lang", lang])
         assert result.exit_code == 2 and expected in result.output, result.output
         assert result.output.count("bahao-community") == 1, result.output
+
+
+@pytest.mark.parametrize("name", ["bahao-community@9", "bahao-community@"])
+def test_lint_names_a_version_not_found_as_the_other_commands_do(name, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["lint", name])
+    assert result.exit_code == 2 and f"{name}: 没有这个版本 (已有版本: 2025.1" in result.output, result.output
+
+
+def test_english_fix_titles_start_with_a_capital():
+    for key in ("plan.fix_requirement", "plan.fix_eligibility", "plan.fix_veto"):
+        assert message(key, "en")[:1].isupper(), key

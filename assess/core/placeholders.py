@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Mapping
 
-__all__ = ["INCREASE_NAMES", "PlaceholderError", "fill", "problems"]
+__all__ = ["INCREASE_NAMES", "PlaceholderError", "fill", "problems", "used"]
 
 INCREASE_NAMES = ("n",)  # what an `increase:` text may say: the number to add
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}?|\}")
@@ -73,3 +73,8 @@ def fill(text: str, values: Mapping[str, object]) -> str:
     `values`. Raises PlaceholderError for anything else (lint refuses such texts beforehand)."""
     names = frozenset(values)
     return "".join(literal + ("" if name is None else str(values[name])) for literal, name in _parts(text, names))
+
+
+def used(text: str, names: tuple[str, ...] = INCREASE_NAMES) -> set[str]:
+    """The placeholder names `text` uses; raises PlaceholderError as `fill` does."""
+    return {name for _, name in _parts(text, names) if name is not None}

@@ -290,8 +290,10 @@ class Effort(StrictModel):
     document: Number = Field(Fraction(1, 2), ge=0, description="One document provided (evidence that is missing).")
     judgement: Number = Field(Fraction(5), ge=0, description="A judged item brought to full points by better work.")
     point: Number = Field(Fraction(2), ge=0, description="One percentage point of a rate, or one unit of another number.")
-    fields: dict[Identifier, Number] = Field(default_factory=dict, description="Per field: the cost of one unit or one change.")
-    events: dict[Identifier, Number] = Field(default_factory=dict, description="Per event kind: the cost of one event.")
+    fields: dict[Identifier, Annotated[Number, Field(ge=0)]] = Field(
+        default_factory=dict, description="Per field: the cost of one unit or one change.")
+    events: dict[Identifier, Annotated[Number, Field(ge=0)]] = Field(
+        default_factory=dict, description="Per event kind: the cost of one event.")
 
 
 class Source(StrictModel):

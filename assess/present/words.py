@@ -4,12 +4,14 @@ Texts come from messages.yaml; this module only fills them in for one standard a
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from assess.core.exact import RATIONAL, Fraction
 from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.rules.base import Reason
+from assess.scoring.changes import target_for
 from assess.scoring.gaps import Change, ChangeKind
 from assess.scoring.results import Check, CheckKind, ItemResult
 from assess.core.unions import kind_name
@@ -239,21 +241,37 @@ class Words:
         """What a fact that lacks evidence must be, worded as the 要求 column words a condition:
         "劳动合同签订率 ≥ 95%", "级别 ≠ 一级", "已建立女职工委员会", "not Serious incident".
         `node`: the comparison of `name` it must meet (None: "label after"); `after`: the value
-        a plan chose to meet it, if any. A count compared with a part of a whole number (95% of
-        50 members: "≥ 47.5") is worded by the whole number it needs ("≥ 48"), and a count or
-        number that must be at its lowest allowed value by "=" ("= 0", not "≤ 0" or "< 1")."""
+        a plan chose to meet it, if any (`_needed_bound` says how a number is worded)."""
         if node is None:
             return f"{self.label(name)} {self.value(name, after)}"
         decl = self.standard.fields.get(name)
-        op, bound = node.op, node.literal.value
-        if decl is None or decl.type in ("boolean", "string"):
+        if decl is None or decl.type in ("boolean", "string") or node.op not in cond.ORDERING_OPS:
             return self.condition(node)
-        if decl.type == "integer" and op in cond.ORDERING_OPS and after is not None and Fraction(bound).denominator != 1:
-            op, bound = (">=" if op in (">=", ">") else "<="), after
-        lowest = after if after is not None else bound if op == "<=" else None
-        if op in ("<=", "<") and lowest is not None and lowest == decl.min:
-            op, bound = "==", lowest
+        op, bound = self._needed_bound(name, node.op, Fraction(node.literal.value), after)
         return self.condition(cond.Compare(name, op, cond.Literal(bound, str(bound))))
+
+    def _needed_bound(self, name: str, op: str, bound: Fraction, after: Any) -> tuple[str, Fraction]:
+        """The comparison a hint states, never contradicting the decision: the value the plan
+        chose when the record's caps made it choose more than the bound needs (会员人数 ≥ 100 when
+        100 women members are recorded); a count's whole bound (95% of 50 members: "≥ 48", not
+        "≥ 47.5"); "=" when only the field's lowest value meets it ("= 0", not "≤ 0" or "< 1");
+        else the bound, rounded outward to the places a hint shows (支出 ≥ 111.11, never 111.1
+        beside a need of 111.1041)."""
+        decl = self.standard.fields[name]
+        up, integer = op in (">=", ">"), decl.type == "integer"
+        least = target_for(op, bound, integer)
+        if after is not None and least is not None and Fraction(after) != least:
+            return (">=" if up else "<="), Fraction(after)
+        if integer and bound.denominator != 1:
+            return (">=" if up else "<="), least
+        largest = least if not up and (integer or op == "<=") else None
+        if largest is not None and decl.min is not None and largest == decl.min:
+            return "==", largest
+        places = 3 if self.standard.is_percent(name) else 2  # as `value` shows a number beside no cut-off
+        if bound in self.cutoffs(name) or exact_places(bound, places) is not None:
+            return op, bound
+        scaled = bound * 10**places
+        return (">=" if up else "<="), Fraction(math.ceil(scaled) if up else math.floor(scaled), 10**places)
 
     def period(self, kind: str, day) -> str:
         """The calendar period (of the standard's count of `kind` per period) a day falls in, in

@@ -178,7 +178,10 @@ def changes_cost(standard: Standard, changes: Iterable[Change]) -> Fraction:
 # ---- satisfying a condition ---------------------------------------------------------------
 
 
-def _target_for(op: str, lit: Fraction, integer: bool) -> Fraction | None:
+def target_for(op: str, lit: Fraction, integer: bool) -> Fraction | None:
+    """The value nearest `lit` that meets `value OP lit` (a whole number when `integer`; a strict
+    comparison of a non-integer steps 1/1000 past it); None when no such value exists (`!=`, or
+    `==` a fraction for an integer)."""
     if op == ">=":
         return Fraction(math.ceil(lit)) if integer else lit
     if op == ">":
@@ -228,7 +231,7 @@ def _new_fact_value(standard: Standard, node: cond.Compare, values: dict[str, An
         return (not lit) if op == "!=" and isinstance(lit, bool) else None
     if decl.type == "scores":
         return None  # scores are given by the scorers, not changed by a plan
-    new = _target_for(op, Fraction(lit), decl.type == "integer")
+    new = target_for(op, Fraction(lit), decl.type == "integer")
     if new is None:
         return None
     if (decl.min is not None and new < decl.min) or (decl.max is not None and new > decl.max):
@@ -329,7 +332,7 @@ def _add_events(standard: Standard, node: cond.Compare, derived, current, sc: Sc
     """More events of the counted kind: on the period's last day, or, for a count of calendar
     periods with enough events (每季召开1次以上), in each period that lacks them."""
     spec = derived.count_events
-    need = int(_target_for(node.op, Fraction(node.literal.value), True) - current)
+    need = int(target_for(node.op, Fraction(node.literal.value), True) - current)
     kind = spec.kind[0]
     if spec.per is None:
         sc.apply(Change(ChangeKind.ADD_EVENTS, kind, current, need))

@@ -231,18 +231,22 @@ def _known_standards(dirs: tuple[Path, ...]) -> tuple[LoadedStandard, ...]:
 def standard_file(name: str) -> Path:
     """The file of a standard id (`ID` for the newest version, or `ID@VERSION`) on the search path,
     found by its header alone: the file is not validated."""
-    ident, _, version = name.partition("@")
-    found = []
+    ident, at, version = name.partition("@")
+    every = []
     for d in search_dirs():
         for p in _standard_files(d):
             try:
                 data = _read(str(p)).data
             except InputError:
                 continue
-            if isinstance(data, dict) and data.get("id") == ident and (not version or str(data.get("version")) == version):
-                found.append((str(data.get("effective_from", "")), str(data.get("version")), str(p)))
-    if not found:
+            if isinstance(data, dict) and data.get("id") == ident:
+                every.append((str(data.get("effective_from", "")), str(data.get("version")), str(p)))
+    if not every:
         raise InputError([Problem(name, "", _unknown_standard_text(ident))])
+    found = [f for f in every if not at or f[1] == version]
+    if not found:  # the id is known, not that version (or none was written after the @)
+        versions = ", ".join(v for _, v, _ in sorted(every))
+        raise InputError([Problem(name, "", message("version.unknown", versions=versions))])
     return Path(max(found)[2])
 
 
@@ -307,11 +311,11 @@ def resolve_standard(name: str, as_of: date | None = None) -> LoadedStandard:
     if path.suffix.lower() in (".yaml", ".yml", ".json") or os.path.isfile(name) \
             or (os.path.exists(name) and (looks_like_path or not _is_builtin_id(name))):
         return load_standard_file(path)
-    ident, _, version = name.partition("@")
+    ident, at, version = name.partition("@")
     found = versions_of(ident)
     if not found:
         raise InputError([Problem(name, "", _unknown_standard_text(ident))])
-    if version:
+    if at:  # ID@VERSION; ID@ with no version names none
         exact = [s for s in found if s.standard.version == version]
         if not exact:
             # The problem's file is the name as given (ID@VERSION): the message does not repeat it.

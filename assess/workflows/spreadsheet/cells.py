@@ -178,7 +178,10 @@ def _same(target: Target, current: Any, new: Any) -> bool:
     if target.text:
         return (current or "") == new
     # A cell holds a float: 1/3 in the file comes back as 0.333...; equal as floats is unchanged.
-    return current is not None and float(current) == float(new)
+    try:
+        return current is not None and float(current) == float(new)
+    except OverflowError:  # past a float's range (1e400): compared exactly, and the model refuses it
+        return current is not None and Fraction(current) == Fraction(new)
 
 
 def decide(observations: dict[Target, list[tuple[str, Any]]], st: Standard, lang: str, book: str,

@@ -230,7 +230,10 @@ def _param_rows(st: Standard, lang: str) -> Iterable[tuple[Target, str, str]]:
             yield Target("effort", "", key), "effort", message(f"xlsx.param.effort_{key}", lang)
         for group in ("fields", "events"):
             for name in getattr(st.effort, group):
-                yield Target("effort", "", f"{group}.{name}"), "effort", message(f"xlsx.param.effort_{group}", lang, name=name)
+                # Named as the standard names it: a field's label, an event kind's name.
+                kind = st.event_kinds.get(name) if group == "events" else None
+                shown = kind.get(lang) if kind is not None else st.label(name, lang)
+                yield Target("effort", "", f"{group}.{name}"), "effort", message(f"xlsx.param.effort_{group}", lang, name=shown)
 
 
 def _derived_params(name: str, d, lang: str):
