@@ -251,3 +251,11 @@ def test_lint_names_a_version_not_found_as_the_other_commands_do(name, monkeypat
 def test_english_fix_titles_start_with_a_capital():
     for key in ("plan.fix_requirement", "plan.fix_eligibility", "plan.fix_veto"):
         assert message(key, "en")[:1].isupper(), key
+
+
+def test_a_hint_for_an_ordered_category_states_the_comparison():
+    """"事故等级 ≤ 一般", as the requirement reads, not the one category the plan chose."""
+    fields = {**_FIELDS, "accident": {"type": "string", "label": {"zh": "事故等级", "en": "Accident level"},
+                                      "choices": ["重大", "较大", "一般", "无"], "ordered": True}}
+    actions, _ = _hints("accident <= '一般'", {}, fields)
+    assert actions == ["请提供事故等级 (事故等级 ≤ 一般)"]

@@ -279,7 +279,10 @@ def _satisfy_hidden(standard: Standard, node: cond.Compare, values: dict[str, An
     if not fitting:
         return False
     best = min(fitting, key=lambda c: (abs(decl.rank(c) - (current if current is not None else int(lit))), decl.choices.index(c)))
-    sc.apply(Change(ChangeKind.SET_FACT, parts[0], values.get(parts[0]), best))
+    # The category the rank stands for, so a hint says "事故等级 ≤ 一般" as the requirement does.
+    named = next((c for c in decl.choices if decl.rank(c) == lit), None)
+    meets = cond.Compare(parts[0], node.op, cond.Literal(named, named)) if named is not None else None
+    sc.apply(Change(ChangeKind.SET_FACT, parts[0], values.get(parts[0]), best, meets=meets))
     return True
 
 
