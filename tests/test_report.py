@@ -470,3 +470,16 @@ def test_chart_labels_are_never_cut(cards):
                 else:
                     assert x + needs <= width, shown
     assert "（含驻区企业、机关事业单位、新就业形态劳动者）" in report.charts(rep.standards[0], "zh", 10)[1]
+
+
+def test_a_standard_no_scorecard_is_of_is_named_with_the_closest(cards):
+    """--standard with a typo: not "no scorecards match" but the standards the cards hold."""
+    ids = sorted({c["standard"]["id"] for c in cards})
+    typo = ids[0][:-1] + "x"
+    with pytest.raises(InputError) as err:
+        report.build_report(cards, standard_id=typo, lang="zh")
+    text = err.value.problems[0].message
+    assert err.value.problems[0].file == typo
+    assert all(i in text for i in ids) and f"是否应为 {ids[0]}?" in text
+    # A standard the cards hold, in a period they have none of: still an empty report, not an error.
+    assert report.build_report(cards, standard_id=ids[0], period="1999", lang="zh").standards == []

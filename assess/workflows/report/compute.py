@@ -2,12 +2,13 @@
 large batch file streams), then counted per standard and period."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from assess.core.exact import Fraction
 from assess.core.messages import current_language, message
-from assess.core.problems import Problem
+from assess.core.problems import InputError, Problem
 from assess.core.types import format_number
 from assess.store import check_card
 from assess.workflows.report.model import Change, PeriodRef, Report, StandardReport, Summary
@@ -124,8 +125,9 @@ def _period_matches(period: tuple[str, str], wanted: tuple[str, str] | None) -> 
 
 
 def _collect(cards: Iterable[dict], names: Names, cat: _Catalogue, standard_id: str | None,
-             problems: list[Problem], where: str) -> dict[str, dict[tuple[str, str], dict[str, Summary]]]:
-    """standard -> period -> union -> summary; a later card of the same union replaces an earlier one."""
+             problems: list[Problem], where: str, others: set[str] | None = None) -> dict[str, dict[tuple[str, str], dict[str, Summary]]]:
+    """standard -> period -> union -> summary; a later card of the same union replaces an earlier one.
+    `others`: gets the ids of the standards left out by `standard_id`."""
     out: dict[str, dict[tuple[str, str], dict[str, Summary]]] = {}
     for card in cards:
         found = check_card(card, where)
@@ -133,6 +135,8 @@ def _collect(cards: Iterable[dict], names: Names, cat: _Catalogue, standard_id: 
             problems.extend(found)
             continue
         if standard_id is not None and card["standard"]["id"] != standard_id:
+            if others is not None:
+                others.add(card["standard"]["id"])
             continue
         s = _summarise(card, names, cat)
         out.setdefault(s.standard_id, {}).setdefault(s.period, {})[s.union_id] = s
@@ -150,7 +154,10 @@ def build_report(cards: Iterable[dict], *, previous: Iterable[dict] | None = Non
     wanted = parse_period(period) if isinstance(period, str) else period
     names, cat = Names(lang), _Catalogue()
     problems: list[Problem] = []
-    current = _collect(cards, names, cat, standard_id, problems, where)
+    others: set[str] = set()
+    current = _collect(cards, names, cat, standard_id, problems, where, others)
+    if standard_id is not None and not current and others:
+        raise InputError([Problem(standard_id, "", _not_in_cards(standard_id, others))])
     earlier = current if previous is None else _collect(previous, names, cat, standard_id, problems, where)
     reports = []
     for sid in sorted(current):
@@ -162,6 +169,13 @@ def build_report(cards: Iterable[dict], *, previous: Iterable[dict] | None = Non
         prev_units = earlier[sid][before[-1]] if before else None
         reports.append(_standard_report(sid, chosen, current[sid][chosen], prev_units, cat, lang, top))
     return Report(reports, lang, top, problems)
+
+
+def _not_in_cards(standard_id: str, present: set[str]) -> str:
+    """--standard names no standard of the scorecards: the ones they hold, and the closest."""
+    text = message("report.standard_not_in_cards", standards=", ".join(sorted(present)))
+    close = difflib.get_close_matches(standard_id, sorted(present), n=1, cutoff=0.6)
+    return text + (message("catalog.did_you_mean", name=close[0]) if close else "")
 
 
 def _standard_report(sid: str, period: tuple[str, str], by_union: dict[str, Summary], prev: dict[str, Summary] | None,
