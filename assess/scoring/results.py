@@ -38,19 +38,18 @@ class ItemResult:
     failed_entries: list[int] = field(default_factory=list)
     parts: tuple = ()  # clauses: each clause's own outcome, for the words
     trace: frozenset[str] = frozenset()  # clauses: the rule-test units it exercised
+    # Left out of the score: the item does not apply, or a waiver exempts it. Set once from the
+    # status (which never changes after): sums, gaps and plans ask for it many times an item.
+    exempt: bool = field(init=False, repr=False)
+    lost: Fraction = field(init=False, repr=False)  # the points it does not earn (0 when exempt)
+
+    def __post_init__(self) -> None:
+        self.exempt = self.status in (ItemStatus.NOT_APPLICABLE, ItemStatus.WAIVED)
+        self.lost = Fraction(0) if self.exempt else self.item.points - self.awarded
 
     @property
     def points(self) -> Fraction:
         return self.item.points
-
-    @property
-    def exempt(self) -> bool:
-        """Left out of the score: the item does not apply, or a waiver exempts it."""
-        return self.status in (ItemStatus.NOT_APPLICABLE, ItemStatus.WAIVED)
-
-    @property
-    def lost(self) -> Fraction:
-        return Fraction(0) if self.exempt else self.item.points - self.awarded
 
 
 @dataclass
