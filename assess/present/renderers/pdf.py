@@ -5,7 +5,8 @@ Chromium is looked for as $ASSESS_CHROMIUM, else `chromium`, `chromium-browser`,
 or `google-chrome-stable` on the PATH; without it the renderer raises `OutputUnavailable` with a
 message saying what to install (the command exits 2). The page has everything inline, so nothing
 is fetched. The PDF's creation and modification dates are fixed (Chromium stamps the current
-time), so the same sheet gives the same bytes on the same Chromium.
+time) and its structure tree's element ids numbered by rank, so the same sheet gives the same
+bytes on the same Chromium.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ TIMEOUT_S = 180
 # Same length as Chromium's own stamp, so no offset in the file moves.
 _FIXED_DATE = b"D:20000101000000+00'00'"
 _DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]{0,9}\)")
+_NODE = re.compile(rb"\(node(\d{8})\)")  # an element id in the structure tree of a tagged PDF
 
 
 def chromium() -> str | None:
@@ -60,7 +62,17 @@ def html_to_pdf(page: str, lang: str) -> bytes:
         if proc.returncode != 0 or not out.is_file():
             detail = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit {proc.returncode}"])[-1]
             raise OutputUnavailable(message("pdf.failed", lang, exe=exe, detail=detail[:300]))
-        return _DATE.sub(_fixed_date, out.read_bytes())
+        return stable_node_ids(_DATE.sub(_fixed_date, out.read_bytes()))
+
+
+def stable_node_ids(pdf: bytes) -> bytes:
+    """The PDF with the page's element ids in its structure tree (`/ID (node00000016)`, the keys
+    of its `/IDTree`) numbered by rank: Chromium names them by its DOM node numbers, which a busy
+    machine can shift between two prints of the same page. Ranks keep their order (the id tree
+    stays sorted) and their length (no offset in the file moves)."""
+    ids = sorted({int(n) for n in _NODE.findall(pdf)})
+    rank = {n: k for k, n in enumerate(ids)}  # at most 10**8 ids of 8 digits: ranks keep 8 digits
+    return _NODE.sub(lambda m: b"(node%08d)" % rank[int(m.group(1))], pdf)
 
 
 def _fixed_date(found: re.Match) -> bytes:
