@@ -192,15 +192,21 @@ ITEM_ROW_LIMIT = 5_000
 _ROWS: dict[tuple[int, str], tuple[ItemResult, Words, dict[str, Any]]] = {}
 
 
+def _kept(cache: dict, key: tuple, r: ItemResult, words: Words, make) -> dict[str, Any]:
+    """`make()` kept in `cache` under `key` (which starts with id(r)) for this result object and
+    standard; bounded at ITEM_ROW_LIMIT entries. Callers copy what they hand out."""
+    hit = cache.get(key)
+    if hit is None or hit[0] is not r or hit[1].standard is not words.standard:
+        if len(cache) >= ITEM_ROW_LIMIT:
+            cache.clear()
+        hit = cache[key] = (r, words, make())
+    return hit[2]
+
+
 def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
     if r.judgement is not None:
         return _item_row(r, ev, words)
-    hit = _ROWS.get((id(r), words.lang))
-    if hit is None or hit[0] is not r or hit[1].standard is not words.standard:
-        if len(_ROWS) >= ITEM_ROW_LIMIT:
-            _ROWS.clear()
-        hit = _ROWS[(id(r), words.lang)] = (r, words, _item_row(r, ev, words))
-    row = hit[2]
+    row = _kept(_ROWS, (id(r), words.lang), r, words, lambda: _item_row(r, ev, words))
     return {**row, "missing": list(row["missing"])}  # the caller's own copy
 
 
@@ -295,16 +301,11 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
     # Types too: a change to True and one to 1 are equal keys but read differently.
     changes = None if g.changes is None else tuple(
         (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in g.changes)
-    key = (id(r), words.lang, g.kind, changes)
     try:
-        hit = _GAPS.get(key)
+        hash(changes)
     except TypeError:  # a value that cannot be a key (a list of scores)
         return _item_gap_dict(g, ev, words)
-    if hit is None or hit[0] is not r or hit[1].standard is not words.standard:
-        if len(_GAPS) >= ITEM_ROW_LIMIT:
-            _GAPS.clear()
-        hit = _GAPS[key] = (r, words, _item_gap_dict(g, ev, words))
-    gap = hit[2]
+    gap = _kept(_GAPS, (id(r), words.lang, g.kind, changes), r, words, lambda: _item_gap_dict(g, ev, words))
     # The caller's own copy, lists included.
     return {**gap, "actions": list(gap["actions"]), "evidence": list(gap["evidence"]),
             "changes": None if gap["changes"] is None else [dict(c) for c in gap["changes"]]}
