@@ -126,7 +126,26 @@ def cold_score(runs: int = 5) -> dict:
             raise SystemExit(f"`{' '.join(cmd)} score {FIXTURE}` exited {done.returncode}")
     return {"command": " ".join(Path(c).name if c == script else c for c in cmd) + f" score {FIXTURE}",
             "median_seconds": statistics.median(times), "seconds": times, "median_cpu_seconds": statistics.median(cpu),
-            "loadavg_before": load}
+            "loadavg_before": load, "floor": import_floor(runs, env)}
+
+
+# The third-party modules `assess score` imports (tests/test_cold_start.py keeps the list honest).
+FLOOR_IMPORTS = ("pydantic", "pydantic.main", "pydantic.types", "pydantic.functional_validators", "yaml", "click",
+                 "tabulate", "durable.lang", "orjson", "quicktions")
+
+
+def import_floor(runs: int, env: dict) -> dict:
+    """The least a cold `assess score` can take while it imports the libraries it is built on:
+    a fresh interpreter importing `FLOOR_IMPORTS` and nothing of assess, median wall time of `runs`
+    after one untimed run."""
+    cmd = [sys.executable, "-c", "import " + ", ".join(FLOOR_IMPORTS)]
+    subprocess.run(cmd, capture_output=True, env=env, check=True)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, env=env, check=True)
+        times.append(time.perf_counter() - start)
+    return {"imports": list(FLOOR_IMPORTS), "median_seconds": statistics.median(times), "seconds": times}
 
 
 def _children_cpu() -> float:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+
 from assess.cli.lazy import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,3 +90,22 @@ def test_the_lazy_command_table_names_every_command_of_its_module():
     lazy.load_all()
     registered = {name: cmd.callback.__module__.rpartition(".")[2] for name, cmd in dict.items(main.commands)}
     assert registered == COMMANDS
+
+
+def _third_party(modules) -> set[str]:
+    tops = {m.split(".")[0] for m in modules}
+    return {t for t in tops if t not in sys.stdlib_module_names and not t.startswith("_") and t not in ("assess", "cython_runtime")}
+
+
+def test_the_benchmarks_import_floor_imports_the_libraries_score_uses():
+    # bench_limits reports the cold start beside a floor: a fresh interpreter importing only the
+    # libraries `assess score` uses. The floor means something only while it imports those.
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from limits_measure import FLOOR_IMPORTS
+
+    code = "import json, sys\nimport " + ", ".join(FLOOR_IMPORTS) + "\nprint(json.dumps(sorted(sys.modules)))"
+    floor = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    seen = _probe("score", "fixtures/tanglang-community.yaml")
+    assert _third_party(floor) == _third_party(seen["modules"])
+    assert {"pydantic", "yaml", "durable"} <= _third_party(floor)  # not vacuous
+
