@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from assess.cli.lazy import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
