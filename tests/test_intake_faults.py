@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,38 @@ def test_a_template_named_other_than_xlsx_is_refused(tmp_path, option, name):
     assert result.exit_code == 2, result.output
     assert ".xlsx" in result.stderr and str(out) in result.stderr and "Traceback" not in result.output
     assert not out.exists()
+
+
+# ---- a required 基本信息 value left empty -----------------------------------------------------
+
+
+def test_an_empty_period_end_is_named_by_its_cell_and_the_other_bad_cells_still_reported(tmp_path):
+    def edits(wb):
+        basics, facts = wb["基本信息"], wb["佐证数据"]
+        basics.cell(_row(basics, "period.end"), 3).value = None
+        facts.cell(_row(facts, "employees"), 5).value = "abc"
+        facts.cell(_row(facts, "members"), 5).value = -3
+
+    book = _template_with(tmp_path, edits)
+    result = _score(str(book))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = [ln for ln in result.stderr.splitlines() if "!" in ln]
+    fields = [re.search(r"![A-Z]+\d+: ([\w.]+):", ln).group(1) for ln in lines]
+    # In the workbook's order of sheets: 基本信息 first, then 佐证数据 by row.
+    assert fields[:3] == ["period.end", "facts.employees", "facts.members"], result.stderr
+    assert lines[0].startswith(f"错误: {book}:基本信息!C") and "缺少必填字段" in lines[0]
+    assert "佐证数据!E" in lines[1] and "abc" in lines[1] and "-3" in lines[2]
+    assert all("佐证数据!" in ln for ln in lines[1:])  # only the facts sheet's own problems join in
+
+
+def test_a_bad_period_alone_reports_nothing_invented_about_the_facts(tmp_path):
+    # The facts are checked with stand-ins for the bad basics; a workbook whose facts are fine
+    # gets only its own problem (no stand-in's problem leaks out).
+    def edits(wb):
+        basics = wb["基本信息"]
+        basics.cell(_row(basics, "period.end"), 3).value = "2024-01-01"  # before the start
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    problems = [ln for ln in result.stderr.splitlines() if ln.startswith("错误") and "个问题" not in ln]
+    assert len(problems) == 1 and "基本信息!C" in problems[0] and "period" in problems[0], result.stderr

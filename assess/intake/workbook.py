@@ -23,6 +23,7 @@ from assess.intake.cellfaults import cell_faults, uncached_formulas
 from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
 from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
 from assess.model.evidence import LoadedEvidence, evidence_from_document
+from assess.model.facts import fact_values, range_problems
 from assess.model.references import event_kind_id
 from assess.model.standard import Standard
 from assess.standards import catalog
@@ -68,16 +69,45 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
             evidence_from_document(doc)
         except InputError as err:
             problems += err.problems
-        raise InputError(in_cells(doc, _in_order(problems)))
-    loaded = evidence_from_document(doc, lenient=lenient)
-    return replace(loaded, pending=tuple(_in_order(list(loaded.pending) + problems)),
+        raise InputError(in_cells(doc, _in_order(problems, wb.sheetnames)))
+    try:
+        loaded = evidence_from_document(doc, lenient=lenient)
+    except InputError as err:
+        raise InputError(_in_order(err.problems + _facts_problems(doc, err.problems, standard), wb.sheetnames)) from None
+    return replace(loaded, pending=tuple(_in_order(list(loaded.pending) + problems, wb.sheetnames)),
                    made_for=(meta["standard"],), notes=tuple(_stale(book, meta, standard)))
 
 
-def _in_order(problems: list[Problem]) -> list[Problem]:
-    """Problems by sheet, row and column (C2 before C10), then field."""
-    def where(p: Problem) -> list:
-        return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", p.cell or "")]
+_BASICS = ("union", "period")
+# Stand-ins for the 基本信息 values that are missing or bad, only to check the other sheets' values.
+_STAND_IN = {"union": {"id": "-", "name": "-", "kind": "-"}, "period": {"start": "2000-01-01", "end": "2000-12-31"}}
+
+
+def _facts_problems(doc: Document, found: list[Problem], standard: Standard | None) -> list[Problem]:
+    """The 佐证数据 sheet's problems against the workbook's standard when the record's shape was
+    refused only for its 基本信息 (a missing 考核期结束): a user sees every bad cell at once, not
+    one sheet per run. The facts are checked with stand-ins for the bad basics, which no problem
+    reported here depends on."""
+    if standard is None or not found or any(p.path.split(".")[0] not in _BASICS for p in found):
+        return []
+    data = {**doc.data, **_STAND_IN}
+    try:
+        loaded = evidence_from_document(Document(doc.path, data, {}, cells=doc.cells), lenient=True)
+    except InputError:
+        return []
+    problems: list[Problem] = []
+    values = fact_values(loaded.record, loaded.document, standard, catalog.known_names([standard]), problems)
+    problems += range_problems(loaded.document, standard, values)
+    return in_cells(loaded.document, [p for p in problems if p.path.startswith("facts")])
+
+
+def _in_order(problems: list[Problem], sheets: list[str]) -> list[Problem]:
+    """Problems by sheet in the workbook's order, then row and column (C2 before C10), then field."""
+    def where(p: Problem) -> tuple:
+        sheet, _, cell = (p.cell or "").rpartition("!")
+        sheet = sheet.strip("'")  # a quoted name: 'My Sheet'!C3
+        place = sheets.index(sheet) if sheet in sheets else len(sheets)
+        return place, sheet, [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", cell)]
     return sorted(set(problems), key=lambda p: (where(p), p.path, p.message))
 
 
@@ -193,12 +223,15 @@ def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem
         if not key.startswith("applications.") and key not in BASIC_KEYS:
             problems.append(_unknown_key(book, key, BASIC_KEYS, cell or row.cells.get("key", "")))
         elif value is None:
-            continue
+            if not key.startswith("applications."):
+                cells[key] = cell  # a required value left empty is reported at its cell
         elif key.startswith("applications."):
             _application(key[len("applications."):], value, cell, apps, problems, book, standard_id, standard)
         else:
             shown = xlsx.as_text(value) if key in _TEXT_KEYS else value
             _set(data, cells, tuple(key.split(".")), shown, cell)
+        if key == "period.end":
+            cells["period"] = cell  # a problem of the period as a whole (ends before it starts)
     for i, (sid, app) in enumerate(apps.items()):
         data.setdefault("applications", []).append({k: v for k, v in app.items() if k != "_cell"})
         cells[f"applications[{i}]"] = app["_cell"]
