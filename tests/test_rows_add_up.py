@@ -98,3 +98,35 @@ def test_a_score_that_is_not_the_sections_sum_says_it_was_rescaled(path):
         assert ("按 " in header and "分折算" in header) == rescaled
         if rescaled:
             assert f"适用项 {card['raw_score']}/{card['possible']} 分" in header and sections == F(str(card["raw_score"]))
+
+
+def _xlsx_rows(cards: list[dict]) -> list[list]:
+    import io
+
+    from openpyxl import load_workbook
+
+    from assess.present.renderers import scorecard_xlsx
+
+    book = load_workbook(io.BytesIO(scorecard_xlsx.to_xlsx(cards, "zh").data))
+    return [[v for v in row if v is not None] for ws in book for row in ws.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_the_xlsx_scorecard_says_so_too_and_shows_the_plans_cost_and_alternatives(path):
+    # Its 小计 cells add to the raw score: beside a rescaled score it says so, as the text does;
+    # and it shows the plan's cost and alternatives the text, Markdown and HTML show.
+    loaded = load_evidence(str(path))
+    for app in loaded.record.applications:
+        ev, inputs = assess(catalog.resolve_standard(app.standard), loaded, PythonDecider())
+        card = build_scorecard(ev, inputs, loaded, "zh", "python")
+        rows = _xlsx_rows([card])
+        score_row = next(r for r in rows if r and r[0] == "得分")
+        rescaled = F(str(card["possible"])) != F(str(card["total"]))
+        assert (len(score_row) == 3) == rescaled, score_row
+        if rescaled:
+            assert f"适用项 {card['raw_score']}/{card['possible']} 分" in score_row[2]
+        cells = {str(v) for r in rows for v in r}
+        plan = card["next_grade"] or {}
+        if plan.get("cost_text"):
+            assert plan["cost_text"] in cells
+        assert all(alt["text"] in cells for alt in plan.get("alternatives") or [])

@@ -1,6 +1,6 @@
 """Scorecards as an xlsx workbook (`assess score --format xlsx`): a sheet per union, named after it,
 holding the header, the items section by section (each with its subtotal), the bonus items, the
-vetoes, the gaps with their actions and the path to the next grade.
+vetoes, the gaps with their actions and the path to the next grade (its cost and alternatives).
 
 Reads only the scorecard dicts; written as a stream by `xlsx_book.XlsxBook` (numbers are numbers,
 formula-like text stays text), the same cards give the same bytes.
@@ -13,7 +13,7 @@ from typing import Any
 from assess.core.messages import message
 from assess.present.renderers import FileOutput
 from assess.present.renderers.xlsx_book import XlsxBook
-from assess.present.words import grade_score_text, kind_title
+from assess.present.words import grade_score_text, kind_title, rescaled_text
 
 # 编号 | 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求 | 理由
 ITEM_COLUMNS = ("id", "item", "points", "awarded", "status", "observed", "required", "reason")
@@ -52,14 +52,15 @@ def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:
         (message("head.period", lang), f"{p['start']} ~ {p['end']}" + (f" ({p['label']})" if p.get("label") else "")),
         (message("head.standard", lang), f"{s['id']} v{s['version']}"),
         (message("head.grade", lang), grade),
-        (message("head.score", lang), card["score"]),
+        # The sections' subtotals add to the raw score: beside the score, why it is not their sum.
+        (message("head.score", lang), card["score"], *filter(None, [rescaled_text(card, lang)])),
         (message("head.bonus", lang), card["bonus"]),
         (message("print.grade_score_label", lang), grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)),
         (message("head.applied", lang), f"{applied['title']} ({message('word.reached' if applied['reached'] else 'word.not_reached', lang)})"
          if applied else "-"),
     ]
-    for label, value in rows:
-        book.row(ws, [label, value])
+    for row in rows:
+        book.row(ws, list(row))
 
 
 def _items(book: XlsxBook, ws, heading: str, items: list[dict[str, Any]], awarded: Any, cap: Any, lang: str) -> None:
@@ -110,3 +111,7 @@ def _plan(book: XlsxBook, ws, plan: dict[str, Any] | None, lang: str) -> None:
         book.row(ws, [f.get("ref", ""), f["title"]], "wrap")
         for action in f["actions"]:
             book.row(ws, ["", "", "", "", "", action], "wrap")
+    if plan.get("cost_text"):
+        book.row(ws, [plan["cost_text"]])
+    for alt in plan.get("alternatives") or []:
+        book.row(ws, ["", alt["text"]], "wrap")
