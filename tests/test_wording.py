@@ -259,3 +259,29 @@ def test_a_hint_for_an_ordered_category_states_the_comparison():
                                       "choices": ["重大", "较大", "一般", "无"], "ordered": True}}
     actions, _ = _hints("accident <= '一般'", {}, fields)
     assert actions == ["请提供事故等级 (事故等级 ≤ 一般)"]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_the_plans_heading_says_when_the_score_already_meets_the_next_grade(fixture, monkeypatch):
+    # haixia scores 92.5 with no grade (a mandatory item): its plan's heading "合格职工之家 (≥ 75 分)"
+    # above fixes that reach 模范 read as nonsense; it now says the score is there and why not.
+    monkeypatch.chdir(ROOT)
+    for card in _cards(fixture):
+        plan = card["next_grade"]
+        if plan is None:
+            continue
+        met = Fraction(str(card["grade_score"])) >= Fraction(str(plan["min_score"]))
+        assert ("已达到" in plan["text"]) == met, plan["text"]
+        if met:
+            assert f"得分 {card['grade_score']} 已达到" in plan["text"]
+
+
+def _cards(fixture: str) -> list[dict]:
+    data = json.loads(_score(fixture, "--format", "json"))
+    return data if isinstance(data, list) else [data]  # a list when the record applies for several
+
+
+def test_the_english_heading_of_a_plan_whose_score_is_enough(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = _score("fixtures/haixia-electronics-mandatory.yaml", "--lang", "en")
+    assert "(≥ 75 points; the score of 92.5 already meets it, what stands in the way is below)" in out

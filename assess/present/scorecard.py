@@ -388,7 +388,7 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
         "points_needed": _n(max(Fraction(0), target.min_score - ev.grade_score), 0),
         "fixes": [],
         "blockers": [],
-        "text": message("plan.target", lang, grade=grade_title[plan.grade], min=words.number(target.min_score)),
+        "text": _target_text(ev, target, words, grade_title[plan.grade]),
     }
     out["fixes"] = [_fix_dict(f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
     out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade]) for b in plan.blockers]
@@ -403,6 +403,16 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
         key = "plan.cost" if plan.exact else "plan.cost_not_proven"
         out["cost_text"] = message(key, lang, cost=words.number(plan.cost))
     return out
+
+
+def _target_text(ev: Evaluation, target, words: Words, title: str) -> str:
+    """The plan's heading. A union whose score already meets the next grade's (a mandatory item, a
+    condition or a veto stands in the way) is told so: "下一等级: 合格职工之家 (≥ 75 分)" above a
+    plan that reaches 模范 at 92.5 points read as nonsense."""
+    if ev.grade_score >= target.min_score:
+        return message("plan.target_score_met", words.lang, grade=title, min=words.number(target.min_score),
+                       score=words.number(ev.grade_score, (target.min_score,)))
+    return message("plan.target", words.lang, grade=title, min=words.number(target.min_score))
 
 
 def _alternative_dict(k: int, a, standard, words: Words, grade: str, target) -> dict[str, Any]:
