@@ -168,6 +168,24 @@ def test_jsonl_line_is_the_score_json_of_that_record(tmp_path, fixture_dir, monk
         assert "\n" not in line
 
 
+@pytest.mark.parametrize("fixture, standard, first", [
+    # 56.5 points, applying for 达标 (70): the items that cost it points first, not that 示范 (90)
+    # needs 职工入会率 ≥ 98% (a grade's condition out of its reach; it comes after the items).
+    ("guiyuan-street.yaml", "bahao-community", "membership_rate 职工入会率: 失 6 分"),
+    # 92.5 points and no grade for a mandatory item: that item, which blocks a grade in reach, first.
+    ("haixia-electronics-mandatory.yaml", "model-worker-home", "必备项"),
+])
+def test_csv_gap_1_is_what_stands_between_the_union_and_a_grade_in_reach(tmp_path, fixture, standard, first):
+    run_batch([str(ROOT / "fixtures" / fixture)], standard, str(tmp_path / "o.csv"), jobs=1)
+    run_batch([str(ROOT / "fixtures" / fixture)], standard, str(tmp_path / "o.jsonl"), jobs=1)
+    row = next(csv.DictReader(io.StringIO((tmp_path / "o.csv").read_text(encoding="utf-8-sig"))))
+    card = json.loads(_lines(tmp_path / "o.jsonl")[0])
+    assert first in row["gap_1"], row
+    out_of_reach = [g["text"] for g in card["gaps"] if g["kind"] == "requires" and "示范" in g["text"]]
+    if standard == "bahao-community":
+        assert out_of_reach and out_of_reach[0] not in (row["gap_1"], row["gap_2"], row["gap_3"])
+
+
 def test_jsonl_record_from_a_json_line_scores_like_its_yaml_file(tmp_path, fixture_dir):
     path = tmp_path / "r.jsonl"
     name = "liulian-community.yaml"

@@ -18,6 +18,7 @@ from assess.present.renderers import record_csv
 from assess.present.scorecard import gap_dict
 from assess.present.words import Words
 from assess.scoring.gaps import GapKind, gaps
+from assess.scoring.plan import next_grade
 from assess.workflows.batch.sources import Source
 from assess.workflows.batch.worker import Config, Worker
 
@@ -80,10 +81,16 @@ def _csv_row_reference(ev, union, position, lang):
     words = Words(standard, lang)
     grade_title = {g.id: words.text(g.title) for g in standard.grades}
     found = gaps(ev, None, fixes=False)
-    blocking = sorted((g for g in found if g.kind != GapKind.ITEM),
-                      key=lambda g: record_csv._BLOCKING_ORDER.get(g.kind, len(record_csv._BLOCKING_ORDER) - 1))
-    items = sorted((g for g in found if g.kind == GapKind.ITEM), key=lambda g: g.result.lost, reverse=True)
-    chosen = (blocking + items[:max(0, record_csv.TOP_GAPS - len(blocking))])[:record_csv.TOP_GAPS]
+    target = next_grade(ev)
+    reach = {g.id for g in standard.grades if g is target or ev.grade_score >= g.min_score}
+
+    def rank(g):  # one sort: blockers of grades in reach, items by points lost, other blockers
+        if g.kind == GapKind.ITEM:
+            return (1, -g.result.lost)
+        order = record_csv._BLOCKING_ORDER.get(g.kind, len(record_csv._BLOCKING_ORDER) - 1)
+        return (0 if g.grade is None or g.grade in reach else 2, order)
+
+    chosen = sorted(found, key=rank)[:record_csv.TOP_GAPS]
 
     def text(g):
         if g.kind == GapKind.ITEM:

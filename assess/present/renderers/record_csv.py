@@ -14,6 +14,7 @@ from assess.present.renderers import LineRenderer, ScoredRecord
 from assess.present.scorecard import gap_dict
 from assess.present.words import Words
 from assess.scoring.gaps import Gap, GapKind, gaps
+from assess.scoring.plan import next_grade
 from assess.scoring.results import Evaluation
 
 CSV_COLUMNS = ("union_id", "union_name", "standard_id", "standard_version", "score", "bonus", "grade_score", "grade_id",
@@ -22,21 +23,34 @@ TOP_GAPS = 3
 
 
 # What blocks every grade comes before what blocks one: a veto, then a mandatory item, a missing
-# honour, a grade's own condition; then items by points lost.
+# honour, a grade's own condition; then items by points lost; then what blocks only grades out of
+# reach (see `_in_reach`).
 _BLOCKING_ORDER = {GapKind.VETO: 0, GapKind.MANDATORY: 1, GapKind.PREREQUISITE: 2, GapKind.REQUIRES: 3}
 
 
-def _top_gaps(found: list[Gap]) -> list[Gap]:
+def _top_gaps(found: list[Gap], ev: Evaluation) -> list[Gap]:
     """The TOP_GAPS gaps that matter most, as `sorted(found, key=rank)[:TOP_GAPS]` would give them
-    (ties keep the scorecard's order: both sorts are stable), items ranked only when fewer gaps
-    block a grade."""
-    blocking = sorted((g for g in found if g.kind != GapKind.ITEM),
-                      key=lambda g: _BLOCKING_ORDER.get(g.kind, len(_BLOCKING_ORDER) - 1))
-    room = TOP_GAPS - len(blocking)
-    if room <= 0:
+    (ties keep the scorecard's order: both sorts are stable): what blocks a grade in reach, then
+    items by points lost, then what blocks only grades out of reach."""
+    def order(g: Gap) -> int:
+        return _BLOCKING_ORDER.get(g.kind, len(_BLOCKING_ORDER) - 1)
+
+    reach = _in_reach(ev)
+    others = [g for g in found if g.kind != GapKind.ITEM]
+    blocking = sorted((g for g in others if g.grade is None or g.grade in reach), key=order)
+    if len(blocking) >= TOP_GAPS:
         return blocking[:TOP_GAPS]
     items = sorted((g for g in found if g.kind == GapKind.ITEM), key=lambda g: g.result.lost, reverse=True)
-    return blocking + items[:room]
+    later = sorted((g for g in others if g.grade is not None and g.grade not in reach), key=order)
+    return (blocking + items + later)[:TOP_GAPS]
+
+
+def _in_reach(ev: Evaluation) -> set[str]:
+    """The grades whose own blockers rank first: the next grade above the union's, and any grade
+    its score already meets. guiyuan, at 56.5 points and applying for 达标 (70), was told first
+    that 示范 (90) needs 职工入会率 ≥ 98%, above the items that cost it the points it lacks."""
+    target = next_grade(ev)
+    return {g.id for g in ev.standard.grades if g is target or ev.grade_score >= g.min_score}
 
 
 def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
@@ -47,7 +61,7 @@ def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
     standard = ev.standard
     words, grade_title, texts = _wording(standard)(lang)
     found = gaps(ev, None, fixes=False)
-    top = [_gap_text(g, ev, words, grade_title, texts) for g in _top_gaps(found)]
+    top = [_gap_text(g, ev, words, grade_title, texts) for g in _top_gaps(found, ev)]
     top += [""] * (TOP_GAPS - len(top))
     return [union.id, union.name, standard.id, standard.version, number_out(ev.score), number_out(ev.bonus), number_out(ev.grade_score),
             ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", len(found), *top, position]
