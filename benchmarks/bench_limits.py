@@ -222,7 +222,10 @@ def finish(rep: Report, work: Path) -> None:
           f"{', '.join(f'{x:.2f}' for x in rep.figures['machine_at_start']['loadavg'])} at start, "
           f"{', '.join(f'{x:.2f}' for x in end['loadavg'])} at end")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"limits-{dt.date.today().isoformat()}.json"
+    day = dt.date.today().isoformat()
+    out, n = RESULTS / f"limits-{day}.json", 2
+    while out.exists():  # a second run the same day keeps the first's figures
+        out, n = RESULTS / f"limits-{day}-{n}.json", n + 1
     out.write_text(json.dumps(rep.figures, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     print(f"figures written to {out.relative_to(ROOT)}")
     for p in sorted(work.rglob("*"), reverse=True):
