@@ -129,9 +129,11 @@ def test_fail_below_exit_codes():
     assert ok.exit_code == 0
     below = run("score", "fixtures/street-3463-federation.yaml", "--fail-below", "先进")
     assert below.exit_code == 3
-    assert "低于 先进" in below.output
+    assert "低于 “八好”先进社区工会" in below.output  # the grade's title, not the name typed
     none = run("score", "fixtures/guiyuan-street.yaml", "--fail-below", "compliant")
-    assert none.exit_code == 3
+    assert none.exit_code == 3 and "罗湖区桂园街道总工会: 低于 “八好”达标社区工会" in none.stderr
+    assert "below Eight Goods compliant community union" in run(
+        "score", "fixtures/guiyuan-street.yaml", "--fail-below", "compliant", "--lang", "en").stderr
     unknown = run("score", "fixtures/guiyuan-street.yaml", "--fail-below", "platinum")
     assert unknown.exit_code == 2 and "未知等级 platinum" in unknown.output
 
@@ -169,6 +171,9 @@ def test_standards_lists_builtins():
     ids = [s["id"] for s in json.loads(result.output)]
     assert ids == ["bahao-community", "liuyou-grassroots", "model-worker-home"]
     assert "“八好”社区工会" in run("standards").output
+    # Every column heading in the user's language.
+    assert run("standards").output.split()[:4] == ["编号", "版本", "有效期", "标准"]
+    assert run("standards", "--lang", "en").output.split()[:3] == ["ID", "Version", "In"]
 
 
 def test_explain_standard_and_item():

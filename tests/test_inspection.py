@@ -441,7 +441,7 @@ def test_cli_other_formats_and_english():
 
 def test_cli_fail_below_reads_the_inspection_grade():
     result = run("score", NANXINCUN, "--inspection", DOWNGRADE, "--fail-below", "advanced", "--engine", "python")
-    assert result.exit_code == 3
+    assert result.exit_code == 3 and "低于 “八好”先进社区工会" in result.stderr
     assert run("score", NANXINCUN, "--inspection", DOWNGRADE, "--fail-below", "compliant", "--engine", "python").exit_code == 0
 
 

@@ -344,6 +344,9 @@ def test_cli_builtin_ids_and_usage_errors():
     assert result.exit_code == 2
     assert "no-such-standard: 未知标准, " in result.stderr and "missing.yaml: 文件不存在" in result.stderr
     assert result.stdout == "1 个文件: 0 个错误, 0 个警告\n"  # the good file was still linted
+    alone = _run("no-such-standard")
+    assert alone.exit_code == 2 and "未知标准" in alone.stderr
+    assert alone.stdout == ""  # no "0 个文件: 0 个错误" after a name that named no file
     assert _run().exit_code == 2
     assert "Traceback" not in result.output
 

@@ -285,3 +285,11 @@ def test_the_english_heading_of_a_plan_whose_score_is_enough(monkeypatch):
     monkeypatch.chdir(ROOT)
     out = _score("fixtures/haixia-electronics-mandatory.yaml", "--lang", "en")
     assert "(≥ 75 points; the score of 92.5 already meets it, what stands in the way is below)" in out
+
+
+def test_an_english_prerequisite_blocker_keeps_the_labels_own_words_after_a_colon(monkeypatch):
+    # "Model workers' home needs Already named a qualified workers' home first": the label, a
+    # sentence of its own in the standard file, now stands after a colon as in the gap's text.
+    monkeypatch.chdir(ROOT)
+    out = _score("fixtures/county-school-institution.yaml", "--lang", "en")
+    assert "Blocked: Model workers' home needs first: Already named a qualified workers' home" in out

@@ -82,7 +82,7 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
                 _notes(scored.warning, scored.entry, db, lang)
                 cards.append(scored.card)
                 if scored.below:
-                    below.append(scored.card["union"]["name"])
+                    below.append((scored.card["union"]["name"], _grade_title(scored.standard, fail_below, lang)))
             if isinstance(result, api.RecordProblems):
                 _notes(result.warning, None, db, lang)
                 _report(result.error, lang)
@@ -91,8 +91,8 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
         output.write(lambda: render(cards, fmt, lang, csv_encoding=csv_encoding))
     if len(records) > 1 and bad:
         click.echo(message("cli.summary", lang, ok=len(records) - bad, bad=bad), err=True)
-    for name in below:
-        click.echo(message("cli.below_grade", lang, union=name, grade=fail_below), err=True)
+    for name, title in below:
+        click.echo(message("cli.below_grade", lang, union=name, grade=title), err=True)
     if bad:
         sys.exit(ExitCode.BAD_INPUT)
     if below:
@@ -264,7 +264,8 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: a
         _notes(None, entry, db, lang)
     output.write(lambda: render_acceptance(done.result, output.fmt, lang, csv_encoding=output.csv_encoding))
     if done.below:
-        click.echo(message("cli.below_grade", lang, union=done.card["union"]["name"], grade=options.fail_below), err=True)
+        title = _grade_title(plan.standard, options.fail_below, lang)
+        click.echo(message("cli.below_grade", lang, union=done.card["union"]["name"], grade=title), err=True)
         sys.exit(ExitCode.BELOW_GRADE)
 
 
@@ -294,3 +295,8 @@ def inspect_cmd(evidence: str, standard_name: str | None, out: str | None, xlsx_
     with exit_on_input_error(lang):
         sheet = api.write_worksheet(evidence, out or xlsx_out, options, force=force, fmt="yaml" if out else "xlsx")
     click.echo(message("inspect.written", lang, path=sheet.path, n=sheet.items), err=True)
+
+
+def _grade_title(standard, wanted: str, lang: str) -> str:
+    """The title of the grade a --fail-below name names ("compliant" -> “八好”达标社区工会)."""
+    return standard.standard.grade(api.find_grade(standard, wanted)).title.get(lang)

@@ -29,7 +29,7 @@ def standards_cmd(lang: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([s.as_dict() for s in standards], ensure_ascii=False, sort_keys=True, indent=2))
         return
-    heads = ["id", "version", message("head.in_force", lang), message("head.standard", lang), message("head.kind", lang),
+    heads = [message("col.id", lang), message("col.version", lang), message("head.in_force", lang), message("head.standard", lang), message("head.kind", lang),
              message("head.grades", lang)]
     table = [[s.id, s.version, s.span, s.title, ", ".join(kind_name(k, lang) for k in s.applies_to), " / ".join(s.grades)]
              for s in standards]
@@ -125,7 +125,7 @@ def lint_cmd(standards: tuple[str, ...], fmt: str, strict: bool, lang: str) -> N
         _report(err, lang)
     if fmt == "json":
         click.echo(lint_mod.render_json(run.findings, lang), nl=False)
-    else:
+    elif run.linted or not run.problems:  # no "0 个文件: 0 个错误" after a name that named no file
         click.echo(lint_mod.render_text(run.findings, run.linted, lang), nl=False)
     if run.problems:
         sys.exit(ExitCode.BAD_INPUT)
