@@ -293,3 +293,16 @@ def test_an_english_prerequisite_blocker_keeps_the_labels_own_words_after_a_colo
     monkeypatch.chdir(ROOT)
     out = _score("fixtures/county-school-institution.yaml", "--lang", "en")
     assert "Blocked: Model workers' home needs first: Already named a qualified workers' home" in out
+
+
+def test_the_json_changes_mean_what_the_readme_says(monkeypatch):
+    # README "JSON output": for add_events `after` is how many to add (the action's number), not
+    # the count after; for set_fact it is the new value.
+    monkeypatch.chdir(ROOT)
+    card = _cards("fixtures/guiyuan-street.yaml")[0]
+    meetings = _gap(card, "party_union_meetings")
+    assert meetings["changes"] == [{"kind": "add_events", "name": "party_union_meeting", "before": 1, "after": 3}]
+    assert any("需再开展 3 次" in a for a in meetings["actions"])
+    aided = _gap(card, "hardship_aid")["changes"]
+    assert aided[0]["kind"] == "set_fact" and aided[0]["after"] > aided[0]["before"]
+    assert any(f"{aided[0]['after'] - aided[0]['before']} 名" in a for a in _gap(card, "hardship_aid")["actions"])
