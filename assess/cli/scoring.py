@@ -14,6 +14,7 @@ from assess.cli.base import (ExitCode, _lang_option, _report, csv_encoding_optio
 from assess.core.messages import message
 from assess.core.problems import Problem
 from assess.present.renderers import OutputUnavailable
+from assess.standards.catalog import LoadedStandard
 from assess.workflows.formats import formats_for, render_acceptance
 from assess.workflows.formats import render_scorecards as render
 
@@ -297,6 +298,6 @@ def inspect_cmd(evidence: str, standard_name: str | None, out: str | None, xlsx_
     click.echo(message("inspect.written", lang, path=sheet.path, n=sheet.items), err=True)
 
 
-def _grade_title(standard, wanted: str, lang: str) -> str:
+def _grade_title(standard: LoadedStandard, wanted: str, lang: str) -> str:
     """The title of the grade a --fail-below name names ("compliant" -> “八好”达标社区工会)."""
     return standard.standard.grade(api.find_grade(standard, wanted)).title.get(lang)

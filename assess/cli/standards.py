@@ -29,8 +29,7 @@ def standards_cmd(lang: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([s.as_dict() for s in standards], ensure_ascii=False, sort_keys=True, indent=2))
         return
-    heads = [message("col.id", lang), message("col.version", lang), message("head.in_force", lang), message("head.standard", lang), message("head.kind", lang),
-             message("head.grades", lang)]
+    heads = [message(key, lang) for key in ("col.id", "col.version", "head.in_force", "head.standard", "head.kind", "head.grades")]
     table = [[s.id, s.version, s.span, s.title, ", ".join(kind_name(k, lang) for k in s.applies_to), " / ".join(s.grades)]
              for s in standards]
     click.echo(tabulate(table, headers=heads, tablefmt="simple", disable_numparse=True))
