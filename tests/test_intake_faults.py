@@ -361,3 +361,29 @@ def test_a_bad_period_alone_reports_nothing_invented_about_the_facts(tmp_path):
     assert result.exit_code == 2
     problems = [ln for ln in result.stderr.splitlines() if ln.startswith("错误") and "个问题" not in ln]
     assert len(problems) == 1 and "基本信息!C" in problems[0] and "period" in problems[0], result.stderr
+
+
+# ---- a number in a cell formatted as a percentage --------------------------------------------
+
+
+@pytest.mark.parametrize("stored, shown", [(1.5, None), (0.935, "93.5%"), (1, "100%")])
+def test_a_rate_cell_is_read_as_the_percentage_it_shows(tmp_path, stored, shown):
+    # The template formats rate cells as 0.0%: a stored 1.5 shows as 150.0% in Excel and must not
+    # be read as 1.5% (a number above 1 typed in a plain cell is read as a percentage).
+    def edits(wb):
+        facts = wb["佐证数据"]
+        facts.cell(_row(facts, "labour_contract_rate"), 5).value = stored
+
+    book = _template_with(tmp_path, edits)
+    row = _row(load_workbook(book)["佐证数据"], "labour_contract_rate")
+    result = CliRunner().invoke(main, ["score", str(book), "--format", "json"])
+    if shown is None:
+        assert result.exit_code == 2
+        assert f"佐证数据!E{row}: facts.labour_contract_rate: 值 150% 大于允许的最大值 100%" in result.stderr
+        return
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.stdout)
+    texts = json.dumps(card, ensure_ascii=False)
+    assert "150%" not in texts and ("(现 1.5%)" not in texts)
+    if shown == "93.5%":
+        assert "劳动合同签订率 需达到 95% (现 93.5%)" in texts

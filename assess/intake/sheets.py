@@ -44,7 +44,7 @@ def read_sheet(ws, spec: SheetSpec, book: str, lang: str = "zh") -> Sheet:
             out.problems.append(Problem(book, "", message("intake.no_column", column=column_title(cid, lang)),
                                         cell=xlsx.cell_name(ws.title, 1, 1)))
     for number, cells in enumerate(ws.iter_rows(min_row=2), start=2):
-        values = {cid: cells[col - 1].value for cid, col in columns.items() if col <= len(cells)}
+        values = {cid: xlsx.shown_value(cells[col - 1]) for cid, col in columns.items() if col <= len(cells)}
         if all(xlsx.blank(values.get(cid)) for cid in inputs) and not (spec.keyed and not xlsx.blank(values.get("key"))):
             continue  # a blank row (a keyed row with only its key is read: an unknown key is a problem)
         names = {cid: xlsx.cell_name(ws.title, number, col) for cid, col in columns.items()}

@@ -8,8 +8,10 @@ their choices from a hidden sheet (inline lists are limited to 255 characters).
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -214,6 +216,20 @@ def as_text(value: Any) -> str | None:
     if isinstance(value, (date, time)):
         return value.isoformat()
     return str(value).replace("_x000D_", "").replace("\r\n", "\n").strip()
+
+
+def shown_value(cell: Any) -> Any:
+    """A cell's value as the user sees it where that differs from what is stored: a number in a
+    cell formatted as a percentage (the template's rate cells, 0.0%) is the percentage shown, as
+    text ("150%" for a stored 1.5, which Excel shows as 150.0%), so that the field's reader does not
+    take a stored 1.5 for 1.5%."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (getattr(cell, "number_format", "") or ""):
+        if isinstance(value, float) and not math.isfinite(value):
+            return value
+        percent = Decimal(repr(value)) * 100
+        return f"{percent.normalize():f}%"
+    return value
 
 
 def as_value(value: Any) -> Any:
