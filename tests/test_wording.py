@@ -272,8 +272,10 @@ def test_the_plans_heading_says_when_the_score_already_meets_the_next_grade(fixt
             continue
         met = Fraction(str(card["grade_score"])) >= Fraction(str(plan["min_score"]))
         assert ("已达到" in plan["text"]) == met, plan["text"]
-        if met:
-            assert f"得分 {card['grade_score']} 已达到" in plan["text"]
+        if met:  # the number is one the card shows: the grade score, with its bonus written out
+            shown = (f"得分 {card['score']} + 加分 {card['bonus']} = {card['grade_score']} 分"
+                     if card["grade_score"] != card["score"] else f"得分 {card['grade_score']} 分")
+            assert f"已达到: {shown};" in plan["text"], plan["text"]
 
 
 def _cards(fixture: str) -> list[dict]:
@@ -284,7 +286,23 @@ def _cards(fixture: str) -> list[dict]:
 def test_the_english_heading_of_a_plan_whose_score_is_enough(monkeypatch):
     monkeypatch.chdir(ROOT)
     out = _score("fixtures/haixia-electronics-mandatory.yaml", "--lang", "en")
-    assert "(≥ 75 points; the score of 92.5 already meets it, what stands in the way is below)" in out
+    assert "(≥ 75 points; met: score 92.5 points; what stands in the way is below)" in out
+
+
+def test_a_bonus_that_counts_is_shown_beside_the_score_and_in_the_plans_heading(tmp_path, monkeypatch):
+    # 87.8 points and a bonus of 3: the grade is decided on 90.8. The header showed only 得分 87.8
+    # beside a grade that needs 90, and the heading said "得分 90.8 已达到", a number shown nowhere.
+    monkeypatch.chdir(ROOT)
+    data = yaml.safe_load((ROOT / TANGLANG).read_text(encoding="utf-8"))
+    data["facts"]["superior_commendations"] = 3
+    path = tmp_path / "bonus.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    card = _cards(str(path))[0]
+    assert card["grade_score"] != card["score"] and card["bonus"] > 0
+    header = _score(str(path)).splitlines()[5]
+    assert f"评级得分: 得分 {card['score']} + 加分 {card['bonus']} = {card['grade_score']} 分" in header
+    plain = _score(TANGLANG).splitlines()[5]
+    assert "评级得分" not in plain  # no bonus: the score is the grade score
 
 
 def test_an_english_prerequisite_blocker_keeps_the_labels_own_words_after_a_colon(monkeypatch):

@@ -410,8 +410,15 @@ def _target_text(ev: Evaluation, target, words: Words, title: str) -> str:
     condition or a veto stands in the way) is told so: "下一等级: 合格职工之家 (≥ 75 分)" above a
     plan that reaches 模范 at 92.5 points read as nonsense."""
     if ev.grade_score >= target.min_score:
-        return message("plan.target_score_met", words.lang, grade=title, min=words.number(target.min_score),
-                       score=words.number(ev.grade_score, (target.min_score,)))
+        # The grade score written out, bonus and all: the heading's number is one the card shows.
+        total = words.number(ev.grade_score, (target.min_score,))
+        bonus = ev.standard.bonus
+        if ev.bonus and bonus is not None and bonus.counts_toward_grade:
+            shown = message("print.grade_score", words.lang, score=words.number(ev.score), bonus=words.number(ev.bonus),
+                            total=total)
+        else:
+            shown = message("print.grade_score_plain", words.lang, score=total)
+        return message("plan.target_score_met", words.lang, grade=title, min=words.number(target.min_score), score=shown)
     return message("plan.target", words.lang, grade=title, min=words.number(target.min_score))
 
 

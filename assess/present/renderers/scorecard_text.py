@@ -6,8 +6,9 @@ from typing import Any, Iterable
 
 from tabulate import tabulate
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
-from assess.present.words import kind_title, rescaled_text, taken_text
+from assess.present.words import grade_score_text, kind_title, rescaled_text, taken_text
 
 
 def table(cards: list[dict[str, Any]], lang: str, **_options: Any) -> str:
@@ -51,7 +52,11 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         f"{message('head.score', lang)}: {card['score']}/{card['total']}"
         + (f" {rescaled}" if (rescaled := rescaled_text(card, lang)) else "")
         # A standard without bonus items has no bonus to show ("加分: 0/0" read as a missed bonus).
-        + (f"  {message('head.bonus', lang)}: {card['bonus']}/{card['bonus_cap']}" if card["bonus_cap"] else ""),
+        + (f"  {message('head.bonus', lang)}: {card['bonus']}/{card['bonus_cap']}" if card["bonus_cap"] else "")
+        # The grade is decided on score + bonus where the bonus counts: show that number, or a
+        # score of 89 would stand beside a grade that needs 90.
+        + (f"  {message('print.grade_score_label', lang)}: {grade_score_text(card['score'], card['bonus'], card['grade_score'], lang)}"
+           if Fraction(str(card["grade_score"])) != Fraction(str(card["score"])) else ""),
     ]
     if card.get("applied_for"):
         a = card["applied_for"]
