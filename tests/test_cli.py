@@ -201,3 +201,14 @@ def test_alternative_plans_read_differently_from_each_other():
         for card in cards if isinstance(cards, list) else [cards]:
             texts = [a["text"].split(": ", 1)[1] for a in (card.get("plan") or {}).get("alternatives") or []]
             assert len(texts) == len(set(texts)), (path, texts)
+
+
+@pytest.mark.parametrize("name, starts", [("结果.xlsx", b"PK"), ("结果.html", b"<!DOCTYPE html>"),
+                                          ("结果.json", b"{"), ("结果.csv", b"\xef\xbb\xbfunion_id"),
+                                          ("结果.md", "## ".encode()), ("结果.txt", "罗湖区".encode())])
+def test_score_out_without_format_writes_the_format_its_suffix_names(tmp_path, name, starts):
+    # `--out 结果.xlsx` wrote a text table into a file Excel would not open (found by a new user).
+    out = tmp_path / name
+    result = run("score", "fixtures/guiyuan-street.yaml", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(starts)

@@ -2,6 +2,7 @@
 Each parses its arguments, calls the library (assess.api), prints and exits."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any
@@ -28,8 +29,9 @@ BATCH_FORMATS = formats_for("ScoredRecord")  # assess.api.batch.FORMATS, without
               help="Built-in standard id (the version in force on the as-of date), ID@VERSION, or a standard file. Default: what the record applies for, else every built-in standard for its kind of unit.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD",
               help="Score with the standard versions in force on this date. Default: the end of each record's period.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table, json, markdown; csv (one row per item); html, pdf (the printable A4 sheet); xlsx (a sheet per union).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="table, json, markdown; csv (one row per item); html, pdf (the printable A4 sheet); xlsx (a sheet per union). "
+                   "Default: the one --out FILE's suffix names (.xlsx, .pdf, .html, .csv, .json, .md), else table.")
 @click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the output to FILE instead of printing it (needed for xlsx and pdf on a terminal).")
 @csv_encoding_option()
@@ -56,7 +58,7 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
     by `assess template --xlsx`), or a roster (.csv or .xlsx, one union a row: with --standard)."""
     if anchor and not db:
         fail([Problem("--anchor", "", message("store.anchor_needs_db", lang))], lang)
-    output = _Output(fmt, out, csv_encoding, lang)
+    output = _Output(fmt or _format_of(out), out, csv_encoding, lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang,
                                engine=engine, fail_below=fail_below, by=by, anchor=anchor)
     # Read once (the waiver check needs the union ids); a roster gives a record a row.
@@ -89,7 +91,7 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
                 _report(result.error, lang)
                 bad += 1
     if cards:
-        output.write(lambda: render(cards, fmt, lang, csv_encoding=csv_encoding))
+        output.write(lambda: render(cards, output.fmt, lang, csv_encoding=csv_encoding))
     if len(records) > 1 and bad:
         click.echo(message("cli.summary", lang, ok=len(records) - bad, bad=bad), err=True)
     for name, title in below:
@@ -98,6 +100,17 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
         sys.exit(ExitCode.BAD_INPUT)
     if below:
         sys.exit(ExitCode.BELOW_GRADE)
+
+
+# An --out file's suffix -> the format `assess score` writes when --format is not given (a file
+# named 结果.xlsx holding a text table would not open in Excel).
+_FORMAT_OF_SUFFIX = {".xlsx": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json",
+                     ".md": "markdown"}
+
+
+def _format_of(out: str | None) -> str:
+    """The format an --out FILE's suffix names, else table."""
+    return _FORMAT_OF_SUFFIX.get(os.path.splitext(out)[1].lower(), "table") if out else "table"
 
 
 class _Output:
