@@ -387,3 +387,25 @@ def test_a_rate_cell_is_read_as_the_percentage_it_shows(tmp_path, stored, shown)
     assert "150%" not in texts and ("(现 1.5%)" not in texts)
     if shown == "93.5%":
         assert "劳动合同签订率 需达到 95% (现 93.5%)" in texts
+
+
+@pytest.mark.parametrize("field", ["employees", "members"])
+def test_a_value_outside_its_bounds_does_not_also_flag_its_correct_neighbour(tmp_path, field):
+    # employees = -1 made "会员人数 190 不能大于 职工人数 -1" at the members cell, which was right.
+    def edits(wb):
+        facts = wb["佐证数据"]
+        facts.cell(_row(facts, field), 5).value = -1
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    problems = [ln for ln in result.stderr.splitlines() if "!" in ln]
+    assert len(problems) == 1 and f"facts.{field}: 值 -1 小于允许的最小值 0" in problems[0], result.stderr
+
+
+def test_a_value_above_the_field_it_may_not_exceed_is_still_reported(tmp_path):
+    def edits(wb):
+        facts = wb["佐证数据"]
+        facts.cell(_row(facts, "women_members"), 5).value = facts.cell(_row(facts, "members"), 5).value + 1
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2 and "facts.women_members: 女会员人数" in result.stderr and "不能大于 会员人数" in result.stderr

@@ -254,7 +254,12 @@ def _plain_value(reader: tuple, value: Any) -> Any:
 def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
     """Values outside their declared bounds, above the field they may not exceed, or not a choice."""
     problems = []
-    for name, decl, low, high in _bounded_fields(standard):
+    fields = _bounded_fields(standard)
+    # A value outside its own bounds is reported once, at its own cell: it is not also compared
+    # with the field it may not exceed (members = -1 made "女会员人数 8 不能大于 会员人数 -1").
+    wrong = {name for name, decl, low, high in fields if decl.type in ("integer", "number", "ratio")
+             and values.get(name) is not None and _outside(values[name], low, high)}
+    for name, decl, low, high in fields:
         value = values.get(name)
         if value is None:
             continue
@@ -265,7 +270,8 @@ def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) ->
                 problems.append(problem_at(doc, path, message("evidence.below_min", value=shown(value, rate), min=shown(decl.min, rate))))
             if high is not None and value > high:
                 problems.append(problem_at(doc, path, message("evidence.above_max", value=shown(value, rate), max=shown(decl.max, rate))))
-            if decl.not_above and values.get(decl.not_above) is not None and value > values[decl.not_above]:
+            if decl.not_above and values.get(decl.not_above) is not None and not {name, decl.not_above} & wrong \
+                    and value > values[decl.not_above]:
                 problems.append(problem_at(doc, path, message(
                     "evidence.not_above", name=decl.label.get(_lang()), value=shown(value),
                     other=standard.fields[decl.not_above].label.get(_lang()), other_value=shown(values[decl.not_above]))))
@@ -274,6 +280,10 @@ def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) ->
         if decl.choices is not None and value not in decl.choices:
             problems.append(problem_at(doc, path, message("evidence.not_a_choice", value=value, choices=", ".join(decl.choices))))
     return problems
+
+
+def _outside(value: Any, low: Any, high: Any) -> bool:
+    return (low is not None and value < low) or (high is not None and value > high)
 
 
 @once_per_object()
