@@ -409,3 +409,50 @@ def test_a_value_above_the_field_it_may_not_exceed_is_still_reported(tmp_path):
 
     result = _score(str(_template_with(tmp_path, edits)))
     assert result.exit_code == 2 and "facts.women_members: 女会员人数" in result.stderr and "不能大于 会员人数" in result.stderr
+
+
+def _problem_lines(result) -> list[str]:
+    return [ln for ln in result.stderr.splitlines() if "!" in ln]
+
+
+def test_every_bad_basics_cell_is_reported_with_the_others(tmp_path):
+    # An unknown 工会类型 and a grade the standard lacks were checked only when the other 基本信息
+    # values were valid: with an empty 工会编号 they were never mentioned (found by the break-it helper).
+    def edits(wb):
+        basics, facts = wb["基本信息"], wb["佐证数据"]
+        basics.cell(_row(basics, "union.id"), 3).value = None
+        basics.cell(_row(basics, "union.kind"), 3).value = "村工会"
+        basics.cell(_row(basics, "application.grade"), 3).value = "金牌"
+        facts.cell(_row(facts, "members"), 5).value = -1
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    fields = [re.search(r"![A-Z]+\d+: ([\w.\[\]]+):", ln).group(1) for ln in _problem_lines(result)]
+    assert fields == ["union.id", "union.kind", "applications[0].grade", "facts.members"], result.stderr
+    assert "村工会" in result.stderr and "金牌" in result.stderr
+
+
+def test_an_empty_period_names_both_its_cells(tmp_path):
+    def edits(wb):
+        basics = wb["基本信息"]
+        for key in ("period.start", "period.end"):
+            basics.cell(_row(basics, key), 3).value = None
+
+    lines = _problem_lines(_score(str(_template_with(tmp_path, edits))))
+    assert [re.search(r"![A-Z]+\d+: ([\w.]+):", ln).group(1) for ln in lines] == ["period.start", "period.end"]
+
+
+def test_problems_come_in_reading_order_sheet_by_sheet_row_by_row(tmp_path):
+    from datetime import date
+
+    def edits(wb):
+        facts, events = wb["佐证数据"], wb["活动记录"]
+        facts.cell(_row(facts, "members"), 5).value = -3
+        facts.cell(_row(facts, "has_sign"), 5).value = "x"
+        row = events.max_row + 1
+        events.cell(row, 1).value, events.cell(row, 2).value = "不存在的活动", date(2025, 3, 1)
+
+    lines = _problem_lines(_score(str(_template_with(tmp_path, edits))))
+    sheets = [ln.split(":")[2].split("!")[0] if ln.count(":") > 2 else "" for ln in lines]
+    assert [s for s in sheets] == ["佐证数据", "佐证数据", "活动记录"], lines
+    assert "facts.members" in lines[0] and "facts.has_sign" in lines[1]  # row 5 before a later row

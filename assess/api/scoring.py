@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from assess.core.messages import current_language, message, use_language
 from assess.core.problems import InputError, Problem
-from assess.core.loading import Document, read_document
+from assess.core.loading import Document, cell_order, read_document
 from assess.intake.inputs import ROSTER_SUFFIXES, WORKBOOK_SUFFIXES, input_kind, load_row, roster_rows
 from assess.model.evidence import LoadedEvidence, evidence_from_document
 from assess.model.references import unknown_kind_text
@@ -441,6 +441,7 @@ def _score(record, options: ScoreOptions, decider: Decider, waivers, store, name
         except InputError as err:
             if loaded is not None and loaded.pending:  # what reading found, with what scoring found
                 both = dict.fromkeys([*loaded.pending, *err.problems])
-                err = InputError(sorted(both, key=lambda p: (p.file, p.line or 0, p.path, p.message)))
+                sheets = loaded.document.sheets  # a workbook's problems in reading order
+                err = InputError(sorted(both, key=lambda p: (p.file, p.line or 0, cell_order(p.cell, sheets), p.path, p.message)))
             return RecordProblems(name, err, tuple(done), warning)
     return RecordScored(name, loaded, tuple(done))

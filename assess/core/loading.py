@@ -31,6 +31,7 @@ class Document:
     files: dict[tuple, str] = field(default_factory=dict)
     # dotted field path -> the workbook cell that holds it ("基本信息!C3"), for records read from xlsx
     cells: dict[str, str] = field(default_factory=dict)
+    sheets: tuple[str, ...] = ()  # the workbook's sheet names in order, for records read from xlsx
 
     def _deepest(self, loc: tuple) -> tuple:
         best: tuple = ()
@@ -52,6 +53,18 @@ class Document:
         """(file, line, column) of the deepest part of `loc` that exists: where to point a reader."""
         found = self._deepest(loc)
         return self.files.get(found, self.path), self.lines.get(found), self.columns.get(found)
+
+
+def cell_order(cell: str | None, sheets: tuple[str, ...] | list[str]) -> tuple:
+    """A sort key putting workbook cells in reading order: by sheet in the workbook's order, then
+    row and column (C2 before C10); no cell first."""
+    if not cell:
+        return (-1,)
+    sheet, _, at = cell.rpartition("!")
+    sheet = sheet.strip("'")  # a quoted name: 'My Sheet'!C3
+    place = sheets.index(sheet) if sheet in sheets else len(sheets)
+    column, row = re.fullmatch(r"\$?([A-Z]*)\$?(\d*)", at).groups() if re.fullmatch(r"\$?[A-Z]*\$?\d*", at) else (at, "")
+    return (place, sheet, int(row) if row else 0, len(column), column)
 
 
 def in_cells(doc: Document, problems: list[Problem]) -> list[Problem]:

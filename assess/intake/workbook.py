@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assess.core.loading import Document, in_cells
+from assess.core.loading import Document, cell_order, in_cells
 from assess.core.messages import message
 from assess.core.natural import NaturalError, read_boolean
 from assess.core.problems import InputError, Problem
@@ -22,8 +22,7 @@ from assess.intake import xlsx
 from assess.intake.cellfaults import cell_faults, uncached_formulas
 from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
 from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
-from assess.model.evidence import LoadedEvidence, evidence_from_document
-from assess.model.facts import fact_values, range_problems
+from assess.model.evidence import LoadedEvidence, check_record, evidence_from_document
 from assess.model.references import event_kind_id
 from assess.model.standard import Standard
 from assess.standards import catalog
@@ -58,12 +57,13 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
         raise InputError([Problem(book, "", message("intake.meta_missing"))])
     if meta.get("schema") != RECORD_SCHEMA or not meta.get("standard"):
         raise InputError([Problem(book, "", message("intake.not_record_workbook"))])
-    standard = _standard(meta)
+    loaded_standard = _loaded_standard(meta)
+    standard = loaded_standard.standard if loaded_standard else None
     wrong = xlsx.meta_problems(wb, book) + _other_standard(wb, book, meta, standard)
     if wrong:
         raise InputError(wrong)
     data, cells, problems = _record_data(wb, book, meta["standard"], standard)
-    doc = Document(book, data, {}, cells=cells)
+    doc = Document(book, data, {}, cells=cells, sheets=tuple(wb.sheetnames))
     if problems and not lenient:
         try:
             evidence_from_document(doc)
@@ -73,48 +73,54 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
     try:
         loaded = evidence_from_document(doc, lenient=lenient)
     except InputError as err:
-        raise InputError(_in_order(err.problems + _facts_problems(doc, err.problems, standard), wb.sheetnames)) from None
+        raise InputError(_in_order(err.problems + _more_problems(doc, err.problems, loaded_standard), wb.sheetnames)) from None
     return replace(loaded, pending=tuple(_in_order(list(loaded.pending) + problems, wb.sheetnames)),
                    made_for=(meta["standard"],), notes=tuple(_stale(book, meta, standard)))
 
 
 _BASICS = ("union", "period")
-# Stand-ins for the 基本信息 values that are missing or bad, only to check the other sheets' values.
+# Stand-ins for the 基本信息 values that are missing or bad, only to check the rest of the workbook.
 _STAND_IN = {"union": {"id": "-", "name": "-", "kind": "-"}, "period": {"start": "2000-01-01", "end": "2000-12-31"}}
 
 
-def _facts_problems(doc: Document, found: list[Problem], standard: Standard | None) -> list[Problem]:
-    """The 佐证数据 sheet's problems against the workbook's standard when the record's shape was
-    refused only for its 基本信息 (a missing 考核期结束): a user sees every bad cell at once, not
-    one sheet per run. The facts are checked with stand-ins for the bad basics, which no problem
-    reported here depends on."""
-    if standard is None or not found or any(p.path.split(".")[0] not in _BASICS for p in found):
+def _more_problems(doc: Document, found: list[Problem], loaded: catalog.LoadedStandard | None) -> list[Problem]:
+    """The workbook's other problems against its own standard when the record's shape was refused
+    only for 基本信息 values (a missing 考核期结束): the other sheets' bad cells, an unknown 工会类型,
+    a grade the standard does not have. A user sees every bad cell at once, not a few per run.
+
+    The record is checked with stand-ins for the bad values only; no problem of a stand-in is
+    reported, nor, when the period is a stand-in, one about the events' dates."""
+    if loaded is None or not found or any(p.path.split(".")[0] not in _BASICS for p in found):
         return []
-    data = {**doc.data, **_STAND_IN}
+    standard = loaded.standard
+    data, replaced = dict(doc.data), set()
+    for p in found:
+        top, _, name = p.path.partition(".")
+        part = dict(data[top]) if isinstance(data.get(top), dict) else {}
+        for field, stand_in in _STAND_IN[top].items():
+            if not name or name == field or top == "period":  # a period's two days go together
+                part[field] = standard.applies_to[0] if field == "kind" and standard.applies_to else stand_in
+                replaced.add(f"{top}.{field}")
+        data[top] = part
     try:
-        loaded = evidence_from_document(Document(doc.path, data, {}, cells=doc.cells), lenient=True)
-    except InputError:
-        return []
-    problems: list[Problem] = []
-    values = fact_values(loaded.record, loaded.document, standard, catalog.known_names([standard]), problems)
-    problems += range_problems(loaded.document, standard, values)
-    return in_cells(loaded.document, [p for p in problems if p.path.startswith("facts")])
+        record = evidence_from_document(Document(doc.path, data, {}, cells=doc.cells, sheets=doc.sheets), lenient=True)
+        check_record(record, standard, catalog.known_names([standard]), tuple(a.id for a in loaded.lineage))
+    except InputError as err:
+        period = any(r.startswith("period.") for r in replaced)
+        return [p for p in err.problems if p.path not in replaced and p.path.split(".")[0] != "period"
+                and not (period and p.path.startswith("events"))]
+    return []
 
 
 def _in_order(problems: list[Problem], sheets: list[str]) -> list[Problem]:
-    """Problems by sheet in the workbook's order, then row and column (C2 before C10), then field."""
-    def where(p: Problem) -> tuple:
-        sheet, _, cell = (p.cell or "").rpartition("!")
-        sheet = sheet.strip("'")  # a quoted name: 'My Sheet'!C3
-        place = sheets.index(sheet) if sheet in sheets else len(sheets)
-        return place, sheet, [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", cell)]
-    return sorted(set(problems), key=lambda p: (where(p), p.path, p.message))
+    """Problems in reading order: by sheet in the workbook's order, row, column, then field."""
+    return sorted(set(problems), key=lambda p: (cell_order(p.cell, sheets), p.path, p.message))
 
 
-def _standard(meta: dict[str, str]) -> Standard | None:
+def _loaded_standard(meta: dict[str, str]) -> catalog.LoadedStandard | None:
     """The standard of the workbook's id and version, when one is known."""
     try:
-        return catalog.resolve_standard(f"{meta['standard']}@{meta.get('version', '')}").standard
+        return catalog.resolve_standard(f"{meta['standard']}@{meta.get('version', '')}")
     except InputError:
         return None
 
@@ -225,6 +231,8 @@ def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem
         elif value is None:
             if not key.startswith("applications."):
                 cells[key] = cell  # a required value left empty is reported at its cell
+                if "." in key:  # and by its own name: 基本信息 all blank is union.id, union.name, ...
+                    data.setdefault(key.split(".")[0], {})
         elif key.startswith("applications."):
             _application(key[len("applications."):], value, cell, apps, problems, book, standard_id, standard)
         else:

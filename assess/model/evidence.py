@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from assess.core.loading import Document, in_cells, read_document, renumbered, sha256_of, validation_problems
+from assess.core.loading import Document, cell_order, in_cells, read_document, renumbered, sha256_of, validation_problems
 from assess.core.messages import message
 from assess.core.types import Number, StrictModel
 from assess.core.problems import InputError, Problem, dotted
@@ -177,12 +177,12 @@ def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvi
         problems += [p for p in validation_problems(doc, exc) if p.path not in marked]
         record, origins = _salvaged(data, exc) if lenient else (None, {})
         if record is None:
-            raise InputError(in_cells(doc, _in_order(problems))) from None
+            raise InputError(_in_order(in_cells(doc, problems), doc.sheets)) from None
     else:
         origins = {}
     if problems and not lenient:
-        raise InputError(in_cells(doc, _in_order(problems)))
-    return LoadedEvidence(record, doc, pending=tuple(in_cells(doc, _in_order(problems))), origins=origins)
+        raise InputError(_in_order(in_cells(doc, problems), doc.sheets))
+    return LoadedEvidence(record, doc, pending=tuple(_in_order(in_cells(doc, problems), doc.sheets)), origins=origins)
 
 
 _SALVAGEABLE = ("events", "documents", "honours", "judgements", "applications", "facts")
@@ -237,8 +237,9 @@ def _drop_optional(data: dict[str, Any], loc: tuple) -> bool:
     return True
 
 
-def _in_order(problems: list[Problem]) -> list[Problem]:
-    return sorted(set(problems), key=lambda p: (p.line or 0, p.path, p.message))
+def _in_order(problems: list[Problem], sheets: tuple[str, ...] = ()) -> list[Problem]:
+    """By line (a YAML or JSON record), or by cell in reading order (a workbook), then field."""
+    return sorted(set(problems), key=lambda p: (p.line or 0, cell_order(p.cell, sheets), p.path, p.message))
 
 
 # ---- checks against one standard ----------------------------------------------------------
@@ -290,7 +291,7 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     problems += _check_judgements(loaded, standard)
     problems = list(loaded.pending) + renumbered(doc, problems, loaded.origins)
     if problems:
-        raise InputError(in_cells(doc, _in_order(problems)))
+        raise InputError(_in_order(in_cells(doc, problems), doc.sheets))
     return resolved, values
 
 
