@@ -456,3 +456,16 @@ def test_problems_come_in_reading_order_sheet_by_sheet_row_by_row(tmp_path):
     sheets = [ln.split(":")[2].split("!")[0] if ln.count(":") > 2 else "" for ln in lines]
     assert [s for s in sheets] == ["佐证数据", "佐证数据", "活动记录"], lines
     assert "facts.members" in lines[0] and "facts.has_sign" in lines[1]  # row 5 before a later row
+
+
+@pytest.mark.parametrize("standard, offered", [("bahao-community", ["社区工会", "社区工联会", "街道总工会"]),
+                                               ("liuyou-grassroots", ["基层工会"])])
+def test_the_kind_drop_down_offers_only_the_kinds_the_standard_applies_to(tmp_path, standard, offered):
+    # 基层工会 was offered on a 八好 workbook, and choosing it was then refused.
+    book = tmp_path / "t.xlsx"
+    api.write_template(standard, book)
+    wb = load_workbook(book)
+    row = _row(wb["基本信息"], "union.kind")
+    rule = next(dv for dv in wb["基本信息"].data_validations.dataValidation if f"C{row}" in str(dv.sqref))
+    listed = [c.value for c in wb["_lists"][rule.formula1.split("!")[1].replace("$", "").split(":")[0][0]] if c.value]
+    assert listed == offered

@@ -72,7 +72,10 @@ def _put(ws, row: int, col: int, value: Any, fmt: str | None = None, fill: bool 
 def _basics(ws, standard: Standard, lang: str, lists: xlsx.Lists, record: EvidenceRecord | None) -> None:
     _headers(ws, "basics", lang)
     values = _basic_values(standard, lang, record)
-    kinds = list(dict.fromkeys([*standard.applies_to, *UNION_KINDS]))
+    # Only the kinds the standard applies to (基层工会 offered on a 八好 workbook was then refused),
+    # and the filled-in record's own kind.
+    own = [record.union.kind] if record is not None and record.union.kind in UNION_KINDS else []
+    kinds = list(dict.fromkeys([*(standard.applies_to or UNION_KINDS), *own]))
     choices = {"union.kind": [kind_name(k, lang) for k in kinds],
                "application.grade": [g.title.get(lang) for g in standard.grades]}
     rows = list(BASIC_KEYS) + [k for k in values if k not in BASIC_KEYS]
