@@ -41,7 +41,8 @@ def _score(*args: str):
 
 
 @pytest.mark.parametrize("args", [["template", "bahao-community", "--xlsx"], ["template", "bahao-community", "--roster"],
-                                  ["schema", "evidence", "--out"]])
+                                  ["schema", "evidence", "--out"], ["score", str(FIXTURE), "--out"],
+                                  ["batch", str(FIXTURE), "--standard", "bahao-community", "--out"]])
 def test_a_missing_directory_is_refused_not_created(tmp_path, args):
     out = tmp_path / "nonexistent" / "x.xlsx"
     result = CliRunner().invoke(main, [*args, str(out)])

@@ -14,6 +14,7 @@ import click
 from assess.api.scoring import ENGINES, use_rulesets
 from assess.cli.console import tolerant_console
 from assess.cli.usage import AssessGroup
+from assess.core.loading import missing_parent
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem, grouped
 from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING
@@ -134,6 +135,9 @@ def write_output(output: str | FileOutput, out: str | None, lang: str) -> None:
         click.echo(message("cli.csv_replaced", lang, n=output.replaced), err=True)
     data = output.data if isinstance(output, FileOutput) else output
     if out is not None:
+        missing = missing_parent(out, lang)  # named as `template` names it, not as the OS's errno words
+        if missing is not None:
+            fail([missing], lang)
         try:
             with open(out, "wb") as fh:
                 fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))

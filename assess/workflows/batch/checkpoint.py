@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from assess.core.jsonout import json_text
+from assess.core.loading import missing_parent
 from assess.core.messages import message
 from assess.core.paths import derived_name
 from assess.core.problems import InputError, Problem
@@ -60,8 +61,10 @@ def start_files(out: str, errors: str, header: bytes, checkpoint: str) -> Commit
     """A fresh run: the output holding only `header` (the CSV header in the file's encoding, or
     nothing), an empty errors file, no checkpoint (the file `checkpoint` removed). Raises
     InputError when the files cannot be written."""
+    missing = missing_parent(out)  # refused, never made: a mistyped folder must not appear in silence
+    if missing is not None:
+        raise InputError([missing])
     try:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
         with open(out, "wb") as fh:
             fh.write(header)
             size = fh.tell()
