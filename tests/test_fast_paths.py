@@ -15,7 +15,7 @@ from assess.core.messages import message
 from assess.core.tabular import cell_value, csv_cell, csv_text
 from assess.core.types import number_out
 from assess.present.renderers import record_csv
-from assess.present.scorecard import gap_dict
+from assess.present.scorecard import gap_key, gap_dict
 from assess.present.words import Words
 from assess.scoring.gaps import GapKind, gaps
 from assess.scoring.plan import next_grade
@@ -95,7 +95,8 @@ def _csv_row_reference(ev, union, position, lang):
     def text(g):
         if g.kind == GapKind.ITEM:
             r = g.result
-            return message("gap.item", lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost))
+            return message(gap_key("item", r.status), lang, item=r.item.id, title=words.text(r.item.title),
+                           lost=words.number(r.lost))
         if g.kind == GapKind.VETO:
             key = "gap.veto" if g.veto.state is True else "gap.veto_unknown"
             return message(key, lang, title=words.text(standard.veto(g.ref).title))

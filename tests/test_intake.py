@@ -154,7 +154,7 @@ def test_unknown_keys_columns_and_sheets_with_content_are_errors(tmp_path):
         api.read_workbook(_template_with(tmp_path, edits))
     text = str(info.value)
     assert "佐证数据!I1: 无法识别的列 备忘" in text
-    assert "Sheet9!B2: 无法识别的工作表 Sheet9" in text
+    assert "Sheet9!B2: 无法识别的工作表 “Sheet9”" in text
     assert "不知道填的是哪一项" in text
     with pytest.raises(api.InputError) as info:
         api.score_record(_template_with(tmp_path, lambda wb: (wb["佐证数据"].cell(wb["佐证数据"].max_row + 1, 1, "membrs"),

@@ -470,3 +470,16 @@ def test_the_kind_drop_down_offers_only_the_kinds_the_standard_applies_to(tmp_pa
     rule = next(dv for dv in wb["基本信息"].data_validations.dataValidation if f"C{row}" in str(dv.sqref))
     listed = [c.value for c in wb["_lists"][rule.formula1.split("!")[1].replace("$", "").split(":")[0][0]] if c.value]
     assert listed == offered
+
+
+def test_a_renamed_basics_sheet_is_named_with_the_other_problems(tmp_path):
+    # Renamed to "基本 信息", the sheet was neither flagged nor missed: only "union: 缺少必填字段".
+    def edits(wb):
+        wb["基本信息"].title = "基本 信息"
+        facts = wb["佐证数据"]
+        facts.cell(_row(facts, "members"), 5).value = -1
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    assert "缺少工作表 基本信息" in result.stderr and "无法识别的工作表 “基本 信息”" in result.stderr
+    assert "facts.members: 值 -1" in result.stderr

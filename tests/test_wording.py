@@ -324,3 +324,20 @@ def test_the_json_changes_mean_what_the_readme_says(monkeypatch):
     aided = _gap(card, "hardship_aid")["changes"]
     assert aided[0]["kind"] == "set_fact" and aided[0]["after"] > aided[0]["before"]
     assert any(f"{aided[0]['after'] - aided[0]['before']} 名" in a for a in _gap(card, "hardship_aid")["actions"])
+
+
+def test_a_gap_for_want_of_evidence_says_so_in_the_card_and_the_csv(tmp_path, monkeypatch):
+    # tanglang's 职工入会率 is unknown: "失 6 分" alone read, in a federation's CSV, as a real shortfall.
+    import csv
+    import io
+
+    from assess.workflows.batch import run_batch
+
+    monkeypatch.chdir(ROOT)
+    card = _cards(TANGLANG)[0]
+    assert _gap(card, "membership_rate")["text"] == "membership_rate 职工入会率: 缺少佐证, 失 6 分"
+    shortfall = next(g for g in card["gaps"] if g["kind"] == "item" and g["status"] != "missing")
+    assert "缺少佐证" not in shortfall["text"]
+    run_batch([TANGLANG], "bahao-community", str(tmp_path / "o.csv"), jobs=1)
+    row = next(csv.DictReader(io.StringIO((tmp_path / "o.csv").read_text(encoding="utf-8-sig"))))
+    assert "membership_rate 职工入会率: 缺少佐证, 失 6 分" in (row["gap_1"], row["gap_2"], row["gap_3"])

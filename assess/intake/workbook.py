@@ -64,16 +64,13 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
         raise InputError(wrong)
     data, cells, problems = _record_data(wb, book, meta["standard"], standard)
     doc = Document(book, data, {}, cells=cells, sheets=tuple(wb.sheetnames))
-    if problems and not lenient:
-        try:
-            evidence_from_document(doc)
-        except InputError as err:
-            problems += err.problems
-        raise InputError(in_cells(doc, _in_order(problems, wb.sheetnames)))
     try:
         loaded = evidence_from_document(doc, lenient=lenient)
-    except InputError as err:
-        raise InputError(_in_order(err.problems + _more_problems(doc, err.problems, loaded_standard), wb.sheetnames)) from None
+    except InputError as err:  # with what reading the sheets found (a renamed 基本信息 sheet)
+        found = problems + err.problems + _more_problems(doc, err.problems, loaded_standard)
+        raise InputError(_in_order(in_cells(doc, found), wb.sheetnames)) from None
+    if problems and not lenient:
+        raise InputError(_in_order(in_cells(doc, problems), wb.sheetnames))
     return replace(loaded, pending=tuple(_in_order(list(loaded.pending) + problems, wb.sheetnames)),
                    made_for=(meta["standard"],), notes=tuple(_stale(book, meta, standard)))
 

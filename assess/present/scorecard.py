@@ -294,6 +294,12 @@ def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) 
 _GAPS: dict[tuple, tuple[ItemResult, Words, dict[str, Any]]] = {}
 
 
+def gap_key(kind: str, status: ItemStatus) -> str:
+    """The message of an item gap's text: a gap for want of evidence says so ("缺少佐证, 失 6 分"),
+    or a federation reading the CSV takes it for a real shortfall."""
+    return "gap.item_missing" if kind == "item" and status == ItemStatus.MISSING else f"gap.{kind}"
+
+
 def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
     r = g.result
     if r.judgement is not None:
@@ -338,7 +344,7 @@ def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "changes": _changes(g.changes),
         "remediation": words.text(r.item.remediation),
         "evidence": [words.text(e) for e in r.item.evidence],
-        "text": message(f"gap.{g.kind.value}", lang, item=r.item.id, title=words.text(r.item.title),
+        "text": message(gap_key(g.kind.value, r.status), lang, item=r.item.id, title=words.text(r.item.title),
                         lost=words.number(r.lost, (0,))),
     }
 

@@ -11,7 +11,7 @@ from assess.core.per_object import once_per_object
 from assess.core.tabular import csv_text
 from assess.core.types import number_out
 from assess.present.renderers import LineRenderer, ScoredRecord
-from assess.present.scorecard import gap_dict
+from assess.present.scorecard import gap_dict, gap_key
 from assess.present.words import Words
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import next_grade
@@ -101,8 +101,8 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
     texts = {} if texts is None else texts
     if gap.kind == GapKind.ITEM:
         r = gap.result
-        return _worded(texts, ("item", r.item.id, r.lost), lambda: message(
-            "gap.item", words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)))
+        return _worded(texts, ("item", r.item.id, r.lost, r.status), lambda: message(
+            gap_key("item", r.status), words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)))
     if gap.kind == GapKind.VETO:
         triggered = gap.veto.state is True
         return _worded(texts, ("veto", gap.ref, triggered), lambda: message(
