@@ -48,6 +48,7 @@ def test_a_missing_directory_is_refused_not_created(tmp_path, args):
     result = CliRunner().invoke(main, [*args, str(out)])
     assert result.exit_code == 2, result.output
     assert str(out.parent) in result.stderr and "不存在" in result.stderr and "Traceback" not in result.output
+    assert f"{out}: " in result.stderr  # named by the file asked for (not batch's x.xlsx.rows.jsonl beside it)
     assert not out.parent.exists()
 
 
@@ -483,3 +484,17 @@ def test_a_renamed_basics_sheet_is_named_with_the_other_problems(tmp_path):
     assert result.exit_code == 2
     assert "缺少工作表 基本信息" in result.stderr and "无法识别的工作表 “基本 信息”" in result.stderr
     assert "facts.members: 值 -1" in result.stderr
+
+
+def test_a_bad_event_row_beside_a_bad_basics_cell_loses_nothing(tmp_path):
+    # An empty 工会编号 plus a bad 活动记录 count hid the unknown 工会类型 and the bad facts.
+    def edits(wb):
+        basics, facts, events = wb["基本信息"], wb["佐证数据"], wb["活动记录"]
+        basics.cell(_row(basics, "union.id"), 3).value = None
+        basics.cell(_row(basics, "union.kind"), 3).value = "工会X"
+        facts.cell(_row(facts, "members"), 5).value = -1
+        events.cell(3, 3).value = "x"
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    fields = [re.search(r"![A-Z]+\d+: ([\w.\[\]]+):", ln).group(1) for ln in _problem_lines(result)]
+    assert fields == ["union.id", "union.kind", "facts.members", "events[1].count"], result.stderr

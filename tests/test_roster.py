@@ -176,3 +176,23 @@ def test_event_counts_and_honours_in_a_row(tmp_path):
     [row] = api.read_roster(roster, "model-worker-home")
     assert [(e.kind, e.count, e.date.isoformat()) for e in row.record.events] == [("cultural_activity", 3, "2025-12-31")]
     assert [(h.title, h.year) for h in row.record.honours] == [("合格职工之家", 2022), ("区先进", 2024)]
+
+
+@pytest.mark.parametrize("stored, refused", [(1.5, True), (0.935, False)])
+def test_a_rate_in_a_percentage_formatted_roster_cell_is_read_as_shown(tmp_path, stored, refused):
+    # As in the fill-in workbook: a stored 1.5 in a 0.0% cell shows 150.0% and is no 1.5%.
+    head, rows, _ = _roster_rows("bahao-community")
+    book = tmp_path / "名单.xlsx"
+    _write_xlsx(book, head, rows[:1])
+    wb = load_workbook(book)
+    ws = wb.worksheets[0]
+    col = head.index(next(h for h in head if "劳动合同签订率" in h)) + 1
+    ws.cell(2, col).value = stored
+    ws.cell(2, col).number_format = "0.0%"
+    wb.save(book)
+    result = CliRunner().invoke(main, ["score", str(book), "--standard", "bahao-community", "--format", "json"])
+    if refused:
+        assert result.exit_code == 2 and "labour_contract_rate: 值 150% 大于允许的最大值 100%" in result.stderr
+    else:
+        assert result.exit_code == 0, result.output
+        assert "(现 93.5%)" in result.stdout or "93.5%" in result.stdout

@@ -242,7 +242,8 @@ def _rows(book: str) -> tuple[str | None, list[list[Any]], dict[int, list[Proble
         faults = cell_faults(book, ws, uncached_formulas(book).get(ws.title, []))
         faults[1] = faults.get(1, []) + (xlsx.meta_problems(wb, book) if xlsx.read_meta(wb).get("schema") == ROSTER_SCHEMA
                                          else [])
-        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)], faults
+        # Values as shown: a rate stored as 1.5 in a 0.0% cell is 150% (xlsx.shown_value).
+        return ws.title, [[xlsx.shown_value(c) for c in r] for r in ws.iter_rows()], faults
     return None, _csv_rows(book, _csv_text(book)), {}
 
 
@@ -346,7 +347,7 @@ def _validation(kind: str, target: tuple[str, str], standard: Standard, lang: st
     if target[0] == "fact":
         return fact_validation(standard.fields[target[1]], lang, lists)
     if kind == "union.kind":
-        kinds = list(dict.fromkeys([*standard.applies_to, *UNION_KINDS]))
+        kinds = standard.applies_to or UNION_KINDS  # only kinds the standard takes (as the fill-in workbook)
         return xlsx.validation("list", choices=lists.formula([kind_name(k, lang) for k in kinds]),
                                error=message("intake.pick", lang)), None
     if kind == "application.grade":

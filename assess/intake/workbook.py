@@ -82,17 +82,20 @@ _STAND_IN = {"union": {"id": "-", "name": "-", "kind": "-"}, "period": {"start":
 
 def _more_problems(doc: Document, found: list[Problem], loaded: catalog.LoadedStandard | None) -> list[Problem]:
     """The workbook's other problems against its own standard when the record's shape was refused
-    only for 基本信息 values (a missing 考核期结束): the other sheets' bad cells, an unknown 工会类型,
-    a grade the standard does not have. A user sees every bad cell at once, not a few per run.
+    (a missing 考核期结束, a bad 活动记录 row): the other sheets' bad cells, an unknown 工会类型, a
+    grade the standard does not have. A user sees every bad cell at once, not a few per run.
 
-    The record is checked with stand-ins for the bad values only; no problem of a stand-in is
-    reported, nor, when the period is a stand-in, one about the events' dates."""
-    if loaded is None or not found or any(p.path.split(".")[0] not in _BASICS for p in found):
+    The record is checked with stand-ins for the bad 基本信息 values only, and without the list
+    entries found wrong (a bad 活动记录 row: what lenient reading leaves out); no problem of a
+    stand-in is reported, nor, when the period is a stand-in, one about the events' dates."""
+    if loaded is None or not found:
         return []
     standard = loaded.standard
     data, replaced = dict(doc.data), set()
     for p in found:
         top, _, name = p.path.partition(".")
+        if top not in _STAND_IN:
+            continue  # an entry of a list: lenient reading leaves it out, and says why
         part = dict(data[top]) if isinstance(data.get(top), dict) else {}
         for field, stand_in in _STAND_IN[top].items():
             if not name or name == field or top == "period":  # a period's two days go together

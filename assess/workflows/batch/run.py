@@ -12,6 +12,7 @@ from datetime import date
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from assess.core.loading import missing_parent
 from assess.core.messages import message, use_language
 from assess.core.paths import derived_name
 from assess.core.printable import printable_path
@@ -97,6 +98,9 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
     for path in inputs:
         if os.path.realpath(path) in written:  # starting afresh would empty an input
             problems.append(Problem(path, "", message("batch.out_is_input")))
+    missing = missing_parent(out)  # named by --out itself, not by the first file written beside it
+    if missing is not None:
+        problems.append(missing)
     if problems:
         raise InputError(problems)
     return run_sources(iter_sources(inputs, exclude=(out, errors, derived_name(out, STAGING_SUFFIX)), standard=standard),
