@@ -196,3 +196,23 @@ def test_a_rate_in_a_percentage_formatted_roster_cell_is_read_as_shown(tmp_path,
     else:
         assert result.exit_code == 0, result.output
         assert "(现 93.5%)" in result.stdout or "93.5%" in result.stdout
+
+
+def test_an_empty_required_cell_and_an_empty_reason_are_named_at_their_own_columns(tmp_path):
+    # A blank 工会类型 was reported at column A, and a missing judgement reason at the score column.
+    from openpyxl.utils import get_column_letter
+
+    standard = catalog.resolve_standard("bahao-community").standard
+    targets = [target for _, _, target in roster_columns(standard, "zh")]
+    head, rows, _ = _roster_rows("bahao-community")
+    row = list(rows[0])
+    kind = targets.index(("key", "union.kind"))
+    score = next(i for i, t in enumerate(targets) if t[0] == "judgement")
+    reason = targets.index(("reason", targets[score][1]))
+    row[kind], row[score], row[reason] = "", "2", ""
+    book = tmp_path / "名单.xlsx"
+    _write_xlsx(book, head, [row])
+    result = CliRunner().invoke(main, ["score", str(book), "--standard", "bahao-community"])
+    assert result.exit_code == 2
+    assert f"Sheet!{get_column_letter(kind + 1)}2: union.kind: 缺少必填字段" in result.stderr, result.stderr
+    assert f"Sheet!{get_column_letter(reason + 1)}2: judgements.bahao-community.{targets[score][1]}.reason" in result.stderr

@@ -165,6 +165,11 @@ def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tupl
     for col, (what, name) in columns.items():
         value = xlsx.as_value(row[col - 1]) if col <= len(row) else None
         if value is None:
+            if what == "key" and "." in name and not name.startswith("application."):
+                cells[name] = cell(col)  # a required value left empty is named at its own cell
+                data.setdefault(name.partition(".")[0], {})
+            elif what == "reason":  # a judgement's empty reason: its own column, not the score's
+                cells[f"judgements.{standard.id}.{name}.reason"] = cell(col)
             continue
         if what == "fact":
             data.setdefault("facts", {})[name] = value
