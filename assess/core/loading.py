@@ -55,6 +55,9 @@ class Document:
         return self.files.get(found, self.path), self.lines.get(found), self.columns.get(found)
 
 
+_CELL = re.compile(r"\$?([A-Z]*)\$?(\d*)")  # a cell's column letters and row number (C10, $C$10)
+
+
 def cell_order(cell: str | None, sheets: tuple[str, ...] | list[str]) -> tuple:
     """A sort key putting workbook cells in reading order: by sheet in the workbook's order, then
     row and column (C2 before C10); no cell first."""
@@ -63,7 +66,8 @@ def cell_order(cell: str | None, sheets: tuple[str, ...] | list[str]) -> tuple:
     sheet, _, at = cell.rpartition("!")
     sheet = sheet.strip("'")  # a quoted name: 'My Sheet'!C3
     place = sheets.index(sheet) if sheet in sheets else len(sheets)
-    column, row = re.fullmatch(r"\$?([A-Z]*)\$?(\d*)", at).groups() if re.fullmatch(r"\$?[A-Z]*\$?\d*", at) else (at, "")
+    found = _CELL.fullmatch(at)
+    column, row = found.groups() if found else (at, "")
     return (place, sheet, int(row) if row else 0, len(column), column)
 
 

@@ -75,7 +75,6 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
                    made_for=(meta["standard"],), notes=tuple(_stale(book, meta, standard)))
 
 
-_BASICS = ("union", "period")
 # Stand-ins for the 基本信息 values that are missing or bad, only to check the rest of the workbook.
 _STAND_IN = {"union": {"id": "-", "name": "-", "kind": "-"}, "period": {"start": "2000-01-01", "end": "2000-12-31"}}
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from assess.core.jsonout import json_text
-from assess.core.loading import missing_parent
 from assess.core.messages import message
 from assess.core.paths import derived_name
 from assess.core.problems import InputError, Problem
@@ -61,10 +60,7 @@ def start_files(out: str, errors: str, header: bytes, checkpoint: str) -> Commit
     """A fresh run: the output holding only `header` (the CSV header in the file's encoding, or
     nothing), an empty errors file, no checkpoint (the file `checkpoint` removed). Raises
     InputError when the files cannot be written."""
-    missing = missing_parent(out)  # refused, never made: a mistyped folder must not appear in silence
-    if missing is not None:
-        raise InputError([missing])
-    try:
+    try:  # a missing directory is never made (run_batch refuses it, naming --out)
         with open(out, "wb") as fh:
             fh.write(header)
             size = fh.tell()
