@@ -100,9 +100,19 @@ CASES = [
     ("deduction-cap-zero", "count: disputes, deduct: 1", "count: disputes, deduct: 1, cap: 0",
      "deduction-never-triggers", "warning", 56, 66, set()),
     ("deduction-target-at-minimum", "target: 98%", "target: 0%", "deduction-never-triggers", "warning", 50, 57, set()),
-    ("deduction-count-max-zero", "label: 未结劳动争议}", "label: 未结劳动争议, max: 0}", "deduction-never-triggers", "warning", 56, 38, set()),
+    # disputes at most 0: the veto `disputes >= 10` can never be met either
+    ("deduction-count-max-zero", "label: 未结劳动争议}", "label: 未结劳动争议, max: 0}", "deduction-never-triggers", "warning", 56, 38,
+     {"condition-unmeetable"}),
     ("grade-order", "min_score: 18", "min_score: 28", "grade-order", "error", 63, 32, set()),
     ("grade-unreachable", "min_score: 25", "min_score: 35", "grade-unreachable", "error", 62, 31, set()),
+    ("condition-unmeetable", "when: disputes >= 10", "when: disputes < 0", "condition-unmeetable", "error", 60, 41, set()),
+    ("condition-unmeetable-grade", "  - {id: advanced, title: 先进, min_score: 25}",
+     "  - {id: advanced, title: 先进, min_score: 25, requires: [membership_rate >= 198%]}", "condition-unmeetable", "error", 62, 57, set()),
+    ("condition-unmeetable-contradiction", 'level == "a"}', 'level == "a" and level != "a"}', "condition-unmeetable", "error", 34, 38, set()),
+    ("condition-unmeetable-whole-number", "when: disputes >= 10", "when: disputes > 3 and disputes < 4", "condition-unmeetable",
+     "error", 60, 41, set()),
+    ("condition-unmeetable-not-above", "when: disputes >= 10", "when: members > employees", "condition-unmeetable", "error", 60, 41, set()),
+    ("condition-always-met", "when: disputes >= 10", "when: disputes >= 0 or has_chair", "condition-always-met", "warning", 60, 41, set()),
     ("veto-no-condition-missing", ", when: disputes >= 10}", "}", "veto-no-condition", "error", 60, 5, set()),
     ("veto-no-condition-empty", "when: disputes >= 10", 'when: ""', "veto-no-condition", "error", 60, 41, set()),
     ("missing-remediation", CHAIR, "", "missing-remediation", "warning", 31, 9, set()),
@@ -232,6 +242,59 @@ def test_tailored_standard_is_linted_merged(tmp_path):
     assert got == [("grade-unreachable", "child.yaml", 6, 20),          # set by the child
                    ("undeclared-field", "base.yaml", 56, 38),            # the parent's item counts `disputes`
                    ("undeclared-field", "base.yaml", 60, 41)]            # and its veto reads it
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", "等级 advanced 的要求 (requires) membership_rate >= 198% 永远无法满足: membership_rate 的取值范围为 0% 至 100%"),
+    ("en", "grade 'advanced' requirement (requires) membership_rate >= 198% can never be met: "
+           "'membership_rate' lies between 0% and 100%")])
+def test_an_unmeetable_requirement_names_the_grade_and_the_bounds(tmp_path, monkeypatch, lang, words):
+    path = _broken(tmp_path, "  - {id: advanced, title: 先进, min_score: 25}",
+                   "  - {id: advanced, title: 先进, min_score: 25, requires: [membership_rate >= 198%]}")
+    result = _run(str(path), "--lang", lang)
+    assert result.exit_code == 1
+    assert f"{path}:62:57: {'错误' if lang == 'zh' else 'error'} [condition-unmeetable] {words}\n" in result.stdout
+    with pytest.raises(InputError, match="198%"):  # the catalogue refuses it, as any error
+        standard_from_data(_data("  - {id: advanced, title: 先进, min_score: 25}",
+                                 "  - {id: advanced, title: 先进, min_score: 25, requires: [membership_rate >= 198%]}"))
+
+
+@pytest.mark.parametrize("when, verdict, words", [
+    ("disputes < 0", "never", "一票否决项 mass_incident 的条件 (when) disputes < 0 永远无法满足: disputes 为不小于 0 的整数"),
+    ("disputes > 3 and disputes < 4", "never", "disputes 为不小于 0 的整数"),
+    ("(disputes >= 3 or disputes < 1) and (disputes == 2 or disputes == 1)", "never", "永远无法满足"),
+    ("members > employees", "never", "members 不大于 employees"),
+    ('level != "a" and level != "b"', "never", "level 只能取 a, b"),
+    ("has_chair and not has_chair", "never", "永远无法满足: 其中的比较互相矛盾"),
+    ("disputes >= 0", "always", "一票否决项 mass_incident 的条件 (when) disputes >= 0 总是成立: disputes 为不小于 0 的整数"),
+    ("members <= employees", "always", "总是成立"),
+    ("has_chair or not has_chair", "always", "总是成立: 无论取什么值都成立"),
+    # can hold and can fail: nothing to say
+    ("membership_rate > 3% and membership_rate < 4%", None, ""),
+    ("disputes > 3 and disputes < 5", None, ""),
+    ("members >= employees", None, ""),
+    ('level == "a" or has_chair', None, ""),
+    ('level == "a" or level == "b"', "always", "level 只能取 a, b"),
+    ("meetings >= 1000000", None, ""),  # a count of events has no upper bound
+    # not judged, so never reported: an ordering of two values' ranges that overlap
+    ("disputes > members", None, ""),
+])
+def test_conditions_judged_within_the_declared_bounds(when, verdict, words):
+    data = _data("when: disputes >= 10", f"when: {when}")
+    found = [f for f in validate_document(Document("s.yaml", data, {}))[1] if f.rule.startswith("condition-")]
+    if verdict is None:
+        assert found == []
+    else:
+        [f] = found
+        assert f.rule == {"never": "condition-unmeetable", "always": "condition-always-met"}[verdict] and words in f.message
+
+
+def test_a_condition_too_large_to_judge_is_no_finding():
+    # 40 `or`s of two inside one `and`, each a way on: 2^40 branches to try before `disputes < 0`
+    # fails them all; the check gives up (unsure: no finding), quickly
+    when = " and ".join(f"(disputes >= {i} or employees >= {i})" for i in range(40)) + " and disputes < 0"
+    data = _data("when: disputes >= 10", f"when: {when}")
+    assert not [f for f in validate_document(Document("s.yaml", data, {}))[1] if f.rule.startswith("condition-")]
 
 
 def test_tailored_standard_with_a_missing_parent(tmp_path):

@@ -21,6 +21,7 @@ from assess.rules.base import ItemStatus
 from assess.scoring.engine import check_grades
 from assess.model.evidence import evidence_from_data
 from assess.scoring.plan import apply_changes, plan_next_grade
+from assess.standards.checks import condition_unmeetable
 from assess.standards.lint import most_grade_score
 from assess.core.problems import InputError
 from assess.present.scorecard import assess
@@ -301,6 +302,21 @@ def standards(draw) -> dict:
     for veto in data["vetoes"]:  # an exclusion scoped to some grades (不得评为模范)
         if draw(st.integers(0, 2)) == 0:
             veto["grades"] = draw(st.lists(st.sampled_from([g["id"] for g in grades]), min_size=1, unique=True))
+    return _meetable(data)
+
+
+def _meetable(data: dict) -> dict:
+    """A condition no value within the declared bounds can meet is a lint error (condition-unmeetable,
+    `employees < 0`, `(flag_a) and (not flag_a)`): kept, with a way out (`or flag_c`), so the engine
+    still decides it."""
+    for loc, text, verdict in condition_unmeetable.verdicts(Standard.model_validate(data)):
+        if verdict == "never":
+            *path, last = loc
+            holder = data
+            for key in path:
+                holder = holder[key]
+            assert holder[last] == text, loc
+            holder[last] = f"({text}) or flag_c"
     return data
 
 
