@@ -118,6 +118,42 @@ def test_planted_bad_records_go_to_errors_and_every_other_is_scored(tmp_path, re
     assert all(p["file"] == f"{records}:8" and p["message"] for p in planted["problems"])
     assert broken["union"] is None
     assert broken["problems"][0]["line"] == 13 and broken["problems"][0]["column"] is not None
+    assert {(p["sheet"], p["cell"]) for e in errors for p in e["problems"]} == {(None, None)}  # no workbook here
+
+
+def test_a_workbook_problem_gives_its_sheet_and_cell_as_fields(tmp_path):
+    from openpyxl import load_workbook
+
+    from assess import api
+    from test_roster import _roster_rows, _write_csv
+
+    book = tmp_path / "t.xlsx"
+    api.write_template(STANDARD, book, record=ROOT / "fixtures/tanglang-community.yaml")
+    wb = load_workbook(book)
+    ws = wb["基本信息"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "period.end")
+    ws.cell(row, 3).value = "2025/2/30"
+    wb.save(book)
+    head, rows, _ = _roster_rows(STANDARD)
+    rows = [list(r) for r in rows[:2]]
+    column = next(i for i, h in enumerate(head) if "会员" in h)
+    rows[1][column] = "很多"
+    roster = tmp_path / "名单.csv"
+    _write_csv(roster, head, rows, "utf-8-sig")
+    summary = run_batch([str(book), str(roster)], STANDARD, str(tmp_path / "o.jsonl"), jobs=1)
+    bad = [json.loads(line)["problems"][0] for line in _lines(Path(summary.errors))]
+    assert [(p["file"], p["sheet"], p["cell"], p["path"]) for p in bad] == [
+        (str(book), "基本信息", f"C{row}", "period.end"),
+        (str(roster), None, f"{chr(ord('A') + column)}3", "facts.members")]  # a CSV roster: a cell, no sheet
+    assert bad[0]["text"].startswith(f"{book}:基本信息!C{row}: period.end: ")
+
+
+def test_a_quoted_sheet_name_is_unquoted_in_the_sheet_field():
+    from assess.workflows.batch.worker import _sheet_cell
+
+    assert _sheet_cell("'My sheet'!B2") == {"sheet": "My sheet", "cell": "B2"}
+    assert _sheet_cell("'It''s'!B2") == {"sheet": "It's", "cell": "B2"}
+    assert _sheet_cell("D5") == {"sheet": None, "cell": "D5"} and _sheet_cell(None) == {"sheet": None, "cell": None}
 
 
 def test_cli_exit_2_with_bad_records_and_problems_on_stderr(tmp_path, records):
@@ -132,6 +168,30 @@ def test_cli_exit_0_when_every_record_scores(tmp_path, fixture_dir):
     result = run("batch", str(fixture_dir), "--standard", STANDARD, "--out", str(tmp_path / "o.csv"), "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "4 records: 4 scored, 0 bad" in result.stderr
+
+
+def test_a_roster_in_a_directory_is_named_as_one_with_how_to_score_it(tmp_path, fixture_dir):
+    from openpyxl import Workbook
+
+    from test_roster import _roster_rows, _write_xlsx
+
+    assert run("template", STANDARD, "--roster", str(fixture_dir / "名册.xlsx")).exit_code == 0  # made by assess
+    head, rows, _ = _roster_rows(STANDARD)
+    _write_xlsx(fixture_dir / "名单.xlsx", head, rows[:2])  # made by hand: headers the standard reads
+    other = Workbook()
+    other.active.append(["甲", "乙"])
+    other.save(fixture_dir / "统计.xlsx")  # a spreadsheet of something else: no roster
+    result = run("batch", str(fixture_dir), "--standard", STANDARD, "--out", str(tmp_path / "o.jsonl"), "--jobs", "1")
+    assert result.exit_code == 2
+    for name in ("名册.xlsx", "名单.xlsx"):
+        path = fixture_dir / name
+        assert (f"错误: {path}: 这是一份名册 (每行一个工会), 不是自评填报表: 目录中的 xlsx 文件按填报表逐个读取, "
+                f"名册不会在这里逐行评分 (以免与目录中各单位的填报表重复计分); 请单独对它运行 assess batch {path} "
+                f"--standard {STANDARD} --out 名册结果.csv\n") in result.stderr
+    assert f"{fixture_dir / '统计.xlsx'}: 不是 assess template 生成的自评填报表" in result.stderr
+    assert len(_lines(tmp_path / "o.jsonl")) == len(COMMUNITY_FIXTURES)  # the records are scored as before
+    alone = run("batch", str(fixture_dir / "名单.xlsx"), "--standard", STANDARD, "--out", str(tmp_path / "名册结果.csv"))
+    assert alone.exit_code == 0, alone.output  # as the message says: its rows are scored
 
 
 @pytest.mark.parametrize("line, words", [

@@ -82,6 +82,26 @@ def test_the_cli_offers_exactly_the_formats_of_the_table():
     assert choices("diff") == list(formats_for(impact.Impact))
 
 
+@pytest.mark.parametrize("name, scorecards, batch", [
+    ("结果.xlsx", "xlsx", "xlsx"), ("OUT.CSV", "csv", "csv"), ("r.pdf", "pdf", "jsonl"), ("r.htm", "html", "jsonl"),
+    ("r.html", "html", "jsonl"), ("r.json", "json", "jsonl"), ("r.md", "markdown", "jsonl"), ("r.jsonl", "table", "jsonl"),
+    ("r.txt", "table", "jsonl"), ("noext", "table", "jsonl"), ("a.csv/x", "table", "jsonl"), (None, "table", "jsonl")])
+def test_one_suffix_table_names_the_format_of_score_and_batch_output(name, scorecards, batch):
+    # --out FILE with no --format: the format its suffix names when the result renders to it, else the first
+    assert formats.format_of_file(name, Scorecards) == scorecards
+    assert formats.format_of_file(name, ScoredRecord) == batch
+    assert set(formats.SUFFIX_FORMATS.values()) <= {fmt for _, fmt in RENDERERS}
+
+
+def test_score_and_batch_write_the_format_the_suffix_names(tmp_path):
+    fixture = str(ROOT / "fixtures/tanglang-community.yaml")
+    assert CliRunner().invoke(main, ["score", fixture, "--out", str(tmp_path / "a.md")]).exit_code == 0
+    assert (tmp_path / "a.md").read_text(encoding="utf-8").startswith("## 堂琅社区工会")  # Markdown
+    done = CliRunner().invoke(main, ["batch", fixture, "--standard", "bahao-community", "--out", str(tmp_path / "b.CSV")])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "b.CSV").read_bytes().startswith("\ufeff".encode())  # CSV with its byte order mark
+
+
 def test_an_unknown_format_or_result_names_what_there_is():
     with pytest.raises(ValueError, match="table, markdown, json"):
         renderer_for(impact.Impact, "html")

@@ -204,6 +204,32 @@ def test_inspect_and_batch_read_a_workbook_as_a_record(tmp_path):
     assert card["score"] == _cards(ROOT / "fixtures/tanglang-community.yaml")[0]["score"]
 
 
+def test_a_record_applying_under_another_standard_is_said_when_its_workbook_is_made(tmp_path):
+    # guiyuan-street applies for 八好 达标 (bahao-community compliant): a 六有 workbook made from it
+    # carries that application, which makes `assess score` score the workbook as 八好
+    book, record = tmp_path / "t.xlsx", ROOT / "fixtures/guiyuan-street.yaml"
+    result = CliRunner().invoke(main, ["template", "liuyou-grassroots", "--from", str(record), "--xlsx", str(book)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        f"注意: {record} 申报的是 bahao-community 的等级 “八好”达标社区工会 (compliant), 已原样带入工作簿 "
+        "(基本信息表 applications.bahao-community 一行); 不改动的话, assess score 会按 bahao-community 评分, "
+        "而不是 liuyou-grassroots。如要申报 liuyou-grassroots 的等级, 请删除该行, 并在“申报等级”一行中选择\n")
+    assert [c["standard"]["id"] for c in _cards(book)] == ["bahao-community"]  # what the note warns of
+    done = api.write_template("liuyou-grassroots", tmp_path / "en.xlsx", record=record, lang="en")
+    assert done.notes == (f"note: {record} applies for the grade 'Eight Goods compliant community union' (compliant) of "
+                          "bahao-community; it is carried into the workbook as it is (row applications.bahao-community "
+                          "of the sheet Basics), so as it stands assess score will score the workbook against "
+                          "bahao-community, not liuyou-grassroots. To apply for a grade of liuyou-grassroots, delete "
+                          "that row and pick one in the row 'Grade applied for'",)
+    # a record applying under this standard and another: scored against both, said so
+    both = api.write_template("model-worker-home", tmp_path / "b.xlsx", record=ROOT / "fixtures/minjiang-machinery-factory.yaml")
+    [note] = both.notes
+    assert "还申报了 liuyou-grassroots 的等级 “六有”示范工会 (demonstration)" in note and "同时按 liuyou-grassroots 评分" in note
+    # its own standard's application only, or none: nothing to say
+    assert api.write_template("bahao-community", tmp_path / "own.xlsx", record=record).notes == ()
+    assert api.write_template("liuyou-grassroots", tmp_path / "empty.xlsx").notes == ()
+
+
 def test_template_command_usage(tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["template", "bahao-community"]).exit_code == 2

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from assess.cli import main
-from assess.core.tabular import cell_value, csv_text, encode_text, is_formula_like, safe_text
+from assess.core.tabular import cell_value, code_points, csv_text, encode_text, is_formula_like, safe_text
 from assess.present.renderers.xlsx_book import XlsxBook
 from assess.workflows.batch import CSV_COLUMNS, run_batch
 
@@ -77,10 +77,12 @@ def test_encodings_put_the_bom_only_at_the_start_and_count_what_gbk_lacks():
     assert encode_text("名称\n", "utf-8-sig").data == BOM + "名称\n".encode()
     assert encode_text("名称\n", "utf-8-sig", start=False).data == "名称\n".encode()
     assert encode_text("名称\n", "utf-8").data == "名称\n".encode()
-    got = encode_text(f"{RARE_NAME},1\n", "gbk")
-    assert got.replaced == 2 and got.data.decode("gbk") == "堂琅?社区工会?,1\n"
+    got = encode_text(f"{RARE_NAME},{RARE_NAME}\n", "gbk")
+    assert got.data.decode("gbk") == "堂琅?社区工会?,堂琅?社区工会?\n"
+    assert got.replaced == 4 and got.missing == {"𠮷", "😀"}  # times replaced; which characters
     lone = encode_text("a\ud842b", "utf-8")  # a lone surrogate cannot be UTF-8 either
-    assert lone.replaced == 1 and lone.data.decode("utf-8") == "a\ufffdb"
+    assert lone.replaced == 1 and lone.missing == {"\ud842"} and lone.data.decode("utf-8") == "a\ufffdb"
+    assert code_points({"😀", "𠮷"}) == "U+1F600, U+20BB7" and code_points("abcdefghij", 3) == "U+0061, U+0062, U+0063, …"
 
 
 # ---- CSV from every command -----------------------------------------------------------------------
@@ -109,12 +111,16 @@ def test_csv_encoding_utf8_and_gbk(tmp_path):
     rows = list(csv.DictReader(io.StringIO(gbk.stdout_bytes.decode("gbk"))))
     assert {r["union_name"] for r in rows} == {"堂琅?社区工会?"}
     warnings = [line for line in gbk.stderr.splitlines() if "?" in line]
-    assert len(warnings) == 1 and str(2 * len(rows)) in warnings[0]  # one warning, counting every replacement
+    # one warning: the characters it says are the two characters, the times every replacement
+    assert warnings == [f"注意: 2 个字符 (U+1F600, U+20BB7) 无法用所选的 CSV 编码写出, 共 {2 * len(rows)} 处已替换为 ? "
+                        "(用 --csv-encoding utf-8-sig 可保留全部字符)"]
     out = tmp_path / "gbk.csv"
-    result = run("batch", str(jsonl_of(tmp_path, [RARE_NAME])), "--standard", "bahao-community", "--out", str(out),
-                 "--jobs", "1", "--csv-encoding", "gbk")
+    result = run("batch", str(jsonl_of(tmp_path, [RARE_NAME, "𠮷工会"])), "--standard", "bahao-community", "--out", str(out),
+                 "--jobs", "1", "--csv-encoding", "gbk", "--lang", "en")
     assert result.exit_code == 0 and out.read_bytes().decode("gbk").splitlines()[1].split(",")[1] == "堂琅?社区工会?"
-    assert sum("?" in line for line in result.stderr.splitlines()) == 1
+    assert [line for line in result.stderr.splitlines() if "?" in line] == [
+        "note: 2 characters (U+1F600, U+20BB7) could not be written in the chosen CSV encoding; 3 occurrences were "
+        "replaced by ? (--csv-encoding utf-8-sig keeps every character)"]
 
 
 def test_formula_like_names_are_neutralised_in_every_csv(tmp_path):
@@ -214,6 +220,20 @@ def test_batch_xlsx_has_one_row_per_union_as_the_csv_and_resumes(tmp_path):
     assert part.read_bytes() == whole.read_bytes()
 
 
+def test_characters_xlsx_cannot_hold_are_counted_and_named_in_xlsx_words():
+    from assess.cli.base import replaced_note
+
+    book = XlsxBook()
+    book.row(book.sheet("名单\x07"), ["a\x01b\x01", "\x02", "正常"])
+    book.save(io.BytesIO())  # written: nothing left open
+    assert (book.replaced, book.missing) == (4, {"\x07", "\x01", "\x02"})
+    assert replaced_note(book.replaced, frozenset(book.missing), "zh", csv=False) == (
+        "注意: 3 个字符 (U+0001, U+0002, U+0007) 无法写入 xlsx 文件 (控制字符等), 共 4 处已替换为 U+FFFD")
+    assert replaced_note(1, frozenset("😀"), "en") == (
+        "note: 1 character (U+1F600) could not be written in the chosen CSV encoding; 1 occurrence was replaced by ? "
+        "(--csv-encoding utf-8-sig keeps every character)")
+
+
 def test_xlsx_sheet_names_are_valid_and_unique():
     book = XlsxBook()
     names = [book.sheet(n).title for n in ("a/b:c", "A/B:C", "x" * 40, "x" * 40, "'quoted'")]
@@ -261,7 +281,7 @@ def test_a_gbk_console_gets_question_marks_and_one_warning(tmp_path, lang):
         out = proc.stdout.decode("gbk")
         assert "堂琅?社区工会?" in out and len(out) > 500
         notes = [line for line in err.splitlines() if "gbk" in line]
-        assert len(notes) == 1, err
+        assert len(notes) == 1 and "(U+1F600, U+20BB7)" in notes[0], err  # the two characters, by code point
     # Errors print on a GBK console too.
     bad = tmp_path / f"{RARE_NAME}.yaml"
     bad.write_text("union: [\n", encoding="utf-8")

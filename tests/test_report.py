@@ -207,6 +207,21 @@ def test_the_last_card_of_a_union_wins(cards):
     assert bahao.counts == {"demonstration": 1, "advanced": 1, "compliant": 3, None: 1}
 
 
+def test_a_union_with_several_cards_is_listed_with_where_they_came_from(cards, previous):
+    again = shifted(next(c for c in cards if c["union"]["id"] == "guiyuan-street"), 2025, grade="compliant", score=72)
+    rep = report.build_report(cards + [again], previous=previous + [previous[0]], where="b.jsonl")
+    [now, before] = rep.duplicates  # this period's first, then the previous data's
+    assert (now.union_id, now.standard_id, now.period) == ("guiyuan-street", "bahao-community", ("2025-01-01", "2025-12-31"))
+    assert now.places == (f"b.jsonl #{[c['union']['id'] for c in cards].index('guiyuan-street') + 1}", f"b.jsonl #{len(cards) + 1}")
+    assert before.union_id == previous[0]["union"]["id"] and before.places[-1] == f"b.jsonl #{len(previous) + 1}"
+    assert report.build_report(cards).duplicates == []
+    # named one by one up to ten, then counted
+    many = [shifted(cards[0], 2025, union_id=f"u{i:02}") for i in range(12)]
+    notes = report.duplicate_notes(report.build_report(many + many, lang="en"))
+    assert len(notes) == 11 and notes[0].startswith("note: union u00 (") and notes[-1] == (
+        "note: 2 more unions have several scorecards; each is counted by its last one")
+
+
 def test_text_is_deterministic_and_independent_of_input_order(cards, previous):
     text = report.render_text(report.build_report(cards, previous=previous))
     shuffled = cards[:]
@@ -336,6 +351,22 @@ def test_cli_report_from_the_store(tmp_path, cards, previous):
     # --previous may name a store too
     via_previous = run("report", "--from", now, "--previous", db, "--standard", "bahao-community")
     assert via_previous.stdout == result.stdout
+
+
+def test_cli_report_names_a_union_with_two_cards_and_keeps_the_last(tmp_path, cards):
+    path = tmp_path / "batch.jsonl"
+    i = next(i for i, c in enumerate(cards) if c["union"]["id"] == "guiyuan-street")
+    again = shifted(cards[i], 2025, grade="compliant", score=72)
+    write_jsonl(path, cards + [again])
+    result = run("report", "--from", str(path), "--standard", "bahao-community")
+    assert result.exit_code == 0, result.output
+    name = cards[i]["union"]["name"]
+    assert (f"注意: 工会 guiyuan-street ({name}) 在 bahao-community 2025年度 (2025-01-01 ~ 2025-12-31) 有 2 张评分卡 "
+            f"({path}:{i + 1}, {path}:{len(cards) + 1}), 只计入最后一张 ({path}:{len(cards) + 1})\n") in result.stderr
+    assert result.stdout == run("report", "--from", write_jsonl(tmp_path / "once.jsonl", [c for c in cards if c is not cards[i]] + [again]),
+                                "--standard", "bahao-community").stdout  # the last card counted, as before
+    en = run("report", "--from", str(path), "--format", "json", "--lang", "en")
+    assert "note: union guiyuan-street" in en.stderr and json.loads(en.stdout)["standards"]
 
 
 def test_cli_report_bad_input(tmp_path, cards):

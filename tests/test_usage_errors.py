@@ -18,6 +18,10 @@ FIXTURE = "fixtures/tanglang-community.yaml"
     (["score", FIXTURE, "--as-of", "2025-02-29"], "错误: --as-of: 2025-02-29 不是有效日期"),
     (["report", "--from", FIXTURE, "--top", "0"], "错误: --top: 0 超出范围"),
     (["template", "bahao-community", "--xlsx", "fixtures"], "错误: --xlsx: fixtures 是目录, 应为文件"),
+    (["report", "--from", FIXTURE, "extra", "more"], "错误: 多余的参数 extra more (一个含空格的文件名请加引号)"),
+    (["score", FIXTURE, "--standard"], "错误: 选项 --standard 后面缺少值"),  # with the usage line, as the others
+    (["score", FIXTURE, "--help=yes"], "错误: 选项 --help 不带值"),
+    (["--rulesets", "fixtures"], "错误: 缺少命令 (如 assess score; 运行 assess --help 查看全部命令)"),
 ])
 def test_usage_errors_are_chinese_by_default(args, expected):
     result = CliRunner().invoke(main, args, prog_name="assess")
@@ -29,6 +33,22 @@ def test_usage_errors_in_english_when_asked():
     result = CliRunner().invoke(main, ["batch", FIXTURE, "--lang", "en"], prog_name="assess")
     assert result.exit_code == 2 and "error: missing option --standard" in result.output
     assert "Usage: assess batch" in result.output
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["report", "--lang", "en", "--from", FIXTURE, "extra"],
+     "error: unexpected extra argument extra (quote a file name that holds spaces)"),
+    (["report", "--lang", "en", "--from", FIXTURE, "extra", "more"], "error: unexpected extra arguments extra more"),
+    (["score", FIXTURE, "--lang", "en", "--standard"], "error: option --standard needs a value"),
+])
+def test_click_s_other_usage_errors_in_english_when_asked(args, expected):
+    result = CliRunner().invoke(main, args, prog_name="assess")
+    assert result.exit_code == 2 and expected in result.output and "Usage: assess" in result.output
+
+
+def test_assess_alone_prints_the_help_not_an_error():
+    result = CliRunner().invoke(main, [], prog_name="assess")
+    assert result.output.startswith("Usage: assess [OPTIONS] COMMAND [ARGS]...") and "错误" not in result.output
 
 
 def test_as_of_takes_the_date_forms_records_take():

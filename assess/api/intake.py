@@ -17,8 +17,9 @@ from assess.core.messages import message, use_language
 from assess.core.natural import NaturalError, read_as, read_date
 from assess.core.printable import lone_surrogate
 from assess.core.problems import InputError, Problem
-from assess.intake import inputs, roster, template, xlsx
+from assess.intake import inputs, layout, roster, template, xlsx
 from assess.model.evidence import LoadedEvidence
+from assess.standards import catalog
 from assess.standards.catalog import LoadedStandard
 
 VALUE_KINDS = ("boolean", "integer", "number", "ratio", "string", "date")
@@ -32,20 +33,48 @@ class TemplateFile:
     path: str
     standard: LoadedStandard
     kind: str
+    notes: tuple[str, ...] = ()  # what the user should know: a record's application for another standard
 
 
 def write_template(standard: StandardSource, out: str | Path, *, lang: str = "zh", record: RecordSource | None = None,
                    force: bool = False) -> TemplateFile:
     """Write the fill-in workbook (xlsx, no macros) of `standard` to `out`, its texts in `lang`;
     with `record`, filled with that record's values (the record read back from it scores the
-    same). Raises InputError for an unknown standard, a bad record, `out` existing (without
-    `force`) or not writable."""
+    same). A grade the record applies for under another standard is carried as it is, with a
+    note in `notes` (the workbook is then scored against that standard too). Raises InputError for
+    an unknown standard, a bad record, `out` existing (without `force`) or not writable."""
     with use_language(lang):
         _refuse_other_names(out)
         target = load_standard(standard)
-        filled = load_record(record).record if record is not None else None
+        loaded = load_record(record) if record is not None else None
+        filled = loaded.record if loaded is not None else None
         xlsx.write_new(out, template.record_workbook(target.standard, lang, filled), force)
-    return TemplateFile(str(out), target, "record")
+        notes = _other_applications(loaded, target.standard.id, lang) if loaded is not None else ()
+    return TemplateFile(str(out), target, "record", notes)
+
+
+def _other_applications(loaded: LoadedEvidence, target: str, lang: str) -> tuple[str, ...]:
+    """A note for each grade the record applies for under a standard other than `target`: carried
+    into the workbook as it is, it makes `assess score` score the workbook against that standard
+    (alone, when the record applies for nothing under `target`)."""
+    apps = loaded.record.applications
+    also = any(app.standard == target for app in apps)
+    notes = []
+    for app in apps:
+        if app.standard == target:
+            continue
+        grade = app.grade
+        try:  # the grade's title, when the standard is known (its newest version: only a title is wanted)
+            other = catalog.resolve_standard(app.standard).standard
+            found = other.grade_named(app.grade)
+            grade = found.title.get(lang) if found is not None else grade
+        except InputError:
+            pass
+        notes.append(message("template.other_application." + ("also" if also else "only"), lang, record=loaded.path,
+                             standard=app.standard, grade=grade, grade_id=app.grade, target=target,
+                             row=f"applications.{app.standard}", sheet=layout.sheet_name("basics", lang),
+                             field=layout.key_label("application.grade", lang)))
+    return tuple(notes)
 
 
 def write_roster_template(standard: StandardSource, out: str | Path, *, lang: str = "zh",

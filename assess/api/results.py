@@ -10,6 +10,7 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assess.core.loading import missing_parent
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
 from assess import store
@@ -42,13 +43,15 @@ class FederationReport:
     """The federation report and what could not be read. `report` has a `standards` list (empty
     when nothing matched); `problems`: bad lines of a JSON Lines file, cards that are not
     scorecards, an HTML or list file that could not be written; `html`, `listed`: the files
-    written, if any; `replaced`: characters the list's CSV encoding lacked."""
+    written, if any; `replaced`: how many times a character the list's encoding lacked was
+    replaced, `missing`: which characters."""
 
     report: report_mod.Report
     problems: list[Problem] = field(default_factory=list)
     html: str | None = None
     listed: str | None = None  # the list file written, if any
-    replaced: int = 0  # characters the list's CSV encoding could not hold
+    replaced: int = 0  # times a character the list's CSV encoding (or xlsx) could not hold was replaced
+    missing: frozenset[str] = frozenset()  # which characters those were
 
     @property
     def bad_records(self) -> int:
@@ -107,8 +110,13 @@ def _latest(st, standard_id: str | None):
     with store.store_errors(st.path):
         yield from store.latest_cards(st, standard_id)
 def _write_list(out: FederationReport, path: str, csv_encoding: str) -> None:
+    missing = missing_parent(path)
+    if missing is not None:
+        out.problems.append(missing)
+        return
     try:
-        out.replaced += report_mod.write_list(out.report, path, csv_encoding)
+        times, chars = report_mod.write_list(out.report, path, csv_encoding)
+        out.replaced, out.missing = out.replaced + times, out.missing | chars
     except InputError as err:
         out.problems += err.problems
     else:
@@ -116,6 +124,10 @@ def _write_list(out: FederationReport, path: str, csv_encoding: str) -> None:
 
 
 def _write_html(out: FederationReport, path: str, lang: str) -> None:
+    missing = missing_parent(path, lang)
+    if missing is not None:
+        out.problems.append(missing)
+        return
     try:
         Path(path).write_text(report_mod.render_html(out.report), encoding="utf-8")
     except OSError as exc:

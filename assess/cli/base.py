@@ -17,7 +17,7 @@ from assess.cli.usage import AssessGroup
 from assess.core.loading import missing_parent
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem, grouped
-from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING
+from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING, code_points
 from assess.present.renderers import FileOutput
 from assess.standards.catalog import RULESETS_ENV, SkippedStandard
 
@@ -126,13 +126,21 @@ def csv_encoding_option():
                              "read Chinese right; gbk replaces characters it lacks with ? (with a warning).")
 
 
+def replaced_note(times: int, chars: frozenset[str], lang: str, csv: bool = True) -> str:
+    """The one note on characters a file could not hold: how many characters (named by code
+    point), how many times replaced; a CSV's encoding lacked them (`?`), or xlsx cannot hold them
+    (control characters, written as U+FFFD)."""
+    return message("cli.csv_replaced" if csv else "cli.xlsx_replaced", lang, n=len(chars), chars=code_points(chars),
+                   times=times)
+
+
 def write_output(output: str | FileOutput, out: str | None, lang: str) -> None:
     """Print text, or write a file format's bytes: to `out` when given, else to stdout (a pipe or
     a redirected file). A binary file (xlsx, PDF) is never written to a terminal: exit 2 saying to
     use --out. Characters the CSV encoding lacked are reported once. Exit 2 when `out` cannot be
     written."""
     if isinstance(output, FileOutput) and output.replaced:
-        click.echo(message("cli.csv_replaced", lang, n=output.replaced), err=True)
+        click.echo(replaced_note(output.replaced, output.missing, lang, csv=output.text), err=True)
     data = output.data if isinstance(output, FileOutput) else output
     if out is not None:
         missing = missing_parent(out, lang)  # named as `template` names it, not as the OS's errno words

@@ -1,6 +1,7 @@
 """Printing on any console or pipe: a character the console's encoding cannot show (a 生僻字 such as
 𠮷, an emoji, on a GBK console or in a file redirected on a Chinese Windows PC) is printed as `?`,
-and one warning at the end says how many were replaced, never a traceback and an empty file.
+and one warning at the end says which characters (by code point) and how many times, never a
+traceback and an empty file.
 
 Only text is affected: file formats (CSV, xlsx, PDF) are written as bytes in their own encoding.
 """
@@ -10,17 +11,19 @@ import codecs
 import contextlib
 import io
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from assess.core.messages import current_language, message
+from assess.core.tabular import code_points
 
 ERRORS = "assess.console-replace"
 
 
 @dataclass
 class _Replaced:
-    count: int = 0
+    count: int = 0  # times a character was replaced
+    chars: set[str] = field(default_factory=set)  # which characters
     encoding: str = ""
     lang: str = "zh"
 
@@ -32,6 +35,7 @@ def _replace(err: UnicodeError) -> tuple[str, int]:
     if not isinstance(err, UnicodeEncodeError):
         raise err
     _STATE.count += err.end - err.start
+    _STATE.chars.update(err.object[err.start:err.end])
     _STATE.encoding = err.encoding
     _STATE.lang = current_language()  # the command's --lang, still in force while it prints
     return "?" * (err.end - err.start), err.end
@@ -54,6 +58,7 @@ def tolerant_console() -> Iterator[None]:
     for stream, _ in before:
         stream.reconfigure(errors=ERRORS)
     _STATE.count = 0
+    _STATE.chars.clear()
     try:
         yield
     finally:
@@ -65,13 +70,14 @@ def tolerant_console() -> Iterator[None]:
 
 
 def _warn() -> None:
-    text = message("cli.console_replaced", _STATE.lang, n=_STATE.count, encoding=_STATE.encoding)
+    counts = {"n": len(_STATE.chars), "chars": code_points(_STATE.chars), "times": _STATE.count, "encoding": _STATE.encoding}
+    text = message("cli.console_replaced", _STATE.lang, **counts)
     err = sys.stderr
     encoding = getattr(err, "encoding", None) or "utf-8"
     try:
         text.encode(encoding)
     except (UnicodeEncodeError, LookupError):
-        text = message("cli.console_replaced", "en", n=_STATE.count, encoding=_STATE.encoding)
+        text = message("cli.console_replaced", "en", **counts)
     with contextlib.suppress(OSError, ValueError):
         err.write(text + "\n")
         err.flush()

@@ -36,4 +36,6 @@ def template_cmd(standard: str, xlsx_out: str | None, roster_out: str | None, re
         else:
             done = api.write_roster_template(standard, roster_out, lang=lang, force=force)
     st = done.standard.standard
+    for note in done.notes:
+        click.echo(note, err=True)
     click.echo(message(f"template.written.{done.kind}", lang, path=done.path, id=st.id, version=st.version), err=True)

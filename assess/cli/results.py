@@ -8,7 +8,8 @@ import sys
 import click
 
 from assess import api
-from assess.cli.base import ExitCode, _lang_option, _report, csv_encoding_option, exit_on_input_error, fail, main
+from assess.cli.base import (ExitCode, _lang_option, _report, csv_encoding_option, exit_on_input_error, fail, main,
+                             replaced_note)
 from assess.core.messages import message
 from assess.core.problems import Problem
 
@@ -71,7 +72,10 @@ def report_cmd(db: str | None, batch: str | None, standard_id: str | None, perio
         if done.listed:
             click.echo(message("report.list_written", lang, path=done.listed), err=True)
         if done.replaced:
-            click.echo(message("cli.csv_replaced", lang, n=done.replaced), err=True)
+            click.echo(replaced_note(done.replaced, done.missing, lang, csv=not done.listed.lower().endswith(".xlsx")),
+                       err=True)
+        for note in report.duplicate_notes(done.report, lang):
+            click.echo(note, err=True)
     else:
         click.echo(f"{message('cli.error_prefix', lang)}: {message('report.empty', lang)}", err=True)
     if done.problems:

@@ -2,7 +2,6 @@
 Each parses its arguments, calls the library (assess.api), prints and exits."""
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import Any
@@ -11,12 +10,12 @@ import click
 
 from assess import api
 from assess.cli.base import (ExitCode, _lang_option, _report, csv_encoding_option, engine_option, exit_on_input_error, fail,
-                             fail_with, main, write_output)
+                             fail_with, main, replaced_note, write_output)
 from assess.core.messages import message
 from assess.core.problems import Problem
 from assess.present.renderers import OutputUnavailable
 from assess.standards.catalog import LoadedStandard
-from assess.workflows.formats import formats_for, render_acceptance
+from assess.workflows.formats import format_of_file, formats_for, render_acceptance
 from assess.workflows.formats import render_scorecards as render
 
 FORMATS = formats_for("Scorecards")
@@ -58,7 +57,7 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
     by `assess template --xlsx`), or a roster (.csv or .xlsx, one union a row: with --standard)."""
     if anchor and not db:
         fail([Problem("--anchor", "", message("store.anchor_needs_db", lang))], lang)
-    output = _Output(fmt or _format_of(out), out, csv_encoding, lang)
+    output = _Output(fmt or format_of_file(out, "Scorecards"), out, csv_encoding, lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang,
                                engine=engine, fail_below=fail_below, by=by, anchor=anchor)
     # Read once (the waiver check needs the union ids); a roster gives a record a row.
@@ -100,17 +99,6 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
         sys.exit(ExitCode.BAD_INPUT)
     if below:
         sys.exit(ExitCode.BELOW_GRADE)
-
-
-# An --out file's suffix -> the format `assess score` writes when --format is not given (a file
-# named 结果.xlsx holding a text table would not open in Excel).
-_FORMAT_OF_SUFFIX = {".xlsx": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json",
-                     ".md": "markdown"}
-
-
-def _format_of(out: str | None) -> str:
-    """The format an --out FILE's suffix names, else table."""
-    return _FORMAT_OF_SUFFIX.get(os.path.splitext(out)[1].lower(), "table") if out else "table"
 
 
 class _Output:
@@ -242,7 +230,8 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
                        elapsed=f"{summary.elapsed:.1f}", rate=f"{summary.rate:.0f}"), err=True)
     click.echo(message("batch.written", lang, out=summary.out, errors=summary.errors), err=True)
     if summary.replaced:
-        click.echo(message("cli.csv_replaced", lang, n=summary.replaced), err=True)
+        csv = (fmt or format_of_file(out, "ScoredRecord")) == "csv"  # else xlsx: JSON Lines replace nothing
+        click.echo(replaced_note(summary.replaced, summary.missing, lang, csv=csv), err=True)
     if not summary.complete:
         click.echo(message("batch.incomplete", lang), err=True)
     if summary.bad:

@@ -2,7 +2,9 @@
 the user's language, with the command's usage line: click writes them in English.
 
 `AssessGroup` is the `assess` group's class: it turns click's UsageError into `LocalUsageError`,
-whose `show` words each kind of mistake from messages.yaml. The language is the one `--lang`
+whose `show` words each kind of mistake from messages.yaml (a missing or extra argument, an unknown
+option or command, an option without its value, a value of the wrong form; a kind it does not know
+keeps click's English). The language is the one `--lang`
 asks for on the command line (read from the arguments: parsing has not finished when the error
 is raised), else Chinese.
 """
@@ -28,6 +30,20 @@ _BAD_VALUE = (
     (re.compile(r"^(?:File|Directory|Path) '(?P<value>.*)' is a directory"), "usage.path_is_directory"),
     (re.compile(r"^(?:File|Directory|Path) '(?P<value>.*)' is a file"), "usage.path_is_file"),
 )
+
+
+# click's words for the other usage mistakes (any UsageError): (pattern, message key).
+_USAGE = (
+    (re.compile(r"^Got unexpected extra arguments? \((?P<value>.*)\)$", re.S), "usage.extra_arguments"),
+    (re.compile(r"^Option '(?P<name>.*)' requires (?:an argument|(?P<n>\d+) arguments)\.$"), "usage.needs_value"),
+    (re.compile(r"^Option '(?P<name>.*)' does not take a value\.$"), "usage.takes_no_value"),
+    (re.compile(r"^Argument '(?P<name>.*)' takes (?P<n>\d+) values\.$"), "usage.takes_values"),
+    (re.compile(r"^Missing command\.$"), "usage.missing_command"),
+)
+# click.exceptions.NoSuchCommand is new in click 8.4 (older ones raise a plain UsageError, worded below).
+_NO_SUCH_COMMAND = getattr(click.exceptions, "NoSuchCommand", ())
+# `assess` alone: click 8.2+ shows the help through a UsageError of its own, which stays click's.
+_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
 def language(args: list[str]) -> str:
@@ -73,10 +89,16 @@ def words(err: click.UsageError, lang: str) -> str:
             if found:
                 return message(key, lang, name=_param_name(err.param), value=found["value"],
                                choices=_choices(err.param), range=_range(err.param))
-    if isinstance(err, click.exceptions.NoSuchCommand):
+    if isinstance(err, _NO_SUCH_COMMAND):
         close = err.possibilities  # click's closest command names
         hint = message("usage.did_you_mean", lang, name=", ".join(close)) if close else ""
         return message("usage.no_such_command", lang, name=err.command_name) + hint
+    for pattern, key in _USAGE:
+        found = pattern.match(err.message)
+        if found:
+            value = found.groupdict().get("value") or ""
+            return message(key, lang, name=found.groupdict().get("name") or "", value=value,
+                           n=int(found.groupdict().get("n") or len(value.split()) or 1))
     return err.message  # click's own words: a kind of mistake messages.yaml does not name yet
 
 
@@ -97,6 +119,7 @@ class LocalUsageError(click.UsageError):
         click.echo("\n".join(out), file=file or sys.stderr)
 
 
+_SHOWN = (LocalUsageError, *((_HELP,) if _HELP else ()))  # usage errors passed on as they are
 _LANG = "assess.usage_language"  # in ctx.meta, which every command's context shares with the group's
 
 
@@ -110,14 +133,23 @@ class AssessGroup(LazyGroup):
         try:
             ctx = super().make_context(info_name, args, parent, **extra)
         except click.UsageError as err:
-            raise (err if isinstance(err, LocalUsageError) else LocalUsageError(err, lang)) from None
+            raise (err if isinstance(err, _SHOWN) else LocalUsageError(err, lang)) from None
         ctx.meta[_LANG] = lang
         return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except LocalUsageError:
+        except _SHOWN:
             raise
         except click.UsageError as err:
-            raise LocalUsageError(err, ctx.meta.get(_LANG, "zh")) from None
+            local = LocalUsageError(err, ctx.meta.get(_LANG, "zh"))
+            if local.ctx is None:  # raised by click's parser (an option without its value): the command's usage all the same
+                local.ctx = self._command_context(ctx)
+            raise local from None
+
+    def _command_context(self, ctx: click.Context) -> click.Context | None:
+        """A context of the command being invoked, for its usage line; None when there is none."""
+        name = ctx.invoked_subcommand
+        command = self.get_command(ctx, name) if name else None
+        return click.Context(command, parent=ctx, info_name=name) if command is not None else None

@@ -138,10 +138,16 @@ def _line_map(node: yaml.Node, prefix: tuple, out: dict[tuple, int], cols: dict[
 
 def missing_parent(path: str | Path, lang: str | None = None) -> Problem | None:
     """A problem naming the directory a new file `path` would go into, when it does not exist (a
-    mistyped directory is refused, never created); None when it exists."""
+    mistyped directory is refused, never created), or the file that stands where a directory
+    should be (`--out a.csv/x.csv` beside a file a.csv); None when the directory exists."""
     parent = Path(path).parent
-    if parent.is_dir():
+    if os.path.isdir(parent):  # os.path: False, never an error, for a path the OS refuses to look at
         return None
+    above = parent
+    while not os.path.lexists(above) and above != above.parent:
+        above = above.parent
+    if os.path.lexists(above) and not os.path.isdir(above):
+        return Problem(str(path), "", message("error.parent_not_dir", lang, dir=str(above)))
     return Problem(str(path), "", message("error.no_parent_dir", lang, dir=str(parent)))
 
 

@@ -92,11 +92,20 @@ _QUOTED = re.compile(r'[,"\r\n]')
 
 @dataclass(frozen=True)
 class Encoded:
-    """Text encoded for a file: the bytes, and how many characters the encoding could not hold
-    (each replaced by `?`, or U+FFFD where the encoding has it)."""
+    """Text encoded for a file: the bytes, how many times a character the encoding could not hold
+    was replaced (by `?`, or U+FFFD where the encoding has it), and which characters those were."""
 
     data: bytes
-    replaced: int = 0
+    replaced: int = 0  # occurrences
+    missing: frozenset[str] = frozenset()  # the distinct characters
+
+
+def code_points(chars: Iterable[str], limit: int = 8) -> str:
+    """Characters named by code point, in order (`U+20BB7, U+1F600`), the first `limit` and `…`:
+    a warning about characters a console or file cannot hold must not hold them itself."""
+    ordered = sorted(chars)
+    shown = ", ".join(f"U+{ord(ch):04X}" for ch in ordered[:limit])
+    return shown + (", …" if len(ordered) > limit else "")
 
 
 def encode_text(text: str, encoding: str, *, start: bool = True) -> Encoded:
@@ -112,7 +121,7 @@ def encode_text(text: str, encoding: str, *, start: bool = True) -> Encoded:
         pass
     # Rare: a character the encoding lacks, or a lone surrogate. Character by character, the
     # runs that encode kept whole.
-    out, replaced = bytearray(bom), 0
+    out, replaced, missing = bytearray(bom), 0, set()
     stand_in = _stand_in(codec)
     for run in re.split(r"(\s+)", text):
         try:
@@ -126,7 +135,8 @@ def encode_text(text: str, encoding: str, *, start: bool = True) -> Encoded:
             except UnicodeEncodeError:
                 out += stand_in
                 replaced += 1
-    return Encoded(bytes(out), replaced)
+                missing.add(ch)
+    return Encoded(bytes(out), replaced, frozenset(missing))
 
 
 def _stand_in(codec: str) -> bytes:

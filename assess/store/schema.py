@@ -19,6 +19,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from assess.core.loading import missing_parent
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.store.cards import AUDIT_COLUMNS, CARD_COLUMNS, SEALED_COLUMNS, card_columns, chain_hash
@@ -142,6 +143,9 @@ def open_store(path: str | Path, *, create: bool = True, anchor: str | Path | No
     exists = os.path.exists(path)
     if not exists and not create:
         raise _problem(path, "store.not_found")
+    missing = None if exists else missing_parent(path)  # a mistyped directory, or a file standing for one
+    if create and missing is not None:
+        raise InputError([missing])
     if create and not _writable(path, exists):
         raise _problem(path, "store.read_only", reason=message("store.no_write_permission"))
     try:

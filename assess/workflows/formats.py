@@ -15,7 +15,8 @@ The table sits at the workflows layer because it has to see every result type: t
 
 Callers: `render(result, fmt, lang)` for any typed result; `render_scorecards(cards, fmt, lang)`
 and `render_acceptance(result, fmt, lang)` for the dicts the scorecard and the acceptance check
-return; `formats_for(ResultType)` for the choices.
+return; `formats_for(ResultType)` for the choices; `format_of_file(path, ResultType)` for the
+format an output file's suffix names (the one suffix table, `SUFFIX_FORMATS`).
 
 To add a format: write its renderer (in `assess/present/renderers/` for a result of that layer or
 below, else beside the workflow whose result it reads), add one line here, and put every text it
@@ -24,6 +25,7 @@ prints in messages.yaml.
 from __future__ import annotations
 
 import importlib
+import os
 from functools import lru_cache
 from typing import Any
 
@@ -63,6 +65,21 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("AuditReport", "table"): "assess.store:audit_text",
     ("AuditReport", "json"): "json:assess.store:audit_data",
 }
+
+
+# A file's suffix -> the format it names: what `assess score --out FILE` and `assess batch --out
+# FILE` write when --format is not given (a file named 结果.xlsx holding a text table would not open
+# in Excel). The one table of suffixes: `format_of_file` keeps those a result type renders to.
+SUFFIX_FORMATS: dict[str, str] = {".xlsx": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv",
+                                  ".json": "json", ".jsonl": "jsonl", ".md": "markdown"}
+
+
+def format_of_file(path: str | None, result_type: type | str) -> str:
+    """The format `path`'s suffix names (SUFFIX_FORMATS, any case) when `result_type` renders to it;
+    else the type's first format (table for scorecards, jsonl for batch records)."""
+    formats = formats_for(result_type)
+    found = SUFFIX_FORMATS.get(os.path.splitext(path)[1].lower()) if path else None
+    return found if found in formats else formats[0]
 
 
 def _name(result_type: type | str) -> str:

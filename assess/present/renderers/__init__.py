@@ -30,14 +30,16 @@ R = TypeVar("R", contravariant=True)
 @dataclass(frozen=True)
 class FileOutput:
     """A renderer's output that is a file, not text: `data` are its bytes (CSV in the encoding
-    asked for, an xlsx workbook, a PDF); `replaced` counts the characters the encoding could not
-    hold, each written as `?` (the caller warns once); `suffix` is the usual file suffix; `text`:
-    the bytes are text a terminal can show (CSV), not a binary file (xlsx, PDF)."""
+    asked for, an xlsx workbook, a PDF); `replaced` counts the times a character the encoding (or
+    xlsx) could not hold was written as `?` (U+FFFD in xlsx), `missing` says which characters
+    those were (the caller warns once); `suffix` is the usual file suffix; `text`: the bytes are
+    text a terminal can show (CSV), not a binary file (xlsx, PDF)."""
 
     data: bytes
     suffix: str
     replaced: int = 0
     text: bool = False
+    missing: frozenset[str] = frozenset()
 
 
 class OutputUnavailable(Exception):
@@ -90,14 +92,14 @@ class LineRenderer:
 
     `assemble`, when set, makes the lines a staging file rather than the output itself:
     `assemble(staging_path, out_path)` turns the finished lines into the output file (an xlsx
-    workbook, written as a stream) and returns how many characters it had to replace, so a run
-    stays resumable line by line. `encoded`: the lines
+    workbook, written as a stream) and returns how many times it had to replace a character and
+    which characters (`(times, characters)`), so a run stays resumable line by line. `encoded`: the lines
     are written in the CSV encoding the run asks for (UTF-8 with a byte order mark by default, or
     GBK ...); otherwise always in UTF-8 (JSON Lines, staged rows)."""
 
     line: Callable[[Any, str], str]
     header: str = ""
-    assemble: Callable[[str, str], int] | None = None
+    assemble: Callable[[str, str], tuple[int, frozenset[str]]] | None = None
     encoded: bool = False
 
     def __call__(self, result: Any, lang: str, /, **options: Any) -> str:

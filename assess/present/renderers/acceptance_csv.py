@@ -34,4 +34,4 @@ def to_csv(result: dict[str, Any], lang: str | None = None, *, csv_encoding: str
     """The CSV file: a header (CSV_COLUMNS) and one row per item, in `csv_encoding` (characters it
     lacks are replaced and counted). The texts are the result's own: `lang` is not used."""
     encoded = encode_text(csv_text([CSV_COLUMNS, *item_rows(result)]), csv_encoding)
-    return FileOutput(encoded.data, ".csv", encoded.replaced, text=True)
+    return FileOutput(encoded.data, ".csv", encoded.replaced, text=True, missing=encoded.missing)

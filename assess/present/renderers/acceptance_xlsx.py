@@ -45,4 +45,4 @@ def to_xlsx(result: dict[str, Any], lang: str, **_options: Any) -> FileOutput:
         book.row(ws, [reason], "wrap")
     out = io.BytesIO()
     book.save(out)
-    return FileOutput(out.getvalue(), ".xlsx", book.replaced)
+    return FileOutput(out.getvalue(), ".xlsx", book.replaced, missing=frozenset(book.missing))

@@ -26,11 +26,11 @@ def row_line(record: ScoredRecord, lang: str) -> str:
     return json_text(row, compact=True) + "\n"
 
 
-def assemble(staging: str, out: str) -> int:
+def assemble(staging: str, out: str) -> tuple[int, frozenset[str]]:
     """Write the workbook `out` from the staged rows in `staging` (one JSON array a line): a sheet
     (评分结果 / results, in the current language) with the header row (CSV_COLUMNS) and one row per
-    union, frozen under the header. Returns how
-    many characters had to be replaced. Raises InputError when `out` cannot be written or the
+    union, frozen under the header. Returns how many times a character had to be replaced, and
+    which characters. Raises InputError when `out` cannot be written or the
     rows do not fit one sheet."""
     book = XlsxBook(title=message("xlsx.out.results_sheet"))  # in the run's language (the batch sets it)
     ws = book.sheet(message("xlsx.out.results_sheet"), widths=_WIDTHS, freeze="A2")
@@ -43,7 +43,7 @@ def assemble(staging: str, out: str) -> int:
         book.save(out)
     except OSError as exc:
         raise InputError([Problem(out, "", message("batch.cannot_write", reason=exc.strerror or str(exc)))]) from None
-    return book.replaced
+    return book.replaced, frozenset(book.missing)
 
 
 def _append(book: XlsxBook, ws, row: Any, out: str) -> None:

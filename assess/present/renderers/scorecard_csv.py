@@ -38,4 +38,4 @@ def to_csv(cards: list[dict[str, Any]], lang: str | None = None, *, csv_encoding
     `assess.core.tabular.CSV_ENCODINGS`; characters it lacks are replaced and counted in
     `replaced`). The texts are the cards' own: `lang` is not used."""
     encoded = encode_text(csv_text([CSV_COLUMNS, *item_rows(cards)]), csv_encoding)
-    return FileOutput(encoded.data, ".csv", encoded.replaced, text=True)
+    return FileOutput(encoded.data, ".csv", encoded.replaced, text=True, missing=encoded.missing)

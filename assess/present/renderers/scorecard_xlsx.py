@@ -36,7 +36,7 @@ def to_xlsx(cards: list[dict[str, Any]], lang: str, **_options: Any) -> FileOutp
         _plan(book, ws, card["next_grade"], lang)
     out = io.BytesIO()
     book.save(out)
-    return FileOutput(out.getvalue(), ".xlsx", book.replaced)
+    return FileOutput(out.getvalue(), ".xlsx", book.replaced, missing=frozenset(book.missing))
 
 
 def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:

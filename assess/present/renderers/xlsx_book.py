@@ -69,7 +69,7 @@ class _FixedTimeZip(zipfile.ZipFile):
 class XlsxBook:
     """A workbook written as a stream. `sheet(title)` adds a worksheet (its title made valid and
     unique), `row(ws, values, style=...)` appends a row, `save(target)` writes the file.
-    `replaced` counts the characters that had to be replaced."""
+    `replaced` counts the times a character had to be replaced, `missing` holds which ones."""
 
     def __init__(self, title: str = "", creator: str = "assess") -> None:
         self.wb = Workbook(write_only=True)
@@ -77,7 +77,8 @@ class XlsxBook:
         props.creator = props.lastModifiedBy = creator
         props.title = title or None
         props.created = props.modified = FIXED_TIME
-        self.replaced = 0
+        self.replaced = 0  # times a character was replaced
+        self.missing: set[str] = set()  # which characters
         self._titles: set[str] = set()
         self._rows: dict[int, int] = {}
 
@@ -103,11 +104,15 @@ class XlsxBook:
         return name
 
     def _storable(self, text: str) -> str:
-        """`text` without what an xlsx file cannot hold (replaced by U+FFFD and counted)."""
-        cleaned, n1 = ILLEGAL_CHARACTERS_RE.subn("\ufffd", text)
-        cleaned, n2 = _SURROGATE.subn("\ufffd", cleaned)
+        """`text` without what an xlsx file cannot hold (replaced by U+FFFD, counted and noted)."""
+        cleaned, n1 = ILLEGAL_CHARACTERS_RE.subn(self._note, text)
+        cleaned, n2 = _SURROGATE.subn(self._note, cleaned)
         self.replaced += n1 + n2
         return cleaned
+
+    def _note(self, found: re.Match) -> str:
+        self.missing.add(found.group(0))
+        return "\ufffd"
 
     def _clean(self, text: str) -> str:
         """Cell text as Excel will read it back: storable, with Excel's own escapes."""

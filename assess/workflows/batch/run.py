@@ -27,7 +27,7 @@ from assess.workflows.batch.signals import end_workers, stop_on_signals
 from assess.workflows.batch.sources import Source, check_inputs, iter_sources, rosters
 from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
 from assess.scoring.compiler import ENGINES
-from assess.workflows.formats import formats_for, renderer_for
+from assess.workflows.formats import format_of_file, formats_for, renderer_for
 
 STAGING_SUFFIX = ".rows.jsonl"  # the staged rows of an output assembled at the end (xlsx)
 
@@ -58,17 +58,13 @@ class BatchSummary:
     warnings: list[tuple[str, str, str]] = field(default_factory=list)  # (standard id, version, span), once each
     first_bad: list[list[dict[str, Any]]] = field(default_factory=list)  # the first few bad records' problems
     cache: dict[str, int] = field(default_factory=dict)
-    replaced: int = 0  # characters the output's encoding (or xlsx) could not hold, written as "?"
+    replaced: int = 0  # times a character the output's encoding (or xlsx) could not hold was written as "?"
+    missing: frozenset[str] = frozenset()  # which characters those were
 
     @property
     def rate(self) -> float:
         """Records a second in this run."""
         return (self.records - self.resumed) / self.elapsed if self.elapsed > 0 else 0.0
-
-
-def _default_format(out: str) -> str:
-    suffix = os.path.splitext(out.lower())[1]
-    return {".csv": "csv", ".xlsx": "xlsx"}.get(suffix, "jsonl")
 
 
 def default_jobs() -> int:
@@ -123,7 +119,7 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
     `replaced`). Raises ValueError for an unknown fmt, engine or encoding, InputError for an
     unknown standard, files that cannot be written or a checkpoint that does not match.
     """
-    fmt = fmt or _default_format(out)
+    fmt = fmt or format_of_file(out, ScoredRecord)
     formats = formats_for(ScoredRecord)
     if fmt not in formats:
         raise ValueError(f"fmt must be one of {formats}")
@@ -149,7 +145,9 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
     chunks = _Chunks(sources, chunk_size, limit)
     run.execute(config, jobs, chunks)
     if renderer.assemble:
-        run.replaced += renderer.assemble(lines, out)
+        times, chars = renderer.assemble(lines, out)
+        run.replaced += times
+        run.missing |= chars
     return run.summary(jobs, complete=chunks.exhausted, out=out)
 
 
@@ -184,6 +182,7 @@ class _Run:
         self.out, self.errors, self.meta, self.progress = out, errors, meta, progress
         self.checkpoint, self.encoding = checkpoint, encoding
         self.replaced = 0
+        self.missing: set[str] = set()
         self.hasher = hashlib.blake2b(digest_size=16)
         self.state = Committed()
         self.resumed = 0
@@ -238,6 +237,7 @@ class _Run:
                     encoded = encode_text(result[1].decode("utf-8"), self.encoding, start=False)
                     self.out_fh.write(encoded.data)
                     self.replaced += encoded.replaced
+                    self.missing |= encoded.missing
                 scored += 1
                 if result[2] is not None:
                     self.warnings[result[2]] = None
@@ -271,6 +271,7 @@ class _Run:
             elapsed=time.perf_counter() - self.started, out=out, errors=self.errors, checkpoint=self.checkpoint,
             complete=complete, jobs=jobs, warnings=list(self.warnings), first_bad=self.first_bad, cache=self.cache_stats,
             replaced=self.replaced,
+            missing=frozenset(self.missing),
         )
 
 

@@ -18,6 +18,8 @@ from assess.core.messages import message, set_language
 from assess.core.printable import lone_surrogate, may_hold_surrogates, printable_data
 from assess.core.problems import InputError, Problem
 from assess.intake import inputs as intake
+from assess.intake import xlsx
+from assess.intake.layout import ROSTER_SCHEMA
 from assess.model.evidence import check_record, evidence_from_data, evidence_from_document
 from assess.present.renderers import ScoredRecord
 from assess.present.scorecard import inputs_for
@@ -107,7 +109,15 @@ class Worker:
 
     def _load(self, src: Source, holder: list):
         if src.kind == "file" and src.payload.lower().endswith(intake.WORKBOOK_SUFFIXES):
-            loaded = intake.load_workbook_record(src.payload)
+            try:
+                loaded = intake.load_workbook_record(src.payload)
+            except InputError:
+                # An xlsx INPUT is told apart before the run (a roster's rows are scored); one in a
+                # directory is read as a fill-in workbook, and a roster there is said as one.
+                if _is_roster(src.payload, self.config.standard):
+                    raise InputError([Problem(src.position, "", message(
+                        "batch.roster_in_dir", path=src.position, standard=self.config.standard))]) from None
+                raise
             holder.append(loaded.document.data)
             return loaded
         if src.kind == "file":
@@ -151,6 +161,18 @@ class Worker:
             return ("bad", _error_line(src, holder, [_internal_error(src, exc)]))
 
 
+def _is_roster(path: str, standard: str) -> bool:
+    """Whether an xlsx file that is no fill-in workbook is a roster: one made by `assess template
+    --roster`, or one whose headers `standard` reads (a spreadsheet of something else is not)."""
+    try:
+        if xlsx.read_meta(xlsx.open_workbook(path)).get("schema") == ROSTER_SCHEMA:
+            return True
+        intake.roster_rows(path, standard)  # reads the headers at once: InputError when they name nothing
+    except (InputError, OSError):
+        return False
+    return True
+
+
 def _json_line(src: Source) -> Any:
     """A JSON Lines record: UTF-8, JSON (no NaN or Infinity), no repeated key."""
     try:
@@ -187,14 +209,27 @@ def _union_id(holder: list) -> str | None:
     return ident if isinstance(ident, str) else None
 
 
+def _sheet_cell(cell: str | None) -> dict[str, str | None]:
+    """A workbook problem's place as fields: `基本信息!C8` -> sheet 基本信息, cell C8 (a quoted
+    sheet name unquoted: `'My sheet'!B2`); a CSV roster's cell has no sheet; None where unknown."""
+    if cell is None:
+        return {"sheet": None, "cell": None}
+    sheet, bang, coordinate = cell.rpartition("!")
+    if not bang:
+        return {"sheet": None, "cell": cell}
+    if len(sheet) > 1 and sheet[0] == sheet[-1] == "'":
+        sheet = sheet[1:-1].replace("''", "'")
+    return {"sheet": sheet, "cell": coordinate}
+
+
 def _error_line(src: Source, holder: list, problems: list[Problem]) -> bytes:
     """The errors-file line of a bad record, as UTF-8 bytes whatever the record holds: a text that
     cannot be encoded (a lone surrogate) is written as its escape (`bad-\\ud800`)."""
     entry = {
         "position": src.position,
         "union": _union_id(holder),
-        "problems": [{"file": p.file, "line": p.line, "column": p.column, "path": p.path, "message": p.message,
-                      "text": str(p)} for p in problems],
+        "problems": [{"file": p.file, "line": p.line, "column": p.column, **_sheet_cell(p.cell), "path": p.path,
+                      "message": p.message, "text": str(p)} for p in problems],
     }
     try:
         return (json_text(printable_data(entry), compact=True) + "\n").encode("utf-8")

@@ -23,17 +23,17 @@ from assess.workflows.report.data import SCHEMA, render_json, report_data, repor
 from assess.workflows.report.history import (HISTORY_SCHEMA, History, history_data, history_dict, history_table,
                                              render_history)
 from assess.workflows.report.html_page import charts, render_html
-from assess.workflows.report.model import Change, PeriodRef, Rejected, Report, StandardReport, Summary, share
+from assess.workflows.report.model import Change, Duplicate, PeriodRef, Rejected, Report, StandardReport, Summary, share
 from assess.workflows.report.names import gap_key, kind_name
 from assess.workflows.report.reading import is_store_file, parse_period, read_batch
 from assess.workflows.report.rejected import default_errors_file, read_rejected
 from assess.workflows.report.sections import Section, sections
 from assess.workflows.report.svg_charts import text_width as svg_text_width
-from assess.workflows.report.text import render_text
+from assess.workflows.report.text import duplicate_notes, render_text
 
 __all__ = [
-    "HISTORY_SCHEMA", "SCHEMA", "Change", "History", "PeriodRef", "Rejected", "Report", "Section", "StandardReport",
-    "Summary", "build_report", "charts", "default_errors_file", "gap_key", "history_data", "history_dict", "history_table",
+    "HISTORY_SCHEMA", "SCHEMA", "Change", "Duplicate", "History", "PeriodRef", "Rejected", "Report", "Section", "StandardReport",
+    "Summary", "build_report", "charts", "default_errors_file", "duplicate_notes", "gap_key", "history_data", "history_dict", "history_table",
     "is_store_file", "kind_name", "list_heads", "list_rows", "parse_period", "read_batch", "read_rejected",
     "render_history", "render_html", "render_json", "render_text", "report_data", "report_dict", "sections", "share",
     "svg_text_width", "write_list",

@@ -38,21 +38,22 @@ def list_rows(report: Report) -> Iterator[list[Any]]:
                    "; ".join(w["text"] for w in u.why)]
 
 
-def write_list(report: Report, path: str, csv_encoding: str = "utf-8-sig") -> int:
+def write_list(report: Report, path: str, csv_encoding: str = "utf-8-sig") -> tuple[int, frozenset[str]]:
     """Write the list to `path`: xlsx when it ends in .xlsx, else CSV in `csv_encoding`. Returns how
-    many characters had to be replaced (`?`). Raises InputError when the file cannot be written."""
+    many times a character had to be replaced (`?`), and which characters. Raises InputError when
+    the file cannot be written."""
     try:
         if path.lower().endswith(".xlsx"):
             return _write_xlsx(report, path)
         encoded = encode_text(csv_text([list_heads(report.lang), *list_rows(report)]), csv_encoding)
         Path(path).write_bytes(encoded.data)
-        return encoded.replaced
+        return encoded.replaced, encoded.missing
     except OSError as exc:
         raise InputError([Problem(path, "--list", message("report.cannot_write", report.lang,
                                                           reason=exc.strerror or str(exc)))]) from None
 
 
-def _write_xlsx(report: Report, path: str) -> int:
+def _write_xlsx(report: Report, path: str) -> tuple[int, frozenset[str]]:
     lang = report.lang
     book = XlsxBook(title=message("report.html_title", lang))
     ws = book.sheet(message("report.sheet.applied", lang), widths=_WIDTHS, freeze="A2")
@@ -67,4 +68,4 @@ def _write_xlsx(report: Report, path: str) -> int:
         for x in left:
             book.row(ws, [x.position, x.union or "", x.text])
     book.save(path)
-    return book.replaced
+    return book.replaced, frozenset(book.missing)

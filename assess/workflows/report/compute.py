@@ -11,9 +11,9 @@ from assess.core.messages import current_language, message
 from assess.core.problems import InputError, Problem
 from assess.core.types import format_number
 from assess.store import check_card
-from assess.workflows.report.model import Change, PeriodRef, Report, StandardReport, Summary
+from assess.workflows.report.model import Change, Duplicate, PeriodRef, Report, StandardReport, Summary
 from assess.workflows.report.names import Names, gap_key
-from assess.workflows.report.reading import parse_period
+from assess.workflows.report.reading import CardAt, parse_period
 
 
 @dataclass
@@ -125,11 +125,15 @@ def _period_matches(period: tuple[str, str], wanted: tuple[str, str] | None) -> 
 
 
 def _collect(cards: Iterable[dict], names: Names, cat: _Catalogue, standard_id: str | None,
-             problems: list[Problem], where: str, others: set[str] | None = None) -> dict[str, dict[tuple[str, str], dict[str, Summary]]]:
-    """standard -> period -> union -> summary; a later card of the same union replaces an earlier one.
+             problems: list[Problem], where: str, others: set[str] | None = None,
+             duplicates: list[Duplicate] | None = None) -> dict[str, dict[tuple[str, str], dict[str, Summary]]]:
+    """standard -> period -> union -> summary; a later card of the same union replaces an earlier one,
+    and `duplicates` gets each union that had several, with where its cards came from.
     `others`: gets the ids of the standards left out by `standard_id`."""
     out: dict[str, dict[tuple[str, str], dict[str, Summary]]] = {}
-    for card in cards:
+    places: dict[tuple[str, tuple[str, str], str], str] = {}
+    again: dict[tuple[str, tuple[str, str], str], list[str]] = {}
+    for n, card in enumerate(cards, 1):
         found = check_card(card, where)
         if found:
             problems.extend(found)
@@ -139,8 +143,22 @@ def _collect(cards: Iterable[dict], names: Names, cat: _Catalogue, standard_id: 
                 others.add(card["standard"]["id"])
             continue
         s = _summarise(card, names, cat)
-        out.setdefault(s.standard_id, {}).setdefault(s.period, {})[s.union_id] = s
+        units = out.setdefault(s.standard_id, {}).setdefault(s.period, {})
+        key, place = (s.standard_id, s.period, s.union_id), _place(card, where, n)
+        if s.union_id in units:
+            again.setdefault(key, [places[key]]).append(place)
+        places[key] = place
+        units[s.union_id] = s
+    if duplicates is not None:
+        for (sid, period, union), seen in sorted(again.items()):
+            last = out[sid][period][union]
+            duplicates.append(Duplicate(union, last.name, sid, period, last.period_label, tuple(seen)))
     return out
+
+
+def _place(card: dict, where: str, n: int) -> str:
+    """Where a card came from: FILE:LINE when read from a file, else its place among the cards."""
+    return f"{card.file}:{card.line}" if isinstance(card, CardAt) else f"{where} #{n}"
 
 
 def build_report(cards: Iterable[dict], *, previous: Iterable[dict] | None = None, standard_id: str | None = None,
@@ -149,16 +167,20 @@ def build_report(cards: Iterable[dict], *, previous: Iterable[dict] | None = Non
     """The report over `cards`. For each standard: the period asked for (`period`: ("year",
     "2025"), ("start", "2025-01-01") or the text of --period), else the latest one present; and
     for the change, the latest period before it in `previous` (default: in `cards` themselves).
-    Cards that are not scorecards are left out and listed in `Report.problems`."""
+    Cards that are not scorecards are left out and listed in `Report.problems`; a union with
+    several cards for one standard and period counts once, by its last card, and is listed in
+    `Report.duplicates` (so the user can be told)."""
     lang = lang or current_language()
     wanted = parse_period(period) if isinstance(period, str) else period
     names, cat = Names(lang), _Catalogue()
     problems: list[Problem] = []
     others: set[str] = set()
-    current = _collect(cards, names, cat, standard_id, problems, where, others)
+    duplicates: list[Duplicate] = []
+    current = _collect(cards, names, cat, standard_id, problems, where, others, duplicates)
     if standard_id is not None and not current and others:
         raise InputError([Problem(standard_id, "", _not_in_cards(standard_id, others))])
-    earlier = current if previous is None else _collect(previous, names, cat, standard_id, problems, where)
+    earlier = current if previous is None else _collect(previous, names, cat, standard_id, problems, where,
+                                                        duplicates=duplicates)
     reports = []
     for sid in sorted(current):
         periods = sorted(p for p in current[sid] if _period_matches(p, wanted))
@@ -168,7 +190,7 @@ def build_report(cards: Iterable[dict], *, previous: Iterable[dict] | None = Non
         before = sorted(p for p in earlier.get(sid, {}) if p[0] < chosen[0])
         prev_units = earlier[sid][before[-1]] if before else None
         reports.append(_standard_report(sid, chosen, current[sid][chosen], prev_units, cat, lang, top))
-    return Report(reports, lang, top, problems)
+    return Report(reports, lang, top, problems, duplicates=duplicates)
 
 
 def _not_in_cards(standard_id: str, present: set[str]) -> str:

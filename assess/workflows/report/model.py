@@ -32,6 +32,19 @@ class Summary:
     bonus: tuple[str, ...] = ()  # the bonus items it earned points on
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A union with several scorecards for one standard and period: only the last counts (its
+    last line, in a file). `places`: where each card came from, in the order read ("b.jsonl:3")."""
+
+    union_id: str
+    name: str
+    standard_id: str
+    period: tuple[str, str]
+    period_label: str | None
+    places: tuple[str, ...]
+
+
 def share(count: int, total: int) -> str:
     """A percentage with one decimal, rounded half up: always the same text for the same counts."""
     if total == 0:
@@ -129,6 +142,7 @@ class Report:
     rejected: list[Rejected] = field(default_factory=list)
     rejected_from: str | None = None  # the errors file the rejected records were read from
     attachment: str | None = None  # the file the full list of unions short of their grade was written to
+    duplicates: list[Duplicate] = field(default_factory=list)  # unions with several cards: the last one counted
 
     def left_out(self) -> list[Rejected]:
         """Every record left out: those rejected when scored, then the lines of the input that

@@ -13,10 +13,17 @@ from assess.store import check_card, upgraded_card
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+class CardAt(dict):
+    """A scorecard read from a file, with where it was read (`file`, 1-based `line`): the report
+    names the lines when one union has several cards."""
+
+    __slots__ = ("file", "line")
+
+
 def read_batch(path: str, problems: list[Problem]) -> Iterator[dict]:
-    """The valid scorecards of a JSON Lines file, one at a time. A bad line (not UTF-8, not JSON,
-    a number JSON does not have such as NaN or Infinity, not a scorecard) is added to `problems`
-    (file, line, field, what was expected) and skipped; the others are still read.
+    """The valid scorecards of a JSON Lines file, one at a time, each a `CardAt`. A bad line (not
+    UTF-8, not JSON, a number JSON does not have such as NaN or Infinity, not a scorecard) is added
+    to `problems` (file, line, field, what was expected) and skipped; the others are still read.
     Raises InputError at once when the file cannot be opened."""
     try:
         handle = open(path, "rb")  # bytes: a line that is not UTF-8 is one bad line, not the end of the file
@@ -49,7 +56,9 @@ def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
             if found:
                 problems.extend(found)
                 continue
-            yield upgraded_card(card)
+            at = CardAt(upgraded_card(card))
+            at.file, at.line = path, n
+            yield at
 
 
 def is_store_file(path: str) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 from tabulate import tabulate
 
 from assess.core.messages import message
-from assess.workflows.report.model import Report
+from assess.workflows.report.model import PeriodRef, Report
 from assess.workflows.report.sections import Section, header_lines, rejected_line, rejected_section, sections
 
 
@@ -37,3 +37,21 @@ def render_text(report: Report, lang: str | None = None) -> str:
 def _section(sec: Section) -> list[str]:
     lines = ["", sec.title, table(sec.rows, sec.heads) if sec.rows else sec.empty]
     return lines + (["", sec.note] if sec.note else [])
+
+
+NOTED_DUPLICATES = 10  # unions named one by one; the rest counted in one line
+
+
+def duplicate_notes(report: Report, lang: str | None = None) -> list[str]:
+    """A note for each union that had several scorecards for one standard and period (only the
+    last counted), naming where each came from; past the first ten, one line counting the rest."""
+    lang = lang or report.lang
+    notes = []
+    for d in report.duplicates[:NOTED_DUPLICATES]:
+        notes.append(message("report.duplicate_union", lang, union=d.union_id, name=d.name, standard=d.standard_id,
+                             period=PeriodRef(d.period[0], d.period[1], d.period_label).text(), n=len(d.places),
+                             places=", ".join(d.places), last=d.places[-1]))
+    more = len(report.duplicates) - NOTED_DUPLICATES
+    if more > 0:
+        notes.append(message("report.duplicate_more", lang, n=more))
+    return notes
