@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from assess.standards.catalog import load_standard_file
 from assess.cli import main
 from assess.model.evidence import load_evidence
+from assess.core.messages import message
 from assess.core.problems import InputError
 from assess.present.scorecard import assess
 
@@ -221,3 +222,188 @@ def test_a_mistyped_fact_beside_a_list_of_scores_is_a_problem_not_a_crash(tmp_pa
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "facts.level" in result.stderr and "应为文字" in result.stderr
     assert "测试工会" in result.stdout  # the good record is still scored
+
+
+# ---- every problem of a refused record in one run (stand-ins for its bad values) ----------------
+
+
+def _problems_of(result) -> list[str]:
+    """The problem lines of `assess score` on one file: `FILE:LINE: FIELD: what`, in order."""
+    prefix = "错误: "
+    return [line[len(prefix):] for line in result.stderr.splitlines() if line.startswith(prefix) and ": 共 " not in line]
+
+
+def _fields_in_order(result) -> list[str]:
+    """The fields `assess score` names on one file, checked to come in the file's line order."""
+    places = [line.split(": ")[:2] for line in _problems_of(result)]
+    lines = [int(where.rsplit(":", 1)[1]) for where, _ in places]
+    assert lines == sorted(lines), result.stderr
+    return [field for _, field in places]
+
+
+def test_a_bad_period_no_longer_hides_the_records_other_problems(tmp_path):
+    text = RECORD.read_text(encoding="utf-8").replace("end: 2025-12-31", "end: 2025-09-31")
+    text = text.replace("  members: 93", "  members: 九十三\n  membrs: 3").replace("kind: meeting, date: 2025-06-01",
+                                                                                 "kind: meting, date: 2025-06-01")
+    path = _write(tmp_path, "bad.yaml", text)
+    result = _run("score", str(path), "--standard", str(STANDARD), "--engine", "python")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = text.splitlines()
+    at = {key: next(i for i, line in enumerate(lines, 1) if key in line) for key in ("2025-09-31", "九十三", "membrs", "meting")}
+    got = _problems_of(result)
+    assert got[0] == f"{path}:{at['2025-09-31']}: period.end: " + message("natural.no_such_date", input="2025-09-31")
+    assert got[1].startswith(f"{path}:{at['九十三']}: facts.members: 应为整数")
+    assert got[2].startswith(f"{path}:{at['membrs']}: facts.membrs: 未知字段") and "members" in got[2]
+    assert got[3].startswith(f"{path}:{at['meting']}: events[1].kind: 未知的活动类型 meting")
+    # The events are not said to lie after the stand-in period (2000), nor before it.
+    assert len(got) == 4, got
+
+
+@pytest.mark.parametrize("mutate, field", [
+    (lambda r: r["union"].update(nmae="typo"), "union.nmae"),
+    (lambda r: r["union"].update(kind=""), "union.kind"),
+    (lambda r: r["union"].pop("id"), "union.id"),
+    (lambda r: r.update(union="u1"), "union"),
+    (lambda r: r["period"].update(start="2026-01-01"), "period"),  # ends before it starts
+    (lambda r: r.update(note=["a", "list"]), "note"),
+    (lambda r: r.update(events={"kind": "meeting"}), "events"),
+])
+def test_a_refused_shape_is_reported_with_the_rest_and_no_stand_in_problem(tmp_path, mutate, field):
+    record = _record()
+    mutate(record)
+    record["facts"].update(employees="many", disputes=-1)
+    path = _write(tmp_path, "bad.json", __import__("json").dumps(record, ensure_ascii=False, default=str, indent=1))
+    result = _run("score", str(path), "--standard", str(STANDARD), "--engine", "python")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    # the shape's problem and the facts', in the file's order; nothing of "-" or 2000, the stand-ins
+    assert sorted(_fields_in_order(result)) == sorted([field, "facts.employees", "facts.disputes"]), result.stderr
+    assert "2000" not in result.stderr and " - " not in result.stderr
+
+
+def test_documents_left_out_as_a_whole_are_cited_without_a_problem_of_each_citation(tmp_path):
+    record = _record()
+    record["union"]["nmae"] = "typo"
+    record["documents"] = {"D01": "花名册"}  # a mapping, not a list
+    record["facts"]["members"] = {"value": 93, "documents": ["D01"]}
+    path = _write(tmp_path, "bad.yaml", record)
+    result = _run("score", str(path), "--standard", str(STANDARD), "--engine", "python")
+    assert sorted(_fields_in_order(result)) == ["documents", "union.nmae"], result.stderr
+
+
+def test_the_same_document_twice_is_found_once_the_union_reads(tmp_path):
+    record = _record()
+    record["union"]["id"] = ""
+    record["documents"] = [{"id": "D01", "title": "花名册"}, {"id": "D01", "title": "台账"}]
+    path = _write(tmp_path, "bad.yaml", record)
+    result = _run("score", str(path), "--standard", str(STANDARD), "--engine", "python")
+    assert result.exit_code == 2
+    assert "union.id" in result.stderr and "文件编号重复: D01" in result.stderr
+
+
+def test_a_bad_kind_with_nothing_else_naming_a_standard_reports_the_shape_alone(tmp_path):
+    record = _record()
+    record["union"]["kind"] = ""
+    record["facts"]["employees"] = "many"
+    result = _run("score", str(_write(tmp_path, "bad.yaml", record)))  # no --standard, no applications
+    assert result.exit_code == 2
+    assert _fields_in_order(result) == ["union.kind"], result.stderr
+
+
+def test_a_json_lines_record_lists_every_problem_in_the_order_it_is_written(tmp_path):
+    import json
+
+    from assess.api import score_batch, ScoreOptions
+
+    record = _record()
+    record["period"]["end"] = "2025-09-31"
+    record["facts"]["employees"] = "many"
+    record["events"][0]["kind"] = "meting"
+    record["events"][1]["count"] = "两次"
+    source = tmp_path / "records.jsonl"
+    source.write_text(json.dumps(record, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    summary = score_batch([str(source)], str(tmp_path / "out.jsonl"),
+                          ScoreOptions(standard=str(STANDARD), engine="python"), jobs=1)
+    assert summary.bad == 1
+    [line] = (tmp_path / "out.jsonl.errors.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [p["path"] for p in json.loads(line)["problems"]] == [
+        "period.end", "facts.employees", "events[0].kind", "events[1].count"]
+
+
+def test_a_refused_record_raises_record_refused_whose_stand_in_is_never_scored(tmp_path):
+    from assess.model.evidence import RecordRefused, check_record
+    from assess.standards.catalog import known_names
+
+    record = _record()
+    record["period"]["end"] = "2025-09-31"
+    path = _write(tmp_path, "bad.yaml", record)
+    with pytest.raises(RecordRefused) as info:
+        load_evidence(str(path))
+    stand_in = info.value.stand_in
+    assert stand_in.stand_ins == {"period.start", "period.end"} and stand_in.version_date() is None
+    standard = load_standard_file(STANDARD).standard
+    with pytest.raises(InputError) as again:
+        check_record(stand_in, standard, known_names((standard,)))  # its own problems are why: never passed
+    assert [p.path for p in again.value.problems] == ["period.end"]
+
+
+# ---- events before the period that no count reaches: a note beside the card ----------------------
+
+
+def test_an_event_before_every_window_is_noted_beside_the_card(tmp_path):
+    record = _record()
+    record["events"] += [{"kind": "委员会会议", "date": "2024-12-05", "title": "年终会"},  # a label; counted in the period only
+                         {"kind": "incident", "date": "2022-12-31"},  # before the 3-year window (2023-01-01 on)
+                         {"kind": "incident", "date": "2023-01-01"}]  # its first day: counted
+    path = _write(tmp_path, "history.yaml", record)
+    result = _run("score", str(path), "--standard", str(STANDARD), "--engine", "python")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("注意: ")]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = {day: next(i for i, text in enumerate(lines, 1) if day in text) for day in ("2024-12-05", "2022-12-31")}
+    assert notes == [
+        f"注意: {path}:{line['2024-12-05']}: events[3].date: 活动 委员会会议 (meeting) “年终会” 的日期 2024-12-05 早于考核期 "
+        "(2025-01-01 ~ 2025-12-31); 本标准对这类活动只统计 2025-01-01 起的记录, 此活动不计入任何统计 (日期是否写错?)",
+        f"注意: {path}:{line['2022-12-31']}: events[4].date: 活动 群体性事件 (incident) 的日期 2022-12-31 早于考核期 "
+        "(2025-01-01 ~ 2025-12-31); 本标准对这类活动只统计 2023-01-01 起的记录, 此活动不计入任何统计 (日期是否写错?)"]
+    english = _run("score", str(path), "--standard", str(STANDARD), "--engine", "python", "--lang", "en")
+    assert "note: " in english.stderr and "counts in nothing" in english.stderr
+
+
+def test_history_a_window_counts_or_of_a_kind_never_counted_is_not_noted(tmp_path):
+    record = _record()  # its incident of 2023-06-01 lies in the 3-year window
+    record["events"].append({"kind": "liaison_meeting", "date": "2020-01-01"})  # another standard's: none here counts it
+    path = _write(tmp_path, "history.yaml", record)
+    from assess.api import ScoreOptions, score_record
+
+    scored = score_record(str(path), ScoreOptions(standard=str(STANDARD), engine="python"))
+    assert [s.notes for s in scored.scored] == [()]
+
+
+# ---- a union's id and name are one line of text ---------------------------------------------------
+
+
+@pytest.mark.parametrize("field, value, code", [
+    ("id", "u1\nu2", "U+000A"), ("id", "u1\t", "U+0009"), ("name", "测试\r工会", "U+000D"),
+    ("name", "测试\u2028工会", "U+2028"), ("parent", "总工会\x85", "U+0085"),
+])
+def test_a_control_character_in_the_unions_id_or_name_is_refused_naming_the_field(tmp_path, field, value, code):
+    import json
+
+    record = _record()
+    record["union"][field] = value
+    record["facts"]["employees"] = "many"  # still reported: the id is stood in for
+    path = _write(tmp_path, "bad.json", json.dumps(record, ensure_ascii=False, default=str))
+    result = _run("score", str(path), "--standard", str(STANDARD), "--engine", "python")
+    assert result.exit_code == 2
+    [problem] = [p for p in _problems_of(result) if f"union.{field}:" in p]
+    position = next(i for i, c in enumerate(value, 1) if f"U+{ord(c):04X}" == code)
+    assert problem.endswith(f"union.{field}: 不能含有控制字符 (换行、制表符等): 第 {position} 个字符是 {code}")
+    assert "facts.employees" in result.stderr
+
+
+def test_an_id_that_looks_like_a_path_is_only_an_id(tmp_path):
+    record = _record()
+    record["union"]["id"] = "../x"
+    result = _run("score", str(_write(tmp_path, "r.yaml", record)), "--standard", str(STANDARD), "--engine", "python",
+                  "--format", "json")
+    assert result.exit_code == 0 and '"id": "../x"' in result.stdout

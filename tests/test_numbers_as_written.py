@@ -149,9 +149,10 @@ def test_a_body_with_a_byte_order_mark_is_read_and_one_not_utf8_is_refused_in_th
 
 def test_a_batch_reads_lines_as_the_cli_does(web):
     """Lines end at a line feed only: a raw U+2028 or U+0085 inside a text (JSON allows them)
-    stays in its record; a lone surrogate or a 5000-digit number is that line's problem."""
+    stays in its record (a title: a union's name refuses them); a lone surrogate or a 5000-digit
+    number is that line's problem."""
     good = json.dumps(_record()).replace(str(MARK), "0.95")
-    odd = good.replace('"name": "', '"name": "\u2028\x85', 1)
+    odd = good.replace('"title": "', '"title": "\u2028\x85', 1)
     assert "\u2028" in odd
     body = "\n".join([odd, good.replace(str(0.95), "1" * 5000), good[:-1] + ', "note": "\\ud800"}', good]) + "\n"
     response = web.post("/api/v1/batch?lang=en", content=body.encode("utf-8"),

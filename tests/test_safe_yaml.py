@@ -66,6 +66,16 @@ def test_refused_with_line_and_field(tmp_path, text, path, line, expected):
     assert got[:2] == (path, line) and expected in got[2], got
 
 
+def test_a_reader_of_dates_gets_a_date_that_does_not_exist_as_the_text_written(tmp_path):
+    """An evidence record reads its dates itself (assess/core/natural.py): a day that does not
+    exist is its problem, found with the record's others; every other file refuses it here."""
+    path = tmp_path / "r.yaml"
+    path.write_text("period: {start: 2025-01-01, end: 2025-09-31}\na:\n  - 2025-13-01\n", encoding="utf-8")
+    data = read_document(path, bad_dates_as_text=True).data
+    assert data == {"period": {"start": __import__("datetime").date(2025, 1, 1), "end": "2025-09-31"}, "a": ["2025-13-01"]}
+    assert _refused(tmp_path, path.read_text(encoding="utf-8"))[:2] == ("period.end", 1)
+
+
 def test_too_many_values_are_refused_where_the_limit_is_passed(tmp_path, monkeypatch):
     monkeypatch.setattr(safe_yaml, "MAX_VALUES", 1000)
     assert _refused(tmp_path, "- 1\n" * 1005) == ("[999]", 1000, "文件中的值超过 1000 个")

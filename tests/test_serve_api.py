@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -281,6 +282,19 @@ def test_nothing_is_kept_without_a_store(web, tmp_path, monkeypatch):
     upload = {"file": ("x.yaml", (ROOT / "fixtures" / "tanglang-community.yaml").read_bytes())}
     web.post("/api/v1/record/read", files=upload)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ident, name", [("../x", "_x"), ("..\\x", "_x"), ("a/../../etc/passwd", "a_.._.._etc_passwd"),
+                                         ("..", "record"), ("工会/一", "工会_一")])
+def test_a_union_id_names_one_downloaded_file_never_a_path(web, ident, name):
+    record = as_json(ROOT / "fixtures" / "small-shop-18.yaml")
+    record["union"]["id"] = ident
+    for suffix in ("yaml", "xlsx"):
+        got = web.post(f"/api/v1/record.{suffix}", json={"record": record})
+        assert got.status_code == 200, got.text
+        disposition = got.headers["content-disposition"]
+        assert disposition.endswith(f"filename*=UTF-8''{quote(name + '.' + suffix, safe='')}"), disposition
+        assert "/" not in disposition and "\\" not in disposition
 
 
 def test_the_record_downloads_read_back_to_the_same_scorecard(web, tmp_path):

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any, Union
 
 from assess.core.messages import current_language, message, use_language
 from assess.core.problems import InputError, Problem
-from assess.core.loading import Document, cell_order, read_document
+from assess.core.loading import Document, reading_order
 from assess.intake.inputs import ROSTER_SUFFIXES, WORKBOOK_SUFFIXES, input_kind, load_row, roster_rows
-from assess.model.evidence import LoadedEvidence, evidence_from_document
+from assess.model.evidence import LoadedEvidence, RecordRefused, evidence_from_document, read_record_file
+from assess.model.history import note_text, uncounted_history
 from assess.model.references import unknown_kind_text
 from assess.present.scorecard import score
 from assess.scoring.compiler import Decider, PythonDecider
@@ -80,6 +81,9 @@ class Scored:
     warning: VersionWarning | None = None
     entry: int | None = None  # the results store's entry number, when saved
     below: bool = False  # under ScoreOptions.fail_below (always False without it)
+    # what to tell the user beside the card, in the language asked for: events dated before the
+    # period that no count of the standard reaches (assess.model.history.uncounted_history)
+    notes: tuple[str, ...] = ()
 
     @property
     def grade_id(self) -> str | None:
@@ -149,9 +153,10 @@ def load_record(source: RecordSource, *, name: str = "<record>", lenient: bool =
     (.xlsx, made by write_template; problems name SHEET!CELL), or the record as plain data (a dict,
     as a web server receives it; `name` says where it came from in problems). Values are read as
     people write them (是/否, 2025/3/15, 93.5%: assess/core/natural.py). Checking its facts against
-    a standard happens when it is scored. Raises InputError listing every problem of its shape;
-    with `lenient`, problems confined to entries of its lists wait in `.pending` and are raised
-    with those found when it is scored (one pass for the whole file)."""
+    a standard happens when it is scored. Raises RecordRefused (an InputError) listing every
+    problem of its shape (see refused_problems); with `lenient`, problems confined to entries of
+    its lists wait in `.pending` and are raised with those found when it is scored (one pass for
+    the whole file)."""
     if isinstance(source, LoadedEvidence):
         return source
     if isinstance(source, Mapping):
@@ -160,7 +165,29 @@ def load_record(source: RecordSource, *, name: str = "<record>", lenient: bool =
         from assess.intake.workbook import read_record_workbook  # openpyxl: only for workbooks
 
         return read_record_workbook(str(source), lenient=lenient)
-    return evidence_from_document(read_document(str(source)), lenient=lenient)
+    return evidence_from_document(read_record_file(str(source)), lenient=lenient)
+
+
+def refused_problems(err: RecordRefused, standard: StandardSource | None = None, as_of: date | None = None) -> InputError:
+    """A refused record's problems with those the rest of it has against the standards it would
+    be scored against (see standards_for; the newest versions when its period is bad), found on
+    the record read with stand-ins for its bad values (RecordRefused.stand_in); only its shape's
+    when it cannot be read so, or no standard can be chosen (its kind of union is a bad value)."""
+    if err.stand_in is None:
+        return err
+    try:
+        targets = standards_for(err.stand_in, standard, as_of)
+    except InputError:
+        return err
+    found = [p for t in targets for p in err.problems_against(
+        t.standard, catalog.known_names((t.standard,)), tuple(a.id for a in t.lineage))]
+    return InputError(_in_order(found, err.stand_in))
+
+
+def _in_order(problems: list[Problem], record: LoadedEvidence) -> list[Problem]:
+    """A record's problems once each, by file, each file's in reading order (see reading_order)."""
+    order = reading_order(record.document)
+    return sorted(set(problems), key=lambda p: (p.file, order(p)))
 
 
 def read_records(sources: Iterable[RecordSource], standard: StandardSource | None = None,
@@ -177,6 +204,8 @@ def read_records(sources: Iterable[RecordSource], standard: StandardSource | Non
                 out += _roster_records(source, standard, as_of)
             else:
                 out.append(load_record(source, name=_name(source, i), lenient=True))
+        except RecordRefused as err:
+            out.append(RecordProblems(_name(source, i), refused_problems(err, standard, as_of)))
         except InputError as err:
             out.append(RecordProblems(_name(source, i), err))
     return out
@@ -193,6 +222,8 @@ def _roster_records(path: str | Path, standard: StandardSource | None, as_of: da
     for row in rows:
         try:
             out.append(load_row(row))
+        except RecordRefused as err:  # checked further against the standard the row was read for
+            out.append(RecordProblems(row.position, refused_problems(err, row.standard if standard is None else standard, as_of)))
         except InputError as err:
             out.append(RecordProblems(row.position, err))
     return out
@@ -214,7 +245,7 @@ def standards_for(record: LoadedEvidence, standard: StandardSource | None = None
     `standard` when given; else those it applies for (`applications`); else one version of every
     built-in standard for its kind of unit. Raises InputError for an unknown standard, no version
     in force, or no built-in standard for the record's kind."""
-    on = as_of or record.record.period.end
+    on = record.version_date(as_of)
     if standard is not None:
         return [load_standard(standard, on)]
     r = record.record
@@ -421,27 +452,31 @@ def _score_each(records, options, decider, waivers, store) -> Iterator[RecordRes
 def _score(record, options: ScoreOptions, decider: Decider, waivers, store, name: str) -> RecordResult:
     """One record against each of its standards; on a problem, what was scored before it."""
     done: list[Scored] = []
-    warning = loaded = None
+    warning = None
     lang = options.lang
     with use_language(lang):
         try:
             loaded = load_record(record, name=name, lenient=True)
+        except RecordRefused as err:
+            return RecordProblems(name, refused_problems(err, options.standard, options.as_of))
+        except InputError as err:
+            return RecordProblems(name, err)
+        try:
             on = options.as_of or loaded.record.period.end
             for target in standards_for(loaded, options.standard, on):
                 warning = version_warning(target, on, lang)
                 prior = prior_grades(store, loaded) if store is not None else ()
                 card = score(target, loaded, lang=lang, decider=decider, as_of=on, prior=prior, waivers=waivers)
                 entry = save(store, [card], by=options.by, lang=lang)[0] if store is not None else None
-                done.append(Scored(target, on, card, warning, entry))
+                notes = tuple(note_text(p) for p in uncounted_history(loaded, target.standard))
+                done.append(Scored(target, on, card, warning, entry, notes=notes))
                 warning = None
                 # After the card is kept: a --fail-below name that is no grade is this record's
                 # problem, and its card is still shown.
                 if options.fail_below:
                     done[-1] = replace(done[-1], below=is_below(card, target, options.fail_below))
         except InputError as err:
-            if loaded is not None and loaded.pending:  # what reading found, with what scoring found
-                both = dict.fromkeys([*loaded.pending, *err.problems])
-                sheets = loaded.document.sheets  # a workbook's problems in reading order
-                err = InputError(sorted(both, key=lambda p: (p.file, p.line or 0, cell_order(p.cell, sheets), p.path, p.message)))
+            if loaded.pending:  # what reading found, with what scoring found
+                err = InputError(_in_order([*loaded.pending, *err.problems], loaded))
             return RecordProblems(name, err, tuple(done), warning)
     return RecordScored(name, loaded, tuple(done))

@@ -81,7 +81,7 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
     with results:
         for result in results:
             for scored in result.scored:
-                _notes(scored.warning, scored.entry, db, lang)
+                _notes(scored.warning, scored.entry, db, lang, scored.notes)
                 cards.append(scored.card)
                 if scored.below:
                     below.append((scored.card["union"]["name"], _grade_title(scored.standard, fail_below, lang)))
@@ -116,10 +116,14 @@ class _Output:
         write_output(rendered, self.out, self.lang)
 
 
-def _notes(warning: api.VersionWarning | None, entry: int | None, db: str | None, lang: str) -> None:
-    """A version used outside its period in force; a scorecard saved to the store."""
+def _notes(warning: api.VersionWarning | None, entry: int | None, db: str | None, lang: str,
+           notes: tuple[str, ...] = ()) -> None:
+    """A version used outside its period in force; what else to tell beside the card (an event
+    counted in nothing); a scorecard saved to the store."""
     if warning is not None:
         click.echo(warning.text, err=True)
+    for note in notes:
+        click.echo(note, err=True)
     if entry is not None:
         click.echo(message("store.saved", lang, db=db, entries=entry), err=True)
 
@@ -225,6 +229,10 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
         click.echo(message(key, lang, n=summary.bad - len(summary.first_bad), errors=summary.errors), err=True)
     for ident, version, span in summary.warnings:
         click.echo(message("batch.version_outside", lang, id=ident, version=version, span=span), err=True)
+    for note in summary.notes:  # an event counted in nothing: the first few records'
+        click.echo(note, err=True)
+    if summary.more_noted:
+        click.echo(message("batch.more_notes", lang, n=summary.more_noted), err=True)
     run = summary.records - summary.resumed
     click.echo(message("batch.summary", lang, records=summary.records, scored=summary.scored, bad=summary.bad, run=run,
                        elapsed=f"{summary.elapsed:.1f}", rate=f"{summary.rate:.0f}"), err=True)

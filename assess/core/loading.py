@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -69,6 +69,38 @@ def cell_order(cell: str | None, sheets: tuple[str, ...] | list[str]) -> tuple:
     found = _CELL.fullmatch(at)
     column, row = found.groups() if found else (at, "")
     return (place, sheet, int(row) if row else 0, len(column), column)
+
+
+def reading_order(doc: Document) -> Callable[[Problem], tuple]:
+    """A sort key putting problems of `doc` in reading order: by line (a YAML or JSON file), by
+    cell (a workbook: cell_order), then by where the field comes in the data as written (what has
+    no lines: a JSON Lines record, data given by a program; on one line: `{kind: x, date: y}`),
+    then field and message."""
+    places = _places(doc.data)
+
+    def key(p: Problem) -> tuple:
+        loc = tuple(int(i) if i else name for i, name in _PART.findall(p.path))
+        while loc and loc not in places:
+            loc = loc[:-1]  # a missing key: where the part that lacks it comes
+        return (p.line or 0, cell_order(p.cell, doc.sheets), places.get(loc, 0), p.path, p.message)
+
+    return key
+
+
+def _places(data: Any) -> dict[tuple, int]:
+    """Each key path of `data` -> its place in document order (depth first, keys as written);
+    each list or dict visited once (data that contains itself is safe)."""
+    places: dict[tuple, int] = {}
+    seen: set[int] = set()
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        places.setdefault(loc, len(places))
+        if isinstance(value, (dict, list)) and id(value) not in seen:
+            seen.add(id(value))
+            children = value.items() if isinstance(value, dict) else enumerate(value)
+            stack += reversed([(loc + (k,), v) for k, v in children])
+    return places
 
 
 def in_cells(doc: Document, problems: list[Problem]) -> list[Problem]:
@@ -183,9 +215,11 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, *, bad_dates_as_text: bool = False) -> Document:
     """Read one YAML or JSON file. Raises InputError naming the file (and line) on failure: for
-    syntax, and for what `assess.core.safe_yaml` refuses (size, depth, aliases, tags, keys, numbers, dates)."""
+    syntax, and for what `assess.core.safe_yaml` refuses (size, depth, aliases, tags, keys, numbers,
+    dates; with `bad_dates_as_text` a date that does not exist is the text written, see safe_yaml.load)."""
+
     name = str(path)
     raw = _read_bounded(path)
     try:
@@ -198,7 +232,7 @@ def read_document(path: str | Path) -> Document:
         if name.lower().endswith(".json"):
             content = safe_yaml.json_as_yaml(content)
         # JSON is YAML 1.2; PyYAML reads ordinary JSON files too, and gives us lines for both.
-        root, data = safe_yaml.load(content)
+        root, data = safe_yaml.load(content, bad_dates_as_text=bad_dates_as_text)
         if root is not None:
             _line_map(root, (), lines, columns)
             _fullwidth_misread(root, content, name)

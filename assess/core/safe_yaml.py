@@ -9,7 +9,8 @@ Python so that it can be bounded as it goes:
 - at most `MAX_DEPTH` levels of nesting;
 - no tags except the core ones (`!!binary`, `!!set`, `!!python/...` are refused), and an
   explicitly tagged scalar must read as its tag says;
-- keys are text; integers have at most `MAX_DIGITS` digits; dates exist (no 2025-02-30).
+- keys are text; integers have at most `MAX_DIGITS` digits; dates exist (no 2025-02-30; or, for
+  a reader that reads dates itself, such a date is the text written).
 
 Plain scalars are resolved by `SCALARS`, a table: YAML 1.2 core numbers (`0100` is 100: no octal,
 no sexagesimal `1:30`, no `1_000`), plus the booleans (`yes`/`no`/`on`/`off`) and dates that
@@ -117,11 +118,12 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 class BoundedLoader(_Parser, yaml.composer.Composer, _Constructor, _Resolver):
     """libyaml's scanner, a bounded composer, `_Constructor` and `_Resolver`."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, bad_dates_as_text: bool = False) -> None:
         _Parser.__init__(self, text)
         yaml.composer.Composer.__init__(self)
         _Constructor.__init__(self)
         _Resolver.__init__(self)
+        self.bad_dates_as_text = bad_dates_as_text  # see load
         self.values = 0  # values so far, aliases expanded
         self.sizes: dict[int, int] = {}  # id(anchored node) -> its values, aliases expanded
         self.keys: list = []  # key path of the node being composed
@@ -222,12 +224,19 @@ def _check_scalar(loader: BoundedLoader, node: ScalarNode) -> None:
         try:
             loader.construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
+            if loader.bad_dates_as_text:
+                node.tag = STR  # as YAML 1.2's core schema reads it (it has no dates)
+                return
             raise loader._refuse("error.yaml_no_such_date", node.start_mark, value=node.value) from None
 
 
-def load(text: str) -> tuple[yaml.Node | None, Any]:
-    """(root node, data) of one YAML/JSON document; raises Refused, or yaml.YAMLError for syntax."""
-    loader = BoundedLoader(text)
+def load(text: str, *, bad_dates_as_text: bool = False) -> tuple[yaml.Node | None, Any]:
+    """(root node, data) of one YAML/JSON document; raises Refused, or yaml.YAMLError for syntax.
+    A plain scalar shaped like a date that does not exist (2025-09-31) is refused, or with
+    `bad_dates_as_text` read as the text written, for a reader that reads dates itself and
+    refuses it with the file's other problems (an evidence record)."""
+    loader = BoundedLoader(text, bad_dates_as_text=bad_dates_as_text)
+
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None

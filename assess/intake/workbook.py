@@ -22,7 +22,7 @@ from assess.intake import xlsx
 from assess.intake.cellfaults import cell_faults, uncached_formulas
 from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
 from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
-from assess.model.evidence import LoadedEvidence, check_record, evidence_from_document
+from assess.model.evidence import LoadedEvidence, RecordRefused, evidence_from_document
 from assess.model.references import event_kind_id
 from assess.model.standard import Standard
 from assess.standards import catalog
@@ -66,8 +66,8 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
     doc = Document(book, data, {}, cells=cells, sheets=tuple(wb.sheetnames))
     try:
         loaded = evidence_from_document(doc, lenient=lenient)
-    except InputError as err:  # with what reading the sheets found (a renamed 基本信息 sheet)
-        found = problems + err.problems + _more_problems(doc, err.problems, loaded_standard)
+    except RecordRefused as err:  # with what reading the sheets found (a renamed 基本信息 sheet)
+        found = problems + err.problems + _more_problems(err, loaded_standard)
         raise InputError(_in_order(in_cells(doc, found), wb.sheetnames)) from None
     if problems and not lenient:
         raise InputError(_in_order(in_cells(doc, problems), wb.sheetnames))
@@ -75,40 +75,15 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
                    made_for=(meta["standard"],), notes=tuple(_stale(book, meta, standard)))
 
 
-# Stand-ins for the 基本信息 values that are missing or bad, only to check the rest of the workbook.
-_STAND_IN = {"union": {"id": "-", "name": "-", "kind": "-"}, "period": {"start": "2000-01-01", "end": "2000-12-31"}}
-
-
-def _more_problems(doc: Document, found: list[Problem], loaded: catalog.LoadedStandard | None) -> list[Problem]:
+def _more_problems(err: RecordRefused, loaded: catalog.LoadedStandard | None) -> list[Problem]:
     """The workbook's other problems against its own standard when the record's shape was refused
     (a missing 考核期结束, a bad 活动记录 row): the other sheets' bad cells, an unknown 工会类型, a
-    grade the standard does not have. A user sees every bad cell at once, not a few per run.
-
-    The record is checked with stand-ins for the bad 基本信息 values only, and without the list
-    entries found wrong (a bad 活动记录 row: what lenient reading leaves out); no problem of a
-    stand-in is reported, nor, when the period is a stand-in, one about the events' dates."""
-    if loaded is None or not found:
+    grade the standard does not have. A user sees every bad cell at once, not a few per run: the
+    record is checked with stand-ins for the bad 基本信息 values (RecordRefused.problems_against)."""
+    if loaded is None:
         return []
     standard = loaded.standard
-    data, replaced = dict(doc.data), set()
-    for p in found:
-        top, _, name = p.path.partition(".")
-        if top not in _STAND_IN:
-            continue  # an entry of a list: lenient reading leaves it out, and says why
-        part = dict(data[top]) if isinstance(data.get(top), dict) else {}
-        for field, stand_in in _STAND_IN[top].items():
-            if not name or name == field or top == "period":  # a period's two days go together
-                part[field] = standard.applies_to[0] if field == "kind" and standard.applies_to else stand_in
-                replaced.add(f"{top}.{field}")
-        data[top] = part
-    try:
-        record = evidence_from_document(Document(doc.path, data, {}, cells=doc.cells, sheets=doc.sheets), lenient=True)
-        check_record(record, standard, catalog.known_names([standard]), tuple(a.id for a in loaded.lineage))
-    except InputError as err:
-        period = any(r.startswith("period.") for r in replaced)
-        return [p for p in err.problems if p.path not in replaced and p.path.split(".")[0] != "period"
-                and not (period and p.path.startswith("events"))]
-    return []
+    return err.problems_against(standard, catalog.known_names([standard]), tuple(a.id for a in loaded.lineage))
 
 
 def _in_order(problems: list[Problem], sheets: list[str]) -> list[Problem]:

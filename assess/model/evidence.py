@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import calendar
 import copy
+import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 import datetime as dt
 from datetime import date
 from typing import Any, Optional
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from assess.core.loading import Document, cell_order, in_cells, read_document, renumbered, sha256_of, validation_problems
+from assess.core.loading import (Document, in_cells, read_document, reading_order, renumbered, sha256_of,
+                                 validation_problems)
 from assess.core.messages import message
 from assess.core.types import Number, StrictModel
 from assess.core.problems import InputError, Problem, dotted
@@ -24,6 +27,11 @@ from assess.model.normalise import normalise_record
 from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, resolve_applications,
                                      resolve_events)
 from assess.model.standard import Standard, Window
+from assess.model.standins import PERIOD_END, of_stand_in, with_stand_ins
+
+# Control characters (a line break, a tab, NUL...) and the Unicode line and paragraph separators:
+# in a union's id or name they break text tables and the files other tools read (CSV).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class UnionIdentity(StrictModel):
@@ -32,6 +40,15 @@ class UnionIdentity(StrictModel):
     kind: str = Field(min_length=1, description="grassroots_union, community_union, community_federation ...")
     parent: str | None = Field(None, description="The federation the union reports to.")
     region: str | None = None
+
+    @field_validator("id", "name", "parent")
+    @classmethod
+    def _one_line(cls, v: str | None) -> str | None:
+        found = _CONTROL.search(v) if v is not None else None
+        if found:
+            raise ValueError(message("evidence.control_character", position=found.start() + 1,
+                                     code=f"U+{ord(found.group()):04X}"))
+        return v
 
 
 class Period(StrictModel):
@@ -138,10 +155,20 @@ class LoadedEvidence:
     # a list whose bad entries lenient loading left out -> the document's index of each entry kept:
     # problems found later are named by the entry's place in the document, not in the record
     origins: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # a refused record read again to find its other problems (RecordRefused.stand_in): what stands
+    # in for its bad values ("union.kind", "period.end", "events"); never scored
+    stand_ins: frozenset[str] = frozenset()
 
     @property
     def path(self) -> str:
         return self.document.path
+
+    def version_date(self, as_of: date | None = None) -> date | None:
+        """The date the versions of standards are chosen for: `as_of`, else the end of the period;
+        None (the newest versions) when the period is a stand-in."""
+        if as_of is not None:
+            return as_of
+        return None if PERIOD_END in self.stand_ins else self.record.period.end
 
     @property
     def sha256(self) -> str:
@@ -151,23 +178,76 @@ class LoadedEvidence:
         return self.digest
 
 
+@dataclass
+class RecordRefused(InputError):
+    """A record whose shape was refused (`problems`, as any InputError). `stand_in` is the record
+    read again to find its other problems in the same run (problems_against)."""
+
+    document: Document | None = None
+
+    def problems_against(self, standard: Standard, known: KnownNames, lineage: tuple[str, ...] = ()) -> list[Problem]:
+        """Every problem of the record against `standard` (see check_record), in reading order:
+        those of its shape, and those of its other parts, found on `stand_in`; only those of its
+        shape when it cannot be read so."""
+        if self.stand_in is None:
+            return list(self.problems)
+        try:
+            check_record(self.stand_in, standard, known, lineage)
+        except InputError as err:
+            return err.problems
+        return list(self.problems)  # not reached: its pending problems (why it was refused) always raise
+
+    @cached_property
+    def stand_in(self) -> LoadedEvidence | None:
+        """The record read again leniently, with stand-ins for its bad values (see
+        assess/model/standins.py), to be checked against a standard: check_record then raises
+        every problem of the record, those of its shape (`problems`) among them, but none of a
+        stand-in. None when even so it cannot be read (its data is not a mapping)."""
+        if self.document is None or not isinstance(self.document.data, dict):
+            return None
+        optional = frozenset(name for name, f in EvidenceRecord.model_fields.items() if not f.is_required())
+        found, replaced, data = list(self.problems), set(), self.document.data
+        for _ in range(3):  # a round finds more when the last one let the record be validated further
+            data, more = with_stand_ins(data, found, optional)
+            replaced |= more
+            try:
+                loaded = evidence_from_document(replace(self.document, data=data), lenient=True)
+            except RecordRefused as err:
+                new = [p for p in err.problems if p not in found]
+                if not new:
+                    return None  # nothing more to stand in for
+                found += new  # a problem of the whole record (the same document twice), once the union reads
+                continue
+            return replace(loaded, pending=tuple(_in_order([*found, *loaded.pending], self.document)),
+                           stand_ins=frozenset(replaced))
+        return None
+
+
+def read_record_file(path: str) -> Document:
+    """A YAML or JSON record file read (see read_document): a date that does not exist
+    (2025-09-31) is the text written, refused where the record reads a date, with its other
+    problems."""
+    return read_document(path, bad_dates_as_text=True)
+
+
 def load_evidence(path: str) -> LoadedEvidence:
-    return evidence_from_document(read_document(path))
+    return evidence_from_document(read_record_file(path))
 
 
-def evidence_from_data(data: Any, name: str = "<record>") -> LoadedEvidence:
-    """A record given as plain data (JSON Lines, tests, other programs)."""
-    return evidence_from_document(Document(name, data, {}))
+def evidence_from_data(data: Any, name: str = "<record>", *, lenient: bool = False) -> LoadedEvidence:
+    """A record given as plain data (JSON Lines, tests, other programs); see evidence_from_document."""
+    return evidence_from_document(Document(name, data, {}), lenient=lenient)
 
 
 def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvidence:
     """The record in `doc`, its values read as written (assess/model/normalise.py) and validated.
-    Raises InputError listing every problem of its shape. With `lenient`, a record whose problems
-    lie only in entries of its lists and mappings (an event, a document, a judgement, an unknown
-    top-level key) is returned without those entries, the problems kept in `pending` to be
-    reported with those found against a standard; a bad union or period still raises."""
+    Raises RecordRefused (an InputError) listing every problem of its shape. With `lenient`, a
+    record whose problems lie only in entries of its lists and mappings (an event, a document, a
+    judgement, an unknown top-level key) is returned without those entries, the problems kept in
+    `pending` to be reported with those found against a standard; a bad union or period still
+    raises (and RecordRefused.stand_in finds the record's other problems)."""
     if not isinstance(doc.data, dict):
-        raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
+        raise RecordRefused([Problem(doc.path, "", message("error.not_mapping"))], doc)
     data, unread = normalise_record(doc.data)
     problems = [Problem(doc.path, dotted(loc), err.text(), doc.line_of(loc)) for loc, err in unread]
     try:
@@ -177,12 +257,12 @@ def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvi
         problems += [p for p in validation_problems(doc, exc) if p.path not in marked]
         record, origins = _salvaged(data, exc) if lenient else (None, {})
         if record is None:
-            raise InputError(_in_order(in_cells(doc, problems), doc.sheets)) from None
+            raise RecordRefused(_in_order(in_cells(doc, problems), doc), doc) from None
     else:
         origins = {}
     if problems and not lenient:
-        raise InputError(_in_order(in_cells(doc, problems), doc.sheets))
-    return LoadedEvidence(record, doc, pending=tuple(_in_order(in_cells(doc, problems), doc.sheets)), origins=origins)
+        raise RecordRefused(_in_order(in_cells(doc, problems), doc), doc)
+    return LoadedEvidence(record, doc, pending=tuple(_in_order(in_cells(doc, problems), doc)), origins=origins)
 
 
 _SALVAGEABLE = ("events", "documents", "honours", "judgements", "applications", "facts")
@@ -237,9 +317,9 @@ def _drop_optional(data: dict[str, Any], loc: tuple) -> bool:
     return True
 
 
-def _in_order(problems: list[Problem], sheets: tuple[str, ...] = ()) -> list[Problem]:
-    """By line (a YAML or JSON record), or by cell in reading order (a workbook), then field."""
-    return sorted(set(problems), key=lambda p: (p.line or 0, cell_order(p.cell, sheets), p.path, p.message))
+def _in_order(problems: list[Problem], doc: Document) -> list[Problem]:
+    """Once each, in reading order (see reading_order)."""
+    return sorted(set(problems), key=reading_order(doc)) if problems else []
 
 
 # ---- checks against one standard ----------------------------------------------------------
@@ -271,10 +351,11 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     the grade applied for are ids (its document and hash are the record's own).
 
     Raises InputError listing every problem of the record at once (with those kept from lenient
-    loading): unknown fields, event kinds and standards (with a "did you mean"), facts that cannot
-    be read as their type, values out of range, cited documents that do not exist, events and
-    judgements that do not fit the standard, a grade the standard does not have, a kind of union
-    that is unknown or that the standard does not apply to."""
+    loading; none of a stand-in, see RecordRefused.stand_in): unknown fields, event kinds and
+    standards (with a "did you mean"), facts that cannot be read as their type, values out of
+    range, cited documents that do not exist, events and judgements that do not fit the standard,
+    a grade the standard does not have, a kind of union that is unknown or that the standard does
+    not apply to."""
     record, doc = loaded.record, loaded.document
     problems: list[Problem] = []
     values = fact_values(record, doc, standard, known, problems)
@@ -289,9 +370,12 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
         resolved = replace(loaded, record=record.model_copy(update={"events": events, "applications": applications}))
     problems += _check_events(resolved, standard)
     problems += _check_judgements(loaded, standard)
-    problems = list(loaded.pending) + renumbered(doc, problems, loaded.origins)
-    if problems:
-        raise InputError(_in_order(in_cells(doc, problems), doc.sheets))
+    problems = renumbered(doc, problems, loaded.origins)
+    if loaded.stand_ins:  # a refused record read with stand-ins (RecordRefused.stand_in)
+        problems = [p for p in problems if not of_stand_in(p, loaded.stand_ins)]
+    problems = list(loaded.pending) + problems
+    if problems:  # always, for a record read with stand-ins: its pending problems are why
+        raise InputError(_in_order(in_cells(doc, problems), doc))
     return resolved, values
 
 

@@ -28,18 +28,30 @@ RECORD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# What a file name cannot hold: a path's separators, control characters, and what Windows refuses.
+_NOT_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
 def download(data: bytes, name: str, media_type: str = XLSX_TYPE) -> Response:
-    """`data` as a file to save, named `name` (any characters, encoded for the header)."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "download"
-    disposition = f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(name)}"
+    """`data` as a file to save, named `name` (a union's id, a standard's, an upload's name): one
+    file name whatever it holds (`../x` is `_x`: a path's separators and control characters
+    replaced, leading dots dropped), encoded for the header."""
+    name = _one_name(name, "download")
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    disposition = f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(name, safe='')}"
     return Response(data, media_type=media_type, headers={"content-disposition": disposition})
 
 
 def record_name(record: dict[str, Any], suffix: str) -> str:
-    """A file name for the record: its union id, else "record"."""
+    """A file name for the record: its union id as one file name (see _one_name), else "record"."""
     union = record.get("union") if isinstance(record.get("union"), dict) else {}
-    stem = str(union.get("id") or "record")[:60]
-    return f"{stem}.{suffix}"
+    return f"{_one_name(str(union.get('id') or ''), 'record')[:60]}.{suffix}"
+
+
+def _one_name(text: str, otherwise: str) -> str:
+    """`text` as one file name: a path's separators and control characters replaced, leading
+    dots and spaces dropped (`../x` is `_x`); `otherwise` when nothing is left."""
+    return _NOT_IN_NAME.sub("_", text).lstrip(". ") or otherwise
 
 
 def template_bytes(standard: str, record: Any, lang: str) -> bytes:

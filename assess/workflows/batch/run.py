@@ -30,6 +30,7 @@ from assess.scoring.compiler import ENGINES
 from assess.workflows.formats import format_of_file, formats_for, renderer_for
 
 STAGING_SUFFIX = ".rows.jsonl"  # the staged rows of an output assembled at the end (xlsx)
+_FIRST_NOTED = 3  # records whose notes a run keeps to show (as the first bad records' problems)
 
 
 @dataclass
@@ -56,10 +57,17 @@ class BatchSummary:
     complete: bool  # False when stopped by `limit` (or interrupted): resume to finish
     jobs: int
     warnings: list[tuple[str, str, str]] = field(default_factory=list)  # (standard id, version, span), once each
+    notes: list[str] = field(default_factory=list)  # the first few noted records' notes (an event counted in nothing)
+    noted: int = 0  # records scored with notes, in this run
     first_bad: list[list[dict[str, Any]]] = field(default_factory=list)  # the first few bad records' problems
     cache: dict[str, int] = field(default_factory=dict)
     replaced: int = 0  # times a character the output's encoding (or xlsx) could not hold was written as "?"
     missing: frozenset[str] = frozenset()  # which characters those were
+
+    @property
+    def more_noted(self) -> int:
+        """Records with notes beyond those whose notes are in `notes`."""
+        return max(0, self.noted - _FIRST_NOTED)
 
     @property
     def rate(self) -> float:
@@ -187,6 +195,8 @@ class _Run:
         self.state = Committed()
         self.resumed = 0
         self.warnings: dict[tuple, None] = {}
+        self.notes: list[str] = []
+        self.noted = 0
         self.first_bad: list[list[dict[str, Any]]] = []
         self.cache_stats: dict[str, int] = {}
         self.started = 0.0
@@ -241,6 +251,10 @@ class _Run:
                 scored += 1
                 if result[2] is not None:
                     self.warnings[result[2]] = None
+                if result[3]:
+                    self.noted += 1
+                    if self.noted <= _FIRST_NOTED:
+                        self.notes += result[3]
             else:
                 self.err_fh.write(result[1])
                 bad += 1
@@ -269,7 +283,8 @@ class _Run:
         return BatchSummary(
             records=state.done, scored=state.scored, bad=state.bad, resumed=self.resumed,
             elapsed=time.perf_counter() - self.started, out=out, errors=self.errors, checkpoint=self.checkpoint,
-            complete=complete, jobs=jobs, warnings=list(self.warnings), first_bad=self.first_bad, cache=self.cache_stats,
+            complete=complete, jobs=jobs, warnings=list(self.warnings), notes=self.notes, noted=self.noted,
+            first_bad=self.first_bad, cache=self.cache_stats,
             replaced=self.replaced,
             missing=frozenset(self.missing),
         )

@@ -13,14 +13,14 @@ from typing import Any, Iterator
 
 from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.jsonout import json_text
-from assess.core.loading import read_document
 from assess.core.messages import message, set_language
 from assess.core.printable import lone_surrogate, may_hold_surrogates, printable_data
 from assess.core.problems import InputError, Problem
 from assess.intake import inputs as intake
 from assess.intake import xlsx
 from assess.intake.layout import ROSTER_SCHEMA
-from assess.model.evidence import check_record, evidence_from_data, evidence_from_document
+from assess.model.evidence import RecordRefused, check_record, evidence_from_data, evidence_from_document, read_record_file
+from assess.model.history import note_text, uncounted_history
 from assess.present.renderers import ScoredRecord
 from assess.present.scorecard import inputs_for
 from assess.scoring.compiler import DurableDecider, PythonDecider, compile_standard
@@ -121,7 +121,7 @@ class Worker:
             holder.append(loaded.document.data)
             return loaded
         if src.kind == "file":
-            doc = read_document(src.payload)
+            doc = read_record_file(src.payload)
             doc.path = src.position  # the name as shown: a file name that is not UTF-8 escaped
             holder.append(doc.data)
             _refuse_lone_surrogates(doc.data, src)
@@ -132,20 +132,32 @@ class Worker:
                 return intake.load_row(src.payload)
             holder.append(src.payload)
             _refuse_lone_surrogates(src.payload, src)
-            return evidence_from_data(src.payload, src.position)
+            return evidence_from_data(src.payload, src.position, lenient=True)
         data = _json_line(src)
         holder.append(data)
         if may_hold_surrogates(src.payload):
             _refuse_lone_surrogates(data, src)
-        return evidence_from_data(data, src.position)
+        return evidence_from_data(data, src.position, lenient=True)
+
+    def _readable(self, src: Source, holder: list):
+        """The record of `src` (see _load); for one whose shape is refused, the record read with
+        stand-ins for its bad values (RecordRefused.stand_in), on which check_record raises every
+        problem of the record at once."""
+        try:
+            return self._load(src, holder)
+        except RecordRefused as err:
+            if err.stand_in is None:
+                raise
+            return err.stand_in
 
     def score(self, src: Source) -> tuple:
-        """("ok", output line, warning or None) or ("bad", errors-file line); lines are UTF-8 bytes."""
+        """("ok", output line, version warning or None, notes) or ("bad", errors-file line); lines are
+        UTF-8 bytes, notes texts (events dated before the period that no count reaches)."""
         cfg = self.config
         holder: list = []
         try:
-            loaded = self._load(src, holder)
-            on = cfg.as_of or loaded.record.period.end
+            loaded = self._readable(src, holder)
+            on = loaded.version_date(cfg.as_of)
             found = self._target(on)
             target, standard, lineage = found.loaded, found.loaded.standard, found.lineage
             loaded, values = check_record(loaded, standard, found.known, lineage)
@@ -154,7 +166,7 @@ class Worker:
             record = ScoredRecord(ev, inputs, loaded, self.decider.name, target.lineage, on, src.position)
             line = self.render(record, cfg.lang).encode("utf-8")  # here: a line that cannot be written is this record's
             warning = None if target.in_force(on) else (standard.id, standard.version, catalog.span_text(target))
-            return ("ok", line, warning)
+            return ("ok", line, warning, tuple(note_text(p) for p in uncounted_history(loaded, standard)))
         except InputError as err:
             return ("bad", _error_line(src, holder, err.problems))
         except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others

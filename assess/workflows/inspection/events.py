@@ -19,7 +19,8 @@ from assess.core.conditions import parse as parse_condition
 from assess.core.messages import message
 from assess.core.natural import NaturalError, read_integer
 from assess.core.problems import Problem
-from assess.model.evidence import EvidenceRecord, window_start
+from assess.model.evidence import EvidenceRecord
+from assess.model.history import counted_since
 from assess.model.references import event_kind_id
 from assess.model.standard import Standard
 
@@ -59,16 +60,6 @@ def event_items(standard: Standard, kind: str) -> list[str]:
         if names & counts:
             out.append(item.id)
     return out
-
-
-def counted_since(standard: Standard, record: EvidenceRecord, kind: str) -> date:
-    """The first day of the widest window the standard counts `kind` over (the period's start when
-    none is wider)."""
-    start = record.period.start
-    for d in standard.derived.values():
-        if d.count_events and kind in d.count_events.kind:
-            start = min(start, window_start(d.count_events.window, record.period))
-    return start
 
 
 def reported_count(standard: Standard, record: EvidenceRecord, kind: str) -> int:

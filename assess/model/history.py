@@ -1,0 +1,64 @@
+"""Events dated before the period: history that a look-back window may count (the last election,
+for "近三年内完成换届"), else counted in nothing.
+
+Such an event is no error: a record keeps its history, and another standard, or a longer window,
+may count it. But an event of a kind the standard counts, dated before every window it is counted
+over, counts in nothing: the user is told, beside the card (a date written 2024 for 2025?).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from assess.core.loading import in_cells
+from assess.core.messages import current_language, message
+from assess.core.per_object import once_per_object
+from assess.core.problems import Problem
+from assess.model.evidence import EvidenceRecord, LoadedEvidence, window_start
+from assess.model.facts import problem_at
+from assess.model.references import event_kind_id
+from assess.model.standard import Standard
+
+
+@once_per_object()
+def _windows(standard: Standard) -> dict[str, tuple]:
+    """Event kind -> the windows of the derived values counting it (the period, or N years back)."""
+    out: dict[str, list] = {}
+    for d in standard.derived.values():
+        if d.count_events is not None:
+            for kind in d.count_events.kind:
+                out.setdefault(kind, []).append(d.count_events.window)
+    return {kind: tuple(windows) for kind, windows in out.items()}
+
+
+def counted_since(standard: Standard, record: EvidenceRecord, kind: str) -> date:
+    """The first day of the widest window the standard counts `kind` (an id) over: the period's
+    start when none is wider, or when nothing counts the kind."""
+    return min([record.period.start, *(window_start(w, record.period) for w in _windows(standard).get(kind, ()))])
+
+
+def uncounted_history(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
+    """The record's events dated before the period that no count of the standard reaches: of a
+    kind a derived value counts (by id or label), dated before the first day of every window it is
+    counted over. Each is a Problem at the event's date naming the event, its date, the period and
+    the first day counted: a note beside the card, not an error. An event of a kind the standard
+    counts nowhere is left alone: its date is not why it is not counted."""
+    record, doc = loaded.record, loaded.document
+    windows = _windows(standard)
+    notes = []
+    for i, ev in enumerate(record.events):
+        if ev.date >= record.period.start:
+            continue
+        kind = event_kind_id(standard, ev.kind) or ev.kind
+        since = counted_since(standard, record, kind)
+        if kind in windows and ev.date < since:
+            label = standard.event_kinds[kind].get(current_language()) if kind in standard.event_kinds else kind
+            event = f"{label} ({kind})" + (f" “{ev.title}”" if ev.title else "")
+            notes.append(problem_at(doc, ("events", i, "date"), message(
+                "evidence.event_uncounted", event=event, date=ev.date.isoformat(), start=record.period.start.isoformat(),
+                end=record.period.end.isoformat(), since=since.isoformat())))
+    return in_cells(doc, notes)
+
+
+def note_text(problem: Problem) -> str:
+    """A note as the user reads it, beside the card: 注意: FILE:LINE: FIELD: what."""
+    return message("evidence.note", text=str(problem))
