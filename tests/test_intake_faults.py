@@ -63,10 +63,44 @@ def test_problems_after_a_bad_event_name_the_real_cell(tmp_path):
 
     result = _score(str(_template_with(tmp_path, edits)))
     assert result.exit_code == 2
-    assert ":活动记录!B3: events[1].date: 没有这一天" in result.stderr
+    assert ":活动记录!B3: events[1].date: 没有这个日期" in result.stderr
     assert ":活动记录!A6: events[4].kind: 未知的活动类型 不知道的活动" in result.stderr
     assert ":活动记录!A9: events[7].kind: 未知的活动类型 也不知道" in result.stderr
     assert "A5" not in result.stderr and "A8" not in result.stderr
+
+
+def test_every_problem_of_a_bad_row_is_reported_each_at_its_own_cell(tmp_path):
+    # A date that does not exist hid the unknown kind of the same 活动记录 row, and a missing
+    # reason the score out of range of the same 酌情评分 row.
+    rows: dict = {}
+
+    def edits(wb):
+        events, judged = wb["活动记录"], wb["酌情评分"]
+        events["A2"], events["B2"] = "不知道的活动", "2025/2/30"
+        rows["judged"] = _row(judged, "work_pattern")
+        judged.cell(rows["judged"], 4).value, judged.cell(rows["judged"], 5).value = 999, None
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    found = {re.search(r"!([A-Z]+\d+): ", ln).group(1): ln for ln in _problem_lines(result)}
+    row = rows["judged"]
+    assert set(found) == {"A2", "B2", f"D{row}", f"E{row}"}, result.stderr
+    assert "events[0].kind: 未知的活动类型 不知道的活动" in found["A2"] and "events[0].date: 没有这个日期: 2025/2/30" in found["B2"]
+    assert "work_pattern.score: 酌情评分 999 超出 0 至 3 分" in found[f"D{row}"]
+    assert "work_pattern.reason: 缺少必填字段" in found[f"E{row}"]
+
+
+def test_a_bad_event_row_of_a_yaml_record_reports_its_unknown_kind_too(tmp_path):
+    import yaml
+
+    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    data["events"][1].update(date="2025/2/30", kind="no_such_kind")
+    record = tmp_path / "r.yaml"
+    record.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = _score(str(record))
+    assert result.exit_code == 2
+    assert "events[1].date: 没有这个日期: 2025/2/30" in result.stderr
+    assert "events[1].kind: 未知的活动类型 no_such_kind" in result.stderr
 
 
 def test_problems_after_a_bad_event_name_the_real_line_of_a_yaml_record(tmp_path):
@@ -209,6 +243,37 @@ def test_a_roster_formula_with_no_saved_result_is_that_rows_problem(tmp_path):
     _cache(roster, f"{letter}3*0.9", members_value)
     result, scored, bad = _batch(tmp_path, roster)
     assert result.exit_code == 0 and not bad, result.output
+
+
+@pytest.mark.parametrize("header", ["工会名称", "工会类型", "考核期开始"])
+def test_a_roster_formula_in_a_required_column_is_named_as_a_formula_not_missing(tmp_path, header):
+    # A formula with no saved result in 工会名称 read as blank: "union.name: 缺少必填字段", and the
+    # row's other unsaved formulas were not reported at all.
+    head, rows, _ = _roster_rows("bahao-community")
+    col, members = head.index(header), head.index("会员人数（人）")
+    rows[0][col], rows[0][members] = '=CONCAT("甲","乙")', "=10+4"
+    roster = tmp_path / "roster.xlsx"
+    _write_xlsx(roster, head, rows[:1])
+    result = _score(str(roster), "--standard", "bahao-community")
+    assert result.exit_code == 2
+    letter, other = chr(ord("A") + col), chr(ord("A") + members)
+    assert f'Sheet!{letter}2: 公式 =CONCAT("甲","乙") 没有保存计算结果' in result.stderr, result.stderr
+    assert f"Sheet!{other}2: 公式 =10+4 没有保存计算结果" in result.stderr
+    assert "缺少必填字段" not in result.stderr
+
+
+def test_a_workbook_formula_in_a_required_cell_is_named_as_a_formula_not_missing(tmp_path):
+    rows: dict = {}
+
+    def edits(wb):
+        basics = wb["基本信息"]
+        rows["name"] = _row(basics, "union.name")
+        basics.cell(rows["name"], 3).value = '=CONCAT("甲","乙")'
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    assert _problem_lines(result) == [f"错误: {tmp_path / 't.xlsx'}:基本信息!C{rows['name']}: 公式 =CONCAT(\"甲\",\"乙\") "
+                                      "没有保存计算结果 (由程序生成、未在 Excel 中保存过的表格); 请在 Excel/WPS 中打开并保存, 或直接填写数值"]
 
 
 def test_merged_value_cells_are_refused_naming_the_range(tmp_path):
@@ -391,6 +456,58 @@ def test_a_rate_cell_is_read_as_the_percentage_it_shows(tmp_path, stored, shown)
         assert "劳动合同签订率 需达到 95% (现 93.5%)" in texts
 
 
+@pytest.mark.parametrize("fmt", ["0%", "0.0%"])
+def test_a_rate_just_above_its_maximum_shows_the_digits_that_make_it_so(tmp_path, fmt):
+    # 1.0001 in a 0% cell shows 100%: "值 100% 大于允许的最大值 100%" contradicted itself.
+    def edits(wb):
+        facts = wb["佐证数据"]
+        cell = facts.cell(_row(facts, "labour_contract_rate"), 5)
+        cell.value, cell.number_format = 1.0001, fmt
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    assert "facts.labour_contract_rate: 值 100.01% 大于允许的最大值 100%" in result.stderr, result.stderr
+
+
+def test_a_float_just_above_its_maximum_is_shown_with_every_digit():
+    from decimal import Decimal
+
+    from assess.core.exact import Fraction
+    from assess.model.facts import shown
+
+    after_one = Fraction(Decimal(repr(1.0000000000000002)))  # the float after 1
+    assert shown(after_one, True, (1,)) == "100.00000000000002%"
+    assert shown(Fraction(-1, 10**6), True, (0,)) == "-0.0001%"
+
+
+class _Cell:
+    def __init__(self, value, number_format):
+        self.value, self.number_format = value, number_format
+
+
+@pytest.mark.parametrize("fmt, shown", [("0%", "9350%"), ("0.0%", "9350%"), ('0.0"%"', 93.5), ("0.0\\%", 93.5),
+                                        ('"%"0', 93.5), ("0_%", 93.5), ("0*%", 93.5), ("[Red]0.0%", "9350%"),
+                                        ('"增长"0.0%', "9350%"), ("0;0%", 93.5), ("General", 93.5)])
+def test_only_a_real_percent_sign_makes_a_percentage_format(fmt, shown):
+    # 0.0"%" and 0.0\% show the number as stored with a % after it: Excel does not scale them.
+    from assess.intake.xlsx import shown_value
+
+    assert shown_value(_Cell(93.5, fmt)) == shown
+    assert shown_value(_Cell(-0.5, "0;0%")) == "-50%"  # the negative section has the real %
+
+
+@pytest.mark.parametrize("fmt", ['0.0"%"', "0.0\\%"])
+def test_a_rate_in_a_cell_with_a_literal_percent_sign_is_read_as_shown(tmp_path, fmt):
+    def edits(wb):
+        facts = wb["佐证数据"]
+        cell = facts.cell(_row(facts, "labour_contract_rate"), 5)
+        cell.value, cell.number_format = 93.5, fmt  # shown as 93.5%
+
+    result = CliRunner().invoke(main, ["score", str(_template_with(tmp_path, edits)), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "劳动合同签订率 需达到 95% (现 93.5%)" in result.stdout
+
+
 @pytest.mark.parametrize("field", ["employees", "members"])
 def test_a_value_outside_its_bounds_does_not_also_flag_its_correct_neighbour(tmp_path, field):
     # employees = -1 made "会员人数 190 不能大于 职工人数 -1" at the members cell, which was right.
@@ -484,6 +601,54 @@ def test_a_renamed_basics_sheet_is_named_with_the_other_problems(tmp_path):
     assert result.exit_code == 2
     assert "缺少工作表 基本信息" in result.stderr and "无法识别的工作表 “基本 信息”" in result.stderr
     assert "facts.members: 值 -1" in result.stderr
+
+
+def test_a_renamed_basics_sheet_says_nothing_of_the_values_it_holds(tmp_path):
+    # Beside "缺少工作表 基本信息" came "union: 缺少必填字段" and "period: 缺少必填字段" with no cell:
+    # consequences of the missing sheet, not more to fix.
+    def edits(wb):
+        wb["基本信息"].title = "基本 信息"
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert result.exit_code == 2
+    lines = [ln for ln in result.stderr.splitlines() if "个问题" not in ln]
+    assert len(lines) == 2, result.stderr
+    assert lines[0].endswith(": 缺少工作表 基本信息") and "'基本 信息'!A1: 无法识别的工作表 “基本 信息”" in lines[1]
+
+
+def test_a_kind_the_standard_does_not_apply_to_is_refused_with_advice_for_the_workbook(tmp_path):
+    # The advice was override_kind: true in applications, a field of a YAML record.
+    def edits(wb):
+        basics = wb["基本信息"]
+        basics.cell(_row(basics, "union.kind"), 3).value = "基层工会"
+
+    book = _template_with(tmp_path, edits)
+    result = _score(str(book))
+    assert result.exit_code == 2
+    assert ("不适用于本单位的类型 grassroots_union (基层工会); 如确需按此标准评分, 在 基本信息 表中加一行: "
+            "字段 列填 application.override_kind, 填报值 列填 是") in result.stderr, result.stderr
+    assert "applications" not in result.stderr and "override_kind: true" not in result.stderr
+    wb = load_workbook(book)  # the advice followed: scored
+    basics = wb["基本信息"]
+    basics.cell(basics.max_row + 1, 1).value = "application.override_kind"
+    basics.cell(basics.max_row, 3).value = "是"
+    wb.save(book)
+    assert _score(str(book)).exit_code == 0
+
+
+def test_an_impossible_date_reads_the_same_in_a_workbook_and_a_yaml_file(tmp_path):
+    from assess.core import safe_yaml
+    from assess.core.messages import message
+
+    def edits(wb):
+        basics = wb["基本信息"]
+        basics.cell(_row(basics, "period.end"), 3).value = "2025-09-31"
+
+    result = _score(str(_template_with(tmp_path, edits)))
+    assert "period.end: 没有这个日期: 2025-09-31" in result.stderr, result.stderr
+    with pytest.raises(safe_yaml.Refused) as info:
+        safe_yaml.load("end: 2025-09-31\n")
+    assert message(info.value.key, "zh", **info.value.params) == "没有这个日期: 2025-09-31"
 
 
 def test_a_bad_event_row_beside_a_bad_basics_cell_loses_nothing(tmp_path):

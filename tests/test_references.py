@@ -173,7 +173,7 @@ def test_natural_spellings_in_yaml_and_all_problems_in_one_pass_with_a_count(tmp
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert lines[0].endswith("共 3 个问题") and len(lines) == 4
-    assert "documents[0].date" in lines[1] and "events[1].date: 没有这一天" in result.stderr and "facts.has_office" in result.stderr
+    assert "documents[0].date" in lines[1] and "events[1].date: 没有这个日期" in result.stderr and "facts.has_office" in result.stderr
 
 
 def test_a_problem_of_the_whole_record_is_reported_not_salvaged(tmp_path):

@@ -198,6 +198,38 @@ def test_a_rate_in_a_percentage_formatted_roster_cell_is_read_as_shown(tmp_path,
         assert "(现 93.5%)" in result.stdout or "93.5%" in result.stdout
 
 
+@pytest.mark.parametrize("fmt", ["0%", "0.0%"])
+def test_a_rate_just_above_its_maximum_in_a_roster_shows_the_digits_that_make_it_so(tmp_path, fmt):
+    # 1.0001 in a 0% cell shows 100%: "值 100% 大于允许的最大值 100%" contradicted itself.
+    head, rows, _ = _roster_rows("bahao-community")
+    book = tmp_path / "名单.xlsx"
+    _write_xlsx(book, head, rows[:1])
+    wb = load_workbook(book)
+    cell = wb.worksheets[0].cell(2, head.index(next(h for h in head if "劳动合同签订率" in h)) + 1)
+    cell.value, cell.number_format = 1.0001, fmt
+    wb.save(book)
+    result = CliRunner().invoke(main, ["score", str(book), "--standard", "bahao-community"])
+    assert result.exit_code == 2 and "labour_contract_rate: 值 100.01% 大于允许的最大值 100%" in result.stderr, result.stderr
+
+
+def test_a_kind_the_standard_does_not_apply_to_is_refused_with_advice_for_the_roster(tmp_path):
+    # The advice was override_kind: true in applications, a field of a YAML record; the roster's
+    # own way is a column, whose 是 is read as any yes/no value.
+    head, rows, _ = _roster_rows("bahao-community")
+    row = list(rows[0])
+    row[head.index("工会类型")] = "基层工会"
+    roster = tmp_path / "r.csv"
+    _write_csv(roster, head, [row], "utf-8")
+    result = CliRunner().invoke(main, ["score", str(roster), "--standard", "bahao-community"])
+    assert result.exit_code == 2
+    assert ("不适用于本单位的类型 grassroots_union (基层工会); 如确需按此标准评分, 在名单中加一列, "
+            "表头为 application.override_kind, 本行填 是") in result.stderr, result.stderr
+    assert "applications" not in result.stderr
+    _write_csv(roster, [*head, "application.override_kind"], [[*row, "是"]], "utf-8")  # the advice followed
+    result = CliRunner().invoke(main, ["score", str(roster), "--standard", "bahao-community"])
+    assert result.exit_code == 0, result.output
+
+
 def test_an_empty_required_cell_and_an_empty_reason_are_named_at_their_own_columns(tmp_path):
     # A blank 工会类型 was reported at column A, and a missing judgement reason at the score column.
     from openpyxl.utils import get_column_letter

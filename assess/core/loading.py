@@ -32,6 +32,9 @@ class Document:
     # dotted field path -> the workbook cell that holds it ("基本信息!C3"), for records read from xlsx
     cells: dict[str, str] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()  # the workbook's sheet names in order, for records read from xlsx
+    # what the user filled in: "" (a YAML or JSON record, or data), "workbook" (the fill-in
+    # workbook) or "roster" (a row of a roster): advice names what they can change there
+    form: str = ""
 
     def _deepest(self, loc: tuple) -> tuple:
         best: tuple = ()

@@ -227,7 +227,7 @@ def _check_scalar(loader: BoundedLoader, node: ScalarNode) -> None:
             if loader.bad_dates_as_text:
                 node.tag = STR  # as YAML 1.2's core schema reads it (it has no dates)
                 return
-            raise loader._refuse("error.yaml_no_such_date", node.start_mark, value=node.value) from None
+            raise loader._refuse("natural.no_such_date", node.start_mark, input=node.value) from None
 
 
 def load(text: str, *, bad_dates_as_text: bool = False) -> tuple[yaml.Node | None, Any]:

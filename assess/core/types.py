@@ -32,6 +32,7 @@ def to_fraction(value: Any) -> Fraction:
 
 EXACT_PLACES = 6     # parameters print exactly when their decimal ends within this many places
 _MAX_EXTRA = 12      # digits added at most to keep a value visibly on its side of a cut-off
+_EXACT_MOST = 400    # beyond those, the places of a decimal that ends, at most (a float has up to 1074)
 
 
 def _rounded(frac: Fraction, places: int) -> Decimal:
@@ -70,7 +71,10 @@ def shown_places(frac: Fraction, places: int, against: Iterable[Fraction] = ()) 
         shown = Fraction(_rounded(frac, p))
         if all(_sign(shown - c) == _sign(frac - c) for c in cuts if c != frac):
             return p
-    return places + _MAX_EXTRA
+    # Closer still (a cell's 1.0000000000000002, the float after 1, beside 100%): every digit, when
+    # the decimal ends (a number read from a cell or a file always does).
+    exact = exact_places(frac, _EXACT_MOST)
+    return exact if exact is not None else places + _MAX_EXTRA
 
 
 def _as_fraction(value: Fraction | int | float) -> Fraction:

@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import Collection, Iterable
 from pathlib import PurePosixPath
 from xml.etree import ElementTree
 
@@ -92,6 +93,32 @@ def _no_result(kind: str | None, value) -> bool:
     """No saved result: no <v>, or an empty one that is no text (openpyxl writes <v/> for a
     formula; Excel saves an empty text result as t="str" with <v></v>)."""
     return value is None or (not (value.text or "") and kind not in ("str", "s", "inlineStr"))
+
+
+def unread_cells(ws, uncached: list[Uncached], merged: bool = True) -> dict[int, set[str]]:
+    """Row number -> the cells of `ws` read as blank because of a fault cell_faults reports: each
+    formula with no saved result, and every cell of a merged range but its first (which holds the
+    value), unless `merged` is False. What a reader says of such a cell (缺少必填字段) is only a
+    consequence of the fault: see without_consequences."""
+    out: dict[int, set[str]] = {}
+    for cell in uncached:
+        out.setdefault(cell.row, set()).add(xlsx.cell_name(ws.title, cell.row, cell.column))
+    for rng in ws.merged_cells.ranges if merged else ():
+        for row in range(rng.min_row, rng.max_row + 1):
+            cells = (xlsx.cell_name(ws.title, row, col) for col in range(rng.min_col, rng.max_col + 1)
+                     if (row, col) != (rng.min_row, rng.min_col))
+            out.setdefault(row, set()).update(cells)
+    return out
+
+
+def without_consequences(problems: Iterable[Problem], faults: Iterable[Problem],
+                         unread: Collection[str]) -> list[Problem]:
+    """`faults` (the cell faults of cell_faults), then the other `problems` except those at a cell
+    in `unread` (unread_cells): a formula with no saved result in a required cell is reported as
+    such, not also as 缺少必填字段 at the same cell."""
+    faults = list(dict.fromkeys(faults))
+    kept = set(faults)
+    return faults + [p for p in dict.fromkeys(problems) if p not in kept and p.cell not in unread]
 
 
 def cell_faults(book: str, ws, uncached: list[Uncached], min_row: int = 1, merged: bool = True) -> dict[int, list[Problem]]:

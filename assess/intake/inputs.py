@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
-from assess.core.loading import Document
+from assess.core.loading import Document, cell_order
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.model.evidence import LoadedEvidence, evidence_from_document
@@ -66,11 +66,19 @@ def load_row(row) -> LoadedEvidence:
     """A roster row's record (a RosterRow, or its Document), loaded leniently (as
     load_workbook_record); made for the standard the row was read with, the problems of its
     cells (RosterRow.problems) waiting in `pending`."""
-    document = row if isinstance(row, Document) else row.document
-    loaded = evidence_from_document(document, lenient=True)
     if isinstance(row, Document):
-        return loaded
-    return replace(loaded, made_for=(row.standard,), pending=tuple(row.problems) + loaded.pending)
+        return evidence_from_document(row, lenient=True)
+    if not row.problems:
+        return replace(evidence_from_document(row.document, lenient=True), made_for=(row.standard,))
+    from assess.intake.cellfaults import without_consequences
+
+    try:
+        loaded = evidence_from_document(row.document, lenient=True)
+    except InputError as err:  # with the faults of its cells, not what reading such a cell as blank led to
+        found = without_consequences(err.problems, row.problems, row.unread)
+        raise InputError(sorted(found, key=lambda p: (cell_order(p.cell, ()), p.path, p.message))) from None
+    return replace(loaded, made_for=(row.standard,),
+                   pending=tuple(without_consequences(loaded.pending, row.problems, row.unread)))
 
 
 def is_row(payload: Any) -> bool:

@@ -26,7 +26,7 @@ from assess.core.natural import NaturalError, read_integer
 from assess.core.problems import InputError, Problem
 from assess.core.unions import UNION_KINDS, kind_name
 from assess.intake import xlsx
-from assess.intake.cellfaults import cell_faults, uncached_formulas
+from assess.intake.cellfaults import cell_faults, uncached_formulas, unread_cells
 from assess.intake.layout import BASIC_KEYS, ROSTER_SCHEMA, header_forms, key_label
 from assess.intake.template import fact_validation
 from assess.intake.workbook import is_record_workbook
@@ -44,6 +44,7 @@ class RosterRow:
     document: Document
     standard: str  # the id of the standard the row was read for (its record is scored against it)
     problems: tuple[Problem, ...] = ()  # of its cells, found reading the file (a formula with no saved result)
+    unread: frozenset[str] = frozenset()  # its cells read as blank because of those problems (cellfaults.unread_cells)
 
 
 def is_roster(path: str | Path) -> bool:
@@ -125,7 +126,7 @@ def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
     """Each filled row of the roster as a record for `standard`, in order. Raises InputError (at
     once, before any row) for a file that cannot be read and for headers that name nothing."""
     book = str(path)
-    sheet, rows, faults = _rows(book)
+    sheet, rows, faults, unread = _rows(book)
     titles = [xlsx.as_text(v) for v in (rows[0] if rows else [])]
     filled: dict[int, int] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -138,11 +139,11 @@ def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
         problems.append(Problem(book, "", message("roster.empty")))
     if problems:
         raise InputError(problems)
-    return _records(book, sheet, rows, columns, standard, faults)
+    return _records(book, sheet, rows, columns, standard, faults, unread)
 
 
 def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict, standard: Standard,
-             faults: dict[int, list[Problem]]) -> Iterator[RosterRow]:
+             faults: dict[int, list[Problem]], unread: dict[int, set[str]]) -> Iterator[RosterRow]:
     first: dict[str, int] = {}  # union id -> the row it is first on
     for number, row in enumerate(rows[1:], start=2):
         if all(xlsx.blank(v) for v in row) and number not in faults:
@@ -154,8 +155,8 @@ def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict,
         if uid is not None and first.setdefault(uid, number) != number:
             problems.append(Problem(book, "union.id", message("roster.duplicate_id", id=uid, row=first[uid]),
                                     cell=cells.get("union.id")))
-        yield RosterRow(f"{book}:{number}", number, Document(book, data, {(): number}, cells=cells), standard.id,
-                        tuple(problems))
+        doc = Document(book, data, {(): number}, cells=cells, form="roster")
+        yield RosterRow(f"{book}:{number}", number, doc, standard.id, tuple(problems), frozenset(unread.get(number, ())))
 
 
 def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tuple[dict, dict]:
@@ -170,6 +171,8 @@ def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tupl
                 data.setdefault(name.partition(".")[0], {})
             elif what == "reason":  # a judgement's empty reason: its own column, not the score's
                 cells[f"judgements.{standard.id}.{name}.reason"] = cell(col)
+            elif name == "application.grade":  # missing there when override_kind alone is filled in
+                cells["applications[0].grade"] = cell(col)
             continue
         if what == "fact":
             data.setdefault("facts", {})[name] = value
@@ -237,19 +240,21 @@ def _events(data: dict, cells: dict, counts: list[tuple[str, Any, str]]) -> None
             cells[f"events[{i}]{part}"] = where
 
 
-def _rows(book: str) -> tuple[str | None, list[list[Any]], dict[int, list[Problem]]]:
+def _rows(book: str) -> tuple[str | None, list[list[Any]], dict[int, list[Problem]], dict[int, set[str]]]:
     """(sheet name or None for CSV, the rows' cell values, row number -> the problems of its cells
     (a formula with no saved result, merged cells; those of the file as a whole, as of the hidden
-    meta sheet of an empty roster, under row 1))."""
+    meta sheet of an empty roster, under row 1), row number -> its cells read as blank because of
+    those problems)."""
     if Path(book).suffix.lower() == ".xlsx":
         wb = xlsx.open_workbook(book)
         ws = next((w for w in wb.worksheets if w.sheet_state == "visible"), wb.worksheets[0])
-        faults = cell_faults(book, ws, uncached_formulas(book).get(ws.title, []))
+        uncached = uncached_formulas(book).get(ws.title, [])
+        faults = cell_faults(book, ws, uncached)
         faults[1] = faults.get(1, []) + (xlsx.meta_problems(wb, book) if xlsx.read_meta(wb).get("schema") == ROSTER_SCHEMA
                                          else [])
         # Values as shown: a rate stored as 1.5 in a 0.0% cell is 150% (xlsx.shown_value).
-        return ws.title, [[xlsx.shown_value(c) for c in r] for r in ws.iter_rows()], faults
-    return None, _csv_rows(book, _csv_text(book)), {}
+        return ws.title, [[xlsx.shown_value(c) for c in r] for r in ws.iter_rows()], faults, unread_cells(ws, uncached)
+    return None, _csv_rows(book, _csv_text(book)), {}, {}
 
 
 def _csv_rows(book: str, text: str) -> list[list[str]]:

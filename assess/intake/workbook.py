@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from assess.core.messages import message
 from assess.core.natural import NaturalError, read_boolean
 from assess.core.problems import InputError, Problem
 from assess.intake import xlsx
-from assess.intake.cellfaults import cell_faults, uncached_formulas
+from assess.intake.cellfaults import cell_faults, uncached_formulas, unread_cells, without_consequences
 from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
 from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
 from assess.model.evidence import LoadedEvidence, RecordRefused, evidence_from_document
@@ -62,16 +62,23 @@ def read_record_workbook(path: str | Path, *, lenient: bool = False) -> LoadedEv
     wrong = xlsx.meta_problems(wb, book) + _other_standard(wb, book, meta, standard)
     if wrong:
         raise InputError(wrong)
-    data, cells, problems = _record_data(wb, book, meta["standard"], standard)
-    doc = Document(book, data, {}, cells=cells, sheets=tuple(wb.sheetnames))
+    read = _record_data(wb, book, meta["standard"], standard)
+    doc = Document(book, read.data, {}, cells=read.cells, sheets=tuple(wb.sheetnames), form="workbook")
+
+    def together(found: list[Problem]) -> list[Problem]:
+        """With what reading the sheets found, less what follows from it: a blank read where a
+        cell cannot be read (a formula with no saved result), the 基本信息 values of a missing
+        基本信息 sheet."""
+        found = [p for p in in_cells(doc, found) if "basics" in read.sheets or p.path.split(".")[0] not in _BASICS_TOPS]
+        return _in_order(without_consequences(read.problems + found, read.faults, read.unread), wb.sheetnames)
+
     try:
         loaded = evidence_from_document(doc, lenient=lenient)
     except RecordRefused as err:  # with what reading the sheets found (a renamed 基本信息 sheet)
-        found = problems + err.problems + _more_problems(err, loaded_standard)
-        raise InputError(_in_order(in_cells(doc, found), wb.sheetnames)) from None
-    if problems and not lenient:
-        raise InputError(_in_order(in_cells(doc, problems), wb.sheetnames))
-    return replace(loaded, pending=tuple(_in_order(list(loaded.pending) + problems, wb.sheetnames)),
+        raise InputError(together(err.problems + _more_problems(err, loaded_standard))) from None
+    if read.problems and not lenient:
+        raise InputError(together([]))
+    return replace(loaded, pending=tuple(together(list(loaded.pending))),
                    made_for=(meta["standard"],), notes=tuple(_stale(book, meta, standard)))
 
 
@@ -123,8 +130,25 @@ def _stale(book: str, meta: dict[str, str], standard: Standard | None) -> list[s
     return []
 
 
-def _record_data(wb, book: str, standard_id: str, standard: Standard | None) -> tuple[dict, dict, list[Problem]]:
-    sheets, problems = _sheets(wb, book)
+_BASICS_TOPS = ("union", "period")  # the required parts of a record that 基本信息 holds
+
+
+@dataclass
+class _Read:
+    """What reading a workbook's sheets gave: the record's plain data and the cell of each value;
+    the problems found (with the faults of cells among them), the cells read as blank because of
+    a fault, and the ids of the contract's sheets the workbook has."""
+
+    data: dict[str, Any]
+    cells: dict[str, str]
+    problems: list[Problem]
+    faults: list[Problem]
+    unread: set[str]
+    sheets: set[str]
+
+
+def _record_data(wb, book: str, standard_id: str, standard: Standard | None) -> _Read:
+    sheets, problems, faults, unread = _sheets(wb, book)
     data: dict[str, Any] = {}
     cells: dict[str, str] = {}
     _basics(sheets.get("basics"), data, cells, problems, book, standard_id, standard)
@@ -133,23 +157,28 @@ def _record_data(wb, book: str, standard_id: str, standard: Standard | None) -> 
     _entries(sheets.get("documents"), data, cells, "documents", ("id", "title", "kind", "date"))
     _entries(sheets.get("honours"), data, cells, "honours", ("title", "year", "grade", "standard", "awarded_by"))
     _judgements(sheets.get("judgements"), data, cells, standard_id, problems, book, standard)
-    return data, cells, problems
+    return _Read(data, cells, problems, faults, unread, set(sheets))
 
 
-def _sheets(wb, book: str) -> tuple[dict[str, Sheet], list[Problem]]:
+def _sheets(wb, book: str) -> tuple[dict[str, Sheet], list[Problem], list[Problem], set[str]]:
     """Each sheet of the contract that the workbook has, read; problems of their layout, of a
     required sheet missing, of a sheet the contract does not know that holds anything, and of a
-    formula with no saved result in any sheet read or shown, of merged cells in a sheet read."""
+    formula with no saved result in any sheet read or shown, of merged cells in a sheet read;
+    those faults of cells again on their own, and the cells they make read as blank."""
     ids = sheet_ids()
     guide = {message("intake.sheet.guide", lang) for lang in ("zh", "en")}
     found: dict[str, Sheet] = {}
     problems: list[Problem] = []
+    faults: list[Problem] = []
+    unread: set[str] = set()
     formulas = uncached_formulas(book)
     for ws in wb.worksheets:
         sid = ids.get(ws.title)
         if sid is not None or ws.sheet_state == "visible":
-            faults = cell_faults(book, ws, formulas.get(ws.title, []), merged=sid is not None)
-            problems += dict.fromkeys(p for row in faults.values() for p in row)
+            uncached = formulas.get(ws.title, [])
+            by_row = cell_faults(book, ws, uncached, merged=sid is not None)
+            faults += dict.fromkeys(p for row in by_row.values() for p in row)
+            unread.update(*unread_cells(ws, uncached, merged=sid is not None).values())
         if sid is not None and sid not in found:
             found[sid] = read_sheet(ws, SPEC[sid], book)
             problems += found[sid].problems
@@ -161,7 +190,7 @@ def _sheets(wb, book: str) -> tuple[dict[str, Sheet], list[Problem]]:
     for sid in ("basics", "facts"):
         if sid not in found:
             problems.append(Problem(book, "", message("intake.no_sheet", sheet=sheet_name(sid, "zh"))))
-    return found, problems
+    return found, faults + problems, faults, unread
 
 
 def _set(data: dict, cells: dict, path: tuple, value: Any, cell: str) -> None:
@@ -191,6 +220,7 @@ def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem
             standard: Standard | None) -> None:
     apps: dict[str, dict[str, Any]] = {}
     seen: dict[str, str] = {}
+    blank_grades: dict[str, str] = {}  # standard id -> the cell of its grade row left empty
     for row in sheet.rows if sheet else []:
         key, value, cell = str(row.values["key"]).strip(), row.values.get("value"), row.cells.get("value", "")
         written = key
@@ -203,7 +233,9 @@ def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem
         if not key.startswith("applications.") and key not in BASIC_KEYS:
             problems.append(_unknown_key(book, key, BASIC_KEYS, cell or row.cells.get("key", "")))
         elif value is None:
-            if not key.startswith("applications."):
+            if key.startswith("applications.") and not key.endswith(".override_kind"):
+                blank_grades[key[len("applications."):]] = cell
+            elif not key.startswith("applications."):
                 cells[key] = cell  # a required value left empty is reported at its cell
                 if "." in key:  # and by its own name: 基本信息 all blank is union.id, union.name, ...
                     data.setdefault(key.split(".")[0], {})
@@ -217,6 +249,8 @@ def _basics(sheet: Sheet | None, data: dict, cells: dict, problems: list[Problem
     for i, (sid, app) in enumerate(apps.items()):
         data.setdefault("applications", []).append({k: v for k, v in app.items() if k != "_cell"})
         cells[f"applications[{i}]"] = app["_cell"]
+        if "grade" not in app and sid in blank_grades:  # only override_kind filled in: the grade is missing at its row
+            cells[f"applications[{i}].grade"] = blank_grades[sid]
 
 
 def _unknown_key(book: str, key: str, known, cell: str) -> Problem:

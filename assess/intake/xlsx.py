@@ -222,14 +222,60 @@ def shown_value(cell: Any) -> Any:
     """A cell's value as the user sees it where that differs from what is stored: a number in a
     cell formatted as a percentage (the template's rate cells, 0.0%) is the percentage shown, as
     text ("150%" for a stored 1.5, which Excel shows as 150.0%), so that the field's reader does not
-    take a stored 1.5 for 1.5%."""
+    take a stored 1.5 for 1.5%. Every digit stored is kept (1.0001 is 100.01%, though 0% shows 100%).
+    A percent sign written as text in the format (0.0"%", 0.0\\%) is no percentage: Excel shows
+    the number as stored, unscaled, with a % after it."""
     value = cell.value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (getattr(cell, "number_format", "") or ""):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and is_percent_format(getattr(cell, "number_format", "") or "", value):
         if isinstance(value, float) and not math.isfinite(value):
             return value
         percent = Decimal(repr(value)) * 100
         return f"{percent.normalize():f}%"
     return value
+
+
+def is_percent_format(code: str, value: float = 1) -> bool:
+    """Whether Excel shows `value` in a cell of number format `code` multiplied by 100: the part
+    of the format for the value's sign (positive;negative;zero;text) holds a % that is a format
+    character, not one in quotes ("%"), escaped (\\%), after _ or * (a space as wide as %, % to
+    fill the cell), or in brackets ([Red], [$-804])."""
+    if "%" not in code:
+        return False
+    sections = _sections(code)
+    index = 0 if value > 0 or len(sections) == 1 else 1 if value < 0 else 2 if len(sections) > 2 else 0
+    text, i = sections[index], 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "%":
+            return True
+        if ch == '"':
+            end = text.find('"', i + 1)
+            i = len(text) if end < 0 else end + 1
+        elif ch in "\\_*":
+            i += 2
+        elif ch == "[":
+            end = text.find("]", i + 1)
+            i = len(text) if end < 0 else end + 1
+        else:
+            i += 1
+    return False
+
+
+def _sections(code: str) -> list[str]:
+    """A number format's sections, split at each ; that is a format character."""
+    out, start, i, quoted = [], 0, 0, False
+    while i < len(code):
+        ch = code[i]
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "\\_*":
+            i += 1
+        elif not quoted and ch == ";":
+            out.append(code[start:i])
+            start = i + 1
+        i += 1
+    return out + [code[start:]]
 
 
 def as_value(value: Any) -> Any:

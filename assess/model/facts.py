@@ -267,13 +267,15 @@ def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) ->
         if decl.type in ("integer", "number", "ratio"):
             rate = decl.type == "ratio"  # a rate is read and shown as a percentage: 1200 is 1200%, not 12
             if low is not None and value < low:
-                problems.append(problem_at(doc, path, message("evidence.below_min", value=shown(value, rate), min=shown(decl.min, rate))))
+                problems.append(problem_at(doc, path, message("evidence.below_min", value=shown(value, rate, (decl.min,)),
+                                                              min=shown(decl.min, rate, (decl.min,)))))
             if high is not None and value > high:
-                problems.append(problem_at(doc, path, message("evidence.above_max", value=shown(value, rate), max=shown(decl.max, rate))))
+                problems.append(problem_at(doc, path, message("evidence.above_max", value=shown(value, rate, (decl.max,)),
+                                                              max=shown(decl.max, rate, (decl.max,)))))
             if decl.not_above and values.get(decl.not_above) is not None and not {name, decl.not_above} & wrong \
                     and value > values[decl.not_above]:
                 problems.append(problem_at(doc, path, message(
-                    "evidence.not_above", name=decl.label.get(_lang()), value=shown(value),
+                    "evidence.not_above", name=decl.label.get(_lang()), value=shown(value, False, (values[decl.not_above],)),
                     other=standard.fields[decl.not_above].label.get(_lang()), other_value=shown(values[decl.not_above]))))
         if decl.type == "scores":
             problems += _score_problems(doc, path, decl, value)
@@ -308,9 +310,11 @@ def _score_problems(doc: Document, path: tuple, decl, entries: list[ScoreEntry])
     for i, entry in enumerate(entries):
         at = base + (i, "score")
         if decl.min is not None and entry.score < decl.min:
-            problems.append(problem_at(doc, at, message("evidence.below_min", value=shown(entry.score), min=shown(decl.min))))
+            problems.append(problem_at(doc, at, message("evidence.below_min", value=shown(entry.score, False, (decl.min,)),
+                                                        min=shown(decl.min))))
         if decl.max is not None and entry.score > decl.max:
-            problems.append(problem_at(doc, at, message("evidence.above_max", value=shown(entry.score), max=shown(decl.max))))
+            problems.append(problem_at(doc, at, message("evidence.above_max", value=shown(entry.score, False, (decl.max,)),
+                                                        max=shown(decl.max))))
         key = (entry.by, entry.period)
         if key != (None, None) and key in seen:
             problems.append(problem_at(doc, base + (i,), message("evidence.score_twice", by=entry.by or "-",
@@ -330,10 +334,13 @@ def problem_at(doc: Document, loc: tuple, text: str) -> Problem:
     return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
 
 
-def shown(value: Any, percent: bool = False) -> str:
-    """A value as a message shows it (a number as a person writes it, a rate as a percentage)."""
+def shown(value: Any, percent: bool = False, beside: tuple = ()) -> str:
+    """A value as a message shows it (a number as a person writes it, a rate as a percentage); with
+    digits enough to stay on its side of each number `beside` it in the same message (值 100.01%
+    大于允许的最大值 100%, never 值 100% 大于允许的最大值 100%)."""
     if isinstance(value, (int, *RATIONAL)) and not isinstance(value, bool):
-        return format_number(value, percent=percent)
+        against = [b for b in beside if isinstance(b, (int, *RATIONAL)) and not isinstance(b, bool)]
+        return format_number(value, percent=percent, against=against)
     return str(value)
 
 

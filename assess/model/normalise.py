@@ -1,16 +1,16 @@
 """A record's values as people write them, read before the record is validated.
 
-The record's own shape (dates, counts, years, scores, the kind of union) is read here, with the
-readers of assess/core/natural.py; the facts are read when the record is checked against a
-standard, which says each fact's type (assess/model/evidence.py). The record as written is kept
-for its hash: a record means the same whether its dates were written 2025-3-15 or 2025-03-15, but
-an inspection names the record by what the union wrote.
+The record's own shape (dates, counts, years, scores, the kind of union, an application's
+override_kind) is read here, with the readers of assess/core/natural.py; the facts are read when
+the record is checked against a standard, which says each fact's type (assess/model/evidence.py).
+The record as written is kept for its hash: a record means the same whether its dates were
+written 2025-3-15 or 2025-03-15, but an inspection names the record by what the union wrote.
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from assess.core.natural import NaturalError, is_iso_day, read_date, read_integer, read_number, read_year
+from assess.core.natural import NaturalError, is_iso_day, read_boolean, read_date, read_integer, read_number, read_year
 from assess.core.unions import kind_id
 
 Found = list[tuple[tuple, NaturalError]]  # (where in the record, what could not be read)
@@ -30,6 +30,7 @@ def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
     _each(out, "events", {"date": read_date, "count": read_integer}, found)
     _each(out, "documents", {"date": read_date}, found)
     _each(out, "honours", {"year": read_year}, found)
+    _each(out, "applications", {"override_kind": read_boolean}, found)  # 是 in a roster's column
     judgements = out.get("judgements")
     if isinstance(judgements, dict):
         out["judgements"] = {
@@ -53,9 +54,13 @@ def _whole(value: Any) -> bool:
     return value.__class__ is int
 
 
+def _boolean(value: Any) -> bool:
+    return value.__class__ is bool
+
+
 # Values a reader would give back as validation reads them anyway: a day written YYYY-MM-DD
-# (validation reads it as that day), a whole number.
-_READ_ALREADY = {read_date: is_iso_day, read_integer: _whole, read_year: _whole}
+# (validation reads it as that day), a whole number, true or false.
+_READ_ALREADY = {read_date: is_iso_day, read_integer: _whole, read_year: _whole, read_boolean: _boolean}
 
 
 def _as_written(entry: Any, checks: tuple) -> bool:

@@ -165,4 +165,19 @@ def kind_problems(record: Record, doc: Document, standard: Standard, lineage: tu
         return []
     kinds = ", ".join(f"{k} ({kind_name(k, lang)})" for k in standard.applies_to)
     return [_problem(doc, loc, message("refs.applies_to", standard=standard.id, kinds=kinds,
-                                       kind=f"{kind} ({kind_name(kind, lang)})"))]
+                                       kind=f"{kind} ({kind_name(kind, lang)})", advice=_override_advice(doc)))]
+
+
+def _override_advice(doc: Document) -> str:
+    """How to score a record with a standard that does not apply to its kind, in what the user
+    fills in: a YAML or JSON record's applications, the 基本信息 sheet of a workbook (the sheet
+    holding its 工会类型, by the name it has there), a roster's column."""
+    yes = message("intake.yes")
+    if doc.form == "roster":
+        return message("refs.override.roster", yes=yes)
+    if doc.form == "workbook":
+        at = doc.cells.get("union.kind", "")
+        sheet = at.rpartition("!")[0].strip("'") if "!" in at else message("intake.sheet.basics")
+        return message("refs.override.workbook", sheet=sheet, key_column=message("intake.col.key"),
+                       value_column=message("intake.col.value"), yes=yes)
+    return message("refs.override.record")

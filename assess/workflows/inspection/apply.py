@@ -242,7 +242,8 @@ def _inspected_record(out: Inspected, standard: Standard, judged_key: str) -> In
         judged[judged_key] = mine
     names = known_fields((standard,))
     out.reported = check_facts(evidence, standard, names)  # the record's own problems stay the record's
-    doc = Document(evidence.path, data, evidence.document.lines, evidence.document.columns, cells=evidence.document.cells)
+    doc = Document(evidence.path, data, evidence.document.lines, evidence.document.columns, cells=evidence.document.cells,
+                   form=evidence.document.form)
     try:
         inspected = evidence_from_document(doc)
         out.observed = check_facts(inspected, standard, names)
