@@ -222,7 +222,6 @@ def read_document(path: str | Path, *, bad_dates_as_text: bool = False) -> Docum
     """Read one YAML or JSON file. Raises InputError naming the file (and line) on failure: for
     syntax, and for what `assess.core.safe_yaml` refuses (size, depth, aliases, tags, keys, numbers,
     dates; with `bad_dates_as_text` a date that does not exist is the text written, see safe_yaml.load)."""
-
     name = str(path)
     raw = _read_bounded(path)
     try:

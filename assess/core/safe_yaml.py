@@ -236,7 +236,6 @@ def load(text: str, *, bad_dates_as_text: bool = False) -> tuple[yaml.Node | Non
     `bad_dates_as_text` read as the text written, for a reader that reads dates itself and
     refuses it with the file's other problems (an evidence record)."""
     loader = BoundedLoader(text, bad_dates_as_text=bad_dates_as_text)
-
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
