@@ -36,6 +36,16 @@ def rescaled_text(card: dict[str, Any], lang: str) -> str:
     return message("print.rescaled", lang, raw=card["raw_score"], possible=card["possible"], total=card["total"])
 
 
+def section_total_text(section: dict[str, Any], lang: str) -> str:
+    """A section's points as its line shows them: "17/25", or "17/23 (适用项; 满分 25)" when items
+    that do not apply leave less to earn than the section's points (the score is rescaled on
+    what applies: the line shows the maximum its points are taken against)."""
+    awarded, cap, possible = section["awarded"], section["cap"], section["possible"]
+    if Fraction(str(possible)) == Fraction(str(cap)):
+        return f"{awarded}/{cap}"
+    return message("print.section_applicable", lang, awarded=awarded, possible=possible, cap=cap)
+
+
 def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str) -> str:
     """The score grades are decided on, written out: "得分 96.6 + 加分 1 = 97.6 分" when the bonus
     counts toward the grade, "得分 76.53 分" without a bonus, "得分 80 分 (加分 2 不计入评级)" when
