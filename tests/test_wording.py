@@ -305,6 +305,27 @@ def test_a_bonus_that_counts_is_shown_beside_the_score_and_in_the_plans_heading(
     assert "评级得分" not in plain  # no bonus: the score is the grade score
 
 
+def test_the_english_plan_does_not_call_the_grade_score_the_score(tmp_path, monkeypatch):
+    # tanglang commended twice: a bonus of 2 counts toward the grade. "the score reaches 82.61"
+    # named score + bonus the score, beside a header whose score is 76.53; it now says what the zh
+    # text says ("可达 82.61 分"): the union reaches 82.61 points.
+    monkeypatch.chdir(ROOT)
+    data = yaml.safe_load((ROOT / TANGLANG).read_text(encoding="utf-8"))
+    data["facts"]["superior_commendations"] = 2
+    path = tmp_path / "bonus.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    card = json.loads(_score(str(path), "--format", "json", "--lang", "en"))
+    plan = card["next_grade"]
+    assert card["bonus"] == 2 and plan["reachable"]
+    assert plan["summary"] == f"With the 1 fix below the union reaches {plan['score_after']} points: {plan['title']}"
+    zh = json.loads(_score(str(path), "--format", "json"))["next_grade"]
+    assert f"可达 {plan['score_after']} 分" in zh["summary"]
+    for alt in plan["alternatives"]:
+        assert alt["text"].endswith(f"reaching {alt['score_after']} points)")
+    text = _score(str(path), "--lang", "en")
+    assert "score reaches" not in text and ", score " not in text
+
+
 def test_an_english_prerequisite_blocker_keeps_the_labels_own_words_after_a_colon(monkeypatch):
     # "Model workers' home needs Already named a qualified workers' home first": the label, a
     # sentence of its own in the standard file, now stands after a colon as in the gap's text.
