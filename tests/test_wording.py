@@ -326,6 +326,41 @@ def test_the_english_plan_does_not_call_the_grade_score_the_score(tmp_path, monk
     assert "score reaches" not in text and ", score " not in text
 
 
+def _bonus_card(counts: bool, judged: str, mandatory_met: bool = True) -> dict:
+    """A card of a 100-point judged item, a mandatory item of 10 and a bonus of 1 (cap 3)."""
+    data = standard(item("A", points=100, rule={"kind": "judgement"}), item("M", points=10, mandatory=True), total=100,
+                    bonus={"cap": 3, "counts_toward_grade": counts,
+                           "items": [item("B", points=1, rule={"kind": "all_or_nothing", "when": "has_b"})]},
+                    grades=[{"id": "top", "title": "优秀", "min_score": 80},
+                            {"id": "low", "title": "合格", "min_score": 0, "requires_mandatory": False}], cap=100)
+    loaded = evidence_from_data(record({"has_a": mandatory_met, "has_b": True},
+                                       judgements={"A": {"score": judged, "reason": "r"}}))
+    ev, inputs = assess(standard_from_data(data), loaded, PythonDecider())
+    return build_scorecard(ev, inputs, loaded, "zh", "python")
+
+
+def test_the_grade_score_is_written_as_the_standard_counts_the_bonus():
+    # 79.996 points and a bonus of 1 that counts: the grade score 80.996 shows as 81, and the
+    # text, which guessed from 79.996 + 1 ≠ 81 that the bonus did not count, said "加分 1 不计入评级"
+    # beside the grade that bonus earned. It now asks the standard (the card's bonus_counts).
+    from assess.present.renderers import scorecard_text
+    from assess.present.words import card_grade_score_text
+
+    card = _bonus_card(True, "69.996")
+    assert (card["score"], card["bonus"], card["grade_score"], card["bonus_counts"]) == (79.996, 1, 81, True)
+    assert card["grade"]["id"] == "top"
+    header = scorecard_text.table([card], "zh").splitlines()[5]
+    assert "评级得分: 得分 79.996 + 加分 1 = 81 分" in header and "不计入评级" not in header
+    apart = _bonus_card(False, "85", mandatory_met=False)
+    assert apart["bonus_counts"] is False and apart["grade_score"] == apart["score"]
+    assert card_grade_score_text(apart, "zh") == "得分 85 分 (加分 1 不计入评级)"
+    # The plan's heading says it in the same words: 85 meets 优秀's 80, the mandatory item does not.
+    assert apart["next_grade"]["text"] == "下一等级: 优秀 (≥ 80 分; 已达到: 得分 85 分 (加分 1 不计入评级); 未评定的原因见下)"
+    # A card written before it had bonus_counts: the bonus counted where it was added.
+    old = {k: v for k, v in card.items() if k != "bonus_counts"}
+    assert card_grade_score_text(old, "zh") == card_grade_score_text(card, "zh")
+
+
 def test_an_english_prerequisite_blocker_keeps_the_labels_own_words_after_a_colon(monkeypatch):
     # "Model workers' home needs Already named a qualified workers' home first": the label, a
     # sentence of its own in the standard file, now stands after a colon as in the gap's text.

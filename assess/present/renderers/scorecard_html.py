@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from assess.core.messages import message
 from assess.present.renderers.sheet import RunningHead, css, esc, period_text, provenance, sentence, sign_off
-from assess.present.words import grade_score_text, kind_title, rescaled_text, section_total_text, taken_text
+from assess.present.words import card_grade_score_text, kind_title, rescaled_text, section_total_text, taken_text
 from assess.present.scorecard import fix_with_actions
 
 # 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求: the item title and the two free texts get the room.
@@ -90,7 +90,7 @@ def _meta(card: dict[str, Any], lang: str) -> list[str]:
     if card.get("applied_for"):
         a = card["applied_for"]
         applied = f"{a['title']} ({message('word.reached' if a['reached'] else 'word.not_reached', lang)})"
-    written = grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)
+    written = card_grade_score_text(card, lang)
     written += " " + message("print.of_total" if card["bonus_cap"] else "print.of_total_plain", lang, total=card["total"],
                              bonus_cap=card["bonus_cap"])
     rescaled = rescaled_text(card, lang)
@@ -263,7 +263,7 @@ def _signed_for(card: dict[str, Any], lang: str) -> str:
     s = card["standard"]
     return message("print.signed_for", lang, union=card["union"]["name"], period=period_text(card["period"]),
                    standard=s["title"], version=s["version"], grade=_grade_title(card, lang),
-                   score=grade_score_text(card["score"], card["bonus"], card["grade_score"], lang))
+                   score=card_grade_score_text(card, lang))
 
 
 def _provenance(card: dict[str, Any], lang: str) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 from assess.core.messages import message
 from assess.present.renderers import FileOutput
 from assess.present.renderers.xlsx_book import XlsxBook
-from assess.present.words import grade_score_text, kind_title, rescaled_text, section_total_text
+from assess.present.words import card_grade_score_text, kind_title, rescaled_text, section_total_text
 
 # 编号 | 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求 | 理由
 ITEM_COLUMNS = ("id", "item", "points", "awarded", "status", "observed", "required", "reason")
@@ -58,7 +58,7 @@ def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:
         # The sections' subtotals add to the raw score: beside the score, why it is not their sum.
         (message("head.score", lang), card["score"], *filter(None, [rescaled_text(card, lang)])),
         (message("head.bonus", lang), card["bonus"]),
-        (message("print.grade_score_label", lang), grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)),
+        (message("print.grade_score_label", lang), card_grade_score_text(card, lang)),
         (message("head.applied", lang), f"{applied['title']} ({message('word.reached' if applied['reached'] else 'word.not_reached', lang)})"
          if applied else "-"),
     ]
