@@ -361,6 +361,36 @@ def test_the_grade_score_is_written_as_the_standard_counts_the_bonus():
     assert card_grade_score_text(old, "zh") == card_grade_score_text(card, "zh")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_count_s_reason_is_in_the_unit_its_observed_value_shows(lang, monkeypatch):
+    # "未妥善处理的职工投诉和劳动争议 0 次, 扣 0 分" beside an observed 0件: the reason wrote 次 for
+    # every count; it now writes the field's unit, as the observed column does (and 每件, not 每次).
+    monkeypatch.chdir(ROOT)
+    seen = set()
+    for fixture in FIXTURES:
+        for card in _cards_in(fixture, lang):
+            standard = resolve_standard(card["standard"]["id"]).standard
+            for row in [it for s in card["sections"] for it in s["items"]] + card["bonus_items"]:
+                rule = standard.find_item(row["id"]).rule
+                if rule.kind not in ("per_occurrence", "award_per_occurrence") or row["status"] == "missing":
+                    continue
+                assert row["observed"] in row["reason"], (fixture, row["id"], row["observed"], row["reason"])
+                unit = standard.unit(rule.count, lang)
+                if lang == "zh" and unit:
+                    assert f" 次" not in row["reason"] and (rule.kind == "per_occurrence" or f"每{unit} " in row["reason"])
+                seen.add((rule.kind, standard.unit(rule.count, "zh")))
+    assert {("per_occurrence", "件"), ("award_per_occurrence", "件"), ("award_per_occurrence", "次")} <= seen
+    card = _cards_in("fixtures/liulian-community.yaml", lang)[0]
+    row = next(it for s in card["sections"] for it in s["items"] if it["id"] == "unresolved_complaints")
+    assert row["reason"] == {"zh": "未妥善处理的职工投诉和劳动争议 0件, 扣 0 分",
+                             "en": "Worker complaints and labour disputes not properly handled: 0 cases; 0 points off"}[lang]
+
+
+def _cards_in(fixture: str, lang: str) -> list[dict]:
+    data = json.loads(_score(fixture, "--format", "json", "--lang", lang))
+    return data if isinstance(data, list) else [data]
+
+
 def test_an_english_prerequisite_blocker_keeps_the_labels_own_words_after_a_colon(monkeypatch):
     # "Model workers' home needs Already named a qualified workers' home first": the label, a
     # sentence of its own in the standard file, now stands after a colon as in the gap's text.

@@ -144,6 +144,20 @@ class Words:
             return message(f"unit.one.{unit}", "en", default=unit)
         return unit
 
+    def occurrence_unit(self, name: str, count: Any = None) -> str:
+        """What an occurrence of `name` is counted in: the field's unit (件, case), else 次 in
+        Chinese (a rule that counts occurrences says 次 where the field names no unit) and nothing
+        in English."""
+        return self.unit(name, count) or (message("word.times", self.lang) if self.lang == "zh" else "")
+
+    def occurrences(self, name: str, count: Any) -> str:
+        """A count of occurrences as a reason writes it, in the unit the observed column shows
+        ("0件" beside an observed 0件, never "0 次"; "2 cases")."""
+        shown, unit = self.value(name, count), self.occurrence_unit(name, count)
+        if count is None or isinstance(count, bool) or not unit:
+            return shown
+        return f"{shown}{unit}" if self.lang == "zh" else f"{shown} {unit}"
+
     def _unit_after(self, name: str, count: Any) -> str:
         # Chinese writes the unit right after the number (5次), English after a space (5 people).
         # "2 more times needed" says nothing "2 more needed" does not: English drops "times".
@@ -206,8 +220,9 @@ class Words:
         for key in ("points", "deduction", "steps", "award", "score"):
             if key in params:
                 params[key] = self.number(params[key])
-        if "count" in params and name:
-            params["count"] = self.value(name, params["count"])
+        if "count" in params and name:  # occurrences counted (每发生一次): in the field's own unit
+            params["each"] = self.occurrence_unit(name)
+            params["count"] = self.occurrences(name, params["count"])
         if "condition" in params:
             params["condition"] = self.condition(params["condition"])
         if name:
