@@ -249,6 +249,9 @@ def _settle(points: tuple, mandatory_ok: bool, rate98: bool | None, vetoed: bool
             grade = "advanced"
         elif left >= 70 * UNIT * possible:
             grade = "compliant"
-    gaps = sum(map(lt, filled, FULL))                                               # items short of full points
+    short = list(map(lt, filled, FULL))                                             # items short of full points
+    # ... but a bonus item cannot raise a bonus at its cap: no gap then. (A section's items add up
+    # to its cap on this sheet, so no section item is short of full points in a full section.)
+    gaps = sum(short[:-2] if bonus >= BONUS_CAP else short)
     gaps += vetoed + (grade != "demonstration" and not rate98) + (not mandatory_ok)
     return Scored(points, Fraction(raw * TOTAL, possible), grade, gaps)

@@ -120,6 +120,19 @@ def test_the_fail_below_decision_by_id_title_and_part_of_a_title():
     assert caught.value.problems[0].file == "--fail-below"
 
 
+def test_fail_below_names_a_grade_as_a_record_s_application_does():
+    # find_grade was a second matcher beside Standard.grade_named: "ADVANCED" or the title without
+    # its quotes named the grade in a record's application but not after --fail-below.
+    standard = api.load_standard("bahao-community")
+    for name in ("advanced", "ADVANCED", "八好先进社区工会", "“八好”先进社区工会", "先进", "ａｄｖａｎｃｅｄ"):
+        named = standard.standard.grade_named(name)
+        assert named is not None and api.find_grade(standard, name) == named.id == "advanced", name
+    for name in ("社区", "", "platinum"):
+        assert standard.standard.grade_named(name) is None
+        with pytest.raises(api.InputError):
+            api.find_grade(standard, name)
+
+
 def test_a_fail_below_name_of_no_grade_anywhere_is_refused_before_scoring():
     with pytest.raises(api.InputError) as err:
         api.score_many([TANGLANG], api.ScoreOptions(fail_below="platinum"))

@@ -263,6 +263,29 @@ def test_csv_gap_1_is_what_stands_between_the_union_and_a_grade_in_reach(tmp_pat
         assert out_of_reach and out_of_reach[0] not in (row["gap_1"], row["gap_2"], row["gap_3"])
 
 
+@pytest.mark.parametrize("commendations, demonstration, is_gap", [(1, True, False), (0, True, True), (1, False, True)])
+def test_a_bonus_item_is_a_gap_only_while_it_can_raise_the_bonus(tmp_path, commendations, demonstration, is_gap):
+    # tanglang commended once with a demonstration library: 1 + 2 = 3, the bonus cap. A second
+    # commendation adds nothing, so neither the card, the CSV's count nor the plan names it.
+    import yaml
+
+    data = yaml.safe_load((ROOT / "fixtures" / "tanglang-community.yaml").read_text(encoding="utf-8"))
+    data["facts"].update(superior_commendations=commendations, workers_library_demonstration=demonstration)
+    path = tmp_path / "bonus.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    run_batch([str(path)], STANDARD, str(tmp_path / "o.csv"), jobs=1)
+    run_batch([str(path)], STANDARD, str(tmp_path / "o.jsonl"), jobs=1)
+    row = next(csv.DictReader(io.StringIO((tmp_path / "o.csv").read_text(encoding="utf-8-sig"))))
+    card = json.loads(_lines(tmp_path / "o.jsonl")[0])
+    assert (card["bonus"] == card["bonus_cap"]) is not is_gap
+    assert ("superior_commendation" in [g.get("ref") for g in card["gaps"]]) is is_gap
+    assert int(row["gap_count"]) == len(card["gaps"])
+    plan = card["next_grade"]
+    named = [f["ref"] for f in plan["fixes"]] + [f["ref"] for a in plan["alternatives"] for f in a["fixes"]]
+    if not is_gap:
+        assert "superior_commendation" not in named and "superior_commendation" not in row["gap_1"] + row["gap_2"] + row["gap_3"]
+
+
 def test_jsonl_record_from_a_json_line_scores_like_its_yaml_file(tmp_path, fixture_dir):
     path = tmp_path / "r.jsonl"
     name = "liulian-community.yaml"

@@ -100,14 +100,14 @@ def test_a_score_that_is_not_the_sections_sum_says_it_was_rescaled(path):
             assert f"适用项 {card['raw_score']}/{card['possible']} 分" in header and sections == F(str(card["raw_score"]))
 
 
-def _xlsx_rows(cards: list[dict]) -> list[list]:
+def _xlsx_rows(cards: list[dict], lang: str = "zh") -> list[list]:
     import io
 
     from openpyxl import load_workbook
 
     from assess.present.renderers import scorecard_xlsx
 
-    book = load_workbook(io.BytesIO(scorecard_xlsx.to_xlsx(cards, "zh").data))
+    book = load_workbook(io.BytesIO(scorecard_xlsx.to_xlsx(cards, lang).data))
     return [[v for v in row if v is not None] for ws in book for row in ws.iter_rows(values_only=True)]
 
 
@@ -130,3 +130,40 @@ def test_the_xlsx_scorecard_says_so_too_and_shows_the_plans_cost_and_alternative
         if plan.get("cost_text"):
             assert plan["cost_text"] in cells
         assert all(alt["text"] in cells for alt in plan.get("alternatives") or [])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_a_section_line_shows_the_applicable_points_its_score_is_taken_against(path, lang):
+    """tanglang's 组织建设好 showed 17/25 where one item does not apply and the score is rescaled on
+    the 23 points that do: the line says 17/23 and the section's 25, in the text, Markdown, HTML
+    and xlsx alike; a section whose items all apply keeps its plain 9/10."""
+    from assess.present.renderers import scorecard_html, scorecard_text
+
+    loaded = load_evidence(str(path))
+    for app in loaded.record.applications:
+        ev, inputs = assess(catalog.resolve_standard(app.standard), loaded, PythonDecider())
+        card = build_scorecard(ev, inputs, loaded, lang, "python")
+        text, md = scorecard_text.table([card], lang), scorecard_text.markdown([card], lang)
+        html = scorecard_html.to_html([card], lang)
+        cells = {str(v) for r in _xlsx_rows([card], lang) for v in r}
+        for s in card["sections"]:
+            head = f"{s['id']} {s['title']}  "
+            if F(str(s["possible"])) == F(str(s["cap"])):
+                assert f"{head}{s['awarded']}/{s['cap']}\n" in text and f"### {head}{s['awarded']}/{s['cap']}\n" in md
+                continue
+            words = {"zh": f"{s['awarded']}/{s['possible']} (适用项; 满分 {s['cap']})",
+                     "en": f"{s['awarded']}/{s['possible']} (applicable points; out of {s['cap']})"}[lang]
+            assert f"{head}{words}\n" in text and f"### {head}{words}\n" in md
+            assert f'<span class="sum">{words}</span>' in html and words in cells
+
+
+def test_tanglang_s_organisation_section_reads_17_of_23():
+    from assess.present.renderers import scorecard_text
+
+    path = ROOT / "fixtures" / "tanglang-community.yaml"
+    loaded = load_evidence(str(path))
+    ev, inputs = assess(catalog.resolve_standard("bahao-community"), loaded, PythonDecider())
+    text = scorecard_text.table([build_scorecard(ev, inputs, loaded, "zh", "python")], "zh")
+    assert "organisation 二、组织建设好  17/23 (适用项; 满分 25)\n" in text
+    assert "party_support 一、党政重视好  9/10\n" in text

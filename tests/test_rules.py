@@ -526,6 +526,42 @@ def test_bonus_never_raises_score_above_total(decider):
     assert ev.score == 10 and ev.bonus == 3 and ev.grade_score == 13
 
 
+def _gap_refs(std: dict, rec: dict, decider) -> list[str]:
+    from assess.scoring.gaps import gaps
+
+    ev, inputs = assess(standard_from_data(std), evidence_from_data(rec), decider)
+    return [g.ref for g in gaps(ev, inputs)]
+
+
+def test_a_bonus_item_short_of_full_is_no_gap_once_the_bonus_is_at_its_cap(decider):
+    # B1 alone fills the bonus (5 points, cap 3): B2 at 0 can add nothing, and a scorecard that
+    # told the union to work for it promised points it cannot get.
+    data = _with_bonus()
+    data["bonus"]["items"].append(item("B2", points=2, rule={"kind": "all_or_nothing", "when": "has_c"}))
+    judged = {"A": {"score": 8, "reason": "r"}}
+    full = record({"has_b": True, "has_c": False}, judgements=judged)
+    ev = run(data, full, decider)
+    assert ev.bonus == 3 and one(ev, "B2") == (0, "zero")
+    assert _gap_refs(data, full, decider) == ["A"]
+    # Evidence missing for B2 costs nothing either.
+    assert _gap_refs(data, record({"has_b": True}, judgements=judged), decider) == ["A"]
+    # Below the cap B2 would raise the bonus: a gap, as is B1.
+    assert _gap_refs(data, record({"has_b": False, "has_c": False}, judgements=judged), decider) == ["A", "B1", "B2"]
+    # A mandatory item stays a gap: the grade needs it at full points whatever the total.
+    data["bonus"]["items"][1]["mandatory"] = True
+    assert "B2" in _gap_refs(data, full, decider)
+
+
+def test_an_item_short_of_full_in_a_section_at_its_cap_is_no_gap(decider):
+    # The section's items add up to 8 against a cap of 6: with A met the section is full, and
+    # X at 0 loses nothing.
+    data = standard(item("A", points=6), item("X", points=2, rule={"kind": "all_or_nothing", "when": "has_b"}), cap=6)
+    ev = run(data, record({"has_a": True, "has_b": False}), decider)
+    assert ev.score == 6 and one(ev, "X") == (0, "zero")
+    assert _gap_refs(data, record({"has_a": True, "has_b": False}), decider) == []
+    assert _gap_refs(data, record({"has_a": False, "has_b": False}), decider) == ["A", "X"]
+
+
 # ---- vetoes --------------------------------------------------------------------------------
 
 VETO = {"id": "V1", "title": "群体性事件", "when": "incidents >= 1"}

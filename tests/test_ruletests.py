@@ -184,7 +184,7 @@ def test_failure_when_doing_better_than_expected_names_what_let_the_grade_throug
 """))
     score, veto = report2.results[0].failures
     assert score.text == "期望得分 19，实际 18"
-    assert score.details == ["disp 争议 得 4 分（满分 6 分），因为 未结争议 1 次, 扣 2 分"]
+    assert score.details == ["disp 争议 得 4 分（满分 6 分），因为 未结争议 1次, 扣 2 分"]
     assert veto.text == "一票否决“群体性事件”：期望 触发，实际 未触发 (群体性事件 0)"
 
 

@@ -305,6 +305,92 @@ def test_a_bonus_that_counts_is_shown_beside_the_score_and_in_the_plans_heading(
     assert "评级得分" not in plain  # no bonus: the score is the grade score
 
 
+def test_the_english_plan_does_not_call_the_grade_score_the_score(tmp_path, monkeypatch):
+    # tanglang commended twice: a bonus of 2 counts toward the grade. "the score reaches 82.61"
+    # named score + bonus the score, beside a header whose score is 76.53; it now says what the zh
+    # text says ("可达 82.61 分"): the union reaches 82.61 points.
+    monkeypatch.chdir(ROOT)
+    data = yaml.safe_load((ROOT / TANGLANG).read_text(encoding="utf-8"))
+    data["facts"]["superior_commendations"] = 2
+    path = tmp_path / "bonus.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    card = json.loads(_score(str(path), "--format", "json", "--lang", "en"))
+    plan = card["next_grade"]
+    assert card["bonus"] == 2 and plan["reachable"]
+    assert plan["summary"] == f"With the 1 fix below the union reaches {plan['score_after']} points: {plan['title']}"
+    zh = json.loads(_score(str(path), "--format", "json"))["next_grade"]
+    assert f"可达 {plan['score_after']} 分" in zh["summary"]
+    for alt in plan["alternatives"]:
+        assert alt["text"].endswith(f"reaching {alt['score_after']} points)")
+    text = _score(str(path), "--lang", "en")
+    assert "score reaches" not in text and ", score " not in text
+
+
+def _bonus_card(counts: bool, judged: str, mandatory_met: bool = True) -> dict:
+    """A card of a 100-point judged item, a mandatory item of 10 and a bonus of 1 (cap 3)."""
+    data = standard(item("A", points=100, rule={"kind": "judgement"}), item("M", points=10, mandatory=True), total=100,
+                    bonus={"cap": 3, "counts_toward_grade": counts,
+                           "items": [item("B", points=1, rule={"kind": "all_or_nothing", "when": "has_b"})]},
+                    grades=[{"id": "top", "title": "优秀", "min_score": 80},
+                            {"id": "low", "title": "合格", "min_score": 0, "requires_mandatory": False}], cap=100)
+    loaded = evidence_from_data(record({"has_a": mandatory_met, "has_b": True},
+                                       judgements={"A": {"score": judged, "reason": "r"}}))
+    ev, inputs = assess(standard_from_data(data), loaded, PythonDecider())
+    return build_scorecard(ev, inputs, loaded, "zh", "python")
+
+
+def test_the_grade_score_is_written_as_the_standard_counts_the_bonus():
+    # 79.996 points and a bonus of 1 that counts: the grade score 80.996 shows as 81, and the
+    # text, which guessed from 79.996 + 1 ≠ 81 that the bonus did not count, said "加分 1 不计入评级"
+    # beside the grade that bonus earned. It now asks the standard (the card's bonus_counts).
+    from assess.present.renderers import scorecard_text
+    from assess.present.words import card_grade_score_text
+
+    card = _bonus_card(True, "69.996")
+    assert (card["score"], card["bonus"], card["grade_score"], card["bonus_counts"]) == (79.996, 1, 81, True)
+    assert card["grade"]["id"] == "top"
+    header = scorecard_text.table([card], "zh").splitlines()[5]
+    assert "评级得分: 得分 79.996 + 加分 1 = 81 分" in header and "不计入评级" not in header
+    apart = _bonus_card(False, "85", mandatory_met=False)
+    assert apart["bonus_counts"] is False and apart["grade_score"] == apart["score"]
+    assert card_grade_score_text(apart, "zh") == "得分 85 分 (加分 1 不计入评级)"
+    # The plan's heading says it in the same words: 85 meets 优秀's 80, the mandatory item does not.
+    assert apart["next_grade"]["text"] == "下一等级: 优秀 (≥ 80 分; 已达到: 得分 85 分 (加分 1 不计入评级); 未评定的原因见下)"
+    # A card written before it had bonus_counts: the bonus counted where it was added.
+    old = {k: v for k, v in card.items() if k != "bonus_counts"}
+    assert card_grade_score_text(old, "zh") == card_grade_score_text(card, "zh")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_count_s_reason_is_in_the_unit_its_observed_value_shows(lang, monkeypatch):
+    # "未妥善处理的职工投诉和劳动争议 0 次, 扣 0 分" beside an observed 0件: the reason wrote 次 for
+    # every count; it now writes the field's unit, as the observed column does (and 每件, not 每次).
+    monkeypatch.chdir(ROOT)
+    seen = set()
+    for fixture in FIXTURES:
+        for card in _cards_in(fixture, lang):
+            standard = resolve_standard(card["standard"]["id"]).standard
+            for row in [it for s in card["sections"] for it in s["items"]] + card["bonus_items"]:
+                rule = standard.find_item(row["id"]).rule
+                if rule.kind not in ("per_occurrence", "award_per_occurrence") or row["status"] == "missing":
+                    continue
+                assert row["observed"] in row["reason"], (fixture, row["id"], row["observed"], row["reason"])
+                unit = standard.unit(rule.count, lang)
+                if lang == "zh" and unit:
+                    assert f" 次" not in row["reason"] and (rule.kind == "per_occurrence" or f"每{unit} " in row["reason"])
+                seen.add((rule.kind, standard.unit(rule.count, "zh")))
+    assert {("per_occurrence", "件"), ("award_per_occurrence", "件"), ("award_per_occurrence", "次")} <= seen
+    card = _cards_in("fixtures/liulian-community.yaml", lang)[0]
+    row = next(it for s in card["sections"] for it in s["items"] if it["id"] == "unresolved_complaints")
+    assert row["reason"] == {"zh": "未妥善处理的职工投诉和劳动争议 0件, 扣 0 分",
+                             "en": "Worker complaints and labour disputes not properly handled: 0 cases; 0 points off"}[lang]
+
+
+def _cards_in(fixture: str, lang: str) -> list[dict]:
+    data = json.loads(_score(fixture, "--format", "json", "--lang", lang))
+    return data if isinstance(data, list) else [data]
+
+
 def test_an_english_prerequisite_blocker_keeps_the_labels_own_words_after_a_colon(monkeypatch):
     # "Model workers' home needs Already named a qualified workers' home first": the label, a
     # sentence of its own in the standard file, now stands after a colon as in the gap's text.

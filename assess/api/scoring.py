@@ -274,20 +274,16 @@ def version_warning(standard: LoadedStandard, on: date, lang: str = "zh") -> Ver
 
 
 def find_grade(standard: LoadedStandard, wanted: str) -> str:
-    """The id of the grade `wanted` names: its id, its title (zh or en), or a part of a title
-    naming one grade only ("先进" for "“八好”先进社区工会"). Raises InputError naming the known ids."""
-    grades = standard.standard.grades
-    order = [g.id for g in grades]
-    by_title = {g.title.get("zh"): g.id for g in grades} | {g.title.get("en"): g.id for g in grades}
-    grade_id = wanted if wanted in order else by_title.get(wanted)
-    if grade_id is None:
-        hits = {g.id for g in grades for t in (g.title.zh, g.title.en or "") if wanted and wanted in t}
-        grade_id = hits.pop() if len(hits) == 1 else None
-    if grade_id is None:
-        known = ", ".join(f"{g.id} ({g.title.get(current_language())})" for g in grades)
+    """The id of the grade `wanted` names, as a record's application names one
+    (`Standard.grade_named`: its id, its title in zh or en, or a part of a title naming one grade
+    only, "先进" for "“八好”先进社区工会"; quotes, case and full-width forms aside). Raises
+    InputError naming the known ids."""
+    named = standard.standard.grade_named(wanted)
+    if named is None:
+        known = ", ".join(f"{g.id} ({g.title.get(current_language())})" for g in standard.standard.grades)
         raise InputError([Problem("--fail-below", "", message("cli.unknown_grade_of", grade=wanted, known=known,
                                                               standard=standard.standard.id))])
-    return grade_id
+    return named.id
 
 
 def check_grade_name(wanted: str, standard: StandardSource | None = None, as_of: date | None = None) -> None:

@@ -391,6 +391,11 @@ class Standard(StrictModel):
         """A method the standard declares (`methods:`), or None for a built-in one."""
         return self.methods.get(method)
 
+    @property
+    def bonus_counts(self) -> bool:
+        """Whether grades are decided on the score plus the bonus (加分计入等级评定), not the score alone."""
+        return self.bonus is not None and self.bonus.counts_toward_grade
+
     def grade(self, grade_id: str) -> Grade | None:
         return next((g for g in self.grades if g.id == grade_id), None)
 

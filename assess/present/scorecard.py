@@ -16,7 +16,7 @@ from assess.scoring.engine import Inputs, evaluate
 from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_record
 from assess.present.card_parts import eligibility_gap, optional_parts, veto_scope
-from assess.present.words import Words
+from assess.present.words import Words, grade_score_text
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
 from assess.core.messages import message
@@ -150,6 +150,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "total": _n(standard.total),
         "bonus": _n(ev.bonus, 0, *([standard.bonus.cap] if standard.bonus else [])),
         "bonus_cap": _n(standard.bonus.cap) if standard.bonus else 0,
+        "bonus_counts": standard.bonus_counts,
         "grade_score": _n(ev.grade_score, *_cuts(standard)),
         "grade": {"id": ev.grade.id, "title": grade_title[ev.grade.id]} if ev.grade else None,
         "applied_for": None,
@@ -417,13 +418,9 @@ def _target_text(ev: Evaluation, target, words: Words, title: str) -> str:
     plan that reaches 模范 at 92.5 points read as nonsense."""
     if ev.grade_score >= target.min_score:
         # The grade score written out, bonus and all: the heading's number is one the card shows.
-        total = words.number(ev.grade_score, (target.min_score,))
-        bonus = ev.standard.bonus
-        if ev.bonus and bonus is not None and bonus.counts_toward_grade:
-            shown = message("print.grade_score", words.lang, score=words.number(ev.score), bonus=words.number(ev.bonus),
-                            total=total)
-        else:
-            shown = message("print.grade_score_plain", words.lang, score=total)
+        cut = (target.min_score,)
+        shown = grade_score_text(words.number(ev.score, cut), words.number(ev.bonus), words.number(ev.grade_score, cut),
+                                 words.lang, ev.standard.bonus_counts)
         return message("plan.target_score_met", words.lang, grade=title, min=words.number(target.min_score), score=shown)
     return message("plan.target", words.lang, grade=title, min=words.number(target.min_score))
 

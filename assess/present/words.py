@@ -36,15 +36,36 @@ def rescaled_text(card: dict[str, Any], lang: str) -> str:
     return message("print.rescaled", lang, raw=card["raw_score"], possible=card["possible"], total=card["total"])
 
 
-def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str) -> str:
+def section_total_text(section: dict[str, Any], lang: str) -> str:
+    """A section's points as its line shows them: "17/25", or "17/23 (适用项; 满分 25)" when items
+    that do not apply leave less to earn than the section's points (the score is rescaled on
+    what applies: the line shows the maximum its points are taken against)."""
+    awarded, cap, possible = section["awarded"], section["cap"], section["possible"]
+    if Fraction(str(possible)) == Fraction(str(cap)):
+        return f"{awarded}/{cap}"
+    return message("print.section_applicable", lang, awarded=awarded, possible=possible, cap=cap)
+
+
+def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str, counts: bool) -> str:
     """The score grades are decided on, written out: "得分 96.6 + 加分 1 = 97.6 分" when the bonus
-    counts toward the grade, "得分 76.53 分" without a bonus, "得分 80 分 (加分 2 不计入评级)" when
-    the standard keeps the bonus out of the grade. Numbers as the scorecard gives them."""
-    if not bonus:
+    counts toward the grade (`counts`: the standard's `bonus_counts`), "得分 76.53 分" without a
+    bonus, "得分 80 分 (加分 2 不计入评级)" when the standard keeps the bonus out of the grade.
+    Numbers (or their texts) as the reader sees them elsewhere."""
+    if Fraction(str(bonus)) == 0:
         return message("print.grade_score_plain", lang, score=score)
-    if Fraction(str(grade_score)) == Fraction(str(score)) + Fraction(str(bonus)):
+    if counts:
         return message("print.grade_score", lang, score=score, bonus=bonus, total=grade_score)
     return message("print.grade_score_apart", lang, score=score, bonus=bonus)
+
+
+def card_grade_score_text(card: dict[str, Any], lang: str) -> str:
+    """`grade_score_text` of a scorecard (or an acceptance layer): its numbers, and its
+    `bonus_counts`. A card written before it had that key counted the bonus when its grade score
+    is not its score (the bonus was added)."""
+    counts = card.get("bonus_counts")
+    if counts is None:
+        counts = Fraction(str(card["grade_score"])) != Fraction(str(card["score"]))
+    return grade_score_text(card["score"], card["bonus"], card["grade_score"], lang, counts)
 
 
 def kind_title(kind: str, lang: str) -> str:
@@ -123,6 +144,20 @@ class Words:
             return message(f"unit.one.{unit}", "en", default=unit)
         return unit
 
+    def occurrence_unit(self, name: str, count: Any = None) -> str:
+        """What an occurrence of `name` is counted in: the field's unit (件, case), else 次 in
+        Chinese (a rule that counts occurrences says 次 where the field names no unit) and nothing
+        in English."""
+        return self.unit(name, count) or (message("word.times", self.lang) if self.lang == "zh" else "")
+
+    def occurrences(self, name: str, count: Any) -> str:
+        """A count of occurrences as a reason writes it, in the unit the observed column shows
+        ("0件" beside an observed 0件, never "0 次"; "2 cases")."""
+        shown, unit = self.value(name, count), self.occurrence_unit(name, count)
+        if count is None or isinstance(count, bool) or not unit:
+            return shown
+        return f"{shown}{unit}" if self.lang == "zh" else f"{shown} {unit}"
+
     def _unit_after(self, name: str, count: Any) -> str:
         # Chinese writes the unit right after the number (5次), English after a space (5 people).
         # "2 more times needed" says nothing "2 more needed" does not: English drops "times".
@@ -185,8 +220,9 @@ class Words:
         for key in ("points", "deduction", "steps", "award", "score"):
             if key in params:
                 params[key] = self.number(params[key])
-        if "count" in params and name:
-            params["count"] = self.value(name, params["count"])
+        if "count" in params and name:  # occurrences counted (每发生一次): in the field's own unit
+            params["each"] = self.occurrence_unit(name)
+            params["count"] = self.occurrences(name, params["count"])
         if "condition" in params:
             params["condition"] = self.condition(params["condition"])
         if name:

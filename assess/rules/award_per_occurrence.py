@@ -63,7 +63,7 @@ class AwardPerOccurrence(RuleModel):
 
     def describe(self, points: Fraction, words) -> str:
         return message("explain.rule.award_per_occurrence", words.lang, name=words.label(self.count),
-                       award=words.number(self.award), points=words.number(points))
+                       award=words.number(self.award), points=words.number(points), each=words.occurrence_unit(self.count))
 
     def coverage_units(self, words, upper_bound) -> list:
         return []

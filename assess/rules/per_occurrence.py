@@ -60,6 +60,7 @@ class PerOccurrence(RuleModel):
 
     def describe(self, points: Fraction, words) -> str:
         return message("explain.rule.per_occurrence", words.lang, points=words.number(points), name=words.label(self.count),
+                       each=words.occurrence_unit(self.count),
                        deduct=words.number(self.deduct), cap=cap_text(self.cap, words))
 
     def coverage_units(self, words, upper_bound) -> list[RuleUnit]:

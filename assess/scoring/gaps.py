@@ -65,14 +65,30 @@ class Gap:
     eligibility: EligibilityResult | None = None
 
 
+def _at_cap(ev: Evaluation) -> tuple[set[str], bool]:
+    """The sections whose points are at their cap, and whether the bonus is at its cap: items
+    there that are short of full points cost nothing (raising them raises no total)."""
+    sections = {s.section_id for s in ev.sections if s.awarded >= s.cap}
+    bonus = ev.standard.bonus
+    return sections, bonus is not None and ev.bonus >= bonus.cap
+
+
 def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
     """Everything that costs points or blocks a grade, in the order a scorecard lists them. With
     `fixes=False` the evidence changes that would close each item gap are not worked out (most of
-    the cost; a batch CSV needs only counts)."""
+    the cost; a batch CSV needs only counts).
+
+    An item short of full points whose total is at its cap (the bonus at 加分上限, or a section
+    whose items add up to more than its cap) is no gap: no points are lost, and an action to
+    raise it would add nothing. A mandatory item stays one: the grade needs it at full points."""
     out: list[Gap] = [Gap(GapKind.ELIGIBILITY, e.eligibility_id, eligibility=e) for e in ev.eligibility if not e.met]
+    full_sections, full_bonus = _at_cap(ev)
     for kind, results in ((GapKind.ITEM, ev.items()), (GapKind.DEDUCTION, ev.deductions)):
         for r in results:
             if r.status == ItemStatus.FULL or r.exempt:
+                continue
+            if kind == GapKind.ITEM and not r.item.mandatory and (
+                    full_bonus if r.section_id is None else r.section_id in full_sections):
                 continue
             changes = item_fix(ev.compiled, r, base) if fixes and base is not None else None
             out.append(Gap(kind, r.item.id, result=r, changes=changes))

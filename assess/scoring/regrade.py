@@ -55,8 +55,7 @@ def unfloored_grade_score(ev: Evaluation) -> Fraction:
     if standard.not_applicable == "rescale":
         score = ev.raw_score * standard.total / ev.possible if ev.possible > 0 else Fraction(0)
     score = min(score, standard.total) - ev.taken_off
-    bonus = standard.bonus
-    return score + ev.bonus if bonus is not None and bonus.counts_toward_grade else score
+    return score + ev.bonus if standard.bonus_counts else score
 
 
 class Regrader:
@@ -80,7 +79,7 @@ class Regrader:
                             sum((r.awarded for r in ev.bonus_items if not r.exempt), Fraction(0)),
                             bonus.cap if bonus else None)
         self._rescale = standard.not_applicable == "rescale"
-        self._counts = bonus is not None and bonus.counts_toward_grade
+        self._counts = standard.bonus_counts
         self._den = math.lcm(*(Fraction(x).denominator for x in [*old.values(), *self._exact.raw, *self._exact.caps,
                                                                    *self._exact.awarded, ev.raw_score]))
         # Only the items' and sections' sums are read in integers; the rescaling runs exact.

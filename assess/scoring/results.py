@@ -210,8 +210,7 @@ class Evaluation:
 
     @property
     def grade_score(self) -> Fraction:
-        b = self.standard.bonus
-        return self.score + (self.bonus if b is not None and b.counts_toward_grade else 0)
+        return self.score + self.bonus if self.standard.bonus_counts else self.score
 
     def items(self) -> list[ItemResult]:
         return [r for s in self.sections for r in s.items] + self.bonus_items

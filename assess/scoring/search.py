@@ -121,8 +121,8 @@ def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str, floor: bool
 def bonus_alone_may_reach(ctx: Context, min_score: Fraction) -> bool:
     """Whether the grade might be reached by the bonus alone while the score stays floored at 0:
     sets the search, which adds gains before the floor, does not look for."""
-    bonus = ctx.ev.standard.bonus
-    if bonus is None or not bonus.counts_toward_grade or bonus.cap < min_score:
+    standard = ctx.ev.standard
+    if not standard.bonus_counts or standard.bonus.cap < min_score:
         return False
     return ctx.start - ctx.current.bonus < 0
 

@@ -15,7 +15,7 @@ from assess.standards.catalog import LoadedStandard
 from assess.scoring.compiler import Decider
 from assess.model.evidence import LoadedEvidence
 from assess.present.renderers import Acceptance
-from assess.present.words import Words, grade_score_text
+from assess.present.words import Words, card_grade_score_text
 from assess.workflows.inspection.events import event_items
 from assess.workflows.inspection import (Inspected, LoadedInspection, apply_inspection, check_reference, check_standard, condition_facts,
                          item_facts)
@@ -322,7 +322,7 @@ def _conclusion(self_card: dict[str, Any], card: dict[str, Any], words: Words) -
 
 
 def _written(card: dict[str, Any], lang: str) -> str:
-    return grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)
+    return card_grade_score_text(card, lang)
 
 
 def _claim(self_card: dict[str, Any], order: list[str], lang: str) -> tuple[str, str | None, list[str]]:

@@ -10,7 +10,7 @@ from typing import Any
 from assess.core.messages import message
 from assess.present.renderers.acceptance_rows import MARK, difference_lines, sections
 from assess.present.renderers.sheet import RunningHead, css, esc, period_text, provenance, sentence, sign_off
-from assess.present.words import grade_score_text
+from assess.present.words import card_grade_score_text
 
 _EXTRA_CSS = """
 tr.diff td { background: #fff3cd; }
@@ -62,7 +62,7 @@ def _header(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 
     def layer(c: dict[str, Any]) -> str:
         grade = c["grade"]["title"] if c["grade"] else message("head.no_grade", lang)
-        written = grade_score_text(c["score"], c["bonus"], c["grade_score"], lang)
+        written = card_grade_score_text(c, lang)
         return sentence(message("acceptance.layer_line", lang, written=written, total=c["total"], grade=grade), lang)
 
     return [

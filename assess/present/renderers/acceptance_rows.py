@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from assess.core.exact import Fraction
 from assess.core.messages import message
-from assess.present.words import grade_score_text
+from assess.present.words import card_grade_score_text
 
 MARK = "*"
 
@@ -76,7 +76,7 @@ def header(result: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 
     def layer(c: dict[str, Any]) -> str:
         grade = c["grade"]["title"] if c["grade"] else message("head.no_grade", lang)
-        written = grade_score_text(c["score"], c["bonus"], c["grade_score"], lang)
+        written = card_grade_score_text(c, lang)
         return message("acceptance.layer_line", lang, written=written, total=c["total"], grade=grade)
 
     return [

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from assess.core.messages import message
 from assess.present.renderers.sheet import RunningHead, css, esc, period_text, provenance, sentence, sign_off
-from assess.present.words import grade_score_text, kind_title, rescaled_text, taken_text
+from assess.present.words import card_grade_score_text, kind_title, rescaled_text, section_total_text, taken_text
 from assess.present.scorecard import fix_with_actions
 
 # 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求: the item title and the two free texts get the room.
@@ -55,7 +55,8 @@ def _card(card: dict[str, Any], page: str, lang: str) -> list[str]:
            f'<h1><span class="std">{esc(s["title"])}</span>{esc(message("print.sheet", lang))}</h1>']
     out += _meta(card, lang)
     for section in card["sections"]:
-        out += _item_table(section["title"], section["items"], section["awarded"], section["cap"], lang)
+        out += _item_table(section["title"], section["items"], section["awarded"], section["cap"], lang,
+                           section_total_text(section, lang))
     if card["bonus_items"]:
         out += _item_table(message("word.bonus_section", lang), card["bonus_items"], card["bonus"], card["bonus_cap"], lang)
     if card.get("deductions"):
@@ -89,7 +90,7 @@ def _meta(card: dict[str, Any], lang: str) -> list[str]:
     if card.get("applied_for"):
         a = card["applied_for"]
         applied = f"{a['title']} ({message('word.reached' if a['reached'] else 'word.not_reached', lang)})"
-    written = grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)
+    written = card_grade_score_text(card, lang)
     written += " " + message("print.of_total" if card["bonus_cap"] else "print.of_total_plain", lang, total=card["total"],
                              bonus_cap=card["bonus_cap"])
     rescaled = rescaled_text(card, lang)
@@ -121,12 +122,15 @@ def _colgroup(columns: Iterable[tuple[str, int]]) -> str:
     return "<colgroup>" + "".join(f'<col style="width:{w}%">' for _, w in columns) + "</colgroup>"
 
 
-def _item_table(heading: str, items: list[dict[str, Any]], awarded: Any, cap: Any, lang: str) -> list[str]:
+def _item_table(heading: str, items: list[dict[str, Any]], awarded: Any, cap: Any, lang: str,
+                total: str | None = None) -> list[str]:
+    """A section's (or the bonus's, or the deductions') table; `total` the heading's sum, by
+    default "awarded/cap"."""
     columns = ITEM_COLUMNS.get(lang, ITEM_COLUMNS["en"])
     heads = "".join(f'<th class="{"num" if key in ("points", "awarded") else key}">{esc(message("col." + key, lang))}</th>'
                     for key, _ in columns)
     out = ['<section class="items">',
-           f'<h2>{esc(heading)} <span class="sum">{esc(awarded)}/{esc(cap)}</span></h2>',
+           f'<h2>{esc(heading)} <span class="sum">{esc(total if total is not None else f"{awarded}/{cap}")}</span></h2>',
            "<table>", _colgroup(columns), f"<thead><tr>{heads}</tr></thead>", "<tbody>"]
     for it in items:
         title = esc(it["title"])
@@ -259,7 +263,7 @@ def _signed_for(card: dict[str, Any], lang: str) -> str:
     s = card["standard"]
     return message("print.signed_for", lang, union=card["union"]["name"], period=period_text(card["period"]),
                    standard=s["title"], version=s["version"], grade=_grade_title(card, lang),
-                   score=grade_score_text(card["score"], card["bonus"], card["grade_score"], lang))
+                   score=card_grade_score_text(card, lang))
 
 
 def _provenance(card: dict[str, Any], lang: str) -> list[str]:

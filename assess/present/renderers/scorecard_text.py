@@ -8,7 +8,7 @@ from tabulate import tabulate
 
 from assess.core.exact import Fraction
 from assess.core.messages import message
-from assess.present.words import grade_score_text, kind_title, rescaled_text, taken_text
+from assess.present.words import card_grade_score_text, kind_title, rescaled_text, section_total_text, taken_text
 
 
 def table(cards: list[dict[str, Any]], lang: str, **_options: Any) -> str:
@@ -55,7 +55,7 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         + (f"  {message('head.bonus', lang)}: {card['bonus']}/{card['bonus_cap']}" if card["bonus_cap"] else "")
         # The grade is decided on score + bonus where the bonus counts: show that number, or a
         # score of 89 would stand beside a grade that needs 90.
-        + (f"  {message('print.grade_score_label', lang)}: {grade_score_text(card['score'], card['bonus'], card['grade_score'], lang)}"
+        + (f"  {message('print.grade_score_label', lang)}: {card_grade_score_text(card, lang)}"
            if Fraction(str(card["grade_score"])) != Fraction(str(card["score"])) else ""),
     ]
     if card.get("applied_for"):
@@ -93,7 +93,7 @@ def _tables(card: dict[str, Any], lang: str, md: bool) -> list[str]:
     out: list[str] = []
     for section in card["sections"]:
         out.append("")
-        out.append(("### " if md else "") + f"{section['id']} {section['title']}  {section['awarded']}/{section['cap']}")
+        out.append(("### " if md else "") + f"{section['id']} {section['title']}  {section_total_text(section, lang)}")
         out.append(tabulate(_item_rows(section["items"], lang), headers=_columns(lang), tablefmt=fmt, disable_numparse=True))
     if card["bonus_items"]:
         out.append("")

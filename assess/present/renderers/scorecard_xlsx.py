@@ -13,7 +13,7 @@ from typing import Any
 from assess.core.messages import message
 from assess.present.renderers import FileOutput
 from assess.present.renderers.xlsx_book import XlsxBook
-from assess.present.words import grade_score_text, kind_title, rescaled_text
+from assess.present.words import card_grade_score_text, kind_title, rescaled_text, section_total_text
 
 # 编号 | 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求 | 理由
 ITEM_COLUMNS = ("id", "item", "points", "awarded", "status", "observed", "required", "reason")
@@ -28,7 +28,10 @@ def to_xlsx(cards: list[dict[str, Any]], lang: str, **_options: Any) -> FileOutp
         ws = book.sheet(card["union"]["name"], widths=_WIDTHS)
         _header(book, ws, card, lang)
         for section in card["sections"]:
-            _items(book, ws, f"{section['id']} {section['title']}", section["items"], section["awarded"], section["cap"], lang)
+            # Beside the numbers, what they are taken against when items do not apply (17/23, 满分 25).
+            note = section_total_text(section, lang) if section["possible"] != section["cap"] else ""
+            _items(book, ws, f"{section['id']} {section['title']}", section["items"], section["awarded"], section["cap"], lang,
+                   note)
         if card["bonus_items"]:
             _items(book, ws, message("word.bonus_section", lang), card["bonus_items"], card["bonus"], card["bonus_cap"], lang)
         _vetoes(book, ws, card["vetoes"], lang)
@@ -55,7 +58,7 @@ def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:
         # The sections' subtotals add to the raw score: beside the score, why it is not their sum.
         (message("head.score", lang), card["score"], *filter(None, [rescaled_text(card, lang)])),
         (message("head.bonus", lang), card["bonus"]),
-        (message("print.grade_score_label", lang), grade_score_text(card["score"], card["bonus"], card["grade_score"], lang)),
+        (message("print.grade_score_label", lang), card_grade_score_text(card, lang)),
         (message("head.applied", lang), f"{applied['title']} ({message('word.reached' if applied['reached'] else 'word.not_reached', lang)})"
          if applied else "-"),
     ]
@@ -63,9 +66,10 @@ def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:
         book.row(ws, list(row))
 
 
-def _items(book: XlsxBook, ws, heading: str, items: list[dict[str, Any]], awarded: Any, cap: Any, lang: str) -> None:
+def _items(book: XlsxBook, ws, heading: str, items: list[dict[str, Any]], awarded: Any, cap: Any, lang: str,
+           note: str = "") -> None:
     book.row(ws, [])
-    book.row(ws, [heading, message("head.section_total", lang), cap, awarded], "bold")
+    book.row(ws, [heading, message("head.section_total", lang), cap, awarded, *filter(None, [note])], "bold")
     book.row(ws, [message("col." + c, lang) for c in ITEM_COLUMNS], "head")
     for it in items:
         title = it["title"] + (f" [{message('word.mandatory', lang)}]" if it["mandatory"] else "")

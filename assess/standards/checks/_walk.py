@@ -161,8 +161,8 @@ def most_grade_score(standard: Standard) -> Fraction:
         possible = sum((min(s.cap, sum((it.points for it in s.items), Fraction(0))) for s in standard.sections), Fraction(0))
         raw = sum((min(s.cap, sum((item_max(it) for it in s.items), Fraction(0))) for s in standard.sections), Fraction(0))
         score = min(standard.total, raw * standard.total / possible) if possible > 0 else Fraction(0)
-    b = standard.bonus
-    if b is not None and b.counts_toward_grade:
+    if standard.bonus_counts:
+        b = standard.bonus
         score += min(b.cap, sum((item_max(it) for it in b.items), Fraction(0)))
     return score
 
