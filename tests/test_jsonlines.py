@@ -48,3 +48,23 @@ def test_a_batch_line_nested_too_deep_is_that_records_problem(tmp_path):
                                        "--jobs", "1"])
     assert result.exit_code == 2 and "嵌套超过 64 层" in result.output
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1  # the good record is scored
+
+
+@pytest.mark.parametrize("line, column", [
+    ('{"note": "a 1e999 b", "n": 1e999}', 28),  # the same characters inside a text come first
+    ('{"note": "x\\" 1e999 ", "n": 1e999}', 29),  # an escaped quote does not end the text
+    ('{"n": [1, 1e999]}', 11),
+])
+def test_a_number_json_lacks_is_placed_at_the_number_not_inside_a_text(line, column):
+    with use_language("zh"), pytest.raises(JsonLineError) as err:
+        parse_line(line)
+    assert line[column - 1:column + 4] == "1e999" and err.value.column == column
+
+
+def test_lines_read_in_many_threads_at_once_keep_their_own_values():
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines = [json.dumps({"union": {"id": f"u{i}"}, "facts": {"n": i, "m": {"k": [i, {"d": i}]}}}) for i in range(2000)]
+    with ThreadPoolExecutor(8) as pool:
+        read = list(pool.map(parse_line, lines))
+    assert read == [json.loads(line) for line in lines]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import threading
 from typing import Any
 
@@ -126,31 +125,36 @@ def parse_line(text: str) -> Any:
 
 
 _UNSURE = object()
-_SIZES: list[int] = []  # the size of each mapping the quick reader made, for the key count
-_QUICK_LOCK = threading.Lock()
+_LOCAL = threading.local()  # each thread's quick reader: a server parses lines in many threads at once
 
 
-def _sized(mapping: dict[str, Any], _note=_SIZES.append) -> dict[str, Any]:
-    _note(len(mapping))
-    return mapping
+def _quick_reader() -> tuple[list[int], json.JSONDecoder]:
+    """This thread's (sizes, decoder): the decoder reads as the checked reader does but builds each
+    mapping in C, noting only its size in `sizes`, for the key count."""
+    reader = getattr(_LOCAL, "reader", None)
+    if reader is None:
+        sizes: list[int] = []
 
+        def sized(mapping: dict[str, Any], _note=sizes.append) -> dict[str, Any]:
+            _note(len(mapping))
+            return mapping
 
-# Reads as the checked reader does but builds each mapping in C, noting only its size.
-_QUICK = json.JSONDecoder(object_hook=_sized, parse_constant=_no_constant, parse_float=_finite, parse_int=_whole)
+        reader = _LOCAL.reader = (sizes, json.JSONDecoder(object_hook=sized, parse_constant=_no_constant,
+                                                          parse_float=_finite, parse_int=_whole))
+    return reader
 
 
 def _plain_value(text: str) -> Any:
     """The line's value when it is plainly fine (most lines), else _UNSURE. No key can be repeated
     when the mappings hold as many keys as the line has colons: every key has its colon, and the
     line's other colons (inside texts) only make the count larger."""
-    with _QUICK_LOCK:
-        _SIZES.clear()
-        try:
-            value = _QUICK.decode(text)
-        except Exception:  # noqa: BLE001 - a line with anything wrong is read again by the checked reader
-            return _UNSURE
-        keys = sum(_SIZES)
-    return value if keys == text.count(":") else _UNSURE
+    sizes, decoder = _quick_reader()
+    sizes.clear()
+    try:
+        value = decoder.decode(text)
+    except Exception:  # noqa: BLE001 - a line with anything wrong is read again by the checked reader
+        return _UNSURE
+    return value if sum(sizes) == text.count(":") else _UNSURE
 
 
 def _checked_value(text: str) -> Any:
@@ -177,11 +181,36 @@ def _checked_value(text: str) -> Any:
 
 
 def _where(text: str, token: str) -> tuple[int | None, int | None]:
-    """(column, line) of the number `token` in `text`: the first place it stands as a value (after
-    `:`, `[`, `,` or a space and before `,`, `]`, `}`, a space or the end), not inside a text."""
-    found = re.search(r"(?:(?<=[:\[,\s])|^)" + re.escape(token) + r"(?=[,\]}\s]|$)", text)
-    if found is None:
-        return None, None
-    start = found.start()
-    line_start = text.rfind("\n", 0, start) + 1
-    return start - line_start + 1, text.count("\n", 0, start) + 1
+    """(column, line) of the number `token` in `text`: the first place outside a text where it
+    stands as a value (after `:`, `[`, `,`, a space or the start and before `,`, `]`, `}`, a space
+    or the end). Texts are skipped by reading them, so a text holding the same characters
+    ("1e999 份") is never taken for the number."""
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == '"':
+            i = _string_end(text, i + 1)
+            continue
+        after = i + len(token)
+        if text.startswith(token, i) and (i == 0 or text[i - 1] in _BEFORE) and text[after:after + 1] in _AFTER:
+            line_start = text.rfind("\n", 0, i) + 1
+            return i - line_start + 1, text.count("\n", 0, i) + 1
+        i += 1
+    return None, None
+
+
+_BEFORE = frozenset(":[, \t\r\n")
+_AFTER = frozenset((",", "]", "}", " ", "\t", "\r", "\n", ""))
+
+
+def _string_end(text: str, i: int) -> int:
+    """The index after the closing quote of the text that starts at `i` (just after its opening
+    quote); the end of `text` if it has none."""
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+        elif ch == '"':
+            return i + 1
+        else:
+            i += 1
+    return len(text)
