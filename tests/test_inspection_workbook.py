@@ -153,3 +153,29 @@ def test_the_yaml_worksheet_offers_event_counts(tmp_path):
 
 def test_inspect_needs_one_output():
     assert CliRunner().invoke(main, ["inspect", str(LIULIAN)]).exit_code == 2
+
+
+def test_a_veto_incident_found_on_site_has_its_blank_and_rules_the_grade_out(tmp_path):
+    """An inspector's most consequential finding, a 群体性事件 the union did not report, has a blank
+    in both worksheets (the kinds a veto counts, not only those an item counts)."""
+    out = tmp_path / "w.yaml"
+    api.write_worksheet(LIULIAN, out, PYTHON)
+    assert {"serious_rights_violation", "mass_incident"} <= set(yaml.safe_load(out.read_text(encoding="utf-8"))["event_counts"])
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    counts = wb["活动次数"]
+    counts.cell(_key_row(counts, "mass_incident"), 5).value = 1
+    wb.save(book)
+    done = api.accept_record(LIULIAN, book, PYTHON).result
+    assert done["self_check"]["grade"] is not None and done["inspection"]["grade"] is None
+    assert [d["inspection_triggered"] for d in done["differences"] if d["kind"] == "veto"] == [True]
+
+
+def test_an_event_count_row_named_by_its_label_only_is_read_by_the_label(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    counts = wb["活动次数"]
+    row = _key_row(counts, "liaison_meeting")
+    counts.cell(row, 1).value, counts.cell(row, 5).value = None, 1  # 字段 blank, as in a row a person adds
+    wb.save(book)
+    assert api.load_inspection(book).model.event_counts == {"联谊会议": 1}

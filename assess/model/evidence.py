@@ -7,7 +7,6 @@ several standards.
 from __future__ import annotations
 
 import calendar
-import copy
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -27,7 +26,7 @@ from assess.model.normalise import normalise_record
 from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, resolve_applications,
                                      resolve_events)
 from assess.model.standard import Standard, Window
-from assess.model.standins import PERIOD_END, of_stand_in, with_stand_ins
+from assess.model.standins import ENTRY_STAND_INS, PERIOD_END, of_stand_in, pruned, with_stand_ins
 
 # Control characters (a line break, a tab, NUL...) and the Unicode line and paragraph separators:
 # in a union's id or name they break text tables and the files other tools read (CSV).
@@ -265,114 +264,26 @@ def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvi
     return LoadedEvidence(record, doc, pending=tuple(_in_order(in_cells(doc, problems), doc)), origins=origins)
 
 
-_SALVAGEABLE = ("events", "documents", "honours", "judgements", "applications", "facts")
+_ENTRY_MODELS = {"events": Event, "documents": DocumentRef, "honours": Honour, "applications": Application}
 
 
 def _salvaged(data: dict[str, Any], exc: ValidationError) -> tuple[EvidenceRecord | None, dict[str, tuple[int, ...]]]:
     """The record without the entries `exc` found wrong, when every error lies in an entry of a
     list or mapping (or is an unknown top-level key), and the document's index of each entry kept
     in a list that lost some; else (None, {}). An entry whose only bad values have a stand-in
-    (_STAND_INS) is kept with those, so that its other values are still checked against a standard
-    (an unknown kind of event beside a date that does not exist, a score out of range beside a
-    missing reason): a record salvaged so has problems pending, and is never scored."""
-    for stand_ins in (_STAND_INS, {}):
-        found = _pruned(data, exc, stand_ins)
+    (ENTRY_STAND_INS) is kept with those, so that its other values are still checked against a
+    standard (an unknown kind of event beside a date that does not exist, a score out of range
+    beside a missing reason): a record salvaged so has problems pending, and is never scored."""
+    for stand_ins in (ENTRY_STAND_INS, {}):
+        found = pruned(data, exc.errors(), EvidenceRecord.model_fields, _ENTRY_MODELS, stand_ins)
         if found is None:
             return None, {}
-        pruned, origins = found
+        kept, origins = found
         try:
-            return EvidenceRecord.model_validate(pruned), origins
+            return EvidenceRecord.model_validate(kept), origins
         except ValidationError:
             continue  # a stand-in that does not fit after all: the entries left out as they are
     return None, {}
-
-
-def _pruned(data: dict[str, Any], exc: ValidationError,
-            stand_ins: dict) -> tuple[dict, dict[str, tuple[int, ...]]] | None:
-    """`data` without the entries `exc` found wrong (see _salvaged), and the origins of the lists
-    that lost some; None when an error lies elsewhere."""
-    pruned = copy.deepcopy(data)
-    drop: dict[str, set] = {}
-    for err in exc.errors():
-        loc = err["loc"]
-        if not loc:
-            return None  # a problem of the whole record (duplicate document ids): nothing to leave out
-        if len(loc) == 1 and loc[0] not in EvidenceRecord.model_fields:
-            pruned.pop(loc[0], None)
-        elif _drop_optional(pruned, loc) or _stand_in(pruned, loc, stand_ins):
-            continue  # a bad optional value (a document's date) or one stood in for: the entry stays
-        elif loc[0] == "judgements" and len(loc) >= 3 and isinstance(pruned.get("judgements"), dict) \
-                and isinstance(pruned["judgements"].get(loc[1]), dict):
-            drop.setdefault("judgements", set()).add(loc[1:3])  # one item's judgement, not its standard's all
-        elif len(loc) >= 2 and loc[0] in _SALVAGEABLE and isinstance(pruned.get(loc[0]), (list, dict)):
-            drop.setdefault(loc[0], set()).add(loc[1])
-        else:
-            return None
-    origins: dict[str, tuple[int, ...]] = {}
-    for key, gone in drop.items():
-        kept = pruned[key]
-        if isinstance(kept, list):
-            origins[key] = tuple(i for i in range(len(kept)) if i not in gone)
-            pruned[key] = [kept[i] for i in origins[key]]
-        else:
-            pruned[key] = {k: ({i: e for i, e in v.items() if (k, i) not in gone} if isinstance(v, dict) else v)
-                           for k, v in kept.items() if k not in gone}
-    return pruned, origins
-
-
-_ENTRY_MODELS = {"events": Event, "documents": DocumentRef, "honours": Honour, "applications": Application}
-
-
-def _drop_optional(data: dict[str, Any], loc: tuple) -> bool:
-    """Remove the value at `loc` when it is an optional field of a list entry (events[2].title);
-    False when it is not one."""
-    model = _ENTRY_MODELS.get(loc[0]) if len(loc) == 3 else None
-    entries = data.get(loc[0])
-    if model is None or loc[2] not in model.model_fields or model.model_fields[loc[2]].is_required():
-        return False
-    if not (isinstance(entries, list) and isinstance(loc[1], int) and loc[1] < len(entries)
-            and isinstance(entries[loc[1]], dict)):
-        return False
-    entries[loc[1]].pop(loc[2], None)
-    return True
-
-
-def _period_end(data: dict[str, Any]) -> Any:
-    period = data.get("period")
-    return period.get("end") if isinstance(period, dict) else None
-
-
-# What stands in for a bad value of an entry whose other values are still to be checked: a value
-# no check against a standard refuses (an event on the period's last day, a judgement of 0 with a
-# reason). The entry's own problems are reported as they are; the value standing in never is. No
-# stand-in for what a check reads (an event's kind, an application's standard or grade, an id).
-_STAND_INS: dict[tuple[str, str], Any] = {
-    ("events", "date"): _period_end,
-    ("events", "count"): 1,
-    ("documents", "title"): "-",
-    ("judgements", "score"): 0,
-    ("judgements", "reason"): "-",
-}
-
-
-def _stand_in(data: dict[str, Any], loc: tuple, stand_ins: dict) -> bool:
-    """Put the stand-in for the bad value at `loc` (events[2].date, judgements.S.I.reason) in
-    place; False when it has none, or the entry is not a mapping."""
-    if loc[0] == "judgements":
-        judged = data.get("judgements")
-        found = len(loc) == 4 and isinstance(judged, dict) and isinstance(judged.get(loc[1]), dict)
-        entry = judged[loc[1]].get(loc[2]) if found else None
-    else:
-        entries = data.get(loc[0])
-        found = len(loc) == 3 and isinstance(entries, list) and isinstance(loc[1], int) and loc[1] < len(entries)
-        entry = entries[loc[1]] if found else None
-    value = stand_ins.get((loc[0], loc[-1])) if isinstance(entry, dict) else None
-    if callable(value):
-        value = value(data)
-    if value is None:
-        return False
-    entry[loc[-1]] = value
-    return True
 
 
 def _in_order(problems: list[Problem], doc: Document) -> list[Problem]:
