@@ -62,6 +62,14 @@ def event_items(standard: Standard, kind: str) -> list[str]:
     return out
 
 
+def counted_kinds(standard: Standard) -> list[str]:
+    """The kinds of event the standard counts (any derived value counting them: an item's rule, a
+    veto such as 群体性事件, a grade's requirement), in the order the standard declares them: an
+    inspector's worksheet has a blank for each."""
+    counted = {k for d in standard.derived.values() if d.count_events for k in d.count_events.kind}
+    return [k for k in standard.event_kinds if k in counted]
+
+
 def reported_count(standard: Standard, record: EvidenceRecord, kind: str) -> int:
     """How many events of `kind` (by id or label) the record reports in the window it is counted over."""
     since, end = counted_since(standard, record, kind), record.period.end

@@ -20,7 +20,7 @@ from assess.model.evidence import LoadedEvidence
 from assess.present.scorecard import score
 from assess.scoring.compiler import Decider
 from assess.standards.catalog import LoadedStandard
-from assess.workflows.inspection.events import counted_since, event_items, reported_count
+from assess.workflows.inspection.events import counted_kinds, counted_since, reported_count
 from assess.workflows.inspection.facts import declared_inputs, item_facts
 
 BOOK_SCHEMA = "assess.inspection-workbook/1"
@@ -158,7 +158,7 @@ def _documents(ws, loaded_standard: LoadedStandard, evidence: LoadedEvidence, la
 
 def _counts(ws, loaded_standard: LoadedStandard, evidence: LoadedEvidence, lang: str) -> None:
     standard, record = loaded_standard.standard, evidence.record
-    kinds = [k for k in standard.event_kinds if event_items(standard, k)]
+    kinds = counted_kinds(standard)
     for r, kind in enumerate(kinds, start=2):
         _row(ws, r, "counts", {"key": kind, "kind": standard.event_kinds[kind].get(lang),
                                "since": counted_since(standard, record, kind).isoformat(),

@@ -81,8 +81,10 @@ def inspection_data(wb, book: str, meta: dict[str, str]) -> tuple[dict[str, Any]
     _findings(_rows(wb, "events", book, problems), data, cells, "events", "event")
     for _, v, c in _rows(wb, "counts", book, problems):
         if v.get("observed") is not None:
-            data.setdefault("event_counts", {})[str(v["key"])] = v["observed"]
-            cells[f"event_counts.{v['key']}"] = c["observed"]
+            # A row added by hand may name its kind by label only (群体性事件): read_counts takes either.
+            kind = xlsx.as_text(v.get("key")) or xlsx.as_text(v.get("kind")) or ""
+            data.setdefault("event_counts", {})[kind] = v["observed"]
+            cells[f"event_counts.{kind}"] = c["observed"]
     return data, cells, problems
 
 

@@ -17,7 +17,7 @@ from assess.present.scorecard import score
 from assess.present.words import Words
 from assess.scoring.compiler import Decider
 from assess.standards.catalog import LoadedStandard
-from assess.workflows.inspection.events import counted_since, event_items, reported_count
+from assess.workflows.inspection.events import counted_kinds, counted_since, reported_count
 from assess.workflows.inspection.facts import declared_inputs, item_facts
 from assess.workflows.inspection.model import SCHEMA, shown_value
 
@@ -106,7 +106,7 @@ class _Sheet:
     def _events(self) -> list[str]:
         """Blanks for the counts of each kind of event the standard counts, and for single events."""
         lang, standard, record = self.lang, self.standard, self.record
-        kinds = [k for k in standard.event_kinds if event_items(standard, k)]
+        kinds = counted_kinds(standard)
         lines = ["event_counts:" + (" {}" if not kinds else "") + _comment(message("inspect.event_counts_hint", lang))]
         for kind in kinds:
             lines.append(f"  {_key(kind)}:" + _comment(message(
