@@ -179,3 +179,9 @@ def test_an_event_count_row_named_by_its_label_only_is_read_by_the_label(tmp_pat
     counts.cell(row, 1).value, counts.cell(row, 5).value = None, 1  # 字段 blank, as in a row a person adds
     wb.save(book)
     assert api.load_inspection(book).model.event_counts == {"联谊会议": 1}
+
+
+def test_a_document_or_event_title_is_headed_as_a_name_not_as_an_item(tmp_path):
+    wb = load_workbook(_workbook(tmp_path))
+    assert wb["考核表"].cell(1, 3).value == "二级指标"
+    assert wb["材料核查"].cell(1, 2).value == "名称" and wb["活动明细"].cell(1, 5).value == "名称"

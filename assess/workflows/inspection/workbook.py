@@ -29,9 +29,9 @@ SHEETS = {
     "info": (("key", 14), ("item", 16), ("value", 40)),
     "items": (("id", 10), ("section", 16), ("title", 24), ("points", 7), ("self_score", 7), ("check", 36),
               ("method", 14), ("fact", 24), ("key", 16), ("reported", 12), ("observed", 12), ("score", 8), ("note", 36)),
-    "documents": (("document", 26), ("title", 36), ("facts", 30), ("status", 10), ("note", 30)),
+    "documents": (("document", 26), ("name", 36), ("facts", 30), ("status", 10), ("note", 30)),
     "counts": (("key", 22), ("kind", 26), ("since", 12), ("reported", 8), ("observed", 8)),
-    "events": (("event", 6), ("kind", 26), ("date", 12), ("count", 6), ("title", 36), ("status", 10), ("note", 30)),
+    "events": (("event", 6), ("kind", 26), ("date", 12), ("count", 6), ("name", 36), ("status", 10), ("note", 30)),
 }
 INPUTS = {"info": ("value",), "items": ("observed", "score", "note"), "documents": ("status", "note"),
           "counts": ("observed",), "events": ("status", "note")}
@@ -152,7 +152,7 @@ def _documents(ws, loaded_standard: LoadedStandard, evidence: LoadedEvidence, la
             if ref:
                 groups.setdefault(ref, []).append(name)
     for r, (doc, names) in enumerate(groups.items(), start=2):
-        _row(ws, r, "documents", {"document": doc, "title": titles.get(doc), "facts": ", ".join(names)})
+        _row(ws, r, "documents", {"document": doc, "name": titles.get(doc), "facts": ", ".join(names)})
     _status_rule(ws, "D", len(groups), lang, lists)
 
 
@@ -175,5 +175,5 @@ def _events(ws, loaded_standard: LoadedStandard, evidence: LoadedEvidence, lang:
     for r, ev in enumerate(events, start=2):
         label = standard.event_kinds.get(ev.kind)
         _row(ws, r, "events", {"event": r - 1, "kind": label.get(lang) if label else ev.kind, "date": ev.date.isoformat(),
-                               "count": ev.count, "title": ev.title})
+                               "count": ev.count, "name": ev.title})
     _status_rule(ws, "F", len(events), lang, lists)
