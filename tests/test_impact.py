@@ -202,9 +202,9 @@ def test_cli_diff_shows_the_threshold_transitions(tmp_path, at_root):
     out = result.stdout
     assert "等级变化 (行: 原等级, 列: 新等级)" in out and "等级变化的单位 (2)" in out
     assert "等级: “八好”先进社区工会 → “八好”达标社区工会" in out
-    assert "“八好”达标社区工会: 得分 75 ≥ 70 (满足) → 得分 75 ≥ 76 (不满足)" in out
+    assert "“八好”达标社区工会: 评级得分 75 (需 ≥ 70) (满足) → 评级得分 75 (需 ≥ 76) (不满足)" in out
     english = run("diff", "bahao-community", str(path), "--evidence", "fixtures", "--lang", "en", "--format", "markdown")
-    assert english.exit_code == 0 and "## Grade transitions" in english.stdout and "score 85.4 ≥ 86 (not met)" in english.stdout
+    assert english.exit_code == 0 and "## Grade transitions" in english.stdout and "grade score 85.4 (needs ≥ 86) (not met)" in english.stdout
     js = run("diff", "bahao-community", str(path), "--evidence", "fixtures", "--format", "json", "--engine", "python")
     data = json.loads(js.stdout)
     assert data["schema"] == "assess.impact/1" and data["counts"]["changed"] == 2

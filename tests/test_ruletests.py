@@ -176,7 +176,7 @@ def test_failure_when_doing_better_than_expected_names_what_let_the_grade_throug
 """))
     (grade,) = report.results[0].failures
     assert grade.text == "期望 未达到任何等级，实际 示范"
-    assert grade.details == ["实际已达到 示范: 得分 18 ≥ 18; 未触发一票否决: 群体性事件; 条件: 入会率 ≥ 98%"]
+    assert grade.details == ["实际已达到 示范: 得分 18 (需 ≥ 18); 未触发一票否决: 群体性事件; 条件: 入会率 ≥ 98%"]
     report2 = run(std, write_cases(std, """\
   - name: 分数写错
     facts: {disputes: 1}

@@ -324,7 +324,9 @@ class Words:
             entry = next(e for e in self.standard.eligibility if e.id == d.eligibility)
             return message("check.eligibility", self.lang, title=self.text(entry.title))
         if c.kind == CheckKind.MIN_SCORE:
-            return message("check.min_score", self.lang, score=self.number(d.score, (d.min,)), min=self.number(d.min))
+            # The grade is decided on the grade score (score + bonus) where the standard counts the bonus.
+            key = "check.min_grade_score" if self.standard.bonus_counts else "check.min_score"
+            return message(key, self.lang, score=self.number(d.score, (d.min,)), min=self.number(d.min))
         if c.kind == CheckKind.VETO:
             veto = self.standard.veto(d.veto)
             if d.waived:
