@@ -187,6 +187,13 @@ def test_cli_exit_0_when_every_record_scores(tmp_path, fixture_dir):
     assert "4 records: 4 scored, 0 bad" in result.stderr
 
 
+def test_the_lock_file_of_a_workbook_open_in_excel_is_no_record(tmp_path, fixture_dir):
+    (fixture_dir / "~$自评.xlsx").write_bytes(b"\x00" * 165)  # what Excel or WPS leaves while 自评.xlsx is open
+    result = run("batch", str(fixture_dir), "--standard", STANDARD, "--out", str(tmp_path / "o.csv"), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "4 records: 4 scored, 0 bad" in result.stderr
+
+
 def test_a_roster_in_a_directory_is_named_as_one_with_how_to_score_it(tmp_path, fixture_dir):
     from openpyxl import Workbook
 

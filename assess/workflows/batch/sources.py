@@ -52,10 +52,18 @@ def rosters(paths: Sequence[str]) -> list[str]:
     return [p for p in paths if Path(p).suffix.lower() in ROSTER_SUFFIXES and _input_kind(p)[0] == "roster"]
 
 
+def _is_evidence(entry: os.DirEntry) -> bool:
+    """An evidence file of a directory INPUT. Not the lock file Excel or WPS keeps beside a
+    workbook while it is open (`~$自评.xlsx`): it is no record, and would fail the batch whenever
+    someone has a workbook open."""
+    return (entry.is_file() and os.path.splitext(entry.name)[1].lower() in EVIDENCE_SUFFIXES
+            and not entry.name.startswith("~$"))
+
+
 def _dir_files(directory: str) -> list[str]:
     # Names only (not Path objects): a directory of a million records is listed, and sorted, once.
     with os.scandir(directory) as entries:
-        names = sorted(e.name for e in entries if e.is_file() and os.path.splitext(e.name)[1].lower() in EVIDENCE_SUFFIXES)
+        names = sorted(e.name for e in entries if _is_evidence(e))
     return [os.path.join(directory, n) for n in names]
 
 
@@ -92,7 +100,7 @@ def _dir_problem(path: str) -> Problem | None:
 def _iter_dir_names(directory: str) -> Iterator[str]:
     with os.scandir(directory) as entries:
         for e in entries:
-            if e.is_file() and os.path.splitext(e.name)[1].lower() in EVIDENCE_SUFFIXES:
+            if _is_evidence(e):
                 yield e.name
 
 
