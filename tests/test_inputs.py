@@ -362,11 +362,22 @@ def test_an_event_before_every_window_is_noted_beside_the_card(tmp_path):
     line = {day: next(i for i, text in enumerate(lines, 1) if day in text) for day in ("2024-12-05", "2022-12-31")}
     assert notes == [
         f"注意: {path}:{line['2024-12-05']}: events[3].date: 活动 委员会会议 (meeting) “年终会” 的日期 2024-12-05 早于考核期 "
-        "(2025-01-01 ~ 2025-12-31); 本标准对这类活动只统计 2025-01-01 起的记录, 此活动不计入任何统计 (日期是否写错?)",
+        "(2025-01-01 ~ 2025-12-31); 标准 test-all-kinds 对这类活动只统计 2025-01-01 起的记录, 此活动不计入任何统计 (日期是否写错?)",
         f"注意: {path}:{line['2022-12-31']}: events[4].date: 活动 群体性事件 (incident) 的日期 2022-12-31 早于考核期 "
-        "(2025-01-01 ~ 2025-12-31); 本标准对这类活动只统计 2023-01-01 起的记录, 此活动不计入任何统计 (日期是否写错?)"]
+        "(2025-01-01 ~ 2025-12-31); 标准 test-all-kinds 对这类活动只统计 2023-01-01 起的记录, 此活动不计入任何统计 (日期是否写错?)"]
     english = _run("score", str(path), "--standard", str(STANDARD), "--engine", "python", "--lang", "en")
     assert "note: " in english.stderr and "counts in nothing" in english.stderr
+
+
+def test_last_years_events_pasted_in_are_named_a_few_then_counted(tmp_path):
+    record = _record()
+    record["events"] += [{"kind": "委员会会议", "date": f"2024-{m:02d}-05"} for m in range(1, 13)]
+    path = _write(tmp_path, "history.yaml", record)
+    result = _run("score", str(path), "--standard", str(STANDARD), "--engine", "python")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("注意: ")]
+    assert len(notes) == 4 and [n.count("早于考核期") for n in notes] == [1, 1, 1, 1]
+    assert notes[-1] == f"注意: {path}: events: 另有 9 项活动早于考核期, 同样不计入标准 test-all-kinds 的任何统计"
 
 
 def test_history_a_window_counts_or_of_a_kind_never_counted_is_not_noted(tmp_path):

@@ -19,6 +19,9 @@ from assess.model.references import event_kind_id
 from assess.model.standard import Standard
 
 
+MOST_NOTES = 3  # events named one by one per record and standard; the rest in one line
+
+
 @once_per_object()
 def _windows(standard: Standard) -> dict[str, tuple]:
     """Event kind -> the windows of the derived values counting it (the period, or N years back)."""
@@ -39,8 +42,9 @@ def counted_since(standard: Standard, record: EvidenceRecord, kind: str) -> date
 def uncounted_history(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
     """The record's events dated before the period that no count of the standard reaches: of a
     kind a derived value counts (by id or label), dated before the first day of every window it is
-    counted over. Each is a Problem at the event's date naming the event, its date, the period and
-    the first day counted: a note beside the card, not an error. An event of a kind the standard
+    counted over. Each is a Problem at the event's date naming the event, its date, the period, the
+    standard and the first day counted: a note beside the card, not an error; past MOST_NOTES, one
+    line counts the rest. An event of a kind the standard
     counts nowhere is left alone: its date is not why it is not counted."""
     record, doc = loaded.record, loaded.document
     windows = _windows(standard)
@@ -55,7 +59,11 @@ def uncounted_history(loaded: LoadedEvidence, standard: Standard) -> list[Proble
             event = f"{label} ({kind})" + (f" “{ev.title}”" if ev.title else "")
             notes.append(problem_at(doc, ("events", i, "date"), message(
                 "evidence.event_uncounted", event=event, date=ev.date.isoformat(), start=record.period.start.isoformat(),
-                end=record.period.end.isoformat(), since=since.isoformat())))
+                end=record.period.end.isoformat(), since=since.isoformat(), standard=standard.id)))
+    if len(notes) > MOST_NOTES:  # last year's events pasted in: a few named, the rest counted
+        more = Problem(doc.path, "events", message("evidence.event_uncounted_more", n=len(notes) - MOST_NOTES,
+                                                    standard=standard.id))
+        notes = notes[:MOST_NOTES] + [more]
     return in_cells(doc, notes)
 
 
