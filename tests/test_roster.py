@@ -248,3 +248,17 @@ def test_an_empty_required_cell_and_an_empty_reason_are_named_at_their_own_colum
     assert result.exit_code == 2
     assert f"Sheet!{get_column_letter(kind + 1)}2: union.kind: 缺少必填字段" in result.stderr, result.stderr
     assert f"Sheet!{get_column_letter(reason + 1)}2: judgements.bahao-community.{targets[score][1]}.reason" in result.stderr
+
+
+def test_a_row_with_a_bad_period_end_has_every_other_cell_checked_and_no_event_date_blamed(tmp_path):
+    """A roster dates each event count on the period's last day: a bad last day is the period's
+    cell's fault only, and the row's other cells (a duplicate id beside it) are still checked."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text("工会编号,工会名称,工会类型,考核期开始,考核期结束,会员人数,职工人数,联谊会议\n"
+                      "d1,甲,社区工会,2025-01-01,2025-12-31,10,20,1\n"
+                      "d1,丙,社区工会,2025-01-01,2025-09-31,很多,20,2\n", encoding="utf-8")
+    for command in (["batch", str(roster), "--out", str(tmp_path / "o.csv")], ["score", str(roster)]):
+        result = CliRunner().invoke(main, [*command, "--standard", "bahao-community"])
+        lines = [line for line in result.stderr.splitlines() if ":A3:" in line or ":E3:" in line or ":F3:" in line
+                 or ":H3:" in line]
+        assert [line.split(": ")[2] for line in lines] == ["union.id", "period.end", "facts.members"], result.stderr

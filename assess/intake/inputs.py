@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from assess.core.loading import Document, cell_order
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
-from assess.model.evidence import LoadedEvidence, evidence_from_document
+from assess.model.evidence import LoadedEvidence, RecordRefused, evidence_from_document
 from assess.standards import catalog
 
 WORKBOOK_SUFFIXES = (".xlsx",)
@@ -72,13 +72,30 @@ def load_row(row) -> LoadedEvidence:
         return replace(evidence_from_document(row.document, lenient=True), made_for=(row.standard,))
     from assess.intake.cellfaults import without_consequences
 
+    def own(problems) -> list[Problem]:
+        """With the faults of its cells, not what reading such a cell as blank led to."""
+        found = _without_event_dates(without_consequences(problems, row.problems, row.unread))
+        return sorted(found, key=lambda p: (cell_order(p.cell, ()), p.path, p.message))
+
     try:
         loaded = evidence_from_document(row.document, lenient=True)
-    except InputError as err:  # with the faults of its cells, not what reading such a cell as blank led to
-        found = without_consequences(err.problems, row.problems, row.unread)
-        raise InputError(sorted(found, key=lambda p: (cell_order(p.cell, ()), p.path, p.message))) from None
-    return replace(loaded, made_for=(row.standard,),
-                   pending=tuple(without_consequences(loaded.pending, row.problems, row.unread)))
+    except RecordRefused as err:  # its other cells still checked, on the record read with stand-ins
+        refused = RecordRefused(own(err.problems), err.document)
+        stand_in = err.stand_in
+        if stand_in is not None:
+            refused.stand_in = replace(stand_in, made_for=(row.standard,), pending=tuple(own(stand_in.pending)))
+        raise refused from None
+    except InputError as err:
+        raise InputError(own(err.problems)) from None
+    return replace(loaded, made_for=(row.standard,), pending=tuple(own(loaded.pending)))
+
+
+def _without_event_dates(problems: list[Problem]) -> list[Problem]:
+    """A roster row's events are dated on its period's last day (one count a column): when that
+    day is bad, so is every event's date, and only the period's cell is to blame."""
+    if not any(p.path == "period.end" for p in problems):
+        return problems
+    return [p for p in problems if not (p.path.startswith("events[") and p.path.endswith("].date"))]
 
 
 def is_row(payload: Any) -> bool:
