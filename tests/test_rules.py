@@ -562,6 +562,19 @@ def test_an_item_short_of_full_in_a_section_at_its_cap_is_no_gap(decider):
     assert _gap_refs(data, record({"has_a": False, "has_b": False}), decider) == ["A", "X"]
 
 
+def test_a_bonus_item_loses_no_more_than_the_bonus_can_still_take(decider):
+    # Bonus 2 of a 3-point cap: B2 short by 2 can add 1 only, so it loses 1 (the card said 失 2 分).
+    from assess.scoring.gaps import gaps
+
+    data = _with_bonus()
+    data["bonus"]["items"] = [item("B1", points=2, rule={"kind": "all_or_nothing", "when": "has_b"}),
+                              item("B2", points=2, rule={"kind": "all_or_nothing", "when": "has_c"})]
+    ev, inputs = assess(standard_from_data(data), evidence_from_data(
+        record({"has_b": True, "has_c": False}, judgements={"A": {"score": 8, "reason": "r"}})), decider)
+    assert ev.bonus == 2
+    assert {g.ref: (g.result.lost, g.lost) for g in gaps(ev, inputs)} == {"A": (2, 2), "B2": (2, 1)}
+
+
 # ---- vetoes --------------------------------------------------------------------------------
 
 VETO = {"id": "V1", "title": "群体性事件", "when": "incidents >= 1"}

@@ -312,7 +312,7 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         hash(changes)
     except TypeError:  # a value that cannot be a key (a list of scores)
         return _item_gap_dict(g, ev, words)
-    gap = _kept(_GAPS, (id(r), words.lang, g.kind, changes), r, words, lambda: _item_gap_dict(g, ev, words))
+    gap = _kept(_GAPS, (id(r), words.lang, g.kind, changes, g.lost), r, words, lambda: _item_gap_dict(g, ev, words))
     # The caller's own copy, lists included.
     return {**gap, "actions": list(gap["actions"]), "evidence": list(gap["evidence"]),
             "changes": None if gap["changes"] is None else [dict(c) for c in gap["changes"]]}
@@ -335,7 +335,7 @@ def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "section": r.section_id,
         "points": _n(r.points),
         "awarded": _n(r.awarded, 0, r.points),
-        "lost": _n(r.lost, 0),
+        "lost": _n(g.lost, 0),
         "status": r.status.value,
         "status_text": words.status(r.status.value),
         "mandatory": r.item.mandatory,
@@ -346,7 +346,7 @@ def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "remediation": words.text(r.item.remediation),
         "evidence": [words.text(e) for e in r.item.evidence],
         "text": message(gap_key(g.kind.value, r.status), lang, item=r.item.id, title=words.text(r.item.title),
-                        lost=words.number(r.lost, (0,))),
+                        lost=words.number(g.lost, (0,))),
     }
 
 

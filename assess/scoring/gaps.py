@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from assess.core.exact import Fraction
 from assess.rules.base import ItemStatus
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
 from assess.scoring.compiler import CompiledStandard
@@ -63,14 +64,23 @@ class Gap:
     veto: VetoResult | None = None
     check: Check | None = None
     eligibility: EligibilityResult | None = None
+    room: Fraction | None = None  # an item's: what its capped total (section, bonus) can still take
+
+    @property
+    def lost(self) -> Fraction:
+        """An item gap's points lost: the item's shortfall, but no more than its section or the
+        bonus can still take (bonus 2 of a 3-point cap: an item short by 2 loses 1)."""
+        lost = self.result.lost
+        return min(lost, self.room) if self.room is not None and self.room > 0 else lost
 
 
-def _at_cap(ev: Evaluation) -> tuple[set[str], bool]:
-    """The sections whose points are at their cap, and whether the bonus is at its cap: items
-    there that are short of full points cost nothing (raising them raises no total)."""
-    sections = {s.section_id for s in ev.sections if s.awarded >= s.cap}
-    bonus = ev.standard.bonus
-    return sections, bonus is not None and ev.bonus >= bonus.cap
+def _room(ev: Evaluation, r: ItemResult) -> Fraction | None:
+    """What the capped total of `r` (its section, or the bonus) can still take; None: no cap."""
+    if r.section_id is None:  # a bonus item (加分项)
+        bonus = ev.standard.bonus
+        return bonus.cap - ev.bonus if bonus is not None else None
+    section = next(s for s in ev.sections if s.section_id == r.section_id)
+    return section.cap - section.awarded
 
 
 def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
@@ -82,16 +92,15 @@ def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
     whose items add up to more than its cap) is no gap: no points are lost, and an action to
     raise it would add nothing. A mandatory item stays one: the grade needs it at full points."""
     out: list[Gap] = [Gap(GapKind.ELIGIBILITY, e.eligibility_id, eligibility=e) for e in ev.eligibility if not e.met]
-    full_sections, full_bonus = _at_cap(ev)
     for kind, results in ((GapKind.ITEM, ev.items()), (GapKind.DEDUCTION, ev.deductions)):
         for r in results:
             if r.status == ItemStatus.FULL or r.exempt:
                 continue
-            if kind == GapKind.ITEM and not r.item.mandatory and (
-                    full_bonus if r.section_id is None else r.section_id in full_sections):
+            room = _room(ev, r) if kind == GapKind.ITEM else None
+            if room is not None and room <= 0 and not r.item.mandatory:
                 continue
             changes = item_fix(ev.compiled, r, base) if fixes and base is not None else None
-            out.append(Gap(kind, r.item.id, result=r, changes=changes))
+            out.append(Gap(kind, r.item.id, result=r, changes=changes, room=room))
     out += [Gap(GapKind.VETO, v.veto_id, veto=v) for v in ev.vetoes if not v.clear]
     reached = ev.grade.id if ev.grade else None
     mandatory: dict[str, Gap] = {}

@@ -40,7 +40,7 @@ def _top_gaps(found: list[Gap], ev: Evaluation) -> list[Gap]:
     blocking = sorted((g for g in others if g.grade is None or g.grade in reach), key=order)
     if len(blocking) >= TOP_GAPS:
         return blocking[:TOP_GAPS]
-    items = sorted((g for g in found if g.kind == GapKind.ITEM), key=lambda g: g.result.lost, reverse=True)
+    items = sorted((g for g in found if g.kind == GapKind.ITEM), key=lambda g: g.lost, reverse=True)
     later = sorted((g for g in others if g.grade is not None and g.grade not in reach), key=order)
     return (blocking + items + later)[:TOP_GAPS]
 
@@ -101,8 +101,9 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
     texts = {} if texts is None else texts
     if gap.kind == GapKind.ITEM:
         r = gap.result
-        return _worded(texts, ("item", r.item.id, r.lost, r.status), lambda: message(
-            gap_key("item", r.status), words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(r.lost)))
+        lost = gap.lost
+        return _worded(texts, ("item", r.item.id, lost, r.status), lambda: message(
+            gap_key("item", r.status), words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(lost)))
     if gap.kind == GapKind.VETO:
         triggered = gap.veto.state is True
         return _worded(texts, ("veto", gap.ref, triggered), lambda: message(
