@@ -224,6 +224,7 @@ def test_score_out_without_format_writes_the_format_its_suffix_names(tmp_path, n
     ["report", "--from", "{cards}", "--html"],
     ["report", "--from", "{cards}", "--list"],
     ["score", "fixtures/tanglang-community.yaml", "--db"],
+    ["batch", "fixtures/tanglang-community.yaml", "--standard", "bahao-community", "--out", "{tmp}/ok.csv", "--errors"],
 ])
 @pytest.mark.parametrize("lang, words", [("zh", "{file} 是一个文件, 不是目录; 请换一个已有的目录"),
                                          ("en", "{file} is a file, not a directory; choose a directory that exists")])
@@ -234,11 +235,11 @@ def test_a_file_standing_where_the_output_s_directory_should_be_is_said_as_such(
     taken = tmp_path / "a.csv"  # a file, not a directory
     taken.write_text("x", encoding="utf-8")
     out = taken / "sub" / "x.xlsx"
-    result = run(*[a.format(cards=cards) for a in args], str(out), "--lang", lang)
+    result = run(*[a.format(cards=cards, tmp=tmp_path) for a in args], str(out), "--lang", lang)
     assert result.exit_code == 2, result.output
     assert f"{out}: {words.format(file=taken)}" in result.stderr and "不存在" not in result.stderr
     assert "does not exist" not in result.stderr and "Traceback" not in result.output
     missing = tmp_path / "nowhere" / "x.xlsx"  # a directory that is not there: said as before
-    result = run(*[a.format(cards=cards) for a in args], str(missing), "--lang", lang)
+    result = run(*[a.format(cards=cards, tmp=tmp_path) for a in args], str(missing), "--lang", lang)
     assert result.exit_code == 2 and str(missing.parent) in result.stderr
     assert ("不存在" if lang == "zh" else "does not exist") in result.stderr

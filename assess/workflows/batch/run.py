@@ -102,9 +102,8 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
     for path in inputs:
         if os.path.realpath(path) in written:  # starting afresh would empty an input
             problems.append(Problem(path, "", message("batch.out_is_input")))
-    missing = missing_parent(out)  # named by --out itself, not by the first file written beside it
-    if missing is not None:
-        problems.append(missing)
+    # Named by --out (and --errors) itself, not by the first file written beside it.
+    problems += [p for p in (missing_parent(out), missing_parent(errors) if options.get("errors") else None) if p]
     if problems:
         raise InputError(problems)
     return run_sources(iter_sources(inputs, exclude=(out, errors, derived_name(out, STAGING_SUFFIX)), standard=standard),
