@@ -418,3 +418,14 @@ def test_an_id_that_looks_like_a_path_is_only_an_id(tmp_path):
     result = _run("score", str(_write(tmp_path, "r.yaml", record)), "--standard", str(STANDARD), "--engine", "python",
                   "--format", "json")
     assert result.exit_code == 0 and '"id": "../x"' in result.stdout
+
+
+def test_true_false_and_null_are_quoted_as_a_record_writes_them(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text('{"union": {"id": "j1", "name": "J", "kind": "社区工会"}, '
+                    '"period": {"start": "2025-01-01", "end": "2025-12-31"}, '
+                    '"facts": {"employees": true}, "events": [null]}', encoding="utf-8")
+    result = _run("score", str(path), "--standard", "bahao-community")
+    assert result.exit_code == 2
+    assert "facts.employees: 应为整数, 实际为 true" in result.stderr and "events[0]: 应为键值映射, 实际为 null" in result.stderr
+    assert "True" not in result.stderr and "None" not in result.stderr

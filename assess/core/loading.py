@@ -17,6 +17,7 @@ from assess.core import safe_yaml
 from assess.core.exact import RATIONAL
 from assess.core.jsonout import json_text
 from assess.core.messages import message
+from assess.core.natural import WRITTEN
 from assess.core.problems import InputError, Problem, dotted
 
 
@@ -380,6 +381,8 @@ def translate_error(err: dict) -> str:
 
 
 def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return WRITTEN[value]
     if isinstance(value, RATIONAL):
         return float(value)
     if isinstance(value, (dict, list)):

@@ -61,8 +61,15 @@ def plain_text(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+# A message quotes true, false and null as a record writes them (JSON, YAML), not as Python names them.
+WRITTEN = {True: "true", False: "false", None: "null"}
+
+
 def shown(value: Any) -> str:
-    """A value as a message quotes it."""
+    """A value as a message quotes it: true, false and null as written, else its text (at most 80
+    characters)."""
+    if value is None or isinstance(value, bool):
+        return WRITTEN[value]
     return str(value)[:80]
 
 
