@@ -92,7 +92,7 @@ NAMES = [
 
 # Control characters and line separators break text tables and CSV: the record refuses them in a
 # union's id and name (assess.model.evidence.UnionIdentity), so no worksheet is made for them.
-_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")  # as evidence._CONTROL
 
 
 @pytest.mark.parametrize("name", NAMES, ids=range(len(NAMES)))
@@ -105,7 +105,7 @@ def test_the_worksheet_round_trips_any_union_name_and_id(tmp_path, name):
         with pytest.raises(api.InputError) as info:
             api.write_worksheet(data, out, api.ScoreOptions())
         assert {p.path for p in info.value.problems} == {"union.id", "union.name"}
-        assert all("不能含有控制字符" in p.message for p in info.value.problems) and not out.exists()
+        assert all("不能含有控制字符或不可见字符" in p.message for p in info.value.problems) and not out.exists()
         return
     sheet = api.write_worksheet(data, out, api.ScoreOptions())
     text = out.read_text(encoding="utf-8")

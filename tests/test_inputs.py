@@ -395,7 +395,8 @@ def test_history_a_window_counts_or_of_a_kind_never_counted_is_not_noted(tmp_pat
 
 @pytest.mark.parametrize("field, value, code", [
     ("id", "u1\nu2", "U+000A"), ("id", "u1\t", "U+0009"), ("name", "测试\r工会", "U+000D"),
-    ("name", "测试\u2028工会", "U+2028"), ("parent", "总工会\x85", "U+0085"),
+    ("name", "测试\u2028工会", "U+2028"), ("parent", "总工会\x85", "U+0085"), ("region", "南山\x85区", "U+0085"),
+    ("id", "u\u200b1", "U+200B"), ("name", "\u202e会工区社", "U+202E"), ("name", "社区\u2066工会", "U+2066"),
 ])
 def test_a_control_character_in_the_unions_id_or_name_is_refused_naming_the_field(tmp_path, field, value, code):
     import json
@@ -408,8 +409,19 @@ def test_a_control_character_in_the_unions_id_or_name_is_refused_naming_the_fiel
     assert result.exit_code == 2
     [problem] = [p for p in _problems_of(result) if f"union.{field}:" in p]
     position = next(i for i, c in enumerate(value, 1) if f"U+{ord(c):04X}" == code)
-    assert problem.endswith(f"union.{field}: 不能含有控制字符 (换行、制表符等): 第 {position} 个字符是 {code}")
+    assert problem.endswith(f"union.{field}: 不能含有控制字符或不可见字符 (换行、制表符、零宽空格、文字方向符等): "
+                            f"第 {position} 个字符是 {code}")
     assert "facts.employees" in result.stderr
+
+
+def test_a_line_break_in_the_periods_label_is_refused():
+    from assess.model.evidence import evidence_from_data
+
+    record = _record()
+    record["period"]["label"] = "2025\n年度"
+    with pytest.raises(InputError) as info:
+        evidence_from_data(record)
+    assert [p.path for p in info.value.problems] == ["period.label"]
 
 
 def test_an_id_that_looks_like_a_path_is_only_an_id(tmp_path):

@@ -28,9 +28,20 @@ from assess.model.references import (KnownNames, judgement_standard_problems, ki
 from assess.model.standard import Standard, Window
 from assess.model.standins import ENTRY_STAND_INS, PERIOD_END, of_stand_in, pruned, with_stand_ins
 
-# Control characters (a line break, a tab, NUL...) and the Unicode line and paragraph separators:
-# in a union's id or name they break text tables and the files other tools read (CSV).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters (a line break, a tab, NUL...), the Unicode line and paragraph separators, and
+# the invisible format characters (zero-width spaces and joiners, direction marks, overrides and
+# isolates): in a union's id, name or period label they break text tables and the files other tools
+# read (CSV), make two ids look alike, or show a name reversed.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _one_line(v: str | None) -> str | None:
+    """`v` when it holds none of _CONTROL; else ValueError naming the first and where it is."""
+    found = _CONTROL.search(v) if v is not None else None
+    if found:
+        raise ValueError(message("evidence.control_character", position=found.start() + 1,
+                                 code=f"U+{ord(found.group()):04X}"))
+    return v
 
 
 class UnionIdentity(StrictModel):
@@ -40,20 +51,15 @@ class UnionIdentity(StrictModel):
     parent: str | None = Field(None, description="The federation the union reports to.")
     region: str | None = None
 
-    @field_validator("id", "name", "parent")
-    @classmethod
-    def _one_line(cls, v: str | None) -> str | None:
-        found = _CONTROL.search(v) if v is not None else None
-        if found:
-            raise ValueError(message("evidence.control_character", position=found.start() + 1,
-                                     code=f"U+{ord(found.group()):04X}"))
-        return v
+    _printable = field_validator("id", "name", "parent", "region")(lambda cls, v: _one_line(v))
 
 
 class Period(StrictModel):
     start: date
     end: date
     label: str | None = None
+
+    _printable = field_validator("label")(lambda cls, v: _one_line(v))
 
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
