@@ -74,13 +74,13 @@ class Gap:
         return min(lost, self.room) if self.room is not None and self.room > 0 else lost
 
 
-def _room(ev: Evaluation, r: ItemResult) -> Fraction | None:
-    """What the capped total of `r` (its section, or the bonus) can still take; None: no cap."""
-    if r.section_id is None:  # a bonus item (加分项)
-        bonus = ev.standard.bonus
-        return bonus.cap - ev.bonus if bonus is not None else None
-    section = next(s for s in ev.sections if s.section_id == r.section_id)
-    return section.cap - section.awarded
+def _rooms(ev: Evaluation) -> dict[str | None, Fraction | None]:
+    """What each capped total can still take: each section's (by id) and the bonus's (None: the
+    bonus items' section id), None where there is no bonus."""
+    bonus = ev.standard.bonus
+    rooms: dict[str | None, Fraction | None] = {s.section_id: s.cap - s.awarded for s in ev.sections}
+    rooms[None] = bonus.cap - ev.bonus if bonus is not None else None
+    return rooms
 
 
 def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
@@ -92,11 +92,12 @@ def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
     whose items add up to more than its cap) is no gap: no points are lost, and an action to
     raise it would add nothing. A mandatory item stays one: the grade needs it at full points."""
     out: list[Gap] = [Gap(GapKind.ELIGIBILITY, e.eligibility_id, eligibility=e) for e in ev.eligibility if not e.met]
+    rooms = _rooms(ev)
     for kind, results in ((GapKind.ITEM, ev.items()), (GapKind.DEDUCTION, ev.deductions)):
         for r in results:
             if r.status == ItemStatus.FULL or r.exempt:
                 continue
-            room = _room(ev, r) if kind == GapKind.ITEM else None
+            room = rooms[r.section_id] if kind == GapKind.ITEM else None
             if room is not None and room <= 0 and not r.item.mandatory:
                 continue
             changes = item_fix(ev.compiled, r, base) if fixes and base is not None else None
