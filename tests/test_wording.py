@@ -289,14 +289,21 @@ def test_the_english_heading_of_a_plan_whose_score_is_enough(monkeypatch):
     assert "(≥ 75 points; met: score 92.5 points; what stands in the way is below)" in out
 
 
+def _commended(tmp_path, times: int):
+    """The tanglang fixture commended `times` times by a higher federation (a bonus that counts
+    toward the grade), written to tmp_path/bonus.yaml."""
+    data = yaml.safe_load((ROOT / TANGLANG).read_text(encoding="utf-8"))
+    data["facts"]["superior_commendations"] = times
+    path = tmp_path / "bonus.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def test_a_bonus_that_counts_is_shown_beside_the_score_and_in_the_plans_heading(tmp_path, monkeypatch):
     # 87.8 points and a bonus of 3: the grade is decided on 90.8. The header showed only 得分 87.8
     # beside a grade that needs 90, and the heading said "得分 90.8 已达到", a number shown nowhere.
     monkeypatch.chdir(ROOT)
-    data = yaml.safe_load((ROOT / TANGLANG).read_text(encoding="utf-8"))
-    data["facts"]["superior_commendations"] = 3
-    path = tmp_path / "bonus.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path = _commended(tmp_path, 3)
     card = _cards(str(path))[0]
     assert card["grade_score"] != card["score"] and card["bonus"] > 0
     header = _score(str(path)).splitlines()[5]
@@ -310,10 +317,7 @@ def test_the_english_plan_does_not_call_the_grade_score_the_score(tmp_path, monk
     # named score + bonus the score, beside a header whose score is 76.53; it now says what the zh
     # text says ("可达 82.61 分"): the union reaches 82.61 points.
     monkeypatch.chdir(ROOT)
-    data = yaml.safe_load((ROOT / TANGLANG).read_text(encoding="utf-8"))
-    data["facts"]["superior_commendations"] = 2
-    path = tmp_path / "bonus.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path = _commended(tmp_path, 2)
     card = json.loads(_score(str(path), "--format", "json", "--lang", "en"))
     plan = card["next_grade"]
     assert card["bonus"] == 2 and plan["reachable"]
