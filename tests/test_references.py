@@ -111,6 +111,28 @@ def test_an_application_for_an_unknown_standard_is_an_error_when_another_is_give
     assert "是否应为 liuyou-grassroots?" in _problems(data, api.ScoreOptions(standard="bahao-community", engine="python"))
 
 
+def test_a_misspelt_application_is_named_where_it_stands_with_the_records_other_problems(tmp_path):
+    """Without --standard a misspelt applications[].standard used to say only 未知标准, with no
+    file or line, and hid every other problem of the record."""
+    text = TANGLANG.read_text(encoding="utf-8").replace("standard: bahao-community", "standard: bahao-comunity")
+    text = text.replace("members: {value: 214,", "memberz: {value: 214,")
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(path)])
+    assert result.exit_code == 2, result.output
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "bahao-comunity" in t)
+    assert f"r.yaml:{line}: applications[0].standard: 申报的标准 bahao-comunity 不是已知标准 (是否应为 bahao-community?)" in result.output
+    assert "facts.memberz: 未知字段 memberz" in result.output and "共 2 个问题" in result.output
+
+
+def test_a_misspelt_application_beside_a_refused_value_says_both(tmp_path):
+    data = _data()
+    data["applications"][0]["standard"] = "bahao-comunity"
+    data["period"]["end"] = "2025-13-31"
+    text = _problems(data)
+    assert "period.end: 没有这个日期" in text and "applications[0].standard: 申报的标准 bahao-comunity" in text
+
+
 def test_counts_written_as_text_are_decimal_never_octal():
     data = _data()
     data["facts"]["members"] = {"value": "0214", "documents": ["T02"]}

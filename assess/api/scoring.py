@@ -18,7 +18,7 @@ from assess.core.messages import current_language, message, use_language
 from assess.core.problems import InputError, Problem
 from assess.core.loading import Document, reading_order
 from assess.intake.inputs import ROSTER_SUFFIXES, WORKBOOK_SUFFIXES, input_kind, load_row, roster_rows
-from assess.model.evidence import LoadedEvidence, RecordRefused, evidence_from_document, read_record_file
+from assess.model.evidence import LoadedEvidence, RecordRefused, check_record, evidence_from_document, read_record_file
 from assess.model.history import note_text, uncounted_history
 from assess.model.references import unknown_kind_text
 from assess.present.scorecard import score
@@ -177,6 +177,8 @@ def refused_problems(err: RecordRefused, standard: StandardSource | None = None,
         return err
     try:
         targets = standards_for(err.stand_in, standard, as_of)
+    except UnknownApplication as more:  # already checked against the standards that are known
+        return InputError(_in_order([*err.problems, *more.problems], err.stand_in))
     except InputError:
         return err
     found = [p for t in targets for p in err.problems_against(
@@ -250,7 +252,7 @@ def standards_for(record: LoadedEvidence, standard: StandardSource | None = None
         return [load_standard(standard, on)]
     r = record.record
     if r.applications:
-        return [catalog.resolve_standard(a.standard, on) for a in r.applications]
+        return _applied_for(record, on)
     if record.made_for:  # a fill-in workbook: the standard it was made for
         return [catalog.resolve_standard(s, on) for s in record.made_for]
     found = catalog.standards_for_kind(r.union.kind, on)
@@ -260,6 +262,35 @@ def standards_for(record: LoadedEvidence, standard: StandardSource | None = None
             r.union.kind, sorted(kinds))
         raise InputError([Problem(record.path, "union.kind", text, record.document.line_of(("union", "kind")))])
     return found
+
+
+class UnknownApplication(InputError):
+    """A record applies for a standard no one knows: every problem of the record (see _applied_for)."""
+
+
+def _applied_for(record: LoadedEvidence, on: date) -> list[LoadedStandard]:
+    """The standards the record's applications name. An application naming no known standard
+    (a misspelt id) is refused where it stands, with every other problem the record has against
+    the standards that are known: those its other applications name, else those for its kind."""
+    found: list[LoadedStandard] = []
+    unknown = False
+    for app in record.record.applications:
+        try:
+            found.append(catalog.resolve_standard(app.standard, on))
+        except InputError:
+            if app.standard.partition("@")[0] in catalog.known_names().standards:
+                raise  # a known standard with no such version, or none in force: said as it is
+            unknown = True
+    if not unknown:
+        return found
+    targets = found or list(catalog.standards_for_kind(record.record.union.kind, on)) or list(catalog.builtin_standards())
+    problems: list[Problem] = []
+    for target in targets:
+        try:
+            check_record(record, target.standard, catalog.known_names(), tuple(a.id for a in target.lineage))
+        except InputError as err:
+            problems += err.problems
+    raise UnknownApplication(_in_order(problems, record))
 
 
 def version_warning(standard: LoadedStandard, on: date, lang: str = "zh") -> VersionWarning | None:
