@@ -133,6 +133,22 @@ def test_a_misspelt_application_beside_a_refused_value_says_both(tmp_path):
     assert "period.end: 没有这个日期" in text and "applications[0].standard: 申报的标准 bahao-comunity" in text
 
 
+def test_judgements_a_copied_standard_does_not_read_are_noted(tmp_path):
+    """A standard copied under a new id reads no judgement filed under the old id: the item counts
+    as missing evidence, and a note beside the card says why (it used to pass in silence)."""
+    copy_path = tmp_path / "my-bahao.yaml"
+    copy_path.write_text((ROOT / "rulesets/bahao-community.yaml").read_text(encoding="utf-8").replace(
+        "\nid: bahao-community", "\nid: my-bahao"), encoding="utf-8")
+    [scored] = api.score_record(_data(), api.ScoreOptions(standard=copy_path, engine="python")).scored
+    [note] = scored.notes
+    assert "judgements.bahao-community.work_pattern: 酌情评分 work_pattern 记在标准 bahao-community 名下, 按 my-bahao" in note
+    assert [i for s in scored.card["sections"] for i in s["items"] if i["id"] == "work_pattern"][0]["status"] == "missing"
+    data = _data()
+    data["judgements"]["my-bahao"] = copy.deepcopy(data["judgements"]["bahao-community"])
+    assert api.score_record(data, api.ScoreOptions(standard=copy_path, engine="python")).scored[0].notes == ()
+    assert api.score_record(_data(), PYTHON).scored[0].notes == ()
+
+
 def test_counts_written_as_text_are_decimal_never_octal():
     data = _data()
     data["facts"]["members"] = {"value": "0214", "documents": ["T02"]}

@@ -181,3 +181,22 @@ def _override_advice(doc: Document) -> str:
         return message("refs.override.workbook", sheet=sheet, key_column=message("intake.col.key"),
                        value_column=message("intake.col.value"), yes=yes)
     return message("refs.override.record")
+
+
+def unread_judgements(record: Any, doc: Document, standard: Standard, lineage: tuple[str, ...]) -> list[Problem]:
+    """Notes for judgements this standard does not read: filed under another standard's id, for
+    an item this standard has and the judgements it reads (under its own id or one it extends,
+    the first found) do not score. A copy of a standard under a new id used to score such an item
+    as 缺少佐证 in silence; a record judged for two standards with items of their own gets none."""
+    ids = _ids(standard, lineage)
+    read = next((record.judgements[i] for i in ids if i in record.judgements), {})
+    items = {item.id for _, item in standard.item_locations()}
+    notes = []
+    for filed, entries in record.judgements.items():
+        if filed in ids:
+            continue
+        for item_id in entries:
+            if item_id in items and item_id not in read:
+                notes.append(_problem(doc, ("judgements", filed, item_id), message(
+                    "refs.judgement_unread", item=item_id, filed=filed, standard=standard.id)))
+    return notes

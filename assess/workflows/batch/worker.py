@@ -20,7 +20,7 @@ from assess.intake import inputs as intake
 from assess.intake import xlsx
 from assess.intake.layout import ROSTER_SCHEMA
 from assess.model.evidence import RecordRefused, check_record, evidence_from_data, evidence_from_document, read_record_file
-from assess.model.history import note_text, uncounted_history
+from assess.model.history import record_notes
 from assess.present.renderers import ScoredRecord
 from assess.present.scorecard import inputs_for
 from assess.scoring.compiler import DurableDecider, PythonDecider, compile_standard
@@ -166,7 +166,7 @@ class Worker:
             record = ScoredRecord(ev, inputs, loaded, self.decider.name, target.lineage, on, src.position)
             line = self.render(record, cfg.lang).encode("utf-8")  # here: a line that cannot be written is this record's
             warning = None if target.in_force(on) else (standard.id, standard.version, catalog.span_text(target))
-            return ("ok", line, warning, tuple(note_text(p) for p in uncounted_history(loaded, standard)))
+            return ("ok", line, warning, record_notes(loaded, standard, lineage))
         except InputError as err:
             return ("bad", _error_line(src, holder, err.problems))
         except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
