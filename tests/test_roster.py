@@ -136,6 +136,18 @@ def test_headers_that_name_nothing_stop_the_roster_before_any_row(tmp_path):
     assert result.exit_code == 2 and "会员数" in result.stderr and not (tmp_path / "o.csv").exists()
 
 
+def test_a_header_naming_what_the_standard_works_out_says_what_to_fill_in(tmp_path):
+    """职工入会率 is worked out from 会员人数 and 职工人数: a clerk copying it from last year's sheet is
+    told so, not only that the header is unknown."""
+    roster = tmp_path / "r.csv"
+    _write_csv(roster, ["工会名称", "职工入会率", "party_union_meetings"], [["甲", "90%", "4"]], "utf-8")
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    text = str(info.value)
+    assert f"{roster}:B1: 列名 职工入会率 是本标准由其他数据算出的 职工入会率 (membership_rate), 名单中不填; 请填写: 会员人数, 职工人数" in text
+    assert f"{roster}:C1: 列名 party_union_meetings 是本标准由其他数据算出的" in text and "请填写: 党总支研究工会工作会议" in text
+
+
 def test_the_empty_roster_reads_back_and_names_its_standard(tmp_path):
     book = tmp_path / "r.xlsx"
     result = CliRunner().invoke(main, ["template", "model-worker-home", "--roster", str(book)])

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 from openpyxl.utils import get_column_letter
 
 from assess.core.loading import Document, read_bytes
-from assess.core.messages import LANGUAGES, message
+from assess.core.messages import LANGUAGES, current_language, message
 from assess.core.natural import NaturalError, read_integer
 from assess.core.problems import InputError, Problem
 from assess.core.unions import UNION_KINDS, kind_name
@@ -83,6 +83,44 @@ def headers(standard: Standard) -> dict[str, tuple[str, str]]:
     return short | out
 
 
+def calculated_headers(standard: Standard) -> dict[str, tuple[str, str]]:
+    """Header forms naming what the standard works out rather than reads (a derived value such
+    as 职工入会率, or an item scored from other data) -> (what it names, the columns to fill in
+    instead), in the current language: a roster holding such a column is told so, not merely
+    that the header is unknown."""
+    lang = current_language()
+    out: dict[str, tuple[str, str]] = {}
+
+    def add(texts: list[str], what: str, names: list[str]) -> None:
+        needed = ", ".join(dict.fromkeys(_input_labels(standard, names, lang)))
+        for text in texts:
+            for form in header_forms(text):
+                out.setdefault(form, (what, needed))
+
+    for name, d in standard.derived.items():
+        add([name, d.label.zh, d.label.en or name], f"{d.label.get(lang)} ({name})", [name])
+    for _, item in standard.all_items():
+        if not item.rule.judged:
+            add([item.id, item.title.zh, item.title.en or item.id], f"{item.title.get(lang)} ({item.id})", list(item.rule.inputs()))
+    return out
+
+
+def _input_labels(standard: Standard, names: list[str], lang: str) -> Iterator[str]:
+    """The roster columns behind `names`: declared facts by label, derived values followed to
+    their inputs, counted events by kind label, held honours as the honours column."""
+    for name in names:
+        if name in standard.fields:
+            yield standard.fields[name].label.get(lang)
+        elif name in standard.derived:
+            d = standard.derived[name]
+            if d.count_events is not None:
+                yield from (standard.event_kinds[k].get(lang) if k in standard.event_kinds else k for k in d.count_events.kind)
+            elif d.honours is not None:
+                yield message("roster.head.honours", lang)
+            else:
+                yield from _input_labels(standard, d.inputs, lang)
+
+
 def _target(text: str | None, table: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
     for form in header_forms(text or ""):
         if form in table:
@@ -91,7 +129,7 @@ def _target(text: str | None, table: dict[str, tuple[str, str]]) -> tuple[str, s
 
 
 def _header_problems(book: str, sheet: str | None, titles: list[str | None], table: dict,
-                     filled: dict[int, int]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
+                     filled: dict[int, int], calculated: dict[str, tuple[str, str]]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
     """Column number -> target for row 1; a problem for each header that names nothing (with a
     "did you mean"), names two things, or repeats another, and at its first filled cell for a
     column with no header (`filled`: column -> its first row with content; a CSV row may run
@@ -108,7 +146,11 @@ def _header_problems(book: str, sheet: str | None, titles: list[str | None], tab
             continue
         target = _target(text, table)
         where = xlsx.cell_name(sheet, 1, col)
-        if target is None:
+        if target is None and header_forms(text)[0] in calculated:
+            what, needed = calculated[header_forms(text)[0]]
+            problems.append(Problem(book, "", message("roster.calculated_header", header=text, what=what, needed=needed),
+                                    cell=where))
+        elif target is None:
             hint = difflib.get_close_matches(header_forms(text)[-1], list(table), n=1)
             problems.append(Problem(book, "", message("roster.unknown_header_hint" if hint else "roster.unknown_header",
                                                       header=text, hint=hint[0] if hint else ""), cell=where))
@@ -133,7 +175,7 @@ def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
         for col, value in enumerate(row, start=1):
             if col not in filled and not xlsx.blank(value):
                 filled[col] = number
-    columns, problems = _header_problems(book, sheet, titles, headers(standard), filled)
+    columns, problems = _header_problems(book, sheet, titles, headers(standard), filled, calculated_headers(standard))
     problems = faults.pop(1, []) + problems
     if not rows:
         problems.append(Problem(book, "", message("roster.empty")))
