@@ -194,6 +194,22 @@ def test_the_lock_file_of_a_workbook_open_in_excel_is_no_record(tmp_path, fixtur
     assert "4 records: 4 scored, 0 bad" in result.stderr
 
 
+def test_files_of_records_a_directory_does_not_read_are_noted_not_passed_over(tmp_path, fixture_dir):
+    """A CSV roster or a JSON Lines file in a directory INPUT is not scored there (its rows may be
+    the directory's records again) and used to be skipped in silence; the run's own outputs, written
+    into the directory, are not noted."""
+    (fixture_dir / "名单.csv").write_text("工会名称\n甲\n", encoding="utf-8")
+    (fixture_dir / "more.jsonl").write_text("{}\n", encoding="utf-8")
+    (fixture_dir / "附件.txt").write_text("x", encoding="utf-8")
+    result = run("batch", str(fixture_dir), "--standard", STANDARD, "--out", str(fixture_dir / "o.csv"))
+    assert result.exit_code == 0, result.output
+    for name in ("more.jsonl", "名单.csv"):
+        assert (f"注意: 未读取 {fixture_dir / name}: 目录中只逐个读取 YAML、JSON 记录和 xlsx 填报表; 如它是名册或 JSON Lines "
+                f"记录文件, 请单独运行 assess batch {fixture_dir / name} --standard {STANDARD}\n") in result.stderr
+    assert "o.csv" not in result.stderr.replace(f"结果: {fixture_dir / 'o.csv'}", "").replace("o.csv.errors", "")
+    assert "附件.txt" not in result.stderr
+
+
 def test_a_roster_in_a_directory_is_named_as_one_with_how_to_score_it(tmp_path, fixture_dir):
     from openpyxl import Workbook
 

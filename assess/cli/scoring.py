@@ -233,6 +233,8 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
         click.echo(note, err=True)
     if summary.more_noted:
         click.echo(message("batch.more_notes", lang, n=summary.more_noted), err=True)
+    for path in summary.unread:
+        click.echo(message("batch.unread_in_dir", lang, path=path, standard=standard_name), err=True)
     run = summary.records - summary.resumed
     click.echo(message("batch.summary", lang, records=summary.records, scored=summary.scored, bad=summary.bad, run=run,
                        elapsed=f"{summary.elapsed:.1f}", rate=f"{summary.rate:.0f}"), err=True)

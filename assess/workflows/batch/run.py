@@ -24,7 +24,7 @@ from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fin
                                                skip_done, start_files)
 from assess.intake import inputs as intake
 from assess.workflows.batch.signals import end_workers, stop_on_signals
-from assess.workflows.batch.sources import Source, check_inputs, iter_sources, rosters
+from assess.workflows.batch.sources import Source, check_inputs, iter_sources, rosters, unread_files
 from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
 from assess.scoring.compiler import ENGINES
 from assess.workflows.formats import format_of_file, formats_for, renderer_for
@@ -63,6 +63,7 @@ class BatchSummary:
     cache: dict[str, int] = field(default_factory=dict)
     replaced: int = 0  # times a character the output's encoding (or xlsx) could not hold was written as "?"
     missing: frozenset[str] = frozenset()  # which characters those were
+    unread: list[str] = field(default_factory=list)  # files of directory INPUTs holding records not read there
 
     @property
     def more_noted(self) -> int:
@@ -106,8 +107,10 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
     problems += [p for p in (missing_parent(out), missing_parent(errors) if options.get("errors") else None) if p]
     if problems:
         raise InputError(problems)
-    return run_sources(iter_sources(inputs, exclude=(out, errors, derived_name(out, STAGING_SUFFIX)), standard=standard),
-                       standard, out, input_names=inputs, **options)
+    own = (out, errors, derived_name(out, STAGING_SUFFIX))
+    summary = run_sources(iter_sources(inputs, exclude=own, standard=standard), standard, out, input_names=inputs, **options)
+    summary.unread = unread_files(inputs, exclude=own)
+    return summary
 
 
 def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_names: Sequence[str] = (),

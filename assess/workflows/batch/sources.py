@@ -67,6 +67,28 @@ def _dir_files(directory: str) -> list[str]:
     return [os.path.join(directory, n) for n in names]
 
 
+# Files of a directory INPUT that hold records but are not read there (a CSV roster, a JSON Lines
+# file, perhaps an earlier run's output): named in a note, never passed over in silence.
+UNREAD_SUFFIXES = (".csv", *JSONL_SUFFIXES)
+
+
+def unread_files(paths: Sequence[str], exclude: Iterable[str] = ()) -> list[str]:
+    """The files of directory INPUTs, by name, that may hold records but are not read as records
+    (UNREAD_SUFFIXES), less `exclude` (the run's own outputs)."""
+    skip = {os.path.realpath(p) for p in exclude}
+    out = []
+    for path in paths:
+        if not os.path.isdir(path):
+            continue
+        try:
+            with os.scandir(path) as entries:
+                names = sorted(e.name for e in entries if e.is_file() and os.path.splitext(e.name)[1].lower() in UNREAD_SUFFIXES)
+        except OSError:
+            continue  # said by check_inputs
+        out += [printable_path(os.path.join(path, n)) for n in names if os.path.realpath(os.path.join(path, n)) not in skip]
+    return out
+
+
 def check_inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
     """(path, kind) for each INPUT, or InputError naming every one that cannot be read."""
     problems, out = [], []
