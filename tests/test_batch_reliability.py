@@ -196,7 +196,7 @@ def test_an_input_failing_part_way_is_exit_2_naming_it_and_what_was_committed_re
     out = tmp_path / "o.csv"
     result = CliRunner().invoke(main, ["batch", str(records), "--standard", STANDARD, "--out", str(out), "--jobs", "1"])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert f"{records}:3: 无法读取: Input/output error" in result.stderr
+    assert f"{records}:3: 无法读取: 读写出错 (磁盘或网络)" in result.stderr
     monkeypatch.undo()
     rest = run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True)
     assert rest.complete and rest.scored == 6
@@ -210,7 +210,7 @@ def test_a_directory_that_cannot_be_listed_is_exit_2_naming_it(tmp_path, monkeyp
 
     monkeypatch.setattr(sources, "_iter_dir_names", denied)
     result = CliRunner().invoke(main, ["batch", str(tmp_path), "--standard", STANDARD, "--out", str(tmp_path / "o.csv")])
-    assert result.exit_code == 2 and f"{tmp_path}: 无法读取: Permission denied" in result.stderr
+    assert result.exit_code == 2 and f"{tmp_path}: 无法读取: 没有权限" in result.stderr
 
 
 # ---- item 5: signals; workers die with their parent ------------------------------------------

@@ -243,3 +243,32 @@ def test_a_file_standing_where_the_output_s_directory_should_be_is_said_as_such(
     result = run(*[a.format(cards=cards, tmp=tmp_path) for a in args], str(missing), "--lang", lang)
     assert result.exit_code == 2 and str(missing.parent) in result.stderr
     assert ("不存在" if lang == "zh" else "does not exist") in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "bahao-community", "--xlsx"],
+    ["score", "fixtures/tanglang-community.yaml", "--db", "{tmp}/s.db", "--anchor"],
+    ["report", "--from", "{cards}", "--errors"],
+])
+@pytest.mark.parametrize("lang, words", [("zh", "路径中有一段是文件, 不是目录"), ("en", "a part of the path is a file, not a directory")])
+def test_why_a_file_cannot_be_read_or_written_is_said_in_the_user_s_language(tmp_path, args, lang, words):
+    """The OS's own words (`Not a directory`) are English whatever the interface's language."""
+    cards = tmp_path / "cards.jsonl"
+    cards.write_text(run("score", "fixtures/tanglang-community.yaml", "--format", "json").stdout.replace("\n", " ") + "\n",
+                     encoding="utf-8")
+    taken = tmp_path / "a.csv"
+    taken.write_text("x", encoding="utf-8")
+    result = run(*[a.format(cards=cards, tmp=tmp_path) for a in args], str(taken / "x.json"), "--lang", lang)
+    assert result.exit_code == 2, result.output
+    assert f"{taken / 'x.json'}: " in result.stderr and words in result.stderr, result.stderr
+    assert "Not a directory" not in result.stderr and "Traceback" not in result.output
+
+
+def test_an_os_error_without_words_of_its_own_keeps_the_os_text():
+    import errno
+
+    from assess.core.paths import os_reason
+
+    assert os_reason(PermissionError(errno.EACCES, "Permission denied"), "zh") == "没有权限"
+    assert os_reason(PermissionError(errno.EACCES, "Permission denied"), "en") == "permission denied"
+    assert os_reason(OSError(errno.ELOOP, "Too many levels of symbolic links"), "zh") == "Too many levels of symbolic links"

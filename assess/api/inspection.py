@@ -24,6 +24,7 @@ from assess.scoring.waivers import LoadedWaivers
 from assess.standards.catalog import LoadedStandard
 from assess.workflows import acceptance, inspection
 from assess.workflows.inspection import LoadedInspection
+from assess.core.paths import os_reason
 
 
 @dataclass(frozen=True)
@@ -166,4 +167,4 @@ def _write_new(out: str, text: str, force: bool, lang: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError([Problem(out, "", message("inspect.cannot_write", lang, reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(out, "", message("inspect.cannot_write", lang, reason=os_reason(exc, lang)))]) from None

@@ -16,6 +16,7 @@ from assess.core.problems import InputError, Problem
 from assess import store
 from assess.store import AuditEntry, HistoryEntry, Verification
 from assess.workflows import report as report_mod
+from assess.core.paths import os_reason
 
 
 def history(db: str | Path, union_id: str, *, all_entries: bool = False, lang: str = "zh") -> list[HistoryEntry]:
@@ -131,7 +132,7 @@ def _write_html(out: FederationReport, path: str, lang: str) -> None:
     try:
         Path(path).write_text(report_mod.render_html(out.report), encoding="utf-8")
     except OSError as exc:
-        out.problems.append(Problem(path, "", message("report.cannot_write", lang, reason=exc.strerror or str(exc))))
+        out.problems.append(Problem(path, "", message("report.cannot_write", lang, reason=os_reason(exc, lang))))
     else:
         out.html = path
 

@@ -22,6 +22,7 @@ from assess.standards import schemas
 from assess.standards.catalog import LoadedStandard
 from assess.standards.validation import Finding
 from assess.workflows import impact, ruletests
+from assess.core.paths import os_reason
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ def schema(kind: str, standard: str | None = None, *, lang: str = "zh", out: str
             try:
                 Path(out).write_text(text, encoding="utf-8")
             except OSError as exc:
-                raise InputError([Problem(out, "", message("schema.cannot_write", reason=exc.strerror or str(exc)))]) from None
+                raise InputError([Problem(out, "", message("schema.cannot_write", reason=os_reason(exc)))]) from None
     return text
 
 

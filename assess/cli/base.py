@@ -20,6 +20,7 @@ from assess.core.problems import InputError, Problem, grouped
 from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING, code_points
 from assess.present.renderers import FileOutput
 from assess.standards.catalog import RULESETS_ENV, SkippedStandard
+from assess.core.paths import os_reason
 
 
 class ExitCode(IntEnum):
@@ -150,7 +151,7 @@ def write_output(output: str | FileOutput, out: str | None, lang: str) -> None:
             with open(out, "wb") as fh:
                 fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
         except OSError as exc:
-            fail([Problem(out, "--out", message("cli.cannot_write", lang, reason=exc.strerror or str(exc)))], lang)
+            fail([Problem(out, "--out", message("cli.cannot_write", lang, reason=os_reason(exc, lang)))], lang)
         click.echo(message("cli.written", lang, path=out), err=True)
         return
     if isinstance(output, FileOutput) and not output.text and sys.stdout.isatty():

@@ -9,6 +9,7 @@ import click
 from assess import api
 from assess.cli.base import _lang_option, exit_on_input_error, fail_with, main
 from assess.core.messages import message
+from assess.core.paths import os_reason
 
 
 @main.command("serve")
@@ -54,4 +55,4 @@ def _check_port(host: str, port: int, lang: str) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(infos[0][4])
     except OSError as exc:
-        fail_with(message("web.serve.cannot_listen", lang, host=host, port=port, reason=exc.strerror or str(exc)), lang)
+        fail_with(message("web.serve.cannot_listen", lang, host=host, port=port, reason=os_reason(exc, lang)), lang)

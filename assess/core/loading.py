@@ -19,6 +19,7 @@ from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.natural import WRITTEN
 from assess.core.problems import InputError, Problem, dotted
+from assess.core.paths import os_reason
 
 
 @dataclass
@@ -197,7 +198,7 @@ def read_bytes(path: str | Path) -> bytes:
     except IsADirectoryError:
         raise InputError([Problem(name, "", message("error.is_directory"))]) from None
     except OSError as exc:
-        raise InputError([Problem(name, "", message("error.unreadable", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(name, "", message("error.unreadable", reason=os_reason(exc)))]) from None
 
 
 def _read_bounded(path: str | Path) -> bytes:

@@ -3,8 +3,11 @@ longer than the file system allows, so a long name given by a user cannot fail w
 too long" where assess chose the name."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+
+from assess.core.messages import message
 
 NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems alike
 
@@ -30,3 +33,20 @@ def derived_name(path: str, suffix: str) -> str:
     room = limit - len(os.fsencode(tag + suffix))
     head = os.fsencode(name)[:room].decode("utf-8", "ignore")  # never half a character
     return os.path.join(directory, head + tag + suffix)
+
+
+# errno -> the message key of why a file could not be read or written, in the user's language
+# (the OS's own words, `strerror`, are English whatever the interface's language).
+_OS_REASONS = {
+    errno.ENOENT: "os.not_found", errno.ENOTDIR: "os.not_a_directory", errno.EACCES: "os.permission",
+    errno.EPERM: "os.permission", errno.EISDIR: "os.is_a_directory", errno.ENOSPC: "os.no_space",
+    errno.EROFS: "os.read_only", errno.ENAMETOOLONG: "os.name_too_long", errno.EEXIST: "os.exists",
+    errno.EBUSY: "os.busy", errno.EDQUOT: "os.no_space", errno.EMFILE: "os.too_many_open", errno.EIO: "os.io",
+}
+
+
+def os_reason(exc: OSError, lang: str | None = None) -> str:
+    """Why an OSError happened, in `lang` (default: the current language): the errno's own
+    words, or the OS's text (English) for an errno without them."""
+    key = _OS_REASONS.get(exc.errno) if isinstance(exc.errno, int) else None
+    return message(key, lang) if key else exc.strerror or str(exc)

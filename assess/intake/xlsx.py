@@ -26,6 +26,7 @@ from assess.core.loading import missing_parent
 from assess.core.messages import message
 from assess.core.natural import SERIAL_MAX, SERIAL_MIN
 from assess.core.problems import InputError, Problem
+from assess.core.paths import os_reason
 
 META_SHEET = "_meta"  # hidden: what the workbook is (schema), for which standard (id, version, sha256)
 LISTS_SHEET = "_lists"  # hidden: the choices of the drop-down lists, one column a list
@@ -78,7 +79,7 @@ def write_new(path: str | Path, data: bytes, force: bool) -> None:
     try:
         target.write_bytes(data)
     except OSError as exc:
-        raise InputError([Problem(str(path), "", message("intake.cannot_write", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(str(path), "", message("intake.cannot_write", reason=os_reason(exc)))]) from None
 
 
 def open_workbook(path: str | Path):

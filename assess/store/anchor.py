@@ -19,7 +19,7 @@ from typing import Any
 
 from assess.core.jsonout import json_text
 from assess.core.messages import message
-from assess.core.paths import derived_name
+from assess.core.paths import derived_name, os_reason
 from assess.core.problems import InputError, Problem
 
 ANCHOR_SCHEMA = "assess.store-anchor/1"
@@ -66,7 +66,7 @@ def read_anchor(path: str) -> Head | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise InputError([Problem(path, "", message("anchor.cannot_read", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(path, "", message("anchor.cannot_read", reason=os_reason(exc)))]) from None
     except ValueError:
         raise InputError([Problem(path, "", message("anchor.not_anchor"))]) from None
     try:
@@ -105,7 +105,7 @@ def write_anchor(path: str, text: str) -> str:
             os.fsync(fh.fileno())
     except OSError as exc:
         _discard(temp)
-        raise InputError([Problem(path, "", message("anchor.cannot_write", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(path, "", message("anchor.cannot_write", reason=os_reason(exc)))]) from None
     return temp
 
 
@@ -115,7 +115,7 @@ def commit_anchor(temp: str, path: str) -> None:
         os.replace(temp, path)
     except OSError as exc:
         _discard(temp)
-        raise InputError([Problem(path, "", message("anchor.cannot_write", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(path, "", message("anchor.cannot_write", reason=os_reason(exc)))]) from None
 
 
 def _discard(temp: str) -> None:

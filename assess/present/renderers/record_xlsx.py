@@ -16,6 +16,7 @@ from assess.core.problems import InputError, Problem
 from assess.present.renderers import LineRenderer, ScoredRecord
 from assess.present.renderers.record_csv import CSV_COLUMNS, csv_row
 from assess.present.renderers.xlsx_book import XlsxBook
+from assess.core.paths import os_reason
 
 _WIDTHS = (20, 28, 18, 10, 8, 8, 14, 24, 8, 36, 36, 36, 24)
 
@@ -42,7 +43,7 @@ def assemble(staging: str, out: str) -> tuple[int, frozenset[str]]:
                     _append(book, ws, json.loads(line), out)
         book.save(out)
     except OSError as exc:
-        raise InputError([Problem(out, "", message("batch.cannot_write", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(out, "", message("batch.cannot_write", reason=os_reason(exc)))]) from None
     return book.replaced, frozenset(book.missing)
 
 

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from assess.core.jsonout import json_text
 from assess.core.messages import message
-from assess.core.paths import derived_name
+from assess.core.paths import derived_name, os_reason
 from assess.core.problems import InputError, Problem
 from assess.workflows.batch.sources import Source
 
@@ -69,7 +69,7 @@ def start_files(out: str, errors: str, header: bytes, checkpoint: str) -> Commit
         if os.path.exists(checkpoint):
             os.remove(checkpoint)
     except OSError as exc:
-        raise InputError([Problem(out, "", message("batch.cannot_write", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(out, "", message("batch.cannot_write", reason=os_reason(exc)))]) from None
     return Committed(out_bytes=size)
 
 

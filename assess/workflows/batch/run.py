@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from assess.core.loading import missing_parent
 from assess.core.messages import message, use_language
-from assess.core.paths import derived_name
+from assess.core.paths import derived_name, os_reason
 from assess.core.printable import printable_path
 from assess.core.problems import InputError, Problem
 from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING, encode_text
@@ -224,7 +224,7 @@ class _Run:
             self.out_fh = open(self.out, "ab")
             self.err_fh = open(self.errors, "ab")
         except OSError as exc:
-            raise InputError([Problem(self.out, "", message("batch.cannot_write", reason=exc.strerror or str(exc)))]) from None
+            raise InputError([Problem(self.out, "", message("batch.cannot_write", reason=os_reason(exc)))]) from None
         try:
             with stop_on_signals():  # SIGTERM, SIGHUP: BatchInterrupted, a KeyboardInterrupt
                 if jobs == 1:

@@ -12,6 +12,7 @@ from assess.core.printable import printable_path
 from assess.core.problems import InputError, Problem
 from assess.intake import inputs as intake
 from assess.intake.inputs import ROSTER_SUFFIXES
+from assess.core.paths import os_reason
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")  # .xlsx: fill-in workbooks (assess/intake)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -99,7 +100,7 @@ def check_inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
         if problem is None and kind == "dir":
             problem = _dir_problem(path)
         if problem is None and kind != "dir" and not os.access(path, os.R_OK):
-            problem = Problem(path, "", message("error.unreadable", reason="permission denied"))
+            problem = Problem(path, "", message("error.unreadable", reason=message("os.permission")))
         if problem:
             problems.append(problem)
         else:
@@ -115,7 +116,7 @@ def _dir_problem(path: str) -> Problem | None:
         if any(True for _ in _iter_dir_names(path)):
             return None
     except OSError as exc:
-        return Problem(printable_path(path), "", message("error.unreadable", reason=exc.strerror or str(exc)))
+        return Problem(printable_path(path), "", message("error.unreadable", reason=os_reason(exc)))
     return Problem(path, "", message("batch.empty_dir", suffixes=", ".join(EVIDENCE_SUFFIXES)))
 
 
@@ -164,7 +165,7 @@ def _jsonl_sources(path: str) -> Iterator[Source]:
                     continue
                 yield Source(f"{shown}:{number}", "line", raw, shown, number)
     except OSError as exc:
-        raise InputError([Problem(shown, "", message("error.unreadable", reason=exc.strerror or str(exc)),
+        raise InputError([Problem(shown, "", message("error.unreadable", reason=os_reason(exc)),
                                   number + 1)]) from None
 
 

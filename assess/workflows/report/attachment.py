@@ -16,6 +16,7 @@ from assess.core.tabular import csv_text, encode_text
 from assess.present.renderers.xlsx_book import XlsxBook
 from assess.workflows.report.model import Report
 from assess.workflows.report.names import kind_name
+from assess.core.paths import os_reason
 
 _WIDTHS = (18, 22, 30, 24, 14, 24, 24, 8, 60)
 
@@ -50,7 +51,7 @@ def write_list(report: Report, path: str, csv_encoding: str = "utf-8-sig") -> tu
         return encoded.replaced, encoded.missing
     except OSError as exc:
         raise InputError([Problem(path, "--list", message("report.cannot_write", report.lang,
-                                                          reason=exc.strerror or str(exc)))]) from None
+                                                          reason=os_reason(exc)))]) from None
 
 
 def _write_xlsx(report: Report, path: str) -> tuple[int, frozenset[str]]:

@@ -9,6 +9,7 @@ from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.store import check_card, upgraded_card
+from assess.core.paths import os_reason
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -28,7 +29,7 @@ def read_batch(path: str, problems: list[Problem]) -> Iterator[dict]:
     try:
         handle = open(path, "rb")  # bytes: a line that is not UTF-8 is one bad line, not the end of the file
     except OSError as exc:
-        raise InputError([Problem(path, "", message("report.cannot_read", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(path, "", message("report.cannot_read", reason=os_reason(exc)))]) from None
     return _lines(path, handle, problems)
 
 

@@ -8,6 +8,7 @@ import os
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.workflows.report.model import Rejected
+from assess.core.paths import os_reason
 
 ERRORS_SUFFIX = ".errors.jsonl"
 
@@ -26,7 +27,7 @@ def read_rejected(path: str) -> list[Rejected]:
         with open(path, "rb") as fh:
             raw_lines = fh.read().splitlines()
     except OSError as exc:
-        raise InputError([Problem(path, "--errors", message("report.cannot_read", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(path, "--errors", message("report.cannot_read", reason=os_reason(exc)))]) from None
     out = []
     for n, raw in enumerate(raw_lines, 1):
         text = raw.decode("utf-8", "replace").strip()

@@ -23,6 +23,7 @@ from assess.workflows.spreadsheet.layout import Target, sheets
 from assess.workflows.spreadsheet.values import standard_sha256
 from assess.workflows.spreadsheet.xlsx import META_SHEET, SCHEMA
 from assess.workflows.spreadsheet.yaml_edit import apply_edits, check_result, unified_diff
+from assess.core.paths import os_reason
 
 
 @dataclass
@@ -101,7 +102,7 @@ def write_import(result: ImportResult) -> None:
     try:
         path.write_bytes(result.new_text.encode("utf-8"))
     except OSError as exc:
-        raise InputError([Problem(str(path), "", message("xlsx.err.cannot_write", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(str(path), "", message("xlsx.err.cannot_write", reason=os_reason(exc)))]) from None
 
 
 def _read_text(path: Path) -> str:

@@ -22,6 +22,7 @@ from assess.model.standard import Standard
 from assess.standards import catalog
 from assess.workflows.spreadsheet.layout import BLANK, SheetSpec, sheets
 from assess.workflows.spreadsheet.values import decimal_text, model_value, standard_sha256, what
+from assess.core.paths import os_reason
 
 SCHEMA = "assess.xlsx/1"
 META_SHEET = "_assess"  # hidden: which standard, version, language and content the workbook shows
@@ -155,4 +156,4 @@ def export_standard(loaded: catalog.LoadedStandard, path: str | Path, lang: str 
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
-        raise InputError([Problem(str(path), "", message("xlsx.err.cannot_write", reason=exc.strerror or str(exc)))]) from None
+        raise InputError([Problem(str(path), "", message("xlsx.err.cannot_write", reason=os_reason(exc)))]) from None
