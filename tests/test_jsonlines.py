@@ -20,6 +20,12 @@ from assess.core.messages import use_language
     ('{"a": NaN}', "NaN 不是 JSON 数值", 7),
     ('{"a": 1, "a": 2}', "键 a 重复出现", None),
     ("[" * 100_000, "嵌套超过 64 层", None),
+    # A line cut short (a copy that stopped, a file truncated): said as such at its end, not as a
+    # comma missing at column 1 of a line that is not there.
+    ('{"union": {"id": "a"}\n', "这一行在此结束, 但还有花括号、方括号或双引号没有闭合", 22),
+    ('{"union": {"id": "a"},\r\n', "这一行在此结束", 23),
+    ('{"union": [1, \n', "这一行在此结束", 14),
+    ('{"union": {"id": "a"} "x": 1}\n', "此处缺少逗号", 23),
 ])
 def test_a_bad_line_says_what_is_wrong_in_chinese_and_where(line, words, column):
     with use_language("zh"), pytest.raises(JsonLineError) as err:

@@ -176,8 +176,25 @@ def _checked_value(text: str) -> Any:
                             *_where(text, exc.args[0])) from None
     except json.JSONDecodeError as exc:
         key = next((k for start, k in _DECODE_KEYS.items() if exc.msg.startswith(start)), None)
+        if exc.pos >= len(text.rstrip()) and key in _UNFINISHED:  # the line ends with a { or [ open: cut short
+            key = "json.unfinished"
         detail = message(key) if key else exc.msg
-        raise JsonLineError(message("batch.bad_json", detail=detail), exc.colno, exc.lineno) from None
+        raise JsonLineError(message("batch.bad_json", detail=detail), *_end_aware(text, exc)) from None
+
+
+# What the decoder says when a line ends before its value does (`{"union": {"id": "a"}`: "Expecting
+# ',' delimiter" at the line break): the line is unfinished, wherever it was cut.
+_UNFINISHED = frozenset({"json.expecting_comma", "json.expecting_value", "json.expecting_name", "json.control_character"})
+
+
+def _end_aware(text: str, exc: json.JSONDecodeError) -> tuple[int, int]:
+    """(column, line) of a decoding error; one found past the line's last character (its line
+    break) is placed just after that character, not at column 1 of a line that is not there."""
+    end = len(text.rstrip())
+    if exc.pos < end:
+        return exc.colno, exc.lineno
+    line_start = text.rfind("\n", 0, end) + 1
+    return end - line_start + 1, text.count("\n", 0, end) + 1
 
 
 def _where(text: str, token: str) -> tuple[int | None, int | None]:
