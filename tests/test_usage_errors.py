@@ -48,7 +48,7 @@ def test_click_s_other_usage_errors_in_english_when_asked(args, expected):
 
 def test_assess_alone_prints_the_help_not_an_error():
     result = CliRunner().invoke(main, [], prog_name="assess")
-    assert result.output.startswith("Usage: assess [OPTIONS] COMMAND [ARGS]...") and "错误" not in result.output
+    assert result.output.startswith("用法: assess [OPTIONS] COMMAND [ARGS]...") and "错误: " not in result.output
 
 
 def test_as_of_takes_the_date_forms_records_take():

@@ -13,9 +13,10 @@ import click
 
 from assess.api.scoring import ENGINES, use_rulesets
 from assess.cli.console import tolerant_console
+from assess.cli.helptext import LANG_ENV, env_language, help_language
 from assess.cli.usage import AssessGroup
 from assess.core.loading import missing_parent
-from assess.core.messages import message, use_language
+from assess.core.messages import LANGUAGES, message, use_language
 from assess.core.problems import InputError, Problem, grouped
 from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING, code_points
 from assess.present.renderers import FileOutput
@@ -37,21 +38,43 @@ class ExitCode(IntEnum):
     TERMINATED = 143  # batch stopped by SIGTERM (128 + 15: kill, systemd, a scheduler); --resume carries on
 
 
-def engine_option(help_text: str = "Who decides the conditions: durable_rules, or the plain-Python reference."):
+# Every command's and option's help is in messages.yaml, by command and option name
+# (assess/cli/helptext.py): the options here and in the command modules carry no help= text.
+
+
+def engine_option():
     """--engine, one of the library's ENGINES."""
-    return click.option("--engine", type=click.Choice(ENGINES), default="durable_rules", show_default=True, help=help_text)
+    return click.option("--engine", type=click.Choice(ENGINES), default="durable_rules", show_default=True)
 
 
 def _lang_option(func):
-    """Adds --lang and runs the command with that language, restored afterwards."""
+    """Adds --lang and runs the command with the language chosen (`chosen_language`), restored
+    afterwards."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        kwargs["lang"] = chosen_language(kwargs["lang"])
         with use_language(kwargs["lang"]):
             return func(*args, **kwargs)
 
-    return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                        help="Language of everything printed.")(wrapper)
+    return click.option("--lang", type=click.Choice(LANGUAGES))(wrapper)
+
+
+def chosen_language(own: str | None) -> str:
+    """A command's language: its own --lang, else the group's (`assess --lang en COMMAND`), else
+    $ASSESS_LANG, else zh."""
+    ctx = click.get_current_context(silent=True)
+    group = ctx.find_root().params.get("lang") if ctx is not None else None
+    return own or group or env_language() or "zh"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    click.echo(message("cli.version", help_language(ctx), prog=ctx.find_root().info_name, version=version("assess")))
+    ctx.exit()
 
 
 def _report(err: InputError, lang: str) -> None:
@@ -86,12 +109,17 @@ def exit_on_input_error(lang: str) -> Iterator[None]:
 
 
 @click.group(cls=AssessGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="assess")
-@click.option("--rulesets", "rulesets", multiple=True, metavar="DIR", type=click.Path(file_okay=False, exists=True),
-              help=f"Also look up standard ids in DIR (repeatable; or set ${RULESETS_ENV}).")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version)
+@click.option("--rulesets", "rulesets", multiple=True, metavar="DIR", type=click.Path(file_okay=False, exists=True))
+@click.option("--lang", type=click.Choice(LANGUAGES))
 @click.pass_context
-def main(ctx: click.Context, rulesets: tuple[str, ...]) -> None:
-    """Score trade unions against standardisation standards (八好, 六有, 模范职工之家)."""
+def main(ctx: click.Context, rulesets: tuple[str, ...], lang: str | None) -> None:
+    """The `assess` group: the console, --rulesets, --lang and $ASSESS_LANG for every command
+    (its help: help.assess in messages.yaml)."""
+    if os.environ.get(LANG_ENV) and env_language() is None:
+        raise click.UsageError(message("cli.lang_env_invalid", lang or "zh", env=LANG_ENV,
+                                       value=os.environ[LANG_ENV], choices=", ".join(LANGUAGES)))
+    ctx.with_resource(use_language(lang or env_language() or "zh"))
     ctx.with_resource(tolerant_console())
     # $ASSESS_RULESETS is checked as --rulesets is: a directory that is not there is said, not skipped.
     for named in os.environ.get(RULESETS_ENV, "").split(os.pathsep):
@@ -122,9 +150,7 @@ def _warnings_on_stderr() -> Iterator[None]:
 def csv_encoding_option():
     """--csv-encoding: the encoding of CSV output (a byte order mark with utf-8-sig, the default)."""
     return click.option("--csv-encoding", "csv_encoding", type=click.Choice(CSV_ENCODINGS), default=DEFAULT_CSV_ENCODING,
-                        show_default=True,
-                        help="Encoding of CSV output. utf-8-sig starts the file with a byte order mark, so Excel and WPS "
-                             "read Chinese right; gbk replaces characters it lacks with ? (with a warning).")
+                        show_default=True)
 
 
 def replaced_note(times: int, chars: frozenset[str], lang: str, csv: bool = True) -> str:

@@ -12,20 +12,15 @@ from assess.core.messages import message
 
 @main.command("template")
 @click.argument("standard")
-@click.option("--xlsx", "xlsx_out", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the fill-in workbook (自评填报表) here: one sheet each for basics, facts, events, documents, "
-                   "honours and judgements, with drop-downs and data validation; Excel and WPS, no macros.")
-@click.option("--roster", "roster_out", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write an empty roster here: one union a row, headers and data validation, for `assess batch`.")
-@click.option("--from", "record", metavar="EVIDENCE", type=click.Path(dir_okay=False),
-              help="With --xlsx: fill the workbook with this record's values.")
-@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--xlsx", "xlsx_out", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--roster", "roster_out", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--from", "record", metavar="EVIDENCE", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True)
 @_lang_option
 def template_cmd(standard: str, xlsx_out: str | None, roster_out: str | None, record: str | None, force: bool,
                  lang: str) -> None:
-    """Write the fill-in workbook of STANDARD (an id, ID@VERSION or file) for a union to fill in
-    with Excel or WPS, or an empty roster for a federation. `assess score FILE.xlsx` reads the
-    workbook back as an evidence record; `assess batch ROSTER --standard ID` scores every row."""
+    """`assess template`: the fill-in workbook of a standard, or an empty roster.
+    Its help: help.template in messages.yaml."""
     if (xlsx_out is None) == (roster_out is None):
         fail_with(message("template.which", lang), lang)
     if record is not None and xlsx_out is None:

@@ -16,12 +16,12 @@ from assess.core.problems import Problem
 
 @main.command("history")
 @click.argument("union_id")
-@click.option("--db", "db", required=True, metavar="FILE", type=click.Path(), help="The results store (SQLite file).")
-@click.option("--all", "all_entries", is_flag=True, help="Every saved entry, not only the latest per standard, version and period.")
+@click.option("--db", "db", required=True, metavar="FILE", type=click.Path())
+@click.option("--all", "all_entries", is_flag=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @_lang_option
 def history_cmd(union_id: str, db: str, all_entries: bool, fmt: str, lang: str) -> None:
-    """A union's grades over the years, from the results store."""
+    """`assess history`: a union's grades from the results store. Its help: help.history in messages.yaml."""
     from assess.workflows import report  # only for `assess history`
 
     with exit_on_input_error(lang):
@@ -33,30 +33,23 @@ def history_cmd(union_id: str, db: str, all_entries: bool, fmt: str, lang: str) 
 
 
 @main.command("report")
-@click.option("--db", "db", metavar="FILE", type=click.Path(), help="Read the latest scorecards from this results store.")
-@click.option("--from", "batch", metavar="BATCH.jsonl", type=click.Path(dir_okay=False),
-              help="Read scorecards from a JSON Lines file (one `assess score --format json` card a line); with --db, the store then serves as the previous period.")
-@click.option("--standard", "standard_id", metavar="ID", help="Only this standard.")
-@click.option("--period", metavar="YYYY|YYYY-MM-DD", help="The period: a year, or its start date. Default: the latest in the data.")
-@click.option("--previous", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Where the previous period comes from: a JSON Lines file or a results store. Default: --db, else the same data.")
-@click.option("--html", "html_path", metavar="FILE", type=click.Path(dir_okay=False), help="Also write a self-contained HTML page with charts.")
-@click.option("--list", "list_path", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Also write the full list of units that applied for a grade and did not reach it (CSV, or xlsx when FILE ends in .xlsx).")
-@click.option("--errors", "errors", metavar="FILE", type=click.Path(dir_okay=False),
-              help="The batch's errors file, whose records are counted and listed as left out. Default: BATCH.jsonl.errors.jsonl when there is one.")
+@click.option("--db", "db", metavar="FILE", type=click.Path())
+@click.option("--from", "batch", metavar="BATCH.jsonl", type=click.Path(dir_okay=False))
+@click.option("--standard", "standard_id", metavar="ID")
+@click.option("--period", metavar="YYYY|YYYY-MM-DD")
+@click.option("--previous", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--html", "html_path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--list", "list_path", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--errors", "errors", metavar="FILE", type=click.Path(dir_okay=False))
 @csv_encoding_option()
-@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="How many of the most common gaps, and of the units short of their grade, to list.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @_lang_option
 def report_cmd(db: str | None, batch: str | None, standard_id: str | None, period: str | None, previous: str | None,
                html_path: str | None, top: int, fmt: str, lang: str, list_path: str | None = None,
                errors: str | None = None, csv_encoding: str = "utf-8-sig") -> None:
-    """Federation report: grade distribution (overall, by parent federation, by kind of unit), the
-    most common gaps, the bonus items earned, grades applied for against grades awarded, units
-    that applied and did not reach their grade, the change against the previous period, and the
-    records that failed validation. Bad lines are listed on stderr and left out; the exit code is then 2."""
+    """`assess report`: the federation report of a store or a batch's results.
+    Its help: help.report in messages.yaml."""
     from assess.workflows import report  # only for `assess report`
 
     if not db and not batch:
@@ -90,21 +83,16 @@ def report_cmd(db: str | None, batch: str | None, standard_id: str | None, perio
 
 @main.command("audit")
 @click.argument("union_id", required=False)
-@click.option("--db", "db", required=True, metavar="FILE", type=click.Path(), help="The results store (SQLite file).")
-@click.option("--standard", "standard_id", metavar="ID", help="Only the entries of this standard.")
-@click.option("--verify", is_flag=True, help="Recompute every entry's hashes and the hash chain of the whole store; exit 1 when broken.")
-@click.option("--anchor", "anchor", metavar="FILE", type=click.Path(dir_okay=False),
-              help="With --verify: also check that the store still holds the head this anchor file records "
-                   "(written by assess score --db --anchor).")
+@click.option("--db", "db", required=True, metavar="FILE", type=click.Path())
+@click.option("--standard", "standard_id", metavar="ID")
+@click.option("--verify", is_flag=True)
+@click.option("--anchor", "anchor", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @_lang_option
 def audit_cmd(union_id: str | None, db: str, standard_id: str | None, verify: bool, anchor: str | None, fmt: str,
               lang: str) -> None:
-    """Every scorecard saved for UNION_ID, in the order saved: who, when, the standard, evidence,
-    inspection and waiver files' hashes. --verify checks the whole store for tampering.
-
-    Exit 0; 1 when --verify finds a broken entry; 2 on bad input (no such store or union, a store
-    SQLite cannot read, a missing anchor file)."""
+    """`assess audit`: a union's saved entries, and the store's hash chain with --verify.
+    Its help: help.audit in messages.yaml."""
     from assess import store  # only for `assess audit`: its renderers
 
     if not union_id and not verify:

@@ -24,37 +24,25 @@ BATCH_FORMATS = formats_for("ScoredRecord")  # assess.api.batch.FORMATS, without
 
 @main.command("score")
 @click.argument("evidence", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--standard", "standard_name", metavar="ID|ID@VERSION|FILE",
-              help="Built-in standard id (the version in force on the as-of date), ID@VERSION, or a standard file. Default: what the record applies for, else every built-in standard for its kind of unit.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD",
-              help="Score with the standard versions in force on this date. Default: the end of each record's period.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="table, json, markdown; csv (one row per item); html, pdf (the printable A4 sheet); xlsx (a sheet per union). "
-                   "Default: the one --out FILE's suffix names (.xlsx, .pdf, .html, .csv, .json, .md), else table.")
-@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the output to FILE instead of printing it (needed for xlsx and pdf on a terminal).")
+@click.option("--standard", "standard_name", metavar="ID|ID@VERSION|FILE")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD")
+@click.option("--format", "fmt", type=click.Choice(FORMATS))
+@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False))
 @csv_encoding_option()
 @_lang_option
-@click.option("--fail-below", metavar="GRADE", help="Exit 3 when a union scores below this grade (id or title).")
+@click.option("--fail-below", metavar="GRADE")
 @engine_option()
-@click.option("--db", "db", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Save each scorecard to this results store (SQLite), and read prior grades from it for prerequisites.")
-@click.option("--by", "by", metavar="NAME", help="With --db: who ran the scoring, saved with each scorecard.")
-@click.option("--anchor", "anchor", metavar="FILE", type=click.Path(dir_okay=False),
-              help="With --db: an anchor file outside the store, checked before each save and moved forward after it; "
-                   "assess audit --verify --anchor FILE then shows entries removed or rewritten (docs/audit.md).")
-@click.option("--inspection", "inspection", metavar="FILE", type=click.Path(dir_okay=False),
-              help="An inspection file (考核) for the one EVIDENCE record: print self-check and inspection scores side by "
-                   "side, every difference and why, and the acceptance conclusion (docs/inspection.md).")
-@click.option("--waivers", "waivers_path", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Approved waivers (豁免): exempt items or vetoes for named unions until they expire; the scorecard "
-                   "shows the score and grade before and after (docs/waivers.md).")
+@click.option("--db", "db", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--by", "by", metavar="NAME")
+@click.option("--anchor", "anchor", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--inspection", "inspection", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--waivers", "waivers_path", metavar="FILE", type=click.Path(dir_okay=False))
 def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: str, lang: str,
               fail_below: str | None, engine: str, db: str | None = None, by: str | None = None,
               anchor: str | None = None, inspection: str | None = None, waivers_path: str | None = None,
               out: str | None = None, csv_encoding: str = "utf-8-sig") -> None:
-    """Print a scorecard for each EVIDENCE record: YAML or JSON, a filled-in workbook (.xlsx made
-    by `assess template --xlsx`), or a roster (.csv or .xlsx, one union a row: with --standard)."""
+    """`assess score`: scorecards of evidence records, or the acceptance check with --inspection.
+    Its help: help.score in messages.yaml."""
     if anchor and not db:
         fail([Problem("--anchor", "", message("store.anchor_needs_db", lang))], lang)
     output = _Output(fmt or format_of_file(out, "Scorecards"), out, csv_encoding, lang)
@@ -168,34 +156,21 @@ def _clock(seconds: float) -> str:
 
 @main.command("batch")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("--standard", "standard_name", required=True, metavar="ID|ID@VERSION|FILE",
-              help="Built-in standard id (the version in force on each record's as-of date), ID@VERSION, or a standard file.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="Results, one a line (jsonl) or one row a union (csv, xlsx).")
-@click.option("--format", "fmt", type=click.Choice(BATCH_FORMATS),
-              help="jsonl: the `assess score --format json` scorecard on one line; csv: id, name, score, grade, "
-                   "gap count, top 3 gaps; xlsx: the same rows in a workbook. Default: csv or xlsx when FILE ends "
-                   "in .csv or .xlsx, else jsonl.")
+@click.option("--standard", "standard_name", required=True, metavar="ID|ID@VERSION|FILE")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), metavar="FILE")
+@click.option("--format", "fmt", type=click.Choice(BATCH_FORMATS))
 @csv_encoding_option()
-@click.option("--errors", "errors", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Bad records, one a line with position and problems. Default: OUT.errors.jsonl")
-@click.option("--resume", is_flag=True, help="Continue an interrupted run: skip the records already done.")
-@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Worker processes. Default: every core.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD",
-              help="Score with the standard versions in force on this date. Default: the end of each record's period.")
+@click.option("--errors", "errors", type=click.Path(dir_okay=False), metavar="FILE")
+@click.option("--resume", is_flag=True)
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD")
 @_lang_option
 @engine_option()
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Stop after N records; continue with --resume.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N")
 def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | None, errors: str | None, resume: bool,
               jobs: int | None, as_of, lang: str, engine: str, limit: int | None, csv_encoding: str = "utf-8-sig") -> None:
-    """Score every record of each INPUT (a directory of evidence files and fill-in workbooks, a
-    JSON Lines file with one record a line, or a roster: a .csv or .xlsx file with one union a
-    row) against one standard, streamed through every core.
-
-    Bad records go to the errors file and never stop the batch. Exit 0 when every record was
-    scored, 2 when any was bad (all the others are still written) or on bad usage, 130 when
-    interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (continue with --resume).
-    """
+    """`assess batch`: many records against one standard on every core, with an errors file and --resume.
+    Its help: help.batch in messages.yaml."""
     interactive = sys.stderr.isatty()
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)
     bar = _BatchProgress(None, lang, interactive)  # before counting: Ctrl-C while counting ends cleanly too
@@ -284,24 +259,17 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: a
 
 @main.command("inspect")
 @click.argument("evidence", type=click.Path(dir_okay=False))
-@click.option("--standard", "standard_name", metavar="ID|ID@VERSION|FILE",
-              help="The standard to inspect against. Default: the one the record applies for.")
-@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the worksheet (YAML) here.")
-@click.option("--xlsx", "xlsx_out", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the worksheet as a workbook (Excel, WPS) here: one row per item and fact, columns for the "
-                   "verified value, the inspection score and a note; document, event-count and event checks.")
-@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD",
-              help="Use the standard version in force on this date. Default: the end of the record's period.")
+@click.option("--standard", "standard_name", metavar="ID|ID@VERSION|FILE")
+@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--xlsx", "xlsx_out", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True)
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]), metavar="YYYY-MM-DD")
 @_lang_option
-@engine_option("Who decides the conditions for the self-assessed points shown.")
+@engine_option()
 def inspect_cmd(evidence: str, standard_name: str | None, out: str | None, xlsx_out: str | None, force: bool, as_of,
                 lang: str, engine: str) -> None:
-    """Write an inspection worksheet for EVIDENCE, pre-filled from the record: one entry per item
-    with what to check and how, the self-reported values and points, and blank fields for the
-    inspector. Filled in, it is the inspection file for `assess score EVIDENCE --inspection FILE`
-    (the YAML of --out, or the workbook of --xlsx)."""
+    """`assess inspect`: the inspector's worksheet (YAML or xlsx) of one record.
+    Its help: help.inspect in messages.yaml."""
     if (out is None) == (xlsx_out is None):
         fail_with(message("inspect.cli.which", lang), lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)

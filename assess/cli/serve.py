@@ -13,22 +13,17 @@ from assess.core.paths import os_reason
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Any other than this computer (127.0.0.1, localhost, ::1) needs --token.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--token", envvar="ASSESS_TOKEN", metavar="TOKEN",
-              help="Every request must carry it (Authorization: Bearer TOKEN; the page asks once). Or $ASSESS_TOKEN.")
-@click.option("--db", "db", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Save each scorecard to this results store (SQLite) with who scored it. Without it nothing is kept.")
-@click.option("--by", "by", metavar="NAME", help="With --db: who is recorded as scoring when a request names no one.")
-@click.option("--max-body", "max_body", type=click.IntRange(1024), default=5 * 1024 * 1024, show_default=True,
-              help="Largest request body, in bytes.")
-@click.option("--time-limit", "time_limit", type=click.FloatRange(0.1), default=30.0, show_default=True,
-              help="Seconds one request may spend scoring before it is answered 503.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--token", envvar="ASSESS_TOKEN", metavar="TOKEN")
+@click.option("--db", "db", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--by", "by", metavar="NAME")
+@click.option("--max-body", "max_body", type=click.IntRange(1024), default=5 * 1024 * 1024, show_default=True)
+@click.option("--time-limit", "time_limit", type=click.FloatRange(0.1), default=30.0, show_default=True)
 @_lang_option
 def serve_cmd(host: str, port: int, token: str | None, db: str | None, by: str | None, max_body: int,
               time_limit: float, lang: str) -> None:
-    """Serve the self-check form, the federation batch and the JSON API (/api/v1, /docs) in a browser."""
+    """`assess serve`: the web app and the JSON API under uvicorn. Its help: help.serve in messages.yaml."""
     try:
         import uvicorn
 

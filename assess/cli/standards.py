@@ -24,7 +24,7 @@ IMPACT_FORMATS = formats_for("Impact")
 @_lang_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def standards_cmd(lang: str, fmt: str) -> None:
-    """List the known standards (built-in, and those in --rulesets directories), every version."""
+    """`assess standards`: the known standards and their versions. Its help: help.standards in messages.yaml."""
     standards = api.list_standards(lang)
     if fmt == "json":
         click.echo(json.dumps([s.as_dict() for s in standards], ensure_ascii=False, sort_keys=True, indent=2))
@@ -40,7 +40,7 @@ def standards_cmd(lang: str, fmt: str) -> None:
 @click.argument("item_id", metavar="[ITEM]", required=False)
 @_lang_option
 def explain_cmd(standard_name: str, item_id: str | None, lang: str) -> None:
-    """State a standard's rules, or one item's, in plain words."""
+    """`assess explain`: a standard's or an item's rules in words. Its help: help.explain in messages.yaml."""
     with exit_on_input_error(lang):
         try:
             lines = api.explain(standard_name, item_id, lang)
@@ -51,11 +51,12 @@ def explain_cmd(standard_name: str, item_id: str | None, lang: str) -> None:
 
 @main.command("show")
 @click.argument("standard_name", metavar="STANDARD")
-@click.option("--resolved", is_flag=True, help="Apply extends: and print the whole standard as it is scored.")
-@click.option("--origins", is_flag=True, help="With --resolved: list the file and line that set every value.")
+@click.option("--resolved", is_flag=True)
+@click.option("--origins", is_flag=True)
 @_lang_option
 def show_cmd(standard_name: str, resolved: bool, origins: bool, lang: str) -> None:
-    """Print a standard file; with --resolved, the standard after every extends: is applied."""
+    """`assess show`: a standard file, or the standard with its extends: applied.
+    Its help: help.show in messages.yaml."""
     with exit_on_input_error(lang):
         if not resolved:
             click.echo(api.standard_source(standard_name, lang), nl=False)
@@ -72,19 +73,15 @@ def show_cmd(standard_name: str, resolved: bool, origins: bool, lang: str) -> No
 
 @main.command("test")
 @click.argument("standards", nargs=-1, metavar="[STANDARD]...")
-@click.option("--cases", "case_paths", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="A case file to use instead of the standard's sibling <stem>.tests.yaml (repeatable; "
-                   "each runs against the given standard with the id it names).")
-@click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="N",
-              help="Exit 1 when a standard's coverage is below N percent.")
+@click.option("--cases", "case_paths", multiple=True, type=click.Path(dir_okay=False), metavar="FILE")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="N")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("-v", "--verbose", is_flag=True, help="List passing cases too.")
+@click.option("-v", "--verbose", is_flag=True)
 @_lang_option
 @engine_option()
 def test_cmd(standards: tuple[str, ...], case_paths: tuple[str, ...], min_coverage: float | None, fmt: str,
              verbose: bool, lang: str, engine: str) -> None:
-    """Run a standard's test cases and report failures and coverage. Without STANDARD: every
-    built-in standard. Exit 0 all pass, 1 a case failed or coverage < N, 2 bad input."""
+    """`assess test`: the rule tests of standards, with coverage. Its help: help.test in messages.yaml."""
     from assess.workflows.ruletests import render_text  # only for `assess test`
 
     run = api.run_rule_tests(standards, case_paths, engine=engine, lang=lang)
@@ -110,13 +107,10 @@ def test_cmd(standards: tuple[str, ...], case_paths: tuple[str, ...], min_covera
 @main.command("lint")
 @click.argument("standards", nargs=-1, required=True, metavar="STANDARD...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--strict", is_flag=True)
 @_lang_option
 def lint_cmd(standards: tuple[str, ...], fmt: str, strict: bool, lang: str) -> None:
-    """Check standard files (paths or built-in ids): schema and meaning, errors and warnings.
-
-    Exit 1 when there is an error (or, with --strict, a warning); 2 for usage problems.
-    """
+    """`assess lint`: the findings of standard files. Its help: help.lint in messages.yaml."""
     from assess.standards import lint as lint_mod  # only for `assess lint`
 
     run = api.lint(standards, lang)
@@ -138,18 +132,13 @@ def lint_cmd(standards: tuple[str, ...], fmt: str, strict: bool, lang: str) -> N
 @main.command("diff")
 @click.argument("old_name", metavar="OLD")
 @click.argument("new_name", metavar="NEW")
-@click.option("--evidence", "evidence_dir", required=True, metavar="DIR", type=click.Path(),
-              help="Directory of evidence records (*.yaml, *.yml, *.json) to score under both versions.")
+@click.option("--evidence", "evidence_dir", required=True, metavar="DIR", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(IMPACT_FORMATS), default="table", show_default=True)
 @_lang_option
 @engine_option()
 def diff_cmd(old_name: str, new_name: str, evidence_dir: str, fmt: str, lang: str, engine: str) -> None:
-    """Score every record in DIR under standards OLD and NEW (ids, ID@VERSION or files) and report
-    grade transitions, the unions whose grade changes and why, and how scores move.
-
-    Records with input errors are left out and listed on stderr; the report is still printed,
-    then the exit code is 2.
-    """
+    """`assess diff`: the impact of a standard revision on a directory of records.
+    Its help: help.diff in messages.yaml."""
     from assess.workflows import impact  # only for `assess diff`
 
     with exit_on_input_error(lang):
@@ -165,12 +154,11 @@ def diff_cmd(old_name: str, new_name: str, evidence_dir: str, fmt: str, lang: st
 
 @main.command("schema")
 @click.argument("kind", type=click.Choice(SCHEMA_KINDS))
-@click.option("--standard", "standard_name", metavar="ID|ID@VERSION|FILE",
-              help="evidence only: spell out this standard's facts, event kinds and judgement items.")
-@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
+@click.option("--standard", "standard_name", metavar="ID|ID@VERSION|FILE")
+@click.option("--out", "out", type=click.Path(dir_okay=False))
 @_lang_option
 def schema_cmd(kind: str, standard_name: str | None, out: str | None, lang: str) -> None:
-    """Print JSON Schema (draft-07) for standard files or evidence records, for editor completion."""
+    """`assess schema`: JSON Schema of standard files or evidence records. Its help: help.schema in messages.yaml."""
     if standard_name and kind != "evidence":
         fail_with(f"--standard: {message('schema.standard_only_evidence', lang)}", lang)
     with exit_on_input_error(lang):
@@ -186,11 +174,10 @@ def schema_cmd(kind: str, standard_name: str | None, out: str | None, lang: str)
 
 @main.command("export")
 @click.argument("standard_name", metavar="STANDARD")
-@click.option("--xlsx", "xlsx_path", required=True, metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the score sheet workbook (评分表, 等级与否决, 参数) here.")
+@click.option("--xlsx", "xlsx_path", required=True, metavar="FILE", type=click.Path(dir_okay=False))
 @_lang_option
 def export_cmd(standard_name: str, xlsx_path: str, lang: str) -> None:
-    """Write STANDARD (built-in id or file) as a printable xlsx score sheet."""
+    """`assess export`: a standard as an xlsx score sheet. Its help: help.export in messages.yaml."""
     with exit_on_input_error(lang):
         api.export_standard(standard_name, xlsx_path, lang)
     click.echo(message("xlsx.cli.written", lang, path=xlsx_path))
@@ -198,13 +185,13 @@ def export_cmd(standard_name: str, xlsx_path: str, lang: str) -> None:
 
 @main.command("import")
 @click.argument("xlsx_path", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--into", "standard_path", required=True, metavar="STANDARD_FILE", type=click.Path(dir_okay=False),
-              help="The standard file to change.")
-@click.option("--yes", is_flag=True, help="Write without asking.")
-@click.option("--dry-run", is_flag=True, help="Show the changes; write nothing.")
+@click.option("--into", "standard_path", required=True, metavar="STANDARD_FILE", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True)
+@click.option("--dry-run", is_flag=True)
 @_lang_option
 def import_cmd(xlsx_path: str, standard_path: str, yes: bool, dry_run: bool, lang: str) -> None:
-    """Take the points, thresholds and titles edited in FILE back into STANDARD_FILE (shows the diff first)."""
+    """`assess import`: edits of an exported score sheet back into the standard file.
+    Its help: help.import in messages.yaml."""
     with exit_on_input_error(lang):
         result = api.import_edits(xlsx_path, standard_path, lang)
     if result.diff:

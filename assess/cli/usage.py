@@ -6,7 +6,7 @@ whose `show` words each kind of mistake from messages.yaml (a missing or extra a
 option or command, an option without its value, a value of the wrong form; a kind it does not know
 keeps click's English). The language is the one `--lang`
 asks for on the command line (read from the arguments: parsing has not finished when the error
-is raised), else Chinese.
+is raised), else $ASSESS_LANG, else Chinese (assess/cli/helptext.py, which also words the help).
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from assess.cli.helptext import HelpCommand, LocalHelp, help_language, language
 from assess.cli.lazy import LazyGroup
 from assess.core.messages import message
 
@@ -44,16 +45,6 @@ _USAGE = (
 _NO_SUCH_COMMAND = getattr(click.exceptions, "NoSuchCommand", ())
 # `assess` alone: click 8.2+ shows the help through a UsageError of its own, which stays click's.
 _HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
-
-
-def language(args: list[str]) -> str:
-    """The language `--lang` asks for in the command line's arguments, else zh."""
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
-            return "en" if args[i + 1] == "en" else "zh"
-        if arg.startswith("--lang="):
-            return "en" if arg.split("=", 1)[1] == "en" else "zh"
-    return "zh"
 
 
 def _param_name(param: click.Parameter | None) -> str:
@@ -120,12 +111,15 @@ class LocalUsageError(click.UsageError):
 
 
 _SHOWN = (LocalUsageError, *((_HELP,) if _HELP else ()))  # usage errors passed on as they are
-_LANG = "assess.usage_language"  # in ctx.meta, which every command's context shares with the group's
 
 
-class AssessGroup(LazyGroup):
-    """The `assess` group: usage errors of the group and of every command in the user's language;
-    each command's module imported when it is used (assess/cli/lazy.py)."""
+class AssessGroup(LocalHelp, LazyGroup):
+    """The `assess` group: its help and every command's, and usage errors of the group and of every
+    command, in the user's language; each command's module imported when it is used
+    (assess/cli/lazy.py)."""
+
+    command_class = HelpCommand
+    help_name = "assess"
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
@@ -134,7 +128,6 @@ class AssessGroup(LazyGroup):
             ctx = super().make_context(info_name, args, parent, **extra)
         except click.UsageError as err:
             raise (err if isinstance(err, _SHOWN) else LocalUsageError(err, lang)) from None
-        ctx.meta[_LANG] = lang
         return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -143,7 +136,7 @@ class AssessGroup(LazyGroup):
         except _SHOWN:
             raise
         except click.UsageError as err:
-            local = LocalUsageError(err, ctx.meta.get(_LANG, "zh"))
+            local = LocalUsageError(err, help_language(ctx))
             if local.ctx is None:  # raised by click's parser (an option without its value): the command's usage all the same
                 local.ctx = self._command_context(ctx)
             raise local from None
@@ -152,4 +145,4 @@ class AssessGroup(LazyGroup):
         """A context of the command being invoked, for its usage line; None when there is none."""
         name = ctx.invoked_subcommand
         command = self.get_command(ctx, name) if name else None
-        return click.Context(command, parent=ctx, info_name=name) if command is not None else None
+        return command.context_class(command, parent=ctx, info_name=name) if command is not None else None
