@@ -13,6 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from assess import api
 from assess.standards import catalog
 from assess.workflows.acceptance import accept
 from assess.cli import main
@@ -318,6 +319,62 @@ def test_shape_errors_name_file_line_and_field(tmp_path):
     assert got == {(4, "reference.evidence_sha256"), (8, "items.work_pattern.scroe"), (11, "items.women_committee.documents[0].status")}
     result = run("score", LIULIAN, "--inspection", str(path))
     assert result.exit_code == 2 and f"{path}:8: items.work_pattern.scroe" in result.stderr
+
+
+def test_a_misspelt_status_lists_the_words_of_the_sheet_with_the_closest_one():
+    [p] = bad(documents=[{"document": "女职工委员会成立批复", "status": "已核验"}])
+    assert p.path == "documents[0].status"
+    assert p.message == "应为 已核实 (verified)、未核实 (not_verified)、缺失 (missing) 之一, 实际为 已核验 (是否应为 已核实?)"
+    [p] = bad({"org_established": {"documents": [{"document": "D04", "status": "verifed"}]}})
+    assert "已核实 (verified)" in p.message and "(是否应为 verified?)" in p.message and "'verified'" not in p.message
+    [p] = bad(events=[{"event": 1, "status": "没找到"}])  # nothing close: no guess
+    assert p.path == "events[0].status" and "是否应为" not in p.message and "缺失 (missing)" in p.message
+    with pytest.raises(InputError) as exc:
+        api.accept_record(LIULIAN, {"reference": reference(LIULIAN), "documents": [{"document": "D04", "status": "verifed"}]},
+                          api.ScoreOptions(engine="python", lang="en"))
+    assert problems_of(exc)[0].message == ("expected verified, not_verified or missing (or 已核实, 未核实, 缺失), got verifed "
+                                           "(did you mean verified?)")
+
+
+def test_a_score_on_an_item_not_judged_says_what_it_is_scored_from_and_asks_no_reason():
+    [p] = bad({"membership_rate": {"score": 2}})
+    assert p.path == "items.membership_rate.score" and "理由" not in p.message
+    assert "不是酌情评分项" in p.message and "会员人数 (members)" in p.message and "核实值" in p.message
+    [p] = bad({"liaison_meetings": {"score": 2}})  # an item counting events
+    assert "联谊会议 的活动次数" in p.message and "理由" not in p.message
+    with pytest.raises(InputError) as exc:
+        api.accept_record(LIULIAN, {"reference": reference(LIULIAN), "items": {"membership_rate": {"score": 2}}},
+                          api.ScoreOptions(engine="python", lang="en"))
+    [p] = problems_of(exc)
+    assert "is not scored by judgement" in p.message and "Union members (members)" in p.message and "reason" not in p.message
+
+
+def test_every_problem_of_an_inspection_comes_in_one_run(tmp_path):
+    """One bad entry hides no other: the shape's problems (a bad date, status, score, event
+    number, an unknown key) and those against the record and standard, all in one run."""
+    data = {"reference": reference(LIULIAN), "date": "2026-13-01",
+            "documents": [{"document": "", "status": "missing"}, {"document": "女职工委员会成立批复", "status": "lost"}],
+            "events": [{"event": "abc", "status": "缺失"}, {"event": 999, "status": "缺失"}],
+            "event_counts": {"liaison_meeting": "两"},
+            "items": {"work_pattern": {"scroe": 2, "score": "两分", "reason": "x"},
+                      "membership_rate": {"observed": {"members": 99999}, "score": 1},
+                      "work_patern": {"note": "x"}, "five_haves": "oops",
+                      "org_established": {"documents": [{"document": "D04", "status": "verifed"}]},
+                      "unresolved_complaints": {"reason": "only"}}}
+    with pytest.raises(InputError) as exc:
+        api.accept_record(LIULIAN, data, api.ScoreOptions(engine="python"))
+    assert [p.path for p in problems_of(exc)] == [
+        "date", "documents[0].document", "documents[1].status", "events[0].event", "events[1].event",
+        "event_counts.liaison_meeting", "items.work_pattern.scroe", "items.work_pattern.score",
+        "items.membership_rate.observed.members", "items.membership_rate.score", "items.work_patern", "items.five_haves",
+        "items.org_established.documents[0].status", "items.unresolved_complaints.reason"]
+    # None of a stand-in: the score that was no number asks no more of its reason, nor the event of its number.
+    assert len({p.path for p in problems_of(exc)}) == len(problems_of(exc))
+    path = tmp_path / "i.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = run("score", LIULIAN, "--inspection", str(path))
+    assert result.exit_code == 2 and "共 14 个问题" in result.stderr and "Traceback" not in result.output
+    assert "items.membership_rate.observed.members: 会员人数 99999 不能大于" in result.stderr
 
 
 # ---- the worksheet ---------------------------------------------------------------------------

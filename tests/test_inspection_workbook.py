@@ -185,3 +185,53 @@ def test_a_document_or_event_title_is_headed_as_a_name_not_as_an_item(tmp_path):
     wb = load_workbook(_workbook(tmp_path))
     assert wb["考核表"].cell(1, 3).value == "二级指标"
     assert wb["材料核查"].cell(1, 2).value == "名称" and wb["活动明细"].cell(1, 5).value == "名称"
+
+
+def test_a_status_not_on_the_drop_down_lists_the_drop_down_words(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    docs, events = wb["材料核查"], wb["活动明细"]
+    docs.cell(2, 4).value, events.cell(2, 6).value = "已核验", "没找到"
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    assert [str(p) for p in info.value.problems] == [
+        f"{book}:材料核查!D2: documents[0].status: 应为 已核实、未核实、缺失 之一, 实际为 已核验 (是否应为 已核实?)",
+        f"{book}:活动明细!F2: events[0].status: 应为 已核实、未核实、缺失 之一, 实际为 没找到"]
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, api.ScoreOptions(engine="python", lang="en"))
+    assert info.value.problems[0].message == ("expected 已核实 (verified), 未核实 (not verified) or 缺失 (missing), "
+                                              "got 已核验 (did you mean 已核实?)")
+
+
+def test_every_problem_of_a_workbook_comes_in_one_run(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    info, items, docs = wb["考核信息"], wb["考核表"], wb["材料核查"]
+    info["C3"] = "2026年13月1日"
+    r = _row(items, "five_haves", "union_staff")
+    items.cell(r, 11).value = "很多"
+    s = _row(items, "membership_rate")
+    items.cell(s, 12).value = 2  # no judgement item: no reason asked for
+    docs.cell(2, 4).value = "verifed"
+    wb.save(book)
+    with pytest.raises(api.InputError) as raised:
+        api.accept_record(LIULIAN, book, PYTHON)
+    cells = [p.cell for p in raised.value.problems]
+    assert cells == ["考核信息!C3", f"考核表!K{r}", f"考核表!L{s}", "材料核查!D2"]
+    assert "不是酌情评分项" in raised.value.problems[2].message and "理由" not in raised.value.problems[2].message
+
+
+def test_event_dates_are_date_cells_and_text_dates_still_read(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    events, counts = wb["活动明细"], wb["活动次数"]
+    first = api.load_record(LIULIAN).record.events[0]
+    assert events.cell(2, 3).is_date and events.cell(2, 3).value.date() == first.date
+    assert events.cell(2, 3).number_format == "yyyy-mm-dd" and counts.cell(2, 3).is_date
+    events.cell(2, 6).value = "缺失"
+    events.cell(3, 3).value, events.cell(3, 6).value = "2025-03-12", "未核实"  # a date typed as text, as older workbooks hold
+    wb.save(book)
+    loaded = api.load_inspection(book)
+    assert [(e.event, e.status) for e in loaded.model.events] == [(1, "missing"), (2, "not_verified")]
+    assert api.accept_record(LIULIAN, book, PYTHON).result["inspection"]["score"] is not None

@@ -66,14 +66,28 @@ def load_inspection(source: str | Path | Mapping[str, Any], *, name: str = "<ins
     return inspection.load_inspection(str(source))
 
 
+def _inspection(source: str | Path | Mapping[str, Any]) -> LoadedInspection:
+    """The inspection, or when it is refused for its shape, read with stand-ins for its bad values
+    (never scored: accept raises its problems with the rest); InputError when it cannot be."""
+    try:
+        return load_inspection(source)
+    except inspection.InspectionRefused as err:
+        if err.stand_in is None:
+            raise
+        return err.stand_in
+
+
 def plan_acceptance(record: RecordSource, inspection_source: str | Path | Mapping[str, Any] | LoadedInspection,
                     options: ScoreOptions = ScoreOptions()) -> AcceptancePlan:
     """Load the record and the inspection and choose the standard: options.standard, else the one
     (and version) the inspection was made for, in force on options.as_of (default: the end of the
-    record's period). Raises InputError for a bad record, inspection file or standard."""
+    record's period). Raises InputError for a bad record or standard, or an inspection file that
+    cannot be read at all; an inspection refused for its shape is planned read with stand-ins for
+    its bad values (InspectionRefused.stand_in), and `accept` raises every problem it has, those
+    of its shape and those against its record and standard, in one InputError."""
     with use_language(options.lang):
         loaded = load_record(record)
-        found = inspection_source if isinstance(inspection_source, LoadedInspection) else load_inspection(inspection_source)
+        found = inspection_source if isinstance(inspection_source, LoadedInspection) else _inspection(inspection_source)
         on = options.as_of or loaded.record.period.end
         target = load_standard(options.standard or inspection.standard_ref(found), on)
         return AcceptancePlan(loaded, found, target, on, version_warning(target, on, options.lang))

@@ -8,14 +8,15 @@ from typing import Any
 
 from assess.core.exact import Fraction
 from assess.core.loading import Document, in_cells
-from assess.core.messages import message
+from assess.core.messages import current_language, message
 from assess.core.problems import InputError, Problem, dotted
 from assess.core.types import number_out
 from assess.model.evidence import LoadedEvidence, check_facts, evidence_from_document
 from assess.model.standard import Standard
 from assess.standards.catalog import LoadedStandard, known_fields
-from assess.workflows.inspection.events import (CountCorrection, UnverifiedEvent, inspected_events, read_counts,
-                                                read_event_findings)
+from assess.workflows.inspection.events import (CountCorrection, UnverifiedEvent, counted_kinds, event_items,
+                                                inspected_events, read_counts, read_event_findings)
+from assess.workflows.inspection.facts import item_facts
 from assess.workflows.inspection.model import (DocumentFinding, InspectionFile, LoadedInspection, check_reference,
                                                check_standard, shown_value, sorted_problems)
 
@@ -121,7 +122,9 @@ def apply_inspection(inspection: LoadedInspection, loaded_standard: LoadedStanda
     """The inspected record: corrected facts replace the reported ones, facts whose documents were
     not verified or are missing become missing evidence (unless an observed value is given), and
     the inspector's judgement scores replace the self-assessed ones. The result is validated like
-    any record; problems point into the inspection file. Raises InputError."""
+    any record; problems point into the inspection file. Raises InputError listing every problem
+    of the inspection at once: those of its shape (an inspection read with stand-ins, see
+    standins.py), and those of what it says against the record and the standard."""
     check_reference(inspection, evidence)
     check_standard(inspection, loaded_standard)
     standard, record = loaded_standard.standard, evidence.record
@@ -130,16 +133,16 @@ def apply_inspection(inspection: LoadedInspection, loaded_standard: LoadedStanda
     problems = _unknown_items(inspection, standard, items)
     _read_facts(out, standard, problems)
     judged_key = next((k for k in (standard.id, *(a.id for a in loaded_standard.lineage)) if k in record.judgements), standard.id)
-    _judgement_findings(out, items, record.judgements.get(judged_key, {}), problems)
+    _judgement_findings(out, standard, items, record.judgements.get(judged_key, {}), problems)
     out.event_counts, found = read_counts(inspection.model.event_counts, standard, record, inspection.problem)
     out.unverified_events, more = read_event_findings(inspection.model.events, standard, record, inspection.problem)
     problems += found + more
-    if problems:
+    if problems or inspection.pending:
         try:  # the inspected record's own problems too, all in one pass
             _inspected_record(out, standard, judged_key)
         except InputError as err:
             problems += err.problems
-        raise InputError(sorted_problems(problems))
+        raise inspection.refuse(problems)
     return _inspected_record(out, standard, judged_key)
 
 
@@ -191,19 +194,27 @@ def _read_facts(out: Inspected, standard: Standard, problems: list[Problem]) -> 
     out.unproven = {n: u for n, u in out.unproven.items() if n not in out.corrections}
 
 
-def _judgement_findings(out: Inspected, items: dict[str, Any], own: dict[str, Any], problems: list[Problem]) -> None:
-    """The inspector's notes, and judgement scores (考核分) for judgement items only, within the
-    item's points; `own` is the record's self-assessed judgements."""
+def _judgement_findings(out: Inspected, standard: Standard, items: dict[str, Any], own: dict[str, Any],
+                        problems: list[Problem]) -> None:
+    """The inspector's notes, and judgement scores (考核分) for judgement items only, each with a
+    reason, within the item's points; `own` is the record's self-assessed judgements. A score on
+    an item scored from facts or events is that, whatever its reason."""
     inspection = out.inspection
     for item_id, entry in inspection.model.items.items():
-        if item_id in items and entry.note:
+        item = items.get(item_id)
+        if item is None:
+            continue  # an unknown item: its own problem
+        if entry.note:
             out.notes[item_id] = entry.note
-        if entry.score is None or item_id not in items:
-            continue
-        item = items[item_id]
         loc = ("items", item_id, "score")
-        if not item.rule.judged:
-            problems.append(inspection.problem(loc, message("inspection.not_judgement", item=item_id)))
+        stood = {p.rsplit(".", 1)[-1] for p in inspection.stand_ins if p.startswith(f"{dotted(loc[:2])}.")}
+        if entry.score is None:
+            if entry.reason is not None and "score" not in stood:
+                problems.append(inspection.problem(loc[:2] + ("reason",), message("inspection.reason_without_score")))
+        elif not item.rule.judged:
+            problems.append(inspection.problem(loc, _not_judgement(standard, item)))
+        elif entry.reason is None and "reason" not in stood:
+            problems.append(inspection.problem(loc, message("inspection.reason_needed")))
         elif not (0 <= entry.score <= item.points):
             problems.append(inspection.problem(loc, message("inspection.score_range", score=number_out(entry.score),
                                                             points=number_out(item.points))))
@@ -211,6 +222,17 @@ def _judgement_findings(out: Inspected, items: dict[str, Any], own: dict[str, An
             mine = own.get(item_id)
             out.judgements[item_id] = JudgementFinding(item_id, entry.score, entry.reason or "",
                                                        mine.score if mine else None, mine.reason if mine else None, loc)
+
+
+def _not_judgement(standard: Standard, item: Any) -> str:
+    """Why a score is refused on an item not scored by judgement, naming what it is scored from:
+    the facts it reads and the kinds of event it counts."""
+    sep, lang = message("inspection.basis_sep"), current_language()
+    basis = [message("inspection.basis_fact", label=standard.label(n, lang), name=n) for n in item_facts(standard, item)]
+    kinds = [standard.event_kinds[k].get(lang) for k in counted_kinds(standard) if item.id in event_items(standard, k)]
+    if kinds:
+        basis.append(message("inspection.basis_events", kinds=sep.join(kinds)))
+    return message("inspection.not_judgement", item=item.id, basis=sep.join(basis) or message("inspection.basis_none"))
 
 
 def _inspected_record(out: Inspected, standard: Standard, judged_key: str) -> Inspected:

@@ -23,8 +23,7 @@ from assess.model.evidence import EvidenceRecord
 from assess.model.history import counted_since
 from assess.model.references import event_kind_id
 from assess.model.standard import Standard
-
-UNPROVEN = ("not_verified", "missing")
+from assess.workflows.inspection.statuses import UNPROVEN
 
 
 @dataclass(frozen=True)

@@ -6,22 +6,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal, Optional
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from assess.core.exact import RATIONAL
-from assess.core.loading import Document, in_cells, read_document, sha256_of, validated
+from assess.core.loading import Document, in_cells, read_document, reading_order, sha256_of, validation_problems
 from assess.core.messages import message
 from assess.core.natural import NaturalError, read_date
 from assess.core.problems import InputError, Problem, dotted
 from assess.core.types import Number, StrictModel, number_out
 from assess.model.evidence import LoadedEvidence
 from assess.standards.catalog import LoadedStandard
+from assess.workflows.inspection.standins import with_stand_ins
+from assess.workflows.inspection.statuses import YAML, refused, status_of
 
 SCHEMA = "assess.inspection/1"
-STATUSES = ("verified", "not_verified", "missing")
-UNPROVEN = ("not_verified", "missing")
-# Inspectors may write the status in Chinese, as on the paper form.
-_STATUS_WORDS = {"已核实": "verified", "未核实": "not_verified", "缺失": "missing"}
 
 
 def _blank(value: Any) -> Any:
@@ -56,13 +54,16 @@ class Reference(StrictModel):
 
 class _Finding(StrictModel):
     """What a document and an event finding share: the status read in Chinese or English words
-    (已核实 / verified ...), blanks as not given."""
+    (已核实 / verified ...; statuses.py), blanks as not given."""
 
     @field_validator("status", mode="before", check_fields=False)
     @classmethod
     def _status_words(cls, v: Any) -> Any:
         v = _blank(v)
-        return _STATUS_WORDS.get(v.strip(), v.strip()) if isinstance(v, str) else v
+        found = status_of(v) if isinstance(v, str) else None
+        if v is not None and found is None:
+            raise ValueError(refused(v, YAML))
+        return found
 
     @field_validator("note", mode="before", check_fields=False)
     @classmethod
@@ -175,6 +176,11 @@ class LoadedInspection:
     model: InspectionFile
     document: Document
     sha256: str  # of the file's canonical content
+    # an inspection refused for its shape, read again with stand-ins for its bad values
+    # (InspectionRefused.stand_in): its problems, reported with those found on the rest of it,
+    # and the paths that stand in (standins.py); never applied
+    pending: tuple[Problem, ...] = ()
+    stand_ins: frozenset[str] = frozenset()
 
     @property
     def path(self) -> str:
@@ -184,34 +190,65 @@ class LoadedInspection:
         """A problem at `loc` of the file: its line, or its cell for an inspection workbook."""
         return in_cells(self.document, [Problem(self.path, dotted(loc), text, self.document.line_of(loc))])[0]
 
+    def of_stand_in(self, problem: Problem) -> bool:
+        """Whether a problem found on the inspection is one of a value standing in (see standins.py)."""
+        return problem.file == self.path and any(
+            problem.path == s or problem.path.startswith((s + ".", s + "[")) for s in self.stand_ins)
+
+    def refuse(self, problems: list[Problem]) -> InputError:
+        """The InputError for `problems` found on the inspection (or the record it was applied to)
+        with those it was refused for, none of a stand-in, each once in reading order."""
+        mine = [p for p in problems if not self.of_stand_in(p)]
+        return InputError(sorted_problems([*self.pending, *mine], self.document))
+
+
+class InspectionRefused(InputError):
+    """An inspection file refused for its shape (`problems`, as any InputError). `stand_in`: the
+    file read again with stand-ins for its bad values, to be checked against its record and
+    standard so that every problem comes in one run (None when it cannot be read so)."""
+
+    def __init__(self, problems: list[Problem], stand_in: LoadedInspection | None = None) -> None:
+        super().__init__(problems)
+        self.stand_in = stand_in
+
 
 def load_inspection(path: str) -> LoadedInspection:
-    """Read and check an inspection file (YAML or JSON). Raises InputError naming file, line and field."""
+    """Read and check an inspection file (YAML or JSON). Raises InspectionRefused (an InputError)
+    naming file, line and field of every problem of its shape."""
     return inspection_from_document(read_document(path))
 
 
 def inspection_from_data(data: Any, name: str = "<inspection>") -> LoadedInspection:
-    """An inspection from data already read (`name` stands for the file in problems). Raises InputError."""
+    """An inspection from data already read (`name` stands for the file in problems). Raises
+    InspectionRefused (an InputError)."""
     return inspection_from_document(Document(name, data, {}))
 
 
-def inspection_from_document(doc: Document) -> LoadedInspection:
-    """Check a read document as an inspection file: the model, and a reason with every judgement score.
-    Raises InputError."""
+def inspection_from_document(doc: Document, problems: tuple[Problem, ...] = ()) -> LoadedInspection:
+    """Check a read document as an inspection file (`problems`: those found reading it, a
+    workbook's cells). Raises InspectionRefused listing every problem of its shape, with the file
+    read again with stand-ins for its bad values when it can be (see standins.py); what the file
+    says is checked against its record and standard by apply_inspection."""
     if not isinstance(doc.data, dict):
-        raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
-    model = validated(doc, InspectionFile)
-    loaded = LoadedInspection(model, doc, sha256_of(doc.data))
-    problems = []
-    for item_id, entry in model.items.items():
-        loc = ("items", item_id)
-        if entry.score is not None and entry.reason is None:
-            problems.append(loaded.problem(loc + ("score",), message("inspection.reason_needed")))
-        if entry.reason is not None and entry.score is None:
-            problems.append(loaded.problem(loc + ("reason",), message("inspection.reason_without_score")))
-    if problems:
-        raise InputError(sorted_problems(problems))
-    return loaded
+        raise InspectionRefused([Problem(doc.path, "", message("error.not_mapping"))])
+    found, data, stood = list(problems), doc.data, set()
+    for _ in range(3):  # a round finds more when the last one let the file be validated further
+        try:
+            model = InspectionFile.model_validate(data)
+        except ValidationError as exc:
+            found += validation_problems(doc, exc)
+            salvaged = with_stand_ins(data, [tuple(e["loc"]) for e in exc.errors()])
+            if salvaged is None:
+                break
+            data, more = salvaged
+            stood |= more
+            continue
+        loaded = LoadedInspection(model, doc, sha256_of(doc.data))
+        if not found:
+            return loaded
+        pending = tuple(sorted_problems(in_cells(doc, found), doc))
+        raise InspectionRefused(list(pending), LoadedInspection(model, doc, loaded.sha256, pending, frozenset(stood)))
+    raise InspectionRefused(sorted_problems(in_cells(doc, found), doc))
 
 
 def standard_ref(inspection: LoadedInspection) -> str:
@@ -237,7 +274,7 @@ def check_reference(inspection: LoadedInspection, evidence: LoadedEvidence) -> N
         problems.append(inspection.problem(("reference", "evidence_sha256"), message(
             "inspection.record_changed", theirs=ref.evidence_sha256[:12], ours=evidence.sha256[:12], evidence=evidence.path)))
     if problems:
-        raise InputError(problems)
+        raise inspection.refuse(problems)
 
 
 def check_standard(inspection: LoadedInspection, loaded_standard: LoadedStandard) -> None:
@@ -245,16 +282,23 @@ def check_standard(inspection: LoadedInspection, loaded_standard: LoadedStandard
     ref, standard = inspection.model.reference, loaded_standard.standard
     ids = (standard.id, *(a.id for a in loaded_standard.lineage))
     if ref.standard not in ids:
-        raise InputError([inspection.problem(("reference", "standard"), message(
+        raise inspection.refuse([inspection.problem(("reference", "standard"), message(
             "inspection.other_standard", theirs=ref.standard, ours=standard.id))])
     if ref.standard == standard.id and ref.standard_version is not None and ref.standard_version != standard.version:
-        raise InputError([inspection.problem(("reference", "standard_version"), message(
+        raise inspection.refuse([inspection.problem(("reference", "standard_version"), message(
             "inspection.other_version", id=standard.id, theirs=ref.standard_version, ours=standard.version))])
 
 
-def sorted_problems(problems: list[Problem]) -> list[Problem]:
-    """Each problem once, by file, line, path and text."""
-    return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.path, p.message))
+def sorted_problems(problems: list[Problem], doc: Document | None = None) -> list[Problem]:
+    """Each problem once, by file, then in `doc`'s reading order (line or cell: reading_order)
+    for its own, else by line, path and text."""
+    order = reading_order(doc) if doc is not None else None
+
+    def key(p: Problem) -> tuple:
+        mine = order is not None and p.file == doc.path
+        return (p.file, order(p) if mine else (p.line or 0, (), 0, p.path, p.message))
+
+    return sorted(set(problems), key=key)
 
 
 def shown_value(value: Any) -> str:

@@ -22,6 +22,7 @@ from assess.scoring.compiler import Decider
 from assess.standards.catalog import LoadedStandard
 from assess.workflows.inspection.events import counted_kinds, counted_since, reported_count
 from assess.workflows.inspection.facts import declared_inputs, item_facts
+from assess.workflows.inspection.statuses import WORDS
 
 BOOK_SCHEMA = "assess.inspection-workbook/1"
 # Each sheet: its id (message inspect.xlsx.sheet.<id>) and its columns (message inspect.xlsx.col.<id>, width).
@@ -35,7 +36,7 @@ SHEETS = {
 }
 INPUTS = {"info": ("value",), "items": ("observed", "score", "note"), "documents": ("status", "note"),
           "counts": ("observed",), "events": ("status", "note")}
-STATUS_WORDS = ("已核实", "未核实", "缺失")
+DATES = ("since", "date")  # columns holding dates: date cells, shown as YYYY-MM-DD
 
 
 def _title(column: str, lang: str) -> str:
@@ -127,12 +128,14 @@ def _row(ws, row: int, sid: str, values: dict[str, Any]) -> None:
     for c, (cid, _) in enumerate(SHEETS[sid], start=1):
         if values.get(cid) is not None:
             ws.cell(row, c).value = xlsx.storable(values[cid])
+        if cid in DATES:
+            ws.cell(row, c).number_format = xlsx.DATE_FORMAT
         ws.cell(row, c).alignment = xlsx.WRAP
     _put_inputs(ws, row, sid)
 
 
 def _status_rule(ws, column: str, rows: int, lang: str, lists) -> None:
-    dv = xlsx.validation("list", choices=lists.formula(STATUS_WORDS), error=message("intake.pick", lang))
+    dv = xlsx.validation("list", choices=lists.formula(WORDS), error=message("intake.pick", lang))
     ws.add_data_validation(dv)
     dv.add(f"{column}2:{column}{max(2, rows + 1)}")
 
@@ -161,7 +164,7 @@ def _counts(ws, loaded_standard: LoadedStandard, evidence: LoadedEvidence, lang:
     kinds = counted_kinds(standard)
     for r, kind in enumerate(kinds, start=2):
         _row(ws, r, "counts", {"key": kind, "kind": standard.event_kinds[kind].get(lang),
-                               "since": counted_since(standard, record, kind).isoformat(),
+                               "since": counted_since(standard, record, kind),
                                "reported": reported_count(standard, record, kind)})
     text = message("roster.prompt.count", lang)
     dv = xlsx.validation("whole", low=0, prompt=text, error=text)
@@ -174,6 +177,6 @@ def _events(ws, loaded_standard: LoadedStandard, evidence: LoadedEvidence, lang:
     events = evidence.record.events
     for r, ev in enumerate(events, start=2):
         label = standard.event_kinds.get(ev.kind)
-        _row(ws, r, "events", {"event": r - 1, "kind": label.get(lang) if label else ev.kind, "date": ev.date.isoformat(),
+        _row(ws, r, "events", {"event": r - 1, "kind": label.get(lang) if label else ev.kind, "date": ev.date,
                                "count": ev.count, "name": ev.title})
     _status_rule(ws, "F", len(events), lang, lists)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from assess.core.loading import Document, in_cells
+from assess.core.loading import Document
 from assess.core.messages import LANGUAGES, message
 from assess.core.problems import InputError, Problem
 from assess.intake import xlsx
 from assess.workflows.inspection.model import SCHEMA, LoadedInspection, inspection_from_document
+from assess.workflows.inspection.statuses import XLSX, refused, status_of
 from assess.workflows.inspection.workbook import BOOK_SCHEMA, SHEETS
 
 
@@ -21,21 +22,16 @@ def is_inspection_workbook(path: str) -> bool:
 def read_inspection_workbook(path: str) -> LoadedInspection:
     """A filled inspection workbook as an inspection file. Raises InputError naming FILE:SHEET!CELL
     for each problem: not an inspection workbook, a sheet or column missing, a value that cannot
-    be read, and whatever the inspection file itself may not say."""
+    be read (a status not on the drop-down), and whatever the inspection file itself may not say;
+    InspectionRefused with the workbook read with stand-ins for its bad values where it can be,
+    so that its problems against the record are found in the same run."""
     book = str(path)
     wb = xlsx.open_workbook(book)
     meta = xlsx.read_meta(wb)
     if meta.get("schema") != BOOK_SCHEMA:
         raise InputError([Problem(book, "", message("inspect.xlsx.not_ours"))])
     data, cells, problems = inspection_data(wb, book, meta)
-    doc = Document(book, data, {}, cells=cells)
-    try:
-        loaded = inspection_from_document(doc)
-    except InputError as err:
-        raise InputError(in_cells(doc, problems + err.problems)) from None
-    if problems:
-        raise InputError(problems)
-    return loaded
+    return inspection_from_document(Document(book, data, {}, cells=cells, sheets=tuple(wb.sheetnames)), tuple(problems))
 
 
 def _rows(wb, sid: str, book: str, problems: list[Problem]) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
@@ -77,8 +73,8 @@ def inspection_data(wb, book: str, meta: dict[str, str]) -> tuple[dict[str, Any]
             data[v["key"]] = v["value"] if v["key"] == "date" else xlsx.as_text(v["value"])
             cells[v["key"]] = c["value"]
     _items(_rows(wb, "items", book, problems), data, cells)
-    _findings(_rows(wb, "documents", book, problems), data, cells, "documents", "document")
-    _findings(_rows(wb, "events", book, problems), data, cells, "events", "event")
+    _findings(_rows(wb, "documents", book, problems), data, cells, ("documents", "document"), (book, problems))
+    _findings(_rows(wb, "events", book, problems), data, cells, ("events", "event"), (book, problems))
     for _, v, c in _rows(wb, "counts", book, problems):
         if v.get("observed") is not None:
             # A row added by hand may name its kind by label only (群体性事件): read_counts takes either.
@@ -115,15 +111,23 @@ def _items(rows, data: dict[str, Any], cells: dict[str, str]) -> None:
         data["items"] = filled
 
 
-def _findings(rows, data: dict[str, Any], cells: dict[str, str], key: str, ref: str) -> None:
-    """Document or event findings: the rows given a status or a note."""
+def _findings(rows, data: dict[str, Any], cells: dict[str, str], kind: tuple[str, str],
+              found: tuple[str, list[Problem]]) -> None:
+    """Document or event findings (`kind`: the list's key, the column naming what was checked):
+    the rows given a status or a note. A status not on the drop-down is a problem (`found`: the
+    book and its problems) and stands in as blank."""
+    (key, ref), (book, problems) = kind, found
     out = []
     for _, v, c in rows:
         if v.get("status") is None and v.get("note") is None:
             continue
-        finding = {ref: xlsx.as_text(v.get(ref)) if ref == "document" else v.get(ref), "status": v.get("status"),
-                   "note": xlsx.as_text(v.get("note"))}
         i = len(out)
+        written = xlsx.as_text(v.get("status"))
+        status = status_of(written) if written is not None else None
+        if written is not None and status is None:
+            problems.append(Problem(book, f"{key}[{i}].status", refused(written, XLSX), cell=c.get("status")))
+        finding = {ref: xlsx.as_text(v.get(ref)) if ref == "document" else v.get(ref), "status": status,
+                   "note": xlsx.as_text(v.get("note"))}
         out.append({k: x for k, x in finding.items() if x is not None})
         cells[f"{key}[{i}]"] = c.get(ref, "")
         cells.update({f"{key}[{i}].{cid}": name for cid, name in c.items() if cid in (ref, "status", "note")})
