@@ -63,7 +63,7 @@ def _loop(input_path: str, out: str, decider_name: str, fmt: str) -> dict:
 
     with open(out, "wb") as fh:
         if fmt == "csv":  # as `assess batch` writes it: a byte order mark, then the header
-            fh.write(encode_text(csv_text([batch.CSV_COLUMNS]), "utf-8-sig").data)
+            fh.write(encode_text(batch.csv_header("zh"), "utf-8-sig").data)
         for src in batch.iter_sources([input_path]):
             try:
                 loaded = evidence_from_data(json.loads(src.payload), src.position)

@@ -1,8 +1,6 @@
 """`assess batch`: streaming inputs, bad records, output formats, resume, determinism, the cache."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import shutil
@@ -18,6 +16,7 @@ from click.testing import CliRunner
 
 from assess.workflows import batch
 from assess.standards import catalog
+from csvrows import rows_by_column
 from assess.workflows.batch import CSV_COLUMNS, CachingDurableDecider, Source, run_batch, run_sources
 from assess.cli import _BatchProgress, main
 from assess.scoring.compiler import DurableDecider, PythonDecider, compile_standard
@@ -107,7 +106,7 @@ def test_planted_bad_records_go_to_errors_and_every_other_is_scored(tmp_path, re
     out = tmp_path / "out.csv"
     summary = run_batch([str(records)], STANDARD, str(out), jobs=2, chunk_size=4)
     assert (summary.records, summary.scored, summary.bad) == (41, 39, 2)
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = rows_by_column(out, CSV_COLUMNS)
     expected = [f"syn-{i:07d}" for i in range(40) if i != 7]
     assert [r["union_id"] for r in rows] == expected
     errors = [json.loads(line) for line in _lines(Path(summary.errors))]
@@ -278,7 +277,7 @@ def test_jsonl_line_is_the_score_json_of_that_record(tmp_path, fixture_dir, monk
 def test_csv_gap_1_is_what_stands_between_the_union_and_a_grade_in_reach(tmp_path, fixture, standard, first):
     run_batch([str(ROOT / "fixtures" / fixture)], standard, str(tmp_path / "o.csv"), jobs=1)
     run_batch([str(ROOT / "fixtures" / fixture)], standard, str(tmp_path / "o.jsonl"), jobs=1)
-    row = next(csv.DictReader(io.StringIO((tmp_path / "o.csv").read_text(encoding="utf-8-sig"))))
+    row = rows_by_column(tmp_path / "o.csv", CSV_COLUMNS)[0]
     card = json.loads(_lines(tmp_path / "o.jsonl")[0])
     assert first in row["gap_1"], row
     out_of_reach = [g["text"] for g in card["gaps"] if g["kind"] == "requires" and "示范" in g["text"]]
@@ -298,7 +297,7 @@ def test_a_bonus_item_is_a_gap_only_while_it_can_raise_the_bonus(tmp_path, comme
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     run_batch([str(path)], STANDARD, str(tmp_path / "o.csv"), jobs=1)
     run_batch([str(path)], STANDARD, str(tmp_path / "o.jsonl"), jobs=1)
-    row = next(csv.DictReader(io.StringIO((tmp_path / "o.csv").read_text(encoding="utf-8-sig"))))
+    row = rows_by_column(tmp_path / "o.csv", CSV_COLUMNS)[0]
     card = json.loads(_lines(tmp_path / "o.jsonl")[0])
     assert (card["bonus"] == card["bonus_cap"]) is not is_gap
     assert ("superior_commendation" in [g.get("ref") for g in card["gaps"]]) is is_gap
@@ -328,8 +327,8 @@ def test_csv_rows_summarise_the_scorecard(tmp_path, fixture_dir):
     run_batch([str(fixture_dir)], STANDARD, str(tmp_path / "o.csv"), jobs=1)
     text = (tmp_path / "o.csv").read_text(encoding="utf-8-sig")  # a byte order mark first, for Excel
     assert (tmp_path / "o.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert text.splitlines()[0] == ",".join(CSV_COLUMNS)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.splitlines()[0] == "工会编号,工会名称,标准编号,标准版本,得分,加分,评级得分,等级编号,评定等级,差距数,差距1,差距2,差距3,来源"
+    rows = rows_by_column(text, CSV_COLUMNS)
     cards = [json.loads(line) for line in _lines(tmp_path / "o.jsonl")]
     assert len(rows) == len(cards) == 4
     for row, card in zip(rows, cards):

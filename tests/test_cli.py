@@ -1,8 +1,6 @@
 """The command line: formats, languages, exit codes, determinism, standards listing, explain."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import subprocess
 import sys
@@ -12,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from assess.cli import main
+from assess.present.renderers.scorecard_csv import CSV_COLUMNS
+from csvrows import rows_by_column
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every file, as `assess score fixtures/*` would see them.
@@ -117,10 +117,11 @@ def test_markdown_and_csv():
     assert md.startswith("## ") and "| 二级指标" in md
     out = run("score", "fixtures/liulian-community.yaml", "fixtures/small-shop-18.yaml", "--format", "csv").stdout_bytes
     assert out.startswith(b"\xef\xbb\xbf")  # a byte order mark: Excel and WPS read the names right
-    rows = list(csv.DictReader(io.StringIO(out.decode("utf-8-sig"))))
+    rows = rows_by_column(out, CSV_COLUMNS)
     assert {r["union_id"] for r in rows} == {"liulian-community", "hongfu-store-18"}
-    assert all(r["status"] in {"full", "partial", "zero", "missing", "not_applicable"} for r in rows)
-    na = [r for r in rows if r["union_id"] == "hongfu-store-18" and r["status"] == "not_applicable"]
+    # words, not codes; an item that does not apply may count as full points (不适用, 按满分计)
+    assert all(r["status"].split(",")[0] in {"满分", "部分得分", "不得分", "缺少佐证", "不适用"} for r in rows)
+    na = [r for r in rows if r["union_id"] == "hongfu-store-18" and r["status"].startswith("不适用")]
     assert na, "the small shop has items that do not apply"
 
 
@@ -204,7 +205,7 @@ def test_alternative_plans_read_differently_from_each_other():
 
 
 @pytest.mark.parametrize("name, starts", [("结果.xlsx", b"PK"), ("结果.html", b"<!DOCTYPE html>"),
-                                          ("结果.json", b"{"), ("结果.csv", b"\xef\xbb\xbfunion_id"),
+                                          ("结果.json", b"{"), ("结果.csv", "\ufeff工会编号".encode()),
                                           ("结果.md", "## ".encode()), ("结果.txt", "罗湖区".encode())])
 def test_score_out_without_format_writes_the_format_its_suffix_names(tmp_path, name, starts):
     # `--out 结果.xlsx` wrote a text table into a file Excel would not open (found by a new user).

@@ -490,8 +490,8 @@ def test_cli_other_formats_and_english():
     assert "| 二级指标" in md.stdout and "**验收结论: 降级通过" in md.stdout
     csv_out = run("score", NANXINCUN, "--inspection", DOWNGRADE, "--format", "csv", "--engine", "python").stdout_bytes.decode("utf-8-sig")
     rows = [line.split(",") for line in csv_out.splitlines()]
-    assert rows[0][7:9] == ["self_score", "inspection_score"]
-    assert sum(1 for r in rows[1:] if r[12] == "1") == 3
+    assert rows[0][7:9] == ["自评分", "考核分"] and rows[0][12] == "有差异"
+    assert sum(1 for r in rows[1:] if r[12] == "是") == 3
     html = run("score", NANXINCUN, "--inspection", DOWNGRADE, "--format", "html", "--engine", "python").stdout
     assert html.startswith("<!DOCTYPE html>") and html.count('class="st-') > 20 and "降级通过" in html and "<script" not in html
 

@@ -3,7 +3,6 @@ testers (issue 12): each refused with the file, sheet and cell named, exit code 
 something else or left out in silence."""
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -14,6 +13,8 @@ from openpyxl import load_workbook
 
 from assess import api
 from assess.cli import main
+from assess.workflows.batch import CSV_COLUMNS
+from csvrows import rows_by_column
 from test_roster import _roster_rows, _write_csv, _write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,7 +205,7 @@ def _batch(tmp_path, roster: Path):
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(main, ["batch", str(roster), "--standard", "bahao-community", "--out", str(out),
                                        "--jobs", "1", "--engine", "python"])
-    scored = list(csv.DictReader(out.open(encoding="utf-8-sig"))) if out.exists() else []
+    scored = rows_by_column(out, CSV_COLUMNS) if out.exists() else []
     errors = tmp_path / "out.csv.errors.jsonl"
     bad = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()] if errors.exists() else []
     return result, scored, bad

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from assess.cli import main
 from assess.core.tabular import cell_value, code_points, csv_text, encode_text, is_formula_like, safe_text
+from assess.present.renderers import column_heads
 from assess.present.renderers.xlsx_book import XlsxBook
 from assess.workflows.batch import CSV_COLUMNS, run_batch
 
@@ -104,12 +105,12 @@ def test_every_csv_starts_with_a_bom_by_default(tmp_path):
 
 def test_csv_encoding_utf8_and_gbk(tmp_path):
     plain = run("score", str(TANGLANG), "--format", "csv", "--csv-encoding", "utf-8", "--engine", "python")
-    assert plain.exit_code == 0 and plain.stdout_bytes.startswith(b"union_id,")
+    assert plain.exit_code == 0 and plain.stdout_bytes.startswith("工会编号,工会名称,".encode())
     rare = renamed(tmp_path, RARE_NAME)
     gbk = run("score", str(rare), "--format", "csv", "--csv-encoding", "gbk", "--engine", "python")
     assert gbk.exit_code == 0, gbk.output
     rows = list(csv.DictReader(io.StringIO(gbk.stdout_bytes.decode("gbk"))))
-    assert {r["union_name"] for r in rows} == {"堂琅?社区工会?"}
+    assert {r["工会名称"] for r in rows} == {"堂琅?社区工会?"}
     warnings = [line for line in gbk.stderr.splitlines() if "?" in line]
     # one warning: the characters it says are the two characters, the times every replacement
     assert warnings == [f"注意: 2 个字符 (U+1F600, U+20BB7) 无法用所选的 CSV 编码写出, 共 {2 * len(rows)} 处已替换为 ? "
@@ -127,12 +128,12 @@ def test_formula_like_names_are_neutralised_in_every_csv(tmp_path):
     bad = renamed(tmp_path, FORMULA_NAME)
     rows = list(csv.DictReader(io.StringIO(run("score", str(bad), "--format", "csv", "--engine", "python")
                                            .stdout_bytes.decode("utf-8-sig"))))
-    assert {r["union_name"] for r in rows} == {"'" + FORMULA_NAME}
+    assert {r["工会名称"] for r in rows} == {"'" + FORMULA_NAME}
     out = tmp_path / "o.csv"
     names = [FORMULA_NAME, "+86 10 1234", "@cmd", "-2+3", "-3", "普通工会"]
     assert run("batch", str(jsonl_of(tmp_path, names)), "--standard", "bahao-community", "--out", str(out),
                "--jobs", "1").exit_code == 0
-    got = [r["union_name"] for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))]
+    got = [r["工会名称"] for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))]
     assert got == ["'" + FORMULA_NAME, "'+86 10 1234", "'@cmd", "'-2+3", "-3", "普通工会"]
 
 
@@ -140,8 +141,55 @@ def test_negative_numbers_stay_numbers_in_csv():
     result = run("score", "fixtures/nanxincun-community.yaml", "--inspection", "fixtures/inspections/nanxincun-community.downgrade.yaml",
                  "--format", "csv", "--engine", "python")
     rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
-    deltas = [r["delta"] for r in rows if r["different"] == "1"]
+    deltas = [r["差异"] for r in rows if r["有差异"] == "是"]
     assert deltas and all(d.startswith("-") and float(d) < 0 for d in deltas)  # -2, not '-2
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_score_csv_speaks_the_language_asked_for():
+    zh = _csv_rows(run("score", str(TANGLANG), "--format", "csv", "--engine", "python").stdout_bytes)
+    assert zh[0] == ["工会编号", "工会名称", "标准编号", "标准版本", "一级指标", "指标编号", "二级指标", "标准分", "得分",
+                     "状态", "必备项", "实际情况", "要求", "理由", "评定等级", "总得分"]
+    rows = [dict(zip(zh[0], r)) for r in zh[1:]]
+    assert {r["状态"] for r in rows} <= {"满分", "部分得分", "不得分", "缺少佐证", "不适用", "豁免"}
+    assert {"满分", "缺少佐证"} <= {r["状态"] for r in rows} and {r["必备项"] for r in rows} == {"是", "否"}
+    assert rows[0]["一级指标"] == "一、党政重视好" and rows[-1]["一级指标"] == "加分项"
+    assert {r["评定等级"] for r in rows} == {"“八好”达标社区工会"}  # the grade's title, not `compliant`
+    en = _csv_rows(run("score", str(TANGLANG), "--format", "csv", "--engine", "python", "--lang", "en").stdout_bytes)
+    assert en[0] == ["union_id", "union_name", "standard_id", "standard_version", "section", "item", "title", "points",
+                     "awarded", "status", "mandatory", "observed", "required", "reason", "grade", "score"]
+    assert {"full", "missing evidence"} <= {r[9] for r in en[1:]} and {r[10] for r in en[1:]} == {"yes", "no"}
+    assert [r[7:9] for r in en[1:]] == [r[7:9] for r in zh[1:]]  # the numbers do not depend on the language
+
+
+def test_acceptance_csv_speaks_the_language_asked_for():
+    args = ("score", "fixtures/liulian-community.yaml", "--inspection", "fixtures/inspections/liulian-community.fail.yaml",
+            "--format", "csv", "--engine", "python")
+    zh = _csv_rows(run(*args).stdout_bytes)
+    assert zh[0] == ["工会编号", "标准编号", "标准版本", "一级指标", "指标编号", "二级指标", "标准分", "自评分", "考核分", "差异",
+                     "自评状态", "考核状态", "有差异", "说明"]
+    org = next(r for r in zh if r[4] == "org_established")
+    assert org[3] == "二、组织建设好" and org[7:13] == ["3", "0", "-3", "满分", "缺少佐证", "是"]
+    en = _csv_rows(run(*args, "--lang", "en").stdout_bytes)
+    assert en[0][:3] == ["union_id", "standard_id", "standard_version"] and en[0][-3:] == ["inspection_status", "different", "note"]
+    assert next(r for r in en if r[4] == "org_established")[7:13] == ["3", "0", "-3", "full", "missing evidence", "yes"]
+
+
+def test_batch_csv_and_xlsx_headers_speak_the_language_of_the_run(tmp_path):
+    records = jsonl_of(tmp_path, ["甲工会"])
+    for lang, first in (("zh", ["工会编号", "工会名称", "标准编号", "标准版本", "得分", "加分", "评级得分", "等级编号", "评定等级",
+                                "差距数", "差距1", "差距2", "差距3", "来源"]),
+                        ("en", list(CSV_COLUMNS))):
+        run_batch([str(records)], "bahao-community", str(tmp_path / f"{lang}.csv"), jobs=1, lang=lang)
+        assert _csv_rows((tmp_path / f"{lang}.csv").read_bytes())[0] == first
+        run_batch([str(records)], "bahao-community", str(tmp_path / f"{lang}.xlsx"), jobs=1, lang=lang)
+        ws = load_workbook(tmp_path / f"{lang}.xlsx").active
+        header, row = [[c.value for c in r] for r in ws.iter_rows(max_row=2)]
+        assert header == first and ws.title == {"zh": "评分结果", "en": "results"}[lang]
+        assert all(isinstance(row[i], (int, float)) for i in (4, 5, 6, 9))  # 得分, 加分, 评级得分, 差距数: numbers
 
 
 # ---- xlsx -------------------------------------------------------------------------------------------
@@ -206,7 +254,8 @@ def test_batch_xlsx_has_one_row_per_union_as_the_csv_and_resumes(tmp_path):
     assert summary.scored == 10 and summary.out == str(whole)
     ws = load_workbook(whole).active
     rows = [[c.value for c in r] for r in ws.iter_rows()]
-    assert rows[0] == list(CSV_COLUMNS) and ws.freeze_panes == "A2"
+    assert rows[0] == column_heads(CSV_COLUMNS, "zh") and rows[0][:3] == ["工会编号", "工会名称", "标准编号"]
+    assert ws.freeze_panes == "A2"
     expected = list(csv.reader(io.StringIO((tmp_path / "o.csv").read_text(encoding="utf-8-sig"))))[1:]
     assert len(rows) == 11
     for got, want in zip(rows[1:], expected):

@@ -165,6 +165,20 @@ def test_the_reason_gives_the_score_the_grade_is_decided_on_bonus_included(cards
     card["bonus"], card["grade_score"] = 3, card["score"] + 3
     rep = by_id(report.build_report([card]))["bahao-community"]
     assert rep.applied_not_reached[0].why[0]["text"] == "评级得分 59.5 未达 70"
+    # The column beside that reason is the same 评级得分, in the report and in the attached list.
+    text = report.render_text(report.build_report([card]))
+    block = text[text.index("申报未达到的单位"):].splitlines()
+    head = next(line for line in block if "未达到原因" in line)
+    assert "评级得分" in head and "得分 " not in head.replace("评级得分", "")
+    row = next(line for line in block if line.startswith("guiyuan-street"))
+    assert "59.5" in row.replace("评级得分 59.5", "") and " 56.5 " not in row
+    assert list(report.list_heads("zh"))[7] == "评级得分" and list(report.list_heads("en"))[7] == "Grade score"
+    assert [r[7] for r in report.list_rows(report.build_report([card]))] == [59.5]
+    data = report.build_report([card])
+    assert report.report_data(data)["standards"][0]["applied_not_reached"][0]["score"] == 56.5  # JSON unchanged
+    card["grade_score"] = "59.5"  # not a number: the card is left out and named, never a traceback
+    bad = report.build_report([card])
+    assert not bad.standards and [p.path for p in bad.problems] == ["grade_score"]
 
 
 def test_change_against_the_previous_year(cards, previous):
@@ -472,6 +486,29 @@ def test_records_that_failed_validation_are_counted_and_listed(tmp_path, cards):
         fh.write("{not json\n")
     again = run("report", "--from", now)
     assert again.exit_code == 2 and "另有 3 条记录未通过校验" in again.stdout
+
+
+def test_a_rejected_record_keeps_the_sheet_and_cell_the_batch_named(tmp_path, cards):
+    # The batch's errors file names the workbook cell (基本信息!C8) or a CSV roster's cell (M3);
+    # the report listed only `period.end: ...`, and a federation could not find the cell to fix.
+    now = write_jsonl(tmp_path / "batch.jsonl", cards)
+    errors = [{"position": "t.xlsx", "union": None, "problems": [
+                  {"file": "t.xlsx", "line": None, "column": None, "sheet": "基本信息", "cell": "C8", "path": "period.end",
+                   "message": "没有这个日期: 2025/2/30", "text": "t.xlsx:基本信息!C8: period.end: 没有这个日期: 2025/2/30"}]},
+              {"position": "名单.csv:3", "union": "liulian-community", "problems": [
+                  {"file": "名单.csv", "line": None, "column": None, "sheet": None, "cell": "M3", "path": "facts.members",
+                   "message": "应为整数, 实际为 很多", "text": "x"}]}]
+    (tmp_path / "batch.jsonl.errors.jsonl").write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors),
+                                                       encoding="utf-8")
+    result = run("report", "--from", now, "--list", str(tmp_path / "l.xlsx"))
+    assert result.exit_code == 0, result.output
+    block = result.stdout[result.stdout.index("未通过校验、未计入报告的记录 (2 条)"):]
+    assert "基本信息!C8: period.end: 没有这个日期: 2025/2/30" in block and "M3: facts.members: 应为整数, 实际为 很多" in block
+    ws = load_workbook(tmp_path / "l.xlsx")["未通过校验的记录"]
+    assert [c.value for c in ws[2]] == ["t.xlsx", None, "基本信息!C8: period.end: 没有这个日期: 2025/2/30"]
+    data = json.loads(run("report", "--from", now, "--format", "json").stdout)
+    assert [r["problem"] for r in data["rejected"]["records"]] == [  # the JSON as it was
+        "period.end: 没有这个日期: 2025/2/30", "facts.members: 应为整数, 实际为 很多"]
 
 
 def test_kinds_and_grades_by_name(cards):

@@ -18,6 +18,8 @@ from assess.cli import main
 from assess.core.natural import read_as
 from assess.intake.roster import roster_columns
 from assess.standards import catalog
+from assess.workflows.batch import CSV_COLUMNS
+from csvrows import rows_by_column
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").glob("*.yaml"))
@@ -112,7 +114,7 @@ def test_batch_scores_every_row_and_sends_bad_rows_to_the_errors_file(tmp_path, 
     result = CliRunner().invoke(main, ["batch", str(roster), "--standard", "bahao-community", "--out", str(out),
                                        "--jobs", "1", "--engine", "python"])
     assert result.exit_code == 2, result.output
-    scored = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    scored = rows_by_column(out, CSV_COLUMNS)
     assert [r["union_id"] for r in scored] == [yaml.safe_load(p.read_text(encoding="utf-8"))["union"]["id"]
                                                for i, p in enumerate(fixtures) if i != 1]
     assert scored[0]["source"] == f"{roster}:2"

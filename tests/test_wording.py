@@ -21,6 +21,8 @@ from assess.present.scorecard import assess, build_scorecard
 from assess.scoring.changes import DEFAULT_EFFORT, Change, ChangeKind, change_cost
 from assess.scoring.compiler import PythonDecider
 from assess.standards.catalog import resolve_standard, standard_from_data
+from assess.workflows.batch import CSV_COLUMNS as BATCH_COLUMNS
+from csvrows import rows_by_column
 from test_rules import item, record, standard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -418,9 +420,6 @@ def test_the_json_changes_mean_what_the_readme_says(monkeypatch):
 
 def test_a_gap_for_want_of_evidence_says_so_in_the_card_and_the_csv(tmp_path, monkeypatch):
     # tanglang's 职工入会率 is unknown: "失 6 分" alone read, in a federation's CSV, as a real shortfall.
-    import csv
-    import io
-
     from assess.workflows.batch import run_batch
 
     monkeypatch.chdir(ROOT)
@@ -429,5 +428,5 @@ def test_a_gap_for_want_of_evidence_says_so_in_the_card_and_the_csv(tmp_path, mo
     shortfall = next(g for g in card["gaps"] if g["kind"] == "item" and g["status"] != "missing")
     assert "缺少佐证" not in shortfall["text"]
     run_batch([TANGLANG], "bahao-community", str(tmp_path / "o.csv"), jobs=1)
-    row = next(csv.DictReader(io.StringIO((tmp_path / "o.csv").read_text(encoding="utf-8-sig"))))
+    row = rows_by_column(tmp_path / "o.csv", BATCH_COLUMNS)[0]
     assert "membership_rate 职工入会率: 缺少佐证, 失 6 分" in (row["gap_1"], row["gap_2"], row["gap_3"])

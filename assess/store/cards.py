@@ -99,9 +99,10 @@ def _check_identity(card: dict, out: _Problems) -> None:
 
 def _check_outcome(card: dict, out: _Problems) -> None:
     """The score, the grade reached and the grade applied for."""
-    score = card.get("score")
-    if isinstance(score, bool) or not isinstance(score, (int, float)) or not math.isfinite(score):
-        out.bad("score", "number", score)
+    for key in ("score", "grade_score"):  # grade_score: what the grade was decided on (absent from older cards)
+        value = card.get(key, 0 if key == "grade_score" else None)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            out.bad(key, "number", value)
     grade = card.get("grade")
     if grade is not None and not (isinstance(grade, dict) and _is_text(grade.get("id")) and _is_text(grade.get("title"))):
         out.bad("grade", "grade", grade)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Mapping, Protocol, TypeVar
 
+from assess.core.messages import message
 from assess.model.evidence import LoadedEvidence
 from assess.scoring.results import Evaluation
 
@@ -56,6 +57,22 @@ class Renderer(Protocol[R]):
     def __call__(self, result: R, lang: str, /, **options: Any) -> str | FileOutput: ...
 
 
+def column_heads(columns: tuple[str, ...], lang: str | None = None) -> list[str]:
+    """The header row of a CSV or xlsx output whose columns are `columns` (ids): each id's words
+    (messages.yaml `table.<id>`; a numbered id such as `gap_2` is `table.gap_n` with n=2) in `lang`
+    (default: the current language). In Chinese they are words; in English the ids themselves."""
+    heads = []
+    for column in columns:
+        stem, _, n = column.rpartition("_")
+        heads.append(message(f"table.{stem}_n", lang, n=n) if n.isdigit() else message(f"table.{column}", lang))
+    return heads
+
+
+def yes_no(value: bool, lang: str | None = None) -> str:
+    """A yes-or-no cell in words (是 / 否), not a code."""
+    return message("word.yes" if value else "word.no", lang)
+
+
 class Scorecards(list):
     """Scorecard dicts (schema assess.scorecard/3, from `assess.present.scorecard.score`), printed
     together in this order. A list, typed so that the renderer table can tell it apart."""
@@ -88,7 +105,8 @@ class ScoredRecord:
 @dataclass(frozen=True)
 class LineRenderer:
     """A renderer for results written one a line into a file (JSON Lines, CSV rows): `line`
-    renders one result, newline included; `header` is written once at the top of a new file.
+    renders one result, newline included; `header(lang)`, when set, is the text written once at
+    the top of a new file (a CSV's header row, in the run's language: `header_text`).
 
     `assemble`, when set, makes the lines a staging file rather than the output itself:
     `assemble(staging_path, out_path)` turns the finished lines into the output file (an xlsx
@@ -98,9 +116,13 @@ class LineRenderer:
     GBK ...); otherwise always in UTF-8 (JSON Lines, staged rows)."""
 
     line: Callable[[Any, str], str]
-    header: str = ""
+    header: Callable[[str], str] | None = None
     assemble: Callable[[str, str], tuple[int, frozenset[str]]] | None = None
     encoded: bool = False
 
     def __call__(self, result: Any, lang: str, /, **options: Any) -> str:
         return self.line(result, lang, **options)
+
+    def header_text(self, lang: str) -> str:
+        """What a new file starts with in `lang` ("" when the format has no header)."""
+        return self.header(lang) if self.header is not None else ""

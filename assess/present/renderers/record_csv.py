@@ -1,7 +1,9 @@
 """A scored batch record as one CSV row (`assess batch --format csv`): who, which standard, score,
 grade, how many gaps and the three that matter most. Numbers stay numbers and formula-like text is
 neutralised (`assess.core.tabular`); the batch writes the rows in the CSV encoding asked for (UTF-8
-with a byte order mark by default)."""
+with a byte order mark by default), under a header in the run's language (`csv_header`: 工会编号,
+工会名称 ... in Chinese, the column ids in English). Nothing in assess reads this file back: the
+report reads the JSON Lines output."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -10,7 +12,7 @@ from assess.core.messages import message
 from assess.core.per_object import once_per_object
 from assess.core.tabular import csv_text
 from assess.core.types import number_out
-from assess.present.renderers import LineRenderer, ScoredRecord
+from assess.present.renderers import LineRenderer, ScoredRecord, column_heads
 from assess.present.scorecard import gap_dict, gap_key
 from assess.present.words import Words
 from assess.scoring.gaps import Gap, GapKind, gaps
@@ -138,4 +140,9 @@ def csv_line(record: ScoredRecord, lang: str) -> str:
     return csv_text([csv_row(record.evaluation, record.evidence.record.union, record.position, lang)])
 
 
-CSV = LineRenderer(csv_line, header=csv_text([CSV_COLUMNS]), encoded=True)
+def csv_header(lang: str | None = None) -> str:
+    """The header row (CSV_COLUMNS in words, `column_heads`) in `lang` as CSV text, newline included."""
+    return csv_text([column_heads(CSV_COLUMNS, lang)])
+
+
+CSV = LineRenderer(csv_line, header=csv_header, encoded=True)

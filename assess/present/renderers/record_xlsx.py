@@ -13,7 +13,7 @@ from typing import Any
 from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
-from assess.present.renderers import LineRenderer, ScoredRecord
+from assess.present.renderers import LineRenderer, ScoredRecord, column_heads
 from assess.present.renderers.record_csv import CSV_COLUMNS, csv_row
 from assess.present.renderers.xlsx_book import XlsxBook
 from assess.core.paths import os_reason
@@ -29,13 +29,13 @@ def row_line(record: ScoredRecord, lang: str) -> str:
 
 def assemble(staging: str, out: str) -> tuple[int, frozenset[str]]:
     """Write the workbook `out` from the staged rows in `staging` (one JSON array a line): a sheet
-    (评分结果 / results, in the current language) with the header row (CSV_COLUMNS) and one row per
-    union, frozen under the header. Returns how many times a character had to be replaced, and
+    (评分结果 / results, in the current language) with the header row (CSV_COLUMNS in words, as the
+    CSV's) and one row per union, frozen under the header. Returns how many times a character had to be replaced, and
     which characters. Raises InputError when `out` cannot be written or the
     rows do not fit one sheet."""
     book = XlsxBook(title=message("xlsx.out.results_sheet"))  # in the run's language (the batch sets it)
     ws = book.sheet(message("xlsx.out.results_sheet"), widths=_WIDTHS, freeze="A2")
-    book.row(ws, CSV_COLUMNS, "head")
+    book.row(ws, column_heads(CSV_COLUMNS), "head")
     try:
         with open(staging, encoding="utf-8") as fh:
             for line in fh:

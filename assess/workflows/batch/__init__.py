@@ -24,7 +24,7 @@ renderers of a `ScoredRecord` in `assess.workflows.formats` (jsonl, csv).
 """
 from __future__ import annotations
 
-from assess.present.renderers.record_csv import CSV_COLUMNS, csv_row
+from assess.present.renderers.record_csv import CSV_COLUMNS, csv_header, csv_row
 from assess.present.renderers.record_jsonl import jsonl_line
 from assess.scoring.decision_cache import CachingDurableDecider
 from assess.workflows.batch.run import BatchSummary, Progress, default_jobs, run_batch, run_sources
@@ -40,6 +40,7 @@ __all__ = [
     "Source",
     "check_inputs",
     "count_records",
+    "csv_header",
     "csv_row",
     "default_jobs",
     "iter_sources",

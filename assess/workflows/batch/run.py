@@ -147,7 +147,7 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
     lines = derived_name(out, STAGING_SUFFIX) if renderer.assemble else out
     run = _Run(lines, errors or derived_name(out, ".errors.jsonl"), meta, progress, checkpoint=derived_name(out, ".done"),
                encoding=encoding)
-    run.begin(resume, renderer.header)
+    run.begin(resume, renderer.header_text(lang))
     sources = iter(sources)
     if run.resumed:
         skip_done(sources, run.state, run.checkpoint, run.hasher)
@@ -155,7 +155,8 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
     chunks = _Chunks(sources, chunk_size, limit)
     run.execute(config, jobs, chunks)
     if renderer.assemble:
-        times, chars = renderer.assemble(lines, out)
+        with use_language(lang):  # the workbook's sheet name and header row in the run's language
+            times, chars = renderer.assemble(lines, out)
         run.replaced += times
         run.missing |= chars
     return run.summary(jobs, complete=chunks.exhausted, out=out)

@@ -22,20 +22,21 @@ _WIDTHS = (18, 22, 30, 24, 14, 24, 24, 8, 60)
 
 
 def list_heads(lang: str) -> list[str]:
-    """The list's column heads: standard, union id, name, parent, kind, applied, awarded, score, why."""
+    """The list's column heads: standard, union id, name, parent, kind, applied, awarded, the grade
+    score (评级得分: what the grade was decided on, as the reasons beside it speak of it), why."""
     return [message("report.col.standard", lang), message("head.union", lang), message("report.col.name", lang),
             message("head.parent", lang), message("report.col.kind", lang), message("head.applied", lang),
-            message("head.grade", lang), message("head.score", lang), message("report.col.why", lang)]
+            message("head.grade", lang), message("print.grade_score_label", lang), message("report.col.why", lang)]
 
 
 def list_rows(report: Report) -> Iterator[list[Any]]:
-    """One row per unit that applied and did not reach its grade, standard by standard; the score
-    as a number."""
+    """One row per unit that applied and did not reach its grade, standard by standard; the grade
+    score as a number."""
     lang = report.lang
     for r in report.standards:
         for u in r.applied_not_reached:
             yield [r.standard_id, u.union_id, u.name, u.parent or "", kind_name(u.kind, lang), r.title_of(u.applied),
-                   r.title_of(u.grade) if u.grade else message("head.no_grade", lang), u.score,
+                   r.title_of(u.grade) if u.grade else message("head.no_grade", lang), u.graded,
                    "; ".join(w["text"] for w in u.why)]
 
 
@@ -67,6 +68,6 @@ def _write_xlsx(report: Report, path: str) -> tuple[int, frozenset[str]]:
         book.row(ws, [message("report.col.position", lang), message("head.union", lang), message("report.col.problem", lang)],
                  "head")
         for x in left:
-            book.row(ws, [x.position, x.union or "", x.text])
+            book.row(ws, [x.position, x.union or "", x.shown])
     book.save(path)
     return book.replaced, frozenset(book.missing)

@@ -71,6 +71,7 @@ def _summarise(card: dict, names: Names, cat: _Catalogue) -> Summary:
         applied=applied["grade"] if applied else None, applied_reached=applied["reached"] if applied else None,
         gaps=tuple(keys), why=why,
         bonus=tuple(it["id"] for it in card.get("bonus_items", []) if number(it.get("awarded", 0)) > 0),
+        grade_score=number(card.get("grade_score", card["score"])),
     )
 
 

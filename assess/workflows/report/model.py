@@ -30,6 +30,12 @@ class Summary:
     gaps: tuple[tuple[str, ...], ...]  # the distinct gaps, bonus items left out (an unearned bonus is no gap)
     why: tuple[dict, ...] = ()  # applied and not reached: which checks of the applied grade failed
     bonus: tuple[str, ...] = ()  # the bonus items it earned points on
+    grade_score: Fraction | None = None  # what the grade is decided on (score + bonus where the standard counts it)
+
+    @property
+    def graded(self) -> Fraction:
+        """The score the grade was decided on: the grade score, else (an older card) the score."""
+        return self.score if self.grade_score is None else self.grade_score
 
 
 @dataclass(frozen=True)
@@ -121,12 +127,19 @@ class StandardReport:
 @dataclass(frozen=True)
 class Rejected:
     """A record left out of the report because it failed validation: where it was (a batch's
-    position, or file:line), its union id when readable, its first problem and how many it had."""
+    position, or file:line), its union id when readable, its first problem and how many it had;
+    `cell`: where in a workbook or roster that problem is (基本信息!C8, or C3 in a CSV roster)."""
 
     position: str
     union: str | None
     text: str
     problems: int = 1
+    cell: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The first problem as a person reads it: led by its sheet and cell where it has one."""
+        return f"{self.cell}: {self.text}" if self.cell else self.text
 
 
 @dataclass

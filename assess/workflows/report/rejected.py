@@ -49,4 +49,13 @@ def _entry(text: str, where: str) -> Rejected:
     if first.get("path") and first.get("message"):
         shown = f"{first['path']}: {first['message']}"
     union = data.get("union") if isinstance(data.get("union"), str) else None
-    return Rejected(str(data.get("position") or where), union, str(shown), max(len(problems), 1))
+    return Rejected(str(data.get("position") or where), union, str(shown), max(len(problems), 1), _cell(first))
+
+
+def _cell(problem: dict) -> str | None:
+    """Where in a workbook the problem is, as the batch named it: `基本信息!C8` (sheet and cell),
+    `C3` (a CSV roster's cell), None when it named none."""
+    cell, sheet = problem.get("cell"), problem.get("sheet")
+    if not cell or not isinstance(cell, str):
+        return None
+    return f"{sheet}!{cell}" if sheet and isinstance(sheet, str) else cell

@@ -112,7 +112,7 @@ def _crosstab(r: StandardReport, lang: str) -> Section:
 def _applied(r: StandardReport, lang: str, top: int, attachment: str | None) -> Section:
     shown = r.applied_not_reached[:top]
     rows = [[u.union_id, u.name, _parent_name(u.parent, lang), r.title_of(u.applied), _grade_title_or_none(r, u.grade, lang),
-             format_number(u.score), "; ".join(w["text"] for w in u.why)] for u in shown]
+             format_number(u.graded), "; ".join(w["text"] for w in u.why)] for u in shown]
     more = len(r.applied_not_reached) - len(shown)
     if attachment:
         note = message("report.applied_in_file", lang, n=len(r.applied_not_reached), path=attachment)
@@ -122,7 +122,7 @@ def _applied(r: StandardReport, lang: str, top: int, attachment: str | None) -> 
         note = ""
     return Section(message("report.section.applied", lang, n=len(r.applied_not_reached)),
                    [message("head.union", lang), message("report.col.name", lang), message("head.parent", lang),
-                    message("head.applied", lang), message("head.grade", lang), message("head.score", lang),
+                    message("head.applied", lang), message("head.grade", lang), message("print.grade_score_label", lang),
                     message("report.col.why", lang)], rows, frozenset({5}), empty=message("report.none_applied", lang),
                    note=note)
 
@@ -172,7 +172,7 @@ def rejected_section(report: Report, lang: str) -> Section | None:
     left = report.left_out()
     if not left:
         return None
-    rows = [[x.position, x.union or "-", x.text if x.problems == 1 else message("report.rejected_problems", lang, text=x.text,
+    rows = [[x.position, x.union or "-", x.shown if x.problems == 1 else message("report.rejected_problems", lang, text=x.shown,
                                                                                  n=x.problems)]
             for x in left[:REJECTED_SHOWN]]
     more = len(left) - len(rows)
