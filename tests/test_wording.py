@@ -346,17 +346,18 @@ def _bonus_card(counts: bool, judged: str, mandatory_met: bool = True) -> dict:
 
 
 def test_the_grade_score_is_written_as_the_standard_counts_the_bonus():
-    # 79.996 points and a bonus of 1 that counts: the grade score 80.996 shows as 81, and the
-    # text, which guessed from 79.996 + 1 ≠ 81 that the bonus did not count, said "加分 1 不计入评级"
-    # beside the grade that bonus earned. It now asks the standard (the card's bonus_counts).
+    # 79.996 points and a bonus of 1 that counts: the text, which guessed from 79.996 + 1 ≠ 81 (the
+    # grade score then shown to 2 places) that the bonus did not count, said "加分 1 不计入评级"
+    # beside the grade that bonus earned. It now asks the standard (the card's bonus_counts), and
+    # a number whose decimal ends within a few places is written with every digit (80.996).
     from assess.present.renderers import scorecard_text
     from assess.present.words import card_grade_score_text
 
     card = _bonus_card(True, "69.996")
-    assert (card["score"], card["bonus"], card["grade_score"], card["bonus_counts"]) == (79.996, 1, 81, True)
+    assert (card["score"], card["bonus"], card["grade_score"], card["bonus_counts"]) == (79.996, 1, 80.996, True)
     assert card["grade"]["id"] == "top"
     header = scorecard_text.table([card], "zh").splitlines()[5]
-    assert "评级得分: 得分 79.996 + 加分 1 = 81 分" in header and "不计入评级" not in header
+    assert "评级得分: 得分 79.996 + 加分 1 = 80.996 分" in header and "不计入评级" not in header
     apart = _bonus_card(False, "85", mandatory_met=False)
     assert apart["bonus_counts"] is False and apart["grade_score"] == apart["score"]
     assert card_grade_score_text(apart, "zh") == "得分 85 分 (加分 1 不计入评级)"

@@ -48,9 +48,10 @@ def safe_text(text: str) -> str:
 
 
 def cell_value(value: Any) -> int | float | str | None:
-    """A value as a spreadsheet cell: numbers (int, float, Fraction, Decimal) as numbers (exact
-    fractions rounded half up to 2 places), booleans as 1 or 0, None as None, anything else as its
-    text. Text is returned as it is: `safe_text` (CSV) or the xlsx writer's quote prefix
+    """A value as a spreadsheet cell: numbers (int, float, Fraction, Decimal) as numbers (every
+    digit of a decimal that ends within a few places, others rounded half up to 2 places: a score
+    a card shows as 69.999 beside no grade stays 69.999, never 70), booleans as 1 or 0, None as
+    None, anything else as its text. Text is returned as it is: `safe_text` (CSV) or the xlsx writer's quote prefix
     neutralises it."""
     if value is None:
         return None
@@ -59,7 +60,7 @@ def cell_value(value: Any) -> int | float | str | None:
     if isinstance(value, int):
         return value
     if isinstance(value, (float, Decimal, *RATIONAL)):
-        return number_out(Fraction(str(value)) if isinstance(value, Decimal) else value)
+        return number_out(Fraction(str(value)) if isinstance(value, Decimal) else value, exact=True)
     return str(value)
 
 

@@ -82,20 +82,23 @@ def _as_fraction(value: Fraction | int | float) -> Fraction:
 
 
 def number_out(value: Fraction | int | float | None, places: int = 2,
-               against: Iterable[Fraction] = ()) -> int | float | None:
+               against: Iterable[Fraction] = (), exact: bool = False) -> int | float | None:
     """A JSON-friendly number: whole numbers stay ints, others round half up to `places`, or to
-    more places where fewer would put the number on the other side of a cut-off in `against`."""
+    more places where fewer would put the number on the other side of a cut-off in `against`.
+    With `exact`, a number whose decimal ends within EXACT_PLACES is written with every digit
+    (a judgement of 0.599 is 0.599, not 0.6 beside 失 2.401 分)."""
     if value is None:
         return None
     if type(value) is int:  # a whole number is written as it is (the common case)
         return value
-    if not against:
-        shown = _short(value, places)
-        if shown is not None:
-            return shown
+    shown = _short(value, places)  # nothing to round: on the same side of every cut-off
+    if shown is not None:
+        return shown
     frac = _as_fraction(value)
     if frac.denominator == 1:
         return int(frac)
+    if exact:
+        places = max(places, exact_places(frac) or places)
     dec = _rounded(frac, shown_places(frac, places, against))
     if dec == dec.to_integral_value():
         return int(dec)

@@ -116,15 +116,23 @@ def _waivers_dict(waivers: LoadedWaivers, active: list[Waiver], expired: list[Wa
     }
 
 
-def _n(value, *against) -> Any:
-    """A number of the card: 2 places, or more where fewer would put it on the other side of a
-    cut-off it is judged against (a score of 79.996 is not shown as 80 beside "≥ 80")."""
-    return number_out(value, against=against)
+def card_number(value, *against) -> Any:
+    """A number of the card (and of every table made from one): every digit when its decimal ends
+    within a few places (a judgement of 0.599), else 2 places, or more where fewer would put it on
+    the other side of a cut-off it is judged against (a score of 79.996 is not shown as 80 beside
+    "≥ 80", nor 69.999 as 70 beside no grade)."""
+    return number_out(value, against=against, exact=True)
 
 
-def _cuts(standard) -> list[Fraction]:
+_n = card_number
+
+
+def score_cutoffs(standard) -> list[Fraction]:
     """What a score is judged against: every grade's cut-off and the total."""
     return [g.min_score for g in standard.grades] + [standard.total]
+
+
+_cuts = score_cutoffs
 
 
 def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,

@@ -11,9 +11,8 @@ from typing import Any, Callable
 from assess.core.messages import message
 from assess.core.per_object import once_per_object
 from assess.core.tabular import csv_text
-from assess.core.types import number_out
 from assess.present.renderers import LineRenderer, ScoredRecord, column_heads
-from assess.present.scorecard import gap_dict, gap_key
+from assess.present.scorecard import card_number, gap_dict, gap_key, score_cutoffs
 from assess.present.words import Words
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import next_grade
@@ -59,14 +58,16 @@ def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
     """One union's row (`union`: the record's UnionIdentity): who, which standard, score, grade,
     how many gaps and the three that matter most. Score, bonus, the grade score (what the grade
     is decided on: score + bonus where the standard counts the bonus) and the gap count are
-    numbers (rounded half up to 2 places), the rest text."""
+    numbers as the scorecard writes them (card_number: 2 places, more where fewer would cross a
+    grade's cut-off), the rest text."""
     standard = ev.standard
     words, grade_title, texts = _wording(standard)(lang)
+    cuts = score_cutoffs(standard)
     found = gaps(ev, None, fixes=False)
     top = [_gap_text(g, ev, words, grade_title, texts) for g in _top_gaps(found, ev)]
     top += [""] * (TOP_GAPS - len(top))
-    return [union.id, union.name, standard.id, standard.version, number_out(ev.score), number_out(ev.bonus), number_out(ev.grade_score),
-            ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", len(found), *top, position]
+    return [union.id, union.name, standard.id, standard.version, card_number(ev.score, *cuts), card_number(ev.bonus),
+            card_number(ev.grade_score, *cuts), ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", len(found), *top, position]
 
 
 class _Wording:
