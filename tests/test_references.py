@@ -140,11 +140,14 @@ def test_judgements_a_copied_standard_does_not_read_are_noted(tmp_path):
     copy_path.write_text((ROOT / "rulesets/bahao-community.yaml").read_text(encoding="utf-8").replace(
         "\nid: bahao-community", "\nid: my-bahao"), encoding="utf-8")
     [scored] = api.score_record(_data(), api.ScoreOptions(standard=copy_path, engine="python")).scored
-    [note] = scored.notes
+    applied, note = scored.notes
+    assert "applications: 记录申报的是 bahao-community demonstration, 没有按 my-bahao 申报; 本评分卡不显示申报等级" in applied
+    assert scored.card["applied_for"] is None
     assert "judgements.bahao-community.work_pattern: 酌情评分 work_pattern 记在标准 bahao-community 名下, 按 my-bahao" in note
     assert [i for s in scored.card["sections"] for i in s["items"] if i["id"] == "work_pattern"][0]["status"] == "missing"
     data = _data()
     data["judgements"]["my-bahao"] = copy.deepcopy(data["judgements"]["bahao-community"])
+    data["applications"].append({"standard": "my-bahao", "grade": "advanced"})
     assert api.score_record(data, api.ScoreOptions(standard=copy_path, engine="python")).scored[0].notes == ()
     assert api.score_record(_data(), PYTHON).scored[0].notes == ()
 

@@ -15,7 +15,7 @@ from assess.core.per_object import once_per_object
 from assess.core.problems import Problem
 from assess.model.evidence import EvidenceRecord, LoadedEvidence, window_start
 from assess.model.facts import problem_at
-from assess.model.references import event_kind_id, unread_judgements
+from assess.model.references import event_kind_id, unapplied, unread_judgements
 from assess.model.standard import Standard
 
 
@@ -74,7 +74,8 @@ def note_text(problem: Problem) -> str:
 
 def record_notes(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The notes beside a record's card under `standard` (texts, see note_text): its events before
-    the period that no count reaches (uncounted_history), then the judgements the standard does
-    not read (references.unread_judgements)."""
-    unread = in_cells(loaded.document, unread_judgements(loaded.record, loaded.document, standard, lineage))
+    the period that no count reaches (uncounted_history), then applications and judgements the
+    standard does not read (references.unapplied, references.unread_judgements)."""
+    record, doc = loaded.record, loaded.document
+    unread = in_cells(doc, unapplied(record, doc, standard, lineage) + unread_judgements(record, doc, standard, lineage))
     return tuple(note_text(p) for p in [*uncounted_history(loaded, standard), *unread])

@@ -200,3 +200,15 @@ def unread_judgements(record: Any, doc: Document, standard: Standard, lineage: t
                 notes.append(_problem(doc, ("judgements", filed, item_id), message(
                     "refs.judgement_unread", item=item_id, filed=filed, standard=standard.id)))
     return notes
+
+
+def unapplied(record: Any, doc: Document, standard: Standard, lineage: tuple[str, ...]) -> list[Problem]:
+    """A note when the record applies for grades, none of them under this standard (or one it
+    extends): scored under another standard (a copy under a new id, say) its card has no grade
+    applied for, and the application would otherwise vanish in silence."""
+    ids = _ids(standard, lineage)
+    if not record.applications or any(app.standard in ids for app in record.applications):
+        return []
+    named = ", ".join(f"{app.standard} {app.grade}" for app in record.applications)
+    return [_problem(doc, ("applications",), message("refs.application_elsewhere", applications=named,
+                                                     standard=standard.id))]
