@@ -370,3 +370,15 @@ def test_a_port_in_use_is_said_without_a_traceback():
         port = taken.getsockname()[1]
         result = CliRunner().invoke(main, ["serve", "--port", str(port), "--lang", "en"])
     assert result.exit_code == 2 and f"127.0.0.1:{port}" in result.stderr and "Traceback" not in result.output
+
+
+def test_the_notes_beside_a_card_reach_the_web(web):
+    """An event dated before the period that no count reaches is noted beside the card: the CLI
+    printed it, the web form (reading the card) never showed it."""
+    data = as_json(ROOT / "fixtures/tanglang-community.yaml")
+    data["events"].append({"kind": "party_union_meeting", "date": "2024-06-01"})
+    for lang, words in (("zh", "早于考核期"), ("en", "before the period")):
+        response = web.post(f"/api/v1/score?lang={lang}", json={"record": data})
+        assert response.status_code == 200, response.text
+        [note] = response.json()["notes"]
+        assert note.startswith("<record>: events[") and words in note, note

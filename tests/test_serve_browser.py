@@ -285,3 +285,20 @@ def test_numbers_out_of_range_are_said_and_not_sent(server, browser):
     below.wait_for(state="visible")
     assert below.text_content() == "应不小于 0" or below.text_content().startswith("应在 0 到 ")  # with or without a maximum
     context.close()
+
+
+def test_the_notes_beside_the_card_are_shown(server, browser, tmp_path):
+    """A record with an event before the period that no count reaches: the form shows the card's
+    note (the CLI printed it; the page never did)."""
+    data = yaml.safe_load((ROOT / "fixtures/tanglang-community.yaml").read_text(encoding="utf-8"))
+    data["events"].append({"kind": "party_union_meeting", "date": "2024-06-01"})
+    record = tmp_path / "early.yaml"
+    record.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    [note] = _cli_card(record, "bahao-community")["notes"]
+    context, page = _page(browser, "phone")
+    page.goto(f"{server}/check/bahao-community")
+    page.set_input_files("#upload", str(record))
+    page.wait_for_selector("#card-body .note", timeout=60000)
+    shown = page.locator("#card-body .note").first.text_content()
+    assert shown.startswith("注意: events[") and note.split(": ", 2)[2] in shown, (shown, note)
+    context.close()

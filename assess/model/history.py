@@ -72,10 +72,15 @@ def note_text(problem: Problem) -> str:
     return message("evidence.note", text=str(problem))
 
 
-def record_notes(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The notes beside a record's card under `standard` (texts, see note_text): its events before
-    the period that no count reaches (uncounted_history), then applications and judgements the
-    standard does not read (references.unapplied, references.unread_judgements)."""
+def note_problems(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> list[Problem]:
+    """What is noted beside a record's card under `standard` (a card's `notes`, as text): its
+    events before the period that no count reaches (uncounted_history), then applications and
+    judgements the standard does not read (references.unapplied, references.unread_judgements)."""
     record, doc = loaded.record, loaded.document
     unread = in_cells(doc, unapplied(record, doc, standard, lineage) + unread_judgements(record, doc, standard, lineage))
-    return tuple(note_text(p) for p in [*uncounted_history(loaded, standard), *unread])
+    return [*uncounted_history(loaded, standard), *unread]
+
+
+def record_notes(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The notes of note_problems as the user reads them beside the card (see note_text)."""
+    return tuple(note_text(p) for p in note_problems(loaded, standard, lineage))

@@ -15,11 +15,12 @@ from assess.rules.base import ItemStatus
 from assess.scoring.engine import Inputs, evaluate
 from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_record
+from assess.model.history import note_problems
 from assess.present.card_parts import eligibility_gap, optional_parts, veto_scope
 from assess.present.words import Words, grade_score_text
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
-from assess.core.messages import message
+from assess.core.messages import message, use_language
 from assess.core.types import number_out
 
 SCHEMA = "assess.scorecard/3"
@@ -116,6 +117,13 @@ def _waivers_dict(waivers: LoadedWaivers, active: list[Waiver], expired: list[Wa
     }
 
 
+def _notes(loaded: LoadedEvidence, standard, lineage: tuple[Ancestor, ...], lang: str) -> list[str]:
+    """The card's notes in `lang` (history.note_problems: events no count reaches, applications and
+    judgements the standard does not read), each FILE:LINE: FIELD: what."""
+    with use_language(lang):
+        return [str(p) for p in note_problems(loaded, standard, tuple(a.id for a in lineage))]
+
+
 def card_number(value, *against) -> Any:
     """A number of the card (and of every table made from one): every digit when its decimal ends
     within a few places (a judgement of 0.599), else 2 places, or more where fewer would put it on
@@ -169,6 +177,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "gaps": [gap_dict(g, ev, words, grade_title) for g in gaps(ev, inputs)],
         "next_grade": _plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title),
         **optional_parts(ev, words),
+        "notes": _notes(loaded, standard, lineage, lang),
     }
     application = next(filter(None, (record.application_for(i) for i in (standard.id, *(a.id for a in lineage)))), None)
     if application is not None:

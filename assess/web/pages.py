@@ -29,7 +29,7 @@ SCRIPT_TEXTS = ("web.card.score", "web.card.grade", "web.card.gaps", "web.card.p
                 "web.card.waiting", "web.card.problems", "web.form.range", "web.form.at_least", "web.form.at_most",
                 "web.form.number", "web.form.integer", "web.form.saved",
                 "web.form.loaded", "web.fed.progress", "web.fed.done", "web.fed.bad", "web.form.remove",
-                "head.no_grade", "head.top_grade", "head.no_gaps", "web.card.vetoed", "web.card.applied")
+                "head.no_grade", "head.top_grade", "head.no_gaps", "web.card.vetoed", "web.card.applied", "web.card.note")
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

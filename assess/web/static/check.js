@@ -232,6 +232,7 @@
       box.appendChild(el("p", `${say("web.card.applied")}: ${card.applied_for.title} ${card.applied_for.reached ? "✓" : "✗"}`));
     }
     (card.vetoes || []).filter((v) => v.triggered).forEach((v) => box.appendChild(el("p", say("web.card.vetoed") + ": " + v.title, "warn")));
+    (card.notes || []).forEach((n) => box.appendChild(el("p", say("web.card.note") + ": " + n.replace(/^<record>:\s*/, ""), "note")));
     box.appendChild(el("h3", say("web.card.gaps")));
     const gaps = el("ul", null, "gaps");
     (card.gaps || []).forEach((g) => {
