@@ -289,6 +289,88 @@ def test_conditions_judged_within_the_declared_bounds(when, verdict, words):
         assert f.rule == {"never": "condition-unmeetable", "always": "condition-always-met"}[verdict] and words in f.message
 
 
+# Sums, differences and multiples added to base.yaml: each bounded by its parts (they were taken as unbounded)
+DERIVED = ("derived:\n"
+           "  people: {label: 总人数, sum: [members, employees]}\n"  # at least 0
+           "  crew: {label: 工会干部和会员, sum: [officers, members]}\n"  # at least 1
+           "  double_rate: {label: 两倍入会率, multiple: {value: membership_rate, by: 2}}\n"  # 0% to 200%
+           "  lost_rate: {label: 入会率负值, multiple: {value: membership_rate, by: -1}}\n"  # -100% to 0%
+           "  fewer_disputes: {label: 争议减少数, multiple: {value: disputes, by: -1}}\n"  # at most 0
+           "  gap: {label: 入会率差距, difference: [target_rate, membership_rate]}\n")  # -100% to 100%
+FIELDS = "  target_rate: {type: ratio, label: 目标入会率}\n  officers: {type: integer, label: 工会干部, min: 1}\n"
+
+
+def _derived_findings(old: str, new: str, prefix: str) -> list[tuple[str, str]]:
+    """(rule, message) of the findings whose rule starts with `prefix`, base.yaml with DERIVED, FIELDS and one change."""
+    text = BASE.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    text = text.replace(old, new).replace("derived:\n", DERIVED).replace("  disputes: {type", FIELDS + "  disputes: {type")
+    found = validate_document(Document("s.yaml", yaml.safe_load(text), {}))[1]
+    return [(f.rule, f.message) for f in found if f.rule.startswith(prefix)]
+
+
+@pytest.mark.parametrize("when, words", [
+    ("people < 0", "people 不小于 0"),  # 总人数 = 会员 + 职工
+    ("double_rate > 200%", "double_rate 的取值范围为 0% 至 200%"),  # twice a rate
+    ("lost_rate > 0%", "lost_rate 的取值范围为 -100% 至 0%"),  # a rate times -1
+    ("gap > 100%", "gap 的取值范围为 -100% 至 100%"),  # a rate less a rate
+    ("crew < 1", "crew 不小于 1"),
+    # can hold: nothing to say
+    ("gap < 0%", None), ("lost_rate >= -50%", None), ("people > 1000", None), ("fewer_disputes < -3", None),
+])
+def test_a_sum_difference_or_multiple_is_bounded_by_its_parts(when, words):
+    found = _derived_findings("when: disputes >= 10", f"when: {when}", "condition-")
+    if words is None:
+        assert found == []
+    else:
+        [(rule, message)] = found
+        assert rule == "condition-unmeetable" and words in message, message
+
+
+ITEM_BANDS = "rule: {kind: bands, value: membership_rate, bands: [{min: 95%, points: 10}, {min: 90%, points: 6}]}"
+
+
+@pytest.mark.parametrize("value, bands, words", [
+    ("double_rate", "[{min: 250%, points: 10}, {min: 150%, points: 6}]", "分档门槛 250% 高于 double_rate 的最大可能值 200%"),
+    ("lost_rate", "[{min: 10%, points: 10}, {min: -10%, points: 6}]", "分档门槛 10% 高于 lost_rate 的最大可能值 0%"),
+    ("gap", "[{min: 150%, points: 10}, {min: 50%, points: 6}]", "分档门槛 150% 高于 gap 的最大可能值 100%"),
+    ("crew", "[{min: 5, points: 10}, {min: 1, points: 6}, {min: 0, points: 2}]",
+     "门槛为 0 的一档永远不会被选中: crew 至少为 1, 总能达到更高的 1 档"),
+    # every band can be chosen
+    ("double_rate", "[{min: 190%, points: 10}, {min: 150%, points: 6}]", None),
+    ("lost_rate", "[{min: 0%, points: 10}, {min: -50%, points: 6}]", None),
+    ("gap", "[{min: 0%, points: 10}, {min: -50%, points: 6}]", None),
+    ("crew", "[{min: 5, points: 10}, {min: 2, points: 6}, {min: 1, points: 2}]", None),
+    ("people", "[{min: 100, points: 10}, {min: 0, points: 6}]", None),
+])
+def test_bands_on_a_sum_difference_or_multiple_within_its_bounds(value, bands, words):
+    found = _derived_findings(ITEM_BANDS, f"rule: {{kind: bands, value: {value}, bands: {bands}}}", "bands-")
+    if words is None:
+        assert found == []
+    else:
+        [(rule, message)] = found
+        assert rule == "bands-overlap" and words in message, message
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("value: membership_rate, target: 98%, per: 1%", "value: crew, target: 1, per: 1", "目标 1 不高于 crew 的最小可能值 1"),
+    ("value: membership_rate, target: 98%", "value: lost_rate, target: -100%", "目标 -100% 不高于 lost_rate 的最小可能值 -100%"),
+    ("count: disputes, deduct: 1", "count: fewer_disputes, deduct: 1", "fewer_disputes 最大为 0, 二级指标 2.2 永远不会扣分"),
+    # can take a point off
+    ("value: membership_rate, target: 98%", "value: gap, target: 0%", None),
+    ("value: membership_rate, target: 98%", "value: lost_rate, target: -90%", None),
+    ("value: membership_rate, target: 98%, per: 1%", "value: crew, target: 2, per: 1", None),
+    ("count: disputes, deduct: 1", "count: people, deduct: 1", None),
+])
+def test_deductions_on_a_sum_difference_or_multiple_within_its_bounds(old, new, words):
+    found = _derived_findings(old, new, "deduction-")
+    if words is None:
+        assert found == []
+    else:
+        [(rule, message)] = found
+        assert rule == "deduction-never-triggers" and words in message, message
+
+
 def test_a_condition_too_large_to_judge_is_no_finding():
     # 40 `or`s of two inside one `and`, each a way on: 2^40 branches to try before `disputes < 0`
     # fails them all; the check gives up (unsure: no finding), quickly

@@ -302,7 +302,33 @@ def standards(draw) -> dict:
     for veto in data["vetoes"]:  # an exclusion scoped to some grades (不得评为模范)
         if draw(st.integers(0, 2)) == 0:
             veto["grades"] = draw(st.lists(st.sampled_from([g["id"] for g in grades]), min_size=1, unique=True))
-    return _meetable(data)
+    return _meetable(_reachable(data))
+
+
+def _rules(data: dict):
+    """Every rule of the standard's data, a clause's own rules included."""
+    items = [i for s in data["sections"] for i in s["items"]] + ((data.get("bonus") or {}).get("items") or [])
+    todo = [i["rule"] for i in items + (data.get("deductions") or [])]
+    while todo:
+        r = todo.pop()
+        yield r
+        todo += [c[role] for c in r.get("clauses") or [] for role in ("award", "deduct") if role in c]
+
+
+def _reachable(data: dict) -> dict:
+    """`scaled` times a negative `by` (-1) is at most 0, and a band above the largest value possible
+    is a lint error (bands-overlap): its cut-offs and shortfall targets, drawn as for hours (0 to 7.5),
+    are mirrored below 0 (0 to -7.5), the bands still listed highest first."""
+    if reference.num(data["derived"]["scaled"]["multiple"]["by"]) >= 0:
+        return data
+    negated = lambda t: "0" if reference.num(t) == 0 else f"-{t}"  # noqa: E731
+    for r in _rules(data):
+        if r.get("value") == "scaled" and r["kind"] == "bands":
+            for band, cut in zip(r["bands"], [b["min"] for b in reversed(r["bands"])]):
+                band["min"] = negated(cut)
+        elif r.get("value") == "scaled" and r["kind"] == "shortfall":
+            r["target"] = negated(r["target"])
+    return data
 
 
 def _meetable(data: dict) -> dict:

@@ -117,8 +117,6 @@ def bounds(standard: Standard, name: str, _seen: frozenset = frozenset()) -> tup
         return None, None
     if d.count_events is not None or d.honours is not None:
         return Fraction(0), None
-    if d.ratio is None:
-        return None, None  # a kind without known bounds
     if d.sum is not None:
         parts = [bounds(standard, ref, seen) for ref in d.sum]
         lo = None if any(p[0] is None for p in parts) else sum((p[0] for p in parts), Fraction(0))
@@ -132,6 +130,8 @@ def bounds(standard: Standard, name: str, _seen: frozenset = frozenset()) -> tup
         by = d.multiple.by
         lo, hi = (None if lo is None else lo * by), (None if hi is None else hi * by)
         return (lo, hi) if by >= 0 else (hi, lo)
+    if d.ratio is None:
+        return None, None  # a kind without known bounds
     num_lo = bounds(standard, d.ratio.numerator, seen)[0]
     den_lo = bounds(standard, d.ratio.denominator, seen)[0]
     lo = Fraction(0) if num_lo is not None and num_lo >= 0 and den_lo is not None and den_lo >= 0 else None
