@@ -438,6 +438,18 @@ def test_resume_refuses_a_changed_input(tmp_path, records):
     assert err.value.problems[0].path == "inputs_digest"
 
 
+def test_resume_after_a_done_record_was_edited_says_so_not_the_same_name_twice(tmp_path, records):
+    """Same records in the same places, one edited: the refusal used to read 第 3 条记录应为 X, 现为 X."""
+    out = tmp_path / "o.csv"
+    run_batch([str(records)], STANDARD, str(out), jobs=1, limit=5)
+    lines = records.read_bytes().splitlines()
+    lines[1] = lines[1].replace(b'"name": "', b'"name": "X', 1) if b'"name": "' in lines[1] else lines[1] + b" "
+    records.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(InputError) as err:
+        run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True)
+    assert "上次运行已完成的前 5 条记录中, 有记录文件或行的内容" in str(err.value) and "去掉 --resume" in str(err.value)
+
+
 def test_resume_without_checkpoint_refuses_to_guess(tmp_path, records):
     out = tmp_path / "o.csv"
     out.write_text("something\n")

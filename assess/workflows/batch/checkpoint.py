@@ -115,7 +115,9 @@ def skip_done(sources: Iterator[Source], state: Committed, checkpoint_path: str,
     last = None
     for last in islice(sources, state.done):
         fingerprint(hasher, last)
-    if last is None or last.position != state.last or hasher.hexdigest() != state.inputs_digest:
+    if last is None or last.position != state.last:
         found = last.position if last is not None else "-"
         raise InputError([Problem(checkpoint_path, "inputs_digest", message(
             "batch.resume_input_changed", n=state.done, expected=state.last, found=found))])
+    if hasher.hexdigest() != state.inputs_digest:  # the same records, one of them edited since
+        raise InputError([Problem(checkpoint_path, "inputs_digest", message("batch.resume_content_changed", n=state.done))])
