@@ -163,6 +163,8 @@ def test_a_wrong_language_is_said_in_chinese():
     env = run("score", FIXTURE, env={"ASSESS_LANG": "fr"})
     assert env.exit_code == 2 and "错误: 环境变量 ASSESS_LANG 的值 fr 不是可选值之一" in env.output
     assert "Traceback" not in env.output
+    chosen = run("standards", "--lang", "en", env={"ASSESS_LANG": "fr"})  # the command line wins: no mixed languages
+    assert chosen.exit_code == 0 and "ASSESS_LANG" not in chosen.output and "Standard" in chosen.output
 
 
 def test_version_in_the_language_asked():

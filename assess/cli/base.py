@@ -13,7 +13,7 @@ import click
 
 from assess.api.scoring import ENGINES, use_rulesets
 from assess.cli.console import tolerant_console
-from assess.cli.helptext import LANG_ENV, env_language, help_language
+from assess.cli.helptext import LANG_ENV, LANG_GIVEN_KEY, env_language, help_language
 from assess.cli.usage import AssessGroup
 from assess.core.loading import missing_parent
 from assess.core.messages import LANGUAGES, message, use_language
@@ -116,7 +116,8 @@ def exit_on_input_error(lang: str) -> Iterator[None]:
 def main(ctx: click.Context, rulesets: tuple[str, ...], lang: str | None) -> None:
     """The `assess` group: the console, --rulesets, --lang and $ASSESS_LANG for every command
     (its help: help.assess in messages.yaml)."""
-    if os.environ.get(LANG_ENV) and env_language() is None:
+    # A language named on the command line wins: a bad $ASSESS_LANG is then not read at all.
+    if os.environ.get(LANG_ENV) and env_language() is None and not ctx.meta.get(LANG_GIVEN_KEY):
         raise click.UsageError(message("cli.lang_env_invalid", lang or "zh", env=LANG_ENV,
                                        value=os.environ[LANG_ENV], choices=", ".join(LANGUAGES)))
     ctx.with_resource(use_language(lang or env_language() or "zh"))

@@ -30,6 +30,7 @@ from assess.core.messages import LANGUAGES, catalogue, message
 
 LANG_ENV = "ASSESS_LANG"
 LANG_KEY = "assess.usage_language"  # in ctx.meta, which every command's context shares with the group's
+LANG_GIVEN_KEY = "assess.lang_given"  # whether the command line names a language (then $ASSESS_LANG is not read)
 
 
 def env_language() -> str | None:
@@ -211,6 +212,7 @@ class LocalHelp:
         # Before parsing: --help is answered while the options are parsed. The group sees every
         # argument (a command's own --lang too), and the commands' contexts share its ctx.meta.
         ctx.meta.setdefault(LANG_KEY, language(args))
+        ctx.meta.setdefault(LANG_GIVEN_KEY, any(a == "--lang" or a.startswith("--lang=") for a in args))
         return super().parse_args(ctx, args)  # type: ignore[misc]
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
