@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,166 @@ def test_a_row_with_a_bad_period_end_has_every_other_cell_checked_and_no_event_d
         lines = [line for line in result.stderr.splitlines() if ":A3:" in line or ":E3:" in line or ":F3:" in line
                  or ":H3:" in line]
         assert [line.split(": ")[2] for line in lines] == ["union.id", "period.end", "facts.members"], result.stderr
+
+
+# ---- line endings, encodings, units, empty rosters ------------------------------------------------
+
+_HEAD = "工会编号,工会名称,工会类型,考核期开始,考核期结束"
+_ROW = "h1,丙社区工会,社区工会,2025-01-01,2025-12-31"
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("ending", ["\r", "\n", "\r\n"], ids=["CR", "LF", "CRLF"])
+def test_rows_may_end_in_cr_lf_or_crlf_as_excel_wps_and_numbers_write_them(tmp_path, ending):
+    # Excel for Mac's "CSV (Macintosh)" ends rows in CR alone: that was a traceback (_csv.Error).
+    roster = tmp_path / "r.csv"
+    roster.write_bytes(f"{_HEAD}{ending}{_ROW}{ending}h2,丁社区工会,社区工会,2025-01-01,2025-12-31{ending}".encode())
+    [first, second] = api.read_roster(roster, "bahao-community")
+    assert (first.record.union.name, second.record.union.id, second.document.cells["union.name"]) == ("丙社区工会", "h2", "B3")
+    out = tmp_path / "o.csv"
+    result = _run("batch", str(roster), "--standard", "bahao-community", "--out", str(out), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert [r["union_id"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))] == ["h1", "h2"]
+    result = _run("score", str(roster), "--standard", "bahao-community")
+    assert result.exit_code == 0 and "丁社区工会" in result.stdout, result.output
+
+
+def test_a_stray_cr_ends_a_row_as_excel_reads_it_and_is_reported_by_cell_never_a_traceback(tmp_path):
+    # A lone CR in a cell of an LF file (丙社区\r工会), and one before a header appended to row 1.
+    roster = tmp_path / "r.csv"
+    roster.write_bytes(f"{_HEAD}\n{_ROW.replace('丙社区', '丙社区' + chr(13))}\n".encode())
+    for command in (["batch", str(roster), "--out", str(tmp_path / "o.csv")], ["score", str(roster)]):
+        result = _run(*command, "--standard", "bahao-community")
+        assert result.exit_code == 2
+        assert "Traceback" not in result.output and f"{roster}:C2: union.kind: 缺少必填字段" in result.stderr, result.output
+    roster.write_bytes(f"{_HEAD}\r,职工入会率（%）\n{_ROW}\n".encode())
+    rows = api.read_roster(roster, "bahao-community")
+    assert [r.source if isinstance(r, api.RecordProblems) else r.record.union.id for r in rows] == [f"{roster}:2", "h1"]
+    assert "B2: union.name" not in str(rows[0].error) and f"{roster}:A2: union.id: 缺少必填字段" in str(rows[0].error)
+
+
+def test_a_row_the_csv_module_cannot_read_is_a_problem_naming_the_file_and_line(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text(f"{_HEAD}\n{_ROW}\nh2,{'长' * 140_000},社区工会\n", encoding="utf-8")
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    assert str(info.value).startswith(f"{roster}:3: 第 3 行无法按 CSV 格式读取 (field larger than field limit")
+    result = _run("batch", str(roster), "--standard", "bahao-community", "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2 and "第 3 行无法按 CSV 格式读取" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("raw, where, text", [
+    # mostly UTF-8 (with a BOM), a GBK cell pasted in at B3
+    ("\ufeff工会编号,工会名称,会员人数\nu1,甲社区工会,12\n".encode() + b"u2," + "乙社区工会".encode("gbk") + b",5\n", "B3",
+     "第 3 行有不是 UTF-8 编码的字节 D2 (此前的内容按 UTF-8 读取, 这里可能混入了 GBK 文本)"),
+    # GBK, and a byte no GBK text holds at C2
+    ("工会编号,工会名称,会员人数\r\nu1,甲社区工会,".encode("gbk") + b"\xff12\r\n", "C2",
+     "第 2 行有不是 GBK 编码的字节 FF (此前的内容按 GBK 读取, 这里可能混入了 UTF-8 文本)"),
+])
+def test_a_file_of_mixed_encodings_names_the_line_and_cell_of_the_first_bad_bytes(tmp_path, raw, where, text):
+    roster = tmp_path / "r.csv"
+    roster.write_bytes(raw)
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    assert str(info.value).startswith(f"{roster}:{where}: {text}; 请把整个文件用同一种编码"), str(info.value)
+
+
+def _percent_roster(tmp_path, header: str, value: str) -> Path:
+    roster = tmp_path / "r.csv"
+    roster.write_text(f"{_HEAD},{header}\n{_ROW},{value}\n", encoding="utf-8")
+    return roster
+
+
+@pytest.mark.parametrize("header", ["劳动合同签订率（%）", "劳动合同签订率(％)", "labour_contract_rate (%)"])
+@pytest.mark.parametrize("value, percent", [("1", "1"), ("95", "95"), ("0.5", "0.5"), ("93.5%", "93.5"), ("１", "1")])
+def test_a_rate_under_a_percent_header_reads_a_bare_number_as_a_percentage(tmp_path, header, value, percent):
+    # 劳动合同签订率（%） with 1 meant 1%, and was read as 1.0 = 100%: the condition counted as met.
+    [row] = api.read_roster(_percent_roster(tmp_path, header, value), "bahao-community")
+    assert read_as("ratio", row.record.facts["labour_contract_rate"]) == Fraction(percent) / 100
+
+
+def test_a_rate_of_1_under_a_percent_header_is_1_percent_in_the_scorecard(tmp_path):
+    result = _run("score", str(_percent_roster(tmp_path, "劳动合同签订率（%）", "1")), "--standard", "bahao-community")
+    assert result.exit_code == 0 and "劳动合同签订率 需达到 95% (现 1%)" in result.stdout, result.output
+    result = _run("score", str(_percent_roster(tmp_path, "劳动合同签订率", "1")), "--standard", "bahao-community")
+    assert result.exit_code == 0 and "劳动合同签订率 需达到" not in result.stdout  # no unit: 1 is the whole
+
+
+def test_the_rate_column_of_the_empty_roster_is_headed_in_percent_as_its_cells_show(tmp_path):
+    standard = catalog.resolve_standard("bahao-community").standard
+    heads = {target: head for head, _, target in roster_columns(standard, "zh")}
+    assert heads[("fact", "labour_contract_rate")] == "劳动合同签订率（%）"
+    assert heads[("fact", "members")] == "会员人数（人）" and heads[("event", "workers_congress")] == "职工代表大会（次）"
+    assert {h for h, _, t in roster_columns(standard, "en") if t == ("fact", "labour_contract_rate")} == {"Labour contract signing rate（%）"}
+
+
+@pytest.mark.parametrize("header, unit, own", [
+    ("劳动合同签订率（‰）", "‰", "%"), ("职工人数（万人）", "万人", "人"), ("职工人数（千人）", "千人", "人"),
+    ("职工人数（家）", "家", "人"), ("职工人数（元）", "元", "人"), ("辖区企业数（人）", "人", "家"), ("联谊会议（场）", "场", "次"),
+])
+def test_a_header_in_another_unit_than_its_fields_is_refused_at_the_header_cell(tmp_path, header, unit, own):
+    roster = _percent_roster(tmp_path, header, "1")
+    result = _run("batch", str(roster), "--standard", "bahao-community", "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2 and not (tmp_path / "o.csv").exists()
+    assert f"{roster}:F1: 列名 {header} 的单位 {unit} 与该字段的单位 {own} 不符; 请换算为 {own} 并去掉或改正单位" in result.stderr
+
+
+@pytest.mark.parametrize("header", ["职工人数（人）", "职工人数(人)", "employees (people)", "Employees（people）",
+                                    "职工代表大会（次）", "events.workers_congress (times)", "会员会籍管理规范（名册、会员证、转接手续齐全）"])
+def test_a_header_in_its_fields_own_unit_is_read(tmp_path, header):
+    roster = _percent_roster(tmp_path, header, "是" if "会籍" in header else "3")
+    [row] = api.read_roster(roster, "bahao-community")
+    assert row.record.facts or row.record.events
+
+
+@pytest.mark.parametrize("header", ["职工入会率", "职工入会率（%）", "职工入会率(％)", "Membership rate (%)"])
+def test_a_calculated_value_with_a_unit_is_said_to_be_calculated(tmp_path, header):
+    roster = _percent_roster(tmp_path, header, "90")
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    assert str(info.value) == (f"{roster}:F1: 列名 {header} 是本标准由其他数据算出的 职工入会率 (membership_rate), "
+                               "名单中不填; 请填写: 会员人数, 职工人数")
+
+
+@pytest.mark.parametrize("header, said", [
+    ("入会率", "无法识别的列名 入会率 (是否指 职工入会率? 它是本标准由其他数据算出的 职工入会率 (membership_rate), 名单中不填; "
+              "请填写: 会员人数, 职工人数)"),
+    ("会员数", "无法识别的列名 会员数 (是否应为 会员人数?)"),
+    ("截至2025年12月31日职工人数", "无法识别的列名 截至2025年12月31日职工人数 (是否应为 职工人数?)"),
+    ("备案编号", "无法识别的列名 备案编号: 既不是记录字段, 也不是本标准的指标或活动名称"),
+])
+def test_an_unknown_header_is_given_the_header_it_likely_means(tmp_path, header, said):
+    roster = _percent_roster(tmp_path, header, "1")
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    assert str(info.value) == f"{roster}:F1: {said}"
+
+
+def test_a_roster_with_no_union_is_refused_as_an_empty_directory_is(tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text("工会编号,工会名称\n", encoding="utf-8")
+    book = tmp_path / "r.xlsx"
+    assert _run("template", "bahao-community", "--roster", str(book)).exit_code == 0  # untouched
+    for path in (roster, book):
+        for command in (["batch", str(path), "--out", str(tmp_path / f"o{path.suffix}.csv")], ["score", str(path)]):
+            result = _run(*command, "--standard", "bahao-community")
+            assert result.exit_code == 2, (command, result.output)
+            assert f"{path}: 名单中没有填写任何工会 (只有表头)" in result.stderr
+    roster.write_text("", encoding="utf-8")
+    with pytest.raises(api.InputError, match="名单为空"):
+        api.read_roster(roster, "bahao-community")
+
+
+@pytest.mark.parametrize("stored, fmt, percent", [(1, "General", "1"), (95, "General", "95"), (0.935, "0.0%", "93.5")])
+def test_a_rate_in_an_xlsx_roster_under_a_percent_header_is_the_percentage_shown(tmp_path, stored, fmt, percent):
+    book = tmp_path / "名单.xlsx"
+    _write_xlsx(book, [*_HEAD.split(","), "劳动合同签订率（%）"], [[*_ROW.split(","), None]])
+    wb = load_workbook(book)
+    cell = wb.worksheets[0].cell(2, 6)
+    cell.value, cell.number_format = stored, fmt
+    wb.save(book)
+    [row] = api.read_roster(book, "bahao-community")
+    assert read_as("ratio", row.record.facts["labour_contract_rate"]) == Fraction(percent) / 100

@@ -12,8 +12,10 @@ The tabular sheets have one row an entry: 活动记录 `类型` (kind id or labe
 `_meta` names the standard (id, version, sha256).
 
 Roster: one row a union, row 1 the headers: record keys as above or their labels (工会名称), fact
-names or the standard's labels (会员人数; a unit in brackets after it is allowed: 会员人数（人）),
-event counts as `events.<kind>` or the event's label.
+names or the standard's labels (会员人数), event counts as `events.<kind>` or the event's label.
+A number's header may end with its own unit in brackets (会员人数（人）, 职工代表大会（次）), a
+rate's with `(%)`, under which a bare number is a percentage (1 is 1%); another unit (万人, ‰)
+is refused at the header.
 """
 from __future__ import annotations
 
@@ -97,6 +99,13 @@ def header_forms(text: str) -> list[str]:
     first = _header_key(text)
     bare = _UNIT.sub("", first)
     return [first] if bare == first or not bare else [first, bare]
+
+
+def header_unit(text: str) -> str | None:
+    """The text in brackets at the end of a header, as compared (`%` of 劳动合同签订率（％）), or
+    None: the unit the header's values are written in, when it names a number field."""
+    match = _UNIT.search(_header_key(text))
+    return match.group().strip().strip("()（）").strip() if match and _UNIT.sub("", _header_key(text)) else None
 
 
 def header_key(text: str) -> str:

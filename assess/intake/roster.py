@@ -1,33 +1,37 @@
 """A federation's roster: one row a union, as CSV (UTF-8 with or without BOM, GBK, or Excel's
-UTF-16 "Unicode text") or xlsx, read as evidence records for one standard; and the empty roster
-of a standard, with headers and data validation.
+UTF-16 "Unicode text"; assess/intake/rostercsv.py) or xlsx, read as evidence records for one
+standard; and the empty roster of a standard, with headers and data validation.
 
 Headers (row 1) are record keys or their labels, fact names or the standard's labels, event
-counts as `events.<kind>` or the event's label (assess/intake/layout.py). An event count N
-becomes one event of that kind dated the period's last day, counted N times; 0 is no event.
+counts as `events.<kind>` or the event's label (assess/intake/layout.py). A number's header may
+end with its field's own unit in brackets (会员人数（人）), a rate's with (%), under which a bare
+number is a percentage; another unit (万人) is refused at the header, never ignored. A roster
+with no union in it is refused. An event count N becomes one event of that kind dated the
+period's last day, counted N times; 0 is no event.
 Each row's record carries the cell of each value, and the row as its line: a bad row's problems
 read FILE:CELL: field: what was expected, and the errors file of a batch names FILE:ROW.
 """
 from __future__ import annotations
 
-import csv
 import difflib
-import io
+import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
 from openpyxl.utils import get_column_letter
 
-from assess.core.loading import Document, read_bytes
+from assess.core.loading import Document
 from assess.core.messages import LANGUAGES, current_language, message
-from assess.core.natural import NaturalError, read_integer
+from assess.core.natural import NaturalError, plain_text, read_integer, read_number
 from assess.core.problems import InputError, Problem
 from assess.core.unions import UNION_KINDS, kind_name
 from assess.intake import xlsx
 from assess.intake.cellfaults import cell_faults, uncached_formulas, unread_cells
-from assess.intake.layout import BASIC_KEYS, ROSTER_SCHEMA, header_forms, key_label
+from assess.intake.layout import BASIC_KEYS, ROSTER_SCHEMA, header_forms, header_key, header_unit, key_label
+from assess.intake.rostercsv import csv_rows
 from assess.intake.template import fact_validation
 from assess.intake.workbook import is_record_workbook
 from assess.model.standard import Standard
@@ -122,18 +126,41 @@ def _input_labels(standard: Standard, names: list[str], lang: str) -> Iterator[s
 
 
 def _target(text: str | None, table: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
-    for form in header_forms(text or ""):
+    return _match(text, table)[0]
+
+
+def _match(text: str | None, table: dict[str, tuple[str, str]]) -> tuple[tuple[str, str] | None, str | None]:
+    """(the target a header names, the unit in brackets it was matched without, or None)."""
+    for i, form in enumerate(header_forms(text or "")):
         if form in table:
-            return table[form]
-    return None
+            return table[form], header_unit(text or "") if i else None
+    return None, None
 
 
-def _header_problems(book: str, sheet: str | None, titles: list[str | None], table: dict,
-                     filled: dict[int, int], calculated: dict[str, tuple[str, str]]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
+def _units(standard: Standard) -> dict[tuple[str, str], tuple[frozenset[str], str | None]]:
+    """The target of each number a roster column holds -> (the units its header may name in
+    brackets, as compared; the unit as shown, None for a field without one): a fact's unit in
+    either language (`%` for a rate), an event count's 次."""
+    out: dict[tuple[str, str], tuple[frozenset[str], str | None]] = {}
+    for name, decl in standard.fields.items():
+        if decl.type in ("integer", "number", "ratio"):
+            own = ([decl.unit.zh, decl.unit.en or decl.unit.zh] if decl.unit else []) + (["%"] if decl.type == "ratio" else [])
+            shown = decl.unit.get(current_language()) if decl.unit else "%" if decl.type == "ratio" else None
+            out[("fact", name)] = (frozenset(header_key(u) for u in own), shown)
+    times = [message("word.times", lang) for lang in LANGUAGES]
+    for kind in standard.event_kinds:
+        out[("event", kind)] = (frozenset(header_key(t) for t in times), message("word.times"))
+    return out
+
+
+def _header_problems(book: str, sheet: str | None, titles: list[str | None], standard: Standard,
+                     filled: dict[int, int]) -> tuple[dict[int, tuple[str, str]], list[Problem]]:
     """Column number -> target for row 1; a problem for each header that names nothing (with a
-    "did you mean"), names two things, or repeats another, and at its first filled cell for a
-    column with no header (`filled`: column -> its first row with content; a CSV row may run
-    past the last header)."""
+    "did you mean"), names two things, repeats another, or gives a unit that is not its field's,
+    and at its first filled cell for a column with no header (`filled`: column -> its first row
+    with content; a CSV row may run past the last header). A rate under a `%` header is the
+    target ("percent", name): its bare numbers are percentages."""
+    table, calculated, known_units = headers(standard), calculated_headers(standard), _units(standard)
     found: dict[int, tuple[str, str]] = {}
     seen: dict[tuple[str, str], int] = {}
     problems = []
@@ -144,24 +171,61 @@ def _header_problems(book: str, sheet: str | None, titles: list[str | None], tab
                 problems.append(Problem(book, "", message("roster.blank_header"),
                                         cell=xlsx.cell_name(sheet, filled[col], col)))
             continue
-        target = _target(text, table)
+        target, unit = _match(text, table)
         where = xlsx.cell_name(sheet, 1, col)
-        if target is None and header_forms(text)[0] in calculated:
-            what, needed = calculated[header_forms(text)[0]]
-            problems.append(Problem(book, "", message("roster.calculated_header", header=text, what=what, needed=needed),
-                                    cell=where))
-        elif target is None:
-            hint = difflib.get_close_matches(header_forms(text)[-1], list(table), n=1)
-            problems.append(Problem(book, "", message("roster.unknown_header_hint" if hint else "roster.unknown_header",
-                                                      header=text, hint=hint[0] if hint else ""), cell=where))
+        wrong = _unit_problem(text, unit, known_units.get(target)) if target else None
+        if target is None:
+            problems.append(Problem(book, "", _unknown(text, table, calculated), cell=where))
         elif target == AMBIGUOUS:
             problems.append(Problem(book, "", message("roster.ambiguous_header", header=text), cell=where))
         elif target in seen:
             problems.append(Problem(book, "", message("roster.duplicate_header", header=text,
                                                       other=xlsx.cell_name(sheet, 1, seen[target])), cell=where))
+        elif wrong:
+            problems.append(Problem(book, "", wrong, cell=where))
         else:
-            found[col], seen[target] = target, col
+            seen[target] = col
+            percent = target[0] == "fact" and unit == "%" and standard.fields[target[1]].type == "ratio"
+            found[col] = ("percent", target[1]) if percent else target
     return found, problems
+
+
+def _unit_problem(text: str, unit: str | None, known: tuple[frozenset[str], str | None] | None) -> str | None:
+    """What is wrong with the unit a number's header names (万人 for a count of 人), or None."""
+    if unit is None or known is None or unit in known[0]:
+        return None
+    if known[1] is None:
+        return message("roster.unit_none", header=text, unit=unit)
+    return message("roster.unit_mismatch", header=text, unit=unit, own=known[1])
+
+
+def _unknown(text: str, table: dict[str, tuple[str, str]], calculated: dict[str, tuple[str, str]]) -> str:
+    """What to say of a header that names nothing to read: that it names a calculated value (in
+    any of its forms: 职工入会率（%）), or which known header it may mean (a calculated one said so)."""
+    forms = header_forms(text)
+    worked_out = next((calculated[f] for f in forms if f in calculated), None)
+    if worked_out is not None:
+        return message("roster.calculated_header", header=text, what=worked_out[0], needed=worked_out[1])
+    hint = _hint(forms, [*table, *(c for c in calculated if c not in table)])
+    if hint is None:
+        return message("roster.unknown_header", header=text)
+    if hint in calculated and hint not in table:
+        what, needed = calculated[hint]
+        return message("roster.unknown_header_calculated", header=text, hint=hint, what=what, needed=needed)
+    return message("roster.unknown_header_hint", header=text, hint=hint)
+
+
+def _hint(forms: list[str], known: list[str]) -> str | None:
+    """The known header a header most likely means: a close spelling of any of its forms, else
+    the one most alike of those that contain it (入会率 in 职工入会率) or that it contains."""
+    for form in reversed(forms):
+        close = difflib.get_close_matches(form, known, n=1)
+        if close:
+            return close[0]
+    near = [k for k in known for f in forms if min(len(k), len(f)) >= 2 and (f in k or k in f)]
+    if not near:
+        return None
+    return max(near, key=lambda k: (max(difflib.SequenceMatcher(None, f, k).ratio() for f in forms), -len(k), k))
 
 
 def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
@@ -175,10 +239,12 @@ def read_roster(path: str | Path, standard: Standard) -> Iterator[RosterRow]:
         for col, value in enumerate(row, start=1):
             if col not in filled and not xlsx.blank(value):
                 filled[col] = number
-    columns, problems = _header_problems(book, sheet, titles, headers(standard), filled, calculated_headers(standard))
+    columns, problems = _header_problems(book, sheet, titles, standard, filled)
     problems = faults.pop(1, []) + problems
     if not rows:
         problems.append(Problem(book, "", message("roster.empty")))
+    elif not filled and not faults:
+        problems.append(Problem(book, "", message("roster.no_rows")))
     if problems:
         raise InputError(problems)
     return _records(book, sheet, rows, columns, standard, faults, unread)
@@ -216,8 +282,8 @@ def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tupl
             elif name == "application.grade":  # missing there when override_kind alone is filled in
                 cells["applications[0].grade"] = cell(col)
             continue
-        if what == "fact":
-            data.setdefault("facts", {})[name] = value
+        if what in ("fact", "percent"):
+            data.setdefault("facts", {})[name] = _percent(value) if what == "percent" else value
             cells[f"facts.{name}"] = cell(col)
         elif what == "event":
             counts.append((name, value, cell(col)))
@@ -237,6 +303,22 @@ def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tupl
             cells[name] = cell(col)
     _events(data, cells, counts)
     return data, cells
+
+
+def _percent(value: Any) -> Any:
+    """A rate's cell under a `%` header: a bare number is a percentage (1 is 1%, 95 is 95%); a
+    value written with % or that is no number is kept as written."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value if isinstance(value, float) and not math.isfinite(value) else f"{Decimal(repr(value)).normalize():f}%"
+    if isinstance(value, str) and not plain_text(value).endswith("%"):
+        try:
+            read_number(value)
+        except NaturalError:
+            return value
+        return f"{plain_text(value)}%"
+    return value
 
 
 def _judgement(data: dict, cells: dict, standard_id: str, item: str, part: str, value: Any, where: str) -> None:
@@ -296,48 +378,7 @@ def _rows(book: str) -> tuple[str | None, list[list[Any]], dict[int, list[Proble
                                          else [])
         # Values as shown: a rate stored as 1.5 in a 0.0% cell is 150% (xlsx.shown_value).
         return ws.title, [[xlsx.shown_value(c) for c in r] for r in ws.iter_rows()], faults, unread_cells(ws, uncached)
-    return None, _csv_rows(book, _csv_text(book)), {}, {}
-
-
-def _csv_rows(book: str, text: str) -> list[list[str]]:
-    """The CSV rows. InputError for a quoted cell whose closing quote never comes (every row
-    after it would be read into that cell), named at the cell it opens in."""
-    dialect = _dialect(text)
-    reader = csv.reader(io.StringIO(text), dialect, strict=True)
-    rows: list[list[str]] = []
-    ended = 0  # the physical line the last complete row ended on
-    try:
-        for row in reader:
-            rows.append(row)
-            ended = reader.line_num
-    except csv.Error as exc:
-        if "unexpected end of data" not in str(exc):
-            return [list(r) for r in csv.reader(io.StringIO(text), dialect)]  # lax: as Excel reads it
-        line = text.splitlines()[ended] if ended < len(text.splitlines()) else ""
-        col = len(next(csv.reader([line], dialect), [""]))
-        cell = xlsx.cell_name(None, len(rows) + 1, col)
-        raise InputError([Problem(book, "", message("roster.unclosed_quote", cell=cell, line=ended + 1), cell=cell)]) from None
-    return rows
-
-
-def _csv_text(book: str) -> str:
-    raw = read_bytes(book)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError([Problem(book, "", message("roster.encoding"))])
-
-
-def _dialect(text: str):
-    first = text.split("\n", 1)[0]
-    try:
-        return csv.Sniffer().sniff(first, delimiters=",\t;")
-    except csv.Error:
-        return csv.excel
+    return None, csv_rows(book), {}, {}
 
 
 # ---- the empty roster --------------------------------------------------------------------
@@ -355,7 +396,7 @@ def roster_columns(standard: Standard, lang: str) -> list[tuple[str, str, tuple[
     for name, decl in standard.fields.items():
         label = decl.label.get(lang)
         head = label if _target(label, table) == ("fact", name) else name
-        unit = decl.unit.get(lang) if decl.unit else ""
+        unit = decl.unit.get(lang) if decl.unit else "%" if decl.type == "ratio" else ""
         out.append((f"{head}（{unit}）" if unit and head == label else head, decl.type, ("fact", name)))
     for kind, label in standard.event_kinds.items():
         text = label.get(lang)
