@@ -299,7 +299,7 @@ def test_rows_may_end_in_cr_lf_or_crlf_as_excel_wps_and_numbers_write_them(tmp_p
     out = tmp_path / "o.csv"
     result = _run("batch", str(roster), "--standard", "bahao-community", "--out", str(out), "--jobs", "1")
     assert result.exit_code == 0, result.output
-    assert [r["union_id"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))] == ["h1", "h2"]
+    assert [r["union_id"] for r in rows_by_column(out, CSV_COLUMNS)] == ["h1", "h2"]
     result = _run("score", str(roster), "--standard", "bahao-community")
     assert result.exit_code == 0 and "丁社区工会" in result.stdout, result.output
 
