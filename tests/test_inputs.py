@@ -53,7 +53,7 @@ def test_history_before_the_period_is_kept_not_refused(tmp_path):
         (lambda r: r["facts"].update(members=120), "facts.members", "不能大于"),
         (lambda r: r["facts"].update(disputes=-1), "facts.disputes", "小于允许的最小值"),
         (lambda r: r["facts"].update(employees="many"), "facts.employees", "应为整数"),
-        (lambda r: r["facts"].update(has_sign="yes"), "facts.has_sign", "true 或 false"),
+        (lambda r: r["facts"].update(has_sign="on"), "facts.has_sign", "true 或 false"),
         (lambda r: r["facts"].update(membrs=3), "facts.membrs", "members"),
         # A bare rate above 1 reads as a percentage (1.5 is 1.5%): above the maximum takes 150%.
         (lambda r: r["facts"].update(funds_rate="150%"), "facts.funds_rate", "最大值"),
@@ -103,7 +103,7 @@ def test_record_shape_errors(tmp_path):
         ("union: [unclosed", "格式错误"),
         ("", "文件为空"),
         ("- just\n- a list\n", "键值映射"),
-        ("a: 1\na: 2\n", "duplicate key"),
+        ("a: 1\na: 2\n", ":2:1: 键 a 重复 (第 1 行已有)"),
     ],
 )
 def test_unreadable_evidence_cli(tmp_path, content, expected):
@@ -190,11 +190,11 @@ def test_unknown_standard_id():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("union:\n\tid: x\n", ":2: YAML 格式错误: 此行用了制表符 (Tab) 缩进"),
-    ("a: b: c\n", ":1: YAML 格式错误: 此处不能再有冒号"),
+    ("union:\n\tid: x\n", ":2:1: YAML 格式错误: 此行用了制表符 (Tab) 缩进"),
+    ("a: b: c\n", ":1:5: YAML 格式错误: 此处不能再有冒号"),
     ("a: [1, 2\nb: 3\n", "YAML 格式错误: 方括号 [ ] 或花括号 { } 没有闭合"),
     ('a: "abc\nb: 1\n', "YAML 格式错误: 引号没有闭合"),
-    ("a:\n  b: 1\n c: 2\n", ":3: YAML 格式错误: 缩进不一致"),
+    ("a:\n  b: 1\n c: 2\n", ":3:2: YAML 格式错误: 缩进不一致"),
 ])
 def test_yaml_syntax_errors_are_said_in_the_users_words(tmp_path, text, expected):
     path = tmp_path / "record.yaml"

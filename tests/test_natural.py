@@ -28,12 +28,13 @@ def fullwidth(text: str) -> str:
 
 @pytest.mark.parametrize("written, read", [("是", True), ("否", False), ("有", True), ("无", False), ("对", True),
                                            ("错", False), ("√", True), ("×", False), (" TRUE ", True), ("False", False),
-                                           (True, True), ("没有", False)])
+                                           (True, True), ("没有", False), ("yes", True), ("No", False), ("Y", True),
+                                           ("n", False)])
 def test_booleans(written, read):
     assert read_boolean(written) is read
 
 
-@pytest.mark.parametrize("written", ["yes", "no", 1, 0, "1", "可能", None, ""])
+@pytest.mark.parametrize("written", ["on", "off", "OK", 1, 0, "1", "可能", None, ""])
 def test_not_booleans(written):
     with pytest.raises(NaturalError) as info:
         read_boolean(written)

@@ -192,12 +192,12 @@ def test_a_full_width_colon_is_named_by_its_line(tmp_path):
     line = text.splitlines().index("  union_staff： 3") + 1
     result = CliRunner().invoke(main, ["score", str(path)])
     assert result.exit_code == 2
-    assert f"{path}:{line}: 第 {line} 行: 全角冒号, 请改为半角冒号" in result.stderr
+    assert f"{path}:{line}:14: 这里用了全角冒号 ：, 请改为半角冒号 : 并在其后加空格\n" == result.stderr.split("错误: ")[1]
     flow = text.replace("  union_staff： 3", "  union_staff: 3").replace(
         "{kind: liaison_meeting, date: 2025-04-22,", "{kind: liaison_meeting，date: 2025-04-22,")
     path.write_text(flow, encoding="utf-8")
     result = CliRunner().invoke(main, ["score", str(path)])
-    assert result.exit_code == 2 and "全角逗号, 请改为半角逗号" in result.stderr
+    assert result.exit_code == 2 and "这里用了全角逗号 ，, 请改为半角逗号 ," in result.stderr
 
 
 def test_natural_spellings_in_yaml_and_all_problems_in_one_pass_with_a_count(tmp_path):

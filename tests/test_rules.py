@@ -805,7 +805,7 @@ def _plain():
     ({"disputes": -1}, "facts.disputes"),                    # a count is never negative
     ({"employees": "12 people"}, "facts.employees"),         # text that is no number ("12" and "1,200" read)
     ({"employees": 12.5}, "facts.employees"),
-    ({"has_a": "yes"}, "facts.has_a"),
+    ({"has_a": "on"}, "facts.has_a"),
     ({"has_a": 1}, "facts.has_a"),
     ({"funds_rate": "150%"}, "facts.funds_rate"),            # a ratio is at most 1 (a bare 1.5 reads as 1.5%)
     ({"funds_rate": "lots"}, "facts.funds_rate"),

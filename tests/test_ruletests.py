@@ -289,7 +289,7 @@ def test_record_problems_point_at_the_default_or_case_that_set_the_value(std):
 @pytest.mark.parametrize("text, expected", [
     ("standard: t-ruletests\ncases: []\n", ":2: cases: cases 应为至少含一个用例的列表"),
     ("standard: t-ruletests\ncases: [\n", "格式错误"),
-    ("standrd: t-ruletests\ncases: [{name: a, expect: {grade: null}}]\n", ":1: standrd: 未知字段 (拼写错误?)"),
+    ("standrd: t-ruletests\ncases: [{name: a, expect: {grade: null}}]\n", ":1: standrd: 未知字段 standrd (是否应为 standard?)"),
 ])
 def test_unusable_case_file_is_an_input_error(std, text, expected):
     path = std.with_name("bad.tests.yaml")

@@ -53,7 +53,7 @@ def _refused(tmp_path: Path, text: str, name: str = "f.yaml") -> tuple[str, int 
     ("a: !!int abc\n", "a", 1, "abc 不符合标签 !!int"),
     ("a:\n  b:\n    1: x\n", "a.b", 3, "键 1 应为文字"),
     ("? [a, b]\n: x\n", "", 1, "键 [...] 应为文字"),
-    ("yes: 1\n", "", 1, "键 yes 应为文字"),
+    ("true: 1\n", "", 1, "键 true 应为文字"),
     ("period: {end: 2025-02-30}\n", "period.end", 1, "没有这个日期: 2025-02-30"),
     ("a:\n  - 2025-13-01\n", "a[0]", 2, "没有这个日期"),
     ("n: " + "9" * 5000 + "\n", "n", 1, "整数有 5000 位, 超过上限 30 位"),
@@ -94,7 +94,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
 @pytest.mark.parametrize("text, expected", [
     ("employees: 0100", 100), ("n: -0100", -100), ("n: +12", 12), ("n: 0x1F", 31), ("n: 0o17", 15),
     ("n: 1:30", "1:30"), ("n: 1_000", "1_000"), ("n: 1e3", 1000.0), ("n: 010.5", 10.5), ("n: !!str 0100", "0100"),
-    ("n: yes", True), ("n: off", False), ("n: ~", None), ("n: 2024-02-29", __import__("datetime").date(2024, 2, 29)),
+    ("n: yes", "yes"), ("n: off", "off"), ("n: True", True), ("n: FALSE", False), ("n: ~", None), ("n: 2024-02-29", __import__("datetime").date(2024, 2, 29)),
     ("n: '2025-02-30'", "2025-02-30"), ("n: !!int '12'", 12), ("<<: {a: 1}", {"a": 1}),
 ])
 def test_scalars_read_as_yaml_1_2_core_numbers(tmp_path, text, expected):

@@ -150,7 +150,8 @@ def read_json(text: str, *, lang: str = "zh", name: str = "<json>", path: str = 
         try:
             data = parse_line(text[1:] if text.startswith("\ufeff") else text)
         except JsonLineError as exc:
-            raise InputError([Problem(name, path, exc.text, exc.line, exc.column)]) from None
+            raise InputError([Problem(name, ".".join(p for p in (path, exc.path) if p), exc.text, exc.line,
+                                      exc.column)]) from None
         found = lone_surrogate(data)
         if found is not None:
             where, escape = found

@@ -14,17 +14,18 @@ from typing import Any
 
 from assess.core.exact import float_is_exact, shown_number
 from assess.core.messages import message
+from assess.core.problems import dotted
 from assess.core.safe_yaml import MAX_DEPTH, MAX_DIGITS
 
 
 class JsonLineError(ValueError):
     """A line that is not a record: `text` says why in the current language; `column` (1-based)
     is where, when known, and `line` (1-based) the line of the text it is on (a JSON text of
-    several lines: an API request's body)."""
+    several lines: an API request's body); `path` the field it is in (facts.members), when known."""
 
-    def __init__(self, text: str, column: int | None = None, line: int | None = None) -> None:
+    def __init__(self, text: str, column: int | None = None, line: int | None = None, path: str = "") -> None:
         super().__init__(text)
-        self.text, self.column, self.line = text, column, line
+        self.text, self.column, self.line, self.path = text, column, line, path
 
 
 # json's complaints (JSONDecodeError.msg) in the words of messages.yaml; others keep json's words.
@@ -117,7 +118,10 @@ def _too_deep(text: str) -> bool:
 
 
 def parse_line(text: str) -> Any:
-    """The JSON value of one line. Raises JsonLineError saying what is wrong and where."""
+    """The JSON value of one line. Raises JsonLineError saying what is wrong and where. A byte
+    order mark at the start of the line is no part of it: `cat a.jsonl b.jsonl` leaves one there."""
+    if text[:1] == "\ufeff":
+        text = text[1:]
     if _too_deep(text):
         raise JsonLineError(message("error.yaml_too_deep", limit=MAX_DEPTH))
     value = _plain_value(text)
@@ -166,20 +170,47 @@ def _checked_value(text: str) -> Any:
         raise JsonLineError(message("batch.duplicate_name", name=exc.args[0])) from None
     except _NotJsonNumber as exc:
         token = exc.args[0]
-        raise JsonLineError(message("batch.not_json_number", value=shown_number(token)), *_where(text, token)) from None
+        raise JsonLineError(message("batch.not_json_number", value=shown_number(token)), *_where(text, token),
+                            _path_of(text, token)) from None
     except _InexactNumber as exc:
         token = exc.args[0]
-        raise JsonLineError(message("error.inexact_number", value=shown_number(token)), *_where(text, token)) from None
+        raise JsonLineError(message("error.inexact_number", value=shown_number(token)), *_where(text, token),
+                            _path_of(text, token)) from None
     except _LongInteger as exc:
         digits = len(exc.args[0].lstrip("-"))
         raise JsonLineError(message("error.yaml_long_integer", digits=digits, limit=MAX_DIGITS),
-                            *_where(text, exc.args[0])) from None
+                            *_where(text, exc.args[0]), _path_of(text, exc.args[0])) from None
     except json.JSONDecodeError as exc:
         key = next((k for start, k in _DECODE_KEYS.items() if exc.msg.startswith(start)), None)
         if exc.pos >= len(text.rstrip()) and key in _UNFINISHED:  # the line ends with a { or [ open: cut short
             key = "json.unfinished"
         detail = message(key) if key else exc.msg
         raise JsonLineError(message("batch.bad_json", detail=detail), *_end_aware(text, exc)) from None
+
+
+class _Found:
+    """Where a number refused stands, for `_path_of`."""
+
+
+def _path_of(text: str, token: str) -> str:
+    """The field (facts.members, events[2].count) of the first number written `token` in `text`,
+    which parses once such numbers are let through; "" when there is none."""
+    found = _Found()
+    number = lambda t: found if t == token else 0  # noqa: E731 - the one reader of every kind of number
+    try:
+        data = json.loads(text, parse_int=number, parse_float=number, parse_constant=number)
+    except ValueError:
+        return ""
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if value is found:
+            return dotted(loc)
+        if isinstance(value, dict):
+            stack += reversed([(loc + (k,), v) for k, v in value.items()])
+        elif isinstance(value, list):
+            stack += reversed([(loc + (i,), v) for i, v in enumerate(value)])
+    return ""
 
 
 # What the decoder says when a line ends before its value does (`{"union": {"id": "a"}`: "Expecting

@@ -1,6 +1,7 @@
 """Reading YAML/JSON files into plain data, with the line of every key for error messages."""
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -8,12 +9,12 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from assess.core import safe_yaml
+from assess.core import safe_yaml, yaml_syntax
 from assess.core.exact import RATIONAL
 from assess.core.jsonout import json_text
 from assess.core.messages import message
@@ -241,47 +242,18 @@ def read_document(path: str | Path, *, bad_dates_as_text: bool = False) -> Docum
             _line_map(root, (), lines, columns)
             _fullwidth_misread(root, content, name)
     except safe_yaml.Refused as exc:
-        raise InputError([Problem(name, dotted(exc.path), message(exc.key, **exc.params), exc.line)]) from None
+        raise InputError([Problem(name, dotted(exc.path), message(exc.key, **exc.params), exc.line, exc.column)]) from None
     except yaml.YAMLError as exc:
         punctuation = fullwidth_punctuation(content, name)
         if punctuation:
             raise InputError(punctuation) from None
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        detail = getattr(exc, "problem", None) or str(exc)
-        if "maximum nesting depth" in detail:  # libyaml's own bound (1,000), met before ours when it scans ahead
-            raise InputError([Problem(name, "", message("error.yaml_too_deep", limit=safe_yaml.MAX_DEPTH), line)]) from None
-        raise InputError([Problem(name, "", _syntax_text(exc, content, line), line)]) from None
+        found = yaml_syntax.explain(exc, content)
+        if "maximum nesting depth" in str(getattr(exc, "problem", None)):  # libyaml's own bound (1,000), met before ours
+            raise InputError([Problem(name, "", message("error.yaml_too_deep", limit=safe_yaml.MAX_DEPTH), found.line)]) from None
+        raise InputError([Problem(name, "", found.text(), found.line, found.column)]) from None
     if data is None:
         raise InputError([Problem(name, "", message("error.empty"))])
     return Document(name, data, lines, columns)
-
-
-# The YAML parser's problems in the words of messages.yaml (the parser's own English otherwise).
-_SYNTAX_KEYS = (
-    ("mapping values are not allowed", "error.yaml.colon"),
-    ("did not find expected ',' or ']'", "error.yaml.flow_open"),
-    ("did not find expected ',' or '}'", "error.yaml.flow_open"),
-    ("quoted scalar", "error.yaml.quote_open"),
-    ("did not find expected key", "error.yaml.indent"),
-    ("did not find expected '-' indicator", "error.yaml.indent"),
-    ("expected <block end>", "error.yaml.indent"),
-    ("could not find expected ':'", "error.yaml.no_colon"),
-)
-
-
-def _syntax_text(exc: yaml.YAMLError, text: str, line: int | None) -> str:
-    """What is wrong at `line`, in the user's language: a tab used for indenting, an unclosed
-    bracket or quote, a stray colon...; else the parser's own words."""
-    found = " ".join(str(getattr(exc, a, None) or "") for a in ("problem", "context")) or str(exc)
-    lines = text.splitlines()
-    current = lines[line - 1] if line and line <= len(lines) else ""
-    if "cannot start any token" in found and "\t" in current:
-        return message("error.yaml.tab")
-    for part, key in _SYNTAX_KEYS:
-        if part in found:
-            return message(key)
-    return message("error.syntax", detail=getattr(exc, "problem", None) or str(exc))
 
 
 # A key followed by a full-width colon (`members： 214`, `{id： x}`), and a full-width comma before
@@ -292,14 +264,16 @@ _FULLWIDTH_COMMA = re.compile(r"，\s*[A-Za-z_][\w.-]*\s*[:：](?:\s|$)")
 
 def fullwidth_punctuation(text: str, name: str) -> list[Problem]:
     """Lines of a YAML file that did not parse where a full-width colon or comma stands where
-    YAML needs an ASCII one, each as a problem saying so ("第 N 行: 全角冒号, 请改为半角冒号")."""
+    YAML needs an ASCII one, each as a problem at its line and column saying so."""
     found = []
     for number, line in enumerate(text.splitlines(), 1):
         code = line.split(" #", 1)[0]
-        if _FULLWIDTH_COLON.search(code):
-            found.append(Problem(name, "", message("error.fullwidth_colon", line=number), number))
-        if _FULLWIDTH_COMMA.search(code):
-            found.append(Problem(name, "", message("error.fullwidth_comma", line=number), number))
+        colon = _FULLWIDTH_COLON.search(code)
+        if colon:
+            found.append(Problem(name, "", message("error.fullwidth_colon"), number, code.index("：", colon.start()) + 1))
+        comma = _FULLWIDTH_COMMA.search(code)
+        if comma:
+            found.append(Problem(name, "", message("error.fullwidth_comma"), number, comma.start() + 1))
     return found
 
 
@@ -328,18 +302,61 @@ def validated(doc: Document, model: type[M], data: Any = None) -> M:
     try:
         return model.model_validate(doc.data if data is None else data)
     except ValidationError as exc:
-        raise InputError(validation_problems(doc, exc)) from None
+        raise InputError(validation_problems(doc, exc, model=model)) from None
 
 
-def validation_problems(doc: Document, exc: ValidationError, base: tuple = ()) -> list[Problem]:
-    """Turn a pydantic error into problems that name the file, the field and what was expected."""
+def validation_problems(doc: Document, exc: ValidationError, base: tuple = (),
+                        model: type[BaseModel] | None = None) -> list[Problem]:
+    """Turn a pydantic error into problems that name the file, the field and what was expected.
+    With the `model` validated (at `base`), an unknown key names the keys allowed there, with a
+    "did you mean"."""
     out = []
     for err in exc.errors(include_url=False):
         loc = base + tuple(err["loc"])
         # Drop union tags pydantic inserts ("rule.bands.bands[0]" -> "rule.bands[0]").
         clean = _strip_tags(doc, loc)
-        out.append(Problem(doc.path, dotted(clean), translate_error(err), doc.line_of(clean)))
+        text = translate_error(err)
+        if err.get("type") == "extra_forbidden" and model is not None and clean:
+            text = unknown_key_text(str(clean[-1]), keys_at(model, clean[len(base):])) or text
+        out.append(Problem(doc.path, dotted(clean), text, doc.line_of(clean)))
     return sorted(set(out), key=lambda p: (p.line or 0, p.path, p.message))
+
+
+def unknown_key_text(name: str, keys: list[str] | None) -> str | None:
+    """"Unknown field NAME (did you mean ...?); allowed here: ..." for a key not among `keys`; None
+    when the keys are not known."""
+    if not keys:
+        return None
+    hint = difflib.get_close_matches(name, keys, n=1, cutoff=0.6)
+    shown = ", ".join(keys)
+    if hint:
+        return message("error.unknown_key_hint", name=name, hint=hint[0], keys=shown)
+    return message("error.unknown_key", name=name, keys=shown)
+
+
+def keys_at(model: type[BaseModel], loc: tuple) -> list[str] | None:
+    """The keys the model allows in the mapping that holds `loc`'s last part (its fields there,
+    through lists, mappings and optional values); None where that is not a model."""
+    current: Any = model
+    for part in loc[:-1]:
+        current = _inner(current, part)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner(kind: Any, part: Any) -> Any:
+    """The type of `part` of a value of type `kind` (a model's field, a list's entry, a mapping's
+    value; the one model among the members of a union); None where unknown."""
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        found = kind.model_fields.get(part) if isinstance(part, str) else None
+        return found.annotation if found is not None else None
+    args = [a for a in get_args(kind) if a is not type(None)]
+    origin = get_origin(kind)
+    if origin in (list, tuple) and isinstance(part, int) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+    return _inner(models[0], part) if len(models) == 1 else None
 
 
 def _strip_tags(doc: Document, loc: tuple) -> tuple:

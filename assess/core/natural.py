@@ -7,8 +7,10 @@ is in messages.yaml, in the user's language). The rules, exactly:
 
 - text is first put in NFKC form (full-width digits, letters, ％ ． ， ／ ： and the ideographic
   space become their ASCII forms) and stripped;
-- a boolean is true for 是 有 对 √ ✓ ✔ true, false for 否 无 没有 错 × ✗ ✘ false (Latin words in
-  any case); a real true/false is kept. Nothing else (not 1/0, not yes/no) is a boolean;
+- a boolean is true for 是 有 对 √ ✓ ✔ true yes y, false for 否 无 没有 错 × ✗ ✘ false no n (Latin
+  words in any case); a real true/false is kept. Nothing else (not 1/0, not on/off) is a boolean.
+  The same words in every format: YAML reads only true/false as booleans (yes, no, on, off are
+  text there, assess/core/safe_yaml.py), so `yes` means what it means in a workbook or a roster;
 - a date is a date (a date-time gives its date), YYYY-M-D, YYYY/M/D, YYYY.M.D or YYYY年M月D日
   (month and day with or without a leading zero), an ISO date-time, or an Excel serial day number between 18264
   (1950-01-01) and 73415 (2100-12-31), as a number or as digits;
@@ -24,6 +26,7 @@ is in messages.yaml, in the user's language). The rules, exactly:
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -32,9 +35,10 @@ from typing import Any
 
 from assess.core.exact import RATIONAL, Fraction
 from assess.core.messages import message
+from assess.core.safe_yaml import MAX_DIGITS
 
-TRUE_WORDS = frozenset({"是", "有", "对", "√", "✓", "✔", "true"})
-FALSE_WORDS = frozenset({"否", "无", "没有", "错", "×", "✗", "✘", "false"})
+TRUE_WORDS = frozenset({"是", "有", "对", "√", "✓", "✔", "true", "yes", "y"})
+FALSE_WORDS = frozenset({"否", "无", "没有", "错", "×", "✗", "✘", "false", "no", "n"})
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 in Excel's (Lotus-compatible) count
 SERIAL_MIN, SERIAL_MAX = 18264, 73415  # 1950-01-01 .. 2100-12-31: a bare number outside is no date
 
@@ -66,11 +70,18 @@ WRITTEN = {True: "true", False: "false", None: "null"}
 
 
 def shown(value: Any) -> str:
-    """A value as a message quotes it: true, false and null as written, else its text (at most 80
-    characters)."""
+    """A value as a message quotes it, as a record writes it (at most 80 characters): true, false
+    and null, a list or mapping in JSON (["a", true], {"b": null}), else its text."""
     if value is None or isinstance(value, bool):
         return WRITTEN[value]
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=_text)[:80]
     return str(value)[:80]
+
+
+def _text(value: Any) -> Any:
+    """A value json cannot write, for `shown`: a date as 2025-03-15, else its text."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
 
 
 def read_boolean(value: Any) -> bool:
@@ -173,7 +184,19 @@ def _serial(number: float, written: Any) -> date:
 
 def read_number(value: Any) -> Fraction:
     """An exact number from a number or the text forms in the module docstring ("1,200",
-    "９４％" = 47/50). Raises NaturalError (natural.number)."""
+    "９４％" = 47/50). Raises NaturalError (natural.number; natural.too_large for a number of
+    MAX_DIGITS digits or more before its point, such as 1e308: no count or amount is that large)."""
+    number = _any_number(value)
+    if not -LARGEST < number < LARGEST:
+        raise NaturalError("natural.too_large", input=shown(value), digits=MAX_DIGITS)
+    return number
+
+
+LARGEST = 10 ** MAX_DIGITS  # digits of a number's whole part: as of an integer in a YAML or JSON file
+
+
+def _any_number(value: Any) -> Fraction:
+    """read_number without its bound."""
     if isinstance(value, bool):
         raise NaturalError("natural.number", input=shown(value))
     if isinstance(value, RATIONAL):
@@ -212,11 +235,13 @@ def _number_text(value: str) -> Fraction:
 def read_integer(value: Any) -> int:
     """A whole number (see read_number; 12.0 is 12, "1,200" is 1200). Raises NaturalError
     (natural.integer)."""
-    if type(value) is int:  # what the general path gives an int (not a bool): itself
+    if type(value) is int and -LARGEST < value < LARGEST:  # what the general path gives an int: itself
         return value
     try:
         number = read_number(value)
-    except NaturalError:
+    except NaturalError as err:
+        if err.key == "natural.too_large":
+            raise
         raise NaturalError("natural.integer", input=shown(value)) from None
     if number.denominator != 1:
         raise NaturalError("natural.integer", input=shown(value))
@@ -228,7 +253,9 @@ def read_rate(value: Any) -> Fraction:
     percentage). Raises NaturalError (natural.rate)."""
     try:
         number = read_number(value)
-    except NaturalError:
+    except NaturalError as err:
+        if err.key == "natural.too_large":
+            raise
         raise NaturalError("natural.rate", input=shown(value)) from None
     written_percent = isinstance(value, str) and plain_text(value).endswith("%")
     return number / 100 if number > 1 and not written_percent else number

@@ -13,8 +13,10 @@ Python so that it can be bounded as it goes:
   a reader that reads dates itself, such a date is the text written).
 
 Plain scalars are resolved by `SCALARS`, a table: YAML 1.2 core numbers (`0100` is 100: no octal,
-no sexagesimal `1:30`, no `1_000`), plus the booleans (`yes`/`no`/`on`/`off`) and dates that
-existing files rely on. To read more kinds of input, add a row and a constructor.
+no sexagesimal `1:30`, no `1_000`) and booleans (`true`/`false` only: `yes`, `no`, `on`, `off` are
+text, as YAML 1.2 reads them, so a record means the same whether it is YAML, JSON, a workbook or a
+roster: a true/false field reads the words of assess/core/natural.py in every one), plus dates.
+To read more kinds of input, add a row and a constructor.
 
 Problems raise `Refused`, carrying a messages.yaml key, its parameters, the line and the key path.
 """
@@ -39,7 +41,7 @@ SEQ, MAP = _CORE + "seq", _CORE + "map"
 
 # tag -> (pattern of a plain scalar of that kind, the characters such a scalar can start with; "" = empty)
 SCALARS: dict[str, tuple[re.Pattern, str]] = {
-    BOOL: (re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"), "yYnNtTfFoO"),
+    BOOL: (re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
     INT: (re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
     FLOAT: (re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
             "-+.0123456789"),
@@ -49,12 +51,13 @@ SCALARS: dict[str, tuple[re.Pattern, str]] = {
 
 
 class Refused(Exception):
-    """A file read here breaks a rule: `key` and `params` name the message, `line` (1-based) and
-    `path` (key path) say where."""
+    """A file read here breaks a rule: `key` and `params` name the message, `line` and `column`
+    (1-based) and `path` (key path) say where."""
 
-    def __init__(self, message_key: str, line: int | None, path: tuple = (), **params: Any) -> None:
+    def __init__(self, message_key: str, line: int | None, path: tuple = (), column: int | None = None,
+                 **params: Any) -> None:
         super().__init__(message_key, line, path, params)
-        self.key, self.line, self.path, self.params = message_key, line, path, params
+        self.key, self.line, self.path, self.column, self.params = message_key, line, path, column, params
 
 
 class _Resolver(yaml.resolver.BaseResolver):
@@ -91,9 +94,9 @@ class _Constructor(yaml.constructor.SafeConstructor):
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if key_node.value in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key_node.value!r} (first at line {seen[key_node.value]})",
-                    key_node.start_mark)
+                mark = key_node.start_mark
+                raise Refused("error.yaml.duplicate_key", mark.line + 1, column=mark.column + 1, name=key_node.value,
+                              first=seen[key_node.value])
             seen[key_node.value] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
@@ -133,7 +136,8 @@ class BoundedLoader(_Parser, yaml.composer.Composer, _Constructor, _Resolver):
     compose_document = yaml.composer.Composer.compose_document
 
     def _refuse(self, message_key: str, mark, **params: Any) -> Refused:
-        return Refused(message_key, mark.line + 1 if mark is not None else None, tuple(self.keys), **params)
+        return Refused(message_key, mark.line + 1 if mark is not None else None, tuple(self.keys),
+                       mark.column + 1 if mark is not None else None, **params)
 
     def _count(self, n: int, mark, alias: str | None = None) -> None:
         self.values += n

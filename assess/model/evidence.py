@@ -7,6 +7,8 @@ several standards.
 from __future__ import annotations
 
 import calendar
+import difflib
+import json
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -231,8 +233,32 @@ class RecordRefused(InputError):
 def read_record_file(path: str) -> Document:
     """A YAML or JSON record file read (see read_document): a date that does not exist
     (2025-09-31) is the text written, refused where the record reads a date, with its other
-    problems."""
-    return read_document(path, bad_dates_as_text=True)
+    problems. A JSON Lines file (several records) that does not read as one is said to be one,
+    with the command that scores it."""
+    try:
+        return read_document(path, bad_dates_as_text=True)
+    except InputError as err:
+        if len(err.problems) == 1 and err.problems[0].line is not None and _json_lines(path):
+            raise InputError([Problem(str(path), "", message("error.yaml.json_lines", file=str(path)))]) from None
+        raise
+
+
+_HEAD = 1 << 20  # bytes read to tell a JSON Lines file
+
+
+def _json_lines(path: str) -> bool:
+    """Whether the file's first two lines that are not blank are each a JSON object."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD)
+    except OSError:
+        return False
+    lines = head.decode("utf-8-sig", errors="replace").splitlines()
+    lines = [line for line in (lines[:-1] if len(head) == _HEAD else lines) if line.strip()][:2]  # the last may be cut
+    try:
+        return len(lines) == 2 and all(isinstance(json.loads(line), dict) for line in lines)
+    except ValueError:
+        return False
 
 
 def load_evidence(path: str) -> LoadedEvidence:
@@ -259,7 +285,7 @@ def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvi
         record = EvidenceRecord.model_validate(data)
     except ValidationError as exc:
         marked = {p.path for p in problems}
-        problems += [p for p in validation_problems(doc, exc) if p.path not in marked]
+        problems += [p for p in validation_problems(doc, exc, model=EvidenceRecord) if p.path not in marked]
         record, origins = _salvaged(data, exc) if lenient else (None, {})
         if record is None:
             raise RecordRefused(_in_order(in_cells(doc, problems), doc), doc) from None
@@ -375,6 +401,17 @@ def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
     return problems
 
 
+def _unknown_item(standard: Standard, item_id: str) -> str:
+    """"Standard S has no item X", with a "did you mean" among its judgement items (else its items)."""
+    items = [item for _, item in standard.item_locations()]
+    judged = [item.id for item in items if getattr(getattr(item, "rule", None), "judged", False)]
+    hint = (difflib.get_close_matches(item_id, judged, n=1, cutoff=0.6)
+            or difflib.get_close_matches(item_id, [item.id for item in items], n=1, cutoff=0.6))
+    if hint:
+        return message("evidence.judgement_unknown_item_hint", item=item_id, standard=standard.id, hint=hint[0])
+    return message("evidence.judgement_unknown_item", item=item_id, standard=standard.id)
+
+
 def _check_judgements(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
     record, doc = loaded.record, loaded.document
     problems = []
@@ -382,7 +419,7 @@ def _check_judgements(loaded: LoadedEvidence, standard: Standard) -> list[Proble
         path = ("judgements", standard.id, item_id)
         item = standard.find_item(item_id)
         if item is None:
-            problems.append(problem_at(doc, path, message("evidence.judgement_unknown_item", item=item_id, standard=standard.id)))
+            problems.append(problem_at(doc, path, _unknown_item(standard, item_id)))
         elif not item.rule.judged:
             problems.append(problem_at(doc, path, message("evidence.judgement_not_judgement", item=item_id)))
         elif not (0 <= entry.score <= item.points):

@@ -127,7 +127,7 @@ def plain_facts(record: Any, doc: Document, standard: Standard, known: KnownName
                 try:
                     cited = CitedValue.model_validate(raw)
                 except ValidationError as exc:
-                    problems += validation_problems(doc, exc, base=path)
+                    problems += validation_problems(doc, exc, base=path, model=CitedValue)
                     continue
             problems += [problem_at(doc, path + ("documents", i), unknown_document(ref))
                          for i, ref in enumerate(cited.documents) if ref not in doc_ids]

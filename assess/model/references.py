@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assess.core.loading import Document
-from assess.core.messages import current_language, message
+from assess.core.messages import LANGUAGES, current_language, message
 from assess.core.natural import plain_text
 from assess.core.per_object import once_per_object
 from assess.core.problems import Problem, dotted
@@ -142,7 +142,8 @@ def unknown_kind_text(kind: str, kinds: list[str]) -> str:
     """"Unknown kind of union", listing the kinds with their names, with a "did you mean"."""
     lang = current_language()
     shown = ", ".join(f"{k} ({kind_name(k, lang)})" for k in kinds)
-    names = {kind_name(k, lang): k for k in kinds}
+    # Names in every language: a Chinese name misspelt (社区公会) finds its kind under --lang en too.
+    names = {kind_name(k, other): k for other in LANGUAGES for k in kinds}
     hit = _hint(kind, kinds + list(names))
     key = "refs.union_kind_hint" if hit else "refs.union_kind"
     return message(key, kind=kind, kinds=shown, hint=names.get(hit, hit) if hit else "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -186,15 +187,18 @@ def _is_roster(path: str, standard: str) -> bool:
 
 
 def _json_line(src: Source) -> Any:
-    """A JSON Lines record: UTF-8, JSON (no NaN or Infinity), no repeated key."""
+    """A JSON Lines record: UTF-8, a JSON object (no NaN or Infinity), no repeated key."""
     try:
         text = src.payload.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(src.file, "", message("error.not_utf8", position=exc.start), src.line)]) from None
     try:
-        return parse_line(text)
+        data = parse_line(text)
     except JsonLineError as exc:
-        raise InputError([Problem(src.file, "", exc.text, src.line, exc.column)]) from None
+        raise InputError([Problem(src.file, exc.path, exc.text, src.line, exc.column)]) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(src.file, "", message("batch.not_object", value=json.dumps(data, ensure_ascii=False)[:80]), src.line)])
+    return data
 
 
 def _refuse_lone_surrogates(data: Any, src: Source) -> None:

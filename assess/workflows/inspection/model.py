@@ -236,7 +236,7 @@ def inspection_from_document(doc: Document, problems: tuple[Problem, ...] = ()) 
         try:
             model = InspectionFile.model_validate(data)
         except ValidationError as exc:
-            found += validation_problems(doc, exc)
+            found += validation_problems(doc, exc, model=InspectionFile)
             salvaged = with_stand_ins(data, [tuple(e["loc"]) for e in exc.errors()])
             if salvaged is None:
                 break

@@ -50,7 +50,7 @@ def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
                 if not read_any and not text.lstrip().startswith(("{", "[")):
                     # Not a JSON Lines file at all (a YAML record, a CSV): one problem, not one a line.
                     raise InputError([Problem(path, "", message("report.not_jsonl"))]) from None
-                problems.append(Problem(path, "", exc.text, n, exc.column))
+                problems.append(Problem(path, exc.path, exc.text, n, exc.column))
                 continue
             read_any = True
             found = check_card(card, path, n)

@@ -151,7 +151,7 @@ def load_cases(path: str | Path) -> CaseFile:
         try:
             entry.case = Case.model_validate(raw)
         except ValidationError as exc:
-            entry.problems = validation_problems(doc, exc, base=("cases", i))
+            entry.problems = validation_problems(doc, exc, base=("cases", i), model=Case)
         if name in seen:
             entry.problems.append(Problem(doc.path, f"cases[{i}].name", message("ruletest.duplicate_name", name=name, first=seen[name]),
                                           doc.line_of(("cases", i, "name"))))

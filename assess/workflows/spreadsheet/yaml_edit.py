@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from assess.core import yaml_syntax
 from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
@@ -108,7 +109,8 @@ def apply_edits(text: str, edits: list[Edit], st: Standard, lang: str, book: str
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)  # the pure-Python loader: marks count characters
     except yaml.YAMLError as exc:  # pragma: no cover - the file was loaded just before
-        raise InputError([Problem(str(path), "", message("error.syntax", detail=str(exc)))]) from None
+        found = yaml_syntax.explain(exc, text)
+        raise InputError([Problem(str(path), "", found.text(), found.line, found.column)]) from None
     spans: list[tuple[int, int, str, Edit]] = []
     located: list[Edit] = []
     for edit in edits:
