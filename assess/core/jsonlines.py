@@ -39,6 +39,7 @@ _DECODE_KEYS = {
     "Extra data": "json.extra_data",
     "Illegal trailing comma before end of object": "json.trailing_comma",
     "Illegal trailing comma before end of array": "json.trailing_comma",
+    "Unexpected UTF-8 BOM": "json.bom",
 }
 
 
