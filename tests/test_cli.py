@@ -222,6 +222,7 @@ def test_score_out_without_format_writes_the_format_its_suffix_names(tmp_path, n
     ["score", "fixtures/tanglang-community.yaml", "--out"],
     ["batch", "fixtures/tanglang-community.yaml", "--standard", "bahao-community", "--out"],
     ["template", "bahao-community", "--xlsx"],
+    ["export", "bahao-community", "--xlsx"],
     ["report", "--from", "{cards}", "--html"],
     ["report", "--from", "{cards}", "--list"],
     ["score", "fixtures/tanglang-community.yaml", "--db"],
@@ -247,7 +248,6 @@ def test_a_file_standing_where_the_output_s_directory_should_be_is_said_as_such(
 
 
 @pytest.mark.parametrize("args", [
-    ["export", "bahao-community", "--xlsx"],
     ["score", "fixtures/tanglang-community.yaml", "--db", "{tmp}/s.db", "--anchor"],
     ["report", "--from", "{cards}", "--errors"],
 ])

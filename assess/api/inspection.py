@@ -17,14 +17,13 @@ from typing import Any
 from assess.api.scoring import (RecordSource, ScoreOptions, VersionWarning, decider_for, is_below, load_record,
                                 load_standard, open_store, prior_grades, save, standards_for, version_warning)
 from assess.core.messages import message, use_language
-from assess.core.loading import missing_parent
 from assess.core.problems import InputError, Problem
 from assess.model.evidence import LoadedEvidence
 from assess.scoring.waivers import LoadedWaivers
 from assess.standards.catalog import LoadedStandard
 from assess.workflows import acceptance, inspection
 from assess.workflows.inspection import LoadedInspection
-from assess.core.paths import os_reason
+from assess.core.writing import write_file
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,8 @@ def write_worksheet(record: RecordSource, out: str | Path, options: ScoreOptions
             from assess.workflows.inspection.workbook import inspection_workbook
 
             text = ""
-            write_new(out, inspection_workbook(target, loaded, lang=lang, decider=decider_for(options.engine), as_of=on),
+            write_new(out, lambda: inspection_workbook(target, loaded, lang=lang, decider=decider_for(options.engine),
+                                                       as_of=on),
                       force)
         else:
             text = inspection.worksheet(target, loaded, lang=lang, decider=decider_for(options.engine), as_of=on)
@@ -172,13 +172,6 @@ def write_worksheet(record: RecordSource, out: str | Path, options: ScoreOptions
 
 
 def _write_new(out: str, text: str, force: bool, lang: str) -> None:
-    path = Path(out)
     if os.path.exists(out) and not force:  # os.path: False for a name too long to exist, where Path raises
         raise InputError([Problem(out, "", message("inspect.exists", lang))])
-    missing = missing_parent(path, lang)
-    if missing is not None:
-        raise InputError([missing])
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError([Problem(out, "", message("inspect.cannot_write", lang, reason=os_reason(exc, lang)))]) from None
+    write_file(out, text)  # a missing directory or a failed write: InputError naming `out`

@@ -48,7 +48,7 @@ def write_template(standard: StandardSource, out: str | Path, *, lang: str = "zh
         target = load_standard(standard)
         loaded = load_record(record) if record is not None else None
         filled = loaded.record if loaded is not None else None
-        xlsx.write_new(out, template.record_workbook(target.standard, lang, filled), force)
+        xlsx.write_new(out, lambda: template.record_workbook(target.standard, lang, filled), force)
         notes = _other_applications(loaded, target.standard.id, lang) if loaded is not None else ()
     return TemplateFile(str(out), target, "record", notes)
 
@@ -84,7 +84,7 @@ def write_roster_template(standard: StandardSource, out: str | Path, *, lang: st
     with use_language(lang):
         _refuse_other_names(out)
         target = load_standard(standard)
-        xlsx.write_new(out, roster.roster_template(target.standard, lang), force)
+        xlsx.write_new(out, lambda: roster.roster_template(target.standard, lang), force)
     return TemplateFile(str(out), target, "roster")
 
 

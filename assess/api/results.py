@@ -16,7 +16,7 @@ from assess.core.problems import InputError, Problem
 from assess import store
 from assess.store import AuditEntry, HistoryEntry, Verification
 from assess.workflows import report as report_mod
-from assess.core.paths import os_reason
+from assess.core.writing import write_file
 
 
 def history(db: str | Path, union_id: str, *, all_entries: bool = False, lang: str = "zh") -> list[HistoryEntry]:
@@ -125,14 +125,10 @@ def _write_list(out: FederationReport, path: str, csv_encoding: str) -> None:
 
 
 def _write_html(out: FederationReport, path: str, lang: str) -> None:
-    missing = missing_parent(path, lang)
-    if missing is not None:
-        out.problems.append(missing)
-        return
     try:
-        Path(path).write_text(report_mod.render_html(out.report), encoding="utf-8")
-    except OSError as exc:
-        out.problems.append(Problem(path, "", message("report.cannot_write", lang, reason=os_reason(exc, lang))))
+        write_file(path, report_mod.render_html(out.report), "--html")
+    except InputError as err:  # a missing directory, a full disk: said with the report's other problems
+        out.problems += err.problems
     else:
         out.html = path
 

@@ -13,7 +13,6 @@ from typing import Any, Sequence
 
 from assess.api.scoring import decider_for, load_standard
 from assess.core.messages import message, use_language
-from assess.core.loading import missing_parent
 from assess.core.problems import InputError, Problem
 from assess.present.words import Words
 from assess.standards import catalog, tailoring
@@ -22,7 +21,7 @@ from assess.standards import schemas
 from assess.standards.catalog import LoadedStandard
 from assess.standards.validation import Finding
 from assess.workflows import impact, ruletests
-from assess.core.paths import os_reason
+from assess.core.writing import write_file
 
 
 @dataclass(frozen=True)
@@ -253,13 +252,7 @@ def schema(kind: str, standard: str | None = None, *, lang: str = "zh", out: str
         loaded = load_standard(standard) if standard else None
         text = schemas.dumps(schemas.schema_for(kind, loaded, lang))
         if out is not None:
-            missing = missing_parent(out)
-            if missing is not None:
-                raise InputError([missing])
-            try:
-                Path(out).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise InputError([Problem(out, "", message("schema.cannot_write", reason=os_reason(exc)))]) from None
+            write_file(out, text)
     return text
 
 

@@ -3,7 +3,8 @@ scoring (inspectors and unions), intake (fill-in workbooks and rosters), standar
 results (the results store), serve (the web app and JSON API). Each
 command parses its arguments, calls the library, prints, and exits with an `ExitCode`
 (assess/cli/base.py): 0 done; 1 `lint` errors, `test` failures, `audit --verify` breaks; 2 bad
-input (usage, unreadable or invalid file); 3 a union scored below --fail-below; 130 interrupted.
+input (usage, unreadable or invalid file, an output that cannot be written or would overwrite an
+input); 3 a union scored below --fail-below; 130 interrupted; 141 stdout's reader stopped early.
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import functools
 import sys
@@ -12,16 +13,16 @@ from typing import Iterator, NoReturn
 import click
 
 from assess.api.scoring import ENGINES, use_rulesets
-from assess.cli.console import tolerant_console
+from assess.cli.console import StdoutFailed, silence_stdout, tolerant_console, whole_stdout
 from assess.cli.helptext import LANG_ENV, LANG_GIVEN_KEY, env_language, help_language
 from assess.cli.usage import AssessGroup
-from assess.core.loading import missing_parent
 from assess.core.messages import LANGUAGES, message, use_language
 from assess.core.problems import InputError, Problem, grouped
 from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING, code_points
+from assess.core.paths import os_reason
+from assess.core.writing import refuse_inputs_as_outputs, write_file
 from assess.present.renderers import FileOutput
 from assess.standards.catalog import RULESETS_ENV, SkippedStandard
-from assess.core.paths import os_reason
 
 
 class ExitCode(IntEnum):
@@ -33,6 +34,7 @@ class ExitCode(IntEnum):
     FAILED = 1
     BAD_INPUT = 2  # usage, or an unreadable or invalid file; the other records are still scored
     BELOW_GRADE = 3  # --fail-below: a union scored below the grade
+    PIPE_CLOSED = 141  # the reader of stdout stopped early (`| head`): quiet, as for any program (128 + SIGPIPE)
     HANGUP = 129  # batch stopped by SIGHUP (128 + 1: the terminal closed); --resume carries on
     INTERRUPTED = 130  # batch stopped by Ctrl-C; --resume carries on
     TERMINATED = 143  # batch stopped by SIGTERM (128 + 15: kill, systemd, a scheduler); --resume carries on
@@ -108,7 +110,25 @@ def exit_on_input_error(lang: str) -> Iterator[None]:
         fail(err, lang)
 
 
-@click.group(cls=AssessGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class _Assess(AssessGroup):
+    """The group, and what no command needs to handle itself: stdout that could not be written
+    (a full disk, `ulimit -f`: exit 2 saying why; a closed pipe: quiet, 141)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StdoutFailed as failed:
+            silence_stdout()
+            if failed.error.errno == errno.EPIPE:
+                sys.exit(ExitCode.PIPE_CLOSED)
+            lang = help_language(ctx)
+            with contextlib.suppress(OSError):
+                click.echo(f"{message('cli.error_prefix', lang)}: "
+                           f"{message('cli.stdout_failed', lang, reason=os_reason(failed.error, lang))}", err=True)
+            sys.exit(ExitCode.BAD_INPUT)
+
+
+@click.group(cls=_Assess, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version)
 @click.option("--rulesets", "rulesets", multiple=True, metavar="DIR", type=click.Path(file_okay=False, exists=True))
 @click.option("--lang", type=click.Choice(LANGUAGES))
@@ -122,6 +142,7 @@ def main(ctx: click.Context, rulesets: tuple[str, ...], lang: str | None) -> Non
                                        value=os.environ[LANG_ENV], choices=", ".join(LANGUAGES)))
     ctx.with_resource(use_language(lang or env_language() or "zh"))
     ctx.with_resource(tolerant_console())
+    ctx.with_resource(whole_stdout())
     # $ASSESS_RULESETS is checked as --rulesets is: a directory that is not there is said, not skipped.
     for named in os.environ.get(RULESETS_ENV, "").split(os.pathsep):
         if named and not os.path.isdir(named):
@@ -171,16 +192,17 @@ def write_output(output: str | FileOutput, out: str | None, lang: str) -> None:
         click.echo(replaced_note(output.replaced, output.missing, lang, csv=output.text), err=True)
     data = output.data if isinstance(output, FileOutput) else output
     if out is not None:
-        missing = missing_parent(out, lang)  # named as `template` names it, not as the OS's errno words
-        if missing is not None:
-            fail([missing], lang)
-        try:
-            with open(out, "wb") as fh:
-                fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-        except OSError as exc:
-            fail([Problem(out, "--out", message("cli.cannot_write", lang, reason=os_reason(exc, lang)))], lang)
+        with exit_on_input_error(lang):
+            write_file(out, data, "--out")
         click.echo(message("cli.written", lang, path=out), err=True)
         return
     if isinstance(output, FileOutput) and not output.text and sys.stdout.isatty():
         fail_with(message("cli.binary_to_terminal", lang, suffix=output.suffix), lang)
     click.echo(data, nl=False)
+
+
+def refuse_overwriting(lang: str, outputs: dict[str, str | None], *inputs: str | None) -> None:
+    """Exit 2, before anything is written, when an output option names one of the command's
+    `inputs` (or the same file as another output)."""
+    with exit_on_input_error(lang):
+        refuse_inputs_as_outputs(outputs, inputs)

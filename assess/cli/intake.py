@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from assess import api
-from assess.cli.base import _lang_option, exit_on_input_error, fail_with, main
+from assess.cli.base import _lang_option, exit_on_input_error, fail_with, main, refuse_overwriting
 from assess.core.messages import message
 
 
@@ -25,6 +25,7 @@ def template_cmd(standard: str, xlsx_out: str | None, roster_out: str | None, re
         fail_with(message("template.which", lang), lang)
     if record is not None and xlsx_out is None:
         fail_with(message("template.from_needs_xlsx", lang), lang)
+    refuse_overwriting(lang, {"--xlsx": xlsx_out, "--roster": roster_out}, record, standard)
     with exit_on_input_error(lang):
         if xlsx_out is not None:
             done = api.write_template(standard, xlsx_out, lang=lang, record=record, force=force)

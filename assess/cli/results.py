@@ -9,7 +9,7 @@ import click
 
 from assess import api
 from assess.cli.base import (ExitCode, _lang_option, _report, csv_encoding_option, exit_on_input_error, fail, main,
-                             replaced_note)
+                             refuse_overwriting, replaced_note)
 from assess.core.messages import message
 from assess.core.problems import Problem
 
@@ -54,6 +54,7 @@ def report_cmd(db: str | None, batch: str | None, standard_id: str | None, perio
 
     if not db and not batch:
         fail([Problem("--db/--from", "", message("report.no_source", lang))], lang)
+    refuse_overwriting(lang, {"--html": html_path, "--list": list_path}, db, batch, previous, errors)
     with exit_on_input_error(lang):
         done = api.federation_report(db=db, batch=batch, standard_id=standard_id, period=period, previous=previous,
                                      top=top, html=html_path, lang=lang, errors=errors, list_path=list_path,

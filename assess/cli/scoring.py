@@ -10,9 +10,11 @@ import click
 
 from assess import api
 from assess.cli.base import (ExitCode, _lang_option, _report, csv_encoding_option, engine_option, exit_on_input_error, fail,
-                             fail_with, main, replaced_note, write_output)
+                             fail_with, main, refuse_overwriting, replaced_note, write_output)
 from assess.core.messages import message
 from assess.core.problems import Problem
+from assess.cli.console import StdoutFailed
+from assess.core.writing import CannotWrite, cannot_write, let_go
 from assess.present.renderers import OutputUnavailable
 from assess.standards.catalog import LoadedStandard
 from assess.workflows.formats import format_of_file, formats_for, render_acceptance
@@ -45,6 +47,7 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
     Its help: help.score in messages.yaml."""
     if anchor and not db:
         fail([Problem("--anchor", "", message("store.anchor_needs_db", lang))], lang)
+    refuse_overwriting(lang, {"--out": out}, *evidence, inspection, waivers_path, standard_name, db, anchor)
     output = _Output(fmt or format_of_file(out, "Scorecards"), out, csv_encoding, lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang,
                                engine=engine, fail_below=fail_below, by=by, anchor=anchor)
@@ -101,6 +104,11 @@ class _Output:
             rendered = make()
         except OutputUnavailable as err:
             fail_with(str(err), self.lang)
+        except OSError as exc:  # xlsx and PDF are made in temporary files: a full disk stops them there
+            let_go(exc)
+            if self.out is None:
+                raise StdoutFailed(exc) from None
+            fail(cannot_write(self.out, exc, "--out"), self.lang)
         write_output(rendered, self.out, self.lang)
 
 
@@ -179,7 +187,10 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
         summary = api.score_batch(inputs, out, options, fmt=fmt, errors=errors, resume=resume, jobs=jobs,
                                   limit=limit, progress=bar, csv_encoding=csv_encoding)
     except api.InputError as err:
-        fail(err, lang)
+        _report(err, lang)
+        if isinstance(err, CannotWrite):  # the checkpoint holds what was written whole
+            click.echo(message("batch.resume_after_write_fault", lang), err=True)
+        sys.exit(ExitCode.BAD_INPUT)
     except KeyboardInterrupt as stop:
         bar.clear()
         done = bar.last.done if bar.last else 0
@@ -272,6 +283,7 @@ def inspect_cmd(evidence: str, standard_name: str | None, out: str | None, xlsx_
     Its help: help.inspect in messages.yaml."""
     if (out is None) == (xlsx_out is None):
         fail_with(message("inspect.cli.which", lang), lang)
+    refuse_overwriting(lang, {"--out": out, "--xlsx": xlsx_out}, evidence, standard_name)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang, engine=engine)
     with exit_on_input_error(lang):
         sheet = api.write_worksheet(evidence, out or xlsx_out, options, force=force, fmt="yaml" if out else "xlsx")

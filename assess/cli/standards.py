@@ -9,7 +9,8 @@ import click
 from tabulate import tabulate
 
 from assess import api
-from assess.cli.base import ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, fail_with, main
+from assess.cli.base import (ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, fail_with, main,
+                             refuse_overwriting)
 from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.unions import kind_name
@@ -161,6 +162,7 @@ def schema_cmd(kind: str, standard_name: str | None, out: str | None, lang: str)
     """`assess schema`: JSON Schema of standard files or evidence records. Its help: help.schema in messages.yaml."""
     if standard_name and kind != "evidence":
         fail_with(f"--standard: {message('schema.standard_only_evidence', lang)}", lang)
+    refuse_overwriting(lang, {"--out": out}, standard_name)
     with exit_on_input_error(lang):
         text = api.schema(kind, standard_name, lang=lang, out=out)
     if out is None:
@@ -178,6 +180,7 @@ def schema_cmd(kind: str, standard_name: str | None, out: str | None, lang: str)
 @_lang_option
 def export_cmd(standard_name: str, xlsx_path: str, lang: str) -> None:
     """`assess export`: a standard as an xlsx score sheet. Its help: help.export in messages.yaml."""
+    refuse_overwriting(lang, {"--xlsx": xlsx_path}, standard_name)
     with exit_on_input_error(lang):
         api.export_standard(standard_name, xlsx_path, lang)
     click.echo(message("xlsx.cli.written", lang, path=xlsx_path))
@@ -192,6 +195,7 @@ def export_cmd(standard_name: str, xlsx_path: str, lang: str) -> None:
 def import_cmd(xlsx_path: str, standard_path: str, yes: bool, dry_run: bool, lang: str) -> None:
     """`assess import`: edits of an exported score sheet back into the standard file.
     Its help: help.import in messages.yaml."""
+    refuse_overwriting(lang, {"--into": standard_path}, xlsx_path)
     with exit_on_input_error(lang):
         result = api.import_edits(xlsx_path, standard_path, lang)
     if result.diff:

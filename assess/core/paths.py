@@ -42,6 +42,7 @@ _OS_REASONS = {
     errno.EPERM: "os.permission", errno.EISDIR: "os.is_a_directory", errno.ENOSPC: "os.no_space",
     errno.EROFS: "os.read_only", errno.ENAMETOOLONG: "os.name_too_long", errno.EEXIST: "os.exists",
     errno.EBUSY: "os.busy", errno.EDQUOT: "os.no_space", errno.EMFILE: "os.too_many_open", errno.EIO: "os.io",
+    errno.EFBIG: "os.too_large",
 }
 
 

@@ -13,7 +13,7 @@ import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -26,7 +26,7 @@ from assess.core.loading import missing_parent
 from assess.core.messages import message
 from assess.core.natural import SERIAL_MAX, SERIAL_MIN
 from assess.core.problems import InputError, Problem
-from assess.core.paths import os_reason
+from assess.core.writing import write_file, writing
 
 META_SHEET = "_meta"  # hidden: what the workbook is (schema), for which standard (id, version, sha256)
 LISTS_SHEET = "_lists"  # hidden: the choices of the drop-down lists, one column a list
@@ -67,19 +67,19 @@ def workbook_bytes(wb: Workbook, title: str) -> bytes:
     return out.getvalue()
 
 
-def write_new(path: str | Path, data: bytes, force: bool) -> None:
-    """Write `data` to `path`; InputError when it exists (without `force`), its directory does not
-    exist or it cannot be written."""
+def write_new(path: str | Path, make: Callable[[], bytes], force: bool) -> None:
+    """Write the bytes `make()` returns (a workbook) to `path`; InputError when it exists (without
+    `force`), its directory does not exist or it cannot be written: making a workbook writes
+    temporary files, so a full disk or a file size limit can stop it before `path` is opened."""
     target = Path(path)
     if target.exists() and not force:
         raise InputError([Problem(str(path), "", message("intake.exists"))])
     missing = missing_parent(target)
     if missing is not None:
         raise InputError([missing])
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise InputError([Problem(str(path), "", message("intake.cannot_write", reason=os_reason(exc)))]) from None
+    with writing(str(path)):
+        data = make()
+    write_file(str(path), data)
 
 
 def open_workbook(path: str | Path):

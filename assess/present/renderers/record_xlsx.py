@@ -16,7 +16,7 @@ from assess.core.problems import InputError, Problem
 from assess.present.renderers import LineRenderer, ScoredRecord, column_heads
 from assess.present.renderers.record_csv import CSV_COLUMNS, csv_row
 from assess.present.renderers.xlsx_book import XlsxBook
-from assess.core.paths import os_reason
+from assess.core.writing import writing
 
 _WIDTHS = (20, 28, 18, 10, 8, 8, 14, 24, 8, 36, 36, 36, 24)
 
@@ -36,14 +36,12 @@ def assemble(staging: str, out: str) -> tuple[int, frozenset[str]]:
     book = XlsxBook(title=message("xlsx.out.results_sheet"))  # in the run's language (the batch sets it)
     ws = book.sheet(message("xlsx.out.results_sheet"), widths=_WIDTHS, freeze="A2")
     book.row(ws, column_heads(CSV_COLUMNS), "head")
-    try:
+    with writing(out):  # the staged rows were written by this run: what fails is writing `out`
         with open(staging, encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
                     _append(book, ws, json.loads(line), out)
         book.save(out)
-    except OSError as exc:
-        raise InputError([Problem(out, "", message("batch.cannot_write", reason=os_reason(exc)))]) from None
     return book.replaced, frozenset(book.missing)
 
 

@@ -3,6 +3,7 @@ long the output files were, so `resume` cuts the files back to that length (drop
 line from a kill) and skips the records already done, after checking they are the same records."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -12,8 +13,9 @@ from typing import Any, Iterator
 
 from assess.core.jsonout import json_text
 from assess.core.messages import message
-from assess.core.paths import derived_name, os_reason
+from assess.core.paths import derived_name
 from assess.core.problems import InputError, Problem
+from assess.core.writing import writing
 from assess.workflows.batch.sources import Source
 
 CHECKPOINT_SCHEMA = "assess.batch-checkpoint/1"
@@ -59,17 +61,16 @@ def fingerprint(hasher, src: Source) -> None:
 def start_files(out: str, errors: str, header: bytes, checkpoint: str) -> Committed:
     """A fresh run: the output holding only `header` (the CSV header in the file's encoding, or
     nothing), an empty errors file, no checkpoint (the file `checkpoint` removed). Raises
-    InputError when the files cannot be written."""
-    try:  # a missing directory is never made (run_batch refuses it, naming --out)
-        with open(out, "wb") as fh:
-            fh.write(header)
-            size = fh.tell()
-        with open(errors, "wb"):
-            pass
+    InputError naming the file that cannot be written."""
+    # A missing directory is never made (run_batch refuses it, naming --out).
+    with writing(out), open(out, "wb") as fh:
+        fh.write(header)
+        size = fh.tell()
+    with writing(errors), open(errors, "wb"):
+        pass
+    with writing(checkpoint):
         if os.path.exists(checkpoint):
             os.remove(checkpoint)
-    except OSError as exc:
-        raise InputError([Problem(out, "", message("batch.cannot_write", reason=os_reason(exc)))]) from None
     return Committed(out_bytes=size)
 
 
@@ -78,9 +79,15 @@ def save_checkpoint(path: str, state: Committed, meta: dict[str, Any], complete:
     data = dict(meta, done=state.done, scored=state.scored, bad=state.bad, out_bytes=state.out_bytes,
                 errors_bytes=state.errors_bytes, last=state.last, inputs_digest=state.inputs_digest, complete=complete)
     tmp = derived_name(path, ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(json_text(data, indent=None) + "\n")
-    os.replace(tmp, path)  # atomic: a kill leaves the old checkpoint or the new one, never half
+    try:
+        with writing(path), open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(json_text(data, indent=None) + "\n")
+    except InputError:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)  # the old checkpoint stays: --resume carries on from it
+        raise
+    with writing(path):
+        os.replace(tmp, path)  # atomic: a kill leaves the old checkpoint or the new one, never half
 
 
 def restore(path: str, out: str, errors: str, meta: dict[str, Any]) -> Committed:

@@ -3,6 +3,7 @@ flight, and each result is written, in input order, as soon as its chunk is back
 every chunk makes the run resumable."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -14,10 +15,11 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from assess.core.loading import missing_parent
 from assess.core.messages import message, use_language
-from assess.core.paths import derived_name, os_reason
+from assess.core.paths import derived_name
 from assess.core.printable import printable_path
 from assess.core.problems import InputError, Problem
 from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING, encode_text
+from assess.core.writing import refuse_special, same_file, writing
 from assess.present.renderers import ScoredRecord
 from assess.standards import catalog
 from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fingerprint, restore, save_checkpoint,
@@ -103,8 +105,15 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
     for path in inputs:
         if os.path.realpath(path) in written:  # starting afresh would empty an input
             problems.append(Problem(path, "", message("batch.out_is_input")))
+    if options.get("errors") and same_file(out, errors):
+        problems.append(Problem(errors, "--errors", message("error.outputs_same", other="--out")))
     # Named by --out (and --errors) itself, not by the first file written beside it.
     problems += [p for p in (missing_parent(out), missing_parent(errors) if options.get("errors") else None) if p]
+    for path, option in ((out, "--out"), (errors, "--errors")):
+        try:  # a device (/dev/full): nothing to resume from, and OUT.done would be written beside it
+            refuse_special(path, option)
+        except InputError as err:
+            problems += err.problems
     if problems:
         raise InputError(problems)
     own = (out, errors, derived_name(out, STAGING_SUFFIX))
@@ -221,11 +230,14 @@ class _Run:
     def execute(self, config: Config, jobs: int, chunks: Iterable[list[Source]]) -> None:
         """Score every chunk (here with one job, else in a pool) and commit each as it comes back."""
         self.started = time.perf_counter()
-        try:
+        with writing(self.out):
             self.out_fh = open(self.out, "ab")
-            self.err_fh = open(self.errors, "ab")
-        except OSError as exc:
-            raise InputError([Problem(self.out, "", message("batch.cannot_write", reason=os_reason(exc)))]) from None
+        try:
+            with writing(self.errors):
+                self.err_fh = open(self.errors, "ab")
+        except InputError:
+            self.out_fh.close()
+            raise
         try:
             with stop_on_signals():  # SIGTERM, SIGHUP: BatchInterrupted, a KeyboardInterrupt
                 if jobs == 1:
@@ -235,20 +247,29 @@ class _Run:
         except KeyboardInterrupt:
             self.save(complete=False)
             raise
-        finally:
-            self.out_fh.close()
-            self.err_fh.close()
+        except BaseException:
+            # A write failed (a full disk): what is not in the checkpoint is cut off by --resume.
+            for fh in (self.out_fh, self.err_fh):
+                with contextlib.suppress(OSError):
+                    fh.close()
+            raise
+        for fh, path in ((self.out_fh, self.out), (self.err_fh, self.errors)):
+            with writing(path):
+                fh.close()
 
     def commit(self, chunk: list[Source], results: list[tuple], stats: dict[str, int]) -> None:
-        """Write a chunk's results, then record it as done in the checkpoint."""
+        """Write a chunk's results, then record it as done in the checkpoint. InputError naming
+        the file when one cannot be written (the checkpoint stays at the chunk before)."""
         scored = bad = 0
+        lines: list[bytes] = []
+        errors: list[bytes] = []
         for result in results:
             if result[0] == "ok":
                 if self.encoding in ("utf-8", "utf-8-sig"):
-                    self.out_fh.write(result[1])  # UTF-8 bytes, encoded (and checked) by the worker
+                    lines.append(result[1])  # UTF-8 bytes, encoded (and checked) by the worker
                 else:
                     encoded = encode_text(result[1].decode("utf-8"), self.encoding, start=False)
-                    self.out_fh.write(encoded.data)
+                    lines.append(encoded.data)
                     self.replaced += encoded.replaced
                     self.missing |= encoded.missing
                 scored += 1
@@ -259,12 +280,14 @@ class _Run:
                     if self.noted <= _FIRST_NOTED:
                         self.notes += result[3]
             else:
-                self.err_fh.write(result[1])
+                errors.append(result[1])
                 bad += 1
                 if len(self.first_bad) < 3:
                     self.first_bad.append(json.loads(result[1])["problems"])
-        self.out_fh.flush()
-        self.err_fh.flush()
+        for fh, path, data in ((self.out_fh, self.out, lines), (self.err_fh, self.errors, errors)):
+            with writing(path):
+                fh.write(b"".join(data))
+                fh.flush()
         for src in chunk:
             fingerprint(self.hasher, src)
         state = self.state

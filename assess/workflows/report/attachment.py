@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from assess.core.messages import message
-from assess.core.problems import InputError, Problem
 from assess.core.tabular import csv_text, encode_text
 from assess.present.renderers.xlsx_book import XlsxBook
 from assess.workflows.report.model import Report
 from assess.workflows.report.names import kind_name
-from assess.core.paths import os_reason
+from assess.core.writing import writing
 
 _WIDTHS = (18, 22, 30, 24, 14, 24, 24, 8, 60)
 
@@ -44,15 +43,12 @@ def write_list(report: Report, path: str, csv_encoding: str = "utf-8-sig") -> tu
     """Write the list to `path`: xlsx when it ends in .xlsx, else CSV in `csv_encoding`. Returns how
     many times a character had to be replaced (`?`), and which characters. Raises InputError when
     the file cannot be written."""
-    try:
+    with writing(path, "--list"):
         if path.lower().endswith(".xlsx"):
             return _write_xlsx(report, path)
         encoded = encode_text(csv_text([list_heads(report.lang), *list_rows(report)]), csv_encoding)
         Path(path).write_bytes(encoded.data)
         return encoded.replaced, encoded.missing
-    except OSError as exc:
-        raise InputError([Problem(path, "--list", message("report.cannot_write", report.lang,
-                                                          reason=os_reason(exc)))]) from None
 
 
 def _write_xlsx(report: Report, path: str) -> tuple[int, frozenset[str]]:

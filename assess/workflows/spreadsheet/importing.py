@@ -23,7 +23,7 @@ from assess.workflows.spreadsheet.layout import Target, sheets
 from assess.workflows.spreadsheet.values import standard_sha256
 from assess.workflows.spreadsheet.xlsx import META_SHEET, SCHEMA
 from assess.workflows.spreadsheet.yaml_edit import apply_edits, check_result, unified_diff
-from assess.core.paths import os_reason
+from assess.core.writing import writing
 
 
 @dataclass
@@ -98,11 +98,8 @@ def write_import(result: ImportResult) -> None:
         raise ValueError("refused imports are not written")
     if result.new_text == result.old_text:
         return
-    path = Path(result.standard_path)
-    try:
-        path.write_bytes(result.new_text.encode("utf-8"))
-    except OSError as exc:
-        raise InputError([Problem(str(path), "", message("xlsx.err.cannot_write", reason=os_reason(exc)))]) from None
+    with writing(result.standard_path):
+        Path(result.standard_path).write_bytes(result.new_text.encode("utf-8"))
 
 
 def _read_text(path: Path) -> str:

@@ -22,7 +22,7 @@ from assess.model.standard import Standard
 from assess.standards import catalog
 from assess.workflows.spreadsheet.layout import BLANK, SheetSpec, sheets
 from assess.workflows.spreadsheet.values import decimal_text, model_value, standard_sha256, what
-from assess.core.paths import os_reason
+from assess.core.writing import write_file, writing
 
 SCHEMA = "assess.xlsx/1"
 META_SHEET = "_assess"  # hidden: which standard, version, language and content the workbook shows
@@ -152,8 +152,6 @@ def _meta(st: Standard, lang: str) -> dict[str, str]:
 
 def export_standard(loaded: catalog.LoadedStandard, path: str | Path, lang: str = "zh") -> None:
     """Write the standard's score sheet workbook (评分表, 等级与否决, 参数) to `path`."""
-    data = workbook_bytes(loaded, lang)
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise InputError([Problem(str(path), "", message("xlsx.err.cannot_write", reason=os_reason(exc)))]) from None
+    with writing(str(path)):  # making the workbook writes temporary files: a full disk can stop it there
+        data = workbook_bytes(loaded, lang)
+    write_file(str(path), data)
