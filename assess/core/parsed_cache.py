@@ -1,11 +1,13 @@
-"""Parsed data files kept between runs, keyed on the content they were parsed from.
+"""Files kept between runs in the user's cache directory, keyed on the content they were made from.
 
 Reading messages.yaml with libyaml costs tens of milliseconds of every command's start; its parsed
-form as JSON loads in a few. The cache file is named by the SHA-256 of the source bytes (and the
-cache's format), so an edited source is never answered from an old parse; a cache file that
-cannot be read or written (a read-only home, a full disk, a half-written file) is ignored and
+form as JSON loads in a few (`parsed`). The cache file is named by the SHA-256 of the source bytes
+(and the cache's format), so an edited source is never answered from an old parse; a cache file
+that cannot be read or written (a read-only home, a full disk, a half-written file) is ignored and
 the source parsed as before. Only data JSON gives back exactly (str keys; str, numbers, lists,
-dicts, booleans and null) is kept.
+dicts, booleans and null) is kept. `read_checked` / `write_checked` (a checksum line, written
+whole or not at all) and `code_version` also serve the validated standards
+(assess/standards/kept.py) and the command's compiled dataclass methods (assess/core/startup.py).
 
 The directory: $ASSESS_CACHE_DIR, else $XDG_CACHE_HOME/assess, else ~/.cache/assess;
 ASSESS_CACHE_DIR set to an empty value turns the cache off.
@@ -69,13 +71,17 @@ def _read(path: Path) -> Any:
         return _MISSING  # damaged
 
 
-def read_checked(path: Path) -> bytes | None:
+def read_checked(path: Path, private: bool = False) -> bytes | None:
     """The bytes `write_checked` kept at `path`, or None when there are none or they are not
     exactly what was written: the file's first line is the sha256 of the bytes after it, so a
     truncated, damaged or edited file (even one that still parses) is never believed. Only a
-    regular file is read (a pipe at the path would never end)."""
+    regular file is read (a pipe at the path would never end). `private`: only a file that this
+    user owns and no one else may write, in such a directory (what is read back runs as code or
+    makes objects, so only what this user could have written is believed; where files have no
+    such owner, Windows, nothing is checked)."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        found = os.stat(path)
+        if not stat.S_ISREG(found.st_mode) or (private and not _private(found, os.stat(path.parent))):
             return None
         head, _, body = path.read_bytes().partition(b"\n")
     except OSError:
@@ -83,10 +89,17 @@ def read_checked(path: Path) -> bytes | None:
     return body if hashlib.sha256(body).hexdigest().encode() == head else None
 
 
+def _private(*found: os.stat_result) -> bool:
+    if not hasattr(os, "getuid"):
+        return True
+    uid = os.getuid()
+    return all(s.st_uid == uid and not s.st_mode & (stat.S_IWGRP | stat.S_IWOTH) for s in found)
+
+
 def write_checked(path: Path, body: bytes) -> None:
     """Keep `body` at `path` with its checksum line, whole or not at all (a temporary file
     renamed into place, so a reader never sees half a file). Raises OSError when it cannot."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -6,14 +6,17 @@ next `assess score` against it skips reading the YAML, building its models and r
 An entry is found only by the SHA-256 of the file's path and bytes, the running code
 (`parsed_cache.code_version`: every module of the package, Python's version) and pydantic's
 version: an edited standard, or another version of the code, never reads what was kept for
-another. A standard that extends another is never kept (what it means depends on other files).
-The entry is a pickle with a checksum line; only the package's own classes and a few value types
-(dates, fractions, decimals) are read back from it. A missing, damaged, foreign or unreadable
-entry, or a cache directory that cannot be written, is passed over silently and the file loaded
-as before: the cache changes how long loading takes, never what it gives.
+another; one entry is kept a file (the latest). A standard that extends another is never kept
+(what it means depends on other files). The entry is a pickle with a checksum line, believed only
+when this user owns it and no one else may write it or its directory; only the package's own
+classes and a few value types (dates, fractions, decimals) are read back from it. A missing,
+damaged, foreign or unreadable entry, or a cache directory that cannot be written, is passed over
+silently and the file loaded as before: the cache changes how long loading takes, never what it
+gives.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import pickle
@@ -47,17 +50,17 @@ def _entry(path: str, source: bytes) -> Path | None:
         return None
     import pydantic.version  # already imported with the models; its version is part of the key
 
+    name = path.encode("utf-8", "surrogateescape")
     key = hashlib.sha256(b"\0".join((_FORMAT, parsed_cache.code_version().encode(),
-                                     pydantic.version.VERSION.encode(), path.encode("utf-8", "surrogateescape"),
-                                     source))).hexdigest()
-    return directory / f"{_NAME}-{key}.pickle"
+                                     pydantic.version.VERSION.encode(), name, source))).hexdigest()
+    return directory / f"{_NAME}-{hashlib.sha256(name).hexdigest()[:16]}-{key}.pickle"
 
 
 def kept(path: str, source: bytes | None, kind: type) -> Any | None:
     """What `keep` kept for the file at `path` with these bytes, when it is a `kind` for that
     path; else None."""
     entry = None if source is None else _entry(path, source)
-    body = None if entry is None else parsed_cache.read_checked(entry)
+    body = None if entry is None else parsed_cache.read_checked(entry, private=True)
     if body is None:
         return None
     try:
@@ -82,6 +85,11 @@ def keep(path: str, source: bytes | None, loaded: Any) -> None:
         parsed_cache.write_checked(entry, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001 - not picklable, disk full, read-only home: no cache this time
         return
+    # One entry a file: what was kept for its earlier text, or by another version of the code, goes.
+    for older in entry.parent.glob(entry.name.rsplit("-", 1)[0] + "-*.pickle"):
+        if older != entry:
+            with contextlib.suppress(OSError):
+                older.unlink()
 
 
 class _Reader(pickle.Unpickler):

@@ -276,7 +276,7 @@ def local_worker(config: Config) -> Iterator[Worker]:
     server's) each keep their own."""
     worker = Worker(config)
     # What the command's start set aside is not another worker's: this one still sets its own aside.
-    worker.settled = gc.get_freeze_count() > startup.frozen_at_start
+    worker.settled = gc.get_freeze_count() > startup.frozen_at_start()
     frozen_here = not worker.settled
     try:
         yield worker
