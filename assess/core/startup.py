@@ -35,6 +35,7 @@ from assess.core import parsed_cache
 
 _froze = False  # whether start-up set objects aside (only the command does)
 _frozen: list[int] = []  # how many, counted when first asked
+_SHARED: list[_KeptCode | None] = []  # the process's kept code, read when first needed
 
 _CODE_FORMAT = b"2"  # bump when what the code file holds changes
 _MOST_KEPT = 5000  # functions kept at most (the commands together write about a thousand)
@@ -64,7 +65,7 @@ def command_start() -> Iterator[None]:
     global _froze
     was_on = gc.isenabled()
     gc.disable()
-    codes = _KeptCode.opened()
+    codes = _KeptCode.shared()
     had_exec = "exec" in vars(dataclasses)
     if codes is not None and not had_exec:
         dataclasses.exec = codes.exec  # type: ignore[attr-defined]  # its calls to exec() only
@@ -100,6 +101,14 @@ class _KeptCode:
         self.compiled = 0
 
     @classmethod
+    def shared(cls) -> _KeptCode | None:
+        """The process's kept code: read once, however many times modules load (the command's
+        own module loads after its group's)."""
+        if not _SHARED:
+            _SHARED.append(cls.opened())
+        return _SHARED[0]
+
+    @classmethod
     def opened(cls) -> _KeptCode | None:
         """The kept code of earlier runs (none yet: empty), or None where nothing is kept."""
         directory = parsed_cache.cache_dir()
@@ -131,6 +140,7 @@ class _KeptCode:
         keep = {**self.known, **self.used} if len(self.known) + len(self.used) <= _MOST_KEPT else self.used
         with contextlib.suppress(OSError, ValueError):
             parsed_cache.write_checked(self.path, marshal.dumps(keep))
+        self.known, self.compiled = keep, 0  # written: a later load writes only what it adds
 
 
 def _read_code(body: bytes | None) -> dict[str, CodeType]:
