@@ -130,6 +130,7 @@ def step_cold_and_warm(rep: Report) -> None:
     load = ", ".join(f"{x:.2f}" for x in c["loadavg_before"])
     print(f"cold `{c['command']}`: median {c['median_seconds']:.3f} s of 5, {c['median_cpu_seconds']:.3f} CPU-s "
           f"(load average {load})")
+    print(f"  the first run after an install or an edit (nothing kept yet): {c['first_run_seconds']:.3f} s")
     floor = c["floor"]["median_seconds"]
     print(f"  of which the floor, a fresh interpreter importing only the libraries it uses "
           f"({', '.join(c['floor']['imports'])}): median {floor:.3f} s; assess's own share {c['median_seconds'] - floor:.3f} s")

@@ -4,9 +4,12 @@ not score against. Not timed (benchmarks/ measure); this only keeps the laziness
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from assess.cli.lazy import COMMANDS
 
@@ -31,7 +34,9 @@ try:
         main()
 except SystemExit as stop:
     code = stop.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules), "read": read, "out": out.getvalue()}))
+std = sys.modules.get("assess.model.standard")
+built = bool(std and std.Standard.__pydantic_complete__)
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "read": read, "out": out.getvalue(), "built": built}))
 """
 
 # Modules `assess score` (table output, one record with an application) must not import.
@@ -46,24 +51,45 @@ NOT_FOR_SCORE = (
 )
 
 
-def _probe(*args: str) -> dict:
+# Besides, on a second run (the standard kept from the first, assess/standards/kept.py): the
+# standard is neither read, validated nor checked again.
+NOT_WHEN_KEPT = ("assess.standards.validation", "assess.standards.checks", "assess.standards.tailoring")
+
+
+def _probe(*args: str, cache: str | Path = "") -> dict:
+    """`assess ARGS` in a fresh process; `cache` the cache directory ("": the cache off)."""
     code = _PROBE.replace("ARGS", repr(list(args)))
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    env = {**os.environ, "ASSESS_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, env=env)
     return json.loads(done.stdout)
 
 
-def test_score_imports_only_what_it_uses():
-    seen = _probe("score", "fixtures/tanglang-community.yaml")
-    assert seen["code"] in (None, 0) and "堂琅社区工会" in seen["out"]
-    loaded = [m for m in seen["modules"] if any(m == h or m.startswith(h + ".") for h in NOT_FOR_SCORE)]
-    assert loaded == []
-    # What it does use is imported: the probe would pass vacuously otherwise.
-    assert {"assess.cli.scoring", "assess.scoring.engine", "durable_rules_engine"} <= set(seen["modules"])
+def _loaded(seen: dict, names) -> list[str]:
+    return [m for m in seen["modules"] if any(m == h or m.startswith(h + ".") for h in names)]
 
 
-def test_score_reads_only_the_standard_it_scores_against():
+def test_score_imports_only_what_it_uses(tmp_path):
+    first = _probe("score", "fixtures/tanglang-community.yaml", cache=tmp_path)
+    again = _probe("score", "fixtures/tanglang-community.yaml", cache=tmp_path)
+    for seen in (first, again):
+        assert seen["code"] in (None, 0) and "堂琅社区工会" in seen["out"]
+        assert _loaded(seen, NOT_FOR_SCORE) == []
+        # What it does use is imported: the probe would pass vacuously otherwise.
+        assert {"assess.cli.scoring", "assess.scoring.engine", "durable_rules_engine"} <= set(seen["modules"])
+    assert _loaded(first, NOT_WHEN_KEPT) != [] and _loaded(again, NOT_WHEN_KEPT) == []
+    assert again["out"] == first["out"]
+    # The standard's pydantic models are built to validate it (first), not to read it back (again).
+    assert first["built"] and not again["built"]
+
+
+def test_score_reads_only_the_standard_it_scores_against(tmp_path):
     seen = _probe("score", "fixtures/tanglang-community.yaml")
     assert [Path(p).name for p in seen["read"]] == ["bahao-community.yaml"]
+    # With the cache on: read once, then kept (one entry), and not read again.
+    assert [Path(p).name for p in _probe("score", "fixtures/tanglang-community.yaml", cache=tmp_path)["read"]] \
+        == ["bahao-community.yaml"]
+    assert len(list(tmp_path.glob("standard-*.pickle"))) == 1
+    assert _probe("score", "fixtures/tanglang-community.yaml", cache=tmp_path)["read"] == []
 
 
 def test_a_fact_no_standard_of_the_record_declares_is_looked_up_in_every_standard(tmp_path):
@@ -108,3 +134,44 @@ def test_the_benchmarks_import_floor_imports_the_libraries_score_uses():
     assert _third_party(floor) == _third_party(seen["modules"])
     assert {"pydantic", "yaml", "durable"} <= _third_party(floor)  # not vacuous
 
+
+
+_GC_PROBE = """
+import dataclasses, gc, json, sys
+sys.argv[0] = NAME
+before = (gc.isenabled(), gc.get_freeze_count())
+import assess.cli
+from assess.core import startup
+after = [gc.isenabled(), gc.get_freeze_count()]
+print(json.dumps({"before": before, "after": after, "start": startup.frozen_at_start(),
+                  "patched": "exec" in vars(dataclasses)}))
+"""
+
+
+@pytest.mark.parametrize("name,command", [("/usr/local/bin/assess", True), ("assess.exe", True), ("-c", False),
+                                          ("/home/me/assessment.py", False)])
+def test_only_the_command_sets_its_modules_aside_from_the_garbage_collector(name, command):
+    # The command's modules are loaded with the collector paused, then frozen (assess/core/startup.py);
+    # a program importing assess as a library keeps the collector as it had it.
+    code = _GC_PROBE.replace("NAME", repr(name))
+    seen = json.loads(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                     check=True).stdout)
+    assert seen["before"] == [True, 0] and seen["after"][0] is True and not seen["patched"]
+    if command:
+        assert seen["start"] > 10_000 and seen["after"][1] > 10_000  # the modules' objects, set aside
+    else:
+        assert seen["after"][1] == seen["start"] == 0
+
+
+def test_python_dash_m_assess_is_the_command():
+    done = subprocess.run([sys.executable, "-c", "import runpy, sys; sys.argv = ['x', '--version'];"
+                           "runpy.run_module('assess', run_name='__main__', alter_sys=True)"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    probe = ("import sys, types; from importlib.machinery import ModuleSpec; m = types.ModuleType('__main__');"
+             "m.__spec__ = ModuleSpec(NAME, None); sys.modules['__main__'] = m;"
+             "from assess.core.startup import started_as_command; print(started_as_command())")
+    for spec, expected in (("assess.__main__", "True"), ("pytest.__main__", "False")):
+        out = subprocess.run([sys.executable, "-c", probe.replace("NAME", repr(spec))], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        assert out == expected

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from assess.cli.base import ExitCode, main
+from assess.core.startup import command_start
+
+with command_start():  # the modules every command loads (click, pydantic, the models ...)
+    from assess.cli.base import ExitCode, main
 
 __all__ = ["ExitCode", "main"]
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from assess.core.startup import command_start
+
 COMMANDS: dict[str, str] = {
     "score": "scoring", "batch": "scoring", "inspect": "scoring",
     "template": "intake",
@@ -29,7 +31,8 @@ class LazyCommands(dict):
 
     def _load(self, name: str) -> None:
         if not dict.__contains__(self, name) and name in COMMANDS:
-            importlib.import_module(f"assess.cli.{COMMANDS[name]}")
+            with command_start():
+                importlib.import_module(f"assess.cli.{COMMANDS[name]}")
 
     def __missing__(self, name: str) -> click.Command:
         self._load(name)

@@ -1,11 +1,13 @@
-"""Parsed data files kept between runs, keyed on the content they were parsed from.
+"""Files kept between runs in the user's cache directory, keyed on the content they were made from.
 
 Reading messages.yaml with libyaml costs tens of milliseconds of every command's start; its parsed
-form as JSON loads in a few. The cache file is named by the SHA-256 of the source bytes (and the
-cache's format), so an edited source is never answered from an old parse; a cache file that
-cannot be read or written (a read-only home, a full disk, a half-written file) is ignored and
+form as JSON loads in a few (`parsed`). The cache file is named by the SHA-256 of the source bytes
+(and the cache's format), so an edited source is never answered from an old parse; a cache file
+that cannot be read or written (a read-only home, a full disk, a half-written file) is ignored and
 the source parsed as before. Only data JSON gives back exactly (str keys; str, numbers, lists,
-dicts, booleans and null) is kept.
+dicts, booleans and null) is kept. `read_checked` / `write_checked` (a checksum line, written
+whole or not at all) and `code_version` also serve the validated standards
+(assess/standards/kept.py) and the command's compiled dataclass methods (assess/core/startup.py).
 
 The directory: $ASSESS_CACHE_DIR, else $XDG_CACHE_HOME/assess, else ~/.cache/assess;
 ASSESS_CACHE_DIR set to an empty value turns the cache off.
@@ -13,10 +15,12 @@ ASSESS_CACHE_DIR set to an empty value turns the cache off.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -57,18 +61,54 @@ _MISSING = object()
 
 def _read(path: Path) -> Any:
     """The value kept at `path`, or _MISSING when there is none or it is not exactly what was
-    written: the file's first line is the sha256 of the JSON text after it, so a truncated,
-    damaged or edited file (even one that is still JSON) is parsed again, never believed. Only a
-    regular file is read (a pipe at the path would never end)."""
+    written (see `read_checked`)."""
+    text = read_checked(path)
+    if text is None:
+        return _MISSING
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return _MISSING
-        head, _, text = path.read_bytes().partition(b"\n")
-        if hashlib.sha256(text).hexdigest().encode() != head:
-            return _MISSING
         return json.loads(text)
-    except (OSError, ValueError):
-        return _MISSING  # not there yet, unreadable or damaged
+    except ValueError:
+        return _MISSING  # damaged
+
+
+def read_checked(path: Path, private: bool = False) -> bytes | None:
+    """The bytes `write_checked` kept at `path`, or None when there are none or they are not
+    exactly what was written: the file's first line is the sha256 of the bytes after it, so a
+    truncated, damaged or edited file (even one that still parses) is never believed. Only a
+    regular file is read (a pipe at the path would never end). `private`: only a file that this
+    user owns and no one else may write, in such a directory (what is read back runs as code or
+    makes objects, so only what this user could have written is believed; where files have no
+    such owner, Windows, nothing is checked)."""
+    try:
+        found = os.stat(path)
+        if not stat.S_ISREG(found.st_mode) or (private and not _private(found, os.stat(path.parent))):
+            return None
+        head, _, body = path.read_bytes().partition(b"\n")
+    except OSError:
+        return None  # not there yet, or unreadable
+    return body if hashlib.sha256(body).hexdigest().encode() == head else None
+
+
+def _private(*found: os.stat_result) -> bool:
+    if not hasattr(os, "getuid"):
+        return True
+    uid = os.getuid()
+    return all(s.st_uid == uid and not s.st_mode & (stat.S_IWGRP | stat.S_IWOTH) for s in found)
+
+
+def write_checked(path: Path, body: bytes) -> None:
+    """Keep `body` at `path` with its checksum line, whole or not at all (a temporary file
+    renamed into place, so a reader never sees half a file). Raises OSError when it cannot."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _keep(path: Path, value: Any) -> None:
@@ -76,16 +116,32 @@ def _keep(path: Path, value: Any) -> None:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         if json.loads(text) != value:
             return  # not plain JSON data (dates, tuples, ...): never cached
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                body = text.encode("utf-8")
-                fh.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-            os.replace(tmp, path)  # whole or not at all: readers never see half a file
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_checked(path, text.encode("utf-8"))
     except (OSError, TypeError, ValueError):
         return  # no cache this time: the value was parsed all the same
+
+
+def code_version() -> str:
+    """What identifies the running code: Python's version and every module of the `assess`
+    package by path, size and modification time (what Python itself checks before it reuses
+    compiled bytecode). A cache of objects the code made is keyed on it, so a different or edited
+    version of the code never reads what another one wrote."""
+    return _code_version(sys.version, str(Path(__file__).resolve().parents[1]))
+
+
+@functools.lru_cache(maxsize=4)
+def _code_version(python: str, package: str) -> str:
+    seen: list[str] = [python, package]
+    _stat_modules(Path(package), "", seen)
+    return hashlib.sha256("\n".join(sorted(seen)).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _stat_modules(directory: Path, prefix: str, seen: list[str]) -> None:
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    _stat_modules(Path(entry.path), f"{prefix}{entry.name}/", seen)
+            elif entry.name.endswith(".py"):
+                st = entry.stat()
+                seen.append(f"{prefix}{entry.name}\0{st.st_size}\0{st.st_mtime_ns}")

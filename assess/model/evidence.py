@@ -21,7 +21,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from assess.core.loading import (Document, in_cells, read_document, reading_order, renumbered, sha256_of,
                                  validation_problems)
 from assess.core.messages import message
-from assess.core.types import Number, StrictModel
+from assess.core.types import Number, StrictModel, empty_list
 from assess.core.problems import InputError, Problem, dotted
 from assess.model.facts import fact_values, problem_at, range_problems, shown, unknown_document
 from assess.model.normalise import normalise_record
@@ -75,7 +75,7 @@ class Event(StrictModel):
     date: dt.date
     title: str | None = None
     count: int = Field(1, ge=1)
-    documents: list[str] = Field(default_factory=list)
+    documents: list[str] = Field(default_factory=empty_list)
 
 
 class DocumentRef(StrictModel):
@@ -117,13 +117,13 @@ class EvidenceRecord(StrictModel):
     union: UnionIdentity
     period: Period
     facts: dict[str, Any] = Field(default_factory=dict)
-    events: list[Event] = Field(default_factory=list)
-    documents: list[DocumentRef] = Field(default_factory=list)
-    honours: list[Honour] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=empty_list)
+    documents: list[DocumentRef] = Field(default_factory=empty_list)
+    honours: list[Honour] = Field(default_factory=empty_list)
     judgements: dict[str, dict[str, JudgementEntry]] = Field(
         default_factory=dict, description="standard id -> item id -> the inspector's score and reason"
     )
-    applications: list[Application] = Field(default_factory=list, description="Grades applied for (申报).")
+    applications: list[Application] = Field(default_factory=empty_list, description="Grades applied for (申报).")
     note: str | None = None
 
     @model_validator(mode="after")

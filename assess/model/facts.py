@@ -20,7 +20,7 @@ from assess.core.messages import current_language, message
 from assess.core.natural import NaturalError, read_as, read_boolean, read_integer, read_number, read_rate
 from assess.core.per_object import once_per_object
 from assess.core.problems import Problem, dotted
-from assess.core.types import Number, StrictModel, format_number, to_fraction
+from assess.core.types import Number, StrictModel, empty_list, format_number, to_fraction
 from assess.model.references import KnownNames
 from assess.model.standard import Standard
 
@@ -40,7 +40,7 @@ class ScoreEntry(StrictModel):
 # pydantic would make it the model's description).
 class CitedValue(StrictModel):
     value: Any
-    documents: list[str] = Field(default_factory=list)
+    documents: list[str] = Field(default_factory=empty_list)
     note: str | None = None
 
 

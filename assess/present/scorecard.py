@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from assess.core import conditions as cond
 from assess.core.exact import RATIONAL, Fraction
 from assess.standards.catalog import LoadedStandard, known_names
-from assess.standards.tailoring import Ancestor
 from assess.scoring.compiler import Decider, compile_standard
 from assess.rules.base import ItemStatus
 from assess.scoring.engine import Inputs, evaluate
@@ -25,8 +24,9 @@ from assess.core.types import number_out
 
 SCHEMA = "assess.scorecard/3"
 
-if TYPE_CHECKING:  # annotations only: waivers load when a --waivers file is read
+if TYPE_CHECKING:  # annotations only: waivers load when a --waivers file is read, tailoring when a standard is
     from assess.scoring.waivers import LoadedWaivers, Waiver
+    from assess.standards.tailoring import Ancestor
 
 
 def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],

@@ -49,8 +49,9 @@ Rule = Annotated[Union[tuple(m.MODEL for m in MODULES)], Field(discriminator="ki
 # The rule of a clause (`clauses`): any kind decided by evidence, but not clauses again.
 SubRule = Annotated[Union[tuple(m.MODEL for m in MODULES if m.KIND not in ("clauses", "judgement"))],  # type: ignore[valid-type]
                     Field(discriminator="kind")]
-clauses.Clause.model_rebuild(_types_namespace={"SubRule": SubRule})
-clauses.Clauses.model_rebuild()
+# A clause's annotation names SubRule: it is found in the clauses module when the models are built,
+# on first use (`StrictModel` defers building; a kept standard is never validated again).
+clauses.SubRule = SubRule  # type: ignore[attr-defined]
 
 __all__ = ["BELOW_BANDS", "KINDS", "MODULES", "PARTS", "RULE_KINDS", "ItemContext", "ItemStatus", "Outcome",
            "Reason", "Rule", "RuleKind"]

@@ -25,7 +25,9 @@ from assess.model.evidence import window_start
 from assess.scoring.periods import lacking
 
 _STEP = Fraction(1, 1000)  # smallest raise for a strict ">" on a non-integer value
-DEFAULT_EFFORT = Effort()
+# The declared defaults, made without validating (defaults are not validated either way): building
+# the model to validate nothing would cost every cold start a few milliseconds.
+DEFAULT_EFFORT = Effort.model_construct()
 
 
 class ChangeKind(str, enum.Enum):

@@ -11,7 +11,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from assess.core.loading import Document, read_document
 from assess.core.messages import current_language, message
@@ -20,9 +20,11 @@ from assess.core.natural import plain_text
 from assess.core.unions import UNION_KINDS
 from assess.model.references import KnownNames
 from assess.model.standard import Standard
+from assess.standards import kept
 from assess.standards.headers import header_id
-from assess.standards.validation import ERROR, validate_document
-from assess.standards.tailoring import Ancestor, ParentRef, resolve
+
+if TYPE_CHECKING:
+    from assess.standards.tailoring import Ancestor, ParentRef
 
 
 @dataclass(frozen=True)
@@ -88,19 +90,45 @@ def _load_file(path: str) -> LoadedStandard:
 
 @lru_cache(maxsize=64)
 def _load_version(path: str, mtime: int | None) -> LoadedStandard:
+    source = _kept_source(path, mtime)
+    found = _kept_version(path, mtime)
+    if found is not None:
+        return found
     doc = _read(path)
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.path, "", message("error.not_mapping"))])
     merged, lineage = resolve_document(doc)
-    return _validated(merged, lineage)
+    loaded = _validated(merged, lineage)
+    kept.keep(path, source, loaded)
+    return loaded
+
+
+@lru_cache(maxsize=64)
+def _kept_source(path: str, mtime: int | None) -> bytes | None:
+    return kept.source_of(path)
+
+
+@lru_cache(maxsize=64)
+def _kept_version(path: str, mtime: int | None) -> LoadedStandard | None:
+    # The standard kept from an earlier run on the same bytes and code (assess/standards/kept.py).
+    return kept.kept(path, _kept_source(path, mtime), LoadedStandard)
+
+
+def _is_standard(path: Path) -> bool:
+    """Whether the file holds a standard: kept as one before, or shaped like one."""
+    return _kept_version(str(path), _mtime(str(path))) is not None or _looks_like_standard(path)
 
 
 def resolve_document(doc: Document) -> tuple[Document, tuple[Ancestor, ...]]:
     """The standard document with every `extends:` applied (parents found on the search path)."""
+    from assess.standards.tailoring import resolve  # not needed when the standard was kept
+
     return resolve(doc, _find_parent, _read)
 
 
 def _validated(doc: Document, lineage: tuple[Ancestor, ...] = ()) -> LoadedStandard:
+    from assess.standards.validation import ERROR, validate_document  # not needed when the standard was kept
+
     standard, findings = validate_document(doc)
     if standard is None:
         raise InputError([f.as_problem() for f in findings if f.severity == ERROR])
@@ -216,7 +244,7 @@ def _known_standards(dirs: tuple[Path, ...]) -> tuple[LoadedStandard, ...]:
     found = []
     for directory in dirs:
         for p in _standard_files(directory):
-            if not _looks_like_standard(p):
+            if not _is_standard(p):
                 continue
             try:
                 found.append(load_standard_file(p))
@@ -278,7 +306,7 @@ def _named(directory: Path, ident: str) -> list[LoadedStandard]:
     # the one standard it scores against, not every standard shipped.
     found = []
     for p in _standard_files(directory):
-        if _header_id(str(p), _mtime(str(p))) in (ident, None) and _looks_like_standard(p):
+        if _header_id(str(p), _mtime(str(p))) in (ident, None) and _is_standard(p):
             loaded = load_standard_file(p)
             if loaded.standard.id == ident:
                 found.append(loaded)

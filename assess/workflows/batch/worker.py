@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator
 
+from assess.core import startup
 from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.jsonout import json_text
 from assess.core.messages import message, set_language
@@ -274,10 +275,12 @@ def init_worker(config: Config, parent: int) -> None:
 def local_worker(config: Config) -> Iterator[Worker]:
     """A Worker in this process, for `run_chunk(chunk, worker)` without a pool (one job); closed
     afterwards, and what it set aside from garbage collection handed back (unless this process
-    had already set objects aside itself: then nothing is set aside). Not the process's pool
-    Worker: runs in several threads of one process (a server's) each keep their own."""
+    had already set objects aside itself, beyond what the command's start set aside: then nothing
+    is set aside). Not the process's pool Worker: runs in several threads of one process (a
+    server's) each keep their own."""
     worker = Worker(config)
-    worker.settled = gc.get_freeze_count() > 0
+    # What the command's start set aside is not another worker's: this one still sets its own aside.
+    worker.settled = gc.get_freeze_count() > startup.frozen_at_start()
     frozen_here = not worker.settled
     try:
         yield worker
