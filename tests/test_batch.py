@@ -556,3 +556,19 @@ def test_a_jsonl_run_is_always_utf8_whatever_the_csv_encoding(tmp_path, records)
     run_batch([str(records)], STANDARD, str(out), jobs=1, limit=5)
     summary = run_batch([str(records)], STANDARD, str(out), jobs=1, resume=True, csv_encoding="gbk")
     assert summary.complete and not out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_an_output_naming_a_record_of_an_input_directory_is_refused(tmp_path, fixture_dir):
+    """`--out DIR/guiyuan-street.yaml` used to overwrite that record with scorecards (exit 0, the
+    record never scored); a fill-in workbook is a record too; an earlier run's results are not."""
+    records = sorted(p for p in fixture_dir.iterdir() if p.suffix == ".yaml")
+    kept = {p: p.read_bytes() for p in records}
+    for args in (["--out", str(records[0])], ["--out", str(tmp_path / "o.csv"), "--errors", str(records[1])]):
+        result = run("batch", str(fixture_dir), "--standard", STANDARD, *args)
+        assert result.exit_code == 2 and "该文件既是输入又是输出" in result.stderr, result.output
+    assert {p: p.read_bytes() for p in records} == kept
+    assert run("template", STANDARD, "--xlsx", str(fixture_dir / "自评.xlsx"), "--from", str(records[0])).exit_code == 0
+    assert run("batch", str(fixture_dir), "--standard", STANDARD, "--out", str(fixture_dir / "自评.xlsx")).exit_code == 2
+    for _ in range(2):  # the results workbook in the directory is written again, not refused
+        result = run("batch", str(fixture_dir), "--standard", STANDARD, "--out", str(fixture_dir / "结果.xlsx"))
+        assert "该文件既是输入又是输出" not in result.stderr, result.output

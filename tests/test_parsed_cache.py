@@ -106,3 +106,19 @@ def test_a_pipe_at_the_cache_path_is_not_read(tmp_path, monkeypatch):
     kept.unlink()
     os.mkfifo(kept)
     assert parsed_cache.parsed("t", b"k: v\n", _counting(calls)) == {"k": "v"}
+
+
+def test_a_kept_text_another_user_could_have_written_is_not_believed(tmp_path, monkeypatch):
+    """Every word a user reads comes from messages.yaml's kept texts: in a directory others may
+    write (a shared cache, chmod 777), one could rewrite 满分 as 不得分 with a fresh checksum line."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(shared))
+    calls: list[bytes] = []
+    parsed_cache.parsed("t", b"k: v\n", _counting(calls))
+    (kept,) = shared.glob("t-*.json")
+    for mode, parsed_again in ((0o777, True), (0o700, False)):
+        os.chmod(shared, mode)
+        before = len(calls)
+        assert parsed_cache.parsed("t", b"k: v\n", _counting(calls)) == {"k": "v"}
+        assert (len(calls) > before) is parsed_again

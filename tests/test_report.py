@@ -551,3 +551,17 @@ def test_a_standard_no_scorecard_is_of_is_named_with_the_closest(cards):
     assert all(i in text for i in ids) and f"是否应为 {ids[0]}?" in text
     # A standard the cards hold, in a period they have none of: still an empty report, not an error.
     assert report.build_report(cards, standard_id=ids[0], period="1999", lang="zh").standards == []
+
+
+@pytest.mark.parametrize("option", ["--list", "--html"])
+def test_the_errors_file_read_by_default_is_never_written_over(tmp_path, cards, option):
+    """BATCH.errors.jsonl is read whether named or not: `--list` or `--html` naming it used to
+    replace the batch's rejected records with the list (exit 0)."""
+    now = write_jsonl(tmp_path / "batch.jsonl", cards)
+    errors = tmp_path / "batch.jsonl.errors.jsonl"
+    errors.write_text(json.dumps({"position": "r.jsonl:1", "union": None, "problems": [{"message": "m", "text": "t"}]}) + "\n",
+                      encoding="utf-8")
+    kept = errors.read_bytes()
+    result = run("report", "--from", now, option, str(errors))
+    assert result.exit_code == 2 and "该文件既是输入又是输出" in result.output, result.output
+    assert errors.read_bytes() == kept

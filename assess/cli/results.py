@@ -54,7 +54,9 @@ def report_cmd(db: str | None, batch: str | None, standard_id: str | None, perio
 
     if not db and not batch:
         fail([Problem("--db/--from", "", message("report.no_source", lang))], lang)
-    refuse_overwriting(lang, {"--html": html_path, "--list": list_path}, db, batch, previous, errors)
+    # The errors file read by default (BATCH.errors.jsonl) is an input too, named or not.
+    read_errors = errors or (report.default_errors_file(batch) if batch else None)
+    refuse_overwriting(lang, {"--html": html_path, "--list": list_path}, db, batch, previous, read_errors)
     with exit_on_input_error(lang):
         done = api.federation_report(db=db, batch=batch, standard_id=standard_id, period=period, previous=previous,
                                      top=top, html=html_path, lang=lang, errors=errors, list_path=list_path,

@@ -62,7 +62,7 @@ _MISSING = object()
 def _read(path: Path) -> Any:
     """The value kept at `path`, or _MISSING when there is none or it is not exactly what was
     written (see `read_checked`)."""
-    text = read_checked(path)
+    text = read_checked(path, private=True)  # the texts every user reads: only this user's own
     if text is None:
         return _MISSING
     try:

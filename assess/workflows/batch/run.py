@@ -26,7 +26,7 @@ from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fin
                                                skip_done, start_files)
 from assess.intake import inputs as intake
 from assess.workflows.batch.signals import end_workers, stop_on_signals
-from assess.workflows.batch.sources import Source, check_inputs, iter_sources, rosters, unread_files
+from assess.workflows.batch.sources import Source, check_inputs, is_record_of, iter_sources, rosters, unread_files
 from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
 from assess.scoring.compiler import ENGINES
 from assess.workflows.formats import format_of_file, formats_for, renderer_for
@@ -105,6 +105,9 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
     for path in inputs:
         if os.path.realpath(path) in written:  # starting afresh would empty an input
             problems.append(Problem(path, "", message("batch.out_is_input")))
+    for path, option in ((out, "--out"), (errors, "--errors")):
+        if is_record_of(path, inputs):  # a record of an input directory: it would be overwritten, never scored
+            problems.append(Problem(printable_path(path), option, message("error.out_is_input")))
     if options.get("errors") and same_file(out, errors):
         problems.append(Problem(errors, "--errors", message("error.outputs_same", other="--out")))
     # Named by --out (and --errors) itself, not by the first file written beside it.

@@ -90,6 +90,30 @@ def unread_files(paths: Sequence[str], exclude: Iterable[str] = ()) -> list[str]
     return out
 
 
+def is_record_of(path: str, inputs: Sequence[str]) -> bool:
+    """Whether `path` is a file a directory among `inputs` holds and the batch reads as a record
+    (a YAML or JSON file, or a fill-in workbook): an output named so would overwrite it."""
+    if not os.path.isfile(path) or not any(os.path.isdir(d) and same_dir(os.path.dirname(path) or ".", d) for d in inputs):
+        return False
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in EVIDENCE_SUFFIXES or os.path.basename(path).startswith("~$"):
+        return False
+    if suffix in intake.WORKBOOK_SUFFIXES:  # an earlier run's results workbook is no record
+        try:
+            return intake.input_kind(path) == "workbook"
+        except InputError:  # a workbook that cannot be read: not knowingly a record
+            return False
+    return True
+
+
+def same_dir(a: str, b: str) -> bool:
+    """Whether two paths name one directory (False when either is not there)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def check_inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
     """(path, kind) for each INPUT, or InputError naming every one that cannot be read."""
     problems, out = [], []
