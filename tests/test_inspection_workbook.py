@@ -204,6 +204,20 @@ def test_a_status_not_on_the_drop_down_lists_the_drop_down_words(tmp_path):
                                               "got 已核验 (did you mean 已核实?)")
 
 
+def test_a_misspelt_status_gets_the_same_hint_as_in_the_yaml_worksheet(tmp_path):
+    """One hint for both sheets (statuses.refused): a look-alike or same-meaning character (己核实,
+    没核实) gets its word, and a misspelt id the drop-down's word for it."""
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    docs, events = wb["材料核查"], wb["活动明细"]
+    docs.cell(2, 4).value, events.cell(2, 6).value, events.cell(3, 6).value = "己核实", "没核实", "verifed"
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    assert [p.message.split("实际为 ")[-1] for p in info.value.problems] == [
+        "己核实 (是否应为 已核实?)", "没核实 (是否应为 未核实?)", "verifed (是否应为 已核实?)"]
+
+
 def test_every_problem_of_a_workbook_comes_in_one_run(tmp_path):
     book = _workbook(tmp_path)
     wb = load_workbook(book)

@@ -213,15 +213,23 @@ def _judgement_findings(out: Inspected, standard: Standard, items: dict[str, Any
                 problems.append(inspection.problem(loc[:2] + ("reason",), message("inspection.reason_without_score")))
         elif not item.rule.judged:
             problems.append(inspection.problem(loc, _not_judgement(standard, item)))
-        elif entry.reason is None and "reason" not in stood:
-            problems.append(inspection.problem(loc, message("inspection.reason_needed")))
-        elif not (0 <= entry.score <= item.points):
-            problems.append(inspection.problem(loc, message("inspection.score_range", score=number_out(entry.score),
-                                                            points=number_out(item.points))))
+        elif (wrong := _score_problems(entry, item, "reason" in stood)):
+            problems += [inspection.problem(loc, text) for text in wrong]
         else:
             mine = own.get(item_id)
             out.judgements[item_id] = JudgementFinding(item_id, entry.score, entry.reason or "",
                                                        mine.score if mine else None, mine.reason if mine else None, loc)
+
+
+def _score_problems(entry: Any, item: Any, reason_stood: bool) -> list[str]:
+    """What is wrong with a judgement score, all at once: no reason (unless the reason written
+    could not be read: its own problem) and a score outside the item's points."""
+    wrong = []
+    if entry.reason is None and not reason_stood:
+        wrong.append(message("inspection.reason_needed"))
+    if not (0 <= entry.score <= item.points):
+        wrong.append(message("inspection.score_range", score=number_out(entry.score), points=number_out(item.points)))
+    return wrong
 
 
 def _not_judgement(standard: Standard, item: Any) -> str:

@@ -26,12 +26,26 @@ def _blank(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _day(value: Any) -> Any:
+    """A date as people write it (2026年1月14日, 2026/1/14, an Excel date: assess/core/natural.py);
+    one that does not exist (2026-02-30, read as the text written) refused in the same words."""
+    try:
+        return read_date(value)
+    except NaturalError as err:
+        raise ValueError(err.text()) from None
+
+
 class PeriodRef(StrictModel):
     """The period of the record the inspection is about."""
 
     start: dt.date
     end: dt.date
     label: Optional[str] = None
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _dates(cls, v: Any) -> Any:
+        return _day(v)
 
 
 class Reference(StrictModel):
@@ -161,12 +175,8 @@ class InspectionFile(StrictModel):
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, v: Any) -> Any:
-        # Written as people write dates (2026年1月14日, 2026/1/14, an Excel date): assess/core/natural.py.
         v = _blank(v)
-        try:
-            return None if v is None else read_date(v)
-        except NaturalError as err:
-            raise ValueError(err.text()) from None
+        return None if v is None else _day(v)
 
 
 @dataclass
@@ -214,8 +224,10 @@ class InspectionRefused(InputError):
 
 def load_inspection(path: str) -> LoadedInspection:
     """Read and check an inspection file (YAML or JSON). Raises InspectionRefused (an InputError)
-    naming file, line and field of every problem of its shape."""
-    return inspection_from_document(read_document(path))
+    naming file, line and field of every problem of its shape. A date that does not exist
+    (2026-02-30) is read as the text written and refused where the file reads a date, with the
+    file's other problems, as a record's is (read_record_file)."""
+    return inspection_from_document(read_document(path, bad_dates_as_text=True))
 
 
 def inspection_from_data(data: Any, name: str = "<inspection>") -> LoadedInspection:

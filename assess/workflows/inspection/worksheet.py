@@ -49,6 +49,11 @@ def _comment_text(text: str) -> str:
     return _NOT_AS_IS.sub(lambda m: _escape(m.group()), _LINE_BREAK.sub(" ", str(text)))
 
 
+class _Word(str):
+    """A boolean in words (是/否; true/false in English): written plain, as the sheet's own
+    words are, so an English one reads back as the boolean it stands for."""
+
+
 def _key(name: str) -> str:
     return name if _PLAIN_KEY.match(name) and name.lower() not in _YAML_WORDS else _quoted(name)
 
@@ -68,6 +73,8 @@ def _scalar(value: Any) -> str:
         return "[" + ", ".join(_scalar(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_key(str(k))}: {_scalar(v) or 'null'}" for k, v in value.items()) + "}"
+    if isinstance(value, _Word):
+        return str(value)
     return _quoted(str(value))  # a double-quoted string: reads back as exactly this text
 
 
@@ -129,8 +136,14 @@ class _Sheet:
         return self.local(decl.document) if decl.document is not None else message("inspect.document_of", self.lang,
                                                                                      label=self.label(name))
 
-    def reported_comment(self, name: str) -> str:
+    def reported(self, name: str) -> Any:
+        """A fact's reported value as the sheet shows it: a boolean in words (是/否, as the
+        workbook's 自报值 column), anything else as it is."""
         raw = self.record.fact_value(name)
+        return _Word(message("intake.yes" if raw else "intake.no", self.lang)) if isinstance(raw, bool) else raw
+
+    def reported_comment(self, name: str) -> str:
+        raw = self.reported(name)
         shown = message("inspect.not_reported", self.lang) if raw is None else shown_value(raw)
         return message("inspect.reported", self.lang, label=self.label(name), value=shown)
 
@@ -211,7 +224,7 @@ class _Sheet:
             body.append(f"      requirement: {_scalar(text(item.requirement))}")
         if item.applies_if:
             body.append(f"      applies_if: {_scalar(item.applies_if)}")
-        body.append(f"      reported: {_scalar({n: self.record.fact_value(n) for n in names})}")
+        body.append(f"      reported: {_scalar({n: self.reported(n) for n in names})}")
         judged = self.judged
         if item.rule.judged:
             mine = judged.get(item.id)
