@@ -302,3 +302,21 @@ def test_the_notes_beside_the_card_are_shown(server, browser, tmp_path):
     shown = page.locator("#card-body .note").first.text_content()
     assert shown.startswith("注意: events[") and note.split(": ", 2)[2] in shown, (shown, note)
     context.close()
+
+
+def test_an_uploaded_fill_in_workbook_scores_as_the_cli_scores_it(server, browser, tmp_path):
+    """A workbook keeps its cells as written (是, 1,200, ９６％): the form's yes/no buttons took only
+    true and false, so every 是 was dropped and tanglang's 76.53 showed as 27.55, no grade."""
+    from click.testing import CliRunner
+
+    from assess.cli import main
+
+    book = tmp_path / "tanglang.xlsx"
+    made = CliRunner().invoke(main, ["template", "bahao-community", "--from", str(ROOT / "fixtures/tanglang-community.yaml"),
+                                     "--xlsx", str(book)])
+    assert made.exit_code == 0, made.output
+    context, page = _page(browser, "phone")
+    page.goto(f"{server}/check/bahao-community")
+    page.set_input_files("#upload", str(book))
+    _expect_card(page, _cli_card(book, "bahao-community"))
+    context.close()

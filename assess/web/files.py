@@ -127,7 +127,7 @@ async def read_upload(request: Request) -> Response:
                 loaded = api.load_record(str(path))
             except InputError as err:
                 raise InputError([_renamed(p, str(path), name) for p in err.problems]) from None
-            return {"record": work.plain_record(loaded), "notes": [str(n).replace(str(path), name) for n in loaded.notes]}
+            return {"record": work.form_record(loaded), "notes": [str(n).replace(str(path), name) for n in loaded.notes]}
 
     return json_response(await work.limited(request.app.state.settings, read))
 

@@ -15,6 +15,7 @@ import anyio
 from assess import api
 from assess.core.messages import LANGUAGES, message
 from assess.core.problems import InputError, Problem
+from assess.core.types import exact_text, number_out
 from assess.web.settings import Settings
 
 REQUEST = "<request>"
@@ -129,3 +130,54 @@ async def limited(settings: Settings, func: Callable[..., Any], *args: Any, **kw
 def plain_record(loaded) -> dict[str, Any]:
     """A loaded record (LoadedEvidence) as the plain data a form or a JSON client sends."""
     return loaded.record.model_dump(mode="json", exclude_none=True)
+
+
+def form_record(loaded) -> dict[str, Any]:
+    """plain_record with each fact's value as the form's inputs take it: read as its field's type
+    (是 -> true, "1,200" -> 1200, "９６％" -> "96%"), by the standards a fill-in workbook was made
+    for, else the built-in ones. A workbook keeps its cells as written, and the form's yes/no
+    buttons knew only true and false: every 是 was dropped and the card scored as missing evidence.
+    A value its type cannot read is left as written (scoring then says why)."""
+    data = plain_record(loaded)
+    kinds = _field_kinds(tuple(loaded.made_for))
+    facts = data.get("facts") or {}
+    for name, entry in facts.items():
+        kind = kinds.get(name)
+        if kind not in ("boolean", "integer", "number", "ratio"):
+            continue
+        raw = entry.get("value") if isinstance(entry, dict) else entry
+        try:
+            value = _form_value(kind, api.read_value(kind, raw))
+        except InputError:
+            continue
+        if isinstance(entry, dict):
+            entry["value"] = value
+        else:
+            facts[name] = value
+    return data
+
+
+@functools.lru_cache(maxsize=64)
+def _field_kinds(made_for: tuple[str, ...]) -> dict[str, str]:
+    """Field name -> its type, in the standards `made_for` names (else every built-in one)."""
+    kinds: dict[str, str] = {}
+    standards = []
+    for ident in made_for:
+        try:
+            standards.append(api.load_standard(ident).standard)
+        except InputError:
+            continue
+    if not standards:
+        standards = [api.load_standard(f"{info.id}@{info.version}").standard for info in api.list_standards()]
+    for standard in standards:
+        for name, decl in standard.fields.items():
+            kinds.setdefault(name, decl.type)
+    return kinds
+
+
+def _form_value(kind: str, value: Any) -> Any:
+    if value is None or kind == "boolean" or isinstance(value, int):
+        return value
+    if kind == "ratio":
+        return exact_text(value * 100) + "%"
+    return number_out(value, places=6, exact=True)
