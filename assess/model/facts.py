@@ -17,7 +17,7 @@ from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, c
 from assess.core.exact import RATIONAL, Fraction
 from assess.core.loading import Document, validation_problems
 from assess.core.messages import current_language, message
-from assess.core.natural import NaturalError, read_as, read_boolean, read_integer, read_number, read_rate
+from assess.core.natural import LARGEST, NaturalError, read_as, read_boolean, read_integer, read_number, read_rate
 from assess.core.per_object import once_per_object
 from assess.core.problems import Problem, dotted
 from assess.core.types import Number, StrictModel, empty_list, format_number, to_fraction
@@ -80,6 +80,9 @@ _UNDECLARED = (object(), None)  # the reader of a name the standard does not dec
 _UNREAD = object()  # what _plain_value gives for a value it cannot read
 
 
+_NUMBERS = (int, float)
+
+
 def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
     """fact_values for a record whose every fact the standard declares, whose citations are plain
     and name documents the record has, and whose values `_plain_values` reads; else None."""
@@ -88,8 +91,8 @@ def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
     doc_ids = None
     for name, value in record.facts.items():
         pair = readers.get(name, _UNDECLARED)
-        if value.__class__ is pair[0]:  # most values: of the type kept as it is
-            values[name] = value
+        if value.__class__ is pair[0] and (value.__class__ not in _NUMBERS or -LARGEST < value < LARGEST):
+            values[name] = value  # most values: of the type kept as it is
             continue
         if value.__class__ is dict:
             cited = _plain_cited(value)
@@ -242,6 +245,8 @@ def _plain_value(reader: tuple, value: Any) -> Any:
     cannot be, or the facts model must read it."""
     kept, read = reader
     if value.__class__ is kept:
+        if value.__class__ in _NUMBERS and not -LARGEST < value < LARGEST:
+            return _UNREAD  # more digits than any count or amount has: the facts model says so
         return value
     if read is None:
         return _UNREAD
