@@ -440,3 +440,21 @@ def test_a_rate_in_an_xlsx_roster_under_a_percent_header_is_the_percentage_shown
     wb.save(book)
     [row] = api.read_roster(book, "bahao-community")
     assert read_as("ratio", row.record.facts["labour_contract_rate"]) == Fraction(percent) / 100
+
+
+def test_a_row_with_a_bad_period_end_names_that_cell_and_its_other_faults_only(tmp_path):
+    """Counts are dated on the period's last day: a bad 考核期结束 made every count column say
+    没有这个日期 (a row with no other faulty cell), and the API's reading dropped the row's
+    other problems (会员人数 above 职工人数), which `batch` reported."""
+    roster = tmp_path / "r.csv"
+    _write_csv(roster, ["工会编号", "工会名称", "工会类型", "考核期开始", "考核期结束", "职工人数", "会员人数",
+                        "events.party_union_meeting", "events.liaison_meeting"],
+               [["u1", "甲社区工会", "社区工会", "2025-01-01", "2025-02-30", "100", "200", "2", "3"]], "utf-8")
+    [row] = api.read_roster(roster, "bahao-community")
+    assert isinstance(row, api.RecordProblems)
+    assert sorted((p.cell, p.path) for p in row.problems) == [("E2", "period.end"), ("G2", "facts.members")]
+    out = tmp_path / "o.csv"
+    result = CliRunner().invoke(main, ["batch", str(roster), "--standard", "bahao-community", "--out", str(out)])
+    assert result.exit_code == 2
+    [line] = (tmp_path / "o.csv.errors.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sorted(p["cell"] for p in json.loads(line)["problems"]) == ["E2", "G2"]

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assess.api.scoring import RecordProblems, RecordSource, StandardSource, load_record, load_standard
+from assess.api.scoring import RecordProblems, RecordSource, StandardSource, load_record, load_standard, roster_records
 from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.messages import message, use_language
 from assess.core.natural import NaturalError, read_as, read_date
 from assess.core.printable import lone_surrogate
 from assess.core.problems import InputError, Problem
-from assess.intake import inputs, layout, roster, template, xlsx
+from assess.intake import layout, roster, template, xlsx
 from assess.model.evidence import LoadedEvidence
 from assess.standards import catalog
 from assess.standards.catalog import LoadedStandard
@@ -111,17 +111,9 @@ def read_roster(path: str | Path, standard: StandardSource | None = None, *, as_
     record as its RecordProblems (FILE:CELL: field: what was expected), the rest unaffected.
     Raises InputError for a file that cannot be read, no standard, or headers that name nothing."""
     with use_language(lang):
-        if standard is None or isinstance(standard, (str, Path)):
-            rows = inputs.roster_rows(path, None if standard is None else str(standard), as_of)
-        else:
-            rows = roster.read_roster(path, load_standard(standard).standard)
-        out: list[LoadedEvidence | RecordProblems] = []
-        for row in rows:
-            try:
-                out.append(inputs.load_row(row))
-            except InputError as err:
-                out.append(RecordProblems(row.position, err))
-        return out
+        # As `assess batch` reads a roster: a row refused for a bad cell (a period end that is no
+        # date) is still checked against the standard, every problem of the row at once.
+        return roster_records(path, standard, as_of)
 
 
 def read_value(kind: str, value: Any, *, lang: str = "zh", name: str = "<value>") -> Any:

@@ -202,7 +202,7 @@ def read_records(sources: Iterable[RecordSource], standard: StandardSource | Non
         try:
             if isinstance(source, (str, Path)) and str(source).lower().endswith(ROSTER_SUFFIXES) \
                     and input_kind(source) == "roster":
-                out += _roster_records(source, standard, as_of)
+                out += roster_records(source, standard, as_of)
             else:
                 out.append(load_record(source, name=_name(source, i), lenient=True))
         except RecordRefused as err:
@@ -212,7 +212,10 @@ def read_records(sources: Iterable[RecordSource], standard: StandardSource | Non
     return out
 
 
-def _roster_records(path: str | Path, standard: StandardSource | None, as_of: date | None) -> list:
+def roster_records(path: str | Path, standard: StandardSource | None, as_of: date | None) -> list:
+    """Each filled row of a roster as a record for `standard` (an id, file or loaded standard; None:
+    the one the roster names), or its RecordProblems: every problem of a refused row, found on
+    the row read with stand-ins for its bad cells (see refused_problems)."""
     if standard is not None and not isinstance(standard, (str, Path)):
         from assess.intake.roster import read_roster
 

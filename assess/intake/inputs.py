@@ -68,13 +68,16 @@ def load_row(row) -> LoadedEvidence:
     cells (RosterRow.problems) waiting in `pending`."""
     if isinstance(row, Document):
         return evidence_from_document(row, lenient=True)
-    if not row.problems:
-        return replace(evidence_from_document(row.document, lenient=True), made_for=(row.standard,))
-    from assess.intake.cellfaults import without_consequences
 
     def own(problems) -> list[Problem]:
-        """With the faults of its cells, not what reading such a cell as blank led to."""
-        found = _without_event_dates(without_consequences(problems, row.problems, row.unread))
+        """With the faults of its cells, not what reading such a cell as blank led to, nor the
+        dates its counts were given from a bad period end."""
+        found = problems
+        if row.problems:
+            from assess.intake.cellfaults import without_consequences
+
+            found = without_consequences(problems, row.problems, row.unread)
+        found = _without_event_dates(found)
         return sorted(found, key=lambda p: (cell_order(p.cell, ()), p.path, p.message))
 
     try:
