@@ -129,3 +129,20 @@ def test_eligibility_stops_the_assessment_but_the_points_are_shown(decider):
 def test_cards_of_standards_without_these_constructs_keep_their_shape():
     _, card = _card(standard(item()), record({"has_a": True}))
     assert not {"deductions", "taken_off", "eligibility"} & set(card)
+
+
+def test_a_standard_none_of_whose_items_applies_says_so_plainly():
+    # Every item applies only to bigger unions: rescaled over nothing, the score is 0 of 10, and the
+    # plan says why instead of "补齐所有可补项后最高 0 分".
+    small = [item("A", points=6, applies_if="employees >= 25"), item("B", points=4, applies_if="employees >= 50")]
+    std = standard(*small, grades=copy.deepcopy(GRADES))
+    ev, card = _card(std, record({"employees": 10, "has_a": False}))
+    assert ev.score == 0 and ev.grade is None
+    [blocker] = card["next_grade"]["blockers"]
+    assert blocker == {"kind": "score", "ref": "qualified",
+                       "text": "无法晋级: 本标准的评分项对该单位均不适用, 无法评分 (得分记为 0, 低于 6 分)"}
+    _, en = _card(std, record({"employees": 10, "has_a": False}), "en")
+    assert en["next_grade"]["blockers"][0]["text"].startswith("Blocked: none of this standard's items applies to this union")
+    # with one item applying, the grade is within reach again
+    _, some = _card(std, record({"employees": 30, "has_a": False}))
+    assert some["next_grade"]["reachable"] and some["next_grade"]["blockers"] == []

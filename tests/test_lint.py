@@ -95,7 +95,9 @@ CASES = [
     ("bands-overlap-above-max", BANDS, "[{min: 120%, points: 10}, {min: 90%, points: 6}]", "bands-overlap", "error", 28, 62, set()),
     ("bands-overlap-shadowed", BANDS, "[{min: 95%, points: 10}, {min: 0%, points: 6}, {min: -5%, points: 2}]",
      "bands-overlap", "error", 28, 108, set()),
-    ("band-points-over-item", "{min: 90%, points: 6}", "{min: 90%, points: 12}", "band-points-over-item", "warning", 28, 96, set()),
+    # a higher cut-off paying less: 96% would earn 6 where 91% earns 10
+    ("bands-overlap-pays-less", BANDS, "[{min: 95%, points: 6}, {min: 90%, points: 10}]", "bands-overlap", "error", 28, 72, set()),
+    ("band-points-over-item", "{min: 95%, points: 10}", "{min: 95%, points: 12}", "band-points-over-item", "warning", 28, 72, set()),
     ("deduction-zero", "count: disputes, deduct: 1", "count: disputes, deduct: 0", "deduction-never-triggers", "warning", 56, 55, set()),
     ("deduction-cap-zero", "count: disputes, deduct: 1", "count: disputes, deduct: 1, cap: 0",
      "deduction-never-triggers", "warning", 56, 66, set()),
@@ -352,6 +354,66 @@ def test_bands_on_a_sum_difference_or_multiple_within_its_bounds(value, bands, w
         assert rule == "bands-overlap" and words in message, message
 
 
+PAYS_LESS = "第 1 档 (门槛 95%, 得 6 分) 的门槛高于 第 2 档 (门槛 90%, 得 10 分), 得分却更少: 达到更高的门槛反而少得 4 分"
+
+
+@pytest.mark.parametrize("rule, words", [
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 6}, {min: 90%, points: 10}]}", PAYS_LESS),
+    # listed lowest first, as the tester wrote it: the same finding, at the band that pays less
+    ("{kind: bands, value: membership_rate, bands: [{min: 85%, points: 10}, {min: 90%, points: 6}]}",
+     "第 2 档 (门槛 90%, 得 6 分) 的门槛高于 第 1 档 (门槛 85%, 得 10 分)"),
+    # the band that pays the most of those below is named, once per band
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 2}, {min: 90%, points: 10}, {min: 80%, points: 6}]}",
+     "第 1 档 (门槛 95%, 得 2 分) 的门槛高于 第 2 档 (门槛 90%, 得 10 分), 得分却更少: 达到更高的门槛反而少得 8 分"),
+    # a second condition on either band: both are reached at 96% with a chair
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 6, when: has_chair}, {min: 90%, points: 10}]}",
+     "第 1 档 (门槛 95% 且 has_chair, 得 6 分) 的门槛高于 第 2 档 (门槛 90%, 得 10 分)"),
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 6}, {min: 90%, points: 10, when: has_chair}]}",
+     "第 1 档 (门槛 95%, 得 6 分) 的门槛高于 第 2 档 (门槛 90% 且 has_chair, 得 10 分)"),
+    # inside a clause
+    ("{kind: clauses, clauses: [{award: {kind: bands, value: membership_rate, bands: [{min: 95%, points: 6}, {min: 90%, points: 10}]}}]}",
+     PAYS_LESS),
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 10}, {min: 90%, points: 1}], otherwise: 2}",
+     "第 2 档 (门槛 90%, 得 1 分) 得分少于未达到任何一档时的 2 分 (otherwise): 达到该档反而少得 1 分"),
+    # well made: a higher cut-off pays as much or more, a second condition may pay more at the same cut-off,
+    # bands never reached together, a band above the largest value (bands-overlap above-max says so)
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 10}, {min: 90%, points: 10}]}", None),
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 10, when: has_chair}, {min: 95%, points: 6}]}", None),
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 10}, {min: 90%, points: 6, when: has_chair}]}", None),
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 6, when: has_chair}, {min: 90%, points: 10, when: not has_chair}]}",
+     None),
+    ("{kind: bands, value: membership_rate, bands: [{min: 95%, points: 10}, {min: 90%, points: 6}], otherwise: 6}", None),
+])
+def test_a_higher_cut_off_must_pay_at_least_as_much(rule, words):
+    data = _data(ITEM_BANDS, f"rule: {rule}")
+    found = [f for f in validate_document(Document("s.yaml", data, {}))[1] if f.rule == "bands-overlap"]
+    if words is None:
+        assert found == []
+    else:
+        [f] = found
+        assert f.severity == "error" and words in f.message, f.message
+        assert "门槛更高的一档得分应不少于门槛更低的一档" in f.message or "每一档得分应不少于 otherwise" in f.message
+        with pytest.raises(InputError, match=re.escape(words)):
+            standard_from_data(data)  # refused at load, as every lint error is
+
+
+def test_band_findings_count_bands_as_written_a_second_condition_included():
+    data = _data(ITEM_BANDS, "rule: {kind: bands, value: membership_rate, bands: [{min: 99%, points: 10, when: has_chair}, "
+                             "{min: 90%, points: 6}, {min: 95%, points: 8}, {min: 90%, points: 6}]}")
+    found = [(f.rule, f.path, f.message) for f in validate_document(Document("s.yaml", data, {}))[1] if f.rule.startswith("bands-")]
+    assert found == [("bands-overlap", "sections[0].items[0].rule.bands[3].min", "分档门槛 90% 与第 2 档相同"),
+                     ("bands-order", "sections[0].items[0].rule.bands[2].min", "分档应按门槛从高到低排列: 95% 高于上一档的 90%")]
+
+
+def test_a_band_paying_less_speaks_english(tmp_path):
+    path = _broken(tmp_path, BANDS, "[{min: 85%, points: 10}, {min: 90%, points: 6}]")
+    result = _run(str(path), "--lang", "en")
+    assert result.exit_code == 1
+    assert (f"{path}:28:96: error [bands-overlap] band 2 (cut-off 90%, 6 points) has a higher cut-off than band 1 "
+            "(cut-off 85%, 10 points) but pays less: reaching the higher cut-off loses 4 points (scoring pays the band "
+            "with the highest cut-off reached); a higher cut-off must pay at least as much\n") in result.stdout, result.stdout
+
+
 @pytest.mark.parametrize("old, new, words", [
     ("value: membership_rate, target: 98%, per: 1%", "value: crew, target: 1, per: 1", "目标 1 不高于 crew 的最小可能值 1"),
     ("value: membership_rate, target: 98%", "value: lost_rate, target: -100%", "目标 -100% 不高于 lost_rate 的最小可能值 -100%"),
@@ -384,6 +446,16 @@ def test_tailored_standard_with_a_missing_parent(tmp_path):
     child.write_text("extends: {id: nothing-like-it, version: '9'}\nid: c\n", encoding="utf-8")
     [f] = lint_file(child)
     assert (f.rule, f.severity, f.path) == ("schema", "error", "extends")
+
+
+@pytest.mark.parametrize("points, words", [
+    ("-3", "应 > 0, 实际为 -3"), ("-3.0", "应 > 0, 实际为 -3"), ("-2.5", "应 > 0, 实际为 -2.5"),
+    ('"-5%"', "应 > 0, 实际为 -5%"), ('"-0.125"', "应 > 0, 实际为 -0.125"), ("0", "应 > 0, 实际为 0"),
+])
+def test_a_schema_finding_writes_numbers_as_written_not_as_floats(tmp_path, points, words):
+    path = _broken(tmp_path, "        points: 5\n        rule: {kind: all_or_nothing", f"        points: {points}\n        rule: {{kind: all_or_nothing")
+    [f] = lint_file(path)
+    assert (f.rule, f.path, f.message) == ("schema", "sections[0].items[1].points", words), f
 
 
 def test_finding_as_problem_prints_line_and_column():

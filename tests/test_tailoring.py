@@ -125,6 +125,20 @@ def test_bad_extends_is_refused_with_the_reason(tmp_path, changes, expected):
     assert str(path) in text and expected in text
 
 
+def test_a_misspelt_parent_lists_only_standards_and_suggests_the_closest(tmp_path):
+    _write(tmp_path / "record.yaml", {"union": {"id": "u1", "name": "工会"}, "facts": {"employees": 10}})  # evidence, not a standard
+    path = _write(tmp_path / "child.yaml", _child(extends={"id": "bahao-comunity"}))
+    with pytest.raises(InputError) as err:
+        catalog.load_standard_file(path)
+    text = str(err.value)
+    assert "None@None" not in text and "bahao-community@2025.1" in text, text
+    assert text.endswith("; 是否应为 bahao-community?"), text
+    wrong_version = _write(tmp_path / "child.yaml", _child(extends={"id": "bahao-community", "version": "1999"}))
+    with pytest.raises(InputError) as err:
+        catalog.load_standard_file(wrong_version)
+    assert "是否应为" not in str(err.value)  # the id is right: the list of versions says the rest
+
+
 def test_cycle_is_refused(tmp_path):
     _write(tmp_path / "a.yaml", {"extends": {"id": "b"}, "id": "a", "version": "1", "sections": []})
     _write(tmp_path / "b.yaml", {"extends": {"id": "a"}, "id": "b", "version": "1", "sections": []})

@@ -20,6 +20,7 @@ from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.natural import WRITTEN
 from assess.core.problems import InputError, Problem, dotted
+from assess.core.types import exact_text
 from assess.core.paths import os_reason
 
 
@@ -315,7 +316,7 @@ def validation_problems(doc: Document, exc: ValidationError, base: tuple = (),
         loc = base + tuple(err["loc"])
         # Drop union tags pydantic inserts ("rule.bands.bands[0]" -> "rule.bands[0]").
         clean = _strip_tags(doc, loc)
-        text = translate_error(err)
+        text = translate_error(err, written(doc, clean))
         if err.get("type") == "extra_forbidden" and model is not None and clean:
             text = unknown_key_text(str(clean[-1]), keys_at(model, clean[len(base):])) or text
         out.append(Problem(doc.path, dotted(clean), text, doc.line_of(clean)))
@@ -385,11 +386,16 @@ def _is_union_tag(part: str) -> bool:
     return "[" in part or part.startswith("function-")
 
 
-def translate_error(err: dict) -> str:
-    """pydantic's message in the user's language where we know the error kind."""
+def translate_error(err: dict, as_written: Any = None) -> str:
+    """pydantic's message in the user's language where we know the error kind. `as_written`: the
+    value at the error's place as the file has it (see `written`); a number pydantic has already
+    read (-3 -> Fraction(-3)) is shown that way ("-5%", not -0.05), every number plainly (-3, not -3.0)."""
     kind = err.get("type", "")
     ctx = {k: _plain(v) for k, v in (err.get("ctx") or {}).items()}
-    text = message(f"pydantic.{kind}", default="", **ctx, input=_plain(err.get("input")))
+    value = err.get("input")
+    if isinstance(value, (*RATIONAL, int, float)) and not isinstance(value, bool) and isinstance(as_written, (int, float, str)):
+        value = as_written
+    text = message(f"pydantic.{kind}", default="", **ctx, input=_plain(value))
     if text:
         return text
     msg = err.get("msg", kind)
@@ -398,11 +404,26 @@ def translate_error(err: dict) -> str:
     return msg
 
 
+def written(doc: Document, loc: tuple) -> Any:
+    """The value at `loc` in `doc`'s data as read from the file; None when there is none."""
+    data: Any = doc.data
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool):
         return WRITTEN[value]
     if isinstance(value, RATIONAL):
-        return float(value)
+        return exact_text(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, default=str)[:80]
     if isinstance(value, Exception):

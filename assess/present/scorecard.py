@@ -415,7 +415,7 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
         "text": _target_text(ev, target, words, grade_title[plan.grade]),
     }
     out["fixes"] = [_fix_dict(f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
-    out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade]) for b in plan.blockers]
+    out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade], _nothing_applies(ev)) for b in plan.blockers]
     out["cost"] = _n(plan.cost)
     out["exact"] = plan.exact
     out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target)
@@ -471,9 +471,19 @@ def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
             "changes": _changes(f.changes), "cost": _n(f.cost)}
 
 
-def _blocker_dict(b: Blocker, target, words: Words, grade: str) -> dict[str, Any]:
+def _nothing_applies(ev: Evaluation) -> bool:
+    """Whether no scored item applies to the union: rescaled over nothing, the score is 0."""
+    results = [r for s in ev.sections for r in s.items]
+    return ev.standard.not_applicable == "rescale" and bool(results) and all(
+        r.status == ItemStatus.NOT_APPLICABLE for r in results)
+
+
+def _blocker_dict(b: Blocker, target, words: Words, grade: str, nothing_applies: bool = False) -> dict[str, Any]:
+    """A blocker in words; a score that falls short because no item applies says that plainly."""
     lang = words.lang
-    if b.kind == BlockerKind.VETO:
+    if b.kind == BlockerKind.SCORE and nothing_applies:
+        text = message("plan.blocked_nothing_applies", lang, min=words.number(b.min))
+    elif b.kind == BlockerKind.VETO:
         text = message("plan.blocked_veto", lang, title=words.text(words.standard.veto(b.ref).title))
     elif b.kind == BlockerKind.PREREQUISITE:
         text = message("plan.blocked_prerequisite", lang, grade=grade, label=words.text(target.prerequisite.label))

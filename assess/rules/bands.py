@@ -139,9 +139,9 @@ class Bands(RuleModel):
 
     def band_sets(self) -> list[BandSet]:
         # Bands with a second condition may share a cut-off with plain ones: order and overlap
-        # are checked among the plain bands.
-        plain = [b for b in self.bands if b.when is None]
-        return [BandSet((), self.value, tuple((b.min, b.points) for b in plain), self.otherwise)] if plain else []
+        # are checked among the plain bands (BandSet.plain), payment among all of them.
+        return [BandSet((), self.value, tuple((b.min, b.points) for b in self.bands), self.otherwise,
+                        tuple(b.when for b in self.bands), tuple(self._condition(b) for b in self.bands))]
 
     def deductions(self) -> list:
         return []

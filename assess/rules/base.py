@@ -162,12 +162,20 @@ class Parameter:
 @dataclass(frozen=True)
 class BandSet:
     """Bands for lint: where they sit (key path under the item), the value they read, each
-    band's (min, points), and the points below every band."""
+    band's (min, points) in the order written, the points below every band, each band's second
+    condition (`when`, None for a plain band) and the whole condition that reaches it."""
 
     at: tuple
     value: str
     bands: tuple[tuple[Fraction, Fraction], ...]
     otherwise: Fraction
+    when: tuple[str | None, ...] = ()
+    reach: tuple[cond.Node, ...] = field(default=(), compare=False)
+
+    def plain(self) -> list[tuple[int, Fraction, Fraction]]:
+        """(index as written, min, points) of each band without a second condition."""
+        whens = self.when or (None,) * len(self.bands)
+        return [(i, m, p) for i, ((m, p), w) in enumerate(zip(self.bands, whens)) if w is None]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ Example::
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -236,8 +237,7 @@ class Clauses(RuleModel):
         return [(("clauses", i, c.role) + at, name, value) for i, c, rule in self._rules() for at, name, value in rule.thresholds()]
 
     def band_sets(self) -> list[BandSet]:
-        return [BandSet(("clauses", i, c.role) + b.at, b.value, b.bands, b.otherwise)
-                for i, c, rule in self._rules() for b in rule.band_sets()]
+        return [replace(b, at=("clauses", i, c.role) + b.at) for i, c, rule in self._rules() for b in rule.band_sets()]
 
     def deductions(self) -> list[DeductionView]:
         return [DeductionView(("clauses", i, c.role) + d.at, d.deduct, d.cap, d.trigger, d.name, d.target)

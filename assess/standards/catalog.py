@@ -149,6 +149,10 @@ def _looks_like_standard(path: Path) -> bool:
         data = _read(str(path)).data
     except InputError:
         return True  # unreadable: let loading report it
+    return _shaped_like_standard(data)
+
+
+def _shaped_like_standard(data) -> bool:
     return isinstance(data, dict) and ("sections" in data or "extends" in data)
 
 
@@ -168,16 +172,17 @@ def _find_parent(ref: ParentRef, child_path: str) -> str:
                 data = _read(str(p)).data
             except InputError:
                 continue  # a broken neighbour is not this standard's problem
-            if not isinstance(data, dict):
-                continue
+            if not _shaped_like_standard(data):
+                continue  # an evidence record or notes beside the standards
             seen.append(f"{data.get('id')}@{data.get('version')}")
             if data.get("id") == ref.id and (ref.version is None or str(data.get("version")) == ref.version):
                 matches.append((str(data.get("effective_from", "")), str(p)))
         if matches:
             return max(matches)[1]  # without a version: the newest
     want = ref.id if ref.version is None else f"{ref.id}@{ref.version}"
-    raise InputError([Problem(child_path, "extends", message(
-        "extends.not_found", want=want, dirs=", ".join(str(d) for d in dirs), known=", ".join(sorted(set(seen)))))])
+    text = message("extends.not_found", want=want, dirs=", ".join(str(d) for d in dirs), known=", ".join(sorted(set(seen))))
+    close = difflib.get_close_matches(str(ref.id), sorted({k.rsplit("@", 1)[0] for k in seen} - {ref.id}), n=1, cutoff=0.6)
+    raise InputError([Problem(child_path, "extends", text + (message("catalog.did_you_mean", name=close[0]) if close else ""))])
 
 
 def standard_from_data(data: dict, name: str = "<standard>") -> LoadedStandard:

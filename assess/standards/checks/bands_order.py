@@ -10,8 +10,8 @@ SEVERITY = "warning"
 def check(standard, doc):
     for loc, item, _ in items(standard):
         for bs in item.rule.band_sets():
-            for i in range(1, len(bs.bands)):
-                before, band = bs.bands[i - 1][0], bs.bands[i][0]
+            plain = bs.plain()
+            for (_, before, _), (i, band, _) in zip(plain, plain[1:]):
                 if band > before:
                     yield Hit(loc + ("rule",) + bs.at + ("bands", i, "min"), {
                         "min": shown(standard, bs.value, band), "previous": shown(standard, bs.value, before)})
