@@ -117,6 +117,9 @@ def test_event_counts_and_unverified_events_correct_the_counted_items(tmp_path):
     assert why["liaison_meetings"][0] == "联谊会议: 自评 4 次, 考核核实 1 次"
     assert why["party_union_meetings"][0].startswith(f"第 {meetings[0]} 项活动") and "未核实, 不计入 (无会议记录)" in why[
         "party_union_meetings"][0]
+    event = record.events[meetings[0] - 1]
+    dated = f"{event.date.isoformat()} {event.title}" if event.title else event.date.isoformat()
+    assert f"({dated}, 党总支研究工会工作会议)" in why["party_union_meetings"][0]  # no stray space without a title
 
 
 def test_the_event_count_workbook_sheets_read_back(tmp_path):
@@ -249,3 +252,18 @@ def test_event_dates_are_date_cells_and_text_dates_still_read(tmp_path):
     loaded = api.load_inspection(book)
     assert [(e.event, e.status) for e in loaded.model.events] == [(1, "missing"), (2, "not_verified")]
     assert api.accept_record(LIULIAN, book, PYTHON).result["inspection"]["score"] is not None
+
+
+def test_an_unverified_event_without_a_title_reads_without_a_stray_space(tmp_path):
+    data = yaml.safe_load(LIULIAN.read_text(encoding="utf-8"))
+    first = next(i for i, e in enumerate(data["events"]) if e["kind"] == "party_union_meeting")
+    data["events"][first].pop("title", None)
+    record = tmp_path / "r.yaml"
+    record.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    sheet = tmp_path / "w.yaml"
+    api.write_worksheet(record, sheet, PYTHON)
+    inspection = yaml.safe_load(sheet.read_text(encoding="utf-8"))
+    inspection["events"] = [{"event": first + 1, "status": "未核实"}]
+    done = api.accept_record(record, inspection, PYTHON).result
+    [why] = [d["why"][0] for d in done["differences"] if d.get("item") == "party_union_meetings"]
+    assert " ," not in why and f"({data['events'][first]['date']}, " in why, why

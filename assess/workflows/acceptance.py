@@ -103,8 +103,9 @@ def _event_findings(inspected: Inspected, words: Words) -> list[dict[str, Any]]:
                     "text": message("acceptance.why.event_count", lang, label=_kind_label(standard, kind, lang),
                                     reported=fix.reported, observed=fix.observed)})
     for u in inspected.unverified_events:
-        text = message(f"acceptance.why.event_{u.status}", lang, n=u.index + 1, date=u.date.isoformat(),
-                       title=u.title or "", label=_kind_label(standard, u.kind, lang))
+        dated = f"{u.date.isoformat()} {u.title}" if u.title else u.date.isoformat()  # no stray space without a title
+        text = message(f"acceptance.why.event_{u.status}", lang, n=u.index + 1, dated=dated,
+                       label=_kind_label(standard, u.kind, lang))
         out.append({"kind": "unverified_event", "event": u.index + 1, "event_kind": u.kind, "status": u.status,
                     "note": u.note, "where": dotted(u.where), "items": event_items(standard, u.kind),
                     "text": text + (message("acceptance.why.note_suffix", lang, note=u.note) if u.note else "")})
