@@ -86,7 +86,7 @@ def test_union_kinds_by_chinese_name_and_unknown_kinds_with_a_hint():
     assert _card(data)["union"]["kind"] == "community_union"
     data["union"]["kind"] = "社区工会会"
     text = _problems(data, api.ScoreOptions(standard="bahao-community", engine="python"))
-    assert "union.kind: 未知的工会类型 社区工会会 (是否应为 community_union?)" in text
+    assert "union.kind: 未知的工会类型 社区工会会 (是否应为 社区工会?)" in text
 
 
 def test_a_standard_for_other_kinds_of_union_is_an_error_unless_overridden():

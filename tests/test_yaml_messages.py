@@ -281,7 +281,7 @@ def test_a_misspelt_key_of_a_cited_fact_names_the_keys_allowed(tmp_path):
 
 def test_a_misspelt_kind_gets_its_suggestion_in_english_too(tmp_path):
     path = _record(tmp_path, "kind: community_union", "kind: 社区公会")
-    assert "未知的工会类型 社区公会 (是否应为 community_union?)" in _score(str(path))
+    assert "未知的工会类型 社区公会 (是否应为 社区工会?)" in _score(str(path))
     result = CliRunner().invoke(main, ["--lang", "en", "score", str(path)])
     assert "unknown kind of union 社区公会 (did you mean community_union?)" in result.stderr
 

@@ -146,7 +146,10 @@ def unknown_kind_text(kind: str, kinds: list[str]) -> str:
     names = {kind_name(k, other): k for other in LANGUAGES for k in kinds}
     hit = _hint(kind, kinds + list(names))
     key = "refs.union_kind_hint" if hit else "refs.union_kind"
-    return message(key, kind=kind, kinds=shown, hint=names.get(hit, hit) if hit else "")
+    found = names.get(hit, hit) if hit else ""
+    # In Chinese the hint is the kind's name as the user writes it (社区工会; the list gives ids).
+    hint = kind_name(found, lang) if found and lang == "zh" else found
+    return message(key, kind=kind, kinds=shown, hint=hint)
 
 
 def kind_problems(record: Record, doc: Document, standard: Standard, lineage: tuple[str, ...],
