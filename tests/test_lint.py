@@ -593,3 +593,20 @@ def test_a_schema_finding_names_its_field_and_a_rule_tests_file_is_pointed_to_as
     tests_file = CliRunner().invoke(main, ["lint", str(root / "rulesets" / "liuyou-grassroots.tests.yaml")])
     assert tests_file.exit_code == 1 and "assess test liuyou-grassroots" in tests_file.output
     assert tests_file.output.count("错误 [") == 1
+
+
+def test_lint_of_a_directory_glob_skips_its_rule_test_files_with_a_note():
+    """`assess lint rulesets/*.yaml`, the natural glob, failed with one error per *.tests.yaml."""
+    from click.testing import CliRunner
+    from assess.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    names = sorted(str(p) for p in (root / "rulesets").glob("*.yaml"))
+    result = CliRunner().invoke(main, ["lint", *names])
+    standards = [n for n in names if not n.endswith(".tests.yaml")]
+    assert result.exit_code == 0, result.output
+    assert f"{len(standards)} 个文件: 0 个错误, 0 个警告" in result.stdout
+    for name in names:
+        if name.endswith(".tests.yaml"):
+            stem = Path(name).name[:-len(".tests.yaml")]
+            assert f"注意: 跳过 {name}: 这是规则测试文件, 不是标准文件; 用 assess test {stem} 运行它" in result.stderr

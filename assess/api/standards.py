@@ -203,16 +203,25 @@ class LintRun:
     findings: list[Finding] = field(default_factory=list)
     linted: int = 0
     problems: list[InputError] = field(default_factory=list)
+    # Rule-test files given beside standards (`lint rulesets/*.yaml`): not linted, said in a note.
+    skipped: list[str] = field(default_factory=list)
 
     def failed(self, strict: bool = False) -> bool:
         """An error among the findings (with `strict`, a warning too)."""
         return lint_mod.has_failures(self.findings, strict)
 
 
+RULE_TESTS_SUFFIX = ".tests.yaml"
+
+
 def lint(standards: Sequence[str], lang: str = "zh") -> LintRun:
     """Schema and meaning checks of standard files or built-in ids; findings carry file, line,
-    column, rule id and severity. Names that resolve to nothing are the run's problems."""
+    column, rule id and severity. Names that resolve to nothing are the run's problems. Rule-test
+    files named beside standards are `skipped` (named alone, each is a finding saying what it is)."""
     run = LintRun()
+    tests = [n for n in standards if str(n).lower().endswith(RULE_TESTS_SUFFIX)]
+    if len(tests) < len(standards):  # beside standards: a glob's tests files, run by `assess test`
+        run.skipped, standards = tests, [n for n in standards if n not in tests]
     with use_language(lang):
         for name in standards:
             path = _collect_lint(run, name)
