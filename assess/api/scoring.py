@@ -19,6 +19,7 @@ from assess.core.problems import InputError, Problem
 from assess.core.loading import Document, reading_order
 from assess.intake.inputs import ROSTER_SUFFIXES, WORKBOOK_SUFFIXES, input_kind, load_row, roster_rows
 from assess.model.evidence import LoadedEvidence, RecordRefused, check_record, evidence_from_document, read_record_file
+from assess.model.history import note_line
 from assess.model.references import unknown_kind_text
 from assess.present.scorecard import score
 from assess.scoring.compiler import Decider, PythonDecider
@@ -497,7 +498,7 @@ def _score(record, options: ScoreOptions, decider: Decider, waivers, store, name
                 prior = prior_grades(store, loaded) if store is not None else ()
                 card = score(target, loaded, lang=lang, decider=decider, as_of=on, prior=prior, waivers=waivers)
                 entry = save(store, [card], by=options.by, lang=lang)[0] if store is not None else None
-                notes = tuple(message("evidence.note", text=text) for text in card["notes"])  # as note_text words them
+                notes = tuple(note_line(text) for text in card["notes"])
                 done.append(Scored(target, on, card, warning, entry, notes=notes))
                 warning = None
                 # After the card is kept: a --fail-below name that is no grade is this record's

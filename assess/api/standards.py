@@ -211,15 +211,12 @@ class LintRun:
         return lint_mod.has_failures(self.findings, strict)
 
 
-RULE_TESTS_SUFFIX = ".tests.yaml"
-
-
 def lint(standards: Sequence[str], lang: str = "zh") -> LintRun:
     """Schema and meaning checks of standard files or built-in ids; findings carry file, line,
     column, rule id and severity. Names that resolve to nothing are the run's problems. Rule-test
     files named beside standards are `skipped` (named alone, each is a finding saying what it is)."""
     run = LintRun()
-    tests = [n for n in standards if str(n).lower().endswith(RULE_TESTS_SUFFIX)]
+    tests = [n for n in standards if lint_mod.rule_tests_stem(n) is not None]
     if len(tests) < len(standards):  # beside standards: a glob's tests files, run by `assess test`
         run.skipped, standards = tests, [n for n in standards if n not in tests]
     with use_language(lang):

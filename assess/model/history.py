@@ -69,7 +69,12 @@ def uncounted_history(loaded: LoadedEvidence, standard: Standard) -> list[Proble
 
 def note_text(problem: Problem) -> str:
     """A note as the user reads it, beside the card: 注意: FILE:LINE: FIELD: what."""
-    return message("evidence.note", text=str(problem))
+    return note_line(str(problem))
+
+
+def note_line(text: str) -> str:
+    """A card's note (an entry of its `notes`: FILE:LINE: FIELD: what) as the user reads it."""
+    return message("evidence.note", text=text)
 
 
 def note_problems(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> list[Problem]:

@@ -20,6 +20,7 @@ from assess.present.words import Words, grade_score_text
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
 from assess.core.messages import message, use_language
+from assess.core.per_object import once_per_object
 from assess.core.types import number_out
 
 SCHEMA = "assess.scorecard/3"
@@ -110,8 +111,8 @@ def _waivers_dict(waivers: LoadedWaivers, active: list[Waiver], expired: list[Wa
         "applied": [entry(w, "waiver.applied") for w in active],
         "expired": [entry(w, "waiver.expired") for w in expired],
         "before": {
-            "score": _n(before.score, *_cuts(standard)), "bonus": _n(before.bonus),
-            "grade_score": _n(before.grade_score, *_cuts(standard)),
+            "score": card_number(before.score, *score_cutoffs(standard)), "bonus": card_number(before.bonus),
+            "grade_score": card_number(before.grade_score, *score_cutoffs(standard)),
             "grade": {"id": before.grade.id, "title": words.text(before.grade.title)} if before.grade else None,
         },
     }
@@ -132,15 +133,13 @@ def card_number(value, *against) -> Any:
     return number_out(value, against=against, exact=True)
 
 
-_n = card_number
 
+@once_per_object()
+def score_cutoffs(standard) -> tuple[Fraction, ...]:
+    """What a score is judged against: every grade's cut-off and the total (worked out once per
+    standard: the batch row asks for every record)."""
+    return (*(g.min_score for g in standard.grades), standard.total)
 
-def score_cutoffs(standard) -> list[Fraction]:
-    """What a score is judged against: every grade's cut-off and the total."""
-    return [g.min_score for g in standard.grades] + [standard.total]
-
-
-_cuts = score_cutoffs
 
 
 def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
@@ -160,14 +159,14 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "evidence_file": loaded.path,
         "evidence_sha256": loaded.sha256,
         "engine": decider_name,
-        "score": _n(ev.score, *_cuts(standard)),
-        "raw_score": _n(ev.raw_score),
-        "possible": _n(ev.possible),
-        "total": _n(standard.total),
-        "bonus": _n(ev.bonus, 0, *([standard.bonus.cap] if standard.bonus else [])),
-        "bonus_cap": _n(standard.bonus.cap) if standard.bonus else 0,
+        "score": card_number(ev.score, *score_cutoffs(standard)),
+        "raw_score": card_number(ev.raw_score),
+        "possible": card_number(ev.possible),
+        "total": card_number(standard.total),
+        "bonus": card_number(ev.bonus, 0, *([standard.bonus.cap] if standard.bonus else [])),
+        "bonus_cap": card_number(standard.bonus.cap) if standard.bonus else 0,
         "bonus_counts": standard.bonus_counts,
-        "grade_score": _n(ev.grade_score, *_cuts(standard)),
+        "grade_score": card_number(ev.grade_score, *score_cutoffs(standard)),
         "grade": {"id": ev.grade.id, "title": grade_title[ev.grade.id]} if ev.grade else None,
         "applied_for": None,
         "sections": [_section_dict(s_def, s, ev, words) for s_def, s in zip(standard.sections, ev.sections)],
@@ -237,8 +236,8 @@ def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
     out = {
         "id": r.item.id,
         "title": words.text(r.item.title),
-        "points": _n(r.points),
-        "awarded": _n(r.points if as_full else r.awarded, 0, r.points),
+        "points": card_number(r.points),
+        "awarded": card_number(r.points if as_full else r.awarded, 0, r.points),
         "status": r.status.value,
         "status_text": words.status(r.status.value, counted_full=as_full),
         "mandatory": r.item.mandatory,
@@ -248,13 +247,13 @@ def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
         "missing": [words.label(m) for m in r.missing],
     }
     if r.judgement is not None:
-        out["judgement"] = {"score": _n(r.judgement.score, 0, r.points), "reason": r.judgement.reason, "by": r.judgement.by}
+        out["judgement"] = {"score": card_number(r.judgement.score, 0, r.points), "reason": r.judgement.reason, "by": r.judgement.by}
     return out
 
 
 def _section_dict(s_def, s, ev: Evaluation, words: Words) -> dict[str, Any]:
-    return {"id": s.section_id, "title": words.text(s_def.title), "cap": _n(s.cap), "awarded": _n(s.awarded, 0, s.cap),
-            "possible": _n(s.possible), "items": [_item_dict(r, ev, words) for r in s.items]}
+    return {"id": s.section_id, "title": words.text(s_def.title), "cap": card_number(s.cap), "awarded": card_number(s.awarded, 0, s.cap),
+            "possible": card_number(s.possible), "items": [_item_dict(r, ev, words) for r in s.items]}
 
 
 def _veto_dict(v, standard, words: Words) -> dict[str, Any]:
@@ -268,7 +267,7 @@ def _veto_dict(v, standard, words: Words) -> dict[str, Any]:
 
 
 def _grade_dict(g, words: Words) -> dict[str, Any]:
-    return {"id": g.grade.id, "title": words.text(g.grade.title), "min_score": _n(g.grade.min_score), "reached": g.ok,
+    return {"id": g.grade.id, "title": words.text(g.grade.title), "min_score": card_number(g.grade.min_score), "reached": g.ok,
             "checks": [{"kind": c.kind.value, "ok": c.ok, "text": words.check(c)} for c in g.checks]}
 
 
@@ -350,9 +349,9 @@ def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "ref": r.item.id,
         "title": words.text(r.item.title),
         "section": r.section_id,
-        "points": _n(r.points),
-        "awarded": _n(r.awarded, 0, r.points),
-        "lost": _n(g.lost, 0),
+        "points": card_number(r.points),
+        "awarded": card_number(r.awarded, 0, r.points),
+        "lost": card_number(g.lost, 0),
         "status": r.status.value,
         "status_text": words.status(r.status.value),
         "mandatory": r.item.mandatory,
@@ -406,17 +405,17 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
     out: dict[str, Any] = {
         "grade": plan.grade,
         "title": grade_title[plan.grade],
-        "min_score": _n(target.min_score),
+        "min_score": card_number(target.min_score),
         "reachable": plan.reachable,
-        "score_after": _n(plan.score_after, target.min_score) if plan.reachable else None,
-        "points_needed": _n(max(Fraction(0), target.min_score - ev.grade_score), 0),
+        "score_after": card_number(plan.score_after, target.min_score) if plan.reachable else None,
+        "points_needed": card_number(max(Fraction(0), target.min_score - ev.grade_score), 0),
         "fixes": [],
         "blockers": [],
         "text": _target_text(ev, target, words, grade_title[plan.grade]),
     }
     out["fixes"] = [_fix_dict(f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
     out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade], _nothing_applies(ev)) for b in plan.blockers]
-    out["cost"] = _n(plan.cost)
+    out["cost"] = card_number(plan.cost)
     out["exact"] = plan.exact
     out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target)
                            for k, a in enumerate(plan.alternatives, 1)]
@@ -447,7 +446,7 @@ def _alternative_dict(k: int, a, standard, words: Words, grade: str, target) -> 
     # Each fix with its actions: alternatives often name the same items and differ in what is done.
     text = message("plan.alternative", words.lang, k=k, fixes="; ".join(fix_with_actions(f["title"], f) for f in fixes),
                    cost=words.number(a.cost), score=words.number(a.score_after, (target.min_score,)))
-    return {"cost": _n(a.cost), "score_after": _n(a.score_after, target.min_score), "fixes": fixes, "text": text}
+    return {"cost": card_number(a.cost), "score_after": card_number(a.score_after, target.min_score), "fixes": fixes, "text": text}
 
 
 def fix_with_actions(title: str, fix: dict[str, Any]) -> str:
@@ -468,7 +467,7 @@ def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
         item = standard.find_item(f.ref)
         title = f"{item.id} {words.text(item.title)}"
     return {"kind": f.kind.value, "ref": f.ref, "title": title, "actions": [words.change(c) for c in f.changes],
-            "changes": _changes(f.changes), "cost": _n(f.cost)}
+            "changes": _changes(f.changes), "cost": card_number(f.cost)}
 
 
 def _nothing_applies(ev: Evaluation) -> bool:

@@ -30,12 +30,22 @@ def _problem_findings(err: InputError, rule: str) -> list[Finding]:
                    for p in err.problems), key=sort_key)
 
 
+def rule_tests_stem(path: str | Path) -> str | None:
+    """The standard's stem of a rule-test file (`bahao-community.tests.yaml` -> bahao-community),
+    None for any other file."""
+    name = Path(path).name
+    return name[:-len(_RULE_TESTS)] if name.lower().endswith(_RULE_TESTS) else None
+
+
+_RULE_TESTS = ".tests.yaml"
+
+
 def lint_file(path: str | Path) -> list[Finding]:
     """Every finding for one standard file; a file that cannot be read or parsed is one `syntax` finding.
     A file that `extends:` another is linted merged with its parents, each finding in the file that
     set the value."""
-    if str(path).lower().endswith(".tests.yaml"):  # a standard's rule tests, not a standard
-        stem = Path(path).name[:-len(".tests.yaml")]
+    stem = rule_tests_stem(path)
+    if stem is not None:  # a standard's rule tests, not a standard
         return [Finding(SCHEMA, ERROR, str(path), None, None, "", message("lint.rule_tests_file", stem=stem))]
     try:
         doc = read_document(path)

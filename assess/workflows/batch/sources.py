@@ -9,6 +9,7 @@ from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from assess.core.messages import message
 from assess.core.printable import printable_path
+from assess.core.writing import same_file
 from assess.core.problems import InputError, Problem
 from assess.intake import inputs as intake
 from assess.intake.inputs import ROSTER_SUFFIXES
@@ -93,7 +94,7 @@ def unread_files(paths: Sequence[str], exclude: Iterable[str] = ()) -> list[str]
 def is_record_of(path: str, inputs: Sequence[str]) -> bool:
     """Whether `path` is a file a directory among `inputs` holds and the batch reads as a record
     (a YAML or JSON file, or a fill-in workbook): an output named so would overwrite it."""
-    if not os.path.isfile(path) or not any(os.path.isdir(d) and same_dir(os.path.dirname(path) or ".", d) for d in inputs):
+    if not os.path.isfile(path) or not any(os.path.isdir(d) and same_file(os.path.dirname(path) or ".", d) for d in inputs):
         return False
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in EVIDENCE_SUFFIXES or os.path.basename(path).startswith("~$"):
@@ -104,14 +105,6 @@ def is_record_of(path: str, inputs: Sequence[str]) -> bool:
         except InputError:  # a workbook that cannot be read: not knowingly a record
             return False
     return True
-
-
-def same_dir(a: str, b: str) -> bool:
-    """Whether two paths name one directory (False when either is not there)."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def check_inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
