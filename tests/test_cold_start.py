@@ -109,6 +109,25 @@ def test_a_fact_no_standard_of_the_record_declares_is_looked_up_in_every_standar
     assert done.returncode == 2 and "has_archiv" in done.stderr and "has_archive" in done.stderr
 
 
+# Modules a batch of JSON Lines records must not import: openpyxl alone is 17 MB in each of the
+# batch's processes, a third of a worker's memory.
+NOT_FOR_JSONL_BATCH = ("openpyxl", "assess.intake.xlsx", "assess.intake.workbook", "assess.intake.roster", "jinja2",
+                       "assess.web", "assess.present.renderers.xlsx", "assess.present.renderers.pdf")
+
+
+def test_a_json_lines_batch_imports_no_spreadsheet_library(tmp_path):
+    record = json.dumps({"union": {"id": "u1", "name": "u1", "kind": "community_union"},
+                         "period": {"start": "2025-01-01", "end": "2025-12-31"}, "facts": {}}, ensure_ascii=False)
+    src = tmp_path / "in.jsonl"
+    src.write_text(record + "\n", encoding="utf-8")
+    seen = _probe("batch", str(src), "--standard", "bahao-community", "--out", str(tmp_path / "out.csv"),
+                  "--jobs", "1")
+    assert seen["code"] in (None, 0), seen["out"]
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").count("\n") == 2  # the header and the row
+    assert _loaded(seen, NOT_FOR_JSONL_BATCH) == []
+    assert "assess.workflows.batch.worker" in seen["modules"]
+
+
 def test_the_lazy_command_table_names_every_command_of_its_module():
     from assess.cli import lazy, main
 

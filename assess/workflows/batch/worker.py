@@ -19,7 +19,6 @@ from assess.core.messages import message, set_language
 from assess.core.printable import lone_surrogate, may_hold_surrogates, printable_data
 from assess.core.problems import InputError, Problem
 from assess.intake import inputs as intake
-from assess.intake import xlsx
 from assess.intake.layout import ROSTER_SCHEMA
 from assess.model.evidence import RecordRefused, check_record, evidence_from_data, evidence_from_document, read_record_file
 from assess.model.history import record_notes
@@ -178,6 +177,8 @@ class Worker:
 def _is_roster(path: str, standard: str) -> bool:
     """Whether an xlsx file that is no fill-in workbook is a roster: one made by `assess template
     --roster`, or one whose headers `standard` reads (a spreadsheet of something else is not)."""
+    from assess.intake import xlsx  # openpyxl (17 MB, 0.18 s): only for a workbook in a directory
+
     try:
         if xlsx.read_meta(xlsx.open_workbook(path)).get("schema") == ROSTER_SCHEMA:
             return True
