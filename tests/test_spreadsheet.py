@@ -143,6 +143,17 @@ def _leaf_differences(a, b) -> int:
     return int(a != b)
 
 
+def test_a_title_alone_changes_no_score_and_brings_no_version_note(tmp_path):
+    path = copy_standard(tmp_path, ROOT / "rulesets" / "bahao-community.yaml")
+    item = first_bands_item(load(path).standard)
+    book = export(path)
+    wb = load_workbook(book)
+    wb["评分表"].cell(row_of(wb["评分表"], ["item", item.id]), 2).value = item.title.zh + "（修订）"
+    wb.save(book)
+    result = spreadsheet.import_edits(book, path)
+    assert [e.target.param for e in result.edits] == ["title"] and result.notes == []
+
+
 def test_numbers_keep_their_written_form(tmp_path):
     """A quoted percentage stays a quoted percentage; a plain number stays plain; text is quoted when it must be."""
     path = copy_standard(tmp_path, ROOT / "rulesets" / "bahao-community.yaml")
@@ -499,6 +510,10 @@ def test_cli_export_import_confirm_dry_run_and_yes(tmp_path):
     wb.save(book)
     result = runner.invoke(main, ["import", str(book), "--into", str(path), "--dry-run"])
     assert result.exit_code == 0 and "+        points: 7" in result.output and path.read_bytes() == before
+    # The points changed and the version did not: the user is told where to write a new one.
+    line = before.decode("utf-8").splitlines().index(next(x for x in before.decode("utf-8").splitlines()
+                                                          if x.startswith("version:"))) + 1
+    assert f"版本号仍为 2025.1 ({path} 第 {line} 行)" in result.stderr, result.stderr
     result = runner.invoke(main, ["import", str(book), "--into", str(path)], input="n\n")
     assert result.exit_code == 0 and "未写入" in result.output and path.read_bytes() == before
     result = runner.invoke(main, ["import", str(book), "--into", str(path), "--yes", "--lang", "en"])

@@ -207,6 +207,8 @@ def import_cmd(xlsx_path: str, standard_path: str, yes: bool, dry_run: bool, lan
     if not result.edits:
         click.echo(message("xlsx.cli.no_changes", lang))
         return
+    for note in result.notes:  # before the question: the user may rather write a new version first
+        click.echo(note, err=True)
     if dry_run:
         click.echo(message("xlsx.cli.dry_run", lang, path=standard_path))
         return

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import yaml
 from openpyxl import load_workbook
 
 from assess.core import safe_yaml
+from assess.core.exact import Fraction
 from assess.core.loading import read_bytes
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
@@ -37,6 +39,9 @@ class ImportResult:
     diff: str
     edits: list[Edit]
     problems: list[Problem]
+    # Said beside the diff, in the language of the import: the version left as it was although
+    # points or cut-offs changed (version_note).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -89,7 +94,24 @@ def import_edits(xlsx_path: str | Path, standard_path: str | Path) -> ImportResu
     check_result(specs, current, updated, edits, lang, book, problems)
     if problems:
         return refuse(problems, new_text)
-    return ImportResult(str(path), old_text, new_text, unified_diff(old_text, new_text, str(path)), edits, [])
+    notes = [n for n in [version_note(edits, current, old_text, path)] if n]
+    return ImportResult(str(path), old_text, new_text, unified_diff(old_text, new_text, str(path)), edits, [], notes)
+
+
+def version_note(edits: list[Edit], st: Standard, text: str, path: Path) -> str | None:
+    """The note for edits that change a number (points, a cut-off) while the file's version stays:
+    results scored before and after would carry the same id and version (only the scorecard's
+    standard.sha256 tells them apart), so the user is told where to write a new version. Titles
+    and texts alone change no score: no note. None when no number changed."""
+    if not any(isinstance(e.new, Fraction) for e in edits):
+        return None
+    found = _VERSION_LINE.search(text)
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    key = "xlsx.cli.version_kept" if line else "xlsx.cli.version_kept_no_line"
+    return message(key, version=st.version, path=str(path), line=line)
+
+
+_VERSION_LINE = re.compile(r"^version\s*:", re.MULTILINE)  # the file's own top-level version key
 
 
 def write_import(result: ImportResult) -> None:
