@@ -172,12 +172,13 @@ def test_an_event_counted_in_nothing_is_noted_for_the_first_records_and_counted_
     path.write_text((canonical_json(data) + "\n") * 5, encoding="utf-8")
     result = run("batch", str(path), "--standard", STANDARD, "--out", str(tmp_path / "o.jsonl"), "--jobs", "1")
     assert result.exit_code == 0, result.output
-    notes = [line for line in result.stderr.splitlines() if line.startswith("注意: ")]
+    notes = [line for line in result.stderr.splitlines() if line.startswith(f"注意: {path}:")]
     assert notes == [f"注意: {path}:{n}: events[4].date: 活动 联谊会议 (liaison_meeting) “驻社区单位联谊会议” 的日期 2024-04-22 "
                      "早于考核期 (2025-01-01 ~ 2025-12-31); 标准 bahao-community 对这类活动只统计 2025-01-01 起的记录, 此活动不计入任何统计 "
                      "(日期是否写错?)" for n in (1, 2, 3)]
     assert "另有 2 份记录有早于考核期、不计入任何统计的活动" in result.stderr
     assert len(_lines(tmp_path / "o.jsonl")) == 5
+    assert "注意: 工会 tanglang-community 在同一考核期 (2025-01-01 ~ 2025-12-31) 有 5 份记录" in result.stderr  # one record five times
 
 
 def test_cli_exit_0_when_every_record_scores(tmp_path, fixture_dir):

@@ -93,6 +93,8 @@ CASES = [
     ("bands-order", BANDS, "[{min: 90%, points: 6}, {min: 95%, points: 10}]", "bands-order", "warning", 28, 85, set()),
     ("bands-overlap-same-cut-off", BANDS, "[{min: 95%, points: 10}, {min: 95%, points: 6}]", "bands-overlap", "error", 28, 86, set()),
     ("bands-overlap-above-max", BANDS, "[{min: 120%, points: 10}, {min: 90%, points: 6}]", "bands-overlap", "error", 28, 62, set()),
+    ("band-unreachable", BANDS, "[{min: 120%, points: 10, when: has_chair}, {min: 90%, points: 6}]", "band-unreachable", "warning",
+     28, 62, set()),
     ("bands-overlap-shadowed", BANDS, "[{min: 95%, points: 10}, {min: 0%, points: 6}, {min: -5%, points: 2}]",
      "bands-overlap", "error", 28, 108, set()),
     # a higher cut-off paying less: 96% would earn 6 where 91% earns 10
@@ -352,6 +354,40 @@ def test_bands_on_a_sum_difference_or_multiple_within_its_bounds(value, bands, w
     else:
         [(rule, message)] = found
         assert rule == "bands-overlap" and words in message, message
+
+
+@pytest.mark.parametrize("value, bands, words", [
+    # a band with a second condition above the largest value: never chosen (it was passed over,
+    # the plain bands alone being checked by bands-overlap)
+    ("membership_rate", "[{min: 120%, points: 10, when: has_chair}, {min: 90%, points: 6}]",
+     "第 1 档 (门槛 120% 且 has_chair, 得 10 分) 永远不会被选中: 门槛 120% 高于 membership_rate 的最大可能值 100%"),
+    ("double_rate", "[{min: 250%, points: 10, when: has_chair}, {min: 150%, points: 6}]",
+     "门槛 250% 高于 double_rate 的最大可能值 200%"),  # the bounds of a multiple
+    ("gap", "[{min: 150%, points: 10}, {min: 101%, points: 6, when: has_chair}]",
+     "第 2 档 (门槛 101% 且 has_chair, 得 6 分) 永远不会被选中: 门槛 101% 高于 gap 的最大可能值 100%"),  # of a difference
+    # reachable, or bounds unknown: nothing said
+    ("membership_rate", "[{min: 100%, points: 10, when: has_chair}, {min: 90%, points: 6}]", None),
+    ("double_rate", "[{min: 200%, points: 10, when: has_chair}, {min: 150%, points: 6}]", None),
+    ("people", "[{min: 100000, points: 10, when: has_chair}, {min: 0, points: 6}]", None),  # no largest value
+    ("disputes", "[{min: 1000000, points: 10, when: has_chair}, {min: 0, points: 6}]", None),
+])
+def test_a_band_with_a_second_condition_above_the_largest_value_is_a_warning(value, bands, words):
+    found = _derived_findings(ITEM_BANDS, f"rule: {{kind: bands, value: {value}, bands: {bands}}}", "band-unreachable")
+    if words is None:
+        assert found == []
+    else:
+        [(_, message)] = found
+        assert words in message, message
+
+
+def test_an_unreachable_band_in_english_names_the_file_line_band_and_bound(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE.read_text(encoding="utf-8").replace(BANDS, "[{min: 120%, points: 10, when: has_chair}, {min: 90%, points: 6}]"),
+                    encoding="utf-8")
+    result = _run(str(path), "--lang", "en")
+    assert result.exit_code == 0, result.output  # a warning: the standard stays usable
+    assert (f"{path}:28:62: warning [band-unreachable] band 1 (cut-off 120% and has_chair, 10 points) can never be chosen: "
+            "its cut-off 120% is above the largest possible membership_rate (100%)") in result.stdout, result.stdout
 
 
 PAYS_LESS = "第 1 档 (门槛 95%, 得 6 分) 的门槛高于 第 2 档 (门槛 90%, 得 10 分), 得分却更少: 达到更高的门槛反而少得 4 分"

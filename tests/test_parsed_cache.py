@@ -122,3 +122,48 @@ def test_a_kept_text_another_user_could_have_written_is_not_believed(tmp_path, m
         before = len(calls)
         assert parsed_cache.parsed("t", b"k: v\n", _counting(calls)) == {"k": "v"}
         assert (len(calls) > before) is parsed_again
+
+
+def _digest_name(n: int) -> str:
+    return f"messages-{n:064x}.json"
+
+
+def test_other_versions_are_pruned_when_a_new_one_is_kept(tmp_path, monkeypatch):
+    # Every version of messages.yaml (every code change) left its parsed form behind for ever.
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    older = [tmp_path / _digest_name(n) for n in range(6)]
+    for n, path in enumerate(older):
+        path.write_bytes(b"{}")
+        os.utime(path, ns=(10**18 + n * 10**9, 10**18 + n * 10**9))  # the 6th written last
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    target = outside / "target.json"
+    target.write_bytes(b"keep me")
+    link = tmp_path / _digest_name(99)
+    link.symlink_to(target)
+    os.utime(link, ns=(1, 1), follow_symlinks=False)
+    others = [tmp_path / "messages-notes.json", tmp_path / f"standard-{'0' * 16}-{'1' * 64}.pickle",
+              tmp_path / f"messages-{'A' * 64}.json", tmp_path / f"t-{'2' * 64}.json"]
+    for path in others:
+        path.write_bytes(b"x")
+        os.utime(path, ns=(1, 1))
+    assert parsed_cache.parsed("messages", b"a: {zh: one}\n", yaml.safe_load) == {"a": {"zh": "one"}}
+    (current,) = [p for p in tmp_path.glob("messages-*.json") if p.read_bytes().endswith(b'{"a":{"zh":"one"}}')]
+    left = {p.name for p in tmp_path.iterdir()}
+    kept_older = {p.name for p in older[-parsed_cache.KEPT_BESIDE:]}
+    assert {p.name for p in older} & left == kept_older  # the three written last stay beside the new one
+    assert current.name in left and link.name in left and target.read_bytes() == b"keep me"
+    assert {p.name for p in others} <= left  # files of another kind or form are never touched
+    # Read back (no new file written): nothing more is removed.
+    assert parsed_cache.parsed("messages", b"a: {zh: one}\n", yaml.safe_load) == {"a": {"zh": "one"}}
+    assert {p.name for p in tmp_path.iterdir()} == left
+
+
+def test_pruning_leaves_another_users_files(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    for n in range(5):
+        (tmp_path / _digest_name(n)).write_bytes(b"{}")
+    mine = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: mine + 1)  # this process as another user: the files are not its own
+    parsed_cache._prune(tmp_path / _digest_name(99), "messages")
+    assert len(list(tmp_path.glob("messages-*.json"))) == 5

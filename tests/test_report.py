@@ -488,6 +488,27 @@ def test_records_that_failed_validation_are_counted_and_listed(tmp_path, cards):
     assert again.exit_code == 2 and "另有 3 条记录未通过校验" in again.stdout
 
 
+def test_the_workbook_says_how_many_problems_a_rejected_record_has(tmp_path, cards):
+    # The terminal and HTML said "(共 2 个问题)"; the --list workbook showed the first problem
+    # alone, as if it were the record's only one.
+    now = write_jsonl(tmp_path / "batch.jsonl", cards)
+    errors = [{"position": "records.jsonl:7", "union": "bad-one", "problems": [
+                  {"path": "facts.members", "message": "会员人数 150 不能大于 职工人数 100", "text": "x"},
+                  {"path": "facts.women_members", "message": "女会员人数 478 不能大于 会员人数 150", "text": "y"}]},
+              {"position": "records.jsonl:9", "union": None, "problems": [{"message": "不是 JSON", "text": "z"}]}]
+    (tmp_path / "batch.jsonl.errors.jsonl").write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors),
+                                                       encoding="utf-8")
+    for lang, first in (("zh", "facts.members: 会员人数 150 不能大于 职工人数 100 (共 2 个问题)"),
+                        ("en", "facts.members: 会员人数 150 不能大于 职工人数 100 (2 problems)")):
+        book = tmp_path / f"l-{lang}.xlsx"
+        result = run("report", "--from", now, "--list", str(book), "--lang", lang)
+        assert result.exit_code == 0, result.output
+        ws = load_workbook(book).worksheets[1]
+        rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+        assert rows == [["records.jsonl:7", "bad-one", first], ["records.jsonl:9", None, "不是 JSON"]]
+        assert first in result.stdout  # the same words as the terminal's list
+
+
 def test_a_rejected_record_keeps_the_sheet_and_cell_the_batch_named(tmp_path, cards):
     # The batch's errors file names the workbook cell (基本信息!C8) or a CSV roster's cell (M3);
     # the report listed only `period.end: ...`, and a federation could not find the cell to fix.

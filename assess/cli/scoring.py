@@ -221,6 +221,7 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
         click.echo(message("batch.more_notes", lang, n=summary.more_noted), err=True)
     for path in summary.unread:
         click.echo(message("batch.unread_in_dir", lang, path=path, standard=standard_name), err=True)
+    _repeated_notes(summary, lang)
     run = summary.records - summary.resumed
     click.echo(message("batch.summary", lang, records=summary.records, scored=summary.scored, bad=summary.bad, run=run,
                        elapsed=f"{summary.elapsed:.1f}", rate=f"{summary.rate:.0f}"), err=True)
@@ -232,6 +233,19 @@ def batch_cmd(inputs: tuple[str, ...], standard_name: str, out: str, fmt: str | 
         click.echo(message("batch.incomplete", lang), err=True)
     if summary.bad:
         sys.exit(ExitCode.BAD_INPUT)
+
+
+_NAMED_REPEATS = 10  # unions named one by one; the rest counted in one line (as assess report does)
+
+
+def _repeated_notes(summary, lang: str) -> None:
+    """A note for each union the run scored more than once for one period, naming where its
+    records were read; past the first ten, one line counting the rest."""
+    for r in summary.repeated[:_NAMED_REPEATS]:
+        click.echo(message("batch.repeated_union", lang, union=r.union_id, start=r.period[0], end=r.period[1],
+                           n=len(r.positions), places=", ".join(r.positions), last=r.positions[-1]), err=True)
+    if len(summary.repeated) > _NAMED_REPEATS:
+        click.echo(message("batch.repeated_more", lang, n=len(summary.repeated) - _NAMED_REPEATS), err=True)
 
 
 def _signal_name(signum: int) -> str:

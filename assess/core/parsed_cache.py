@@ -4,7 +4,8 @@ Reading messages.yaml with libyaml costs tens of milliseconds of every command's
 form as JSON loads in a few (`parsed`). The cache file is named by the SHA-256 of the source bytes
 (and the cache's format), so an edited source is never answered from an old parse; a cache file
 that cannot be read or written (a read-only home, a full disk, a half-written file) is ignored and
-the source parsed as before. Only data JSON gives back exactly (str keys; str, numbers, lists,
+the source parsed as before. When a new parse is kept, the files kept for other bytes of the
+same source are pruned to the few written last (`_prune`). Only data JSON gives back exactly (str keys; str, numbers, lists,
 dicts, booleans and null) is kept. `read_checked` / `write_checked` (a checksum line, written
 whole or not at all) and `code_version` also serve the validated standards
 (assess/standards/kept.py) and the command's compiled dataclass methods (assess/core/startup.py).
@@ -52,7 +53,8 @@ def parsed(name: str, source: bytes, parse: Callable[[bytes], Any]) -> Any:
     if found is not _MISSING:
         return found
     value = parse(source)
-    _keep(path, value)
+    if _keep(path, value):
+        _prune(path, name)
     return value
 
 
@@ -111,14 +113,57 @@ def write_checked(path: Path, body: bytes) -> None:
         raise
 
 
-def _keep(path: Path, value: Any) -> None:
+def _keep(path: Path, value: Any) -> bool:
+    """Keep `value` at `path`; whether it was kept."""
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         if json.loads(text) != value:
-            return  # not plain JSON data (dates, tuples, ...): never cached
+            return False  # not plain JSON data (dates, tuples, ...): never cached
         write_checked(path, text.encode("utf-8"))
     except (OSError, TypeError, ValueError):
-        return  # no cache this time: the value was parsed all the same
+        return False  # no cache this time: the value was parsed all the same
+    return True
+
+
+KEPT_BESIDE = 3  # other versions of a parsed file kept beside the one just written
+
+
+def _prune(written: Path, name: str) -> None:
+    """After `written` (NAME-DIGEST.json) was kept: remove the files of the same name that
+    `parsed` wrote for other bytes (earlier versions of messages.yaml), all but the KEPT_BESIDE
+    written last. A few are kept because several versions of the code may share one cache (a
+    checkout and an installed copy): each would otherwise delete the other's and parse again. Only
+    regular files of exactly that form that this user owns are removed, never a symbolic link (nor
+    what it points to) nor anything else in the directory; a file that cannot be removed stays."""
+    found: list[tuple[int, str]] = []
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        with os.scandir(written.parent) as entries:
+            for entry in entries:
+                if entry.name == written.name or not _is_parsed_file(entry.name, name):
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue  # gone since it was listed (another process pruned it)
+                if stat.S_ISREG(st.st_mode) and (uid is None or st.st_uid == uid):
+                    found.append((st.st_mtime_ns, entry.path))
+    except OSError:
+        return  # the directory cannot be listed: nothing is pruned this time
+    for _, path in sorted(found, reverse=True)[KEPT_BESIDE:]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # unlink never follows a link: at worst a link put there since is removed
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _is_parsed_file(file_name: str, name: str) -> bool:
+    """Whether `file_name` is a file `parsed(name, ...)` writes: NAME-<64 hex digits>.json."""
+    prefix, suffix = f"{name}-", ".json"
+    digest = file_name[len(prefix):-len(suffix)]
+    return (file_name.startswith(prefix) and file_name.endswith(suffix) and len(digest) == 64
+            and set(digest) <= _HEX)
 
 
 def code_version() -> str:

@@ -16,6 +16,7 @@ from assess.core.problems import dotted
 from assess.standards.checks._walk import Hit
 from assess.standards.checks import (
     band_points_over_item,
+    band_unreachable,
     bands_order,
     bands_overlap,
     caps_total,
@@ -72,6 +73,7 @@ RULES: tuple[ModuleType, ...] = (
     bands_order,
     bands_overlap,
     band_points_over_item,
+    band_unreachable,
     deduction_never_triggers,
     grade_order,
     grade_unreachable,

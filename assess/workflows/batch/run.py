@@ -25,6 +25,7 @@ from assess.standards import catalog
 from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fingerprint, restore, save_checkpoint,
                                                skip_done, start_files)
 from assess.intake import inputs as intake
+from assess.workflows.batch.repeats import Repeat, Repeats, error_positions
 from assess.workflows.batch.signals import end_workers, stop_on_signals
 from assess.workflows.batch.sources import Source, check_inputs, is_record_of, iter_sources, rosters, unread_files
 from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
@@ -66,6 +67,7 @@ class BatchSummary:
     replaced: int = 0  # times a character the output's encoding (or xlsx) could not hold was written as "?"
     missing: frozenset[str] = frozenset()  # which characters those were
     unread: list[str] = field(default_factory=list)  # files of directory INPUTs holding records not read there
+    repeated: list[Repeat] = field(default_factory=list)  # unions scored more than once for one period
 
     @property
     def more_noted(self) -> int:
@@ -161,8 +163,8 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
                encoding=encoding)
     run.begin(resume, renderer.header_text(lang))
     sources = iter(sources)
-    if run.resumed:
-        skip_done(sources, run.state, run.checkpoint, run.hasher)
+    if run.resumed:  # the records done before are noted too: a repeat may span the two runs
+        skip_done(run.repeats.watching(sources, error_positions(run.errors)), run.state, run.checkpoint, run.hasher)
     config = Config(standard, as_of, lang, engine, fmt, tuple(str(d) for d in catalog.search_dirs()), cache)
     chunks = _Chunks(sources, chunk_size, limit)
     run.execute(config, jobs, chunks)
@@ -214,6 +216,7 @@ class _Run:
         self.noted = 0
         self.first_bad: list[list[dict[str, Any]]] = []
         self.cache_stats: dict[str, int] = {}
+        self.repeats = Repeats()
         self.started = 0.0
 
     def begin(self, resume: bool, header: str) -> None:
@@ -266,8 +269,9 @@ class _Run:
         scored = bad = 0
         lines: list[bytes] = []
         errors: list[bytes] = []
-        for result in results:
+        for src, result in zip(chunk, results):
             if result[0] == "ok":
+                self.repeats.see(src)
                 if self.encoding in ("utf-8", "utf-8-sig"):
                     lines.append(result[1])  # UTF-8 bytes, encoded (and checked) by the worker
                 else:
@@ -315,7 +319,7 @@ class _Run:
             complete=complete, jobs=jobs, warnings=list(self.warnings), notes=self.notes, noted=self.noted,
             first_bad=self.first_bad, cache=self.cache_stats,
             replaced=self.replaced,
-            missing=frozenset(self.missing),
+            missing=frozenset(self.missing), repeated=self.repeats.found(),
         )
 
 

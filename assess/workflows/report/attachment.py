@@ -15,6 +15,7 @@ from assess.core.tabular import csv_text, encode_text
 from assess.present.renderers.xlsx_book import XlsxBook
 from assess.workflows.report.model import Report
 from assess.workflows.report.names import kind_name
+from assess.workflows.report.sections import problem_text
 from assess.core.writing import writing
 
 _WIDTHS = (18, 22, 30, 24, 14, 24, 24, 8, 60)
@@ -64,6 +65,6 @@ def _write_xlsx(report: Report, path: str) -> tuple[int, frozenset[str]]:
         book.row(ws, [message("report.col.position", lang), message("head.union", lang), message("report.col.problem", lang)],
                  "head")
         for x in left:
-            book.row(ws, [x.position, x.union or "", x.shown])
+            book.row(ws, [x.position, x.union or "", problem_text(x, lang)])  # with how many more, as in the text
     book.save(path)
     return book.replaced, frozenset(book.missing)

@@ -170,7 +170,10 @@ def build_report(cards: Iterable[dict], *, previous: Iterable[dict] | None = Non
     for the change, the latest period before it in `previous` (default: in `cards` themselves).
     Cards that are not scorecards are left out and listed in `Report.problems`; a union with
     several cards for one standard and period counts once, by its last card, and is listed in
-    `Report.duplicates` (so the user can be told)."""
+    `Report.duplicates` (so the user can be told). The last, because a later card is the later
+    return or re-scoring (a batch writes its cards in input order and names such unions when it
+    runs: workflows/batch/repeats.py); counting both would count the union twice, and counting
+    none would lose it from the figures."""
     lang = lang or current_language()
     wanted = parse_period(period) if isinstance(period, str) else period
     names, cat = Names(lang), _Catalogue()

@@ -8,7 +8,7 @@ from typing import Any
 from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.types import format_number
-from assess.workflows.report.model import Report, StandardReport, share
+from assess.workflows.report.model import Rejected, Report, StandardReport, share
 from assess.workflows.report.names import kind_name
 from assess.workflows.report.svg_charts import bar_chart, color, paired_chart, stacked_chart
 
@@ -166,15 +166,19 @@ def header_lines(r: StandardReport, lang: str) -> list[str]:
 REJECTED_SHOWN = 50  # records listed in the text and HTML; all of them are in the JSON and the list file
 
 
+def problem_text(x: Rejected, lang: str) -> str:
+    """A left-out record's first problem as a person reads it, with how many it has when it has
+    more than one: the same in the terminal, the HTML page and the --list workbook."""
+    return x.shown if x.problems == 1 else message("report.rejected_problems", lang, text=x.shown, n=x.problems)
+
+
 def rejected_section(report: Report, lang: str) -> Section | None:
     """The records left out because they failed validation, counted and listed (the first
     REJECTED_SHOWN); None when there are none."""
     left = report.left_out()
     if not left:
         return None
-    rows = [[x.position, x.union or "-", x.shown if x.problems == 1 else message("report.rejected_problems", lang, text=x.shown,
-                                                                                 n=x.problems)]
-            for x in left[:REJECTED_SHOWN]]
+    rows = [[x.position, x.union or "-", problem_text(x, lang)] for x in left[:REJECTED_SHOWN]]
     more = len(left) - len(rows)
     where = report.rejected_from or message("report.errors_file", lang)
     return Section(message("report.section.rejected", lang, n=len(left)),

@@ -1,0 +1,113 @@
+"""`assess batch`: a union scored more than once for one period is scored each time and named at
+the end of the run (positions, in the user's language); another period of the same union is no
+repeat; a resumed run finds a repeat spanning the two runs."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from assess.cli import main
+from assess.workflows.batch import run_batch
+from assess.workflows.batch.repeats import Repeats, record_key
+from assess.workflows.batch.sources import iter_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synthetic  # noqa: E402
+
+STANDARD = "bahao-community"
+
+
+def _records(n: int = 6) -> list[dict]:
+    return [json.loads(line) for line in synthetic.lines(n)]
+
+
+def _write(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _repeating(tmp_path: Path) -> Path:
+    """Six records; line 5 repeats line 2's union and period (its dates written another way), line 6
+    holds line 3's union for another period (no repeat)."""
+    recs = _records(6)
+    recs[4] = dict(recs[1])
+    recs[4]["period"] = dict(recs[1]["period"], start=recs[1]["period"]["start"].replace("-", "/"))
+    recs[5] = dict(recs[2])
+    recs[5]["period"] = {"start": "2026-01-01", "end": "2026-12-31", "label": "2026年度"}
+    return _write(tmp_path / "records.jsonl", recs)
+
+
+def test_repeated_union_is_scored_and_named(tmp_path):
+    path = _repeating(tmp_path)
+    summary = run_batch([str(path)], STANDARD, str(tmp_path / "out.jsonl"), jobs=1)
+    assert summary.scored == 6 and summary.bad == 0  # both returns are scored
+    union = json.loads(path.read_text(encoding="utf-8").splitlines()[1])["union"]["id"]
+    [repeat] = summary.repeated
+    assert repeat.union_id == union
+    assert repeat.period == ("2025-01-01", "2025-12-31")
+    assert repeat.positions == (f"{path}:2", f"{path}:5")
+
+
+def test_no_repeat_no_note(tmp_path):
+    path = _write(tmp_path / "records.jsonl", _records(4))
+    result = CliRunner().invoke(main, ["batch", str(path), "--standard", STANDARD, "--out", str(tmp_path / "o.csv"),
+                                       "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "同一考核期" not in result.output
+    assert run_batch([str(path)], STANDARD, str(tmp_path / "o.jsonl"), jobs=1).repeated == []
+
+
+def test_note_in_the_users_language(tmp_path):
+    path = _repeating(tmp_path)
+    for lang, words in (("zh", "同一考核期"), ("en", "for the same period")):
+        out = tmp_path / f"out-{lang}.csv"
+        result = CliRunner().invoke(main, ["batch", str(path), "--standard", STANDARD, "--out", str(out),
+                                           "--jobs", "2", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        [note] = [line for line in result.output.splitlines() if words in line]
+        assert f"{path}:2, {path}:5" in note and "assess report" in note
+        assert "2025-01-01 ~ 2025-12-31" in note
+
+
+def test_repeat_in_a_directory(tmp_path):
+    d = tmp_path / "evidence"
+    d.mkdir()
+    shutil.copy(ROOT / "fixtures" / "liulian-community.yaml", d / "a.yaml")
+    shutil.copy(ROOT / "fixtures" / "liulian-community.yaml", d / "b.yaml")
+    shutil.copy(ROOT / "fixtures" / "tanglang-community.yaml", d / "c.yaml")
+    summary = run_batch([str(d)], STANDARD, str(tmp_path / "out.jsonl"), jobs=1)
+    assert summary.scored == 3
+    assert [(r.union_id, r.positions) for r in summary.repeated] == [
+        ("liulian-community", (str(d / "a.yaml"), str(d / "b.yaml")))]
+
+
+def test_resumed_run_finds_a_repeat_across_runs(tmp_path):
+    path = _repeating(tmp_path)
+    out = tmp_path / "out.jsonl"
+    first = run_batch([str(path)], STANDARD, str(out), jobs=1, limit=3, chunk_size=1)
+    assert first.repeated == [] and not first.complete
+    rest = run_batch([str(path)], STANDARD, str(out), jobs=1, resume=True, chunk_size=1)
+    assert [r.positions for r in rest.repeated] == [(f"{path}:2", f"{path}:5")]
+
+
+def test_bad_records_are_no_repeat(tmp_path):
+    recs = _records(3)
+    bad = dict(recs[0], facts={"members": "many"})  # refused: it is in the errors file, not counted
+    path = _write(tmp_path / "records.jsonl", [recs[0], recs[1], bad])
+    summary = run_batch([str(path)], STANDARD, str(tmp_path / "out.jsonl"), jobs=1)
+    assert summary.bad == 1 and summary.repeated == []
+
+
+def test_keys_of_every_kind_of_source(tmp_path):
+    path = _repeating(tmp_path)
+    keys = [record_key(src) for src in iter_sources([str(path)])]
+    assert keys[1] == keys[4] and keys[2][0] == keys[5][0] and keys[2] != keys[5]
+    seen = Repeats()
+    for src in iter_sources([str(ROOT / "fixtures" / "liulian-community.yaml")] * 2):
+        seen.see(src)
+    assert len(seen.found()) == 1  # the same file given twice is counted twice by report too
