@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from assess.cli import main
 from assess.workflows.batch import run_batch
 from assess.workflows.batch.repeats import Repeats, record_key
-from assess.workflows.batch.sources import iter_sources
+from assess.workflows.batch.sources import Source, iter_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -109,5 +109,26 @@ def test_keys_of_every_kind_of_source(tmp_path):
     assert keys[1] == keys[4] and keys[2][0] == keys[5][0] and keys[2] != keys[5]
     seen = Repeats()
     for src in iter_sources([str(ROOT / "fixtures" / "liulian-community.yaml")] * 2):
-        seen.see(src)
+        seen.see(src, record_key(src))
     assert len(seen.found()) == 1  # the same file given twice is counted twice by report too
+
+
+def test_many_records_keep_their_positions_and_only_true_repeats_are_named():
+    # 200,000 keys through the filter: its false alarms (keys it has probably seen) are checked
+    # against the fingerprints, and each position is given back from the runs of lines.
+    seen = Repeats()
+    n = 200_000
+    for i in range(n):
+        key = (f"u{i % (n - 3)}", "2025-01-01", "2025-12-31")  # the last 3 repeat the first 3
+        seen.see(Source(f"a.jsonl:{i + 1}", "line", b"", "a.jsonl", i + 1), key)
+    seen.see(Source("dir/x.yaml", "file", "dir/x.yaml", "dir/x.yaml"), ("u5", "2025-01-01", "2025-12-31"))
+    seen.see(Source("b.jsonl:7", "line", b"", "b.jsonl", 7), ("u0", "2025-01-01", "2025-12-31"))
+    found = seen.found()
+    assert [(r.union_id, r.positions) for r in found] == [
+        ("u0", ("a.jsonl:1", f"a.jsonl:{n - 2}", "b.jsonl:7")),
+        ("u1", ("a.jsonl:2", f"a.jsonl:{n - 1}")),
+        ("u2", ("a.jsonl:3", f"a.jsonl:{n}")),
+        ("u5", ("a.jsonl:6", "dir/x.yaml")),
+    ]
+    assert len(seen._runs) == 3  # one run of lines per file, one entry for the file
+    assert len(seen._maybe) < 1_000  # the filter's false alarms stay few

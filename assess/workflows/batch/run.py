@@ -271,7 +271,7 @@ class _Run:
         errors: list[bytes] = []
         for src, result in zip(chunk, results):
             if result[0] == "ok":
-                self.repeats.see(src)
+                self.repeats.see(src, result[4])
                 if self.encoding in ("utf-8", "utf-8-sig"):
                     lines.append(result[1])  # UTF-8 bytes, encoded (and checked) by the worker
                 else:

@@ -152,8 +152,9 @@ class Worker:
             return err.stand_in
 
     def score(self, src: Source) -> tuple:
-        """("ok", output line, version warning or None, notes) or ("bad", errors-file line); lines are
-        UTF-8 bytes, notes texts (events dated before the period that no count reaches)."""
+        """("ok", output line, version warning or None, notes, key) or ("bad", errors-file line); lines
+        are UTF-8 bytes, notes texts (events dated before the period that no count reaches), key the
+        record's (union id, period start, period end) for the run's repeated unions (repeats.py)."""
         cfg = self.config
         holder: list = []
         try:
@@ -167,7 +168,9 @@ class Worker:
             record = ScoredRecord(ev, inputs, loaded, self.decider.name, target.lineage, on, src.position)
             line = self.render(record, cfg.lang).encode("utf-8")  # here: a line that cannot be written is this record's
             warning = None if target.in_force(on) else (standard.id, standard.version, catalog.span_text(target))
-            return ("ok", line, warning, record_notes(loaded, standard, lineage))
+            period = loaded.record.period
+            key = (loaded.record.union.id, period.start.isoformat(), period.end.isoformat())
+            return ("ok", line, warning, record_notes(loaded, standard, lineage), key)
         except InputError as err:
             return ("bad", _error_line(src, holder, err.problems))
         except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
