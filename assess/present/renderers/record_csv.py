@@ -59,12 +59,20 @@ def _order(gap: Gap) -> int:
     return _BLOCKING_ORDER.get(gap.kind, len(_BLOCKING_ORDER) - 1)
 
 
-def _in_reach(ev: Evaluation, grade_score: Fraction) -> set[str]:
+def _in_reach(ev: Evaluation, grade_score: Fraction) -> frozenset[str]:
     """The grades whose own blockers rank first: the next grade above the union's, and any grade
     its score already meets. guiyuan, at 56.5 points and applying for 达标 (70), was told first
-    that 示范 (90) needs 职工入会率 ≥ 98%, above the items that cost it the points it lacks."""
-    target = next_grade(ev)
-    return {g.id for g in ev.standard.grades if g is target or grade_score >= g.min_score}
+    that 示范 (90) needs 职工入会率 ≥ 98%, above the items that cost it the points it lacks.
+    Kept per standard by the grade reached and the grade score (`grade_score`), all it reads."""
+    kept = _kept(ev.standard).reach
+    key = (ev.grade.id if ev.grade else None, grade_score)
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= _MOST_TEXTS:
+            kept.clear()
+        target = next_grade(ev)
+        found = kept[key] = frozenset(g.id for g in ev.standard.grades if g is target or grade_score >= g.min_score)
+    return found
 
 
 def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
@@ -97,6 +105,7 @@ class _Kept:
         self.cuts = score_cutoffs(standard)
         self.scores: dict[Fraction, Any] = {}  # a score or grade score: card_number(value, *cuts)
         self.bonuses: dict[Fraction, Any] = {}  # a bonus: card_number(value)
+        self.reach: dict[tuple, frozenset[str]] = {}  # `_in_reach` by grade reached and grade score
         self.langs: dict[str, tuple[Words, dict[str, str], dict[tuple, str]]] = {}
 
     def wording(self, lang: str) -> tuple[Words, dict[str, str], dict[tuple, str]]:
