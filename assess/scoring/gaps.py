@@ -3,6 +3,7 @@ changes to the evidence (`assess.scoring.changes`) that close it ("需再发展 
 from __future__ import annotations
 
 import enum
+import operator
 from dataclasses import dataclass
 
 from assess.core.exact import Fraction
@@ -112,29 +113,33 @@ def most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[Ite
     out only for the few that can be among them: never more than its shortfall (`ItemResult.lost`)."""
     if n <= 0 or not short:
         return []
-    shortfall = [r.lost for r in short]
     rooms: dict[str | None, Fraction | None] = {}
-    picked: list[tuple[int, Fraction]] = []  # (place in short, points lost)
+    picked: list[tuple[ItemResult, Fraction]] = []
     bar = None  # the n-th most points lost of those picked
     capped = False  # whether one picked loses less than its shortfall
     # Shortfalls from the largest, ties in the scorecard's order. Once n are picked, an item short
     # by less than the bar cannot be among the n; nor one short by just the bar while no picked
     # item lost less than its shortfall (it would tie with items before it in that order).
-    for i in sorted(range(len(short)), key=shortfall.__getitem__, reverse=True):
-        if bar is not None and (shortfall[i] < bar or (not capped and shortfall[i] == bar)):
+    for r in sorted(short, key=_SHORTFALL, reverse=True):
+        shortfall = r.lost
+        if bar is not None and (shortfall < bar or (not capped and shortfall == bar)):
             break
-        section = short[i].section_id
+        section = r.section_id
         room = rooms[section] if section in rooms else rooms.setdefault(section, _room(ev, section))
-        lost = item_lost(short[i], room)
-        if lost != shortfall[i]:
+        lost = item_lost(r, room)
+        if lost != shortfall:
             capped = True
-        picked.append((i, lost))
-        if len(picked) >= n:
-            bar = sorted([p[1] for p in picked])[-n]
-    if capped:  # else picked is in that order already
-        picked.sort(key=lambda p: p[0])  # the scorecard's order among equal points lost
+        picked.append((r, lost))
+        if len(picked) >= n:  # uncapped, the picked are in order: the last is the n-th
+            bar = sorted([p[1] for p in picked])[-n] if capped else lost
+    if capped:
+        place = {id(r): i for i, r in enumerate(short)}
+        picked.sort(key=lambda p: place[id(p[0])])  # the scorecard's order among equal points lost
         picked.sort(key=lambda p: p[1], reverse=True)
-    return [(short[i], lost) for i, lost in picked[:n]]
+    return picked[:n]
+
+
+_SHORTFALL = operator.attrgetter("lost")
 
 
 def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:

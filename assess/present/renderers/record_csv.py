@@ -40,11 +40,16 @@ def _top_gaps(ev: Evaluation, grade_score: Fraction) -> tuple[int, list[Gap | tu
     short = short_items(ev)
     others = other_gaps(ev)
     count = len(short) + len(others)
-    blocking, later = others, []
-    if any(g.grade is not None for g in others):
-        reach = _in_reach(ev, grade_score)
-        blocking = [g for g in others if g.grade is None or g.grade in reach]
-        later = [g for g in others if g.grade is not None and g.grade not in reach]
+    blocking: list[Gap] = []
+    later: list[Gap] = []
+    reach = None
+    for g in others:
+        if g.grade is None:
+            blocking.append(g)
+            continue
+        if reach is None:
+            reach = _in_reach(ev, grade_score)
+        (blocking if g.grade in reach else later).append(g)
     if len(blocking) > 1:
         blocking = sorted(blocking, key=_order)
     if len(blocking) >= TOP_GAPS:
