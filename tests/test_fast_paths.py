@@ -162,6 +162,79 @@ def test_csv_rows_are_the_general_paths(datas, lang):
                                                                                  record.position, lang)]
 
 
+def _fixture_records():
+    """Every fixture, and tanglang with its bonus at, below and over the cap (an item short by 2
+    with 1 point of room loses 1), scored against every standard a fixture can be read for."""
+    import copy
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    datas = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((root / "fixtures").glob("*.yaml"))]
+    tanglang = yaml.safe_load((root / "fixtures" / "tanglang-community.yaml").read_text(encoding="utf-8"))
+    for commended, library in ((0, False), (1, False), (1, True), (2, True), (3, False)):
+        data = copy.deepcopy(tanglang)
+        data["facts"].update(superior_commendations=commended, workers_library_demonstration=library)
+        datas.append(data)
+    made = []
+    for standard in ("bahao-community", "model-worker-home", "liuyou-grassroots"):
+        for lang in ("zh", "en"):
+            worker = Worker(Config(standard, None, lang, "python", "csv", ()))
+            worker.render = lambda record, _lang, lang=lang: made.append((record, lang)) or ""
+            for i, data in enumerate(datas):
+                worker.score(Source(f"t:{i}", "data", data, "t", i))
+    return made
+
+
+def test_the_rows_gaps_are_the_scorecards_gaps_for_every_fixture():
+    """The row's count and top gaps (short_items, other_gaps, most_lost: no Gap made for most
+    items) against the scorecard's gap list (`gaps`), over fixtures with vetoes, mandatory items,
+    grade conditions, honours and capped sections and bonus."""
+    from assess.scoring.gaps import most_lost, other_gaps, short_items
+
+    scored = _fixture_records()
+    kinds, capped = set(), 0
+    for record, lang in scored:
+        ev = record.evaluation
+        found = gaps(ev, None, fixes=False)
+        kinds |= {g.kind for g in found}
+        items = [g for g in found if g.kind == GapKind.ITEM]
+        assert short_items(ev) == [g.result for g in items]
+        assert [(g.kind, g.ref, g.grade, g.check) for g in other_gaps(ev)] == [
+            (g.kind, g.ref, g.grade, g.check) for g in found if g.kind != GapKind.ITEM]
+        capped += any(g.lost != g.result.lost for g in items)
+        for n in range(len(items) + 2):
+            chosen = sorted(items, key=lambda g: g.lost, reverse=True)[:n]
+            assert most_lost(ev, short_items(ev), n) == [(g.result, g.lost) for g in chosen]
+        union = record.evidence.record.union
+        row = record_csv.csv_row(ev, union, record.position, lang)
+        assert [repr(v) for v in row] == [repr(v) for v in _csv_row_reference(ev, union, record.position, lang)]
+    assert capped and {GapKind.VETO, GapKind.MANDATORY, GapKind.REQUIRES, GapKind.ITEM} <= kinds, kinds
+
+
+@settings(max_examples=300, **SLOW)
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from([None, 0, 1, 2, 3, 10])), max_size=12),
+       st.integers(0, 6))
+def test_most_lost_is_a_sort_of_every_item_gap(shortfalls, n):
+    """most_lost against sorting every item gap by points lost, for items of any shortfall in
+    sections of any room (ties, capped items, sections at their cap)."""
+    from types import SimpleNamespace
+
+    from assess.core.exact import Fraction as Exact
+    from assess.scoring.gaps import Gap, most_lost
+
+    sections = {room: SimpleNamespace(section_id=f"s{room}", cap=Exact(10), awarded=Exact(10 - room))
+                for _, room in shortfalls if room is not None}
+    ev = SimpleNamespace(sections=list(sections.values()), bonus=Exact(0),
+                         standard=SimpleNamespace(bonus=SimpleNamespace(cap=Exact(3))))
+    short = [SimpleNamespace(lost=Exact(lost), section_id=None if room is None else f"s{room}", n=i)
+             for i, (lost, room) in enumerate(shortfalls)]
+    rooms = {None: Exact(3), **{s.section_id: s.cap - s.awarded for s in sections.values()}}
+    every = [Gap(GapKind.ITEM, str(r.n), result=r, room=rooms[r.section_id]) for r in short]
+    expected = [(g.result.n, g.lost) for g in sorted(every, key=lambda g: g.lost, reverse=True)[:n]]
+    assert [(r.n, lost) for r, lost in most_lost(ev, short, n)] == expected
+
+
 # ---- JSON Lines --------------------------------------------------------------------------------
 
 _JSON_PIECES = st.sampled_from(['{', '}', '[', ']', ',', ':', '"a"', '"b"', '"a:b"', '":"', '"\\""', '1', '-0', '2.5',

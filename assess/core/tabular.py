@@ -77,18 +77,45 @@ def csv_cell(value: Any) -> str:
 def csv_text(rows: Iterable[Iterable[Any]]) -> str:
     """Rows as CSV text (comma-separated, quoted where needed, one `\\n` after each row), every
     cell through `csv_cell`."""
-    cells = [[csv_cell(v) for v in row] for row in rows]
-    if all(len(row) > 1 and not _QUOTED.search("".join(row)) for row in cells):
-        return "".join(",".join(row) + "\n" for row in cells)  # nothing to quote: the csv module's text
+    return "".join([_line(cells) for cells in [_cells(row) for row in rows]])
+
+
+def csv_line(row: Iterable[Any]) -> str:
+    """One row as CSV text, `\\n` included: `csv_text([row])` (a batch writes a row at a time)."""
+    return _line(_cells(row))
+
+
+def _cells(row: Iterable[Any]) -> list[str]:
+    # Text that cannot be a formula and ints are most cells, a float the rest: their text is
+    # written here, the same as csv_cell's, without its call (a float's as first worked out).
+    return [v if type(v) is str and not v.startswith(FORMULA_START) else str(v) if type(v) is int
+            else (_FLOAT_CELLS.get(v) or _float_cell(v)) if type(v) is float else csv_cell(v) for v in row]
+
+
+def _float_cell(value: float) -> str:
+    """`csv_cell(value)`, kept: equal floats are written alike (0.0 and -0.0 both as 0)."""
+    text = csv_cell(value)
+    if value == value:  # NaN is no key: it equals nothing
+        if len(_FLOAT_CELLS) >= _MOST_FLOATS:
+            _FLOAT_CELLS.clear()
+        _FLOAT_CELLS[value] = text
+    return text
+
+
+_FLOAT_CELLS: dict[float, str] = {}
+_MOST_FLOATS = 4096  # a batch's scores are a few hundred values
+
+
+def _line(cells: list[str]) -> str:
+    line = ",".join(cells)
+    # Nothing the csv module quotes a cell for (its delimiter, quote character, line ends; no cell
+    # holds a comma when there are no more than between the cells): its text. A row of one cell
+    # goes to it (one empty cell is written as "", else it would read back as no row at all).
+    if len(cells) > 1 and line.count(",") == len(cells) - 1 and '"' not in line and "\n" not in line and "\r" not in line:
+        return line + "\n"
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerows(cells)
+    csv.writer(buf, lineterminator="\n").writerow(cells)
     return buf.getvalue()
-
-
-# What the csv module quotes a cell for (its delimiter, quote character and line ends); a row of
-# one empty cell is written as "" (else it would read back as no row at all).
-_QUOTED = re.compile(r'[,"\r\n]')
 
 
 @dataclass(frozen=True)

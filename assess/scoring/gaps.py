@@ -3,6 +3,7 @@ changes to the evidence (`assess.scoring.changes`) that close it ("需再发展 
 from __future__ import annotations
 
 import enum
+import operator
 from dataclasses import dataclass
 
 from assess.core.exact import Fraction
@@ -12,7 +13,8 @@ from assess.scoring.compiler import CompiledStandard
 from assess.scoring.engine import Inputs
 from assess.scoring.results import Check, CheckKind, EligibilityResult, Evaluation, ItemResult, VetoResult
 
-__all__ = ["Change", "ChangeKind", "Gap", "GapKind", "Scenario", "fix_item", "gaps", "item_fix", "satisfy"]
+__all__ = ["Change", "ChangeKind", "Gap", "GapKind", "Scenario", "fix_item", "gaps", "item_fix", "item_lost", "most_lost",
+           "other_gaps", "satisfy", "short_items"]
 
 
 def fix_item(compiled: CompiledStandard, result: ItemResult, sc: Scenario, base: Inputs) -> bool:
@@ -70,17 +72,74 @@ class Gap:
     def lost(self) -> Fraction:
         """An item gap's points lost: the item's shortfall, but no more than its section or the
         bonus can still take (bonus 2 of a 3-point cap: an item short by 2 loses 1)."""
-        lost = self.result.lost
-        return min(lost, self.room) if self.room is not None and self.room > 0 else lost
+        return item_lost(self.result, self.room)
 
 
-def _rooms(ev: Evaluation) -> dict[str | None, Fraction | None]:
-    """What each capped total can still take: each section's (by id) and the bonus's (None: the
-    bonus items' section id), None where there is no bonus."""
+def item_lost(result: ItemResult, room: Fraction | None) -> Fraction:
+    """The points an item gap loses (`Gap.lost`) from its result and its capped total's room."""
+    lost = result.lost
+    return min(lost, room) if room is not None and room > 0 else lost
+
+
+def _room(ev: Evaluation, section_id: str | None) -> Fraction | None:
+    """What a capped total can still take: the section's with this id (the last of that id), or
+    the bonus's (None: the bonus items' section id; None where there is no bonus)."""
+    if section_id is None:
+        bonus = ev.standard.bonus
+        return bonus.cap - ev.bonus if bonus is not None else None
+    for s in reversed(ev.sections):
+        if s.section_id == section_id:
+            return s.cap - s.awarded
+    raise KeyError(section_id)
+
+
+def short_items(ev: Evaluation) -> list[ItemResult]:
+    """The results of the items that are gaps (`GapKind.ITEM`), in the scorecard's order: every
+    item below full points and not exempt, except one whose capped total (section or bonus) can
+    take no more points (nothing is lost) unless it is mandatory."""
+    # Whether each total has room (`_room(...) > 0`, or there is no bonus), by comparing: the
+    # room itself (a subtraction) is worked out only where a gap needs it.
     bonus = ev.standard.bonus
-    rooms: dict[str | None, Fraction | None] = {s.section_id: s.cap - s.awarded for s in ev.sections}
-    rooms[None] = bonus.cap - ev.bonus if bonus is not None else None
-    return rooms
+    has_room = {s.section_id: s.cap > s.awarded for s in ev.sections}
+    has_room[None] = bonus is None or bonus.cap > ev.bonus
+    full = ItemStatus.FULL
+    return [r for r in ev.items() if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
+
+
+def most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[ItemResult, Fraction]]:
+    """The `n` item gaps of `short` (`short_items(ev)`) that lose the most points, each as its
+    result and the points it loses (`Gap.lost`), as `sorted(item gaps, key=lambda g: g.lost,
+    reverse=True)[:n]` gives them (ties in the scorecard's order). What an item loses is worked
+    out only for the few that can be among them: never more than its shortfall (`ItemResult.lost`)."""
+    if n <= 0 or not short:
+        return []
+    rooms: dict[str | None, Fraction | None] = {}
+    picked: list[tuple[ItemResult, Fraction]] = []
+    bar = None  # the n-th most points lost of those picked
+    capped = False  # whether one picked loses less than its shortfall
+    # Shortfalls from the largest, ties in the scorecard's order. Once n are picked, an item short
+    # by less than the bar cannot be among the n; nor one short by just the bar while no picked
+    # item lost less than its shortfall (it would tie with items before it in that order).
+    for r in sorted(short, key=_SHORTFALL, reverse=True):
+        shortfall = r.lost
+        if bar is not None and (shortfall < bar or (not capped and shortfall == bar)):
+            break
+        section = r.section_id
+        room = rooms[section] if section in rooms else rooms.setdefault(section, _room(ev, section))
+        lost = item_lost(r, room)
+        if lost != shortfall:
+            capped = True
+        picked.append((r, lost))
+        if len(picked) >= n:  # uncapped, the picked are in order: the last is the n-th
+            bar = sorted([p[1] for p in picked])[-n] if capped else lost
+    if capped:
+        place = {id(r): i for i, r in enumerate(short)}
+        picked.sort(key=lambda p: place[id(p[0])])  # the scorecard's order among equal points lost
+        picked.sort(key=lambda p: p[1], reverse=True)
+    return picked[:n]
+
+
+_SHORTFALL = operator.attrgetter("lost")
 
 
 def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
@@ -91,17 +150,31 @@ def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
     An item short of full points whose total is at its cap (the bonus at 加分上限, or a section
     whose items add up to more than its cap) is no gap: no points are lost, and an action to
     raise it would add nothing. A mandatory item stays one: the grade needs it at full points."""
-    out: list[Gap] = [Gap(GapKind.ELIGIBILITY, e.eligibility_id, eligibility=e) for e in ev.eligibility if not e.met]
-    rooms = _rooms(ev)
-    for kind, results in ((GapKind.ITEM, ev.items()), (GapKind.DEDUCTION, ev.deductions)):
-        for r in results:
-            if r.status == ItemStatus.FULL or r.exempt:
-                continue
-            room = rooms[r.section_id] if kind == GapKind.ITEM else None
-            if room is not None and room <= 0 and not r.item.mandatory:
-                continue
-            changes = item_fix(ev.compiled, r, base) if fixes and base is not None else None
-            out.append(Gap(kind, r.item.id, result=r, changes=changes, room=room))
+    fix = fixes and base is not None
+    out = [Gap(GapKind.ELIGIBILITY, e.eligibility_id, eligibility=e) for e in ev.eligibility if not e.met]
+    rooms: dict[str | None, Fraction | None] = {}
+    for r in short_items(ev):
+        room = rooms[r.section_id] if r.section_id in rooms else rooms.setdefault(r.section_id, _room(ev, r.section_id))
+        out.append(Gap(GapKind.ITEM, r.item.id, result=r, changes=item_fix(ev.compiled, r, base) if fix else None, room=room))
+    return out + other_gaps(ev, base if fix else None, eligibility=False)
+
+
+# Grade checks that are no gaps of their own: a veto and eligibility are gaps already, and the
+# score's cut-off is what the items' gaps close.
+_NOT_GAPS = (CheckKind.VETO, CheckKind.MIN_SCORE, CheckKind.ELIGIBILITY)
+_GAP_KIND = {k: GapKind(k.value) for k in CheckKind if k not in _NOT_GAPS}
+
+
+def other_gaps(ev: Evaluation, base: Inputs | None = None, eligibility: bool = True) -> list[Gap]:
+    """The gaps that are not items (`gaps` without its `GapKind.ITEM` gaps), in the scorecard's
+    order: unmet eligibility (unless `eligibility` is False), deductions, vetoes, then what blocks
+    each grade below the one reached. `base`: the record, to work out a deduction's fixes."""
+    out: list[Gap] = [Gap(GapKind.ELIGIBILITY, e.eligibility_id, eligibility=e)
+                      for e in ev.eligibility if not e.met] if eligibility and ev.eligibility else []
+    if ev.deductions:
+        full = ItemStatus.FULL
+        out += [Gap(GapKind.DEDUCTION, r.item.id, result=r, changes=item_fix(ev.compiled, r, base) if base is not None else None)
+                for r in ev.deductions if r.status != full and not r.exempt]
     out += [Gap(GapKind.VETO, v.veto_id, veto=v) for v in ev.vetoes if not v.clear]
     reached = ev.grade.id if ev.grade else None
     mandatory: dict[str, Gap] = {}
@@ -109,11 +182,11 @@ def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
         if g.grade.id == reached:
             break
         for c in g.checks:
-            if c.ok or c.kind in (CheckKind.VETO, CheckKind.MIN_SCORE, CheckKind.ELIGIBILITY):
+            if c.ok or c.kind in _NOT_GAPS:
                 continue
             if c.kind == CheckKind.MANDATORY:
                 # One gap per mandatory item, naming the lowest grade it blocks.
                 mandatory[c.detail.item] = Gap(GapKind.MANDATORY, c.detail.item, grade=g.grade.id, check=c)
                 continue
-            out.append(Gap(GapKind(c.kind.value), g.grade.id, grade=g.grade.id, check=c))
-    return out + list(mandatory.values())
+            out.append(Gap(_GAP_KIND[c.kind], g.grade.id, grade=g.grade.id, check=c))
+    return (out + list(mandatory.values())) if mandatory else out

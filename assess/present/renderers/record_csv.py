@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.per_object import once_per_object
-from assess.core.tabular import csv_text
+from assess.core.tabular import csv_line as csv_row_text, csv_text
 from assess.present.renderers import LineRenderer, ScoredRecord, column_heads
 from assess.present.scorecard import card_number, gap_dict, gap_key, score_cutoffs
 from assess.present.words import Words
-from assess.scoring.gaps import Gap, GapKind, gaps
+from assess.scoring.gaps import Gap, GapKind, most_lost, other_gaps, short_items
 from assess.scoring.plan import next_grade
-from assess.scoring.results import Evaluation
+from assess.scoring.results import Evaluation, ItemResult
 
 CSV_COLUMNS = ("union_id", "union_name", "standard_id", "standard_version", "score", "bonus", "grade_score", "grade_id",
                "grade_title", "gap_count", "gap_1", "gap_2", "gap_3", "source")
@@ -29,29 +30,54 @@ TOP_GAPS = 3
 _BLOCKING_ORDER = {GapKind.VETO: 0, GapKind.MANDATORY: 1, GapKind.PREREQUISITE: 2, GapKind.REQUIRES: 3}
 
 
-def _top_gaps(found: list[Gap], ev: Evaluation) -> list[Gap]:
-    """The TOP_GAPS gaps that matter most, as `sorted(found, key=rank)[:TOP_GAPS]` would give them
-    (ties keep the scorecard's order: both sorts are stable): what blocks a grade in reach, then
-    items by points lost, then what blocks only grades out of reach."""
-    def order(g: Gap) -> int:
-        return _BLOCKING_ORDER.get(g.kind, len(_BLOCKING_ORDER) - 1)
-
-    reach = _in_reach(ev)
-    others = [g for g in found if g.kind != GapKind.ITEM]
-    blocking = sorted((g for g in others if g.grade is None or g.grade in reach), key=order)
+def _top_gaps(ev: Evaluation, grade_score: Fraction) -> tuple[int, list[Gap | tuple[ItemResult, Fraction]]]:
+    """How many gaps the scorecard lists (`gaps`) and the TOP_GAPS that matter most, as
+    `sorted(gaps(ev, None, fixes=False), key=rank)[:TOP_GAPS]` would give them (ties keep the
+    scorecard's order: every sort here is stable): what blocks a grade in reach, then items by
+    points lost, then what blocks only grades out of reach. An item gap comes as its result and
+    the points it loses (`most_lost`): a record has many, and none is made a Gap; the other gaps
+    are few. `grade_score`: `ev.grade_score`."""
+    short = short_items(ev)
+    others = other_gaps(ev)
+    count = len(short) + len(others)
+    blocking: list[Gap] = []
+    later: list[Gap] = []
+    reach = None
+    for g in others:
+        if g.grade is None:
+            blocking.append(g)
+            continue
+        if reach is None:
+            reach = _in_reach(ev, grade_score)
+        (blocking if g.grade in reach else later).append(g)
+    if len(blocking) > 1:
+        blocking = sorted(blocking, key=_order)
     if len(blocking) >= TOP_GAPS:
-        return blocking[:TOP_GAPS]
-    items = sorted((g for g in found if g.kind == GapKind.ITEM), key=lambda g: g.lost, reverse=True)
-    later = sorted((g for g in others if g.grade is not None and g.grade not in reach), key=order)
-    return (blocking + items + later)[:TOP_GAPS]
+        return count, blocking[:TOP_GAPS]
+    top: list[Gap | tuple[ItemResult, Fraction]] = [*blocking, *most_lost(ev, short, TOP_GAPS - len(blocking))]
+    if len(top) < TOP_GAPS and later:
+        top += sorted(later, key=_order)
+    return count, top[:TOP_GAPS]
 
 
-def _in_reach(ev: Evaluation) -> set[str]:
+def _order(gap: Gap) -> int:
+    return _BLOCKING_ORDER.get(gap.kind, len(_BLOCKING_ORDER) - 1)
+
+
+def _in_reach(ev: Evaluation, grade_score: Fraction) -> frozenset[str]:
     """The grades whose own blockers rank first: the next grade above the union's, and any grade
     its score already meets. guiyuan, at 56.5 points and applying for 达标 (70), was told first
-    that 示范 (90) needs 职工入会率 ≥ 98%, above the items that cost it the points it lacks."""
-    target = next_grade(ev)
-    return {g.id for g in ev.standard.grades if g is target or ev.grade_score >= g.min_score}
+    that 示范 (90) needs 职工入会率 ≥ 98%, above the items that cost it the points it lacks.
+    Kept per standard by the grade reached and the grade score (`grade_score`), all it reads."""
+    kept = _kept(ev.standard).reach
+    key = (ev.grade.id if ev.grade else None, grade_score)
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= _MOST_TEXTS:
+            kept.clear()
+        target = next_grade(ev)
+        found = kept[key] = frozenset(g.id for g in ev.standard.grades if g is target or grade_score >= g.min_score)
+    return found
 
 
 def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
@@ -61,24 +87,33 @@ def csv_row(ev: Evaluation, union: Any, position: str, lang: str) -> list[Any]:
     numbers as the scorecard writes them (card_number: 2 places, more where fewer would cross a
     grade's cut-off), the rest text."""
     standard = ev.standard
-    words, grade_title, texts = _wording(standard)(lang)
-    cuts = score_cutoffs(standard)
-    found = gaps(ev, None, fixes=False)
-    top = [_gap_text(g, ev, words, grade_title, texts) for g in _top_gaps(found, ev)]
+    kept = _kept(standard)
+    words, grade_title, texts = kept.wording(lang)
+    grade_score = ev.grade_score
+    count, chosen = _top_gaps(ev, grade_score)
+    top = [_gap_text(g, ev, words, grade_title, texts) if type(g) is Gap else _item_text(*g, words, texts) for g in chosen]
     top += [""] * (TOP_GAPS - len(top))
-    return [union.id, union.name, standard.id, standard.version, card_number(ev.score, *cuts), card_number(ev.bonus),
-            card_number(ev.grade_score, *cuts), ev.grade.id if ev.grade else "", grade_title[ev.grade.id] if ev.grade else "", len(found), *top, position]
+    grade = ev.grade
+    scores = kept.scores
+    return [union.id, union.name, standard.id, standard.version, _number(scores, ev.score, kept.cuts),
+            _number(kept.bonuses, ev.bonus, ()), _number(scores, grade_score, kept.cuts), grade.id if grade else "",
+            grade_title[grade.id] if grade else "", count, *top, position]
 
 
-class _Wording:
-    """One standard's words in one language for its rows: the Words, each grade's title, and the
-    texts of item and veto gaps already worded (an item loses one of a few amounts)."""
+class _Kept:
+    """What one standard's rows share: its cut-offs, scores and bonuses as the card writes them
+    (`card_number`; a population's scores are a few hundred values), and per language the Words,
+    each grade's title and the texts of gaps already worded (`_gap_text`)."""
 
     def __init__(self, standard: Any) -> None:
         self.standard = standard
+        self.cuts = score_cutoffs(standard)
+        self.scores: dict[Fraction, Any] = {}  # a score or grade score: card_number(value, *cuts)
+        self.bonuses: dict[Fraction, Any] = {}  # a bonus: card_number(value)
+        self.reach: dict[tuple, frozenset[str]] = {}  # `_in_reach` by grade reached and grade score
         self.langs: dict[str, tuple[Words, dict[str, str], dict[tuple, str]]] = {}
 
-    def __call__(self, lang: str) -> tuple[Words, dict[str, str], dict[tuple, str]]:
+    def wording(self, lang: str) -> tuple[Words, dict[str, str], dict[tuple, str]]:
         hit = self.langs.get(lang)
         if hit is None:
             words = Words(self.standard, lang)
@@ -87,12 +122,25 @@ class _Wording:
 
 
 @once_per_object()
-def _wording(standard: Any) -> _Wording:
-    """The standard's _Wording (once per standard; `csv_row` reads it for every row)."""
-    return _Wording(standard)
+def _kept(standard: Any) -> _Kept:
+    """The standard's _Kept (once per standard; `csv_row` reads it for every row)."""
+    return _Kept(standard)
 
 
-_MOST_TEXTS = 4096  # worded gaps kept per standard and language: (item, points lost) pairs are few
+def _number(kept: dict[Fraction, Any], value: Any, cuts: tuple) -> Any:
+    """`card_number(value, *cuts)`, kept in `kept` for a Fraction (equal Fractions are written
+    alike; a float equal to one need not be, so other numbers are not kept)."""
+    if type(value) is not Fraction:
+        return card_number(value, *cuts)
+    shown = kept.get(value)
+    if shown is None:
+        if len(kept) >= _MOST_TEXTS:
+            kept.clear()
+        shown = kept[value] = card_number(value, *cuts)
+    return shown
+
+
+_MOST_TEXTS = 4096  # worded gaps (or numbers) kept per standard and language: (item, points lost) pairs are few
 
 
 def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str],
@@ -103,10 +151,7 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
     filled in here): an item losing so many points, a veto, what a grade requires."""
     texts = {} if texts is None else texts
     if gap.kind == GapKind.ITEM:
-        r = gap.result
-        lost = gap.lost
-        return _worded(texts, ("item", r.item.id, lost, r.status), lambda: message(
-            gap_key("item", r.status), words.lang, item=r.item.id, title=words.text(r.item.title), lost=words.number(lost)))
+        return _item_text(gap.result, gap.lost, words, texts)
     if gap.kind == GapKind.VETO:
         triggered = gap.veto.state is True
         return _worded(texts, ("veto", gap.ref, triggered), lambda: message(
@@ -116,6 +161,16 @@ def _gap_text(gap: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str
         return _worded(texts, ("grade", gap.kind, gap.grade, gap.ref, condition),
                        lambda: gap_dict(gap, ev, words, grade_title)["text"])
     return gap_dict(gap, ev, words, grade_title)["text"]
+
+
+def _item_text(r: ItemResult, lost: Fraction, words: Words, texts: dict[tuple, str]) -> str:
+    """The text of an item gap (`_gap_text`): result `r`, losing `lost` points."""
+    key = ("item", r.item.id, lost, r.status)
+    text = texts.get(key)
+    if text is None:
+        text = _worded(texts, key, lambda: message(gap_key("item", r.status), words.lang, item=r.item.id,
+                                                   title=words.text(r.item.title), lost=words.number(lost)))
+    return text
 
 
 # Gaps whose words name only the grade, its item, condition or honour: the same for every record.
@@ -138,7 +193,7 @@ def _worded(texts: dict[tuple, str], key: tuple, make: Callable[[], str]) -> str
 
 def csv_line(record: ScoredRecord, lang: str) -> str:
     """The record's row (CSV_COLUMNS) in `lang` as CSV text, newline included."""
-    return csv_text([csv_row(record.evaluation, record.evidence.record.union, record.position, lang)])
+    return csv_row_text(csv_row(record.evaluation, record.evidence.record.union, record.position, lang))
 
 
 def csv_header(lang: str | None = None) -> str:
