@@ -82,7 +82,9 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
     events, problems = [], []
     named = _kind_ids(standard)
     for i, ev in enumerate(record.events):
-        kind = named[ev.kind] if ev.kind in named else event_kind_id(standard, ev.kind)
+        kind = named.get(ev.kind, _NOT_SEEN)
+        if kind is _NOT_SEEN:
+            kind = event_kind_id(standard, ev.kind)
         if kind is None and plain_text(ev.kind) not in known.event_kinds:
             lang = current_language()
             choices = {k: f"{k} ({label.get(lang)})" for k, label in standard.event_kinds.items()}
@@ -95,6 +97,9 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
                                                                           hint=hint)))
         events.append(ev if kind is None or kind == ev.kind else ev.model_copy(update={"kind": kind}))
     return events, problems
+
+
+_NOT_SEEN = object()  # a kind event_kind_id has not been asked about yet
 
 
 def _ids(standard: Standard, lineage: tuple[str, ...]) -> tuple[str, ...]:
@@ -193,8 +198,10 @@ def unread_judgements(record: Any, doc: Document, standard: Standard, lineage: t
     the first found) do not score. A copy of a standard under a new id used to score such an item
     as 缺少佐证 in silence; a record judged for two standards with items of their own gets none."""
     ids = _ids(standard, lineage)
+    if all(filed in ids for filed in record.judgements):  # most records: nothing filed elsewhere
+        return []
     read = next((record.judgements[i] for i in ids if i in record.judgements), {})
-    items = {item.id for _, item in standard.item_locations()}
+    items = _item_ids(standard)
     notes = []
     for filed, entries in record.judgements.items():
         if filed in ids:
@@ -204,6 +211,12 @@ def unread_judgements(record: Any, doc: Document, standard: Standard, lineage: t
                 notes.append(_problem(doc, ("judgements", filed, item_id), message(
                     "refs.judgement_unread", item=item_id, filed=filed, standard=standard.id)))
     return notes
+
+
+@once_per_object()
+def _item_ids(standard: Standard) -> frozenset[str]:
+    """The ids of the standard's items (deductions too), once per standard."""
+    return frozenset(item.id for _, item in standard.item_locations())
 
 
 def unapplied(record: Any, doc: Document, standard: Standard, lineage: tuple[str, ...]) -> list[Problem]:
