@@ -289,3 +289,21 @@ def test_notes_kept_for_a_record_answer_only_for_what_they_were_worked_out_for()
         assert [p.file for p in note_problems(loaded, STANDARD)] == ["other.jsonl:1"] * len(en)
     copied = evidence.replace(loaded)
     assert copied.kept_notes is None
+
+
+@settings(**SLOW)
+@given(st.sampled_from([read_number, read_integer, read_boolean, facts.read_rate]),
+       st.lists(_NUMBERS | st.floats() | st.just(-0.0) | st.just(0.0) | st.text(max_size=4), min_size=1, max_size=4))
+def test_a_value_read_before_is_read_as_anew(read, values):
+    """Read twice (kept the second time), in any order: the same value of the same class, or the
+    same refusal in the same words."""
+    for value in values + values[::-1]:
+        assert _read_outcome(normalise.read_kept, read, value) == _read_outcome(lambda r, v: r(v), read, value)
+
+
+def _read_outcome(how, read, value):
+    try:
+        found = how(read, value)
+    except Exception as exc:  # noqa: BLE001 - the error is the outcome compared
+        return type(exc).__name__, str(exc), getattr(exc, "text", lambda: "")()
+    return type(found).__name__, repr(found), str(found)

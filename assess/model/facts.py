@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from itertools import compress
-from operator import attrgetter, is_not
+from operator import is_not
 from typing import Any, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model
@@ -23,6 +23,7 @@ from assess.core.natural import LARGEST, NaturalError, read_as, read_boolean, re
 from assess.core.per_object import once_per_object
 from assess.core.problems import Problem, dotted
 from assess.core.types import Number, StrictModel, empty_list, format_number, to_fraction
+from assess.model.normalise import read_kept
 from assess.model.references import KnownNames
 from assess.model.standard import Standard
 
@@ -88,13 +89,12 @@ _NUMBERS = (int, float)
 def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
     """fact_values for a record whose every fact the standard declares, whose citations are plain
     and name documents the record has, and whose values `_plain_values` reads; else None."""
-    readers, values = _field_readers(standard)
-    kept, whole = _kept_classes(standard)
+    readers, values, kept, whole = _kept_classes(standard)
     facts = record.facts
     values = values.copy()
     # Most values are of the class their field keeps as it is (a tick, a count): taken in one go,
     # in C; only the others are looked at one by one below.
-    odd = list(compress(facts, map(is_not, map(_CLASS, facts.values()), map(kept.get, facts))))
+    odd = list(compress(facts, map(is_not, map(type, facts.values()), map(kept.get, facts))))
     if len(odd) < len(facts):
         values.update(facts)
         for name in whole:  # counts beyond any count (more digits than LARGEST) are the model's to say
@@ -129,16 +129,14 @@ def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
     return values
 
 
-_CLASS = attrgetter("__class__")
-
-
 @once_per_object()
-def _kept_classes(standard: Standard) -> tuple[dict[str, type], tuple[str, ...]]:
-    """For `_quick_values`, once per standard: each field's class kept as it is (a field with
-    none, a number read by read_number, is left out), and the fields whose kept class is int."""
-    readers = _field_readers(standard)[0]
+def _kept_classes(standard: Standard) -> tuple[dict[str, tuple], dict[str, None], dict[str, type], tuple[str, ...]]:
+    """For `_quick_values`, once per standard: `_field_readers`, each field's class kept as it is
+    (a field with none, a number read by read_number, is left out), and the fields whose kept
+    class is int."""
+    readers, values = _field_readers(standard)
     kept = {name: pair[0] for name, pair in readers.items() if pair[0] is not None}
-    return kept, tuple(name for name, cls in kept.items() if cls is int)
+    return readers, values, kept, tuple(name for name, cls in kept.items() if cls is int)
 
 
 def plain_facts(record: Any, doc: Document, standard: Standard, known: KnownNames,
@@ -281,7 +279,7 @@ def _plain_value(reader: tuple, value: Any) -> Any:
     if read is None:
         return _UNREAD
     try:
-        return read(value)
+        return read_kept(read, value)
     except NaturalError:
         return _UNREAD
 
@@ -289,23 +287,23 @@ def _plain_value(reader: tuple, value: Any) -> Any:
 def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
     """Values outside their declared bounds, above the field they may not exceed, or not a choice."""
     problems = []
-    for name, decl, low, high, numeric in _bounded_fields(standard):
+    for name, decl, low, high, numeric, cap in _bounded_fields(standard):
         value = values.get(name)
         if value is None:
             continue
         if numeric:
-            if (low is not None and value < low) or (high is not None and value > high):
+            outside = (low is not None and value < low) or (high is not None and value > high)
+            if outside:
                 problems += _bound_problems(doc, decl, name, value, low, high)
-            above = decl.not_above
-            other = values.get(above) if above else None
             # A value outside its own bounds is reported once, at its own cell: it is not also
             # compared with the field it may not exceed (members = -1 made "女会员人数 8 不能大于
-            # 会员人数 -1").
-            if other is not None and not _outside_own(standard, values, name) \
-                    and not _outside_own(standard, values, above) and value > other:
+            # 会员人数 -1"); nor is a value compared with a field that is outside its own.
+            other = values.get(cap[0]) if cap is not None else None
+            if other is not None and not outside and not (cap[1] is not None and _outside(other, *cap[1])) \
+                    and value > other:
                 problems.append(problem_at(doc, ("facts", name), message(
                     "evidence.not_above", name=decl.label.get(_lang()), value=shown(value, False, (other,)),
-                    other=standard.fields[decl.not_above].label.get(_lang()), other_value=shown(other))))
+                    other=standard.fields[cap[0]].label.get(_lang()), other_value=shown(other))))
         if decl.type == "scores":
             problems += _score_problems(doc, ("facts", name), decl, value)
         if decl.choices is not None and value not in decl.choices:
@@ -327,33 +325,26 @@ def _bound_problems(doc: Document, decl, name: str, value: Any, low: Any, high: 
     return out
 
 
-def _outside_own(standard: Standard, values: dict[str, Any], name: str) -> bool:
-    """Whether the numeric field `name` holds a value outside its own bounds."""
-    bounds = _numeric_bounds(standard).get(name)
-    value = values.get(name)
-    return bounds is not None and value is not None and _outside(value, *bounds)
-
-
-@once_per_object()
-def _numeric_bounds(standard: Standard) -> dict[str, tuple]:
-    """Name -> (min, max) of the numeric fields among `_bounded_fields`, once per standard."""
-    return {name: (low, high) for name, _, low, high, numeric in _bounded_fields(standard) if numeric}
-
-
 def _outside(value: Any, low: Any, high: Any) -> bool:
     return (low is not None and value < low) or (high is not None and value > high)
 
 
 @once_per_object()
 def _bounded_fields(standard: Standard) -> tuple:
-    """(name, declaration, min, max, numeric) of the standard's fields `range_problems` has anything to
-    check on (bounds, a field not to exceed, scores, choices), in declaration order, a whole bound
-    as an int (compared as fast as the counts it bounds, with the same result); once per standard
-    (a frozen model): most fields of a standard are plain ticks."""
-    return tuple((name, decl, _plain_bound(decl.min), _plain_bound(decl.max), decl.type in ("integer", "number", "ratio"))
-                 for name, decl in standard.fields.items()
-                 if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
-                 or decl.choices is not None)
+    """(name, declaration, min, max, numeric, cap) of the standard's fields `range_problems` has
+    anything to check on (bounds, a field not to exceed, scores, choices), in declaration order, a
+    whole bound as an int (compared as fast as the counts it bounds, with the same result); `cap`,
+    for a number that may not exceed another field: (that field, its (min, max) when it is a number
+    with bounds of its own to be outside of, else None). Once per standard (a frozen model): most
+    fields of a standard are plain ticks."""
+    numeric = ("integer", "number", "ratio")
+    fields = [(name, decl, _plain_bound(decl.min), _plain_bound(decl.max), decl.type in numeric)
+              for name, decl in standard.fields.items()
+              if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
+              or decl.choices is not None]
+    bounds = {name: (low, high) for name, _, low, high, is_number in fields if is_number}
+    return tuple((*f, (f[1].not_above, bounds.get(f[1].not_above)) if f[4] and f[1].not_above else None)
+                 for f in fields)
 
 
 def _plain_bound(bound: Fraction | None) -> Fraction | int | None:

@@ -113,11 +113,11 @@ def resolve_applications(record: Record, doc: Document, standard: Standard, line
     and for an application naming no known standard."""
     out, problems = [], []
     ids = _ids(standard, lineage)
-    lang = current_language()
     for i, app in enumerate(record.applications):
         if app.standard in ids:
             grade = standard.grade_named(app.grade)
             if grade is None:
+                lang = current_language()
                 grades = ", ".join(f"{g.id} ({g.title.get(lang)})" for g in standard.grades)
                 problems.append(_problem(doc, ("applications", i, "grade"), message(
                     "refs.grade", grade=app.grade, standard=standard.id, grades=grades)))
@@ -163,15 +163,16 @@ def kind_problems(record: Record, doc: Document, standard: Standard, lineage: tu
     without `override_kind: true` in the record's application for it."""
     kind = record.union.kind
     loc = ("union", "kind")
-    lang = current_language()
     # The standard's own kinds first: what every known standard declares is then read only for a
     # kind this standard does not apply to (the catalogue loads its other standards lazily).
-    if kind not in standard.applies_to and kind not in known.union_kinds:
+    if kind in standard.applies_to:
+        return []
+    if kind not in known.union_kinds:
         return [_problem(doc, loc, unknown_kind_text(kind, sorted(known.union_kinds | set(standard.applies_to))))]
     ids = _ids(standard, lineage)
-    overridden = any(a.override_kind for a in record.applications if a.standard in ids)
-    if kind in standard.applies_to or overridden:
+    if any(a.override_kind for a in record.applications if a.standard in ids):
         return []
+    lang = current_language()
     kinds = ", ".join(f"{k} ({kind_name(k, lang)})" for k in standard.applies_to)
     return [_problem(doc, loc, message("refs.applies_to", standard=standard.id, kinds=kinds,
                                        kind=f"{kind} ({kind_name(kind, lang)})", advice=_override_advice(doc)))]
