@@ -27,7 +27,7 @@ def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
     union = out.get("union")
     if isinstance(union, dict) and isinstance(union.get("kind"), str):
         kind = kind_id(union["kind"])
-        if kind is not union["kind"]:  # a kind written by its name (社区工会): the union copied with its id
+        if kind is not union["kind"] or union.__class__ is not dict:  # a kind written by its name (社区工会)
             out["union"] = dict(union, kind=kind)
     if "period" in out:
         period = out["period"]
@@ -103,7 +103,7 @@ def read_kept(read: Callable[[Any], Any], value: Any) -> Any:
     rates (88.0%, 0.954) and scores, each of which costs Fraction arithmetic to read. Kept under
     the value's class beside it, so true is never taken for 1 nor 1.0 for 1; -0.0 (equal to 0.0
     but not it) is read anew. Raises what `read` raises (nothing is kept then)."""
-    cls = value.__class__
+    cls = type(value)  # not __class__, which an object may say is str: only true texts and numbers are kept
     if cls is not str and cls is not int and (cls is not float or not value):
         return read(value)
     key = (read, cls, value)
