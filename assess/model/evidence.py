@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import is_
 import datetime as dt
 from datetime import date
 from typing import Any, Optional
@@ -165,6 +166,9 @@ class LoadedEvidence:
     # a refused record read again to find its other problems (RecordRefused.stand_in): what stands
     # in for its bad values ("union.kind", "period.end", "events"); never scored
     stand_ins: frozenset[str] = frozenset()
+    # the notes worked out last (history.note_problems) and what they were worked out for: a batch
+    # asks twice per record, for the card and for the run's summary; never copied by replace()
+    kept_notes: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -381,7 +385,7 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
 
 
 def _same_entries(made: list, held: list) -> bool:
-    return len(made) == len(held) and all(a is b for a, b in zip(made, held))
+    return len(made) == len(held) and all(map(is_, made, held))
 
 
 def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
@@ -389,12 +393,18 @@ def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
     before the period are history (the last election, past incidents): kept, and counted only by
     a count whose look-back window reaches them."""
     record, doc = loaded.record, loaded.document
+    end = record.period.end
+    for ev in record.events:
+        if ev.date > end or ev.documents:
+            break
+    else:
+        return []  # most records: every event within the period, none citing a document
     problems = []
     doc_ids = {d.id for d in record.documents}
     for i, ev in enumerate(record.events):
-        if ev.date > record.period.end:
+        if ev.date > end:
             problems.append(problem_at(doc, ("events", i, "date"), message("evidence.event_after_period", date=ev.date,
-                                                                          end=record.period.end)))
+                                                                          end=end)))
         for j, ref in enumerate(ev.documents):
             if ref not in doc_ids:
                 problems.append(problem_at(doc, ("events", i, "documents", j), unknown_document(ref)))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from itertools import compress
+from operator import is_not
 from typing import Any, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model
@@ -21,6 +23,7 @@ from assess.core.natural import LARGEST, NaturalError, read_as, read_boolean, re
 from assess.core.per_object import once_per_object
 from assess.core.problems import Problem, dotted
 from assess.core.types import Number, StrictModel, empty_list, format_number, to_fraction
+from assess.model.normalise import read_kept
 from assess.model.references import KnownNames
 from assess.model.standard import Standard
 
@@ -86,14 +89,24 @@ _NUMBERS = (int, float)
 def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
     """fact_values for a record whose every fact the standard declares, whose citations are plain
     and name documents the record has, and whose values `_plain_values` reads; else None."""
-    readers, values = _field_readers(standard)
+    readers, values, kept, whole = _kept_classes(standard)
+    facts = record.facts
     values = values.copy()
+    # Most values are of the class their field keeps as it is (a tick, a count): taken in one go,
+    # in C; only the others are looked at one by one below.
+    odd = list(compress(facts, map(is_not, map(type, facts.values()), map(kept.get, facts))))
+    if len(odd) < len(facts):
+        values.update(facts)
+        for name in whole:  # counts beyond any count (more digits than LARGEST) are the model's to say
+            value = values[name]
+            if value.__class__ is int and not -LARGEST < value < LARGEST:
+                return None
     doc_ids = None
-    for name, value in record.facts.items():
+    for name in odd:
+        value = facts[name]
         pair = readers.get(name, _UNDECLARED)
-        if value.__class__ is pair[0] and (value.__class__ not in _NUMBERS or -LARGEST < value < LARGEST):
-            values[name] = value  # most values: of the type kept as it is
-            continue
+        if pair is _UNDECLARED:
+            return None
         if value.__class__ is dict:
             cited = _plain_cited(value)
             if cited is None:
@@ -103,15 +116,27 @@ def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
                 if not doc_ids.issuperset(cited.documents):
                     return None
             value = cited.value
-        if pair is _UNDECLARED or isinstance(value, dict):
+            if value.__class__ is pair[0] and (value.__class__ is not int or -LARGEST < value < LARGEST):
+                values[name] = value  # a cited tick or count: kept as it is
+                continue
+        if isinstance(value, dict):
             return None
-        if value is None:
-            continue
-        value = _plain_value(pair, value)
-        if value is _UNREAD:
-            return None
-        values[name] = value
+        if value is not None:
+            value = _plain_value(pair, value)
+            if value is _UNREAD:
+                return None
+        values[name] = value  # None (missing) in place of what the update above put there
     return values
+
+
+@once_per_object()
+def _kept_classes(standard: Standard) -> tuple[dict[str, tuple], dict[str, None], dict[str, type], tuple[str, ...]]:
+    """For `_quick_values`, once per standard: `_field_readers`, each field's class kept as it is
+    (a field with none, a number read by read_number, is left out), and the fields whose kept
+    class is int."""
+    readers, values = _field_readers(standard)
+    kept = {name: pair[0] for name, pair in readers.items() if pair[0] is not None}
+    return readers, values, kept, tuple(name for name, cls in kept.items() if cls is int)
 
 
 def plain_facts(record: Any, doc: Document, standard: Standard, known: KnownNames,
@@ -163,11 +188,14 @@ def _plain_cited(raw: dict[str, Any]) -> _Cited | None:
         return None
     documents = raw.get("documents", [])
     note = raw.get("note")
-    if type(documents) is not list or not all(type(d) is str for d in documents):
+    if type(documents) is not list or not _TEXTS_ONLY.issuperset(map(type, documents)):
         return None
     if note is not None and type(note) is not str:
         return None
     return _Cited(raw["value"], documents)
+
+
+_TEXTS_ONLY = frozenset((str,))
 
 
 def unknown_document(ref: str) -> str:
@@ -251,7 +279,7 @@ def _plain_value(reader: tuple, value: Any) -> Any:
     if read is None:
         return _UNREAD
     try:
-        return read(value)
+        return read_kept(read, value)
     except NaturalError:
         return _UNREAD
 
@@ -259,34 +287,42 @@ def _plain_value(reader: tuple, value: Any) -> Any:
 def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
     """Values outside their declared bounds, above the field they may not exceed, or not a choice."""
     problems = []
-    fields = _bounded_fields(standard)
-    # A value outside its own bounds is reported once, at its own cell: it is not also compared
-    # with the field it may not exceed (members = -1 made "女会员人数 8 不能大于 会员人数 -1").
-    wrong = {name for name, decl, low, high in fields if decl.type in ("integer", "number", "ratio")
-             and values.get(name) is not None and _outside(values[name], low, high)}
-    for name, decl, low, high in fields:
+    for name, decl, low, high, numeric, cap in _bounded_fields(standard):
         value = values.get(name)
         if value is None:
             continue
-        path = ("facts", name)
-        if decl.type in ("integer", "number", "ratio"):
-            rate = decl.type == "ratio"  # a rate is read and shown as a percentage: 1200 is 1200%, not 12
-            if low is not None and value < low:
-                problems.append(problem_at(doc, path, message("evidence.below_min", value=shown(value, rate, (decl.min,)),
-                                                              min=shown(decl.min, rate, (decl.min,)))))
-            if high is not None and value > high:
-                problems.append(problem_at(doc, path, message("evidence.above_max", value=shown(value, rate, (decl.max,)),
-                                                              max=shown(decl.max, rate, (decl.max,)))))
-            if decl.not_above and values.get(decl.not_above) is not None and not {name, decl.not_above} & wrong \
-                    and value > values[decl.not_above]:
-                problems.append(problem_at(doc, path, message(
-                    "evidence.not_above", name=decl.label.get(_lang()), value=shown(value, False, (values[decl.not_above],)),
-                    other=standard.fields[decl.not_above].label.get(_lang()), other_value=shown(values[decl.not_above]))))
+        if numeric:
+            outside = (low is not None and value < low) or (high is not None and value > high)
+            if outside:
+                problems += _bound_problems(doc, decl, name, value, low, high)
+            # A value outside its own bounds is reported once, at its own cell: it is not also
+            # compared with the field it may not exceed (members = -1 made "女会员人数 8 不能大于
+            # 会员人数 -1"); nor is a value compared with a field that is outside its own.
+            other = values.get(cap[0]) if cap is not None else None
+            if other is not None and not outside and not (cap[1] is not None and _outside(other, *cap[1])) \
+                    and value > other:
+                problems.append(problem_at(doc, ("facts", name), message(
+                    "evidence.not_above", name=decl.label.get(_lang()), value=shown(value, False, (other,)),
+                    other=standard.fields[cap[0]].label.get(_lang()), other_value=shown(other))))
         if decl.type == "scores":
-            problems += _score_problems(doc, path, decl, value)
+            problems += _score_problems(doc, ("facts", name), decl, value)
         if decl.choices is not None and value not in decl.choices:
-            problems.append(problem_at(doc, path, message("evidence.not_a_choice", value=value, choices=", ".join(decl.choices))))
+            problems.append(problem_at(doc, ("facts", name), message("evidence.not_a_choice", value=value,
+                                                                     choices=", ".join(decl.choices))))
     return problems
+
+
+def _bound_problems(doc: Document, decl, name: str, value: Any, low: Any, high: Any) -> list[Problem]:
+    """A number below its field's min or above its max (a rate read and shown as a percentage:
+    1200 is 1200%, not 12)."""
+    rate, path, out = decl.type == "ratio", ("facts", name), []
+    if low is not None and value < low:
+        out.append(problem_at(doc, path, message("evidence.below_min", value=shown(value, rate, (decl.min,)),
+                                                 min=shown(decl.min, rate, (decl.min,)))))
+    if high is not None and value > high:
+        out.append(problem_at(doc, path, message("evidence.above_max", value=shown(value, rate, (decl.max,)),
+                                                 max=shown(decl.max, rate, (decl.max,)))))
+    return out
 
 
 def _outside(value: Any, low: Any, high: Any) -> bool:
@@ -295,13 +331,20 @@ def _outside(value: Any, low: Any, high: Any) -> bool:
 
 @once_per_object()
 def _bounded_fields(standard: Standard) -> tuple:
-    """(name, declaration, min, max) of the standard's fields `range_problems` has anything to
-    check on (bounds, a field not to exceed, scores, choices), in declaration order, a whole bound
-    as an int (compared as fast as the counts it bounds, with the same result); once per standard
-    (a frozen model): most fields of a standard are plain ticks."""
-    return tuple((name, decl, _plain_bound(decl.min), _plain_bound(decl.max)) for name, decl in standard.fields.items()
-                 if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
-                 or decl.choices is not None)
+    """(name, declaration, min, max, numeric, cap) of the standard's fields `range_problems` has
+    anything to check on (bounds, a field not to exceed, scores, choices), in declaration order, a
+    whole bound as an int (compared as fast as the counts it bounds, with the same result); `cap`,
+    for a number that may not exceed another field: (that field, its (min, max) when it is a number
+    with bounds of its own to be outside of, else None). Once per standard (a frozen model): most
+    fields of a standard are plain ticks."""
+    numeric = ("integer", "number", "ratio")
+    fields = [(name, decl, _plain_bound(decl.min), _plain_bound(decl.max), decl.type in numeric)
+              for name, decl in standard.fields.items()
+              if decl.min is not None or decl.max is not None or decl.not_above or decl.type == "scores"
+              or decl.choices is not None]
+    bounds = {name: (low, high) for name, _, low, high, is_number in fields if is_number}
+    return tuple((*f, (f[1].not_above, bounds.get(f[1].not_above)) if f[4] and f[1].not_above else None)
+                 for f in fields)
 
 
 def _plain_bound(bound: Fraction | None) -> Fraction | int | None:

@@ -47,10 +47,13 @@ def uncounted_history(loaded: LoadedEvidence, standard: Standard) -> list[Proble
     line counts the rest. An event of a kind the standard
     counts nowhere is left alone: its date is not why it is not counted."""
     record, doc = loaded.record, loaded.document
+    start = record.period.start
+    notes: list[Problem] = []
+    if all(ev.date >= start for ev in record.events):
+        return notes  # most records: no event before the period
     windows = _windows(standard)
-    notes = []
     for i, ev in enumerate(record.events):
-        if ev.date >= record.period.start:
+        if ev.date >= start:
             continue
         kind = event_kind_id(standard, ev.kind) or ev.kind
         since = counted_since(standard, record, kind)
@@ -81,9 +84,15 @@ def note_problems(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str
     """What is noted beside a record's card under `standard` (a card's `notes`, as text): its
     events before the period that no count reaches (uncounted_history), then applications and
     judgements the standard does not read (references.unapplied, references.unread_judgements)."""
-    record, doc = loaded.record, loaded.document
+    record, doc, lang = loaded.record, loaded.document, current_language()
+    kept = loaded.kept_notes
+    if kept is not None and kept[0] is standard and kept[1] == lineage and kept[2] == lang and kept[3] is record \
+            and kept[4] is doc and kept[5] == doc.path:
+        return list(kept[6])
     unread = in_cells(doc, unapplied(record, doc, standard, lineage) + unread_judgements(record, doc, standard, lineage))
-    return [*uncounted_history(loaded, standard), *unread]
+    found = [*uncounted_history(loaded, standard), *unread]
+    loaded.kept_notes = (standard, lineage, lang, record, doc, doc.path, tuple(found))
+    return found
 
 
 def record_notes(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> tuple[str, ...]:

@@ -19,35 +19,40 @@ Found = list[tuple[tuple, NaturalError]]  # (where in the record, what could not
 def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
     """A copy of a record's data with its shape values read (see the module docstring), and the
     values that could not be read (left as written, so validation reports them too). Containers
-    of an unexpected shape are left to validation, and so is a list whose values are all already
-    as validation reads them (dates written YYYY-MM-DD, whole numbers): it is not copied."""
+    of an unexpected shape are left to validation, and so is a mapping or list whose values are
+    all already as validation reads them (dates written YYYY-MM-DD, whole numbers, a kind of
+    union written as its id): it is not copied."""
     out = dict(data)
     found: Found = []
     union = out.get("union")
     if isinstance(union, dict) and isinstance(union.get("kind"), str):
-        out["union"] = dict(union, kind=kind_id(union["kind"]))
-    out["period"] = _fields(out.get("period"), ("period",), {"start": read_date, "end": read_date}, found)
-    _each(out, "events", {"date": read_date, "count": read_integer}, found)
-    _each(out, "documents", {"date": read_date}, found)
-    _each(out, "honours", {"year": read_year}, found)
-    _each(out, "applications", {"override_kind": read_boolean}, found)  # 是 in a roster's column
+        kind = kind_id(union["kind"])
+        if kind is not union["kind"] or union.__class__ is not dict:  # a kind written by its name (社区工会)
+            out["union"] = dict(union, kind=kind)
+    if "period" in out:
+        period = out["period"]
+        if not (period.__class__ is dict and _as_written(period, _PERIOD_CHECKS)):
+            out["period"] = _fields(period, ("period",), _PERIOD, found)
+    for key, readers, checks in _LISTS:
+        _each(out, key, readers, checks, found)
     judgements = out.get("judgements")
     if isinstance(judgements, dict):
         out["judgements"] = {
-            sid: ({iid: _fields(entry, ("judgements", sid, iid), {"score": read_number, "date": read_date}, found)
+            sid: ({iid: _fields(entry, ("judgements", sid, iid), _JUDGEMENT, found)
                    for iid, entry in items.items()} if isinstance(items, dict) else items)
             for sid, items in judgements.items()}
-    return {k: v for k, v in out.items() if k in data}, found
+    return out, found
 
 
-def _each(out: dict[str, Any], key: str, readers: dict[str, Callable], found: Found) -> None:
+def _each(out: dict[str, Any], key: str, readers: tuple, checks: tuple, found: Found) -> None:
     entries = out.get(key)
     if isinstance(entries, list):
-        pairs = tuple(readers.items())
-        checks = tuple((name, _READ_ALREADY[reader]) for name, reader in pairs)
-        if all(_as_written(e, checks) for e in entries):
+        for entry in entries:
+            if not _as_written(entry, checks):
+                break
+        else:
             return  # nothing to read (most records): validation reads the list as it is
-        out[key] = [_read(e, key, i, pairs, found) if isinstance(e, dict) else e for i, e in enumerate(entries)]
+        out[key] = [_read(e, key, i, readers, found) if isinstance(e, dict) else e for i, e in enumerate(entries)]
 
 
 def _whole(value: Any) -> bool:
@@ -75,11 +80,55 @@ def _as_written(entry: Any, checks: tuple) -> bool:
     return True
 
 
-def _fields(entry: Any, loc: tuple, readers: dict[str, Callable], found: Found) -> Any:
-    """`entry` (a mapping) with the named values read; anything else as it is."""
+def _fields(entry: Any, loc: tuple, readers: tuple, found: Found) -> Any:
+    """`entry` (a mapping) with the values `readers` ((name, reader) pairs) name read; anything
+    else as it is."""
     if not isinstance(entry, dict):
         return entry
-    return _read(entry, loc, None, tuple(readers.items()), found)
+    return _read(entry, loc, None, readers, found)
+
+
+def _checked(readers: dict[str, Callable]) -> tuple[tuple, tuple]:
+    """(name, reader) pairs, and (name, test) pairs for `_as_written`."""
+    return tuple(readers.items()), tuple((name, _READ_ALREADY[reader]) for name, reader in readers.items())
+
+
+_KEPT_READS: dict[tuple, Any] = {}
+_MOST_READS = 20_000  # values kept with what a reader made of them; all let go when full
+
+
+def read_kept(read: Callable[[Any], Any], value: Any) -> Any:
+    """`read(value)` (a reader of assess.core.natural: a pure function, its results immutable),
+    kept for a text, a whole number or a float read before: a batch's records repeat the same
+    rates (88.0%, 0.954) and scores, each of which costs Fraction arithmetic to read. Kept under
+    the value's class beside it, so true is never taken for 1 nor 1.0 for 1; -0.0 (equal to 0.0
+    but not it) is read anew. Raises what `read` raises (nothing is kept then)."""
+    cls = type(value)  # not __class__, which an object may say is str: only true texts and numbers are kept
+    if cls is not str and cls is not int and (cls is not float or not value):
+        return read(value)
+    key = (read, cls, value)
+    found = _KEPT_READS.get(key, _KEPT_READS)
+    if found is _KEPT_READS:
+        found = read(value)
+        if len(_KEPT_READS) >= _MOST_READS:
+            _KEPT_READS.clear()
+        _KEPT_READS[key] = found
+    return found
+
+
+def _read_score(value: Any) -> Any:
+    return read_kept(read_number, value)
+
+
+_PERIOD, _PERIOD_CHECKS = _checked({"start": read_date, "end": read_date})
+_JUDGEMENT = tuple({"score": _read_score, "date": read_date}.items())  # a score is always read: 2.4 as 12/5
+# The lists of a record, each with the values of its entries that are read.
+_LISTS = tuple((key, *_checked(readers)) for key, readers in (
+    ("events", {"date": read_date, "count": read_integer}),
+    ("documents", {"date": read_date}),
+    ("honours", {"year": read_year}),
+    ("applications", {"override_kind": read_boolean}),  # 是 in a roster's column
+))
 
 
 def _read(entry: dict[str, Any], at: Any, index: int | None, readers: tuple, found: Found) -> dict[str, Any]:

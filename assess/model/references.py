@@ -82,7 +82,9 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
     events, problems = [], []
     named = _kind_ids(standard)
     for i, ev in enumerate(record.events):
-        kind = named[ev.kind] if ev.kind in named else event_kind_id(standard, ev.kind)
+        kind = named.get(ev.kind, _NOT_SEEN)
+        if kind is _NOT_SEEN:
+            kind = event_kind_id(standard, ev.kind)
         if kind is None and plain_text(ev.kind) not in known.event_kinds:
             lang = current_language()
             choices = {k: f"{k} ({label.get(lang)})" for k, label in standard.event_kinds.items()}
@@ -97,6 +99,9 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
     return events, problems
 
 
+_NOT_SEEN = object()  # a kind event_kind_id has not been asked about yet
+
+
 def _ids(standard: Standard, lineage: tuple[str, ...]) -> tuple[str, ...]:
     return (standard.id, *lineage)
 
@@ -108,11 +113,11 @@ def resolve_applications(record: Record, doc: Document, standard: Standard, line
     and for an application naming no known standard."""
     out, problems = [], []
     ids = _ids(standard, lineage)
-    lang = current_language()
     for i, app in enumerate(record.applications):
         if app.standard in ids:
             grade = standard.grade_named(app.grade)
             if grade is None:
+                lang = current_language()
                 grades = ", ".join(f"{g.id} ({g.title.get(lang)})" for g in standard.grades)
                 problems.append(_problem(doc, ("applications", i, "grade"), message(
                     "refs.grade", grade=app.grade, standard=standard.id, grades=grades)))
@@ -158,15 +163,16 @@ def kind_problems(record: Record, doc: Document, standard: Standard, lineage: tu
     without `override_kind: true` in the record's application for it."""
     kind = record.union.kind
     loc = ("union", "kind")
-    lang = current_language()
     # The standard's own kinds first: what every known standard declares is then read only for a
     # kind this standard does not apply to (the catalogue loads its other standards lazily).
-    if kind not in standard.applies_to and kind not in known.union_kinds:
+    if kind in standard.applies_to:
+        return []
+    if kind not in known.union_kinds:
         return [_problem(doc, loc, unknown_kind_text(kind, sorted(known.union_kinds | set(standard.applies_to))))]
     ids = _ids(standard, lineage)
-    overridden = any(a.override_kind for a in record.applications if a.standard in ids)
-    if kind in standard.applies_to or overridden:
+    if any(a.override_kind for a in record.applications if a.standard in ids):
         return []
+    lang = current_language()
     kinds = ", ".join(f"{k} ({kind_name(k, lang)})" for k in standard.applies_to)
     return [_problem(doc, loc, message("refs.applies_to", standard=standard.id, kinds=kinds,
                                        kind=f"{kind} ({kind_name(kind, lang)})", advice=_override_advice(doc)))]
@@ -193,8 +199,10 @@ def unread_judgements(record: Any, doc: Document, standard: Standard, lineage: t
     the first found) do not score. A copy of a standard under a new id used to score such an item
     as 缺少佐证 in silence; a record judged for two standards with items of their own gets none."""
     ids = _ids(standard, lineage)
+    if all(filed in ids for filed in record.judgements):  # most records: nothing filed elsewhere
+        return []
     read = next((record.judgements[i] for i in ids if i in record.judgements), {})
-    items = {item.id for _, item in standard.item_locations()}
+    items = _item_ids(standard)
     notes = []
     for filed, entries in record.judgements.items():
         if filed in ids:
@@ -204,6 +212,12 @@ def unread_judgements(record: Any, doc: Document, standard: Standard, lineage: t
                 notes.append(_problem(doc, ("judgements", filed, item_id), message(
                     "refs.judgement_unread", item=item_id, filed=filed, standard=standard.id)))
     return notes
+
+
+@once_per_object()
+def _item_ids(standard: Standard) -> frozenset[str]:
+    """The ids of the standard's items (deductions too), once per standard."""
+    return frozenset(item.id for _, item in standard.item_locations())
 
 
 def unapplied(record: Any, doc: Document, standard: Standard, lineage: tuple[str, ...]) -> list[Problem]:

@@ -4,6 +4,7 @@ with a stable schema (docs/scorecard.md). Every renderer reads this dict and not
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from assess.core import conditions as cond
@@ -30,6 +31,9 @@ if TYPE_CHECKING:  # annotations only: waivers load when a --waivers file is rea
     from assess.standards.tailoring import Ancestor
 
 
+_EVENT_PARTS = attrgetter("kind", "date", "count")  # an event as the engine reads it: (kind, date, count)
+
+
 def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
                also: tuple[str, ...] = (), prior: tuple = (), waived: dict[str, str] | None = None) -> Inputs:
     """The engine's inputs. Judgements are looked up under the standard's id, then under the ids of
@@ -38,7 +42,7 @@ def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
     judgements = next((r.judgements[i] for i in (standard_id, *also) if i in r.judgements), {})
     return Inputs(
         facts=values,
-        events=tuple((e.kind, e.date, e.count) for e in r.events),
+        events=tuple(map(_EVENT_PARTS, r.events)),
         judgements=judgements,
         honours=tuple(r.honours),
         period=r.period,
