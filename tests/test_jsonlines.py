@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from assess.cli import main
 from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.messages import use_language
+from assess.core.safe_yaml import MAX_DEPTH
 
 
 @pytest.mark.parametrize("line, words, column", [
@@ -74,3 +77,42 @@ def test_lines_read_in_many_threads_at_once_keep_their_own_values():
     with ThreadPoolExecutor(8) as pool:
         read = list(pool.map(parse_line, lines))
     assert read == [json.loads(line) for line in lines]
+
+
+def _too_deep_char_by_char(text: str) -> bool:
+    # The reading it replaced: one character at a time, a string left open runs to the end.
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(['[', ']', '{', '}', '"', '\\', 'a', '\n', '[[[[[[[[', '"\\"', '{"a":[']),
+                max_size=120).map("".join))
+def test_the_depth_check_reads_strings_and_escapes_as_the_parser(text):
+    from assess.core.jsonlines import _too_deep
+
+    assert _too_deep(text) == _too_deep_char_by_char(text)
+
+
+def test_a_record_of_many_events_is_read_whole():
+    from assess.core.jsonlines import _too_deep
+
+    line = json.dumps({"events": [{"kind": "x[[", "date": "2025-01-01"} for _ in range(5000)]})
+    assert not _too_deep(line) and parse_line(line)["events"][4999]["kind"] == "x[["
+    assert _too_deep("[" * (MAX_DEPTH + 1)) and not _too_deep('"' + "[" * (MAX_DEPTH + 1))
