@@ -7,6 +7,7 @@ The conditions are answered by a Decider (durable_rules in production); each ite
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping
@@ -60,7 +61,8 @@ class Inputs:
 def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
     """Every value the standard's conditions and rules read: the declared facts, the derived
     values, and the hidden ones its lowered conditions compare (`assess.scoring.lowering`)."""
-    facts = {name: inputs.facts.get(name) for name in standard.fields}
+    names = standard.fields
+    facts = dict(zip(names, map(inputs.facts.get, names)))  # {name: inputs.facts.get(name) ...}
     return _derived(standard, inputs, facts, None)
 
 
@@ -98,14 +100,10 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     values = compute_values(standard, inputs)
     decisions = decider.decide(compiled, values)
     kept = kept_items(compiled)
-
-    def scored(section_id: str | None, item: Item) -> ItemResult:
-        return kept(section_id, item, values, decisions, inputs)
-
-    sections = [section_result(standard, section, [scored(section.id, it) for it in section.items])
+    sections = [section_result(standard, section, kept.many(section.id, section.items, values, decisions, inputs))
                 for section in standard.sections]
-    bonus_items = [scored(None, it) for it in standard.bonus.items] if standard.bonus else []
-    deductions = [scored(None, d) for d in standard.deductions]
+    bonus_items = kept.many(None, standard.bonus.items, values, decisions, inputs) if standard.bonus else []
+    deductions = kept.many(None, standard.deductions, values, decisions, inputs)
     return assemble(compiled, inputs, values, decisions, sections, bonus_items, deductions)
 
 
@@ -139,12 +137,32 @@ def _fields_of(condition: str) -> tuple[str, ...]:
 def section_result(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
     """A section's points: its items' sum (not-applicable items as full points under
     `not_applicable: full`), capped; and the most its applicable items could earn."""
-    raw = exact_sum(r.awarded for r in results if not r.exempt)
-    applicable = exact_sum(r.points for r in results if not r.exempt)
-    if standard.not_applicable == "full":
+    sums = _whole_sums(results)
+    if sums is None:
+        raw = exact_sum(r.awarded for r in results if not r.exempt)
+        applicable = exact_sum(r.points for r in results if not r.exempt)
         na = exact_sum(r.points for r in results if r.exempt)
+    else:
+        raw, applicable, na = sums
+    if standard.not_applicable == "full":
         raw, applicable = raw + na, applicable + na
     return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
+
+
+def _whole_sums(results: list[ItemResult]) -> tuple[Fraction, Fraction, Fraction] | None:
+    """(awarded, points) of the items that count and the points of those exempt, as
+    `exact_sum` gives them, when every number is whole (most are); else None."""
+    raw = applicable = na = 0
+    for r in results:
+        awarded, points = r.awarded, r.item.points
+        if awarded.denominator != 1 or points.denominator != 1:
+            return None
+        if r.exempt:
+            na += points.numerator
+        else:
+            raw += awarded.numerator
+            applicable += points.numerator
+    return Fraction(raw), Fraction(applicable), Fraction(na)
 
 
 def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult],
@@ -232,42 +250,138 @@ def rule_condition_ids(item: Item) -> tuple[tuple[str, str], ...]:
 # Item results kept per distinct case, per compiled standard: at most this many in all (a batch
 # of 20,000 synthetic 八好 records keeps about 1.7 new cases a record).
 ITEM_CACHE_LIMIT = 5_000  # ~1 KB each: a few MB a process
-_KEPT: dict[int, tuple[CompiledStandard, dict]] = {}
+_KEPT: dict[int, tuple[CompiledStandard, "_KeptItems"]] = {}
 _KEPT_SIZE = [0]
+# An item whose first this many results looked up found fewer than one in five kept is scored
+# each time after (a rate of members read exactly: nearly every record is a new case, and
+# keeping them would only push out the cases that do repeat).
+_TRIAL = 500
+
+
+class _Slot:
+    """One item as placed in the standard, with its results kept: the functions giving the values
+    it reads and its answers, those results by (values, their types, answers), and how often a
+    lookup found one [found, scored]."""
+
+    __slots__ = ("item", "values_of", "one", "answers_of", "results", "tally")
+
+    def __init__(self, item: Item, names: tuple[str, ...], cids: tuple[str, ...]) -> None:
+        self.item = item
+        self.values_of = operator.itemgetter(*names) if names else _nothing
+        self.one = len(names) == 1  # itemgetter gives the value itself, not a tuple
+        self.answers_of = operator.itemgetter(*cids) if cids else _nothing
+        self.results: dict[tuple, ItemResult] = {}
+        self.tally = [0, 0]
+
+
+def _nothing(_: Mapping[str, Any]) -> tuple:
+    return ()
+
+
+class _KeptItems:
+    """`score_item` with results kept per distinct case: see `kept_items`. Each placed item has
+    its own results (`_Slot`), keyed by what it reads; a waived item, or one called with an
+    unknown place, is kept under the general key (item, section, waiver, values, types,
+    answers)."""
+
+    def __init__(self, compiled: CompiledStandard) -> None:
+        self.compiled = compiled
+        self.general: dict[tuple, ItemResult] = {}
+        keys = reads_of(compiled).keys
+        self.slots: dict[tuple[str | None, str], _Slot] = {
+            (section_id, item.id): _Slot(item, *keys[item.id]) for section_id, item in _placed_items(compiled.standard)}
+
+    def caches(self) -> list[dict]:
+        """Every dict of results it keeps."""
+        return [self.general, *(slot.results for slot in self.slots.values())]
+
+    def clear(self) -> None:
+        for cache in self.caches():
+            _KEPT_SIZE[0] -= len(cache)
+            cache.clear()
+
+    def __call__(self, section_id: str | None, item: Item, values: Mapping[str, Any],
+                 decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:
+        return self.many(section_id, (item,), values, decisions, inputs)[0]
+
+    def many(self, section_id: str | None, items: Iterable[Item], values: Mapping[str, Any],
+             decisions: Mapping[str, bool | None], inputs: Inputs) -> list[ItemResult]:
+        """`[kept(section_id, item, values, decisions, inputs) for item in items]`."""
+        standard, judged, waived, slots, out = self.compiled.standard, inputs.judgements, inputs.waived, self.slots, []
+        for item in items:
+            iid = item.id
+            slot = slots.get((section_id, iid))
+            if iid in judged:  # the inspector's entry is part of the result
+                found = score_item(standard, section_id, item, values, decisions, inputs)
+            elif iid in waived or slot is None or slot.item is not item:
+                found = self._general(section_id, item, values, decisions, inputs)
+            elif slot.tally[1] >= _TRIAL and slot.tally[0] * 4 < slot.tally[1]:
+                found = score_item(standard, section_id, item, values, decisions, inputs)
+            else:
+                try:
+                    read = slot.values_of(values)
+                    key = (read, type(read) if slot.one else tuple(map(type, read)), slot.answers_of(decisions))
+                    found = slot.results.get(key)
+                except (KeyError, TypeError):  # a value not given, or one that cannot be a key
+                    found = self._general(section_id, item, values, decisions, inputs)
+                else:
+                    if found is None:
+                        slot.tally[1] += 1
+                        found = score_item(standard, section_id, item, values, decisions, inputs)
+                        _keep(slot.results, key, found)
+                    else:
+                        slot.tally[0] += 1
+            out.append(found)
+        return out
+
+    def _general(self, section_id, item, values, decisions, inputs) -> ItemResult:
+        standard = self.compiled.standard
+        names, cids = reads_of(self.compiled).keys[item.id]
+        read = tuple([values.get(n) for n in names])
+        key = (item.id, section_id, inputs.waived.get(item.id), read, tuple([type(v) for v in read]),
+               tuple([decisions[c] for c in cids]))
+        try:
+            found = self.general.get(key)
+        except TypeError:  # a value that cannot be a key
+            return score_item(standard, section_id, item, values, decisions, inputs)
+        if found is None:
+            found = score_item(standard, section_id, item, values, decisions, inputs)
+            _keep(self.general, key, found)
+        return found
+
+
+def _keep(cache: dict, key: Any, value: ItemResult) -> None:
+    if _KEPT_SIZE[0] >= ITEM_CACHE_LIMIT:
+        # Bounded memory: the biggest cache goes (the item whose cases repeat least), so the
+        # items with a few cases each stay found; dropping results only costs scoring again.
+        biggest = max((c for _, held in _KEPT.values() for c in held.caches()), key=len)
+        _KEPT_SIZE[0] -= len(biggest)
+        biggest.clear()
+    cache[key] = value
+    _KEPT_SIZE[0] += 1
+
+
+def _placed_items(standard: Standard) -> list[tuple[str | None, Item]]:
+    """Every item with the section id it is scored under (None for bonus items and deductions)."""
+    out = [(s.id, it) for s in standard.sections for it in s.items]
+    return out + [(None, it) for it in (standard.bonus.items if standard.bonus else ())] + \
+        [(None, d) for d in standard.deductions]
 
 
 def kept_items(compiled: CompiledStandard):
     """`score_item` with its results kept per distinct case. An item's result is a function of
     the values it reads (`assess.scoring.reads`, compared with their types), its conditions'
-    answers and its waiver; an item with an inspector's entry is scored each time (the entry is
-    part of its result), as is one reading a value that cannot be a key (a list of scores). A
-    population of records repeats the same cases, so most items are looked up, not scored."""
+    answers and its waiver: the same case gives the very same result object, and a result object
+    stands for the values it was scored from (the scorecard keeps its rows by result). An item
+    with an inspector's entry is scored each time (the entry is part of its result), as is one
+    reading a value that cannot be a key (a list of scores) and one whose cases seldom repeat. A
+    population of records repeats the same cases, so most items are looked up, not scored.
+    Returns `kept(section_id, item, values, decisions, inputs) -> ItemResult`, whose `many`
+    scores a list of items at once."""
     hit = _KEPT.get(id(compiled))
     if hit is None or hit[0] is not compiled:
-        hit = _KEPT[id(compiled)] = (compiled, {})
-    cache, keys = hit[1], reads_of(compiled).keys
-
-    def kept(section_id, item, values, decisions, inputs) -> ItemResult:
-        if item.id in inputs.judgements:
-            return score_item(compiled.standard, section_id, item, values, decisions, inputs)
-        names, cids = keys[item.id]
-        read = tuple([values.get(n) for n in names])
-        key = (item.id, section_id, inputs.waived.get(item.id), read, tuple([type(v) for v in read]),
-               tuple([decisions[c] for c in cids]))
-        try:
-            found = cache.get(key)
-        except TypeError:  # a value that cannot be a key
-            return score_item(compiled.standard, section_id, item, values, decisions, inputs)
-        if found is None:
-            if _KEPT_SIZE[0] >= ITEM_CACHE_LIMIT:
-                for _, held in _KEPT.values():
-                    held.clear()  # bounded memory; only costs scoring again
-                _KEPT_SIZE[0] = 0
-            found = cache[key] = score_item(compiled.standard, section_id, item, values, decisions, inputs)
-            _KEPT_SIZE[0] += 1
-        return found
-
-    return kept
+        hit = _KEPT[id(compiled)] = (compiled, _KeptItems(compiled))
+    return hit[1]
 
 
 # ---- grades --------------------------------------------------------------------------------
@@ -299,28 +413,46 @@ def check_grades(ev: Evaluation, inputs: Inputs) -> list[GradeResult]:
     """Every grade's checks for the evaluation `ev` of `inputs`, in the standard's order of grades."""
     mandatory = [r for r in ev.items() if r.item.mandatory and not r.exempt]
     blocking = _blocking(ev.standard)
-    return [_check_grade(ev, g, inputs, mandatory, blocking[g.id]) for g in ev.standard.grades]
+    score = ev.grade_score
+    return [_check_grade(ev, g, inputs, mandatory, blocking[g.id], score) for g in ev.standard.grades]
 
 
 def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs, mandatory: list[ItemResult],
-                 blocked_by: tuple[bool, ...]) -> GradeResult:
-    """Every requirement of one grade: the 申报条件, minimum score, the vetoes that rule it out
-    (`blocked_by`: whether each of `ev.vetoes` does), the mandatory items that apply
-    (`mandatory`), extra conditions and the prerequisite honour."""
-    checks = [Check(CheckKind.ELIGIBILITY, e.met, EligibilityDetail(e.eligibility_id, e.state)) for e in ev.eligibility]
-    checks.append(Check(CheckKind.MIN_SCORE, ev.grade_score >= grade.min_score, MinScoreDetail(ev.grade_score, grade.min_score)))
+                 blocked_by: tuple[bool, ...], score: Fraction) -> GradeResult:
+    """Every requirement of one grade: the 申报条件, minimum score (`score`: the evaluation's
+    grade score), the vetoes that rule it out (`blocked_by`: whether each of `ev.vetoes` does),
+    the mandatory items that apply (`mandatory`), extra conditions and the prerequisite honour."""
+    checks = [_check(CheckKind.ELIGIBILITY, e.met, EligibilityDetail, e.eligibility_id, e.state) for e in ev.eligibility]
+    checks.append(_check(CheckKind.MIN_SCORE, score >= grade.min_score, MinScoreDetail, score, grade.min_score))
     if grade.blocked_by_veto:
-        checks += [Check(CheckKind.VETO, v.clear, VetoDetail(v.veto_id, v.state, v.waived))
+        checks += [_check(CheckKind.VETO, v.clear, VetoDetail, v.veto_id, v.state, v.waived)
                    for v, blocks in zip(ev.vetoes, blocked_by) if blocks]
     if grade.requires_mandatory:
-        checks += [Check(CheckKind.MANDATORY, r.status == ItemStatus.FULL, MandatoryDetail(r.item.id, r.status))
+        checks += [_check(CheckKind.MANDATORY, r.status == ItemStatus.FULL, MandatoryDetail, r.item.id, r.status)
                    for r in mandatory]
     for i, text in enumerate(grade.requires):
         state = ev.decisions[C.requires_id(grade.id, i)]
-        checks.append(Check(CheckKind.REQUIRES, state is True, RequiresDetail(text, state, i)))
+        checks.append(_check(CheckKind.REQUIRES, state is True, RequiresDetail, text, state, i))
     if grade.prerequisite is not None:
         checks.append(_prerequisite_check(ev.standard, grade, inputs))
     return GradeResult(grade, checks)
+
+
+# Checks and their details are frozen values: one object per distinct check (its kind, whether
+# it is met, each field with its type), shared by every evaluation; at most this many kept.
+_CHECKS: dict[tuple, Check] = {}
+CHECK_CACHE_LIMIT = 10_000
+
+
+def _check(kind: CheckKind, ok: bool, detail: type, *fields: Any) -> Check:
+    """`Check(kind, ok, detail(*fields))`, the one object kept for it."""
+    key = (kind, ok, fields, tuple(map(type, fields)))
+    found = _CHECKS.get(key)
+    if found is None:
+        if len(_CHECKS) >= CHECK_CACHE_LIMIT:
+            _CHECKS.clear()
+        found = _CHECKS[key] = Check(kind, ok, detail(*fields))
+    return found
 
 
 def _prerequisite_check(standard: Standard, grade: Grade, inputs: Inputs) -> Check:
