@@ -263,7 +263,7 @@ class _Slot:
     it reads and its answers, those results by (values, their types, answers), and how often a
     lookup found one [found, scored]."""
 
-    __slots__ = ("item", "values_of", "one", "answers_of", "results", "tally")
+    __slots__ = ("item", "values_of", "one", "answers_of", "results", "found", "misses", "keep")
 
     def __init__(self, item: Item, names: tuple[str, ...], cids: tuple[str, ...]) -> None:
         self.item = item
@@ -271,7 +271,18 @@ class _Slot:
         self.one = len(names) == 1  # itemgetter gives the value itself, not a tuple
         self.answers_of = operator.itemgetter(*cids) if cids else _nothing
         self.results: dict[tuple, ItemResult] = {}
-        self.tally = [0, 0]
+        self.found = self.misses = 0  # lookups that found a result, and that scored one
+        self.keep = True  # whether its results are kept (see _TRIAL)
+
+    def scored(self, key: tuple, result: ItemResult) -> None:
+        """Keep a result just scored (unless the item's cases seldom repeat)."""
+        self.misses += 1
+        if self.misses >= _TRIAL and self.found * 4 < self.misses:
+            self.keep = False
+            _KEPT_SIZE[0] -= len(self.results)
+            self.results.clear()
+        else:
+            _keep(self.results, key, result)
 
 
 def _nothing(_: Mapping[str, Any]) -> tuple:
@@ -290,6 +301,11 @@ class _KeptItems:
         keys = reads_of(compiled).keys
         self.slots: dict[tuple[str | None, str], _Slot] = {
             (section_id, item.id): _Slot(item, *keys[item.id]) for section_id, item in _placed_items(compiled.standard)}
+        # (section id, id of one of the standard's lists of items) -> (that list, its slots)
+        standard = compiled.standard
+        lists = [(s.id, s.items) for s in standard.sections] + [(None, standard.deductions)]
+        lists += [(None, standard.bonus.items)] if standard.bonus else []
+        self.placed = {(sid, id(items)): (items, [self.slots[sid, item.id] for item in items]) for sid, items in lists}
 
     def caches(self) -> list[dict]:
         """Every dict of results it keeps."""
@@ -307,15 +323,19 @@ class _KeptItems:
     def many(self, section_id: str | None, items: Iterable[Item], values: Mapping[str, Any],
              decisions: Mapping[str, bool | None], inputs: Inputs) -> list[ItemResult]:
         """`[kept(section_id, item, values, decisions, inputs) for item in items]`."""
-        standard, judged, waived, slots, out = self.compiled.standard, inputs.judgements, inputs.waived, self.slots, []
-        for item in items:
+        standard, judged, waived, out = self.compiled.standard, inputs.judgements, inputs.waived, []
+        if not isinstance(items, (list, tuple)):
+            items = list(items)
+        placed = self.placed.get((section_id, id(items)))  # the standard's own list: its slots in order
+        if placed is None or placed[0] is not items or len(placed[1]) != len(items):
+            placed = (items, [self.slots.get((section_id, item.id)) for item in items])
+        for item, slot in zip(items, placed[1]):
             iid = item.id
-            slot = slots.get((section_id, iid))
             if iid in judged:  # the inspector's entry is part of the result
                 found = score_item(standard, section_id, item, values, decisions, inputs)
             elif iid in waived or slot is None or slot.item is not item:
                 found = self._general(section_id, item, values, decisions, inputs)
-            elif slot.tally[1] >= _TRIAL and slot.tally[0] * 4 < slot.tally[1]:
+            elif not slot.keep:
                 found = score_item(standard, section_id, item, values, decisions, inputs)
             else:
                 try:
@@ -326,11 +346,10 @@ class _KeptItems:
                     found = self._general(section_id, item, values, decisions, inputs)
                 else:
                     if found is None:
-                        slot.tally[1] += 1
                         found = score_item(standard, section_id, item, values, decisions, inputs)
-                        _keep(slot.results, key, found)
+                        slot.scored(key, found)
                     else:
-                        slot.tally[0] += 1
+                        slot.found += 1
             out.append(found)
         return out
 
