@@ -19,7 +19,7 @@ from assess.model.evidence import evidence_from_data, load_evidence, window_star
 from assess.model.standard import derived_order
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
-from assess.scoring import derive, engine
+from assess.scoring import derive, engine, grades
 from assess.scoring.decision_cache import CachingDurableDecider
 from assess.scoring.lowering import hidden_values
 from assess.scoring.reads import reads_of
@@ -79,7 +79,7 @@ def _grades(ev: Evaluation, inputs) -> list[GradeResult]:
             state = ev.decisions[C.requires_id(grade.id, i)]
             checks.append(Check(CheckKind.REQUIRES, state is True, RequiresDetail(text, state, i)))
         if grade.prerequisite is not None:
-            checks.append(engine._prerequisite_check(ev.standard, grade, inputs))
+            checks.append(grades._prerequisite_check(ev.standard, grade, inputs))
         out.append(GradeResult(grade, checks))
     return out
 

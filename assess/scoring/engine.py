@@ -16,28 +16,19 @@ from assess.core import conditions as cond
 from assess.core.exact import Fraction, exact_sum
 from assess.core.per_object import once_per_object
 from assess.model.evidence import Honour, JudgementEntry, Period, window_start
-from assess.model.standard import Grade, Item, Standard
+from assess.model.standard import Item, Standard
 from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
-from assess.scoring.derive import affected, derive_values, honour_names
+from assess.scoring.derive import affected, derive_values
+from assess.scoring.grades import check_grades, prerequisite_honour  # noqa: F401 (callers import them from here)
 from assess.scoring.lowering import hidden_values
 from assess.scoring.reads import reads_of
 from assess.scoring.results import (
-    Check,
-    CheckKind,
-    EligibilityDetail,
     EligibilityResult,
     Evaluation,
-    GradeResult,
-    HonourFound,
     ItemResult,
-    MandatoryDetail,
-    MinScoreDetail,
-    PrerequisiteDetail,
-    RequiresDetail,
     SectionResult,
-    VetoDetail,
     VetoResult,
 )
 
@@ -83,9 +74,25 @@ def _counted(standard: Standard) -> tuple[tuple[str, Any], ...]:
     return tuple((name, d.count_events.window) for name, d in standard.derived.items() if d.count_events is not None)
 
 
+_STARTS: dict[tuple, tuple[Standard, dict]] = {}  # (id(standard), period) -> (standard, its window starts)
+
+
+def _window_starts(standard: Standard, period: Period) -> dict[str, Any]:
+    """The first day of each counted window for this period (kept: most records share a period;
+    callers must not change it)."""
+    key = (id(standard), period.start, period.end)
+    hit = _STARTS.get(key)
+    if hit is None or hit[0] is not standard:
+        if len(_STARTS) >= 256:
+            _STARTS.clear()
+        hit = _STARTS[key] = (standard, {name: window_start(window, period) for name, window in _counted(standard)})
+    return hit[1]
+
+
 def _derived(standard: Standard, inputs: Inputs, facts: dict[str, Any], only) -> dict[str, Any]:
-    period = inputs.period
-    starts = {name: window_start(window, period) for name, window in _counted(standard) if only is None or name in only}
+    starts = _window_starts(standard, inputs.period)
+    if only is not None:
+        starts = {name: start for name, start in starts.items() if name in only}
     honours = tuple(inputs.honours) + tuple(h for h, _ in inputs.prior_honours)
     values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours, only)
     values.update(hidden_values(standard, values))
@@ -137,32 +144,35 @@ def _fields_of(condition: str) -> tuple[str, ...]:
 def section_result(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
     """A section's points: its items' sum (not-applicable items as full points under
     `not_applicable: full`), capped; and the most its applicable items could earn."""
-    sums = _whole_sums(results)
-    if sums is None:
+    full = standard.not_applicable == "full"
+    sums = _whole_sums(results, full)
+    if sums is not None:
+        raw, applicable = sums
+    else:
         raw = exact_sum(r.awarded for r in results if not r.exempt)
         applicable = exact_sum(r.points for r in results if not r.exempt)
-        na = exact_sum(r.points for r in results if r.exempt)
-    else:
-        raw, applicable, na = sums
-    if standard.not_applicable == "full":
-        raw, applicable = raw + na, applicable + na
+        if full:
+            na = exact_sum(r.points for r in results if r.exempt)
+            raw, applicable = raw + na, applicable + na
     return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
 
 
-def _whole_sums(results: list[ItemResult]) -> tuple[Fraction, Fraction, Fraction] | None:
-    """(awarded, points) of the items that count and the points of those exempt, as
-    `exact_sum` gives them, when every number is whole (most are); else None."""
-    raw = applicable = na = 0
+def _whole_sums(results: list[ItemResult], full: bool) -> tuple[Fraction, Fraction] | None:
+    """`section_result`'s (raw, applicable) sums, the same values `exact_sum` gives, added as
+    ints when every number is whole (most are); else None. `full`: exempt items count as full
+    points."""
+    raw = applicable = 0
     for r in results:
         awarded, points = r.awarded, r.item.points
         if awarded.denominator != 1 or points.denominator != 1:
             return None
-        if r.exempt:
-            na += points.numerator
-        else:
+        if not r.exempt:
             raw += awarded.numerator
             applicable += points.numerator
-    return Fraction(raw), Fraction(applicable), Fraction(na)
+        elif full:
+            raw += points.numerator
+            applicable += points.numerator
+    return Fraction(raw), Fraction(applicable)
 
 
 def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult],
@@ -318,40 +328,53 @@ class _KeptItems:
 
     def __call__(self, section_id: str | None, item: Item, values: Mapping[str, Any],
                  decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:
-        return self.many(section_id, (item,), values, decisions, inputs)[0]
+        return self.one(self.slots.get((section_id, item.id)), section_id, item, values, decisions, inputs)
 
     def many(self, section_id: str | None, items: Iterable[Item], values: Mapping[str, Any],
              decisions: Mapping[str, bool | None], inputs: Inputs) -> list[ItemResult]:
         """`[kept(section_id, item, values, decisions, inputs) for item in items]`."""
-        standard, judged, waived, out = self.compiled.standard, inputs.judgements, inputs.waived, []
-        if not isinstance(items, (list, tuple)):
-            items = list(items)
         placed = self.placed.get((section_id, id(items)))  # the standard's own list: its slots in order
         if placed is None or placed[0] is not items or len(placed[1]) != len(items):
-            placed = (items, [self.slots.get((section_id, item.id)) for item in items])
+            return [self(section_id, item, values, decisions, inputs) for item in items]
+        out, judged, waived = [], inputs.judgements, inputs.waived
         for item, slot in zip(items, placed[1]):
-            iid = item.id
-            if iid in judged:  # the inspector's entry is part of the result
-                found = score_item(standard, section_id, item, values, decisions, inputs)
-            elif iid in waived or slot is None or slot.item is not item:
-                found = self._general(section_id, item, values, decisions, inputs)
-            elif not slot.keep:
-                found = score_item(standard, section_id, item, values, decisions, inputs)
-            else:
+            # `self.one(slot, ...)`, its usual case inline (a call less an item)
+            if slot.keep and slot.item is item and item.id not in judged and item.id not in waived:
                 try:
                     read = slot.values_of(values)
                     key = (read, type(read) if slot.one else tuple(map(type, read)), slot.answers_of(decisions))
                     found = slot.results.get(key)
-                except (KeyError, TypeError):  # a value not given, or one that cannot be a key
-                    found = self._general(section_id, item, values, decisions, inputs)
-                else:
-                    if found is None:
-                        found = score_item(standard, section_id, item, values, decisions, inputs)
-                        slot.scored(key, found)
-                    else:
-                        slot.found += 1
-            out.append(found)
+                except (KeyError, TypeError):
+                    found = None
+                if found is not None:
+                    slot.found += 1
+                    out.append(found)
+                    continue
+            out.append(self.one(slot, section_id, item, values, decisions, inputs))
         return out
+
+    def one(self, slot: _Slot | None, section_id: str | None, item: Item, values: Mapping[str, Any],
+            decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:
+        """The item's result, `slot` its place in the standard (None: not one of its places)."""
+        iid = item.id
+        if iid in inputs.judgements:  # the inspector's entry is part of the result
+            return score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
+        if iid in inputs.waived or slot is None or slot.item is not item:
+            return self._general(section_id, item, values, decisions, inputs)
+        if not slot.keep:
+            return score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
+        try:
+            read = slot.values_of(values)
+            key = (read, type(read) if slot.one else tuple(map(type, read)), slot.answers_of(decisions))
+            found = slot.results.get(key)
+        except (KeyError, TypeError):  # a value not given, or one that cannot be a key
+            return self._general(section_id, item, values, decisions, inputs)
+        if found is None:
+            found = score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
+            slot.scored(key, found)
+        else:
+            slot.found += 1
+        return found
 
     def _general(self, section_id, item, values, decisions, inputs) -> ItemResult:
         standard = self.compiled.standard
@@ -401,87 +424,3 @@ def kept_items(compiled: CompiledStandard):
     if hit is None or hit[0] is not compiled:
         hit = _KEPT[id(compiled)] = (compiled, _KeptItems(compiled))
     return hit[1]
-
-
-# ---- grades --------------------------------------------------------------------------------
-
-
-def prerequisite_honour(standard: Standard, grade: Grade, honours, period: Period) -> tuple[int, Honour] | None:
-    """The first honour that meets the grade's prerequisite, with its index in the record."""
-    pre = grade.prerequisite
-    if pre is None:
-        return None
-    for i, h in enumerate(honours):
-        if not honour_names(standard, h) & set(pre.any_of):
-            continue
-        if h.year > period.end.year:
-            continue
-        if pre.within_years is not None and h.year < period.end.year - pre.within_years:
-            continue
-        return i, h
-    return None
-
-
-@once_per_object()
-def _blocking(standard: Standard) -> dict[str, tuple[bool, ...]]:
-    """Grade id -> whether each veto (in the standard's order) rules that grade out."""
-    return {g.id: tuple(v.blocks(g.id) for v in standard.vetoes) for g in standard.grades}
-
-
-def check_grades(ev: Evaluation, inputs: Inputs) -> list[GradeResult]:
-    """Every grade's checks for the evaluation `ev` of `inputs`, in the standard's order of grades."""
-    mandatory = [r for r in ev.items() if r.item.mandatory and not r.exempt]
-    blocking = _blocking(ev.standard)
-    score = ev.grade_score
-    return [_check_grade(ev, g, inputs, mandatory, blocking[g.id], score) for g in ev.standard.grades]
-
-
-def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs, mandatory: list[ItemResult],
-                 blocked_by: tuple[bool, ...], score: Fraction) -> GradeResult:
-    """Every requirement of one grade: the 申报条件, minimum score (`score`: the evaluation's
-    grade score), the vetoes that rule it out (`blocked_by`: whether each of `ev.vetoes` does),
-    the mandatory items that apply (`mandatory`), extra conditions and the prerequisite honour."""
-    checks = [_check(CheckKind.ELIGIBILITY, e.met, EligibilityDetail, e.eligibility_id, e.state) for e in ev.eligibility]
-    checks.append(_check(CheckKind.MIN_SCORE, score >= grade.min_score, MinScoreDetail, score, grade.min_score))
-    if grade.blocked_by_veto:
-        checks += [_check(CheckKind.VETO, v.clear, VetoDetail, v.veto_id, v.state, v.waived)
-                   for v, blocks in zip(ev.vetoes, blocked_by) if blocks]
-    if grade.requires_mandatory:
-        checks += [_check(CheckKind.MANDATORY, r.status == ItemStatus.FULL, MandatoryDetail, r.item.id, r.status)
-                   for r in mandatory]
-    for i, text in enumerate(grade.requires):
-        state = ev.decisions[C.requires_id(grade.id, i)]
-        checks.append(_check(CheckKind.REQUIRES, state is True, RequiresDetail, text, state, i))
-    if grade.prerequisite is not None:
-        checks.append(_prerequisite_check(ev.standard, grade, inputs))
-    return GradeResult(grade, checks)
-
-
-# Checks and their details are frozen values: one object per distinct check (its kind, whether
-# it is met, each field with its type), shared by every evaluation; at most this many kept.
-_CHECKS: dict[tuple, Check] = {}
-CHECK_CACHE_LIMIT = 10_000
-
-
-def _check(kind: CheckKind, ok: bool, detail: type, *fields: Any) -> Check:
-    """`Check(kind, ok, detail(*fields))`, the one object kept for it."""
-    key = (kind, ok, fields, tuple(map(type, fields)))
-    found = _CHECKS.get(key)
-    if found is None:
-        if len(_CHECKS) >= CHECK_CACHE_LIMIT:
-            _CHECKS.clear()
-        found = _CHECKS[key] = Check(kind, ok, detail(*fields))
-    return found
-
-
-def _prerequisite_check(standard: Standard, grade: Grade, inputs: Inputs) -> Check:
-    own = tuple(inputs.honours)
-    found = prerequisite_honour(standard, grade, own + tuple(h for h, _ in inputs.prior_honours), inputs.period)
-    where = None
-    if found:
-        i, honour = found
-        from_store = i >= len(own)
-        source = inputs.prior_honours[i - len(own)][1] if from_store else f"honours[{i}]"
-        where = HonourFound(honour.title, honour.year, source, from_store)
-    pre = grade.prerequisite
-    return Check(CheckKind.PREREQUISITE, found is not None, PrerequisiteDetail(grade.id, pre.any_of, pre.within_years, where))
