@@ -257,8 +257,9 @@ def rule_condition_ids(item: Item) -> tuple[tuple[str, str], ...]:
     return tuple((key, C.rule_condition_id(item.id, key)) for key in item.rule.conditions())
 
 
-# Item results kept per distinct case, per compiled standard: at most this many in all (a batch
-# of 20,000 synthetic 八好 records keeps about 1.7 new cases a record).
+# Item results kept per distinct case, per compiled standard: at most this many in all (5,000
+# synthetic 八好 records meet about 1.5 new cases a record, besides the rates of members read
+# exactly, which are not kept: see _TRIAL).
 ITEM_CACHE_LIMIT = 5_000  # ~1 KB each: a few MB a process
 _KEPT: dict[int, tuple[CompiledStandard, "_KeptItems"]] = {}
 _KEPT_SIZE = [0]
@@ -271,7 +272,7 @@ _TRIAL = 500
 class _Slot:
     """One item as placed in the standard, with its results kept: the functions giving the values
     it reads and its answers, those results by (values, their types, answers), and how often a
-    lookup found one [found, scored]."""
+    lookup found one or scored one."""
 
     __slots__ = ("item", "values_of", "one", "answers_of", "results", "found", "misses", "keep")
 
