@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import bisect
 import fractions
+import operator
+from itertools import chain
 from typing import Any, Mapping
 
 from assess.core import conditions as cond
@@ -20,14 +22,13 @@ def _canonical(value: Any, literals: tuple[Fraction, ...]) -> Any:
 
     `durable_value` sends a value equal to a literal as that literal and any other value as a
     number strictly between its neighbours, so values in the same interval give the same outcome.
+    None, booleans and strings stand for themselves (no tuple, number or other kind equals
+    them); numbers are tagged tuples, so True and 1 stay apart. Raises TypeError for any other
+    kind of value.
     """
-    if value is None:
-        return None
     kind = type(value)
-    if kind is bool:
-        return ("b", value)  # True == 1 in Python: keep booleans apart from numbers
-    if kind is str:
-        return ("s", value)
+    if value is None or kind is bool or kind is str:
+        return value
     if kind is float:
         value = Fraction(repr(value))
     elif kind is not int and kind is not Fraction and kind is not fractions.Fraction:
@@ -38,13 +39,60 @@ def _canonical(value: Any, literals: tuple[Fraction, ...]) -> Any:
     return ("n", 2 * i + 1 if i < len(literals) and literals[i] == value else 2 * i)
 
 
+class _Plan:
+    """How one compiled standard's conditions are answered from the cache: the conditions
+    grouped by the fields they read (most read one), each group with its literals."""
+
+    def __init__(self, compiled: CompiledStandard) -> None:
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for cid, node in compiled.conditions.items():
+            groups.setdefault(tuple(sorted(cond.fields(node))), []).append(cid)
+        # (field, its literals, the group's condition ids) for groups reading one field;
+        # (fields, each one's literals, condition ids) for the others
+        self.single = tuple((names[0], compiled.literals.get(names[0], ()), tuple(cids))
+                            for names, cids in groups.items() if len(names) == 1)
+        self.multi = tuple((names, tuple(compiled.literals.get(n, ()) for n in names), tuple(cids))
+                           for names, cids in groups.items() if len(names) != 1)
+        order = [cid for *_, cids in self.single + self.multi for cid in cids]
+        self.count = len(order)
+        self.cids = tuple(compiled.conditions)  # the answers' order, as the other deciders give it
+        where = {cid: i for i, cid in enumerate(order)}
+        self.reorder = operator.itemgetter(*(where[cid] for cid in self.cids)) if order != list(self.cids) else None
+
+    def keys(self, values: Mapping[str, Any]) -> list:
+        """Each group's case for these values (TypeError for a value of no known equivalence)."""
+        get = values.get
+        # None and booleans (most values) stand for themselves: no call for them
+        out = [v if (v := get(name)) is None or v is True or v is False else _canonical(v, lits)
+               for name, lits, _ in self.single]
+        out += [tuple(_canonical(get(n), lit) for n, lit in zip(names, lits)) for names, lits, _ in self.multi]
+        return out
+
+
+class _Answers:
+    """The answers kept for one compiled standard: per group of conditions, case -> answers."""
+
+    def __init__(self, plan: _Plan) -> None:
+        self.memos: list[dict] = [{} for _ in plan.single + plan.multi]
+        self.size = 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    def clear(self) -> None:
+        for memo in self.memos:
+            memo.clear()
+        self.size = 0
+
+
 class CachingDurableDecider:
     """durable_rules answers, each distinct case asked once.
 
     A condition's outcome is a pure function of the intervals its inputs fall in (see
     `_canonical`). On a record with any condition not seen in its case before, the whole record is
     asserted into durable_rules and every condition's answer is kept; otherwise the answers come
-    from earlier assertions. Counters say how often each happened.
+    from earlier assertions. Conditions reading the same fields are kept together, one entry a
+    case. Counters say how often each happened.
     """
 
     name = "durable_rules"
@@ -52,51 +100,41 @@ class CachingDurableDecider:
     def __init__(self, backend: DurableBackend | None = None, max_entries: int = 200_000) -> None:
         self._durable = DurableDecider(backend)
         self._max = max_entries
-        # standard sha256 -> (each field read, with its literals), (each condition, the fields it reads)
-        self._plans: dict[str, tuple[tuple, tuple]] = {}
-        self._cache: dict[str, dict[tuple, bool | None]] = {}
+        self._plans: dict[str, _Plan] = {}  # standard sha256 -> its plan
+        self._cache: dict[str, _Answers] = {}
         self.records = 0  # decide() calls
         self.asserted = 0  # records that went to durable_rules
         self.conditions = 0  # conditions answered
         self.cached = 0  # conditions answered from the cache
 
-    def _plan(self, compiled: CompiledStandard) -> tuple[tuple, tuple]:
-        plan = self._plans.get(compiled.sha256)
-        if plan is None:
-            reads = tuple((cid, tuple(sorted(cond.fields(node)))) for cid, node in compiled.conditions.items())
-            names = sorted({f for _, fs in reads for f in fs})
-            plan = self._plans[compiled.sha256] = (tuple((f, compiled.literals.get(f, ())) for f in names), reads)
-        return plan
-
     def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]:
         """Every condition's answer for these values: from the cache when each is known for this case,
         else asked of durable_rules (and kept)."""
-        fields, reads = self._plan(compiled)
-        cache = self._cache.setdefault(compiled.sha256, {})
+        plan = self._plans.get(compiled.sha256)
+        if plan is None:
+            plan = self._plans[compiled.sha256] = _Plan(compiled)
+            self._cache[compiled.sha256] = _Answers(plan)
+        kept = self._cache[compiled.sha256]
         self.records += 1
-        self.conditions += len(reads)
+        self.conditions += plan.count
         try:
-            canon = {f: _canonical(values.get(f), lits) for f, lits in fields}
+            keys = plan.keys(values)
         except TypeError:  # a value type with no known equivalence: ask durable_rules, keep nothing
             self.asserted += 1
             return self._durable.decide(compiled, values)
-        get = canon.__getitem__
-        keys = [(cid, tuple(map(get, names))) for cid, names in reads]
-        out: dict[str, bool | None] = {}
-        for key in keys:
-            answer = cache.get(key, cache)  # the dict itself marks "not cached" (None is an answer)
-            if answer is cache:
-                break
-            out[key[0]] = answer
-        else:
-            self.cached += len(reads)
-            return out
+        got = list(map(dict.get, kept.memos, keys))  # each group's answers, None where not kept
+        if None not in got:
+            self.cached += plan.count
+            found = list(chain.from_iterable(got))
+            return dict(zip(plan.cids, found if plan.reorder is None else plan.reorder(found)))
         self.asserted += 1
         decided = self._durable.decide(compiled, values)
-        if len(cache) + len(keys) > self._max:
-            cache.clear()  # bounded memory; only costs re-asking durable_rules
-        for key in keys:
-            cache[key] = decided[key[0]]
+        if kept.size + len(keys) > self._max:
+            kept.clear()  # bounded memory; only costs re-asking durable_rules
+        for memo, key, (*_, cids) in zip(kept.memos, keys, plan.single + plan.multi):
+            if key not in memo:
+                memo[key] = tuple([decided[cid] for cid in cids])
+                kept.size += 1
         return decided
 
     def stats(self) -> dict[str, int]:

@@ -32,10 +32,39 @@ def derive_values(
     values: dict[str, Any] = dict(facts)
     events = list(events)
     honours = tuple(honours)
+    counted = _plain_counts(events, window_starts, period_end, _counters(standard))
     for name in _order(standard):
         if only is None or name in only:
-            values[name] = _derive(standard, name, values, events, window_starts, period_end, honours)
+            found = counted.get(name, counted)  # the dict itself marks "not a plain count"
+            values[name] = found if found is not counted else \
+                _derive(standard, name, values, events, window_starts, period_end, honours)
     return values
+
+
+def _plain_counts(events: list, window_starts: dict[str, Any], period_end: Any,
+                  counters: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Each plain count of events (no `per`) among `window_starts`, in one pass over the events:
+    the sum `_derive` takes, adding the same counts in the same order."""
+    totals = {name: 0 for names in counters.values() for name in names if name in window_starts}
+    if not totals:
+        return totals
+    for kind, day, count in events:
+        for name in counters.get(kind, ()):
+            if name in totals and window_starts[name] <= day <= period_end:
+                totals[name] += count
+    return totals
+
+
+@once_per_object()
+def _counters(standard: Standard) -> dict[str, tuple[str, ...]]:
+    """Event kind -> the derived names counting it plainly (without `per`), each once."""
+    out: dict[str, list[str]] = {}
+    for name, d in standard.derived.items():
+        spec = d.count_events
+        if spec is not None and spec.per is None:
+            for kind in dict.fromkeys(spec.kind):
+                out.setdefault(kind, []).append(name)
+    return {kind: tuple(names) for kind, names in out.items()}
 
 
 def _derive(standard: Standard, name: str, values: dict[str, Any], events: list, window_starts: dict[str, Any],

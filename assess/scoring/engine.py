@@ -7,6 +7,7 @@ The conditions are answered by a Decider (durable_rules in production); each ite
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping
@@ -15,28 +16,19 @@ from assess.core import conditions as cond
 from assess.core.exact import Fraction, exact_sum
 from assess.core.per_object import once_per_object
 from assess.model.evidence import Honour, JudgementEntry, Period, window_start
-from assess.model.standard import Grade, Item, Standard
+from assess.model.standard import Item, Standard
 from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
-from assess.scoring.derive import affected, derive_values, honour_names
+from assess.scoring.derive import affected, derive_values
+from assess.scoring.grades import check_grades, prerequisite_honour  # noqa: F401 (callers import them from here)
 from assess.scoring.lowering import hidden_values
 from assess.scoring.reads import reads_of
 from assess.scoring.results import (
-    Check,
-    CheckKind,
-    EligibilityDetail,
     EligibilityResult,
     Evaluation,
-    GradeResult,
-    HonourFound,
     ItemResult,
-    MandatoryDetail,
-    MinScoreDetail,
-    PrerequisiteDetail,
-    RequiresDetail,
     SectionResult,
-    VetoDetail,
     VetoResult,
 )
 
@@ -60,7 +52,8 @@ class Inputs:
 def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
     """Every value the standard's conditions and rules read: the declared facts, the derived
     values, and the hidden ones its lowered conditions compare (`assess.scoring.lowering`)."""
-    facts = {name: inputs.facts.get(name) for name in standard.fields}
+    names = standard.fields
+    facts = dict(zip(names, map(inputs.facts.get, names)))  # {name: inputs.facts.get(name) ...}
     return _derived(standard, inputs, facts, None)
 
 
@@ -81,9 +74,25 @@ def _counted(standard: Standard) -> tuple[tuple[str, Any], ...]:
     return tuple((name, d.count_events.window) for name, d in standard.derived.items() if d.count_events is not None)
 
 
+_STARTS: dict[tuple, tuple[Standard, dict]] = {}  # (id(standard), period) -> (standard, its window starts)
+
+
+def _window_starts(standard: Standard, period: Period) -> dict[str, Any]:
+    """The first day of each counted window for this period (kept: most records share a period;
+    callers must not change it)."""
+    key = (id(standard), period.start, period.end)
+    hit = _STARTS.get(key)
+    if hit is None or hit[0] is not standard:
+        if len(_STARTS) >= 256:
+            _STARTS.clear()
+        hit = _STARTS[key] = (standard, {name: window_start(window, period) for name, window in _counted(standard)})
+    return hit[1]
+
+
 def _derived(standard: Standard, inputs: Inputs, facts: dict[str, Any], only) -> dict[str, Any]:
-    period = inputs.period
-    starts = {name: window_start(window, period) for name, window in _counted(standard) if only is None or name in only}
+    starts = _window_starts(standard, inputs.period)
+    if only is not None:
+        starts = {name: start for name, start in starts.items() if name in only}
     honours = tuple(inputs.honours) + tuple(h for h, _ in inputs.prior_honours)
     values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours, only)
     values.update(hidden_values(standard, values))
@@ -98,14 +107,10 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     values = compute_values(standard, inputs)
     decisions = decider.decide(compiled, values)
     kept = kept_items(compiled)
-
-    def scored(section_id: str | None, item: Item) -> ItemResult:
-        return kept(section_id, item, values, decisions, inputs)
-
-    sections = [section_result(standard, section, [scored(section.id, it) for it in section.items])
+    sections = [section_result(standard, section, kept.many(section.id, section.items, values, decisions, inputs))
                 for section in standard.sections]
-    bonus_items = [scored(None, it) for it in standard.bonus.items] if standard.bonus else []
-    deductions = [scored(None, d) for d in standard.deductions]
+    bonus_items = kept.many(None, standard.bonus.items, values, decisions, inputs) if standard.bonus else []
+    deductions = kept.many(None, standard.deductions, values, decisions, inputs)
     return assemble(compiled, inputs, values, decisions, sections, bonus_items, deductions)
 
 
@@ -139,12 +144,35 @@ def _fields_of(condition: str) -> tuple[str, ...]:
 def section_result(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
     """A section's points: its items' sum (not-applicable items as full points under
     `not_applicable: full`), capped; and the most its applicable items could earn."""
-    raw = exact_sum(r.awarded for r in results if not r.exempt)
-    applicable = exact_sum(r.points for r in results if not r.exempt)
-    if standard.not_applicable == "full":
-        na = exact_sum(r.points for r in results if r.exempt)
-        raw, applicable = raw + na, applicable + na
+    full = standard.not_applicable == "full"
+    sums = _whole_sums(results, full)
+    if sums is not None:
+        raw, applicable = sums
+    else:
+        raw = exact_sum(r.awarded for r in results if not r.exempt)
+        applicable = exact_sum(r.points for r in results if not r.exempt)
+        if full:
+            na = exact_sum(r.points for r in results if r.exempt)
+            raw, applicable = raw + na, applicable + na
     return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
+
+
+def _whole_sums(results: list[ItemResult], full: bool) -> tuple[Fraction, Fraction] | None:
+    """`section_result`'s (raw, applicable) sums, the same values `exact_sum` gives, added as
+    ints when every number is whole (most are); else None. `full`: exempt items count as full
+    points."""
+    raw = applicable = 0
+    for r in results:
+        awarded, points = r.awarded, r.item.points
+        if awarded.denominator != 1 or points.denominator != 1:
+            return None
+        if not r.exempt:
+            raw += awarded.numerator
+            applicable += points.numerator
+        elif full:
+            raw += points.numerator
+            applicable += points.numerator
+    return Fraction(raw), Fraction(applicable)
 
 
 def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult],
@@ -229,108 +257,171 @@ def rule_condition_ids(item: Item) -> tuple[tuple[str, str], ...]:
     return tuple((key, C.rule_condition_id(item.id, key)) for key in item.rule.conditions())
 
 
-# Item results kept per distinct case, per compiled standard: at most this many in all (a batch
-# of 20,000 synthetic 八好 records keeps about 1.7 new cases a record).
+# Item results kept per distinct case, per compiled standard: at most this many in all (5,000
+# synthetic 八好 records meet about 1.5 new cases a record, besides the rates of members read
+# exactly, which are not kept: see _TRIAL).
 ITEM_CACHE_LIMIT = 5_000  # ~1 KB each: a few MB a process
-_KEPT: dict[int, tuple[CompiledStandard, dict]] = {}
+_KEPT: dict[int, tuple[CompiledStandard, "_KeptItems"]] = {}
 _KEPT_SIZE = [0]
+# An item whose first this many results looked up found fewer than one in five kept is scored
+# each time after (a rate of members read exactly: nearly every record is a new case, and
+# keeping them would only push out the cases that do repeat).
+_TRIAL = 500
+
+
+class _Slot:
+    """One item as placed in the standard, with its results kept: the functions giving the values
+    it reads and its answers, those results by (values, their types, answers), and how often a
+    lookup found one or scored one."""
+
+    __slots__ = ("item", "values_of", "one", "answers_of", "results", "found", "misses", "keep")
+
+    def __init__(self, item: Item, names: tuple[str, ...], cids: tuple[str, ...]) -> None:
+        self.item = item
+        self.values_of = operator.itemgetter(*names) if names else _nothing
+        self.one = len(names) == 1  # itemgetter gives the value itself, not a tuple
+        self.answers_of = operator.itemgetter(*cids) if cids else _nothing
+        self.results: dict[tuple, ItemResult] = {}
+        self.found = self.misses = 0  # lookups that found a result, and that scored one
+        self.keep = True  # whether its results are kept (see _TRIAL)
+
+    def scored(self, key: tuple, result: ItemResult) -> None:
+        """Keep a result just scored (unless the item's cases seldom repeat)."""
+        self.misses += 1
+        if self.misses >= _TRIAL and self.found * 4 < self.misses:
+            self.keep = False
+            _KEPT_SIZE[0] -= len(self.results)
+            self.results.clear()
+        else:
+            _keep(self.results, key, result)
+
+
+def _nothing(_: Mapping[str, Any]) -> tuple:
+    return ()
+
+
+class _KeptItems:
+    """`score_item` with results kept per distinct case: see `kept_items`. Each placed item has
+    its own results (`_Slot`), keyed by what it reads; a waived item, or one called with an
+    unknown place, is kept under the general key (item, section, waiver, values, types,
+    answers)."""
+
+    def __init__(self, compiled: CompiledStandard) -> None:
+        self.compiled = compiled
+        self.general: dict[tuple, ItemResult] = {}
+        keys = reads_of(compiled).keys
+        self.slots: dict[tuple[str | None, str], _Slot] = {
+            (section_id, item.id): _Slot(item, *keys[item.id]) for section_id, item in _placed_items(compiled.standard)}
+        # (section id, id of one of the standard's lists of items) -> (that list, its slots)
+        standard = compiled.standard
+        lists = [(s.id, s.items) for s in standard.sections] + [(None, standard.deductions)]
+        lists += [(None, standard.bonus.items)] if standard.bonus else []
+        self.placed = {(sid, id(items)): (items, [self.slots[sid, item.id] for item in items]) for sid, items in lists}
+
+    def caches(self) -> list[dict]:
+        """Every dict of results it keeps."""
+        return [self.general, *(slot.results for slot in self.slots.values())]
+
+    def clear(self) -> None:
+        for cache in self.caches():
+            _KEPT_SIZE[0] -= len(cache)
+            cache.clear()
+
+    def __call__(self, section_id: str | None, item: Item, values: Mapping[str, Any],
+                 decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:
+        return self.one(self.slots.get((section_id, item.id)), section_id, item, values, decisions, inputs)
+
+    def many(self, section_id: str | None, items: Iterable[Item], values: Mapping[str, Any],
+             decisions: Mapping[str, bool | None], inputs: Inputs) -> list[ItemResult]:
+        """`[kept(section_id, item, values, decisions, inputs) for item in items]`."""
+        placed = self.placed.get((section_id, id(items)))  # the standard's own list: its slots in order
+        if placed is None or placed[0] is not items or len(placed[1]) != len(items):
+            return [self(section_id, item, values, decisions, inputs) for item in items]
+        out, judged, waived = [], inputs.judgements, inputs.waived
+        for item, slot in zip(items, placed[1]):
+            # `self.one(slot, ...)`, its usual case inline (a call less an item)
+            if slot.keep and slot.item is item and item.id not in judged and item.id not in waived:
+                try:
+                    read = slot.values_of(values)
+                    key = (read, type(read) if slot.one else tuple(map(type, read)), slot.answers_of(decisions))
+                    found = slot.results.get(key)
+                except (KeyError, TypeError):
+                    found = None
+                if found is not None:
+                    slot.found += 1
+                    out.append(found)
+                    continue
+            out.append(self.one(slot, section_id, item, values, decisions, inputs))
+        return out
+
+    def one(self, slot: _Slot | None, section_id: str | None, item: Item, values: Mapping[str, Any],
+            decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:
+        """The item's result, `slot` its place in the standard (None: not one of its places)."""
+        iid = item.id
+        if iid in inputs.judgements:  # the inspector's entry is part of the result
+            return score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
+        if iid in inputs.waived or slot is None or slot.item is not item:
+            return self._general(section_id, item, values, decisions, inputs)
+        if not slot.keep:
+            return score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
+        try:
+            read = slot.values_of(values)
+            key = (read, type(read) if slot.one else tuple(map(type, read)), slot.answers_of(decisions))
+            found = slot.results.get(key)
+        except (KeyError, TypeError):  # a value not given, or one that cannot be a key
+            return self._general(section_id, item, values, decisions, inputs)
+        if found is None:
+            found = score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
+            slot.scored(key, found)
+        else:
+            slot.found += 1
+        return found
+
+    def _general(self, section_id, item, values, decisions, inputs) -> ItemResult:
+        standard = self.compiled.standard
+        names, cids = reads_of(self.compiled).keys[item.id]
+        read = tuple([values.get(n) for n in names])
+        key = (item.id, section_id, inputs.waived.get(item.id), read, tuple([type(v) for v in read]),
+               tuple([decisions[c] for c in cids]))
+        try:
+            found = self.general.get(key)
+        except TypeError:  # a value that cannot be a key
+            return score_item(standard, section_id, item, values, decisions, inputs)
+        if found is None:
+            found = score_item(standard, section_id, item, values, decisions, inputs)
+            _keep(self.general, key, found)
+        return found
+
+
+def _keep(cache: dict, key: Any, value: ItemResult) -> None:
+    if _KEPT_SIZE[0] >= ITEM_CACHE_LIMIT:
+        # Bounded memory: the biggest cache goes (the item whose cases repeat least), so the
+        # items with a few cases each stay found; dropping results only costs scoring again.
+        biggest = max((c for _, held in _KEPT.values() for c in held.caches()), key=len)
+        _KEPT_SIZE[0] -= len(biggest)
+        biggest.clear()
+    cache[key] = value
+    _KEPT_SIZE[0] += 1
+
+
+def _placed_items(standard: Standard) -> list[tuple[str | None, Item]]:
+    """Every item with the section id it is scored under (None for bonus items and deductions)."""
+    out = [(s.id, it) for s in standard.sections for it in s.items]
+    return out + [(None, it) for it in (standard.bonus.items if standard.bonus else ())] + \
+        [(None, d) for d in standard.deductions]
 
 
 def kept_items(compiled: CompiledStandard):
     """`score_item` with its results kept per distinct case. An item's result is a function of
     the values it reads (`assess.scoring.reads`, compared with their types), its conditions'
-    answers and its waiver; an item with an inspector's entry is scored each time (the entry is
-    part of its result), as is one reading a value that cannot be a key (a list of scores). A
-    population of records repeats the same cases, so most items are looked up, not scored."""
+    answers and its waiver: the same case gives the very same result object, and a result object
+    stands for the values it was scored from (the scorecard keeps its rows by result). An item
+    with an inspector's entry is scored each time (the entry is part of its result), as is one
+    reading a value that cannot be a key (a list of scores) and one whose cases seldom repeat. A
+    population of records repeats the same cases, so most items are looked up, not scored.
+    Returns `kept(section_id, item, values, decisions, inputs) -> ItemResult`, whose `many`
+    scores a list of items at once."""
     hit = _KEPT.get(id(compiled))
     if hit is None or hit[0] is not compiled:
-        hit = _KEPT[id(compiled)] = (compiled, {})
-    cache, keys = hit[1], reads_of(compiled).keys
-
-    def kept(section_id, item, values, decisions, inputs) -> ItemResult:
-        if item.id in inputs.judgements:
-            return score_item(compiled.standard, section_id, item, values, decisions, inputs)
-        names, cids = keys[item.id]
-        read = tuple([values.get(n) for n in names])
-        key = (item.id, section_id, inputs.waived.get(item.id), read, tuple([type(v) for v in read]),
-               tuple([decisions[c] for c in cids]))
-        try:
-            found = cache.get(key)
-        except TypeError:  # a value that cannot be a key
-            return score_item(compiled.standard, section_id, item, values, decisions, inputs)
-        if found is None:
-            if _KEPT_SIZE[0] >= ITEM_CACHE_LIMIT:
-                for _, held in _KEPT.values():
-                    held.clear()  # bounded memory; only costs scoring again
-                _KEPT_SIZE[0] = 0
-            found = cache[key] = score_item(compiled.standard, section_id, item, values, decisions, inputs)
-            _KEPT_SIZE[0] += 1
-        return found
-
-    return kept
-
-
-# ---- grades --------------------------------------------------------------------------------
-
-
-def prerequisite_honour(standard: Standard, grade: Grade, honours, period: Period) -> tuple[int, Honour] | None:
-    """The first honour that meets the grade's prerequisite, with its index in the record."""
-    pre = grade.prerequisite
-    if pre is None:
-        return None
-    for i, h in enumerate(honours):
-        if not honour_names(standard, h) & set(pre.any_of):
-            continue
-        if h.year > period.end.year:
-            continue
-        if pre.within_years is not None and h.year < period.end.year - pre.within_years:
-            continue
-        return i, h
-    return None
-
-
-@once_per_object()
-def _blocking(standard: Standard) -> dict[str, tuple[bool, ...]]:
-    """Grade id -> whether each veto (in the standard's order) rules that grade out."""
-    return {g.id: tuple(v.blocks(g.id) for v in standard.vetoes) for g in standard.grades}
-
-
-def check_grades(ev: Evaluation, inputs: Inputs) -> list[GradeResult]:
-    """Every grade's checks for the evaluation `ev` of `inputs`, in the standard's order of grades."""
-    mandatory = [r for r in ev.items() if r.item.mandatory and not r.exempt]
-    blocking = _blocking(ev.standard)
-    return [_check_grade(ev, g, inputs, mandatory, blocking[g.id]) for g in ev.standard.grades]
-
-
-def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs, mandatory: list[ItemResult],
-                 blocked_by: tuple[bool, ...]) -> GradeResult:
-    """Every requirement of one grade: the 申报条件, minimum score, the vetoes that rule it out
-    (`blocked_by`: whether each of `ev.vetoes` does), the mandatory items that apply
-    (`mandatory`), extra conditions and the prerequisite honour."""
-    checks = [Check(CheckKind.ELIGIBILITY, e.met, EligibilityDetail(e.eligibility_id, e.state)) for e in ev.eligibility]
-    checks.append(Check(CheckKind.MIN_SCORE, ev.grade_score >= grade.min_score, MinScoreDetail(ev.grade_score, grade.min_score)))
-    if grade.blocked_by_veto:
-        checks += [Check(CheckKind.VETO, v.clear, VetoDetail(v.veto_id, v.state, v.waived))
-                   for v, blocks in zip(ev.vetoes, blocked_by) if blocks]
-    if grade.requires_mandatory:
-        checks += [Check(CheckKind.MANDATORY, r.status == ItemStatus.FULL, MandatoryDetail(r.item.id, r.status))
-                   for r in mandatory]
-    for i, text in enumerate(grade.requires):
-        state = ev.decisions[C.requires_id(grade.id, i)]
-        checks.append(Check(CheckKind.REQUIRES, state is True, RequiresDetail(text, state, i)))
-    if grade.prerequisite is not None:
-        checks.append(_prerequisite_check(ev.standard, grade, inputs))
-    return GradeResult(grade, checks)
-
-
-def _prerequisite_check(standard: Standard, grade: Grade, inputs: Inputs) -> Check:
-    own = tuple(inputs.honours)
-    found = prerequisite_honour(standard, grade, own + tuple(h for h, _ in inputs.prior_honours), inputs.period)
-    where = None
-    if found:
-        i, honour = found
-        from_store = i >= len(own)
-        source = inputs.prior_honours[i - len(own)][1] if from_store else f"honours[{i}]"
-        where = HonourFound(honour.title, honour.year, source, from_store)
-    pre = grade.prerequisite
-    return Check(CheckKind.PREREQUISITE, found is not None, PrerequisiteDetail(grade.id, pre.any_of, pre.within_years, where))
+        hit = _KEPT[id(compiled)] = (compiled, _KeptItems(compiled))
+    return hit[1]
