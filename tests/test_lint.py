@@ -93,7 +93,7 @@ CASES = [
     ("bands-order", BANDS, "[{min: 90%, points: 6}, {min: 95%, points: 10}]", "bands-order", "warning", 28, 85, set()),
     ("bands-overlap-same-cut-off", BANDS, "[{min: 95%, points: 10}, {min: 95%, points: 6}]", "bands-overlap", "error", 28, 86, set()),
     ("bands-overlap-above-max", BANDS, "[{min: 120%, points: 10}, {min: 90%, points: 6}]", "bands-overlap", "error", 28, 62, set()),
-    ("band-unreachable", BANDS, "[{min: 120%, points: 10, when: has_chair}, {min: 90%, points: 6}]", "band-unreachable", "warning",
+    ("band-unreachable", BANDS, "[{min: 120%, points: 10, when: has_chair}, {min: 90%, points: 6}]", "band-unreachable", "error",
      28, 62, set()),
     ("bands-overlap-shadowed", BANDS, "[{min: 95%, points: 10}, {min: 0%, points: 6}, {min: -5%, points: 2}]",
      "bands-overlap", "error", 28, 108, set()),
@@ -371,7 +371,7 @@ def test_bands_on_a_sum_difference_or_multiple_within_its_bounds(value, bands, w
     ("people", "[{min: 100000, points: 10, when: has_chair}, {min: 0, points: 6}]", None),  # no largest value
     ("disputes", "[{min: 1000000, points: 10, when: has_chair}, {min: 0, points: 6}]", None),
 ])
-def test_a_band_with_a_second_condition_above_the_largest_value_is_a_warning(value, bands, words):
+def test_a_band_with_a_second_condition_above_the_largest_value_is_an_error(value, bands, words):
     found = _derived_findings(ITEM_BANDS, f"rule: {{kind: bands, value: {value}, bands: {bands}}}", "band-unreachable")
     if words is None:
         assert found == []
@@ -385,9 +385,23 @@ def test_an_unreachable_band_in_english_names_the_file_line_band_and_bound(tmp_p
     path.write_text(BASE.read_text(encoding="utf-8").replace(BANDS, "[{min: 120%, points: 10, when: has_chair}, {min: 90%, points: 6}]"),
                     encoding="utf-8")
     result = _run(str(path), "--lang", "en")
-    assert result.exit_code == 0, result.output  # a warning: the standard stays usable
-    assert (f"{path}:28:62: warning [band-unreachable] band 1 (cut-off 120% and has_chair, 10 points) can never be chosen: "
+    assert result.exit_code == 1, result.output  # an error, as a plain band above the largest value is
+    assert (f"{path}:28:62: error [band-unreachable] band 1 (cut-off 120% and has_chair, 10 points) can never be chosen: "
             "its cut-off 120% is above the largest possible membership_rate (100%)") in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("bands, check", [
+    ("[{min: 95, points: 10, when: has_chair}, {min: 90%, points: 6}]", "band-unreachable"),
+    ("[{min: 95, points: 10}, {min: 90%, points: 6}]", "bands-overlap"),
+])
+def test_a_rate_cut_off_written_bare_is_named_as_a_percentage_meant(tmp_path, bands, check):
+    # In a record a bare 95 is 95%; in a standard it is 9500%: the message says how to write it.
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE.read_text(encoding="utf-8").replace(BANDS, bands), encoding="utf-8")
+    result = _run(str(path))
+    assert result.exit_code == 1 and f"错误 [{check}]" in result.stdout, result.output
+    assert '比率的门槛请写作 "95%" (不带 % 的 95 表示 9500%)' in result.stdout, result.stdout
+    assert 'write a rate\'s cut-off as "95%" (a bare 95 means 9500%)' in _run(str(path), "--lang", "en").stdout
 
 
 PAYS_LESS = "第 1 档 (门槛 95%, 得 6 分) 的门槛高于 第 2 档 (门槛 90%, 得 10 分), 得分却更少: 达到更高的门槛反而少得 4 分"

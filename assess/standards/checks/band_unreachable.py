@@ -3,16 +3,17 @@
 
 The bounds are the declared ones (`_walk.bounds`: a field's min and max and not_above, and what
 sums, differences, multiples and ratios of them can give); where they are unknown nothing is said.
-A plain band above the largest value is a bands-overlap error (`above-max`); one with a second
-condition is a warning: the engine's arithmetic stays well defined (the band is simply never
-paid), and a standard already in use is not refused for it."""
+An error, as a plain band above the largest value is (bands-overlap `above-max`): a band that is
+never paid is a score sheet that does not say what its authors wrote, most often a rate's cut-off
+written bare (95 where 95% was meant), which the message then names."""
 from __future__ import annotations
 
 from assess.core.types import format_number
 from assess.standards.checks._walk import Hit, bounds, items, shown
+from assess.standards.checks.bands_overlap import meant_percent
 
 ID = "band-unreachable"
-SEVERITY = "warning"
+SEVERITY = "error"
 
 
 def check(standard, doc):
@@ -27,4 +28,5 @@ def check(standard, doc):
                 if when is not None and cut > hi:
                     yield Hit(loc + ("rule",) + bs.at + ("bands", i, "min"), {
                         "n": i + 1, "min": shown(standard, bs.value, cut), "condition": when,
-                        "points": format_number(points), "name": bs.value, "max": shown(standard, bs.value, hi)})
+                        "points": format_number(points), "name": bs.value, "max": shown(standard, bs.value, hi),
+                        "meant": format_number(cut)}, "percent" if meant_percent(standard, bs.value, cut) else "")

@@ -21,6 +21,12 @@ def check(standard, doc):
             yield from _pays_less(standard, loc + ("rule",) + bs.at, bs)
 
 
+def meant_percent(standard, name: str, cut) -> bool:
+    """Whether a cut-off above a rate's largest value reads as a percentage written bare (95 for
+    95%, up to 100): in a record a bare 95 is 95%, in a standard it is 9500%."""
+    return standard.is_percent(name) and 1 < cut <= 100
+
+
 def _check_bands(standard, at, bs):
     """Same cut-offs and bands never chosen, among the bands without a second condition."""
     lo, hi = bounds(standard, bs.value)
@@ -35,7 +41,8 @@ def _check_bands(standard, at, bs):
             continue
         seen[cut] = i + 1  # as a reader counts bands
         if hi is not None and cut > hi:
-            yield Hit(where, {"min": show(cut), "name": bs.value, "max": show(hi)}, "above-max")
+            yield Hit(where, {"min": show(cut), "name": bs.value, "max": show(hi), "meant": format_number(cut)},
+                      "above-max-percent" if meant_percent(standard, bs.value, cut) else "above-max")
             continue
         higher = [m for m in cuts if m > cut and (hi is None or m <= hi)]
         if lo is not None and higher and min(higher) <= lo:
