@@ -108,9 +108,11 @@ def test_keys_of_every_kind_of_source(tmp_path):
     keys = [record_key(src) for src in iter_sources([str(path)])]
     assert keys[1] == keys[4] and keys[2][0] == keys[5][0] and keys[2] != keys[5]
     seen = Repeats()
-    for src in iter_sources([str(ROOT / "fixtures" / "liulian-community.yaml")] * 2):
+    copy = tmp_path / "copy.yaml"
+    shutil.copy(ROOT / "fixtures" / "liulian-community.yaml", copy)
+    for src in iter_sources([str(ROOT / "fixtures" / "liulian-community.yaml"), str(copy)]):
         seen.see(src, record_key(src))
-    assert len(seen.found()) == 1  # the same file given twice is counted twice by report too
+    assert len(seen.found()) == 1  # one union in two files
 
 
 def test_many_records_keep_their_positions_and_only_true_repeats_are_named():
@@ -132,3 +134,26 @@ def test_many_records_keep_their_positions_and_only_true_repeats_are_named():
     ]
     assert len(seen._runs) == 3  # one run of lines per file, one entry for the file
     assert len(seen._maybe) < 1_000  # the filter's false alarms stay few
+
+
+def test_ids_differing_only_in_case_width_or_spaces_are_one_union(tmp_path):
+    recs = _records(4)
+    for rec, ident in zip(recs, ["u1", "U1", " u1 ", "ｕ１"]):
+        rec["union"] = dict(rec["union"], id=ident)
+    path = _write(tmp_path / "records.jsonl", recs)
+    out = tmp_path / "out.jsonl"
+    summary = run_batch([str(path)], STANDARD, str(out), jobs=1)
+    assert [r.positions for r in summary.repeated] == [tuple(f"{path}:{i}" for i in range(1, 5))]
+    # The report counts them as one union too, by its last card (shown as that card writes its id).
+    result = CliRunner().invoke(main, ["report", "--from", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [standard] = json.loads(result.stdout)["standards"]
+    assert standard["unions"] == 1
+    assert "工会 ｕ１" in result.stderr and "有 4 张评分卡" in result.stderr  # the report says it counted them once
+
+
+def test_an_input_named_twice_is_refused(tmp_path):
+    path = _write(tmp_path / "records.jsonl", _records(2))
+    result = CliRunner().invoke(main, ["batch", str(path), str(tmp_path / "." / "records.jsonl"), "--standard", STANDARD,
+                                       "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 2 and "与前面的输入" in result.stderr and not (tmp_path / "o.csv").exists()

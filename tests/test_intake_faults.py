@@ -315,15 +315,18 @@ def test_a_roster_cell_under_no_header_is_refused_at_the_data_cell(tmp_path, for
     assert str(info.value) == f"{roster}:{where}: 这一列没有列名, 但有内容 (内容不会被读取); 请填写列名"
 
 
-def test_one_union_twice_in_a_roster_is_the_second_rows_problem(tmp_path):
+@pytest.mark.parametrize("written", [str.upper, lambda ident: ident.translate({ord(c): ord(c) + 0xFEE0 for c in ident if "!" <= c <= "~"})])
+def test_one_union_twice_in_a_roster_is_the_second_rows_problem(tmp_path, written):
+    # The second row's id in capitals, or in full-width letters: the same union (union_key).
     head, rows, fixtures = _roster_rows("bahao-community")
-    rows[2][0] = rows[0][0]
+    rows[2][0] = written(rows[0][0])
     roster = tmp_path / "roster.csv"
     _write_csv(roster, head, rows, "utf-8")
     result, scored, bad = _batch(tmp_path, roster)
     assert result.exit_code == 2 and len(scored) == len(fixtures) - 1
     assert [b["position"] for b in bad] == [f"{roster}:4"]
-    assert bad[0]["problems"][0]["text"] == f"{roster}:A4: union.id: 工会编号 {rows[0][0]} 与第 2 行重复 (每个工会只能占一行)"
+    assert bad[0]["problems"][0]["text"].startswith(f"{roster}:A4: union.id: 工会编号 ")
+    assert bad[0]["problems"][0]["text"].endswith(" 与第 2 行重复 (每个工会只能占一行)")
 
 
 def test_an_unclosed_quote_in_a_csv_roster_is_named_at_its_cell(tmp_path):

@@ -7,6 +7,8 @@ A standard may name further kinds in its `applies_to`; those are known too (by i
 """
 from __future__ import annotations
 
+import unicodedata
+
 from assess.core.messages import LANGUAGES, message
 from assess.core.natural import plain_text
 
@@ -42,3 +44,10 @@ def kind_id(written: str) -> str:
         return text
     names = {name.lower(): kind for name, kind in kind_names().items()}
     return names.get(text.lower(), written) if text else written
+
+
+def union_key(ident: str) -> str:
+    """What tells one union from another by its id: `u1`, ` u1 `, `U1` and full-width `ｕ１` are
+    one union (NFKC, surrounding spaces, case). For finding a union given twice (a batch's repeats,
+    a roster's rows, the report's count); the id is shown as written."""
+    return unicodedata.normalize("NFKC", ident).strip().casefold()

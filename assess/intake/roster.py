@@ -27,7 +27,7 @@ from assess.core.loading import Document
 from assess.core.messages import LANGUAGES, current_language, message
 from assess.core.natural import NaturalError, plain_text, read_integer, read_number
 from assess.core.problems import InputError, Problem
-from assess.core.unions import UNION_KINDS, kind_name
+from assess.core.unions import UNION_KINDS, kind_name, union_key
 from assess.intake import xlsx
 from assess.intake.cellfaults import cell_faults, uncached_formulas, unread_cells
 from assess.intake.layout import BASIC_KEYS, ROSTER_SCHEMA, header_forms, header_key, header_unit, key_label
@@ -260,8 +260,9 @@ def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict,
         cells[""] = xlsx.cell_name(sheet, number, 1)
         problems = list(faults.get(number, ()))
         uid = data.get("union", {}).get("id") if isinstance(data.get("union"), dict) else None
-        if uid is not None and first.setdefault(uid, number) != number:
-            problems.append(Problem(book, "union.id", message("roster.duplicate_id", id=uid, row=first[uid]),
+        same = union_key(uid) if isinstance(uid, str) else uid
+        if same is not None and first.setdefault(same, number) != number:
+            problems.append(Problem(book, "union.id", message("roster.duplicate_id", id=uid, row=first[same]),
                                     cell=cells.get("union.id")))
         doc = Document(book, data, {(): number}, cells=cells, form="roster")
         yield RosterRow(f"{book}:{number}", number, doc, standard.id, tuple(problems), frozenset(unread.get(number, ())))

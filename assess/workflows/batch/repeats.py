@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from assess.core.natural import read_date
+from assess.core.unions import union_key
 from assess.intake import inputs as intake
 from assess.model.evidence import read_record_file
 from assess.workflows.batch.sources import Source
@@ -38,8 +39,9 @@ class Repeat:
 
 
 def fingerprint(key: Key) -> int:
-    """A key's 64-bit fingerprint (the same in every process, unlike hash())."""
-    text = "\0".join(key).encode("utf-8", "surrogatepass")
+    """A key's 64-bit fingerprint (the same in every process, unlike hash()); ids compared as
+    `union_key` compares them (u1, U1 and ｕ１ are one union)."""
+    text = "\0".join((union_key(key[0]), key[1], key[2])).encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
 
 

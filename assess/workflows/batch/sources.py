@@ -118,6 +118,8 @@ def check_inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
             problem = _dir_problem(path)
         if problem is None and kind != "dir" and not os.access(path, os.R_OK):
             problem = Problem(path, "", message("error.unreadable", reason=message("os.permission")))
+        if problem is None:
+            problem = _given_before(path, [p for p, _ in out])
         if problem:
             problems.append(problem)
         else:
@@ -125,6 +127,18 @@ def check_inputs(paths: Sequence[str]) -> list[tuple[str, str]]:
     if problems:
         raise InputError(problems)
     return out
+
+
+def _given_before(path: str, before: list[str]) -> Problem | None:
+    """An INPUT named twice (the same file or directory, however written) would score each of its
+    records twice under one position: refused, naming the first."""
+    for earlier in before:
+        try:
+            if os.path.samefile(path, earlier):
+                return Problem(printable_path(path), "", message("batch.input_twice", first=printable_path(earlier)))
+        except OSError:
+            continue
+    return None
 
 
 def _dir_problem(path: str) -> Problem | None:

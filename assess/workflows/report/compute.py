@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 from assess.core.exact import Fraction
 from assess.core.messages import current_language, message
+from assess.core.unions import union_key
 from assess.core.problems import InputError, Problem
 from assess.core.types import format_number
 from assess.store import check_card
@@ -145,15 +146,16 @@ def _collect(cards: Iterable[dict], names: Names, cat: _Catalogue, standard_id: 
             continue
         s = _summarise(card, names, cat)
         units = out.setdefault(s.standard_id, {}).setdefault(s.period, {})
-        key, place = (s.standard_id, s.period, s.union_id), _place(card, where, n)
-        if s.union_id in units:
+        same = union_key(s.union_id)  # u1, U1 and ｕ１ are one union (as a batch's repeats count them)
+        key, place = (s.standard_id, s.period, same), _place(card, where, n)
+        if same in units:
             again.setdefault(key, [places[key]]).append(place)
         places[key] = place
-        units[s.union_id] = s
+        units[same] = s
     if duplicates is not None:
         for (sid, period, union), seen in sorted(again.items()):
             last = out[sid][period][union]
-            duplicates.append(Duplicate(union, last.name, sid, period, last.period_label, tuple(seen)))
+            duplicates.append(Duplicate(last.union_id, last.name, sid, period, last.period_label, tuple(seen)))
     return out
 
 
@@ -206,7 +208,7 @@ def _not_in_cards(standard_id: str, present: set[str]) -> str:
 
 def _standard_report(sid: str, period: tuple[str, str], by_union: dict[str, Summary], prev: dict[str, Summary] | None,
                      cat: _Catalogue, lang: str, top: int) -> StandardReport:
-    units = [by_union[k] for k in sorted(by_union)]
+    units = sorted(by_union.values(), key=lambda u: u.union_id)  # keyed by union_key, shown by id as written
     ladder = _ladder(sid, units + list((prev or {}).values()), cat, lang)
     by_parent: dict[str | None, dict[str | None, int]] = {}
     by_kind: dict[str, dict[str | None, int]] = {}
@@ -265,7 +267,7 @@ def _change(units: list[Summary], by_union: dict[str, Summary], prev: dict[str, 
     rank = {g: i for i, (g, _) in enumerate(ladder)}
     up, down, same = [], [], 0
     for u in units:
-        before = prev.get(u.union_id)
+        before = prev.get(union_key(u.union_id))
         if before is None:
             continue
         move = rank[u.grade] - rank[before.grade]  # ladder is highest first: a smaller index is higher
@@ -280,5 +282,6 @@ def _change(units: list[Summary], by_union: dict[str, Summary], prev: dict[str, 
     return Change(
         period=PeriodRef(any_prev.period[0], any_prev.period[1], prev_label),
         counts=_counts(ladder, prev.values()), total=len(prev), up=up, down=down, same=same,
-        new=sorted(k for k in by_union if k not in prev), gone=sorted(k for k in prev if k not in by_union),
+        new=sorted(u.union_id for k, u in by_union.items() if k not in prev),
+        gone=sorted(u.union_id for k, u in prev.items() if k not in by_union),
     )
