@@ -361,13 +361,99 @@ def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> 
     key = ("satisfy", id(standard), id(base), node, sc.state())
     hit = sc.memo.get(key)
     if hit is None:
-        trial = sc.copy()
-        start = len(trial.changes)
-        ok = _satisfy(standard, _lowered(standard, node), trial, base)
-        hit = sc.memo[key] = (standard, base, ok, tuple(trial.changes[start:]))
+        lowered = _lowered(standard, node)
+        shared = _shared_key(standard, lowered, sc, base)
+        found = _SHARED.get(shared) if shared is not None else None
+        if found is None or found[0] is not standard:
+            trial = sc.copy()
+            start = len(trial.changes)
+            ok = _satisfy(standard, lowered, trial, base)
+            found = (standard, ok, tuple(trial.changes[start:]))
+            if shared is not None:
+                if len(_SHARED) >= SHARED_LIMIT:
+                    _SHARED.clear()  # bounded memory; only costs working it out again
+                _SHARED[shared] = found
+        hit = sc.memo[key] = (standard, base, found[1], found[2])
     for change in hit[3]:
         sc.apply(change)
     return hit[2]
+
+
+# What `satisfy` worked out, shared by every record: the changes that make a (lowered) condition
+# hold are a function of the values it reaches (`_reaches`), the period and, for counts per
+# calendar period, the events of the kinds counted. A population repeats the same cases.
+SHARED_LIMIT = 20_000
+_SHARED: dict[tuple, tuple[Standard, bool, tuple[Change, ...]]] = {}
+
+
+def _shared_key(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> tuple | None:
+    """The key of `satisfy(standard, node)` in a scenario, among every record's; None when a
+    value it reaches cannot be a key (a list of scores)."""
+    names, kinds = _reaches(standard, node)
+    values = sc.values(standard, base)
+    read = tuple([values.get(n) for n in names])
+    events = ()
+    if kinds:
+        events = tuple([e for e in base.events if e[0] in kinds])
+        events += tuple([e for e in sc.extra_events if e[0] in kinds])
+    key = (id(standard), node, read, tuple([type(v) for v in read]), base.period.start, base.period.end, events)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+_REACHES: dict[tuple[int, cond.Node], tuple[Standard, tuple[str, ...], frozenset[str]]] = {}
+
+
+def satisfy_reads(standard: Standard, node: cond.Node) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Every value `satisfy(standard, node)` may read (sorted) and the event kinds whose dates it
+    may read: what its changes are a function of, with the period."""
+    return _reaches(standard, _lowered(standard, node))
+
+
+def counted_per_period(standard: Standard, names) -> frozenset[str]:
+    """The event kinds counted per calendar period by the derived values among `names`."""
+    out: set[str] = set()
+    for name in names:
+        derived = standard.derived.get(name)
+        if derived is not None and derived.count_events is not None and derived.count_events.per is not None:
+            out.update(derived.count_events.kind)
+    return frozenset(out)
+
+
+def _reaches(standard: Standard, node: cond.Node) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Every value `_satisfy(node)` may read, and the event kinds counted per calendar period among
+    them (their dates decide where events go), worked out once per standard and condition: the
+    fields compared, the inputs of derived and hidden values (transitively), and for each fact the
+    facts it is capped by or caps."""
+    key = (id(standard), node)
+    hit = _REACHES.get(key)
+    if hit is None or hit[0] is not standard:
+        names: set[str] = set()
+        kinds: set[str] = set()
+        todo = list(cond.fields(node))
+        while todo:
+            name = todo.pop()
+            if name in names:
+                continue
+            names.add(name)
+            if name in standard.fields:
+                decl = standard.fields[name]
+                todo += [decl.not_above] if decl.not_above else []
+                todo += _capped_by(standard).get(name, ())
+            elif name in standard.derived:
+                derived = standard.derived[name]
+                todo += derived.inputs
+                if derived.count_events is not None and derived.count_events.per is not None:
+                    kinds.update(derived.count_events.kind)
+            elif hidden_parts(name) is not None:
+                todo += hidden_parts(name)[1]
+        if len(_REACHES) >= 4096:
+            _REACHES.clear()
+        hit = _REACHES[key] = (standard, tuple(sorted(names)), frozenset(kinds))
+    return hit[1], hit[2]
 
 
 _LOWERED: dict[tuple[int, cond.Node], tuple[Standard, cond.Node]] = {}

@@ -30,7 +30,8 @@ from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs, kept_items, rule_condition_ids
 from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.scoring.incremental import reevaluate
-from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
+from assess.scoring.changes import Change, ChangeKind, Scenario, counted_per_period, satisfy, satisfy_reads
+from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
 
 NODE_LIMIT = 20000   # branch-and-bound nodes before the search settles for what it found
@@ -177,36 +178,94 @@ def deduction_options(ctx: Context) -> list[Option]:
 def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult | None, order: int):
     """The option of one level: None when it changes nothing or gains nothing, False when no
     change to the evidence reaches it."""
+    key = _outcome_key(ctx, node, r)
+    hit = _OUTCOMES.get(key) if key is not None else None
+    if hit is None or hit[0] is not ctx.ev.compiled:
+        hit = (ctx.ev.compiled, *_outcome(ctx, node, r))
+        if key is not None:
+            if len(_OUTCOMES) >= OUTCOME_LIMIT:
+                _OUTCOMES.clear()  # bounded memory; only costs working it out again
+            _OUTCOMES[key] = hit
+    _, changes, cost, new = hit
+    if changes is False:
+        return False
+    if not changes:
+        return None
+    if r is not None and new.exempt == r.exempt:
+        gain = ctx.regrader.grade_score({r.item.id: new.awarded}) - ctx.start
+        delta = new.awarded - r.awarded
+    else:  # outside items, or an item that comes to apply or stops applying: scored again
+        trial = ctx.sc.copy()
+        for change in changes:
+            trial.apply(change)
+        gain, delta = ctx.gain(ctx.score(trial)), Fraction(0)
+    if gain <= 0:
+        return None
+    return Option(group, ref, kind, node, changes, cost, gain, order, r, delta)
+
+
+# What raising an item to a level takes and gives, shared by every record: the changes (False:
+# none reaches it), their cost and the item's new result are a function of the values the item
+# and the level's condition reach (`_outcome_key`). A population repeats the same cases.
+OUTCOME_LIMIT = 20_000
+_OUTCOMES: dict[tuple, tuple] = {}
+_NAMES: dict[tuple, tuple] = {}
+
+
+def _outcome_key(ctx: Context, node, r: ItemResult | None) -> tuple | None:
+    """The key of a level's outcome among every record's: the values the item reads and those
+    satisfying the condition may read (with their types), the period, the events whose dates
+    matter and the item's waiver. None where the general path runs each time: deductions, judged
+    items (the inspector's entry is part of the result) and values that cannot be a key."""
+    if r is None or node is None or r.item.id in ctx.sc.judgements:
+        return None
+    compiled, item = ctx.ev.compiled, r.item
+    held = _NAMES.get((id(compiled), item.id, node))
+    if held is None or held[0] is not compiled:
+        names, kinds = satisfy_reads(compiled.standard, node)
+        reads = reads_of(compiled).items[item.id]
+        kinds = kinds | counted_per_period(compiled.standard, reads)
+        if len(_NAMES) >= OUTCOME_LIMIT:
+            _NAMES.clear()
+        held = _NAMES[(id(compiled), item.id, node)] = (compiled, tuple(sorted(reads | set(names))), kinds)
+    _, names, kinds = held
+    values = ctx.sc.values(compiled.standard, ctx.base)
+    read = tuple([values.get(n) for n in names])
+    events = ()
+    if kinds:
+        events = tuple([e for e in ctx.base.events if e[0] in kinds])
+        events += tuple([e for e in ctx.sc.extra_events if e[0] in kinds])
+    key = (id(compiled), item.id, r.section_id, node, read, tuple([type(v) for v in read]), ctx.base.period.start,
+           ctx.base.period.end, events, ctx.base.waived.get(item.id))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
+    """(the level's changes from `ctx.sc`, or False when none reaches it; their cost; the item's
+    result with them made, None for outside items)."""
     trial = ctx.sc.copy()
     start = len(trial.changes)
     if not _apply(ctx, node, r, trial):
-        return False
+        return False, None, None
     changes = tuple(trial.changes[start:])
-    if not changes:
-        return None
-    if r is None:
-        gain, delta = ctx.gain(ctx.score(trial)), Fraction(0)
-    else:
-        gain, delta = _estimate(ctx, r, trial)
-    if gain <= 0:
-        return None
-    return Option(group, ref, kind, node, changes, changes_cost(ctx.ev.standard, changes), gain, order, r, delta)
+    if not changes or r is None:
+        return changes, changes_cost(ctx.ev.standard, changes), None
+    return changes, changes_cost(ctx.ev.standard, changes), _rescored(ctx, r, trial)
 
 
-def _estimate(ctx: Context, r: ItemResult, trial: Scenario) -> tuple[Fraction, Fraction]:
-    """What raising one item gains in grade score, and in the item's own points, estimated from
-    the item alone: its new points through its section's cap, the rescaling and the bonus cap
-    (effects on other items are left to the verification, which scores everything again)."""
+def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> ItemResult:
+    """The item's result in the changed evidence, scored alone."""
     inputs = trial.inputs(ctx.base)
     standard, compiled = ctx.ev.standard, ctx.ev.compiled
     values = trial.values(standard, ctx.base)
     keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
     keys += [cid for _, cid in rule_condition_ids(r.item)]
     decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
-    new = kept_items(compiled)(r.section_id, r.item, values, decisions, inputs)
-    if new.exempt != r.exempt:
-        return ctx.gain(ctx.score(trial)), Fraction(0)
-    return ctx.regrader.grade_score({r.item.id: new.awarded}) - ctx.start, new.awarded - r.awarded
+    return kept_items(compiled)(r.section_id, r.item, values, decisions, inputs)
 
 
 def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
