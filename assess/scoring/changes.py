@@ -103,15 +103,19 @@ class Scenario:
         key = (id(standard), id(base), state)
         hit = self.memo.get(key)
         if hit is None:
-            # From the state one change before, when known: only what that change reaches.
-            parent = self.memo.get((id(standard), id(base), state[:-1])) if state else None
+            # From the nearest state before it that is known (a plan's verification applies
+            # several changes at once): only what the changes since reach.
+            parent, known = None, len(state)
+            while parent is None and known > 0:
+                known -= 1
+                parent = self.memo.get((id(standard), id(base), state[:known]))
             if parent is None:
                 values = compute_values(standard, self.inputs(base))
             else:
-                kind, name = state[-1][:2]
-                fact = kind == ChangeKind.SET_FACT
-                values = update_values(standard, self.inputs(base), parent[2], (name,) if fact else (),
-                                       () if fact else (name,))
+                since = state[known:]
+                values = update_values(standard, self.inputs(base), parent[2],
+                                       [name for kind, name, *_ in since if kind == ChangeKind.SET_FACT],
+                                       [name for kind, name, *_ in since if kind != ChangeKind.SET_FACT])
             # The standard and base are kept beside the values so their ids stay theirs.
             hit = self.memo[key] = (standard, base, values)
         return hit[2]
@@ -389,7 +393,7 @@ _SHARED: dict[tuple, tuple[Standard, bool, tuple[Change, ...]]] = {}
 def _shared_key(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> tuple | None:
     """The key of `satisfy(standard, node)` in a scenario, among every record's; None when a
     value it reaches cannot be a key (a list of scores)."""
-    names, kinds = _reaches(standard, node)
+    _, names, kinds, _, _ = _reaches(standard, node)
     values = sc.values(standard, base)
     read = tuple([values.get(n) for n in names])
     events = ()
@@ -404,13 +408,19 @@ def _shared_key(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs)
     return key
 
 
-_REACHES: dict[tuple[int, cond.Node], tuple[Standard, tuple[str, ...], frozenset[str]]] = {}
+_REACHES: dict[tuple[int, cond.Node], tuple] = {}
 
 
 def satisfy_reads(standard: Standard, node: cond.Node) -> tuple[tuple[str, ...], frozenset[str]]:
     """Every value `satisfy(standard, node)` may read (sorted) and the event kinds whose dates it
     may read: what its changes are a function of, with the period."""
-    return _reaches(standard, _lowered(standard, node))
+    return _reaches(standard, _lowered(standard, node))[1:3]
+
+
+def satisfy_touches(standard: Standard, node: cond.Node) -> tuple[frozenset[str], frozenset[str]]:
+    """The values `satisfy(standard, node)` may read and every event kind counted among them: a
+    change to none of these facts and events leaves what it does unchanged."""
+    return _reaches(standard, _lowered(standard, node))[3:]
 
 
 def counted_per_period(standard: Standard, names) -> frozenset[str]:
@@ -423,9 +433,10 @@ def counted_per_period(standard: Standard, names) -> frozenset[str]:
     return frozenset(out)
 
 
-def _reaches(standard: Standard, node: cond.Node) -> tuple[tuple[str, ...], frozenset[str]]:
-    """Every value `_satisfy(node)` may read, and the event kinds counted per calendar period among
-    them (their dates decide where events go), worked out once per standard and condition: the
+def _reaches(standard: Standard, node: cond.Node) -> tuple:
+    """(standard, every value `_satisfy(node)` may read (sorted), the event kinds counted per
+    calendar period among them (their dates decide where events go), those values as a set, every
+    event kind counted among them), worked out once per standard and condition: the
     fields compared, the inputs of derived and hidden values (transitively), and for each fact the
     facts it is capped by or caps."""
     key = (id(standard), node)
@@ -433,6 +444,7 @@ def _reaches(standard: Standard, node: cond.Node) -> tuple[tuple[str, ...], froz
     if hit is None or hit[0] is not standard:
         names: set[str] = set()
         kinds: set[str] = set()
+        counted: set[str] = set()
         todo = list(cond.fields(node))
         while todo:
             name = todo.pop()
@@ -446,14 +458,16 @@ def _reaches(standard: Standard, node: cond.Node) -> tuple[tuple[str, ...], froz
             elif name in standard.derived:
                 derived = standard.derived[name]
                 todo += derived.inputs
-                if derived.count_events is not None and derived.count_events.per is not None:
-                    kinds.update(derived.count_events.kind)
+                if derived.count_events is not None:
+                    counted.update(derived.count_events.kind)
+                    if derived.count_events.per is not None:
+                        kinds.update(derived.count_events.kind)
             elif hidden_parts(name) is not None:
                 todo += hidden_parts(name)[1]
         if len(_REACHES) >= 4096:
             _REACHES.clear()
-        hit = _REACHES[key] = (standard, tuple(sorted(names)), frozenset(kinds))
-    return hit[1], hit[2]
+        hit = _REACHES[key] = (standard, tuple(sorted(names)), frozenset(kinds), frozenset(names), frozenset(counted))
+    return hit
 
 
 _LOWERED: dict[tuple[int, cond.Node], tuple[Standard, cond.Node]] = {}

@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 
 from assess.core.exact import Fraction, exact_sum
 from assess.core import conditions as cond
+from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs, kept_items, rule_condition_ids
 from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.scoring.incremental import reevaluate
-from assess.scoring.changes import Change, ChangeKind, Scenario, counted_per_period, satisfy, satisfy_reads
+from assess.scoring.changes import (Change, ChangeKind, Scenario, counted_per_period, satisfy, satisfy_reads,
+                                    satisfy_touches)
 from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
 
@@ -128,11 +130,17 @@ def bonus_alone_may_reach(ctx: Context, min_score: Fraction) -> bool:
     return ctx.start - ctx.current.bonus < 0
 
 
-def _levels(r: ItemResult) -> list[tuple[str, object]]:
+def _levels(r: ItemResult) -> tuple[tuple[str, object], ...]:
     """The levels a plan may raise the item to; a judged item: the inspector's full score (None),
     or a condition that gives full points without it."""
-    levels = r.item.rule.improvements(r.item.points)
-    return [("", None)] + levels if r.item.rule.judged else levels
+    return _item_levels(r.item)
+
+
+@once_per_object(limit=4096)
+def _item_levels(item) -> tuple[tuple[str, object], ...]:
+    """`_levels` of an item, worked out once per item object (they depend on the standard only)."""
+    levels = tuple(item.rule.improvements(item.points))
+    return (("", None),) + levels if item.rule.judged else levels
 
 
 def _apply(ctx: Context, option_node, r: ItemResult | None, sc: Scenario) -> bool:
@@ -419,12 +427,31 @@ def _applied(ctx: Context, chosen) -> tuple[list[tuple[Option, list[Change]]], E
     changes it made, and the changed evidence scored again; None when one cannot be applied."""
     trial = ctx.sc.copy()
     parts = []
+    facts: set[str] = set()
+    kinds: set[str] = set()
+    standard = ctx.ev.standard
     for option in sorted(chosen, key=lambda o: (o.order, o.group)):
         start = len(trial.changes)
-        if not _apply(ctx, option.node, option.result, trial):
+        if option.node is None or _untouched(standard, option.node, facts, kinds):
+            # Nothing applied before reaches what the option's condition reads: it makes the
+            # changes it made when measured (what `_apply` would work out again).
+            for change in option.changes:
+                trial.apply(change)
+        elif not _apply(ctx, option.node, option.result, trial):
             return None
-        parts.append((option, trial.changes[start:]))
+        made = trial.changes[start:]
+        facts.update(c.name for c in made if c.kind == ChangeKind.SET_FACT)
+        kinds.update(c.name for c in made if c.kind == ChangeKind.ADD_EVENTS)
+        parts.append((option, made))
     return parts, ctx.score(trial)
+
+
+def _untouched(standard, node, facts: set[str], kinds: set[str]) -> bool:
+    """Whether facts and event kinds changed leave what satisfying `node` reads as it was."""
+    if not facts and not kinds:
+        return True
+    names, counted = satisfy_touches(standard, node)
+    return names.isdisjoint(facts) and counted.isdisjoint(kinds)
 
 
 def apply_all(ctx: Context, chosen: tuple[Option, ...]) -> Found | None:
