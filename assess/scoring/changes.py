@@ -16,13 +16,13 @@ from typing import Any, Iterable, Mapping
 
 from assess.core.exact import Fraction, exact_sum
 from assess.core import conditions as cond
-from assess.core.per_object import once_per_object
 from assess.model.evidence import JudgementEntry
 from assess.model.standard import Effort, Standard
 from assess.scoring.engine import Inputs, compute_values, update_values
 from assess.scoring.lowering import hidden_parts, lower
 from assess.model.evidence import window_start
 from assess.scoring.periods import lacking
+from assess.scoring.reach import KEY_LIMIT, Reach, capped_by, reach, read_key
 
 _STEP = Fraction(1, 1000)  # smallest raise for a strict ">" on a non-integer value
 # The declared defaults, made without validating (defaults are not validated either way): building
@@ -245,22 +245,12 @@ def _new_fact_value(standard: Standard, node: cond.Compare, values: dict[str, An
     if decl.not_above and values.get(decl.not_above) is not None and new > values[decl.not_above]:
         return None
     # Fields capped by this one (women_members <= members) must stay within it.
-    floor = max((values[o] for o in _capped_by(standard).get(name, ()) if values.get(o) is not None), default=None)
+    floor = max((values[o] for o in capped_by(standard).get(name, ()) if values.get(o) is not None), default=None)
     if floor is not None and new < floor:
         if op not in (">=", ">"):
             return None
         new = Fraction(floor)
     return int(new) if decl.type == "integer" else new
-
-
-@once_per_object()
-def _capped_by(standard: Standard) -> dict[str, tuple[str, ...]]:
-    """Field name -> the fields declared `not_above` it, in the standard's order."""
-    out: dict[str, list[str]] = {}
-    for name, decl in standard.fields.items():
-        if decl.not_above:
-            out.setdefault(decl.not_above, []).append(name)
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def _satisfy_hidden(standard: Standard, node: cond.Compare, values: dict[str, Any], sc: Scenario, base: Inputs) -> bool:
@@ -360,114 +350,45 @@ def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> 
     changes tried are left applied). Comparisons of two values and orderings of categories are
     lowered first, as the compiler lowers them (assess.scoring.lowering).
 
-    Worked out once per condition and state (a card's gaps and its plan ask the same questions):
-    the answer and the changes are kept in the scenario's memo and applied again on a repeat."""
-    key = ("satisfy", id(standard), id(base), node, sc.state())
-    hit = sc.memo.get(key)
-    if hit is None:
-        lowered = _lowered(standard, node)
-        shared = _shared_key(standard, lowered, sc, base)
-        found = _SHARED.get(shared) if shared is not None else None
-        if found is None or found[0] is not standard:
-            trial = sc.copy()
-            start = len(trial.changes)
-            ok = _satisfy(standard, lowered, trial, base)
-            found = (standard, ok, tuple(trial.changes[start:]))
-            if shared is not None:
-                if len(_SHARED) >= SHARED_LIMIT:
-                    _SHARED.clear()  # bounded memory; only costs working it out again
-                _SHARED[shared] = found
-        hit = sc.memo[key] = (standard, base, found[1], found[2])
+    Worked out once per condition and what it reads (`assess.scoring.reach`), for every record
+    (a card's gaps and its plan, and a population's cards, ask the same questions); where a value
+    cannot be a key, once per condition and state in the scenario's memo."""
+    lowered = _lowered(standard, node)
+    reached = reach(standard, lowered)
+    values = sc.values(standard, base)
+    read = read_key(reached.names, reached.dated, values, base.events + sc.extra_events, base.period)
+    if read is not None:
+        key = (id(standard), id(lowered), read)
+        hit = _SHARED.get(key)
+        if hit is None or hit[0] is not standard or hit[1] is not lowered:
+            if len(_SHARED) >= KEY_LIMIT:
+                _SHARED.clear()  # bounded memory; only costs working it out again
+            hit = _SHARED[key] = (standard, lowered, *_worked_out(standard, lowered, sc, base))
+    else:
+        key = ("satisfy", id(standard), id(base), node, sc.state())
+        hit = sc.memo.get(key)
+        if hit is None:
+            hit = sc.memo[key] = (standard, base, *_worked_out(standard, lowered, sc, base))
     for change in hit[3]:
         sc.apply(change)
     return hit[2]
 
 
-# What `satisfy` worked out, shared by every record: the changes that make a (lowered) condition
-# hold are a function of the values it reaches (`_reaches`), the period and, for counts per
-# calendar period, the events of the kinds counted. A population repeats the same cases.
-SHARED_LIMIT = 20_000
-_SHARED: dict[tuple, tuple[Standard, bool, tuple[Change, ...]]] = {}
+def _worked_out(standard: Standard, lowered: cond.Node, sc: Scenario, base: Inputs) -> tuple[bool, tuple[Change, ...]]:
+    trial = sc.copy()
+    start = len(trial.changes)
+    ok = _satisfy(standard, lowered, trial, base)
+    return ok, tuple(trial.changes[start:])
 
 
-def _shared_key(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> tuple | None:
-    """The key of `satisfy(standard, node)` in a scenario, among every record's; None when a
-    value it reaches cannot be a key (a list of scores)."""
-    _, names, kinds, _, _ = _reaches(standard, node)
-    values = sc.values(standard, base)
-    read = tuple([values.get(n) for n in names])
-    events = ()
-    if kinds:
-        events = tuple([e for e in base.events if e[0] in kinds])
-        events += tuple([e for e in sc.extra_events if e[0] in kinds])
-    key = (id(standard), node, read, tuple([type(v) for v in read]), base.period.start, base.period.end, events)
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
+# What `satisfy` worked out, shared by every record (keyed by what it read): (standard, lowered
+# condition, whether it holds, the changes).
+_SHARED: dict[tuple, tuple[Standard, cond.Node, bool, tuple[Change, ...]]] = {}
 
 
-_REACHES: dict[tuple[int, cond.Node], tuple] = {}
-
-
-def satisfy_reads(standard: Standard, node: cond.Node) -> tuple[tuple[str, ...], frozenset[str]]:
-    """Every value `satisfy(standard, node)` may read (sorted) and the event kinds whose dates it
-    may read: what its changes are a function of, with the period."""
-    return _reaches(standard, _lowered(standard, node))[1:3]
-
-
-def satisfy_touches(standard: Standard, node: cond.Node) -> tuple[frozenset[str], frozenset[str]]:
-    """The values `satisfy(standard, node)` may read and every event kind counted among them: a
-    change to none of these facts and events leaves what it does unchanged."""
-    return _reaches(standard, _lowered(standard, node))[3:]
-
-
-def counted_per_period(standard: Standard, names) -> frozenset[str]:
-    """The event kinds counted per calendar period by the derived values among `names`."""
-    out: set[str] = set()
-    for name in names:
-        derived = standard.derived.get(name)
-        if derived is not None and derived.count_events is not None and derived.count_events.per is not None:
-            out.update(derived.count_events.kind)
-    return frozenset(out)
-
-
-def _reaches(standard: Standard, node: cond.Node) -> tuple:
-    """(standard, every value `_satisfy(node)` may read (sorted), the event kinds counted per
-    calendar period among them (their dates decide where events go), those values as a set, every
-    event kind counted among them), worked out once per standard and condition: the
-    fields compared, the inputs of derived and hidden values (transitively), and for each fact the
-    facts it is capped by or caps."""
-    key = (id(standard), node)
-    hit = _REACHES.get(key)
-    if hit is None or hit[0] is not standard:
-        names: set[str] = set()
-        kinds: set[str] = set()
-        counted: set[str] = set()
-        todo = list(cond.fields(node))
-        while todo:
-            name = todo.pop()
-            if name in names:
-                continue
-            names.add(name)
-            if name in standard.fields:
-                decl = standard.fields[name]
-                todo += [decl.not_above] if decl.not_above else []
-                todo += _capped_by(standard).get(name, ())
-            elif name in standard.derived:
-                derived = standard.derived[name]
-                todo += derived.inputs
-                if derived.count_events is not None:
-                    counted.update(derived.count_events.kind)
-                    if derived.count_events.per is not None:
-                        kinds.update(derived.count_events.kind)
-            elif hidden_parts(name) is not None:
-                todo += hidden_parts(name)[1]
-        if len(_REACHES) >= 4096:
-            _REACHES.clear()
-        hit = _REACHES[key] = (standard, tuple(sorted(names)), frozenset(kinds), frozenset(names), frozenset(counted))
-    return hit
+def satisfy_reads(standard: Standard, node: cond.Node) -> Reach:
+    """What `satisfy(standard, node)` may read (`assess.scoring.reach`)."""
+    return reach(standard, _lowered(standard, node))
 
 
 _LOWERED: dict[tuple[int, cond.Node], tuple[Standard, cond.Node]] = {}
@@ -476,13 +397,22 @@ _LOWERED: dict[tuple[int, cond.Node], tuple[Standard, cond.Node]] = {}
 def _lowered(standard: Standard, node: cond.Node) -> cond.Node:
     """`lower(to_nnf(node), standard)`, worked out once per standard and condition (a card asks
     for the same conditions of its items in its gaps, its plan's options and their checks)."""
+    held = _LOWERED_IDS.get(id(node))
+    if held is not None and held[0] is node and held[1] is standard:
+        return held[2]  # the same condition object again (a plan's levels): no hashing it
     key = (id(standard), node)
     hit = _LOWERED.get(key)
     if hit is None or hit[0] is not standard:
         if len(_LOWERED) >= 4096:
             _LOWERED.clear()
         hit = _LOWERED[key] = (standard, lower(cond.to_nnf(node), standard))
+    if len(_LOWERED_IDS) >= 4096:
+        _LOWERED_IDS.clear()
+    _LOWERED_IDS[id(node)] = (node, standard, hit[1])
     return hit[1]
+
+
+_LOWERED_IDS: dict[int, tuple[cond.Node, Standard, cond.Node]] = {}
 
 
 def _satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> bool:

@@ -31,8 +31,8 @@ from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs, kept_items, rule_condition_ids
 from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.scoring.incremental import reevaluate
-from assess.scoring.changes import (Change, ChangeKind, Scenario, counted_per_period, satisfy, satisfy_reads,
-                                    satisfy_touches)
+from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads
+from assess.scoring.reach import KEY_LIMIT, counted_per_period, read_key
 from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
 
@@ -188,13 +188,13 @@ def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult 
     change to the evidence reaches it."""
     key = _outcome_key(ctx, node, r)
     hit = _OUTCOMES.get(key) if key is not None else None
-    if hit is None or hit[0] is not ctx.ev.compiled:
-        hit = (ctx.ev.compiled, *_outcome(ctx, node, r))
+    if hit is None or hit[0] is not ctx.ev.compiled or hit[1] is not node:
+        hit = (ctx.ev.compiled, node, *_outcome(ctx, node, r))
         if key is not None:
-            if len(_OUTCOMES) >= OUTCOME_LIMIT:
+            if len(_OUTCOMES) >= KEY_LIMIT:
                 _OUTCOMES.clear()  # bounded memory; only costs working it out again
             _OUTCOMES[key] = hit
-    _, changes, cost, new = hit
+    _, _, changes, cost, new = hit
     if changes is False:
         return False
     if not changes:
@@ -213,43 +213,35 @@ def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult 
 
 
 # What raising an item to a level takes and gives, shared by every record: the changes (False:
-# none reaches it), their cost and the item's new result are a function of the values the item
-# and the level's condition reach (`_outcome_key`). A population repeats the same cases.
-OUTCOME_LIMIT = 20_000
+# none reaches it), their cost and the item's new result are a function of what the item and
+# satisfying the level's condition read (`assess.scoring.reach`). A population repeats the cases.
 _OUTCOMES: dict[tuple, tuple] = {}
 _NAMES: dict[tuple, tuple] = {}
 
 
 def _outcome_key(ctx: Context, node, r: ItemResult | None) -> tuple | None:
     """The key of a level's outcome among every record's: the values the item reads and those
-    satisfying the condition may read (with their types), the period, the events whose dates
-    matter and the item's waiver. None where the general path runs each time: deductions, judged
-    items (the inspector's entry is part of the result) and values that cannot be a key."""
+    satisfying the condition may read, the events whose dates matter, the period and the item's
+    waiver. None where the general path runs each time: deductions, judged items (the
+    inspector's entry is part of the result) and values that cannot be a key."""
     if r is None or node is None or r.item.id in ctx.sc.judgements:
         return None
     compiled, item = ctx.ev.compiled, r.item
-    held = _NAMES.get((id(compiled), item.id, node))
-    if held is None or held[0] is not compiled:
-        names, kinds = satisfy_reads(compiled.standard, node)
+    held = _NAMES.get((id(compiled), item.id, id(node)))
+    if held is None or held[0] is not compiled or held[3] is not node:
+        reached = satisfy_reads(compiled.standard, node)
         reads = reads_of(compiled).items[item.id]
-        kinds = kinds | counted_per_period(compiled.standard, reads)
-        if len(_NAMES) >= OUTCOME_LIMIT:
+        if len(_NAMES) >= KEY_LIMIT:
             _NAMES.clear()
-        held = _NAMES[(id(compiled), item.id, node)] = (compiled, tuple(sorted(reads | set(names))), kinds)
-    _, names, kinds = held
+        held = _NAMES[(id(compiled), item.id, id(node))] = (
+            compiled, tuple(sorted(reads | reached.name_set)), reached.dated | counted_per_period(compiled.standard, reads),
+            node)
     values = ctx.sc.values(compiled.standard, ctx.base)
-    read = tuple([values.get(n) for n in names])
-    events = ()
-    if kinds:
-        events = tuple([e for e in ctx.base.events if e[0] in kinds])
-        events += tuple([e for e in ctx.sc.extra_events if e[0] in kinds])
-    key = (id(compiled), item.id, r.section_id, node, read, tuple([type(v) for v in read]), ctx.base.period.start,
-           ctx.base.period.end, events, ctx.base.waived.get(item.id))
-    try:
-        hash(key)
-    except TypeError:
+    read = read_key(held[1], held[2], values, ctx.base.events + ctx.sc.extra_events, ctx.base.period)
+    if read is None:
         return None
-    return key
+    # The level's condition by identity (the levels are kept per item; the outcome holds it).
+    return id(compiled), item.id, r.section_id, id(node), read, ctx.base.waived.get(item.id)
 
 
 def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
@@ -450,8 +442,8 @@ def _untouched(standard, node, facts: set[str], kinds: set[str]) -> bool:
     """Whether facts and event kinds changed leave what satisfying `node` reads as it was."""
     if not facts and not kinds:
         return True
-    names, counted = satisfy_touches(standard, node)
-    return names.isdisjoint(facts) and counted.isdisjoint(kinds)
+    reached = satisfy_reads(standard, node)
+    return reached.name_set.isdisjoint(facts) and reached.counted.isdisjoint(kinds)
 
 
 def apply_all(ctx: Context, chosen: tuple[Option, ...]) -> Found | None:
