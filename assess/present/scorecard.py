@@ -17,6 +17,7 @@ from assess.model.evidence import LoadedEvidence, check_record
 from assess.model.history import note_problems
 from assess.present.card_parts import change_text, eligibility_gap, optional_parts, veto_scope
 from assess.present.words import Words, grade_score_text
+from assess.scoring.changes import known_values
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
 from assess.core.messages import message, use_language
@@ -149,6 +150,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
     standard = ev.standard
     words = Words(standard, lang)
     record = loaded.record
+    known_values(standard, inputs, ev.values)  # ev is the evaluation of inputs: gaps and plan start there
     grade_title = {g.id: words.text(g.title) for g in standard.grades}
     card: dict[str, Any] = {
         "schema": SCHEMA,

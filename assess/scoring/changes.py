@@ -145,6 +145,15 @@ class Scenario:
         self.changes.append(change)
 
 
+def known_values(standard: Standard, inputs: Inputs, values: dict[str, Any]) -> None:
+    """Give the scenarios of `inputs` (`Scenario.of`) the values of the inputs as they are,
+    `values` = compute_values(standard, inputs) (an evaluation's), so that a card's gaps and plan
+    start from them rather than working them out again."""
+    if _LAST[0] is not inputs:
+        _LAST[:] = [inputs, {}]
+    _LAST[1].setdefault((id(standard), id(inputs), ()), (standard, inputs, values))
+
+
 # ---- what a change costs -------------------------------------------------------------------
 
 

@@ -329,6 +329,8 @@ class Search:
         self.candidates: list[tuple[Fraction, int, tuple[int, ...], tuple[Option, ...]]] = []
         self._kept: list[tuple[float, frozenset]] = []  # undominated candidates: (cost, groups)
         self._need = float(need)
+        self._need_low = self._need * (1 - _MARGIN)  # a gain below it cannot cover the need
+        self._limit: float | None = None  # `_threshold()`, kept as candidates are added
         self.exact = True
 
     def run(self) -> list[Found]:
@@ -371,16 +373,18 @@ class Search:
         # Only the KEEP cheapest set the threshold: with hundreds of interchangeable groups (a
         # checklist of 250 entries) the undominated sets would otherwise grow without bound.
         self._kept = kept[:KEEP]
+        self._limit = self._threshold()
 
     def _bound(self, k: int, need: float) -> float | None:
         """The least cost of covering `need` with groups k.. (fractions of each group allowed),
         a little under, so that float rounding never prunes a set it should keep."""
         total = 0.0
-        for cap, rate in zip(self.caps[k:], self.rates[k:]):
+        caps, rates = self.caps, self.rates
+        for j in range(k, len(caps)):
             if need <= _MARGIN:
                 break
-            take = min(cap, need)
-            total, need = total + take * rate, need - take
+            take = min(caps[j], need)
+            total, need = total + take * rates[j], need - take
         return total * (1 - _MARGIN) if need <= _MARGIN else None
 
     def _covers(self, chosen: tuple[Option, ...], gain: float) -> bool:
@@ -398,10 +402,10 @@ class Search:
         self.nodes += 1
         if self.nodes > NODE_LIMIT:
             raise _Stop
-        limit = self._threshold()
+        limit = self._limit
         if limit is not None and cost >= limit:
             return  # KEEP cheaper candidates are known
-        if gain >= self._need * (1 - _MARGIN) and self._covers(chosen, gain):
+        if gain >= self._need_low and self._covers(chosen, gain):
             self._add(chosen, cost)
             return
         if k == len(self.groups):
@@ -409,9 +413,11 @@ class Search:
         bound = self._bound(k, self._need - gain)
         if bound is None or (limit is not None and cost + bound >= limit):
             return
+        after = k + 1
         for option in self.groups[k]:
-            self._dfs(k + 1, chosen + (option,), cost + option.approx[0], gain + option.approx[1])
-        self._dfs(k + 1, chosen, cost, gain)
+            approx = option.approx
+            self._dfs(after, chosen + (option,), cost + approx[0], gain + approx[1])
+        self._dfs(after, chosen, cost, gain)
 
 
 def _applied(ctx: Context, chosen) -> tuple[list[tuple[Option, list[Change]]], Evaluation] | None:
