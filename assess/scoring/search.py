@@ -28,7 +28,7 @@ from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
-from assess.scoring.engine import Inputs, kept_items, rule_condition_ids
+from assess.scoring.engine import Inputs, rule_condition_ids, score_item
 from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads
@@ -258,14 +258,15 @@ def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
 
 
 def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> ItemResult:
-    """The item's result in the changed evidence, scored alone."""
+    """The item's result in the changed evidence, scored alone (not kept among the engine's
+    results of real records: the outcome keeps it, and what-if cases would push those out)."""
     inputs = trial.inputs(ctx.base)
     standard, compiled = ctx.ev.standard, ctx.ev.compiled
     values = trial.values(standard, ctx.base)
     keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
     keys += [cid for _, cid in rule_condition_ids(r.item)]
     decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
-    return kept_items(compiled)(r.section_id, r.item, values, decisions, inputs)
+    return score_item(standard, r.section_id, r.item, values, decisions, inputs)
 
 
 def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
