@@ -199,9 +199,9 @@ def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult 
         return False
     if not changes:
         return None
-    if r is not None and new.exempt == r.exempt:
-        gain = ctx.regrader.grade_score({r.item.id: new.awarded}) - ctx.start
-        delta = new.awarded - r.awarded
+    if r is not None and new[1] == r.exempt:
+        gain = ctx.regrader.grade_score({r.item.id: new[0]}) - ctx.start
+        delta = new[0] - r.awarded
     else:  # outside items, or an item that comes to apply or stops applying: scored again
         trial = ctx.sc.copy()
         for change in changes:
@@ -246,7 +246,8 @@ def _outcome_key(ctx: Context, node, r: ItemResult | None) -> tuple | None:
 
 def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
     """(the level's changes from `ctx.sc`, or False when none reaches it; their cost; the item's
-    result with them made, None for outside items)."""
+    points and whether it is exempt with them made, None for outside items). Only what a
+    measure reads is kept: 20,000 outcomes stay small."""
     trial = ctx.sc.copy()
     start = len(trial.changes)
     if not _apply(ctx, node, r, trial):
@@ -254,7 +255,8 @@ def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
     changes = tuple(trial.changes[start:])
     if not changes or r is None:
         return changes, changes_cost(ctx.ev.standard, changes), None
-    return changes, changes_cost(ctx.ev.standard, changes), _rescored(ctx, r, trial)
+    new = _rescored(ctx, r, trial)
+    return changes, changes_cost(ctx.ev.standard, changes), (new.awarded, new.exempt)
 
 
 def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> ItemResult:
