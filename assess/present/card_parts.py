@@ -8,6 +8,7 @@ from typing import Any
 from assess.core.messages import message
 from assess.core.types import number_out
 from assess.present.words import Words
+from assess.scoring.changes import Change
 from assess.scoring.results import EligibilityResult, Evaluation, ItemResult
 
 
@@ -73,3 +74,21 @@ def veto_scope(veto, words: Words) -> list[str]:
     if veto.grades is None:
         return []
     return [words.text(words.standard.grade(g).title) if words.standard.grade(g) else g for g in veto.grades]
+
+
+# A change in words, kept per change object and language: the text reads nothing else (the words
+# of one standard), and the plan's shared work hands out the same Change objects record after
+# record. Bounded: a few MB a process at most.
+CHANGE_TEXT_LIMIT = 5_000
+_CHANGE_TEXTS: dict[tuple[int, str], tuple[Change, Any, str]] = {}
+
+
+def change_text(c: Change, words: Words) -> str:
+    """`words.change(c)`, kept per Change object, standard and language."""
+    key = (id(c), words.lang)
+    hit = _CHANGE_TEXTS.get(key)
+    if hit is None or hit[0] is not c or hit[1] is not words.standard:
+        if len(_CHANGE_TEXTS) >= CHANGE_TEXT_LIMIT:
+            _CHANGE_TEXTS.clear()
+        hit = _CHANGE_TEXTS[key] = (c, words.standard, words.change(c))
+    return hit[2]

@@ -16,8 +16,9 @@ from assess.scoring.engine import Inputs, evaluate
 from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_record
 from assess.model.history import note_problems
-from assess.present.card_parts import eligibility_gap, optional_parts, veto_scope
+from assess.present.card_parts import change_text, eligibility_gap, optional_parts, veto_scope
 from assess.present.words import Words, grade_score_text
+from assess.scoring.changes import known_values
 from assess.scoring.gaps import Gap, GapKind, gaps
 from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
 from assess.core.messages import message, use_language
@@ -153,6 +154,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
     standard = ev.standard
     words = Words(standard, lang)
     record = loaded.record
+    known_values(standard, inputs, ev.values)  # ev is the evaluation of inputs: gaps and plan start there
     grade_title = {g.id: words.text(g.title) for g in standard.grades}
     card: dict[str, Any] = {
         "schema": SCHEMA,
@@ -341,7 +343,7 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
 def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
     r, lang = g.result, words.lang
     observed, required = words.observed_required(r, ev.values)
-    actions = [words.change(c) for c in g.changes] if g.changes else []
+    actions = [change_text(c, words) for c in g.changes] if g.changes else []
     if r.status == ItemStatus.MISSING and not actions:
         actions = [message("gap.provide_judgement", lang)] if r.item.rule.judged else [
             message("gap.provide", lang, document=_document_of(ev.standard, m, words), label=_needed(r, m, words))
@@ -470,7 +472,7 @@ def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
     else:
         item = standard.find_item(f.ref)
         title = f"{item.id} {words.text(item.title)}"
-    return {"kind": f.kind.value, "ref": f.ref, "title": title, "actions": [words.change(c) for c in f.changes],
+    return {"kind": f.kind.value, "ref": f.ref, "title": title, "actions": [change_text(c, words) for c in f.changes],
             "changes": _changes(f.changes), "cost": card_number(f.cost)}
 
 

@@ -16,13 +16,13 @@ from typing import Any, Iterable, Mapping
 
 from assess.core.exact import Fraction, exact_sum
 from assess.core import conditions as cond
-from assess.core.per_object import once_per_object
 from assess.model.evidence import JudgementEntry
 from assess.model.standard import Effort, Standard
 from assess.scoring.engine import Inputs, compute_values, update_values
 from assess.scoring.lowering import hidden_parts, lower
 from assess.model.evidence import window_start
 from assess.scoring.periods import lacking
+from assess.scoring.reach import KEY_LIMIT, Reach, capped_by, reach, read_key
 
 _STEP = Fraction(1, 1000)  # smallest raise for a strict ">" on a non-integer value
 # The declared defaults, made without validating (defaults are not validated either way): building
@@ -103,15 +103,19 @@ class Scenario:
         key = (id(standard), id(base), state)
         hit = self.memo.get(key)
         if hit is None:
-            # From the state one change before, when known: only what that change reaches.
-            parent = self.memo.get((id(standard), id(base), state[:-1])) if state else None
+            # From the nearest state before it that is known (a plan's verification applies
+            # several changes at once): only what the changes since reach.
+            parent, known = None, len(state)
+            while parent is None and known > 0:
+                known -= 1
+                parent = self.memo.get((id(standard), id(base), state[:known]))
             if parent is None:
                 values = compute_values(standard, self.inputs(base))
             else:
-                kind, name = state[-1][:2]
-                fact = kind == ChangeKind.SET_FACT
-                values = update_values(standard, self.inputs(base), parent[2], (name,) if fact else (),
-                                       () if fact else (name,))
+                since = state[known:]
+                values = update_values(standard, self.inputs(base), parent[2],
+                                       [name for kind, name, *_ in since if kind == ChangeKind.SET_FACT],
+                                       [name for kind, name, *_ in since if kind != ChangeKind.SET_FACT])
             # The standard and base are kept beside the values so their ids stay theirs.
             hit = self.memo[key] = (standard, base, values)
         return hit[2]
@@ -139,6 +143,15 @@ class Scenario:
             # on every memo lookup.
             self.changed_state += ((change.kind.value, change.name, change.after, change.dates),)
         self.changes.append(change)
+
+
+def known_values(standard: Standard, inputs: Inputs, values: dict[str, Any]) -> None:
+    """Give the scenarios of `inputs` (`Scenario.of`) the values of the inputs as they are,
+    `values` = compute_values(standard, inputs) (an evaluation's), so that a card's gaps and plan
+    start from them rather than working them out again."""
+    if _LAST[0] is not inputs:
+        _LAST[:] = [inputs, {}]
+    _LAST[1].setdefault((id(standard), id(inputs), ()), (standard, inputs, values))
 
 
 # ---- what a change costs -------------------------------------------------------------------
@@ -241,22 +254,12 @@ def _new_fact_value(standard: Standard, node: cond.Compare, values: dict[str, An
     if decl.not_above and values.get(decl.not_above) is not None and new > values[decl.not_above]:
         return None
     # Fields capped by this one (women_members <= members) must stay within it.
-    floor = max((values[o] for o in _capped_by(standard).get(name, ()) if values.get(o) is not None), default=None)
+    floor = max((values[o] for o in capped_by(standard).get(name, ()) if values.get(o) is not None), default=None)
     if floor is not None and new < floor:
         if op not in (">=", ">"):
             return None
         new = Fraction(floor)
     return int(new) if decl.type == "integer" else new
-
-
-@once_per_object()
-def _capped_by(standard: Standard) -> dict[str, tuple[str, ...]]:
-    """Field name -> the fields declared `not_above` it, in the standard's order."""
-    out: dict[str, list[str]] = {}
-    for name, decl in standard.fields.items():
-        if decl.not_above:
-            out.setdefault(decl.not_above, []).append(name)
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def _satisfy_hidden(standard: Standard, node: cond.Compare, values: dict[str, Any], sc: Scenario, base: Inputs) -> bool:
@@ -356,18 +359,45 @@ def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> 
     changes tried are left applied). Comparisons of two values and orderings of categories are
     lowered first, as the compiler lowers them (assess.scoring.lowering).
 
-    Worked out once per condition and state (a card's gaps and its plan ask the same questions):
-    the answer and the changes are kept in the scenario's memo and applied again on a repeat."""
-    key = ("satisfy", id(standard), id(base), node, sc.state())
-    hit = sc.memo.get(key)
-    if hit is None:
-        trial = sc.copy()
-        start = len(trial.changes)
-        ok = _satisfy(standard, _lowered(standard, node), trial, base)
-        hit = sc.memo[key] = (standard, base, ok, tuple(trial.changes[start:]))
+    Worked out once per condition and what it reads (`assess.scoring.reach`), for every record
+    (a card's gaps and its plan, and a population's cards, ask the same questions); where a value
+    cannot be a key, once per condition and state in the scenario's memo."""
+    lowered = _lowered(standard, node)
+    reached = reach(standard, lowered)
+    values = sc.values(standard, base)
+    read = read_key(reached.names, reached.dated, values, base.events + sc.extra_events, base.period)
+    if read is not None:
+        key = (id(standard), id(lowered), read)
+        hit = _SHARED.get(key)
+        if hit is None or hit[0] is not standard or hit[1] is not lowered:
+            if len(_SHARED) >= KEY_LIMIT:
+                _SHARED.clear()  # bounded memory; only costs working it out again
+            hit = _SHARED[key] = (standard, lowered, *_worked_out(standard, lowered, sc, base))
+    else:
+        key = ("satisfy", id(standard), id(base), node, sc.state())
+        hit = sc.memo.get(key)
+        if hit is None:
+            hit = sc.memo[key] = (standard, base, *_worked_out(standard, lowered, sc, base))
     for change in hit[3]:
         sc.apply(change)
     return hit[2]
+
+
+def _worked_out(standard: Standard, lowered: cond.Node, sc: Scenario, base: Inputs) -> tuple[bool, tuple[Change, ...]]:
+    trial = sc.copy()
+    start = len(trial.changes)
+    ok = _satisfy(standard, lowered, trial, base)
+    return ok, tuple(trial.changes[start:])
+
+
+# What `satisfy` worked out, shared by every record (keyed by what it read): (standard, lowered
+# condition, whether it holds, the changes).
+_SHARED: dict[tuple, tuple[Standard, cond.Node, bool, tuple[Change, ...]]] = {}
+
+
+def satisfy_reads(standard: Standard, node: cond.Node) -> Reach:
+    """What `satisfy(standard, node)` may read (`assess.scoring.reach`)."""
+    return reach(standard, _lowered(standard, node))
 
 
 _LOWERED: dict[tuple[int, cond.Node], tuple[Standard, cond.Node]] = {}
@@ -376,13 +406,22 @@ _LOWERED: dict[tuple[int, cond.Node], tuple[Standard, cond.Node]] = {}
 def _lowered(standard: Standard, node: cond.Node) -> cond.Node:
     """`lower(to_nnf(node), standard)`, worked out once per standard and condition (a card asks
     for the same conditions of its items in its gaps, its plan's options and their checks)."""
+    held = _LOWERED_IDS.get(id(node))
+    if held is not None and held[0] is node and held[1] is standard:
+        return held[2]  # the same condition object again (a plan's levels): no hashing it
     key = (id(standard), node)
     hit = _LOWERED.get(key)
     if hit is None or hit[0] is not standard:
         if len(_LOWERED) >= 4096:
             _LOWERED.clear()
         hit = _LOWERED[key] = (standard, lower(cond.to_nnf(node), standard))
+    if len(_LOWERED_IDS) >= 4096:
+        _LOWERED_IDS.clear()
+    _LOWERED_IDS[id(node)] = (node, standard, hit[1])
     return hit[1]
+
+
+_LOWERED_IDS: dict[int, tuple[cond.Node, Standard, cond.Node]] = {}
 
 
 def _satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> bool:

@@ -17,9 +17,14 @@ from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
 
 
+_ABSENT = object()
+
+
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> set[str]:
-    """The names whose value differs (in value or type: 1 and 1/1 are told apart)."""
-    out = {k for k, v in after.items() if k not in before or type(before[k]) is not type(v) or before[k] != v}
+    """The names whose value differs (in value or type: 1 and 1/1 are told apart). The same
+    object is the same value (a scenario's values share the unchanged ones with those before)."""
+    out = {k for k, v in after.items()
+           if (old := before.get(k, _ABSENT)) is not v and (old is _ABSENT or type(old) is not type(v) or old != v)}
     return out | (before.keys() - after.keys())
 
 

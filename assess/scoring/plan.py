@@ -17,7 +17,7 @@ from assess.model.standard import Grade
 from assess.scoring import search as S
 from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs
-from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
+from assess.scoring.changes import Change, ChangeKind, Scenario, known_values, satisfy
 from assess.scoring.gaps import fix_item
 from assess.scoring.results import Check, CheckKind, Evaluation, GradeResult
 
@@ -153,6 +153,7 @@ def plan_next_grade(ev: Evaluation, base: Inputs) -> Plan | None:
     target = next_grade(ev)
     if target is None:
         return None
+    known_values(ev.standard, base, ev.values)  # ev is the evaluation of base
     status = ev.grade_result(target.id)
     blockers = _hard_blockers(status, target)
     if blockers:

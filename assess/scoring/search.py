@@ -24,13 +24,16 @@ from dataclasses import dataclass, field
 
 from assess.core.exact import Fraction, exact_sum
 from assess.core import conditions as cond
+from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
-from assess.scoring.engine import Inputs, kept_items, rule_condition_ids
+from assess.scoring.engine import Inputs, rule_condition_ids, score_item
 from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.scoring.incremental import reevaluate
-from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
+from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads
+from assess.scoring.reach import KEY_LIMIT, counted_per_period, read_key
+from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
 
 NODE_LIMIT = 20000   # branch-and-bound nodes before the search settles for what it found
@@ -127,11 +130,17 @@ def bonus_alone_may_reach(ctx: Context, min_score: Fraction) -> bool:
     return ctx.start - ctx.current.bonus < 0
 
 
-def _levels(r: ItemResult) -> list[tuple[str, object]]:
+def _levels(r: ItemResult) -> tuple[tuple[str, object], ...]:
     """The levels a plan may raise the item to; a judged item: the inspector's full score (None),
     or a condition that gives full points without it."""
-    levels = r.item.rule.improvements(r.item.points)
-    return [("", None)] + levels if r.item.rule.judged else levels
+    return _item_levels(r.item)
+
+
+@once_per_object(limit=4096)
+def _item_levels(item) -> tuple[tuple[str, object], ...]:
+    """`_levels` of an item, worked out once per item object (they depend on the standard only)."""
+    levels = tuple(item.rule.improvements(item.points))
+    return (("", None),) + levels if item.rule.judged else levels
 
 
 def _apply(ctx: Context, option_node, r: ItemResult | None, sc: Scenario) -> bool:
@@ -177,36 +186,89 @@ def deduction_options(ctx: Context) -> list[Option]:
 def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult | None, order: int):
     """The option of one level: None when it changes nothing or gains nothing, False when no
     change to the evidence reaches it."""
+    key = _outcome_key(ctx, node, r)
+    hit = _OUTCOMES.get(key) if key is not None else None
+    if hit is None or hit[0] is not ctx.ev.compiled or hit[1] is not node:
+        hit = (ctx.ev.compiled, node, *_outcome(ctx, node, r))
+        if key is not None:
+            if len(_OUTCOMES) >= KEY_LIMIT:
+                _OUTCOMES.clear()  # bounded memory; only costs working it out again
+            _OUTCOMES[key] = hit
+    _, _, changes, cost, new = hit
+    if changes is False:
+        return False
+    if not changes:
+        return None
+    if r is not None and new[1] == r.exempt:
+        gain = ctx.regrader.grade_score({r.item.id: new[0]}) - ctx.start
+        delta = new[0] - r.awarded
+    else:  # outside items, or an item that comes to apply or stops applying: scored again
+        trial = ctx.sc.copy()
+        for change in changes:
+            trial.apply(change)
+        gain, delta = ctx.gain(ctx.score(trial)), Fraction(0)
+    if gain <= 0:
+        return None
+    return Option(group, ref, kind, node, changes, cost, gain, order, r, delta)
+
+
+# What raising an item to a level takes and gives, shared by every record: the changes (False:
+# none reaches it), their cost and the item's new result are a function of what the item and
+# satisfying the level's condition read (`assess.scoring.reach`). A population repeats the cases.
+_OUTCOMES: dict[tuple, tuple] = {}
+_NAMES: dict[tuple, tuple] = {}
+
+
+def _outcome_key(ctx: Context, node, r: ItemResult | None) -> tuple | None:
+    """The key of a level's outcome among every record's: the values the item reads and those
+    satisfying the condition may read, the events whose dates matter, the period and the item's
+    waiver. None where the general path runs each time: deductions, judged items (the
+    inspector's entry is part of the result) and values that cannot be a key."""
+    if r is None or node is None or r.item.id in ctx.sc.judgements:
+        return None
+    compiled, item = ctx.ev.compiled, r.item
+    held = _NAMES.get((id(compiled), item.id, id(node)))
+    if held is None or held[0] is not compiled or held[3] is not node:
+        reached = satisfy_reads(compiled.standard, node)
+        reads = reads_of(compiled).items[item.id]
+        if len(_NAMES) >= KEY_LIMIT:
+            _NAMES.clear()
+        held = _NAMES[(id(compiled), item.id, id(node))] = (
+            compiled, tuple(sorted(reads | reached.name_set)), reached.dated | counted_per_period(compiled.standard, reads),
+            node)
+    values = ctx.sc.values(compiled.standard, ctx.base)
+    read = read_key(held[1], held[2], values, ctx.base.events + ctx.sc.extra_events, ctx.base.period)
+    if read is None:
+        return None
+    # The level's condition by identity (the levels are kept per item; the outcome holds it).
+    return id(compiled), item.id, r.section_id, id(node), read, ctx.base.waived.get(item.id)
+
+
+def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
+    """(the level's changes from `ctx.sc`, or False when none reaches it; their cost; the item's
+    points and whether it is exempt with them made, None for outside items). Only what a
+    measure reads is kept: 20,000 outcomes stay small."""
     trial = ctx.sc.copy()
     start = len(trial.changes)
     if not _apply(ctx, node, r, trial):
-        return False
+        return False, None, None
     changes = tuple(trial.changes[start:])
-    if not changes:
-        return None
-    if r is None:
-        gain, delta = ctx.gain(ctx.score(trial)), Fraction(0)
-    else:
-        gain, delta = _estimate(ctx, r, trial)
-    if gain <= 0:
-        return None
-    return Option(group, ref, kind, node, changes, changes_cost(ctx.ev.standard, changes), gain, order, r, delta)
+    if not changes or r is None:
+        return changes, changes_cost(ctx.ev.standard, changes), None
+    new = _rescored(ctx, r, trial)
+    return changes, changes_cost(ctx.ev.standard, changes), (new.awarded, new.exempt)
 
 
-def _estimate(ctx: Context, r: ItemResult, trial: Scenario) -> tuple[Fraction, Fraction]:
-    """What raising one item gains in grade score, and in the item's own points, estimated from
-    the item alone: its new points through its section's cap, the rescaling and the bonus cap
-    (effects on other items are left to the verification, which scores everything again)."""
+def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> ItemResult:
+    """The item's result in the changed evidence, scored alone (not kept among the engine's
+    results of real records: the outcome keeps it, and what-if cases would push those out)."""
     inputs = trial.inputs(ctx.base)
     standard, compiled = ctx.ev.standard, ctx.ev.compiled
     values = trial.values(standard, ctx.base)
     keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
     keys += [cid for _, cid in rule_condition_ids(r.item)]
     decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
-    new = kept_items(compiled)(r.section_id, r.item, values, decisions, inputs)
-    if new.exempt != r.exempt:
-        return ctx.gain(ctx.score(trial)), Fraction(0)
-    return ctx.regrader.grade_score({r.item.id: new.awarded}) - ctx.start, new.awarded - r.awarded
+    return score_item(standard, r.section_id, r.item, values, decisions, inputs)
 
 
 def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
@@ -270,6 +332,8 @@ class Search:
         self.candidates: list[tuple[Fraction, int, tuple[int, ...], tuple[Option, ...]]] = []
         self._kept: list[tuple[float, frozenset]] = []  # undominated candidates: (cost, groups)
         self._need = float(need)
+        self._need_low = self._need * (1 - _MARGIN)  # a gain below it cannot cover the need
+        self._limit: float | None = None  # `_threshold()`, kept as candidates are added
         self.exact = True
 
     def run(self) -> list[Found]:
@@ -312,16 +376,18 @@ class Search:
         # Only the KEEP cheapest set the threshold: with hundreds of interchangeable groups (a
         # checklist of 250 entries) the undominated sets would otherwise grow without bound.
         self._kept = kept[:KEEP]
+        self._limit = self._threshold()
 
     def _bound(self, k: int, need: float) -> float | None:
         """The least cost of covering `need` with groups k.. (fractions of each group allowed),
         a little under, so that float rounding never prunes a set it should keep."""
         total = 0.0
-        for cap, rate in zip(self.caps[k:], self.rates[k:]):
+        caps, rates = self.caps, self.rates
+        for j in range(k, len(caps)):
             if need <= _MARGIN:
                 break
-            take = min(cap, need)
-            total, need = total + take * rate, need - take
+            take = min(caps[j], need)
+            total, need = total + take * rates[j], need - take
         return total * (1 - _MARGIN) if need <= _MARGIN else None
 
     def _covers(self, chosen: tuple[Option, ...], gain: float) -> bool:
@@ -339,10 +405,10 @@ class Search:
         self.nodes += 1
         if self.nodes > NODE_LIMIT:
             raise _Stop
-        limit = self._threshold()
+        limit = self._limit
         if limit is not None and cost >= limit:
             return  # KEEP cheaper candidates are known
-        if gain >= self._need * (1 - _MARGIN) and self._covers(chosen, gain):
+        if gain >= self._need_low and self._covers(chosen, gain):
             self._add(chosen, cost)
             return
         if k == len(self.groups):
@@ -350,9 +416,11 @@ class Search:
         bound = self._bound(k, self._need - gain)
         if bound is None or (limit is not None and cost + bound >= limit):
             return
+        after = k + 1
         for option in self.groups[k]:
-            self._dfs(k + 1, chosen + (option,), cost + option.approx[0], gain + option.approx[1])
-        self._dfs(k + 1, chosen, cost, gain)
+            approx = option.approx
+            self._dfs(after, chosen + (option,), cost + approx[0], gain + approx[1])
+        self._dfs(after, chosen, cost, gain)
 
 
 def _applied(ctx: Context, chosen) -> tuple[list[tuple[Option, list[Change]]], Evaluation] | None:
@@ -360,12 +428,31 @@ def _applied(ctx: Context, chosen) -> tuple[list[tuple[Option, list[Change]]], E
     changes it made, and the changed evidence scored again; None when one cannot be applied."""
     trial = ctx.sc.copy()
     parts = []
+    facts: set[str] = set()
+    kinds: set[str] = set()
+    standard = ctx.ev.standard
     for option in sorted(chosen, key=lambda o: (o.order, o.group)):
         start = len(trial.changes)
-        if not _apply(ctx, option.node, option.result, trial):
+        if option.node is None or _untouched(standard, option.node, facts, kinds):
+            # Nothing applied before reaches what the option's condition reads: it makes the
+            # changes it made when measured (what `_apply` would work out again).
+            for change in option.changes:
+                trial.apply(change)
+        elif not _apply(ctx, option.node, option.result, trial):
             return None
-        parts.append((option, trial.changes[start:]))
+        made = trial.changes[start:]
+        facts.update(c.name for c in made if c.kind == ChangeKind.SET_FACT)
+        kinds.update(c.name for c in made if c.kind == ChangeKind.ADD_EVENTS)
+        parts.append((option, made))
     return parts, ctx.score(trial)
+
+
+def _untouched(standard, node, facts: set[str], kinds: set[str]) -> bool:
+    """Whether facts and event kinds changed leave what satisfying `node` reads as it was."""
+    if not facts and not kinds:
+        return True
+    reached = satisfy_reads(standard, node)
+    return reached.name_set.isdisjoint(facts) and reached.counted.isdisjoint(kinds)
 
 
 def apply_all(ctx: Context, chosen: tuple[Option, ...]) -> Found | None:
