@@ -158,6 +158,19 @@ def test_batch_streams_one_line_a_scorecard_and_a_bad_line_as_problems(web):
     assert lines[1]["source"] == "<line 2>"
 
 
+def test_batch_names_every_record_by_its_line(web):
+    # A record refused when it is checked (not when it is parsed) is named by its line too, and a
+    # scorecard's evidence_file is its line: a blank or bad line before it does not shift the count.
+    good = as_json(ROOT / "fixtures" / "tanglang-community.yaml")
+    bad = dict(good, facts=dict(good["facts"], members="很多"))
+    body = "\n".join(["not json", "", json.dumps(bad, ensure_ascii=False), json.dumps(good, ensure_ascii=False)]) + "\n"
+    response = web.post("/api/v1/batch?standard=bahao-community", content=body.encode("utf-8"),
+                        headers={"content-type": "application/x-ndjson"})
+    lines = [json.loads(line) for line in response.text.splitlines()]
+    assert [line.get("source") for line in lines[:2]] == ["<line 1>", "<line 3>"]
+    assert lines[1]["problems"][0]["file"] == "<line 3>" and lines[2]["evidence_file"] == "<line 4>"
+
+
 def test_batch_with_a_lone_surrogate_keeps_streaming_the_records_after_it(web):
     """A lone surrogate in a record (echoed in its problems) is written as its JSON escape, so
     the stream does not break off there (found by the break-it pass: the later records were lost)."""

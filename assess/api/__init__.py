@@ -22,7 +22,7 @@ from typing import Any
 
 _HOMES: dict[str, tuple[str, ...]] = {
     "scoring": ("ENGINES", "ScoreOptions", "VersionWarning", "Scored", "RecordScored", "RecordProblems", "RecordResult",
-                "ScoreResults", "RecordRefused", "decider_for", "load_standard", "load_record", "refused_problems",
+                "ScoreResults", "RecordRefused", "RecordAt", "decider_for", "load_standard", "load_record", "refused_problems",
                 "read_records", "standards_for",
                 "version_warning", "find_grade", "check_grade_name", "is_below", "open_store", "prior_grades", "save", "load_waivers",
                 "score_record", "score_many", "use_rulesets"),

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from assess.core.messages import current_language, message, use_language
 from assess.core.problems import InputError, Problem
@@ -30,7 +30,15 @@ from assess.scoring.compiler import ENGINES  # who decides the conditions: durab
 if TYPE_CHECKING:  # annotations only: waivers load when a --waivers file is read
     from assess.scoring.waivers import LoadedWaivers
 
-RecordSource = Union[str, Path, Mapping[str, Any], LoadedEvidence]
+class RecordAt(NamedTuple):
+    """A record as plain data with where it came from (`<line 3>` of a request's JSON Lines), as
+    its problems and results name it; plain data alone is `<record N>`, by its turn."""
+
+    name: str
+    data: Mapping[str, Any]
+
+
+RecordSource = Union[str, Path, Mapping[str, Any], LoadedEvidence, RecordAt]
 StandardSource = Union[str, Path, Mapping[str, Any], LoadedStandard]
 
 
@@ -159,6 +167,8 @@ def load_record(source: RecordSource, *, name: str = "<record>", lenient: bool =
     the whole file)."""
     if isinstance(source, LoadedEvidence):
         return source
+    if isinstance(source, RecordAt):
+        return evidence_from_document(Document(source.name, dict(source.data), {}), lenient=lenient)
     if isinstance(source, Mapping):
         return evidence_from_document(Document(name, dict(source), {}), lenient=lenient)
     if str(source).lower().endswith(WORKBOOK_SUFFIXES):
@@ -239,6 +249,8 @@ def _name(source: Any, i: int | None = None) -> str:
     `<record>` (`<record N>` for the Nth of many)."""
     if isinstance(source, LoadedEvidence):
         return source.path
+    if isinstance(source, RecordAt):
+        return source.name
     if isinstance(source, Mapping):
         return "<record>" if i is None else f"<record {i + 1}>"
     return str(source)

@@ -33,7 +33,7 @@ JSONL_TYPE = "application/x-ndjson; charset=utf-8"
 
 
 def jsonl_records(text: str, lang: str) -> list[Any]:
-    """Each non-blank line of `text` as a record dict, or its RecordProblems."""
+    """Each non-blank line of `text` as a record (api.RecordAt, named `<line N>`), or its RecordProblems."""
     out: list[Any] = []
     # Lines end at "\n" only, as the CLI reads a JSON Lines file (str.splitlines would also end
     # one at U+2028 or a form feed inside a text, which JSON allows raw).
@@ -47,7 +47,7 @@ def jsonl_records(text: str, lang: str) -> list[Any]:
             out.append(api.RecordProblems(source, err))
             continue
         if isinstance(value, dict):
-            out.append(value)
+            out.append(api.RecordAt(source, value))  # its problems name its line, as a bad line's do
         else:
             reason = message("web.error.not_object", lang)
             err = InputError([Problem(source, "", message("web.error.bad_line", lang, line=n, reason=reason))])
