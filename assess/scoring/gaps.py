@@ -6,7 +6,9 @@ import enum
 import operator
 from dataclasses import dataclass
 
+from assess.core import conditions as cond
 from assess.core.exact import Fraction
+from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
 from assess.scoring.compiler import CompiledStandard
@@ -25,8 +27,15 @@ def fix_item(compiled: CompiledStandard, result: ItemResult, sc: Scenario, base:
         before = result.awarded if result.status != ItemStatus.MISSING else None
         sc.apply(Change(ChangeKind.SET_JUDGEMENT, item.id, before, item.points))
         return True
-    node = item.rule.full_condition(item.points)
+    node = full_condition(item)
     return node is not None and satisfy(compiled.standard, node, sc, base)
+
+
+@once_per_object(limit=4096)
+def full_condition(item) -> cond.Node | None:
+    """The item's full-points condition (`rule.full_condition(points)`), built once per item: a
+    batch asks it of the same items record after record (read only)."""
+    return item.rule.full_condition(item.points)
 
 
 def item_fix(compiled: CompiledStandard, result: ItemResult, base: Inputs) -> list[Change] | None:
