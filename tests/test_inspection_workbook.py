@@ -267,3 +267,14 @@ def test_an_unverified_event_without_a_title_reads_without_a_stray_space(tmp_pat
     done = api.accept_record(record, inspection, PYTHON).result
     [why] = [d["why"][0] for d in done["differences"] if d.get("item") == "party_union_meetings"]
     assert " ," not in why and f"({data['events'][first]['date']}, " in why, why
+
+
+@pytest.mark.parametrize("written", ["是", "有", "Y"])
+def test_a_yes_written_in_words_is_reported_as_yes_not_excels_true(tmp_path, written):
+    # A record from a fill-in workbook holds 是 as written: its 自报值 cell is 是, not TRUE.
+    record = tmp_path / "r.yaml"
+    record.write_text(LIULIAN.read_text(encoding="utf-8").replace("org_established: {value: true,", f"org_established: {{value: {written},"),
+                      encoding="utf-8")
+    assert f"org_established: {{value: {written}," in record.read_text(encoding="utf-8")
+    ws = load_workbook(_workbook(tmp_path, record))["考核表"]
+    assert ws.cell(_row(ws, "org_established"), 10).value == "是"

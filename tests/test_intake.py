@@ -133,7 +133,7 @@ def test_every_problem_is_named_by_sheet_and_cell_all_in_one_pass(tmp_path):
     text = result.stderr
     fields = list(catalog.resolve_standard("bahao-community").standard.fields)
     assert f":佐证数据!E{fields.index('members') + 2}: facts.members: 应为整数, 实际为 很多" in text
-    assert f":佐证数据!E{fields.index('has_sign') + 2}: facts.has_sign: 应为 true 或 false" in text
+    assert f":佐证数据!E{fields.index('has_sign') + 2}: facts.has_sign: 应为 是 或 否" in text
     assert ":材料清单!D3: documents[1].date: 没有这个日期: 2025年2月30日" in text
     assert ":基本信息!C10: applications[0].grade: 申报等级 特等 不是标准 bahao-community 的等级; 可选: demonstration" in text
     assert ":活动记录!A2: events[0].kind: 未知的活动类型 党总支会义" in text and "party_union_meeting" in text

@@ -80,6 +80,14 @@ def test_an_event_kind_misspelt_by_one_letter_is_an_error_with_a_suggestion():
     assert "是否应为 party_union_meeting (党总支研究工会工作会议)?" in text
 
 
+def test_an_event_kind_misspelt_in_chinese_gets_its_hint_in_english_too():
+    # A Chinese workbook read with --lang en: the hint is found among the labels of both languages.
+    data = _data()
+    data["events"][0]["kind"] = "党总支研究工会工作"
+    text = _problems(data, api.ScoreOptions(engine="python", lang="en"))
+    assert "did you mean party_union_meeting (" in text, text
+
+
 def test_union_kinds_by_chinese_name_and_unknown_kinds_with_a_hint():
     data = _data()
     data["union"]["kind"] = "社区工会"

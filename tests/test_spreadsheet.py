@@ -459,7 +459,7 @@ def test_score_sheet_layout_for_print(bahao):
     assert [row_of(ws, ["item", it.id]) for _, it in st.all_items()] == sorted(row_of(ws, ["item", it.id]) for _, it in st.all_items())
     p = wb["参数"]
     cell = p.cell(param_row(wb, "item", "membership_rate", "rule.bands[0].min"), 4)
-    assert cell.value == 0.98 and cell.number_format == "0%"
+    assert cell.value == 0.98 and cell.number_format == "0.0%"  # 97.5% typed over it still shows 97.5%
     g = wb["等级与否决"]
     gr = row_of(g, ["grade", "demonstration"])
     assert (g.cell(gr, 2).value, "职工入会率 ≥ 98%" in g.cell(gr, 3).value) == (90, True)

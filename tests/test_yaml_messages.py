@@ -254,12 +254,12 @@ def test_a_true_false_fact_reads_the_same_words_quoted_or_not(tmp_path, written,
 def test_on_and_off_are_refused_in_every_format_never_read_as_false(tmp_path, written):
     path = _record(tmp_path, "  has_office: true", f"  has_office: {written}")
     err = _score(str(path))
-    assert "facts.has_office: 应为 true 或 false (也可写 是/否、有/无、对/错、√/×、yes/no、Y/N), 实际为" in err
+    assert "facts.has_office: 应为 是 或 否 (也可写 有/无、对/错、√/×、true/false、yes/no、Y/N), 实际为" in err
     as_json = tmp_path / "r.json"
     data = yaml.safe_load(TANGLANG.read_text(encoding="utf-8"))
     data["facts"]["has_office"] = written.strip("'")
     as_json.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
-    assert "facts.has_office: 应为 true 或 false" in _score(str(as_json))
+    assert "facts.has_office: 应为 是 或 否" in _score(str(as_json))
 
 
 def test_yes_and_no_stay_text_where_text_is_read():

@@ -166,12 +166,12 @@ def cell_value(kind: str | None, value: Any, lang: str) -> Any:
     reports the same problem."""
     if value is None or kind is None:
         return value  # a fact another standard reads: as written (a boolean stays a boolean cell)
-    if isinstance(value, bool):
-        return message("intake.yes" if value else "intake.no", lang)
     try:
         read = read_as(kind, value) if kind else value
     except NaturalError:
         return str(value)
+    if isinstance(read, bool):  # True, or 是/有/Y as written: a yes/no cell, never Excel's TRUE
+        return message("intake.yes" if read else "intake.no", lang)
     return _plain_number(read) if isinstance(read, RATIONAL) else read
 
 

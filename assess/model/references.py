@@ -88,7 +88,8 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
         if kind is None and plain_text(ev.kind) not in known.event_kinds:
             lang = current_language()
             choices = {k: f"{k} ({label.get(lang)})" for k, label in standard.event_kinds.items()}
-            labels = {label.get(lang): k for k, label in standard.event_kinds.items()}
+            # Written in either language (a Chinese workbook read with --lang en): the hint in this one.
+            labels = {text: k for k, label in standard.event_kinds.items() for text in (label.zh, label.en) if text}
             # Labels are long: one wrong character weighs less, so a lower cut-off.
             hit = _hint(plain_text(ev.kind), list(choices) + list(labels), 0.5)
             key = "refs.event_kind_hint" if hit else "refs.event_kind"

@@ -41,9 +41,11 @@ def _cell_out(value: Any) -> Any:
 
 
 def _percent_format(value: Fraction) -> str:
+    """A rate cell's format: at least one decimal place (98.0%), more where the value has them. A
+    whole-percent format would show 97.5% typed into it as 98%, a cut-off the sheet does not hold."""
     text = decimal_text(value * 100)
     places = len(text.split(".")[1]) if text and "." in text else 0
-    return "0%" if places == 0 else "0." + "0" * min(places, 6) + "%"
+    return "0." + "0" * min(max(places, 1), 6) + "%"
 
 
 def _width(text: str) -> int:
