@@ -94,7 +94,7 @@ def import_edits(xlsx_path: str | Path, standard_path: str | Path) -> ImportResu
     check_result(specs, current, updated, edits, lang, book, problems)
     if problems:
         return refuse(problems, new_text)
-    notes = [n for n in [version_note(edits, current, old_text, path)] if n]
+    notes = [n for n in [version_note(edits, current, old_text, path), elsewhere_note(current, path)] if n]
     return ImportResult(str(path), old_text, new_text, unified_diff(old_text, new_text, str(path)), edits, [], notes)
 
 
@@ -109,6 +109,20 @@ def version_note(edits: list[Edit], st: Standard, text: str, path: Path) -> str 
     line = text.count("\n", 0, found.start()) + 1 if found else None
     key = "xlsx.cli.version_kept" if line else "xlsx.cli.version_kept_no_line"
     return message(key, version=st.version, path=str(path), line=line)
+
+
+def elsewhere_note(st: Standard, path: Path) -> str | None:
+    """The note for a file that is not the one its id is scored from: `assess import --into
+    rulesets/X.yaml` in a checkout after a plain `pip install .` edits the checkout's copy, while
+    `--standard X` (and a record's application for X) reads the installed one. None when the id
+    reads this file, or names no standard found by id (a draft of a new one)."""
+    try:
+        found = catalog.resolve_standard(st.id)
+    except InputError:
+        return None
+    if Path(found.path).resolve() == path.resolve():
+        return None
+    return message("xlsx.cli.not_the_builtin", id=st.id, path=str(path), other=str(found.path), dir=str(path.parent))
 
 
 _VERSION_LINE = re.compile(r"^version\s*:", re.MULTILINE)  # the file's own top-level version key
