@@ -136,20 +136,32 @@ def test_many_records_keep_their_positions_and_only_true_repeats_are_named():
     assert len(seen._maybe) < 1_000  # the filter's false alarms stay few
 
 
-def test_ids_differing_only_in_case_width_or_spaces_are_one_union(tmp_path):
+def test_ids_differing_only_in_width_or_spaces_are_one_union_and_case_is_another(tmp_path):
+    # ` u1 ` and `ｕ１` are read as the id u1 (as a roster reads them); U1 is another id, as in
+    # the results store, so a grade never depends on how an id's case was typed.
     recs = _records(4)
     for rec, ident in zip(recs, ["u1", "U1", " u1 ", "ｕ１"]):
         rec["union"] = dict(rec["union"], id=ident)
     path = _write(tmp_path / "records.jsonl", recs)
     out = tmp_path / "out.jsonl"
     summary = run_batch([str(path)], STANDARD, str(out), jobs=1)
-    assert [r.positions for r in summary.repeated] == [tuple(f"{path}:{i}" for i in range(1, 5))]
-    # The report counts them as one union too, by its last card (shown as that card writes its id).
+    assert [(r.union_id, r.positions) for r in summary.repeated] == [("u1", (f"{path}:1", f"{path}:3", f"{path}:4"))]
+    cards = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [c["union"]["id"] for c in cards] == ["u1", "U1", "u1", "u1"]
     result = CliRunner().invoke(main, ["report", "--from", str(out), "--format", "json"])
     assert result.exit_code == 0, result.output
     [standard] = json.loads(result.stdout)["standards"]
-    assert standard["unions"] == 1
-    assert "工会 ｕ１" in result.stderr and "有 4 张评分卡" in result.stderr  # the report says it counted them once
+    assert standard["unions"] == 2 and "有 3 张评分卡" in result.stderr
+
+
+def test_an_id_of_spaces_is_refused_as_empty(tmp_path):
+    recs = _records(2)
+    recs[1]["union"] = dict(recs[1]["union"], id="   ")
+    path = _write(tmp_path / "records.jsonl", recs)
+    summary = run_batch([str(path)], STANDARD, str(tmp_path / "out.jsonl"), jobs=1)
+    assert summary.scored == 1 and summary.bad == 1
+    errors = (tmp_path / "out.jsonl.errors.jsonl").read_text(encoding="utf-8")
+    assert '"path":"union.id"' in errors
 
 
 def test_an_input_named_twice_is_refused(tmp_path):
@@ -157,3 +169,23 @@ def test_an_input_named_twice_is_refused(tmp_path):
     result = CliRunner().invoke(main, ["batch", str(path), str(tmp_path / "." / "records.jsonl"), "--standard", STANDARD,
                                        "--out", str(tmp_path / "o.csv")])
     assert result.exit_code == 2 and "与前面的输入" in result.stderr and not (tmp_path / "o.csv").exists()
+
+
+def test_a_directory_and_a_record_in_it_are_refused_in_either_order(tmp_path):
+    d = tmp_path / "evidence"
+    d.mkdir()
+    shutil.copy(ROOT / "fixtures" / "liulian-community.yaml", d / "a.yaml")
+    for inputs in ([d, d / "a.yaml"], [d / "a.yaml", d]):
+        result = CliRunner().invoke(main, ["batch", *map(str, inputs), "--standard", STANDARD, "--out", str(tmp_path / "o.csv")])
+        assert result.exit_code == 2 and "重叠" in result.stderr, result.output
+
+
+def test_a_roster_rows_own_problems_come_with_a_missing_version(tmp_path):
+    # Row 3 repeats row 2's union and has a period no version of the standard covers: both said.
+    roster = tmp_path / "r.csv"
+    roster.write_text("工会编号,工会名称,工会类型,考核期开始,考核期结束,会员人数（人）,职工人数（人）\n"
+                      "u1,甲,社区工会,2025-01-01,2025-12-31,90,100\n"
+                      "u1,乙,社区工会,2024-01-01,2024-12-31,90,100\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(roster), "--standard", STANDARD, "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 2
+    assert f"{roster}:A3: union.id: 工会编号 u1 与第 2 行重复" in result.stderr and "没有生效的版本" in result.stderr

@@ -53,7 +53,7 @@ def test_history_before_the_period_is_kept_not_refused(tmp_path):
         (lambda r: r["facts"].update(members=120), "facts.members", "不能大于"),
         (lambda r: r["facts"].update(disputes=-1), "facts.disputes", "小于允许的最小值"),
         (lambda r: r["facts"].update(employees="many"), "facts.employees", "应为整数"),
-        (lambda r: r["facts"].update(has_sign="on"), "facts.has_sign", "true 或 false"),
+        (lambda r: r["facts"].update(has_sign="on"), "facts.has_sign", "应为 是 或 否"),
         (lambda r: r["facts"].update(membrs=3), "facts.membrs", "members"),
         # A bare rate above 1 reads as a percentage (1.5 is 1.5%): above the maximum takes 150%.
         (lambda r: r["facts"].update(funds_rate="150%"), "facts.funds_rate", "最大值"),

@@ -516,7 +516,7 @@ def test_cli_export_import_confirm_dry_run_and_yes(tmp_path):
     assert f"版本号仍为 2025.1 ({path} 第 {line} 行)" in result.stderr, result.stderr
     # A copy of a built-in standard: scoring by its id reads the built-in, which the user is told.
     builtin = catalog.resolve_standard("bahao-community").path  # the installed copy, wherever it is
-    assert f"按编号 bahao-community 评分时读取的是 {builtin}, 不是 {path}" in result.stderr
+    assert f"按编号 bahao-community@2025.1 评分时读取的是 {builtin}, 不是 {path}" in result.stderr
     result = runner.invoke(main, ["import", str(book), "--into", str(path), "--dry-run"], env={"ASSESS_RULESETS": str(tmp_path)})
     assert result.exit_code == 0 and "版本号仍为" in result.stderr and "按编号" not in result.stderr, result.stderr
     result = runner.invoke(main, ["import", str(book), "--into", str(path)], input="n\n")

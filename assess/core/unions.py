@@ -47,7 +47,9 @@ def kind_id(written: str) -> str:
 
 
 def union_key(ident: str) -> str:
-    """What tells one union from another by its id: `u1`, ` u1 `, `U1` and full-width `ｕ１` are
-    one union (NFKC, surrounding spaces, case). For finding a union given twice (a batch's repeats,
-    a roster's rows, the report's count); the id is shown as written."""
-    return unicodedata.normalize("NFKC", ident).strip().casefold()
+    """A union id as read: NFKC (full-width letters and digits as ASCII, as every text of a roster
+    is read) without surrounding spaces, so ` u1 ` and `ｕ１` are the id `u1`. Case is kept: `U1`
+    is another id, as in the results store. Applied when a record is read (the card shows it),
+    and where ids written elsewhere are compared with it (an inspection, older batch output)."""
+    # Spaces only: a tab or a line break in an id is refused as a control character, not dropped.
+    return unicodedata.normalize("NFKC", ident).strip(" ")

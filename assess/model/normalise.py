@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from assess.core.natural import NaturalError, is_iso_day, read_boolean, read_date, read_integer, read_number, read_year
-from assess.core.unions import kind_id
+from assess.core.unions import kind_id, union_key
 
 Found = list[tuple[tuple, NaturalError]]  # (where in the record, what could not be read)
 
@@ -28,7 +28,11 @@ def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
     if isinstance(union, dict) and isinstance(union.get("kind"), str):
         kind = kind_id(union["kind"])
         if kind is not union["kind"] or union.__class__ is not dict:  # a kind written by its name (社区工会)
-            out["union"] = dict(union, kind=kind)
+            out["union"] = union = dict(union, kind=kind)
+    if isinstance(union, dict) and isinstance(union.get("id"), str):
+        ident = union_key(union["id"])
+        if ident != union["id"]:  # ` u1 ` or `ｕ１`: the id u1, as a roster reads it (an id of spaces is empty)
+            out["union"] = dict(union, id=ident)
     if "period" in out:
         period = out["period"]
         if not (period.__class__ is dict and _as_written(period, _PERIOD_CHECKS)):

@@ -138,6 +138,9 @@ def _given_before(path: str, before: list[str]) -> Problem | None:
                 return Problem(printable_path(path), "", message("batch.input_twice", first=printable_path(earlier)))
         except OSError:
             continue
+        # A record file of a directory INPUT, given beside it (in either order), is read twice too.
+        if is_record_of(path, [earlier]) or is_record_of(earlier, [path]):
+            return Problem(printable_path(path), "", message("batch.input_inside", first=printable_path(earlier)))
     return None
 
 

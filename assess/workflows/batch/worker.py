@@ -160,7 +160,10 @@ class Worker:
         try:
             loaded = self._readable(src, holder)
             on = loaded.version_date(cfg.as_of)
-            found = self._target(on)
+            try:
+                found = self._target(on)
+            except InputError as err:  # no version in force: said with the record's own problems
+                raise InputError([*loaded.pending, *err.problems]) from None
             target, standard, lineage = found.loaded, found.loaded.standard, found.lineage
             loaded, values = check_record(loaded, standard, found.known, lineage)
             inputs = inputs_for(loaded, standard.id, values, lineage)

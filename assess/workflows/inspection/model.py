@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator
 from assess.core.exact import RATIONAL
 from assess.core.loading import Document, in_cells, read_document, reading_order, sha256_of, validation_problems
 from assess.core.messages import message
+from assess.core.unions import union_key
 from assess.core.natural import NaturalError, read_date
 from assess.core.problems import InputError, Problem, dotted
 from assess.core.types import Number, StrictModel, number_out
@@ -274,7 +275,7 @@ def check_reference(inspection: LoadedInspection, evidence: LoadedEvidence) -> N
     the record (its content hash changed since)."""
     ref, record = inspection.model.reference, evidence.record
     problems = []
-    if ref.union != record.union.id:
+    if union_key(ref.union) != record.union.id:  # an id written as the record's was (` u1 ` is u1)
         problems.append(inspection.problem(("reference", "union"), message(
             "inspection.other_union", theirs=ref.union, ours=record.union.id, evidence=evidence.path)))
     if (ref.period.start, ref.period.end) != (record.period.start, record.period.end):

@@ -117,12 +117,12 @@ def elsewhere_note(st: Standard, path: Path) -> str | None:
     `--standard X` (and a record's application for X) reads the installed one. None when the id
     reads this file, or names no standard found by id (a draft of a new one)."""
     try:
-        found = catalog.resolve_standard(st.id)
+        found = catalog.resolve_standard(f"{st.id}@{st.version}")  # this version, not the latest
     except InputError:
         return None
     if Path(found.path).resolve() == path.resolve():
         return None
-    return message("xlsx.cli.not_the_builtin", id=st.id, path=str(path), other=str(found.path), dir=str(path.parent))
+    return message("xlsx.cli.not_the_builtin", id=f"{st.id}@{st.version}", path=str(path), other=str(found.path))
 
 
 _VERSION_LINE = re.compile(r"^version\s*:", re.MULTILINE)  # the file's own top-level version key
