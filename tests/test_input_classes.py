@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from assess import api
+from assess.core.unions import union_key
 from assess.cli import main
 from assess.core.paths import derived_name
 from assess.standards import catalog
@@ -113,7 +114,8 @@ def test_the_worksheet_round_trips_any_union_name_and_id(tmp_path, name):
     head = text.split("\nschema:", 1)[0].split("\n")
     assert all(line.startswith("#") for line in head), head  # no name ends its comment line
     reference = api.load_inspection(str(out)).model.reference
-    assert (reference.union, reference.union_name) == ("id " + name, name)
+    # The id as read (NFKC, no surrounding spaces: core.unions.union_key); the name as written.
+    assert (reference.union, reference.union_name) == (union_key("id " + name), name)
     assert api.accept_record(data, str(out), api.ScoreOptions()).result["conclusion"]  # usable as it is
 
 
