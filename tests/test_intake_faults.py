@@ -326,6 +326,7 @@ def test_one_union_twice_in_a_roster_is_the_second_rows_problem(tmp_path, writte
     assert result.exit_code == 2 and len(scored) == len(fixtures) - 1
     assert [b["position"] for b in bad] == [f"{roster}:4"]
     assert bad[0]["problems"][0]["text"].startswith(f"{roster}:A4: union.id: 工会编号 ")
+    assert bad[0]["problems"][0]["line"] == 4  # its row, as every other problem of a row gives it
     assert bad[0]["problems"][0]["text"].endswith(" 与第 2 行重复 (每个工会只能占一行)")
 
 

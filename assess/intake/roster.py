@@ -263,7 +263,7 @@ def _records(book: str, sheet: str | None, rows: list[list[Any]], columns: dict,
         same = union_key(uid) if isinstance(uid, str) else uid
         if same is not None and first.setdefault(same, number) != number:
             problems.append(Problem(book, "union.id", message("roster.duplicate_id", id=uid, row=first[same]),
-                                    cell=cells.get("union.id")))
+                                    line=number, cell=cells.get("union.id")))  # its row, as the row's other problems
         doc = Document(book, data, {(): number}, cells=cells, form="roster")
         yield RosterRow(f"{book}:{number}", number, doc, standard.id, tuple(problems), frozenset(unread.get(number, ())))
 
