@@ -462,14 +462,18 @@ def test_units_short_of_their_grade_listed_in_full_in_the_attached_file(tmp_path
     assert "用 --list 文件.xlsx (或 .csv) 导出完整名单" in without.stdout
 
 
-def test_records_that_failed_validation_are_counted_and_listed(tmp_path, cards):
-    now = write_jsonl(tmp_path / "batch.jsonl", cards)
+def _two_rejected(path: Path) -> None:
+    """An errors file of two rejected records: bad-one with two problems, and a line not JSON."""
     errors = [{"position": "records.jsonl:7", "union": "bad-one", "problems": [
                   {"path": "facts.members", "message": "会员人数 150 不能大于 职工人数 100", "text": "x"},
                   {"path": "facts.women_members", "message": "女会员人数 478 不能大于 会员人数 150", "text": "y"}]},
               {"position": "records.jsonl:9", "union": None, "problems": [{"message": "不是 JSON", "text": "z"}]}]
-    (tmp_path / "batch.jsonl.errors.jsonl").write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors),
-                                                       encoding="utf-8")
+    path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
+
+
+def test_records_that_failed_validation_are_counted_and_listed(tmp_path, cards):
+    now = write_jsonl(tmp_path / "batch.jsonl", cards)
+    _two_rejected(tmp_path / "batch.jsonl.errors.jsonl")
     result = run("report", "--from", now, "--html", str(tmp_path / "r.html"), "--list", str(tmp_path / "l.xlsx"))
     assert result.exit_code == 0, result.output
     assert "另有 2 条记录未通过校验, 未计入本报告" in result.stdout.splitlines()[2]
@@ -492,12 +496,7 @@ def test_the_workbook_says_how_many_problems_a_rejected_record_has(tmp_path, car
     # The terminal and HTML said "(共 2 个问题)"; the --list workbook showed the first problem
     # alone, as if it were the record's only one.
     now = write_jsonl(tmp_path / "batch.jsonl", cards)
-    errors = [{"position": "records.jsonl:7", "union": "bad-one", "problems": [
-                  {"path": "facts.members", "message": "会员人数 150 不能大于 职工人数 100", "text": "x"},
-                  {"path": "facts.women_members", "message": "女会员人数 478 不能大于 会员人数 150", "text": "y"}]},
-              {"position": "records.jsonl:9", "union": None, "problems": [{"message": "不是 JSON", "text": "z"}]}]
-    (tmp_path / "batch.jsonl.errors.jsonl").write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors),
-                                                       encoding="utf-8")
+    _two_rejected(tmp_path / "batch.jsonl.errors.jsonl")
     for lang, first in (("zh", "facts.members: 会员人数 150 不能大于 职工人数 100 (共 2 个问题)"),
                         ("en", "facts.members: 会员人数 150 不能大于 职工人数 100 (2 problems)")):
         book = tmp_path / f"l-{lang}.xlsx"
