@@ -203,6 +203,7 @@ def test_every_problem_the_parser_can_report_has_words_of_its_own(context, probl
     ('a: "C:\\q"\n', "error.yaml.escape", (1, None)),
     ("a: 'x\n", "error.yaml.quote_open", (1, 4)),
     ("a: [1, 2\nb: 3\n", "error.yaml.flow_open", (2, 2)),
+    ("a: [1,\n", "error.yaml.flow_open", (2, 1)),  # the file ends inside the brackets: not "a value, not ?"
     ("a:\n\tb: 1\n", "error.yaml.tab", (2, 1)),
     ("a: &\n", "error.yaml.anchor", (1, 4)),
     ("a: !x!y 1\n", "error.yaml.tag", (1, 4)),

@@ -163,7 +163,10 @@ def _single_quoted(at: _Place) -> str:
 
 
 def _no_value(at: _Place, context: str, problem: str) -> Syntax:
-    return _at("error.yaml.no_value", at.mark, char=at.char() or "?")
+    char = at.char()
+    if not char and "flow" in (context or ""):  # the file ends inside [ ] or { }: the bracket left open
+        return _at("error.yaml.flow_open", at.context_mark or at.mark)
+    return _at("error.yaml.no_value", at.mark, char=char or "?")
 
 
 def _reader(exc: yaml.reader.ReaderError, text: str) -> Syntax:
