@@ -24,6 +24,8 @@ from assess.model.evidence import check_facts, evidence_from_data
 from assess.core.loading import canonical_json, read_document
 from assess.core.problems import InputError
 from assess.scoring.engine import compute_values
+from assess.scoring.durable_backend import DurableBackend
+from assess.core import conditions as cond
 from assess.present.scorecard import inputs_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -510,6 +512,36 @@ def test_cached_durable_decisions_equal_durable_and_python_on_every_record():
     stats = cached.stats()
     assert stats["records"] == 150 and stats["asserted"] < 75  # most records never reach durable_rules
     assert stats["cached"] > stats["conditions"] // 2
+
+
+def test_a_record_new_in_one_group_asserts_only_that_groups_conditions():
+    standard = catalog.resolve_standard(STANDARD).standard
+    compiled = compile_standard(standard)
+    known = catalog.known_fields((standard,))
+    backend = DurableBackend()
+    asserted: list[int] = []  # rules of each ruleset a fact was asserted into
+
+    def counting(rules, fact):
+        asserted.append(len(rules))
+        return DurableBackend.decide(backend, rules, fact)
+
+    backend.decide = counting
+    cached = CachingDurableDecider(backend)
+    data = next(iter(synthetic.generate(1)))
+    values = compute_values(standard, inputs_for(evidence_from_data(data, "r"), standard.id,
+                                                 check_facts(evidence_from_data(data, "r"), standard, known)))
+    cached.decide(compiled, values)  # a first record: every ruleset of the standard at once
+    assert sum(asserted) == sum(len(chunk.rules) for stage in compiled.durable_rules.stages for chunk in stage)
+    asserted.clear()
+    # Only the membership rate changes, into another band.
+    rate = Fraction(1) if values["membership_rate"] < Fraction(98, 100) else Fraction(91, 100)
+    changed = dict(values, membership_rate=rate)
+    answer = cached.decide(compiled, changed)
+    assert answer == DurableDecider().decide(compiled, changed) == PythonDecider().decide(compiled, changed)
+    assert list(answer) == list(compiled.conditions)  # the answers' usual order
+    reading = [cid for cid, node in compiled.conditions.items() if set(cond.fields(node)) == {"membership_rate"}]
+    assert len(reading) == 4 and sum(asserted) == 2 * len(reading)  # that group's pairs of rules alone
+    assert cached.stats()["asserted"] == 2
 
 
 def test_cache_tells_apart_values_at_and_around_a_cutoff():
