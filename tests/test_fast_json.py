@@ -106,7 +106,7 @@ _ESCAPED = ['"\\ud800"', '"\\udc00x"', '"\\ud83d\\ude00"', '"\\u4e2d"', '"\\u003
             '"a\\\\u"', '"\\"q\\""']
 _KEYS = st.sampled_from(["a", "b", "键", "a b", "x:y", "", "\\", '"', "\u2028", "\x7f", "é"])
 _LEAVES = (st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False, allow_infinity=False)
-           | st.text(max_size=5) | st.sampled_from(["中文", " ", "a:b", "\t", "\x00", "\ud7ff", "\U0001f600"])
+           | st.text(max_size=5) | st.sampled_from(["中文", " ", "a:b", "\t", "\x00", "\ud7ff", "\U0001f600", "\ufeff"])
            | st.sampled_from(_ODD_NUMBERS + _ESCAPED).map(Raw) | number_tokens().map(Raw))
 _VALUES = st.recursive(_LEAVES, lambda more: st.lists(more, max_size=4)
                        | st.lists(st.tuples(_KEYS, more), max_size=4).map(Pairs), max_leaves=20)
@@ -145,8 +145,12 @@ def _outcome(read, text):
         return ("error", err.text)
 
 
+def _fast(text):
+    return jsonlines._fast_value(text, text.encode("utf-8", "surrogatepass"))
+
+
 def _fast_or_declined(text):
-    value = jsonlines._fast_value(text)
+    value = _fast(text)
     return None if value is jsonlines._UNSURE else repr(value)
 
 
@@ -165,12 +169,16 @@ def test_the_orjson_path_reads_as_the_checked_reader_or_declines(text):
     fast = _fast_or_declined(text)
     if fast is not None:
         assert fast == _outcome(jsonlines._checked_value, text)
-    assert _outcome(jsonlines.parse_line, text) == _outcome(jsonlines._checked_value, text)
+    checked = _outcome(jsonlines._checked_value, text)
+    assert _outcome(jsonlines.parse_line, text) == checked
+    utf8 = text.encode("utf-8", "surrogatepass")  # the line as a batch reads it, a byte order mark first too
+    assert _outcome(lambda t: jsonlines.parse_line(t, utf8), text) == checked
+    assert _outcome(lambda t: jsonlines.parse_line("\ufeff" + t, b"\xef\xbb\xbf" + utf8), text) == checked
 
 
 _PIECES = st.sampled_from(['{', '}', '[', ']', ',', ':', '"a"', '"b"', '"a:b"', '1', '-0', '2.5', '1e999', '1e5', '1E5',
                            '1e-400', '18446744073709551616', 'NaN', 'Infinity', 'true', 'null', ' ', '\t', '\n', '\x0c',
-                           '"\\ud800"', '"x', '\\', '0.1', '"中"', '0', '-', '.', 'e', '+', '01', '"\\u0041"'])
+                           '"\\ud800"', '"x', '\\', '0.1', '"中"', '0', '-', '.', 'e', '+', '01', '"\\u0041"', '"\ud800"'])
 
 
 @settings(max_examples=1500, **SLOW)
@@ -179,6 +187,8 @@ def test_the_orjson_path_on_any_text_reads_as_the_checked_reader_or_declines(tex
     fast = _fast_or_declined(text)
     if fast is not None:
         assert fast == _outcome(jsonlines._checked_value, text)
+    assert _outcome(lambda t: jsonlines.parse_line(t, t.encode("utf-8", "surrogatepass")), text) == \
+        _outcome(jsonlines.parse_line, text)
 
 
 def test_records_as_written_take_the_orjson_path():
@@ -190,6 +200,6 @@ def test_records_as_written_take_the_orjson_path():
     for record in records:
         for text in (json.dumps(record, ensure_ascii=False), json.dumps(record, ensure_ascii=False, indent=1),
                      orjson.dumps(record).decode()):
-            assert jsonlines._fast_value(text) == record
-    assert jsonlines._fast_value(json.dumps({"name": "大鹏"})) is jsonlines._UNSURE
-    assert jsonlines._fast_value('{"a": 1, "a": 1}') is jsonlines._UNSURE
+            assert _fast(text) == record
+    assert _fast(json.dumps({"name": "大鹏"})) is jsonlines._UNSURE
+    assert _fast('{"a": 1, "a": 1}') is jsonlines._UNSURE
