@@ -171,6 +171,8 @@ def _fast_value(text: str, utf8: bytes) -> Any:
     text, which reads back as itself and is exact (tests/test_fast_json.py checks orjson's
     reading and writing of floats against Python's). A line with \\u escapes (`json.dumps`'s
     default) is left to _plain_value: orjson writes no escape but those of control characters.
+    Whitespace is taken out of both before comparing (out of texts too, alike on both sides):
+    between tokens it joins none, as JSON always has a , : [ or { between two values or keys.
     `utf8`: the text's UTF-8 bytes (a lone surrogate as surrogatepass writes it, which orjson
     refuses), which orjson reads without encoding the text again."""
     if "\\u" in text:
