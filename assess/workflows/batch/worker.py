@@ -201,7 +201,7 @@ def _json_line(src: Source) -> Any:
     except UnicodeDecodeError as exc:
         raise InputError([Problem(src.file, "", message("error.not_utf8", position=exc.start), src.line)]) from None
     try:
-        data = parse_line(text)
+        data = parse_line(text, src.payload)
     except JsonLineError as exc:
         raise InputError([Problem(src.file, exc.path, exc.text, src.line, exc.column)]) from None
     if not isinstance(data, dict):
