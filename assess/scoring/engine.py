@@ -114,6 +114,36 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     return assemble(compiled, inputs, values, decisions, sections, bonus_items, deductions)
 
 
+def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Decider) -> list[Evaluation]:
+    """`[evaluate(compiled, one, decider) for one in inputs]`, the same evaluations, with each item
+    looked up for every record at once (`_KeptItems.column`): a chunk of a batch pays the loop
+    around each lookup once, not once a record. Raises what `evaluate` raises for any record."""
+    standard = compiled.standard
+    values = [compute_values(standard, one) for one in inputs]
+    decisions = [decider.decide(compiled, v) for v in values]
+    kept = kept_items(compiled)
+    special = _special_items(inputs)
+    by_section = [kept.columns(section.id, section.items, values, decisions, inputs, special)
+                  for section in standard.sections]
+    no_items: list[list[ItemResult]] = [[] for _ in inputs]
+    bonus = kept.columns(None, standard.bonus.items, values, decisions, inputs, special) if standard.bonus else no_items
+    deductions = kept.columns(None, standard.deductions, values, decisions, inputs, special)
+    out = []
+    for r, one in enumerate(inputs):
+        sections = [section_result(standard, section, results[r]) for section, results in zip(standard.sections, by_section)]
+        out.append(assemble(compiled, one, values[r], decisions[r], sections, bonus[r], deductions[r]))
+    return out
+
+
+def _special_items(inputs: list[Inputs]) -> dict[str, list[int]]:
+    """Item id -> the records (indices into `inputs`) with an inspector's entry or a waiver for it."""
+    special: dict[str, list[int]] = {}
+    for r, one in enumerate(inputs):
+        for iid in (*one.judgements, *one.waived):
+            special.setdefault(iid, []).append(r)
+    return special
+
+
 def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any], decisions: dict[str, bool | None],
              sections: list[SectionResult], bonus_items: list[ItemResult], deductions: list[ItemResult]) -> Evaluation:
     """The evaluation around scored items: totals, vetoes, 申报条件, every grade's checks and the
@@ -353,6 +383,48 @@ class _KeptItems:
                     continue
             out.append(self.one(slot, section_id, item, values, decisions, inputs))
         return out
+
+    def columns(self, section_id: str | None, items: list[Item], values: list[Mapping[str, Any]],
+                decisions: list[Mapping[str, bool | None]], inputs: list[Inputs],
+                special: Mapping[str, list[int]]) -> list[list[ItemResult]]:
+        """`[self.many(section_id, items, v, d, i) for v, d, i in zip(values, decisions, inputs)]`
+        (`special`: `_special_items(inputs)`), worked out an item at a time (`column`)."""
+        placed = self.placed.get((section_id, id(items)))
+        if placed is None or placed[0] is not items or len(placed[1]) != len(items):
+            return [self.many(section_id, items, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        by_item = [self.column(slot, section_id, item, values, decisions, inputs, special.get(item.id, ()))
+                   for item, slot in zip(items, placed[1])]
+        return [list(row) for row in zip(*by_item)] if by_item else [[] for _ in inputs]
+
+    def column(self, slot: _Slot, section_id: str | None, item: Item, values: list[Mapping[str, Any]],
+               decisions: list[Mapping[str, bool | None]], inputs: list[Inputs], special: Iterable[int]) -> list[ItemResult]:
+        """One item's results for every record: what `many` gives each record, the same objects
+        and the same counts of the slot's lookups. The lookups are made for all records at once
+        (C-level maps); records with an inspector's entry or a waiver for the item (`special`),
+        and those whose case is not kept, go through `one` in order."""
+        if not slot.keep or slot.item is not item:
+            return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        try:
+            reads = list(map(slot.values_of, values))
+            types = list(map(type, reads)) if slot.one else [tuple(map(type, read)) for read in reads]
+            got = list(map(slot.results.get, zip(reads, types, map(slot.answers_of, decisions))))
+        except (KeyError, TypeError):  # a value not given, or one that cannot be a key: as `many`
+            return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        for r in special:
+            got[r] = None
+        if None not in got:
+            slot.found += len(got)
+            return got
+        hits = 0
+        for r, found in enumerate(got):
+            if found is None or not slot.keep:
+                slot.found += hits  # counted in order: `one` may stop keeping the item's results
+                hits = 0
+                got[r] = self.one(slot, section_id, item, values[r], decisions[r], inputs[r])
+            else:
+                hits += 1
+        slot.found += hits
+        return got
 
     def one(self, slot: _Slot | None, section_id: str | None, item: Item, values: Mapping[str, Any],
             decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:
