@@ -96,13 +96,14 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _too_deep(text: str) -> bool:
-    """Whether brackets outside strings nest deeper than MAX_DEPTH (checked before parsing: the
-    parser itself recurses). The strings and everything but the brackets are cut out by regular
-    expressions (in C): a record of 200 events is read in microseconds, not a character at a
-    time. A string left open runs to the end of the line, as the parser would read it."""
+def _too_deep(text: str) -> int | None:
+    """The index in `text` of the bracket outside strings that nests deeper than MAX_DEPTH; None
+    when none does (checked before parsing: the parser itself recurses). The strings and
+    everything but the brackets are cut out by regular expressions (in C): a record of 200
+    events is read in microseconds, not a character at a time. A string left open runs to the
+    end of the line, as the parser would read it."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return False
+        return None
     outside = _STRING.sub("", text)
     opened = outside.find('"')
     if opened >= 0:
@@ -112,14 +113,32 @@ def _too_deep(text: str) -> bool:
         if ch in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                return True
+                return _bracket_too_deep(text)
         else:
             depth -= 1
-    return False
+    return None
+
+
+def _bracket_too_deep(text: str) -> int:
+    # Only for a line refused (the loop above stays as quick as it was): the brackets outside
+    # strings read again with their places, up to the one past MAX_DEPTH, which comes before
+    # any string left open.
+    depth = 0
+    for found in _STRING_OR_BRACKET.finditer(text):
+        token = found.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return found.start()
+        elif token in ("]", "}"):
+            depth -= 1
+    raise AssertionError("no bracket past MAX_DEPTH, though _too_deep found one")
 
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+# Scanned as _STRING.sub scans: at each place a string first, so the same strings are cut.
+_STRING_OR_BRACKET = re.compile(_STRING.pattern + r"|[\[\]{}]", re.DOTALL)
 
 
 def parse_line(text: str, utf8: bytes | None = None) -> Any:
@@ -130,8 +149,11 @@ def parse_line(text: str, utf8: bytes | None = None) -> Any:
     if text[:1] == "\ufeff":
         text = text[1:]
         utf8 = utf8[3:] if utf8 is not None else None
-    if _too_deep(text):
-        raise JsonLineError(message("error.yaml_too_deep", limit=MAX_DEPTH))
+    deep = _too_deep(text)
+    if deep is not None:  # placed at the bracket one level too deep, line and column 1-based
+        start = text.rfind("\n", 0, deep) + 1
+        raise JsonLineError(message("error.yaml_too_deep", limit=MAX_DEPTH), deep - start + 1,
+                            text.count("\n", 0, deep) + 1)
     value = _fast_value(text, utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass"))
     if value is _UNSURE:
         value = _plain_value(text)
