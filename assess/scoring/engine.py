@@ -21,7 +21,7 @@ from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
 from assess.scoring.derive import affected, derive_values
-from assess.scoring.grades import check_grades, prerequisite_honour  # noqa: F401 (callers import them from here)
+from assess.scoring.grades import check_grades, grades_reached, prerequisite_honour  # noqa: F401 (callers import them from here)
 from assess.scoring.lowering import hidden_values
 from assess.scoring.reads import reads_of
 from assess.scoring.results import (
@@ -126,8 +126,7 @@ def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any],
                    for e in standard.eligibility]
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
                          [], None, deductions, taken_off, eligibility)
-    partial.grades = check_grades(partial, inputs)
-    partial.grade = next((g.grade for g in partial.grades if g.ok), None)
+    partial.grades, partial.grade = grades_reached(partial, inputs)
     return partial
 
 
