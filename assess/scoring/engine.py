@@ -120,19 +120,25 @@ def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any],
     grade reached."""
     standard = compiled.standard
     raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
-    vetoes = [VetoResult(veto.id, decisions[C.veto_id(veto.id)], _read(veto.when, values), inputs.waived.get(veto.id))
-              for veto in standard.vetoes]
-    eligibility = [EligibilityResult(e.id, decisions[C.eligibility_id(e.id)], _read(e.when, values))
-                   for e in standard.eligibility]
+    veto_reads, eligibility_reads = _condition_reads(standard)
+    waived = inputs.waived
+    vetoes = [VetoResult(vid, decisions[cid], {f: values.get(f) for f in fields}, waived.get(vid))
+              for vid, cid, fields in veto_reads]
+    eligibility = [EligibilityResult(eid, decisions[cid], {f: values.get(f) for f in fields})
+                   for eid, cid, fields in eligibility_reads]
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
                          [], None, deductions, taken_off, eligibility)
     partial.grades, partial.grade = grades_reached(partial, inputs)
     return partial
 
 
-def _read(condition: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The values a condition reads (what the scorecard shows beside it)."""
-    return {f: values.get(f) for f in _fields_of(condition)}
+@once_per_object()
+def _condition_reads(standard: Standard) -> tuple[tuple[tuple[str, str, tuple[str, ...]], ...], ...]:
+    """(each veto's (id, its condition's id in the compiled standard, the names of the values its
+    condition reads: the result keeps them, the scorecard shows them beside it), the same of each
+    申报条件)."""
+    return (tuple((v.id, C.veto_id(v.id), _fields_of(v.when)) for v in standard.vetoes),
+            tuple((e.id, C.eligibility_id(e.id), _fields_of(e.when)) for e in standard.eligibility))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -174,19 +180,22 @@ def _whole_sums(results: list[ItemResult], full: bool) -> tuple[Fraction, Fracti
     return Fraction(raw), Fraction(applicable)
 
 
+_AWARDED, _POSSIBLE, _LOST = operator.attrgetter("awarded"), operator.attrgetter("possible"), operator.attrgetter("lost")
+
+
 def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult],
            deductions: list[ItemResult] = ()) -> tuple[Fraction, Fraction, Fraction, Fraction, Fraction]:
     """(raw score, possible, score, bonus, taken off): the sections' capped sum, what applicable
     items could earn, the score (rescaled to the total under `not_applicable: rescale`, at most the
     total, less what the deductions from the total take off, never below 0), the bonus (at most
     its cap) and what the deductions took off."""
-    raw_score = exact_sum(s.awarded for s in sections)
-    possible = exact_sum(s.possible for s in sections)
+    raw_score = exact_sum(map(_AWARDED, sections))
+    possible = exact_sum(map(_POSSIBLE, sections))
     if standard.not_applicable == "rescale":
         score = raw_score * standard.total / possible if possible > 0 else Fraction(0)
     else:
         score = raw_score
-    taken_off = exact_sum(r.lost for r in deductions)
+    taken_off = exact_sum(map(_LOST, deductions))
     score = max(Fraction(0), min(score, standard.total) - taken_off)
     bonus = Fraction(0)
     if standard.bonus:
