@@ -1,5 +1,5 @@
 """The grades' checks kept per distinct case (`grades.grades_reached`, behind `check_grades` and
-`engine.assemble`) and the whole-number section sums (`engine.section_result`) give exactly what
+`engine.assemble`) and the one-pass section sums (`engine.section_result`) give exactly what
 the general paths give: every check built afresh, and sums by `exact_sum`. Compared with the
 types of every value (1, True and 1/1 are equal but read differently) over the synthetic 八好
 population, every fixture, random standards and records, and evaluations changed one part at a

@@ -149,35 +149,37 @@ def _fields_of(condition: str) -> tuple[str, ...]:
 def section_result(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
     """A section's points: its items' sum (not-applicable items as full points under
     `not_applicable: full`), capped; and the most its applicable items could earn."""
-    full = standard.not_applicable == "full"
-    sums = _whole_sums(results, full)
-    if sums is not None:
-        raw, applicable = sums
-    else:
-        raw = exact_sum(r.awarded for r in results if not r.exempt)
-        applicable = exact_sum(r.points for r in results if not r.exempt)
-        if full:
-            na = exact_sum(r.points for r in results if r.exempt)
-            raw, applicable = raw + na, applicable + na
-    return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
+    raw, applicable = _section_sums(results, standard.not_applicable == "full")
+    cap = section.cap
+    return SectionResult(section.id, cap, raw, min(cap, raw), min(cap, applicable), results)
 
 
-def _whole_sums(results: list[ItemResult], full: bool) -> tuple[Fraction, Fraction] | None:
-    """`section_result`'s (raw, applicable) sums, the same values `exact_sum` gives, added as
-    ints when every number is whole (most are); else None. `full`: exempt items count as full
-    points."""
-    raw = applicable = 0
+def _section_sums(results: list[ItemResult], full: bool) -> tuple[Fraction, Fraction]:
+    """(raw, applicable): the points awarded and the points of the items that apply, exempt
+    items as full points in both when `full`; the values `exact_sum` gives over each, in one pass.
+    As `exact_sum`, numerators and denominators are carried as ints (most points are whole, the
+    rest halves), normalised once."""
+    raw, raw_den, applicable, app_den = 0, 1, 0, 1
     for r in results:
-        awarded, points = r.awarded, r.item.points
-        if awarded.denominator != 1 or points.denominator != 1:
-            return None
-        if not r.exempt:
+        points = r.item.points
+        if r.exempt:
+            if not full:
+                continue
+            awarded = points
+        else:
+            awarded = r.awarded
+        d = awarded.denominator
+        if d == raw_den:
             raw += awarded.numerator
+        else:
+            raw, raw_den = raw * d + awarded.numerator * raw_den, raw_den * d
+        d = points.denominator
+        if d == app_den:
             applicable += points.numerator
-        elif full:
-            raw += points.numerator
-            applicable += points.numerator
-    return Fraction(raw), Fraction(applicable)
+        else:
+            applicable, app_den = applicable * d + points.numerator * app_den, app_den * d
+    return (Fraction(raw) if raw_den == 1 else Fraction(raw, raw_den),
+            Fraction(applicable) if app_den == 1 else Fraction(applicable, app_den))
 
 
 _AWARDED, _POSSIBLE, _LOST = operator.attrgetter("awarded"), operator.attrgetter("possible"), operator.attrgetter("lost")
