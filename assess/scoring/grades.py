@@ -69,23 +69,11 @@ def grades_reached(ev: Evaluation, inputs: Inputs) -> tuple[list[GradeResult], G
     mandatory = [r for s in ev.sections for r in s.items if r.item.mandatory and not r.exempt]  # as in ev.items()
     if ev.bonus_items:
         mandatory += [r for r in ev.bonus_items if r.item.mandatory and not r.exempt]
-    read: list[Any] = []
-    for e in ev.eligibility:
-        read += (e.eligibility_id, e.state)
-    read.append(len(read))  # where the vetoes start: the key's parts cannot run into each other
-    for v in ev.vetoes:
-        read += (v.veto_id, v.state, v.waived)
-    read.append(len(read))
-    for r in mandatory:
-        read += (r.item.id, r.status)
-    read.append(len(read))
-    decisions = ev.decisions
-    read += [decisions[cid] for cid in kept.requires_ids]
     score = ev.grade_score
-    key, score_key = (tuple(read), tuple(map(type, read))), (score, type(score))
+    key, score_key = _case(ev, mandatory, kept), (score, type(score))
     try:
         fixed, lowest = kept.fixed.get(key), kept.lowest.get(score_key)
-    except TypeError:  # a value that cannot be a key: every check made afresh
+    except TypeError:  # a value that cannot be a key: each grade's checks made in turn
         out = [_check_grade(ev, g, inputs, mandatory, kept.blocking[g.id], score) for g in ev.standard.grades]
         return out, next((g.grade for g in out if g.ok), None)
     if fixed is None:
@@ -94,8 +82,7 @@ def grades_reached(ev: Evaluation, inputs: Inputs) -> tuple[list[GradeResult], G
     if lowest is None:
         lowest = tuple(_min_score_check(g, score) for g in ev.standard.grades)
         kept.keep(kept.lowest, score_key, lowest)
-    leading, trailing = fixed
-    leading_ok = all(c.ok for c in leading)
+    leading, leading_ok, trailing = fixed
     out, reached = [], None
     for grade, low, (rest, rest_ok) in zip(ev.standard.grades, lowest, trailing):
         checks = [*leading, low, *rest]
@@ -110,6 +97,24 @@ def grades_reached(ev: Evaluation, inputs: Inputs) -> tuple[list[GradeResult], G
     return out, reached
 
 
+def _case(ev: Evaluation, mandatory: list[ItemResult], kept: "_Kept") -> tuple[tuple, tuple]:
+    """All the checks but the minimum scores and the prerequisites read, as a key: the values
+    and their types."""
+    read: list[Any] = []
+    for e in ev.eligibility:
+        read += (e.eligibility_id, e.state)
+    read.append(len(read))  # where the vetoes start: the key's parts cannot run into each other
+    for v in ev.vetoes:
+        read += (v.veto_id, v.state, v.waived)
+    read.append(len(read))
+    for r in mandatory:
+        read += (r.item.id, r.status)
+    read.append(len(read))
+    decisions = ev.decisions
+    read += [decisions[cid] for cid in kept.requires_ids]
+    return tuple(read), tuple(map(type, read))
+
+
 class _Kept:
     """A standard's grades as `grades_reached` reads them, and the checks it keeps."""
 
@@ -118,7 +123,7 @@ class _Kept:
     def __init__(self, standard: Standard) -> None:
         self.blocking = {g.id: tuple(v.blocks(g.id) for v in standard.vetoes) for g in standard.grades}
         self.requires_ids = tuple(C.requires_id(g.id, i) for g in standard.grades for i in range(len(g.requires)))
-        self.fixed: dict[tuple, tuple[tuple[Check, ...], tuple[tuple[tuple[Check, ...], bool], ...]]] = {}
+        self.fixed: dict[tuple, tuple[tuple[Check, ...], bool, tuple[tuple[tuple[Check, ...], bool], ...]]] = {}
         self.lowest: dict[tuple, tuple[Check, ...]] = {}
 
     def keep(self, cache: dict, key: tuple, value: Any) -> None:
@@ -133,13 +138,14 @@ def _kept(standard: Standard) -> _Kept:
 
 
 def _fixed_checks(ev: Evaluation, mandatory: list[ItemResult], kept: _Kept):
-    """(the 申报条件' checks, and for each grade (its checks after the minimum score but the
-    prerequisite, whether all are met)), as `_check_grade` makes them."""
+    """(the 申报条件' checks, whether all are met, and for each grade (its checks after the
+    minimum score but the prerequisite, whether all are met)), as `_check_grade` makes them."""
     trailing = []
     for g in ev.standard.grades:
         rest = tuple(_trailing_checks(ev, g, mandatory, kept.blocking[g.id]))
         trailing.append((rest, all(c.ok for c in rest)))
-    return tuple(_leading_checks(ev)), tuple(trailing)
+    leading = tuple(_leading_checks(ev))
+    return leading, all(c.ok for c in leading), tuple(trailing)
 
 
 def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs, mandatory: list[ItemResult],
