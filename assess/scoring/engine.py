@@ -21,7 +21,7 @@ from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
 from assess.scoring.derive import affected, derive_values
-from assess.scoring.grades import check_grades, prerequisite_honour  # noqa: F401 (callers import them from here)
+from assess.scoring.grades import check_grades, grades_reached, prerequisite_honour  # noqa: F401 (callers import them from here)
 from assess.scoring.lowering import hidden_values
 from assess.scoring.reads import reads_of
 from assess.scoring.results import (
@@ -150,20 +150,25 @@ def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any],
     grade reached."""
     standard = compiled.standard
     raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
-    vetoes = [VetoResult(veto.id, decisions[C.veto_id(veto.id)], _read(veto.when, values), inputs.waived.get(veto.id))
-              for veto in standard.vetoes]
-    eligibility = [EligibilityResult(e.id, decisions[C.eligibility_id(e.id)], _read(e.when, values))
-                   for e in standard.eligibility]
+    veto_reads, eligibility_reads = _condition_reads(standard)
+    waived = inputs.waived
+    vetoes = [VetoResult(vid, decisions[cid], {f: values.get(f) for f in fields}, waived.get(vid))
+              for vid, cid, fields in veto_reads]
+    eligibility = [EligibilityResult(eid, decisions[cid], {f: values.get(f) for f in fields})
+                   for eid, cid, fields in eligibility_reads]
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
                          [], None, deductions, taken_off, eligibility)
-    partial.grades = check_grades(partial, inputs)
-    partial.grade = next((g.grade for g in partial.grades if g.ok), None)
+    partial.grades, partial.grade = grades_reached(partial, inputs)
     return partial
 
 
-def _read(condition: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The values a condition reads (what the scorecard shows beside it)."""
-    return {f: values.get(f) for f in _fields_of(condition)}
+@once_per_object()
+def _condition_reads(standard: Standard) -> tuple[tuple[tuple[str, str, tuple[str, ...]], ...], ...]:
+    """(each veto's (id, its condition's id in the compiled standard, the names of the values its
+    condition reads: the result keeps them, the scorecard shows them beside it), the same of each
+    申报条件)."""
+    return (tuple((v.id, C.veto_id(v.id), _fields_of(v.when)) for v in standard.vetoes),
+            tuple((e.id, C.eligibility_id(e.id), _fields_of(e.when)) for e in standard.eligibility))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -174,35 +179,40 @@ def _fields_of(condition: str) -> tuple[str, ...]:
 def section_result(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
     """A section's points: its items' sum (not-applicable items as full points under
     `not_applicable: full`), capped; and the most its applicable items could earn."""
-    full = standard.not_applicable == "full"
-    sums = _whole_sums(results, full)
-    if sums is not None:
-        raw, applicable = sums
-    else:
-        raw = exact_sum(r.awarded for r in results if not r.exempt)
-        applicable = exact_sum(r.points for r in results if not r.exempt)
-        if full:
-            na = exact_sum(r.points for r in results if r.exempt)
-            raw, applicable = raw + na, applicable + na
-    return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
+    raw, applicable = _section_sums(results, standard.not_applicable == "full")
+    cap = section.cap
+    return SectionResult(section.id, cap, raw, min(cap, raw), min(cap, applicable), results)
 
 
-def _whole_sums(results: list[ItemResult], full: bool) -> tuple[Fraction, Fraction] | None:
-    """`section_result`'s (raw, applicable) sums, the same values `exact_sum` gives, added as
-    ints when every number is whole (most are); else None. `full`: exempt items count as full
-    points."""
-    raw = applicable = 0
+def _section_sums(results: list[ItemResult], full: bool) -> tuple[Fraction, Fraction]:
+    """(raw, applicable): the points awarded and the points of the items that apply, exempt
+    items as full points in both when `full`; the values `exact_sum` gives over each, in one pass.
+    As `exact_sum`, numerators and denominators are carried as ints (most points are whole, the
+    rest halves), normalised once."""
+    raw, raw_den, applicable, app_den = 0, 1, 0, 1
     for r in results:
-        awarded, points = r.awarded, r.item.points
-        if awarded.denominator != 1 or points.denominator != 1:
-            return None
-        if not r.exempt:
+        points = r.item.points
+        if r.exempt:
+            if not full:
+                continue
+            awarded = points
+        else:
+            awarded = r.awarded
+        d = awarded.denominator
+        if d == raw_den:
             raw += awarded.numerator
+        else:
+            raw, raw_den = raw * d + awarded.numerator * raw_den, raw_den * d
+        d = points.denominator
+        if d == app_den:
             applicable += points.numerator
-        elif full:
-            raw += points.numerator
-            applicable += points.numerator
-    return Fraction(raw), Fraction(applicable)
+        else:
+            applicable, app_den = applicable * d + points.numerator * app_den, app_den * d
+    return (Fraction(raw) if raw_den == 1 else Fraction(raw, raw_den),
+            Fraction(applicable) if app_den == 1 else Fraction(applicable, app_den))
+
+
+_AWARDED, _POSSIBLE, _LOST = operator.attrgetter("awarded"), operator.attrgetter("possible"), operator.attrgetter("lost")
 
 
 def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult],
@@ -211,13 +221,13 @@ def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[
     items could earn, the score (rescaled to the total under `not_applicable: rescale`, at most the
     total, less what the deductions from the total take off, never below 0), the bonus (at most
     its cap) and what the deductions took off."""
-    raw_score = exact_sum(s.awarded for s in sections)
-    possible = exact_sum(s.possible for s in sections)
+    raw_score = exact_sum(map(_AWARDED, sections))
+    possible = exact_sum(map(_POSSIBLE, sections))
     if standard.not_applicable == "rescale":
         score = raw_score * standard.total / possible if possible > 0 else Fraction(0)
     else:
         score = raw_score
-    taken_off = exact_sum(r.lost for r in deductions)
+    taken_off = exact_sum(map(_LOST, deductions))
     score = max(Fraction(0), min(score, standard.total) - taken_off)
     bonus = Fraction(0)
     if standard.bonus:
