@@ -40,7 +40,9 @@ def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
     """The engine's inputs. Judgements are looked up under the standard's id, then under the ids of
     the standards it extends (a union judged on the provincial sheet, scored on the district's)."""
     r = loaded.record
-    judgements = next((r.judgements[i] for i in (standard_id, *also) if i in r.judgements), {})
+    held = r.judgements
+    # under the standard's own id (most records), else the first of `also` filed
+    judgements = held[standard_id] if standard_id in held else next((held[i] for i in also if i in held), {})
     return Inputs(
         facts=values,
         events=tuple(map(_EVENT_PARTS, r.events)),

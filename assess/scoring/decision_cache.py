@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import bisect
 import fractions
-import operator
 from itertools import chain
 from typing import Any, Mapping
 
@@ -57,8 +56,12 @@ class _Plan:
         order = [cid for *_, cids in self.single + self.multi for cid in cids]
         self.count = len(order)
         self.cids = tuple(compiled.conditions)  # the answers' order, as the other deciders give it
-        where = {cid: i for i, cid in enumerate(order)}
-        self.reorder = operator.itemgetter(*(where[cid] for cid in self.cids)) if order != list(self.cids) else None
+        self.order = tuple(order)  # the condition ids as the groups hold their answers
+        # A copy is filled in from the groups' answers (in `order`) and keeps the order of `cids`.
+        self.blank = dict.fromkeys(self.cids)
+        # Per single field, the case of each int and each float seen (`_seen`): a population's
+        # counts and plain numbers are a few values, each placed among the literals once.
+        self.fields = tuple((name, lits, {}, {}) for name, lits, _ in self.single)
         self.parts: dict[int, durable_split.DurablePlan] = {}  # group index -> its own durable_rules plan
 
     def part(self, compiled: CompiledStandard, index: int) -> durable_split.DurablePlan:
@@ -70,13 +73,39 @@ class _Plan:
         return found
 
     def keys(self, values: Mapping[str, Any]) -> list:
-        """Each group's case for these values (TypeError for a value of no known equivalence)."""
+        """Each group's case for these values (TypeError for a value of no known equivalence):
+        `_canonical` of each value, an int's or float's as kept for its field."""
         get = values.get
-        # None and booleans (most values) stand for themselves: no call for them
-        out = [v if (v := get(name)) is None or v is True or v is False else _canonical(v, lits)
-               for name, lits, _ in self.single]
-        out += [tuple(_canonical(get(n), lit) for n, lit in zip(names, lits)) for names, lits, _ in self.multi]
+        out = []
+        add = out.append
+        for name, lits, ints, floats in self.fields:
+            v = get(name)
+            kind = type(v)
+            # None and booleans (most values) stand for themselves
+            if v is None or kind is bool:
+                add(v)
+            elif kind is int:  # apart from floats: 1e23 == 99999999999999991611392, placed as 10**23
+                add(ints.get(v) or _seen(ints, v, lits))
+            elif kind is float:
+                add(floats.get(v) or _seen(floats, v, lits))
+            else:
+                add(_canonical(v, lits))
+        if self.multi:
+            out += [tuple(_canonical(get(n), lit) for n, lit in zip(names, lits)) for names, lits, _ in self.multi]
         return out
+
+
+_MOST_SEEN = 512  # values kept per field and kind (a field of many distinct values starts again)
+
+
+def _seen(kept: dict, value: int | float, literals: tuple) -> tuple:
+    """`_canonical(value, literals)`, kept in `kept` (a float that cannot be placed, NaN or an
+    infinity, raises as `_canonical` does and is not kept)."""
+    case = _canonical(value, literals)
+    if len(kept) >= _MOST_SEEN:
+        kept.clear()
+    kept[value] = case
+    return case
 
 
 class _Answers:
@@ -137,8 +166,9 @@ class CachingDurableDecider:
         got = list(map(dict.get, kept.memos, keys))  # each group's answers, None where not kept
         if None not in got:
             self.cached += plan.count
-            found = list(chain.from_iterable(got))
-            return dict(zip(plan.cids, found if plan.reorder is None else plan.reorder(found)))
+            answers = plan.blank.copy()
+            answers.update(zip(plan.order, chain.from_iterable(got)))
+            return answers
         self.asserted += 1
         groups = plan.single + plan.multi
         missed = [i for i, answers in enumerate(got) if answers is None]

@@ -29,7 +29,14 @@ def derive_values(
     window holding at least `at_least` events. With `only`, `facts` holds every value already
     derived and only the derived names in `only` are worked out again (in dependency order).
     """
-    values: dict[str, Any] = dict(facts)
+    return derive_into(standard, dict(facts), events, window_starts, period_end, honours, only)
+
+
+def derive_into(standard: Standard, values: dict[str, Any], events: Iterable[tuple[str, Any, int]],
+                window_starts: dict[str, Any], period_end: Any, honours: Iterable[Any] = (),
+                only: frozenset[str] | None = None) -> dict[str, Any]:
+    """`derive_values` into `values` itself (the facts, or every value with `only`), returned: for
+    a caller whose dict is its own (the engine builds one a record), no copy."""
     events = list(events)
     honours = tuple(honours)
     counted = _plain_counts(events, window_starts, period_end, _counters(standard))
@@ -45,14 +52,37 @@ def _plain_counts(events: list, window_starts: dict[str, Any], period_end: Any,
                   counters: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """Each plain count of events (no `per`) among `window_starts`, in one pass over the events:
     the sum `_derive` takes, adding the same counts in the same order."""
-    totals = {name: 0 for names in counters.values() for name in names if name in window_starts}
+    names, windows = _windows(counters, window_starts)
+    totals = dict.fromkeys(names, 0)
     if not totals:
         return totals
+    get = windows.get
     for kind, day, count in events:
-        for name in counters.get(kind, ()):
-            if name in totals and window_starts[name] <= day <= period_end:
+        for name, start in get(kind, ()):
+            if start <= day <= period_end:
                 totals[name] += count
     return totals
+
+
+def _windows(counters: dict[str, tuple[str, ...]], window_starts: dict[str, Any]) -> tuple[tuple, dict]:
+    """The plain counts among `window_starts` and, per event kind, (name, first day) of those
+    counting it; kept for the last few (counters, window_starts) pairs: a batch passes the same
+    starts record after record (`engine._window_starts`). A kept entry is used only while the
+    starts equal those it was made from (a caller may change its dict)."""
+    hit = _WINDOWS.get(id(window_starts))
+    if hit is not None and hit[0] is counters and hit[1] is window_starts and hit[2] == window_starts:
+        return hit[3]
+    names = tuple(name for names in counters.values() for name in names if name in window_starts)
+    windows = {kind: found for kind, names in counters.items()
+               if (found := tuple((name, window_starts[name]) for name in names if name in window_starts))}
+    if len(_WINDOWS) >= 64:
+        _WINDOWS.clear()
+    # the dict itself is held, so its id stays its own while kept
+    _WINDOWS[id(window_starts)] = (counters, window_starts, dict(window_starts), (names, windows))
+    return names, windows
+
+
+_WINDOWS: dict[int, tuple] = {}
 
 
 @once_per_object()
@@ -77,6 +107,8 @@ def _derive(standard: Standard, name: str, values: dict[str, Any], events: list,
             return None
         if den == 0:
             return None if d.ratio.on_zero == "missing" else Fraction(d.ratio.on_zero)
+        if type(num) is int and type(den) is int:  # two counts (most ratios): the same Fraction, one step
+            return Fraction(num, den)
         return Fraction(num) / Fraction(den)
     if d.sum is not None:
         parts = [values.get(p) for p in d.sum]

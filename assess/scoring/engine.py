@@ -20,9 +20,9 @@ from assess.model.standard import Item, Standard
 from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
-from assess.scoring.derive import affected, derive_values
+from assess.scoring.derive import affected, derive_into
 from assess.scoring.grades import check_grades, grades_reached, prerequisite_honour  # noqa: F401 (callers import them from here)
-from assess.scoring.lowering import hidden_values
+from assess.scoring.lowering import hidden_names, hidden_values
 from assess.scoring.reads import reads_of
 from assess.scoring.results import (
     EligibilityResult,
@@ -52,9 +52,20 @@ class Inputs:
 def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
     """Every value the standard's conditions and rules read: the declared facts, the derived
     values, and the hidden ones its lowered conditions compare (`assess.scoring.lowering`)."""
-    names = standard.fields
-    facts = dict(zip(names, map(inputs.facts.get, names)))  # {name: inputs.facts.get(name) ...}
+    names = _field_names(standard)
+    given = inputs.facts
+    # Most records' facts (check_record's values) are the standard's fields in its order: a copy.
+    if type(given) is dict and len(given) == len(names) and tuple(given) == names:
+        facts = given.copy()
+    else:
+        facts = dict(zip(names, map(given.get, names)))  # {name: inputs.facts.get(name) ...}
     return _derived(standard, inputs, facts, None)
+
+
+@once_per_object()
+def _field_names(standard: Standard) -> tuple[str, ...]:
+    """The standard's field names in order (once per standard object)."""
+    return tuple(standard.fields)
 
 
 def update_values(standard: Standard, inputs: Inputs, before: Mapping[str, Any], names: Iterable[str] = (),
@@ -90,12 +101,14 @@ def _window_starts(standard: Standard, period: Period) -> dict[str, Any]:
 
 
 def _derived(standard: Standard, inputs: Inputs, facts: dict[str, Any], only) -> dict[str, Any]:
-    starts = _window_starts(standard, inputs.period)
-    if only is not None:
-        starts = {name: start for name, start in starts.items() if name in only}
-    honours = tuple(inputs.honours) + tuple(h for h, _ in inputs.prior_honours)
-    values = derive_values(standard, facts, inputs.events, starts, inputs.period.end, honours, only)
-    values.update(hidden_values(standard, values))
+    """`facts` (the caller's own dict, filled in) with the derived and hidden values. With `only`,
+    the counts outside it are worked out too and left unused: the starts stay the kept dict."""
+    period = inputs.period
+    prior = inputs.prior_honours
+    honours = (*inputs.honours, *(h for h, _ in prior)) if prior else inputs.honours
+    values = derive_into(standard, facts, inputs.events, _window_starts(standard, period), period.end, honours, only)
+    if hidden_names(standard):
+        values.update(hidden_values(standard, values))
     return values
 
 
