@@ -136,10 +136,12 @@ class Checker:
 
 def stands_for(r, values, names, inputs) -> tuple:
     """What a kept result must stand for: what it and its scorecard row read. Its rule's inputs
-    (typed) and the inspector's entry (each field typed); with evidence missing, every value the
-    item reads (`names`), which name what to provide."""
+    (typed; none for a rule reading only its answers, which the result holds) and the inspector's
+    entry (each field typed); with evidence missing, every value the item reads (`names`), which
+    name what to provide."""
     entry = inputs.judgements.get(r.item.id)
-    read = (tuple(_typed(values.get(n)) for n in sorted(r.item.rule.inputs())),
+    direct = () if r.item.rule.answers_only else sorted(r.item.rule.inputs())
+    read = (tuple(_typed(values.get(n)) for n in direct),
             None if entry is None else tuple(_typed(v) for v in entry.__dict__.values()))
     return read + (tuple(_typed(values.get(n)) for n in names),) if r.missing else read
 

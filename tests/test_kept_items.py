@@ -3,7 +3,8 @@ by field with the types inside: for inspector's entries that differ only in thei
 date, in the type of an equal score (2, 2.0, 2/1) or that cannot be a key; for facts equal in
 value but not in type; and for missing evidence (a ratio's inputs, an `applies_if` field), whose
 results read more than the rule's inputs. Records are scored one after another, each case
-twice, so later ones meet the results earlier ones left."""
+twice, so later ones meet the results earlier ones left. And rule kinds whose results are kept
+by their answers alone read no value."""
 from __future__ import annotations
 
 import dataclasses
@@ -14,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from assess.core.exact import Fraction
-from assess.model.evidence import JudgementEntry, evidence_from_data
+from assess.model.evidence import JudgementEntry, evidence_from_data, load_evidence
 from assess.present.scorecard import assess
+from assess.present.words import Words
+from assess.rules.base import ItemContext, ItemStatus
 from assess.scoring import engine
 from assess.standards import catalog
 from test_properties import PY
@@ -99,3 +102,25 @@ def test_kept_results_have_the_content_score_item_gives():
     slots = engine.kept_items(compiled).slots
     assert any(slot.wider for slot in slots.values())  # missing evidence was kept by every value read
     assert all(slot.found for (_, iid), slot in slots.items() if iid == "work_pattern")  # entries were found
+
+
+FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_rules_reading_only_answers_read_no_value(path):
+    """A rule kind marked `answers_only` (its results kept by answers alone) scores and shows its
+    row the same with every value taken away, whenever no evidence is missing."""
+    loaded = load_evidence(str(path))
+    for app in loaded.record.applications:
+        ev, inputs = assess(catalog.resolve_standard(app.standard), loaded, PY)
+        for lang in ("zh", "en"):
+            words = Words(ev.standard, lang)
+            for r in ev.items() + ev.deductions:
+                rule = r.item.rule
+                if not rule.answers_only or r.missing or r.status in (ItemStatus.NOT_APPLICABLE, ItemStatus.WAIVED):
+                    continue
+                answers = {key: ev.decisions[cid] for key, cid in engine.rule_condition_ids(r.item)}
+                alone = rule.score(r.item.points, ItemContext({}, answers, None))
+                assert _typed(alone) == _typed(rule.score(r.item.points, ItemContext(ev.values, answers, None)))
+                assert rule.observed_required(r.points, r, {}, words) == rule.observed_required(r.points, r, ev.values, words)

@@ -272,8 +272,9 @@ _TRIAL = 500
 
 class _Slot:
     """One item as placed in the standard, with its results kept and how often a lookup found one
-    or scored one. A result reads the values of its rule's inputs (compared with their types), its
-    conditions' answers and the inspector's entry; only when evidence is missing (`Outcome.missing`)
+    or scored one. A result reads the values of its rule's inputs (compared with their types; none
+    for a rule reading only answers, `answers_only`), its conditions' answers and the inspector's
+    entry; only when evidence is missing (`Outcome.missing`)
     does it read more: the inputs of derived values and the `applies_if` fields, which name the
     evidence to provide. So `results` keeps results by (the rule's inputs, their types, the
     answers, the entry), and for a case with missing evidence holds `_WIDER`: its results are in
@@ -284,7 +285,7 @@ class _Slot:
     def __init__(self, item: Item, names: tuple[str, ...], cids: tuple[str, ...]) -> None:
         self.item = item
         self.names = names
-        direct = tuple(sorted(item.rule.inputs()))
+        direct = () if item.rule.answers_only else tuple(sorted(item.rule.inputs()))
         self.values_of = operator.itemgetter(*direct) if direct else _nothing
         self.one = len(direct) == 1  # itemgetter gives the value itself, not a tuple
         self.answers_of = operator.itemgetter(*cids) if cids else _nothing
