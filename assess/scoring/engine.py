@@ -340,13 +340,11 @@ _WIDER = object()
 def _entry_key(entry: Any) -> tuple:
     """An inspector's entry as part of a key: each of its fields' values with its type (a score
     of 1 and one of 1.0 are equal but read differently). Raises TypeError for anything but a
-    JudgementEntry, or one with a value that cannot be a key."""
+    JudgementEntry (one holding a value that cannot be a key raises it on lookup)."""
     if type(entry) is not JudgementEntry:
         raise TypeError("not a JudgementEntry")
     fields = tuple(entry.__dict__.values())
-    key = fields, tuple(map(type, fields))
-    hash(key)
-    return key
+    return fields, tuple(map(type, fields))
 
 
 def _nothing(_: Mapping[str, Any]) -> tuple:
