@@ -24,6 +24,8 @@ from assess.model.evidence import check_facts, evidence_from_data
 from assess.core.loading import canonical_json, read_document
 from assess.core.problems import InputError
 from assess.scoring.engine import compute_values
+from assess.scoring.durable_backend import DurableBackend
+from assess.core import conditions as cond
 from assess.present.scorecard import inputs_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -439,6 +441,45 @@ def test_resume_refuses_a_changed_input(tmp_path, records):
     assert err.value.problems[0].path == "inputs_digest"
 
 
+@pytest.mark.parametrize("first, again", [("records.jsonl", "./records.jsonl"), ("./records.jsonl", "records.jsonl"),
+                                           ("records.jsonl", "ABS"), ("ABS", "records.jsonl")])
+def test_resume_with_the_same_input_written_otherwise_carries_on(tmp_path, records, monkeypatch, first, again):
+    """The checkpoint compared INPUTs as texts: `./records.jsonl` after `records.jsonl` was refused."""
+    monkeypatch.chdir(tmp_path)
+    spell = {"ABS": str(records)}
+    whole = tmp_path / "whole.csv"
+    run_batch([spell.get(first, first)], STANDARD, str(whole), jobs=1)
+    out = tmp_path / "out.csv"
+    run_batch([spell.get(first, first)], STANDARD, str(out), jobs=1, chunk_size=4, limit=10)
+    # The checkpoint keeps the INPUT as the first run was given it, readable.
+    assert json.loads(Path(str(out) + ".done").read_text(encoding="utf-8"))["inputs"] == [spell.get(first, first)]
+    second = run_batch([spell.get(again, again)], STANDARD, str(out), jobs=1, resume=True)
+    assert second.complete and second.resumed == 10
+    assert out.read_bytes() == whole.read_bytes()  # positions as the first run wrote them
+    assert Path(second.errors).read_bytes() == Path(str(whole) + ".errors.jsonl").read_bytes()
+
+
+def test_resume_of_an_input_directory_written_with_a_slash_through_the_cli(tmp_path, fixture_dir, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    whole = tmp_path / "whole.jsonl"
+    assert run("batch", "evidence", "--standard", STANDARD, "--out", str(whole), "--jobs", "1").exit_code == 0
+    out = tmp_path / "out.jsonl"
+    assert run("batch", "evidence", "--standard", STANDARD, "--out", str(out), "--jobs", "1", "--limit", "2").exit_code == 0
+    result = run("batch", "./evidence/", "--standard", STANDARD, "--out", str(out), "--jobs", "1", "--resume")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == whole.read_bytes()
+
+
+def test_resume_with_a_different_input_file_is_still_refused(tmp_path, records):
+    out = tmp_path / "o.csv"
+    run_batch([str(records)], STANDARD, str(out), jobs=1, limit=5)
+    other = tmp_path / "other.jsonl"
+    other.write_bytes(records.read_bytes())  # the same records, another file
+    with pytest.raises(InputError) as err:
+        run_batch([str(other)], STANDARD, str(out), jobs=1, resume=True)
+    assert err.value.problems[0].path == "inputs" and "续跑参数与中断的运行不同" in str(err.value)
+
+
 def test_resume_after_a_done_record_was_edited_says_so_not_the_same_name_twice(tmp_path, records):
     """Same records in the same places, one edited: the refusal used to read 第 3 条记录应为 X, 现为 X."""
     out = tmp_path / "o.csv"
@@ -510,6 +551,36 @@ def test_cached_durable_decisions_equal_durable_and_python_on_every_record():
     stats = cached.stats()
     assert stats["records"] == 150 and stats["asserted"] < 75  # most records never reach durable_rules
     assert stats["cached"] > stats["conditions"] // 2
+
+
+def test_a_record_new_in_one_group_asserts_only_that_groups_conditions():
+    standard = catalog.resolve_standard(STANDARD).standard
+    compiled = compile_standard(standard)
+    known = catalog.known_fields((standard,))
+    backend = DurableBackend()
+    asserted: list[int] = []  # rules of each ruleset a fact was asserted into
+
+    def counting(rules, fact):
+        asserted.append(len(rules))
+        return DurableBackend.decide(backend, rules, fact)
+
+    backend.decide = counting
+    cached = CachingDurableDecider(backend)
+    data = next(iter(synthetic.generate(1)))
+    values = compute_values(standard, inputs_for(evidence_from_data(data, "r"), standard.id,
+                                                 check_facts(evidence_from_data(data, "r"), standard, known)))
+    cached.decide(compiled, values)  # a first record: every ruleset of the standard at once
+    assert sum(asserted) == sum(len(chunk.rules) for stage in compiled.durable_rules.stages for chunk in stage)
+    asserted.clear()
+    # Only the membership rate changes, into another band.
+    rate = Fraction(1) if values["membership_rate"] < Fraction(98, 100) else Fraction(91, 100)
+    changed = dict(values, membership_rate=rate)
+    answer = cached.decide(compiled, changed)
+    assert answer == DurableDecider().decide(compiled, changed) == PythonDecider().decide(compiled, changed)
+    assert list(answer) == list(compiled.conditions)  # the answers' usual order
+    reading = [cid for cid, node in compiled.conditions.items() if set(cond.fields(node)) == {"membership_rate"}]
+    assert len(reading) == 4 and sum(asserted) == 2 * len(reading)  # that group's pairs of rules alone
+    assert cached.stats()["asserted"] == 2
 
 
 def test_cache_tells_apart_values_at_and_around_a_cutoff():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -175,6 +176,24 @@ def test_standards_lists_builtins():
     # Every column heading in the user's language.
     assert run("standards").output.split()[:4] == ["编号", "版本", "有效期", "标准"]
     assert run("standards", "--lang", "en").output.split()[:3] == ["ID", "Version", "In"]
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "评分时会拒绝使用 bahao-community@"), ("en", "scoring will refuse bahao-community@")])
+def test_standards_warns_of_an_id_at_version_defined_in_two_files(tmp_path, lang, words):
+    """A draft copied from a built-in, its version left as it was: both were listed without a word."""
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    shutil.copy(ROOT / "rulesets" / "bahao-community.yaml", drafts / "copy.yaml")
+    for fmt in ("table", "json"):
+        result = run("--rulesets", str(drafts), "standards", "--lang", lang, "--format", fmt)
+        assert result.exit_code == 0, result.output  # a warning, as for a draft that does not load
+        [warned] = result.stderr.splitlines()
+        assert warned.startswith("警告: " if lang == "zh" else "warning: ") and words in warned
+        assert str(drafts / "copy.yaml") in warned and str(Path("rulesets", "bahao-community.yaml")) in warned
+    ids = [s["id"] for s in json.loads(result.stdout)]
+    assert ids.count("bahao-community") >= 2  # still listed: the listing itself does not fail
+    scored = run("--rulesets", str(drafts), "score", "fixtures/liulian-community.yaml", "--standard", "bahao-community")
+    assert scored.exit_code == 2 and "copy.yaml" in scored.output  # what the warning says scoring does
 
 
 def test_explain_standard_and_item():

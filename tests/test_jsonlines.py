@@ -22,7 +22,7 @@ from assess.core.safe_yaml import MAX_DEPTH
     ('{"a": "abc', "文字的双引号没有闭合", 7),
     ('{"a": NaN}', "NaN 不是 JSON 数值", 7),
     ('{"a": 1, "a": 2}', "键 a 重复出现", None),
-    ("[" * 100_000, "嵌套超过 64 层", None),
+    ("[" * 100_000, "嵌套超过 64 层", MAX_DEPTH + 1),  # the bracket one level too deep
     # A line cut short (a copy that stopped, a file truncated): said as such at its end, not as a
     # comma missing at column 1 of a line that is not there.
     ('{"union": {"id": "a"}\n', "这一行在此结束, 但还有花括号、方括号或双引号没有闭合", 22),
@@ -59,6 +59,28 @@ def test_a_batch_line_nested_too_deep_is_that_records_problem(tmp_path):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1  # the good record is scored
 
 
+def test_a_line_nested_too_deep_says_the_column_of_the_bracket_in_the_errors_file_and_terminal(tmp_path):
+    """The depth problem came without a column, unlike every other JSON problem of a line."""
+    line = '{"union": {"name": "[[[{{"}, "facts": ' + '{"a": ' * MAX_DEPTH + "1" + "}" * MAX_DEPTH + "}"
+    column = line.index("{", line.index('"facts"')) + 1 + len('{"a": ') * (MAX_DEPTH - 1)  # the outer { is level 1
+    assert line[column - 1] == "{"
+    src = tmp_path / "in.jsonl"
+    src.write_text(line + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["batch", str(src), "--standard", "bahao-community", "--out", str(out),
+                                       "--jobs", "1"])
+    assert result.exit_code == 2 and f"in.jsonl:1:{column}:" in result.output, result.output
+    [entry] = [json.loads(t) for t in (tmp_path / "out.jsonl.errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert entry["problems"][0]["column"] == column and "嵌套超过 64 层" in entry["problems"][0]["message"]
+
+
+def test_a_text_of_several_lines_nested_too_deep_gives_the_line_and_column():
+    text = '{"a":\n  ' + "[" * (MAX_DEPTH + 3)
+    with pytest.raises(JsonLineError) as err:
+        parse_line(text)
+    assert (err.value.line, err.value.column) == (2, 3 + MAX_DEPTH - 1)  # the 65th bracket (the object is 1)
+
+
 @pytest.mark.parametrize("line, column", [
     ('{"note": "a 1e999 b", "n": 1e999}', 28),  # the same characters inside a text come first
     ('{"note": "x\\" 1e999 ", "n": 1e999}', 29),  # an escaped quote does not end the text
@@ -79,10 +101,11 @@ def test_lines_read_in_many_threads_at_once_keep_their_own_values():
     assert read == [json.loads(line) for line in lines]
 
 
-def _too_deep_char_by_char(text: str) -> bool:
-    # The reading it replaced: one character at a time, a string left open runs to the end.
+def _too_deep_char_by_char(text: str) -> int | None:
+    # The reading it replaced: one character at a time, a string left open runs to the end; the
+    # index of the bracket one level too deep.
     depth, in_string, escaped = 0, False, False
-    for ch in text:
+    for index, ch in enumerate(text):
         if in_string:
             if escaped:
                 escaped = False
@@ -95,10 +118,10 @@ def _too_deep_char_by_char(text: str) -> bool:
         elif ch in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                return True
+                return index
         elif ch in "]}":
             depth -= 1
-    return False
+    return None
 
 
 @settings(max_examples=3000, deadline=None)
@@ -114,5 +137,5 @@ def test_a_record_of_many_events_is_read_whole():
     from assess.core.jsonlines import _too_deep
 
     line = json.dumps({"events": [{"kind": "x[[", "date": "2025-01-01"} for _ in range(5000)]})
-    assert not _too_deep(line) and parse_line(line)["events"][4999]["kind"] == "x[["
-    assert _too_deep("[" * (MAX_DEPTH + 1)) and not _too_deep('"' + "[" * (MAX_DEPTH + 1))
+    assert _too_deep(line) is None and parse_line(line)["events"][4999]["kind"] == "x[["
+    assert _too_deep("[" * (MAX_DEPTH + 1)) == MAX_DEPTH and _too_deep('"' + "[" * (MAX_DEPTH + 1)) is None

@@ -124,3 +124,71 @@ def test_the_command_keeps_its_code_once_and_scores_the_same_from_it(tmp_path):
     code.write_bytes(b"damaged")
     assert _score(tmp_path).stdout == first.stdout
     assert startup._read_code(parsed_cache.read_checked(code, private=True))  # written whole again
+
+
+def _code_name(n: int) -> str:
+    return f"code-{n:032x}.marshal"
+
+
+def test_code_files_of_other_pythons_are_pruned_to_the_few_written_last(tmp_path, monkeypatch):
+    # Each Python (and each code format) wrote its code-*.marshal, and none was ever removed.
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    older = [tmp_path / _code_name(n) for n in range(7)]
+    for n, path in enumerate(older):
+        path.write_bytes(b"old")
+        os.utime(path, ns=(10**18 + n * 10**9, 10**18 + n * 10**9))  # the 7th written last
+    target = tmp_path / "elsewhere.txt"
+    target.write_bytes(b"keep me")
+    link = tmp_path / _code_name(99)
+    link.symlink_to(target)
+    others = [tmp_path / "code-notes.marshal", tmp_path / f"code-{'A' * 32}.marshal",
+              tmp_path / f"code-{'1' * 31}.marshal", tmp_path / f"code-{'2' * 32}aBcD.tmp", tmp_path / f"messages-{'3' * 64}.json"]
+    for path in others:
+        path.write_bytes(b"x")
+        os.utime(path, ns=(1, 1))
+    codes = startup._KeptCode.opened()
+    _classes(codes)
+    codes.close()
+    left = {p.name for p in tmp_path.iterdir()}
+    assert codes.path.name in left and startup._read_code(parsed_cache.read_checked(codes.path, private=True))
+    assert {p.name for p in older} & left == {p.name for p in older[-parsed_cache.KEPT_BESIDE:]}
+    assert link.name in left and target.read_bytes() == b"keep me"  # a link is never removed nor followed
+    assert {p.name for p in others} <= left  # files of another kind or form are never touched
+    # Nothing new compiled: nothing written, nothing more removed.
+    again = startup._KeptCode.opened()
+    _classes(again)
+    again.close()
+    assert {p.name for p in tmp_path.iterdir()} == left
+
+
+def test_pruning_code_files_another_process_removes_first_is_passed_over(tmp_path, monkeypatch):
+    """Several commands share the cache: a file another one pruned between listing and removing is
+    no failure, and the rest are still pruned."""
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    for n in range(6):
+        path = tmp_path / _code_name(n)
+        path.write_bytes(b"old")
+        os.utime(path, ns=(10**18 + n * 10**9, 10**18 + n * 10**9))
+    unlink = os.unlink
+
+    def raced(path, *args, **kwargs):
+        unlink(path)  # the other process was first
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr(os, "unlink", raced)
+    codes = startup._KeptCode.opened()
+    _classes(codes)
+    codes.close()
+    monkeypatch.undo()
+    left = sorted(p.name for p in tmp_path.glob("code-*.marshal"))
+    assert left == sorted([codes.path.name] + [_code_name(n) for n in (3, 4, 5)])
+
+
+def test_code_files_of_another_user_are_left(tmp_path, monkeypatch):
+    monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
+    for n in range(6):
+        (tmp_path / _code_name(n)).write_bytes(b"old")
+    mine = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: mine + 1)  # the files are not this process's own
+    parsed_cache.prune_beside(tmp_path / _code_name(99), startup._is_code_file)
+    assert len(list(tmp_path.glob("code-*.marshal"))) == 6

@@ -6,6 +6,7 @@ Every function raises InputError (Problems with file, field and what was expecte
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,10 +49,15 @@ class StandardInfo:
 
 
 def list_standards(lang: str = "zh") -> list[StandardInfo]:
-    """Every known standard (built-in and on the search path), every version, by id and version."""
+    """Every known standard (built-in and on the search path), every version, by id and version.
+    An id@version defined in two files is listed twice, with a catalog.TwiceDefined warning (in
+    `lang`): scoring refuses it."""
     out = []
     with use_language(lang):
-        for s in catalog.builtin_standards():
+        known = catalog.builtin_standards()
+        for later, first in catalog.twice_defined(known):
+            warnings.warn(catalog.TwiceDefined(later.ref, later.path, first.path), stacklevel=2)
+        for s in known:
             st = s.standard
             out.append(StandardInfo(st.id, st.version, st.title.get(lang), st.applies_to,
                                     [g.title.get(lang) for g in st.grades], st.effective_from, st.effective_to,

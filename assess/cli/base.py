@@ -22,7 +22,7 @@ from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING, code_points
 from assess.core.paths import os_reason
 from assess.core.writing import refuse_inputs_as_outputs, write_file
 from assess.present.renderers import FileOutput
-from assess.standards.catalog import RULESETS_ENV, SkippedStandard
+from assess.standards.catalog import RULESETS_ENV, SkippedStandard, TwiceDefined
 
 
 class ExitCode(IntEnum):
@@ -157,10 +157,11 @@ def _warnings_on_stderr() -> Iterator[None]:
     (in the command's language); other Python warnings are shown as Python shows them."""
     with warnings.catch_warnings():
         warnings.simplefilter("always", SkippedStandard)  # once already: the directory is scanned once
+        warnings.simplefilter("always", TwiceDefined)  # said by the command that lists, once
         shown = warnings.showwarning
 
         def show(text, category, filename, lineno, file=None, line=None):
-            if issubclass(category, SkippedStandard):
+            if issubclass(category, (SkippedStandard, TwiceDefined)):
                 click.echo(f"{message('lint.severity.warning')}: {text}", err=True)
             else:
                 shown(text, category, filename, lineno, file, line)

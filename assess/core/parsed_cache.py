@@ -5,8 +5,9 @@ form as JSON loads in a few (`parsed`). The cache file is named by the SHA-256 o
 (and the cache's format), so an edited source is never answered from an old parse; a cache file
 that cannot be read or written (a read-only home, a full disk, a half-written file) is ignored and
 the source parsed as before. When a new parse is kept, the files kept for other bytes of the
-same source are pruned to the few written last (`_prune`). Only data JSON gives back exactly (str keys; str, numbers, lists,
-dicts, booleans and null) is kept. `read_checked` / `write_checked` (a checksum line, written
+same source are pruned to the few written last (`_prune`; `prune_beside` for other kinds of
+file). Only data JSON gives back exactly (str keys; str, numbers, lists, dicts, booleans and
+null) is kept. `read_checked` / `write_checked` (a checksum line, written
 whole or not at all) and `code_version` also serve the validated standards
 (assess/standards/kept.py) and the command's compiled dataclass methods (assess/core/startup.py).
 
@@ -130,17 +131,24 @@ KEPT_BESIDE = 3  # other versions of a parsed file kept beside the one just writ
 
 def _prune(written: Path, name: str) -> None:
     """After `written` (NAME-DIGEST.json) was kept: remove the files of the same name that
-    `parsed` wrote for other bytes (earlier versions of messages.yaml), all but the KEPT_BESIDE
-    written last. A few are kept because several versions of the code may share one cache (a
-    checkout and an installed copy): each would otherwise delete the other's and parse again. Only
-    regular files of exactly that form that this user owns are removed, never a symbolic link (nor
-    what it points to) nor anything else in the directory; a file that cannot be removed stays."""
+    `parsed` wrote for other bytes (earlier versions of messages.yaml), as `prune_beside` does."""
+    prune_beside(written, lambda file_name: _is_parsed_file(file_name, name))
+
+
+def prune_beside(written: Path, same_kind: Callable[[str], bool]) -> None:
+    """After `written` was kept: remove the other files of its kind in its directory (those whose
+    names `same_kind` accepts: other versions of it), all but the KEPT_BESIDE written last. A few
+    are kept because several versions of the code (or of Python) may share one cache (a checkout
+    and an installed copy): each would otherwise delete the other's and make it again. Only
+    regular files that this user owns are removed, never a symbolic link (nor what it points to)
+    nor anything else in the directory; a file another process removed first or that cannot be
+    removed is passed over. Never raises."""
     found: list[tuple[int, str]] = []
     uid = os.getuid() if hasattr(os, "getuid") else None
     try:
         with os.scandir(written.parent) as entries:
             for entry in entries:
-                if entry.name == written.name or not _is_parsed_file(entry.name, name):
+                if entry.name == written.name or not same_kind(entry.name):
                     continue
                 try:
                     st = entry.stat(follow_symlinks=False)

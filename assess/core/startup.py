@@ -134,13 +134,27 @@ class _KeptCode:
 
     def close(self) -> None:
         """Keep what was compiled this run with what was kept before (only this run's when there
-        would be too many), unless nothing new was compiled; a failure to keep is ignored."""
+        would be too many), unless nothing new was compiled; a failure to keep is ignored. Once
+        kept, the code files of other Pythons are pruned to the few written last
+        (`parsed_cache.prune_beside`)."""
         if not self.compiled:
             return
         keep = {**self.known, **self.used} if len(self.known) + len(self.used) <= _MOST_KEPT else self.used
-        with contextlib.suppress(OSError, ValueError):
+        try:
             parsed_cache.write_checked(self.path, marshal.dumps(keep))
+        except (OSError, ValueError):
+            pass
+        else:  # the files of other Pythons (or code formats) left behind: the few written last stay
+            parsed_cache.prune_beside(self.path, _is_code_file)
         self.known, self.compiled = keep, 0  # written: a later load writes only what it adds
+
+
+def _is_code_file(file_name: str) -> bool:
+    """Whether `file_name` is a file `_KeptCode.opened` names: code-<32 hex digits>.marshal."""
+    prefix, suffix = "code-", ".marshal"
+    digest = file_name[len(prefix):-len(suffix)]
+    return (file_name.startswith(prefix) and file_name.endswith(suffix) and len(digest) == 32
+            and set(digest) <= frozenset("0123456789abcdef"))
 
 
 def _read_code(body: bytes | None) -> dict[str, CodeType]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol
+from typing import Any, Iterable, Mapping, Protocol
 
 from assess.core.exact import RATIONAL, Fraction
 from assess.core.per_object import once_per_object
@@ -178,14 +178,26 @@ class DurableDecider:
         self._backend = backend
 
     def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]:
+        return self._answers(compiled, compiled.durable_rules, compiled.conditions, values.items())
+
+    def decide_part(self, compiled: CompiledStandard, part: durable_split.DurablePlan,
+                    values: Mapping[str, Any]) -> dict[str, bool | None]:
+        """The answers of the conditions `part` decides: a plan (`durable_split.plan`) of some of
+        `compiled`'s conditions, asserted with only the values it reads."""
+        names = [cid for stage in part.stages for chunk in stage for cid in chunk.conditions]
+        reads = {f for stage in part.stages for chunk in stage for f in chunk.fields}
+        return self._answers(compiled, part, names, ((f, values.get(f)) for f in sorted(reads)))
+
+    def _answers(self, compiled: CompiledStandard, plan: durable_split.DurablePlan, cids: Iterable[str],
+                 values: Iterable[tuple[str, Any]]) -> dict[str, bool | None]:
         from assess.scoring.durable_backend import default_backend
 
         backend = self._backend or default_backend()
         # A scores field (a list of component scores) is read only through its derived average.
-        fact = {k: durable_value(v, compiled.literals.get(k, ())) for k, v in values.items() if not isinstance(v, list)}
-        fired = compiled.durable_rules.fired(backend.decide, fact)
+        fact = {k: durable_value(v, compiled.literals.get(k, ())) for k, v in values if not isinstance(v, list)}
+        fired = plan.fired(backend.decide, fact)
         out: dict[str, bool | None] = {}
-        for cid in compiled.conditions:
+        for cid in cids:
             if f"{cid}#T" in fired:
                 out[cid] = True
             elif f"{cid}#F" in fired:

@@ -21,7 +21,7 @@ from assess.rules.base import ItemContext, ItemStatus, Outcome, Reason
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
 from assess.scoring.derive import affected, derive_values
-from assess.scoring.grades import check_grades, prerequisite_honour  # noqa: F401 (callers import them from here)
+from assess.scoring.grades import check_grades, grades_reached, prerequisite_honour  # noqa: F401 (callers import them from here)
 from assess.scoring.lowering import hidden_values
 from assess.scoring.reads import reads_of
 from assess.scoring.results import (
@@ -114,26 +114,61 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
     return assemble(compiled, inputs, values, decisions, sections, bonus_items, deductions)
 
 
+def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Decider) -> list[Evaluation]:
+    """`[evaluate(compiled, one, decider) for one in inputs]`, the same evaluations, with each item
+    looked up for every record at once (`_KeptItems.column`): a chunk of a batch pays the loop
+    around each lookup once, not once a record. Raises what `evaluate` raises for any record."""
+    standard = compiled.standard
+    values = [compute_values(standard, one) for one in inputs]
+    decisions = [decider.decide(compiled, v) for v in values]
+    kept = kept_items(compiled)
+    special = _special_items(inputs)
+    by_section = [kept.columns(section.id, section.items, values, decisions, inputs, special)
+                  for section in standard.sections]
+    no_items: list[list[ItemResult]] = [[] for _ in inputs]
+    bonus = kept.columns(None, standard.bonus.items, values, decisions, inputs, special) if standard.bonus else no_items
+    deductions = kept.columns(None, standard.deductions, values, decisions, inputs, special)
+    out = []
+    for r, one in enumerate(inputs):
+        sections = [section_result(standard, section, results[r]) for section, results in zip(standard.sections, by_section)]
+        out.append(assemble(compiled, one, values[r], decisions[r], sections, bonus[r], deductions[r]))
+    return out
+
+
+def _special_items(inputs: list[Inputs]) -> dict[str, list[int]]:
+    """Item id -> the records (indices into `inputs`) with an inspector's entry or a waiver for it."""
+    special: dict[str, list[int]] = {}
+    for r, one in enumerate(inputs):
+        for iid in (*one.judgements, *one.waived):
+            special.setdefault(iid, []).append(r)
+    return special
+
+
 def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any], decisions: dict[str, bool | None],
              sections: list[SectionResult], bonus_items: list[ItemResult], deductions: list[ItemResult]) -> Evaluation:
     """The evaluation around scored items: totals, vetoes, 申报条件, every grade's checks and the
     grade reached."""
     standard = compiled.standard
     raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
-    vetoes = [VetoResult(veto.id, decisions[C.veto_id(veto.id)], _read(veto.when, values), inputs.waived.get(veto.id))
-              for veto in standard.vetoes]
-    eligibility = [EligibilityResult(e.id, decisions[C.eligibility_id(e.id)], _read(e.when, values))
-                   for e in standard.eligibility]
+    veto_reads, eligibility_reads = _condition_reads(standard)
+    waived = inputs.waived
+    vetoes = [VetoResult(vid, decisions[cid], {f: values.get(f) for f in fields}, waived.get(vid))
+              for vid, cid, fields in veto_reads]
+    eligibility = [EligibilityResult(eid, decisions[cid], {f: values.get(f) for f in fields})
+                   for eid, cid, fields in eligibility_reads]
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
                          [], None, deductions, taken_off, eligibility)
-    partial.grades = check_grades(partial, inputs)
-    partial.grade = next((g.grade for g in partial.grades if g.ok), None)
+    partial.grades, partial.grade = grades_reached(partial, inputs)
     return partial
 
 
-def _read(condition: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The values a condition reads (what the scorecard shows beside it)."""
-    return {f: values.get(f) for f in _fields_of(condition)}
+@once_per_object()
+def _condition_reads(standard: Standard) -> tuple[tuple[tuple[str, str, tuple[str, ...]], ...], ...]:
+    """(each veto's (id, its condition's id in the compiled standard, the names of the values its
+    condition reads: the result keeps them, the scorecard shows them beside it), the same of each
+    申报条件)."""
+    return (tuple((v.id, C.veto_id(v.id), _fields_of(v.when)) for v in standard.vetoes),
+            tuple((e.id, C.eligibility_id(e.id), _fields_of(e.when)) for e in standard.eligibility))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -144,35 +179,40 @@ def _fields_of(condition: str) -> tuple[str, ...]:
 def section_result(standard: Standard, section, results: list[ItemResult]) -> SectionResult:
     """A section's points: its items' sum (not-applicable items as full points under
     `not_applicable: full`), capped; and the most its applicable items could earn."""
-    full = standard.not_applicable == "full"
-    sums = _whole_sums(results, full)
-    if sums is not None:
-        raw, applicable = sums
-    else:
-        raw = exact_sum(r.awarded for r in results if not r.exempt)
-        applicable = exact_sum(r.points for r in results if not r.exempt)
-        if full:
-            na = exact_sum(r.points for r in results if r.exempt)
-            raw, applicable = raw + na, applicable + na
-    return SectionResult(section.id, section.cap, raw, min(section.cap, raw), min(section.cap, applicable), results)
+    raw, applicable = _section_sums(results, standard.not_applicable == "full")
+    cap = section.cap
+    return SectionResult(section.id, cap, raw, min(cap, raw), min(cap, applicable), results)
 
 
-def _whole_sums(results: list[ItemResult], full: bool) -> tuple[Fraction, Fraction] | None:
-    """`section_result`'s (raw, applicable) sums, the same values `exact_sum` gives, added as
-    ints when every number is whole (most are); else None. `full`: exempt items count as full
-    points."""
-    raw = applicable = 0
+def _section_sums(results: list[ItemResult], full: bool) -> tuple[Fraction, Fraction]:
+    """(raw, applicable): the points awarded and the points of the items that apply, exempt
+    items as full points in both when `full`; the values `exact_sum` gives over each, in one pass.
+    As `exact_sum`, numerators and denominators are carried as ints (most points are whole, the
+    rest halves), normalised once."""
+    raw, raw_den, applicable, app_den = 0, 1, 0, 1
     for r in results:
-        awarded, points = r.awarded, r.item.points
-        if awarded.denominator != 1 or points.denominator != 1:
-            return None
-        if not r.exempt:
+        points = r.item.points
+        if r.exempt:
+            if not full:
+                continue
+            awarded = points
+        else:
+            awarded = r.awarded
+        d = awarded.denominator
+        if d == raw_den:
             raw += awarded.numerator
+        else:
+            raw, raw_den = raw * d + awarded.numerator * raw_den, raw_den * d
+        d = points.denominator
+        if d == app_den:
             applicable += points.numerator
-        elif full:
-            raw += points.numerator
-            applicable += points.numerator
-    return Fraction(raw), Fraction(applicable)
+        else:
+            applicable, app_den = applicable * d + points.numerator * app_den, app_den * d
+    return (Fraction(raw) if raw_den == 1 else Fraction(raw, raw_den),
+            Fraction(applicable) if app_den == 1 else Fraction(applicable, app_den))
+
+
+_AWARDED, _POSSIBLE, _LOST = operator.attrgetter("awarded"), operator.attrgetter("possible"), operator.attrgetter("lost")
 
 
 def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[ItemResult],
@@ -181,13 +221,13 @@ def totals(standard: Standard, sections: list[SectionResult], bonus_items: list[
     items could earn, the score (rescaled to the total under `not_applicable: rescale`, at most the
     total, less what the deductions from the total take off, never below 0), the bonus (at most
     its cap) and what the deductions took off."""
-    raw_score = exact_sum(s.awarded for s in sections)
-    possible = exact_sum(s.possible for s in sections)
+    raw_score = exact_sum(map(_AWARDED, sections))
+    possible = exact_sum(map(_POSSIBLE, sections))
     if standard.not_applicable == "rescale":
         score = raw_score * standard.total / possible if possible > 0 else Fraction(0)
     else:
         score = raw_score
-    taken_off = exact_sum(r.lost for r in deductions)
+    taken_off = exact_sum(map(_LOST, deductions))
     score = max(Fraction(0), min(score, standard.total) - taken_off)
     bonus = Fraction(0)
     if standard.bonus:
@@ -408,6 +448,48 @@ class _KeptItems:
                     continue
             out.append(self.one(slot, section_id, item, values, decisions, inputs))
         return out
+
+    def columns(self, section_id: str | None, items: list[Item], values: list[Mapping[str, Any]],
+                decisions: list[Mapping[str, bool | None]], inputs: list[Inputs],
+                special: Mapping[str, list[int]]) -> list[list[ItemResult]]:
+        """`[self.many(section_id, items, v, d, i) for v, d, i in zip(values, decisions, inputs)]`
+        (`special`: `_special_items(inputs)`), worked out an item at a time (`column`)."""
+        placed = self.placed.get((section_id, id(items)))
+        if placed is None or placed[0] is not items or len(placed[1]) != len(items):
+            return [self.many(section_id, items, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        by_item = [self.column(slot, section_id, item, values, decisions, inputs, special.get(item.id, ()))
+                   for item, slot in zip(items, placed[1])]
+        return [list(row) for row in zip(*by_item)] if by_item else [[] for _ in inputs]
+
+    def column(self, slot: _Slot, section_id: str | None, item: Item, values: list[Mapping[str, Any]],
+               decisions: list[Mapping[str, bool | None]], inputs: list[Inputs], special: Iterable[int]) -> list[ItemResult]:
+        """One item's results for every record: what `many` gives each record, the same objects
+        and the same counts of the slot's lookups. The lookups are made for all records at once
+        (C-level maps); records with an inspector's entry or a waiver for the item (`special`),
+        and those whose case is not kept, go through `one` in order."""
+        if not slot.keep or slot.item is not item:
+            return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        try:
+            reads = list(map(slot.values_of, values))
+            types = list(map(type, reads)) if slot.one else [tuple(map(type, read)) for read in reads]
+            got = list(map(slot.results.get, zip(reads, types, map(slot.answers_of, decisions))))
+        except (KeyError, TypeError):  # a value not given, or one that cannot be a key: as `many`
+            return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        for r in special:
+            got[r] = None
+        if None not in got:
+            slot.found += len(got)
+            return got
+        hits = 0
+        for r, found in enumerate(got):
+            if found is None or not slot.keep:
+                slot.found += hits  # counted in order: `one` may stop keeping the item's results
+                hits = 0
+                got[r] = self.one(slot, section_id, item, values[r], decisions[r], inputs[r])
+            else:
+                hits += 1
+        slot.found += hits
+        return got
 
     def one(self, slot: _Slot | None, section_id: str | None, item: Item, values: Mapping[str, Any],
             decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:

@@ -52,27 +52,124 @@ def prerequisite_honour(standard: Standard, grade: Grade, honours, period: Perio
     return None
 
 
-@once_per_object()
-def _blocking(standard: Standard) -> dict[str, tuple[bool, ...]]:
-    """Grade id -> whether each veto (in the standard's order) rules that grade out."""
-    return {g.id: tuple(v.blocks(g.id) for v in standard.vetoes) for g in standard.grades}
-
-
 def check_grades(ev: Evaluation, inputs: Inputs) -> list[GradeResult]:
     """Every grade's checks for the evaluation `ev` of `inputs`, in the standard's order of grades."""
-    mandatory = [r for r in ev.items() if r.item.mandatory and not r.exempt]
-    blocking = _blocking(ev.standard)
+    return grades_reached(ev, inputs)[0]
+
+
+def grades_reached(ev: Evaluation, inputs: Inputs) -> tuple[list[GradeResult], Grade | None]:
+    """(`check_grades(ev, inputs)`, the first of those grades whose checks are all met, or None).
+
+    The checks are kept per standard and per distinct case (a population repeats a few cases):
+    the minimum scores by the grade score; the rest but the prerequisite by all they read, each
+    with its type (the 申报条件' and vetoes' ids and states, the vetoes' waivers, the mandatory
+    items' ids and statuses, the answers of the grades' own conditions). The prerequisite reads
+    the honours and is checked each time. A case gives the Check objects `_check_grade` gives."""
+    kept = _kept(ev.standard)
+    mandatory = [r for s in ev.sections for r in s.items if r.item.mandatory and not r.exempt]  # as in ev.items()
+    if ev.bonus_items:
+        mandatory += [r for r in ev.bonus_items if r.item.mandatory and not r.exempt]
     score = ev.grade_score
-    return [_check_grade(ev, g, inputs, mandatory, blocking[g.id], score) for g in ev.standard.grades]
+    key, score_key = _case(ev, mandatory, kept), (score, type(score))
+    try:
+        fixed, lowest = kept.fixed.get(key), kept.lowest.get(score_key)
+    except TypeError:  # a value that cannot be a key: each grade's checks made in turn
+        out = [_check_grade(ev, g, inputs, mandatory, kept.blocking[g.id], score) for g in ev.standard.grades]
+        return out, next((g.grade for g in out if g.ok), None)
+    if fixed is None:
+        fixed = _fixed_checks(ev, mandatory, kept)
+        kept.keep(kept.fixed, key, fixed)
+    if lowest is None:
+        lowest = tuple(_min_score_check(g, score) for g in ev.standard.grades)
+        kept.keep(kept.lowest, score_key, lowest)
+    leading, leading_ok, trailing = fixed
+    out, reached = [], None
+    for grade, low, (rest, rest_ok) in zip(ev.standard.grades, lowest, trailing):
+        checks = [*leading, low, *rest]
+        ok = leading_ok and low.ok and rest_ok
+        if grade.prerequisite is not None:
+            pre = _prerequisite_check(ev.standard, grade, inputs)
+            checks.append(pre)
+            ok = ok and pre.ok
+        out.append(GradeResult(grade, checks))
+        if ok and reached is None:
+            reached = grade
+    return out, reached
+
+
+def _case(ev: Evaluation, mandatory: list[ItemResult], kept: "_Kept") -> tuple[tuple, tuple]:
+    """All the checks but the minimum scores and the prerequisites read, as a key: the values
+    and their types."""
+    read: list[Any] = []
+    for e in ev.eligibility:
+        read += (e.eligibility_id, e.state)
+    read.append(len(read))  # where the vetoes start: the key's parts cannot run into each other
+    for v in ev.vetoes:
+        read += (v.veto_id, v.state, v.waived)
+    read.append(len(read))
+    for r in mandatory:
+        read += (r.item.id, r.status)
+    read.append(len(read))
+    decisions = ev.decisions
+    read += [decisions[cid] for cid in kept.requires_ids]
+    return tuple(read), tuple(map(type, read))
+
+
+class _Kept:
+    """A standard's grades as `grades_reached` reads them, and the checks it keeps."""
+
+    LIMIT = 4096  # cases kept per kind; past it they start again (only costs making them again)
+
+    def __init__(self, standard: Standard) -> None:
+        self.blocking = {g.id: tuple(v.blocks(g.id) for v in standard.vetoes) for g in standard.grades}
+        self.requires_ids = tuple(C.requires_id(g.id, i) for g in standard.grades for i in range(len(g.requires)))
+        self.fixed: dict[tuple, tuple[tuple[Check, ...], bool, tuple[tuple[tuple[Check, ...], bool], ...]]] = {}
+        self.lowest: dict[tuple, tuple[Check, ...]] = {}
+
+    def keep(self, cache: dict, key: tuple, value: Any) -> None:
+        if len(cache) >= self.LIMIT:
+            cache.clear()
+        cache[key] = value
+
+
+@once_per_object()
+def _kept(standard: Standard) -> _Kept:
+    return _Kept(standard)
+
+
+def _fixed_checks(ev: Evaluation, mandatory: list[ItemResult], kept: _Kept):
+    """(the 申报条件' checks, whether all are met, and for each grade (its checks after the
+    minimum score but the prerequisite, whether all are met)), as `_check_grade` makes them."""
+    trailing = []
+    for g in ev.standard.grades:
+        rest = tuple(_trailing_checks(ev, g, mandatory, kept.blocking[g.id]))
+        trailing.append((rest, all(c.ok for c in rest)))
+    leading = tuple(_leading_checks(ev))
+    return leading, all(c.ok for c in leading), tuple(trailing)
 
 
 def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs, mandatory: list[ItemResult],
                  blocked_by: tuple[bool, ...], score: Fraction) -> GradeResult:
-    """Every requirement of one grade: the 申报条件, minimum score (`score`: the evaluation's
-    grade score), the vetoes that rule it out (`blocked_by`: whether each of `ev.vetoes` does),
-    the mandatory items that apply (`mandatory`), extra conditions and the prerequisite honour."""
-    checks = [_check(CheckKind.ELIGIBILITY, e.met, EligibilityDetail, e.eligibility_id, e.state) for e in ev.eligibility]
-    checks.append(_check(CheckKind.MIN_SCORE, score >= grade.min_score, MinScoreDetail, score, grade.min_score))
+    """Every requirement of one grade, each check made in turn (what `grades_reached` keeps):
+    the 申报条件, minimum score (`score`: the evaluation's grade score), the vetoes that rule it
+    out (`blocked_by`: whether each of `ev.vetoes` does), the mandatory items that apply
+    (`mandatory`), extra conditions and the prerequisite honour."""
+    checks = [*_leading_checks(ev), _min_score_check(grade, score), *_trailing_checks(ev, grade, mandatory, blocked_by)]
+    if grade.prerequisite is not None:
+        checks.append(_prerequisite_check(ev.standard, grade, inputs))
+    return GradeResult(grade, checks)
+
+
+def _leading_checks(ev: Evaluation) -> list[Check]:
+    return [_check(CheckKind.ELIGIBILITY, e.met, EligibilityDetail, e.eligibility_id, e.state) for e in ev.eligibility]
+
+
+def _min_score_check(grade: Grade, score: Fraction) -> Check:
+    return _check(CheckKind.MIN_SCORE, score >= grade.min_score, MinScoreDetail, score, grade.min_score)
+
+
+def _trailing_checks(ev: Evaluation, grade: Grade, mandatory: list[ItemResult], blocked_by: tuple[bool, ...]) -> list[Check]:
+    checks = []
     if grade.blocked_by_veto:
         checks += [_check(CheckKind.VETO, v.clear, VetoDetail, v.veto_id, v.state, v.waived)
                    for v, blocks in zip(ev.vetoes, blocked_by) if blocks]
@@ -82,9 +179,7 @@ def _check_grade(ev: Evaluation, grade: Grade, inputs: Inputs, mandatory: list[I
     for i, text in enumerate(grade.requires):
         state = ev.decisions[C.requires_id(grade.id, i)]
         checks.append(_check(CheckKind.REQUIRES, state is True, RequiresDetail, text, state, i))
-    if grade.prerequisite is not None:
-        checks.append(_prerequisite_check(ev.standard, grade, inputs))
-    return GradeResult(grade, checks)
+    return checks
 
 
 # Checks and their details are frozen values: one object per distinct check (its kind, whether

@@ -235,6 +235,15 @@ class SkippedStandard(UserWarning):
         self.path, self.problems = path, problems
 
 
+class TwiceDefined(UserWarning):
+    """Two files on the search path define the same id@version: both are listed, neither scores
+    (`versions_of` refuses it). `ref` the id@version, `paths` the two files (the later first)."""
+
+    def __init__(self, ref: str, path: str, other: str) -> None:
+        super().__init__(message("catalog.listed_twice", ref=ref, file=path, other=other))
+        self.ref, self.paths = ref, (path, other)
+
+
 def builtin_standards() -> list[LoadedStandard]:
     """Every known standard (every version), ordered by id and version: the built-ins and those
     in the directories of `search_dirs()`. A file in those directories that does not load is left
@@ -298,12 +307,21 @@ def _refuse_twice_defined(found: list[LoadedStandard]) -> None:
     """Two files with the same id and version (a draft copied from a built-in, its version left
     as it was): which one scores would be an accident, so neither does. Raises InputError naming
     both files."""
+    for loaded, other in twice_defined(found):
+        raise InputError([Problem(loaded.path, "version", message("catalog.defined_twice", ref=loaded.ref,
+                                                                    other=other.path))])
+
+
+def twice_defined(found: list[LoadedStandard] | tuple[LoadedStandard, ...]) -> list[tuple[LoadedStandard, LoadedStandard]]:
+    """The standards of `found` whose id@version an earlier one in another file has, each paired
+    with that earlier one: (later, first), in `found`'s order; [] when every id@version is once."""
     seen: dict[str, LoadedStandard] = {}
+    pairs = []
     for loaded in found:
         other = seen.setdefault(loaded.ref, loaded)
         if other is not loaded and Path(other.path).resolve() != Path(loaded.path).resolve():
-            raise InputError([Problem(loaded.path, "version", message("catalog.defined_twice", ref=loaded.ref,
-                                                                        other=other.path))])
+            pairs.append((loaded, other))
+    return pairs
 
 
 def _named(directory: Path, ident: str) -> list[LoadedStandard]:

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from assess.core.jsonout import json_text
 from assess.core.messages import message
 from assess.core.paths import derived_name
+from assess.core.printable import printable_path
 from assess.core.problems import InputError, Problem
 from assess.core.writing import writing
 from assess.workflows.batch.sources import Source
@@ -111,6 +112,28 @@ def restore(path: str, out: str, errors: str, meta: dict[str, Any]) -> Committed
             # Results after the last checkpoint (or half a line from a kill): they are redone.
             os.truncate(file, size)
     return state
+
+
+def spelled_as_before(path: str, inputs: list[str]) -> list[str]:
+    """`inputs` with each one that names the same file or directory as the checkpoint `path`'s
+    INPUT in its place written as the checkpoint has it (`x.jsonl` for `./x.jsonl`, a relative path
+    for an absolute one), so a resumed run's positions, digest and meta are the first run's. Any
+    other input (a different file, a checkpoint missing or unreadable) is left for `restore` to judge."""
+    try:
+        before = json.loads(Path(path).read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError, AttributeError):
+        return inputs
+    if not isinstance(before, list) or len(before) != len(inputs):
+        return inputs
+    return [old if isinstance(old, str) and old != printable_path(now) and _same(old, now) else now
+            for old, now in zip(before, inputs)]
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # gone, unreadable, a NUL in the name
+        return False
 
 
 def _show(value: Any) -> str:

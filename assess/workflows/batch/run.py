@@ -23,7 +23,7 @@ from assess.core.writing import refuse_special, same_file, writing
 from assess.present.renderers import ScoredRecord
 from assess.standards import catalog
 from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fingerprint, restore, save_checkpoint,
-                                               skip_done, start_files)
+                                               skip_done, spelled_as_before, start_files)
 from assess.intake import inputs as intake
 from assess.workflows.batch.repeats import Repeat, Repeats, error_positions
 from assess.workflows.batch.signals import end_workers, stop_on_signals
@@ -95,6 +95,8 @@ def run_batch(inputs: Sequence[str], standard: str, out: str, **options: Any) ->
     an output that cannot be written or a checkpoint that does not match; bad records never raise.
     """
     inputs = list(inputs)
+    if options.get("resume"):  # the same files written otherwise (./x.jsonl, an absolute path) resume
+        inputs = spelled_as_before(derived_name(out, ".done"), inputs)
     problems: list[Problem] = []
     for check in (lambda: check_inputs(inputs), lambda: catalog.resolve_standard(standard, options.get("as_of")),
                   lambda: [intake.roster_rows(p, standard, options.get("as_of")) for p in rosters(inputs)]):

@@ -26,7 +26,7 @@ from assess.present.renderers import ScoredRecord
 from assess.present.scorecard import inputs_for
 from assess.scoring.compiler import DurableDecider, PythonDecider, compile_standard
 from assess.scoring.durable_backend import DurableBackend
-from assess.scoring.engine import evaluate
+from assess.scoring.engine import evaluate, evaluate_many
 from assess.standards import catalog
 from assess.scoring.decision_cache import CachingDurableDecider
 from assess.workflows.batch.signals import die_with_parent
@@ -155,29 +155,80 @@ class Worker:
         """("ok", output line, version warning or None, notes, key) or ("bad", errors-file line); lines
         are UTF-8 bytes, notes texts (events dated before the period that no count reaches), key the
         record's (union id, period start, period end) for the run's repeated unions (repeats.py)."""
-        cfg = self.config
-        holder: list = []
-        try:
-            loaded = self._readable(src, holder)
-            on = loaded.version_date(cfg.as_of)
+        return self.score_many([src])[0]
+
+    def score_many(self, chunk: list[Source]) -> list[tuple]:
+        """`[self.score(src) for src in chunk]`: each record read and checked on its own, the records
+        of one standard version evaluated together (`evaluate_many`), each line made on its own.
+        A record's failure is still its own: should evaluating them together fail, each is
+        evaluated alone."""
+        out: list[tuple] = [()] * len(chunk)
+        groups: dict[int, list[tuple[int, _Staged]]] = {}  # id(target) -> its records, as (index, staged)
+        for i, src in enumerate(chunk):
+            holder: list = []
             try:
-                found = self._target(on)
-            except InputError as err:  # no version in force: said with the record's own problems
-                raise InputError([*loaded.pending, *err.problems]) from None
-            target, standard, lineage = found.loaded, found.loaded.standard, found.lineage
-            loaded, values = check_record(loaded, standard, found.known, lineage)
-            inputs = inputs_for(loaded, standard.id, values, lineage)
-            ev = evaluate(found.compiled, inputs, self.decider)
-            record = ScoredRecord(ev, inputs, loaded, self.decider.name, target.lineage, on, src.position)
+                staged = self._staged(src, holder)
+            except InputError as err:
+                out[i] = ("bad", _error_line(src, holder, err.problems))
+            except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
+                out[i] = ("bad", _error_line(src, holder, [_internal_error(src, exc)]))
+            else:
+                groups.setdefault(id(staged.found), []).append((i, staged))
+        for group in groups.values():
+            found = group[0][1].found
+            evaluations: list = [None] * len(group)  # None: evaluated on its own (_finished)
+            if len(group) > 1:
+                try:
+                    evaluations = evaluate_many(found.compiled, [s.inputs for _, s in group], self.decider)
+                except Exception:  # noqa: BLE001 - evaluated again one at a time: the failure is one record's
+                    pass
+            for (i, staged), evaluation in zip(group, evaluations):
+                out[i] = self._finished(staged, evaluation)
+        return out
+
+    def _staged(self, src: Source, holder: list) -> "_Staged":
+        """A record read and checked against the standard in force on its date, ready to evaluate.
+        Raises InputError for the record's problems."""
+        loaded = self._readable(src, holder)
+        on = loaded.version_date(self.config.as_of)
+        try:
+            found = self._target(on)
+        except InputError as err:  # no version in force: said with the record's own problems
+            raise InputError([*loaded.pending, *err.problems]) from None
+        standard, lineage = found.loaded.standard, found.lineage
+        loaded, values = check_record(loaded, standard, found.known, lineage)
+        return _Staged(src, holder, loaded, on, found, inputs_for(loaded, standard.id, values, lineage))
+
+    def _finished(self, staged: "_Staged", evaluation) -> tuple:
+        """`score`'s result for a staged record, `evaluation` its Evaluation (None: evaluated here)."""
+        cfg, src, found = self.config, staged.src, staged.found
+        try:
+            if evaluation is None:
+                evaluation = evaluate(found.compiled, staged.inputs, self.decider)
+            target, standard, lineage, loaded = found.loaded, found.loaded.standard, found.lineage, staged.loaded
+            record = ScoredRecord(evaluation, staged.inputs, loaded, self.decider.name, target.lineage, staged.on,
+                                  src.position)
             line = self.render(record, cfg.lang).encode("utf-8")  # here: a line that cannot be written is this record's
-            warning = None if target.in_force(on) else (standard.id, standard.version, catalog.span_text(target))
+            warning = None if target.in_force(staged.on) else (standard.id, standard.version, catalog.span_text(target))
             period = loaded.record.period
             key = (loaded.record.union.id, period.start.isoformat(), period.end.isoformat())
             return ("ok", line, warning, record_notes(loaded, standard, lineage), key)
         except InputError as err:
-            return ("bad", _error_line(src, holder, err.problems))
+            return ("bad", _error_line(src, staged.holder, err.problems))
         except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
-            return ("bad", _error_line(src, holder, [_internal_error(src, exc)]))
+            return ("bad", _error_line(src, staged.holder, [_internal_error(src, exc)]))
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A record between checking and evaluating (Worker.score_many)."""
+
+    src: Source
+    holder: list  # the record's data as read, for its errors-file line
+    loaded: Any  # LoadedEvidence, checked
+    on: date | None  # the date its standard version is chosen by
+    found: _Target
+    inputs: Any  # engine Inputs
 
 
 def _is_roster(path: str, standard: str) -> bool:
@@ -201,7 +252,7 @@ def _json_line(src: Source) -> Any:
     except UnicodeDecodeError as exc:
         raise InputError([Problem(src.file, "", message("error.not_utf8", position=exc.start), src.line)]) from None
     try:
-        data = parse_line(text)
+        data = parse_line(text, src.payload)
     except JsonLineError as exc:
         raise InputError([Problem(src.file, exc.path, exc.text, src.line, exc.column)]) from None
     if not isinstance(data, dict):
@@ -304,7 +355,7 @@ def run_chunk(chunk: list[Source], worker: Worker | None = None) -> tuple[list[t
     assert worker is not None, "worker not initialised"
     before = worker.stats()
     with _collected_after(worker):
-        results = [worker.score(src) for src in chunk]
+        results = worker.score_many(chunk)
     if not worker.settled:
         _settle(worker)
     after = worker.stats()
