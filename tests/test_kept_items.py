@@ -124,3 +124,21 @@ def test_rules_reading_only_answers_read_no_value(path):
                 alone = rule.score(r.item.points, ItemContext({}, answers, None))
                 assert _typed(alone) == _typed(rule.score(r.item.points, ItemContext(ev.values, answers, None)))
                 assert rule.observed_required(r.points, r, {}, words) == rule.observed_required(r.points, r, ev.values, words)
+
+
+def test_chunks_evaluated_together_have_the_content_score_item_gives():
+    """`engine.evaluate_many` (each item looked up for a chunk's records at once) as above."""
+    loaded_standard = catalog.resolve_standard(synthetic.STANDARD)
+    entries, cases = _entries(), []
+    for k, data in enumerate(synthetic.generate(30)):
+        ev, inputs = assess(loaded_standard, evidence_from_data(data), PY)
+        for j, facts in enumerate(_facts(dict(inputs.facts))):
+            entry = entries[(k + j) % len(entries)]
+            cases.append(dataclasses.replace(inputs, facts=facts, judgements={} if entry is None else {"work_pattern": entry}))
+    compiled, standard = ev.compiled, ev.standard
+    for _ in range(2):
+        for ev, case in zip(engine.evaluate_many(compiled, cases, PY), cases):
+            for section, s in zip(standard.sections, ev.sections):
+                want = [_content(engine.score_item(standard, section.id, it, ev.values, ev.decisions, case))
+                        for it in section.items]
+                assert [_content(r) for r in s.items] == want

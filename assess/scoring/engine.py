@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from itertools import repeat
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping
@@ -472,11 +473,14 @@ class _KeptItems:
         try:
             reads = list(map(slot.values_of, values))
             types = list(map(type, reads)) if slot.one else [tuple(map(type, read)) for read in reads]
-            got = list(map(slot.results.get, zip(reads, types, map(slot.answers_of, decisions))))
+            # (no entry: records with one are `special`)
+            got = list(map(slot.results.get, zip(reads, types, map(slot.answers_of, decisions), repeat(None))))
         except (KeyError, TypeError):  # a value not given, or one that cannot be a key: as `many`
             return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
         for r in special:
             got[r] = None
+        if _WIDER in got:  # cases kept by every value read: `one` looks them up
+            got = [None if found is _WIDER else found for found in got]
         if None not in got:
             slot.found += len(got)
             return got
