@@ -1,10 +1,10 @@
 """`engine.evaluate`'s fast paths give exactly what the general paths give: values with plain
 counts of events in one pass (against `derive._derive` name by name), decisions kept per group of
 conditions (against the Python decider), item results kept per placed item (against `score_item`
-each time, and a kept result object always stands for the same values read), whole-number
-section sums (against `exact_sum`) and the checks kept per distinct check (against checks built
-afresh). Over the synthetic 八好 population, every fixture, and random standards and records,
-scored one after another so later records meet the cases earlier ones left."""
+each time, and a kept result object always stands for the same values read: `stands_for`),
+whole-number section sums (against `exact_sum`) and the checks kept per distinct check (against
+checks built afresh). Over the synthetic 八好 population, every fixture, and random standards and
+records, scored one after another so later records meet the cases earlier ones left."""
 from __future__ import annotations
 
 import sys
@@ -129,9 +129,21 @@ class Checker:
         assert self.cached.decide(compiled, fast.values) == fast.decisions  # durable_rules, kept per group
         names = reads_of(compiled).keys
         for r in fast.items() + fast.deductions:
-            read = tuple(_typed(fast.values.get(n)) for n in names[r.item.id][0])
+            read = stands_for(r, fast.values, names[r.item.id][0], inputs)
             held = self.seen.setdefault(id(r), (r, read))
             assert held[1] == read, f"{r.item.id}: one result object for different values"
+
+
+def stands_for(r, values, names, inputs) -> tuple:
+    """What a kept result must stand for: what it and its scorecard row read. Its rule's inputs
+    (typed; none for a rule reading only its answers, which the result holds) and the inspector's
+    entry (each field typed); with evidence missing, every value the item reads (`names`), which
+    name what to provide."""
+    entry = inputs.judgements.get(r.item.id)
+    direct = () if r.item.rule.answers_only else sorted(r.item.rule.inputs())
+    read = (tuple(_typed(values.get(n)) for n in direct),
+            None if entry is None else tuple(_typed(v) for v in entry.__dict__.values()))
+    return read + (tuple(_typed(values.get(n)) for n in names),) if r.missing else read
 
 
 def _synthetic_inputs(n: int):

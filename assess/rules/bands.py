@@ -28,6 +28,14 @@ from assess.rules.base import (
 
 KIND = "bands"
 
+_KEYS: list[str] = []  # "band:0", "band:1" ...: the answers' keys, written once
+
+
+def _answer_keys(n: int) -> list[str]:
+    while len(_KEYS) < n:
+        _KEYS.append(f"band:{len(_KEYS)}")
+    return _KEYS[:n]
+
 
 class Band(StrictModel):
     """One band: reached when the value is at least `min` and, if given, `when` holds too (a
@@ -67,12 +75,16 @@ class Bands(RuleModel):
         value = ctx.values.get(self.value)
         if value is None:
             return missing_outcome(self.inputs())
-        answers = [ctx.answers[f"band:{i}"] for i in range(len(self.bands))]
-        reached = [i for i, a in enumerate(answers) if a]
-        best = max(reached, key=lambda i: (self.bands[i].min, self.bands[i].points)) if reached else None
-        floor = self.bands[best].points if best is not None else self.otherwise
-        if any(a is None and self.bands[i].points > floor for i, a in enumerate(answers)):
-            return missing_outcome(names_in(b.when for b in self.bands if b.when))
+        bands, answers = self.bands, ctx.answers
+        said = [answers[key] for key in _answer_keys(len(bands))]
+        best = None  # the first band reached with the highest (min, points)
+        for i, a in enumerate(said):
+            if a and (best is None or (bands[i].min, bands[i].points) > (bands[best].min, bands[best].points)):
+                best = i
+        floor = bands[best].points if best is not None else self.otherwise
+        for i, a in enumerate(said):
+            if a is None and bands[i].points > floor:
+                return missing_outcome(names_in(b.when for b in bands if b.when))
         if best is not None:
             band = self.bands[best]
             params = {"name": self.value, "value": value, "min": band.min, "points": band.points}

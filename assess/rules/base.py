@@ -197,6 +197,7 @@ class RuleKind(Protocol):
 
     kind: str
     judged: ClassVar[bool]
+    answers_only: ClassVar[bool]
 
     def inputs(self) -> set[str]: ...
     def conditions(self) -> dict[str, cond.Node]: ...
@@ -221,6 +222,9 @@ class RuleModel(StrictModel):
     """The base of every rule kind's model: shared helpers only, no behaviour of a kind."""
 
     judged: ClassVar[bool] = False  # scored by the inspector's judgement (酌情), not by evidence
+    # Its `score` and `observed_required` read the answers (and the result), never the values: the
+    # engine keeps its results by answers alone (with evidence missing, by the values too).
+    answers_only: ClassVar[bool] = False
 
 
 # A condition string in the syntax of `assess.core.conditions` (validated where it is used).

@@ -10,7 +10,7 @@ Example::
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -28,6 +28,8 @@ class Checklist(RuleModel):
 
     kind: Literal["checklist"]
     entries: list[E.EntryLike] = Field(min_length=1)
+
+    answers_only: ClassVar[bool] = True  # its entries' answers: see RuleModel
 
     _v = field_validator("entries")(lambda cls, v: [E.check_entry(x) for x in v])
 

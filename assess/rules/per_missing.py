@@ -13,7 +13,7 @@ Example::
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -33,6 +33,8 @@ class PerMissing(RuleModel):
 
     kind: Literal["per_missing"]
     entries: list[E.EntryLike] = Field(min_length=1)
+
+    answers_only: ClassVar[bool] = True  # its entries' answers: see RuleModel
     deduct: Number | None = Field(None, ge=0, description="Points off per entry not met (entries may give their own).")
     cap: Number | None = Field(None, ge=0)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from itertools import repeat
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping
@@ -284,23 +285,24 @@ def _result(standard: Standard, section_id: str | None, item: Item, outcome: Out
 def score_item(standard: Standard, section_id: str | None, item: Item, values: Mapping[str, Any],
                decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:
     """Score one item: a waiver or `applies_if` first, then the item's rule kind."""
+    return _result(standard, section_id, item, item_outcome(item, values, decisions, inputs), values)
+
+
+def item_outcome(item: Item, values: Mapping[str, Any], decisions: Mapping[str, bool | None],
+                 inputs: Inputs) -> Outcome:
+    """`score_item`'s outcome before `_result`: the waiver's, `applies_if`'s or the rule's."""
     if item.id in inputs.waived:
-        outcome = Outcome(Fraction(0), Reason("reason.waived", {"waiver": inputs.waived[item.id]}), ItemStatus.WAIVED)
-        return _result(standard, section_id, item, outcome, values)
+        return Outcome(Fraction(0), Reason("reason.waived", {"waiver": inputs.waived[item.id]}), ItemStatus.WAIVED)
     if item.applies_if:
         applies = decisions[C.applies_id(item.id)]
         if applies is False:
-            outcome = Outcome(Fraction(0), Reason("reason.not_applicable", {"condition": item.applies_if}),
-                              ItemStatus.NOT_APPLICABLE)
-            return _result(standard, section_id, item, outcome, values)
+            return Outcome(Fraction(0), Reason("reason.not_applicable", {"condition": item.applies_if}),
+                           ItemStatus.NOT_APPLICABLE)
         if applies is None:
             names = frozenset(cond.fields(cond.parse(item.applies_if)))
-            outcome = Outcome(Fraction(0), Reason("reason.missing_applicability"), ItemStatus.MISSING, names)
-            return _result(standard, section_id, item, outcome, values)
-    rule = item.rule
+            return Outcome(Fraction(0), Reason("reason.missing_applicability"), ItemStatus.MISSING, names)
     answers = {key: decisions[cid] for key, cid in rule_condition_ids(item)}
-    ctx = ItemContext(values, answers, inputs.judgements.get(item.id))
-    return _result(standard, section_id, item, rule.score(item.points, ctx), values)
+    return item.rule.score(item.points, ItemContext(values, answers, inputs.judgements.get(item.id)))
 
 
 @once_per_object(limit=4096)
@@ -323,30 +325,80 @@ _TRIAL = 500
 
 
 class _Slot:
-    """One item as placed in the standard, with its results kept: the functions giving the values
-    it reads and its answers, those results by (values, their types, answers), and how often a
-    lookup found one or scored one."""
+    """One item as placed in the standard, with its results kept and how often a lookup found one
+    or scored one. A result reads the values of its rule's inputs (compared with their types; none
+    for a rule reading only answers, `answers_only`), its conditions' answers and the inspector's
+    entry; only when evidence is missing (`Outcome.missing`)
+    does it read more: the inputs of derived values and the `applies_if` fields, which name the
+    evidence to provide. So `results` keeps results by (the rule's inputs, their types, the
+    answers, the entry), and for a case with missing evidence holds `_WIDER`: its results are in
+    `wider`, by that key and every value the item reads (`assess.scoring.reads`) with its type."""
 
-    __slots__ = ("item", "values_of", "one", "answers_of", "results", "found", "misses", "keep")
+    __slots__ = ("item", "names", "values_of", "one", "answers_of", "results", "wider", "found", "misses", "keep")
 
     def __init__(self, item: Item, names: tuple[str, ...], cids: tuple[str, ...]) -> None:
         self.item = item
-        self.values_of = operator.itemgetter(*names) if names else _nothing
-        self.one = len(names) == 1  # itemgetter gives the value itself, not a tuple
+        self.names = names
+        direct = () if item.rule.answers_only else tuple(sorted(item.rule.inputs()))
+        self.values_of = operator.itemgetter(*direct) if direct else _nothing
+        self.one = len(direct) == 1  # itemgetter gives the value itself, not a tuple
         self.answers_of = operator.itemgetter(*cids) if cids else _nothing
-        self.results: dict[tuple, ItemResult] = {}
+        self.results: dict[tuple, Any] = {}  # an ItemResult, or _WIDER
+        self.wider: dict[tuple, ItemResult] = {}
         self.found = self.misses = 0  # lookups that found a result, and that scored one
         self.keep = True  # whether its results are kept (see _TRIAL)
 
-    def scored(self, key: tuple, result: ItemResult) -> None:
-        """Keep a result just scored (unless the item's cases seldom repeat)."""
+    def key(self, values: Mapping[str, Any], decisions: Mapping[str, bool | None], entry: Any) -> tuple:
+        """The case's key in `results`. Raises KeyError for a value not given, TypeError for an
+        entry that cannot be a key (a value that cannot raises it on lookup)."""
+        read = self.values_of(values)
+        return (read, type(read) if self.one else tuple(map(type, read)), self.answers_of(decisions),
+                None if entry is None else _entry_key(entry))
+
+    def wider_key(self, key: tuple, values: Mapping[str, Any]) -> tuple:
+        """The case's key in `wider`: `key` and every value the item reads, with its type."""
+        read = tuple([values[name] for name in self.names])
+        return key, read, tuple(map(type, read))
+
+    def find(self, key: tuple, values: Mapping[str, Any]) -> ItemResult | None:
+        """The result kept for this case, if any (raises as `key` does)."""
+        found = self.results.get(key)
+        return self.wider.get(self.wider_key(key, values)) if found is _WIDER else found
+
+    def scored(self, key: tuple, values: Mapping[str, Any], result: ItemResult, wide: bool) -> None:
+        """Keep a result just scored (unless the item's cases seldom repeat); `wide`: its outcome
+        named missing evidence, so it reads every value the item reads."""
         self.misses += 1
         if self.misses >= _TRIAL and self.found * 4 < self.misses:
             self.keep = False
-            _KEPT_SIZE[0] -= len(self.results)
+            _KEPT_SIZE[0] -= len(self.results) + len(self.wider)
             self.results.clear()
-        else:
+            self.wider.clear()
+        elif not wide:
             _keep(self.results, key, result)
+        else:
+            try:
+                wider = self.wider_key(key, values)
+                hash(wider)
+            except (KeyError, TypeError):  # a value that cannot be a key
+                return
+            _keep(self.wider, wider, result)
+            if self.results.get(key) is not _WIDER:
+                _keep(self.results, key, _WIDER)
+
+
+# Kept in `_Slot.results` for a case whose results are kept in `_Slot.wider`.
+_WIDER = object()
+
+
+def _entry_key(entry: Any) -> tuple:
+    """An inspector's entry as part of a key: each of its fields' values with its type (a score
+    of 1 and one of 1.0 are equal but read differently). Raises TypeError for anything but a
+    JudgementEntry (one holding a value that cannot be a key raises it on lookup)."""
+    if type(entry) is not JudgementEntry:
+        raise TypeError("not a JudgementEntry")
+    fields = tuple(entry.__dict__.values())
+    return fields, tuple(map(type, fields))
 
 
 def _nothing(_: Mapping[str, Any]) -> tuple:
@@ -373,7 +425,7 @@ class _KeptItems:
 
     def caches(self) -> list[dict]:
         """Every dict of results it keeps."""
-        return [self.general, *(slot.results for slot in self.slots.values())]
+        return [self.general, *(c for slot in self.slots.values() for c in (slot.results, slot.wider))]
 
     def clear(self) -> None:
         for cache in self.caches():
@@ -393,11 +445,15 @@ class _KeptItems:
         out, judged, waived = [], inputs.judgements, inputs.waived
         for item, slot in zip(items, placed[1]):
             # `self.one(slot, ...)`, its usual case inline (a call less an item)
-            if slot.keep and slot.item is item and item.id not in judged and item.id not in waived:
+            if slot.keep and slot.item is item and item.id not in waived:
                 try:
                     read = slot.values_of(values)
-                    key = (read, type(read) if slot.one else tuple(map(type, read)), slot.answers_of(decisions))
+                    entry = judged.get(item.id)
+                    key = (read, type(read) if slot.one else tuple(map(type, read)), slot.answers_of(decisions),
+                           None if entry is None else _entry_key(entry))
                     found = slot.results.get(key)
+                    if found is _WIDER:
+                        found = slot.wider.get(slot.wider_key(key, values))
                 except (KeyError, TypeError):
                     found = None
                 if found is not None:
@@ -430,11 +486,14 @@ class _KeptItems:
         try:
             reads = list(map(slot.values_of, values))
             types = list(map(type, reads)) if slot.one else [tuple(map(type, read)) for read in reads]
-            got = list(map(slot.results.get, zip(reads, types, map(slot.answers_of, decisions))))
+            # (no entry: records with one are `special`)
+            got = list(map(slot.results.get, zip(reads, types, map(slot.answers_of, decisions), repeat(None))))
         except (KeyError, TypeError):  # a value not given, or one that cannot be a key: as `many`
             return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
         for r in special:
             got[r] = None
+        if _WIDER in got:  # cases kept by every value read: `one` looks them up
+            got = [None if found is _WIDER else found for found in got]
         if None not in got:
             slot.found += len(got)
             return got
@@ -452,22 +511,24 @@ class _KeptItems:
     def one(self, slot: _Slot | None, section_id: str | None, item: Item, values: Mapping[str, Any],
             decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:
         """The item's result, `slot` its place in the standard (None: not one of its places)."""
-        iid = item.id
-        if iid in inputs.judgements:  # the inspector's entry is part of the result
-            return score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
-        if iid in inputs.waived or slot is None or slot.item is not item:
+        entry = inputs.judgements.get(item.id)
+        if item.id in inputs.waived or slot is None or slot.item is not item:
+            if entry is not None:  # the general key leaves the inspector's entry out
+                return score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
             return self._general(section_id, item, values, decisions, inputs)
         if not slot.keep:
             return score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
         try:
-            read = slot.values_of(values)
-            key = (read, type(read) if slot.one else tuple(map(type, read)), slot.answers_of(decisions))
-            found = slot.results.get(key)
-        except (KeyError, TypeError):  # a value not given, or one that cannot be a key
+            key = slot.key(values, decisions, entry)
+            found = slot.find(key, values)
+        except (KeyError, TypeError):  # a value not given, or a value or an entry that cannot be a key
+            if entry is not None:
+                return score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
             return self._general(section_id, item, values, decisions, inputs)
         if found is None:
-            found = score_item(self.compiled.standard, section_id, item, values, decisions, inputs)
-            slot.scored(key, found)
+            outcome = item_outcome(item, values, decisions, inputs)
+            found = _result(self.compiled.standard, section_id, item, outcome, values)
+            slot.scored(key, values, found, bool(outcome.missing))
         else:
             slot.found += 1
         return found
@@ -508,11 +569,12 @@ def _placed_items(standard: Standard) -> list[tuple[str | None, Item]]:
 
 def kept_items(compiled: CompiledStandard):
     """`score_item` with its results kept per distinct case. An item's result is a function of
-    the values it reads (`assess.scoring.reads`, compared with their types), its conditions'
-    answers and its waiver: the same case gives the very same result object, and a result object
-    stands for the values it was scored from (the scorecard keeps its rows by result). An item
-    with an inspector's entry is scored each time (the entry is part of its result), as is one
-    reading a value that cannot be a key (a list of scores) and one whose cases seldom repeat. A
+    the values it reads (`assess.scoring.reads`, compared with their types; only its rule's inputs
+    unless evidence is missing, see `_Slot`), its conditions' answers, the inspector's entry and
+    its waiver: the same case gives the very same result object, and a result object stands for
+    the values it was scored from (the scorecard keeps its rows by result). An item reading a
+    value, or an entry, that cannot be a key (a list of scores) is scored each time, as is one
+    whose cases seldom repeat. A
     population of records repeats the same cases, so most items are looked up, not scored.
     Returns `kept(section_id, item, values, decisions, inputs) -> ItemResult`, whose `many`
     scores a list of items at once."""
