@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from assess.model.evidence import evidence_from_data
 from assess.present.scorecard import assess
-from assess.scoring import engine
+from assess.scoring import engine, items
 from assess.standards import catalog
 from assess.standards.catalog import standard_from_data
 from assess.workflows.batch import worker as W
@@ -22,17 +22,17 @@ from test_properties import PY, SLOW, records, standards
 @pytest.fixture(autouse=True)
 def fresh_item_caches(monkeypatch):
     """Each test starts with no item results kept (and leaves the process's caches alone)."""
-    monkeypatch.setattr(engine, "_KEPT", {})
-    monkeypatch.setattr(engine, "_KEPT_SIZE", [0])
+    monkeypatch.setattr(items, "_KEPT", {})
+    monkeypatch.setattr(items, "_KEPT_SIZE", [0])
 
 
 def _inputs(n: int, every: int = 7):
     """(compiled, inputs) of n synthetic records; every `every`-th has waivers of some items."""
     standard = catalog.resolve_standard(synthetic.STANDARD)
-    items = [it.id for _, it in standard.standard.item_locations()]
+    item_ids = [it.id for _, it in standard.standard.item_locations()]
     out = []
     for i, data in enumerate(synthetic.generate(n)):
-        waived = {iid: f"W-{iid}" for iid in items[i % 5::9]} if i % every == 0 else None
+        waived = {iid: f"W-{iid}" for iid in item_ids[i % 5::9]} if i % every == 0 else None
         ev, inputs = assess(standard, evidence_from_data(data, f"r{i}"), PY, waived=waived)
         out.append(inputs)
     return ev.compiled, out
@@ -51,20 +51,20 @@ def test_chunks_of_the_synthetic_population_evaluate_as_the_general_paths():
 
 
 def _slot_counts(compiled) -> dict:
-    kept = engine.kept_items(compiled)
+    kept = items.kept_items(compiled)
     return {key: (slot.found, slot.misses, slot.keep, len(slot.results)) for key, slot in kept.slots.items()}
 
 
-@pytest.mark.parametrize("trial", [engine._TRIAL, 15])
+@pytest.mark.parametrize("trial", [items._TRIAL, 15])
 def test_the_lookups_are_counted_as_record_by_record(monkeypatch, trial):
     """The same results, and the same lookups found and scored per item, whether the records
     come one at a time or a chunk at once (so an item stops being kept at the same record)."""
-    monkeypatch.setattr(engine, "_TRIAL", trial)
+    monkeypatch.setattr(items, "_TRIAL", trial)
     compiled, inputs = _inputs(200)
 
     def afresh():  # what making the inputs kept is forgotten
-        monkeypatch.setattr(engine, "_KEPT", {})
-        monkeypatch.setattr(engine, "_KEPT_SIZE", [0])
+        monkeypatch.setattr(items, "_KEPT", {})
+        monkeypatch.setattr(items, "_KEPT_SIZE", [0])
 
     afresh()
     one_by_one = [engine.evaluate(compiled, one, PY) for one in inputs]
@@ -78,13 +78,13 @@ def test_the_lookups_are_counted_as_record_by_record(monkeypatch, trial):
 
 
 def test_a_full_item_cache_still_evaluates_the_same(monkeypatch):
-    monkeypatch.setattr(engine, "ITEM_CACHE_LIMIT", 40)
+    monkeypatch.setattr(items, "ITEM_CACHE_LIMIT", 40)
     compiled, inputs = _inputs(130)
     checker = Checker()
     for chunk in _chunks(inputs, 32):
         for one, ev in zip(chunk, engine.evaluate_many(compiled, chunk, PY)):
             checker.check(compiled, one, ev)
-            assert 0 <= engine._KEPT_SIZE[0] <= 40
+            assert 0 <= items._KEPT_SIZE[0] <= 40
 
 
 @settings(max_examples=40, **SLOW)

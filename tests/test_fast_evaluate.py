@@ -19,7 +19,7 @@ from assess.model.evidence import evidence_from_data, load_evidence, window_star
 from assess.model.standard import derived_order
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
-from assess.scoring import derive, engine, grades
+from assess.scoring import derive, engine, grades, items
 from assess.scoring.decision_cache import CachingDurableDecider
 from assess.scoring.lowering import hidden_values
 from assess.scoring.reads import reads_of
@@ -91,7 +91,7 @@ def _plain(compiled, inputs) -> Evaluation:
     decisions = PY.decide(compiled, values)
 
     def scored(section_id, item):
-        return engine.score_item(standard, section_id, item, values, decisions, inputs)
+        return items.score_item(standard, section_id, item, values, decisions, inputs)
 
     sections = [_section(standard, s, [scored(s.id, it) for it in s.items]) for s in standard.sections]
     bonus = [scored(None, it) for it in standard.bonus.items] if standard.bonus else []
@@ -161,26 +161,26 @@ def test_synthetic_population_scores_as_the_general_paths():
 @pytest.fixture(autouse=True)
 def fresh_item_caches(monkeypatch):
     """Each test starts with no item results kept (and leaves the process's caches alone)."""
-    monkeypatch.setattr(engine, "_KEPT", {})
-    monkeypatch.setattr(engine, "_KEPT_SIZE", [0])
+    monkeypatch.setattr(items, "_KEPT", {})
+    monkeypatch.setattr(items, "_KEPT_SIZE", [0])
 
 
 def test_items_whose_cases_seldom_repeat_are_scored_afresh(monkeypatch):
-    monkeypatch.setattr(engine, "_TRIAL", 20)
+    monkeypatch.setattr(items, "_TRIAL", 20)
     checker = Checker()
     for ev, inputs in _synthetic_inputs(120):
         checker.check(ev.compiled, inputs, ev)
-    keep = {item_id: slot.keep for (_, item_id), slot in engine.kept_items(ev.compiled).slots.items()}
+    keep = {item_id: slot.keep for (_, item_id), slot in items.kept_items(ev.compiled).slots.items()}
     assert not keep["membership_rate"]  # nearly every record is a new rate
     assert keep["org_established"]  # three cases: yes, no, missing
 
 
 def test_a_full_item_cache_drops_its_biggest_part_and_scores_the_same(monkeypatch):
-    monkeypatch.setattr(engine, "ITEM_CACHE_LIMIT", 60)
+    monkeypatch.setattr(items, "ITEM_CACHE_LIMIT", 60)
     checker = Checker()
     for ev, inputs in _synthetic_inputs(80):
         checker.check(ev.compiled, inputs, ev)
-        assert 0 <= engine._KEPT_SIZE[0] <= 60
+        assert 0 <= items._KEPT_SIZE[0] <= 60
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)

@@ -1,4 +1,4 @@
-"""Item results kept per case (`engine.kept_items`) have the very content `score_item` gives, field
+"""Item results kept per case (`items.kept_items`) have the very content `score_item` gives, field
 by field with the types inside: for inspector's entries that differ only in their reason, by or
 date, in the type of an equal score (2, 2.0, 2/1) or that cannot be a key; for facts equal in
 value but not in type; and for missing evidence (a ratio's inputs, an `applies_if` field), whose
@@ -19,7 +19,7 @@ from assess.model.evidence import JudgementEntry, evidence_from_data, load_evide
 from assess.present.scorecard import assess
 from assess.present.words import Words
 from assess.rules.base import ItemContext, ItemStatus
-from assess.scoring import engine
+from assess.scoring import engine, items
 from assess.standards import catalog
 from test_properties import PY
 
@@ -29,8 +29,8 @@ import synthetic  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def fresh_item_caches(monkeypatch):
-    monkeypatch.setattr(engine, "_KEPT", {})
-    monkeypatch.setattr(engine, "_KEPT_SIZE", [0])
+    monkeypatch.setattr(items, "_KEPT", {})
+    monkeypatch.setattr(items, "_KEPT_SIZE", [0])
 
 
 def _typed(value):
@@ -91,15 +91,15 @@ def test_kept_results_have_the_content_score_item_gives():
                 case = dataclasses.replace(inputs, facts=facts, judgements=judged)
                 values = engine.compute_values(standard, case)
                 decisions = PY.decide(compiled, values)
-                kept = engine.kept_items(compiled)
+                kept = items.kept_items(compiled)
                 for section in standard.sections:
-                    want = [_content(engine.score_item(standard, section.id, it, values, decisions, case))
+                    want = [_content(items.score_item(standard, section.id, it, values, decisions, case))
                             for it in section.items]
                     for _ in range(2):
                         got = kept.many(section.id, section.items, values, decisions, case)
                         assert [_content(r) for r in got] == want
                         assert [_content(kept(section.id, it, values, decisions, case)) for it in section.items] == want
-    slots = engine.kept_items(compiled).slots
+    slots = items.kept_items(compiled).slots
     assert any(slot.wider for slot in slots.values())  # missing evidence was kept by every value read
     assert all(slot.found for (_, iid), slot in slots.items() if iid == "work_pattern")  # entries were found
 
@@ -120,7 +120,7 @@ def test_rules_reading_only_answers_read_no_value(path):
                 rule = r.item.rule
                 if not rule.answers_only or r.missing or r.status in (ItemStatus.NOT_APPLICABLE, ItemStatus.WAIVED):
                     continue
-                answers = {key: ev.decisions[cid] for key, cid in engine.rule_condition_ids(r.item)}
+                answers = {key: ev.decisions[cid] for key, cid in items.rule_condition_ids(r.item)}
                 alone = rule.score(r.item.points, ItemContext({}, answers, None))
                 assert _typed(alone) == _typed(rule.score(r.item.points, ItemContext(ev.values, answers, None)))
                 assert rule.observed_required(r.points, r, {}, words) == rule.observed_required(r.points, r, ev.values, words)
@@ -139,6 +139,6 @@ def test_chunks_evaluated_together_have_the_content_score_item_gives():
     for _ in range(2):
         for ev, case in zip(engine.evaluate_many(compiled, cases, PY), cases):
             for section, s in zip(standard.sections, ev.sections):
-                want = [_content(engine.score_item(standard, section.id, it, ev.values, ev.decisions, case))
+                want = [_content(items.score_item(standard, section.id, it, ev.values, ev.decisions, case))
                         for it in section.items]
                 assert [_content(r) for r in s.items] == want

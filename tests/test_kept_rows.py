@@ -1,5 +1,5 @@
 """Results kept per distinct case give the cards scoring afresh gives: an item's result kept by
-the engine (`engine.kept_items`), its scorecard row kept per result and language
+the engine (`items.kept_items`), its scorecard row kept per result and language
 (`scorecard._item_dict`) and its gap kept per result, language and changes (`scorecard._item_gap`)
 are the same as when every cache is empty, on random standards and
 records (scored one after another, so later records meet the cases earlier ones left) and on
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from assess.model.evidence import evidence_from_data, load_evidence
 from assess.present import scorecard
-from assess.scoring import engine
+from assess.scoring import items
 from assess.standards import catalog
 from assess.standards.catalog import standard_from_data
 from test_properties import PY, SLOW, records, standards
@@ -23,7 +23,7 @@ FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("*.
 
 
 def _fresh(loaded_standard, loaded, lang: str) -> dict:
-    for held in engine._KEPT.values():
+    for held in items._KEPT.values():
         held[1].clear()
     scorecard._ROWS.clear()
     scorecard._GAPS.clear()
@@ -78,9 +78,9 @@ def test_a_caller_changing_its_gaps_does_not_change_the_next():
     loaded = load_evidence(str(path))
     standard = catalog.resolve_standard(loaded.record.applications[0].standard)
     first = scorecard.score(standard, loaded, "zh", PY)
-    items = [g for g in first["gaps"] if g["kind"] == "item" and g["changes"]]
-    assert items, "tanglang has item gaps with changes"
-    for gap in items:
+    item_gaps = [g for g in first["gaps"] if g["kind"] == "item" and g["changes"]]
+    assert item_gaps, "tanglang has item gaps with changes"
+    for gap in item_gaps:
         gap["text"] = "changed"
         gap["actions"].append("changed")
         gap["evidence"].append("changed")

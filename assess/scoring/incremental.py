@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from assess.core import conditions as cond
-from assess.scoring.engine import Inputs, assemble, compute_values, kept_items, section_result
+from assess.scoring.engine import Inputs, assemble, compute_values, section_result
+from assess.scoring.items import kept_items
 from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
 

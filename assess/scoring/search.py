@@ -28,7 +28,8 @@ from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
-from assess.scoring.engine import Inputs, rule_condition_ids, score_item
+from assess.scoring.engine import Inputs
+from assess.scoring.items import rule_condition_ids, score_item
 from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads
