@@ -17,6 +17,18 @@ def decider(request):
     return PythonDecider() if request.param == "python" else DurableDecider()
 
 
+@pytest.fixture(autouse=True)
+def one_byte_objects_intact():
+    """After every test, CPython's shared one-byte object for 0 still holds 0. quicktions reads a
+    text of one digit into it (`Fraction("2")` makes b"\\0" b"2" for the rest of the process);
+    every text reaching Fraction goes through assess.core.exact.fraction, and this catches any that
+    does not, wherever a test reaches it."""
+    intact = bytes([0]) == bytes(1)  # (once changed it stays so: only the test that changed it fails)
+    yield
+    if intact:
+        assert bytes([0]) == bytes(1), f"b'\\x00' now reads {bytes([0])!r}: a one-digit text reached quicktions' Fraction"
+
+
 # `pytest --hypothesis-profile=noshrink` reports the first failing example without shrinking it
 # (some failing examples here are large records that shrink slowly).
 from hypothesis import Phase, settings  # noqa: E402

@@ -11,7 +11,7 @@ from tabulate import tabulate
 from assess import api
 from assess.cli.base import (ExitCode, _lang_option, _report, engine_option, exit_on_input_error, fail, fail_with, main,
                              refuse_overwriting)
-from assess.core.exact import Fraction
+from assess.core.exact import fraction
 from assess.core.messages import message
 from assess.core.unions import kind_name
 from assess.core.types import format_number
@@ -96,7 +96,7 @@ def test_cmd(standards: tuple[str, ...], case_paths: tuple[str, ...], min_covera
         click.echo("\n".join(render_text(r, verbose) for r in run.reports), nl=False)
     for r in run.below(min_coverage):
         click.echo(message("ruletest.below_min", lang, id=r.standard.standard.id, percent=r.coverage.percent,
-                           min=format_number(Fraction(str(min_coverage)))), err=True)
+                           min=format_number(fraction(str(min_coverage)))), err=True)
     if run.bad_input:
         sys.exit(ExitCode.BAD_INPUT)
     if run.failed or run.below(min_coverage):

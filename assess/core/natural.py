@@ -33,7 +33,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import Fraction, fraction, RATIONAL
 from assess.core.messages import message
 from assess.core.safe_yaml import MAX_DIGITS
 
@@ -200,16 +200,16 @@ def _any_number(value: Any) -> Fraction:
     if isinstance(value, bool):
         raise NaturalError("natural.number", input=shown(value))
     if isinstance(value, RATIONAL):
-        return value if type(value) is Fraction else Fraction(value)  # the one Fraction class
+        return value if type(value) is Fraction else fraction(value)  # the one Fraction class
     if isinstance(value, int):
-        return Fraction(value)
+        return fraction(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise NaturalError("natural.number", input=shown(value))
-        return Fraction(str(value))  # the shortest text that reads back as this float: 0.98 stays 49/50
+        return fraction(str(value))  # the shortest text that reads back as this float: 0.98 stays 49/50
     if isinstance(value, Decimal):
         try:
-            return Fraction(value)
+            return fraction(value)
         except (ValueError, OverflowError):
             raise NaturalError("natural.number", input=shown(value)) from None
     if isinstance(value, str):
@@ -224,9 +224,9 @@ def _number_text(value: str) -> Fraction:
         text = text[:-1]
     try:
         if _NUMBER.match(text):
-            number = Fraction(Decimal(text.replace(",", "")))
+            number = fraction(Decimal(text.replace(",", "")))
         else:
-            number = Fraction(text)  # exact forms a program may write: 1/3, 1e-05
+            number = fraction(text)  # exact forms a program may write: 1/3, 1e-05
     except (ValueError, ZeroDivisionError, InvalidOperation):
         raise NaturalError("natural.number", input=shown(value)) from None
     return number / 100 if percent else number

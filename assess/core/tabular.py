@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import fraction, RATIONAL
 from assess.core.types import number_out
 
 CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gbk")
@@ -60,7 +60,7 @@ def cell_value(value: Any) -> int | float | str | None:
     if isinstance(value, int):
         return value
     if isinstance(value, (float, Decimal, *RATIONAL)):
-        return number_out(Fraction(str(value)) if isinstance(value, Decimal) else value, exact=True)
+        return number_out(fraction(str(value)) if isinstance(value, Decimal) else value, exact=True)
     return str(value)
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Iterable
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema,
                       SerializationInfo, model_validator)
 
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import Fraction, fraction, RATIONAL
 from assess.core.natural import NaturalError, read_number
 
 LANGS = ("zh", "en")
@@ -63,12 +63,12 @@ def shown_places(frac: Fraction, places: int, against: Iterable[Fraction] = ()) 
     """The places to show `frac` with: at least `places`; more when rounding would put it on the
     wrong side of (or onto) a cut-off it is compared with, so 94.96% is never shown as 95% beside
     "≥ 95%"; and as many as a cut-off it equals is written with (0.125 beside "≥ 0.125")."""
-    cuts = [Fraction(c) for c in against]
+    cuts = [fraction(c) for c in against]
     for c in cuts:
         if c == frac:
             places = max(places, exact_places(c) or places)
     for p in range(places, places + _MAX_EXTRA + 1):
-        shown = Fraction(_rounded(frac, p))
+        shown = fraction(_rounded(frac, p))
         if all(_sign(shown - c) == _sign(frac - c) for c in cuts if c != frac):
             return p
     # Closer still (a cell's 1.0000000000000002, the float after 1, beside 100%): every digit, when
@@ -78,7 +78,7 @@ def shown_places(frac: Fraction, places: int, against: Iterable[Fraction] = ()) 
 
 
 def _as_fraction(value: Fraction | int | float) -> Fraction:
-    return value if isinstance(value, RATIONAL) else Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    return value if isinstance(value, RATIONAL) else fraction(str(value)) if isinstance(value, float) else fraction(value)
 
 
 def number_out(value: Fraction | int | float | None, places: int = 2,
@@ -130,9 +130,9 @@ def format_number(value: Fraction | int | None, percent: bool = False, places: i
     cut-off in `against` (94.96%, not 95%, beside "≥ 95%")."""
     if value is None:
         return "-"
-    frac = Fraction(value)
+    frac = fraction(value)
     if percent:
-        return f"{_decimal_text(frac * 100, 1 if places is None else places, [Fraction(c) * 100 for c in against])}%"
+        return f"{_decimal_text(frac * 100, 1 if places is None else places, [fraction(c) * 100 for c in against])}%"
     return _decimal_text(frac, 2 if places is None else places, against)
 
 
@@ -151,7 +151,7 @@ def exact_text(value: Fraction | int, percent: bool = False) -> str:
     EXACT_PLACES places ("每少1个百分点扣0.125分"), else rounded to 2 places (1/3 -> 0.33)."""
     if type(value) is int or (type(value) in RATIONAL and value.denominator == 1):
         return f"{int(value) * 100}%" if percent else str(int(value))
-    frac = Fraction(value)
+    frac = fraction(value)
     scaled = frac * 100 if percent else frac
     places = exact_places(scaled)
     text = _decimal_text(scaled, places if places is not None else 2, ())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import Fraction, fraction, RATIONAL
 from assess.core.messages import message
 from assess.core.natural import NaturalError, read_as
 from assess.core.unions import UNION_KINDS, kind_name
@@ -176,7 +176,7 @@ def cell_value(kind: str | None, value: Any, lang: str) -> Any:
 
 
 def _plain_number(value: Fraction | int) -> int | float:
-    value = Fraction(value)
+    value = fraction(value)
     return int(value) if value.denominator == 1 else float(value)
 
 

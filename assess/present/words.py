@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import Fraction, fraction, RATIONAL
 from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.rules.base import Reason
@@ -24,13 +24,13 @@ from assess.model.standard import Item, Standard
 def taken_text(points: Any) -> str:
     """What the deductions from the total took off, as written beside them: "-2", or "0" when they
     took nothing (never "-0")."""
-    return "0" if Fraction(str(points)) == 0 else f"-{points}"
+    return "0" if fraction(str(points)) == 0 else f"-{points}"
 
 
 def rescaled_text(card: dict[str, Any], lang: str) -> str:
     """Why the score is not the sections' sum, when items do not apply and the standard rescales
     (not_applicable: rescale): "(适用项 75/98 分, 按 100 分折算)"; "" otherwise."""
-    possible, total = Fraction(str(card["possible"])), Fraction(str(card["total"]))
+    possible, total = fraction(str(card["possible"])), fraction(str(card["total"]))
     if possible <= 0 or possible == total:
         return ""
     return message("print.rescaled", lang, raw=card["raw_score"], possible=card["possible"], total=card["total"])
@@ -41,7 +41,7 @@ def section_total_text(section: dict[str, Any], lang: str) -> str:
     that do not apply leave less to earn than the section's points (the score is rescaled on
     what applies: the line shows the maximum its points are taken against)."""
     awarded, cap, possible = section["awarded"], section["cap"], section["possible"]
-    if Fraction(str(possible)) == Fraction(str(cap)):
+    if fraction(str(possible)) == fraction(str(cap)):
         return f"{awarded}/{cap}"
     return message("print.section_applicable", lang, awarded=awarded, possible=possible, cap=cap)
 
@@ -51,7 +51,7 @@ def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str, counts
     counts toward the grade (`counts`: the standard's `bonus_counts`), "得分 76.53 分" without a
     bonus, "得分 80 分 (加分 2 不计入评级)" when the standard keeps the bonus out of the grade.
     Numbers (or their texts) as the reader sees them elsewhere."""
-    if Fraction(str(bonus)) == 0:
+    if fraction(str(bonus)) == 0:
         return message("print.grade_score_plain", lang, score=score)
     if counts:
         return message("print.grade_score", lang, score=score, bonus=bonus, total=grade_score)
@@ -64,7 +64,7 @@ def card_grade_score_text(card: dict[str, Any], lang: str) -> str:
     is not its score (the bonus was added)."""
     counts = card.get("bonus_counts")
     if counts is None:
-        counts = Fraction(str(card["grade_score"])) != Fraction(str(card["score"]))
+        counts = fraction(str(card["grade_score"])) != fraction(str(card["score"]))
     return grade_score_text(card["score"], card["bonus"], card["grade_score"], lang, counts)
 
 
@@ -103,9 +103,9 @@ class Words:
         if isinstance(value, bool):
             return message("word.yes" if value else "word.no", self.lang)
         if isinstance(value, (int, float, *RATIONAL)):
-            number = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+            number = fraction(str(value)) if isinstance(value, float) else fraction(value)
             percent = self.standard.is_percent(name)
-            cuts = self.cutoffs(name) + tuple(Fraction(a) for a in against if isinstance(a, (int, *RATIONAL)))
+            cuts = self.cutoffs(name) + tuple(fraction(a) for a in against if isinstance(a, (int, *RATIONAL)))
             if number in cuts:
                 return exact_text(number, percent)
             return format_number(number, percent=percent, against=cuts)
@@ -113,7 +113,7 @@ class Words:
 
     def param(self, name: str, value: Any) -> str:
         """A parameter measured in `name`'s unit (a step of 0.125%), written exactly."""
-        return exact_text(Fraction(value), self.standard.is_percent(name))
+        return exact_text(fraction(value), self.standard.is_percent(name))
 
     def observed(self, condition: Any, values: dict[str, Any]) -> str:
         """"label value" for each name a condition reads, sorted: what the scorecard shows as
@@ -176,7 +176,7 @@ class Words:
         else 2 places, or more where needed to stay on its side of a cut-off in `against`."""
         if value is None:
             return "-"
-        frac = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+        frac = fraction(str(value)) if isinstance(value, float) else fraction(value)
         if exact_places(frac) is not None:
             return exact_text(frac)
         return format_number(frac, against=against)
@@ -261,7 +261,7 @@ class Words:
                            unit_before="")
         key = "gap.lower_value"
         if ch.after > ch.before:
-            n = Fraction(ch.after) - Fraction(ch.before)
+            n = fraction(ch.after) - fraction(ch.before)
             if decl and decl.increase and decl.type == "integer":
                 return fill(decl.increase.get(self.lang), {"n": self.number(n)})
             if decl and decl.type == "integer":
@@ -283,7 +283,7 @@ class Words:
         decl = self.standard.fields.get(name)
         if decl is None or decl.type in ("boolean", "string") or node.op not in cond.ORDERING_OPS:
             return self.condition(node)
-        op, bound = self._needed_bound(name, node.op, Fraction(node.literal.value), after)
+        op, bound = self._needed_bound(name, node.op, fraction(node.literal.value), after)
         return self.condition(cond.Compare(name, op, cond.Literal(bound, str(bound))))
 
     def _needed_bound(self, name: str, op: str, bound: Fraction, after: Any) -> tuple[str, Fraction]:
@@ -296,8 +296,8 @@ class Words:
         decl = self.standard.fields[name]
         up, integer = op in (">=", ">"), decl.type == "integer"
         least = target_for(op, bound, integer)
-        if after is not None and least is not None and Fraction(after) != least:
-            return (">=" if up else "<="), Fraction(after)
+        if after is not None and least is not None and fraction(after) != least:
+            return (">=" if up else "<="), fraction(after)
         if integer and bound.denominator != 1:
             return (">=" if up else "<="), least
         largest = least if not up and (integer or op == "<=") else None
@@ -506,9 +506,9 @@ def standard_cutoffs(standard: Standard) -> dict[str, tuple[Fraction, ...]]:
     for _, text in standard.condition_texts():
         for node in cond.comparisons(cond.parse(text)):
             if isinstance(node, cond.Compare) and node.literal.is_number:
-                found.setdefault(node.field, set()).add(Fraction(node.literal.value))
+                found.setdefault(node.field, set()).add(fraction(node.literal.value))
     for _, item in standard.item_locations():
         for _, name, value in item.rule.thresholds():
-            found.setdefault(name, set()).add(Fraction(value))
+            found.setdefault(name, set()).add(fraction(value))
     return {name: tuple(sorted(values)) for name, values in found.items()}
 

@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Protocol
 
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import Fraction, fraction, RATIONAL
 from assess.core.per_object import once_per_object
 from assess.core import conditions as cond
 from assess.model.standard import Standard
@@ -152,7 +152,7 @@ def durable_value(value: Any, literals: tuple[Fraction, ...]) -> Any:
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, *RATIONAL)):
         return value
-    x = Fraction(value) if not isinstance(value, float) else Fraction(repr(value))
+    x = Fraction(value) if not isinstance(value, float) else fraction(repr(value))
     i = bisect.bisect_left(literals, x)
     if i < len(literals) and literals[i] == x:
         return int(x) if x.denominator == 1 else float(x)

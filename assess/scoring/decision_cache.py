@@ -11,7 +11,7 @@ from itertools import chain
 from typing import Any, Mapping
 
 from assess.core import conditions as cond
-from assess.core.exact import Fraction
+from assess.core.exact import Fraction, fraction
 from assess.scoring import durable_split
 from assess.scoring.compiler import CompiledStandard, DurableDecider
 from assess.scoring.durable_backend import DurableBackend
@@ -30,7 +30,7 @@ def _canonical(value: Any, literals: tuple[Fraction, ...]) -> Any:
     if value is None or kind is bool or kind is str:
         return value
     if kind is float:
-        value = Fraction(repr(value))
+        value = fraction(repr(value))
     elif kind is not int and kind is not Fraction and kind is not fractions.Fraction:
         raise TypeError(kind)
     if not literals:

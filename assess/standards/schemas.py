@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import Fraction, fraction, RATIONAL
 from assess.standards.catalog import LoadedStandard, builtin_standards
 from assess.model.evidence import EvidenceRecord
 from assess.core.jsonout import json_text
@@ -65,7 +65,7 @@ def _place_bounds(node: Any) -> None:
     if found:
         numbers = [n for n in _walk_alternatives(node) if n.get("type") in ("number", "integer")]
         for n in numbers:
-            n.update({_BOUNDS[k]: number_out(Fraction(v), places=10) for k, v in found.items()})
+            n.update({_BOUNDS[k]: number_out(fraction(v), places=10) for k, v in found.items()})
     for v in node.values():
         _place_bounds(v)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from assess.core.exact import Fraction
+from assess.core.exact import fraction
 from assess.core.messages import current_language, message
 from assess.core.types import format_number
 from assess.standards import catalog
@@ -34,7 +34,7 @@ def render_audit(entries: list[AuditEntry], store_path: str, lang: str | None = 
     for e in entries:
         names = titles.setdefault((e.standard_id, e.standard_sha256), _grade_titles(e.standard_id, e.standard_sha256, lang))
         grade = names.get(e.grade or "", e.grade_title) if e.grade else message("head.no_grade", lang)
-        score = format_number(Fraction(str(e.score)) if isinstance(e.score, float) else e.score)
+        score = format_number(fraction(str(e.score)) if isinstance(e.score, float) else e.score)
         account = "@".join(x for x in (e.os_user, e.host) if x) or "-"
         layer = message(f"audit.layer.{e.layer}", lang, default=e.layer) if e.layer else "-"
         rows.append([str(e.entry), e.scored_at, e.scored_by or message("audit.not_recorded", lang), account,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import fraction, RATIONAL
 from assess.standards.catalog import LoadedStandard
 from assess.scoring.compiler import Decider
 from assess.model.evidence import LoadedEvidence
@@ -208,7 +208,7 @@ def _item_changes(self_card: dict[str, Any], card: dict[str, Any], findings: lis
         why = [f["text"] for f in mine_found]
         if not any(f["kind"] == "judgement" for f in mine_found):  # a judgement's result is its score and reason again
             why.append(message("acceptance.why.result", lang, reason=it["reason"]))
-        delta = Fraction(str(it["awarded"])) - Fraction(str(before["awarded"]))
+        delta = fraction(str(it["awarded"])) - fraction(str(before["awarded"]))
         out.append({
             "kind": "item", "item": it["id"], "title": it["title"], "section": section, "points": it["points"],
             "mandatory": it["mandatory"],
@@ -383,7 +383,7 @@ def _blockers(card: dict[str, Any], grade_id: str, words: Words) -> list[str]:
     failed = {c["kind"] for c in entry["checks"] if not c["ok"]}
     out: list[str] = []
     if "min_score" in failed:
-        short = Fraction(grade.min_score) - Fraction(str(card["grade_score"]))
+        short = fraction(grade.min_score) - fraction(str(card["grade_score"]))
         out.append(message("acceptance.short", lang, grade=entry["title"], score=card["grade_score"],
                            min=words.number(grade.min_score), short=words.number(short)))
     if "veto" in failed:

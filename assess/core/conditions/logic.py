@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from assess.core.conditions.nodes import FALSE, TRUE, And, Compare, ConditionTypeError, Literal, Node, Not, Or, Relation
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import Fraction, fraction, RATIONAL
 
 # Negation of a comparison; == / != on booleans is handled separately (the literal flips instead).
 _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "=="}
@@ -53,7 +53,7 @@ def _as_number(value: object) -> object:
         f = float(value)
         if math.isnan(f):
             return _UNKNOWN  # NaN is "no data", not a value every comparison fails on
-        return Fraction(repr(f)) if math.isfinite(f) else f
+        return fraction(repr(f)) if math.isfinite(f) else f
     return None
 
 

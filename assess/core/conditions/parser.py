@@ -20,7 +20,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from assess.core.exact import Fraction
+from assess.core.exact import fraction
 from assess.core.messages import message
 from assess.core.conditions.nodes import (FALSE, KEYWORDS, ORDERING_OPS, TRUE, Compare, ConditionError, Literal, Node, Not,
                                           IDENT_RE, Relation, all_of, any_of)
@@ -152,9 +152,9 @@ def _scan_string(text: str, start: int) -> tuple[_Token, int]:
 def _number_literal(raw: str) -> Literal:
     # Build from the decimal text so 98% is exactly 98/100, never a binary float.
     if raw.endswith("%"):
-        return Literal(Fraction(raw[:-1]) / 100, raw)
+        return Literal(fraction(raw[:-1]) / 100, raw)
     if "." in raw:
-        return Literal(Fraction(raw), raw)
+        return Literal(fraction(raw), raw)
     return Literal(int(raw), raw)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from assess.core.exact import Fraction
+from assess.core.exact import fraction
 from assess.core.messages import message
 from assess.present.words import card_grade_score_text
 
@@ -29,7 +29,7 @@ def notes_by_item(result: dict[str, Any]) -> dict[str, list[str]]:
 def _delta(diff: dict[str, Any] | None) -> str:
     if diff is None:
         return ""
-    d = Fraction(str(diff["delta"]))
+    d = fraction(str(diff["delta"]))
     text = "" if d == 0 else (f"+{diff['delta']}" if d > 0 else str(diff["delta"]))
     if diff["self_status"] != diff["inspection_status"]:
         text = (text + " " if text else "") + f"({diff['inspection_status_text']})"

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from tabulate import tabulate
 
-from assess.core.exact import Fraction
+from assess.core.exact import fraction
 from assess.core.messages import message
 from assess.present.words import card_grade_score_text, kind_title, rescaled_text, section_total_text, taken_text
 
@@ -56,7 +56,7 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         # The grade is decided on score + bonus where the bonus counts: show that number, or a
         # score of 89 would stand beside a grade that needs 90.
         + (f"  {message('print.grade_score_label', lang)}: {card_grade_score_text(card, lang)}"
-           if Fraction(str(card["grade_score"])) != Fraction(str(card["score"])) else ""),
+           if fraction(str(card["grade_score"])) != fraction(str(card["score"])) else ""),
     ]
     if card.get("applied_for"):
         a = card["applied_for"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from assess.core import conditions
-from assess.core.exact import Fraction
+from assess.core.exact import Fraction, fraction
 from assess.core.types import exact_text
 from assess.model.standard import Item, Section, Standard
 
@@ -171,4 +171,4 @@ def shown(standard: Standard, name: str | None, value) -> str:
     """A number as a reader would write it: percent for ratios."""
     if isinstance(value, (bool, str)):
         return repr(value) if isinstance(value, str) else str(value).lower()
-    return exact_text(Fraction(value), percent=bool(name) and standard.is_percent(name))
+    return exact_text(fraction(value), percent=bool(name) and standard.is_percent(name))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from assess.core import conditions
-from assess.core.exact import Fraction
+from assess.core.exact import Fraction, fraction
 from assess.standards.checks._walk import Hit, compares, condition_texts, is_numeric, items, value_type
 
 ID = "threshold-range"
@@ -13,7 +13,7 @@ TINY, HUGE = Fraction(1, 1000), Fraction(10**15)
 
 
 def _bad(value) -> bool:
-    return value != 0 and not (TINY <= abs(Fraction(value)) < HUGE)
+    return value != 0 and not (TINY <= abs(fraction(value)) < HUGE)
 
 
 def check(standard, doc):

@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from assess.core.exact import Fraction
+from assess.core.exact import Fraction, fraction
 from assess.core.messages import current_language, message
 from assess.core.unions import union_key
 from assess.core.problems import InputError, Problem
@@ -31,7 +31,7 @@ class _Catalogue:
 
 def number(v: Any) -> Fraction:
     """A card's number (int or float from JSON) as an exact fraction (a float through its decimal text)."""
-    return Fraction(str(v)) if isinstance(v, float) else Fraction(v)
+    return fraction(str(v)) if isinstance(v, float) else fraction(v)
 
 
 def _summarise(card: dict, names: Names, cat: _Catalogue) -> Summary:

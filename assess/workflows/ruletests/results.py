@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from assess.core.exact import Fraction
+from assess.core.exact import Fraction, fraction
 from assess.core.problems import Problem
 from assess.scoring.results import Evaluation
 from assess.standards.catalog import LoadedStandard
@@ -89,7 +89,7 @@ class Coverage:
 
     def meets(self, minimum: float | Fraction | None) -> bool:
         """Whether the coverage is at least `minimum` percent (always, without a minimum)."""
-        return minimum is None or self.ratio * 100 >= Fraction(str(minimum))
+        return minimum is None or self.ratio * 100 >= fraction(str(minimum))
 
 
 @dataclass

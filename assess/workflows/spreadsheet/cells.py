@@ -10,7 +10,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import Fraction, fraction, RATIONAL
 from assess.core.messages import message
 from assess.core.problems import Problem
 from assess.model.standard import Standard
@@ -164,12 +164,12 @@ def _parse_cell(target: Target, value: Any) -> tuple[Fraction | str | None, str 
     if isinstance(value, bool) or isinstance(value, datetime) or _blank(value):
         return None, message("xlsx.err.not_number", value=_as_text(value) or '""')
     if isinstance(value, (int, float)):
-        return Fraction(str(value)) if isinstance(value, float) else Fraction(value), None
+        return fraction(str(value)) if isinstance(value, float) else fraction(value), None
     text = _as_text(value).strip()
     try:
         if text.endswith("%"):
-            return Fraction(text[:-1].strip()) / 100, None
-        return Fraction(text), None
+            return fraction(text[:-1].strip()) / 100, None
+        return fraction(text), None
     except (ValueError, ZeroDivisionError):
         return None, message("xlsx.err.not_number", value=_shorten(text))
 
@@ -181,7 +181,7 @@ def _same(target: Target, current: Any, new: Any) -> bool:
     try:
         return current is not None and float(current) == float(new)
     except OverflowError:  # past a float's range (1e400): compared exactly, and the model refuses it
-        return current is not None and Fraction(current) == Fraction(new)
+        return current is not None and fraction(current) == fraction(new)
 
 
 def decide(observations: dict[Target, list[tuple[str, Any]]], st: Standard, lang: str, book: str,
