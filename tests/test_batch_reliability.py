@@ -334,3 +334,40 @@ def test_batches_in_several_threads_of_one_process_each_score_as_alone(tmp_path)
     assert failures == []
     assert all(filecmp.cmp(alone, tmp_path / f"t{k}.csv", shallow=False) for k in range(4))
     assert gc.isenabled()
+
+
+_STOPPED_POOL = """
+import multiprocessing, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from assess.workflows.batch.signals import end_workers, shut_pool
+
+def nap(_):
+    time.sleep(60)
+
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(nap, None)
+    time.sleep(0.5)  # the worker asleep in its task, reading nothing
+    for _ in range(3):  # chunks bigger than a pipe holds: the queue's feeder blocks writing them
+        pool.submit(len, b"x" * 400_000)
+    time.sleep(0.5)
+    end_workers(pool)
+    queue = pool._call_queue
+    print(queue._joincancelled, queue._reader.closed)
+    manager = pool._executor_manager_thread
+    shut_pool(pool, clean=False)
+    print(manager.is_alive())
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks a pool as a batch does where it can")
+def test_a_stopped_pool_lets_the_program_end_at_once(tmp_path):
+    """Ctrl-C while chunks were still being written to the workers: the workers killed, the pool's
+    queue is neither read nor waited for, and its manager thread is done before the program ends
+    (it had hung about one time in 25, or printed an OSError traceback as it ended)."""
+    script = tmp_path / "stopped_pool.py"
+    script.write_text(_STOPPED_POOL, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=30, env=env)
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.split() == ["True", "True", "False"]

@@ -26,7 +26,7 @@ from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fin
                                                skip_done, spelled_as_before, start_files)
 from assess.intake import inputs as intake
 from assess.workflows.batch.repeats import Repeat, Repeats, error_positions
-from assess.workflows.batch.signals import end_workers, stop_on_signals
+from assess.workflows.batch.signals import end_workers, shut_pool, stop_on_signals
 from assess.workflows.batch.sources import Source, check_inputs, is_record_of, iter_sources, rosters, unread_files
 from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
 from assess.scoring.compiler import ENGINES
@@ -371,4 +371,4 @@ def _run_pool(config: Config, jobs: int, chunks: Iterable[list[Source]], commit)
         end_workers(executor)  # the chunks in flight are not committed: done again on --resume
         raise
     finally:
-        executor.shutdown(wait=clean, cancel_futures=True)
+        shut_pool(executor, clean)
