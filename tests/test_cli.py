@@ -203,7 +203,9 @@ def test_explain_standard_and_item():
     item = run("explain", "bahao-community", "membership_rate", "--lang", "en")
     assert "≥ 98%: 6 points" in item.output
     missing = run("explain", "bahao-community", "9.9")
-    assert missing.exit_code == 2 and "没有指标 9.9" in missing.output
+    assert missing.exit_code == 2 and "没有指标 9.9; 它的指标: union_in_party_targets, " in missing.output
+    typo = run("explain", "bahao-community", "membership_rat")
+    assert typo.exit_code == 2 and "没有指标 membership_rat (是否应为 membership_rate?)" in typo.output
 
 
 def test_python_dash_m_and_console_script_entry():

@@ -641,7 +641,8 @@ def test_a_schema_finding_names_its_field_and_a_rule_tests_file_is_pointed_to_as
     out = CliRunner().invoke(main, ["lint", str(broken)]).output
     assert "[schema] title: 缺少必填字段" in out
     tests_file = CliRunner().invoke(main, ["lint", str(root / "rulesets" / "liuyou-grassroots.tests.yaml")])
-    assert tests_file.exit_code == 1 and "assess test liuyou-grassroots" in tests_file.output
+    standard = str(root / "rulesets" / "liuyou-grassroots.yaml")
+    assert tests_file.exit_code == 1 and f"assess test {standard} 运行它" in tests_file.output
     assert tests_file.output.count("错误 [") == 1
 
 
@@ -658,5 +659,20 @@ def test_lint_of_a_directory_glob_skips_its_rule_test_files_with_a_note():
     assert f"{len(standards)} 个文件: 0 个错误, 0 个警告" in result.stdout
     for name in names:
         if name.endswith(".tests.yaml"):
-            stem = Path(name).name[:-len(".tests.yaml")]
-            assert f"注意: 跳过 {name}: 这是规则测试文件, 不是标准文件; 用 assess test {stem} 运行它" in result.stderr
+            standard = name[:-len(".tests.yaml")] + ".yaml"
+            assert f"注意: 跳过 {name}: 这是规则测试文件, 不是标准文件; 用 assess test {standard} 运行它" in result.stderr
+
+
+def test_the_command_a_skipped_rule_tests_file_is_pointed_to_runs_it(tmp_path, monkeypatch):
+    """A local standard's rule tests (its file named unlike its id): the command lint gives works."""
+    from click.testing import CliRunner
+    from assess.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    tests_name = "rulesets/local/nanshan-bahao-2025.tests.yaml"
+    skipped = CliRunner().invoke(main, ["lint", "rulesets/local/nanshan-bahao-2025.yaml", tests_name])
+    command = skipped.stderr.split("用 ", 1)[1].split(" 运行它", 1)[0].split()
+    assert command[:2] == ["assess", "test"]
+    ran = CliRunner().invoke(main, command[1:])
+    assert ran.exit_code == 0, ran.output

@@ -6,6 +6,7 @@ Every function raises InputError (Problems with file, field and what was expecte
 """
 from __future__ import annotations
 
+import difflib
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,7 +80,11 @@ def explain(standard: str, item: str | None = None, lang: str = "zh") -> list[st
         return words.explain_standard()
     found = loaded.standard.find_item(item)
     if found is None:
-        raise UnknownItem(message("explain.no_item", lang, standard=loaded.standard.id, item=item))
+        ids = [it.id for _, it in loaded.standard.item_locations()]
+        hint = difflib.get_close_matches(item, ids, n=1, cutoff=0.6)
+        key = "explain.no_item_hint" if hint else "explain.no_item"
+        raise UnknownItem(message(key, lang, standard=loaded.standard.id, item=item, hint=hint[0] if hint else "",
+                                  items=", ".join(ids)))
     return words.explain_item(found)
 
 

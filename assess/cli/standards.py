@@ -118,7 +118,7 @@ def lint_cmd(standards: tuple[str, ...], fmt: str, strict: bool, lang: str) -> N
     for err in run.problems:
         _report(err, lang)
     for path in run.skipped:
-        click.echo(message("lint.rule_tests_skipped", lang, path=path, stem=lint_mod.rule_tests_stem(path)), err=True)
+        click.echo(message("lint.rule_tests_skipped", lang, path=path, standard=lint_mod.rule_tests_standard(path)), err=True)
     if fmt == "json":
         click.echo(lint_mod.render_json(run.findings, lang), nl=False)
     elif run.linted or not run.problems:  # no "0 个文件: 0 个错误" after a name that named no file

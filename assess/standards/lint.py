@@ -37,6 +37,14 @@ def rule_tests_stem(path: str | Path) -> str | None:
     return name[:-len(_RULE_TESTS)] if name.lower().endswith(_RULE_TESTS) else None
 
 
+def rule_tests_standard(path: str | Path) -> str | None:
+    """The standard file a rule-test file tests, written as `path` is (`rulesets/local/x.tests.yaml`
+    -> `rulesets/local/x.yaml`): what `assess test` is given to run them, whether or not the
+    standard is on the search path; None for any other file."""
+    text = str(path)
+    return text[:-len(_RULE_TESTS)] + ".yaml" if rule_tests_stem(path) is not None else None
+
+
 _RULE_TESTS = ".tests.yaml"
 
 
@@ -46,7 +54,8 @@ def lint_file(path: str | Path) -> list[Finding]:
     set the value."""
     stem = rule_tests_stem(path)
     if stem is not None:  # a standard's rule tests, not a standard
-        return [Finding(SCHEMA, ERROR, str(path), None, None, "", message("lint.rule_tests_file", stem=stem))]
+        return [Finding(SCHEMA, ERROR, str(path), None, None, "", message("lint.rule_tests_file",
+                                                                          standard=rule_tests_standard(path)))]
     try:
         doc = read_document(path)
     except InputError as err:
