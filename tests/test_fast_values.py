@@ -20,14 +20,13 @@ from hypothesis import strategies as st
 
 from assess.core.exact import Fraction
 from assess.model.evidence import evidence_from_data, load_evidence, window_start
-from assess.model.standard import derived_order
 from assess.present.scorecard import assess
 from assess.scoring import decision_cache as DC
 from assess.scoring import derive, engine
 from assess.scoring.compiler import compile_standard
 from assess.scoring.decision_cache import CachingDurableDecider, _canonical
-from assess.scoring.lowering import hidden_values
 from assess.standards import catalog
+from test_fast_evaluate import _values
 from test_properties import PY, SLOW
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,17 +76,7 @@ def _check_decisions(decider: CachingDurableDecider, model: Model, compiled, val
     assert decider.stats() == model.stats
 
 
-def _general_values(standard, inputs) -> dict:
-    """`compute_values` the general way: each derived value by `derive._derive`, in order."""
-    values = {name: inputs.facts.get(name) for name in standard.fields}
-    starts = {name: window_start(d.count_events.window, inputs.period)
-              for name, d in standard.derived.items() if d.count_events is not None}
-    events = list(inputs.events)
-    honours = tuple(inputs.honours) + tuple(h for h, _ in inputs.prior_honours)
-    for name in derived_order(standard):
-        values[name] = derive._derive(standard, name, values, events, starts, inputs.period.end, honours)
-    values.update(hidden_values(standard, values))
-    return values
+_general_values = _values  # `compute_values` the general way (test_fast_evaluate)
 
 
 def _same_values(a: dict, b: dict) -> None:

@@ -124,6 +124,13 @@ def test_a_kept_text_another_user_could_have_written_is_not_believed(tmp_path, m
         assert (len(calls) > before) is parsed_again
 
 
+def written_in_order(paths: list, data: bytes) -> None:
+    """Write `data` to each of `paths`, each one a second after the one before (the last written last)."""
+    for n, path in enumerate(paths):
+        path.write_bytes(data)
+        os.utime(path, ns=(10**18 + n * 10**9, 10**18 + n * 10**9))
+
+
 def _digest_name(n: int) -> str:
     return f"messages-{n:064x}.json"
 
@@ -132,9 +139,7 @@ def test_other_versions_are_pruned_when_a_new_one_is_kept(tmp_path, monkeypatch)
     # Every version of messages.yaml (every code change) left its parsed form behind for ever.
     monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
     older = [tmp_path / _digest_name(n) for n in range(6)]
-    for n, path in enumerate(older):
-        path.write_bytes(b"{}")
-        os.utime(path, ns=(10**18 + n * 10**9, 10**18 + n * 10**9))  # the 6th written last
+    written_in_order(older, b"{}")
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     target = outside / "target.json"

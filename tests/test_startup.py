@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from assess.core import parsed_cache, startup
+from test_parsed_cache import written_in_order
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,9 +135,7 @@ def test_code_files_of_other_pythons_are_pruned_to_the_few_written_last(tmp_path
     # Each Python (and each code format) wrote its code-*.marshal, and none was ever removed.
     monkeypatch.setenv(parsed_cache.CACHE_ENV, str(tmp_path))
     older = [tmp_path / _code_name(n) for n in range(7)]
-    for n, path in enumerate(older):
-        path.write_bytes(b"old")
-        os.utime(path, ns=(10**18 + n * 10**9, 10**18 + n * 10**9))  # the 7th written last
+    written_in_order(older, b"old")  # the 7th written last
     target = tmp_path / "elsewhere.txt"
     target.write_bytes(b"keep me")
     link = tmp_path / _code_name(99)
