@@ -279,6 +279,18 @@ def test_a_row_with_a_bad_period_end_has_every_other_cell_checked_and_no_event_d
         assert [line.split(": ")[2] for line in lines] == ["union.id", "period.end", "facts.members"], result.stderr
 
 
+def test_each_bad_rows_heading_names_its_row(tmp_path):
+    """`score` on a roster printed `名单.csv: 共 2 个问题` once for each bad row, naming no row."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text("工会编号,工会名称,工会类型,考核期开始,考核期结束,会员人数,职工人数\n"
+                      "r1,甲,社区工会,2025-01-01,2025-12-31,很多,也很多\n"
+                      "r2,乙,社区工会,2025-01-01,2025-12-31,10,20\n"
+                      "r3,丙,社区工会,2025-09-31,2025-12-31,少,20\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(roster), "--standard", "bahao-community"])
+    headings = [line for line in result.stderr.splitlines() if "个问题" in line]
+    assert headings == [f"错误: {roster}:2: 共 2 个问题", f"错误: {roster}:4: 共 2 个问题"], result.stderr
+
+
 # ---- line endings, encodings, units, empty rosters ------------------------------------------------
 
 _HEAD = "工会编号,工会名称,工会类型,考核期开始,考核期结束"

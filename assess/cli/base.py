@@ -80,11 +80,14 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 
 def _report(err: InputError, lang: str) -> None:
-    """Every problem, grouped by file; a file with several is headed by their count."""
+    """Every problem, grouped by file; a file with several is headed by their count, and by the
+    line when all are on one (a roster's row, a JSON Lines record: `名单.csv:3: 共 2 个问题`)."""
     prefix = message("cli.error_prefix", lang)
     for file, problems in grouped(err.problems):
         if len(problems) > 1:
-            click.echo(f"{prefix}: {message('problems.count', lang, file=file, n=len(problems))}", err=True)
+            lines = {p.line for p in problems}
+            where = f"{file}:{next(iter(lines))}" if len(lines) == 1 and None not in lines else file
+            click.echo(f"{prefix}: {message('problems.count', lang, file=where, n=len(problems))}", err=True)
         for p in problems:
             click.echo(f"{prefix}: {p}", err=True)
 
