@@ -123,17 +123,81 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
     no_items: list[list[ItemResult]] = [[] for _ in inputs]
     bonus = kept.columns(None, standard.bonus.items, values, decisions, inputs, special) if standard.bonus else no_items
     deductions = kept.columns(None, standard.deductions, values, decisions, inputs, special)
+    sums_kept = _sums_kept(standard)
+    by_section = [_section_column(standard, section, rows, *kept_sums)
+                  for section, rows, kept_sums in zip(standard.sections, by_section, sums_kept.sections)]
+    in_sections, in_bonus = _mandatory_places(standard)
     out = []
     for r, one in enumerate(inputs):
-        sections = [section_result(standard, section, results[r]) for section, results in zip(standard.sections, by_section)]
-        out.append(assemble(compiled, one, values[r], decisions[r], sections, bonus[r], deductions[r]))
+        sections = [results[r] for results in by_section]
+        # (`mandatory_items` of the evaluation: its items are the standard's, in its order)
+        mandatory = [m for m in (sections[s].items[i] for s, i in in_sections) if not m.exempt]
+        if in_bonus:
+            mandatory += [m for m in (bonus[r][i] for i in in_bonus) if not m.exempt]
+        out.append(assemble(compiled, one, values[r], decisions[r], sections, bonus[r], deductions[r], mandatory))
     return out
 
 
+@once_per_object()
+def _mandatory_places(standard: Standard) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """((section index, item index) of each mandatory item in the sections, the index of each
+    among the bonus items)."""
+    return (tuple((s, i) for s, section in enumerate(standard.sections) for i, item in enumerate(section.items)
+                  if item.mandatory),
+            tuple(i for i, item in enumerate(standard.bonus.items if standard.bonus else ()) if item.mandatory))
+
+
+class _SumsKept:
+    """What `evaluate_many` keeps per standard object (a population repeats a few cases): per
+    section, its SectionResult by the ids of its item results (held, so the ids stay theirs) and
+    its sums (raw, awarded, possible) by each item's (awarded, exempt). The sums are the values
+    `section_result` gives; a SectionResult is shared by the records of its case."""
+
+    LIMIT = 1024  # cases kept per dict; past it, it starts again (only costs working them out)
+
+    def __init__(self, standard: Standard) -> None:
+        self.sections = [({}, {}) for _ in standard.sections]
+
+
+@once_per_object()
+def _sums_kept(standard: Standard) -> _SumsKept:
+    return _SumsKept(standard)
+
+
+def _held(cache: dict, key: tuple, value: tuple) -> tuple:
+    if len(cache) >= _SumsKept.LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+_SCORED = operator.attrgetter("awarded", "exempt")
+
+
+def _section_column(standard: Standard, section, rows: list[list[ItemResult]], by_ids: dict,
+                    by_points: dict) -> list[SectionResult]:
+    """`[section_result(standard, section, row) for row in rows]` (each record's item results),
+    kept per case (`_SumsKept`)."""
+    results = []
+    for row in rows:
+        key = tuple(map(id, row))
+        hit = by_ids.get(key)
+        if hit is None:
+            points = tuple(map(_SCORED, row))
+            found = by_points.get(points)
+            if found is None:
+                raw, applicable = _section_sums(row, standard.not_applicable == "full")
+                found = _held(by_points, points, (raw, min(section.cap, raw), min(section.cap, applicable)))
+            hit = _held(by_ids, key, (row, SectionResult(section.id, section.cap, *found, row)))
+        results.append(hit[1])
+    return results
+
+
 def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any], decisions: dict[str, bool | None],
-             sections: list[SectionResult], bonus_items: list[ItemResult], deductions: list[ItemResult]) -> Evaluation:
+             sections: list[SectionResult], bonus_items: list[ItemResult], deductions: list[ItemResult],
+             mandatory: list[ItemResult] | None = None) -> Evaluation:
     """The evaluation around scored items: totals, vetoes, 申报条件, every grade's checks and the
-    grade reached."""
+    grade reached (`mandatory`: the evaluation's `grades.mandatory_items`, when known)."""
     standard = compiled.standard
     raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
     veto_reads, eligibility_reads = _condition_reads(standard)
@@ -144,7 +208,7 @@ def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any],
                    for eid, cid, fields in eligibility_reads]
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
                          [], None, deductions, taken_off, eligibility)
-    partial.grades, partial.grade = grades_reached(partial, inputs)
+    partial.grades, partial.grade = grades_reached(partial, inputs, mandatory)
     return partial
 
 
