@@ -124,7 +124,7 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
     bonus = kept.columns(None, standard.bonus.items, values, decisions, inputs, special) if standard.bonus else no_items
     deductions = kept.columns(None, standard.deductions, values, decisions, inputs, special)
     sums_kept = _sums_kept(standard)
-    by_section = [_section_column(standard, section, rows, *kept_sums)
+    by_section = [_section_column(standard, section, rows, kept_sums)
                   for section, rows, kept_sums in zip(standard.sections, by_section, sums_kept.sections)]
     in_sections, in_bonus = _mandatory_places(standard)
     out = []
@@ -149,14 +149,24 @@ def _mandatory_places(standard: Standard) -> tuple[tuple[tuple[int, int], ...], 
 
 class _SumsKept:
     """What `evaluate_many` keeps per standard object (a population repeats a few cases): per
-    section, its SectionResult by the ids of its item results (held, so the ids stay theirs) and
-    its sums (raw, awarded, possible) by each item's (awarded, exempt). The sums are the values
-    `section_result` gives; a SectionResult is shared by the records of its case."""
-
-    LIMIT = 1024  # cases kept per dict; past it, it starts again (only costs working them out)
+    section (`_SectionKept`), its SectionResult by the ids of its item results (held, so the ids
+    stay theirs) and its sums (raw, awarded, possible) by each item's (awarded, exempt). The sums
+    are the values `section_result` gives; a SectionResult is shared by the records of its case."""
 
     def __init__(self, standard: Standard) -> None:
-        self.sections = [({}, {}) for _ in standard.sections]
+        self.sections = [_SectionKept() for _ in standard.sections]
+
+
+class _SectionKept:
+    LIMIT = 4096  # cases kept per dict; past it, it starts again (only costs working them out)
+    TRIAL = 512  # lookups by ids after which a section that seldom found one stops looking
+
+    __slots__ = ("by_ids", "by_points", "looked", "found")
+
+    def __init__(self) -> None:
+        self.by_ids: dict[tuple, tuple] | None = {}  # None: no longer looked up (an item scored afresh each time)
+        self.by_points: dict[tuple, tuple] = {}
+        self.looked = self.found = 0
 
 
 @once_per_object()
@@ -165,7 +175,7 @@ def _sums_kept(standard: Standard) -> _SumsKept:
 
 
 def _held(cache: dict, key: tuple, value: tuple) -> tuple:
-    if len(cache) >= _SumsKept.LIMIT:
+    if len(cache) >= _SectionKept.LIMIT:
         cache.clear()
     cache[key] = value
     return value
@@ -174,22 +184,34 @@ def _held(cache: dict, key: tuple, value: tuple) -> tuple:
 _SCORED = operator.attrgetter("awarded", "exempt")
 
 
-def _section_column(standard: Standard, section, rows: list[list[ItemResult]], by_ids: dict,
-                    by_points: dict) -> list[SectionResult]:
+def _section_column(standard: Standard, section, rows: list[list[ItemResult]], kept: _SectionKept) -> list[SectionResult]:
     """`[section_result(standard, section, row) for row in rows]` (each record's item results),
     kept per case (`_SumsKept`)."""
     results = []
+    by_ids, by_points = kept.by_ids, kept.by_points
+    found = 0
     for row in rows:
-        key = tuple(map(id, row))
-        hit = by_ids.get(key)
-        if hit is None:
-            points = tuple(map(_SCORED, row))
-            found = by_points.get(points)
-            if found is None:
-                raw, applicable = _section_sums(row, standard.not_applicable == "full")
-                found = _held(by_points, points, (raw, min(section.cap, raw), min(section.cap, applicable)))
-            hit = _held(by_ids, key, (row, SectionResult(section.id, section.cap, *found, row)))
-        results.append(hit[1])
+        if by_ids is not None:
+            key = tuple(map(id, row))
+            hit = by_ids.get(key)
+            if hit is not None:
+                results.append(hit[1])
+                found += 1
+                continue
+        points = tuple(map(_SCORED, row))
+        sums = by_points.get(points)
+        if sums is None:
+            raw, applicable = _section_sums(row, standard.not_applicable == "full")
+            sums = _held(by_points, points, (raw, min(section.cap, raw), min(section.cap, applicable)))
+        result = SectionResult(section.id, section.cap, *sums, row)
+        if by_ids is not None:
+            _held(by_ids, key, (row, result))
+        results.append(result)
+    if by_ids is not None:
+        kept.looked += len(rows)
+        kept.found += found
+        if kept.looked >= kept.TRIAL and kept.found * 4 < kept.looked:  # a row seldom repeats
+            kept.by_ids = None
     return results
 
 

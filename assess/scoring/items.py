@@ -255,8 +255,10 @@ class _KeptItems:
         (C-level maps); records with an inspector's entry for the item (`special`) are looked up
         with it in their keys; those waived, and those whose case is not kept, go through `one`
         in order."""
-        if not slot.keep or slot.item is not item:
+        if slot.item is not item:
             return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        if not slot.keep:
+            return self._afresh(slot, section_id, item, values, decisions, inputs, special)
         try:
             reads = list(map(slot.values_of, values))
             types = list(map(type, reads)) if slot.one else [tuple(map(type, read)) for read in reads]
@@ -287,6 +289,18 @@ class _KeptItems:
                 hits += 1
         slot.found += hits
         return got
+
+    def _afresh(self, slot: _Slot, section_id: str | None, item: Item, values: list[Mapping[str, Any]],
+                decisions: list[Mapping[str, bool | None]], inputs: list[Inputs], special: Iterable[int]) -> list[ItemResult]:
+        """The results of an item whose results are not kept, scored for each record: what `one`
+        gives (`score_item`'s: no waiver, no `applies_if`, no inspector's entry), with the loop
+        around the rule's own scoring paid once."""
+        if item.applies_if or special:  # (a waiver or an entry for it: each record through `one`)
+            return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        standard, rule, points = self.compiled.standard, item.rule, item.points
+        pairs = rule_condition_ids(item)
+        return [_result(standard, section_id, item, rule.score(points, ItemContext(v, {key: d[cid] for key, cid in pairs})), v)
+                for v, d in zip(values, decisions)]
 
     @staticmethod
     def _special(slot: _Slot, item: Item, keys: list[tuple], got: list, inputs: list[Inputs],
