@@ -118,7 +118,7 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
     decisions = [decider.decide(compiled, v) for v in values]
     kept = kept_items(compiled)
     special = special_items(inputs)
-    by_section = [kept.columns(section.id, section.items, values, decisions, inputs, special)
+    by_section = [kept.rows(section.id, section.items, values, decisions, inputs, special)
                   for section in standard.sections]
     no_items: list[list[ItemResult]] = [[] for _ in inputs]
     bonus = kept.columns(None, standard.bonus.items, values, decisions, inputs, special) if standard.bonus else no_items
@@ -128,8 +128,8 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
                   for section, rows, kept_sums in zip(standard.sections, by_section, sums_kept.sections)]
     in_sections, in_bonus = _mandatory_places(standard)
     out = []
-    for r, one in enumerate(inputs):
-        sections = [results[r] for results in by_section]
+    for r, (one, sections) in enumerate(zip(inputs, zip(*by_section) if by_section else [() for _ in inputs])):
+        sections = list(sections)
         # (`mandatory_items` of the evaluation: its items are the standard's, in its order)
         mandatory = [m for m in (sections[s].items[i] for s, i in in_sections) if not m.exempt]
         if in_bonus:
@@ -184,9 +184,9 @@ def _held(cache: dict, key: tuple, value: tuple) -> tuple:
 _SCORED = operator.attrgetter("awarded", "exempt")
 
 
-def _section_column(standard: Standard, section, rows: list[list[ItemResult]], kept: _SectionKept) -> list[SectionResult]:
-    """`[section_result(standard, section, row) for row in rows]` (each record's item results),
-    kept per case (`_SumsKept`)."""
+def _section_column(standard: Standard, section, rows: list[tuple[ItemResult, ...]], kept: _SectionKept) -> list[SectionResult]:
+    """`[section_result(standard, section, list(row)) for row in rows]` (each record's item
+    results), kept per case (`_SumsKept`)."""
     results = []
     by_ids, by_points = kept.by_ids, kept.by_points
     found = 0
@@ -203,7 +203,7 @@ def _section_column(standard: Standard, section, rows: list[list[ItemResult]], k
         if sums is None:
             raw, applicable = _section_sums(row, standard.not_applicable == "full")
             sums = _held(by_points, points, (raw, min(section.cap, raw), min(section.cap, applicable)))
-        result = SectionResult(section.id, section.cap, *sums, row)
+        result = SectionResult(section.id, section.cap, *sums, list(row))
         if by_ids is not None:
             _held(by_ids, key, (row, result))
         results.append(result)

@@ -241,12 +241,18 @@ class _KeptItems:
                 special: Mapping[str, list[int]]) -> list[list[ItemResult]]:
         """`[self.many(section_id, items, v, d, i) for v, d, i in zip(values, decisions, inputs)]`
         (`special`: `special_items(inputs)`), worked out an item at a time (`column`)."""
+        return [list(row) for row in self.rows(section_id, items, values, decisions, inputs, special)]
+
+    def rows(self, section_id: str | None, items: list[Item], values: list[Mapping[str, Any]],
+             decisions: list[Mapping[str, bool | None]], inputs: list[Inputs],
+             special: Mapping[str, list[int]]) -> list[tuple[ItemResult, ...]]:
+        """`columns`, each record's results as a tuple."""
         placed = self.placed.get((section_id, id(items)))
         if placed is None or placed[0] is not items or len(placed[1]) != len(items):
-            return [self.many(section_id, items, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+            return [tuple(self.many(section_id, items, v, d, i)) for v, d, i in zip(values, decisions, inputs)]
         by_item = [self.column(slot, section_id, item, values, decisions, inputs, special.get(item.id, ()))
                    for item, slot in zip(items, placed[1])]
-        return [list(row) for row in zip(*by_item)] if by_item else [[] for _ in inputs]
+        return list(zip(*by_item)) if by_item else [() for _ in inputs]
 
     def column(self, slot: _Slot, section_id: str | None, item: Item, values: list[Mapping[str, Any]],
                decisions: list[Mapping[str, bool | None]], inputs: list[Inputs], special: Iterable[int]) -> list[ItemResult]:
