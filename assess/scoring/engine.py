@@ -184,7 +184,8 @@ def _held(cache: dict, key: tuple, value: tuple) -> tuple:
 _SCORED = operator.attrgetter("awarded", "exempt")
 
 
-def _section_column(standard: Standard, section, rows: list[tuple[ItemResult, ...]], kept: _SectionKept) -> list[SectionResult]:
+def _section_column(standard: Standard, section, rows: list[tuple[ItemResult, ...]],
+                    kept: _SectionKept) -> list[SectionResult]:
     """`[section_result(standard, section, list(row)) for row in rows]` (each record's item
     results), kept per case (`_SumsKept`)."""
     results = []

@@ -297,7 +297,8 @@ class _KeptItems:
         return got
 
     def _afresh(self, slot: _Slot, section_id: str | None, item: Item, values: list[Mapping[str, Any]],
-                decisions: list[Mapping[str, bool | None]], inputs: list[Inputs], special: Iterable[int]) -> list[ItemResult]:
+                decisions: list[Mapping[str, bool | None]], inputs: list[Inputs],
+                special: Iterable[int]) -> list[ItemResult]:
         """The results of an item whose results are not kept, scored for each record: what `one`
         gives (`score_item`'s: no waiver, no `applies_if`, no inspector's entry), with the loop
         around the rule's own scoring paid once."""
@@ -305,7 +306,8 @@ class _KeptItems:
             return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
         standard, rule, points = self.compiled.standard, item.rule, item.points
         pairs = rule_condition_ids(item)
-        return [_result(standard, section_id, item, rule.score(points, ItemContext(v, {key: d[cid] for key, cid in pairs})), v)
+        return [_result(standard, section_id, item,
+                        rule.score(points, ItemContext(v, {key: d[cid] for key, cid in pairs})), v)
                 for v, d in zip(values, decisions)]
 
     @staticmethod
