@@ -131,7 +131,7 @@ class EvidenceRecord(StrictModel):
     @model_validator(mode="after")
     def _documents_exist(self) -> "EvidenceRecord":
         ids = [d.id for d in self.documents]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) < len(ids) else None
         if dupes:
             raise ValueError(message("evidence.duplicate_documents", ids=", ".join(dupes)))
         return self
@@ -312,16 +312,14 @@ def _known_record(data: dict[str, Any]) -> EvidenceRecord | None:
     """The record of `data` read and validated with the entries seen before taken as they were
     made (assess/model/known_entries.py: most of a batch's), when it has no problem; None when
     it has one, or no entry is known: the general reading then reads it and says what is wrong."""
-    known = known_parts(data, _KNOWN)
-    if known is None:
+    made = known_parts(data, _KNOWN)
+    if not made:
         return None
-    rest, made = known
-    data, unread = normalise_record(rest)
+    data, unread = normalise_record(data, made)
     if unread:
         return None
-    data.update(made)
-    try:
-        return EvidenceRecord.model_validate(data)
+    try:  # model_validate without its wrapper (a record's 0.3 µs)
+        return EvidenceRecord.__pydantic_validator__.validate_python(data)
     except ValidationError:
         return None
 

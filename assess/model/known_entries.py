@@ -53,7 +53,8 @@ class KnownEntries:
             for entry in entries:
                 if entry.__class__ is not dict:
                     return None
-                found = get((*entry, *entry.values(), *map(type, entry.values())))
+                values = entry.values()
+                found = get((*entry, *values, *map(type, values)))
                 if found is None:
                     found = self._validated(entry)
                     if found is None:
@@ -70,12 +71,16 @@ class KnownEntries:
             return None
         key = _key(entry)
         unread: list = []
-        if self.checks is None or not as_written(entry, self.checks):
-            entry = read_entry(entry, (), None, self.readers, unread)
+        read = read_entry(entry, (), None, self.readers, unread)
         if unread:
             return None
         try:
-            made = self.model.model_validate(entry)
+            made = self.model.model_validate(read)
+            # An entry that needs no reading is read or not as the others of its list need
+            # (normalise_record): kept only when both give the same (a count of 10**30 is an
+            # integer to the model, and too large to read).
+            if self.checks is not None and as_written(entry, self.checks) and self.model.model_validate(entry) != made:
+                return None
         except ValidationError:
             return None
         if len(self.kept) >= _MOST:
@@ -87,7 +92,8 @@ class KnownEntries:
 def _key(entry: dict[str, Any]) -> tuple:
     # Its keys, values and their classes, in one tuple: of 3n items for an entry of n keys, so
     # two keys are equal only when all three are. (each() writes it out, as a call costs.)
-    return (*entry, *entry.values(), *map(type, entry.values()))
+    values = entry.values()
+    return (*entry, *values, *map(type, values))
 
 
 def caches(models: dict[str, type[BaseModel]]) -> dict[str, KnownEntries]:
@@ -100,11 +106,10 @@ def caches(models: dict[str, type[BaseModel]]) -> dict[str, KnownEntries]:
     return found
 
 
-def known_parts(data: dict[str, Any], cache: dict[str, KnownEntries]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """(`data` without its parts made of known entries, those parts made), or None when none is:
-    the lists of entries, the period, and the judgements (every entry of each); `cache` from
-    caches(). The parts made are what reading `data` (normalise_record) and validating it make
-    of them."""
+def known_parts(data: dict[str, Any], cache: dict[str, KnownEntries]) -> dict[str, Any]:
+    """The parts of `data` made of known entries, made: the lists of entries, the period, and the
+    judgements (every entry of each); `cache` from caches(). Each is what reading `data`
+    (normalise_record) and validating it make of that part."""
     made: dict[str, Any] = {}
     for key, _, _ in LIST_READERS:
         entries = data.get(key)
@@ -122,9 +127,7 @@ def known_parts(data: dict[str, Any], cache: dict[str, KnownEntries]) -> tuple[d
         found = _judgements(judgements, cache["judgements"])
         if found is not None:
             made["judgements"] = found
-    if not made:
-        return None
-    return {k: v for k, v in data.items() if k not in made}, made
+    return made
 
 
 def _judgements(judgements: dict[str, Any], cache: KnownEntries) -> dict[str, dict[str, BaseModel]] | None:

@@ -16,14 +16,19 @@ from assess.core.unions import kind_id, union_key
 Found = list[tuple[tuple, NaturalError]]  # (where in the record, what could not be read)
 
 
-def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
+def normalise_record(data: dict[str, Any], made: dict[str, Any] | None = None) -> tuple[dict[str, Any], Found]:
     """A copy of a record's data with its shape values read (see the module docstring), and the
     values that could not be read (left as written, so validation reports them too). Containers
     of an unexpected shape are left to validation, and so is a mapping or list whose values are
     all already as validation reads them (dates written YYYY-MM-DD, whole numbers, a kind of
-    union written as its id): it is not copied."""
+    union written as its id): it is not copied. `made`: parts of the record already read and
+    validated (assess/model/known_entries.py), taken in place of those of `data` as they are."""
     out = dict(data)
     found: Found = []
+    if made:
+        out.update(made)
+    else:
+        made = _NOTHING_MADE
     union = out.get("union")
     if isinstance(union, dict) and isinstance(union.get("kind"), str):
         kind = kind_id(union["kind"])
@@ -33,19 +38,23 @@ def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
         ident = union_key(union["id"])
         if ident != union["id"]:  # ` u1 ` or `ｕ１`: the id u1, as a roster reads it (an id of spaces is empty)
             out["union"] = dict(union, id=ident)
-    if "period" in out:
+    if "period" in out and "period" not in made:
         period = out["period"]
         if not (period.__class__ is dict and as_written(period, _PERIOD_CHECKS)):
             out["period"] = _fields(period, ("period",), _PERIOD, found)
     for key, readers, checks in _LISTS:
-        _each(out, key, readers, checks, found)
+        if key not in made:
+            _each(out, key, readers, checks, found)
     judgements = out.get("judgements")
-    if isinstance(judgements, dict):
+    if isinstance(judgements, dict) and "judgements" not in made:
         out["judgements"] = {
             sid: ({iid: _fields(entry, ("judgements", sid, iid), _JUDGEMENT, found)
                    for iid, entry in items.items()} if isinstance(items, dict) else items)
             for sid, items in judgements.items()}
     return out, found
+
+
+_NOTHING_MADE: dict[str, Any] = {}
 
 
 def _each(out: dict[str, Any], key: str, readers: tuple, checks: tuple, found: Found) -> None:
