@@ -235,3 +235,19 @@ def _orjson_writes(value: Any) -> bool:
     except orjson.JSONEncodeError:
         return False
     return True
+
+
+def test_entries_that_seldom_repeat_are_left_to_the_general_reading(monkeypatch):
+    from assess.model import known_entries
+
+    monkeypatch.setattr(known_entries, "_WINDOW", 4)
+    cache = known_entries.caches({**evidence._ENTRY_MODELS, "period": evidence.Period,
+                                  "judgements": evidence.JudgementEntry})
+    monkeypatch.setattr(evidence, "_KNOWN", cache)
+    rested = False
+    for i in range(40):  # every event new: the cache rests, then is tried again
+        data = copy.deepcopy(_BASE)
+        data["events"] = [{"kind": "workers_congress", "date": "2025-03-15", "title": f"t{i}-{j}"} for j in range(3)]
+        assert same(_outcome(data), _general(data))
+        rested = rested or cache["events"].resting > 0
+    assert rested

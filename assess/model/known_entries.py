@@ -20,33 +20,58 @@ from assess.model.normalise import JUDGEMENT_READERS, LIST_READERS, PERIOD_READE
 
 _PLAIN = frozenset((str, int, float, bool, type(None)))
 _MOST = 20_000  # entries kept per model; all let go when full (a batch's records repeat far fewer)
+# An entry never seen costs more than the general reading (it is read, validated and kept), one
+# seen costs less. Records whose entries seldom repeat (a title on every event) are left to the
+# general reading: after _POOR windows in a row of _WINDOW entries looked up of which over half
+# were never seen, the next _REST entries are not looked up, then the cache is tried again; each
+# rest in a row twice as long as the last (up to 32 times).
+_WINDOW, _POOR, _REST = 1000, 2, 20_000
 
 
 class KnownEntries:
     """The entries of one model validated before (see the module docstring)."""
 
-    __slots__ = ("model", "readers", "checks", "kept")
+    __slots__ = ("model", "readers", "checks", "kept", "looked", "missed", "poor", "resting", "rests")
 
     def __init__(self, model: type[BaseModel], readers: tuple, checks: tuple | None) -> None:
         # readers: normalise's (name, reader) pairs for the entry; checks: its (name, test) pairs
         # telling an entry it need not read, or None when it reads every entry (a judgement)
         self.model, self.readers, self.checks = model, readers, checks
         self.kept: dict[tuple, BaseModel] = {}
+        self.looked = self.missed = self.poor = self.resting = self.rests = 0
+
+    def _resting(self, entries: int) -> bool:
+        """Whether the cache rests (see _WINDOW) for the next `entries` entries."""
+        if self.resting > 0:
+            self.resting -= entries
+            return True
+        self.looked += entries
+        if self.looked >= _WINDOW:
+            if 2 * self.missed > self.looked:
+                self.poor += 1
+            else:
+                self.poor = self.rests = 0
+            if self.poor >= _POOR:
+                self.resting, self.poor = _REST << min(self.rests, 5), 0
+                self.rests += 1
+            self.looked = self.missed = 0
+        return False
 
     def made(self, entry: Any) -> BaseModel | None:
         """The model's object for `entry` (a mapping), as reading and validating it would give;
         None when `entry` is not one to keep (then the general reading reads it)."""
         try:  # an unhashable value (a list of documents) is no key: the general reading reads it
-            if entry.__class__ is not dict:
+            if entry.__class__ is not dict or self._resting(1):
                 return None
-            found = self.kept.get(_key(entry))
-            return found if found is not None else self._validated(entry)
+            key = _key(entry)
+            found = self.kept.get(key)
+            return found if found is not None else self._validated(key, entry)
         except Exception:  # noqa: BLE001 - whatever a value's hash or comparison raises
             return None
 
     def each(self, entries: Any) -> list[BaseModel] | None:
         """The objects of every entry of the list `entries`, or None unless each is known."""
-        if entries.__class__ is not list:
+        if entries.__class__ is not list or self._resting(len(entries)):
             return None
         get, made = self.kept.get, []
         try:  # as made(), written out (a call costs): a record has a score of events
@@ -54,9 +79,10 @@ class KnownEntries:
                 if entry.__class__ is not dict:
                     return None
                 values = entry.values()
-                found = get((*entry, *values, *map(type, values)))
+                key = (*entry, *values, *map(type, values))
+                found = get(key)
                 if found is None:
-                    found = self._validated(entry)
+                    found = self._validated(key, entry)
                     if found is None:
                         return None
                 made.append(found)
@@ -64,23 +90,27 @@ class KnownEntries:
             return None
         return made
 
-    def _validated(self, entry: dict[str, Any]) -> BaseModel | None:
-        values = entry.values()
-        # A float zero is not kept: -0.0 equals 0.0 but is not it (read_kept reads it anew too).
-        if not _PLAIN.issuperset(map(type, values)) or any(v.__class__ is float and not v for v in values):
+    def _validated(self, key: tuple, entry: dict[str, Any]) -> BaseModel | None:
+        """The model's object for `entry`, never seen (`key` its _key), kept; None when it is not
+        one to keep."""
+        self.missed += 1
+        types = key[2 * len(entry):]
+        if not _PLAIN.issuperset(types):
             return None
-        key = _key(entry)
+        # A float zero is not kept: -0.0 equals 0.0 but is not it (read_kept reads it anew too).
+        if float in types and any(v.__class__ is float and not v for v in entry.values()):
+            return None
         unread: list = []
         read = read_entry(entry, (), None, self.readers, unread)
+        # An entry that needs no reading is read or not as the others of its list need
+        # (normalise_record): kept only when it reads (a count of 10**30 is an integer to the
+        # model, but too large to read); read or not, it then validates as the same object
+        # (normalise's _READ_ALREADY).
         if unread:
             return None
         try:
-            made = self.model.model_validate(read)
-            # An entry that needs no reading is read or not as the others of its list need
-            # (normalise_record): kept only when both give the same (a count of 10**30 is an
-            # integer to the model, and too large to read).
-            if self.checks is not None and as_written(entry, self.checks) and self.model.model_validate(entry) != made:
-                return None
+            made = self.model.__pydantic_validator__.validate_python(  # model_validate, without its wrapper
+                entry if self.checks is not None and as_written(entry, self.checks) else read)
         except ValidationError:
             return None
         if len(self.kept) >= _MOST:
