@@ -266,3 +266,34 @@ def test_kept_number_texts_equal_them_worked_out(pairs):
             want = said.number(value, cuts)
         assert said.number(value, cuts) == want
         assert said.number(value, list(cuts)) == want  # cut-offs in a list: not kept
+
+
+def test_a_search_is_freed_by_reference_counts():
+    """No cycle keeps a search (its context, options and candidates) alive: a batch collects
+    garbage only between chunks, so a cycle would hold every record's search until then."""
+    import gc
+    import weakref
+
+    held = []
+
+    class Watched(S.Search):
+        def run(self):
+            held.append(weakref.ref(self))
+            return super().run()
+
+    rng = random.Random(7)
+    standard = catalog.resolve_standard(synthetic.STANDARD)
+    saved, enabled = S.Search, gc.isenabled()
+    S.Search = Watched
+    gc.disable()
+    try:
+        for i in range(12):
+            ev, inputs = scorecard.assess(standard, evidence_from_data(synthetic.record(i, rng)), PY)
+            plan_next_grade(ev, inputs)
+            del ev, inputs
+        alive = [ref for ref in held if ref() is not None]  # before a collection could free them
+    finally:
+        S.Search = saved
+        if enabled:
+            gc.enable()
+    assert held and not alive

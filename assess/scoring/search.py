@@ -477,6 +477,9 @@ class Search:
             dfs(0, (), 0.0, 0.0, 0)
         finally:
             self.nodes = nodes
+            # `dfs` calls itself through its closure: a cycle holding the search (its context,
+            # options and candidates) until a collection, which a batch runs only between chunks.
+            dfs = None  # noqa: F841
 
 
 def _applied(ctx: Context, chosen) -> tuple[list[tuple[Option, list[Change]]], Evaluation] | None:
