@@ -81,6 +81,18 @@ class Reference(S.Search):
         self._kept = kept[:S.KEEP]
         self._limit = self._threshold()
 
+    def _bound(self, k: int, need: float) -> float | None:
+        """The least cost of covering `need` with groups k.. (fractions of each group allowed),
+        a little under, so that float rounding never prunes a set it should keep."""
+        total = 0.0
+        caps, rates = self.caps, self.rates
+        for j in range(k, len(caps)):
+            if need <= S._MARGIN:
+                break
+            take = min(caps[j], need)
+            total, need = total + take * rates[j], need - take
+        return total * (1 - S._MARGIN) if need <= S._MARGIN else None
+
     def _covers(self, chosen, gain: float) -> bool:
         tol = S._MARGIN * max(1.0, abs(self._need))
         combined = reference_combined_approx(self.ctx, chosen)
@@ -90,7 +102,7 @@ class Reference(S.Search):
             return True
         return exact_sum(o.gain for o in chosen) >= self.need and S.combined_gain(self.ctx, chosen) >= self.need
 
-    def _dfs(self, k: int, chosen, cost: float, gain: float) -> None:  # type: ignore[override]
+    def _dfs(self, k: int, chosen, cost: float, gain: float) -> None:
         self.nodes += 1
         if self.nodes > S.NODE_LIMIT:
             raise S._Stop

@@ -389,18 +389,6 @@ class Search:
         self._kept = kept[:KEEP]
         self._limit = self._threshold()
 
-    def _bound(self, k: int, need: float) -> float | None:
-        """The least cost of covering `need` with groups k.. (fractions of each group allowed),
-        a little under, so that float rounding never prunes a set it should keep."""
-        total = 0.0
-        caps, rates = self.caps, self.rates
-        for j in range(k, len(caps)):
-            if need <= _MARGIN:
-                break
-            take = min(caps[j], need)
-            total, need = total + take * rates[j], need - take
-        return total * (1 - _MARGIN) if need <= _MARGIN else None
-
     def _covers(self, chosen: tuple[Option, ...], gain: float) -> bool:
         """Whether the options' gains, alone and combined, cover the need: decided on floats when
         they are clearly apart from it, exactly when they are within rounding of it."""
@@ -412,33 +400,12 @@ class Search:
             return True
         return exact_sum(o.gain for o in chosen) >= self.need and combined_gain(self.ctx, chosen) >= self.need
 
-    def _dfs(self, k: int, chosen: tuple[Option, ...], cost: float, gain: float, num: int) -> None:
-        """Groups k.. added to `chosen` (float `cost` and `gain`, exact cost `num` / `_den`)."""
-        self.nodes += 1
-        if self.nodes > NODE_LIMIT:
-            raise _Stop
-        limit = self._limit
-        if limit is not None and cost >= limit:
-            return  # KEEP cheaper candidates are known
-        if gain >= self._need_low and self._covers(chosen, gain):
-            self._add(chosen, cost, num)
-            return
-        if k == len(self.groups):
-            return
-        bound = self._bound(k, self._need - gain)
-        if bound is None or (limit is not None and cost + bound >= limit):
-            return
-        after = k + 1
-        nums = self._nums
-        for option in self.groups[k]:
-            approx = option.approx
-            self._dfs(after, chosen + (option,), cost + approx[0], gain + approx[1], num + nums[id(option)])
-        self._dfs(after, chosen, cost, gain, num)
-
     def _search(self) -> None:
-        """`self._dfs(0, (), 0.0, 0.0, 0)` with the search's fields held in locals and `_bound`
-        worked out in place: the same nodes, in the same order, with the same float arithmetic
-        (tests/test_plan_fast.py runs both)."""
+        """The branch and bound from group 0: a set's options, float cost and gain, and exact cost
+        times `_den`; the least cost of covering what is still needed with the groups after it
+        (fractions of each allowed, a little under so that float rounding never prunes a set it
+        should keep) bounds each branch. The search as first written, with its fields held in
+        locals (tests/test_plan_fast.py runs both and compares)."""
         groups, caps, rates, nums = self.groups, self.caps, self.rates, self._nums
         count, need_all, need_low = len(groups), self._need, self._need_low
         covers, add = self._covers, self._add
