@@ -421,11 +421,12 @@ def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dic
         "blockers": [],
         "text": _target_text(ev, target, words, grade_title[plan.grade]),
     }
-    out["fixes"] = [_fix_dict(f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
+    made: dict[tuple, dict[str, Any]] = {}  # the plan's and its alternatives' fixes, each made once
+    out["fixes"] = [_fix_once(made, f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
     out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade], _nothing_applies(ev)) for b in plan.blockers]
     out["cost"] = card_number(plan.cost)
     out["exact"] = plan.exact
-    out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target)
+    out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target, made)
                            for k, a in enumerate(plan.alternatives, 1)]
     if plan.reachable:
         # The grade the fixes earn when scored again: above the target when they earn more.
@@ -449,8 +450,8 @@ def _target_text(ev: Evaluation, target, words: Words, title: str) -> str:
     return message("plan.target", words.lang, grade=title, min=words.number(target.min_score))
 
 
-def _alternative_dict(k: int, a, standard, words: Words, grade: str, target) -> dict[str, Any]:
-    fixes = [_fix_dict(f, standard, words, grade) for f in a.fixes]
+def _alternative_dict(k: int, a, standard, words: Words, grade: str, target, made: dict) -> dict[str, Any]:
+    fixes = [_fix_once(made, f, standard, words, grade) for f in a.fixes]
     # Each fix with its actions: alternatives often name the same items and differ in what is done.
     text = message("plan.alternative", words.lang, k=k, fixes="; ".join(fix_with_actions(f["title"], f) for f in fixes),
                    cost=words.number(a.cost), score=words.number(a.score_after, (target.min_score,)))
@@ -460,6 +461,18 @@ def _alternative_dict(k: int, a, standard, words: Words, grade: str, target) -> 
 def fix_with_actions(title: str, fix: dict[str, Any]) -> str:
     """A plan fix as one phrase: its title, then its actions in brackets."""
     return f"{title} ({'; '.join(fix['actions'])})" if fix.get("actions") else title
+
+
+def _fix_once(made: dict, f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
+    """`_fix_dict`, made once per card for a fix of the same kind, item, change objects and cost
+    (alternatives repeat the plan's fixes); each use gets its own copy."""
+    key = (f.kind, f.ref, tuple(map(id, f.changes)), f.cost)  # the plan holds the changes: ids stay theirs
+    held = made.get(key)
+    if held is None:
+        made[key] = held = _fix_dict(f, standard, words, grade)
+        return held
+    return {**held, "actions": list(held["actions"]),
+            "changes": None if held["changes"] is None else [dict(c) for c in held["changes"]]}
 
 
 def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:

@@ -176,10 +176,7 @@ class Words:
         else 2 places, or more where needed to stay on its side of a cut-off in `against`."""
         if value is None:
             return "-"
-        frac = fraction(str(value)) if isinstance(value, float) else fraction(value)
-        if exact_places(frac) is not None:
-            return exact_text(frac)
-        return format_number(frac, against=against)
+        return _number_text(value, against)
 
     def condition(self, text_or_node) -> str:
         """A condition in words ("职工入会率 ≥ 95%"), worked out once per standard, language and
@@ -512,3 +509,25 @@ def standard_cutoffs(standard: Standard) -> dict[str, tuple[Fraction, ...]]:
             found.setdefault(name, set()).add(fraction(value))
     return {name: tuple(sorted(values)) for name, values in found.items()}
 
+
+_NUMBERS: dict[tuple, str] = {}  # `Words.number`'s texts by (type, value, cut-offs): it reads nothing else
+
+
+def _number_text(value: Any, against: Any) -> str:
+    """`Words.number` of a value not None (a float read from its text), kept: a card says the
+    same points many times. Cut-offs not in a tuple, or values that cannot be a key, are not."""
+    key = (type(value), value, against)
+    try:
+        return _NUMBERS[key]
+    except (KeyError, TypeError):
+        pass
+    frac = fraction(str(value)) if isinstance(value, float) else fraction(value)
+    text = exact_text(frac) if exact_places(frac) is not None else format_number(frac, against=against)
+    if type(against) is tuple:
+        if len(_NUMBERS) >= 20_000:
+            _NUMBERS.clear()  # bounded; only costs working texts out again
+        try:
+            _NUMBERS[key] = text
+        except TypeError:
+            pass
+    return text

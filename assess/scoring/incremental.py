@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from assess.core import conditions as cond
+from assess.core.per_object import once_per_object
 from assess.scoring.engine import Inputs, assemble, compute_values, section_result
 from assess.scoring.items import kept_items
 from assess.scoring.reads import reads_of
@@ -19,6 +20,12 @@ from assess.scoring.results import Evaluation, ItemResult
 
 
 _ABSENT = object()
+
+
+@once_per_object()
+def _section_ids(standard) -> tuple[frozenset[str], ...]:
+    """The ids of each section's items, in the standard's order (once per standard object)."""
+    return tuple(frozenset(item.id for item in section.items) for section in standard.sections)
 
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> set[str]:
@@ -56,7 +63,10 @@ def reevaluate(before: Evaluation, before_inputs: Inputs, inputs: Inputs,
         return [scored(section_id, r.item, values, decisions, inputs) if r.item.id in stale else r for r in results]
 
     sections = []
-    for s_def, s in zip(standard.sections, before.sections):
+    for s_def, s, ids in zip(standard.sections, before.sections, _section_ids(standard)):
+        if stale.isdisjoint(ids):
+            sections.append(s)  # no item of it is scored again: every result is the same object
+            continue
         items = again(s.section_id, s.items)
         same = all(a is b for a, b in zip(items, s.items))
         sections.append(s if same else section_result(standard, s_def, items))

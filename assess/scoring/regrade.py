@@ -108,6 +108,36 @@ class Regrader:
         decides exactly whenever the float is within rounding of a cut-off)."""
         return self._finish(self._floats, *self._moved(self._floats, awarded))
 
+    def approx_gain(self, chosen) -> float:
+        """`approx` of the items the options `chosen` move, less `approx_current`: each
+        option is (item id, its points, the points held, the option's own gain in points); an
+        item's options add up, clamped to its points, in the order given. The same float
+        operations, in the same order, as the search's `combined_gain` on floats through
+        `approx` (what steers the search must not move by a rounding)."""
+        awarded: dict[str, float] = {}
+        for item_id, points, held, delta in chosen:
+            awarded[item_id] = min(points, awarded.get(item_id, held) + delta)
+        sums, where_of = self._floats, self._where
+        old = sums.old
+        sections: dict[int, Any] = {}
+        bonus = taken_off = 0
+        for item_id, points in awarded.items():
+            where = where_of.get(item_id)
+            if where is None:
+                continue
+            diff = points - old[item_id]
+            if where[0] == _SECTION:
+                k = where[1]
+                sections[k] = sections.get(k, 0) + diff
+            elif where[0] == _BONUS:
+                bonus += diff
+            else:
+                taken_off -= diff
+        raw_score = sums.raw_score
+        for k, diff in sections.items():
+            raw_score += min(sums.caps[k], sums.raw[k] + diff) - sums.awarded[k]
+        return self._finish(sums, raw_score, taken_off, bonus) - self.approx_current
+
     def _moved(self, sums: _Sums, awarded: Mapping[str, Any]) -> tuple[Any, Any, Any]:
         """The raw score with the items moved (section caps applied), and how much less the
         deductions take off and how much more bonus is earned, in the numbers of `sums`."""

@@ -20,6 +20,7 @@ by gain per unit of cost, and the plan says it is not proven cheapest (`exact: f
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from assess.core.exact import Fraction, exact_sum
@@ -61,11 +62,14 @@ class Option:
     delta: Fraction = Fraction(0)  # the item's own points gained (estimated from the item alone)
     # Floats of the above, which steer the search (the search decides exactly near a cut-off).
     approx: tuple[float, float, float, float, float] = field(init=False, repr=False)
+    moves: tuple | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         r = self.result
         held = (float(r.item.points), float(r.awarded)) if r is not None else (0.0, 0.0)
         object.__setattr__(self, "approx", (float(self.cost), float(self.gain), float(self.delta)) + held)
+        # What `Regrader.approx_gain` reads of it (None: an outside item's option).
+        object.__setattr__(self, "moves", (r.item.id, held[0], held[1], self.approx[2]) if r is not None else None)
 
 
 @dataclass
@@ -96,6 +100,10 @@ class Context:
     regrader: Regrader  # on the scale the search adds gains on
     start: Fraction  # `current`'s grade score on that scale
     floor: bool = False  # the scale: the grade score (True) or it before the floor at 0
+    # `sc`'s values and events (the scenario is only copied, never changed, once the search
+    # starts): what every option's shared key reads, worked out once a search.
+    values: dict | None = None
+    events: tuple = ()
 
     def gain(self, after: Evaluation) -> Fraction:
         """What the changed evidence gains on the search's scale."""
@@ -119,7 +127,8 @@ def context(ev: Evaluation, base: Inputs, sc: Scenario, target: str, floor: bool
     # give an equal one).
     current = reevaluate(ev, base, inputs, sc.values(ev.standard, base)) if sc.changes else ev
     start = current.grade_score if floor else unfloored_grade_score(current)
-    return Context(ev, base, sc, current, target, inputs, Regrader(current, floor=floor), start, floor)
+    return Context(ev, base, sc, current, target, inputs, Regrader(current, floor=floor), start, floor,
+                   sc.values(ev.standard, base), base.events + sc.extra_events)
 
 
 def bonus_alone_may_reach(ctx: Context, min_score: Fraction) -> bool:
@@ -237,8 +246,7 @@ def _outcome_key(ctx: Context, node, r: ItemResult | None) -> tuple | None:
         held = _NAMES[(id(compiled), item.id, id(node))] = (
             compiled, tuple(sorted(reads | reached.name_set)), reached.dated | counted_per_period(compiled.standard, reads),
             node)
-    values = ctx.sc.values(compiled.standard, ctx.base)
-    read = read_key(held[1], held[2], values, ctx.base.events + ctx.sc.extra_events, ctx.base.period)
+    read = read_key(held[1], held[2], ctx.values, ctx.events, ctx.base.period)
     if read is None:
         return None
     # The level's condition by identity (the levels are kept per item; the outcome holds it).
@@ -286,14 +294,10 @@ def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
 
 def _combined_approx(ctx: Context, chosen: tuple[Option, ...]) -> float:
     """`combined_gain` on floats (what steers the search)."""
-    awarded: dict[str, float] = {}
-    for o in chosen:
-        if o.result is None:
-            return sum(x.approx[1] for x in chosen)
-        _, _, delta, points, held = o.approx
-        item_id = o.result.item.id
-        awarded[item_id] = min(points, awarded.get(item_id, held) + delta)
-    return ctx.regrader.approx(awarded) - ctx.regrader.approx_current
+    moves = [o.moves for o in chosen]
+    if None in moves:
+        return sum(x.approx[1] for x in chosen)
+    return ctx.regrader.approx_gain(moves)
 
 
 def _undominated(options: list[Option]) -> list[Option]:
@@ -334,13 +338,18 @@ class Search:
         self._kept: list[tuple[float, frozenset]] = []  # undominated candidates: (cost, groups)
         self._need = float(need)
         self._need_low = self._need * (1 - _MARGIN)  # a gain below it cannot cover the need
+        self._tol = _MARGIN * max(1.0, abs(self._need))  # `_covers`' rounding band around the need
         self._limit: float | None = None  # `_threshold()`, kept as candidates are added
         self.exact = True
+        # Exact costs as integers over the options' common denominator: a candidate's exact cost
+        # is the sum of its options' numerators (Fraction(num, den) is `exact_sum` of their costs).
+        self._den = math.lcm(*(o.cost.denominator for o in options)) if options else 1
+        self._nums = {id(o): o.cost.numerator * (self._den // o.cost.denominator) for o in options}
 
     def run(self) -> list[Found]:
         """The verified sets, cheapest first, none holding the items of a cheaper one (at most KEEP)."""
         try:
-            self._dfs(0, (), 0.0, 0.0)
+            self._search()
         except _Stop:
             self.exact = False
         out: list[Found] = []
@@ -367,9 +376,10 @@ class Search:
         groups) are known."""
         return self._kept[KEEP - 1][0] * (1 + _MARGIN) if len(self._kept) >= KEEP else None
 
-    def _add(self, chosen: tuple[Option, ...], cost: float) -> None:
-        exact_cost = exact_sum(o.cost for o in chosen)
-        self.candidates.append((exact_cost, len(chosen), tuple(sorted(o.order for o in chosen)), chosen))
+    def _add(self, chosen: tuple[Option, ...], cost: float, num: int) -> None:
+        """A candidate: `cost` its float cost, `num` its exact cost times `_den`."""
+        exact_cost = Fraction(num, self._den)  # == exact_sum(o.cost for o in chosen)
+        self.candidates.append((exact_cost, len(chosen), tuple(sorted([o.order for o in chosen])), chosen))
         groups = frozenset(o.group for o in chosen)
         if any(g <= groups for _, g in self._kept):
             return
@@ -379,22 +389,10 @@ class Search:
         self._kept = kept[:KEEP]
         self._limit = self._threshold()
 
-    def _bound(self, k: int, need: float) -> float | None:
-        """The least cost of covering `need` with groups k.. (fractions of each group allowed),
-        a little under, so that float rounding never prunes a set it should keep."""
-        total = 0.0
-        caps, rates = self.caps, self.rates
-        for j in range(k, len(caps)):
-            if need <= _MARGIN:
-                break
-            take = min(caps[j], need)
-            total, need = total + take * rates[j], need - take
-        return total * (1 - _MARGIN) if need <= _MARGIN else None
-
     def _covers(self, chosen: tuple[Option, ...], gain: float) -> bool:
         """Whether the options' gains, alone and combined, cover the need: decided on floats when
         they are clearly apart from it, exactly when they are within rounding of it."""
-        tol = _MARGIN * max(1.0, abs(self._need))
+        tol = self._tol
         combined = _combined_approx(self.ctx, chosen)
         if combined < self._need - tol:
             return False
@@ -402,26 +400,53 @@ class Search:
             return True
         return exact_sum(o.gain for o in chosen) >= self.need and combined_gain(self.ctx, chosen) >= self.need
 
-    def _dfs(self, k: int, chosen: tuple[Option, ...], cost: float, gain: float) -> None:
-        self.nodes += 1
-        if self.nodes > NODE_LIMIT:
-            raise _Stop
-        limit = self._limit
-        if limit is not None and cost >= limit:
-            return  # KEEP cheaper candidates are known
-        if gain >= self._need_low and self._covers(chosen, gain):
-            self._add(chosen, cost)
-            return
-        if k == len(self.groups):
-            return
-        bound = self._bound(k, self._need - gain)
-        if bound is None or (limit is not None and cost + bound >= limit):
-            return
-        after = k + 1
-        for option in self.groups[k]:
-            approx = option.approx
-            self._dfs(after, chosen + (option,), cost + approx[0], gain + approx[1])
-        self._dfs(after, chosen, cost, gain)
+    def _search(self) -> None:
+        """The branch and bound from group 0: a set's options, float cost and gain, and exact cost
+        times `_den`; the least cost of covering what is still needed with the groups after it
+        (fractions of each allowed, a little under so that float rounding never prunes a set it
+        should keep) bounds each branch. The search as first written, with its fields held in
+        locals (tests/test_plan_fast.py runs both and compares)."""
+        groups, caps, rates, nums = self.groups, self.caps, self.rates, self._nums
+        count, need_all, need_low = len(groups), self._need, self._need_low
+        covers, add = self._covers, self._add
+        nodes = self.nodes
+        low, high = 1 - _MARGIN, _MARGIN
+
+        def dfs(k: int, chosen: tuple[Option, ...], cost: float, gain: float, num: int) -> None:
+            nonlocal nodes
+            nodes += 1
+            if nodes > NODE_LIMIT:
+                raise _Stop
+            limit = self._limit
+            if limit is not None and cost >= limit:
+                return
+            if gain >= need_low and covers(chosen, gain):
+                add(chosen, cost, num)
+                return
+            if k == count:
+                return
+            need, total = need_all - gain, 0.0
+            for j in range(k, count):
+                if need <= high:
+                    break
+                cap = caps[j]
+                take = need if need < cap else cap  # min(cap, need)
+                total, need = total + take * rates[j], need - take
+            if need > high or (limit is not None and cost + total * low >= limit):
+                return
+            after = k + 1
+            for option in groups[k]:
+                approx = option.approx
+                dfs(after, chosen + (option,), cost + approx[0], gain + approx[1], num + nums[id(option)])
+            dfs(after, chosen, cost, gain, num)
+
+        try:
+            dfs(0, (), 0.0, 0.0, 0)
+        finally:
+            self.nodes = nodes
+            # `dfs` calls itself through its closure: a cycle holding the search (its context,
+            # options and candidates) until a collection, which a batch runs only between chunks.
+            dfs = None  # noqa: F841
 
 
 def _applied(ctx: Context, chosen) -> tuple[list[tuple[Option, list[Change]]], Evaluation] | None:
