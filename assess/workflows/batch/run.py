@@ -28,7 +28,7 @@ from assess.intake import inputs as intake
 from assess.workflows.batch.repeats import Repeat, Repeats, error_positions
 from assess.workflows.batch.signals import end_workers, shut_pool, stop_on_signals
 from assess.workflows.batch.sources import Source, check_inputs, is_record_of, iter_sources, rosters, unread_files
-from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
+from assess.workflows.batch.worker import Config, forked_workers, init_worker, local_worker, run_chunk
 from assess.scoring.compiler import ENGINES
 from assess.workflows.formats import format_of_file, formats_for, renderer_for
 
@@ -348,10 +348,18 @@ def _pool_context():
 def _run_pool(config: Config, jobs: int, chunks: Iterable[list[Source]], commit) -> None:
     # Imported here: they cost every other `assess` command ~7 ms of start-up.
     from concurrent.futures import ProcessPoolExecutor
+
+    context = _pool_context()
+    with contextlib.ExitStack() as stack:
+        if context.get_start_method() == "fork":  # the workers start warm, with what this process made
+            stack.enter_context(forked_workers(config))
+        _pool_chunks(ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker,
+                                         initargs=(config, os.getpid())), config, jobs, chunks, commit)
+
+
+def _pool_chunks(executor, config: Config, jobs: int, chunks: Iterable[list[Source]], commit) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=init_worker,
-                                   initargs=(config, os.getpid()))
     pending: deque = deque()
     window = jobs * 4  # chunks in flight: enough to keep every worker busy, few enough to stay flat
     clean = False
