@@ -15,7 +15,7 @@ from assess.standards import catalog
 from assess.workflows.batch import run as batch_run
 from assess.workflows.batch import run_batch
 from assess.workflows.batch import worker as W
-from assess.workflows.batch.sources import iter_sources
+from assess.workflows.batch.sources import Source, iter_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -124,3 +124,33 @@ def test_spawned_workers_write_what_forked_ones_and_one_process_write(tmp_path, 
         assert summary.complete and summary.scored == 150
         outputs[name] = out.read_bytes()
     assert len(set(outputs.values())) == 1
+
+
+@pytest.mark.parametrize("workers", [2, 3, 8])
+@pytest.mark.parametrize("limit", [None, 0, 1, 7, 40, 41, 200])
+@pytest.mark.parametrize("n", [0, 1, 5, 40, 41, 130])
+def test_chunks_for_several_workers_hold_what_plain_chunks_hold(n, limit, workers):
+    """The last records in smaller chunks: the same records, in order, the same limit and the same
+    `exhausted`; chunks smaller than `size` only among the last records; never more than
+    workers + 1 chunks read ahead of those handed out."""
+    def sources():
+        for i in range(n):
+            read[0] += 1
+            yield Source(f"f:{i + 1}", "line", b"{}", "f", i + 1)
+
+    read = [0]
+    plain = batch_run._Chunks(sources(), 4, limit)
+    expected = list(plain)
+    read = [0]
+    dealt = batch_run._Chunks(sources(), 4, limit, workers=workers)
+    got, handed = [], 0
+    for chunk in dealt:
+        handed += len(chunk)
+        assert read[0] - handed <= 4 * (workers + 1)
+        got.append(chunk)
+    assert [s for c in got for s in c] == [s for c in expected for s in c]
+    assert dealt.exhausted == plain.exhausted
+    assert all(0 < len(c) <= 4 for c in got)
+    sizes = [len(c) for c in got]
+    tail = next((i for i, size in enumerate(sizes) if size < 4), len(sizes))  # smaller only at the end
+    assert sum(sizes[tail:]) <= 4 * (workers + 1)
