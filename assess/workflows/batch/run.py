@@ -181,9 +181,9 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
 class _Chunks:
     """The sources in chunks of `size`, `limit` records at most; `exhausted` once nothing is left.
     Shared by `workers` processes (more than one), the run's last records come in smaller chunks
-    (each about an eighth of what is left per worker, `size // 8` at least), so the workers finish
-    together rather than one waiting out another's last full chunk: for that the records of the
-    next `workers` chunks are read ahead."""
+    (each half of what is left per worker, `size // 8` at least), so the workers finish together
+    rather than one waiting out another's last full chunk: for that the records of the next
+    `workers` chunks are read ahead."""
 
     def __init__(self, sources: Iterator[Source], size: int, limit: int | None, workers: int = 1) -> None:
         self.sources, self.size, self.budget, self.workers = sources, size, limit, workers
