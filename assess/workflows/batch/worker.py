@@ -358,7 +358,8 @@ def forked_workers(config: Config) -> Iterator[None]:
     warmed here first (Worker.warm), which each process forked inside the block takes over as its
     own (init_worker), instead of making its own and paying the first records' misses again; it
     is closed here afterwards. Published only once warm, and never used here: a process forked
-    by another thread meanwhile never copies it half-made or in use."""
+    by another thread meanwhile never copies it half-made or in use. (durable_rules' C core holds
+    nothing but memory, no thread, lock or file: the rulesets a process copies work as made.)"""
     worker = Worker(config)
     token = object()
     try:
