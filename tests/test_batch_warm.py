@@ -28,6 +28,12 @@ def _config(engine: str = "durable_rules", lang: str = "zh") -> W.Config:
     return W.Config(STANDARD, None, lang, engine, "csv", tuple(str(d) for d in catalog.search_dirs()))
 
 
+def _worker(config: W.Config) -> W.Worker:
+    worker = W.Worker(config)
+    worker.settled = True  # run_chunk sets nothing aside from this test process's garbage collector
+    return worker
+
+
 def _chunks(tmp_path: Path, n: int, size: int = 64) -> list[list]:
     path = tmp_path / "records.jsonl"
     path.write_bytes(b"".join(synthetic.lines(n)))
@@ -38,7 +44,7 @@ def _chunks(tmp_path: Path, n: int, size: int = 64) -> list[list]:
 @pytest.mark.parametrize("engine", ["durable_rules", "python"])
 def test_a_warmed_worker_gives_what_a_cold_one_gives(tmp_path, engine):
     chunks = _chunks(tmp_path, 300)
-    cold, warm = W.Worker(_config(engine)), W.Worker(_config(engine))
+    cold, warm = _worker(_config(engine)), _worker(_config(engine))
     try:
         warm.warm()
         assert warm.stats() == cold.stats()  # warming answers nothing and keeps no answer
@@ -54,7 +60,7 @@ def test_a_warmed_worker_has_registered_every_ruleset_its_records_use(tmp_path):
     """Else each worker registers the rest itself (some 0.1-0.7 ms each): the warm-up's groups of
     conditions must stay those the decision cache asserts alone."""
     chunks = _chunks(tmp_path, 600)
-    cold, warm = W.Worker(_config()), W.Worker(_config())
+    cold, warm = _worker(_config()), _worker(_config())
     try:
         warm.warm()
         registered = dict(warm.backend._registered)
