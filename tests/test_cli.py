@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -202,6 +203,10 @@ def test_explain_standard_and_item():
     assert "一票否决" in whole.output and "得分 ≥ 90" in whole.output
     item = run("explain", "bahao-community", "membership_rate", "--lang", "en")
     assert "≥ 98%: 6 points" in item.output
+    english = run("explain", "bahao-community", "--lang", "en").output
+    # a kind's label is singular ("Liaison meeting"): counted as events of that kind, never "number of Liaison meeting"
+    assert "= the number of events of kind Liaison meeting in the period" in english
+    assert not re.search(r"(number|count) of [A-Z][a-z]+ meeting\b", english)
     missing = run("explain", "bahao-community", "9.9")
     assert missing.exit_code == 2 and "没有指标 9.9; 它的指标: union_in_party_targets, " in missing.output
     typo = run("explain", "bahao-community", "membership_rat")

@@ -146,7 +146,7 @@ def _outcome(read, text):
 
 
 def _fast(text):
-    return jsonlines._fast_value(text, text.encode("utf-8", "surrogatepass"))
+    return jsonlines._fast_value(text.encode("utf-8", "surrogatepass"))
 
 
 def _fast_or_declined(text):

@@ -158,6 +158,30 @@ def test_bad_records_are_reported_and_never_stop_the_others(tmp_path):
     assert any("zz-bad-members.yaml" in line and "facts.members" in line and "old version" in line for line in lines)
 
 
+def test_filled_in_workbooks_are_records_and_other_workbooks_are_listed_as_unreadable(tmp_path):
+    import yaml
+    import intake_fill
+    from assess import api
+
+    yaml_dir, book_dir = tmp_path / "yaml", tmp_path / "books"
+    yaml_dir.mkdir(), book_dir.mkdir()
+    fixture = ROOT / "fixtures" / "nanxincun-community.yaml"  # 先进 -> 达标 under the raised thresholds
+    shutil.copy(fixture, yaml_dir / fixture.name)
+    target = api.standards_for(api.load_record(str(fixture)))[0]
+    api.write_template(target, tmp_path / "empty.xlsx")
+    data = yaml.safe_load(fixture.read_text(encoding="utf-8"))
+    intake_fill.fill_workbook(str(tmp_path / "empty.xlsx"), str(book_dir / "nanxincun.xlsx"), data, target.standard)
+    from openpyxl import Workbook
+    Workbook().save(book_dir / "roster.xlsx")  # an xlsx that is no fill-in workbook
+    new = revised(tmp_path, *RAISE_THRESHOLDS)
+    from_yaml, from_book = compare(new, directory=yaml_dir), compare(new, directory=book_dir)
+    assert [Path(x.file).name for x in from_book.invalid] == ["roster.xlsx"]
+    (one,), (other,) = from_yaml.unions, from_book.unions
+    assert one.union_id == other.union_id == "nanxincun-community" and one.grade_changed
+    assert (one.old.state, one.new.state, one.causes) == (other.old.state, other.new.state, other.causes)
+    assert (one.old.evaluation.score, one.new.evaluation.score) == (other.old.evaluation.score, other.new.evaluation.score)
+
+
 def test_distribution_is_exact():
     d = impact.distribution([Fraction(1, 3), Fraction(-7, 2), Fraction(0), Fraction(12)])
     assert (d.count, d.up, d.down, d.unchanged) == (4, 2, 1, 1)

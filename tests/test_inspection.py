@@ -242,6 +242,26 @@ def test_cli_refuses_mismatched_files_with_exit_2():
     assert result.exit_code == 2 and "--inspection" in result.stderr
 
 
+def test_an_inspection_without_inspector_or_date_is_scored_with_a_note(tmp_path):
+    text = Path(PASS).read_text(encoding="utf-8")
+    assert "\ninspector:" in text and "\ndate:" in text  # the fixture is signed: the notes below are from the cuts
+    unsigned = tmp_path / "unsigned.yaml"
+    unsigned.write_text(re.sub(r"\n(inspector|date):[^\n]*", "", text), encoding="utf-8")
+    no_inspector = tmp_path / "no-inspector.yaml"
+    no_inspector.write_text(re.sub(r"\ninspector:[^\n]*", "", text), encoding="utf-8")
+    signed = run("score", LIULIAN, "--inspection", PASS)
+    assert signed.exit_code == 0 and "未填写" not in signed.stderr
+    result = run("score", LIULIAN, "--inspection", str(no_inspector))
+    assert result.exit_code == 0 and f"{no_inspector}: 未填写考核人;" in result.stderr
+    assert "考核人: 坪山区总工会考核组 陈立  考核日期: 2026-01-14" in signed.stdout
+    assert "考核人: 未填写  考核日期: 2026-01-14" in result.stdout
+    result = run("score", LIULIAN, "--inspection", str(unsigned), "--lang", "en")
+    assert result.exit_code == 0
+    assert f"{unsigned}: no inspector's name or date of the inspection;" in result.stderr
+    plan = api.plan_acceptance(LIULIAN, str(unsigned))
+    assert plan.unsigned == ("inspector", "date") and api.plan_acceptance(LIULIAN, PASS).notes("zh") == ()
+
+
 # ---- bad inspection input ----------------------------------------------------------------------
 
 

@@ -35,6 +35,17 @@ class AcceptancePlan:
     standard: LoadedStandard
     as_of: date  # the date the version was chosen for
     warning: VersionWarning | None
+    # what the inspection leaves blank that an acceptance sheet is signed with: "inspector", "date"
+    unsigned: tuple[str, ...] = ()
+
+    def notes(self, lang: str) -> tuple[str, ...]:
+        """Texts to tell beside the result: the inspector or date left blank (the sheet shows
+        them as not filled in, to be written by hand before it is signed)."""
+        if not self.unsigned:
+            return ()
+        labels = message("inspection.unsigned_sep", lang).join(
+            message(f"inspection.unsigned_field.{k}", lang) for k in self.unsigned)
+        return (message("inspection.unsigned", lang, fields=labels, file=self.inspection.path),)
 
 
 @dataclass(frozen=True)
@@ -89,7 +100,8 @@ def plan_acceptance(record: RecordSource, inspection_source: str | Path | Mappin
         found = inspection_source if isinstance(inspection_source, LoadedInspection) else _inspection(inspection_source)
         on = options.as_of or loaded.record.period.end
         target = load_standard(options.standard or inspection.standard_ref(found), on)
-        return AcceptancePlan(loaded, found, target, on, version_warning(target, on, options.lang))
+        unsigned = tuple(k for k in ("inspector", "date") if getattr(found.model, k) is None)
+        return AcceptancePlan(loaded, found, target, on, version_warning(target, on, options.lang), unsigned)
 
 
 def accept(plan: AcceptancePlan, options: ScoreOptions = ScoreOptions(), *, waivers: LoadedWaivers | None = None,

@@ -271,7 +271,7 @@ def _score_inspected(evidence: tuple[str, ...], inspection_path: str, options: a
         fail([Problem("--inspection", "", message("inspect.cli.one_record", lang, n=len(evidence)))], lang)
     with exit_on_input_error(lang):
         plan = api.plan_acceptance(evidence[0], inspection_path, options)
-        _notes(plan.warning, None, db, lang)
+        _notes(plan.warning, None, db, lang, plan.notes(lang))
         done = api.accept(plan, options, waivers=waivers, store=db or None)
     for entry in done.entries:
         _notes(None, entry, db, lang)

@@ -16,14 +16,19 @@ from assess.core.unions import kind_id, union_key
 Found = list[tuple[tuple, NaturalError]]  # (where in the record, what could not be read)
 
 
-def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
+def normalise_record(data: dict[str, Any], made: dict[str, Any] | None = None) -> tuple[dict[str, Any], Found]:
     """A copy of a record's data with its shape values read (see the module docstring), and the
     values that could not be read (left as written, so validation reports them too). Containers
     of an unexpected shape are left to validation, and so is a mapping or list whose values are
     all already as validation reads them (dates written YYYY-MM-DD, whole numbers, a kind of
-    union written as its id): it is not copied."""
+    union written as its id): it is not copied. `made`: parts of the record already read and
+    validated (assess/model/known_entries.py), taken in place of those of `data` as they are."""
     out = dict(data)
     found: Found = []
+    if made:
+        out.update(made)
+    else:
+        made = _NOTHING_MADE
     union = out.get("union")
     if isinstance(union, dict) and isinstance(union.get("kind"), str):
         kind = kind_id(union["kind"])
@@ -33,14 +38,15 @@ def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
         ident = union_key(union["id"])
         if ident != union["id"]:  # ` u1 ` or `ｕ１`: the id u1, as a roster reads it (an id of spaces is empty)
             out["union"] = dict(union, id=ident)
-    if "period" in out:
+    if "period" in out and "period" not in made:
         period = out["period"]
-        if not (period.__class__ is dict and _as_written(period, _PERIOD_CHECKS)):
+        if not (period.__class__ is dict and as_written(period, _PERIOD_CHECKS)):
             out["period"] = _fields(period, ("period",), _PERIOD, found)
     for key, readers, checks in _LISTS:
-        _each(out, key, readers, checks, found)
+        if key not in made:
+            _each(out, key, readers, checks, found)
     judgements = out.get("judgements")
-    if isinstance(judgements, dict):
+    if isinstance(judgements, dict) and "judgements" not in made:
         out["judgements"] = {
             sid: ({iid: _fields(entry, ("judgements", sid, iid), _JUDGEMENT, found)
                    for iid, entry in items.items()} if isinstance(items, dict) else items)
@@ -48,15 +54,18 @@ def normalise_record(data: dict[str, Any]) -> tuple[dict[str, Any], Found]:
     return out, found
 
 
+_NOTHING_MADE: dict[str, Any] = {}
+
+
 def _each(out: dict[str, Any], key: str, readers: tuple, checks: tuple, found: Found) -> None:
     entries = out.get(key)
     if isinstance(entries, list):
         for entry in entries:
-            if not _as_written(entry, checks):
+            if not as_written(entry, checks):
                 break
         else:
             return  # nothing to read (most records): validation reads the list as it is
-        out[key] = [_read(e, key, i, readers, found) if isinstance(e, dict) else e for i, e in enumerate(entries)]
+        out[key] = [read_entry(e, key, i, readers, found) if isinstance(e, dict) else e for i, e in enumerate(entries)]
 
 
 def _whole(value: Any) -> bool:
@@ -72,7 +81,7 @@ def _boolean(value: Any) -> bool:
 _READ_ALREADY = {read_date: is_iso_day, read_integer: _whole, read_year: _whole, read_boolean: _boolean}
 
 
-def _as_written(entry: Any, checks: tuple) -> bool:
+def as_written(entry: Any, checks: tuple) -> bool:
     """Whether `entry` of a list needs no reading: not a mapping (left to validation), or one
     whose every value `checks` names ((name, test) pairs) is missing or passes its test."""
     if entry.__class__ is not dict:
@@ -89,11 +98,11 @@ def _fields(entry: Any, loc: tuple, readers: tuple, found: Found) -> Any:
     else as it is."""
     if not isinstance(entry, dict):
         return entry
-    return _read(entry, loc, None, readers, found)
+    return read_entry(entry, loc, None, readers, found)
 
 
 def _checked(readers: dict[str, Callable]) -> tuple[tuple, tuple]:
-    """(name, reader) pairs, and (name, test) pairs for `_as_written`."""
+    """(name, reader) pairs, and (name, test) pairs for `as_written`."""
     return tuple(readers.items()), tuple((name, _READ_ALREADY[reader]) for name, reader in readers.items())
 
 
@@ -133,9 +142,12 @@ _LISTS = tuple((key, *_checked(readers)) for key, readers in (
     ("honours", {"year": read_year}),
     ("applications", {"override_kind": read_boolean}),  # 是 in a roster's column
 ))
+# For assess/model/known_entries.py, which reads an entry as normalise_record does: each list's
+# (key, readers, checks), the period's (readers, checks), a judgement's readers (always read).
+LIST_READERS, PERIOD_READERS, JUDGEMENT_READERS = _LISTS, (_PERIOD, _PERIOD_CHECKS), _JUDGEMENT
 
 
-def _read(entry: dict[str, Any], at: Any, index: int | None, readers: tuple, found: Found) -> dict[str, Any]:
+def read_entry(entry: dict[str, Any], at: Any, index: int | None, readers: tuple, found: Found) -> dict[str, Any]:
     """A copy of `entry` with the values `readers` name read; where one cannot be, the place (`at`,
     or `(at, index)` for an entry of a list) and the error are added to `found`."""
     copy = dict(entry)

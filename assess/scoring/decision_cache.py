@@ -6,6 +6,7 @@ is compared with (`compiler.durable_value`), so durable_rules decides each disti
 from __future__ import annotations
 
 import bisect
+import operator
 import fractions
 from itertools import chain
 from typing import Any, Mapping
@@ -49,8 +50,14 @@ class _Plan:
             groups.setdefault(tuple(sorted(cond.fields(node))), []).append(cid)
         # (field, its literals, the group's condition ids) for groups reading one field;
         # (fields, each one's literals, condition ids) for the others
-        self.single = tuple((names[0], compiled.literals.get(names[0], ()), tuple(cids))
-                            for names, cids in groups.items() if len(names) == 1)
+        single = [(names[0], compiled.literals.get(names[0], ()), tuple(cids))
+                  for names, cids in groups.items() if len(names) == 1]
+        # The fields without literals first: most values are None or booleans, whose cases are
+        # themselves, so `keys` takes those fields' values at once (`plain`).
+        single.sort(key=lambda group: bool(group[1]))
+        self.single = tuple(single)
+        plain = [name for name, lits, _ in single if not lits]
+        self.plain = operator.itemgetter(*plain) if len(plain) > 1 else None
         self.multi = tuple((names, tuple(compiled.literals.get(n, ()) for n in names), tuple(cids))
                            for names, cids in groups.items() if len(names) != 1)
         order = [cid for *_, cids in self.single + self.multi for cid in cids]
@@ -76,9 +83,19 @@ class _Plan:
         """Each group's case for these values (TypeError for a value of no known equivalence):
         `_canonical` of each value, an int's or float's as kept for its field."""
         get = values.get
+        fields = self.fields
         out = []
+        if self.plain is not None and type(values) is dict:
+            try:
+                plain = self.plain(values)
+            except KeyError:  # a value not given: each field in turn below
+                pass
+            else:
+                if _PLAIN_KINDS.issuperset(map(type, plain)):
+                    out += plain
+                    fields = fields[len(plain):]
         add = out.append
-        for name, lits, ints, floats in self.fields:
+        for name, lits, ints, floats in fields:
             v = get(name)
             kind = type(v)
             # None and booleans (most values) stand for themselves
@@ -95,6 +112,7 @@ class _Plan:
         return out
 
 
+_PLAIN_KINDS = frozenset({type(None), bool})  # values whose case is themselves
 _MOST_SEEN = 512  # values kept per field and kind (a field of many distinct values starts again)
 
 

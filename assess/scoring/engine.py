@@ -118,22 +118,109 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
     decisions = [decider.decide(compiled, v) for v in values]
     kept = kept_items(compiled)
     special = special_items(inputs)
-    by_section = [kept.columns(section.id, section.items, values, decisions, inputs, special)
+    by_section = [kept.rows(section.id, section.items, values, decisions, inputs, special)
                   for section in standard.sections]
     no_items: list[list[ItemResult]] = [[] for _ in inputs]
     bonus = kept.columns(None, standard.bonus.items, values, decisions, inputs, special) if standard.bonus else no_items
     deductions = kept.columns(None, standard.deductions, values, decisions, inputs, special)
+    sums_kept = _sums_kept(standard)
+    by_section = [_section_column(standard, section, rows, kept_sums)
+                  for section, rows, kept_sums in zip(standard.sections, by_section, sums_kept.sections)]
+    in_sections, in_bonus = _mandatory_places(standard)
     out = []
-    for r, one in enumerate(inputs):
-        sections = [section_result(standard, section, results[r]) for section, results in zip(standard.sections, by_section)]
-        out.append(assemble(compiled, one, values[r], decisions[r], sections, bonus[r], deductions[r]))
+    for r, (one, sections) in enumerate(zip(inputs, zip(*by_section) if by_section else [() for _ in inputs])):
+        sections = list(sections)
+        # (`mandatory_items` of the evaluation: its items are the standard's, in its order)
+        mandatory = [m for m in (sections[s].items[i] for s, i in in_sections) if not m.exempt]
+        if in_bonus:
+            mandatory += [m for m in (bonus[r][i] for i in in_bonus) if not m.exempt]
+        out.append(assemble(compiled, one, values[r], decisions[r], sections, bonus[r], deductions[r], mandatory))
     return out
 
 
+@once_per_object()
+def _mandatory_places(standard: Standard) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """((section index, item index) of each mandatory item in the sections, the index of each
+    among the bonus items)."""
+    return (tuple((s, i) for s, section in enumerate(standard.sections) for i, item in enumerate(section.items)
+                  if item.mandatory),
+            tuple(i for i, item in enumerate(standard.bonus.items if standard.bonus else ()) if item.mandatory))
+
+
+class _SumsKept:
+    """What `evaluate_many` keeps per standard object (a population repeats a few cases): per
+    section (`_SectionKept`), its SectionResult by the ids of its item results (held, so the ids
+    stay theirs) and its sums (raw, awarded, possible) by each item's (awarded, exempt). The sums
+    are the values `section_result` gives; a SectionResult is shared by the records of its case."""
+
+    def __init__(self, standard: Standard) -> None:
+        self.sections = [_SectionKept() for _ in standard.sections]
+
+
+class _SectionKept:
+    LIMIT = 4096  # cases kept per dict; past it, it starts again (only costs working them out)
+    TRIAL = 512  # lookups by ids after which a section that seldom found one stops looking
+
+    __slots__ = ("by_ids", "by_points", "looked", "found")
+
+    def __init__(self) -> None:
+        self.by_ids: dict[tuple, tuple] | None = {}  # None: no longer looked up (an item scored afresh each time)
+        self.by_points: dict[tuple, tuple] = {}
+        self.looked = self.found = 0
+
+
+@once_per_object()
+def _sums_kept(standard: Standard) -> _SumsKept:
+    return _SumsKept(standard)
+
+
+def _held(cache: dict, key: tuple, value: tuple) -> tuple:
+    if len(cache) >= _SectionKept.LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+_SCORED = operator.attrgetter("awarded", "exempt")
+
+
+def _section_column(standard: Standard, section, rows: list[tuple[ItemResult, ...]],
+                    kept: _SectionKept) -> list[SectionResult]:
+    """`[section_result(standard, section, list(row)) for row in rows]` (each record's item
+    results), kept per case (`_SumsKept`)."""
+    results = []
+    by_ids, by_points = kept.by_ids, kept.by_points
+    found = 0
+    for row in rows:
+        if by_ids is not None:
+            key = tuple(map(id, row))
+            hit = by_ids.get(key)
+            if hit is not None:
+                results.append(hit[1])
+                found += 1
+                continue
+        points = tuple(map(_SCORED, row))
+        sums = by_points.get(points)
+        if sums is None:
+            raw, applicable = _section_sums(row, standard.not_applicable == "full")
+            sums = _held(by_points, points, (raw, min(section.cap, raw), min(section.cap, applicable)))
+        result = SectionResult(section.id, section.cap, *sums, list(row))
+        if by_ids is not None:
+            _held(by_ids, key, (row, result))
+        results.append(result)
+    if by_ids is not None:
+        kept.looked += len(rows)
+        kept.found += found
+        if kept.looked >= kept.TRIAL and kept.found * 4 < kept.looked:  # a row seldom repeats
+            kept.by_ids = None
+    return results
+
+
 def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any], decisions: dict[str, bool | None],
-             sections: list[SectionResult], bonus_items: list[ItemResult], deductions: list[ItemResult]) -> Evaluation:
+             sections: list[SectionResult], bonus_items: list[ItemResult], deductions: list[ItemResult],
+             mandatory: list[ItemResult] | None = None) -> Evaluation:
     """The evaluation around scored items: totals, vetoes, 申报条件, every grade's checks and the
-    grade reached."""
+    grade reached (`mandatory`: the evaluation's `grades.mandatory_items`, when known)."""
     standard = compiled.standard
     raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
     veto_reads, eligibility_reads = _condition_reads(standard)
@@ -144,7 +231,7 @@ def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any],
                    for eid, cid, fields in eligibility_reads]
     partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
                          [], None, deductions, taken_off, eligibility)
-    partial.grades, partial.grade = grades_reached(partial, inputs)
+    partial.grades, partial.grade = grades_reached(partial, inputs, mandatory)
     return partial
 
 

@@ -57,31 +57,44 @@ def check_grades(ev: Evaluation, inputs: Inputs) -> list[GradeResult]:
     return grades_reached(ev, inputs)[0]
 
 
-def grades_reached(ev: Evaluation, inputs: Inputs) -> tuple[list[GradeResult], Grade | None]:
+def mandatory_items(ev: Evaluation) -> list[ItemResult]:
+    """The evaluation's mandatory items that apply (not exempt), in the order of `ev.items()`."""
+    mandatory = [r for s in ev.sections for r in s.items if r.item.mandatory and not r.exempt]
+    if ev.bonus_items:
+        mandatory += [r for r in ev.bonus_items if r.item.mandatory and not r.exempt]
+    return mandatory
+
+
+def grades_reached(ev: Evaluation, inputs: Inputs,
+                   mandatory: list[ItemResult] | None = None) -> tuple[list[GradeResult], Grade | None]:
     """(`check_grades(ev, inputs)`, the first of those grades whose checks are all met, or None).
+    `mandatory`: `mandatory_items(ev)`, when the caller knows it.
 
     The checks are kept per standard and per distinct case (a population repeats a few cases):
     the minimum scores by the grade score; the rest but the prerequisite by all they read, each
     with its type (the 申报条件' and vetoes' ids and states, the vetoes' waivers, the mandatory
     items' ids and statuses, the answers of the grades' own conditions). The prerequisite reads
-    the honours and is checked each time. A case gives the Check objects `_check_grade` gives."""
+    the honours and is checked each time. A case gives the Check objects `_check_grade` gives;
+    for a standard without prerequisites, the GradeResults too (the same objects each time)."""
     kept = _kept(ev.standard)
-    mandatory = [r for s in ev.sections for r in s.items if r.item.mandatory and not r.exempt]  # as in ev.items()
-    if ev.bonus_items:
-        mandatory += [r for r in ev.bonus_items if r.item.mandatory and not r.exempt]
+    if mandatory is None:
+        mandatory = mandatory_items(ev)
     score = ev.grade_score
-    key, score_key = _case(ev, mandatory, kept), (score, type(score))
+    key = _case(ev, mandatory, kept), (score, type(score))
     try:
-        fixed, lowest = kept.fixed.get(key), kept.lowest.get(score_key)
+        whole = kept.whole.get(key) if kept.whole is not None else None
+        if whole is not None:
+            return list(whole[0]), whole[1]
+        fixed, lowest = kept.fixed.get(key[0]), kept.lowest.get(key[1])
     except TypeError:  # a value that cannot be a key: each grade's checks made in turn
         out = [_check_grade(ev, g, inputs, mandatory, kept.blocking[g.id], score) for g in ev.standard.grades]
         return out, next((g.grade for g in out if g.ok), None)
     if fixed is None:
         fixed = _fixed_checks(ev, mandatory, kept)
-        kept.keep(kept.fixed, key, fixed)
+        kept.keep(kept.fixed, key[0], fixed)
     if lowest is None:
         lowest = tuple(_min_score_check(g, score) for g in ev.standard.grades)
-        kept.keep(kept.lowest, score_key, lowest)
+        kept.keep(kept.lowest, key[1], lowest)
     leading, leading_ok, trailing = fixed
     out, reached = [], None
     for grade, low, (rest, rest_ok) in zip(ev.standard.grades, lowest, trailing):
@@ -94,6 +107,8 @@ def grades_reached(ev: Evaluation, inputs: Inputs) -> tuple[list[GradeResult], G
         out.append(GradeResult(grade, checks))
         if ok and reached is None:
             reached = grade
+    if kept.whole is not None:
+        kept.keep(kept.whole, key, (tuple(out), reached))
     return out, reached
 
 
@@ -125,6 +140,9 @@ class _Kept:
         self.requires_ids = tuple(C.requires_id(g.id, i) for g in standard.grades for i in range(len(g.requires)))
         self.fixed: dict[tuple, tuple[tuple[Check, ...], bool, tuple[tuple[tuple[Check, ...], bool], ...]]] = {}
         self.lowest: dict[tuple, tuple[Check, ...]] = {}
+        # Without prerequisites (which read the honours), a case's GradeResults, shared
+        self.whole: dict[tuple, tuple] | None = \
+            None if any(g.prerequisite is not None for g in standard.grades) else {}
 
     def keep(self, cache: dict, key: tuple, value: Any) -> None:
         if len(cache) >= self.LIMIT:

@@ -241,33 +241,48 @@ class _KeptItems:
                 special: Mapping[str, list[int]]) -> list[list[ItemResult]]:
         """`[self.many(section_id, items, v, d, i) for v, d, i in zip(values, decisions, inputs)]`
         (`special`: `special_items(inputs)`), worked out an item at a time (`column`)."""
+        return [list(row) for row in self.rows(section_id, items, values, decisions, inputs, special)]
+
+    def rows(self, section_id: str | None, items: list[Item], values: list[Mapping[str, Any]],
+             decisions: list[Mapping[str, bool | None]], inputs: list[Inputs],
+             special: Mapping[str, list[int]]) -> list[tuple[ItemResult, ...]]:
+        """`columns`, each record's results as a tuple."""
         placed = self.placed.get((section_id, id(items)))
         if placed is None or placed[0] is not items or len(placed[1]) != len(items):
-            return [self.many(section_id, items, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+            return [tuple(self.many(section_id, items, v, d, i)) for v, d, i in zip(values, decisions, inputs)]
         by_item = [self.column(slot, section_id, item, values, decisions, inputs, special.get(item.id, ()))
                    for item, slot in zip(items, placed[1])]
-        return [list(row) for row in zip(*by_item)] if by_item else [[] for _ in inputs]
+        return list(zip(*by_item)) if by_item else [() for _ in inputs]
 
     def column(self, slot: _Slot, section_id: str | None, item: Item, values: list[Mapping[str, Any]],
                decisions: list[Mapping[str, bool | None]], inputs: list[Inputs], special: Iterable[int]) -> list[ItemResult]:
         """One item's results for every record: what `many` gives each record, the same objects
         and the same counts of the slot's lookups. The lookups are made for all records at once
-        (C-level maps); records with an inspector's entry or a waiver for the item (`special`),
-        and those whose case is not kept, go through `one` in order."""
-        if not slot.keep or slot.item is not item:
+        (C-level maps); records with an inspector's entry for the item (`special`) are looked up
+        with it in their keys; those waived, and those whose case is not kept, go through `one`
+        in order."""
+        if slot.item is not item:
             return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        if not slot.keep:
+            return self._afresh(slot, section_id, item, values, decisions, inputs, special)
         try:
             reads = list(map(slot.values_of, values))
             types = list(map(type, reads)) if slot.one else [tuple(map(type, read)) for read in reads]
-            # (no entry: records with one are `special`)
-            got = list(map(slot.results.get, zip(reads, types, map(slot.answers_of, decisions), repeat(None))))
+            # (no entry: records with one are `special`, keyed below)
+            keys = list(zip(reads, types, map(slot.answers_of, decisions), repeat(None)))
+            got = list(map(slot.results.get, keys))
         except (KeyError, TypeError):  # a value not given, or one that cannot be a key: as `many`
             return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
-        for r in special:
-            got[r] = None
-        if _WIDER in got:  # cases kept by every value read: `one` looks them up
-            got = [None if found is _WIDER else found for found in got]
-        if None not in got:
+        if special:
+            self._special(slot, item, keys, got, inputs, special)
+        if any(map(operator.is_, got, repeat(_WIDER))):  # cases kept by every value read
+            for r, found in enumerate(got):
+                if found is _WIDER:
+                    try:
+                        got[r] = slot.wider.get(slot.wider_key(keys[r], values[r]))
+                    except (KeyError, TypeError):
+                        got[r] = None
+        if all(got):  # (a result is never false: no None among them)
             slot.found += len(got)
             return got
         hits = 0
@@ -280,6 +295,38 @@ class _KeptItems:
                 hits += 1
         slot.found += hits
         return got
+
+    def _afresh(self, slot: _Slot, section_id: str | None, item: Item, values: list[Mapping[str, Any]],
+                decisions: list[Mapping[str, bool | None]], inputs: list[Inputs],
+                special: Iterable[int]) -> list[ItemResult]:
+        """The results of an item whose results are not kept, scored for each record: what `one`
+        gives (`score_item`'s: no waiver, no `applies_if`, no inspector's entry), with the loop
+        around the rule's own scoring paid once."""
+        if item.applies_if or special:  # (a waiver or an entry for it: each record through `one`)
+            return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
+        standard, rule, points = self.compiled.standard, item.rule, item.points
+        pairs = rule_condition_ids(item)
+        return [_result(standard, section_id, item,
+                        rule.score(points, ItemContext(v, {key: d[cid] for key, cid in pairs})), v)
+                for v, d in zip(values, decisions)]
+
+    @staticmethod
+    def _special(slot: _Slot, item: Item, keys: list[tuple], got: list, inputs: list[Inputs],
+                 special: Iterable[int]) -> None:
+        """Look up, in `got`, the records of `special` with the inspector's entry in their keys
+        (`keys` made right for them); a waived record's is None (`one` scores it)."""
+        iid = item.id
+        for r in special:
+            one = inputs[r]
+            if iid in one.waived:
+                got[r] = None
+                continue
+            entry = one.judgements.get(iid)
+            try:
+                key = keys[r] = (*keys[r][:3], None if entry is None else _entry_key(entry))
+                got[r] = slot.results.get(key)
+            except TypeError:  # an entry that cannot be a key
+                got[r] = None
 
     def one(self, slot: _Slot | None, section_id: str | None, item: Item, values: Mapping[str, Any],
             decisions: Mapping[str, bool | None], inputs: Inputs) -> ItemResult:

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from assess.core import conditions as cond
 from assess.core import startup
-from assess.core.jsonlines import JsonLineError, parse_line
+from assess.core.jsonlines import JsonLineError, parse_line, quick_line
 from assess.core.jsonout import json_text
 from assess.core.messages import message, set_language
 from assess.core.printable import lone_surrogate, may_hold_surrogates, printable_data
@@ -158,7 +158,7 @@ class Worker:
             return evidence_from_data(src.payload, src.position, lenient=True)
         data = _json_line(src)
         holder.append(data)
-        if may_hold_surrogates(src.payload):
+        if b"\\" in src.payload and may_hold_surrogates(src.payload):  # only an escape writes one
             _refuse_lone_surrogates(data, src)
         return evidence_from_data(data, src.position, lenient=True)
 
@@ -278,6 +278,9 @@ def _is_roster(path: str, standard: str) -> bool:
 
 def _json_line(src: Source) -> Any:
     """A JSON Lines record: UTF-8, a JSON object (no NaN or Infinity), no repeated key."""
+    data = quick_line(src.payload)  # most lines: read without decoding them first
+    if data.__class__ is dict:
+        return data
     try:
         text = src.payload.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -9,6 +9,7 @@ from typing import Iterable
 
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
+from assess.intake.inputs import WORKBOOK_SUFFIXES
 from assess.model.evidence import LoadedEvidence, load_evidence
 from assess.present.scorecard import assess
 from assess.scoring.compiler import Decider, DurableDecider
@@ -19,11 +20,12 @@ from assess.workflows.impact.model import (NEW, NO_GRADE, OLD, OUT_OF_SCOPE, Cau
                                            UnionResult)
 from assess.workflows.impact.population import item_changes, missing_fields, version_notes
 
-EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json")
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", *WORKBOOK_SUFFIXES)  # as `assess batch` takes a directory
 
 
 def evidence_files(directory: str | Path) -> list[Path]:
-    """Every *.yaml, *.yml and *.json directly in the directory, sorted by name."""
+    """Every *.yaml, *.yml, *.json and *.xlsx (a fill-in workbook) directly in the directory,
+    sorted by name. Raises InputError when `directory` is not one."""
     d = Path(directory)
     if not os.path.isdir(directory):  # os.path: False for a name too long to exist, where Path raises
         raise InputError([Problem(str(directory), "", message("diff.not_a_directory"))])
@@ -38,10 +40,17 @@ def load_records(directory: str | Path) -> tuple[list[LoadedEvidence], list[Inva
     records, invalid = [], []
     for path in files:
         try:
-            records.append(load_evidence(str(path)))
+            records.append(_workbook_record(path) if path.suffix.lower() in WORKBOOK_SUFFIXES
+                           else load_evidence(str(path)))
         except InputError as err:
             invalid.append(Invalid(str(path), None, err.problems))
     return records, invalid
+
+
+def _workbook_record(path: Path) -> LoadedEvidence:
+    from assess.intake.workbook import read_record_workbook  # openpyxl (0.18 s): only for a workbook
+
+    return read_record_workbook(path)
 
 
 def compare(old: LoadedStandard, new: LoadedStandard, records: Iterable[LoadedEvidence],
