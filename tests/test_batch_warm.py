@@ -160,3 +160,25 @@ def test_chunks_for_several_workers_hold_what_plain_chunks_hold(n, limit, worker
     sizes = [len(c) for c in got]
     tail = next((i for i, size in enumerate(sizes) if size < 4), len(sizes))  # smaller only at the end
     assert sum(sizes[tail:]) <= 4 * (workers + 1)
+
+
+def test_after_warming_reading_records_builds_no_model(tmp_path):
+    """pydantic builds a model when first used (the record's and each entry's, with a scan of its
+    plugins): a model the records need but warm() leaves unbuilt is built again in every worker."""
+    from pydantic import BaseModel
+
+    def models(cls=BaseModel):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("assess."):
+                yield sub
+            yield from models(sub)
+
+    worker = _worker(_config())
+    try:
+        worker.warm()
+        unbuilt = {m for m in models() if not m.__pydantic_complete__}
+        for chunk in _chunks(tmp_path, 200):
+            W.run_chunk(chunk, worker)
+        assert {m.__name__ for m in unbuilt if m.__pydantic_complete__} == set()
+    finally:
+        worker.close()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator
 
+from pydantic import BaseModel
+
 from assess.core import conditions as cond
 from assess.core import startup
 from assess.core.jsonlines import JsonLineError, parse_line, quick_line
@@ -21,7 +23,8 @@ from assess.core.printable import lone_surrogate, may_hold_surrogates, printable
 from assess.core.problems import InputError, Problem
 from assess.intake import inputs as intake
 from assess.intake.layout import ROSTER_SCHEMA
-from assess.model.evidence import (EvidenceRecord, RecordRefused, check_record, evidence_from_data, evidence_from_document,
+from assess.model import evidence
+from assess.model.evidence import (RecordRefused, check_record, evidence_from_data, evidence_from_document,
                                    read_record_file)
 from assess.model.history import record_notes
 from assess.present.renderers import ScoredRecord
@@ -85,14 +88,16 @@ class Worker:
 
     def warm(self) -> None:
         """Do now what the first records would do once per process: build the record model
-        (pydantic builds it, and reads its plugins' entry points, when first used: some 25-40 ms),
+        and its entries' models (pydantic builds each, and reads its plugins' entry points, when first
+        used: some 25-40 ms),
         compile the run's standard (the version `as_of` or today's newest) and register its
         durable_rules rulesets, of the whole standard and of each group of conditions the decision
         cache asks alone. Done in a pool's parent before it forks, every worker starts with all of
         it (copy-on-write) instead of each making it again. Answers nothing and keeps no answer: a
         failure here is left for the records that meet it (each one's error line, as before)."""
-        with contextlib.suppress(Exception):
-            EvidenceRecord.model_rebuild()
+        for model in _record_models():
+            with contextlib.suppress(Exception):
+                model.model_rebuild()
         with contextlib.suppress(Exception):
             loaded = catalog.resolve_standard(self.config.standard, self.config.as_of)
             self._known_fields(loaded)
@@ -239,6 +244,13 @@ class Worker:
             return ("bad", _error_line(src, staged.holder, err.problems))
         except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
             return ("bad", _error_line(src, staged.holder, [_internal_error(src, exc)]))
+
+
+def _record_models() -> list[type[BaseModel]]:
+    """The models a record is read with: those of assess.model.evidence, the record's and its
+    entries' (each entry a batch's records repeat is validated on its own, with its own model)."""
+    return [v for v in vars(evidence).values()
+            if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == evidence.__name__]
 
 
 def _group_plans(compiled) -> list[durable_split.DurablePlan]:
