@@ -28,7 +28,7 @@ from assess.intake import inputs as intake
 from assess.workflows.batch.repeats import Repeat, Repeats, error_positions
 from assess.workflows.batch.signals import end_workers, shut_pool, stop_on_signals
 from assess.workflows.batch.sources import Source, check_inputs, is_record_of, iter_sources, rosters, unread_files
-from assess.workflows.batch.worker import Config, init_worker, local_worker, run_chunk
+from assess.workflows.batch.worker import Config, forked_workers, init_worker, local_worker, run_chunk
 from assess.scoring.compiler import ENGINES
 from assess.workflows.formats import format_of_file, formats_for, renderer_for
 
@@ -168,7 +168,7 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
     if run.resumed:  # the records done before are noted too: a repeat may span the two runs
         skip_done(run.repeats.watching(sources, error_positions(run.errors)), run.state, run.checkpoint, run.hasher)
     config = Config(standard, as_of, lang, engine, fmt, tuple(str(d) for d in catalog.search_dirs()), cache)
-    chunks = _Chunks(sources, chunk_size, limit)
+    chunks = _Chunks(sources, chunk_size, limit, workers=jobs)
     run.execute(config, jobs, chunks)
     if renderer.assemble:
         with use_language(lang):  # the workbook's sheet name and header row in the run's language
@@ -179,13 +179,47 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
 
 
 class _Chunks:
-    """The sources in chunks of `size`, `limit` records at most; `exhausted` once nothing is left."""
+    """The sources in chunks of `size`, `limit` records at most; `exhausted` once nothing is left.
+    Shared by `workers` processes (more than one), the run's last records come in smaller chunks
+    (each half of what is left per worker, `size // 8` at least), so the workers finish together
+    rather than one waiting out another's last full chunk: for that the records of the next
+    `workers` chunks are read ahead."""
 
-    def __init__(self, sources: Iterator[Source], size: int, limit: int | None) -> None:
-        self.sources, self.size, self.budget = sources, size, limit
+    def __init__(self, sources: Iterator[Source], size: int, limit: int | None, workers: int = 1) -> None:
+        self.sources, self.size, self.budget, self.workers = sources, size, limit, workers
         self.exhausted = False
 
     def __iter__(self) -> Iterator[list[Source]]:
+        if self.workers <= 1:
+            yield from self._plain()
+            return
+        ahead: deque[Source] = deque()
+        reading = True
+        while True:
+            if reading:
+                reading = self._read(ahead, self.size * (self.workers + 1) - len(ahead))
+            if not ahead:
+                return
+            left = len(ahead)  # once reading is over, all that is left
+            n = self.size if reading else max(self.size // 8, 1, min(self.size, -(-left // (2 * self.workers))))
+            yield [ahead.popleft() for _ in range(min(n, left))]
+
+    def _read(self, ahead: deque, want: int) -> bool:
+        """Read up to `want` more records (within the budget) into `ahead`: whether any may be left."""
+        take = want if self.budget is None else min(want, self.budget)
+        got = list(islice(self.sources, take))
+        ahead.extend(got)
+        if self.budget is not None:
+            self.budget -= len(got)
+        if len(got) < take:
+            self.exhausted = True
+            return False
+        if self.budget == 0:
+            self.exhausted = _peek_empty(self.sources)
+            return False
+        return True
+
+    def _plain(self) -> Iterator[list[Source]]:
         while self.budget is None or self.budget > 0:
             size = self.size if self.budget is None else min(self.size, self.budget)
             chunk = list(islice(self.sources, size))
@@ -348,12 +382,22 @@ def _pool_context():
 def _run_pool(config: Config, jobs: int, chunks: Iterable[list[Source]], commit) -> None:
     # Imported here: they cost every other `assess` command ~7 ms of start-up.
     from concurrent.futures import ProcessPoolExecutor
+
+    context = _pool_context()
+    with contextlib.ExitStack() as stack:
+        if context.get_start_method() == "fork":  # the workers start warm, with what this process made
+            stack.enter_context(forked_workers(config))
+        _pool_chunks(ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker,
+                                         initargs=(config, os.getpid())), config, jobs, chunks, commit)
+
+
+def _pool_chunks(executor, config: Config, jobs: int, chunks: Iterable[list[Source]], commit) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=init_worker,
-                                   initargs=(config, os.getpid()))
     pending: deque = deque()
-    window = jobs * 4  # chunks in flight: enough to keep every worker busy, few enough to stay flat
+    # Chunks in flight: enough to keep every worker busy, few enough to stay flat; with the chunks
+    # `_Chunks` reads ahead (jobs + 1), the input is read at most jobs x 4 chunks ahead, as ever.
+    window = jobs * 4 - (jobs + 1)
     clean = False
     try:
         for chunk in chunks:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterator
 
+from pydantic import BaseModel
+
+from assess.core import conditions as cond
 from assess.core import startup
 from assess.core.jsonlines import JsonLineError, parse_line, quick_line
 from assess.core.jsonout import json_text
@@ -20,16 +23,19 @@ from assess.core.printable import lone_surrogate, may_hold_surrogates, printable
 from assess.core.problems import InputError, Problem
 from assess.intake import inputs as intake
 from assess.intake.layout import ROSTER_SCHEMA
-from assess.model.evidence import RecordRefused, check_record, evidence_from_data, evidence_from_document, read_record_file
+from assess.model import evidence
+from assess.model.evidence import (RecordRefused, check_record, evidence_from_data, evidence_from_document,
+                                   read_record_file)
 from assess.model.history import record_notes
 from assess.present.renderers import ScoredRecord
 from assess.present.scorecard import inputs_for
 from assess.scoring.compiler import DurableDecider, PythonDecider, compile_standard
+from assess.scoring import durable_split
 from assess.scoring.durable_backend import DurableBackend
 from assess.scoring.engine import evaluate, evaluate_many
 from assess.standards import catalog
 from assess.scoring.decision_cache import CachingDurableDecider
-from assess.workflows.batch.signals import die_with_parent
+from assess.workflows.batch.signals import before_fork, die_with_parent
 from assess.workflows.batch.sources import Source
 from assess.workflows.formats import renderer_for
 
@@ -79,6 +85,27 @@ class Worker:
     def close(self) -> None:
         if self.backend is not None:
             self.backend.close()
+
+    def warm(self) -> None:
+        """Do now what the first records would do once per process: build the record model
+        and its entries' models (pydantic builds each, and reads its plugins' entry points, when first
+        used: some 25-40 ms),
+        compile the run's standard (the version `as_of` or today's newest) and register its
+        durable_rules rulesets, of the whole standard and of each group of conditions the decision
+        cache asks alone. Done in a pool's parent before it forks, every worker starts with all of
+        it (copy-on-write) instead of each making it again. Answers nothing and keeps no answer: a
+        failure here is left for the records that meet it (each one's error line, as before)."""
+        for model in _record_models():
+            with contextlib.suppress(Exception):
+                model.model_rebuild()
+        with contextlib.suppress(Exception):
+            loaded = catalog.resolve_standard(self.config.standard, self.config.as_of)
+            self._known_fields(loaded)
+            compiled = compile_standard(loaded.standard)
+            if self.backend is not None:
+                # An empty fact fires only the sentinel rule: each ruleset is registered, no state is kept.
+                for plan in (compiled.durable_rules, *_group_plans(compiled)):
+                    plan.fired(self.backend.decide, {})
 
     def stats(self) -> dict[str, int]:
         return self.decider.stats() if isinstance(self.decider, CachingDurableDecider) else {}
@@ -219,6 +246,22 @@ class Worker:
             return ("bad", _error_line(src, staged.holder, [_internal_error(src, exc)]))
 
 
+def _record_models() -> list[type[BaseModel]]:
+    """The models a record is read with: those of assess.model.evidence, the record's and its
+    entries' (each entry a batch's records repeat is validated on its own, with its own model)."""
+    return [v for v in vars(evidence).values()
+            if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == evidence.__name__]
+
+
+def _group_plans(compiled) -> list[durable_split.DurablePlan]:
+    """The durable_rules plan of each group of conditions reading the same fields, the rulesets the
+    decision cache (CachingDurableDecider) asserts a record into when only some groups are new."""
+    groups: dict[tuple[str, ...], dict[str, Any]] = {}
+    for cid, node in compiled.conditions.items():
+        groups.setdefault(tuple(sorted(cond.fields(node))), {})[cid] = node
+    return [durable_split.plan(nodes) for nodes in groups.values()]
+
+
 @dataclass(frozen=True)
 class _Staged:
     """A record between checking and evaluating (Worker.score_many)."""
@@ -319,17 +362,42 @@ def _error_line(src: Source, holder: list, problems: list[Problem]) -> bytes:
 # ---- worker processes ---------------------------------------------------------------------------
 
 _WORKER: Worker | None = None
+# Workers made and warmed before forking a pool (forked_workers), by the run's token: a process
+# forked meanwhile holds a copy of each and takes one made for its run's Config.
+_PREPARED: dict[object, Worker] = {}
+
+
+@contextlib.contextmanager
+def forked_workers(config: Config) -> Iterator[None]:
+    """Around a pool whose processes are forked from this one: a Worker for `config` made and
+    warmed here first (Worker.warm), which each process forked inside the block takes over as its
+    own (init_worker), instead of making its own and paying the first records' misses again; it
+    is closed here afterwards. Published only once warm, and never used here: a process forked
+    by another thread meanwhile never copies it half-made or in use. (durable_rules' C core holds
+    nothing but memory, no thread, lock or file: the rulesets a process copies work as made.)"""
+    worker = Worker(config)
+    token = object()
+    try:
+        before_fork()
+        worker.warm()
+        _PREPARED[token] = worker
+        yield
+    finally:
+        _PREPARED.pop(token, None)
+        worker.close()
 
 
 def init_worker(config: Config, parent: int) -> None:
     """A pool process's start: die with the `parent` process, leave Ctrl-C and SIGHUP to it (it
-    commits what is written and stops the pool), take the run's language and rulesets, make its
-    Worker."""
+    commits what is written and stops the pool), take the run's language and rulesets, take the
+    Worker its parent made for the run (forked_workers) or make its own."""
     global _WORKER
     die_with_parent(parent)
     set_language(config.lang)
     catalog.use_rulesets(config.rulesets).__enter__()  # for this process's lifetime
-    _WORKER = Worker(config)
+    prepared = next((w for w in list(_PREPARED.values()) if w.config == config), None)
+    _PREPARED.clear()  # the others are other runs' (a copy, in this process): not this one's to use
+    _WORKER = prepared if prepared is not None else Worker(config)
 
 
 @contextlib.contextmanager
