@@ -216,8 +216,8 @@ def test_every_fixtures_csv_line_is_the_general_rows_text():
         assert record_csv.csv_line(record, lang) == _row_text(record, lang)  # the pieces kept the second time
 
 
-def test_the_items_losing_most_are_most_losts():
-    """record_csv._most_lost against most_lost, for every n, over fixtures with capped sections
+def test_the_items_short_and_losing_most_are_the_general_ones():
+    """record_csv._short_items and _most_lost against short_items and most_lost, for every n, over fixtures with capped sections
     and bonus (an item short by 2 with 1 point of room loses 1) and the synthetic population."""
     from assess.scoring.gaps import most_lost, short_items
 
@@ -226,6 +226,8 @@ def test_the_items_losing_most_are_most_losts():
     for record in scored:
         ev = record.evaluation
         short = short_items(ev)
+        mine = record_csv._short_items(ev)
+        assert len(mine) == len(short) and all(a is b for a, b in zip(mine, short))
         for n in range(len(short) + 2):
             expected = most_lost(ev, short, n)
             assert record_csv._most_lost(ev, short, n) == expected

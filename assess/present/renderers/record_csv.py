@@ -15,7 +15,8 @@ from assess.core.tabular import FORMULA_START, csv_line as csv_row_text, csv_tex
 from assess.present.renderers import LineRenderer, ScoredRecord, column_heads
 from assess.present.scorecard import card_number, gap_dict, gap_key, score_cutoffs
 from assess.present.words import Words
-from assess.scoring.gaps import Gap, GapKind, most_lost, other_gaps, short_items
+from assess.rules.base import ItemStatus
+from assess.scoring.gaps import Gap, GapKind, most_lost, other_gaps
 from assess.scoring.plan import next_grade
 from assess.scoring.results import Evaluation, ItemResult
 
@@ -37,7 +38,7 @@ def _top_gaps(ev: Evaluation, grade_score: Fraction | None = None) -> tuple[int,
     points lost, then what blocks only grades out of reach. An item gap comes as its result and
     the points it loses (`most_lost`): a record has many, and none is made a Gap; the other gaps
     are few. `grade_score`: `ev.grade_score` (worked out here when needed if not given)."""
-    short = short_items(ev)
+    short = _short_items(ev)
     others = other_gaps(ev)
     count = len(short) + len(others)
     blocking: list[Gap] = []
@@ -58,6 +59,19 @@ def _top_gaps(ev: Evaluation, grade_score: Fraction | None = None) -> tuple[int,
     if len(top) < TOP_GAPS and later:
         top += sorted(later, key=_order)
     return count, top[:TOP_GAPS]
+
+
+def _short_items(ev: Evaluation) -> list[ItemResult]:
+    """`short_items(ev)` (assess.scoring.gaps), each section's results read where they are
+    rather than gathered into one list first (`Evaluation.items`)."""
+    bonus = ev.standard.bonus
+    has_room = {s.section_id: s.cap > s.awarded for s in ev.sections}
+    has_room[None] = bonus is None or bonus.cap > ev.bonus
+    full = ItemStatus.FULL
+    out = [r for s in ev.sections for r in s.items
+           if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
+    out += [r for r in ev.bonus_items if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
+    return out
 
 
 def _most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[ItemResult, Fraction]]:
