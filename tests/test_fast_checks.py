@@ -87,7 +87,7 @@ def _general():
     """Every shortcut of this path turned off: the general code runs."""
     with pytest.MonkeyPatch.context() as m:
         m.setattr(evidence, "check_record", _old_check_record)
-        m.setattr(evidence, "_judged_points", lambda standard: {})
+        m.setattr(evidence, "judged_points", lambda standard: {})
         m.setattr(facts, "_within_bounds", lambda standard, values: False)
         m.setattr(references, "own_event_kinds", lambda standard: frozenset())
         m.setattr(references, "_own_grades", lambda standard: frozenset())

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from operator import attrgetter, is_
+from operator import is_
 import datetime as dt
 from datetime import date
 from typing import Any, Optional
@@ -22,13 +22,13 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from assess.core.loading import (Document, in_cells, read_document, reading_order, renumbered, sha256_of,
                                  validation_problems)
 from assess.core.messages import message
-from assess.core.per_object import once_per_object
 from assess.core.types import Number, StrictModel, empty_list
 from assess.core.problems import InputError, Problem, dotted
 from assess.model.facts import fact_values, problem_at, range_problems, shown, unknown_document
 from assess.model.normalise import normalise_record
-from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, own_event_kinds,
-                                     resolve_applications, resolve_events)
+from assess.model.plain import judged_points, plain_events
+from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, resolve_applications,
+                                     resolve_events)
 from assess.model.standard import Standard, Window
 from assess.model.standins import ENTRY_STAND_INS, PERIOD_END, of_stand_in, pruned, with_stand_ins
 
@@ -171,7 +171,7 @@ class LoadedEvidence:
     # asks twice per record, for the card and for the run's summary; never copied by replace()
     kept_notes: tuple | None = field(default=None, init=False, repr=False, compare=False)
     # the first day of the record's events (None: it has none) as check_record saw it, with the
-    # record and its events (history.first_event): the notes ask when the events are no longer at hand
+    # record and its events: the notes ask (history), when the events are no longer at hand
     kept_first_event: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -369,7 +369,7 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     problems: list[Problem] = []
     values = fact_values(record, doc, standard, known, problems)
     problems += range_problems(doc, standard, values)
-    plain, first = _plain_events(record, standard)
+    plain, first = plain_events(record, standard)
     events, found = (record.events, []) if plain else resolve_events(record, doc, standard, known)
     applications, more = resolve_applications(record, doc, standard, lineage, known)
     problems += found + more
@@ -402,37 +402,16 @@ def _same_entries(made: list, held: list) -> bool:
     return made is held or (len(made) == len(held) and all(map(is_, made, held)))
 
 
-def _plain_events(record: EvidenceRecord, standard: Standard) -> tuple[bool, date | None]:
-    """Whether a cheaper test proves that the record's events are kept as they are by
-    resolve_events (every kind written as an id of the standard's, `own_event_kinds`) with no
-    problem, and that _check_events finds none (none dated after the period, none citing a
-    document): one pass over the events (most records). False says only that it cannot tell.
-    With True, the first day of the events (None: there are none)."""
-    events = record.events
-    if not events:
-        return True, None
-    # a pass each, in C
-    if (own_event_kinds(standard).issuperset(map(_KIND, events)) and max(map(_DATE, events)) <= record.period.end
-            and not any(map(_DOCUMENTS, events))):
-        return True, min(map(_DATE, events))
-    return False, None
-
-
-_KIND = attrgetter("kind")
-
-
-_DATE = attrgetter("date")
-_DOCUMENTS = attrgetter("documents")
-
-
 def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
     """Events dated after the period's end, and citations of documents that do not exist. Events
     before the period are history (the last election, past incidents): kept, and counted only by
     a count whose look-back window reaches them."""
     record, doc = loaded.record, loaded.document
     end = record.period.end
-    events = record.events
-    if not events or (max(map(_DATE, events)) <= end and not any(map(_DOCUMENTS, events))):
+    for ev in record.events:
+        if ev.date > end or ev.documents:
+            break
+    else:
         return []  # most records: every event within the period, none citing a document
     problems = []
     doc_ids = {d.id for d in record.documents}
@@ -462,7 +441,7 @@ def _check_judgements(loaded: LoadedEvidence, standard: Standard) -> list[Proble
     entries = record.judgements.get(standard.id)
     if not entries:
         return []
-    judged = _judged_points(standard)
+    judged = judged_points(standard)
     for item_id, entry in entries.items():
         points = judged.get(item_id)
         if points is None or not (0 <= entry.score <= points):
@@ -482,15 +461,3 @@ def _check_judgements(loaded: LoadedEvidence, standard: Standard) -> list[Proble
                 "evidence.judgement_range", score=shown(entry.score, False, (0, item.points)),
                 points=shown(item.points))))
     return problems
-
-
-@once_per_object()
-def _judged_points(standard: Standard) -> dict[str, Any]:
-    """Each judged item's points by id, as `_check_judgements` finds it (`find_item`): a
-    judgement of one of them within 0 and its points is no problem (once per standard)."""
-    out = {}
-    for _, item in standard.item_locations():
-        found = standard.find_item(item.id)
-        if found is item and item.rule.judged:
-            out[item.id] = item.points
-    return out
