@@ -27,6 +27,7 @@ from assess.core.problems import InputError, Problem, dotted
 from assess.model.facts import fact_values, problem_at, range_problems, shown, unknown_document
 from assess.model.known_entries import caches, known_parts
 from assess.model.normalise import normalise_record
+from assess.model.plain import judged_points, plain_events
 from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, resolve_applications,
                                      resolve_events)
 from assess.model.standard import Standard, Window
@@ -170,6 +171,9 @@ class LoadedEvidence:
     # the notes worked out last (history.note_problems) and what they were worked out for: a batch
     # asks twice per record, for the card and for the run's summary; never copied by replace()
     kept_notes: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    # the first day of the record's events (None: it has none) as check_record saw it, with the
+    # record and its events: the notes ask (history), when the events are no longer at hand
+    kept_first_event: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -386,16 +390,26 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     problems: list[Problem] = []
     values = fact_values(record, doc, standard, known, problems)
     problems += range_problems(doc, standard, values)
-    events, found = resolve_events(record, doc, standard, known)
+    plain, first = plain_events(record, standard)
+    events, found = (record.events, []) if plain else resolve_events(record, doc, standard, known)
     applications, more = resolve_applications(record, doc, standard, lineage, known)
-    problems += found + more + kind_problems(record, doc, standard, lineage, known)
-    problems += judgement_standard_problems(record, doc, standard, lineage, known)
+    problems += found + more
+    if record.union.kind not in standard.applies_to:  # else none (most records): kind_problems' first test
+        problems += kind_problems(record, doc, standard, lineage, known)
+    held = record.judgements
+    if held and (len(held) > 1 or standard.id not in held):  # else none: filed under the standard's own id
+        problems += judgement_standard_problems(record, doc, standard, lineage, known)
     if _same_entries(events, record.events) and _same_entries(applications, record.applications):
         resolved = loaded  # every kind and grade already an id (most records): the record as it is
     else:
         resolved = replace(loaded, record=record.model_copy(update={"events": events, "applications": applications}))
-    problems += _check_events(resolved, standard)
+    if plain:
+        resolved.kept_first_event = (resolved.record, tuple(events), first)
+    else:
+        problems += _check_events(resolved, standard)
     problems += _check_judgements(loaded, standard)
+    if not problems and not loaded.pending:
+        return resolved, values  # most records: nothing to renumber, leave out or report
     problems = renumbered(doc, problems, loaded.origins)
     if loaded.stand_ins:  # a refused record read with stand-ins (RecordRefused.stand_in)
         problems = [p for p in problems if not of_stand_in(p, loaded.stand_ins)]
@@ -406,7 +420,7 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
 
 
 def _same_entries(made: list, held: list) -> bool:
-    return len(made) == len(held) and all(map(is_, made, held))
+    return made is held or (len(made) == len(held) and all(map(is_, made, held)))
 
 
 def _check_events(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
@@ -445,8 +459,18 @@ def _unknown_item(standard: Standard, item_id: str) -> str:
 
 def _check_judgements(loaded: LoadedEvidence, standard: Standard) -> list[Problem]:
     record, doc = loaded.record, loaded.document
+    entries = record.judgements.get(standard.id)
+    if not entries:
+        return []
+    judged = judged_points(standard)
+    for item_id, entry in entries.items():
+        points = judged.get(item_id)
+        if points is None or not (0 <= entry.score <= points):
+            break
+    else:
+        return []  # most records: judged items, each score within its points
     problems = []
-    for item_id, entry in record.judgements.get(standard.id, {}).items():
+    for item_id, entry in entries.items():
         path = ("judgements", standard.id, item_id)
         item = standard.find_item(item_id)
         if item is None:
@@ -458,5 +482,3 @@ def _check_judgements(loaded: LoadedEvidence, standard: Standard) -> list[Proble
                 "evidence.judgement_range", score=shown(entry.score, False, (0, item.points)),
                 points=shown(item.points))))
     return problems
-
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from itertools import compress
-from operator import is_not
+from operator import gt, is_not, itemgetter, le
 from typing import Any, Optional
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, ValidationError, create_model
@@ -97,10 +97,16 @@ def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
     odd = list(compress(facts, map(is_not, map(type, facts.values()), map(kept.get, facts))))
     if len(odd) < len(facts):
         values.update(facts)
-        for name in whole:  # counts beyond any count (more digits than LARGEST) are the model's to say
-            value = values[name]
-            if value.__class__ is int and not -LARGEST < value < LARGEST:
+        counts = whole(values)
+        # counts beyond any count (more digits than LARGEST) are the model's to say: all ints
+        # (most records) compared in C, else one by one
+        if _INTS.issuperset(map(type, counts)):
+            if counts and not -LARGEST < min(counts) <= max(counts) < LARGEST:
                 return None
+        else:
+            for value in counts:
+                if value.__class__ is int and not -LARGEST < value < LARGEST:
+                    return None
     doc_ids = None
     for name in odd:
         value = facts[name]
@@ -130,13 +136,13 @@ def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
 
 
 @once_per_object()
-def _kept_classes(standard: Standard) -> tuple[dict[str, tuple], dict[str, None], dict[str, type], tuple[str, ...]]:
+def _kept_classes(standard: Standard) -> tuple[dict[str, tuple], dict[str, None], dict[str, type], Any]:
     """For `_quick_values`, once per standard: `_field_readers`, each field's class kept as it is
-    (a field with none, a number read by read_number, is left out), and the fields whose kept
-    class is int."""
+    (a field with none, a number read by read_number, is left out), and a getter of the values
+    (a tuple) of the fields whose kept class is int."""
     readers, values = _field_readers(standard)
     kept = {name: pair[0] for name, pair in readers.items() if pair[0] is not None}
-    return readers, values, kept, tuple(name for name, cls in kept.items() if cls is int)
+    return readers, values, kept, _getter([name for name, cls in kept.items() if cls is int])
 
 
 def plain_facts(record: Any, doc: Document, standard: Standard, known: KnownNames,
@@ -286,6 +292,8 @@ def _plain_value(reader: tuple, value: Any) -> Any:
 
 def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) -> list[Problem]:
     """Values outside their declared bounds, above the field they may not exceed, or not a choice."""
+    if _within_bounds(standard, values):
+        return []  # most records
     problems = []
     for name, decl, low, high, numeric, cap in _bounded_fields(standard):
         value = values.get(name)
@@ -310,6 +318,51 @@ def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) ->
             problems.append(problem_at(doc, ("facts", name), message("evidence.not_a_choice", value=value,
                                                                      choices=", ".join(decl.choices))))
     return problems
+
+
+def _within_bounds(standard: Standard, values: dict[str, Any]) -> bool:
+    """Whether a cheaper test proves that `range_problems` finds nothing: every bounded field a
+    number (an int or Fraction, none missing) within its bounds, none above the field it may not
+    exceed. False says only that the test cannot tell (the standard has choices or scores, a
+    value is missing, of another class, or outside)."""
+    quick = _quick_bounds(standard)
+    if quick is None:
+        return False
+    named, lows, low_bounds, highs, high_bounds, capped, caps = quick
+    try:
+        found = named(values)
+    except KeyError:  # not every field's value given (fact_values gives them all)
+        return False
+    return (_EXACT.issuperset(map(type, found)) and all(map(le, low_bounds, lows(values)))
+            and all(map(le, highs(values), high_bounds)) and not any(map(gt, capped(values), caps(values))))
+
+
+_EXACT = frozenset((int, Fraction))
+_INTS = frozenset((int,))
+
+
+@once_per_object()
+def _quick_bounds(standard: Standard) -> tuple | None:
+    """For `_within_bounds`, once per standard: getters of the values of the bounded fields and of
+    the fields capping one (each gives a tuple), of those with a lower bound (and the bounds), with
+    an upper bound (and the bounds), and of those capped with the fields capping them; None when
+    a bounded field has choices or is not a number (scores), which only `range_problems` checks."""
+    bounded = _bounded_fields(standard)
+    if any(not numeric or decl.choices is not None for _, decl, _, _, numeric, _ in bounded):
+        return None
+    capped = [(name, cap[0]) for name, _, _, _, _, cap in bounded if cap is not None]
+    lows = [(name, low) for name, _, low, _, _, _ in bounded if low is not None]
+    highs = [(name, high) for name, _, _, high, _, _ in bounded if high is not None]
+    return (_getter([name for name, *_ in bounded] + [other for _, other in capped]),
+            _getter([n for n, _ in lows]), tuple(b for _, b in lows), _getter([n for n, _ in highs]),
+            tuple(b for _, b in highs), _getter([n for n, _ in capped]), _getter([o for _, o in capped]))
+
+
+def _getter(names: list[str]):
+    """A function of a mapping giving the values of `names` as a tuple (KeyError for one missing)."""
+    if len(names) > 1:
+        return itemgetter(*names)
+    return (lambda d: (d[names[0]],)) if names else (lambda d: ())
 
 
 def _bound_problems(doc: Document, decl, name: str, value: Any, low: Any, high: Any) -> list[Problem]:

@@ -8,6 +8,7 @@ over, counts in nothing: the user is told, beside the card (a date written 2024 
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter, is_
 
 from assess.core.loading import in_cells
 from assess.core.messages import current_language, message
@@ -49,7 +50,7 @@ def uncounted_history(loaded: LoadedEvidence, standard: Standard) -> list[Proble
     record, doc = loaded.record, loaded.document
     start = record.period.start
     notes: list[Problem] = []
-    if all(ev.date >= start for ev in record.events):
+    if not record.events or min(map(_DATE, record.events)) >= start:
         return notes  # most records: no event before the period
     windows = _windows(standard)
     for i, ev in enumerate(record.events):
@@ -89,12 +90,35 @@ def note_problems(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str
     if kept is not None and kept[0] is standard and kept[1] == lineage and kept[2] == lang and kept[3] is record \
             and kept[4] is doc and kept[5] == doc.path:
         return list(kept[6])
+    if _quiet(loaded, standard, lineage):
+        loaded.kept_notes = (standard, lineage, lang, record, doc, doc.path, ())
+        return []
     unread = in_cells(doc, unapplied(record, doc, standard, lineage) + unread_judgements(record, doc, standard, lineage))
     found = [*uncounted_history(loaded, standard), *unread]
     loaded.kept_notes = (standard, lineage, lang, record, doc, doc.path, tuple(found))
     return found
 
 
+def _quiet(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...]) -> bool:
+    """Whether a cheaper test proves that note_problems finds nothing (most records): no event
+    before the period (its first day as check_record saw it, when it did), no application (or one
+    under this standard), every judgement filed under its id. False says only that it cannot tell."""
+    record = loaded.record
+    events, applications, judgements = record.events, record.applications, record.judgements
+    kept = loaded.kept_first_event
+    if kept is not None and kept[0] is record and len(kept[1]) == len(events) and all(map(is_, kept[1], events)):
+        first = kept[2]  # the events check_record saw: the same objects (frozen models), in the same list
+    else:
+        first = min(map(_DATE, events)) if events else None
+    return ((first is None or first >= record.period.start)
+            and (not applications or any(app.standard == standard.id for app in applications))
+            and (not judgements or (len(judgements) == 1 and standard.id in judgements)))
+
+
+_DATE = attrgetter("date")
+
+
 def record_notes(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The notes of note_problems as the user reads them beside the card (see note_text)."""
-    return tuple(note_text(p) for p in note_problems(loaded, standard, lineage))
+    found = note_problems(loaded, standard, lineage)
+    return tuple(note_text(p) for p in found) if found else ()

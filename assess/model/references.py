@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from assess.core.loading import Document
@@ -79,6 +80,8 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
                    known: KnownNames) -> tuple[list, list[Problem]]:
     """The record's events with kinds written as this standard's labels turned into ids, and a
     problem for each kind no known standard has (with a suggestion from this standard's kinds)."""
+    if own_event_kinds(standard).issuperset(map(_KIND, record.events)):
+        return list(record.events), []  # most records: every kind written as its id, kept as it is
     events, problems = [], []
     named = _kind_ids(standard)
     for i, ev in enumerate(record.events):
@@ -101,6 +104,22 @@ def resolve_events(record: Record, doc: Document, standard: Standard,
 
 
 _NOT_SEEN = object()  # a kind event_kind_id has not been asked about yet
+_KIND = attrgetter("kind")
+
+
+@once_per_object()
+def own_event_kinds(standard: Standard) -> frozenset[str]:
+    """The standard's kind ids that `event_kind_id` gives back as written: an event of one of
+    them is kept as it is by `resolve_events`, with no problem (once per standard)."""
+    return frozenset(k for k in standard.event_kinds if event_kind_id(standard, k) == k)
+
+
+@once_per_object()
+def _own_grades(standard: Standard) -> frozenset[str]:
+    """The standard's grade ids that `grade_named` names as written: an application under this
+    standard for one of them is kept as it is by `resolve_applications` (once per standard)."""
+    return frozenset(g.id for g in standard.grades if (named := standard.grade_named(g.id)) is not None
+                     and named.id == g.id)
 
 
 def _ids(standard: Standard, lineage: tuple[str, ...]) -> tuple[str, ...]:
@@ -112,8 +131,14 @@ def resolve_applications(record: Record, doc: Document, standard: Standard, line
     """The record's applications with the grade applied for under this standard (or one it
     extends) as a grade id; a problem for a grade the standard does not have (listing its grades)
     and for an application naming no known standard."""
-    out, problems = [], []
     ids = _ids(standard, lineage)
+    own = _own_grades(standard)
+    for app in record.applications:
+        if app.standard not in ids or app.grade not in own:
+            break
+    else:
+        return list(record.applications), []  # most records: a grade of this standard by its id
+    out, problems = [], []
     for i, app in enumerate(record.applications):
         if app.standard in ids:
             grade = standard.grade_named(app.grade)

@@ -11,11 +11,12 @@ from typing import Any, Callable
 from assess.core.exact import Fraction
 from assess.core.messages import message
 from assess.core.per_object import once_per_object
-from assess.core.tabular import csv_line as csv_row_text, csv_text
+from assess.core.tabular import FORMULA_START, csv_line as csv_row_text, csv_text
 from assess.present.renderers import LineRenderer, ScoredRecord, column_heads
 from assess.present.scorecard import card_number, gap_dict, gap_key, score_cutoffs
 from assess.present.words import Words
-from assess.scoring.gaps import Gap, GapKind, most_lost, other_gaps, short_items
+from assess.rules.base import ItemStatus
+from assess.scoring.gaps import Gap, GapKind, most_lost, other_gaps
 from assess.scoring.plan import next_grade
 from assess.scoring.results import Evaluation, ItemResult
 
@@ -30,14 +31,14 @@ TOP_GAPS = 3
 _BLOCKING_ORDER = {GapKind.VETO: 0, GapKind.MANDATORY: 1, GapKind.PREREQUISITE: 2, GapKind.REQUIRES: 3}
 
 
-def _top_gaps(ev: Evaluation, grade_score: Fraction) -> tuple[int, list[Gap | tuple[ItemResult, Fraction]]]:
+def _top_gaps(ev: Evaluation, grade_score: Fraction | None = None) -> tuple[int, list[Gap | tuple[ItemResult, Fraction]]]:
     """How many gaps the scorecard lists (`gaps`) and the TOP_GAPS that matter most, as
     `sorted(gaps(ev, None, fixes=False), key=rank)[:TOP_GAPS]` would give them (ties keep the
     scorecard's order: every sort here is stable): what blocks a grade in reach, then items by
     points lost, then what blocks only grades out of reach. An item gap comes as its result and
     the points it loses (`most_lost`): a record has many, and none is made a Gap; the other gaps
-    are few. `grade_score`: `ev.grade_score`."""
-    short = short_items(ev)
+    are few. `grade_score`: `ev.grade_score` (worked out here when needed if not given)."""
+    short = _short_items(ev)
     others = other_gaps(ev)
     count = len(short) + len(others)
     blocking: list[Gap] = []
@@ -48,16 +49,65 @@ def _top_gaps(ev: Evaluation, grade_score: Fraction) -> tuple[int, list[Gap | tu
             blocking.append(g)
             continue
         if reach is None:
-            reach = _in_reach(ev, grade_score)
+            reach = _in_reach(ev, ev.grade_score if grade_score is None else grade_score)
         (blocking if g.grade in reach else later).append(g)
     if len(blocking) > 1:
         blocking = sorted(blocking, key=_order)
     if len(blocking) >= TOP_GAPS:
         return count, blocking[:TOP_GAPS]
-    top: list[Gap | tuple[ItemResult, Fraction]] = [*blocking, *most_lost(ev, short, TOP_GAPS - len(blocking))]
+    top: list[Gap | tuple[ItemResult, Fraction]] = [*blocking, *_most_lost(ev, short, TOP_GAPS - len(blocking))]
     if len(top) < TOP_GAPS and later:
         top += sorted(later, key=_order)
     return count, top[:TOP_GAPS]
+
+
+def _short_items(ev: Evaluation) -> list[ItemResult]:
+    """`short_items(ev)` (assess.scoring.gaps), each section's results read where they are
+    rather than gathered into one list first (`Evaluation.items`)."""
+    bonus = ev.standard.bonus
+    has_room = {s.section_id: s.cap > s.awarded for s in ev.sections}
+    has_room[None] = bonus is None or bonus.cap > ev.bonus
+    full = ItemStatus.FULL
+    out = [r for s in ev.sections for r in s.items
+           if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
+    out += [r for r in ev.bonus_items if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
+    return out
+
+
+def _most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[ItemResult, Fraction]]:
+    """`most_lost(ev, short, n)` (assess.scoring.gaps): the n items of `short` short by the most
+    points, in one pass (ties in order), are its answer when none of them loses less than its
+    shortfall (most rows: no total of theirs at its cap); else most_lost is asked."""
+    if n <= 0 or not short:
+        return []
+    best: list[tuple[Fraction, ItemResult]] = []  # by shortfall, the largest first, ties in order
+    for r in short:
+        lost = r.lost
+        if len(best) < n or lost > best[-1][0]:
+            at = len(best)
+            while at and best[at - 1][0] < lost:
+                at -= 1
+            best.insert(at, (lost, r))
+            del best[n:]
+    rooms: dict[str | None, Any] = {}
+    for lost, r in best:
+        sid = r.section_id
+        room = rooms[sid] if sid in rooms else rooms.setdefault(sid, _room(ev, sid))
+        if room is not None and 0 < room < lost:  # capped by what its total can take (item_lost)
+            return most_lost(ev, short, n)
+    return [(r, lost) for lost, r in best]
+
+
+def _room(ev: Evaluation, section_id: str | None) -> Fraction | None:
+    """What a capped total can still take, as assess.scoring.gaps works it out: the last section
+    of the id, or the bonus (None: the bonus items' id; None without a bonus)."""
+    if section_id is None:
+        bonus = ev.standard.bonus
+        return bonus.cap - ev.bonus if bonus is not None else None
+    for s in reversed(ev.sections):
+        if s.section_id == section_id:
+            return s.cap - s.awarded
+    raise KeyError(section_id)
 
 
 def _order(gap: Gap) -> int:
@@ -111,6 +161,7 @@ class _Kept:
         self.scores: dict[Fraction, Any] = {}  # a score or grade score: card_number(value, *cuts)
         self.bonuses: dict[Fraction, Any] = {}  # a bonus: card_number(value)
         self.reach: dict[tuple, frozenset[str]] = {}  # `_in_reach` by grade reached and grade score
+        self.scored: dict[tuple, str] = {}  # `_scored_cells` by language, score, bonus and grade
         self.langs: dict[str, tuple[Words, dict[str, str], dict[tuple, str]]] = {}
 
     def wording(self, lang: str) -> tuple[Words, dict[str, str], dict[tuple, str]]:
@@ -192,8 +243,51 @@ def _worded(texts: dict[tuple, str], key: tuple, make: Callable[[], str]) -> str
 
 
 def csv_line(record: ScoredRecord, lang: str) -> str:
-    """The record's row (CSV_COLUMNS) in `lang` as CSV text, newline included."""
-    return csv_row_text(csv_row(record.evaluation, record.evidence.record.union, record.position, lang))
+    """The record's row (CSV_COLUMNS) in `lang` as CSV text, newline included: the text of
+    `csv_row` (tabular.csv_line), made of pieces of CSV text: what the score decides (standard,
+    score, bonus, grade score, grade) kept per standard and language, the rest cell by cell."""
+    ev = record.evaluation
+    union = record.evidence.record.union
+    kept = _kept(ev.standard)
+    words, grade_title, texts = kept.wording(lang)
+    count, chosen = _top_gaps(ev)
+    top = [_gap_text(g, ev, words, grade_title, texts) if type(g) is Gap else _item_text(*g, words, texts) for g in chosen]
+    top += [""] * (TOP_GAPS - len(top))
+    return ",".join([_cell(union.id), _cell(union.name), _scored_cells(kept, ev, lang, grade_title), str(count),
+                     *map(_cell, top), _cell(record.position)]) + "\n"
+
+
+def _cells_text(cells: list) -> str:
+    """The CSV text of `cells` within a row of more (tabular.csv_line's cells, joined by commas,
+    no line end): the csv module quotes each cell on its own, so a row is its pieces joined."""
+    return csv_row_text([*cells, ""])[:-2]
+
+
+def _cell(value: Any) -> str:
+    """The CSV text of one cell within a row of more (`_cells_text`); a plain text (most) as it is."""
+    if type(value) is str and not value.startswith(FORMULA_START) and "," not in value and '"' not in value \
+            and "\n" not in value and "\r" not in value:
+        return value
+    return _cells_text([value])
+
+
+def _scored_cells(kept: "_Kept", ev: Evaluation, lang: str, grade_title: dict[str, str]) -> str:
+    """The CSV text of the row's cells standard_id .. grade_title (`csv_row`), kept per language,
+    score, bonus and grade (all they read) when score and bonus are Fractions."""
+    score, bonus, grade = ev.score, ev.bonus, ev.grade
+    key = (lang, score, bonus, grade.id if grade else None)
+    plain = type(score) is Fraction and type(bonus) is Fraction
+    text = kept.scored.get(key) if plain else None
+    if text is None:
+        standard = ev.standard
+        text = _cells_text([standard.id, standard.version, _number(kept.scores, score, kept.cuts),
+                            _number(kept.bonuses, bonus, ()), _number(kept.scores, ev.grade_score, kept.cuts),
+                            grade.id if grade else "", grade_title[grade.id] if grade else ""])
+        if plain:
+            if len(kept.scored) >= _MOST_TEXTS:
+                kept.scored.clear()
+            kept.scored[key] = text
+    return text
 
 
 def csv_header(lang: str | None = None) -> str:
