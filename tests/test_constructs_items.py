@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from assess.core.problems import InputError
 from assess.present.words import Words
+from assess.present.explaining import explain_item, explain_standard
 from assess.standards.catalog import standard_from_data
 from assess.workflows import spreadsheet
 from assess.workflows.ruletests.coverage import coverage_units, covered_units
@@ -145,8 +146,8 @@ def test_methods_declared_by_the_standard_read_in_words():
     std["methods"] = METHODS
     std["sections"][0]["items"][0]["method"] = ["document_review", "listen_report", "online_check"]
     st = standard_from_data(std).standard
-    assert "考核方法: 查阅资料、听汇报、网上核查" in Words(st, "zh").explain_item(st.find_item("X"))
-    assert any("hearing a report" in line for line in Words(st, "en").explain_item(st.find_item("X")))
+    assert "考核方法: 查阅资料、听汇报、网上核查" in explain_item(Words(st, "zh"), st.find_item("X"))
+    assert any("hearing a report" in line for line in explain_item(Words(st, "en"), st.find_item("X")))
     std["sections"][0]["items"][0]["method"] = ["listen_reprot"]
     with pytest.raises(InputError) as info:
         standard_from_data(std)
@@ -187,7 +188,7 @@ def test_a_weighted_composite_of_averaged_and_trimmed_scores(decider):
     # A panel of two with both ends dropped leaves nobody: the average is missing, so is the item.
     short = run(_composite(), record(dict(facts, panel=_marks(90, 80))), decider)
     assert short.values["panel_mean"] is None and one(short)[1] == "missing"
-    lines = Words(standard_from_data(_composite()).standard).explain_standard()
+    lines = explain_standard(Words(standard_from_data(_composite()).standard))
     assert "派生值 composite 综合得分 = 季度考评平均 × 50% + 主席互评平均 × 20% + 会员民主测评 × 30%" in lines
     assert "派生值 panel_mean 主席互评平均 = 主席互评各次评分的平均分 (去掉 1 个最高分和 1 个最低分)" in lines
 

@@ -11,6 +11,7 @@ from assess.model.evidence import evidence_from_data
 from assess.present.renderers.scorecard_text import table
 from assess.present.scorecard import assess, build_scorecard
 from assess.present.words import Words
+from assess.present.explaining import explain_standard, explain_veto
 from assess.scoring.compiler import PythonDecider
 from assess.scoring.plan import apply_changes, plan_next_grade
 from assess.standards.catalog import standard_from_data
@@ -39,7 +40,7 @@ def test_already_honoured_units_are_not_assessed_again(decider):
     assert named.values["model_titles"] == 1 and named.grade.id == "qualified"
     long_ago = run(std, record({"has_a": True}, honours=[{"title": "x", "grade": "model", "year": 2021}]), decider)
     assert long_ago.values["model_titles"] == 0 and long_ago.grade.id == "model"
-    line = next(l for l in Words(standard_from_data(std).standard).explain_standard() if "model_titles" in l)
+    line = next(l for l in explain_standard(Words(standard_from_data(std).standard)) if "model_titles" in l)
     assert "近 3 年内已获 模范职工之家、model 的次数" in line
 
 
@@ -58,7 +59,7 @@ def test_a_veto_scoped_to_a_grade_leaves_the_others_possible(decider):
     assert gap["text"] == "一票否决: 发生较大安全事故 (不得评为模范职工之家)"
     assert card["next_grade"]["blockers"][0]["kind"] == "veto"
     words = Words(standard_from_data(_scoped()).standard, "en")
-    assert words.explain_veto(words.standard.vetoes[0]).endswith("(rules out 模范职工之家 only)")
+    assert explain_veto(words, words.standard.vetoes[0]).endswith("(rules out 模范职工之家 only)")
 
 
 def _spot_check(rescale_item=False) -> dict:

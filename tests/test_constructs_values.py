@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from fractions import Fraction as F
 
 from assess.model.evidence import evidence_from_data
 from assess.present.scorecard import assess, build_scorecard
 from assess.present.words import Words
+from assess.present.explaining import explain_standard
 from assess.scoring.compiler import PythonDecider, compile_standard
 from assess.scoring.plan import apply_changes, plan_next_grade
 from assess.standards.catalog import standard_from_data
@@ -77,7 +77,7 @@ def test_differences_and_constant_multiples(decider):
     ev = run(std, record({"employees": 100, "members": 98, "women_members": 20}), decider)
     assert ev.values["not_joined"] == 2 and ev.values["weighted"] == 30
     assert (ev.item("A").awarded, ev.item("B").awarded) == (2, 4)
-    lines = Words(standard_from_data(std).standard, "zh").explain_standard()
+    lines = explain_standard(Words(standard_from_data(std).standard, "zh"))
     assert "派生值 not_joined 未入会人数 = 职工人数 − 会员人数" in lines
     assert "派生值 weighted 折算人数 = 女会员人数 × 1.5" in lines
 

@@ -17,6 +17,7 @@ from assess.api.scoring import decider_for, load_standard
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
 from assess.present.words import Words
+from assess.present.explaining import explain_item, explain_standard
 from assess.standards import catalog, tailoring
 from assess.standards import lint as lint_mod
 from assess.standards import schemas
@@ -77,7 +78,7 @@ def explain(standard: str, item: str | None = None, lang: str = "zh") -> list[st
         loaded = load_standard(standard)
     words = Words(loaded.standard, lang)
     if item is None:
-        return words.explain_standard()
+        return explain_standard(words)
     found = loaded.standard.find_item(item)
     if found is None:
         ids = [it.id for _, it in loaded.standard.item_locations()]
@@ -85,7 +86,7 @@ def explain(standard: str, item: str | None = None, lang: str = "zh") -> list[st
         key = "explain.no_item_hint" if hint else "explain.no_item"
         raise UnknownItem(message(key, lang, standard=loaded.standard.id, item=item, hint=hint[0] if hint else "",
                                   items=", ".join(ids)))
-    return words.explain_item(found)
+    return explain_item(words, found)
 
 
 def standard_source(standard: str, lang: str = "zh") -> str:

@@ -11,6 +11,7 @@ from typing import Iterable
 from assess.core.messages import message
 from assess.model.standard import Standard
 from assess.present.words import Words
+from assess.present.explaining import explain_veto
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def _grades_sheet(st: Standard, lang: str, words: Words) -> SheetSpec:
         spec.rows.append(None)
         spec.rows.append(Row(("#vetoes",), head("veto", "", "veto_when", "remediation"), "header"))
         for v in st.vetoes:
-            scope = words.explain_veto(v)[len(message("explain.veto", lang, id=v.id, title=words.text(v.title),
+            scope = explain_veto(words, v)[len(message("explain.veto", lang, id=v.id, title=words.text(v.title),
                                                        condition=words.condition(v.when))):]
             spec.rows.append(Row(("veto", v.id), {
                 1: Cell(target=Target("veto", v.id, "title", text=True)),
