@@ -26,7 +26,7 @@ from assess.core import conditions as cond
 from assess.core.exact import exact_sum
 from assess.model.evidence import evidence_from_data, load_evidence
 from assess.core.jsonout import json_text
-from assess.present import scorecard, words
+from assess.present import plan_card, scorecard, words
 from assess.scoring import search as S
 from assess.scoring.compiler import PythonDecider
 from assess.scoring.engine import Inputs, assemble, compute_values, section_result
@@ -208,18 +208,18 @@ def _checking():
 @contextlib.contextmanager
 def _texts_afresh():
     """The card's kept texts switched off: every number's words and every plan fix made anew."""
-    saved = words._number_text, scorecard._fix_once
+    saved = words._number_text, plan_card._fix_once
 
     def number_text(value, against):
         frac = words.fraction(str(value)) if isinstance(value, float) else words.fraction(value)
         return words.exact_text(frac) if words.exact_places(frac) is not None else words.format_number(frac, against=against)
 
     words._number_text = number_text
-    scorecard._fix_once = lambda made, f, *rest: scorecard._fix_dict(f, *rest)
+    plan_card._fix_once = lambda made, f, *rest: plan_card._fix_dict(f, *rest)
     try:
         yield
     finally:
-        words._number_text, scorecard._fix_once = saved
+        words._number_text, plan_card._fix_once = saved
 
 
 def _cards(ev, inputs, loaded) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from assess.core.messages import message
+from assess.core.exact import RATIONAL
 from assess.core.types import number_out
 from assess.present.words import Words
 from assess.scoring.changes import Change
@@ -92,3 +93,28 @@ def change_text(c: Change, words: Words) -> str:
             _CHANGE_TEXTS.clear()
         hit = _CHANGE_TEXTS[key] = (c, words.standard, words.change(c))
     return hit[2]
+
+
+def card_number(value, *against) -> Any:
+    """A number of the card (and of every table made from one): every digit when its decimal ends
+    within a few places (a judgement of 0.599), else 2 places, or more where fewer would put it on
+    the other side of a cut-off it is judged against (a score of 79.996 is not shown as 80 beside
+    "≥ 80", nor 69.999 as 70 beside no grade)."""
+    return number_out(value, against=against, exact=True)
+
+
+def changes_out(changes) -> list[dict[str, Any]] | None:
+    """Changes as the card lists them: kind, name, the value before and after (exact numbers to
+    6 places); None for none given."""
+    if changes is None:
+        return None
+    out = []
+    for c in changes:
+        out.append({"kind": c.kind.value, "name": c.name, "before": _plain(c.before), "after": _plain(c.after)})
+    return out
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, RATIONAL):
+        return number_out(v, places=6)
+    return v

@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from assess.core import conditions as cond
-from assess.core.exact import RATIONAL, Fraction
+from assess.core.exact import Fraction
 from assess.standards.catalog import LoadedStandard, known_names
 from assess.scoring.compiler import Decider, compile_standard
 from assess.rules.base import ItemStatus
@@ -16,14 +16,14 @@ from assess.scoring.engine import Inputs, evaluate
 from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_record
 from assess.model.history import note_problems
-from assess.present.card_parts import change_text, eligibility_gap, optional_parts, veto_scope
-from assess.present.words import Words, grade_score_text
+from assess.present.card_parts import card_number, change_text, changes_out, eligibility_gap, optional_parts, veto_scope
+from assess.present.plan_card import plan_dict
+from assess.present.words import Words
 from assess.scoring.changes import known_values
 from assess.scoring.gaps import Gap, GapKind, gaps
-from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix, plan_next_grade
+from assess.scoring.plan import plan_next_grade
 from assess.core.messages import message, use_language
 from assess.core.per_object import once_per_object
-from assess.core.types import number_out
 
 SCHEMA = "assess.scorecard/3"
 
@@ -132,15 +132,6 @@ def _notes(loaded: LoadedEvidence, standard, lineage: tuple[Ancestor, ...], lang
         return [str(p) for p in note_problems(loaded, standard, tuple(a.id for a in lineage))]
 
 
-def card_number(value, *against) -> Any:
-    """A number of the card (and of every table made from one): every digit when its decimal ends
-    within a few places (a judgement of 0.599), else 2 places, or more where fewer would put it on
-    the other side of a cut-off it is judged against (a score of 79.996 is not shown as 80 beside
-    "≥ 80", nor 69.999 as 70 beside no grade)."""
-    return number_out(value, against=against, exact=True)
-
-
-
 @once_per_object()
 def score_cutoffs(standard) -> tuple[Fraction, ...]:
     """What a score is judged against: every grade's cut-off and the total (worked out once per
@@ -182,7 +173,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "vetoes": [_veto_dict(v, standard, words) for v in ev.vetoes],
         "grades": [_grade_dict(g, words) for g in ev.grades],
         "gaps": [gap_dict(g, ev, words, grade_title) for g in gaps(ev, inputs)],
-        "next_grade": _plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title),
+        "next_grade": plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title),
         **optional_parts(ev, words),
         "notes": _notes(loaded, standard, lineage, lang),
     }
@@ -366,7 +357,7 @@ def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
         "observed": observed,
         "required": required,
         "actions": actions,
-        "changes": _changes(g.changes),
+        "changes": changes_out(g.changes),
         "remediation": words.text(r.item.remediation),
         "evidence": [words.text(e) for e in r.item.evidence],
         "text": message(gap_key(g.kind.value, r.status), lang, item=r.item.id, title=words.text(r.item.title),
@@ -387,128 +378,3 @@ def _needed(r: ItemResult, name: str, words: Words) -> str:
 def _document_of(standard, name: str, words: Words) -> str:
     decl = standard.fields.get(name)
     return words.text(decl.document) if decl and decl.document else words.label(name)
-
-
-def _changes(changes) -> list[dict[str, Any]] | None:
-    if changes is None:
-        return None
-    out = []
-    for c in changes:
-        out.append({"kind": c.kind.value, "name": c.name, "before": _plain(c.before), "after": _plain(c.after)})
-    return out
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, RATIONAL):
-        return number_out(v, places=6)
-    return v
-
-
-def _plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any] | None:
-    if plan is None:
-        return None
-    lang = words.lang
-    standard = ev.standard
-    target = standard.grade(plan.grade)
-    out: dict[str, Any] = {
-        "grade": plan.grade,
-        "title": grade_title[plan.grade],
-        "min_score": card_number(target.min_score),
-        "reachable": plan.reachable,
-        "score_after": card_number(plan.score_after, target.min_score) if plan.reachable else None,
-        "points_needed": card_number(max(Fraction(0), target.min_score - ev.grade_score), 0),
-        "fixes": [],
-        "blockers": [],
-        "text": _target_text(ev, target, words, grade_title[plan.grade]),
-    }
-    made: dict[tuple, dict[str, Any]] = {}  # the plan's and its alternatives' fixes, each made once
-    out["fixes"] = [_fix_once(made, f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
-    out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade], _nothing_applies(ev)) for b in plan.blockers]
-    out["cost"] = card_number(plan.cost)
-    out["exact"] = plan.exact
-    out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target, made)
-                           for k, a in enumerate(plan.alternatives, 1)]
-    if plan.reachable:
-        # The grade the fixes earn when scored again: above the target when they earn more.
-        reached = grade_title.get(plan.grade_after or plan.grade, grade_title[plan.grade])
-        out["summary"] = message("plan.reachable", lang, n=len(plan.fixes), score=words.number(plan.score_after, (target.min_score,)), grade=reached)
-        key = "plan.cost" if plan.exact else "plan.cost_not_proven"
-        out["cost_text"] = message(key, lang, cost=words.number(plan.cost))
-    return out
-
-
-def _target_text(ev: Evaluation, target, words: Words, title: str) -> str:
-    """The plan's heading. A union whose score already meets the next grade's (a mandatory item, a
-    condition or a veto stands in the way) is told so: "下一等级: 合格职工之家 (≥ 75 分)" above a
-    plan that reaches 模范 at 92.5 points read as nonsense."""
-    if ev.grade_score >= target.min_score:
-        # The grade score written out, bonus and all: the heading's number is one the card shows.
-        cut = (target.min_score,)
-        shown = grade_score_text(words.number(ev.score, cut), words.number(ev.bonus), words.number(ev.grade_score, cut),
-                                 words.lang, ev.standard.bonus_counts)
-        return message("plan.target_score_met", words.lang, grade=title, min=words.number(target.min_score), score=shown)
-    return message("plan.target", words.lang, grade=title, min=words.number(target.min_score))
-
-
-def _alternative_dict(k: int, a, standard, words: Words, grade: str, target, made: dict) -> dict[str, Any]:
-    fixes = [_fix_once(made, f, standard, words, grade) for f in a.fixes]
-    # Each fix with its actions: alternatives often name the same items and differ in what is done.
-    text = message("plan.alternative", words.lang, k=k, fixes="; ".join(fix_with_actions(f["title"], f) for f in fixes),
-                   cost=words.number(a.cost), score=words.number(a.score_after, (target.min_score,)))
-    return {"cost": card_number(a.cost), "score_after": card_number(a.score_after, target.min_score), "fixes": fixes, "text": text}
-
-
-def fix_with_actions(title: str, fix: dict[str, Any]) -> str:
-    """A plan fix as one phrase: its title, then its actions in brackets."""
-    return f"{title} ({'; '.join(fix['actions'])})" if fix.get("actions") else title
-
-
-def _fix_once(made: dict, f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
-    """`_fix_dict`, made once per card for a fix of the same kind, item, change objects and cost
-    (alternatives repeat the plan's fixes); each use gets its own copy."""
-    key = (f.kind, f.ref, tuple(map(id, f.changes)), f.cost)  # the plan holds the changes: ids stay theirs
-    held = made.get(key)
-    if held is None:
-        made[key] = held = _fix_dict(f, standard, words, grade)
-        return held
-    return {**held, "actions": list(held["actions"]),
-            "changes": None if held["changes"] is None else [dict(c) for c in held["changes"]]}
-
-
-def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
-    lang = words.lang
-    if f.kind == FixKind.ELIGIBILITY:
-        entry = next(e for e in standard.eligibility if e.id == f.ref)
-        title = message("plan.fix_eligibility", lang, title=words.text(entry.title))
-    elif f.kind == FixKind.VETO:
-        title = message("plan.fix_veto", lang, title=words.text(standard.veto(f.ref).title))
-    elif f.kind == FixKind.REQUIRES:
-        title = message("plan.fix_requirement", lang, grade=grade, condition=words.condition(f.ref))
-    else:
-        item = standard.find_item(f.ref)
-        title = f"{item.id} {words.text(item.title)}"
-    return {"kind": f.kind.value, "ref": f.ref, "title": title, "actions": [change_text(c, words) for c in f.changes],
-            "changes": _changes(f.changes), "cost": card_number(f.cost)}
-
-
-def _nothing_applies(ev: Evaluation) -> bool:
-    """Whether no scored item applies to the union: rescaled over nothing, the score is 0."""
-    results = [r for s in ev.sections for r in s.items]
-    return ev.standard.not_applicable == "rescale" and bool(results) and all(
-        r.status == ItemStatus.NOT_APPLICABLE for r in results)
-
-
-def _blocker_dict(b: Blocker, target, words: Words, grade: str, nothing_applies: bool = False) -> dict[str, Any]:
-    """A blocker in words; a score that falls short because no item applies says that plainly."""
-    lang = words.lang
-    if b.kind == BlockerKind.SCORE and nothing_applies:
-        text = message("plan.blocked_nothing_applies", lang, min=words.number(b.min))
-    elif b.kind == BlockerKind.VETO:
-        text = message("plan.blocked_veto", lang, title=words.text(words.standard.veto(b.ref).title))
-    elif b.kind == BlockerKind.PREREQUISITE:
-        text = message("plan.blocked_prerequisite", lang, grade=grade, label=words.text(target.prerequisite.label))
-    elif b.kind == BlockerKind.SCORE:
-        text = message("plan.blocked_score", lang, max=words.number(b.most, (b.min,)), min=words.number(b.min))
-    else:
-        text = message(f"plan.blocked_{b.kind.value}", lang, ref=b.ref)
-    return {"kind": b.kind.value, "ref": b.ref, "text": text}

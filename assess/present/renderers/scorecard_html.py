@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from assess.core.messages import message
 from assess.present.renderers.sheet import RunningHead, css, esc, period_text, provenance, sentence, sign_off
 from assess.present.words import card_grade_score_text, kind_title, rescaled_text, section_total_text, taken_text
-from assess.present.scorecard import fix_with_actions
+from assess.present.plan_card import fix_with_actions
 
 # 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求: the item title and the two free texts get the room.
 ITEM_COLUMNS = {"zh": (("item", 31), ("points", 9), ("awarded", 9), ("status", 11), ("observed", 21), ("required", 19)),
