@@ -90,9 +90,10 @@ def item_lost(result: ItemResult, room: Fraction | None) -> Fraction:
     return min(lost, room) if room is not None and room > 0 else lost
 
 
-def _room(ev: Evaluation, section_id: str | None) -> Fraction | None:
-    """What a capped total can still take: the section's with this id (the last of that id), or
-    the bonus's (None: the bonus items' section id; None where there is no bonus)."""
+def capped_room(ev: Evaluation, section_id: str | None) -> Fraction | None:
+    """What a capped total can still take, in points: the section's with this id (the last of
+    that id), or the bonus's (None: the bonus items' section id; None where there is no bonus).
+    Raises KeyError for an id of no section."""
     if section_id is None:
         bonus = ev.standard.bonus
         return bonus.cap - ev.bonus if bonus is not None else None
@@ -106,13 +107,18 @@ def short_items(ev: Evaluation) -> list[ItemResult]:
     """The results of the items that are gaps (`GapKind.ITEM`), in the scorecard's order: every
     item below full points and not exempt, except one whose capped total (section or bonus) can
     take no more points (nothing is lost) unless it is mandatory."""
-    # Whether each total has room (`_room(...) > 0`, or there is no bonus), by comparing: the
+    # Whether each total has room (`capped_room(...) > 0`, or there is no bonus), by comparing: the
     # room itself (a subtraction) is worked out only where a gap needs it.
     bonus = ev.standard.bonus
     has_room = {s.section_id: s.cap > s.awarded for s in ev.sections}
     has_room[None] = bonus is None or bonus.cap > ev.bonus
     full = ItemStatus.FULL
-    return [r for r in ev.items() if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
+    # each section's results read where they are (not gathered first, as ev.items() does): a
+    # batch's CSV row asks this of every record
+    out = [r for s in ev.sections for r in s.items
+           if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
+    out += [r for r in ev.bonus_items if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
+    return out
 
 
 def most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[ItemResult, Fraction]]:
@@ -134,7 +140,7 @@ def most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[Ite
         if bar is not None and (shortfall < bar or (not capped and shortfall == bar)):
             break
         section = r.section_id
-        room = rooms[section] if section in rooms else rooms.setdefault(section, _room(ev, section))
+        room = rooms[section] if section in rooms else rooms.setdefault(section, capped_room(ev, section))
         lost = item_lost(r, room)
         if lost != shortfall:
             capped = True
@@ -163,7 +169,7 @@ def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
     out = [Gap(GapKind.ELIGIBILITY, e.eligibility_id, eligibility=e) for e in ev.eligibility if not e.met]
     rooms: dict[str | None, Fraction | None] = {}
     for r in short_items(ev):
-        room = rooms[r.section_id] if r.section_id in rooms else rooms.setdefault(r.section_id, _room(ev, r.section_id))
+        room = rooms[r.section_id] if r.section_id in rooms else rooms.setdefault(r.section_id, capped_room(ev, r.section_id))
         out.append(Gap(GapKind.ITEM, r.item.id, result=r, changes=item_fix(ev.compiled, r, base) if fix else None, room=room))
     return out + other_gaps(ev, base if fix else None, eligibility=False)
 

@@ -15,8 +15,7 @@ from assess.core.tabular import FORMULA_START, csv_line as csv_row_text, csv_tex
 from assess.present.renderers import LineRenderer, ScoredRecord, column_heads
 from assess.present.scorecard import card_number, gap_dict, gap_key, score_cutoffs
 from assess.present.words import Words
-from assess.rules.base import ItemStatus
-from assess.scoring.gaps import Gap, GapKind, most_lost, other_gaps
+from assess.scoring.gaps import Gap, GapKind, capped_room, most_lost, other_gaps, short_items
 from assess.scoring.plan import next_grade
 from assess.scoring.results import Evaluation, ItemResult
 
@@ -38,7 +37,7 @@ def _top_gaps(ev: Evaluation, grade_score: Fraction | None = None) -> tuple[int,
     points lost, then what blocks only grades out of reach. An item gap comes as its result and
     the points it loses (`most_lost`): a record has many, and none is made a Gap; the other gaps
     are few. `grade_score`: `ev.grade_score` (worked out here when needed if not given)."""
-    short = _short_items(ev)
+    short = short_items(ev)
     others = other_gaps(ev)
     count = len(short) + len(others)
     blocking: list[Gap] = []
@@ -61,19 +60,6 @@ def _top_gaps(ev: Evaluation, grade_score: Fraction | None = None) -> tuple[int,
     return count, top[:TOP_GAPS]
 
 
-def _short_items(ev: Evaluation) -> list[ItemResult]:
-    """`short_items(ev)` (assess.scoring.gaps), each section's results read where they are
-    rather than gathered into one list first (`Evaluation.items`)."""
-    bonus = ev.standard.bonus
-    has_room = {s.section_id: s.cap > s.awarded for s in ev.sections}
-    has_room[None] = bonus is None or bonus.cap > ev.bonus
-    full = ItemStatus.FULL
-    out = [r for s in ev.sections for r in s.items
-           if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
-    out += [r for r in ev.bonus_items if r.status != full and not r.exempt and (has_room[r.section_id] or r.item.mandatory)]
-    return out
-
-
 def _most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[ItemResult, Fraction]]:
     """`most_lost(ev, short, n)` (assess.scoring.gaps): the n items of `short` short by the most
     points, in one pass (ties in order), are its answer when none of them loses less than its
@@ -92,22 +78,10 @@ def _most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[It
     rooms: dict[str | None, Any] = {}
     for lost, r in best:
         sid = r.section_id
-        room = rooms[sid] if sid in rooms else rooms.setdefault(sid, _room(ev, sid))
+        room = rooms[sid] if sid in rooms else rooms.setdefault(sid, capped_room(ev, sid))
         if room is not None and 0 < room < lost:  # capped by what its total can take (item_lost)
             return most_lost(ev, short, n)
     return [(r, lost) for lost, r in best]
-
-
-def _room(ev: Evaluation, section_id: str | None) -> Fraction | None:
-    """What a capped total can still take, as assess.scoring.gaps works it out: the last section
-    of the id, or the bonus (None: the bonus items' id; None without a bonus)."""
-    if section_id is None:
-        bonus = ev.standard.bonus
-        return bonus.cap - ev.bonus if bonus is not None else None
-    for s in reversed(ev.sections):
-        if s.section_id == section_id:
-            return s.cap - s.awarded
-    raise KeyError(section_id)
 
 
 def _order(gap: Gap) -> int:
