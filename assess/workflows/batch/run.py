@@ -28,7 +28,8 @@ from assess.intake import inputs as intake
 from assess.workflows.batch.repeats import Repeat, Repeats, error_positions
 from assess.workflows.batch.signals import end_workers, shut_pool, stop_on_signals
 from assess.workflows.batch.sources import Source, check_inputs, is_record_of, iter_sources, rosters, unread_files
-from assess.workflows.batch.worker import Config, forked_workers, init_worker, local_worker, run_chunk
+from assess.workflows.batch.worker import (Config, forked_workers, init_worker, local_worker, pack_chunk, run_chunk,
+                                           run_packed)
 from assess.scoring.compiler import ENGINES
 from assess.workflows.formats import format_of_file, formats_for, renderer_for
 
@@ -305,10 +306,11 @@ class _Run:
         scored = bad = 0
         lines: list[bytes] = []
         errors: list[bytes] = []
+        see, utf8 = self.repeats.see, self.encoding in ("utf-8", "utf-8-sig")
         for src, result in zip(chunk, results):
             if result[0] == "ok":
-                self.repeats.see(src, result[4])
-                if self.encoding in ("utf-8", "utf-8-sig"):
+                see(src, result[4])
+                if utf8:
                     lines.append(result[1])  # UTF-8 bytes, encoded (and checked) by the worker
                 else:
                     encoded = encode_text(result[1].decode("utf-8"), self.encoding, start=False)
@@ -331,8 +333,9 @@ class _Run:
             with writing(path):
                 fh.write(b"".join(data))
                 fh.flush()
+        hasher = self.hasher
         for src in chunk:
-            fingerprint(self.hasher, src)
+            fingerprint(hasher, src)
         state = self.state
         # One assignment: an interrupt leaves the previous committed state or this one, never a mix.
         self.state = Committed(state.done + len(chunk), state.scored + scored, state.bad + bad, self.out_fh.tell(),
@@ -401,7 +404,7 @@ def _pool_chunks(executor, config: Config, jobs: int, chunks: Iterable[list[Sour
     clean = False
     try:
         for chunk in chunks:
-            pending.append((chunk, executor.submit(run_chunk, chunk)))
+            pending.append((chunk, executor.submit(run_packed, pack_chunk(chunk))))
             while len(pending) >= window:
                 done_chunk, future = pending.popleft()
                 commit(done_chunk, *future.result())
