@@ -184,10 +184,6 @@ def iter_sources(paths: Sequence[str], exclude: Iterable[str] = (), standard: st
             yield from _jsonl_sources(path)
 
 
-# The bytes bytes.strip strips (ASCII whitespace), and b"": a line may be blank only if it starts so.
-_BLANK_START = frozenset((b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b""))
-
-
 def _jsonl_sources(path: str) -> Iterator[Source]:
     """A JSON Lines file's non-blank lines. The file failing to read part-way (a disk error, a
     network share gone) is the INPUT's problem, not a record's: InputError naming it and the line;
@@ -199,9 +195,7 @@ def _jsonl_sources(path: str) -> Iterator[Source]:
             for number, raw in enumerate(fh, 1):
                 if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
-                # A line opening with anything but ASCII whitespace is not blank: most lines are
-                # told so without `strip` copying them.
-                if raw[:1] in _BLANK_START and not raw.strip():
+                if not raw.strip():
                     continue
                 yield Source(f"{shown}:{number}", "line", raw, shown, number)
     except OSError as exc:
