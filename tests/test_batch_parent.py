@@ -7,8 +7,7 @@ import random
 
 from assess.core.unions import union_key
 from assess.workflows.batch.repeats import Repeats
-from assess.workflows.batch.sources import Source, _jsonl_sources
-from assess.workflows.batch.worker import pack_chunk, unpack_chunk
+from assess.workflows.batch.sources import Source, _jsonl_sources, pack_chunk, unpack_chunk
 
 
 def test_a_packed_chunk_unpacks_to_the_same_sources(tmp_path):

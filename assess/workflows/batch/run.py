@@ -27,9 +27,9 @@ from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fin
 from assess.intake import inputs as intake
 from assess.workflows.batch.repeats import Repeat, Repeats, error_positions
 from assess.workflows.batch.signals import end_workers, shut_pool, stop_on_signals
-from assess.workflows.batch.sources import Source, check_inputs, is_record_of, iter_sources, rosters, unread_files
-from assess.workflows.batch.worker import (Config, forked_workers, init_worker, local_worker, pack_chunk, run_chunk,
-                                           run_packed)
+from assess.workflows.batch.sources import (Source, check_inputs, is_record_of, iter_sources, pack_chunk, rosters,
+                                            unread_files)
+from assess.workflows.batch.worker import Config, forked_workers, init_worker, local_worker, run_chunk, run_packed
 from assess.scoring.compiler import ENGINES
 from assess.workflows.formats import format_of_file, formats_for, renderer_for
 

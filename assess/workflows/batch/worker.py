@@ -36,7 +36,7 @@ from assess.scoring.engine import evaluate, evaluate_many
 from assess.standards import catalog
 from assess.scoring.decision_cache import CachingDurableDecider
 from assess.workflows.batch.signals import before_fork, die_with_parent
-from assess.workflows.batch.sources import Source
+from assess.workflows.batch.sources import Source, unpack_chunk
 from assess.workflows.formats import renderer_for
 
 
@@ -431,30 +431,6 @@ def run_chunk(chunk: list[Source], worker: Worker | None = None) -> tuple[list[t
         _settle(worker)
     after = worker.stats()
     return results, {k: after[k] - before.get(k, 0) for k in after}
-
-
-def pack_chunk(chunk: list[Source]) -> tuple:
-    """A chunk as a pool process is sent it (`run_packed`): the lines of one JSON Lines file as
-    ("lines", file, line numbers, payloads), which pickle as plain lists at half the cost of the
-    Sources (each a named tuple pickled, and made again, one by one); any other chunk as
-    ("sources", chunk). `unpack_chunk` gives back Sources equal to the chunk's."""
-    file = chunk[0].file if chunk else None
-    numbers, payloads = [], []
-    for src in chunk:
-        number = src.line
-        if src.kind != "line" or src.file != file or number.__class__ is not int or src.position != f"{file}:{number}":
-            return ("sources", chunk)
-        numbers.append(number)
-        payloads.append(src.payload)
-    return ("lines", file, numbers, payloads)
-
-
-def unpack_chunk(packed: tuple) -> list[Source]:
-    """The Sources of a `pack_chunk` chunk."""
-    if packed[0] == "sources":
-        return packed[1]
-    _, file, numbers, payloads = packed
-    return [Source(f"{file}:{number}", "line", payload, file, number) for number, payload in zip(numbers, payloads)]
 
 
 def run_packed(packed: tuple) -> tuple[list[tuple], dict[str, int]]:
