@@ -8,9 +8,10 @@ gives the same bytes whatever the number of processes.
 
 Every record has a position (`file`, or `file:line` for JSON Lines). A record that cannot be
 scored goes to the errors file (JSON Lines: position, union id if readable, the problems) and
-never stops the others. After each committed chunk a checkpoint (`OUT.done`) records how many
-records are done and how long the output files were; `resume=True` cuts the files back to that
-length (dropping a half-written line from a kill) and skips the records already done.
+never stops the others. As chunks are committed a checkpoint (`OUT.done`, saved at most every
+0.1 s and when the run stops) records how many records are done and how long the output files
+were; `resume=True` cuts the files back to that length (dropping a half-written line from a
+kill) and skips the records already done.
 
 Speed: each worker compiles the standard once and keeps one durable_rules host. With
 durable_rules deciding, a worker keeps a decision cache (`CachingDurableDecider`): a condition's

@@ -36,7 +36,7 @@ from assess.scoring.engine import evaluate, evaluate_many
 from assess.standards import catalog
 from assess.scoring.decision_cache import CachingDurableDecider
 from assess.workflows.batch.signals import before_fork, die_with_parent
-from assess.workflows.batch.sources import Source
+from assess.workflows.batch.sources import Source, unpack_chunk
 from assess.workflows.formats import renderer_for
 
 
@@ -431,6 +431,11 @@ def run_chunk(chunk: list[Source], worker: Worker | None = None) -> tuple[list[t
         _settle(worker)
     after = worker.stats()
     return results, {k: after[k] - before.get(k, 0) for k in after}
+
+
+def run_packed(packed: tuple) -> tuple[list[tuple], dict[str, int]]:
+    """`run_chunk` of a chunk packed by `pack_chunk`, in this pool process's Worker."""
+    return run_chunk(unpack_chunk(packed))
 
 
 _FULL_EVERY = 100  # chunks between full collections (what the run's caches let go of, in cycles)
