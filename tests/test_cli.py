@@ -207,6 +207,7 @@ def test_explain_standard_and_item():
     # a kind's label is singular ("Liaison meeting"): counted as events of that kind, never "number of Liaison meeting"
     assert "= the number of events of kind Liaison meeting in the period" in english
     assert not re.search(r"(number|count) of [A-Z][a-z]+ meeting\b", english)
+    assert "1 point per Party branch meetings on union work" in english and not re.search(r"(?<![\d.])1 points", english)
     missing = run("explain", "bahao-community", "9.9")
     assert missing.exit_code == 2 and "没有指标 9.9; 它的指标: union_in_party_targets, " in missing.output
     typo = run("explain", "bahao-community", "membership_rat")
