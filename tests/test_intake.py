@@ -71,6 +71,29 @@ def test_record_to_workbook_to_record_is_lossless(fixture, tmp_path, monkeypatch
         assert back.record.applications == record.record.applications  # grades read back as ids
 
 
+def test_formula_like_texts_are_written_as_text_and_read_back(tmp_path):
+    """A union named `=1+2`, an event titled `@SUM(A1)`: text cells, never formulas (they would run
+    in Excel, and a formula without a saved result is refused when read back), with Excel's quote
+    prefix; the record reads back as written. The inspection workbook likewise."""
+    data = _data("fixtures/tanglang-community.yaml")
+    data["union"]["name"], data["period"]["label"] = "=1+2", "+lbl()"
+    data["events"][0]["title"] = "@SUM(A1)"
+    record = api.load_record(data)
+    st = catalog.resolve_standard("bahao-community").standard
+    book = tmp_path / "t.xlsx"
+    book.write_bytes(record_workbook(st, "zh", record.record))
+    sheet = tmp_path / "i.xlsx"
+    api.write_worksheet(data, sheet, fmt="xlsx")
+    for path in (book, sheet):
+        cells = [c for ws in load_workbook(path) for row in ws.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"], path
+        marked = {c.value for c in cells if c.quotePrefix}
+        assert {"=1+2", "@SUM(A1)"} <= marked, (path, marked)
+    back = api.read_workbook(book)
+    assert back.record.union.name == "=1+2" and back.record.period.label == "+lbl()"
+    assert _as_read(back, st) == _as_read(record, st)
+
+
 def test_the_same_record_gives_the_same_bytes_and_english_headers_read_too(tmp_path):
     record = api.load_record(ROOT / "fixtures/tanglang-community.yaml")
     st = catalog.resolve_standard("bahao-community").standard

@@ -62,7 +62,7 @@ def _guide(wb, standard: Standard, lang: str) -> None:
 def _put(ws, row: int, col: int, value: Any, fmt: str | None = None, fill: bool = False) -> None:
     """A cell's value (text without the control characters xlsx cannot hold), format and fill."""
     cell = ws.cell(row, col)
-    cell.value = xlsx.storable(value)
+    xlsx.put(cell, value)
     if fmt:
         cell.number_format = fmt
     if fill:

@@ -26,6 +26,7 @@ from assess.core.loading import missing_parent
 from assess.core.messages import message
 from assess.core.natural import SERIAL_MAX, SERIAL_MIN
 from assess.core.problems import InputError, Problem
+from assess.core.tabular import is_formula_like
 from assess.core.writing import write_file, writing
 
 META_SHEET = "_meta"  # hidden: what the workbook is (schema), for which standard (id, version, sha256)
@@ -98,7 +99,8 @@ def write_meta(wb: Workbook, meta: dict[str, str]) -> None:
     """The hidden meta sheet: one key and value a row."""
     ws = wb.create_sheet(META_SHEET)
     for r, (key, value) in enumerate(meta.items(), start=1):
-        ws.cell(r, 1).value, ws.cell(r, 2).value = key, value
+        put(ws.cell(r, 1), key)
+        put(ws.cell(r, 2), value)
     ws.sheet_state = "hidden"
 
 
@@ -147,7 +149,7 @@ class Lists:
         if key not in self._columns:
             col = len(self._columns) + 1
             for r, text in enumerate(key, start=1):
-                self.ws.cell(r, col).value = text
+                put(self.ws.cell(r, col), text)
             letter = get_column_letter(col)
             self._columns[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$1:${letter}${max(1, len(key))}"
         return self._columns[key]
@@ -197,6 +199,19 @@ def cell_name(sheet: str | None, row: int, col: int) -> str:
 def storable(value: Any) -> Any:
     """A value as a cell can hold it: text without the control characters xlsx refuses."""
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def put(cell, value: Any) -> None:
+    """`value` into an openpyxl cell, as a cell can hold it (`storable`). Text stays text, never a
+    formula: openpyxl would store `=1+2` as one, and a union named so would run in Excel and
+    not read back. Formula-like text gets Excel's quote prefix, as in every xlsx assess writes
+    (assess.core.tabular)."""
+    value = storable(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
 
 
 def blank(value: Any) -> bool:

@@ -79,7 +79,8 @@ def _info(ws, card: dict[str, Any], lang: str) -> None:
     rows = [("inspector", message("inspect.xlsx.inspector", lang)), ("date", message("inspect.xlsx.date", lang)),
             ("notes", message("inspect.xlsx.notes", lang))]
     for r, (key, label) in enumerate(rows, start=2):
-        ws.cell(r, 1).value, ws.cell(r, 2).value = key, label
+        xlsx.put(ws.cell(r, 1), key)
+        xlsx.put(ws.cell(r, 2), label)
         _put_inputs(ws, r, "info")
     ws.cell(6, 1).value = message("inspect.self_score", lang, score=card["score"], total=card["total"],
                                   bonus=card["bonus"], grade=grade)
@@ -127,7 +128,7 @@ def _items(ws, loaded_standard: LoadedStandard, evidence: LoadedEvidence, card: 
 def _row(ws, row: int, sid: str, values: dict[str, Any]) -> None:
     for c, (cid, _) in enumerate(SHEETS[sid], start=1):
         if values.get(cid) is not None:
-            ws.cell(row, c).value = xlsx.storable(values[cid])
+            xlsx.put(ws.cell(row, c), values[cid])
         if cid in DATES:
             ws.cell(row, c).number_format = xlsx.DATE_FORMAT
         ws.cell(row, c).alignment = xlsx.WRAP
