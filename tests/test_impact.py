@@ -171,15 +171,29 @@ def test_filled_in_workbooks_are_records_and_other_workbooks_are_listed_as_unrea
     api.write_template(target, tmp_path / "empty.xlsx")
     data = yaml.safe_load(fixture.read_text(encoding="utf-8"))
     intake_fill.fill_workbook(str(tmp_path / "empty.xlsx"), str(book_dir / "nanxincun.xlsx"), data, target.standard)
-    from openpyxl import Workbook
-    Workbook().save(book_dir / "roster.xlsx")  # an xlsx that is no fill-in workbook
+    api.write_roster_template(target, book_dir / "roster.xlsx")  # a roster: no fill-in workbook
     new = revised(tmp_path, *RAISE_THRESHOLDS)
     from_yaml, from_book = compare(new, directory=yaml_dir), compare(new, directory=book_dir)
     assert [Path(x.file).name for x in from_book.invalid] == ["roster.xlsx"]
+    assert "名册" in from_book.invalid[0].problems[0].message  # said to be one, not a damaged workbook
     (one,), (other,) = from_yaml.unions, from_book.unions
     assert one.union_id == other.union_id == "nanxincun-community" and one.grade_changed
     assert (one.old.state, one.new.state, one.causes) == (other.old.state, other.new.state, other.causes)
     assert (one.old.evaluation.score, one.new.evaluation.score) == (other.old.evaluation.score, other.new.evaluation.score)
+
+
+def test_two_standards_naming_grades_alike_each_keep_their_own_titles():
+    """六有 and 八好 both have a `demonstration`: a union's old grade is 八好's, its new one 六有's,
+    and the table has no column for a grade the new standard lacks."""
+    result = compare(ROOT / "rulesets" / "liuyou-grassroots.yaml")
+    data = json.loads(render(result, "json", "zh"))
+    liulian = next(u for u in data["unions"] if u["union"]["id"] == "liulian-community")
+    assert liulian["old"]["title"] == "“八好”示范社区工会" and liulian["old"]["grade"] == "demonstration"
+    from assess.workflows.impact.texts import ImpactTexts
+
+    heads, rows = impact.transition_rows(result, ImpactTexts(result, "zh"))
+    assert not [h for h in heads if "八好" in h] and not [r[0] for r in rows if "六有" in r[0]]
+    assert sum(int(r[-1]) for r in rows[:-1]) == len(result.unions)
 
 
 def test_distribution_is_exact():

@@ -48,9 +48,16 @@ def load_records(directory: str | Path) -> tuple[list[LoadedEvidence], list[Inva
 
 
 def _workbook_record(path: Path) -> LoadedEvidence:
-    from assess.intake.workbook import read_record_workbook  # openpyxl (0.18 s): only for a workbook
+    """A filled-in workbook's record. InputError for any other xlsx; a roster is said to be one."""
+    from assess.intake.inputs import input_kind  # openpyxl (0.18 s): only for a workbook
+    from assess.intake.workbook import read_record_workbook
 
-    return read_record_workbook(path)
+    try:
+        return read_record_workbook(path)
+    except InputError:
+        if input_kind(path) == "roster":  # (a file that cannot be read at all raises here)
+            raise InputError([Problem(str(path), "", message("diff.roster"))]) from None
+        raise
 
 
 def compare(old: LoadedStandard, new: LoadedStandard, records: Iterable[LoadedEvidence],

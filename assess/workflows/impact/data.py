@@ -9,7 +9,7 @@ from assess.core.messages import message
 from assess.core.types import number_out
 from assess.standards.catalog import LoadedStandard
 from assess.workflows.impact.distribution import bucket_bounds
-from assess.workflows.impact.model import SCHEMA, Cause, Impact, Outcome, awarded
+from assess.workflows.impact.model import NEW, OLD, SCHEMA, Cause, Impact, Outcome, awarded
 from assess.workflows.impact.texts import ImpactTexts
 
 
@@ -34,13 +34,13 @@ def to_dict(impact: Impact, lang: str = "zh") -> dict[str, Any]:
         ],
         "changed": [
             {"union": {"id": u.union_id, "name": u.name, "kind": u.kind}, "file": u.file,
-             "old": _outcome(u.old, t), "new": _outcome(u.new, t), "delta": _n(u.delta),
+             "old": _outcome(u.old, t, OLD), "new": _outcome(u.new, t, NEW), "delta": _n(u.delta),
              "causes": [_cause(c, t) for c in u.causes]}
             for u in impact.changed
         ],
         "unions": [
             {"union": {"id": u.union_id, "name": u.name, "kind": u.kind}, "file": u.file,
-             "old": _outcome(u.old, t), "new": _outcome(u.new, t), "delta": _n(u.delta), "grade_changed": u.grade_changed}
+             "old": _outcome(u.old, t, OLD), "new": _outcome(u.new, t, NEW), "delta": _n(u.delta), "grade_changed": u.grade_changed}
             for u in impact.unions
         ],
         "distribution": _distribution(impact, t),
@@ -69,8 +69,8 @@ def _standard(loaded: LoadedStandard, lang: str) -> dict[str, Any]:
     return {"id": st.id, "version": st.version, "title": st.title.get(lang), "file": loaded.path}
 
 
-def _outcome(o: Outcome, t: ImpactTexts) -> dict[str, Any]:
-    return {"grade": o.state, "title": t.state(o.state), "score": _n(o.score),
+def _outcome(o: Outcome, t: ImpactTexts, side: str) -> dict[str, Any]:
+    return {"grade": o.state, "title": t.state(o.state, side), "score": _n(o.score),
             "raw_score": _n(o.evaluation.score) if o.evaluation else None,
             "bonus": _n(o.evaluation.bonus) if o.evaluation else None}
 

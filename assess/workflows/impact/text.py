@@ -22,16 +22,19 @@ def markdown(impact: Impact, lang: str = "zh") -> str:
 def transition_rows(impact: Impact, t: ImpactTexts) -> tuple[list[str], list[list[str]]]:
     """The transition table: a row per old state, a column per new state, with totals.
 
-    States no union is in under either version are left out, so a short ladder stays short.
+    States no union is in under either version are left out, so a short ladder stays short, and
+    so is a grade the row's (old) or column's (new) standard does not have: two standards compared
+    may name different grades alike.
     """
     used = {s for pair in impact.transitions for s in pair}
     states = [s for s in impact.states if s in used]
-    heads = [message("diff.from_to", t.lang)] + [t.state(s) for s in states] + [message("diff.total", t.lang)]
+    rows_of, columns = [s for s in states if t.has_state(s, OLD)], [s for s in states if t.has_state(s, NEW)]
+    heads = [message("diff.from_to", t.lang)] + [t.state(s, NEW) for s in columns] + [message("diff.total", t.lang)]
     rows = []
-    for a in states:
-        counts = [impact.transitions.get((a, b), 0) for b in states]
-        rows.append([t.state(a)] + [str(n) for n in counts] + [str(sum(counts))])
-    totals = [sum(impact.transitions.get((a, b), 0) for a in states) for b in states]
+    for a in rows_of:
+        counts = [impact.transitions.get((a, b), 0) for b in columns]
+        rows.append([t.state(a, OLD)] + [str(n) for n in counts] + [str(sum(counts))])
+    totals = [sum(impact.transitions.get((a, b), 0) for a in rows_of) for b in columns]
     rows.append([message("diff.total", t.lang)] + [str(n) for n in totals] + [str(sum(totals))])
     return heads, rows
 
@@ -74,7 +77,7 @@ def _changed(impact: Impact, t: ImpactTexts, md: bool) -> list[str]:
         out.append(message("diff.no_changes", lang))
     for u in changed:
         out.append(("### " if md else "") + f"{u.name} ({u.union_id})  {u.file}")
-        out.append(bullet + message("diff.grade_line", lang, old=t.state(u.old.state), new=t.state(u.new.state)))
+        out.append(bullet + message("diff.grade_line", lang, old=t.state(u.old.state, OLD), new=t.state(u.new.state, NEW)))
         out.append(bullet + message("diff.score_line", lang, old=t.number(u.old.score), new=t.number(u.new.score),
                                     delta=t.signed(u.delta)))
         out.append(bullet + message("diff.causes", lang))

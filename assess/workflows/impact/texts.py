@@ -8,7 +8,7 @@ from assess.core.types import format_number
 from assess.present.words import Words
 from assess.scoring.results import Check, ItemResult
 from assess.workflows.impact.distribution import bucket_bounds
-from assess.workflows.impact.model import NO_GRADE, OLD, OUT_OF_SCOPE, Cause, Impact, ItemChange, awarded
+from assess.workflows.impact.model import NEW, NO_GRADE, OLD, OUT_OF_SCOPE, Cause, Impact, ItemChange, awarded
 
 
 class ImpactTexts:
@@ -24,9 +24,24 @@ class ImpactTexts:
         titles[NO_GRADE] = message("diff.no_grade", lang)
         titles[OUT_OF_SCOPE] = message("diff.out_of_scope", lang)
         self.titles = titles
+        # each side's own titles: two standards may name their grades alike (六有 and 八好 both
+        # have a `demonstration`), and a union's old grade is the old standard's
+        self.side_titles = {side: {g.id: g.title.get(lang) for g in loaded.standard.grades}
+                            for side, loaded in ((OLD, impact.old), (NEW, impact.new))}
 
-    def state(self, s: str) -> str:
+    def state(self, s: str, side: str | None = None) -> str:
+        """The title of grade state `s` (a grade id, NO_GRADE or OUT_OF_SCOPE): under the `side`
+        (OLD or NEW) standard when given and it has the grade, else the new version's."""
+        if side is not None:
+            found = self.side_titles[side].get(s)
+            if found is not None:
+                return found
         return self.titles[s]
+
+    def has_state(self, s: str, side: str) -> bool:
+        """Whether a union can be in state `s` under the `side` (OLD or NEW) standard: one of its
+        grades, no grade, or out of its scope."""
+        return s in (NO_GRADE, OUT_OF_SCOPE) or s in self.side_titles[side]
 
     def number(self, value: Fraction | None) -> str:
         return format_number(value) if value is not None else "-"
