@@ -260,6 +260,10 @@ def test_an_inspection_without_inspector_or_date_is_scored_with_a_note(tmp_path)
     assert f"{unsigned}: no inspector's name or date of the inspection;" in result.stderr
     plan = api.plan_acceptance(LIULIAN, str(unsigned))
     assert plan.unsigned == ("inspector", "date") and api.plan_acceptance(LIULIAN, PASS).notes("zh") == ()
+    bad_date = tmp_path / "bad-date.yaml"  # refused: no note that the date is blank
+    bad_date.write_text(text.replace("\ndate: 2026-01-14", "\ndate: 明天"), encoding="utf-8")
+    result = run("score", LIULIAN, "--inspection", str(bad_date))
+    assert result.exit_code == 2 and "date" in result.stderr and "未填写" not in result.stderr
 
 
 # ---- bad inspection input ----------------------------------------------------------------------

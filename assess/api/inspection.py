@@ -100,7 +100,8 @@ def plan_acceptance(record: RecordSource, inspection_source: str | Path | Mappin
         found = inspection_source if isinstance(inspection_source, LoadedInspection) else _inspection(inspection_source)
         on = options.as_of or loaded.record.period.end
         target = load_standard(options.standard or inspection.standard_ref(found), on)
-        unsigned = tuple(k for k in ("inspector", "date") if getattr(found.model, k) is None)
+        # (an inspection refused for its shape is not scored: its blanks may be stand-ins for bad values)
+        unsigned = () if found.pending else tuple(k for k in ("inspector", "date") if getattr(found.model, k) is None)
         return AcceptancePlan(loaded, found, target, on, version_warning(target, on, options.lang), unsigned)
 
 
