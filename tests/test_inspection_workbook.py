@@ -278,3 +278,34 @@ def test_a_yes_written_in_words_is_reported_as_yes_not_excels_true(tmp_path, wri
     assert f"org_established: {{value: {written}," in record.read_text(encoding="utf-8")
     ws = load_workbook(_workbook(tmp_path, record))["考核表"]
     assert ws.cell(_row(ws, "org_established"), 10).value == "是"
+
+
+def test_a_date_cell_outside_the_dates_a_record_means_and_a_formula_without_its_result_are_refused(tmp_path):
+    """考核日期 -5 (Excel shows 1899-12-25) is no inspection date, and a formula never calculated
+    (=TODAY() written by a script) is not a blank inspector: each is said at its cell."""
+    out = _workbook(tmp_path)
+    wb = load_workbook(out)
+    info = wb["考核信息"]
+    info["C2"], info["C3"] = "=A1", -5
+    info["C3"].number_format = "yyyy-mm-dd"
+    wb.save(out)
+    with pytest.raises(api.InputError) as refused:
+        api.accept_record(str(LIULIAN), str(out), PYTHON)
+    texts = [str(p) for p in refused.value.problems]
+    assert any("考核信息!C2" in t and "=A1" in t for t in texts), texts
+    assert any("考核信息!C3" in t and "实际为 -5" in t for t in texts), texts
+
+
+def test_a_fill_in_workbook_date_of_serial_1_is_refused_at_its_cell(tmp_path):
+    book = tmp_path / "t.xlsx"
+    record = api.load_record(str(LIULIAN))
+    api.write_template(api.standards_for(record)[0], book, record=str(LIULIAN))
+    wb = load_workbook(book)
+    ws = wb["基本信息"]
+    row = _key_row(ws, "period.start", col=1) if any(c.value == "period.start" for c in ws["A"]) else None
+    cell = ws.cell(row, 3) if row else next(c for r in ws.iter_rows() for c in r if c.value == record.record.period.start)
+    cell.value = 1
+    wb.save(book)
+    with pytest.raises(api.InputError) as refused:
+        api.read_workbook(book)
+    assert any("实际为 1" in str(p) and "基本信息!" in str(p) for p in refused.value.problems), refused.value.problems

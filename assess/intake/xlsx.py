@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
@@ -294,6 +295,10 @@ def _sections(code: str) -> list[str]:
     return out + [code[start:]]
 
 
+# The dates a date cell may hold, as its serial numbers (assess.core.natural.SERIAL_MIN/MAX) allow
+_FIRST_DAY, _PAST_LAST_DAY = date(1950, 1, 1), date(2101, 1, 1)
+
+
 def as_value(value: Any) -> Any:
     """A cell as a record value: text stripped, a whole float as an int, a midnight date-time as a
     date; blank: None. Everything else is read later by the field's type (assess/core/natural.py)."""
@@ -303,6 +308,11 @@ def as_value(value: Any) -> Any:
         return value.replace("_x000D_", "").strip()
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, date) and not _FIRST_DAY <= (value.date() if isinstance(value, datetime) else value) < _PAST_LAST_DAY:
+        # A date cell holding 1 or -5 is read by Excel as 1900-01-01 or earlier: no date a record
+        # means. Its serial number is what the field's type then refuses, as "实际为 1".
+        serial = to_excel(value)
+        return int(serial) if float(serial).is_integer() else serial
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         return value.date()
     if isinstance(value, time):  # a cell formatted as a time of day: text, which the field's type then reads or refuses

@@ -9,6 +9,7 @@ from assess.core.loading import Document
 from assess.core.messages import LANGUAGES, message
 from assess.core.problems import InputError, Problem
 from assess.intake import xlsx
+from assess.intake.cellfaults import cell_faults, uncached_formulas
 from assess.workflows.inspection.model import SCHEMA, LoadedInspection, inspection_from_document
 from assess.workflows.inspection.statuses import XLSX, refused, status_of
 from assess.workflows.inspection.workbook import BOOK_SCHEMA, SHEETS
@@ -31,6 +32,10 @@ def read_inspection_workbook(path: str) -> LoadedInspection:
     if meta.get("schema") != BOOK_SCHEMA:
         raise InputError([Problem(book, "", message("inspect.xlsx.not_ours"))])
     data, cells, problems = inspection_data(wb, book, meta)
+    # a formula with no saved result reads as blank: said at its cell, never taken as 未填写
+    formulas = uncached_formulas(book)
+    problems += [p for ws in wb.worksheets if ws.title in formulas
+                 for row in cell_faults(book, ws, formulas[ws.title], merged=False).values() for p in row]
     return inspection_from_document(Document(book, data, {}, cells=cells, sheets=tuple(wb.sheetnames)), tuple(problems))
 
 
