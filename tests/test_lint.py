@@ -585,7 +585,7 @@ def test_cli_english(tmp_path):
     result = _run(str(path), "--lang", "en")
     assert result.stdout.splitlines() == [
         f"{path}:62:31: error [grade-unreachable] grade 'advanced' needs 35 but the highest possible score is 30",
-        "1 file(s): 1 error(s), 0 warning(s)",
+        "1 file: 1 error, 0 warnings",
     ]
 
 

@@ -46,7 +46,7 @@ def derived(words: Words, name: str) -> str:
     if d.multiple is not None:
         return f"{label(d.multiple.value)} × {words.number(d.multiple.by)}"
     if d.honours is not None:
-        titles = ("、" if lang == "zh" else ", ").join(d.honours.any_of)
+        titles = message("explain.how.any_of_sep", lang).join(d.honours.any_of)
         if d.honours.within_years is None:
             return message("explain.how.honours", lang, titles=titles)
         return message("explain.how.honours_within", lang, titles=titles, years=d.honours.within_years)
@@ -68,7 +68,7 @@ def _mean_words(words: Words, spec) -> str:
 
 def _count_words(words: Words, d) -> str:
     spec, lang = d.count_events, words.lang
-    kinds = ("、" if lang == "zh" else ", ").join(words.label(k) for k in spec.kind)
+    kinds = message("explain.how.any_of_sep", lang).join(words.label(k) for k in spec.kind)
     if spec.window == "period":
         window = message("explain.how.in_period", lang)
     else:
