@@ -45,6 +45,17 @@ def test_report_from_a_file_that_is_not_json_lines_is_one_problem():
     result = CliRunner().invoke(main, ["report", "--from", "fixtures/tanglang-community.yaml"])
     assert result.exit_code == 2
     assert result.output.count("错误") == 1 and "不是 JSON Lines 文件" in result.output
+    assert "--out 结果.jsonl" in result.output  # and how to make one
+
+
+def test_report_from_a_batchs_errors_file_says_what_it_is(tmp_path):
+    records = tmp_path / "r.jsonl"
+    records.write_text('{"union": {"id": "u1"}}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert CliRunner().invoke(main, ["batch", str(records), "--standard", "bahao-community", "--out", str(out)]).exit_code == 2
+    result = CliRunner().invoke(main, ["report", "--from", f"{out}.errors.jsonl"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert f"错误: {out}.errors.jsonl: 这是 assess batch 的错误记录文件" in result.output
 
 
 def test_a_batch_line_nested_too_deep_is_that_records_problem(tmp_path):

@@ -32,3 +32,11 @@ def test_every_literal_message_key_exists_in_both_languages(path):
 def test_catalogue_entries_are_zh_en_pairs():
     bad = {k: v for k, v in catalogue().items() if not isinstance(v, dict) or not {"zh", "en"} <= set(v)}
     assert not bad, sorted(bad)[:10]
+
+
+def test_no_key_is_written_twice():
+    """YAML keeps the last of a key written twice: the first text would vanish without a word."""
+    lines = (PACKAGE / "core" / "messages.yaml").read_text(encoding="utf-8").splitlines()
+    keys = [line.split(":", 1)[0] for line in lines if line and not line.startswith((" ", "#")) and ":" in line]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    assert not twice and len(keys) == len(catalogue()), twice

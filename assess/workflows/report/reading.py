@@ -52,6 +52,9 @@ def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
                     raise InputError([Problem(path, "", message("report.not_jsonl"))]) from None
                 problems.append(Problem(path, exc.path, exc.text, n, exc.column))
                 continue
+            if not read_any and _is_errors_line(card):
+                # A batch's errors file (or the web batch's bad lines) given for its results.
+                raise InputError([Problem(path, "", message("report.given_errors_file"))])
             read_any = True
             found = check_card(card, path, n)
             if found:
@@ -60,6 +63,12 @@ def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
             at = CardAt(upgraded_card(card))
             at.file, at.line = path, n
             yield at
+
+
+def _is_errors_line(data) -> bool:
+    """Whether a JSON line is a bad record's, as a batch's errors file or the web's batch writes it."""
+    return isinstance(data, dict) and "problems" in data and (
+        "position" in data or data.get("schema") == "assess.problems/1")
 
 
 def is_store_file(path: str) -> bool:
