@@ -150,3 +150,10 @@ def test_a_record_of_many_events_is_read_whole():
     line = json.dumps({"events": [{"kind": "x[[", "date": "2025-01-01"} for _ in range(5000)]})
     assert _too_deep(line) is None and parse_line(line)["events"][4999]["kind"] == "x[["
     assert _too_deep("[" * (MAX_DEPTH + 1)) == MAX_DEPTH and _too_deep('"' + "[" * (MAX_DEPTH + 1)) is None
+
+
+def test_report_from_an_empty_file_names_it(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(main, ["report", "--from", str(empty)])
+    assert result.exit_code == 2 and f"错误: {empty}: 没有符合条件的评分结果" in result.output

@@ -287,6 +287,13 @@ def test_a_misspelt_kind_gets_its_suggestion_in_english_too(tmp_path):
     assert "unknown kind of union 社区公会 (did you mean community_union?)" in result.stderr
 
 
+def test_a_kind_of_event_in_capitals_is_suggested_as_its_id(tmp_path):
+    """difflib alone finds LIAISON_MEETING too far from liaison_meeting to suggest it."""
+    path = _record(tmp_path, "kind: liaison_meeting, date: 2025-04-22", "kind: LIAISON_MEETING, date: 2025-04-22")
+    assert "未知的活动类型 LIAISON_MEETING" in _score(str(path))
+    assert "(是否应为 liaison_meeting (联谊会议)?)" in _score(str(path))
+
+
 # ---- values as written ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, shown", [

@@ -73,7 +73,8 @@ def report_cmd(db: str | None, batch: str | None, standard_id: str | None, perio
         for note in report.duplicate_notes(done.report, lang):
             click.echo(note, err=True)
     else:
-        click.echo(f"{message('cli.error_prefix', lang)}: {message('report.empty', lang)}", err=True)
+        source = batch or db  # the file read, named as every input problem is
+        click.echo(f"{message('cli.error_prefix', lang)}: {source}: {message('report.empty', lang)}", err=True)
     if done.problems:
         _report(api.InputError(done.problems), lang)
         if done.bad_records:

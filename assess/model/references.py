@@ -41,6 +41,11 @@ def _problem(doc: Document, loc: tuple, text: str) -> Problem:
 
 
 def _hint(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
+    """The candidate `name` most likely meant, or None. Case aside first: LIAISON_MEETING is
+    liaison_meeting, though difflib finds them too far apart to suggest it."""
+    folded = {c.casefold(): c for c in candidates}
+    if isinstance(name, str) and name.casefold() in folded:
+        return folded[name.casefold()]
     found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
     return found[0] if found else None
 
