@@ -210,6 +210,8 @@ def test_explain_standard_and_item():
     assert "1 point per Party branch meetings on union work" in english and not re.search(r"(?<![\d.])1 points", english)
     missing = run("explain", "bahao-community", "9.9")
     assert missing.exit_code == 2 and "没有指标 9.9; 它的指标: union_in_party_targets, " in missing.output
+    veto = run("explain", "bahao-community", "serious_incident")
+    assert veto.exit_code == 0 and veto.output.startswith("一票否决 serious_incident: ")
     typo = run("explain", "bahao-community", "membership_rat")
     assert typo.exit_code == 2 and "没有指标 membership_rat (是否应为 membership_rate?)" in typo.output
 

@@ -17,7 +17,7 @@ from assess.api.scoring import decider_for, load_standard
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
 from assess.present.words import Words
-from assess.present.explaining import explain_item, explain_standard
+from assess.present.explaining import explain_item, explain_standard, explain_veto
 from assess.standards import catalog, tailoring
 from assess.standards import lint as lint_mod
 from assess.standards import schemas
@@ -72,16 +72,19 @@ class UnknownItem(LookupError):
 
 
 def explain(standard: str, item: str | None = None, lang: str = "zh") -> list[str]:
-    """A standard's rules (or one item's) in plain words, one line a string. Raises InputError for
-    an unknown standard, UnknownItem for an item id it does not have."""
+    """A standard's rules (or one item's, deduction's or veto's, by its id) in plain words, one line
+    a string. Raises InputError for an unknown standard, UnknownItem for an id it does not have."""
     with use_language(lang):
         loaded = load_standard(standard)
     words = Words(loaded.standard, lang)
     if item is None:
         return explain_standard(words)
     found = loaded.standard.find_item(item)
+    veto = next((v for v in loaded.standard.vetoes if v.id == item), None)
+    if found is None and veto is not None:  # a veto (一票否决) is explained by its id too
+        return [explain_veto(words, veto)]
     if found is None:
-        ids = [it.id for _, it in loaded.standard.item_locations()]
+        ids = [it.id for _, it in loaded.standard.item_locations()] + [v.id for v in loaded.standard.vetoes]
         hint = difflib.get_close_matches(item, ids, n=1, cutoff=0.6)
         key = "explain.no_item_hint" if hint else "explain.no_item"
         raise UnknownItem(message(key, lang, standard=loaded.standard.id, item=item, hint=hint[0] if hint else "",
