@@ -80,23 +80,29 @@ def _taken() -> tuple:
     return id(worker), worker.config, len(W._PREPARED), worker.backend is not None and not worker.backend.closed
 
 
-def test_each_forked_process_takes_over_the_worker_made_for_its_run():
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no fork on this platform")
+@pytest.mark.parametrize("method", [m for m in ("fork", "spawn") if m in multiprocessing.get_all_start_methods()])
+def test_each_forked_process_takes_over_the_worker_made_for_its_run(method):
+    """Forked, a process takes the worker its parent made for its run's Config (by its address:
+    a copy in the process) and keeps no other run's. Spawned (where there is no fork), it starts
+    from nothing of the parent's and makes its own worker for its run."""
     config, other = _config(), _config(lang="en")
+    context = multiprocessing.get_context(method)
     with W.forked_workers(other), W.forked_workers(config):
         prepared = {w.config: id(w) for w in W._PREPARED.values()}
-        context = multiprocessing.get_context("fork")
         for wanted in (config, other):
             with ProcessPoolExecutor(1, mp_context=context, initializer=W.init_worker,
                                      initargs=(wanted, os.getpid())) as pool:
-                # The parent's object, by its address (a copy in the process), and no other run's kept.
-                assert pool.submit(_taken).result() == (prepared[wanted], wanted, 0, True)
+                taken, *rest = pool.submit(_taken).result()
+                assert rest == [wanted, 0, True]
+                if method == "fork":
+                    assert taken == prepared[wanted]
     assert W._PREPARED == {}
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=W.init_worker,
+    with ProcessPoolExecutor(1, mp_context=context, initializer=W.init_worker,
                              initargs=(config, os.getpid())) as pool:
         made, *rest = pool.submit(_taken).result()  # none prepared: the process makes its own
-        assert made not in prepared.values() and rest == [config, 0, True]
+        assert rest == [config, 0, True]
+        if method == "fork":  # (a spawned process's addresses say nothing of the parent's)
+            assert made not in prepared.values()
 
 
 def test_a_worker_made_before_forking_is_closed_after_the_pool(monkeypatch, tmp_path):
