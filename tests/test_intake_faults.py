@@ -400,6 +400,24 @@ def test_a_template_named_other_than_xlsx_is_refused(tmp_path, option, name):
     assert not out.exists()
 
 
+def test_a_template_from_a_record_with_bad_facts_is_refused_as_score_refuses_it(tmp_path):
+    """`template --from` a record whose fact is misspelt or out of bounds wrote the workbook,
+    leaving the misspelt fact out and the bad value in, without a word (break-it helper)."""
+    text = Path("fixtures/tanglang-community.yaml").read_text(encoding="utf-8")
+    bad = text.replace("  members: {value: 214", "  membres: {value: 214").replace(
+        "  enterprises: {value: 14", "  enterprises: {value: -3")
+    assert bad.count("membres") == 1 and "value: -3" in bad
+    record, out = tmp_path / "bad.yaml", tmp_path / "t.xlsx"
+    record.write_text(bad, encoding="utf-8")
+    result = CliRunner().invoke(main, ["template", "bahao-community", "--xlsx", str(out), "--from", str(record)])
+    assert result.exit_code == 2, result.output
+    assert "facts.membres" in result.stderr and "members" in result.stderr, result.stderr
+    assert "facts.enterprises" in result.stderr and "-3" in result.stderr
+    assert "Traceback" not in result.output and not out.exists()
+    scored = CliRunner().invoke(main, ["score", str(record)])
+    assert scored.exit_code == 2 and scored.stderr == result.stderr
+
+
 # ---- a required 基本信息 value left empty -----------------------------------------------------
 
 

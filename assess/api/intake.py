@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assess.api.scoring import RecordProblems, RecordSource, StandardSource, load_record, load_standard, roster_records
+from assess.api.scoring import (RecordProblems, RecordSource, StandardSource, load_record, load_standard, roster_records,
+                                 standards_for)
 from assess.core.jsonlines import JsonLineError, parse_line
 from assess.core.messages import message, use_language
 from assess.core.natural import NaturalError, read_as, read_date
 from assess.core.printable import lone_surrogate
 from assess.core.problems import InputError, Problem
 from assess.intake import layout, roster, template, xlsx
-from assess.model.evidence import LoadedEvidence
+from assess.model.evidence import LoadedEvidence, check_record
 from assess.standards import catalog
 from assess.standards.catalog import LoadedStandard
 
@@ -42,15 +43,26 @@ def write_template(standard: StandardSource, out: str | Path, *, lang: str = "zh
     with `record`, filled with that record's values (the record read back from it scores the
     same). A grade the record applies for under another standard is carried as it is, with a
     note in `notes` (the workbook is then scored against that standard too). Raises InputError for
-    an unknown standard, a bad record, `out` existing (without `force`) or not writable."""
+    an unknown standard, a bad record (its shape, or its facts as `assess score` checks them:
+    see _check_as_scored), `out` existing (without `force`) or not writable."""
     with use_language(lang):
         _refuse_other_names(out)
         target = load_standard(standard)
         loaded = load_record(record) if record is not None else None
+        if loaded is not None:
+            _check_as_scored(loaded)
         filled = loaded.record if loaded is not None else None
         xlsx.write_new(out, lambda: template.record_workbook(target.standard, lang, filled), force)
         notes = _other_applications(loaded, target.standard.id, lang) if loaded is not None else ()
     return TemplateFile(str(out), target, "record", notes)
+
+
+def _check_as_scored(loaded: LoadedEvidence) -> None:
+    """Raise InputError with the problems `assess score` finds in the record's facts against the
+    standards it would score it against (standards_for): a misspelt fact name would be left out of
+    the workbook, a value out of bounds written into it as it is, each without a word."""
+    for target in standards_for(loaded):
+        check_record(loaded, target.standard, catalog.known_names(), tuple(a.id for a in target.lineage))
 
 
 def _other_applications(loaded: LoadedEvidence, target: str, lang: str) -> tuple[str, ...]:
