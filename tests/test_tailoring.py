@@ -239,9 +239,25 @@ def test_show_resolved_and_origins():
     assert catalog.standard_from_data(data).standard.grade("advanced").min_score == 85
     origins = runner.invoke(main, ["show", str(NANSHAN_2026), "--resolved", "--origins"]).output
     line = next(x for x in origins.splitlines() if x.startswith("grades[1].min_score"))
-    assert f"{NANSHAN_2026}:{_line_of(NANSHAN_2026, 'min_score: 85')}" in line
+    assert f"{NANSHAN_2026.relative_to(ROOT)}:{_line_of(NANSHAN_2026, 'min_score: 85')}" in line
     raw = runner.invoke(main, ["show", str(NANSHAN_2026)]).output
     assert raw == NANSHAN_2026.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("cwd", ["root", "elsewhere"])
+def test_show_names_every_file_one_way(cwd, tmp_path, monkeypatch):
+    """The tailored standard's own file and the shipped standard it extends are named alike:
+    relative inside the working directory, absolute outside it (a new user saw the file typed
+    relative beside the shipped one absolute)."""
+    monkeypatch.chdir(ROOT if cwd == "root" else tmp_path)
+    runner = CliRunner()
+    origins = runner.invoke(main, ["show", str(NANSHAN_2026), "--resolved", "--origins"]).output
+    files = {row.split()[-1].rsplit(":", 1)[0] for row in origins.splitlines()[2:]}
+    chain = (NANSHAN_2026, NANSHAN_2025, PARENT)  # 2026 extends 2025, which extends the shipped one
+    mine = [str(p.relative_to(ROOT)) if cwd == "root" else str(p) for p in chain]
+    assert files == set(mine), files
+    head = runner.invoke(main, ["show", str(NANSHAN_2026), "--resolved"]).output.splitlines()[:3]
+    assert head[0].endswith(mine[0]) and {mine[1], mine[2]} == {h.rsplit("(", 1)[1][:-1] for h in head[1:]}, head
 
 
 def test_standards_lists_every_version():

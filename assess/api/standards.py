@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 from assess.api.scoring import decider_for, load_standard
 from assess.core.messages import message, use_language
+from assess.core.paths import shown_path
 from assess.core.problems import InputError, Problem
 from assess.present.words import Words
 from assess.present.explaining import explain_item, explain_standard, explain_veto
@@ -108,7 +109,8 @@ def resolved_standard(standard: str, lang: str = "zh") -> str:
 def standard_origins(standard: str, lang: str = "zh") -> list[tuple[str, str, int | None]]:
     """(value path, file, line) for every value of the resolved standard: who set it. Raises InputError."""
     with use_language(lang):
-        return list(tailoring.origins(load_standard(standard).document))
+        return [(loc, shown_path(file) if file else file, line)
+                for loc, file, line in tailoring.origins(load_standard(standard).document)]
 
 
 # ---- rule tests ---------------------------------------------------------------------------------
@@ -196,16 +198,8 @@ def _sibling_cases(run: RuleTestRun, s: LoadedStandard, lang: str) -> list[rulet
         looked = ", ".join(str(p) for p in ruletests.case_file_candidates(s.path))
         run.problems.append(InputError([Problem(s.path, "", message("ruletest.no_case_file", lang, looked=looked))]))
         return []
-    cf = _collect(run, ruletests.load_cases, _shown_path(found))
+    cf = _collect(run, ruletests.load_cases, shown_path(found))
     return [] if cf is None else [cf]
-
-
-def _shown_path(path) -> str:
-    """A built-in case file as a user would type it: relative to the working directory if inside it."""
-    import os
-
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
 
 
 # ---- lint ---------------------------------------------------------------------------------------

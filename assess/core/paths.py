@@ -51,3 +51,15 @@ def os_reason(exc: OSError, lang: str | None = None) -> str:
     words, or the OS's text (English) for an errno without them."""
     key = _OS_REASONS.get(exc.errno) if isinstance(exc.errno, int) else None
     return message(key, lang) if key else exc.strerror or str(exc)
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """`path` as a user would type it: relative to the working directory when inside it, else as
+    given (a shipped standard is found by its absolute path; a file named on the command line
+    beside it reads relative, and the two should not read differently)."""
+    text = os.fspath(path)
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:  # another drive (Windows)
+        return text
+    return text if rel.startswith("..") else rel

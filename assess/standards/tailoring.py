@@ -21,6 +21,7 @@ import yaml
 
 from assess.core.loading import Document, sha256_of
 from assess.core.messages import message
+from assess.core.paths import shown_path
 from assess.core.problems import InputError, Problem, dotted
 
 MAX_DEPTH = 10  # province -> city -> district -> street is 4; more is almost surely a cycle or mistake
@@ -197,8 +198,8 @@ def _error(doc: Document, loc: tuple, text: str) -> InputError:
 
 def dump_resolved(doc: Document, lineage: tuple[Ancestor, ...]) -> str:
     """The resolved standard as YAML, headed by the chain of files it was merged from."""
-    head = [f"# {message('show.resolved_from')}: {doc.path}"]
-    head += [f"#   {message('head.extends')}: {a.id} {a.version} ({a.path})" for a in lineage]
+    head = [f"# {message('show.resolved_from')}: {shown_path(doc.path)}"]
+    head += [f"#   {message('head.extends')}: {a.id} {a.version} ({shown_path(a.path)})" for a in lineage]
     data = {k: v for k, v in doc.data.items() if k != "extends"}
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
     return "\n".join(head) + "\n" + body
