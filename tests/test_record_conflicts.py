@@ -193,3 +193,10 @@ def test_the_new_checks_and_notes_agree_with_the_general_code():
         data["honours"] = copy.deepcopy(rng.sample(_HONOURS, rng.randint(0, 3)))
         lang = rng.choice(["zh", "en"])
         assert _outcome(data, lang, False) == _outcome(data, lang, True), data
+
+
+def test_an_honour_of_an_empty_standard_or_grade_is_refused_not_taken_for_none():
+    data = _data()
+    data["honours"] = [{"title": "t", "year": 2020, "standard": ""}, {"title": "u", "year": 2020, "grade": ""}]
+    text = _problems(data)
+    assert "honours[0].standard: 荣誉 t 所列的标准  不是已知标准" in text and "honours[1].grade: 荣誉 u 的等级  不是" in text

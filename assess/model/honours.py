@@ -26,7 +26,10 @@ def honour_problems(record: Any, doc: Document, standard: Standard, lineage: tup
     that is no grade id of the standard it names (of this standard when it names none, else of
     any known standard) (at honours[i].grade), each with a "did you mean"."""
     honours = record.honours
-    if not any(map(_named, honours)):
+    for h in honours:
+        if h.standard is not None or h.grade is not None:  # "" too: no standard has it
+            break
+    else:
         return []  # most records: honours by title only
     ids = (standard.id, *lineage)
     problems = []
@@ -39,10 +42,6 @@ def honour_problems(record: Any, doc: Document, standard: Standard, lineage: tup
         elif h.grade is not None and not _known_grade(h, standard, known):
             problems.append(problem_at(doc, ("honours", i, "grade"), _grade_text(h, standard, known)))
     return problems
-
-
-def _named(h: Any) -> bool:
-    return h.standard is not None or h.grade is not None
 
 
 def _known_grade(h: Any, standard: Standard, known: KnownNames) -> bool:
