@@ -102,6 +102,9 @@ def test_record_shape_errors(tmp_path):
     [
         ("union: [unclosed", "格式错误"),
         ("", "文件为空"),
+        ("# only a comment\n---\n", "文件为空"),
+        ("null\n", ":1:1: 文件内容只有空值 null, 没有任何字段; 文件顶层应为键值映射"),  # it used to say 文件为空
+        ("# a comment\n~\n", ":2:1: 文件内容只有空值 ~, 没有任何字段"),
         ("- just\n- a list\n", "键值映射"),
         ("a: 1\na: 2\n", ":2:1: 键 a 重复 (第 1 行已有)"),
     ],

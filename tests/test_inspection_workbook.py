@@ -309,3 +309,37 @@ def test_a_fill_in_workbook_date_of_serial_1_is_refused_at_its_cell(tmp_path):
     with pytest.raises(api.InputError) as refused:
         api.read_workbook(book)
     assert any("实际为 1" in str(p) and "基本信息!" in str(p) for p in refused.value.problems), refused.value.problems
+
+
+@pytest.mark.parametrize("written, said", [("#N/A", "公式错误值 #N/A"), (True, "逻辑值 TRUE"),
+                                           (__import__("datetime").date(2026, 1, 14), "日期 2026-01-14")])
+def test_an_inspector_cell_holding_no_name_is_refused_at_its_cell(tmp_path, written, said):
+    """#N/A, TRUE or a date in 考核人 used to be taken as the inspector's name and stamped on the card."""
+    out = _workbook(tmp_path)
+    wb = load_workbook(out)
+    info = wb["考核信息"]
+    info["C2"] = written
+    wb.save(out)
+    with pytest.raises(api.InputError) as refused:
+        api.accept_record(str(LIULIAN), str(out), PYTHON)
+    texts = [str(p) for p in refused.value.problems]
+    assert texts == [f"{out}:考核信息!C2: inspector: 考核人应填写姓名 (文字), 实际为{said}"], texts
+    info["C2"] = "陈立"
+    wb.save(out)
+    assert api.accept_record(str(LIULIAN), str(out), PYTHON)
+
+
+@pytest.mark.parametrize("day", ["2024-06-30", "2025-06-30", "2025-12-31"])
+def test_an_inspection_date_before_the_period_ends_is_refused_at_its_cell(tmp_path, day):
+    out = _workbook(tmp_path)
+    wb = load_workbook(out)
+    wb["考核信息"]["C3"] = day
+    wb.save(out)
+    with pytest.raises(api.InputError) as refused:
+        api.accept_record(str(LIULIAN), str(out), PYTHON)
+    texts = [str(p) for p in refused.value.problems]
+    assert any(t.startswith(f"{out}:考核信息!C3: date: 考核日期 {day} 不在考核期 (2025-01-01 ~ 2025-12-31) 结束之后")
+               for t in texts), texts
+    wb["考核信息"]["C3"] = "2026-01-01"
+    wb.save(out)
+    assert api.accept_record(str(LIULIAN), str(out), PYTHON)

@@ -438,7 +438,10 @@ def _records(draw, std: dict) -> dict:
         h = {"title": draw(st.sampled_from(titles)), "year": draw(st.integers(end.year - 5, end.year + 1))}
         if draw(st.booleans()):
             h["grade"] = draw(st.sampled_from([g["id"] for g in std["grades"]]))
-            h["standard"] = draw(st.sampled_from([None, std["id"], "other-standard"]))
+            # or another standard's grade: a known standard's (an unknown standard or grade is refused)
+            h["standard"] = draw(st.sampled_from([None, std["id"], "model-worker-home"]))
+            if h["standard"] == "model-worker-home":
+                h["grade"] = draw(st.sampled_from(["qualified", "model_worker_home"]))
         honours.append(h)
     return {
         # A kind the standard applies to: scoring a union against a standard for other kinds is an error.

@@ -470,3 +470,25 @@ def test_a_row_with_a_bad_period_end_names_that_cell_and_its_other_faults_only(t
     assert result.exit_code == 2
     [line] = (tmp_path / "o.csv.errors.jsonl").read_text(encoding="utf-8").splitlines()
     assert sorted(p["cell"] for p in json.loads(line)["problems"]) == ["E2", "G2"]
+
+
+@pytest.mark.parametrize("written, said", [("=1+2", "公式 =1+2 没有保存计算结果"), ("", "judgements.bahao-community.{item}.score: 缺少必填字段")])
+def test_a_formula_or_a_blank_in_a_score_cell_is_named_at_the_score_cell_not_the_reason(tmp_path, written, said):
+    # A score written as a formula never calculated was said at the reason's cell, as 缺少必填字段.
+    from openpyxl.utils import get_column_letter
+
+    standard = catalog.resolve_standard("bahao-community").standard
+    targets = [target for _, _, target in roster_columns(standard, "zh")]
+    head, rows, _ = _roster_rows("bahao-community")
+    score = next(i for i, t in enumerate(targets) if t[0] == "judgement")
+    reason = targets.index(("reason", targets[score][1]))
+    book = tmp_path / "名单.xlsx"
+    _write_xlsx(book, head, [list(rows[0])])
+    wb = load_workbook(book)
+    wb.worksheets[0].cell(2, score + 1).value = written or None
+    wb.save(book)
+    result = CliRunner().invoke(main, ["score", str(book), "--standard", "bahao-community"])
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if "Sheet!" in line]
+    assert len(lines) == 1 and f"Sheet!{get_column_letter(score + 1)}2: " in lines[0], result.stderr
+    assert said.format(item=targets[score][1]) in lines[0] and f"Sheet!{get_column_letter(reason + 1)}2" not in result.stderr

@@ -83,9 +83,9 @@ def record(facts=None, events=(), judgements=None, honours=(), start="2025-01-01
     }
 
 
-def engine(std: dict, rec: dict, decider):
-    """Score with the engine only."""
-    return assess(standard_from_data(std), evidence_from_data(rec), decider)[0]
+def engine(std: dict, rec: dict, decider, extra: tuple = ()):
+    """Score with the engine only (`extra`: other standards known beside it)."""
+    return assess(standard_from_data(std), evidence_from_data(rec), decider, extra)[0]
 
 
 def run(std: dict, rec: dict, decider):
@@ -714,6 +714,11 @@ def _prerequisite(within=3):
 ])
 def test_grade_prerequisite(decider, honour, grade):
     rec = record(judgements={"A": {"score": 95, "reason": "r"}}, honours=[honour])
+    if honour.get("standard") == "other-std":  # a known standard (an unknown one is refused), with a grade `good` too
+        other = standard_from_data({**_prerequisite(), "id": "other-std"}).standard
+        assert engine(_prerequisite(), rec, decider, (other,)).grade.id == grade
+        assert reference.score(_prerequisite(), rec)["grade"] == grade
+        return
     assert run(_prerequisite(), rec, decider).grade.id == grade
 
 

@@ -253,8 +253,17 @@ def read_document(path: str | Path, *, bad_dates_as_text: bool = False) -> Docum
             raise InputError([Problem(name, "", message("error.yaml_too_deep", limit=safe_yaml.MAX_DEPTH), found.line)]) from None
         raise InputError([Problem(name, "", found.text(), found.line, found.column)]) from None
     if data is None:
-        raise InputError([Problem(name, "", message("error.empty"))])
+        raise InputError([_nothing_read(name, root)])
     return Document(name, data, lines, columns)
+
+
+def _nothing_read(name: str, root: yaml.Node | None) -> Problem:
+    """Why a file read as no data: it is empty (blank, comments, a bare ---), or it is a null
+    written out (null, ~), which is no mapping either but is no empty file."""
+    if isinstance(root, yaml.ScalarNode) and root.value.strip():
+        return Problem(name, "", message("error.null_document", written=root.value.strip()), root.start_mark.line + 1,
+                       root.start_mark.column + 1)
+    return Problem(name, "", message("error.empty"))
 
 
 # A key followed by a full-width colon (`members： 214`, `{id： x}`), and a full-width comma before

@@ -278,8 +278,8 @@ def _row_record(row: list[Any], columns: dict, standard: Standard, cell) -> tupl
             if what == "key" and "." in name and not name.startswith("application."):
                 cells[name] = cell(col)  # a required value left empty is named at its own cell
                 data.setdefault(name.partition(".")[0], {})
-            elif what == "reason":  # a judgement's empty reason: its own column, not the score's
-                cells[f"judgements.{standard.id}.{name}.reason"] = cell(col)
+            elif what in ("judgement", "reason"):  # an empty score or reason: its own column, not the other's
+                cells[f"judgements.{standard.id}.{name}.{'score' if what == 'judgement' else 'reason'}"] = cell(col)
             elif name == "application.grade":  # missing there when override_kind alone is filled in
                 cells["applications[0].grade"] = cell(col)
             continue

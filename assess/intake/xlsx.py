@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.datetime import to_excel
@@ -218,6 +218,18 @@ def put(cell, value: Any) -> None:
 def blank(value: Any) -> bool:
     """An empty cell: None or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def not_text_kind(value: Any) -> str | None:
+    """What a cell holding no text holds, as "error" (a formula's error value: #N/A, #REF!...),
+    "bool" (TRUE/FALSE) or "date" (a date or time cell); None for text, numbers and blanks."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (date, time)):
+        return "date"
+    if isinstance(value, str) and value.strip() in ERROR_CODES:
+        return "error"
+    return None
 
 
 def as_text(value: Any) -> str | None:

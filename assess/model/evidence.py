@@ -25,11 +25,12 @@ from assess.core.messages import message
 from assess.core.types import Number, StrictModel, empty_list
 from assess.core.problems import InputError, Problem, dotted
 from assess.model.facts import fact_values, problem_at, range_problems, shown, unknown_document
+from assess.model.honours import honour_problems
 from assess.model.known_entries import caches, known_parts
 from assess.model.normalise import normalise_record
 from assess.model.plain import judged_points, plain_events
-from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, resolve_applications,
-                                     resolve_events)
+from assess.model.references import (KnownNames, application_conflicts, judgement_standard_problems, kind_problems,
+                                     resolve_applications, resolve_events)
 from assess.model.standard import Standard, Window
 from assess.model.standins import ENTRY_STAND_INS, PERIOD_END, of_stand_in, pruned, with_stand_ins
 
@@ -384,8 +385,8 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     loading; none of a stand-in, see RecordRefused.stand_in): unknown fields, event kinds and
     standards (with a "did you mean"), facts that cannot be read as their type, values out of
     range, cited documents that do not exist, events and judgements that do not fit the standard,
-    a grade the standard does not have, a kind of union that is unknown or that the standard does
-    not apply to."""
+    a grade the standard does not have, a standard applied for twice, an honour's unknown standard
+    or grade, a kind of union that is unknown or that the standard does not apply to."""
     record, doc = loaded.record, loaded.document
     problems: list[Problem] = []
     values = fact_values(record, doc, standard, known, problems)
@@ -394,6 +395,10 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     events, found = (record.events, []) if plain else resolve_events(record, doc, standard, known)
     applications, more = resolve_applications(record, doc, standard, lineage, known)
     problems += found + more
+    if len(record.applications) > 1:  # else none (most records): one application, or none
+        problems += application_conflicts(record, doc, loaded.origins)
+    if record.honours:
+        problems += honour_problems(record, doc, standard, lineage, known)
     if record.union.kind not in standard.applies_to:  # else none (most records): kind_problems' first test
         problems += kind_problems(record, doc, standard, lineage, known)
     held = record.judgements

@@ -16,6 +16,7 @@ from assess.core.per_object import once_per_object
 from assess.core.problems import Problem
 from assess.model.evidence import EvidenceRecord, LoadedEvidence, window_start
 from assess.model.facts import problem_at
+from assess.model.honours import honours_after_period
 from assess.model.references import event_kind_id, unapplied, unread_judgements
 from assess.model.standard import Standard
 
@@ -83,8 +84,9 @@ def note_line(text: str) -> str:
 
 def note_problems(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> list[Problem]:
     """What is noted beside a record's card under `standard` (a card's `notes`, as text): its
-    events before the period that no count reaches (uncounted_history), then applications and
-    judgements the standard does not read (references.unapplied, references.unread_judgements)."""
+    events before the period that no count reaches (uncounted_history), its honours of a year
+    after the period (honours.honours_after_period), then applications and judgements the
+    standard does not read (references.unapplied, references.unread_judgements)."""
     record, doc, lang = loaded.record, loaded.document, current_language()
     kept = loaded.kept_notes
     if kept is not None and kept[0] is standard and kept[1] == lineage and kept[2] == lang and kept[3] is record \
@@ -94,28 +96,31 @@ def note_problems(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str
         loaded.kept_notes = (standard, lineage, lang, record, doc, doc.path, ())
         return []
     unread = in_cells(doc, unapplied(record, doc, standard, lineage) + unread_judgements(record, doc, standard, lineage))
-    found = [*uncounted_history(loaded, standard), *unread]
+    found = [*uncounted_history(loaded, standard), *in_cells(doc, honours_after_period(loaded)), *unread]
     loaded.kept_notes = (standard, lineage, lang, record, doc, doc.path, tuple(found))
     return found
 
 
 def _quiet(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...]) -> bool:
     """Whether a cheaper test proves that note_problems finds nothing (most records): no event
-    before the period (its first day as check_record saw it, when it did), no application (or one
-    under this standard), every judgement filed under its id. False says only that it cannot tell."""
+    before the period (its first day as check_record saw it, when it did), no honour of a year
+    after the period's, no application (or one under this standard), every judgement filed under
+    its id. False says only that it cannot tell."""
     record = loaded.record
-    events, applications, judgements = record.events, record.applications, record.judgements
+    events, applications, judgements, honours = record.events, record.applications, record.judgements, record.honours
     kept = loaded.kept_first_event
     if kept is not None and kept[0] is record and len(kept[1]) == len(events) and all(map(is_, kept[1], events)):
         first = kept[2]  # the events check_record saw: the same objects (frozen models), in the same list
     else:
         first = min(map(_DATE, events)) if events else None
     return ((first is None or first >= record.period.start)
+            and (not honours or max(map(_YEAR, honours)) <= record.period.end.year)
             and (not applications or any(app.standard == standard.id for app in applications))
             and (not judgements or (len(judgements) == 1 and standard.id in judgements)))
 
 
 _DATE = attrgetter("date")
+_YEAR = attrgetter("year")
 
 
 def record_notes(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> tuple[str, ...]:

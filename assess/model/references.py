@@ -28,12 +28,14 @@ Record = Any  # an EvidenceRecord (assess/model/evidence.py, which imports this 
 class KnownNames:
     """What the known standards declare (a record may serve several standards): fact names,
     event kinds (ids, and labels in every language), standard ids, and kinds of union (the known
-    list and every kind a standard applies to)."""
+    list and every kind a standard applies to), and each standard's grades as (standard id,
+    grade id) pairs."""
 
     fields: frozenset[str]
     event_kinds: frozenset[str] = frozenset()
     standards: frozenset[str] = frozenset()
     union_kinds: frozenset[str] = frozenset()
+    grades: frozenset[tuple[str, str]] = frozenset()
 
 
 def _problem(doc: Document, loc: tuple, text: str) -> Problem:
@@ -48,6 +50,11 @@ def _hint(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
         return folded[name.casefold()]
     found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
     return found[0] if found else None
+
+
+def hint_for(name: str, candidates: list[str]) -> str | None:
+    """The candidate `name` most likely meant (case aside first, then difflib's closest), or None."""
+    return _hint(name, candidates)
 
 
 def event_kind_id(standard: Standard, written: str) -> str | None:
@@ -159,6 +166,28 @@ def resolve_applications(record: Record, doc: Document, standard: Standard, line
                                               "refs.application_standard"))
         out.append(app)
     return out, problems
+
+
+def application_conflicts(record: Record, doc: Document, origins: dict[str, tuple[int, ...]]) -> list[Problem]:
+    """A problem at each application under a standard an earlier entry already applies under
+    (a card reads the first only, the other would be left aside in silence), naming the earlier
+    entry by its place in the document (`origins`: see LoadedEvidence.origins) and its line."""
+    apps = record.applications
+    if len(apps) < 2:
+        return []  # most records: one application, or none
+    first: dict[str, int] = {}
+    problems = []
+    kept = origins.get("applications")
+    for i, app in enumerate(apps):
+        j = first.setdefault(app.standard, i)
+        if j == i:
+            continue
+        loc = ("applications", kept[j] if kept and j < len(kept) else j)
+        line = doc.line_of(loc) if doc.lines else None
+        other = dotted(loc) if line is None else message("refs.entry_at_line", entry=dotted(loc), line=line)
+        problems.append(_problem(doc, ("applications", i, "standard"), message(
+            "refs.application_twice", standard=app.standard, other=other, grade=app.grade, other_grade=apps[j].grade)))
+    return problems
 
 
 def _unknown_standard(doc: Document, loc: tuple, name: str, ids: tuple[str, ...], known: KnownNames, key: str) -> Problem:

@@ -455,10 +455,11 @@ class _LazyNames:
     event_kinds = property(lambda self: self._get().event_kinds)
     standards = property(lambda self: self._get().standards)
     union_kinds = property(lambda self: self._get().union_kinds)
+    grades = property(lambda self: self._get().grades)
 
 
-def _as_tuple(names: KnownNames) -> tuple[frozenset[str], ...]:
-    return names.fields, names.event_kinds, names.standards, names.union_kinds
+def _as_tuple(names: KnownNames) -> tuple[frozenset, ...]:
+    return names.fields, names.event_kinds, names.standards, names.union_kinds, names.grades
 
 
 @lru_cache(maxsize=8)
@@ -468,14 +469,15 @@ def _known_names(dirs: tuple[Path, ...]) -> KnownNames:
 
 
 def _names_of(standards: list[Standard] | tuple[Standard, ...]) -> KnownNames:
-    fields, kinds, ids, unions = set(), set(), set(), set(UNION_KINDS)
+    fields, kinds, ids, unions, grades = set(), set(), set(), set(UNION_KINDS), set()
     for st in standards:
         fields |= set(st.fields)
         ids.add(st.id)
+        grades |= {(st.id, g.id) for g in st.grades}
         unions |= set(st.applies_to)
         for kind, label in st.event_kinds.items():
             kinds |= {kind, plain_text(label.zh), plain_text(label.en or kind)}
-    return KnownNames(frozenset(fields), frozenset(kinds), frozenset(ids), frozenset(unions))
+    return KnownNames(frozenset(fields), frozenset(kinds), frozenset(ids), frozenset(unions), frozenset(grades))
 
 
 def known_fields(extra: list[Standard] | tuple[Standard, ...] = ()) -> KnownNames:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal, Optional
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from assess.core.exact import RATIONAL
 from assess.core.loading import Document, in_cells, read_document, reading_order, sha256_of, validation_problems
@@ -178,6 +178,17 @@ class InspectionFile(StrictModel):
     def _date(cls, v: Any) -> Any:
         v = _blank(v)
         return None if v is None else _day(v)
+
+    @field_validator("date")
+    @classmethod
+    def _after_period(cls, v: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        # An inspection checks a period that is over: a day before its end is a mistyped year, or
+        # the period's own dates copied (its judgements would be stamped with it).
+        ref = info.data.get("reference")
+        if v is not None and ref is not None and v <= ref.period.end:
+            raise ValueError(message("inspection.date_in_period", date=v.isoformat(), start=ref.period.start.isoformat(),
+                                     end=ref.period.end.isoformat()))
+        return v
 
 
 @dataclass

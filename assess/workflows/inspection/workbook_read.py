@@ -75,8 +75,14 @@ def inspection_data(wb, book: str, meta: dict[str, str]) -> tuple[dict[str, Any]
     cells: dict[str, str] = {}
     for _, v, c in _rows(wb, "info", book, problems):
         if v.get("key") in ("inspector", "date", "notes") and v.get("value") is not None:
-            data[v["key"]] = v["value"] if v["key"] == "date" else xlsx.as_text(v["value"])
             cells[v["key"]] = c["value"]
+            if v["key"] == "inspector" and (what := xlsx.not_text_kind(v["value"])):
+                # #N/A, TRUE or a date is no one's name: refused at its cell, and stands in as blank
+                problems.append(Problem(book, "inspector", message(
+                    "inspection.inspector_not_name", what=message(f"inspection.value.{what}"),
+                    value=xlsx.as_text(v["value"])), cell=c["value"]))
+                continue
+            data[v["key"]] = v["value"] if v["key"] == "date" else xlsx.as_text(v["value"])
     _items(_rows(wb, "items", book, problems), data, cells)
     _findings(_rows(wb, "documents", book, problems), data, cells, ("documents", "document"), (book, problems))
     _findings(_rows(wb, "events", book, problems), data, cells, ("events", "event"), (book, problems))
