@@ -1,8 +1,8 @@
 """A JSON Lines record read with its known entries looked up by their JSON text and its record
-object made from its parts (known_entries.known_parts_json, Built: evidence_from_json, which the
-batch worker reads a line with) gives exactly what the general reading gives: the same objects,
-field by field and of the same classes, the same fields set, and the same refusals in the same
-words. Compared over generated records written as JSON (look-alike values, -0.0, integers beyond
+object made from its parts (known_entries.known_parts_json and Built, json_records: the batch
+worker reads a line with evidence_from_json) gives exactly what the general reading gives: the
+same objects, field by field and of the same classes, the same fields set, and the same refusals
+in the same words. Compared over generated records written as JSON (look-alike values, -0.0, integers beyond
 64 bits, lone surrogates, bad entries) and the synthetic population with its bad records."""
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from pydantic import BaseModel
 from assess.core import jsonlines
 from assess.core.problems import InputError
 from assess.model import evidence
-from assess.model.evidence import check_record, evidence_from_data, evidence_from_json
+from assess.model import json_records
+from assess.model.evidence import check_record, evidence_from_data
+from assess.model.json_records import evidence_from_json
 from assess.model.normalise import normalise_record
 from assess.workflows.batch import worker as batch_worker
 from assess.workflows.batch.sources import Source
@@ -56,13 +58,13 @@ def _json(data):
 
 
 def _general(data: Any) -> tuple:
-    kept, kept_json = evidence._known_record, evidence.known_record_json
+    kept, kept_json = evidence._known_record, json_records.known_record_json
     evidence._known_record = lambda data: None
-    evidence.known_record_json = lambda data, cache, built: None
+    json_records.known_record_json = lambda data, cache, built: None
     try:
         return _outcome(lambda d: evidence_from_data(d, "rec.jsonl:3", lenient=True), data)
     finally:
-        evidence._known_record, evidence.known_record_json = kept, kept_json
+        evidence._known_record, json_records.known_record_json = kept, kept_json
 
 
 def _check(data: Any) -> None:
@@ -112,12 +114,17 @@ def test_the_record_object_is_made_as_validation_makes_it():
             variants.append(dict(base, **{key: value}))
         variants.append({k: v for k, v in base.items() if k != key})
     variants.append(dict(base, unknown=1))
-    variants.append(dict(base, union=dict(base["union"], id="a\u200bb")))
-    variants.append(dict(base, union=dict(base["union"], region=None, parent="p")))
+    union = base["union"]
+    for key in ("id", "name", "kind", "parent", "region"):
+        for value in ("a\u200bb", "x\ty", "\u2028", "", " ", None, 3, True, ["x"], "ｕ１", " u1 ", "社区工会"):
+            variants.append(dict(base, union=dict(union, **{key: value})))
+        variants.append(dict(base, union={k: v for k, v in union.items() if k != key}))
+    variants.append(dict(base, union=dict(union, other="x")))
+    variants.append(dict(base, union={"kind": "community_union", "name": "n", "id": "i"}))  # another order
     variants.append(dict(base, facts={"members": -0.0, "x": {"value": 1}}))
     for data in variants:
         _check(data)
-    made = evidence.known_record_json(copy.deepcopy(base), evidence._KNOWN, evidence._BUILT)
+    made = json_records.known_record_json(copy.deepcopy(base), evidence._KNOWN, json_records._BUILT)
     general = evidence.EvidenceRecord.model_validate(normalise_record(copy.deepcopy(base))[0])
     assert made is not None and same(made, general)
     assert not hasattr(BaseModel, "__bool__") and not hasattr(BaseModel, "__len__")  # each_json's all()
@@ -130,11 +137,11 @@ def test_the_worker_reads_a_line_as_the_general_reading_does():
     for i, line in enumerate(lines * 2, 1):
         src = Source(f"f:{i}", "line", line, "f", i)
         read = lambda _: worker._readable(src, [])  # noqa: E731
-        kept, kept_json = evidence._known_record, evidence.known_record_json
+        kept, kept_json = evidence._known_record, json_records.known_record_json
         evidence._known_record = lambda data: None
-        evidence.known_record_json = lambda data, cache, built: None
+        json_records.known_record_json = lambda data, cache, built: None
         try:
             general = _outcome(read, None)
         finally:
-            evidence._known_record, evidence.known_record_json = kept, kept_json
+            evidence._known_record, json_records.known_record_json = kept, kept_json
         assert same(_outcome(read, None), general), line

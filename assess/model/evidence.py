@@ -25,7 +25,7 @@ from assess.core.messages import message
 from assess.core.types import Number, StrictModel, empty_list
 from assess.core.problems import InputError, Problem, dotted
 from assess.model.facts import fact_values, problem_at, range_problems, shown, unknown_document
-from assess.model.known_entries import Built, caches, known_parts, known_record_json
+from assess.model.known_entries import caches, known_parts
 from assess.model.normalise import normalise_record
 from assess.model.plain import judged_points, plain_events
 from assess.model.references import (KnownNames, judgement_standard_problems, kind_problems, resolve_applications,
@@ -279,15 +279,6 @@ def evidence_from_data(data: Any, name: str = "<record>", *, lenient: bool = Fal
     return evidence_from_document(Document(name, data, {}), lenient=lenient)
 
 
-def evidence_from_json(data: Any, name: str, *, lenient: bool = False) -> LoadedEvidence:
-    """evidence_from_data for data as a JSON reader gives it (a JSON Lines line's): its known
-    entries looked up by their JSON text (known_entries.known_record_json)."""
-    record = known_record_json(data, _KNOWN, _BUILT) if data.__class__ is dict else None
-    if record is not None:
-        return LoadedEvidence(record, Document(name, data, {}), pending=(), origins={})
-    return evidence_from_document(Document(name, data, {}), lenient=lenient, known=False)
-
-
 def evidence_from_document(doc: Document, *, lenient: bool = False, known: bool = True) -> LoadedEvidence:
     """The record in `doc`, its values read as written (assess/model/normalise.py) and validated.
     Raises RecordRefused (an InputError) listing every problem of its shape. With `lenient`, a
@@ -297,7 +288,7 @@ def evidence_from_document(doc: Document, *, lenient: bool = False, known: bool 
     raises (and RecordRefused.stand_in finds the record's other problems)."""
     if not isinstance(doc.data, dict):
         raise RecordRefused([Problem(doc.path, "", message("error.not_mapping"))], doc)
-    record = _known_record(doc.data) if known else None  # known: False when looked for already
+    record = _known_record(doc.data) if known else None  # known: False when looked for already (json_records)
     if record is not None:  # what the reading below gives a record without problems
         return LoadedEvidence(record, doc, pending=(), origins={})
     data, unread = normalise_record(doc.data)
@@ -319,9 +310,6 @@ def evidence_from_document(doc: Document, *, lenient: bool = False, known: bool 
 
 _ENTRY_MODELS = {"events": Event, "documents": DocumentRef, "honours": Honour, "applications": Application}
 _KNOWN = caches({**_ENTRY_MODELS, "period": Period, "judgements": JudgementEntry})
-_BUILT = Built(EvidenceRecord, {"union": UnionIdentity}, ("facts",), ("note",),
-               {**dict.fromkeys(_ENTRY_MODELS, list), "judgements": dict, "period": None},
-               (EvidenceRecord._documents_exist,))
 
 
 def _known_record(data: dict[str, Any]) -> EvidenceRecord | None:

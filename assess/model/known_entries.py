@@ -266,21 +266,24 @@ def _judgements_json(judgements: dict[str, Any], cache: KnownEntries) -> dict[st
 
 
 class Built:
-    """A record's model object made from its parts read (normalise_record's copy, with the parts
-    known_parts_json made) without validating again what was validated: validation of the same
-    parts gives an object of the same fields, each of the same value and class, and the same
-    fields set (tests/test_known_entries.py compares them). The model's fields are of four sorts:
-    made (lists and mappings of entries, the period), validated with a model of their own (the
-    union), plain mappings (facts: dict[str, Any], whose keys JSON makes texts) and optional
-    texts (the note). Anything else, an unknown key, a missing field without default or a value
-    of another class, is for validation to read. Prepared when first called: a command that
-    reads no JSON Lines builds no model for it."""
+    """A record's model object made from its data and the parts known_parts_json made of it,
+    without validating again what was validated: validation of the same record, read as
+    normalise_record reads it, gives an object of the same fields, each of the same value and
+    class, and the same fields set (tests/test_known_json.py compares them). The model's fields
+    are of four sorts: made (lists and mappings of entries, the period), read by a function of
+    their own (the union: read and validated), plain mappings (facts: dict[str, Any], whose keys
+    JSON makes texts) and optional texts (the note). Anything else (an unknown key, a missing
+    field without default, a value of another class, a list or mapping with entries that is not
+    made, which normalise_record might read) is for the general reading. Prepared when first
+    called: a command that reads no JSON Lines builds nothing for it."""
 
-    def __init__(self, model: type[BaseModel], own: dict[str, type[BaseModel]], mappings: tuple[str, ...],
+    def __init__(self, model: type[BaseModel], own: dict[str, Any], mappings: tuple[str, ...],
                  texts: tuple[str, ...], made: dict[str, type | None], after: tuple) -> None:
-        # made: the fields known_parts makes, each with the class of its empty value, which it
-        # leaves to validation (a new one), or None (the period: made or validated);
-        # after: the model's after-validators, as functions of the object (its only validators)
+        # own: name -> a function of the value giving the field's value, raising ValidationError or
+        # ValueError where validation would refuse it; made: the fields known_parts_json makes, each
+        # with the class of its empty value, which it leaves out (validated as a new one), or None
+        # (the period: made or not taken); after: the model's after-validators, as functions of the
+        # object (its only validators)
         self.model, self.own, self.mappings, self.texts, self.empty, self.after = model, own, mappings, texts, made, after
         self.template: dict[str, Any] | None = None
 
@@ -299,16 +302,15 @@ class Built:
         # every field in the model's order (as validation sets them), with its default where it has one
         self.template = {name: None if name in self.factories or f.is_required() else f.default
                          for name, f in fields.items()}
-        self.readers = tuple((name, sub.__pydantic_validator__.validate_python) for name, sub in self.own.items())
 
-    def __call__(self, out: dict[str, Any], made: dict[str, Any]) -> BaseModel | None:
-        """The object of `out` (see the class docstring), or None: then validate it."""
+    def __call__(self, data: dict[str, Any], made: dict[str, Any]) -> BaseModel | None:
+        """The object of `data` (see the class docstring), or None: then read it as ever."""
         if self.template is None:
             self._prepare()
-        keys = out.keys()
+        keys = data.keys()
         if not (self.names >= keys and keys >= self.required):
             return None
-        values = {**self.template, **out}  # the model's order, out's values
+        values = {**self.template, **data, **made}  # the model's order
         for name in self.factories.keys() - keys:
             values[name] = self.factories[name]()
         for name in self.empty.keys() & (keys - made.keys()):  # else each record's own, of the same objects
@@ -327,7 +329,7 @@ class Built:
             if value is not None and value.__class__ is not str:
                 return None
         try:
-            for name, read in self.readers:
+            for name, read in self.own.items():
                 values[name] = read(values[name])
             found = self.model.__new__(self.model)
             _set(found, "__dict__", values)
@@ -346,17 +348,18 @@ _set = object.__setattr__
 
 def known_record_json(data: dict[str, Any], cache: dict[str, KnownEntries], built: Built) -> BaseModel | None:
     """The record of `data` (as a JSON reader gives it) read and validated with its entries seen
-    before taken as made (known_parts_json) and its other parts validated (Built), when it has
-    no problem; None when it has one or no entry is known (the general reading then says what)."""
+    before taken as made (known_parts_json), when it has no problem: made by `built`, else
+    validated; None when it has a problem or no entry is known (the general reading then says
+    what)."""
     made = known_parts_json(data, cache)
     if not made:
         return None
+    found = built(data, made)
+    if found is not None:
+        return found
     out, unread = normalise_record(data, made)
     if unread:
         return None
-    found = built(out, made)
-    if found is not None:
-        return found
     try:
         return built.model.__pydantic_validator__.validate_python(out)
     except ValidationError:

@@ -25,7 +25,8 @@ from assess.intake import inputs as intake
 from assess.intake.layout import ROSTER_SCHEMA
 from assess.model import evidence
 from assess.model.evidence import (RecordRefused, check_record, evidence_from_data, evidence_from_document,
-                                   evidence_from_json, read_record_file)
+                                   read_record_file)
+from assess.model.json_records import evidence_from_json
 from assess.model.history import record_notes
 from assess.present.renderers import ScoredRecord
 from assess.present.scorecard import inputs_for
