@@ -21,6 +21,7 @@ from assess.model import evidence
 from assess.model import json_records
 from assess.model.evidence import check_record, evidence_from_data
 from assess.model.json_records import evidence_from_json
+from assess.model.known_entries import known_parts_json
 from assess.model.normalise import normalise_record
 from assess.workflows.batch import worker as batch_worker
 from assess.workflows.batch.sources import Source
@@ -127,6 +128,9 @@ def test_the_record_object_is_made_as_validation_makes_it():
     made = json_records.known_record_json(copy.deepcopy(base), evidence._KNOWN, json_records._BUILT)
     general = evidence.EvidenceRecord.model_validate(normalise_record(copy.deepcopy(base))[0])
     assert made is not None and same(made, general)
+    data = copy.deepcopy(base)
+    assert json_records._BUILT(data, known_parts_json(data, evidence._KNOWN)) is not None  # made, not validated
+    assert json_records._BUILT.fits and json_records._UNION_FITS
     assert not hasattr(BaseModel, "__bool__") and not hasattr(BaseModel, "__len__")  # each_json's all()
 
 

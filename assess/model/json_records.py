@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic_core import PydanticUndefined
-
 from assess.core.loading import Document
 from assess.model import evidence
 from assess.model.evidence import EvidenceRecord, LoadedEvidence, UnionIdentity, evidence_from_document
@@ -33,7 +31,7 @@ def _union(written: Any) -> UnionIdentity:
     null, the required ones not empty, none holding a control character), else validated
     (raises ValidationError)."""
     union = read_union(written)
-    if union.__class__ is dict and _UNION_FIELDS.issuperset(union):
+    if union.__class__ is dict and _UNION_FITS and _UNION_FIELDS.issuperset(union):
         ident, name, kind = union.get("id"), union.get("name"), union.get("kind")
         parent, region = union.get("parent"), union.get("region")
         if (ident.__class__ is str and name.__class__ is str and kind.__class__ is str and ident and name and kind
@@ -49,12 +47,13 @@ def _union(written: Any) -> UnionIdentity:
 
 
 _set = object.__setattr__
-# What _union takes for granted of the model, checked here once (tests/test_known_json.py checks the rest)
 _UNION_FIELDS = frozenset(("id", "name", "kind", "parent", "region"))
-assert list(UnionIdentity.model_fields) == ["id", "name", "kind", "parent", "region"]
-assert all(UnionIdentity.model_fields[f].default is PydanticUndefined for f in ("id", "name", "kind"))
-assert all(UnionIdentity.model_fields[f].default is None for f in ("parent", "region"))
-assert UnionIdentity.model_config.get("extra") == "forbid" and not UnionIdentity.__pydantic_decorators__.model_validators
+# What _union takes for granted of the model (tests/test_known_json.py checks it holds, and the rest)
+_UNION_FITS = (list(UnionIdentity.model_fields) == ["id", "name", "kind", "parent", "region"]
+               and all(UnionIdentity.model_fields[f].is_required() for f in ("id", "name", "kind"))
+               and all(UnionIdentity.model_fields[f].default is None for f in ("parent", "region"))
+               and UnionIdentity.model_config.get("extra") == "forbid"
+               and not UnionIdentity.__pydantic_decorators__.model_validators)
 
 _BUILT = Built(EvidenceRecord, {"union": _union}, ("facts",), ("note",),
                {**dict.fromkeys(evidence._ENTRY_MODELS, list), "judgements": dict, "period": None},
