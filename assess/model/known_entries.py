@@ -3,13 +3,14 @@ event on a day), documents, honours, applications, periods and judgements, and v
 anew (its dates read, its model built) is most of the time a record takes to read.
 
 An entry is kept under its keys, values and the class of each value (so true is never taken for
-1, nor 1.0 for 1), or, read from JSON, under its JSON text (known_parts_json), and only when it holds plain values (texts, numbers, true or false, null) and
-reads and validates without a problem, exactly as assess/model/normalise.py and the record's
-model read it. A kept entry is the very object validation made from an equal entry: the models
-are frozen, so one object serves every record that writes the entry. Anything else (an entry
-never seen, one with a problem, a value of another class) is for the general reading to read and
-report as ever. A JSON record whose parts are all made or plain is made without validating it
-again (Built; assess/model/json_records.py).
+1, nor 1.0 for 1), or, read from JSON, under its JSON text (known_parts_json), and only when it
+holds plain values (texts, numbers, true or false, null) and reads and validates without a
+problem, exactly as assess/model/normalise.py and the record's model read it. A kept entry is
+the very object validation made from an equal entry: the models are frozen, so one object serves
+every record that writes the entry. Anything else (an entry never seen, one with a problem, a
+value of another class) is for the general reading to read and report as ever. A JSON record
+whose parts are all made or plain is made without validating it again (Built; used by
+assess/model/json_records.py).
 """
 from __future__ import annotations
 
