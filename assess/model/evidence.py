@@ -280,7 +280,7 @@ def evidence_from_data(data: Any, name: str = "<record>", *, lenient: bool = Fal
     return evidence_from_document(Document(name, data, {}), lenient=lenient)
 
 
-def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvidence:
+def evidence_from_document(doc: Document, *, lenient: bool = False, known: bool = True) -> LoadedEvidence:
     """The record in `doc`, its values read as written (assess/model/normalise.py) and validated.
     Raises RecordRefused (an InputError) listing every problem of its shape. With `lenient`, a
     record whose problems lie only in entries of its lists and mappings (an event, a document, a
@@ -289,7 +289,7 @@ def evidence_from_document(doc: Document, *, lenient: bool = False) -> LoadedEvi
     raises (and RecordRefused.stand_in finds the record's other problems)."""
     if not isinstance(doc.data, dict):
         raise RecordRefused([Problem(doc.path, "", message("error.not_mapping"))], doc)
-    record = _known_record(doc.data)
+    record = _known_record(doc.data) if known else None  # known: False when looked for already (json_records)
     if record is not None:  # what the reading below gives a record without problems
         return LoadedEvidence(record, doc, pending=(), origins={})
     data, unread = normalise_record(doc.data)

@@ -3,22 +3,27 @@ event on a day), documents, honours, applications, periods and judgements, and v
 anew (its dates read, its model built) is most of the time a record takes to read.
 
 An entry is kept under its keys, values and the class of each value (so true is never taken for
-1, nor 1.0 for 1), and only when it holds plain values (texts, numbers, true or false, null) and
-reads and validates without a problem, exactly as assess/model/normalise.py and the record's
-model read it. A kept entry is the very object validation made from an equal entry: the models
-are frozen, so one object serves every record that writes the entry. Anything else (an entry
-never seen, one with a problem, a value of another class) is for the general reading to read and
-report as ever.
+1, nor 1.0 for 1), or, read from JSON, under its JSON text (known_parts_json), and only when it
+holds plain values (texts, numbers, true or false, null) and reads and validates without a
+problem, exactly as assess/model/normalise.py and the record's model read it. A kept entry is
+the very object validation made from an equal entry: the models are frozen, so one object serves
+every record that writes the entry. Anything else (an entry never seen, one with a problem, a
+value of another class) is for the general reading to read and report as ever. A JSON record
+whose parts are all made or plain is made without validating it again (Built; used by
+assess/model/json_records.py).
 """
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
-from assess.model.normalise import JUDGEMENT_READERS, LIST_READERS, PERIOD_READERS, as_written, read_entry
+from assess.model.normalise import (JUDGEMENT_READERS, LIST_READERS, PERIOD_READERS, as_written, normalise_record,
+                                    read_entry)
 
 _PLAIN = frozenset((str, int, float, bool, type(None)))
+_dumps = orjson.dumps
 _MOST = 20_000  # entries kept per model; all let go when full (a batch's records repeat far fewer)
 # An entry never seen costs more than the general reading (it is read, validated and kept), one
 # seen costs less. Records whose entries seldom repeat (a title on every event) are left to the
@@ -31,13 +36,16 @@ _WINDOW, _POOR, _REST = 1000, 2, 20_000
 class KnownEntries:
     """The entries of one model validated before (see the module docstring)."""
 
-    __slots__ = ("model", "readers", "checks", "kept", "looked", "missed", "poor", "resting", "rests")
+    __slots__ = ("model", "readers", "checks", "kept", "by_json", "whole", "looked", "missed", "poor", "resting",
+                 "rests")
 
     def __init__(self, model: type[BaseModel], readers: tuple, checks: tuple | None) -> None:
         # readers: normalise's (name, reader) pairs for the entry; checks: its (name, test) pairs
         # telling an entry it need not read, or None when it reads every entry (a judgement)
         self.model, self.readers, self.checks = model, readers, checks
         self.kept: dict[tuple, BaseModel] = {}
+        self.by_json: dict[bytes, BaseModel] = {}  # the same objects, by the entry's JSON text (each_json)
+        self.whole: dict[bytes, dict] = {}  # judgements: a whole mapping of them by its JSON text (_judgements_json)
         self.looked = self.missed = self.poor = self.resting = self.rests = 0
 
     def _resting(self, entries: int) -> bool:
@@ -65,7 +73,7 @@ class KnownEntries:
                 return None
             key = _key(entry)
             found = self.kept.get(key)
-            return found if found is not None else self._validated(key, entry)
+            return found if found is not None else self._validated(entry, self.kept, key)
         except Exception:  # noqa: BLE001 - whatever a value's hash or comparison raises
             return None
 
@@ -82,7 +90,7 @@ class KnownEntries:
                 key = (*entry, *values, *map(type, values))
                 found = get(key)
                 if found is None:
-                    found = self._validated(key, entry)
+                    found = self._validated(entry, self.kept, key)
                     if found is None:
                         return None
                 made.append(found)
@@ -90,11 +98,47 @@ class KnownEntries:
             return None
         return made
 
-    def _validated(self, key: tuple, entry: dict[str, Any]) -> BaseModel | None:
-        """The model's object for `entry`, never seen (`key` its _key), kept; None when it is not
-        one to keep."""
+    def made_json(self, entry: Any) -> BaseModel | None:
+        """made(), for an entry as a JSON reader gives it (see each_json)."""
+        if entry.__class__ is not dict or self._resting(1):
+            return None
+        try:
+            key = _dumps(entry)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, a lone surrogate: the general reading's
+            return None
+        found = self.by_json.get(key)
+        return found if found is not None else self._validated(entry, self.by_json, key)
+
+    def each_json(self, entries: Any) -> list[BaseModel] | None:
+        """each(), for entries as a JSON reader gives them: texts, integers, finite floats, true,
+        false, null, lists and mappings of them, and nothing else (a YAML file's dates and NaN are
+        for each()). Each entry is looked up by its JSON text as orjson writes it, made in C: the
+        same text is an equal entry of the same classes (1, 1.0, true and "1" are written apart,
+        -0.0 apart from 0.0, a float as the shortest text that reads back as itself). An entry
+        orjson cannot write (an integer beyond 64 bits, a lone surrogate) is left to the general
+        reading; an entry that is no mapping is never kept (only a mapping's text begins with {)."""
+        if entries.__class__ is not list or self._resting(len(entries)):
+            return None
+        try:
+            keys = list(map(_dumps, entries))
+        except orjson.JSONEncodeError:
+            return None
+        made = list(map(self.by_json.get, keys))
+        if not all(made):  # a model's object is always true (BaseModel has no __bool__ nor __len__)
+            for i, found in enumerate(made):
+                if found is None:
+                    found = made[i] = self._validated(entries[i], self.by_json, keys[i])
+                    if found is None:
+                        return None
+        return made
+
+    def _validated(self, entry: Any, kept: dict, key: Any) -> BaseModel | None:
+        """The model's object for `entry`, never seen, kept in `kept` under `key` (_key's, or the
+        JSON text); None when it is not one to keep."""
         self.missed += 1
-        types = key[2 * len(entry):]
+        if entry.__class__ is not dict:
+            return None
+        types = tuple(map(type, entry.values()))
         if not _PLAIN.issuperset(types):
             return None
         # A float zero is not kept: -0.0 equals 0.0 but is not it (read_kept reads it anew too).
@@ -113,9 +157,9 @@ class KnownEntries:
                 entry if self.checks is not None and as_written(entry, self.checks) else read)
         except ValidationError:
             return None
-        if len(self.kept) >= _MOST:
-            self.kept.clear()
-        self.kept[key] = made
+        if len(kept) >= _MOST:
+            kept.clear()
+        kept[key] = made
         return made
 
 
@@ -172,3 +216,155 @@ def _judgements(judgements: dict[str, Any], cache: KnownEntries) -> dict[str, di
                 return None
         out[sid] = entries
     return out
+
+
+def known_parts_json(data: dict[str, Any], cache: dict[str, KnownEntries]) -> dict[str, Any]:
+    """known_parts(), for a record as a JSON reader gives it (see KnownEntries.each_json)."""
+    made: dict[str, Any] = {}
+    for key, _, _ in LIST_READERS:
+        entries = data.get(key)
+        if entries.__class__ is list and entries:
+            found = cache[key].each_json(entries)
+            if found is not None:
+                made[key] = found
+    period = data.get("period")
+    if period is not None:
+        found = cache["period"].made_json(period)
+        if found is not None:
+            made["period"] = found
+    judgements = data.get("judgements")
+    if judgements.__class__ is dict:
+        found = _judgements_json(judgements, cache["judgements"])
+        if found is not None:
+            made["judgements"] = found
+    return made
+
+
+def _judgements_json(judgements: dict[str, Any], cache: KnownEntries) -> dict[str, dict[str, BaseModel]] | None:
+    # A batch's records repeat whole mappings of judgements: kept whole by their JSON text, each
+    # record given mappings of its own (as validation makes), holding the same objects.
+    try:
+        key = _dumps(judgements)
+    except orjson.JSONEncodeError:
+        return None
+    found = cache.whole.get(key)
+    if found is None:
+        out = {}
+        for sid, items in judgements.items():
+            if items.__class__ is not dict:
+                return None
+            entries = {}
+            for iid, entry in items.items():
+                one = entries[iid] = cache.made_json(entry)
+                if one is None:
+                    return None
+            out[sid] = entries
+        if len(cache.whole) >= _MOST:
+            cache.whole.clear()
+        found = cache.whole[key] = out
+    elif cache._resting(1):
+        return None
+    return {sid: dict(entries) for sid, entries in found.items()}
+
+
+class Built:
+    """A record's model object made from its data and the parts known_parts_json made of it,
+    without validating again what was validated: validation of the same record, read as
+    normalise_record reads it, gives an object of the same fields, each of the same value and
+    class, and the same fields set (tests/test_known_json.py compares them). The model's fields
+    are of four sorts: made (lists and mappings of entries, the period), read by a function of
+    their own (the union: read and validated), plain mappings (facts: dict[str, Any], whose keys
+    JSON makes texts) and optional texts (the note). Anything else (an unknown key, a missing
+    field without default, a value of another class, a list or mapping with entries that is not
+    made, which normalise_record might read) is for the general reading. Prepared when first
+    called: a command that reads no JSON Lines builds nothing for it."""
+
+    def __init__(self, model: type[BaseModel], own: dict[str, Any], mappings: tuple[str, ...],
+                 texts: tuple[str, ...], made: dict[str, type | None], after: tuple) -> None:
+        # own: name -> a function of the value giving the field's value, raising ValidationError or
+        # ValueError where validation would refuse it; made: the fields known_parts_json makes, each
+        # with the class of its empty value, which it leaves out (validated as a new one), or None
+        # (the period: made or not taken); after: the model's after-validators, as functions of the
+        # object (its only validators)
+        self.model, self.own, self.mappings, self.texts, self.empty = model, own, mappings, texts, made
+        self.after, self.fits = after, False
+        self.template: dict[str, Any] | None = None
+
+    def _prepare(self) -> None:
+        model, fields = self.model, self.model.model_fields
+        decorators = model.__pydantic_decorators__
+        # What the class docstring takes for granted of the model; a model that has changed is
+        # read by validation (tests/test_known_json.py fails then: it asserts objects are made)
+        self.fits = (not decorators.field_validators and len(decorators.model_validators) == len(self.after)
+                     and model.model_config.get("extra") == "forbid" and model.__pydantic_post_init__ is None
+                     and set(fields) == {*self.own, *self.mappings, *self.texts, *self.empty}
+                     and not any(f.alias or f.validation_alias for f in fields.values())
+                     and all(fields[name].is_required() for name in self.own))
+        self.names = frozenset(fields)
+        self.required = frozenset(name for name, f in fields.items() if f.is_required())
+        self.factories = {name: f.default_factory for name, f in fields.items() if f.default_factory is not None}
+        # every field in the model's order (as validation sets them), with its default where it has one
+        self.template = {name: None if name in self.factories or f.is_required() else f.default
+                         for name, f in fields.items()}
+
+    def __call__(self, data: dict[str, Any], made: dict[str, Any]) -> BaseModel | None:
+        """The object of `data` (see the class docstring), or None: then read it as ever."""
+        if self.template is None:
+            self._prepare()
+        keys = data.keys()
+        if not (self.fits and self.names >= keys and keys >= self.required):
+            return None
+        values = {**self.template, **data, **made}  # the model's order
+        for name in self.factories.keys() - keys:
+            values[name] = self.factories[name]()
+        for name in self.empty.keys() & (keys - made.keys()):  # else each record's own, of the same objects
+            value = values[name]
+            if value.__class__ is not self.empty[name] or value:  # only an empty one is read as a new one
+                return None
+            values[name] = value.__class__()
+        for name in self.mappings:
+            if name in keys:
+                value = values[name]
+                if value.__class__ is not dict:
+                    return None
+                values[name] = dict(value)  # JSON's: its keys are texts
+        for name in self.texts:
+            value = values[name]
+            if value is not None and value.__class__ is not str:
+                return None
+        try:
+            for name, read in self.own.items():
+                values[name] = read(values[name])
+            found = self.model.__new__(self.model)
+            _set(found, "__dict__", values)
+            _set(found, "__pydantic_fields_set__", set(keys))
+            _set(found, "__pydantic_extra__", None)
+            _set(found, "__pydantic_private__", None)
+            for check in self.after:
+                check(found)
+        except (ValidationError, ValueError):
+            return None
+        return found
+
+
+_set = object.__setattr__
+
+
+def known_record_json(data: dict[str, Any], cache: dict[str, KnownEntries], built: Built) -> BaseModel | None:
+    """The record of `data` (as a JSON reader gives it) read and validated with its entries seen
+    before taken as made (known_parts_json), when it has no problem: made by `built`, else
+    validated; None when it has a problem or no entry is known (the general reading then says
+    what)."""
+    made = known_parts_json(data, cache)
+    if not made:
+        return None
+    found = built(data, made)
+    if found is not None:
+        return found
+    out, unread = normalise_record(data, made)
+    if unread:
+        return None
+    try:
+        return built.model.__pydantic_validator__.validate_python(out)
+    except ValidationError:
+        return None

@@ -30,14 +30,10 @@ def normalise_record(data: dict[str, Any], made: dict[str, Any] | None = None) -
     else:
         made = _NOTHING_MADE
     union = out.get("union")
-    if isinstance(union, dict) and isinstance(union.get("kind"), str):
-        kind = kind_id(union["kind"])
-        if kind is not union["kind"] or union.__class__ is not dict:  # a kind written by its name (社区工会)
-            out["union"] = union = dict(union, kind=kind)
-    if isinstance(union, dict) and isinstance(union.get("id"), str):
-        ident = union_key(union["id"])
-        if ident != union["id"]:  # ` u1 ` or `ｕ１`: the id u1, as a roster reads it (an id of spaces is empty)
-            out["union"] = dict(union, id=ident)
+    if union is not None:
+        read = read_union(union)
+        if read is not union:
+            out["union"] = read
     if "period" in out and "period" not in made:
         period = out["period"]
         if not (period.__class__ is dict and as_written(period, _PERIOD_CHECKS)):
@@ -55,6 +51,20 @@ def normalise_record(data: dict[str, Any], made: dict[str, Any] | None = None) -
 
 
 _NOTHING_MADE: dict[str, Any] = {}
+
+
+def read_union(union: Any) -> Any:
+    """A record's union as normalise_record reads it: its kind and id read, in a copy; `union`
+    itself when there is nothing to read (or it is no mapping)."""
+    if isinstance(union, dict) and isinstance(union.get("kind"), str):
+        kind = kind_id(union["kind"])
+        if kind is not union["kind"] or union.__class__ is not dict:  # a kind written by its name (社区工会)
+            union = dict(union, kind=kind)
+    if isinstance(union, dict) and isinstance(union.get("id"), str):
+        ident = union_key(union["id"])
+        if ident != union["id"]:  # ` u1 ` or `ｕ１`: the id u1, as a roster reads it (an id of spaces is empty)
+            union = dict(union, id=ident)
+    return union
 
 
 def _each(out: dict[str, Any], key: str, readers: tuple, checks: tuple, found: Found) -> None:

@@ -26,6 +26,7 @@ from assess.intake.layout import ROSTER_SCHEMA
 from assess.model import evidence
 from assess.model.evidence import (RecordRefused, check_record, evidence_from_data, evidence_from_document,
                                    read_record_file)
+from assess.model.json_records import evidence_from_json
 from assess.model.history import record_notes
 from assess.present.renderers import ScoredRecord
 from assess.present.scorecard import inputs_for
@@ -165,7 +166,7 @@ class Worker:
         holder.append(data)
         if b"\\" in src.payload and may_hold_surrogates(src.payload):  # only an escape writes one
             _refuse_lone_surrogates(data, src)
-        return evidence_from_data(data, src.position, lenient=True)
+        return evidence_from_json(data, src.position, lenient=True)
 
     def _readable(self, src: Source, holder: list):
         """The record of `src` (see _load); for one whose shape is refused, the record read with

@@ -1,0 +1,60 @@
+"""A record as a JSON reader gives it (a JSON Lines line's: texts, integers, finite floats, true,
+false, null, lists and mappings, nothing else), read as evidence_from_data reads it, faster: its
+entries seen before looked up by their JSON text (known_entries.known_parts_json), its record
+object made from them and its other values without validating again what was validated
+(known_entries.Built), its union checked as UnionIdentity checks it. Whatever is not plainly so
+is read by the general reading (evidence_from_document); tests/test_known_json.py compares both.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from assess.core.loading import Document
+from assess.model import evidence
+from assess.model.evidence import EvidenceRecord, LoadedEvidence, UnionIdentity, evidence_from_document
+from assess.model.known_entries import Built, known_record_json
+from assess.model.normalise import read_union
+
+
+def evidence_from_json(data: Any, name: str, *, lenient: bool = False) -> LoadedEvidence:
+    """evidence_from_data(data, name, lenient=lenient) for `data` as a JSON reader gives it (see
+    the module docstring); raises the same RecordRefused."""
+    record = known_record_json(data, evidence._KNOWN, _BUILT) if data.__class__ is dict else None
+    if record is not None:
+        return LoadedEvidence(record, Document(name, data, {}), pending=(), origins={})
+    return evidence_from_document(Document(name, data, {}), lenient=lenient, known=False)
+
+
+def _union(written: Any) -> UnionIdentity:
+    """The union as the record's model reads it (read_union, then UnionIdentity): made at once
+    when plainly valid (a mapping of its fields only, each a text or an optional one missing or
+    null, the required ones not empty, none holding a control character), else validated
+    (raises ValidationError)."""
+    union = read_union(written)
+    if union.__class__ is dict and _UNION_FITS and _UNION_FIELDS.issuperset(union):
+        ident, name, kind = union.get("id"), union.get("name"), union.get("kind")
+        parent, region = union.get("parent"), union.get("region")
+        if (ident.__class__ is str and name.__class__ is str and kind.__class__ is str and ident and name and kind
+                and (parent is None or parent.__class__ is str) and (region is None or region.__class__ is str)
+                and evidence._CONTROL.search("".join((ident, name, parent or "", region or ""))) is None):
+            found = UnionIdentity.__new__(UnionIdentity)
+            _set(found, "__dict__", {"id": ident, "name": name, "kind": kind, "parent": parent, "region": region})
+            _set(found, "__pydantic_fields_set__", set(union))
+            _set(found, "__pydantic_extra__", None)
+            _set(found, "__pydantic_private__", None)
+            return found
+    return UnionIdentity.__pydantic_validator__.validate_python(union)
+
+
+_set = object.__setattr__
+_UNION_FIELDS = frozenset(("id", "name", "kind", "parent", "region"))
+# What _union takes for granted of the model (tests/test_known_json.py checks it holds, and the rest)
+_UNION_FITS = (list(UnionIdentity.model_fields) == ["id", "name", "kind", "parent", "region"]
+               and all(UnionIdentity.model_fields[f].is_required() for f in ("id", "name", "kind"))
+               and all(UnionIdentity.model_fields[f].default is None for f in ("parent", "region"))
+               and UnionIdentity.model_config.get("extra") == "forbid"
+               and not UnionIdentity.__pydantic_decorators__.model_validators)
+
+_BUILT = Built(EvidenceRecord, {"union": _union}, ("facts",), ("note",),
+               {**dict.fromkeys(evidence._ENTRY_MODELS, list), "judgements": dict, "period": None},
+               (EvidenceRecord._documents_exist,))

@@ -1,0 +1,151 @@
+"""A JSON Lines record read with its known entries looked up by their JSON text and its record
+object made from its parts (known_entries.known_parts_json and Built, json_records: the batch
+worker reads a line with evidence_from_json) gives exactly what the general reading gives: the
+same objects, field by field and of the same classes, the same fields set, and the same refusals
+in the same words. Compared over generated records written as JSON (look-alike values, -0.0, integers beyond
+64 bits, lone surrogates, bad entries) and the synthetic population with its bad records."""
+from __future__ import annotations
+
+import copy
+import json
+import random
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from assess.core import jsonlines
+from assess.core.problems import InputError
+from assess.model import evidence
+from assess.model import json_records
+from assess.model.evidence import check_record, evidence_from_data
+from assess.model.json_records import evidence_from_json
+from assess.model.known_entries import known_parts_json
+from assess.model.normalise import normalise_record
+from assess.workflows.batch import worker as batch_worker
+from assess.workflows.batch.sources import Source
+from tests.test_known_entries import _BASE, _LOOK_ALIKES, KNOWN, SLOW, STANDARD, _records, same, synthetic
+
+
+def _read(line: str) -> Any:
+    """The data of a JSON Lines line, as the batch worker reads it (quick_line, else parse_line);
+    None for a line it refuses (the line's error, before any record is read)."""
+    utf8 = line.encode("utf-8", "surrogatepass")
+    data = jsonlines.quick_line(utf8)
+    try:
+        return data if data.__class__ is dict else jsonlines.parse_line(line, utf8)
+    except jsonlines.JsonLineError:
+        return None
+
+
+def _outcome(read, data: Any) -> tuple:
+    try:
+        loaded = read(copy.deepcopy(data))
+    except InputError as err:
+        stand_in = getattr(err, "stand_in", None)
+        return ("refused", [(str(p), p.line, p.cell) for p in err.problems],
+                None if stand_in is None else ("stand_in", stand_in.record, stand_in.pending, stand_in.stand_ins))
+    head = (loaded.record, loaded.pending, loaded.origins, loaded.stand_ins, loaded.document.data)
+    try:
+        resolved, values = check_record(loaded, STANDARD, KNOWN, ())
+    except InputError as err:
+        return ("problems", head, [(str(p), p.line, p.cell) for p in err.problems])
+    return ("ok", head, resolved.record, values)
+
+
+def _json(data):
+    return evidence_from_json(data, "rec.jsonl:3", lenient=True)
+
+
+def _general(data: Any) -> tuple:
+    kept, kept_json = evidence._known_record, json_records.known_record_json
+    evidence._known_record = lambda data: None
+    json_records.known_record_json = lambda data, cache, built: None
+    try:
+        return _outcome(lambda d: evidence_from_data(d, "rec.jsonl:3", lenient=True), data)
+    finally:
+        evidence._known_record, json_records.known_record_json = kept, kept_json
+
+
+def _check(data: Any) -> None:
+    if data is None:
+        return
+    general = _general(data)
+    for _ in range(2):  # the first read may keep its entries, the second takes them as kept
+        assert same(_outcome(_json, data), general), data
+
+
+@settings(**SLOW)
+@given(st.lists(_records(), min_size=1, max_size=3))
+def test_a_json_record_read_with_known_entries_is_the_general_reading(records):
+    for rec in records:
+        _check(_read(json.dumps(rec, ensure_ascii=False)))
+
+
+def test_the_synthetic_population_and_its_bad_records_read_as_by_the_general_code():
+    lines = list(synthetic.lines(400, seed=17, bad=range(0, 400, 11)))
+    random.Random(5).shuffle(lines)
+    for line in lines:
+        _check(_read(line.decode("utf-8")))
+
+
+def test_look_alike_values_are_never_taken_for_each_other():
+    parts = {"events": lambda v: [{"kind": "workers_congress", "date": "2025-03-15", "count": v}],
+             "judgements": lambda v: {synthetic.STANDARD: {"work_pattern": {"score": v, "reason": "r"}}},
+             "honours": lambda v: [{"title": "t", "year": v}],
+             "applications": lambda v: [{"standard": synthetic.STANDARD, "grade": "advanced", "override_kind": v}],
+             "period": lambda v: {"start": "2025-01-01", "end": "2025-12-31", "label": v}}
+    values = _LOOK_ALIKES + (10**30, -(2**63), 2**64, 1e16, 5e-324, "é")  # a lone surrogate: refused first (worker)
+    for key, part in parts.items():
+        for value in values + values[::-1]:
+            data = dict(copy.deepcopy(_BASE), **{key: part(value)})
+            _check(_read(json.dumps(data, ensure_ascii=False)))
+            _check(_read(json.dumps(data)))  # \\u escapes: read by parse_line
+
+
+def test_the_record_object_is_made_as_validation_makes_it():
+    # every sort of field present, left out, empty, of another class; a note; an unknown key;
+    # documents cited twice (the model's own check); a union that does not validate
+    base = json.loads(json.dumps(_BASE))
+    base["documents"] = [{"id": "D01", "title": "t"}]
+    variants = [base]
+    for key in ("facts", "events", "documents", "honours", "judgements", "applications", "note", "union", "period"):
+        for value in (None, [], {}, "x", 3, [{"id": "D01", "title": "t"}] * 2):
+            variants.append(dict(base, **{key: value}))
+        variants.append({k: v for k, v in base.items() if k != key})
+    variants.append(dict(base, unknown=1))
+    union = base["union"]
+    for key in ("id", "name", "kind", "parent", "region"):
+        for value in ("a\u200bb", "x\ty", "\u2028", "", " ", None, 3, True, ["x"], "ｕ１", " u1 ", "社区工会"):
+            variants.append(dict(base, union=dict(union, **{key: value})))
+        variants.append(dict(base, union={k: v for k, v in union.items() if k != key}))
+    variants.append(dict(base, union=dict(union, other="x")))
+    variants.append(dict(base, union={"kind": "community_union", "name": "n", "id": "i"}))  # another order
+    variants.append(dict(base, facts={"members": -0.0, "x": {"value": 1}}))
+    for data in variants:
+        _check(data)
+    made = json_records.known_record_json(copy.deepcopy(base), evidence._KNOWN, json_records._BUILT)
+    general = evidence.EvidenceRecord.model_validate(normalise_record(copy.deepcopy(base))[0])
+    assert made is not None and same(made, general)
+    data = copy.deepcopy(base)
+    assert json_records._BUILT(data, known_parts_json(data, evidence._KNOWN)) is not None  # made, not validated
+    assert json_records._BUILT.fits and json_records._UNION_FITS
+    assert not hasattr(BaseModel, "__bool__") and not hasattr(BaseModel, "__len__")  # each_json's all()
+
+
+def test_the_worker_reads_a_line_as_the_general_reading_does():
+    worker = batch_worker.Worker(batch_worker.Config(synthetic.STANDARD, None, "zh", "python", "csv", ()))
+    lines = list(synthetic.lines(120, seed=23, bad=range(0, 120, 9)))
+    lines += [json.dumps(dict(_BASE, note="\ud800")).encode(), json.dumps(dict(_BASE, note=10**30)).encode()]
+    for i, line in enumerate(lines * 2, 1):
+        src = Source(f"f:{i}", "line", line, "f", i)
+        read = lambda _: worker._readable(src, [])  # noqa: E731
+        kept, kept_json = evidence._known_record, json_records.known_record_json
+        evidence._known_record = lambda data: None
+        json_records.known_record_json = lambda data, cache, built: None
+        try:
+            general = _outcome(read, None)
+        finally:
+            evidence._known_record, json_records.known_record_json = kept, kept_json
+        assert same(_outcome(read, None), general), line
