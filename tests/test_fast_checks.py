@@ -267,3 +267,27 @@ def test_a_note_is_worked_out_again_when_an_event_is_replaced():
     events[0] = events[0].model_copy(update={"kind": "workers_congress", "date": evidence.date(2019, 1, 1)})
     resolved.kept_notes = None
     assert history.record_notes(resolved, STANDARD, LINEAGE)
+
+
+_CITED = st.fixed_dictionaries({}, optional={
+    "value": st.sampled_from([None, True, 0, 3, 10**40, 0.5, "98%", "三", {"value": 1}, [1]]),
+    "documents": st.sampled_from([[], ["D01"], ["D01", "D02"], ["D99"], "D01", [3], None, ("D01",)]),
+    "note": st.sampled_from([None, "n", 3]),
+    "by": st.just("x")})
+
+
+@settings(max_examples=300, **SLOW)
+@given(st.dictionaries(st.sampled_from(["members", "employees", "has_sign", "labour_contract_rate", "org_established",
+                                        "nope"]), _CITED, max_size=4))
+def test_cited_facts_are_read_as_by_the_general_code(cited):
+    """_quick_values (a cited value's reading written out) against the code it replaced, over cited
+    values of every shape: no value, documents that are no list or not texts, a note that is no
+    text, a key CitedValue does not have, a document the record does not have."""
+    from test_fast_reading import _old_quick_values
+
+    data = next(synthetic.generate(1, seed=3))
+    data["facts"].update(cited)
+    data["documents"] = [{"id": "D01", "title": "t"}, {"id": "D02", "title": "u"}]
+    loaded = evidence_from_data(data, "r", lenient=True)
+    new, old = facts._quick_values(loaded.record, STANDARD), _old_quick_values(loaded.record, STANDARD)
+    assert (None if new is None else list(new.items())) == (None if old is None else list(old.items()))
