@@ -291,3 +291,14 @@ def test_cited_facts_are_read_as_by_the_general_code(cited):
     loaded = evidence_from_data(data, "r", lenient=True)
     new, old = facts._quick_values(loaded.record, STANDARD), _old_quick_values(loaded.record, STANDARD)
     assert (None if new is None else list(new.items())) == (None if old is None else list(old.items()))
+
+
+def test_a_periods_days_are_its_iso_texts_whatever_was_kept():
+    """worker._period_days (kept per Period object) against isoformat, for periods made anew (an id
+    of one let go may be reused by the next)."""
+    from assess.workflows.batch import worker
+
+    for start in range(1, 29):
+        period = evidence.Period(start=evidence.date(2025, 1, start), end=evidence.date(2025 + start % 3, 12, 31))
+        assert worker._period_days(period) == (period.start.isoformat(), period.end.isoformat())
+        assert worker._period_days(period) == (period.start.isoformat(), period.end.isoformat())
