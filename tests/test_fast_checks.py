@@ -30,6 +30,7 @@ from assess.standards import catalog
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synthetic  # noqa: E402
 from test_fast_paths import _fixture_records, _scored, records  # noqa: E402
+from test_fast_reading import _old_quick_values  # noqa: E402
 
 SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                   HealthCheck.function_scoped_fixture])
@@ -283,8 +284,6 @@ def test_cited_facts_are_read_as_by_the_general_code(cited):
     """_quick_values (a cited value's reading written out) against the code it replaced, over cited
     values of every shape: no value, documents that are no list or not texts, a note that is no
     text, a key CitedValue does not have, a document the record does not have."""
-    from test_fast_reading import _old_quick_values
-
     data = next(synthetic.generate(1, seed=3))
     data["facts"].update(cited)
     data["documents"] = [{"id": "D01", "title": "t"}, {"id": "D02", "title": "u"}]
