@@ -270,7 +270,10 @@ def test_a_note_is_worked_out_again_when_an_event_is_replaced():
     assert history.record_notes(resolved, STANDARD, LINEAGE)
 
 
-_CITED = st.fixed_dictionaries({}, optional={
+_PLAINLY_CITED = st.fixed_dictionaries(
+    {"value": st.sampled_from([True, False, 0, 3, 12, "98%", 0.5, None]),
+     "documents": st.sampled_from([[], ["D01"], ["D01", "D02"], ["D99"]])}, optional={"note": st.just("n")})
+_CITED = _PLAINLY_CITED | _PLAINLY_CITED | st.fixed_dictionaries({}, optional={
     "value": st.sampled_from([None, True, 0, 3, 10**40, 0.5, "98%", "三", {"value": 1}, [1]]),
     "documents": st.sampled_from([[], ["D01"], ["D01", "D02"], ["D99"], "D01", [3], None, ("D01",)]),
     "note": st.sampled_from([None, "n", 3]),
