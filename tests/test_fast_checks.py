@@ -289,7 +289,7 @@ def test_cited_facts_are_read_as_by_the_general_code(cited):
     text, a key CitedValue does not have, a document the record does not have."""
     data = next(synthetic.generate(1, seed=3))
     data["facts"].update(cited)
-    data["documents"] = [{"id": "D01", "title": "t"}, {"id": "D02", "title": "u"}]
+    data["documents"] = [{"id": f"D0{i}", "title": "t"} for i in range(1, 7)]  # those the record cites, D99 not
     loaded = evidence_from_data(data, "r", lenient=True)
     new, old = facts._quick_values(loaded.record, STANDARD), _old_quick_values(loaded.record, STANDARD)
     assert (None if new is None else list(new.items())) == (None if old is None else list(old.items()))
