@@ -270,19 +270,26 @@ def test_a_note_is_worked_out_again_when_an_event_is_replaced():
     assert history.record_notes(resolved, STANDARD, LINEAGE)
 
 
-_PLAINLY_CITED = st.fixed_dictionaries(
-    {"value": st.sampled_from([True, False, 0, 3, 12, "98%", 0.5, None]),
-     "documents": st.sampled_from([[], ["D01"], ["D01", "D02"], ["D99"]])}, optional={"note": st.just("n")})
-_CITED = _PLAINLY_CITED | _PLAINLY_CITED | st.fixed_dictionaries({}, optional={
-    "value": st.sampled_from([None, True, 0, 3, 10**40, 0.5, "98%", "三", {"value": 1}, [1]]),
-    "documents": st.sampled_from([[], ["D01"], ["D01", "D02"], ["D99"], "D01", [3], None, ("D01",)]),
-    "note": st.sampled_from([None, "n", 3]),
-    "by": st.just("x")})
+def _cited(values):
+    """A cited value: mostly plainly one ({value, documents}, perhaps a note) of `values`, else of
+    any shape."""
+    plainly = st.fixed_dictionaries({"value": values, "documents": st.sampled_from([[], ["D01"], ["D01", "D02"], ["D99"]])},
+                                    optional={"note": st.just("n")})
+    odd = st.fixed_dictionaries({}, optional={
+        "value": st.sampled_from([None, True, 0, 3, 10**40, 0.5, "98%", "三", {"value": 1}, [1]]),
+        "documents": st.sampled_from([[], ["D01"], ["D01", "D02"], ["D99"], "D01", [3], None, ("D01",)]),
+        "note": st.sampled_from([None, "n", 3]), "by": st.just("x")})
+    return plainly | plainly | plainly | odd
+
+
+_COUNTS, _TICKS = st.sampled_from([0, 3, 12, 10**40, -1, True]), st.sampled_from([True, False, 1, "是"])
 
 
 @settings(max_examples=300, **SLOW)
-@given(st.dictionaries(st.sampled_from(["members", "employees", "has_sign", "labour_contract_rate", "org_established",
-                                        "nope"]), _CITED, max_size=4))
+@given(st.fixed_dictionaries({}, optional={"members": _cited(_COUNTS), "employees": _cited(_COUNTS),
+                                           "has_sign": _cited(_TICKS), "org_established": _cited(_TICKS),
+                                           "labour_contract_rate": _cited(st.sampled_from(["98%", 0.5, 2, None])),
+                                           "nope": _cited(_COUNTS)}))
 def test_cited_facts_are_read_as_by_the_general_code(cited):
     """_quick_values (a cited value's reading written out) against the code it replaced, over cited
     values of every shape: no value, documents that are no list or not texts, a note that is no
