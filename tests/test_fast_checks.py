@@ -30,6 +30,7 @@ from assess.standards import catalog
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synthetic  # noqa: E402
 from test_fast_paths import _fixture_records, _scored, records  # noqa: E402
+from test_fast_reading import _old_quick_values  # noqa: E402
 
 SLOW = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                   HealthCheck.function_scoped_fixture])
@@ -267,3 +268,46 @@ def test_a_note_is_worked_out_again_when_an_event_is_replaced():
     events[0] = events[0].model_copy(update={"kind": "workers_congress", "date": evidence.date(2019, 1, 1)})
     resolved.kept_notes = None
     assert history.record_notes(resolved, STANDARD, LINEAGE)
+
+
+def _cited(values):
+    """A cited value: mostly plainly one ({value, documents}, perhaps a note) of `values`, else of
+    any shape."""
+    plainly = st.fixed_dictionaries({"value": values, "documents": st.sampled_from([[], ["D01"], ["D01", "D02"], ["D99"]])},
+                                    optional={"note": st.just("n")})
+    odd = st.fixed_dictionaries({}, optional={
+        "value": st.sampled_from([None, True, 0, 3, 10**40, 0.5, "98%", "三", {"value": 1}, [1]]),
+        "documents": st.sampled_from([[], ["D01"], ["D01", "D02"], ["D99"], "D01", [3], None, ("D01",)]),
+        "note": st.sampled_from([None, "n", 3]), "by": st.just("x")})
+    return plainly | plainly | plainly | odd
+
+
+_COUNTS, _TICKS = st.sampled_from([0, 3, 12, 10**40, -1, True]), st.sampled_from([True, False, 1, "是"])
+
+
+@settings(max_examples=300, **SLOW)
+@given(st.fixed_dictionaries({}, optional={"members": _cited(_COUNTS), "employees": _cited(_COUNTS),
+                                           "has_sign": _cited(_TICKS), "org_established": _cited(_TICKS),
+                                           "labour_contract_rate": _cited(st.sampled_from(["98%", 0.5, 2, None])),
+                                           "nope": _cited(_COUNTS)}))
+def test_cited_facts_are_read_as_by_the_general_code(cited):
+    """_quick_values (a cited value's reading written out) against the code it replaced, over cited
+    values of every shape: no value, documents that are no list or not texts, a note that is no
+    text, a key CitedValue does not have, a document the record does not have."""
+    data = next(synthetic.generate(1, seed=3))
+    data["facts"].update(cited)
+    data["documents"] = [{"id": f"D0{i}", "title": "t"} for i in range(1, 7)]  # those the record cites, D99 not
+    loaded = evidence_from_data(data, "r", lenient=True)
+    new, old = facts._quick_values(loaded.record, STANDARD), _old_quick_values(loaded.record, STANDARD)
+    assert (None if new is None else list(new.items())) == (None if old is None else list(old.items()))
+
+
+def test_a_periods_days_are_its_iso_texts_whatever_was_kept():
+    """worker._period_days (kept per Period object) against isoformat, for periods made anew (an id
+    of one let go may be reused by the next)."""
+    from assess.workflows.batch import worker
+
+    for start in range(1, 29):
+        period = evidence.Period(start=evidence.date(2025, 1, start), end=evidence.date(2025 + start % 3, 12, 31))
+        assert worker._period_days(period) == (period.start.isoformat(), period.end.isoformat())
+        assert worker._period_days(period) == (period.start.isoformat(), period.end.isoformat())

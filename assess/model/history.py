@@ -115,12 +115,13 @@ def _quiet(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...])
         first = min(map(_DATE, events)) if events else None
     return ((first is None or first >= record.period.start)
             and (not honours or max(map(_YEAR, honours)) <= record.period.end.year)
-            and (not applications or any(app.standard == standard.id for app in applications))
+            and (not applications or standard.id in map(_STANDARD, applications))  # `in`: == of texts, in C
             and (not judgements or (len(judgements) == 1 and standard.id in judgements)))
 
 
 _DATE = attrgetter("date")
 _YEAR = attrgetter("year")
+_STANDARD = attrgetter("standard")
 
 
 def record_notes(loaded: LoadedEvidence, standard: Standard, lineage: tuple[str, ...] = ()) -> tuple[str, ...]:

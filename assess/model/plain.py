@@ -22,9 +22,11 @@ def plain_events(record: Any, standard: Standard) -> tuple[bool, date | None]:
     events = record.events
     if not events:
         return True, None
-    if (own_event_kinds(standard).issuperset(map(_KIND, events)) and max(map(_DATE, events)) <= record.period.end
-            and not any(map(_DOCUMENTS, events))):
-        return True, min(map(_DATE, events))
+    if not own_event_kinds(standard).issuperset(map(_KIND, events)) or any(map(_DOCUMENTS, events)):
+        return False, None
+    dates = list(map(_DATE, events))  # read once for the last day and the first
+    if max(dates) <= record.period.end:
+        return True, min(dates)
     return False, None
 
 

@@ -6,6 +6,8 @@ with a byte order mark by default), under a header in the run's language (`csv_h
 report reads the JSON Lines output."""
 from __future__ import annotations
 
+from collections import defaultdict
+from operator import attrgetter
 from typing import Any, Callable
 
 from assess.core.exact import Fraction
@@ -62,26 +64,21 @@ def _top_gaps(ev: Evaluation, grade_score: Fraction | None = None) -> tuple[int,
 
 def _most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[ItemResult, Fraction]]:
     """`most_lost(ev, short, n)` (assess.scoring.gaps): the n items of `short` short by the most
-    points, in one pass (ties in order), are its answer when none of them loses less than its
-    shortfall (most rows: no total of theirs at its cap); else most_lost is asked."""
+    points (one stable sort in C: ties in order) are its answer when none of them loses less than
+    its shortfall (most rows: no total of theirs at its cap); else most_lost is asked."""
     if n <= 0 or not short:
         return []
-    best: list[tuple[Fraction, ItemResult]] = []  # by shortfall, the largest first, ties in order
-    for r in short:
-        lost = r.lost
-        if len(best) < n or lost > best[-1][0]:
-            at = len(best)
-            while at and best[at - 1][0] < lost:
-                at -= 1
-            best.insert(at, (lost, r))
-            del best[n:]
+    best = sorted(short, key=_SHORTFALL, reverse=True)[:n]  # reverse keeps ties in order
     rooms: dict[str | None, Any] = {}
-    for lost, r in best:
+    for r in best:
         sid = r.section_id
         room = rooms[sid] if sid in rooms else rooms.setdefault(sid, capped_room(ev, sid))
-        if room is not None and 0 < room < lost:  # capped by what its total can take (item_lost)
+        if room is not None and 0 < room < r.lost:  # capped by what its total can take (item_lost)
             return most_lost(ev, short, n)
-    return [(r, lost) for lost, r in best]
+    return [(r, r.lost) for r in best]
+
+
+_SHORTFALL = attrgetter("lost")
 
 
 def _order(gap: Gap) -> int:
@@ -137,6 +134,8 @@ class _Kept:
         self.reach: dict[tuple, frozenset[str]] = {}  # `_in_reach` by grade reached and grade score
         self.scored: dict[tuple, str] = {}  # `_scored_cells` by language, score, bonus and grade
         self.langs: dict[str, tuple[Words, dict[str, str], dict[tuple, str]]] = {}
+        # per language, the CSV cell of a top gap (`csv_line`): by an item gap's key, else by its text
+        self.cells: defaultdict[str, dict[Any, str]] = defaultdict(dict)
 
     def wording(self, lang: str) -> tuple[Words, dict[str, str], dict[tuple, str]]:
         hit = self.langs.get(lang)
@@ -225,10 +224,19 @@ def csv_line(record: ScoredRecord, lang: str) -> str:
     kept = _kept(ev.standard)
     words, grade_title, texts = kept.wording(lang)
     count, chosen = _top_gaps(ev)
-    top = [_gap_text(g, ev, words, grade_title, texts) if type(g) is Gap else _item_text(*g, words, texts) for g in chosen]
+    cells = kept.cells[lang]
+    top = []
+    for g in chosen:
+        # an item gap's cell by its key (`_item_text`'s), any other by its text: few distinct
+        key = ("item", g[0].item.id, g[1], g[0].status) if type(g) is tuple else _gap_text(g, ev, words, grade_title, texts)
+        cell = cells.get(key)
+        if cell is None:
+            text = _item_text(*g, words, texts) if type(g) is tuple else key
+            cell = _worded(cells, key, lambda: _cell(text))
+        top.append(cell)
     top += [""] * (TOP_GAPS - len(top))
     return ",".join([_cell(union.id), _cell(union.name), _scored_cells(kept, ev, lang, grade_title), str(count),
-                     *map(_cell, top), _cell(record.position)]) + "\n"
+                     *top, _cell(record.position)]) + "\n"
 
 
 def _cells_text(cells: list) -> str:

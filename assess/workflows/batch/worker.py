@@ -238,13 +238,27 @@ class Worker:
                                   src.position)
             line = self.render(record, cfg.lang).encode("utf-8")  # here: a line that cannot be written is this record's
             warning = None if target.in_force(staged.on) else (standard.id, standard.version, catalog.span_text(target))
-            period = loaded.record.period
-            key = (loaded.record.union.id, period.start.isoformat(), period.end.isoformat())
-            return ("ok", line, warning, record_notes(loaded, standard, lineage), key)
+            return ("ok", line, warning, record_notes(loaded, standard, lineage),
+                    (loaded.record.union.id, *_period_days(loaded.record.period)))
         except InputError as err:
             return ("bad", _error_line(src, staged.holder, err.problems))
         except Exception as exc:  # noqa: BLE001 - one record's failure must not lose the others
             return ("bad", _error_line(src, staged.holder, [_internal_error(src, exc)]))
+
+
+def _period_days(period: evidence.Period) -> tuple[str, str]:
+    """The period's first and last days as ISO texts, kept per Period object (a batch's records
+    share a few: assess/model/known_entries.py; the object is held beside, so an id reused by
+    another is never taken for it; frozen, it never changes)."""
+    hit = _PERIOD_DAYS.get(id(period))
+    if hit is None or hit[0] is not period:
+        if len(_PERIOD_DAYS) >= 4096:
+            _PERIOD_DAYS.clear()
+        hit = _PERIOD_DAYS[id(period)] = (period, period.start.isoformat(), period.end.isoformat())
+    return hit[1], hit[2]
+
+
+_PERIOD_DAYS: dict[int, tuple[evidence.Period, str, str]] = {}
 
 
 def _record_models() -> list[type[BaseModel]]:
