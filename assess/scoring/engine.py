@@ -115,7 +115,8 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
     around each lookup once, not once a record. Raises what `evaluate` raises for any record."""
     standard = compiled.standard
     values = [compute_values(standard, one) for one in inputs]
-    decisions = [decider.decide(compiled, v) for v in values]
+    decide_many = getattr(decider, "decide_many", None)  # (a decider's own way for many records)
+    decisions = decide_many(compiled, values) if decide_many is not None else [decider.decide(compiled, v) for v in values]
     kept = kept_items(compiled)
     special = special_items(inputs)
     by_section = [kept.rows(section.id, section.items, values, decisions, inputs, special)
