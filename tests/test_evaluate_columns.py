@@ -15,15 +15,16 @@ import pytest
 
 from assess.core.conditions.nodes import ConditionTypeError
 from assess.core.exact import Fraction
-from assess.model.evidence import evidence_from_data
+from assess.model.evidence import evidence_from_data, load_evidence
 from assess.present.scorecard import assess
 from assess.rules.base import BELOW_BANDS, ItemContext, Outcome, Reason, missing_outcome, names_in
 from assess.rules.bands import Bands
-from assess.scoring import engine, items
+from assess.scoring import derive, engine, items
 from assess.scoring.compiler import compile_standard
 from assess.scoring.decision_cache import CachingDurableDecider
 from assess.standards import catalog
-from test_fast_evaluate import synthetic
+from test_fast_evaluate import FIXTURES, synthetic
+from test_fast_evaluate import _values as _general_values
 from test_properties import PY
 
 STANDARD = catalog.resolve_standard(synthetic.STANDARD)
@@ -142,6 +143,51 @@ def test_evaluate_many_uses_the_decider_for_many_with_the_same_evaluations():
     got = [ev for i in range(0, 70, 32) for ev in engine.evaluate_many(compiled, inputs[i:i + 32], many)]
     assert got == expected and many.stats() == one.stats()
     assert [ev.decisions for ev in got] == [ev.decisions for ev in engine.evaluate_many(compiled, inputs, PY)]
+
+
+# ---- values ---------------------------------------------------------------------------------
+
+
+def _inputs(n: int) -> list:
+    return [assess(STANDARD, evidence_from_data(data, f"r{i}"), PY)[1] for i, data in enumerate(synthetic.generate(n))]
+
+
+def _same_values_many(standard, inputs: list) -> None:
+    got = engine.compute_values_many(standard, inputs)
+    expected = [engine.compute_values(standard, one) for one in inputs]
+    assert [[(k, type(v), v) for k, v in one.items()] for one in got] == \
+        [[(k, type(v), v) for k, v in one.items()] for one in expected]
+    assert [[(k, type(v), v) for k, v in one.items()] for one in got] == \
+        [[(k, type(v), v) for k, v in _general_values(standard, one).items()] for one in inputs]
+    assert len({id(v) for v in got}) == len(got) and not any(v is one.facts for v, one in zip(got, inputs))
+
+
+def test_values_of_a_chunk_are_each_records_values():
+    assert derive._shape(COMPILED.standard) is not None  # (八好's derived values are taken a column at a time)
+    _same_values_many(COMPILED.standard, _inputs(150))
+
+
+def test_ratios_of_every_kind_of_part_and_counts_of_every_kind_of_event_are_each_records():
+    inputs = _inputs(30)
+    parts = (0, 3, 7, None, 2.5, 0.0, Fraction(7, 2), fractions.Fraction(1, 3), True, -4)
+    chunk = []
+    for i, one in enumerate(inputs):
+        facts = {**one.facts, "members": parts[i % len(parts)], "employees": parts[(i * 3 + 1) % len(parts)],
+                 "workers_in_hardship": parts[(i + 5) % len(parts)]}
+        events = one.events
+        if i % 4 == 1:  # counts other than one, and days outside the period
+            events = tuple((kind, day.replace(year=day.year - (j % 2)), 1 + j % 3) for j, (kind, day, _) in enumerate(events))
+        chunk.append(replace(one, facts=facts, events=events))
+    _same_values_many(COMPILED.standard, chunk)
+    _same_values_many(COMPILED.standard, [replace(one, facts={"members": 3, "employees": 4}) for one in inputs[:5]])
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_every_fixtures_values_together_are_each_records(path):
+    loaded = load_evidence(str(path))
+    for app in loaded.record.applications:
+        ev, inputs = assess(catalog.resolve_standard(app.standard), loaded, PY)
+        _same_values_many(ev.standard, [inputs, replace(inputs, facts={}), inputs])
 
 
 # ---- bands ----------------------------------------------------------------------------------

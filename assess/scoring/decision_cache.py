@@ -267,18 +267,22 @@ class CachingDurableDecider:
         if columns is None:
             return [self.decide(compiled, v) for v in values]
         got = list(zip(*map(map, map(operator.attrgetter("get"), kept.memos), columns)))
-        blank, order, count, clears = plan.blank, plan.order, plan.count, kept.clears
+        blank, order, clears = plan.blank, plan.order, kept.clears
         out = []
-        for one, answers in zip(values, got):
-            if None in answers or kept.clears != clears:  # a case not kept (or no longer)
-                out.append(self.decide(compiled, one))
-                continue
-            self.records += 1
-            self.conditions += count
-            self.cached += count
-            decided = blank.copy()
-            decided.update(zip(order, chain.from_iterable(answers)))
-            out.append(decided)
+        found = 0  # records answered from the cache here (counted once, at the end)
+        try:
+            for one, answers in zip(values, got):
+                if None in answers or kept.clears != clears:  # a case not kept (or no longer)
+                    out.append(self.decide(compiled, one))
+                    continue
+                found += 1
+                decided = blank.copy()
+                decided.update(zip(order, chain.from_iterable(answers)))
+                out.append(decided)
+        finally:
+            self.records += found
+            self.conditions += found * plan.count
+            self.cached += found * plan.count
         return out
 
     def _groups_decide(self, compiled: CompiledStandard, plan: _Plan, missed: list[int],
