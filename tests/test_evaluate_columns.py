@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fractions
 import itertools
+from datetime import date
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -180,6 +181,22 @@ def test_ratios_of_every_kind_of_part_and_counts_of_every_kind_of_event_are_each
         chunk.append(replace(one, facts=facts, events=events))
     _same_values_many(COMPILED.standard, chunk)
     _same_values_many(COMPILED.standard, [replace(one, facts={"members": 3, "employees": 4}) for one in inputs[:5]])
+
+
+def test_plain_counts_of_kinds_one_count_or_several_count_are_the_sums():
+    """Each count's sum of its kinds' events within its window, events in order, whether a kind
+    is counted by one count (looked up alone) or by several."""
+    counters = {"meeting": ("meetings", "all"), "visit": ("all",), "talk": ("talks",), "other": ("gone",)}
+    starts = {"meetings": date(2025, 1, 1), "all": date(2025, 6, 1), "talks": date(2024, 1, 1)}
+    end = date(2025, 12, 31)
+    days = [date(2024, 5, 1), date(2025, 1, 1), date(2025, 5, 31), date(2025, 6, 1), date(2025, 12, 31), date(2026, 1, 1)]
+    for seed in range(30):
+        events = [(kind, days[(seed * 7 + j * 3) % len(days)], 1 + (seed + j) % 3)
+                  for j, kind in enumerate(list(counters) * (1 + seed % 4) + ["unknown"])]
+        expected = {name: sum(c for kind, day, c in events if name in counters.get(kind, ()) and starts[name] <= day <= end)
+                    for name in ("meetings", "all", "talks")}
+        got = derive._plain_counts(events, starts, end, counters)
+        assert got == expected and list(got) == ["meetings", "all", "talks"]
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)

@@ -57,12 +57,33 @@ def _plain_counts(events: list, window_starts: dict[str, Any], period_end: Any,
     totals = dict.fromkeys(names, 0)
     if not totals:
         return totals
-    get = windows.get
+    one, several = _by_counters(windows)
+    get = one.get
     for kind, day, count in events:
-        for name, start in get(kind, ()):
-            if start <= day <= period_end:
-                totals[name] += count
+        found = get(kind)  # (name, first day) of the one count of this kind (most kinds)
+        if found is not None:
+            if found[1] <= day <= period_end:
+                totals[found[0]] += count
+        elif several:
+            for name, start in several.get(kind, ()):
+                if start <= day <= period_end:
+                    totals[name] += count
     return totals
+
+
+def _by_counters(windows: dict[str, tuple]) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """`windows` split: the kinds one count counts, kind -> its (name, first day); the kinds
+    several count, kind -> theirs (kept beside `windows` in `_WINDOWS`)."""
+    hit = _SPLIT.get(id(windows))
+    if hit is None or hit[0] is not windows:
+        if len(_SPLIT) >= 64:
+            _SPLIT.clear()
+        one = {kind: found[0] for kind, found in windows.items() if len(found) == 1}
+        hit = _SPLIT[id(windows)] = (windows, one, {kind: found for kind, found in windows.items() if len(found) != 1})
+    return hit[1], hit[2]
+
+
+_SPLIT: dict[int, tuple] = {}  # id(windows) -> (windows, held so its id stays its own; one; several)
 
 
 def _windows(counters: dict[str, tuple[str, ...]], window_starts: dict[str, Any]) -> tuple[tuple, dict]:
