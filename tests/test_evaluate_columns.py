@@ -264,6 +264,13 @@ def test_bands_score_every_set_of_answers_as_worked_out_afresh(rule):
                 assert type(got.awarded) is type(expected.awarded)
 
 
+def test_bands_answers_that_cannot_be_keys_score_as_worked_out_afresh():
+    rule = _rules()[-2]
+    answers = {f"band:{i}": [1] if i == 1 else None for i in range(len(rule.bands))}
+    ctx = ItemContext({rule.value: Fraction(1)}, answers)
+    assert rule.score(Fraction(6), ctx) == _general_bands(rule, Fraction(6), ctx)
+
+
 def test_bands_outcomes_are_each_their_own():
     rule = _rules()[0]
     ctx = ItemContext({rule.value: Fraction(1)}, {f"band:{i}": True for i in range(len(rule.bands))})

@@ -91,7 +91,10 @@ class Bands(RuleModel):
             return missing_outcome(self.inputs())
         said_of, kept = _kept(self)
         said = said_of(ctx.answers)
-        decided = kept.get(said)
+        try:
+            decided = kept.get(said)
+        except TypeError:  # an answer that cannot be a key (deciders give booleans and None)
+            decided = self._decided(said)
         if decided is None:
             if len(kept) >= 1024:
                 kept.clear()
