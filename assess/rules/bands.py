@@ -13,13 +13,15 @@ Example::
 """
 from __future__ import annotations
 
-from typing import Literal
+import operator
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
 from assess.core import conditions as cond
 from assess.core.exact import Fraction
 from assess.core.messages import message
+from assess.core.per_object import once_per_object
 from assess.core.types import Identifier, Number, StrictModel
 from assess.rules.base import (
     BELOW_BANDS, BandSet, Condition, ItemContext, Outcome, Parameter, Reason, RuleModel, RuleUnit, at_least, check_condition,
@@ -35,6 +37,17 @@ def _answer_keys(n: int) -> list[str]:
     while len(_KEYS) < n:
         _KEYS.append(f"band:{len(_KEYS)}")
     return _KEYS[:n]
+
+
+_UNDECIDED = object()  # `Bands._decided`: a band that would pay more cannot be decided
+
+
+@once_per_object()
+def _kept(rule: "Bands") -> tuple[Any, dict[tuple, Any]]:
+    """(answers -> each band's answer in order, as a tuple; the rule's `_decided` per distinct
+    tuple of them: a population meets a few)."""
+    keys = _answer_keys(len(rule.bands))
+    return (operator.itemgetter(*keys) if len(keys) > 1 else lambda answers: (answers[keys[0]],)), {}
 
 
 class Band(StrictModel):
@@ -71,12 +84,33 @@ class Bands(RuleModel):
 
     def score(self, points: Fraction, ctx: ItemContext) -> Outcome:
         """The highest band reached (by points, then cut-off); missing evidence when the value is
-        missing, or when a band that would pay more cannot be decided."""
+        missing, or when a band that would pay more cannot be decided. What the answers decide is
+        worked out once per distinct set of answers (`_decided`); the value is only quoted."""
         value = ctx.values.get(self.value)
         if value is None:
             return missing_outcome(self.inputs())
-        bands, answers = self.bands, ctx.answers
-        said = [answers[key] for key in _answer_keys(len(bands))]
+        said_of, kept = _kept(self)
+        said = said_of(ctx.answers)
+        try:
+            decided = kept.get(said)
+        except TypeError:  # an answer that cannot be a key (deciders give booleans and None)
+            decided = self._decided(said)
+        if decided is None:
+            if len(kept) >= 1024:
+                kept.clear()
+            decided = kept[said] = self._decided(said)
+        if decided is _UNDECIDED:
+            return missing_outcome(names_in(b.when for b in self.bands if b.when))
+        awarded, key, lowest, condition, band = decided
+        params = {"name": self.value, "value": value, "min": lowest, "points": awarded}
+        if condition is not None:
+            params["condition"] = condition
+        return Outcome(awarded, Reason(key, params), band=band)
+
+    def _decided(self, said: tuple) -> tuple | object:
+        """What the answers `said` (each band's, in order) decide: `_UNDECIDED`, or (the points,
+        the reason's key, its cut-off, the band's second condition or None, the band index)."""
+        bands = self.bands
         best = None  # the first band reached with the highest (min, points)
         for i, a in enumerate(said):
             if a and (best is None or (bands[i].min, bands[i].points) > (bands[best].min, bands[best].points)):
@@ -84,16 +118,13 @@ class Bands(RuleModel):
         floor = bands[best].points if best is not None else self.otherwise
         for i, a in enumerate(said):
             if a is None and bands[i].points > floor:
-                return missing_outcome(names_in(b.when for b in bands if b.when))
+                return _UNDECIDED
         if best is not None:
-            band = self.bands[best]
-            params = {"name": self.value, "value": value, "min": band.min, "points": band.points}
+            band = bands[best]
             if band.when:
-                return Outcome(band.points, Reason("reason.band_when", dict(params, condition=band.when)), band=best)
-            return Outcome(band.points, Reason("reason.band", params), band=best)
-        lowest = min(b.min for b in self.bands)
-        params = {"name": self.value, "value": value, "min": lowest, "points": self.otherwise}
-        return Outcome(self.otherwise, Reason("reason.below_bands", params), band=BELOW_BANDS)
+                return band.points, "reason.band_when", band.min, band.when, best
+            return band.points, "reason.band", band.min, None, best
+        return self.otherwise, "reason.below_bands", min(b.min for b in bands), None, BELOW_BANDS
 
     def full_condition(self, points: Fraction) -> cond.Node | None:
         return self._condition(self._top())

@@ -69,6 +69,9 @@ class _Plan:
         # Per single field, the case of each int and each float seen (`_seen`): a population's
         # counts and plain numbers are a few values, each placed among the literals once.
         self.fields = tuple((name, lits, {}, {}) for name, lits, _ in self.single)
+        names = [name for name, *_ in self.single]
+        # Every single field's value at once (`columns`); a plan of fewer goes record by record.
+        self.getter = operator.itemgetter(*names) if len(names) > 1 else None
         self.parts: dict[int, durable_split.DurablePlan] = {}  # group index -> its own durable_rules plan
 
     def part(self, compiled: CompiledStandard, index: int) -> durable_split.DurablePlan:
@@ -112,7 +115,47 @@ class _Plan:
         return out
 
 
+    def columns(self, values: list) -> list[list] | None:
+        """Each single group's cases for every record of `values` (`keys` a column at a time: the
+        same cases), or None when they cannot be taken so (a plan with a group reading more than
+        one field or fewer than two fields, a mapping other than a dict or a value not given: the
+        caller goes record by record). Raises TypeError as `keys` does."""
+        if self.multi or self.getter is None or not all(type(v) is dict for v in values):
+            return None
+        try:
+            rows = list(map(self.getter, values))
+        except KeyError:
+            return None
+        out = []
+        for (name, lits, ints, floats), col in zip(self.fields, zip(*rows)):
+            kinds = set(map(type, col))
+            if kinds <= _PLAIN_KINDS:  # (most) None and booleans stand for themselves
+                out.append(col)
+                continue
+            if lits and kinds <= _INT_KINDS:  # counts: each int's case as kept for its field
+                cases = list(map(ints.get, col))
+                if None in cases:
+                    cases = [case if case is not None else _case(v, lits, ints, floats) for v, case in zip(col, cases)]
+            else:
+                cases = [_case(v, lits, ints, floats) for v in col]
+            out.append(cases)
+        return out
+
+
+def _case(v: Any, lits: tuple, ints: dict, floats: dict) -> Any:
+    """One value's case in `_Plan.keys`'s loop over the fields."""
+    kind = type(v)
+    if v is None or kind is bool:
+        return v
+    if kind is int:
+        return ints.get(v) or _seen(ints, v, lits)
+    if kind is float:
+        return floats.get(v) or _seen(floats, v, lits)
+    return _canonical(v, lits)
+
+
 _PLAIN_KINDS = frozenset({type(None), bool})  # values whose case is themselves
+_INT_KINDS = frozenset({type(None), int})
 _MOST_SEEN = 512  # values kept per field and kind (a field of many distinct values starts again)
 
 
@@ -132,6 +175,7 @@ class _Answers:
     def __init__(self, plan: _Plan) -> None:
         self.memos: list[dict] = [{} for _ in plan.single + plan.multi]
         self.size = 0
+        self.clears = 0  # times cleared (`decide_many` sees whether a record's decide cleared it)
 
     def __len__(self) -> int:
         return self.size
@@ -140,6 +184,7 @@ class _Answers:
         for memo in self.memos:
             memo.clear()
         self.size = 0
+        self.clears += 1
 
 
 class CachingDurableDecider:
@@ -169,11 +214,7 @@ class CachingDurableDecider:
     def decide(self, compiled: CompiledStandard, values: Mapping[str, Any]) -> dict[str, bool | None]:
         """Every condition's answer for these values: from the cache when each is known for this case,
         else asked of durable_rules (and kept)."""
-        plan = self._plans.get(compiled.sha256)
-        if plan is None:
-            plan = self._plans[compiled.sha256] = _Plan(compiled)
-            self._cache[compiled.sha256] = _Answers(plan)
-        kept = self._cache[compiled.sha256]
+        plan, kept = self._plan(compiled)
         self.records += 1
         self.conditions += plan.count
         try:
@@ -205,6 +246,44 @@ class CachingDurableDecider:
                 memo[key] = tuple([decided[cid] for cid in cids])
                 kept.size += 1
         return decided
+
+    def _plan(self, compiled: CompiledStandard) -> tuple[_Plan, _Answers]:
+        plan = self._plans.get(compiled.sha256)
+        if plan is None:
+            plan = self._plans[compiled.sha256] = _Plan(compiled)
+            self._cache[compiled.sha256] = _Answers(plan)
+        return plan, self._cache[compiled.sha256]
+
+    def decide_many(self, compiled: CompiledStandard, values: list[Mapping[str, Any]]) -> list[dict[str, bool | None]]:
+        """`[self.decide(compiled, v) for v in values]`: the same answers (each record its own
+        dict) and counters. Each group's cases are looked up for every record at once
+        (`_Plan.columns`); a record with a case not kept goes through `decide`, in order (what it
+        keeps serves the records after it)."""
+        plan, kept = self._plan(compiled)
+        try:
+            columns = plan.columns(values)
+        except TypeError:  # a value of no known equivalence: `decide` asks durable_rules for it
+            columns = None
+        if columns is None:
+            return [self.decide(compiled, v) for v in values]
+        got = list(zip(*map(map, map(operator.attrgetter("get"), kept.memos), columns)))
+        blank, order, clears = plan.blank, plan.order, kept.clears
+        out = []
+        found = 0  # records answered from the cache here (counted once, at the end)
+        try:
+            for one, answers in zip(values, got):
+                if None in answers or kept.clears != clears:  # a case not kept (or no longer)
+                    out.append(self.decide(compiled, one))
+                    continue
+                found += 1
+                decided = blank.copy()
+                decided.update(zip(order, chain.from_iterable(answers)))
+                out.append(decided)
+        finally:
+            self.records += found
+            self.conditions += found * plan.count
+            self.cached += found * plan.count
+        return out
 
     def _groups_decide(self, compiled: CompiledStandard, plan: _Plan, missed: list[int],
                        values: Mapping[str, Any]) -> dict[str, bool | None]:

@@ -5,6 +5,7 @@ None means "missing": a derived value is missing when an input it needs is missi
 """
 from __future__ import annotations
 
+import operator
 from typing import Any, Iterable
 
 from assess.core.exact import Fraction, exact_sum
@@ -56,12 +57,33 @@ def _plain_counts(events: list, window_starts: dict[str, Any], period_end: Any,
     totals = dict.fromkeys(names, 0)
     if not totals:
         return totals
-    get = windows.get
+    one, several = _by_counters(windows)
+    get = one.get
     for kind, day, count in events:
-        for name, start in get(kind, ()):
-            if start <= day <= period_end:
-                totals[name] += count
+        found = get(kind)  # (name, first day) of the one count of this kind (most kinds)
+        if found is not None:
+            if found[1] <= day <= period_end:
+                totals[found[0]] += count
+        elif several:
+            for name, start in several.get(kind, ()):
+                if start <= day <= period_end:
+                    totals[name] += count
     return totals
+
+
+def _by_counters(windows: dict[str, tuple]) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """`windows` split: the kinds one count counts, kind -> its (name, first day); the kinds
+    several count, kind -> theirs (kept beside `windows` in `_WINDOWS`)."""
+    hit = _SPLIT.get(id(windows))
+    if hit is None or hit[0] is not windows:
+        if len(_SPLIT) >= 64:
+            _SPLIT.clear()
+        one = {kind: found[0] for kind, found in windows.items() if len(found) == 1}
+        hit = _SPLIT[id(windows)] = (windows, one, {kind: found for kind, found in windows.items() if len(found) != 1})
+    return hit[1], hit[2]
+
+
+_SPLIT: dict[int, tuple] = {}  # id(windows) -> (windows, held so its id stays its own; one; several)
 
 
 def _windows(counters: dict[str, tuple[str, ...]], window_starts: dict[str, Any]) -> tuple[tuple, dict]:
@@ -102,14 +124,7 @@ def _derive(standard: Standard, name: str, values: dict[str, Any], events: list,
     """One derived value from the values before it."""
     d = standard.derived[name]
     if d.ratio is not None:
-        num, den = values.get(d.ratio.numerator), values.get(d.ratio.denominator)
-        if num is None or den is None:
-            return None
-        if den == 0:
-            return None if d.ratio.on_zero == "missing" else Fraction(d.ratio.on_zero)
-        if type(num) is int and type(den) is int:  # two counts (most ratios): the same Fraction, one step
-            return Fraction(num, den)
-        return Fraction(num) / Fraction(den)
+        return _ratio(d.ratio, values.get(d.ratio.numerator), values.get(d.ratio.denominator))
     if d.sum is not None:
         parts = [values.get(p) for p in d.sum]
         return _whole(None if any(p is None for p in parts) else exact_sum(Fraction(p) for p in parts))
@@ -132,6 +147,73 @@ def _derive(standard: Standard, name: str, values: dict[str, Any], events: list,
         return count_periods(events, spec.kind, window_starts[name], period_end, spec.per, spec.at_least or 1)
     start = window_starts[name]
     return sum(count for kind, day, count in events if kind in spec.kind and start <= day <= period_end)
+
+
+def _ratio(spec: Any, num: Any, den: Any) -> Any:
+    """A ratio's value (missing when either part is; `on_zero` when the denominator is 0)."""
+    if num is None or den is None:
+        return None
+    if den == 0:
+        return None if spec.on_zero == "missing" else Fraction(spec.on_zero)
+    if type(num) is int and type(den) is int:  # two counts (most ratios): the same Fraction, one step
+        return Fraction(num, den)
+    return Fraction(num) / Fraction(den)
+
+
+def derive_many(standard: Standard, values: list[dict[str, Any]], events: list[Iterable[tuple[str, Any, int]]],
+                window_starts: list[dict[str, Any]], period_ends: list[Any]) -> list[dict[str, Any]] | None:
+    """`[derive_into(standard, v, e, s, p) for v, e, s, p in zip(values, events, window_starts,
+    period_ends)]` (the same dicts, filled in, in the same order), each derived value worked out
+    for every record at once: for a standard whose derived values are all plain counts of events
+    and ratios (None for any other: the caller goes record by record). The counts are each
+    record's `_plain_counts`; the ratios of two counts for all records in one step. Raises what
+    `derive_into` raises."""
+    shape = _shape(standard)
+    if shape is None:
+        return None
+    counters = _counters(standard)
+    events = list(map(list, events))
+    counted = [_plain_counts(e, s, p, counters) for e, s, p in zip(events, window_starts, period_ends)]
+    columns: dict[str, list] = {}
+    for name, spec in shape:
+        if spec is None:  # (a count a record's starts leave out: KeyError, as `_derive` raises)
+            columns[name] = list(map(operator.itemgetter(name), counted))
+            continue
+        nums, dens = _read(columns, values, spec.numerator), _read(columns, values, spec.denominator)
+        if _COUNTS.issuperset(map(type, nums)) and _COUNTS.issuperset(map(type, dens)) and 0 not in dens:
+            columns[name] = list(map(Fraction, nums, dens))
+        else:
+            columns[name] = [_ratio(spec, num, den) for num, den in zip(nums, dens)]
+    names = tuple(name for name, _ in shape)
+    for one, row in zip(values, zip(*(columns[name] for name in names))):
+        one.update(zip(names, row))
+    return values
+
+
+_COUNTS = frozenset({int})
+
+
+def _read(columns: dict[str, list], values: list[dict[str, Any]], name: str) -> list:
+    """A value of every record: a derived value's column, or (any other value, or one not worked
+    out before it, as `derive_into` reads it) the record's own."""
+    found = columns.get(name)
+    return [v.get(name) for v in values] if found is None else found
+
+
+@once_per_object()
+def _shape(standard: Standard) -> tuple[tuple[str, Any], ...] | None:
+    """Each derived name in order with its ratio (None for a plain count of events), or None
+    when any is another kind of value (`derive_many` leaves it to `derive_into`)."""
+    out = []
+    for name in _order(standard):
+        d = standard.derived[name]
+        if d.ratio is not None:
+            out.append((name, d.ratio))
+        elif d.count_events is not None and d.count_events.per is None:
+            out.append((name, None))
+        else:
+            return None
+    return tuple(out)
 
 
 def affected(standard: Standard, names: Iterable[str], kinds: Iterable[str]) -> frozenset[str]:

@@ -17,7 +17,7 @@ from assess.model.evidence import Period, window_start
 from assess.model.standard import Standard
 from assess.scoring import compiler as C
 from assess.scoring.compiler import CompiledStandard, Decider
-from assess.scoring.derive import affected, derive_into
+from assess.scoring.derive import affected, derive_into, derive_many
 from assess.scoring.grades import check_grades, grades_reached, prerequisite_honour  # noqa: F401 (callers import them from here)
 from assess.scoring.lowering import hidden_names, hidden_values
 from assess.scoring.inputs import Inputs
@@ -34,14 +34,31 @@ from assess.scoring.results import (
 def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
     """Every value the standard's conditions and rules read: the declared facts, the derived
     values, and the hidden ones its lowered conditions compare (`assess.scoring.lowering`)."""
+    return _derived(standard, inputs, _facts(standard, inputs), None)
+
+
+def compute_values_many(standard: Standard, inputs: list[Inputs]) -> list[dict[str, Any]]:
+    """`[compute_values(standard, one) for one in inputs]`: the same values, each derived value
+    worked out for every record at once where it can be (`derive.derive_many`)."""
+    facts = [_facts(standard, one) for one in inputs]
+    values = derive_many(standard, facts, [one.events for one in inputs],
+                         [_window_starts(standard, one.period) for one in inputs], [one.period.end for one in inputs])
+    if values is None:
+        return [_derived(standard, one, f, None) for one, f in zip(inputs, facts)]
+    if hidden_names(standard):
+        for one in values:
+            one.update(hidden_values(standard, one))
+    return values
+
+
+def _facts(standard: Standard, inputs: Inputs) -> dict[str, Any]:
+    """The standard's fields with the record's facts, a dict of the caller's own."""
     names = _field_names(standard)
     given = inputs.facts
     # Most records' facts (check_record's values) are the standard's fields in its order: a copy.
     if type(given) is dict and len(given) == len(names) and tuple(given) == names:
-        facts = given.copy()
-    else:
-        facts = dict(zip(names, map(given.get, names)))  # {name: inputs.facts.get(name) ...}
-    return _derived(standard, inputs, facts, None)
+        return given.copy()
+    return dict(zip(names, map(given.get, names)))  # {name: inputs.facts.get(name) ...}
 
 
 @once_per_object()
@@ -110,12 +127,15 @@ def evaluate(compiled: CompiledStandard, inputs: Inputs, decider: Decider) -> Ev
 
 
 def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Decider) -> list[Evaluation]:
-    """`[evaluate(compiled, one, decider) for one in inputs]`, the same evaluations, with each item
-    looked up for every record at once (`_KeptItems.column`): a chunk of a batch pays the loop
-    around each lookup once, not once a record. Raises what `evaluate` raises for any record."""
+    """`[evaluate(compiled, one, decider) for one in inputs]`, the same evaluations, with each
+    derived value (`compute_values_many`), each group of conditions (the decider's `decide_many`,
+    when it has one) and each item (`_KeptItems.column`) worked out for every record at once: a
+    chunk of a batch pays the loop around each once, not once a record. Raises what `evaluate`
+    raises for any record."""
     standard = compiled.standard
-    values = [compute_values(standard, one) for one in inputs]
-    decisions = [decider.decide(compiled, v) for v in values]
+    values = compute_values_many(standard, inputs)
+    decide_many = getattr(decider, "decide_many", None)  # (a decider's own way for many records)
+    decisions = decide_many(compiled, values) if decide_many is not None else [decider.decide(compiled, v) for v in values]
     kept = kept_items(compiled)
     special = special_items(inputs)
     by_section = [kept.rows(section.id, section.items, values, decisions, inputs, special)

@@ -45,7 +45,15 @@ def missing_names(standard: Standard, names: Iterable[str], values: Mapping[str,
 
 def _result(standard: Standard, section_id: str | None, item: Item, outcome: Outcome, values) -> ItemResult:
     """The item's result: the rule's outcome clamped to [0, points], its status settled."""
-    awarded = max(Fraction(0), min(item.points, Fraction(outcome.awarded)))
+    # max(Fraction(0), min(item.points, Fraction(outcome.awarded))), without making a Fraction
+    # of one (the same value and class; min and max keep their first argument on a tie)
+    awarded, points = outcome.awarded, item.points
+    if type(awarded) is not Fraction:
+        awarded = Fraction(awarded)
+    if not awarded < points:
+        awarded = points
+    if not awarded > 0:
+        awarded = Fraction(0)
     status = outcome.status
     if status is None:
         status = ItemStatus.FULL if awarded == item.points else ItemStatus.ZERO if awarded == 0 else ItemStatus.PARTIAL
@@ -107,7 +115,8 @@ class _Slot:
     answers, the entry), and for a case with missing evidence holds `_WIDER`: its results are in
     `wider`, by that key and every value the item reads (`assess.scoring.reads`) with its type."""
 
-    __slots__ = ("item", "names", "values_of", "one", "answers_of", "results", "wider", "found", "misses", "keep")
+    __slots__ = ("item", "names", "values_of", "one", "answers_of", "asks", "results", "wider", "found", "misses",
+                 "keep")
 
     def __init__(self, item: Item, names: tuple[str, ...], cids: tuple[str, ...]) -> None:
         self.item = item
@@ -116,6 +125,7 @@ class _Slot:
         self.values_of = operator.itemgetter(*direct) if direct else _nothing
         self.one = len(direct) == 1  # itemgetter gives the value itself, not a tuple
         self.answers_of = operator.itemgetter(*cids) if cids else _nothing
+        self.asks = bool(cids)  # whether it reads any answers (else `answers_of` gives ())
         self.results: dict[tuple, Any] = {}  # an ItemResult, or _WIDER
         self.wider: dict[tuple, ItemResult] = {}
         self.found = self.misses = 0  # lookups that found a result, and that scored one
@@ -269,7 +279,8 @@ class _KeptItems:
             reads = list(map(slot.values_of, values))
             types = list(map(type, reads)) if slot.one else [tuple(map(type, read)) for read in reads]
             # (no entry: records with one are `special`, keyed below)
-            keys = list(zip(reads, types, map(slot.answers_of, decisions), repeat(None)))
+            answers = map(slot.answers_of, decisions) if slot.asks else repeat(())  # (`_nothing`'s, without a call)
+            keys = list(zip(reads, types, answers, repeat(None)))
             got = list(map(slot.results.get, keys))
         except (KeyError, TypeError):  # a value not given, or one that cannot be a key: as `many`
             return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
