@@ -9,7 +9,7 @@ docs/api.md documents each function: what it takes and returns, and the errors i
 (InputError for bad input, with file, field and what was expected). The names load on first use,
 so importing this package costs nothing at start-up: `assess score` pays only for scoring.
 
-Modules: scoring (standards, records, score one or many, the results store, --fail-below),
+Modules: scoring (standards, records, score one or many, --fail-below), keeping (the results store),
 inspection (worksheet and acceptance check), batch (many records through every core), standards
 (listing, explaining, rule tests, lint, impact, schema, xlsx), results (history, report, audit),
 intake (fill-in workbooks, rosters, one value read as people write it), forms (a standard as a
@@ -24,8 +24,9 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "scoring": ("ENGINES", "ScoreOptions", "VersionWarning", "Scored", "RecordScored", "RecordProblems", "RecordResult",
                 "ScoreResults", "RecordRefused", "RecordAt", "decider_for", "load_standard", "load_record", "refused_problems",
                 "read_records", "standards_for",
-                "version_warning", "find_grade", "check_grade_name", "is_below", "open_store", "prior_grades", "save", "load_waivers",
+                "version_warning", "find_grade", "check_grade_name", "is_below", "load_waivers",
                 "score_record", "score_many", "use_rulesets"),
+    "keeping": ("open_store", "prior_grades", "save"),
     "inspection": ("AcceptancePlan", "Acceptance", "Worksheet", "load_inspection", "plan_acceptance", "accept",
                    "accept_record", "write_worksheet"),
     "batch": ("BatchInterrupted", "BatchSummary", "Progress", "count_records", "score_batch"),

@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assess.api.keeping import open_store, prior_grades, save
 from assess.api.scoring import (RecordSource, ScoreOptions, VersionWarning, decider_for, is_below, load_record,
-                                load_standard, open_store, prior_grades, save, standards_for, version_warning)
+                                load_standard, standards_for, version_warning)
 from assess.core.messages import message, use_language
 from assess.core.problems import InputError, Problem
 from assess.model.evidence import LoadedEvidence

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from assess.core.messages import current_language, message, use_language
 from assess.core.problems import InputError, Problem
+from assess.api.keeping import open_store, prior_grades, save
 from assess.core.loading import Document, reading_order
 from assess.intake.inputs import ROSTER_SUFFIXES, WORKBOOK_SUFFIXES, input_kind, load_row, roster_rows
 from assess.model.evidence import LoadedEvidence, RecordRefused, check_record, evidence_from_document, read_record_file
@@ -360,41 +361,6 @@ def is_below(card: dict[str, Any], standard: LoadedStandard, wanted: str) -> boo
         return True
     order = [g.id for g in standard.standard.grades]
     return order.index(card["grade"]["id"]) > order.index(grade_id)
-
-
-# ---- the results store -----------------------------------------------------------------------
-# Imported in the functions: the store is only opened with --db, and `assess score` starts faster
-# without it.
-
-
-def open_store(path: str | Path, *, create: bool = True, anchor: str | Path | None = None):
-    """The results store (SQLite) at `path`, made when missing and `create` (which also means it
-    is to be written: a read-only file is refused). `anchor`: a file outside the store that every
-    save checks and moves forward. Returns a Store (a context manager; close() it). Raises
-    InputError for a store that cannot be opened."""
-    from assess.store import open_store as _open
-
-    return _open(path, create=create, anchor=anchor)
-
-
-def prior_grades(store, record: LoadedEvidence) -> tuple:
-    """The grades the record's union reached in periods before this one, as the engine takes them
-    for prerequisites: ((Honour, "<store file>#<entry>"), ...), most recent first. Raises
-    InputError naming the store when SQLite cannot read it (a corrupt page, a dropped table)."""
-    from assess.store import prior_grades as _prior
-    from assess.store import store_errors
-
-    with store_errors(store.path):
-        return tuple((p.honour(), p.source) for p in _prior(store, record.record.union.id, record.record.period.start))
-
-
-def save(store, cards: Iterable[dict[str, Any]], *, by: str | None = None, lang: str | None = None) -> list[int]:
-    """Append scorecards to the store in one transaction; returns their entry numbers. Raises
-    InputError (and saves none) when any is not a scorecard, or the store cannot take them
-    (read-only, a full disk, a corrupt page; its head or anchor shows entries removed)."""
-    from assess.store import save_many
-
-    return save_many(store, list(cards), by=by, lang=lang)
 
 
 # ---- waivers ----------------------------------------------------------------------------------
