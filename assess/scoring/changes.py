@@ -362,6 +362,21 @@ def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> 
     Worked out once per condition and what it reads (`assess.scoring.reach`), for every record
     (a card's gaps and its plan, and a population's cards, ask the same questions); where a value
     cannot be a key, once per condition and state in the scenario's memo."""
+    hit = _satisfied(standard, node, sc, base)
+    for change in hit[3]:
+        sc.apply(change)
+    return hit[2]
+
+
+def satisfying_changes(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> tuple[bool, tuple[Change, ...]]:
+    """(whether `satisfy` makes `node` hold, the changes it applies) without applying them: `sc`
+    is left as it was (a gap's fix is read, not applied)."""
+    hit = _satisfied(standard, node, sc, base)
+    return hit[2], hit[3]
+
+
+def _satisfied(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> tuple:
+    """What `satisfy` works out or finds kept: (standard, lowered or base, holds, changes)."""
     lowered = _lowered(standard, node)
     reached = reach(standard, lowered)
     values = sc.values(standard, base)
@@ -378,9 +393,7 @@ def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> 
         hit = sc.memo.get(key)
         if hit is None:
             hit = sc.memo[key] = (standard, base, *_worked_out(standard, lowered, sc, base))
-    for change in hit[3]:
-        sc.apply(change)
-    return hit[2]
+    return hit
 
 
 def _worked_out(standard: Standard, lowered: cond.Node, sc: Scenario, base: Inputs) -> tuple[bool, tuple[Change, ...]]:

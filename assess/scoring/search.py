@@ -264,20 +264,55 @@ def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
     changes = tuple(trial.changes[start:])
     if not changes or r is None:
         return changes, changes_cost(ctx.ev.standard, changes), None
-    new = _rescored(ctx, r, trial)
-    return changes, changes_cost(ctx.ev.standard, changes), (new.awarded, new.exempt)
+    return changes, changes_cost(ctx.ev.standard, changes), _rescored(ctx, r, trial)
 
 
-def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> ItemResult:
-    """The item's result in the changed evidence, scored alone (not kept among the engine's
-    results of real records: the outcome keeps it, and what-if cases would push those out)."""
-    inputs = trial.inputs(ctx.base)
+def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> tuple:
+    """(points awarded, exempt) of the item in the changed evidence, scored alone (not kept among
+    the engine's results of real records: what-if cases would push those out). Kept by what the
+    item reads in the changed evidence (as `_outcome_key` keys an outcome by it): levels of
+    different records often leave an item reading the same."""
     standard, compiled = ctx.ev.standard, ctx.ev.compiled
     values = trial.values(standard, ctx.base)
+    item = r.item
+    key = None
+    if item.id not in trial.judgements:
+        held = _ITEM_READS.get((id(compiled), item.id))
+        if held is None or held[0] is not compiled:
+            reads = reads_of(compiled).items[item.id]
+            if len(_ITEM_READS) >= KEY_LIMIT:
+                _ITEM_READS.clear()
+            held = _ITEM_READS[(id(compiled), item.id)] = (
+                compiled, tuple(sorted(reads)), counted_per_period(compiled.standard, reads))
+        read = read_key(held[1], held[2], values, ctx.base.events + trial.extra_events, ctx.base.period)
+        if read is not None:
+            key = (id(compiled), item.id, r.section_id, read, ctx.base.waived.get(item.id))
+            hit = _RESCORED.get(key)
+            if hit is not None and hit[0] is compiled:
+                return hit[1]
+    new = _scored_alone(ctx, r, trial, values)
+    if key is not None:
+        if len(_RESCORED) >= KEY_LIMIT:
+            _RESCORED.clear()  # bounded memory; only costs working it out again
+        _RESCORED[key] = (compiled, new)
+    return new
+
+
+# An item's (points, exempt) scored alone, by what it reads (`_rescored`), and the names and
+# event kinds that key it per compiled standard and item.
+_RESCORED: dict[tuple, tuple] = {}
+_ITEM_READS: dict[tuple, tuple] = {}
+
+
+def _scored_alone(ctx: Context, r: ItemResult, trial: Scenario, values: dict) -> tuple:
+    """`_rescored` worked out: the item scored alone on `trial`'s values."""
+    inputs = trial.inputs(ctx.base)
+    standard, compiled = ctx.ev.standard, ctx.ev.compiled
     keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
     keys += [cid for _, cid in rule_condition_ids(r.item)]
     decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
-    return score_item(standard, r.section_id, r.item, values, decisions, inputs)
+    new = score_item(standard, r.section_id, r.item, values, decisions, inputs)
+    return new.awarded, new.exempt
 
 
 def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
