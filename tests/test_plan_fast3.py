@@ -13,12 +13,15 @@ import random
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assess.core.exact import Fraction
+from assess.core.jsonout import json_text
 from assess.model.evidence import evidence_from_data, load_evidence
 from assess.present import scorecard
+from assess.present.renderers import ScoredRecord, record_jsonl
 from assess.scoring import gaps as G
 from assess.scoring import search as S
 from assess.scoring.changes import Scenario
@@ -131,3 +134,84 @@ def test_kept_rescoring_and_item_fixes_on_random_standards(data):
     standard = standard_from_data(std)
     cases = [(evidence_from_data(data.draw(records(std))), standard) for _ in range(data.draw(st.integers(1, 3)))]
     _planned(cases + cases)
+
+
+def _regrades_checked(ev, rng: random.Random) -> None:
+    """`Regrader.grade_score` in whole numbers equals `_finish` on the exact sums, in value and type."""
+    from assess.scoring.regrade import Regrader
+
+    ids = [r.item.id for r in [*ev.items(), *ev.deductions]]
+    for floor in (True, False):
+        regrader = Regrader(ev, floor=floor)
+        for _ in range(10):
+            awarded = {i: Fraction(rng.randint(-6, 12), rng.choice([1, 1, 2, 3])) for i in rng.sample(ids, rng.randint(0, len(ids)))}
+            want = regrader._finish(regrader._exact, *regrader._moved(regrader._exact, awarded))
+            got = regrader.grade_score(awarded)
+            assert (got, type(got)) == (Fraction(want), Fraction)
+
+
+def test_whole_number_regrading_over_synthetic_records_and_fixtures():
+    rng = random.Random(5)
+    standard = catalog.resolve_standard(synthetic.STANDARD)
+    for i in range(40):
+        _regrades_checked(scorecard.assess(standard, evidence_from_data(synthetic.record(i, rng)), PY)[0], rng)
+    for path in FIXTURES:
+        loaded = load_evidence(str(path))
+        for app in loaded.record.applications:
+            _regrades_checked(scorecard.assess(catalog.resolve_standard(app.standard), loaded, PY)[0], rng)
+
+
+@settings(max_examples=60, **SLOW)
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_whole_number_regrading_on_random_standards(data, seed):
+    std = data.draw(standards())
+    ev, _ = scorecard.assess(standard_from_data(std), evidence_from_data(data.draw(records(std))), PY)
+    _regrades_checked(ev, random.Random(seed))
+
+
+def _line_both_ways(ev, inputs, loaded, lang: str) -> None:
+    record = ScoredRecord(ev, inputs, loaded, PY.name, (), loaded.record.period.end, "1")
+    want = json_text(scorecard.build_scorecard(ev, inputs, loaded, lang, PY.name, as_of=loaded.record.period.end),
+                     compact=True) + "\n"
+    assert record_jsonl.jsonl(record, lang) == want
+
+
+def test_a_jsonl_line_of_kept_texts_equals_the_card_written_out():
+    """A JSON Lines line with item rows and gaps placed as their kept texts equals json_text of
+    the card, zh and en, the second time too (every text found kept)."""
+    rng = random.Random(11)
+    standard = catalog.resolve_standard(synthetic.STANDARD)
+    cases = [(standard, evidence_from_data(synthetic.record(i, rng))) for i in range(40)]
+    cases += [(catalog.resolve_standard(app.standard), loaded) for loaded in map(load_evidence, map(str, FIXTURES))
+              for app in loaded.record.applications]
+    for _ in range(2):
+        for std, loaded in cases:
+            ev, inputs = scorecard.assess(std, loaded, PY)
+            for lang in ("zh", "en"):
+                _line_both_ways(ev, inputs, loaded, lang)
+
+
+def test_a_jsonl_line_with_a_part_orjson_does_not_write_as_json_does(monkeypatch):
+    """A kept row holding a float json writes otherwise (1e-05), or something that is no JSON: the
+    line is still json_text's (the row's text from json, or the whole card the general way)."""
+    rng = random.Random(12)
+    standard = catalog.resolve_standard(synthetic.STANDARD)
+    loaded = evidence_from_data(synthetic.record(3, rng))
+    made = scorecard._item_row
+    for odd in (1e-05, 1e16, float("nan"), object()):
+        monkeypatch.setattr(scorecard, "_item_row", lambda *a, odd=odd: {**made(*a), "odd": odd})
+        scorecard._ROWS.clear()
+        record_jsonl._TEXTS.clear()
+        ev, inputs = scorecard.assess(standard, loaded, PY)
+        if isinstance(odd, float):
+            _line_both_ways(ev, inputs, loaded, "zh")
+        else:
+            with pytest.raises(TypeError):
+                record_jsonl.jsonl(ScoredRecord(ev, inputs, loaded, PY.name, (), loaded.record.period.end, "1"), "zh")
+    scorecard._ROWS.clear()
+    record_jsonl._TEXTS.clear()
+    monkeypatch.undo()
+    # elsewhere in the card (not a kept part): the card made and written the general way
+    standard_dict = scorecard._standard_dict
+    monkeypatch.setattr(scorecard, "_standard_dict", lambda *a: {**standard_dict(*a), "odd": 1e-05})
+    _line_both_ways(*scorecard.assess(standard, loaded, PY), loaded, "en")

@@ -87,6 +87,31 @@ class Regrader:
         self._floats = self._exact.map(float)
         # the grade score with nothing moved, as a float
         self.approx_current = float(ev.grade_score if floor else unfloored_grade_score(ev))
+        self._whole = self._whole_numbers()
+
+    def _whole_numbers(self) -> tuple:
+        """What `_finish` on the exact sums reads, as integers over one denominator `L`: (L, what
+        a raw score over `_den` is multiplied by to stand over L, the total, the deductions
+        taken off, L // `_den`, the bonus cap and bonus earned; None for no cap counted). The
+        grade score is then one Fraction made at the end instead of a dozen worked out on the
+        way (the same value: the same exact operations)."""
+        ex = self._exact
+        total, taken_off, bonus_raw = Fraction(ex.total), Fraction(ex.taken_off), Fraction(ex.bonus_raw)
+        bonus_cap = None if ex.bonus_cap is None or not self._counts else Fraction(ex.bonus_cap)
+        possible = Fraction(ex.possible)
+        den = self._den
+        if not self._rescale:
+            mult, score_den = 1, den  # the raw score itself
+        elif possible > 0:  # raw * total / possible
+            mult, score_den = total.numerator * possible.denominator, den * total.denominator * possible.numerator
+        else:
+            mult, score_den = 0, 1
+        parts = [score_den, total.denominator, taken_off.denominator, den, bonus_raw.denominator]
+        big = math.lcm(*parts, bonus_cap.denominator if bonus_cap is not None else 1)
+        cap = None if bonus_cap is None else (bonus_cap.numerator * (big // bonus_cap.denominator),
+                                             bonus_raw.numerator * (big // bonus_raw.denominator))
+        return (big, mult * (big // score_den), total.numerator * (big // total.denominator),
+                taken_off.numerator * (big // taken_off.denominator), big // den, cap)
 
     def grade_score(self, awarded: Mapping[str, Fraction]) -> Fraction:
         """The grade score with these items at these points (their section caps, the rescaling,
@@ -101,7 +126,16 @@ class Regrader:
                 return self._finish(self._exact, *self._moved(self._exact, awarded))
             scaled[item_id] = points.numerator * (den // d)
         raw, taken_off, bonus = self._moved(self._ints, scaled)
-        return self._finish(self._exact, Fraction(raw, den), Fraction(taken_off, den), Fraction(bonus, den))
+        # `_finish` on the exact sums, in integers over `big`
+        big, to_big, total, taken, per, cap = self._whole
+        score = raw * to_big
+        score = (score if score < total else total) - (taken + taken_off * per)
+        if self._floor and score < 0:
+            score = 0
+        if cap is not None:
+            earned = cap[1] + bonus * per
+            score += earned if earned < cap[0] else cap[0]
+        return Fraction(score, big)
 
     def approx(self, awarded: Mapping[str, float]) -> float:
         """`grade_score` on floats: what steers the search, never what a card shows (the search

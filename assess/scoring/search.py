@@ -44,11 +44,13 @@ KEEP = 4             # the plan and up to three alternatives
 _MARGIN = 1e-9       # relative slack of the float arithmetic that only steers the search
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class Option:
     """One group raised to one level: `ref` the item (or deduction) the plan names, `node` the
     level's condition (None: the inspector's score for a judged item), its standalone changes,
-    cost and gain, and `order` its place in the standard (ties go to the earlier)."""
+    cost and gain, and `order` its place in the standard (ties go to the earlier). Read only
+    once made (not frozen: a plan makes dozens a record, and a frozen dataclass sets each field
+    through object.__setattr__)."""
 
     group: str
     ref: str
@@ -67,9 +69,9 @@ class Option:
     def __post_init__(self) -> None:
         r = self.result
         held = (float(r.item.points), float(r.awarded)) if r is not None else (0.0, 0.0)
-        object.__setattr__(self, "approx", (float(self.cost), float(self.gain), float(self.delta)) + held)
+        self.approx = (float(self.cost), float(self.gain), float(self.delta)) + held
         # What `Regrader.approx_gain` reads of it (None: an outside item's option).
-        object.__setattr__(self, "moves", (r.item.id, held[0], held[1], self.approx[2]) if r is not None else None)
+        self.moves = (r.item.id, held[0], held[1], self.approx[2]) if r is not None else None
 
 
 @dataclass
