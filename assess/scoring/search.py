@@ -70,7 +70,8 @@ class Option:
         r = self.result
         held = (float(r.item.points), float(r.awarded)) if r is not None else (0.0, 0.0)
         self.approx = (float(self.cost), float(self.gain), float(self.delta)) + held
-        # What `Regrader.approx_gain` reads of it (None: an outside item's option).
+        # What `Regrader.approx_gain` reads of it (None: an outside item's option), as its
+        # regrader places it (`_measure`).
         self.moves = (r.item.id, held[0], held[1], self.approx[2]) if r is not None else None
 
 
@@ -221,7 +222,10 @@ def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult 
         gain, delta = ctx.gain(ctx.score(trial)), Fraction(0)
     if gain <= 0:
         return None
-    return Option(group, ref, kind, node, changes, cost, gain, order, r, delta)
+    option = Option(group, ref, kind, node, changes, cost, gain, order, r, delta)
+    if option.moves is not None:
+        option.moves = ctx.regrader.placed(option.moves)
+    return option
 
 
 # What raising an item to a level takes and gives, shared by every record: the changes (False:
