@@ -5,6 +5,9 @@
 - `search._rescored`, kept by what the item reads in the changed evidence, equals the item
   scored alone each time (`_scored_alone`), over synthetic records, fixtures and random standards.
 - `gaps.item_fix`, read without applying the changes, equals `fix_item` on a scenario.
+- `changes.change_cost`, kept per change object, equals it worked out.
+- `Regrader.grade_score` in whole numbers equals `_finish` on the exact sums.
+- A JSON Lines line with kept parts as their texts equals `json_text` of the card.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from assess.core.jsonout import json_text
 from assess.model.evidence import evidence_from_data, load_evidence
 from assess.present import scorecard
 from assess.present.renderers import ScoredRecord, record_jsonl
+from assess.scoring import changes as CH
 from assess.scoring import gaps as G
 from assess.scoring import search as S
 from assess.scoring.changes import Scenario
@@ -110,6 +114,9 @@ def _planned(cases) -> int:
             ev, inputs = scorecard.assess(standard, loaded, PY)
             _item_fixes_checked(ev, inputs)
             plan_next_grade(ev, inputs)
+            # every change's kept cost equals it worked out
+            for change, std, cost in list(CH._COSTS.values()):
+                assert (cost, type(cost)) == (CH._change_cost(std, change), Fraction)
     return calls[0]
 
 

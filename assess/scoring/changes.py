@@ -167,7 +167,28 @@ def change_cost(standard: Standard, change: Change) -> Fraction:
     where evidence was missing, one document; a yes/no or text fact, one measure; a count raised
     or lowered by n, n units when its field says how to raise it (`increase:`, "需再发展 {n} 名会员"),
     else n measures; a rate moved by p percentage points (another number by p), p points; a
-    judged item, one judgement. Costs are exact fractions, never negative."""
+    judged item, one judgement. Costs are exact fractions, never negative.
+
+    Kept per change object and standard: the changes `satisfy` works out are shared by every
+    record that asks the same (`_SHARED`), and a card prices them for its options, candidates
+    and fixes."""
+    hit = _COSTS.get(id(change))
+    if hit is not None and hit[0] is change and hit[1] is standard:
+        return hit[2]
+    cost = _change_cost(standard, change)
+    if len(_COSTS) >= COST_LIMIT:
+        _COSTS.clear()  # bounded memory; only costs working them out again
+    _COSTS[id(change)] = (change, standard, cost)
+    return cost
+
+
+# id(change) -> (the change, the standard, its cost): the change held, so its id stays its own.
+COST_LIMIT = 4096
+_COSTS: dict[int, tuple[Change, Standard, Fraction]] = {}
+
+
+def _change_cost(standard: Standard, change: Change) -> Fraction:
+    """`change_cost` worked out."""
     e = effort_of(standard)
     if change.kind == ChangeKind.SET_JUDGEMENT:
         return Fraction(e.judgement)

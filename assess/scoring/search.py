@@ -21,6 +21,7 @@ by gain per unit of cost, and the plan says it is not proven cheapest (`exact: f
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 
 from assess.core.exact import Fraction, exact_sum
@@ -354,6 +355,9 @@ def _undominated(options: list[Option]) -> list[Option]:
     return keep
 
 
+_FIRST = operator.itemgetter(0)
+
+
 class _Stop(Exception):
     pass
 
@@ -420,11 +424,16 @@ class Search:
     def _add(self, chosen: tuple[Option, ...], cost: float, num: int) -> None:
         """A candidate: `cost` its float cost, `num` its exact cost times `_den`."""
         exact_cost = Fraction(num, self._den)  # == exact_sum(o.cost for o in chosen)
-        self.candidates.append((exact_cost, len(chosen), tuple(sorted([o.order for o in chosen])), chosen))
-        groups = frozenset(o.group for o in chosen)
-        if any(g <= groups for _, g in self._kept):
-            return
-        kept = sorted([(c, g) for c, g in self._kept if not groups <= g] + [(cost, groups)], key=lambda x: x[0])
+        orders = [o.order for o in chosen]
+        orders.sort()
+        self.candidates.append((exact_cost, len(chosen), tuple(orders), chosen))
+        groups = frozenset([o.group for o in chosen])
+        for _, g in self._kept:
+            if g <= groups:
+                return
+        kept = [x for x in self._kept if not groups <= x[1]]
+        kept.append((cost, groups))
+        kept.sort(key=_FIRST)
         # Only the KEEP cheapest set the threshold: with hundreds of interchangeable groups (a
         # checklist of 250 entries) the undominated sets would otherwise grow without bound.
         self._kept = kept[:KEEP]
