@@ -401,7 +401,9 @@ def _satisfied(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) 
     lowered = _lowered(standard, node)
     reached = reach(standard, lowered)
     values = sc.values(standard, base)
-    read = read_key(reached.names, reached.dated, values, base.events + sc.extra_events, base.period)
+    # the events only where their dates are read (`read_key` reads none without `dated`)
+    read = read_key(reached.names, reached.dated, values, base.events + sc.extra_events if reached.dated else (),
+                    base.period)
     if read is not None:
         key = (id(standard), id(lowered), read)
         hit = _SHARED.get(key)

@@ -291,7 +291,8 @@ def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> tuple:
                 _ITEM_READS.clear()
             held = _ITEM_READS[(id(compiled), item.id)] = (
                 compiled, tuple(sorted(reads)), counted_per_period(compiled.standard, reads))
-        read = read_key(held[1], held[2], values, ctx.base.events + trial.extra_events, ctx.base.period)
+        read = read_key(held[1], held[2], values, ctx.base.events + trial.extra_events if held[2] else (),
+                        ctx.base.period)
         if read is not None:
             key = (id(compiled), item.id, r.section_id, read, ctx.base.waived.get(item.id))
             hit = _RESCORED.get(key)
