@@ -222,3 +222,16 @@ def test_a_jsonl_line_with_a_part_orjson_does_not_write_as_json_does(monkeypatch
     standard_dict = scorecard._standard_dict
     monkeypatch.setattr(scorecard, "_standard_dict", lambda *a: {**standard_dict(*a), "odd": 1e-05})
     _line_both_ways(*scorecard.assess(standard, loaded, PY), loaded, "en")
+
+
+def test_plan_fixes_kept_across_cards_equal_them_made_afresh():
+    """Cards of the same records twice (the second time every plan fix is found kept across
+    cards) equal them made with every fix and number's words made afresh."""
+    from test_plan_fast import _cards, _texts_afresh
+
+    rng = random.Random(13)
+    standard = catalog.resolve_standard(synthetic.STANDARD)
+    cases = [evidence_from_data(synthetic.record(i, rng)) for i in range(40)]
+    kept = [_cards(*scorecard.assess(standard, loaded, PY), loaded) for loaded in cases + cases]
+    with _texts_afresh():
+        assert [_cards(*scorecard.assess(standard, loaded, PY), loaded) for loaded in cases + cases] == kept
