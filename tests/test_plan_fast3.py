@@ -2,8 +2,8 @@
 
 - `incremental._changed` on dicts of the same names in the same order (picked out in C) equals
   the comparison written out over every name, whatever the values' types (1, 1.0, True, 1/1).
-- `search._rescored`, kept by what the item reads in the changed evidence, equals the item
-  scored alone each time (`_scored_alone`), over synthetic records, fixtures and random standards.
+- `alone.item_alone`, kept by what the item reads in the changed evidence, equals the item
+  scored alone each time (`scored_alone`), over synthetic records, fixtures and random standards.
 - `gaps.item_fix`, read without applying the changes, equals `fix_item` on a scenario.
 - `changes.change_cost`, kept per change object, equals it worked out.
 - `Regrader.grade_score` in whole numbers equals `_finish` on the exact sums.
@@ -25,6 +25,7 @@ from assess.core.jsonout import json_text
 from assess.model.evidence import evidence_from_data, load_evidence
 from assess.present import scorecard
 from assess.present.renderers import ScoredRecord, record_jsonl
+from assess.scoring import alone
 from assess.scoring import changes as CH
 from assess.scoring import gaps as G
 from assess.scoring import search as S
@@ -87,7 +88,7 @@ def _rescored_checked():
 
     def checked(ctx, r, trial):
         got = saved(ctx, r, trial)
-        want = S._scored_alone(ctx, r, trial, trial.values(ctx.ev.standard, ctx.base))
+        want = alone.scored_alone(ctx.ev.compiled, ctx.base, r, trial, trial.values(ctx.ev.standard, ctx.base))
         assert (got, tuple(map(type, got))) == (want, tuple(map(type, want)))
         calls[0] += 1
         S._OUTCOMES.clear()

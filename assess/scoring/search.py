@@ -25,14 +25,12 @@ import operator
 from dataclasses import dataclass, field
 
 from assess.core.exact import Fraction, exact_sum
-from assess.core import conditions as cond
 from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
-from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs
-from assess.scoring.items import rule_condition_ids, score_item
 from assess.scoring.regrade import Regrader, unfloored_grade_score
+from assess.scoring.alone import item_alone
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads
 from assess.scoring.reach import KEY_LIMIT, counted_per_period, read_key
@@ -275,52 +273,9 @@ def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
 
 
 def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> tuple:
-    """(points awarded, exempt) of the item in the changed evidence, scored alone (not kept among
-    the engine's results of real records: what-if cases would push those out). Kept by what the
-    item reads in the changed evidence (as `_outcome_key` keys an outcome by it): levels of
-    different records often leave an item reading the same."""
-    standard, compiled = ctx.ev.standard, ctx.ev.compiled
-    values = trial.values(standard, ctx.base)
-    item = r.item
-    key = None
-    if item.id not in trial.judgements:
-        held = _ITEM_READS.get((id(compiled), item.id))
-        if held is None or held[0] is not compiled:
-            reads = reads_of(compiled).items[item.id]
-            if len(_ITEM_READS) >= KEY_LIMIT:
-                _ITEM_READS.clear()
-            held = _ITEM_READS[(id(compiled), item.id)] = (
-                compiled, tuple(sorted(reads)), counted_per_period(compiled.standard, reads))
-        read = read_key(held[1], held[2], values, ctx.base.events + trial.extra_events if held[2] else (),
-                        ctx.base.period)
-        if read is not None:
-            key = (id(compiled), item.id, r.section_id, read, ctx.base.waived.get(item.id))
-            hit = _RESCORED.get(key)
-            if hit is not None and hit[0] is compiled:
-                return hit[1]
-    new = _scored_alone(ctx, r, trial, values)
-    if key is not None:
-        if len(_RESCORED) >= KEY_LIMIT:
-            _RESCORED.clear()  # bounded memory; only costs working it out again
-        _RESCORED[key] = (compiled, new)
-    return new
-
-
-# An item's (points, exempt) scored alone, by what it reads (`_rescored`), and the names and
-# event kinds that key it per compiled standard and item.
-_RESCORED: dict[tuple, tuple] = {}
-_ITEM_READS: dict[tuple, tuple] = {}
-
-
-def _scored_alone(ctx: Context, r: ItemResult, trial: Scenario, values: dict) -> tuple:
-    """`_rescored` worked out: the item scored alone on `trial`'s values."""
-    inputs = trial.inputs(ctx.base)
-    standard, compiled = ctx.ev.standard, ctx.ev.compiled
-    keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
-    keys += [cid for _, cid in rule_condition_ids(r.item)]
-    decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
-    new = score_item(standard, r.section_id, r.item, values, decisions, inputs)
-    return new.awarded, new.exempt
+    """(points awarded, exempt) of the item in the changed evidence, scored alone (`item_alone`:
+    kept by what the item reads there)."""
+    return item_alone(ctx.ev.compiled, ctx.base, r, trial)
 
 
 def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
@@ -541,27 +496,3 @@ def apply_all(ctx: Context, chosen: tuple[Option, ...]) -> Found | None:
     parts, after = done
     cost = changes_cost(ctx.ev.standard, [c for _, changes in parts for c in changes])
     return Found(parts, cost, after)
-
-
-def greedy(ctx: Context, options: list[Option]) -> tuple[Found | None, Evaluation]:
-    """The fallback: options by gain per unit of cost (a group's later option replaces its earlier
-    one when it gains more), added until the changed evidence reaches the grade. Returns the set,
-    or None and the evaluation with every group at its highest level (the best reachable)."""
-    chosen: dict[str, Option] = {}
-    for option in sorted(options, key=lambda o: (o.cost / o.gain, o.order)):
-        held = chosen.get(option.group)
-        if held is not None and held.gain >= option.gain:
-            continue
-        chosen[option.group] = option
-        found = apply_all(ctx, tuple(chosen.values()))
-        if found is not None:
-            return found, found.evaluation
-    highest: dict[str, Option] = {}
-    for o in options:
-        if o.group not in highest or o.gain > highest[o.group].gain:
-            highest[o.group] = o
-    found = apply_all(ctx, tuple(highest.values()))
-    if found is not None:
-        return found, found.evaluation
-    done = _applied(ctx, tuple(highest.values())) if highest else None
-    return None, done[1] if done is not None else ctx.current
