@@ -339,11 +339,14 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words, place: Callable = _own_gap) 
     # Types too: a change to True and one to 1 are equal keys but read differently.
     changes = None if g.changes is None else tuple(
         (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in g.changes)
+    key = (id(r), words.lang, g.kind, changes, g.lost)
     try:
-        hash(changes)
+        hit = _GAPS.get(key)  # hashes the changes once: a found gap is not hashed again
     except TypeError:  # a value that cannot be a key (a list of scores)
         return _item_gap_dict(g, ev, words)
-    return place(_kept(_GAPS, (id(r), words.lang, g.kind, changes, g.lost), r, words, lambda: _item_gap_dict(g, ev, words)))
+    if hit is not None and hit[0] is r and hit[1].standard is words.standard:
+        return place(hit[2])
+    return place(_kept(_GAPS, key, r, words, lambda: _item_gap_dict(g, ev, words)))
 
 
 def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
