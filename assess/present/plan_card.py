@@ -77,14 +77,32 @@ def fix_with_actions(title: str, fix: dict[str, Any]) -> str:
 
 def _fix_once(made: dict, f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
     """`_fix_dict`, made once per card for a fix of the same kind, item, change objects and cost
-    (alternatives repeat the plan's fixes); each use gets its own copy."""
+    (alternatives repeat the plan's fixes), and kept across cards (`_kept_fix`); each use gets its
+    own copy."""
     key = (f.kind, f.ref, tuple(map(id, f.changes)), f.cost)  # the plan holds the changes: ids stay theirs
     held = made.get(key)
     if held is None:
-        made[key] = held = _fix_dict(f, standard, words, grade)
-        return held
+        made[key] = held = _kept_fix(key, f, standard, words, grade)
     return {**held, "actions": list(held["actions"]),
             "changes": None if held["changes"] is None else [dict(c) for c in held["changes"]]}
+
+
+# A fix's dict across cards, by its kind, ref, change objects and cost, the standard, language and
+# grade title: the changes `satisfy` works out are shared by the records that ask the same, so
+# cards repeat them. The changes are held, so their ids stay theirs. Bounded.
+FIX_LIMIT = 4096
+_FIXES: dict[tuple, tuple] = {}
+
+
+def _kept_fix(key: tuple, f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
+    """`_fix_dict` kept across cards (never handed out itself: `_fix_once` copies it)."""
+    full = (*key, id(standard), words.lang, grade)
+    hit = _FIXES.get(full)
+    if hit is None or hit[1] is not standard:
+        if len(_FIXES) >= FIX_LIMIT:
+            _FIXES.clear()
+        hit = _FIXES[full] = (tuple(f.changes), standard, _fix_dict(f, standard, words, grade))
+    return hit[2]
 
 
 def _fix_dict(f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:

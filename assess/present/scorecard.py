@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from assess.core import conditions as cond
 from assess.core.exact import Fraction
@@ -141,9 +141,15 @@ def score_cutoffs(standard) -> tuple[Fraction, ...]:
 
 
 def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
-                    lineage: tuple[Ancestor, ...] = (), as_of: date | None = None) -> dict[str, Any]:
+                    lineage: tuple[Ancestor, ...] = (), as_of: date | None = None, *,
+                    kept: tuple[Callable, Callable] | None = None) -> dict[str, Any]:
     """The scorecard of one evaluation: a JSON-ready dict of schema SCHEMA (docs in the README's
-    "JSON output"), with gaps and the next-grade plan worked out from `inputs`."""
+    "JSON output"), with gaps and the next-grade plan worked out from `inputs`.
+
+    `kept`: (row, gap) what an item row and an item gap kept across cards are placed in the card
+    as (each is given the kept dict, which it must not change); by default the caller's own copy.
+    A JSON Lines line places their JSON text (`record_jsonl`)."""
+    row, gap = kept or (_own_row, _own_gap)
     standard = ev.standard
     words = Words(standard, lang)
     record = loaded.record
@@ -168,11 +174,11 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "grade_score": card_number(ev.grade_score, *score_cutoffs(standard)),
         "grade": {"id": ev.grade.id, "title": grade_title[ev.grade.id]} if ev.grade else None,
         "applied_for": None,
-        "sections": [_section_dict(s_def, s, ev, words) for s_def, s in zip(standard.sections, ev.sections)],
-        "bonus_items": [_item_dict(r, ev, words) for r in ev.bonus_items],
+        "sections": [_section_dict(s_def, s, ev, words, row) for s_def, s in zip(standard.sections, ev.sections)],
+        "bonus_items": [_item_dict(r, ev, words, row) for r in ev.bonus_items],
         "vetoes": [_veto_dict(v, standard, words) for v in ev.vetoes],
         "grades": [_grade_dict(g, words) for g in ev.grades],
-        "gaps": [gap_dict(g, ev, words, grade_title) for g in gaps(ev, inputs)],
+        "gaps": [gap_dict(g, ev, words, grade_title, gap) for g in gaps(ev, inputs)],
         "next_grade": plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title),
         **optional_parts(ev, words),
         "notes": _notes(loaded, standard, lineage, lang),
@@ -219,11 +225,15 @@ def _kept(cache: dict, key: tuple, r: ItemResult, words: Words, make) -> dict[st
     return hit[2]
 
 
-def _item_dict(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
+def _own_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A kept item row as the caller's own copy."""
+    return {**row, "missing": list(row["missing"])}
+
+
+def _item_dict(r: ItemResult, ev: Evaluation, words: Words, place: Callable = _own_row) -> Any:
     if r.judgement is not None:
         return _item_row(r, ev, words)
-    row = _kept(_ROWS, (id(r), words.lang), r, words, lambda: _item_row(r, ev, words))
-    return {**row, "missing": list(row["missing"])}  # the caller's own copy
+    return place(_kept(_ROWS, (id(r), words.lang), r, words, lambda: _item_row(r, ev, words)))
 
 
 def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
@@ -250,9 +260,9 @@ def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
     return out
 
 
-def _section_dict(s_def, s, ev: Evaluation, words: Words) -> dict[str, Any]:
+def _section_dict(s_def, s, ev: Evaluation, words: Words, place: Callable = _own_row) -> dict[str, Any]:
     return {"id": s.section_id, "title": words.text(s_def.title), "cap": card_number(s.cap), "awarded": card_number(s.awarded, 0, s.cap),
-            "possible": card_number(s.possible), "items": [_item_dict(r, ev, words) for r in s.items]}
+            "possible": card_number(s.possible), "items": [_item_dict(r, ev, words, place) for r in s.items]}
 
 
 def _veto_dict(v, standard, words: Words) -> dict[str, Any]:
@@ -270,10 +280,10 @@ def _grade_dict(g, words: Words) -> dict[str, Any]:
             "checks": [{"kind": c.kind.value, "ok": c.ok, "text": words.check(c)} for c in g.checks]}
 
 
-def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any]:
-    """One gap as the scorecard's JSON-ready dict."""
+def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str], place: Callable | None = None) -> Any:
+    """One gap as the scorecard's JSON-ready dict (`place`: as `build_scorecard`'s `kept`)."""
     if g.kind in (GapKind.ITEM, GapKind.DEDUCTION):
-        return _item_gap(g, ev, words)
+        return _item_gap(g, ev, words, place or _own_gap)
     if g.kind == GapKind.ELIGIBILITY:
         return eligibility_gap(g.eligibility, ev, words)
     standard, lang = ev.standard, words.lang
@@ -316,21 +326,27 @@ def gap_key(kind: str, status: ItemStatus) -> str:
     return "gap.item_missing" if kind == "item" and status == ItemStatus.MISSING else f"gap.{kind}"
 
 
-def _item_gap(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:
+def _own_gap(gap: dict[str, Any]) -> dict[str, Any]:
+    """A kept item gap as the caller's own copy, lists included."""
+    return {**gap, "actions": list(gap["actions"]), "evidence": list(gap["evidence"]),
+            "changes": None if gap["changes"] is None else [dict(c) for c in gap["changes"]]}
+
+
+def _item_gap(g: Gap, ev: Evaluation, words: Words, place: Callable = _own_gap) -> Any:
     r = g.result
     if r.judgement is not None:
         return _item_gap_dict(g, ev, words)
     # Types too: a change to True and one to 1 are equal keys but read differently.
     changes = None if g.changes is None else tuple(
         (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in g.changes)
+    key = (id(r), words.lang, g.kind, changes, g.lost)
     try:
-        hash(changes)
+        hit = _GAPS.get(key)  # hashes the changes once: a found gap is not hashed again
     except TypeError:  # a value that cannot be a key (a list of scores)
         return _item_gap_dict(g, ev, words)
-    gap = _kept(_GAPS, (id(r), words.lang, g.kind, changes, g.lost), r, words, lambda: _item_gap_dict(g, ev, words))
-    # The caller's own copy, lists included.
-    return {**gap, "actions": list(gap["actions"]), "evidence": list(gap["evidence"]),
-            "changes": None if gap["changes"] is None else [dict(c) for c in gap["changes"]]}
+    if hit is not None and hit[0] is r and hit[1].standard is words.standard:
+        return place(hit[2])
+    return place(_kept(_GAPS, key, r, words, lambda: _item_gap_dict(g, ev, words)))
 
 
 def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:

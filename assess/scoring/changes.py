@@ -167,7 +167,28 @@ def change_cost(standard: Standard, change: Change) -> Fraction:
     where evidence was missing, one document; a yes/no or text fact, one measure; a count raised
     or lowered by n, n units when its field says how to raise it (`increase:`, "需再发展 {n} 名会员"),
     else n measures; a rate moved by p percentage points (another number by p), p points; a
-    judged item, one judgement. Costs are exact fractions, never negative."""
+    judged item, one judgement. Costs are exact fractions, never negative.
+
+    Kept per change object and standard: the changes `satisfy` works out are shared by every
+    record that asks the same (`_SHARED`), and a card prices them for its options, candidates
+    and fixes."""
+    hit = _COSTS.get(id(change))
+    if hit is not None and hit[0] is change and hit[1] is standard:
+        return hit[2]
+    cost = _change_cost(standard, change)
+    if len(_COSTS) >= COST_LIMIT:
+        _COSTS.clear()  # bounded memory; only costs working them out again
+    _COSTS[id(change)] = (change, standard, cost)
+    return cost
+
+
+# id(change) -> (the change, the standard, its cost): the change held, so its id stays its own.
+COST_LIMIT = 4096
+_COSTS: dict[int, tuple[Change, Standard, Fraction]] = {}
+
+
+def _change_cost(standard: Standard, change: Change) -> Fraction:
+    """`change_cost` worked out."""
     e = effort_of(standard)
     if change.kind == ChangeKind.SET_JUDGEMENT:
         return Fraction(e.judgement)
@@ -362,10 +383,27 @@ def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> 
     Worked out once per condition and what it reads (`assess.scoring.reach`), for every record
     (a card's gaps and its plan, and a population's cards, ask the same questions); where a value
     cannot be a key, once per condition and state in the scenario's memo."""
+    hit = _satisfied(standard, node, sc, base)
+    for change in hit[3]:
+        sc.apply(change)
+    return hit[2]
+
+
+def satisfying_changes(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> tuple[bool, tuple[Change, ...]]:
+    """(whether `satisfy` makes `node` hold, the changes it applies) without applying them: `sc`
+    is left as it was (a gap's fix is read, not applied)."""
+    hit = _satisfied(standard, node, sc, base)
+    return hit[2], hit[3]
+
+
+def _satisfied(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> tuple:
+    """What `satisfy` works out or finds kept: (standard, lowered or base, holds, changes)."""
     lowered = _lowered(standard, node)
     reached = reach(standard, lowered)
     values = sc.values(standard, base)
-    read = read_key(reached.names, reached.dated, values, base.events + sc.extra_events, base.period)
+    # the events only where their dates are read (`read_key` reads none without `dated`)
+    read = read_key(reached.names, reached.dated, values, base.events + sc.extra_events if reached.dated else (),
+                    base.period)
     if read is not None:
         key = (id(standard), id(lowered), read)
         hit = _SHARED.get(key)
@@ -378,9 +416,7 @@ def satisfy(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) -> 
         hit = sc.memo.get(key)
         if hit is None:
             hit = sc.memo[key] = (standard, base, *_worked_out(standard, lowered, sc, base))
-    for change in hit[3]:
-        sc.apply(change)
-    return hit[2]
+    return hit
 
 
 def _worked_out(standard: Standard, lowered: cond.Node, sc: Scenario, base: Inputs) -> tuple[bool, tuple[Change, ...]]:

@@ -10,7 +10,7 @@ from assess.core import conditions as cond
 from assess.core.exact import Fraction
 from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
-from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy
+from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfying_changes
 from assess.scoring.compiler import CompiledStandard
 from assess.scoring.engine import Inputs
 from assess.scoring.results import Check, CheckKind, EligibilityResult, Evaluation, ItemResult, VetoResult
@@ -41,7 +41,15 @@ def full_condition(item) -> cond.Node | None:
 def item_fix(compiled: CompiledStandard, result: ItemResult, base: Inputs) -> list[Change] | None:
     """The changes that bring the item to full points from the record as it is, or None."""
     sc = Scenario.of(base)
-    return sc.changes if fix_item(compiled, result, sc, base) else None
+    if result.item.rule.judged:
+        return sc.changes if fix_item(compiled, result, sc, base) else None
+    # `fix_item`'s changes read without applying them to a scenario (each applied change copies
+    # the facts; a card asks this of every item short of full points).
+    node = full_condition(result.item)
+    if node is None:
+        return None
+    ok, changes = satisfying_changes(compiled.standard, node, sc, base)
+    return list(changes) if ok else None
 
 
 # ---- gaps ----------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ result equals `engine.evaluate` of the changed inputs (a property test holds the
 """
 from __future__ import annotations
 
+from itertools import compress
+from operator import is_not
 from typing import Any, Mapping
 
 from assess.core import conditions as cond
@@ -31,6 +33,12 @@ def _section_ids(standard) -> tuple[frozenset[str], ...]:
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> set[str]:
     """The names whose value differs (in value or type: 1 and 1/1 are told apart). The same
     object is the same value (a scenario's values share the unchanged ones with those before)."""
+    if type(before) is dict and type(after) is dict and tuple(before) == tuple(after):
+        # The same names in the same order (a scenario's values are a copy of those before, a few
+        # worked out again): the values not the same object are picked out in C, and only those
+        # compared (about 3 of 60).
+        return {k for k in compress(after, map(is_not, before.values(), after.values()))
+                if type(old := before[k]) is not type(v := after[k]) or old != v}
     out = {k for k, v in after.items()
            if (old := before.get(k, _ABSENT)) is not v and (old is _ABSENT or type(old) is not type(v) or old != v)}
     return out | (before.keys() - after.keys())

@@ -186,7 +186,7 @@ def _cheapest(ev: Evaluation, base: Inputs, target: Grade, sc: Scenario, require
                          floored.need(target.min_score)).run()
         found, exact = _cheapest_of(found + other), False
     if not found:
-        best, after = S.greedy(ctx, options)
+        best, after = greedy(ctx, options)
         if best is None:
             blocker = Blocker(BlockerKind.SCORE, target.id, most=after.grade_score, min=target.min_score)
             return Plan(target.id, False, required, after.grade_score, [blocker], spent)
@@ -244,3 +244,27 @@ def apply_changes(record, standard_id: str, changes: list[Change]):
         else:
             data["judgements"].setdefault(standard_id, {})[ch.name] = {"score": ch.after, "reason": "plan"}
     return type(record).model_validate(data)
+
+
+def greedy(ctx: S.Context, options: list[S.Option]) -> tuple[S.Found | None, Evaluation]:
+    """The fallback: options by gain per unit of cost (a group's later option replaces its earlier
+    one when it gains more), added until the changed evidence reaches the grade. Returns the set,
+    or None and the evaluation with every group at its highest level (the best reachable)."""
+    chosen: dict[str, S.Option] = {}
+    for option in sorted(options, key=lambda o: (o.cost / o.gain, o.order)):
+        held = chosen.get(option.group)
+        if held is not None and held.gain >= option.gain:
+            continue
+        chosen[option.group] = option
+        found = S.apply_all(ctx, tuple(chosen.values()))
+        if found is not None:
+            return found, found.evaluation
+    highest: dict[str, S.Option] = {}
+    for o in options:
+        if o.group not in highest or o.gain > highest[o.group].gain:
+            highest[o.group] = o
+    found = S.apply_all(ctx, tuple(highest.values()))
+    if found is not None:
+        return found, found.evaluation
+    done = S._applied(ctx, tuple(highest.values())) if highest else None
+    return None, done[1] if done is not None else ctx.current

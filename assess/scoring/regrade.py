@@ -44,6 +44,14 @@ class _Sums:
                      None if self.bonus_cap is None else convert(self.bonus_cap))
 
 
+_EXACT = (Fraction, int)
+
+
+def _denominator(x) -> int:
+    """`Fraction(x).denominator`, without making a Fraction of a Fraction or an int."""
+    return x.denominator if type(x) in _EXACT else Fraction(x).denominator
+
+
 def unfloored_grade_score(ev: Evaluation) -> Fraction:
     """The grade score before the floor at 0: the (rescaled) raw score up to the total, less what
     the deductions from the total take off even below 0, plus the bonus where it counts toward the
@@ -65,14 +73,15 @@ class Regrader:
     def __init__(self, ev: Evaluation, floor: bool = True) -> None:
         standard = ev.standard
         self._floor = floor
-        self._where: dict[str, tuple[int, int]] = {}
+        where_of: dict[str, tuple[int, int]] = {}
         old: dict[str, Fraction] = {}
         for where, results in [*(((_SECTION, k), s.items) for k, s in enumerate(ev.sections)),
                                ((_BONUS, 0), ev.bonus_items), ((_DEDUCTION, 0), ev.deductions)]:
             for r in results:
                 if not r.exempt:  # an exempt item stays out of the score, whatever its points
-                    self._where[r.item.id] = where
+                    where_of[r.item.id] = where
                     old[r.item.id] = r.awarded
+        self._where = where_of
         bonus = standard.bonus
         self._exact = _Sums(old, [s.raw for s in ev.sections], [s.cap for s in ev.sections],
                             [s.awarded for s in ev.sections], ev.raw_score, standard.total, ev.possible, ev.taken_off,
@@ -80,13 +89,43 @@ class Regrader:
                             bonus.cap if bonus else None)
         self._rescale = standard.not_applicable == "rescale"
         self._counts = standard.bonus_counts
-        self._den = math.lcm(*(Fraction(x).denominator for x in [*old.values(), *self._exact.raw, *self._exact.caps,
-                                                                   *self._exact.awarded, ev.raw_score]))
+        self._den = den = math.lcm(*{_denominator(x) for x in [*old.values(), *self._exact.raw, *self._exact.caps,
+                                                                 *self._exact.awarded, ev.raw_score]})
+
+        def scaled(x) -> int:  # int(Fraction(x) * den), without a Fraction where den is a multiple of x's
+            return x.numerator * (den // x.denominator) if type(x) in _EXACT and not den % x.denominator \
+                else int(Fraction(x) * den)
+
         # Only the items' and sections' sums are read in integers; the rescaling runs exact.
-        self._ints = self._exact.map(lambda x: int(Fraction(x) * self._den))
+        self._ints = self._exact.map(scaled)
         self._floats = self._exact.map(float)
         # the grade score with nothing moved, as a float
         self.approx_current = float(ev.grade_score if floor else unfloored_grade_score(ev))
+        self._whole = self._whole_numbers()
+
+    def _whole_numbers(self) -> tuple:
+        """What `_finish` on the exact sums reads, as integers over one denominator `L`: (L, what
+        a raw score over `_den` is multiplied by to stand over L, the total, the deductions
+        taken off, L // `_den`, the bonus cap and bonus earned; None for no cap counted). The
+        grade score is then one Fraction made at the end instead of a dozen worked out on the
+        way (the same value: the same exact operations)."""
+        ex = self._exact
+        total, taken_off, bonus_raw = Fraction(ex.total), Fraction(ex.taken_off), Fraction(ex.bonus_raw)
+        bonus_cap = None if ex.bonus_cap is None or not self._counts else Fraction(ex.bonus_cap)
+        possible = Fraction(ex.possible)
+        den = self._den
+        if not self._rescale:
+            mult, score_den = 1, den  # the raw score itself
+        elif possible > 0:  # raw * total / possible
+            mult, score_den = total.numerator * possible.denominator, den * total.denominator * possible.numerator
+        else:
+            mult, score_den = 0, 1
+        parts = [score_den, total.denominator, taken_off.denominator, den, bonus_raw.denominator]
+        big = math.lcm(*parts, bonus_cap.denominator if bonus_cap is not None else 1)
+        cap = None if bonus_cap is None else (bonus_cap.numerator * (big // bonus_cap.denominator),
+                                             bonus_raw.numerator * (big // bonus_raw.denominator))
+        return (big, mult * (big // score_den), total.numerator * (big // total.denominator),
+                taken_off.numerator * (big // taken_off.denominator), big // den, cap)
 
     def grade_score(self, awarded: Mapping[str, Fraction]) -> Fraction:
         """The grade score with these items at these points (their section caps, the rescaling,
@@ -101,38 +140,72 @@ class Regrader:
                 return self._finish(self._exact, *self._moved(self._exact, awarded))
             scaled[item_id] = points.numerator * (den // d)
         raw, taken_off, bonus = self._moved(self._ints, scaled)
-        return self._finish(self._exact, Fraction(raw, den), Fraction(taken_off, den), Fraction(bonus, den))
+        # `_finish` on the exact sums, in integers over `big`
+        big, to_big, total, taken, per, cap = self._whole
+        score = raw * to_big
+        score = (score if score < total else total) - (taken + taken_off * per)
+        if self._floor and score < 0:
+            score = 0
+        if cap is not None:
+            earned = cap[1] + bonus * per
+            score += earned if earned < cap[0] else cap[0]
+        return Fraction(score, big)
 
     def approx(self, awarded: Mapping[str, float]) -> float:
         """`grade_score` on floats: what steers the search, never what a card shows (the search
         decides exactly whenever the float is within rounding of a cut-off)."""
         return self._finish(self._floats, *self._moved(self._floats, awarded))
 
+    def placed(self, move: tuple) -> tuple:
+        """An option's move (item id, its points, the points held, the option's own gain in
+        points) with what `approx_gain` adds for it when it is its item's only move: where the
+        item counts (None: nowhere) and its new points less those held there, worked out once
+        per option as `approx_gain` works them out."""
+        item_id, points, held, delta = move
+        where = self._where.get(item_id)
+        diff = min(points, held + delta) - self._floats.old[item_id] if where is not None else 0.0
+        return (item_id, points, held, delta, where, diff)
+
     def approx_gain(self, chosen) -> float:
         """`approx` of the items the options `chosen` move, less `approx_current`: each
-        option is (item id, its points, the points held, the option's own gain in points); an
-        item's options add up, clamped to its points, in the order given. The same float
-        operations, in the same order, as the search's `combined_gain` on floats through
-        `approx` (what steers the search must not move by a rounding)."""
-        awarded: dict[str, float] = {}
-        for item_id, points, held, delta in chosen:
-            awarded[item_id] = min(points, awarded.get(item_id, held) + delta)
-        sums, where_of = self._floats, self._where
-        old = sums.old
+        option's move as `placed` gives it; an item's options add up, clamped to its points,
+        in the order given. The same float operations, in the same order, as the search's
+        `combined_gain` on floats through `approx` (what steers the search must not move by a
+        rounding)."""
+        sums = self._floats
         sections: dict[int, Any] = {}
         bonus = taken_off = 0
-        for item_id, points in awarded.items():
-            where = where_of.get(item_id)
-            if where is None:
-                continue
-            diff = points - old[item_id]
-            if where[0] == _SECTION:
-                k = where[1]
-                sections[k] = sections.get(k, 0) + diff
-            elif where[0] == _BONUS:
-                bonus += diff
-            else:
-                taken_off -= diff
+        if len(chosen) == 1 or len({m[0] for m in chosen}) == len(chosen):
+            # Each item moved by one option (most sets): its difference is the one `placed` made.
+            for m in chosen:
+                where = m[4]
+                if where is None:
+                    continue
+                if where[0] == _SECTION:
+                    k = where[1]
+                    sections[k] = sections.get(k, 0) + m[5]
+                elif where[0] == _BONUS:
+                    bonus += m[5]
+                else:
+                    taken_off -= m[5]
+        else:
+            awarded: dict[str, float] = {}
+            for m in chosen:
+                item_id = m[0]
+                awarded[item_id] = min(m[1], awarded.get(item_id, m[2]) + m[3])
+            where_of, old = self._where, sums.old
+            for item_id, points in awarded.items():
+                where = where_of.get(item_id)
+                if where is None:
+                    continue
+                diff = points - old[item_id]
+                if where[0] == _SECTION:
+                    k = where[1]
+                    sections[k] = sections.get(k, 0) + diff
+                elif where[0] == _BONUS:
+                    bonus += diff
+                else:
+                    taken_off -= diff
         raw_score = sums.raw_score
         for k, diff in sections.items():
             raw_score += min(sums.caps[k], sums.raw[k] + diff) - sums.awarded[k]

@@ -21,17 +21,16 @@ by gain per unit of cost, and the plan says it is not proven cheapest (`exact: f
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 
 from assess.core.exact import Fraction, exact_sum
-from assess.core import conditions as cond
 from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
-from assess.scoring import compiler as C
 from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs
-from assess.scoring.items import rule_condition_ids, score_item
 from assess.scoring.regrade import Regrader, unfloored_grade_score
+from assess.scoring.alone import item_alone
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads
 from assess.scoring.reach import KEY_LIMIT, counted_per_period, read_key
@@ -44,11 +43,13 @@ KEEP = 4             # the plan and up to three alternatives
 _MARGIN = 1e-9       # relative slack of the float arithmetic that only steers the search
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class Option:
     """One group raised to one level: `ref` the item (or deduction) the plan names, `node` the
     level's condition (None: the inspector's score for a judged item), its standalone changes,
-    cost and gain, and `order` its place in the standard (ties go to the earlier)."""
+    cost and gain, and `order` its place in the standard (ties go to the earlier). Read only
+    once made (not frozen: a plan makes dozens a record, and a frozen dataclass sets each field
+    through object.__setattr__)."""
 
     group: str
     ref: str
@@ -67,9 +68,10 @@ class Option:
     def __post_init__(self) -> None:
         r = self.result
         held = (float(r.item.points), float(r.awarded)) if r is not None else (0.0, 0.0)
-        object.__setattr__(self, "approx", (float(self.cost), float(self.gain), float(self.delta)) + held)
-        # What `Regrader.approx_gain` reads of it (None: an outside item's option).
-        object.__setattr__(self, "moves", (r.item.id, held[0], held[1], self.approx[2]) if r is not None else None)
+        self.approx = (float(self.cost), float(self.gain), float(self.delta)) + held
+        # What `Regrader.approx_gain` reads of it (None: an outside item's option), as its
+        # regrader places it (`_measure`).
+        self.moves = (r.item.id, held[0], held[1], self.approx[2]) if r is not None else None
 
 
 @dataclass
@@ -219,7 +221,10 @@ def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult 
         gain, delta = ctx.gain(ctx.score(trial)), Fraction(0)
     if gain <= 0:
         return None
-    return Option(group, ref, kind, node, changes, cost, gain, order, r, delta)
+    option = Option(group, ref, kind, node, changes, cost, gain, order, r, delta)
+    if option.moves is not None:
+        option.moves = ctx.regrader.placed(option.moves)
+    return option
 
 
 # What raising an item to a level takes and gives, shared by every record: the changes (False:
@@ -264,20 +269,13 @@ def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
     changes = tuple(trial.changes[start:])
     if not changes or r is None:
         return changes, changes_cost(ctx.ev.standard, changes), None
-    new = _rescored(ctx, r, trial)
-    return changes, changes_cost(ctx.ev.standard, changes), (new.awarded, new.exempt)
+    return changes, changes_cost(ctx.ev.standard, changes), _rescored(ctx, r, trial)
 
 
-def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> ItemResult:
-    """The item's result in the changed evidence, scored alone (not kept among the engine's
-    results of real records: the outcome keeps it, and what-if cases would push those out)."""
-    inputs = trial.inputs(ctx.base)
-    standard, compiled = ctx.ev.standard, ctx.ev.compiled
-    values = trial.values(standard, ctx.base)
-    keys = [C.applies_id(r.item.id)] if r.item.applies_if else []
-    keys += [cid for _, cid in rule_condition_ids(r.item)]
-    decisions = {k: cond.evaluate(compiled.conditions[k], values) for k in keys}
-    return score_item(standard, r.section_id, r.item, values, decisions, inputs)
+def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> tuple:
+    """(points awarded, exempt) of the item in the changed evidence, scored alone (`item_alone`:
+    kept by what the item reads there)."""
+    return item_alone(ctx.ev.compiled, ctx.base, r, trial)
 
 
 def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
@@ -311,6 +309,9 @@ def _undominated(options: list[Option]) -> list[Option]:
                    for p in by_group[o.group]):
             keep.append(o)
     return keep
+
+
+_FIRST = operator.itemgetter(0)
 
 
 class _Stop(Exception):
@@ -379,11 +380,16 @@ class Search:
     def _add(self, chosen: tuple[Option, ...], cost: float, num: int) -> None:
         """A candidate: `cost` its float cost, `num` its exact cost times `_den`."""
         exact_cost = Fraction(num, self._den)  # == exact_sum(o.cost for o in chosen)
-        self.candidates.append((exact_cost, len(chosen), tuple(sorted([o.order for o in chosen])), chosen))
-        groups = frozenset(o.group for o in chosen)
-        if any(g <= groups for _, g in self._kept):
-            return
-        kept = sorted([(c, g) for c, g in self._kept if not groups <= g] + [(cost, groups)], key=lambda x: x[0])
+        orders = [o.order for o in chosen]
+        orders.sort()
+        self.candidates.append((exact_cost, len(chosen), tuple(orders), chosen))
+        groups = frozenset([o.group for o in chosen])
+        for _, g in self._kept:
+            if g <= groups:
+                return
+        kept = [x for x in self._kept if not groups <= x[1]]
+        kept.append((cost, groups))
+        kept.sort(key=_FIRST)
         # Only the KEEP cheapest set the threshold: with hundreds of interchangeable groups (a
         # checklist of 250 entries) the undominated sets would otherwise grow without bound.
         self._kept = kept[:KEEP]
@@ -490,27 +496,3 @@ def apply_all(ctx: Context, chosen: tuple[Option, ...]) -> Found | None:
     parts, after = done
     cost = changes_cost(ctx.ev.standard, [c for _, changes in parts for c in changes])
     return Found(parts, cost, after)
-
-
-def greedy(ctx: Context, options: list[Option]) -> tuple[Found | None, Evaluation]:
-    """The fallback: options by gain per unit of cost (a group's later option replaces its earlier
-    one when it gains more), added until the changed evidence reaches the grade. Returns the set,
-    or None and the evaluation with every group at its highest level (the best reachable)."""
-    chosen: dict[str, Option] = {}
-    for option in sorted(options, key=lambda o: (o.cost / o.gain, o.order)):
-        held = chosen.get(option.group)
-        if held is not None and held.gain >= option.gain:
-            continue
-        chosen[option.group] = option
-        found = apply_all(ctx, tuple(chosen.values()))
-        if found is not None:
-            return found, found.evaluation
-    highest: dict[str, Option] = {}
-    for o in options:
-        if o.group not in highest or o.gain > highest[o.group].gain:
-            highest[o.group] = o
-    found = apply_all(ctx, tuple(highest.values()))
-    if found is not None:
-        return found, found.evaluation
-    done = _applied(ctx, tuple(highest.values())) if highest else None
-    return None, done[1] if done is not None else ctx.current
