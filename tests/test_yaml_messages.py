@@ -102,6 +102,38 @@ def test_a_json_lines_file_given_to_score_says_to_use_batch(tmp_path):
                                  f"请用 assess batch {path} --standard 标准编号 为其中的记录评分\n")
 
 
+
+def test_a_json_lines_file_named_json_says_to_rename_it_first(tmp_path):
+    """`assess batch` reads a .json file as one record: the hint must not send the user round to
+    the same refusal (break-it helper: `batch three.json` said `use assess batch three.json`)."""
+    path = tmp_path / "records.json"
+    line = json.dumps(yaml.safe_load(TANGLANG.read_text(encoding="utf-8")), ensure_ascii=False, default=str)
+    path.write_text(line + "\n" + line + "\n", encoding="utf-8")
+    renamed = tmp_path / "records.jsonl"
+    assert _score(str(path)) == (f"错误: {path}: 这是 JSON Lines 文件 (每行一份记录), 不是一份记录; assess batch 只按行读取"
+                                 f"扩展名为 .jsonl 的文件: 请把它改名为 {renamed}, 再用 assess batch {renamed} --standard "
+                                 "标准编号 为其中的记录评分\n")
+    path.rename(renamed)
+    done = CliRunner().invoke(main, ["batch", str(renamed), "--standard", "bahao-community",
+                                     "--out", str(tmp_path / "out.csv")])
+    assert done.exit_code == 0 and "2 条记录: 已评分 2 条" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("layout", ["\t{record}", "{{\n\t\"union\":\t{union},\n\t\"rest\": 1}}"])
+def test_a_json_file_with_tabs_between_its_tokens_reads_as_json(tmp_path, layout):
+    """Tabs are whitespace to JSON but indentation YAML refuses: a JSON record starting with a tab
+    was refused as YAML (break-it helper); a tab inside a string stays a tab."""
+    from assess.core.loading import read_document
+
+    data = yaml.safe_load(TANGLANG.read_text(encoding="utf-8"))
+    data["note"] = "a\tb"
+    record = json.dumps(data, ensure_ascii=False, default=str)
+    union = json.dumps({"id": "x\ty"})
+    path = tmp_path / "r.json"
+    path.write_text(layout.format(record=record, union=union), encoding="utf-8")
+    read = read_document(path).data
+    assert read == json.loads(path.read_text(encoding="utf-8"))
+
 # ---- every problem the parser can report has its words ------------------------------------------
 
 # (context, problem) as libyaml (0.2.x, in PyYAML's _yaml extension) and PyYAML's pure-Python reader

@@ -256,12 +256,26 @@ _ESCAPE = re.compile(r"\\(?:u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-f
 _RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
+def _untabbed(text: str) -> str:
+    """`text` with each tab outside its strings a space: whitespace to JSON, but indentation YAML
+    refuses (a JSON file that starts with a tab). One character for one, so lines and columns stay."""
+    out, at = [], 0
+    for m in _STRING.finditer(text):
+        out += (text[at:m.start()].replace("\t", " "), m.group(0))
+        at = m.end()
+    out.append(text[at:].replace("\t", " "))
+    return "".join(out)
+
+
 def json_as_yaml(text: str) -> str:
-    """JSON text that YAML reads as a JSON parser reads the original: inside each string, a
+    """JSON text that YAML reads as a JSON parser reads the original: a tab between its tokens a
+    space (see _untabbed); inside each string, a
     `\\uD842\\uDFB7`-style surrogate pair (how json.dumps writes characters outside the BMP) becomes
     the one character it encodes (`\\U00020BB7`), and raw characters YAML refuses or folds become
     `\\u` escapes. A lone surrogate escape raises Refused with its line: it is not a character."""
 
+    if "\t" in text:
+        text = _untabbed(text)
     if "\\u" not in text and not _RAW.search(text):
         return text
 

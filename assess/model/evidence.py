@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -249,7 +250,11 @@ def read_record_file(path: str) -> Document:
         return read_document(path, bad_dates_as_text=True)
     except InputError as err:
         if len(err.problems) == 1 and err.problems[0].line is not None and _json_lines(path):
-            raise InputError([Problem(str(path), "", message("error.yaml.json_lines", file=str(path)))]) from None
+            # batch reads a file line by line only by its name (.jsonl): any other name, it says the
+            # same of each file again, so the rename comes first
+            renamed = os.path.splitext(str(path))[0] + ".jsonl"
+            key = "error.yaml.json_lines" if str(path).lower().endswith(".jsonl") else "error.yaml.json_lines_renamed"
+            raise InputError([Problem(str(path), "", message(key, file=str(path), renamed=renamed))]) from None
         raise
 
 
