@@ -304,3 +304,22 @@ def test_two_files_with_the_same_id_and_version_are_refused(tmp_path):
     result = CliRunner().invoke(main, ["--rulesets", str(tmp_path), "score", str(record)])
     assert result.exit_code == 2
     assert "bahao-community@2025.1" in result.output and "bahao-draft.yaml" in result.output
+
+
+def test_a_parent_defined_twice_beside_the_child_is_refused_naming_both(tmp_path):
+    """Two files beside the child both define the parent's id and version: which one extends
+    read turned on their names' order, and a rename changed the grade (break-it helper)."""
+    text = PARENT.read_text(encoding="utf-8")
+    (tmp_path / "p1.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "z9.yaml").write_text(text.replace("min_score: 80", "min_score: 85", 1), encoding="utf-8")
+    child = tmp_path / "h.yaml"
+    child.write_text('extends: {id: bahao-community, version: "2025.1"}\nid: child-h\nversion: "1"\n'
+                     "title: {zh: H}\neffective_from: 2025-01-01\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (["score", str(FIXTURES / "tanglang-community.yaml"), "--standard", str(child)], ["lint", str(child)]):
+        result = runner.invoke(main, args)
+        assert result.exit_code != 0, (args, result.output)
+        assert str(tmp_path / "p1.yaml") in result.output and str(tmp_path / "z9.yaml") in result.output, result.output
+        assert "bahao-community@2025.1" in result.output and "Traceback" not in result.output
+    (tmp_path / "z9.yaml").unlink()
+    assert runner.invoke(main, ["score", str(FIXTURES / "tanglang-community.yaml"), "--standard", str(child)]).exit_code == 0

@@ -176,13 +176,25 @@ def _find_parent(ref: ParentRef, child_path: str) -> str:
                 continue  # an evidence record or notes beside the standards
             seen.append(f"{data.get('id')}@{data.get('version')}")
             if data.get("id") == ref.id and (ref.version is None or str(data.get("version")) == ref.version):
-                matches.append((str(data.get("effective_from", "")), str(p)))
+                matches.append((str(data.get("effective_from", "")), str(data.get("version")), str(p)))
         if matches:
-            return max(matches)[1]  # without a version: the newest
+            return _one_parent(matches, ref, child_path)
     want = ref.id if ref.version is None else f"{ref.id}@{ref.version}"
     text = message("extends.not_found", want=want, dirs=", ".join(str(d) for d in dirs), known=", ".join(sorted(set(seen))))
     close = difflib.get_close_matches(str(ref.id), sorted({k.rsplit("@", 1)[0] for k in seen} - {ref.id}), n=1, cutoff=0.6)
     raise InputError([Problem(child_path, "extends", text + (message("catalog.did_you_mean", name=close[0]) if close else ""))])
+
+
+def _one_parent(matches: list[tuple[str, str, str]], ref: ParentRef, child_path: str) -> str:
+    """The file of (effective_from, version, path) `matches` that `ref` names: without a version,
+    the newest. Two files of that version in one directory are refused, naming both: which one
+    extends reads would otherwise turn on their names' order."""
+    newest = max(matches)
+    same = sorted(path for _, version, path in matches if version == newest[1])
+    if len(same) == 1:
+        return newest[2]
+    text = message("extends.ambiguous", want=f"{ref.id}@{newest[1]}", files=", ".join(same))
+    raise InputError([Problem(child_path, "extends", text)])
 
 
 def standard_from_data(data: dict, name: str = "<standard>") -> LoadedStandard:
