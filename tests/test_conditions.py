@@ -105,6 +105,22 @@ def test_numbers_are_exact():
     assert num("92.5%").text == "92.5%"
 
 
+
+@pytest.mark.parametrize("text", ["members >= 4052.00000000000001", "members > 4051.99999999999999999",
+                                  "rate >= 97.9999999999999999%", "x >= 123456789012345678901"])
+def test_a_literal_a_float_cannot_hold_is_refused(text):
+    """durable_rules compares as floats: `members >= 4052.00000000000001` was decided on 4052 by
+    one decider and on the exact value by the other, and shown as "≥ 4052" beside a grade it
+    refused for 4,052 members (break-it helper). Refused as a YAML number is, with its place."""
+    with pytest.raises(ConditionError) as err:
+        parse(text)
+    assert "15" in str(err.value) and text.split()[-1][:8] in str(err.value)
+
+
+def test_a_literal_of_fifteen_digits_or_a_float_s_own_is_read():
+    assert parse("x >= 4052.0000000001").literal.value == Fraction(40520000000001, 10**10)
+    assert parse("x >= 9007199254740992").literal.value == 2**53  # more than 15 digits, but a float holds it
+
 def test_percent_threshold_is_exact():
     node = parse("membership_rate >= 98%")
     assert evaluate(node, {"membership_rate": Fraction(98, 100)}) is True

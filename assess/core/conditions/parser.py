@@ -20,7 +20,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from assess.core.exact import fraction
+from assess.core.exact import float_is_exact, fraction, shown_number
 from assess.core.messages import message
 from assess.core.conditions.nodes import (FALSE, KEYWORDS, ORDERING_OPS, TRUE, Compare, ConditionError, Literal, Node, Not,
                                           IDENT_RE, Relation, all_of, any_of)
@@ -115,6 +115,11 @@ def _scan_number(text: str, i: int) -> tuple[_Token, int]:
         while j < n and text[j] in _NUMBER_TAIL:
             j += 1
         raise ConditionError(message("condition.invalid_number", number=repr(text[i:j])), text, i)
+    digits = m.group().rstrip("%")
+    if not float_is_exact(digits, float(digits)):
+        # durable_rules compares as floats: a literal a float cannot hold would be decided on its
+        # rounded value while its exact one is shown (members >= 4052.00000000000001)
+        raise ConditionError(message("error.inexact_number", value=shown_number(m.group())), text, i)
     return _Token("LIT", m.group(), i, _number_literal(m.group())), end
 
 
