@@ -565,3 +565,18 @@ def test_every_text_is_in_the_catalogue_in_both_languages():
     assert len(used) > 60
     for key in sorted(used):
         assert key in texts and set(texts[key]) == {"zh", "en"} and all(texts[key].values()), key
+
+
+def test_a_correction_that_breaks_another_fact_names_the_inspection_file(tmp_path):
+    """The inspection corrects 会员人数 to 1; 女会员人数 (6120, left alone) is then above it. The
+    problem was reported at the evidence file's line 40, which says 15060 members (break-it
+    helper): it names the inspection file, the correction and its line."""
+    text = (ROOT / "fixtures" / "inspections" / "liulian-community.pass.yaml").read_text(encoding="utf-8")
+    assert text.count("observed: {unresolved_complaints: 1}") == 1
+    path = tmp_path / "insp.yaml"
+    path.write_text(text.replace("observed: {unresolved_complaints: 1}", "observed: {members: 1}"), encoding="utf-8")
+    line = next(i for i, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "members: 1}" in row)
+    result = CliRunner().invoke(main, ["score", str(ROOT / "fixtures" / "liulian-community.yaml"), "--inspection", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"错误: {path}:{line}: ") and "members = 1" in result.stderr, result.stderr
+    assert "facts.women_members" in result.stderr and "6120" in result.stderr

@@ -278,22 +278,39 @@ def _inspected_record(out: Inspected, standard: Standard, judged_key: str) -> In
         inspected = evidence_from_document(doc)
         out.observed = check_facts(inspected, standard, names)
     except InputError as err:
-        raise _remapped(err, where, inspection) from None
+        raise _remapped(err, where, inspection, out.corrections) from None
     # Keep the record's own path and hash: the inspection card is about that record.
     out.evidence = LoadedEvidence(inspected.record, doc, evidence.sha256)
     return out
 
 
-def _remapped(err: InputError, where: dict[str, tuple], inspection: LoadedInspection) -> InputError:
-    """Problems found in the inspected record, pointed at the inspection entry that caused them."""
+def _remapped(err: InputError, where: dict[str, tuple], inspection: LoadedInspection,
+              corrections: dict[str, Correction]) -> InputError:
+    """Problems found in the inspected record, pointed at the inspection entry that caused them.
+    One at a value the inspection left alone (女会员人数 above a corrected 会员人数) was caused by
+    the corrections too, the record read alone having none: it names the inspection file, and the
+    corrections, at the first one's line."""
     out = []
     for p in err.problems:
         best = max((k for k in where if p.path == k or p.path.startswith(k + ".") or p.path.startswith(k + "[")),
                    key=len, default=None)
         if best is None:
-            out.append(p)
+            out.append(_after_corrections(p, inspection, corrections))
             continue
         loc = where[best]
         out.append(in_cells(inspection.document, [Problem(inspection.path, dotted(loc) + p.path[len(best):], p.message,
                                                           inspection.document.line_of(loc))])[0])
     return InputError(sorted_problems(out))
+
+
+def _after_corrections(p: Problem, inspection: LoadedInspection, corrections: dict[str, Correction]) -> Problem:
+    """`p`, found at a value no correction wrote, said to follow from the inspection's corrections."""
+    if not corrections:
+        return p
+    first = min(corrections.values(), key=lambda c: inspection.document.line_of(c.where) or 0)
+    listed = message("inspection.correction_sep").join(
+        message("inspection.correction_at", where=dotted(c.where), value=shown_value(c.observed),
+                line=inspection.document.line_of(c.where) or "?") for c in corrections.values())
+    text = message("inspection.after_corrections", problem=p.message, record=p.file, path=p.path, corrections=listed)
+    return in_cells(inspection.document, [Problem(inspection.path, dotted(first.where), text,
+                                                  inspection.document.line_of(first.where))])[0]
