@@ -492,3 +492,30 @@ def test_a_formula_or_a_blank_in_a_score_cell_is_named_at_the_score_cell_not_the
     lines = [line for line in result.stderr.splitlines() if "Sheet!" in line]
     assert len(lines) == 1 and f"Sheet!{get_column_letter(score + 1)}2: " in lines[0], result.stderr
     assert said.format(item=targets[score][1]) in lines[0] and f"Sheet!{get_column_letter(reason + 1)}2" not in result.stderr
+
+
+def test_a_second_visible_sheet_with_rows_is_refused_naming_it(tmp_path):
+    """A district's units split over two sheets: only the first was read, the others' unions left
+    unscored without a word (break-it helper). A blank or hidden extra sheet is no problem."""
+    head, rows, _ = _roster_rows("liuyou-grassroots")
+    path = tmp_path / "名单.xlsx"
+    wb = Workbook()
+    first = wb.active
+    first.title = "一片"
+    for row in [head, *rows[:2]]:
+        first.append(row)
+    wb.create_sheet("空表")
+    hidden = wb.create_sheet("草稿")
+    hidden.append(["随手记"])
+    hidden.sheet_state = "hidden"
+    wb.save(path)
+    out = tmp_path / "out.csv"
+    ok = CliRunner().invoke(main, ["batch", str(path), "--standard", "liuyou-grassroots", "--out", str(out)])
+    assert ok.exit_code == 0, ok.output
+    second = wb.create_sheet("二片")
+    for row in [head, *rows[2:]]:
+        second.append(row)
+    wb.save(path)
+    bad = CliRunner().invoke(main, ["batch", str(path), "--standard", "liuyou-grassroots", "--out", str(tmp_path / "o2.csv")])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output, bad.output
+    assert "二片" in bad.stderr and "一片" in bad.stderr and "空表" not in bad.stderr and "草稿" not in bad.stderr

@@ -376,10 +376,20 @@ def _rows(book: str) -> tuple[str | None, list[list[Any]], dict[int, list[Proble
         uncached = uncached_formulas(book).get(ws.title, [])
         faults = cell_faults(book, ws, uncached)
         faults[1] = faults.get(1, []) + (xlsx.meta_problems(wb, book) if xlsx.read_meta(wb).get("schema") == ROSTER_SCHEMA
-                                         else [])
+                                         else []) + _other_sheets(wb, ws, book)
         # Values as shown: a rate stored as 1.5 in a 0.0% cell is 150% (xlsx.shown_value).
         return ws.title, [[xlsx.shown_value(c) for c in r] for r in ws.iter_rows()], faults, unread_cells(ws, uncached)
     return None, csv_rows(book), {}, {}
+
+
+def _other_sheets(wb, ws, book: str) -> list[Problem]:
+    """A problem naming the visible sheets besides `ws` that hold anything: a roster is one sheet,
+    and the rows of a second (a district's units split over two sheets) would go unread."""
+    others = [w.title for w in wb.worksheets if w is not ws and w.sheet_state == "visible"
+              and any(not xlsx.blank(v) for row in w.iter_rows(values_only=True) for v in row)]
+    if not others:
+        return []
+    return [Problem(book, "", message("roster.other_sheets", sheet=ws.title, others="、".join(others)))]
 
 
 # ---- the empty roster --------------------------------------------------------------------
