@@ -61,7 +61,7 @@ def _json(data):
 def _general(data: Any) -> tuple:
     kept, kept_json = evidence._known_record, json_records.known_record_json
     evidence._known_record = lambda data: None
-    json_records.known_record_json = lambda data, cache, built: None
+    json_records.known_record_json = lambda data, cache, built, summaries=None: None
     try:
         return _outcome(lambda d: evidence_from_data(d, "rec.jsonl:3", lenient=True), data)
     finally:
@@ -143,7 +143,7 @@ def test_the_worker_reads_a_line_as_the_general_reading_does():
         read = lambda _: worker._readable(src, [])  # noqa: E731
         kept, kept_json = evidence._known_record, json_records.known_record_json
         evidence._known_record = lambda data: None
-        json_records.known_record_json = lambda data, cache, built: None
+        json_records.known_record_json = lambda data, cache, built, summaries=None: None
         try:
             general = _outcome(read, None)
         finally:

@@ -29,7 +29,7 @@ from assess.model.facts import fact_values, problem_at, range_problems, shown, u
 from assess.model.honours import honour_problems
 from assess.model.known_entries import caches, known_parts
 from assess.model.normalise import normalise_record
-from assess.model.plain import judged_points, plain_events
+from assess.model.plain import event_parts, events_parts, judged_points, plain_events
 from assess.model.references import (KnownNames, application_conflicts, judgement_standard_problems, kind_problems,
                                      resolve_applications, resolve_events)
 from assess.model.standard import Standard, Window
@@ -176,6 +176,10 @@ class LoadedEvidence:
     # the first day of the record's events (None: it has none) as check_record saw it, with the
     # record and its events: the notes ask (history), when the events are no longer at hand
     kept_first_event: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    # (the list of the record's events, each one's plain.event_parts in order), where the reading
+    # worked them out (a JSON Lines record of known events, none citing a document): read instead
+    # of the events (plain.events_parts) while the record holds that very list; never copied by replace()
+    event_parts: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -315,7 +319,7 @@ def evidence_from_document(doc: Document, *, lenient: bool = False, known: bool 
 
 
 _ENTRY_MODELS = {"events": Event, "documents": DocumentRef, "honours": Honour, "applications": Application}
-_KNOWN = caches({**_ENTRY_MODELS, "period": Period, "judgements": JudgementEntry})
+_KNOWN = caches({**_ENTRY_MODELS, "period": Period, "judgements": JudgementEntry}, {"events": event_parts})
 
 
 def _known_record(data: dict[str, Any]) -> EvidenceRecord | None:
@@ -396,7 +400,7 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     problems: list[Problem] = []
     values = fact_values(record, doc, standard, known, problems)
     problems += range_problems(doc, standard, values)
-    plain, first = plain_events(record, standard)
+    plain, first = plain_events(record, standard, events_parts(loaded))
     events, found = (record.events, []) if plain else resolve_events(record, doc, standard, known)
     applications, more = resolve_applications(record, doc, standard, lineage, known)
     problems += found + more

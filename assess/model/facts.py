@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from sys import intern
 from itertools import compress
 from operator import gt, is_not, itemgetter, le
 from typing import Any, Optional
@@ -253,9 +254,10 @@ _QUICK_READERS = {"boolean": (bool, read_boolean), "integer": (int, read_integer
 def _field_readers(standard: Standard) -> tuple[dict[str, tuple], dict[str, None]]:
     """For `_plain_values`, once per standard: each field's (type kept as it is, reader), (None,
     None) for a field the facts model must read (scores); and every field as None, in declaration
-    order."""
-    return ({name: _QUICK_READERS.get(decl.type, _NO_READER) for name, decl in standard.fields.items()},
-            dict.fromkeys(standard.fields))
+    order. The names are interned (sys.intern), as a JSON reader's keys are (orjson's): a record's
+    facts are then looked up among them by identity, not compared text by text."""
+    return ({intern(name): _QUICK_READERS.get(decl.type, _NO_READER) for name, decl in standard.fields.items()},
+            dict.fromkeys(map(intern, standard.fields)))
 
 
 _NO_READER = (None, None)  # a scores field: its entries are the facts model's to read
@@ -363,6 +365,7 @@ def _quick_bounds(standard: Standard) -> tuple | None:
 
 def _getter(names: list[str]):
     """A function of a mapping giving the values of `names` as a tuple (KeyError for one missing)."""
+    names = list(map(intern, names))  # see _field_readers
     if len(names) > 1:
         return itemgetter(*names)
     return (lambda d: (d[names[0]],)) if names else (lambda d: ())

@@ -4,6 +4,7 @@ entries seen before looked up by their JSON text (known_entries.known_parts_json
 object made from them and its other values without validating again what was validated
 (known_entries.Built), its union checked as UnionIdentity checks it. Whatever is not plainly so
 is read by the general reading (evidence_from_document); tests/test_known_json.py compares both.
+The events' plain.event_parts, when worked out, are handed on with the record (event_parts).
 """
 from __future__ import annotations
 
@@ -19,9 +20,14 @@ from assess.model.normalise import read_union
 def evidence_from_json(data: Any, name: str, *, lenient: bool = False) -> LoadedEvidence:
     """evidence_from_data(data, name, lenient=lenient) for `data` as a JSON reader gives it (see
     the module docstring); raises the same RecordRefused."""
-    record = known_record_json(data, evidence._KNOWN, _BUILT) if data.__class__ is dict else None
+    summaries: dict[str, tuple] = {}
+    record = known_record_json(data, evidence._KNOWN, _BUILT, summaries) if data.__class__ is dict else None
     if record is not None:
-        return LoadedEvidence(record, Document(name, data, {}), pending=(), origins={})
+        loaded = LoadedEvidence(record, Document(name, data, {}), pending=(), origins={})
+        kept = summaries.get("events")
+        if kept is not None and kept[0] is record.events:  # else validated anew: other objects
+            loaded.event_parts = kept
+        return loaded
     return evidence_from_document(Document(name, data, {}), lenient=lenient, known=False)
 
 

@@ -10,11 +10,14 @@ the very object validation made from an equal entry: the models are frozen, so o
 every record that writes the entry. Anything else (an entry never seen, one with a problem, a
 value of another class) is for the general reading to read and report as ever. A JSON record
 whose parts are all made or plain is made without validating it again (Built; used by
-assess/model/json_records.py).
+assess/model/json_records.py). A cache may also keep a summary of each entry (its facts as later
+steps read them, worked out once per distinct entry: `KnownEntries.summary`), handed on per record
+as a tuple (each_json_summarised), so that checking and scoring a record read those instead of
+each entry's attributes; kept entries are never changed in place, so neither are their summaries.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -37,14 +40,18 @@ class KnownEntries:
     """The entries of one model validated before (see the module docstring)."""
 
     __slots__ = ("model", "readers", "checks", "kept", "by_json", "whole", "looked", "missed", "poor", "resting",
-                 "rests")
+                 "rests", "summary", "pairs")
 
-    def __init__(self, model: type[BaseModel], readers: tuple, checks: tuple | None) -> None:
+    def __init__(self, model: type[BaseModel], readers: tuple, checks: tuple | None,
+                 summary: Callable[[BaseModel], Any] | None = None) -> None:
         # readers: normalise's (name, reader) pairs for the entry; checks: its (name, test) pairs
-        # telling an entry it need not read, or None when it reads every entry (a judgement)
-        self.model, self.readers, self.checks = model, readers, checks
+        # telling an entry it need not read, or None when it reads every entry (a judgement);
+        # summary: a kept object's summary (each_json_summarised), None where it has none
+        self.model, self.readers, self.checks, self.summary = model, readers, checks, summary
         self.kept: dict[tuple, BaseModel] = {}
         self.by_json: dict[bytes, BaseModel] = {}  # the same objects, by the entry's JSON text (each_json)
+        # (object, its summary) by the entry's JSON text, for entries that have one (each_json_summarised)
+        self.pairs: dict[bytes, tuple] = {}
         self.whole: dict[bytes, dict] = {}  # judgements: a whole mapping of them by its JSON text (_judgements_json)
         self.looked = self.missed = self.poor = self.resting = self.rests = 0
 
@@ -132,6 +139,40 @@ class KnownEntries:
                         return None
         return made
 
+    def each_json_summarised(self, entries: Any) -> tuple[list[BaseModel], tuple | None] | None:
+        """each_json(entries) (None where it gives None) with the summary of each object made
+        (`self.summary`'s, worked out once per distinct entry), as a tuple; that is None when an
+        entry's summary is None."""
+        if entries.__class__ is not list or self._resting(len(entries)):
+            return None
+        try:
+            pairs = list(map(self.pairs.get, map(_dumps, entries)))
+        except orjson.JSONEncodeError:
+            return None
+        if all(pairs):  # most records: a pair is a tuple of two, always true
+            made, summaries = zip(*pairs)  # in one pass, in C
+            return list(made), summaries
+        return self._summarised(entries)
+
+    def _summarised(self, entries: list) -> tuple[list[BaseModel], tuple | None] | None:
+        # each_json_summarised, with entries never seen or of no summary: only entries that have
+        # one are kept in pairs (so that a pair found says the entry has one)
+        made, summaries = [], []
+        for entry, key in zip(entries, list(map(_dumps, entries))):
+            pair = self.pairs.get(key)
+            if pair is None:
+                found = self.by_json.get(key) or self._validated(entry, self.by_json, key)
+                if found is None:
+                    return None
+                pair = (found, self.summary(found))
+                if pair[1] is not None:
+                    if len(self.pairs) >= _MOST:
+                        self.pairs.clear()
+                    self.pairs[key] = pair
+            made.append(pair[0])
+            summaries.append(pair[1])
+        return made, tuple(summaries) if all(summaries) else None
+
     def _validated(self, entry: Any, kept: dict, key: Any) -> BaseModel | None:
         """The model's object for `entry`, never seen, kept in `kept` under `key` (_key's, or the
         JSON text); None when it is not one to keep."""
@@ -170,11 +211,13 @@ def _key(entry: dict[str, Any]) -> tuple:
     return (*entry, *values, *map(type, values))
 
 
-def caches(models: dict[str, type[BaseModel]]) -> dict[str, KnownEntries]:
+def caches(models: dict[str, type[BaseModel]], summaries: dict[str, Callable] | None = None) -> dict[str, KnownEntries]:
     """The caches for known_parts: `models` names the model of each list of entries of a record
     ("events", "documents", "honours", "applications"), of its "period" and of an entry of its
-    "judgements"."""
-    found = {key: KnownEntries(models[key], readers, checks) for key, readers, checks in LIST_READERS}
+    "judgements"; `summaries` the summary of an entry of some of the lists (KnownEntries.summary):
+    a function of the entry's object giving a tuple, or None for an entry to be read as ever."""
+    summaries = summaries or {}
+    found = {key: KnownEntries(models[key], readers, checks, summaries.get(key)) for key, readers, checks in LIST_READERS}
     found["period"] = KnownEntries(models["period"], *PERIOD_READERS)
     found["judgements"] = KnownEntries(models["judgements"], JUDGEMENT_READERS, None)
     return found
@@ -218,13 +261,24 @@ def _judgements(judgements: dict[str, Any], cache: KnownEntries) -> dict[str, di
     return out
 
 
-def known_parts_json(data: dict[str, Any], cache: dict[str, KnownEntries]) -> dict[str, Any]:
-    """known_parts(), for a record as a JSON reader gives it (see KnownEntries.each_json)."""
+def known_parts_json(data: dict[str, Any], cache: dict[str, KnownEntries],
+                     summaries: dict[str, tuple] | None = None) -> dict[str, Any]:
+    """known_parts(), for a record as a JSON reader gives it (see KnownEntries.each_json). With
+    `summaries`, a list whose cache keeps summaries and whose every entry has one is put there too,
+    as (its list of objects (the very list in the parts made), the summaries in order)."""
     made: dict[str, Any] = {}
     for key, _, _ in LIST_READERS:
         entries = data.get(key)
         if entries.__class__ is list and entries:
-            found = cache[key].each_json(entries)
+            one = cache[key]
+            if summaries is not None and one.summary is not None:
+                pair = one.each_json_summarised(entries)
+                if pair is not None:
+                    made[key] = pair[0]
+                    if pair[1] is not None:
+                        summaries[key] = pair
+                continue
+            found = one.each_json(entries)
             if found is not None:
                 made[key] = found
     period = data.get("period")
@@ -350,12 +404,13 @@ class Built:
 _set = object.__setattr__
 
 
-def known_record_json(data: dict[str, Any], cache: dict[str, KnownEntries], built: Built) -> BaseModel | None:
+def known_record_json(data: dict[str, Any], cache: dict[str, KnownEntries], built: Built,
+                      summaries: dict[str, tuple] | None = None) -> BaseModel | None:
     """The record of `data` (as a JSON reader gives it) read and validated with its entries seen
-    before taken as made (known_parts_json), when it has no problem: made by `built`, else
-    validated; None when it has a problem or no entry is known (the general reading then says
-    what)."""
-    made = known_parts_json(data, cache)
+    before taken as made (known_parts_json, which fills `summaries`), when it has no problem: made
+    by `built`, else validated; None when it has a problem or no entry is known (the general
+    reading then says what)."""
+    made = known_parts_json(data, cache, summaries)
     if not made:
         return None
     found = built(data, made)

@@ -4,7 +4,7 @@ batch): each gives True only where the general check finds nothing, and says not
 from __future__ import annotations
 
 from datetime import date
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from assess.core.per_object import once_per_object
@@ -12,19 +12,25 @@ from assess.model.references import own_event_kinds
 from assess.model.standard import Standard
 
 
-def plain_events(record: Any, standard: Standard) -> tuple[bool, date | None]:
+def plain_events(record: Any, standard: Standard, parts: tuple | None = None) -> tuple[bool, date | None]:
     """Whether a cheaper test proves that the record's events are kept as they are by
     resolve_events (every kind written as an id of the standard's, `own_event_kinds`) with no
     problem, and that _check_events finds none (none dated after the period, none citing a
     document): a pass over the events for each, in C (most records). False says only that it
-    cannot tell.
+    cannot tell. `parts`: the events' `event_parts`, in order, when at hand (read instead of
+    the events: none of them cites a document).
     With True, the first day of the events (None: there are none)."""
     events = record.events
     if not events:
         return True, None
-    if not own_event_kinds(standard).issuperset(map(_KIND, events)) or any(map(_DOCUMENTS, events)):
-        return False, None
-    dates = list(map(_DATE, events))  # read once for the last day and the first
+    if parts is not None:
+        if not own_event_kinds(standard).issuperset(map(_FIRST, parts)):
+            return False, None
+        dates = list(map(_SECOND, parts))
+    else:
+        if not own_event_kinds(standard).issuperset(map(_KIND, events)) or any(map(_DOCUMENTS, events)):
+            return False, None
+        dates = list(map(_DATE, events))  # read once for the last day and the first
     if max(dates) <= record.period.end:
         return True, min(dates)
     return False, None
@@ -33,6 +39,36 @@ def plain_events(record: Any, standard: Standard) -> tuple[bool, date | None]:
 _KIND = attrgetter("kind")
 _DATE = attrgetter("date")
 _DOCUMENTS = attrgetter("documents")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
+def event_parts(event: Any) -> tuple[str, date, int] | None:
+    """An event as the engine reads it, (kind, date, count), for one citing no document (None
+    for one that does): worked out once per distinct event of a batch (known_entries' summary of
+    an event), its kind and date the same object for every equal one, so that many records'
+    events read few objects."""
+    if event.documents:
+        return None
+    same = _SAME if len(_SAME) < _MOST_SAME else _SAME.clear() or _SAME
+    kind, day = event.kind, event.date
+    # by class and value: a date is never taken for a datetime, nor a text for a subclass's
+    return (same.setdefault((kind.__class__, kind), kind), same.setdefault((day.__class__, day), day), event.count)
+
+
+_SAME: dict[tuple, Any] = {}
+_MOST_SAME = 20_000
+
+
+def events_parts(loaded: Any) -> tuple | None:
+    """The `event_parts` of the events of `loaded` (a LoadedEvidence) in order, where the reading
+    worked them out (LoadedEvidence.event_parts) for the very list of events its record holds;
+    else None."""
+    kept = loaded.event_parts
+    if kept is not None:
+        events = loaded.record.events
+        if kept[0] is events and len(kept[1]) == len(events):
+            return kept[1]
+    return None
 
 
 @once_per_object()

@@ -16,6 +16,7 @@ from assess.scoring.engine import Inputs, evaluate
 from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_record
 from assess.model.history import note_problems
+from assess.model.plain import events_parts
 from assess.present.card_parts import card_number, change_text, changes_out, eligibility_gap, optional_parts, veto_scope
 from assess.present.plan_card import plan_dict
 from assess.present.words import Words
@@ -45,7 +46,7 @@ def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
     judgements = held[standard_id] if standard_id in held else next((held[i] for i in also if i in held), {})
     return Inputs(
         facts=values,
-        events=tuple(map(_EVENT_PARTS, r.events)),
+        events=events_parts(loaded) or tuple(map(_EVENT_PARTS, r.events)),
         judgements=judgements,
         honours=tuple(r.honours),
         period=r.period,
