@@ -676,3 +676,16 @@ def test_the_command_a_skipped_rule_tests_file_is_pointed_to_runs_it(tmp_path, m
     assert command[:2] == ["assess", "test"]
     ran = CliRunner().invoke(main, command[1:])
     assert ran.exit_code == 0, ran.output
+
+
+@pytest.mark.parametrize("old, new, key, hint", [
+    ("        points: 5\n        rule: {kind: all_or_nothing", "        pointz: 5\n        rule: {kind: all_or_nothing",
+     "pointz", "points"),
+    ("effective_from: 2025-01-01\n", "effective_from: 2025-01-01\nnot_aplicable: rescale\n", "not_aplicable", "not_applicable"),
+])
+def test_an_unknown_key_in_a_standard_says_what_it_may_have_meant(tmp_path, old, new, key, hint):
+    """A record's unknown key said "did you mean" and listed the keys allowed; a standard's said
+    only "unknown field (a typo?)" (break-it helper)."""
+    findings = [f for f in lint_file(_broken(tmp_path, old, new)) if key in f.path]
+    assert len(findings) == 1 and f"{key} (是否应为 {hint}?)" in findings[0].message, findings
+    assert "此处可用的字段" in findings[0].message

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from assess.standards import checks
-from assess.core.loading import Document, _strip_tags, translate_error, written
+from assess.core.loading import Document, _strip_tags, keys_at, translate_error, unknown_key_text, written
 from assess.core.messages import message
 from assess.core.problems import Problem, dotted
 from assess.model.standard import Standard
@@ -68,7 +68,10 @@ def validate_document(doc: Document) -> tuple[Standard | None, list[Finding]]:
         found = set()
         for err in exc.errors(include_url=False):
             loc = _strip_tags(doc, tuple(err["loc"]))
-            found.add(_finding(doc, SCHEMA, ERROR, loc, message("check.schema", detail=translate_error(err, written(doc, loc)))))
+            detail = translate_error(err, written(doc, loc))
+            if err.get("type") == "extra_forbidden" and loc:  # "did you mean", as a record's unknown key has
+                detail = unknown_key_text(str(loc[-1]), keys_at(Standard, loc)) or detail
+            found.add(_finding(doc, SCHEMA, ERROR, loc, message("check.schema", detail=detail)))
         return None, sorted(found, key=sort_key)
     found = {_finding(doc, rule.ID, rule.SEVERITY, hit.loc, checks.text(rule, hit)) for rule, hit in checks.run(standard, doc)}
     findings = sorted(found, key=sort_key)
