@@ -323,3 +323,20 @@ def test_a_parent_defined_twice_beside_the_child_is_refused_naming_both(tmp_path
         assert "bahao-community@2025.1" in result.output and "Traceback" not in result.output
     (tmp_path / "z9.yaml").unlink()
     assert runner.invoke(main, ["score", str(FIXTURES / "tanglang-community.yaml"), "--standard", str(child)]).exit_code == 0
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("  - id: organisation\n", "  - id: organisaton\n", "上级标准中没有编号 organisaton"),
+    ("      - id: chair_party_secretary\n", "      - id: chair_party_secretry\n", "无法删除 chair_party_secretry"),
+])
+def test_a_misspelt_id_in_a_child_is_named_with_the_parent_s_closest(tmp_path, old, new, said):
+    """A change to the parent's section `organisaton` was read as a new section and refused as
+    `sections[8].cap: 缺少必填字段`, the id never named; remove of a misspelt id had no hint
+    (break-it helper)."""
+    text = NANSHAN_2025.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "n.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint", str(path)])
+    assert result.exit_code == 1 and said in result.output, result.output
+    assert "是否应为 " + old.split("id: ")[1].strip() in result.output and "缺少必填字段" not in result.output

@@ -13,6 +13,7 @@ lint findings point at the child or the parent file, wherever the value came fro
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -134,14 +135,18 @@ def _merge_by_id(base: list, bdoc: Document, bpath: tuple, over: list, odoc: Doc
         where = opath + (i,)
         if entry.get("remove") is True:
             if ident not in index:
-                raise _error(odoc, where + ("remove",), message("extends.remove_unknown", id=ident))
+                raise _error(odoc, where + ("remove",), message("extends.remove_unknown", id=ident) + _hint(ident, index))
             entries[index[ident]] = (None, odoc, where, False)
         elif ident in index:
             if entries[index[ident]][0] is None:
                 raise _error(odoc, where, message("extends.removed_twice", id=ident))
             entries[index[ident]] = (entry, odoc, where, entry.get("replace") is not True)
         elif entry.get("replace") is True:
-            raise _error(odoc, where + ("replace",), message("extends.replace_unknown", id=ident))
+            raise _error(odoc, where + ("replace",), message("extends.replace_unknown", id=ident) + _hint(ident, index))
+        elif "title" not in entry and _hint(ident, index):
+            # no title: a change to an entry of the parent, not a new one, under a misspelt id (it
+            # would otherwise be refused as a new entry missing its fields, the id never named)
+            raise _error(odoc, where + ("id",), message("extends.change_unknown", id=ident) + _hint(ident, index))
         else:
             index[ident] = len(entries)
             entries.append((entry, odoc, where, False))
@@ -158,6 +163,12 @@ def _merge_by_id(base: list, bdoc: Document, bpath: tuple, over: list, odoc: Doc
         else:
             result.append(_copy(clean, doc, path, target, out))
     return result
+
+
+def _hint(ident: str, index: dict) -> str:
+    """" (did you mean X?)" for the parent's id closest to `ident`, or ""."""
+    close = difflib.get_close_matches(ident, [k for k in index if isinstance(k, str)], n=1, cutoff=0.6)
+    return message("catalog.did_you_mean", name=close[0]) if close else ""
 
 
 def _position_in(items: list, ident: str) -> int:
