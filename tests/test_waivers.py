@@ -119,6 +119,18 @@ def test_unknown_item_veto_standard_or_union_is_an_input_error(tmp_path, changes
     assert expected in problems[0].message and problems[0].line is not None
 
 
+
+@pytest.mark.parametrize("changes, hint", [
+    ({"item": "collective_contrat"}, "collective_contract"),
+    ({"standard": "model-worker-hom"}, "model-worker-home"),
+    ({"item": None, "veto": "serious_incident_3"}, "serious_incident_3y"),
+])
+def test_a_misspelt_item_veto_or_standard_says_what_it_may_have_meant(tmp_path, changes, hint):
+    """Break-it helper: `item: collective_contrat` and `standard: model-worker-hom` had no hint."""
+    waivers = load_waivers(_write(tmp_path, [_waiver(**changes)]))
+    problems = waivers.problems([catalog.resolve_standard("model-worker-home").standard], {"haixia-electronics"})
+    assert len(problems) == 1 and problems[0].message.endswith(f"是否应为 {hint}?"), problems
+
 @pytest.mark.parametrize("changes, field", [
     ({"reason": ""}, "waivers[0].reason"),
     ({"expires": "soon"}, "waivers[0].expires"),

@@ -7,6 +7,7 @@ the score and grade both before and after waivers.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -67,13 +68,15 @@ class LoadedWaivers:
             standard = by_id.get(w.standard)
             if standard is None:
                 out.append(self._problem(where + ("standard",), message(
-                    "waiver.unknown_standard", standard=w.standard, known=", ".join(sorted(by_id)))))
+                    "waiver.unknown_standard", standard=w.standard, known=", ".join(sorted(by_id))) + _hint(w.standard, by_id)))
             elif w.item is not None and standard.find_item(w.item) is None:
+                items = [item.id for _, item in standard.all_items()]
                 out.append(self._problem(where + ("item",), message(
-                    "waiver.unknown_target", standard=w.standard, kind="item", target=w.item)))
+                    "waiver.unknown_target", standard=w.standard, kind="item", target=w.item) + _hint(w.item, items)))
             elif w.veto is not None and all(v.id != w.veto for v in standard.vetoes):
+                vetoes = [v.id for v in standard.vetoes]
                 out.append(self._problem(where + ("veto",), message(
-                    "waiver.unknown_target", standard=w.standard, kind="veto", target=w.veto)))
+                    "waiver.unknown_target", standard=w.standard, kind="veto", target=w.veto) + _hint(w.veto, vetoes)))
             for j, union in enumerate(w.unions):
                 if union not in union_ids:
                     out.append(self._problem(where + ("unions", j), message(
@@ -88,6 +91,12 @@ class LoadedWaivers:
         """(in force, expired) waivers of these standards for this union on the as-of date."""
         mine = [w for w in self.file.waivers if w.standard in standard_ids and union_id in w.unions]
         return [w for w in mine if w.expires >= on], [w for w in mine if w.expires < on]
+
+
+def _hint(name: str, known) -> str:
+    """" (did you mean X?)" for the known id closest to `name`, or ""."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return message("catalog.did_you_mean", name=close[0]) if close else ""
 
 
 def load_waivers(path: str | Path) -> LoadedWaivers:
