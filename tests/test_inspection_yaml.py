@@ -92,3 +92,12 @@ def test_the_worksheet_shows_reported_booleans_in_words(tmp_path):
         "org_established": True}
     # Still an inspection file as it is, that scores as the self-check.
     assert api.accept_record(LIULIAN, zh, PYTHON).result["differences"] == []
+
+
+def test_an_unknown_key_lists_the_keys_as_the_file_writes_them(tmp_path):
+    """The keys allowed listed `schema_id`, the model's name for the file's `schema` (break-it helper)."""
+    path = tmp_path / "i.yaml"
+    path.write_text("schema: assess.inspection/1\nunion: liulian-community\nschem: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", str(ROOT / "fixtures" / "liulian-community.yaml"), "--inspection", str(path)])
+    assert result.exit_code == 2 and "schem (是否应为 schema?)" in result.stderr, result.stderr
+    assert "schema_id" not in result.stderr

@@ -350,14 +350,19 @@ def keys_at(model: type[BaseModel], loc: tuple) -> list[str] | None:
     current: Any = model
     for part in loc[:-1]:
         current = _inner(current, part)
-    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else None
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return None
+    return [f.alias or name for name, f in current.model_fields.items()]  # as written: `schema`, not `schema_id`
 
 
 def _inner(kind: Any, part: Any) -> Any:
     """The type of `part` of a value of type `kind` (a model's field, a list's entry, a mapping's
     value; the one model among the members of a union); None where unknown."""
     if isinstance(kind, type) and issubclass(kind, BaseModel):
-        found = kind.model_fields.get(part) if isinstance(part, str) else None
+        fields = kind.model_fields
+        found = fields.get(part) if isinstance(part, str) else None
+        if found is None and isinstance(part, str):  # a key written as its alias
+            found = next((f for f in fields.values() if f.alias == part), None)
         return found.annotation if found is not None else None
     args = [a for a in get_args(kind) if a is not type(None)]
     origin = get_origin(kind)
