@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 
+import pytest
+
 from assess.model.evidence import evidence_from_data
 from assess.present.scorecard import assess, build_scorecard
 from assess.present.words import Words
@@ -121,3 +123,14 @@ def test_history_reaches_back_and_counts_only_inside_a_window(decider):
               {"kind": "meeting", "date": "2024-11-01"}]
     ev = run(standard(item()), record({"has_a": True}, events), decider)
     assert ev.values["incidents"] == 1 and ev.values["meetings"] == 0
+
+
+@pytest.mark.parametrize("written, hint", [("重大 ", "重大"), ("一 般", "一般"), ("x", None)])
+def test_a_value_not_among_the_choices_is_quoted_with_the_one_it_may_mean(written, hint):
+    """"重大 " (a space typed after it) was refused as `值 重大  不在可选范围内`, the space invisible
+    and no hint (break-it helper)."""
+    from assess.model.facts import _not_a_choice
+
+    text = _not_a_choice(written, ["特大", "重大", "一般"])
+    assert f"“{written}”" in text
+    assert (f"是否应为 {hint}?" in text) if hint else "是否应为" not in text

@@ -90,8 +90,7 @@ def _old_range_problems(doc, standard, values):
         if decl.type == "scores":
             problems += facts._score_problems(doc, path, decl, value)
         if decl.choices is not None and value not in decl.choices:
-            problems.append(facts.problem_at(doc, path, message("evidence.not_a_choice", value=value,
-                                                                choices=", ".join(decl.choices))))
+            problems.append(facts.problem_at(doc, path, facts._not_a_choice(value, decl.choices)))
     return problems
 
 

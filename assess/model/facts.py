@@ -320,9 +320,18 @@ def range_problems(doc: Document, standard: Standard, values: dict[str, Any]) ->
         if decl.type == "scores":
             problems += _score_problems(doc, ("facts", name), decl, value)
         if decl.choices is not None and value not in decl.choices:
-            problems.append(problem_at(doc, ("facts", name), message("evidence.not_a_choice", value=value,
-                                                                     choices=", ".join(decl.choices))))
+            problems.append(problem_at(doc, ("facts", name), _not_a_choice(value, decl.choices)))
     return problems
+
+
+def _not_a_choice(value: Any, choices: list[str]) -> str:
+    """The value in quotes (a space before or after it shows), and the choice it may have meant."""
+    text = message("evidence.not_a_choice", value=f"“{value}”", choices=", ".join(choices))
+    meant = value.strip() if isinstance(value, str) and value.strip() in choices else None
+    if meant is None and isinstance(value, str):
+        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+        meant = close[0] if close else None
+    return text + (message("catalog.did_you_mean", name=meant) if meant else "")
 
 
 def _within_bounds(standard: Standard, values: dict[str, Any]) -> bool:
