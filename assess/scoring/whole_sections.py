@@ -2,8 +2,8 @@
 
 A population's records are each a combination of cases of their own as a whole, but a section
 repeats: most records meet a combination of its items' cases met before. Its items' results
-depend on what they read (`items._Slot`): the values of their rules' inputs with their types and
-their conditions' answers (a record with an inspector's entry or a waiver for one of them is
+depend on what they read (`items._Slot`): the values of their rules' inputs with their types,
+their conditions' answers and the inspector's entries (a record with a waiver for one of them is
 looked up item by item). So the section's result is kept by all of these at once, and a record
 meeting a kept combination is one lookup for the section, not one an item, and no sums. It gives
 what the items' own lookups give (the same result objects, the same counts of each item's
@@ -27,7 +27,8 @@ _SPECIAL = object()
 
 
 class _Whole:
-    """One section's results kept by (its items' rule inputs, their types, their answers)."""
+    """One section's results kept by (its items' rule inputs, their types, their answers), and
+    the inspector's entries for its items when a record has any."""
 
     LIMIT = 4096  # combinations kept; past it, it starts again (only costs looking items up)
     TRIAL = 512  # records looked up after which a section that seldom found one stops looking
