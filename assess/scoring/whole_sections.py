@@ -22,6 +22,7 @@ from assess.scoring.inputs import Inputs
 from assess.scoring.reads import reads_of
 from assess.scoring.results import ItemResult, SectionResult
 
+_WAIVED = operator.attrgetter("waived")
 # Kept in place of a record's lookup: it has an inspector's entry or a waiver for an item.
 _SPECIAL = object()
 
@@ -83,10 +84,13 @@ def whole_column(kept, section, values: list[Mapping[str, Any]], decisions: list
         whole.cleared = I._CLEARED[0]
     try:
         keys = whole.keys(values, decisions)
+        ids = [item.id for item in items if item.id in special] if special else ()
+        if ids:  # records with an entry or a waiver for some of these items
+            keys = _with_entries(items, ids, keys, inputs)
         got = list(map(whole.kept.get, keys))
-    except (KeyError, TypeError):  # a value not given, or one that cannot be a key: item by item
+    except (KeyError, TypeError):  # a value not given, or one (or an entry) that cannot be a key: item by item
         return section_column(kept.rows(section.id, items, values, decisions, inputs, special))
-    specials = _with_entries(items, whole.kept, keys, got, inputs, special) if special else 0
+    specials = _waived(ids, got, inputs, special) if ids and any(map(_WAIVED, inputs)) else 0
     if not specials and all(got):  # every record found (a result is never false)
         for slot in slots:
             slot.found += len(got)
@@ -96,25 +100,39 @@ def whole_column(kept, section, values: list[Mapping[str, Any]], decisions: list
                            section_column)
 
 
-def _with_entries(items: list, cache: dict, keys: list[tuple], got: list, inputs: list[Inputs],
-                  special: Mapping[str, list[int]]) -> int:
-    """Look up again, in `got`, the records with an inspector's entry for some of these items,
-    by their keys with the entries (`keys` made right for them); those with a waiver for one, or an
-    entry that cannot be a key, are `_SPECIAL`. Returns how many are."""
-    records = {r: None for item in items for r in special.get(item.id, ())}
+_ENTRY_KEYS: dict[int, tuple[Any, tuple]] = {}  # id(entry) -> (the entry, held: its key)
+
+
+def _entry_key(entry: Any) -> tuple:
+    """`items._entry_key(entry)`, kept per entry object (records share their entries' objects)."""
+    hit = _ENTRY_KEYS.get(id(entry))
+    if hit is None or hit[0] is not entry:
+        if len(_ENTRY_KEYS) >= 4096:
+            _ENTRY_KEYS.clear()
+        hit = _ENTRY_KEYS[id(entry)] = (entry, I._entry_key(entry))
+    return hit[1]
+
+
+def _with_entries(items: list, ids: list[str], keys: list[tuple], inputs: list[Inputs]) -> list[tuple]:
+    """`keys`, each with the inspector's entries for the items (None for an item without one;
+    `ids`: the items some record has an entry or a waiver for) as a fourth part: a key of four is
+    never one of three, so records keyed with and without them are never taken for each other.
+    Raises TypeError for an entry that cannot be a key."""
+    judged = [one.judgements for one in inputs]
+    columns = [[None if e is None else _entry_key(e) for e in [j.get(item.id) for j in judged]] if item.id in ids
+               else repeat(None) for item in items]
+    return list(map(operator.add, keys, zip(zip(*columns))))
+
+
+def _waived(ids: list[str], got: list, inputs: list[Inputs], special: Mapping[str, list[int]]) -> int:
+    """Mark `_SPECIAL`, in `got`, the records with a waiver for one of the items `ids` (their
+    items are looked up one by one); returns how many are."""
     specials = 0
-    for r in records:
-        one = inputs[r]
-        waived, judged = one.waived, one.judgements
-        try:
-            if any([item.id in waived for item in items]):
-                raise TypeError("waived")
-            entries = tuple([(i, I._entry_key(judged[item.id])) for i, item in enumerate(items) if item.id in judged])
-            key = keys[r] = (*keys[r], entries)  # (a key of four: never one of three)
-            got[r] = cache.get(key)
-        except TypeError:
-            got[r] = _SPECIAL
-            specials += 1
+    for iid in ids:
+        for r in special[iid]:
+            if got[r] is not _SPECIAL and iid in inputs[r].waived:
+                got[r] = _SPECIAL
+                specials += 1
     return specials
 
 
