@@ -323,6 +323,12 @@ class _KeptItems:
             return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
         standard, rule, points = self.compiled.standard, item.rule, item.points
         pairs = rule_condition_ids(item)
+        column = getattr(rule, "score_column", None)  # (a rule's own way for many records: `Bands`)
+        if column is not None and pairs:
+            said_of = operator.itemgetter(*[cid for _, cid in pairs])
+            said = list(map(said_of, decisions)) if len(pairs) > 1 else [(d[pairs[0][1]],) for d in decisions]
+            return [_result(standard, section_id, item, outcome, v)
+                    for outcome, v in zip(column(points, values, said), values)]
         return [_result(standard, section_id, item,
                         rule.score(points, ItemContext(v, {key: d[cid] for key, cid in pairs})), v)
                 for v, d in zip(values, decisions)]
