@@ -264,6 +264,49 @@ def test_bands_score_every_set_of_answers_as_worked_out_afresh(rule):
                 assert type(got.awarded) is type(expected.awarded)
 
 
+@pytest.mark.parametrize("rule", _rules(), ids=lambda r: f"{r.value}-{len(r.bands)}")
+def test_bands_scored_a_column_at_a_time_as_worked_out_afresh(rule):
+    """`Bands.score_column` (many records' values and answers at once, as `items._KeptItems`
+    scores an item whose results are not kept) gives each record `score`'s outcome: the general
+    formula's, in order, each its own object."""
+    points = Fraction(6)
+    cases = [({rule.value: value}, said) for said in itertools.product((True, False, None), repeat=len(rule.bands))
+             for value in (None, Fraction(97, 100), 0.5, 3)]
+    cases += [({}, cases[0][1]), ({rule.value: Fraction(1), "other": 1}, cases[-1][1])]
+    for _ in range(2):  # (the second time from what the first kept)
+        got = rule.score_column(points, [v for v, _ in cases], [said for _, said in cases])
+        assert len(got) == len(cases)
+        for outcome, (values, said) in zip(got, cases):
+            expected = _general_bands(rule, points, ItemContext(values, {f"band:{i}": a for i, a in enumerate(said)}))
+            assert outcome == expected
+            assert list(outcome.reason.params.items()) == list(expected.reason.params.items())
+            assert type(outcome.awarded) is type(expected.awarded)
+        assert len({id(o) for o in got}) == len(got)
+
+
+def test_an_item_not_kept_is_scored_a_column_at_a_time_as_one_by_one(monkeypatch):
+    """The bands item whose results are not kept (a member rate read exactly) is scored through
+    `Bands.score_column` for a chunk: the results `score_item` gives each record."""
+    monkeypatch.setattr(items, "_KEPT", {})
+    monkeypatch.setattr(items, "_KEPT_SIZE", [0])
+    monkeypatch.setattr(items, "_TRIAL", 1)
+    inputs = []
+    for i, data in enumerate(synthetic.generate(40)):
+        _, one = assess(STANDARD, evidence_from_data(data, f"r{i}"), PY)
+        inputs.append(one)
+    inputs += [replace(one, facts={**one.facts, "members": None}) for one in inputs[:5]]  # (rate missing)
+    kept = items.kept_items(COMPILED)
+    values = [engine.compute_values(COMPILED.standard, one) for one in inputs]
+    decisions = [PY.decide(COMPILED, v) for v in values]
+    slot = kept.slots["organisation", "membership_rate"]
+    assert isinstance(slot.item.rule, Bands)
+    slot.keep = False
+    got = kept.column(slot, "organisation", slot.item, values, decisions, inputs, ())
+    assert got == [items.score_item(COMPILED.standard, "organisation", slot.item, v, d, one)
+                   for v, d, one in zip(values, decisions, inputs)]
+    assert any(r.missing for r in got) and any(not r.missing for r in got)
+
+
 def test_bands_answers_that_cannot_be_keys_score_as_worked_out_afresh():
     rule = _rules()[-2]
     answers = {f"band:{i}": [1] if i == 1 else None for i in range(len(rule.bands))}

@@ -90,7 +90,18 @@ class Bands(RuleModel):
         if value is None:
             return missing_outcome(self.inputs())
         said_of, kept = _kept(self)
-        said = said_of(ctx.answers)
+        return self._outcome(value, said_of(ctx.answers), kept)
+
+    def score_column(self, points: Fraction, values: list, said: list[tuple]) -> list[Outcome]:
+        """`[self.score(points, ItemContext(v, answers)) for v, answers in ...]` for many records
+        at once: `said`, each record's answers in the order of `conditions()` as a tuple (what
+        `_kept(self)[0]` takes of its answers)."""
+        name, kept = self.value, _kept(self)[1]
+        return [self._outcome(value, s, kept) if value is not None else missing_outcome(self.inputs())
+                for value, s in zip([v.get(name) for v in values], said)]
+
+    def _outcome(self, value: Any, said: tuple, kept: dict) -> Outcome:
+        """`score`'s outcome for a value given and each band's answer in order."""
         try:
             decided = kept.get(said)
         except TypeError:  # an answer that cannot be a key (deciders give booleans and None)

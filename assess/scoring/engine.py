@@ -29,6 +29,7 @@ from assess.scoring.results import (
     SectionResult,
     VetoResult,
 )
+from assess.scoring.whole_sections import whole_column
 
 
 def compute_values(standard: Standard, inputs: Inputs) -> dict[str, Any]:
@@ -138,14 +139,14 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
     decisions = decide_many(compiled, values) if decide_many is not None else [decider.decide(compiled, v) for v in values]
     kept = kept_items(compiled)
     special = special_items(inputs)
-    by_section = [kept.rows(section.id, section.items, values, decisions, inputs, special)
-                  for section in standard.sections]
+    sums_kept = _sums_kept(standard)
+    # (each section kept whole per combination of its items' cases first: `whole_sections`)
+    by_section = [whole_column(kept, section, values, decisions, inputs, special,
+                               functools.partial(_section_column, standard, section, kept=kept_sums))
+                  for section, kept_sums in zip(standard.sections, sums_kept.sections)]
     no_items: list[list[ItemResult]] = [[] for _ in inputs]
     bonus = kept.columns(None, standard.bonus.items, values, decisions, inputs, special) if standard.bonus else no_items
     deductions = kept.columns(None, standard.deductions, values, decisions, inputs, special)
-    sums_kept = _sums_kept(standard)
-    by_section = [_section_column(standard, section, rows, kept_sums)
-                  for section, rows, kept_sums in zip(standard.sections, by_section, sums_kept.sections)]
     in_sections, in_bonus = _mandatory_places(standard)
     out = []
     for r, (one, sections) in enumerate(zip(inputs, zip(*by_section) if by_section else [() for _ in inputs])):

@@ -103,6 +103,9 @@ _KEPT_SIZE = [0]
 # each time after (a rate of members read exactly: nearly every record is a new case, and
 # keeping them would only push out the cases that do repeat).
 _TRIAL = 500
+# How many times kept results were dropped (any item's, any standard's): what is kept over the
+# item results (`whole_sections`) holds only while this stays the same.
+_CLEARED = [0]
 
 
 class _Slot:
@@ -154,6 +157,7 @@ class _Slot:
         self.misses += 1
         if self.misses >= _TRIAL and self.found * 4 < self.misses:
             self.keep = False
+            _CLEARED[0] += 1
             _KEPT_SIZE[0] -= len(self.results) + len(self.wider)
             self.results.clear()
             self.wider.clear()
@@ -205,12 +209,14 @@ class _KeptItems:
         lists = [(s.id, s.items) for s in standard.sections] + [(None, standard.deductions)]
         lists += [(None, standard.bonus.items)] if standard.bonus else []
         self.placed = {(sid, id(items)): (items, [self.slots[sid, item.id] for item in items]) for sid, items in lists}
+        self.whole: dict[str, Any] = {}  # section id -> its results kept whole (`whole_sections`)
 
     def caches(self) -> list[dict]:
         """Every dict of results it keeps."""
         return [self.general, *(c for slot in self.slots.values() for c in (slot.results, slot.wider))]
 
     def clear(self) -> None:
+        _CLEARED[0] += 1
         for cache in self.caches():
             _KEPT_SIZE[0] -= len(cache)
             cache.clear()
@@ -317,6 +323,12 @@ class _KeptItems:
             return [self.one(slot, section_id, item, v, d, i) for v, d, i in zip(values, decisions, inputs)]
         standard, rule, points = self.compiled.standard, item.rule, item.points
         pairs = rule_condition_ids(item)
+        column = getattr(rule, "score_column", None)  # (a rule's own way for many records: `Bands`)
+        if column is not None and pairs:
+            said_of = operator.itemgetter(*[cid for _, cid in pairs])
+            said = list(map(said_of, decisions)) if len(pairs) > 1 else [(d[pairs[0][1]],) for d in decisions]
+            return [_result(standard, section_id, item, outcome, v)
+                    for outcome, v in zip(column(points, values, said), values)]
         return [_result(standard, section_id, item,
                         rule.score(points, ItemContext(v, {key: d[cid] for key, cid in pairs})), v)
                 for v, d in zip(values, decisions)]
@@ -385,6 +397,7 @@ def _keep(cache: dict, key: Any, value: ItemResult) -> None:
         # Bounded memory: the biggest cache goes (the item whose cases repeat least), so the
         # items with a few cases each stay found; dropping results only costs scoring again.
         biggest = max((c for _, held in _KEPT.values() for c in held.caches()), key=len)
+        _CLEARED[0] += 1
         _KEPT_SIZE[0] -= len(biggest)
         biggest.clear()
     cache[key] = value
