@@ -199,4 +199,4 @@ def test_an_honour_of_an_empty_standard_or_grade_is_refused_not_taken_for_none()
     data = _data()
     data["honours"] = [{"title": "t", "year": 2020, "standard": ""}, {"title": "u", "year": 2020, "grade": ""}]
     text = _problems(data)
-    assert "honours[0].standard: 荣誉 t 所列的标准  不是已知标准" in text and "honours[1].grade: 荣誉 u 的等级  不是" in text
+    assert 'honours[0].standard: 荣誉 t 所列的标准 "" 不是已知标准' in text and 'honours[1].grade: 荣誉 u 的等级 "" 不是' in text

@@ -38,7 +38,7 @@ def honour_problems(record: Any, doc: Document, standard: Standard, lineage: tup
             hit = hint_for(h.standard, sorted(set(ids) | known.standards))
             key = "refs.honour_standard_hint" if hit else "refs.honour_standard"
             problems.append(problem_at(doc, ("honours", i, "standard"), message(
-                key, title=h.title, standard=h.standard, hint=hit or "")))
+                key, title=h.title, standard=_written(h.standard), hint=hit or "")))
         elif h.grade is not None and not _known_grade(h, standard, known):
             problems.append(problem_at(doc, ("honours", i, "grade"), _grade_text(h, standard, known)))
     return problems
@@ -59,7 +59,7 @@ def _grade_text(h: Any, standard: Standard, known: KnownNames) -> str:
         choices = sorted({g.id for g in standard.grades} | {g for _, g in known.grades})
         hit = _by_title(h.grade, standard) or hint_for(h.grade, choices)
         key = "refs.honour_grade_any_hint" if hit else "refs.honour_grade_any"
-        return message(key, title=h.title, grade=h.grade, hint=hit or "")
+        return message(key, title=h.title, grade=_written(h.grade), hint=hit or "")
     if h.standard == standard.id:
         lang = current_language()
         grade_ids = [g.id for g in standard.grades]
@@ -70,7 +70,7 @@ def _grade_text(h: Any, standard: Standard, known: KnownNames) -> str:
         grades = ", ".join(grade_ids)
         hit = hint_for(h.grade, grade_ids)
     key = "refs.honour_grade_hint" if hit else "refs.honour_grade"
-    return message(key, title=h.title, grade=h.grade, standard=h.standard, grades=grades, hint=hit or "")
+    return message(key, title=h.title, grade=_written(h.grade), standard=_written(h.standard), grades=grades, hint=hit or "")
 
 
 def _by_title(written: str, standard: Standard) -> str | None:
@@ -93,3 +93,8 @@ def honours_after_period(loaded: Any) -> list[Problem]:
 
 
 _YEAR = attrgetter("year")
+
+
+def _written(text: str) -> str:
+    """A standard or grade as the message quotes it: an empty one as "" (else an invisible gap)."""
+    return text if text.strip() else f'"{text}"'
