@@ -45,8 +45,8 @@ def honour_problems(record: Any, doc: Document, standard: Standard, lineage: tup
 
 
 def _known_grade(h: Any, standard: Standard, known: KnownNames) -> bool:
-    if h.standard == standard.id:
-        return any(g.id == h.grade for g in standard.grades)
+    if h.standard == standard.id:  # or of another version of it: the honour was awarded under that one
+        return any(g.id == h.grade for g in standard.grades) or (h.standard, h.grade) in known.grades
     if h.standard is not None:
         return (h.standard, h.grade) in known.grades
     # no standard named: this standard's grade (the one a prerequisite reads), else another's
