@@ -191,3 +191,15 @@ def test_a_misspelt_standard_gets_did_you_mean(web, method, url, path):
     found = problems(getattr(web, method)(url, **kwargs))
     assert found[0]["path"] == path and "是否应为 bahao-community?" in found[0]["message"]
     assert "standard_id" not in json.dumps(found)
+
+
+def test_a_batchs_user_header_is_read_as_utf8_and_checked_as_by(tmp_path):
+    db = tmp_path / "results.sqlite"
+    web = TestClient(create_app(Settings(db=str(db))), raise_server_exceptions=False)
+    user = {"x-assess-user": "王检查员".encode("utf-8")}
+    assert web.post("/api/v1/batch?standard=bahao-community", content=record_line(), headers={**JSONL, **user}).status_code == 200
+    from assess import api
+    assert [e.scored_by for e in api.audit(str(db), "liulian-community").entries] == ["王检查员"]  # not mojibake
+    bad = {"x-assess-user": "王\u202e".encode("utf-8")}
+    found = problems(web.post("/api/v1/batch?standard=bahao-community", content=record_line(), headers={**JSONL, **bad}))
+    assert found[0]["path"] == "X-Assess-User" and "U+202E" in found[0]["message"]

@@ -160,7 +160,8 @@ async def _answer(request: Request, lang: str, tmp: str, shown: list[str]) -> Re
     standard = work.standard_ref(standard, lang) if standard else None
     if standard is None and (fmt in RESULT_FORMATS or suffix != ".jsonl"):
         raise InputError([Problem(work.REQUEST, "standard", message("web.error.batch_standard", lang))])
-    opts = work.options(settings, standard, as_of, lang, request.headers.get("x-assess-user"), "X-Assess-User")
+    opts = work.options(settings, standard, as_of, lang, _header_text(request.headers.get("x-assess-user")),
+                        "X-Assess-User")
     if fmt in RESULT_FORMATS:
         data, name, media, refused = await work.limited(settings, _results_file, path, fmt, opts, tmp, tuple(shown))
         shutil.rmtree(tmp, ignore_errors=True)
@@ -170,6 +171,17 @@ async def _answer(request: Request, lang: str, tmp: str, shown: list[str]) -> Re
     records = await work.limited(settings, _records, path, suffix, standard, as_of, lang)
     return StreamingResponse(stream(records, opts, tmp, settings, tuple(shown)), media_type=JSONL_TYPE,
                              headers={"x-record-count": str(len(records))})
+
+
+def _header_text(value: str | None) -> str | None:
+    """A header's text: HTTP hands its bytes over as Latin-1, so a name a client sent as UTF-8
+    (王检查员) is decoded as UTF-8 again; bytes that are not UTF-8 stay as they came."""
+    if value is None:
+        return None
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _records(path: Path, suffix: str, standard: str | None, as_of, lang: str) -> list[Any]:
