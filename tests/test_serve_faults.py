@@ -203,3 +203,10 @@ def test_a_batchs_user_header_is_read_as_utf8_and_checked_as_by(tmp_path):
     bad = {"x-assess-user": "王\u202e".encode("utf-8")}
     found = problems(web.post("/api/v1/batch?standard=bahao-community", content=record_line(), headers={**JSONL, **bad}))
     assert found[0]["path"] == "X-Assess-User" and "U+202E" in found[0]["message"]
+
+
+def test_the_federation_report_names_the_upload_never_the_temporary_file(web):
+    body = record_line() + b"\nnot json\n"
+    response = web.post("/federation/report", files={"file": ("区.jsonl", body)}, data={"standard": "bahao-community"})
+    assert response.status_code == 200
+    assert "assess-serve" not in response.text and "upload.jsonl" not in response.text and "区.jsonl" in response.text

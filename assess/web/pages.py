@@ -113,7 +113,8 @@ async def federation_report(request: Request) -> Response:
 
 def _report_html(data: bytes, suffix: str, standard: str, lang: str, name: str) -> str:
     """Score the upload (`assess batch`), then `assess report --from` it, in a temporary directory;
-    a problem names the upload by `name` (the browser's file name), never the temporary path."""
+    the report and any problem name the upload by `name` (the browser's file name), never the
+    temporary path."""
     with tempfile.TemporaryDirectory(prefix="assess-serve-") as tmp:
         path = files.saved_upload(data, suffix, tmp)
         scored = Path(tmp) / "scored.jsonl"
@@ -123,7 +124,8 @@ def _report_html(data: bytes, suffix: str, standard: str, lang: str, name: str) 
             raise InputError([files.problem_renamed(p, str(path), name) for p in err.problems]) from None
         out = Path(tmp) / "report.html"
         api.federation_report(batch=str(scored), html=str(out), lang=lang)
-        return out.read_text(encoding="utf-8")
+        # `name` holds nothing HTML would escape (batch.shown_name): it can stand in for the path as it is.
+        return out.read_text(encoding="utf-8").replace(str(path), name)
 
 
 @router.get("/docs")
