@@ -208,6 +208,7 @@ def test_batch_of_a_roster_upload_scores_as_the_fixtures(web, tmp_path, monkeypa
 def test_batch_results_name_the_upload_never_the_servers_temporary_path(web, tmp_path, monkeypatch):
     import csv
     import io
+    import zipfile
     import openpyxl
     monkeypatch.chdir(ROOT)
     head, rows, _ = _roster_rows("liuyou-grassroots")
@@ -219,13 +220,16 @@ def test_batch_results_name_the_upload_never_the_servers_temporary_path(web, tmp
     stream = web.post("/api/v1/batch", files=files, data={"standard": "liuyou-grassroots"})
     as_csv = web.post("/api/v1/batch?format=csv", files=files, data={"standard": "liuyou-grassroots"})
     as_xlsx = web.post("/api/v1/batch?format=xlsx", files=files, data={"standard": "liuyou-grassroots"})
-    sources = [row[-1] for row in csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig")))][1:]
-    book = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
+    # The bad row makes each download a zip: the results file and the errors, both naming the upload.
+    csv_zip, xlsx_zip = (zipfile.ZipFile(io.BytesIO(r.content)) for r in (as_csv, as_xlsx))
+    sources = [row[-1] for row in csv.reader(io.StringIO(csv_zip.read("results.csv").decode("utf-8-sig")))][1:]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_zip.read("results.xlsx"))).active
     cells = [str(c.value) for row in book.iter_rows() for c in row if c.value is not None]
+    errors = [z.read(n).decode("utf-8-sig") for z in (csv_zip, xlsx_zip) for n in ("errors.csv", "errors.jsonl")]
     assert sources and all(s.startswith("二〇二五 名单.csv") for s in sources)
     assert any(c.startswith("二〇二五 名单.csv") for c in cells)
-    assert "二〇二五 名单.csv" in stream.text
-    for text in (stream.text, as_csv.content.decode("utf-8-sig"), " ".join(cells)):
+    assert "二〇二五 名单.csv" in stream.text and all("二〇二五 名单.csv" in e for e in errors)
+    for text in (stream.text, csv_zip.read("results.csv").decode("utf-8-sig"), " ".join(cells), *errors):
         assert "assess-serve-" not in text and "upload.csv" not in text
     body = json.dumps(as_json(ROOT / "fixtures" / "liulian-community.yaml"), ensure_ascii=False) + "\n"
     plain = web.post("/api/v1/batch?standard=bahao-community&format=csv", content=body.encode("utf-8"),

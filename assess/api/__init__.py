@@ -26,7 +26,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
                 "read_records", "standards_for",
                 "version_warning", "find_grade", "check_grade_name", "is_below", "load_waivers",
                 "score_record", "score_many", "use_rulesets"),
-    "keeping": ("open_store", "prior_grades", "save"),
+    "keeping": ("open_store", "prior_grades", "save", "who_scored"),
     "inspection": ("AcceptancePlan", "Acceptance", "Worksheet", "load_inspection", "plan_acceptance", "accept",
                    "accept_record", "write_worksheet"),
     "batch": ("BatchInterrupted", "BatchSummary", "Progress", "count_records", "score_batch"),

@@ -3,6 +3,7 @@ saving scorecards. The store's modules are imported in the functions: it is only
 --db, and `assess score` starts faster without it."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -37,3 +38,24 @@ def save(store, cards: Iterable[dict[str, Any]], *, by: str | None = None, lang:
     from assess.store import save_many
 
     return save_many(store, list(cards), by=by, lang=lang)
+
+
+def who_scored(value: Any, *, lang: str = "zh", name: str = "<request>", path: str = "by") -> str | None:
+    """`value` checked as who scored (a store's `by`): None, or a text without control or
+    invisible characters (a line break, a tab, a direction override such as U+202E), the
+    characters a union's name refuses (assess.model.evidence). Raises InputError naming `name`
+    (the request, `--by`) and `path` with what was expected."""
+    from assess.core.messages import message, use_language
+    from assess.core.problems import InputError, Problem
+    from assess.model.evidence import _one_line
+
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        shown = json.dumps(value, ensure_ascii=False, default=str)[:60]
+        raise InputError([Problem(name, path, message("store.by_not_text", lang, value=shown))])
+    try:
+        with use_language(lang):
+            return _one_line(value)
+    except ValueError as exc:
+        raise InputError([Problem(name, path, str(exc))]) from None

@@ -48,6 +48,8 @@ def score_cmd(evidence: tuple[str, ...], standard_name: str | None, as_of, fmt: 
     if anchor and not db:
         fail([Problem("--anchor", "", message("store.anchor_needs_db", lang))], lang)
     refuse_overwriting(lang, {"--out": out}, *evidence, inspection, waivers_path, standard_name, db, anchor)
+    with exit_on_input_error(lang):
+        by = api.who_scored(by, lang=lang, name="--by", path="")
     output = _Output(fmt or format_of_file(out, "Scorecards"), out, csv_encoding, lang)
     options = api.ScoreOptions(standard=standard_name, as_of=as_of.date() if as_of else None, lang=lang,
                                engine=engine, fail_below=fail_below, by=by, anchor=anchor)

@@ -30,6 +30,8 @@ def serve_cmd(host: str, port: int, token: str | None, db: str | None, by: str |
         from assess.web import Settings, check_bind, create_app
     except ImportError:
         fail_with(message("web.serve.needs_web", lang), lang)
+    with exit_on_input_error(lang):
+        by = api.who_scored(by, lang=lang, name="--by", path="")
     settings = Settings(host=host, port=port, token=token or None, db=db, by=by, max_body=max_body,
                         time_limit=time_limit)
     with exit_on_input_error(lang):

@@ -44,6 +44,7 @@ async def json_body(request: Request, lang: str) -> Any:
 async def standards(request: Request) -> Response:
     """Every known standard version: id, version, title, kinds of union, grades, period in force."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     return json_response([_info(i) for i in work.known_standards(lang)])
 
 
@@ -59,7 +60,8 @@ async def standard(standard_id: str, request: Request) -> Response:
     """The standard (ID or ID@VERSION): its listing, its rules in plain words (`assess explain`)
     and its self-check form (schema assess.form/1)."""
     lang = request_lang(request)
-    ref = work.standard_ref(standard_id, lang, "standard_id")
+    work.known_query(request, (), lang)
+    ref = work.standard_ref(standard_id, lang, request.url.path)
     loaded = api.load_standard(ref)
     info = next(i for i in work.known_standards(lang) if i.id == loaded.standard.id
                 and i.version == loaded.standard.version)
@@ -71,7 +73,8 @@ async def standard(standard_id: str, request: Request) -> Response:
 async def template(standard_id: str, request: Request) -> Response:
     """The standard's fill-in workbook, empty."""
     lang = request_lang(request)
-    ref = work.standard_ref(standard_id, lang, "standard_id")
+    work.known_query(request, (), lang)
+    ref = work.standard_ref(standard_id, lang, request.url.path)
     data = await work.limited(request.app.state.settings, files.template_bytes, ref, None, lang)
     return files.download(data, f"{standard_id}.xlsx")
 
@@ -80,7 +83,8 @@ async def template(standard_id: str, request: Request) -> Response:
 async def roster(standard_id: str, request: Request) -> Response:
     """The standard's empty roster for a federation."""
     lang = request_lang(request)
-    ref = work.standard_ref(standard_id, lang, "standard_id")
+    work.known_query(request, (), lang)
+    ref = work.standard_ref(standard_id, lang, request.url.path)
     data = await work.limited(request.app.state.settings, files.roster_bytes, ref, lang)
     return files.download(data, f"{standard_id}-roster.xlsx")
 
@@ -90,6 +94,7 @@ async def score(request: Request) -> Response:
     """The scorecard `assess score --format json` gives for the same record (an array when the
     record is scored against several standards); saved with `by` when the server has --db."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     settings = request.app.state.settings
     standard_id, record, as_of, by = work.score_request(await json_body(request, lang), lang)
     cards = await work.limited(settings, work.score_cards, settings, record,
@@ -118,6 +123,7 @@ async def read_record(request: Request) -> Response:
 async def record_yaml(request: Request) -> Response:
     """The record of the body, checked, as a YAML record file (`assess score` reads it back)."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     _, record, _, _ = work.score_request(await json_body(request, lang), lang)
     text = await work.limited(request.app.state.settings, files.record_yaml, record, lang)
     return files.download(text.encode("utf-8"), files.record_name(record, "yaml"), "application/yaml; charset=utf-8")
@@ -128,6 +134,7 @@ async def record_yaml(request: Request) -> Response:
 async def record_xlsx(request: Request) -> Response:
     """The fill-in workbook of the body's standard (default: the record's only one), filled in."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     standard_id, record, as_of, _ = work.score_request(await json_body(request, lang), lang)
     data = await work.limited(request.app.state.settings, files.record_workbook, standard_id, record, as_of, lang)
     return files.download(data, files.record_name(record, "xlsx"))
@@ -138,6 +145,7 @@ async def record_xlsx(request: Request) -> Response:
 async def sheet(request: Request) -> Response:
     """The printable A4 acceptance sheet of the body's record, as `assess score --format html`."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     settings = request.app.state.settings
     standard_id, record, as_of, by = work.score_request(await json_body(request, lang), lang)
     cards = await work.limited(settings, work.score_cards, settings, record,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import io
+import json
 import queue
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ from starlette.responses import Response, StreamingResponse
 
 from assess import api
 from assess.core.jsonout import json_text
+from assess.core.tabular import csv_text
 from assess.core.messages import message
 from assess.core.problems import InputError, Problem
 from assess.web import files, work
@@ -30,19 +32,31 @@ from assess.web.langs import request_lang
 BATCH_SUFFIXES = (".jsonl", ".csv", ".xlsx")
 RESULT_FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": files.XLSX_TYPE}
 JSONL_TYPE = "application/x-ndjson; charset=utf-8"
+ZIP_TYPE = "application/zip"
+QUERY_KEYS = ("standard", "format", "as_of", "lang")
 
 
-def jsonl_records(text: str, lang: str) -> list[Any]:
-    """Each non-blank line of `text` as a record (api.RecordAt, named `<line N>`), or its RecordProblems."""
+def jsonl_records(data: bytes, lang: str) -> list[Any]:
+    """Each non-blank line of the JSON Lines bytes `data` as a record (api.RecordAt, named
+    `<line N>`), or its RecordProblems. Each line is decoded on its own, as `assess batch` reads a
+    JSON Lines file: a line that is not UTF-8 is one bad record naming its line and byte, and
+    the others are scored."""
     out: list[Any] = []
+    if data.startswith(b"\xef\xbb\xbf"):  # a byte order mark before the first line, as utf-8-sig reads it
+        data = data[3:]
     # Lines end at "\n" only, as the CLI reads a JSON Lines file (str.splitlines would also end
     # one at U+2028 or a form feed inside a text, which JSON allows raw).
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip(" \t\r\n\x0b\x0c"):  # blank as the CLI's bytes.strip() sees it
+    for n, raw in enumerate(data.split(b"\n"), 1):
+        if not raw.strip():  # blank as the CLI's bytes.strip() sees it
             continue
         source = f"<line {n}>"
         try:
+            line = raw.decode("utf-8")
             value = api.read_json(line, lang=lang, name=source)
+        except UnicodeDecodeError as exc:
+            err = InputError([Problem(source, "", message("error.not_utf8", lang, position=exc.start))])
+            out.append(api.RecordProblems(source, err))
+            continue
         except InputError as err:  # read as the CLI reads a JSON Lines line, in the same words
             out.append(api.RecordProblems(source, err))
             continue
@@ -106,59 +120,106 @@ async def stream(records: list[Any], opts, tmp: str, settings, shown: tuple[str,
 
 
 async def handle(request: Request) -> Response:
-    """Read the upload or body, check the standard, answer JSON Lines or a results file."""
+    """Read the upload or body, check the standard, answer JSON Lines or a results file. Every
+    problem names the upload by the browser's file name, never the server's temporary path."""
     lang = request_lang(request)
+    work.known_query(request, QUERY_KEYS, lang)
+    tmp = tempfile.mkdtemp(prefix="assess-serve-")
+    shown: list[str] = []
+    try:
+        return await _answer(request, lang, tmp, shown)
+    except InputError as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not shown:
+            raise
+        raise InputError([files.problem_renamed(p, *shown) for p in err.problems]) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+async def _answer(request: Request, lang: str, tmp: str, shown: list[str]) -> Response:
+    """handle's work; `shown` gets (the upload's temporary path, the name it is shown by) as soon
+    as the upload is saved."""
     settings = request.app.state.settings
     standard = request.query_params.get("standard")
     fmt = request.query_params.get("format", "jsonl")
     as_of = work.as_of_date(request.query_params.get("as_of"), lang)
     if fmt not in ("jsonl", *RESULT_FORMATS):
         raise InputError([Problem(work.REQUEST, "format", message("web.error.bad_format", lang, fmt=fmt[:20]))])
-    tmp = tempfile.mkdtemp(prefix="assess-serve-")
-    try:
-        if request.headers.get("content-type", "").startswith("multipart/form-data"):
-            upload, suffix = await files.uploaded(request, lang, BATCH_SUFFIXES)
-            form = await request.form()
-            standard = form.get("standard") or standard
-            path = files.saved_upload(await upload.read(), suffix, tmp)
-            shown = (str(path), shown_name(upload.filename, suffix))
-        else:
-            suffix = ".jsonl"
-            path = files.saved_upload(await request.body(), suffix, tmp)
-            shown = (str(path), "request" + suffix)  # no "<request>": XML would need it escaped
-        standard = work.standard_ref(standard, lang) if standard else None
-        if standard is None and (fmt in RESULT_FORMATS or suffix != ".jsonl"):
-            raise InputError([Problem(work.REQUEST, "standard", message("web.error.batch_standard", lang))])
-        opts = work.options(settings, standard, as_of, lang, request.headers.get("x-assess-user"))
-        if fmt in RESULT_FORMATS:
-            data = renamed(await work.limited(settings, _results_file, path, fmt, opts, tmp), fmt, *shown)
-            shutil.rmtree(tmp, ignore_errors=True)
-            return files.download(data, f"results.{fmt}", RESULT_FORMATS[fmt])
-        records = await work.limited(settings, _records, path, suffix, standard, as_of, lang)
-    except BaseException:
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        upload, suffix = await files.uploaded(request, lang, BATCH_SUFFIXES)
+        form = await request.form()
+        standard = form.get("standard") or standard
+        path = files.saved_upload(await upload.read(), suffix, tmp)
+        shown += [str(path), shown_name(upload.filename, suffix)]
+    else:
+        suffix = ".jsonl"
+        path = files.saved_upload(await request.body(), suffix, tmp)
+        shown += [str(path), "request" + suffix]  # no "<request>": XML would need it escaped
+    standard = work.standard_ref(standard, lang) if standard else None
+    if standard is None and (fmt in RESULT_FORMATS or suffix != ".jsonl"):
+        raise InputError([Problem(work.REQUEST, "standard", message("web.error.batch_standard", lang))])
+    opts = work.options(settings, standard, as_of, lang, _header_text(request.headers.get("x-assess-user")),
+                        "X-Assess-User")
+    if fmt in RESULT_FORMATS:
+        data, name, media, refused = await work.limited(settings, _results_file, path, fmt, opts, tmp, tuple(shown))
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return StreamingResponse(stream(records, opts, tmp, settings, shown), media_type=JSONL_TYPE,
+        response = files.download(data, name, media)
+        response.headers["x-refused-count"] = str(refused)
+        return response
+    records = await work.limited(settings, _records, path, suffix, standard, as_of, lang)
+    return StreamingResponse(stream(records, opts, tmp, settings, tuple(shown)), media_type=JSONL_TYPE,
                              headers={"x-record-count": str(len(records))})
+
+
+def _header_text(value: str | None) -> str | None:
+    """A header's text: HTTP hands its bytes over as Latin-1, so a name a client sent as UTF-8
+    (王检查员) is decoded as UTF-8 again; bytes that are not UTF-8 stay as they came."""
+    if value is None:
+        return None
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _records(path: Path, suffix: str, standard: str | None, as_of, lang: str) -> list[Any]:
     """The records of an upload: JSON Lines lines, or a roster's rows (read with `standard`)."""
     if suffix == ".jsonl":
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            reason = message("error.not_utf8", lang, position=exc.start)
-            raise InputError([Problem(work.REQUEST, "", message("web.error.bad_json", lang, reason=reason))]) from None
-        return jsonl_records(text, lang)
+        return jsonl_records(path.read_bytes(), lang)
     return api.read_roster(path, standard, as_of=as_of, lang=lang)
 
 
-def _results_file(path: Path, fmt: str, opts, tmp: str) -> bytes:
-    """`assess batch` run on the upload into a CSV or xlsx file (one process: this is a server)."""
-    out = Path(tmp) / f"results.{fmt}"
-    api.score_batch([str(path)], out, opts, fmt=fmt, jobs=1)
-    return out.read_bytes()
+def _results_file(path: Path, fmt: str, opts, tmp: str, shown: tuple[str, str]) -> tuple[bytes, str, str, int]:
+    """`assess batch` run on the upload into a CSV or xlsx file (one process: this is a server):
+    (bytes, file name, media type, records refused). With no record refused, the results file
+    itself; else a zip of the results file, the errors as a CSV a spreadsheet opens (a row a
+    problem) and the CLI's errors file (JSON Lines), so no refused record goes unseen."""
+    out, errors = Path(tmp) / f"results.{fmt}", Path(tmp) / "errors.jsonl"
+    api.score_batch([str(path)], out, opts, fmt=fmt, errors=errors, jobs=1)
+    data = renamed(out.read_bytes(), fmt, *shown)
+    lines = errors.read_bytes().replace(shown[0].encode("utf-8"), shown[1].encode("utf-8")) if errors.exists() else b""
+    refused = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    if not refused:
+        return data, f"results.{fmt}", RESULT_FORMATS[fmt], 0
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, part in ((f"results.{fmt}", data), ("errors.csv", errors_csv(refused, opts.lang)),
+                           ("errors.jsonl", lines)):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))  # fixed: the same input, the same bytes
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            archive.writestr(info, part)
+    return book.getvalue(), "results.zip", ZIP_TYPE, len(refused)
+
+
+def errors_csv(refused: list[dict[str, Any]], lang: str) -> bytes:
+    """The refused records (the errors file's lines) as a CSV for Excel or WPS (UTF-8 with a byte
+    order mark): position, union, field, what is wrong; one row a problem."""
+    head = [message(f"web.batch.errors_{key}", lang) for key in ("position", "union", "path", "problem")]
+    rows = [[entry.get("position") or "", entry.get("union") or "", problem.get("path") or "", problem.get("text") or ""]
+            for entry in refused for problem in entry.get("problems") or [{}]]
+    return ("\ufeff" + csv_text([head, *rows])).encode("utf-8", "backslashreplace")
 
 
 def shown_name(filename: str | None, suffix: str) -> str:

@@ -116,6 +116,7 @@ async def read_upload(request: Request) -> Response:
     """An uploaded record read: {"record": plain data, "notes": [...]}; problems name the
     browser's file name (and sheet and cell for a workbook)."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     upload, suffix = await uploaded(request, lang, RECORD_SUFFIXES)
     data = await upload.read()
     name = Path(upload.filename or "upload").name
@@ -126,13 +127,13 @@ async def read_upload(request: Request) -> Response:
             try:
                 loaded = api.load_record(str(path))
             except InputError as err:
-                raise InputError([_renamed(p, str(path), name) for p in err.problems]) from None
+                raise InputError([problem_renamed(p, str(path), name) for p in err.problems]) from None
             return {"record": work.form_record(loaded), "notes": [str(n).replace(str(path), name) for n in loaded.notes]}
 
     return json_response(await work.limited(request.app.state.settings, read))
 
 
-def _renamed(problem: Problem, path: str, name: str) -> Problem:
-    """A problem naming the temporary file, told with the browser's file name instead."""
+def problem_renamed(problem: Problem, path: str, name: str) -> Problem:
+    """A problem naming the temporary file `path`, told with the browser's file name instead."""
     return Problem(problem.file.replace(path, name), problem.path, problem.message.replace(path, name),
                    problem.line, problem.column, problem.cell)

@@ -71,6 +71,7 @@ def accept_uploads(record: tuple[bytes, str, str], inspection: tuple[bytes, str,
 
 async def _accepted(request: Request) -> tuple[dict[str, Any], str]:
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     form = await request.form()
     record = await _upload(form, "record", lang, files.RECORD_SUFFIXES)
     inspection = await _upload(form, "inspection", lang, INSPECTION_SUFFIXES)
@@ -94,6 +95,7 @@ async def accept(request: Request) -> Response:
 async def worksheet(request: Request) -> Response:
     """Multipart `record`: the inspection workbook pre-filled from it, for the inspector to fill."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     form = await request.form()
     record = await _upload(form, "record", lang, files.RECORD_SUFFIXES)
     standard = work.standard_ref(form.get("standard"), lang) if form.get("standard") else None

@@ -74,7 +74,7 @@ async def index(request: Request) -> Response:
 async def rules(standard_id: str, request: Request) -> Response:
     """One standard's rules in plain words."""
     lang = request_lang(request)
-    ref = work.standard_ref(standard_id, lang, "standard_id")
+    ref = work.standard_ref(standard_id, lang, request.url.path)
     return render(request, "rules.html", ref=ref, lines=api.explain(ref, lang=lang),
                   form=api.form_layout(ref, lang))
 
@@ -83,7 +83,7 @@ async def rules(standard_id: str, request: Request) -> Response:
 async def check(standard_id: str, request: Request) -> Response:
     """The self-check form (`?mode=inspector` adds the inspector's judgement items)."""
     lang = request_lang(request)
-    ref = work.standard_ref(standard_id, lang, "standard_id")
+    ref = work.standard_ref(standard_id, lang, request.url.path)
     form = api.form_layout(ref, lang)
     inspector = request.query_params.get("mode") == "inspector"
     judgements = [item for step in form["steps"] for item in step["items"] if item["judgement"]]
@@ -106,19 +106,26 @@ async def federation_report(request: Request) -> Response:
     form = await request.form()
     standard = work.standard_ref(form.get("standard") or "", lang)
     data = await upload.read()
-    html = await work.limited(settings, _report_html, data, suffix, standard, lang)
+    html = await work.limited(settings, _report_html, data, suffix, standard, lang,
+                              batch.shown_name(upload.filename, suffix))
     return HTMLResponse(html)
 
 
-def _report_html(data: bytes, suffix: str, standard: str, lang: str) -> str:
-    """Score the upload (`assess batch`), then `assess report --from` it, in a temporary directory."""
+def _report_html(data: bytes, suffix: str, standard: str, lang: str, name: str) -> str:
+    """Score the upload (`assess batch`), then `assess report --from` it, in a temporary directory;
+    the report and any problem name the upload by `name` (the browser's file name), never the
+    temporary path."""
     with tempfile.TemporaryDirectory(prefix="assess-serve-") as tmp:
         path = files.saved_upload(data, suffix, tmp)
         scored = Path(tmp) / "scored.jsonl"
-        api.score_batch([str(path)], scored, api.ScoreOptions(standard=standard, lang=lang), fmt="jsonl", jobs=1)
+        try:
+            api.score_batch([str(path)], scored, api.ScoreOptions(standard=standard, lang=lang), fmt="jsonl", jobs=1)
+        except InputError as err:
+            raise InputError([files.problem_renamed(p, str(path), name) for p in err.problems]) from None
         out = Path(tmp) / "report.html"
         api.federation_report(batch=str(scored), html=str(out), lang=lang)
-        return out.read_text(encoding="utf-8")
+        # `name` holds nothing HTML would escape (batch.shown_name): it can stand in for the path as it is.
+        return out.read_text(encoding="utf-8").replace(str(path), name)
 
 
 @router.get("/docs")

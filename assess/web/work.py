@@ -3,7 +3,9 @@ standard id is looked up among them, never opened as a path), reading a request'
 scoring with the results store when there is one, and running it all under the time limit."""
 from __future__ import annotations
 
+import difflib
 import functools
+import json
 import os
 import re
 import threading
@@ -46,16 +48,41 @@ def known_standards(lang: str = "zh") -> list[api.StandardInfo]:
 
 def standard_ref(value: Any, lang: str, path: str = "standard") -> str:
     """`value` as a known standard's `ID` or `ID@VERSION`; InputError otherwise (naming the known
-    ids). The value is matched against the catalog's ids, so it never names a file."""
+    ids, and the closest one when the value looks like a misspelling). The value is matched
+    against the catalog's ids, so it never names a file. `path`: what the problem names (the
+    body's key, the query parameter, the path segment `/standards/{id}`)."""
+    if not isinstance(value, str):
+        raise InputError([Problem(REQUEST, path, message("web.error.not_text", lang, value=_shown(value)))])
     infos = known_standards(lang)
     ids = sorted({i.id for i in infos})
-    found = _STANDARD_REF.match(value) if isinstance(value, str) else None
+    found = _STANDARD_REF.match(value)
     if found is None or found.group(1) not in ids or (
             found.group(2) and (found.group(1), found.group(2)) not in {(i.id, i.version) for i in infos}):
-        shown = value if isinstance(value, str) else repr(value)
-        raise InputError([Problem(REQUEST, path, message("web.error.unknown_standard", lang, id=shown[:100],
-                                                         known=", ".join(ids)))])
+        text = message("web.error.unknown_standard", lang, id=value[:100], known=", ".join(ids))
+        raise InputError([Problem(REQUEST, path, text + did_you_mean(value.split("@")[0], ids, lang))])
     return value
+
+
+def did_you_mean(name: str, known: list[str] | tuple[str, ...], lang: str) -> str:
+    """"; 是否应为 X?" when a known name is close to `name`, else ""."""
+    hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return message("catalog.did_you_mean", lang, name=hint[0]) if hint else ""
+
+
+def _shown(value: Any) -> str:
+    """A JSON value as the user wrote it (not Python's repr), cut to 60 characters."""
+    return json.dumps(value, ensure_ascii=False, default=str)[:60]
+
+
+def known_query(request, known: tuple[str, ...], lang: str) -> None:
+    """InputError naming every query parameter of `request` not in `known` (and `lang`, which
+    every route takes), with the closest known one: a misspelt `standrd=` is never ignored."""
+    names = (*known, "lang") if "lang" not in known else known
+    unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in names]
+    if unknown:
+        raise InputError([Problem(REQUEST, k[:40], message("web.error.unknown_param", lang, name=k[:40],
+                                                           known=", ".join(names)) + did_you_mean(k, names, lang))
+                          for k in unknown])
 
 
 def as_of_date(value: Any, lang: str, path: str = "as_of") -> date | None:
@@ -79,14 +106,18 @@ def score_request(data: Any, lang: str) -> tuple[str | None, dict[str, Any], dat
     unknown = [k for k in data if k not in SCORE_KEYS]
     if unknown:
         raise InputError([Problem(REQUEST, str(k), message("web.error.unknown_key", lang, name=str(k)[:40],
-                                                           known=", ".join(SCORE_KEYS))) for k in unknown])
+                                                           known=", ".join(SCORE_KEYS))
+                                  + did_you_mean(str(k), SCORE_KEYS, lang)) for k in unknown])
     standard = standard_ref(data["standard"], lang) if data.get("standard") is not None else None
-    by = data.get("by")
-    return standard, data["record"], as_of_date(data.get("as_of"), lang), by if isinstance(by, str) else None
+    by = api.who_scored(data.get("by"), lang=lang, name=REQUEST, path="by")
+    return standard, data["record"], as_of_date(data.get("as_of"), lang), by
 
 
-def options(settings: Settings, standard: str | None, as_of: date | None, lang: str, by: str | None = None):
-    """The ScoreOptions of a request: who scored is the request's `by`, else the server's."""
+def options(settings: Settings, standard: str | None, as_of: date | None, lang: str, by: str | None = None,
+            by_path: str = "by"):
+    """The ScoreOptions of a request: who scored is the request's `by` (checked: a text without
+    control or invisible characters; InputError naming `by_path` otherwise), else the server's."""
+    by = api.who_scored(by, lang=lang, name=REQUEST, path=by_path)
     return api.ScoreOptions(standard=standard, as_of=as_of, lang=lang, by=(by or settings.by or "assess serve")[:100])
 
 
