@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
@@ -519,3 +521,22 @@ def test_a_second_visible_sheet_with_rows_is_refused_naming_it(tmp_path):
     bad = CliRunner().invoke(main, ["batch", str(path), "--standard", "liuyou-grassroots", "--out", str(tmp_path / "o2.csv")])
     assert bad.exit_code == 2 and "Traceback" not in bad.output, bad.output
     assert "二片" in bad.stderr and "一片" in bad.stderr and "空表" not in bad.stderr and "草稿" not in bad.stderr
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+@given(names=st.lists(st.text(alphabet='甲乙"“”,;=() \tab', min_size=1, max_size=12).filter(lambda t: t.strip()),
+                      min_size=1, max_size=5))
+@settings(max_examples=60, deadline=None)
+def test_a_csv_roster_s_cells_read_as_excel_writes_them(tmp_path_factory, delimiter, names):
+    """Quotes inside a quoted cell are written twice by Excel and WPS; the dialect sniffed from a
+    header without quotes took them as never doubled, and `"甲""乙"` was read as `甲"乙""` (a
+    union's name changed without a word; fresh user). Any text, any of the three delimiters."""
+    from assess.intake.rostercsv import csv_rows
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter)
+    writer.writerow(["工会编号", "工会名称"])
+    writer.writerows([f"u{i}", name] for i, name in enumerate(names))
+    path = tmp_path_factory.mktemp("q") / "q.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    assert csv_rows(str(path))[1:] == [[f"u{i}", name] for i, name in enumerate(names)]

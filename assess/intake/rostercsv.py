@@ -102,8 +102,12 @@ def _cell_at(before: str) -> str | None:
 
 
 def _dialect(text: str):
+    """Excel's CSV dialect (a quote inside a quoted cell written twice) with the header line's
+    delimiter. Only the delimiter is sniffed: from a header without quotes the sniffer also
+    guessed that quotes are never doubled, and `"甲""乙"` was read as `甲"乙""`."""
     first = _LINE_END.split(text, 1)[0]
     try:
-        return csv.Sniffer().sniff(first, delimiters=",\t;")
+        delimiter = csv.Sniffer().sniff(first, delimiters=",\t;").delimiter
     except csv.Error:
         return csv.excel
+    return type("Roster", (csv.excel,), {"delimiter": delimiter})
