@@ -142,13 +142,16 @@ def score_cutoffs(standard) -> tuple[Fraction, ...]:
 
 def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
                     lineage: tuple[Ancestor, ...] = (), as_of: date | None = None, *,
-                    kept: tuple[Callable, Callable] | None = None) -> dict[str, Any]:
+                    kept: tuple[Callable, Callable] | None = None,
+                    sections: Callable[[Evaluation, Words], list] | None = None) -> dict[str, Any]:
     """The scorecard of one evaluation: a JSON-ready dict of schema SCHEMA (docs in the README's
     "JSON output"), with gaps and the next-grade plan worked out from `inputs`.
 
     `kept`: (row, gap) what an item row and an item gap kept across cards are placed in the card
     as (each is given the kept dict, which it must not change); by default the caller's own copy.
-    A JSON Lines line places their JSON text (`record_jsonl`)."""
+    A JSON Lines line places their JSON text (`record_jsonl`). `sections(ev, words)`: the card's
+    "sections" list, by default `section_dicts(ev, words, row)` (a JSON Lines line places each
+    section's kept text)."""
     row, gap = kept or (_own_row, _own_gap)
     standard = ev.standard
     words = Words(standard, lang)
@@ -174,7 +177,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "grade_score": card_number(ev.grade_score, *score_cutoffs(standard)),
         "grade": {"id": ev.grade.id, "title": grade_title[ev.grade.id]} if ev.grade else None,
         "applied_for": None,
-        "sections": [_section_dict(s_def, s, ev, words, row) for s_def, s in zip(standard.sections, ev.sections)],
+        "sections": section_dicts(ev, words, row) if sections is None else sections(ev, words),
         "bonus_items": [_item_dict(r, ev, words, row) for r in ev.bonus_items],
         "vetoes": [_veto_dict(v, standard, words) for v in ev.vetoes],
         "grades": [_grade_dict(g, words) for g in ev.grades],
@@ -258,6 +261,17 @@ def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
     if r.judgement is not None:
         out["judgement"] = {"score": card_number(r.judgement.score, 0, r.points), "reason": r.judgement.reason, "by": r.judgement.by}
     return out
+
+
+def section_dicts(ev: Evaluation, words: Words, place: Callable = _own_row) -> list[dict[str, Any]]:
+    """The card's "sections": each section's dict, its item rows placed by `place` (as
+    `build_scorecard`'s `kept`)."""
+    return [_section_dict(s_def, s, ev, words, place) for s_def, s in zip(ev.standard.sections, ev.sections)]
+
+
+def section_dict(s_def, s, ev: Evaluation, words: Words, place: Callable = _own_row) -> dict[str, Any]:
+    """One section's dict (`s_def` its definition, `s` its SectionResult), item rows placed by `place`."""
+    return _section_dict(s_def, s, ev, words, place)
 
 
 def _section_dict(s_def, s, ev: Evaluation, words: Words, place: Callable = _own_row) -> dict[str, Any]:
