@@ -100,3 +100,26 @@ def test_a_line_with_a_lone_surrogate_raises_as_encoding_did(monkeypatch):
         want.encode("utf-8")
     with pytest.raises(UnicodeEncodeError):
         record_jsonl.jsonl_utf8(record, "zh")
+
+
+def test_a_caller_changing_its_plan_fixes_does_not_change_the_next_card():
+    """Plan fixes and alternatives kept across cards: each card's are its own copies (the shared
+    decider, as a batch: its plans hand out the same change objects card after card)."""
+    std = catalog.resolve_standard(synthetic.STANDARD)
+    rng = random.Random(24)
+    for i in range(200):  # the first record whose plan has fixes and alternatives
+        loaded = evidence_from_data(synthetic.record(i, rng))
+        plan = scorecard.score(std, loaded, "zh")["next_grade"]
+        if plan is not None and plan["fixes"] and plan["alternatives"]:
+            break
+    else:
+        raise AssertionError("no record with a plan's alternatives")
+    want = json_text(scorecard.score(std, loaded, "zh"))
+    for fix in [*plan["fixes"], *(f for a in plan["alternatives"] for f in a["fixes"])]:
+        fix["actions"].append("x")
+        fix["title"] = "x"
+        for change in fix["changes"] or ():
+            change["after"] = "x"
+    for alternative in plan["alternatives"]:
+        alternative["text"] = "x"
+    assert json_text(scorecard.score(std, loaded, "zh")) == want

@@ -142,17 +142,18 @@ def score_cutoffs(standard) -> tuple[Fraction, ...]:
 
 def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
                     lineage: tuple[Ancestor, ...] = (), as_of: date | None = None, *,
-                    kept: tuple[Callable, Callable] | None = None,
+                    kept: tuple[Callable, Callable] | tuple[Callable, Callable, Callable] | None = None,
                     sections: Callable[[Evaluation, Words], list] | None = None) -> dict[str, Any]:
     """The scorecard of one evaluation: a JSON-ready dict of schema SCHEMA (docs in the README's
     "JSON output"), with gaps and the next-grade plan worked out from `inputs`.
 
-    `kept`: (row, gap) what an item row and an item gap kept across cards are placed in the card
-    as (each is given the kept dict, which it must not change); by default the caller's own copy.
+    `kept`: (row, gap[, fix]) what an item row, an item gap and a plan fix kept across cards are
+    placed in the card as (each is given the kept dict, which it must not change); by default the
+    caller's own copy.
     A JSON Lines line places their JSON text (`record_jsonl`). `sections(ev, words)`: the card's
     "sections" list, by default `section_dicts(ev, words, row)` (a JSON Lines line places each
     section's kept text)."""
-    row, gap = kept or (_own_row, _own_gap)
+    row, gap, fix = (*kept, None)[:3] if kept else (_own_row, _own_gap, None)
     standard = ev.standard
     words = Words(standard, lang)
     record = loaded.record
@@ -182,7 +183,7 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "vetoes": [_veto_dict(v, standard, words) for v in ev.vetoes],
         "grades": [_grade_dict(g, words) for g in ev.grades],
         "gaps": [gap_dict(g, ev, words, grade_title, gap) for g in gaps(ev, inputs)],
-        "next_grade": plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title),
+        "next_grade": plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title, fix),
         **optional_parts(ev, words),
         "notes": _notes(loaded, standard, lineage, lang),
     }
@@ -332,6 +333,8 @@ def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str], 
 # An item gap's dict, kept per item result, language, kind and changes: it reads nothing else
 # (the result stands for the values the item reads, as for rows above). Bounded like the rows.
 _GAPS: dict[tuple, tuple[ItemResult, Words, dict[str, Any]]] = {}
+# The same dicts by result, language, kind, points lost and change objects (held with them).
+_GAPS_BY_OBJECT: dict[tuple, tuple] = {}
 
 
 def gap_key(kind: str, status: ItemStatus) -> str:
@@ -350,17 +353,30 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words, place: Callable = _own_gap) 
     r = g.result
     if r.judgement is not None:
         return _item_gap_dict(g, ev, words)
+    # First by the change objects themselves: the plan's shared work hands out the same ones
+    # record after record, and their ids are cheaper to key on than their values.
+    held = () if g.changes is None else tuple(g.changes)
+    fast = (id(r), words.lang, g.kind, g.lost, g.changes is None, *map(id, held))
+    hit = _GAPS_BY_OBJECT.get(fast)
+    if hit is not None and hit[1] is words.standard:  # r and the changes are held: their ids are theirs
+        return place(hit[3])
     # Types too: a change to True and one to 1 are equal keys but read differently.
     changes = None if g.changes is None else tuple(
-        (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in g.changes)
+        (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in held)
     key = (id(r), words.lang, g.kind, changes, g.lost)
     try:
         hit = _GAPS.get(key)  # hashes the changes once: a found gap is not hashed again
     except TypeError:  # a value that cannot be a key (a list of scores)
         return _item_gap_dict(g, ev, words)
     if hit is not None and hit[0] is r and hit[1].standard is words.standard:
-        return place(hit[2])
-    return place(_kept(_GAPS, key, r, words, lambda: _item_gap_dict(g, ev, words)))
+        kept = hit[2]
+    else:
+        kept = _kept(_GAPS, key, r, words, lambda: _item_gap_dict(g, ev, words))
+    if len(_GAPS_BY_OBJECT) >= ITEM_ROW_LIMIT:
+        _GAPS_BY_OBJECT.clear()
+    # Only changes whose values are keys (hashable, so not changed in place) are kept by object.
+    _GAPS_BY_OBJECT[fast] = (r, words.standard, held, kept)
+    return place(kept)
 
 
 def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:

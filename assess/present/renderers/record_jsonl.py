@@ -33,9 +33,11 @@ def _line(record: ScoredRecord, lang: str) -> bytes | str:
     """The card's line without its newline: orjson's UTF-8 bytes, or json's text when orjson does
     not write it as json does."""
     ev = record.evaluation
-    # Item rows, item gaps and sections kept across cards are placed as their JSON text, written once.
+    # Item rows, item gaps, plan fixes and sections kept across cards are placed as their JSON
+    # text, written once.
     card = build_scorecard(ev, record.inputs, record.evidence, lang, record.engine, lineage=record.lineage,
-                           as_of=record.as_of, kept=(_as_text, _as_text), sections=_sections_as_text)
+                           as_of=record.as_of, kept=(_as_text, _as_text, _as_text),
+                           sections=_sections_as_text)
     line = _line_of_parts(card)
     if line is None:  # something json writes and orjson does not: the general path, card and all
         card = build_scorecard(ev, record.inputs, record.evidence, lang, record.engine, lineage=record.lineage,
@@ -44,7 +46,8 @@ def _line(record: ScoredRecord, lang: str) -> bytes | str:
     return line
 
 
-# Kept dict (an item row or item gap of `scorecard`, never changed once made) -> its JSON text.
+# Kept dict (an item row, item gap or plan fix of `scorecard`, never changed once made) -> its
+# JSON text.
 # Held with the dict, so its id stays its own. Bounded like the rows and gaps it stands for.
 TEXT_LIMIT = 10_000
 _TEXTS: dict[int, tuple[dict, Any]] = {}
