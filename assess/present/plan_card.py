@@ -69,23 +69,11 @@ def _target_text(ev: Evaluation, target, words: Words, title: str) -> str:
 def _alternative_dict(k: int, a, standard, words: Words, grade: str, target, made: dict,
                       place: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
     fixes = [_fix_once(made, f, standard, words, grade) for f in a.fixes]
-    # Its words read nothing but these (the fixes' kept dicts, never changed, held with them).
-    key = (k, a.cost, a.score_after, target.min_score, id(standard), words.lang, *map(id, fixes))
-    hit = _ALTERNATIVES.get(key)
-    if hit is None or hit[0] is not standard:
-        # Each fix with its actions: alternatives often name the same items and differ in what is done.
-        text = message("plan.alternative", words.lang, k=k, fixes="; ".join(fix_with_actions(f["title"], f) for f in fixes),
-                       cost=words.number(a.cost), score=words.number(a.score_after, (target.min_score,)))
-        if len(_ALTERNATIVES) >= FIX_LIMIT:
-            _ALTERNATIVES.clear()
-        hit = _ALTERNATIVES[key] = (standard, tuple(fixes), card_number(a.cost),
-                                    card_number(a.score_after, target.min_score), text)
-    return {"cost": hit[2], "score_after": hit[3], "fixes": list(map(place, fixes)), "text": hit[4]}
-
-
-# An alternative's numbers and words, by its number, cost, score, the target's cut-off, the
-# standard, language and its fixes' kept dicts (held, so their ids stay theirs). Bounded.
-_ALTERNATIVES: dict[tuple, tuple] = {}
+    # Each fix with its actions: alternatives often name the same items and differ in what is done.
+    text = message("plan.alternative", words.lang, k=k, fixes="; ".join(fix_with_actions(f["title"], f) for f in fixes),
+                   cost=words.number(a.cost), score=words.number(a.score_after, (target.min_score,)))
+    return {"cost": card_number(a.cost), "score_after": card_number(a.score_after, target.min_score),
+            "fixes": list(map(place, fixes)), "text": text}
 
 
 def fix_with_actions(title: str, fix: dict[str, Any]) -> str:
