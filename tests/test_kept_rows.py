@@ -27,6 +27,7 @@ def _fresh(loaded_standard, loaded, lang: str) -> dict:
         held[1].clear()
     scorecard._ROWS.clear()
     scorecard._GAPS.clear()
+    scorecard._GAPS_BY_OBJECT.clear()
     return scorecard.score(loaded_standard, loaded, lang, PY)
 
 

@@ -210,6 +210,7 @@ def test_a_jsonl_line_with_a_part_orjson_does_not_write_as_json_does(monkeypatch
         monkeypatch.setattr(scorecard, "_item_row", lambda *a, odd=odd: {**made(*a), "odd": odd})
         scorecard._ROWS.clear()
         record_jsonl._TEXTS.clear()
+        record_jsonl._SECTIONS.clear()
         ev, inputs = scorecard.assess(standard, loaded, PY)
         if isinstance(odd, float):
             _line_both_ways(ev, inputs, loaded, "zh")
@@ -218,6 +219,7 @@ def test_a_jsonl_line_with_a_part_orjson_does_not_write_as_json_does(monkeypatch
                 record_jsonl.jsonl(ScoredRecord(ev, inputs, loaded, PY.name, (), loaded.record.period.end, "1"), "zh")
     scorecard._ROWS.clear()
     record_jsonl._TEXTS.clear()
+    record_jsonl._SECTIONS.clear()
     monkeypatch.undo()
     # elsewhere in the card (not a kept part): the card made and written the general way
     standard_dict = scorecard._standard_dict

@@ -2,7 +2,7 @@
 and costs, the blockers and the alternatives, in words (`plan_dict`)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from assess.core.exact import Fraction
 from assess.core.messages import message
@@ -13,10 +13,14 @@ from assess.scoring.plan import Blocker, BlockerKind, FixKind, Plan, PlanFix
 from assess.scoring.results import Evaluation
 
 
-def plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dict[str, str]) -> dict[str, Any] | None:
+def plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dict[str, str],
+              place: Callable[[dict[str, Any]], Any] | None = None) -> dict[str, Any] | None:
     """The card's "plan" (docs/scorecard.md): the next grade, whether and how it is reached, its
     fixes with their actions and costs, what blocks it, and up to three alternatives; None
-    without a plan. `grade_title`: each grade id's title in the card's language."""
+    without a plan. `grade_title`: each grade id's title in the card's language. `place`: what a
+    fix's dict kept across cards is placed in the card as (given the kept dict, which it must not
+    change; a JSON Lines line places its JSON text); by default the caller's own copy."""
+    place = place or own_fix
     if plan is None:
         return None
     lang = words.lang
@@ -34,11 +38,11 @@ def plan_dict(plan: Plan | None, ev: Evaluation, words: Words, grade_title: dict
         "text": _target_text(ev, target, words, grade_title[plan.grade]),
     }
     made: dict[tuple, dict[str, Any]] = {}  # the plan's and its alternatives' fixes, each made once
-    out["fixes"] = [_fix_once(made, f, standard, words, grade_title[plan.grade]) for f in plan.fixes]
+    out["fixes"] = [place(_fix_once(made, f, standard, words, grade_title[plan.grade])) for f in plan.fixes]
     out["blockers"] = [_blocker_dict(b, target, words, grade_title[plan.grade], _nothing_applies(ev)) for b in plan.blockers]
     out["cost"] = card_number(plan.cost)
     out["exact"] = plan.exact
-    out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target, made)
+    out["alternatives"] = [_alternative_dict(k, a, standard, words, grade_title[plan.grade], target, made, place)
                            for k, a in enumerate(plan.alternatives, 1)]
     if plan.reachable:
         # The grade the fixes earn when scored again: above the target when they earn more.
@@ -62,12 +66,14 @@ def _target_text(ev: Evaluation, target, words: Words, title: str) -> str:
     return message("plan.target", words.lang, grade=title, min=words.number(target.min_score))
 
 
-def _alternative_dict(k: int, a, standard, words: Words, grade: str, target, made: dict) -> dict[str, Any]:
+def _alternative_dict(k: int, a, standard, words: Words, grade: str, target, made: dict,
+                      place: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
     fixes = [_fix_once(made, f, standard, words, grade) for f in a.fixes]
     # Each fix with its actions: alternatives often name the same items and differ in what is done.
     text = message("plan.alternative", words.lang, k=k, fixes="; ".join(fix_with_actions(f["title"], f) for f in fixes),
                    cost=words.number(a.cost), score=words.number(a.score_after, (target.min_score,)))
-    return {"cost": card_number(a.cost), "score_after": card_number(a.score_after, target.min_score), "fixes": fixes, "text": text}
+    return {"cost": card_number(a.cost), "score_after": card_number(a.score_after, target.min_score),
+            "fixes": list(map(place, fixes)), "text": text}
 
 
 def fix_with_actions(title: str, fix: dict[str, Any]) -> str:
@@ -76,13 +82,18 @@ def fix_with_actions(title: str, fix: dict[str, Any]) -> str:
 
 
 def _fix_once(made: dict, f: PlanFix, standard, words: Words, grade: str) -> dict[str, Any]:
-    """`_fix_dict`, made once per card for a fix of the same kind, item, change objects and cost
-    (alternatives repeat the plan's fixes), and kept across cards (`_kept_fix`); each use gets its
-    own copy."""
+    """`_fix_dict`, looked up once per card for a fix of the same kind, item, change objects and
+    cost (alternatives repeat the plan's fixes), and kept across cards (`_kept_fix`): the kept
+    dict itself, which callers place (`own_fix`) and never change."""
     key = (f.kind, f.ref, tuple(map(id, f.changes)), f.cost)  # the plan holds the changes: ids stay theirs
     held = made.get(key)
     if held is None:
         made[key] = held = _kept_fix(key, f, standard, words, grade)
+    return held
+
+
+def own_fix(held: dict[str, Any]) -> dict[str, Any]:
+    """A kept fix's dict as the caller's own copy, lists included."""
     return {**held, "actions": list(held["actions"]),
             "changes": None if held["changes"] is None else [dict(c) for c in held["changes"]]}
 

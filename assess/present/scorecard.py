@@ -143,14 +143,18 @@ def score_cutoffs(standard) -> tuple[Fraction, ...]:
 
 def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang: str, decider_name: str,
                     lineage: tuple[Ancestor, ...] = (), as_of: date | None = None, *,
-                    kept: tuple[Callable, Callable] | None = None) -> dict[str, Any]:
+                    kept: tuple[Callable, Callable] | tuple[Callable, Callable, Callable] | None = None,
+                    sections: Callable[[Evaluation, Words], list] | None = None) -> dict[str, Any]:
     """The scorecard of one evaluation: a JSON-ready dict of schema SCHEMA (docs in the README's
     "JSON output"), with gaps and the next-grade plan worked out from `inputs`.
 
-    `kept`: (row, gap) what an item row and an item gap kept across cards are placed in the card
-    as (each is given the kept dict, which it must not change); by default the caller's own copy.
-    A JSON Lines line places their JSON text (`record_jsonl`)."""
-    row, gap = kept or (_own_row, _own_gap)
+    `kept`: (row, gap[, fix]) what an item row, an item gap and a plan fix kept across cards are
+    placed in the card as (each is given the kept dict, which it must not change); by default the
+    caller's own copy.
+    A JSON Lines line places their JSON text (`record_jsonl`). `sections(ev, words)`: the card's
+    "sections" list, by default `section_dicts(ev, words, row)` (a JSON Lines line places each
+    section's kept text)."""
+    row, gap, fix = (*kept, None)[:3] if kept else (_own_row, _own_gap, None)
     standard = ev.standard
     words = Words(standard, lang)
     record = loaded.record
@@ -175,12 +179,12 @@ def build_scorecard(ev: Evaluation, inputs: Inputs, loaded: LoadedEvidence, lang
         "grade_score": card_number(ev.grade_score, *score_cutoffs(standard)),
         "grade": {"id": ev.grade.id, "title": grade_title[ev.grade.id]} if ev.grade else None,
         "applied_for": None,
-        "sections": [_section_dict(s_def, s, ev, words, row) for s_def, s in zip(standard.sections, ev.sections)],
+        "sections": section_dicts(ev, words, row) if sections is None else sections(ev, words),
         "bonus_items": [_item_dict(r, ev, words, row) for r in ev.bonus_items],
         "vetoes": [_veto_dict(v, standard, words) for v in ev.vetoes],
         "grades": [_grade_dict(g, words) for g in ev.grades],
         "gaps": [gap_dict(g, ev, words, grade_title, gap) for g in gaps(ev, inputs)],
-        "next_grade": plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title),
+        "next_grade": plan_dict(plan_next_grade(ev, inputs), ev, words, grade_title, fix),
         **optional_parts(ev, words),
         "notes": _notes(loaded, standard, lineage, lang),
     }
@@ -261,6 +265,17 @@ def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
     return out
 
 
+def section_dicts(ev: Evaluation, words: Words, place: Callable = _own_row) -> list[dict[str, Any]]:
+    """The card's "sections": each section's dict, its item rows placed by `place` (as
+    `build_scorecard`'s `kept`)."""
+    return [_section_dict(s_def, s, ev, words, place) for s_def, s in zip(ev.standard.sections, ev.sections)]
+
+
+def section_dict(s_def, s, ev: Evaluation, words: Words, place: Callable = _own_row) -> dict[str, Any]:
+    """One section's dict (`s_def` its definition, `s` its SectionResult), item rows placed by `place`."""
+    return _section_dict(s_def, s, ev, words, place)
+
+
 def _section_dict(s_def, s, ev: Evaluation, words: Words, place: Callable = _own_row) -> dict[str, Any]:
     return {"id": s.section_id, "title": words.text(s_def.title), "cap": card_number(s.cap), "awarded": card_number(s.awarded, 0, s.cap),
             "possible": card_number(s.possible), "items": [_item_dict(r, ev, words, place) for r in s.items]}
@@ -319,6 +334,8 @@ def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str], 
 # An item gap's dict, kept per item result, language, kind and changes: it reads nothing else
 # (the result stands for the values the item reads, as for rows above). Bounded like the rows.
 _GAPS: dict[tuple, tuple[ItemResult, Words, dict[str, Any]]] = {}
+# The same dicts by result, language, kind, points lost and change objects (held with them).
+_GAPS_BY_OBJECT: dict[tuple, tuple] = {}
 
 
 def gap_key(kind: str, status: ItemStatus) -> str:
@@ -337,17 +354,30 @@ def _item_gap(g: Gap, ev: Evaluation, words: Words, place: Callable = _own_gap) 
     r = g.result
     if r.judgement is not None:
         return _item_gap_dict(g, ev, words)
+    # First by the change objects themselves: the plan's shared work hands out the same ones
+    # record after record, and their ids are cheaper to key on than their values.
+    held = () if g.changes is None else tuple(g.changes)
+    fast = (id(r), words.lang, g.kind, g.lost, g.changes is None, *map(id, held))
+    hit = _GAPS_BY_OBJECT.get(fast)
+    if hit is not None and hit[1] is words.standard:  # r and the changes are held: their ids are theirs
+        return place(hit[3])
     # Types too: a change to True and one to 1 are equal keys but read differently.
     changes = None if g.changes is None else tuple(
-        (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in g.changes)
+        (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in held)
     key = (id(r), words.lang, g.kind, changes, g.lost)
     try:
         hit = _GAPS.get(key)  # hashes the changes once: a found gap is not hashed again
     except TypeError:  # a value that cannot be a key (a list of scores)
         return _item_gap_dict(g, ev, words)
     if hit is not None and hit[0] is r and hit[1].standard is words.standard:
-        return place(hit[2])
-    return place(_kept(_GAPS, key, r, words, lambda: _item_gap_dict(g, ev, words)))
+        kept = hit[2]
+    else:
+        kept = _kept(_GAPS, key, r, words, lambda: _item_gap_dict(g, ev, words))
+    if len(_GAPS_BY_OBJECT) >= ITEM_ROW_LIMIT:
+        _GAPS_BY_OBJECT.clear()
+    # Only changes whose values are keys (hashable, so not changed in place) are kept by object.
+    _GAPS_BY_OBJECT[fast] = (r, words.standard, held, kept)
+    return place(kept)
 
 
 def _item_gap_dict(g: Gap, ev: Evaluation, words: Words) -> dict[str, Any]:

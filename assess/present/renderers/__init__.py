@@ -105,7 +105,7 @@ class ScoredRecord:
 @dataclass(frozen=True)
 class LineRenderer:
     """A renderer for results written one a line into a file (JSON Lines, CSV rows): `line`
-    renders one result, newline included; `header(lang)`, when set, is the text written once at
+    renders one result, newline included (`line_utf8`: as UTF-8 bytes); `header(lang)`, when set, is the text written once at
     the top of a new file (a CSV's header row, in the run's language: `header_text`).
 
     `assemble`, when set, makes the lines a staging file rather than the output itself:
@@ -119,10 +119,26 @@ class LineRenderer:
     header: Callable[[str], str] | None = None
     assemble: Callable[[str, str], tuple[int, frozenset[str]]] | None = None
     encoded: bool = False
+    # `line` as UTF-8 bytes, made without the text (a JSON Lines line: orjson writes bytes)
+    utf8_line: Callable[[Any, str], bytes] | None = None
 
     def __call__(self, result: Any, lang: str, /, **options: Any) -> str:
         return self.line(result, lang, **options)
 
+    def line_utf8(self, result: Any, lang: str) -> bytes:
+        """`line(result, lang)` encoded as UTF-8 (raises as the encoding does)."""
+        if self.utf8_line is not None:
+            return self.utf8_line(result, lang)
+        return self.line(result, lang).encode("utf-8")
+
     def header_text(self, lang: str) -> str:
         """What a new file starts with in `lang` ("" when the format has no header)."""
         return self.header(lang) if self.header is not None else ""
+
+
+def line_utf8(render: Callable[[Any, str], str], result: Any, lang: str) -> bytes:
+    """The line `render` makes for `result`, as UTF-8 bytes: a `LineRenderer`'s own bytes where it
+    makes them, else its text encoded. Raises as rendering or encoding does."""
+    if type(render) is LineRenderer:
+        return render.line_utf8(result, lang)
+    return render(result, lang).encode("utf-8")

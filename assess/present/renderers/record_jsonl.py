@@ -8,7 +8,7 @@ import orjson
 
 from assess.core.jsonout import _ORJSON_COMPACT, _STR, _same_float, json_bytes, json_text
 from assess.present.renderers import LineRenderer, ScoredRecord
-from assess.present.scorecard import build_scorecard
+from assess.present.scorecard import build_scorecard, section_dict
 
 
 def jsonl_line(card: dict[str, Any]) -> str:
@@ -18,19 +18,36 @@ def jsonl_line(card: dict[str, Any]) -> str:
 
 def jsonl(record: ScoredRecord, lang: str) -> str:
     """The record's scorecard in `lang` as one line, newline included."""
+    line = _line(record, lang)
+    return (line.decode("utf-8") if type(line) is bytes else line) + "\n"
+
+
+def jsonl_utf8(record: ScoredRecord, lang: str) -> bytes:
+    """`jsonl(record, lang)` encoded as UTF-8, as orjson writes it (not decoded and encoded again).
+    Raises UnicodeEncodeError for a line json writes with a lone surrogate."""
+    line = _line(record, lang)
+    return line + b"\n" if type(line) is bytes else (line + "\n").encode("utf-8")
+
+
+def _line(record: ScoredRecord, lang: str) -> bytes | str:
+    """The card's line without its newline: orjson's UTF-8 bytes, or json's text when orjson does
+    not write it as json does."""
     ev = record.evaluation
-    # Item rows and item gaps kept across cards are placed as their JSON text, written once.
+    # Item rows, item gaps, plan fixes and sections kept across cards are placed as their JSON
+    # text, written once.
     card = build_scorecard(ev, record.inputs, record.evidence, lang, record.engine, lineage=record.lineage,
-                           as_of=record.as_of, kept=(_as_text, _as_text))
+                           as_of=record.as_of, kept=(_as_text, _as_text, _as_text),
+                           sections=_sections_as_text)
     line = _line_of_parts(card)
     if line is None:  # something json writes and orjson does not: the general path, card and all
         card = build_scorecard(ev, record.inputs, record.evidence, lang, record.engine, lineage=record.lineage,
                                as_of=record.as_of)
-        return jsonl_line(card) + "\n"
-    return line + "\n"
+        return jsonl_line(card)
+    return line
 
 
-# Kept dict (an item row or item gap of `scorecard`, never changed once made) -> its JSON text.
+# Kept dict (an item row, item gap or plan fix of `scorecard`, never changed once made) -> its
+# JSON text.
 # Held with the dict, so its id stays its own. Bounded like the rows and gaps it stands for.
 TEXT_LIMIT = 10_000
 _TEXTS: dict[int, tuple[dict, Any]] = {}
@@ -52,8 +69,46 @@ def _as_text(kept: dict[str, Any]) -> Any:
     return hit[1]
 
 
-def _line_of_parts(card: dict[str, Any]) -> str | None:
-    """`jsonl_line` of the card with its kept parts written out, for a card whose parts are
+# A section's JSON text, kept per section definition, standard, language, cap, score and item
+# result objects: its dict reads nothing else (each item's row is kept per result object, which
+# stands for the values it reads: `scorecard._item_dict`). The objects are held with it, so the
+# ids in the key stay theirs. Sections with a judged item are made each time, as their rows are.
+SECTION_LIMIT = 10_000
+_SECTIONS: dict[tuple, tuple] = {}
+
+
+def _sections_as_text(ev, words) -> list:
+    """`scorecard.section_dicts(ev, words, _as_text)` with each section placed as its kept JSON
+    text (an orjson fragment); a section whose dict is not plain JSON is placed as its dict."""
+    standard, lang = ev.standard, words.lang
+    out = []
+    for s_def, s in zip(standard.sections, ev.sections):
+        items = s.items
+        key = (id(s_def), id(standard), lang, s.section_id, s.cap, s.awarded, s.possible, *map(id, items))
+        hit = _SECTIONS.get(key)
+        if hit is not None:
+            out.append(hit[3])
+            continue
+        made = section_dict(s_def, s, ev, words, _as_text)
+        if any(r.judgement is not None for r in items):
+            out.append(made)
+            continue
+        try:
+            text = orjson.Fragment(orjson.dumps(made, option=_ORJSON_COMPACT))
+        except orjson.JSONEncodeError:
+            text = None
+        if text is None or not _plain_or_text((made,)):
+            out.append(made)  # the line is then made the general way, which says why
+            continue
+        if len(_SECTIONS) >= SECTION_LIMIT:
+            _SECTIONS.clear()
+        _SECTIONS[key] = (s_def, standard, tuple(items), text)
+        out.append(text)
+    return out
+
+
+def _line_of_parts(card: dict[str, Any]) -> bytes | None:
+    """`jsonl_line` of the card (UTF-8) with its kept parts written out, for a card whose parts are
     fragments (`_as_text`) and plain values; None when something else is in it. Each fragment
     is `json_text` of its part, and elsewhere the card holds only what orjson writes as json
     does, so the line is json's byte for byte."""
@@ -61,7 +116,7 @@ def _line_of_parts(card: dict[str, Any]) -> str | None:
         data = orjson.dumps(card, option=_ORJSON_COMPACT)
     except orjson.JSONEncodeError:
         return None
-    return data.decode("utf-8") if _plain_or_text((card,)) else None
+    return data if _plain_or_text((card,)) else None
 
 
 _FRAGMENT = orjson.Fragment
@@ -84,4 +139,4 @@ def _plain_or_text(values: Any) -> bool:
     return True
 
 
-JSONL = LineRenderer(jsonl)
+JSONL = LineRenderer(jsonl, utf8_line=jsonl_utf8)

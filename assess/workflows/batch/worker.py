@@ -28,7 +28,7 @@ from assess.model.evidence import (RecordRefused, check_record, evidence_from_da
                                    read_record_file)
 from assess.model.json_records import evidence_from_json
 from assess.model.history import record_notes
-from assess.present.renderers import ScoredRecord
+from assess.present.renderers import ScoredRecord, line_utf8
 from assess.present.scorecard import inputs_for
 from assess.scoring.compiler import DurableDecider, PythonDecider, compile_standard
 from assess.scoring import durable_split
@@ -236,7 +236,7 @@ class Worker:
             target, standard, lineage, loaded = found.loaded, found.loaded.standard, found.lineage, staged.loaded
             record = ScoredRecord(evaluation, staged.inputs, loaded, self.decider.name, target.lineage, staged.on,
                                   src.position)
-            line = self.render(record, cfg.lang).encode("utf-8")  # here: a line that cannot be written is this record's
+            line = line_utf8(self.render, record, cfg.lang)  # here: a line that cannot be written is this record's
             warning = None if target.in_force(staged.on) else (standard.id, standard.version, catalog.span_text(target))
             return ("ok", line, warning, record_notes(loaded, standard, lineage),
                     (loaded.record.union.id, *_period_days(loaded.record.period)))
