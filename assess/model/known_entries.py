@@ -22,6 +22,7 @@ from typing import Any, Callable
 import orjson
 from pydantic import BaseModel, ValidationError
 
+from assess.core.jsonout import own_size
 from assess.model.normalise import (JUDGEMENT_READERS, LIST_READERS, PERIOD_READERS, as_written, normalise_record,
                                     read_entry)
 
@@ -168,7 +169,7 @@ class KnownEntries:
                 if pair[1] is not None:
                     if len(self.pairs) >= _MOST:
                         self.pairs.clear()
-                    self.pairs[key] = pair
+                    self.pairs[own_size(key)] = pair
             made.append(pair[0])
             summaries.append(pair[1])
         return made, tuple(summaries) if all(summaries) else None
@@ -200,7 +201,7 @@ class KnownEntries:
             return None
         if len(kept) >= _MOST:
             kept.clear()
-        kept[key] = made
+        kept[own_size(key) if key.__class__ is bytes else key] = made
         return made
 
 
@@ -315,7 +316,7 @@ def _judgements_json(judgements: dict[str, Any], cache: KnownEntries) -> dict[st
             out[sid] = entries
         if len(cache.whole) >= _MOST:
             cache.whole.clear()
-        found = cache.whole[key] = out
+        found = cache.whole[own_size(key)] = out
     elif cache._resting(1):
         return None
     return {sid: dict(entries) for sid, entries in found.items()}

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from assess.core.jsonout import _ORJSON_COMPACT, _STR, _same_float, json_bytes, json_text
+from assess.core.jsonout import _ORJSON_COMPACT, _STR, _same_float, json_bytes, json_text, own_size
 from assess.present.renderers import LineRenderer, ScoredRecord
 from assess.present.scorecard import build_scorecard, section_dict
 
@@ -60,7 +60,7 @@ def _as_text(kept: dict[str, Any]) -> Any:
     hit = _TEXTS.get(id(kept))
     if hit is None or hit[0] is not kept:
         try:
-            text = orjson.Fragment(json_bytes(kept, compact=True))
+            text = orjson.Fragment(own_size(json_bytes(kept, compact=True)))  # kept: its own size
         except (TypeError, ValueError):
             return kept
         if len(_TEXTS) >= TEXT_LIMIT:
@@ -94,7 +94,7 @@ def _sections_as_text(ev, words) -> list:
             out.append(made)
             continue
         try:
-            text = orjson.Fragment(orjson.dumps(made, option=_ORJSON_COMPACT))
+            text = orjson.Fragment(own_size(orjson.dumps(made, option=_ORJSON_COMPACT)))
         except orjson.JSONEncodeError:
             text = None
         if text is None or not _plain_or_text((made,)):
