@@ -644,3 +644,30 @@ def test_an_output_naming_a_record_of_an_input_directory_is_refused(tmp_path, fi
     for _ in range(2):  # the results workbook in the directory is written again, not refused
         result = run("batch", str(fixture_dir), "--standard", STANDARD, "--out", str(fixture_dir / "结果.xlsx"))
         assert "该文件既是输入又是输出" not in result.stderr, result.output
+
+
+def test_a_second_run_on_the_same_out_is_refused_while_the_first_runs(tmp_path):
+    """Two runs writing one OUT (a second started by mistake, or --resume while the first ran)
+    both said they scored every record, and the results held thousands of rows twice (fresh
+    user). The first run's lock refuses the second at once, naming OUT; a run that ended (or was
+    killed) leaves nothing in the way."""
+    from assess.workflows.batch import lock
+
+    records = tmp_path / "r.jsonl"
+    subprocess.run([sys.executable, "benchmarks/synthetic.py", "20", str(records)], check=True,
+                   cwd=Path(__file__).resolve().parent.parent, capture_output=True)
+    out = tmp_path / "结果.csv"
+    args = ["batch", str(records), "--standard", "bahao-community", "--out", str(out), "--jobs", "1"]
+    with lock.output_lock(str(out)):  # as the first run holds it
+        second = CliRunner().invoke(main, args)
+        resumed = CliRunner().invoke(main, [*args, "--resume"])
+    if lock.fcntl is None:  # no locks on this platform (Windows): the run goes ahead as before
+        assert second.exit_code == 0, second.output
+        return
+    for result in (second, resumed):
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert str(out) in result.stderr and "--out" in result.stderr
+    assert not out.exists()  # refused before anything was written
+    done = CliRunner().invoke(main, args)
+    assert done.exit_code == 0 and "20 条记录: 已评分 20 条" in done.stderr, done.output
+    assert not Path(str(out) + ".lock").exists()

@@ -22,6 +22,7 @@ from assess.core.tabular import CSV_ENCODINGS, DEFAULT_CSV_ENCODING, encode_text
 from assess.core.writing import refuse_special, same_file, writing
 from assess.present.renderers import ScoredRecord
 from assess.standards import catalog
+from assess.workflows.batch.lock import output_lock
 from assess.workflows.batch.checkpoint import (CHECKPOINT_SCHEMA, Committed, fingerprint, restore, save_checkpoint,
                                                skip_done, spelled_as_before, start_files)
 from assess.intake import inputs as intake
@@ -170,18 +171,19 @@ def run_sources(sources: Iterable[Source], standard: str, out: str, *, input_nam
     lines = derived_name(out, STAGING_SUFFIX) if renderer.assemble else out
     run = _Run(lines, errors or derived_name(out, ".errors.jsonl"), meta, progress, checkpoint=derived_name(out, ".done"),
                encoding=encoding)
-    run.begin(resume, renderer.header_text(lang))
-    sources = iter(sources)
-    if run.resumed:  # the records done before are noted too: a repeat may span the two runs
-        skip_done(run.repeats.watching(sources, error_positions(run.errors)), run.state, run.checkpoint, run.hasher)
-    config = Config(standard, as_of, lang, engine, fmt, tuple(str(d) for d in catalog.search_dirs()), cache)
-    chunks = _Chunks(sources, chunk_size, limit, workers=jobs)
-    run.execute(config, jobs, chunks)
-    if renderer.assemble:
-        with use_language(lang):  # the workbook's sheet name and header row in the run's language
-            times, chars = renderer.assemble(lines, out)
-        run.replaced += times
-        run.missing |= chars
+    with output_lock(out):  # another run on this OUT would write into the same files
+        run.begin(resume, renderer.header_text(lang))
+        sources = iter(sources)
+        if run.resumed:  # the records done before are noted too: a repeat may span the two runs
+            skip_done(run.repeats.watching(sources, error_positions(run.errors)), run.state, run.checkpoint, run.hasher)
+        config = Config(standard, as_of, lang, engine, fmt, tuple(str(d) for d in catalog.search_dirs()), cache)
+        chunks = _Chunks(sources, chunk_size, limit, workers=jobs)
+        run.execute(config, jobs, chunks)
+        if renderer.assemble:
+            with use_language(lang):  # the workbook's sheet name and header row in the run's language
+                times, chars = renderer.assemble(lines, out)
+            run.replaced += times
+            run.missing |= chars
     return run.summary(jobs, complete=chunks.exhausted, out=out)
 
 
