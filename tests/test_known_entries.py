@@ -48,8 +48,13 @@ def same(a: Any, b: Any) -> bool:
 
 def _outcome(data: Any) -> tuple:
     """What reading `data` leniently, then checking it against the standard, gives."""
+    return outcome_of(lambda d: evidence_from_data(d, "rec.jsonl:3", lenient=True), data)
+
+
+def outcome_of(read, data: Any) -> tuple:
+    """What `read` (data -> LoadedEvidence) of a copy of `data`, then checking it, gives."""
     try:
-        loaded = evidence_from_data(copy.deepcopy(data), "rec.jsonl:3", lenient=True)
+        loaded = read(copy.deepcopy(data))
     except InputError as err:
         stand_in = getattr(err, "stand_in", None)
         return ("refused", [(str(p), p.line, p.cell) for p in err.problems],

@@ -16,16 +16,15 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from assess.core import jsonlines
-from assess.core.problems import InputError
 from assess.model import evidence
 from assess.model import json_records
-from assess.model.evidence import check_record, evidence_from_data
+from assess.model.evidence import evidence_from_data
 from assess.model.json_records import evidence_from_json
 from assess.model.known_entries import known_parts_json
 from assess.model.normalise import normalise_record
 from assess.workflows.batch import worker as batch_worker
 from assess.workflows.batch.sources import Source
-from tests.test_known_entries import _BASE, _LOOK_ALIKES, KNOWN, SLOW, STANDARD, _records, same, synthetic
+from tests.test_known_entries import _BASE, _LOOK_ALIKES, SLOW, _records, outcome_of, same, synthetic
 
 
 def _read(line: str) -> Any:
@@ -39,19 +38,7 @@ def _read(line: str) -> Any:
         return None
 
 
-def _outcome(read, data: Any) -> tuple:
-    try:
-        loaded = read(copy.deepcopy(data))
-    except InputError as err:
-        stand_in = getattr(err, "stand_in", None)
-        return ("refused", [(str(p), p.line, p.cell) for p in err.problems],
-                None if stand_in is None else ("stand_in", stand_in.record, stand_in.pending, stand_in.stand_ins))
-    head = (loaded.record, loaded.pending, loaded.origins, loaded.stand_ins, loaded.document.data)
-    try:
-        resolved, values = check_record(loaded, STANDARD, KNOWN, ())
-    except InputError as err:
-        return ("problems", head, [(str(p), p.line, p.cell) for p in err.problems])
-    return ("ok", head, resolved.record, values)
+_outcome = outcome_of  # the same reading-and-checking outcome as test_known_entries'
 
 
 def _json(data):

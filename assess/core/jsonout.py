@@ -102,19 +102,21 @@ def _plain(value: Any) -> bool:
     and floats that orjson writes as repr() does (0, or magnitude from 1e-4 to below 1e16).
     Exact types, as a subclass may change how json writes it. Call it only on a value orjson
     wrote: that one is acyclic and at most 254 deep, so the recursion ends well within Python's."""
-    return _plain_values((value,))
+    return plain_values((value,))
 
 
-def _plain_values(values: Any) -> bool:
+def plain_values(values: Any, also: type | None = None) -> bool:
+    """Whether each of `values` is what orjson writes as json does (see _plain), or of the type
+    `also` (an orjson.Fragment of text already written so), through lists and mappings."""
     for value in values:
         kind = type(value)
-        if kind is str or kind is int or kind is bool or value is None:
+        if kind is str or kind is int or kind is bool or value is None or kind is also:
             continue
         if kind is dict:
-            if not (_STR.issuperset(map(type, value)) and _plain_values(value.values())):
+            if not (_STR.issuperset(map(type, value)) and plain_values(value.values(), also)):
                 return False
         elif kind is list or kind is tuple:
-            if not _plain_values(value):
+            if not plain_values(value, also):
                 return False
         elif kind is not float or not _same_float(value):
             return False

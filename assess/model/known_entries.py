@@ -235,14 +235,21 @@ def known_parts(data: dict[str, Any], cache: dict[str, KnownEntries]) -> dict[st
             found = cache[key].each(entries)
             if found is not None:
                 made[key] = found
+    return _with_period_and_judgements(made, data, cache["period"].made, cache["judgements"], _judgements)
+
+
+def _with_period_and_judgements(made: dict[str, Any], data: dict[str, Any], period_of: Callable,
+                                cache: KnownEntries, judged: Callable) -> dict[str, Any]:
+    # The parts after the lists, for known_parts and known_parts_json (`period_of`, `judged`: made
+    # or made_json, _judgements or _judgements_json).
     period = data.get("period")
     if period is not None:
-        found = cache["period"].made(period)
+        found = period_of(period)
         if found is not None:
             made["period"] = found
     judgements = data.get("judgements")
     if judgements.__class__ is dict:
-        found = _judgements(judgements, cache["judgements"])
+        found = judged(judgements, cache)
         if found is not None:
             made["judgements"] = found
     return made
@@ -282,17 +289,7 @@ def known_parts_json(data: dict[str, Any], cache: dict[str, KnownEntries],
             found = one.each_json(entries)
             if found is not None:
                 made[key] = found
-    period = data.get("period")
-    if period is not None:
-        found = cache["period"].made_json(period)
-        if found is not None:
-            made["period"] = found
-    judgements = data.get("judgements")
-    if judgements.__class__ is dict:
-        found = _judgements_json(judgements, cache["judgements"])
-        if found is not None:
-            made["judgements"] = found
-    return made
+    return _with_period_and_judgements(made, data, cache["period"].made_json, cache["judgements"], _judgements_json)
 
 
 def _judgements_json(judgements: dict[str, Any], cache: KnownEntries) -> dict[str, dict[str, BaseModel]] | None:

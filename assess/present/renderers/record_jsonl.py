@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from assess.core.jsonout import _ORJSON_COMPACT, _STR, _same_float, json_bytes, json_text, own_size
+from assess.core.jsonout import _ORJSON_COMPACT, json_bytes, json_text, own_size, plain_values
 from assess.present.renderers import LineRenderer, ScoredRecord
 from assess.present.scorecard import build_scorecard, section_dict
 
@@ -124,19 +124,7 @@ _FRAGMENT = orjson.Fragment
 
 def _plain_or_text(values: Any) -> bool:
     """`jsonout._plain` with kept parts' fragments allowed."""
-    for value in values:
-        kind = type(value)
-        if kind is str or kind is int or kind is bool or value is None or kind is _FRAGMENT:
-            continue
-        if kind is dict:
-            if not (_STR.issuperset(map(type, value)) and _plain_or_text(value.values())):
-                return False
-        elif kind is list or kind is tuple:
-            if not _plain_or_text(value):
-                return False
-        elif kind is not float or not _same_float(value):
-            return False
-    return True
+    return plain_values(values, _FRAGMENT)
 
 
 JSONL = LineRenderer(jsonl, utf8_line=jsonl_utf8)
