@@ -255,14 +255,18 @@ def _with_period_and_judgements(made: dict[str, Any], data: dict[str, Any], peri
     return made
 
 
-def _judgements(judgements: dict[str, Any], cache: KnownEntries) -> dict[str, dict[str, BaseModel]] | None:
+def _judgements(judgements: dict[str, Any], cache: KnownEntries, made_one: Callable | None = None
+                ) -> dict[str, dict[str, BaseModel]] | None:
+    # Each standard's judgements by item, each entry's object made by `made_one` (cache.made, or
+    # cache.made_json); None unless every one is known.
+    made_one = made_one or cache.made
     out = {}
     for sid, items in judgements.items():
         if items.__class__ is not dict:
             return None
         entries = {}
         for iid, entry in items.items():
-            found = entries[iid] = cache.made(entry)
+            found = entries[iid] = made_one(entry)
             if found is None:
                 return None
         out[sid] = entries
@@ -301,16 +305,9 @@ def _judgements_json(judgements: dict[str, Any], cache: KnownEntries) -> dict[st
         return None
     found = cache.whole.get(key)
     if found is None:
-        out = {}
-        for sid, items in judgements.items():
-            if items.__class__ is not dict:
-                return None
-            entries = {}
-            for iid, entry in items.items():
-                one = entries[iid] = cache.made_json(entry)
-                if one is None:
-                    return None
-            out[sid] = entries
+        out = _judgements(judgements, cache, cache.made_json)
+        if out is None:
+            return None
         if len(cache.whole) >= _MOST:
             cache.whole.clear()
         found = cache.whole[own_size(key)] = out
