@@ -199,8 +199,8 @@ def test_booleans_and_keywords():
         ("a and", 5, "expected a condition (a field, value, 'not' or '(') after 'and', found end of text"),
         ("a or or b", 5, "after 'or', found 'or'"),
         ("not", 3, "after 'not', found end of text"),
-        ("(a or b", 7, "expected ')' to close the '(' opened at position 0, found end of text"),
-        ("（a", 2, "expected ')' to close the '（' opened at position 0"),
+        ("(a or b", 7, "expected ')' to close the '(' opened at character 1, found end of text"),
+        ("（a", 2, "expected ')' to close the '（' opened at character 1"),
         ("a)", 1, "unmatched ')'"),
         ("x >= 3 y", 7, "expected 'and', 'or' or end of text after '3', found 'y'"),
         ("(a) b", 4, "expected 'and', 'or' or end of text after ')', found 'b'"),
@@ -215,13 +215,13 @@ def test_errors_name_expectation_and_position(text, position, message):
     assert err.position == position
     assert err.text == text
     assert err.message.startswith(message) or message in err.message
-    assert str(err).endswith(f" at position {position}")
+    assert str(err).endswith(f" at character {position + 1}")  # counted from 1, as the zh text counts
 
 
 def test_error_str_and_pointer():
     with pytest.raises(ConditionError) as info:
         parse("members 98")
-    assert str(info.value) == "expected a comparison operator after 'members' at position 8"
+    assert str(info.value) == "expected a comparison operator after 'members' at character 9"
     assert info.value.pointer() == "members 98\n        ^"
     again = pickle.loads(pickle.dumps(info.value))
     assert (again.message, again.text, again.position) == (info.value.message, "members 98", 8)
