@@ -47,7 +47,7 @@ def who_scored(value: Any, *, lang: str = "zh", name: str = "<request>", path: s
     (the request, `--by`) and `path` with what was expected."""
     from assess.core.messages import message, use_language
     from assess.core.problems import InputError, Problem
-    from assess.model.evidence import _one_line
+    from assess.model.evidence import one_line
 
     if value is None:
         return None
@@ -56,6 +56,6 @@ def who_scored(value: Any, *, lang: str = "zh", name: str = "<request>", path: s
         raise InputError([Problem(name, path, message("store.by_not_text", lang, value=shown))])
     try:
         with use_language(lang):
-            return _one_line(value)
+            return one_line(value)
     except ValueError as exc:
         raise InputError([Problem(name, path, str(exc))]) from None

@@ -42,8 +42,10 @@ from assess.model.standins import ENTRY_STAND_INS, PERIOD_END, of_stand_in, prun
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
-def _one_line(v: str | None) -> str | None:
-    """`v` when it holds none of _CONTROL; else ValueError naming the first and where it is."""
+def one_line(v: str | None) -> str | None:
+    """`v` when it holds none of _CONTROL (line breaks, tabs, invisible and direction-control
+    characters); else ValueError naming the first and where it is. A union's names, a kind's
+    label, who scored."""
     found = _CONTROL.search(v) if v is not None else None
     if found:
         raise ValueError(message("evidence.control_character", position=found.start() + 1,
@@ -58,7 +60,7 @@ class UnionIdentity(StrictModel):
     parent: str | None = Field(None, description="The federation the union reports to.")
     region: str | None = None
 
-    _printable = field_validator("id", "name", "parent", "region")(lambda cls, v: _one_line(v))
+    _printable = field_validator("id", "name", "parent", "region")(lambda cls, v: one_line(v))
 
 
 class Period(StrictModel):
@@ -66,7 +68,7 @@ class Period(StrictModel):
     end: date
     label: str | None = None
 
-    _printable = field_validator("label")(lambda cls, v: _one_line(v))
+    _printable = field_validator("label")(lambda cls, v: one_line(v))
 
     @model_validator(mode="after")
     def _ordered(self) -> "Period":

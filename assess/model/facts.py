@@ -25,7 +25,7 @@ from assess.core.per_object import once_per_object
 from assess.core.problems import Problem, dotted
 from assess.core.types import Number, StrictModel, empty_list, format_number, to_fraction
 from assess.model.normalise import read_kept
-from assess.model.references import KnownNames
+from assess.model.references import KnownNames, hint_for
 from assess.model.standard import Standard
 
 
@@ -329,8 +329,7 @@ def _not_a_choice(value: Any, choices: list[str]) -> str:
     text = message("evidence.not_a_choice", value=f"“{value}”", choices=", ".join(choices))
     meant = value.strip() if isinstance(value, str) and value.strip() in choices else None
     if meant is None and isinstance(value, str):
-        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-        meant = close[0] if close else None
+        meant = hint_for(value, choices)
     return text + (message("catalog.did_you_mean", name=meant) if meant else "")
 
 

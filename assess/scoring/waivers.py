@@ -7,7 +7,6 @@ the score and grade both before and after waivers.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from assess.core.loading import Document, read_document, sha256_of, validated
 from assess.core.messages import message
 from assess.core.types import StrictModel
 from assess.core.problems import Problem, dotted
+from assess.model.references import hint_for
 from assess.model.standard import Identifier, Standard
 
 
@@ -95,8 +95,8 @@ class LoadedWaivers:
 
 def _hint(name: str, known) -> str:
     """" (did you mean X?)" for the known id closest to `name`, or ""."""
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return message("catalog.did_you_mean", name=close[0]) if close else ""
+    close = hint_for(name, sorted(known))
+    return message("catalog.did_you_mean", name=close) if close else ""
 
 
 def load_waivers(path: str | Path) -> LoadedWaivers:

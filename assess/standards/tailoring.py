@@ -13,7 +13,6 @@ lint findings point at the child or the parent file, wherever the value came fro
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -24,6 +23,7 @@ from assess.core.loading import Document, sha256_of
 from assess.core.messages import message
 from assess.core.paths import shown_path
 from assess.core.problems import InputError, Problem, dotted
+from assess.model.references import hint_for
 
 MAX_DEPTH = 10  # province -> city -> district -> street is 4; more is almost surely a cycle or mistake
 _MARKERS = ("remove", "replace")
@@ -167,8 +167,8 @@ def _merge_by_id(base: list, bdoc: Document, bpath: tuple, over: list, odoc: Doc
 
 def _hint(ident: str, index: dict) -> str:
     """" (did you mean X?)" for the parent's id closest to `ident`, or ""."""
-    close = difflib.get_close_matches(ident, [k for k in index if isinstance(k, str)], n=1, cutoff=0.6)
-    return message("catalog.did_you_mean", name=close[0]) if close else ""
+    close = hint_for(ident, [k for k in index if isinstance(k, str)])
+    return message("catalog.did_you_mean", name=close) if close else ""
 
 
 def _position_in(items: list, ident: str) -> int:
