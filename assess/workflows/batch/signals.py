@@ -124,6 +124,16 @@ def end_workers(executor) -> None:
             queue.cancel_join_thread()
         with contextlib.suppress(Exception):
             queue._reader.close()
+    # A worker killed while writing its result leaves half a message in the results pipe; the
+    # pool's manager thread, reading it, waited for the rest for good (this process holds a
+    # writing end too), and the exit, joining that thread, hung after "已停止" was printed (one
+    # SIGTERM in 14). With this process's writing end closed, the dead workers' ends gone, the
+    # read ends at once and the manager sees a broken pool.
+    results = getattr(executor, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
 
 
 def shut_pool(executor, clean: bool, seconds: float = 5.0) -> None:
