@@ -708,3 +708,14 @@ def test_structure_tree_ids_are_numbered_by_rank():
     assert stable_node_ids(first) == stable_node_ids(second)
     assert stable_node_ids(first) == first.replace(b"00000016", b"00000000").replace(b"00000019", b"00000001")
     assert len(stable_node_ids(first)) == len(first)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fixture", ["fixtures/liulian-community.yaml", "fixtures/tanglang-community.yaml"])
+def test_grade_score_row_does_not_say_score_twice(fixture, lang):
+    """The sheet's header row 评级得分 held "得分 76.53 分": 评级得分 得分 (Grade score | Score ...)."""
+    label = message("print.grade_score_label", lang)
+    row = re.search(rf"<tr><th>{label}</th><td colspan=\"3\"><b>([^<]*)</b>", to_html(_cards(fixture, lang), lang))
+    value = row.group(1)
+    assert re.match(r"\d", value), value  # the number first
+    assert not value.lower().startswith(("得分", "score")), value
