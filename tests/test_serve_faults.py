@@ -247,3 +247,13 @@ def test_the_web_layer_has_no_did_you_mean_of_its_own():
     """One "did you mean" (assess.core.hints) for the record, the catalog, the API and the pages."""
     for path in (ROOT / "assess" / "web").glob("*.py"):
         assert "difflib" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_pages_script_gets_both_words_of_a_counted_noun(web):
+    """The federation page's done line counts unions: its script is handed both English words."""
+    page = web.get("/federation?lang=en").text
+    texts = json.loads(re.search(r'<script type="application/json" id="texts">(.*?)</script>', page, re.S).group(1))
+    done = texts["web.fed.done"]
+    assert done["text"] == "Done: {ok} {ok|union|unions} scored, {bad} {bad|record has|records have} problems"
+    assert done["plurals"][0] == {"span": "{ok|union|unions}", "count": "ok", "one": "union", "other": "unions"}
+    assert texts["web.fed.progress"] == "{done} of {total} scored"  # no plural: a plain text, as before

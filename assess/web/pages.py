@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from assess import api
 from assess.core.jsonout import json_text
-from assess.core.messages import LANGUAGES, catalogue, message
+from assess.core.messages import LANGUAGES, catalogue, message, plural_forms
 from assess.core.problems import InputError
 from assess.web import batch, files, work
 from assess.web.langs import request_lang
@@ -41,13 +41,20 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     def t(key: str, **params: Any) -> str:
         return message(key, lang, **params)
 
-    texts = {key: catalogue()[key][lang] for key in SCRIPT_TEXTS}
+    texts = {key: script_text(catalogue()[key][lang]) for key in SCRIPT_TEXTS}
     html = _ENV.get_template(template).render(t=t, lang=lang, switch=str(request.url.include_query_params(lang="en" if lang == "zh" else "zh")),
                                               texts=script_json(texts), **context)
     response = HTMLResponse(html, status_code=status)
     if request.query_params.get("lang") in LANGUAGES:  # the switch: remembered for the next pages
         response.set_cookie("lang", request_lang(request), samesite="strict", httponly=True)
     return response
+
+
+def script_text(template: str) -> str | dict[str, Any]:
+    """A message as the page's script reads it: its text, or with `{n|one|other}` plurals
+    {"text", "plurals": messages.plural_forms}, both words given (the script picks by the count)."""
+    forms = plural_forms(template)
+    return {"text": template, "plurals": forms} if forms else template
 
 
 def script_json(value: Any) -> str:
