@@ -174,7 +174,7 @@ def test_header_names_union_period_standard_and_grades_and_the_footer_the_rest(t
     assert f"{s['title']}检查验收表" in sheet.replace(" ", "")
     for expected in (u["name"], "社区工会", u["parent"], tanglang["period"]["start"], tanglang["period"]["end"],
                      tanglang["period"]["label"], tanglang["as_of"], s["title"], f"{s['version']} 版",
-                     tanglang["grade"]["title"], tanglang["applied_for"]["title"], "得分 76.53 分 (满分 100 分, 加分上限 3 分)"):
+                     tanglang["grade"]["title"], tanglang["applied_for"]["title"], "76.53 分 (满分 100 分, 加分上限 3 分)"):
         assert str(expected) in sheet, expected
     assert message("word.not_reached", "zh") in sheet  # the grade applied for was not reached
     # Ids, file names and hashes only in the small provenance footer.
