@@ -8,11 +8,11 @@ standard's label (职工代表大会); grades by id, title or a part of a title 
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from assess.core.hints import hint_for
 from assess.core.loading import Document
 from assess.core.messages import LANGUAGES, current_language, message
 from assess.core.natural import plain_text
@@ -42,19 +42,7 @@ def _problem(doc: Document, loc: tuple, text: str) -> Problem:
     return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
 
 
-def _hint(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
-    """The candidate `name` most likely meant, or None. Case aside first: LIAISON_MEETING is
-    liaison_meeting, though difflib finds them too far apart to suggest it."""
-    folded = {c.casefold(): c for c in candidates}
-    if isinstance(name, str) and name.casefold() in folded:
-        return folded[name.casefold()]
-    found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
-    return found[0] if found else None
-
-
-def hint_for(name: str, candidates: list[str]) -> str | None:
-    """The candidate `name` most likely meant (case aside first, then difflib's closest), or None."""
-    return _hint(name, candidates)
+_hint = hint_for  # the shared "did you mean" (assess.core.hints), as this module has always called it
 
 
 def event_kind_id(standard: Standard, written: str) -> str | None:
