@@ -382,3 +382,18 @@ def test_more_rows_than_excel_holds_is_refused_with_a_message(tmp_path, monkeypa
     assert result.exit_code == 2 and "1,048,576" in result.stderr and "Traceback" not in result.output
     assert run("batch", str(jsonl_of(tmp_path, ["甲", "乙"])), "--standard", "bahao-community",
                "--out", str(tmp_path / "ok.xlsx"), "--jobs", "1").exit_code == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_grade_score_beside_its_label_starts_with_its_number(tmp_path, lang):
+    """Text and xlsx read "评级得分: 得分 96.6 + 加分 1 = 97.6 分", the word 得分 twice in a row; the
+    printed sheet already wrote the number first."""
+    label = message("print.grade_score_label", lang)
+    written = message("print.grade_score_value", lang, total="97.6", score="96.6", bonus="1")
+    text = run("score", "fixtures/liulian-community.yaml", "--engine", "python", "--lang", lang).stdout
+    assert f"{label}: {written}" in text
+    out = tmp_path / "card.xlsx"
+    assert run("score", "fixtures/liulian-community.yaml", "--format", "xlsx", "--out", str(out),
+               "--engine", "python", "--lang", lang).exit_code == 0
+    rows = [tuple(c for c in row if c is not None) for row in load_workbook(out).active.iter_rows(values_only=True)]
+    assert (label, written) in rows

@@ -309,7 +309,7 @@ def test_a_bonus_that_counts_is_shown_beside_the_score_and_in_the_plans_heading(
     card = _cards(str(path))[0]
     assert card["grade_score"] != card["score"] and card["bonus"] > 0
     header = _score(str(path)).splitlines()[5]
-    assert f"评级得分: 得分 {card['score']} + 加分 {card['bonus']} = {card['grade_score']} 分" in header
+    assert f"评级得分: {card['grade_score']} 分 (得分 {card['score']} + 加分 {card['bonus']})" in header
     plain = _score(TANGLANG).splitlines()[5]
     assert "评级得分" not in plain  # no bonus: the score is the grade score
 
@@ -357,7 +357,7 @@ def test_the_grade_score_is_written_as_the_standard_counts_the_bonus():
     assert (card["score"], card["bonus"], card["grade_score"], card["bonus_counts"]) == (79.996, 1, 80.996, True)
     assert card["grade"]["id"] == "top"
     header = scorecard_text.table([card], "zh").splitlines()[5]
-    assert "评级得分: 得分 79.996 + 加分 1 = 80.996 分" in header and "不计入评级" not in header
+    assert "评级得分: 80.996 分 (得分 79.996 + 加分 1)" in header and "不计入评级" not in header
     apart = _bonus_card(False, "85", mandatory_met=False)
     assert apart["bonus_counts"] is False and apart["grade_score"] == apart["score"]
     assert card_grade_score_text(apart, "zh") == "得分 85 分 (加分 1 不计入评级)"

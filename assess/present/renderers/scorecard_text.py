@@ -55,7 +55,7 @@ def _header_lines(card: dict[str, Any], lang: str, md: bool) -> list[str]:
         + (f"  {message('head.bonus', lang)}: {card['bonus']}/{card['bonus_cap']}" if card["bonus_cap"] else "")
         # The grade is decided on score + bonus where the bonus counts: show that number, or a
         # score of 89 would stand beside a grade that needs 90.
-        + (f"  {message('print.grade_score_label', lang)}: {card_grade_score_text(card, lang)}"
+        + (f"  {message('print.grade_score_label', lang)}: {card_grade_score_text(card, lang, bare=True)}"
            if fraction(str(card["grade_score"])) != fraction(str(card["score"])) else ""),
     ]
     if card.get("applied_for"):

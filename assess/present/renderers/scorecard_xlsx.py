@@ -82,7 +82,7 @@ def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:
         # The sections' subtotals add to the raw score: beside the score, why it is not their sum.
         (message("head.score", lang), card["score"], *filter(None, [rescaled_text(card, lang)])),
         (message("head.bonus", lang), card["bonus"]),
-        (message("print.grade_score_label", lang), card_grade_score_text(card, lang)),
+        (message("print.grade_score_label", lang), card_grade_score_text(card, lang, bare=True)),
         (message("head.applied", lang), f"{applied['title']} ({message('word.reached' if applied['reached'] else 'word.not_reached', lang)})"
          if applied else "-"),
     ]
