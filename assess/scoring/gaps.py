@@ -78,7 +78,7 @@ def item_fix(compiled: CompiledStandard, result: ItemResult, base: Inputs,
 # it reads beyond what the result stands for (`_extra_reads`): the engine hands out one result
 # object per distinct case, so a population's cards repeat them. -> (result, compiled, the
 # changes or None).
-FIX_LIMIT = 20_000
+FIX_LIMIT = 5_000  # as many as the kept rows and gaps of `present.scorecard`
 _FIXES: dict[tuple, tuple] = {}
 _EXTRA: dict[int, tuple] = {}
 
