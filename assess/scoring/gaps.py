@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 import operator
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 from assess.core import conditions as cond
 from assess.core.exact import Fraction
 from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
-from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfying_changes
+from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads, satisfying_changes
 from assess.scoring.compiler import CompiledStandard
 from assess.scoring.engine import Inputs
 from assess.scoring.results import Check, CheckKind, EligibilityResult, Evaluation, ItemResult, VetoResult
@@ -38,18 +39,69 @@ def full_condition(item) -> cond.Node | None:
     return item.rule.full_condition(item.points)
 
 
-def item_fix(compiled: CompiledStandard, result: ItemResult, base: Inputs) -> list[Change] | None:
-    """The changes that bring the item to full points from the record as it is, or None."""
-    sc = Scenario.of(base)
+def item_fix(compiled: CompiledStandard, result: ItemResult, base: Inputs,
+             values: Mapping[str, Any] | None = None) -> list[Change] | None:
+    """The changes that bring the item to full points from the record as it is, or None.
+    `result` is the item's result in the evaluation of `base`; `values` that evaluation's values
+    (compute_values of `base`), when the caller has them."""
     if result.item.rule.judged:
+        sc = Scenario.of(base)
         return sc.changes if fix_item(compiled, result, sc, base) else None
+    extra = _extra_reads(compiled, result.item)
+    key = None
+    if extra is not None:
+        if values is None:
+            values = Scenario.of(base).values(compiled.standard, base)
+        read = tuple([values.get(n) for n in extra])
+        period = base.period
+        key = (id(result), period.start, period.end, read, tuple([type(v) for v in read]))
+        try:
+            hit = _FIXES.get(key)
+        except TypeError:  # a value that cannot be a key (a list of scores)
+            hit = key = None
+        if hit is not None and hit[0] is result and hit[1] is compiled:
+            return None if hit[2] is None else list(hit[2])
     # `fix_item`'s changes read without applying them to a scenario (each applied change copies
     # the facts; a card asks this of every item short of full points).
     node = full_condition(result.item)
     if node is None:
         return None
-    ok, changes = satisfying_changes(compiled.standard, node, sc, base)
+    ok, changes = satisfying_changes(compiled.standard, node, Scenario.of(base), base)
+    if key is not None:
+        if len(_FIXES) >= FIX_LIMIT:
+            _FIXES.clear()  # bounded memory; only costs working them out again
+        _FIXES[key] = (result, compiled, changes if ok else None)
     return list(changes) if ok else None
+
+
+# An item's fix kept per result object (held, so its id stays its own), period and the values
+# it reads beyond what the result stands for (`_extra_reads`): the engine hands out one result
+# object per distinct case, so a population's cards repeat them. -> (result, compiled, the
+# changes or None).
+FIX_LIMIT = 5_000  # as many as the kept rows and gaps of `present.scorecard`
+_FIXES: dict[tuple, tuple] = {}
+_EXTRA: dict[int, tuple] = {}
+
+
+def _extra_reads(compiled: CompiledStandard, item) -> tuple[str, ...] | None:
+    """The names satisfying the item's full-points condition reads (`satisfy_reads`: the values
+    it compares, their derived inputs, the facts capping them) beyond the rule's own inputs,
+    which the item's result object is kept by with their types (`items._Slot.key`); None where
+    the result does not stand for them (a judged item, a rule reading only answers, events whose
+    dates are read) or there is no such condition. Once per item and compiled standard."""
+    hit = _EXTRA.get(id(item))
+    if hit is None or hit[0] is not item or hit[1] is not compiled:
+        node = full_condition(item)
+        rule = item.rule
+        extra = None
+        if node is not None and not rule.judged and not rule.answers_only:
+            reached = satisfy_reads(compiled.standard, node)
+            if not reached.dated:
+                extra = tuple(sorted(reached.name_set - frozenset(rule.inputs())))
+        if len(_EXTRA) >= 4096:
+            _EXTRA.clear()
+        hit = _EXTRA[id(item)] = (item, compiled, extra)
+    return hit[2]
 
 
 # ---- gaps ----------------------------------------------------------------------------------
@@ -178,7 +230,7 @@ def gaps(ev: Evaluation, base: Inputs | None, fixes: bool = True) -> list[Gap]:
     rooms: dict[str | None, Fraction | None] = {}
     for r in short_items(ev):
         room = rooms[r.section_id] if r.section_id in rooms else rooms.setdefault(r.section_id, capped_room(ev, r.section_id))
-        out.append(Gap(GapKind.ITEM, r.item.id, result=r, changes=item_fix(ev.compiled, r, base) if fix else None, room=room))
+        out.append(Gap(GapKind.ITEM, r.item.id, result=r, changes=item_fix(ev.compiled, r, base, ev.values) if fix else None, room=room))
     return out + other_gaps(ev, base if fix else None, eligibility=False)
 
 
@@ -196,7 +248,7 @@ def other_gaps(ev: Evaluation, base: Inputs | None = None, eligibility: bool = T
                       for e in ev.eligibility if not e.met] if eligibility and ev.eligibility else []
     if ev.deductions:
         full = ItemStatus.FULL
-        out += [Gap(GapKind.DEDUCTION, r.item.id, result=r, changes=item_fix(ev.compiled, r, base) if base is not None else None)
+        out += [Gap(GapKind.DEDUCTION, r.item.id, result=r, changes=item_fix(ev.compiled, r, base, ev.values) if base is not None else None)
                 for r in ev.deductions if r.status != full and not r.exempt]
     out += [Gap(GapKind.VETO, v.veto_id, veto=v) for v in ev.vetoes if not v.clear]
     reached = ev.grade.id if ev.grade else None
