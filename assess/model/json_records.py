@@ -13,7 +13,7 @@ from typing import Any
 from assess.core.loading import Document
 from assess.model import evidence
 from assess.model.evidence import EvidenceRecord, LoadedEvidence, UnionIdentity, evidence_from_document
-from assess.model.known_entries import Built, known_record_json
+from assess.model.known_entries import Built, known_record_json, model_object
 from assess.model.normalise import read_union
 
 
@@ -43,16 +43,18 @@ def _union(written: Any) -> UnionIdentity:
         if (ident.__class__ is str and name.__class__ is str and kind.__class__ is str and ident and name and kind
                 and (parent is None or parent.__class__ is str) and (region is None or region.__class__ is str)
                 and evidence._CONTROL.search("".join((ident, name, parent or "", region or ""))) is None):
-            found = UnionIdentity.__new__(UnionIdentity)
-            _set(found, "__dict__", {"id": ident, "name": name, "kind": kind, "parent": parent, "region": region})
-            _set(found, "__pydantic_fields_set__", set(union))
-            _set(found, "__pydantic_extra__", None)
-            _set(found, "__pydantic_private__", None)
-            return found
+            return model_object(UnionIdentity, {"id": ident, "name": name, "kind": kind, "parent": parent,
+                                                "region": region}, set(union))
     return UnionIdentity.__pydantic_validator__.validate_python(union)
 
 
-_set = object.__setattr__
+def _documents_exist(record: EvidenceRecord) -> None:
+    """The model's own check (EvidenceRecord._documents_exist): a record citing no document (most
+    records) has none cited twice."""
+    if record.documents:
+        EvidenceRecord._documents_exist(record)
+
+
 _UNION_FIELDS = frozenset(("id", "name", "kind", "parent", "region"))
 # What _union takes for granted of the model (tests/test_known_json.py checks it holds, and the rest)
 _UNION_FITS = (list(UnionIdentity.model_fields) == ["id", "name", "kind", "parent", "region"]
@@ -63,4 +65,4 @@ _UNION_FITS = (list(UnionIdentity.model_fields) == ["id", "name", "kind", "paren
 
 _BUILT = Built(EvidenceRecord, {"union": _union}, ("facts",), ("note",),
                {**dict.fromkeys(evidence._ENTRY_MODELS, list), "judgements": dict, "period": None},
-               (EvidenceRecord._documents_exist,))
+               (_documents_exist,))
