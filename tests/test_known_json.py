@@ -100,9 +100,10 @@ def _fresh_caches() -> dict:
                   {"events": event_parts})
 
 
-def test_the_record_object_is_made_as_validation_makes_it():
-    # every sort of field present, left out, empty, of another class; a note; an unknown key;
-    # documents cited twice (the model's own check); a union that does not validate
+def _variants() -> tuple[dict, list[dict]]:
+    """A base record and its variants: every sort of field present, left out, empty, of another
+    class; a note; an unknown key; documents cited twice (the model's own check); a union that
+    does not validate."""
     base = json.loads(json.dumps(_BASE))
     base["documents"] = [{"id": "D01", "title": "t"}]
     variants = [base]
@@ -119,6 +120,11 @@ def test_the_record_object_is_made_as_validation_makes_it():
     variants.append(dict(base, union=dict(union, other="x")))
     variants.append(dict(base, union={"kind": "community_union", "name": "n", "id": "i"}))  # another order
     variants.append(dict(base, facts={"members": -0.0, "x": {"value": 1}}))
+    return base, variants
+
+
+def test_the_record_object_is_made_as_validation_makes_it():
+    base, variants = _variants()
     for data in variants:
         _check(data)
     # Caches of their own: the module's may be resting after the tests before (a run of records
@@ -130,6 +136,28 @@ def test_the_record_object_is_made_as_validation_makes_it():
     assert json_records._BUILT(data, known_parts_json(data, _fresh_caches())) is not None  # made, not validated
     assert json_records._BUILT.fits and json_records._UNION_FITS
     assert not hasattr(BaseModel, "__bool__") and not hasattr(BaseModel, "__len__")  # each_json's all()
+
+
+def test_a_plan_kept_for_a_shape_of_record_makes_what_a_fresh_one_makes():
+    # Built keeps what to do per shape (keys written, parts made): records of one shape but other
+    # values (a mapping that is no mapping, a note that is no text, documents cited twice), met
+    # after others of that shape, are made or refused as by a Built that never saw a record
+    _, variants = _variants()
+    variants = variants * 2
+    random.Random(3).shuffle(variants)
+    kept = copy.copy(json_records._BUILT)
+    kept.plans = {}
+    for data in variants:
+        parts = known_parts_json(copy.deepcopy(data), _fresh_caches())
+        fresh = copy.copy(json_records._BUILT)
+        fresh.plans = {}
+        made, again = fresh(copy.deepcopy(data), parts), kept(copy.deepcopy(data), parts)
+        assert (made is None) == (again is None), data
+        if made is not None:
+            assert same(made, again) and made.model_fields_set == again.model_fields_set, data
+            general = evidence.EvidenceRecord.model_validate(normalise_record(copy.deepcopy(data))[0])
+            assert same(made, general), data
+    assert kept.plans  # the plans were kept and used
 
 
 def test_the_worker_reads_a_line_as_the_general_reading_does():
