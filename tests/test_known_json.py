@@ -11,6 +11,7 @@ import json
 import random
 from typing import Any
 
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -100,9 +101,10 @@ def _fresh_caches() -> dict:
                   {"events": event_parts})
 
 
-def test_the_record_object_is_made_as_validation_makes_it():
-    # every sort of field present, left out, empty, of another class; a note; an unknown key;
-    # documents cited twice (the model's own check); a union that does not validate
+def _variants() -> tuple[dict, list[dict]]:
+    """A base record and its variants: every sort of field present, left out, empty, of another
+    class; a note; an unknown key; documents cited twice (the model's own check); a union that
+    does not validate."""
     base = json.loads(json.dumps(_BASE))
     base["documents"] = [{"id": "D01", "title": "t"}]
     variants = [base]
@@ -119,6 +121,11 @@ def test_the_record_object_is_made_as_validation_makes_it():
     variants.append(dict(base, union=dict(union, other="x")))
     variants.append(dict(base, union={"kind": "community_union", "name": "n", "id": "i"}))  # another order
     variants.append(dict(base, facts={"members": -0.0, "x": {"value": 1}}))
+    return base, variants
+
+
+def test_the_record_object_is_made_as_validation_makes_it():
+    base, variants = _variants()
     for data in variants:
         _check(data)
     # Caches of their own: the module's may be resting after the tests before (a run of records
@@ -132,10 +139,33 @@ def test_the_record_object_is_made_as_validation_makes_it():
     assert not hasattr(BaseModel, "__bool__") and not hasattr(BaseModel, "__len__")  # each_json's all()
 
 
+def test_a_plan_kept_for_a_shape_of_record_makes_what_a_fresh_one_makes():
+    # Built keeps what to do per shape (keys written, parts made): records of one shape but other
+    # values (a mapping that is no mapping, a note that is no text, documents cited twice), met
+    # after others of that shape, are made or refused as by a Built that never saw a record
+    _, variants = _variants()
+    variants = variants * 2
+    random.Random(3).shuffle(variants)
+    kept = copy.copy(json_records._BUILT)
+    kept.plans = {}
+    for data in variants:
+        parts = known_parts_json(copy.deepcopy(data), _fresh_caches())
+        fresh = copy.copy(json_records._BUILT)
+        fresh.plans = {}
+        made, again = fresh(copy.deepcopy(data), parts), kept(copy.deepcopy(data), parts)
+        assert (made is None) == (again is None), data
+        if made is not None:
+            assert same(made, again) and made.model_fields_set == again.model_fields_set, data
+            general = evidence.EvidenceRecord.model_validate(normalise_record(copy.deepcopy(data))[0])
+            assert same(made, general), data
+    assert kept.plans  # the plans were kept and used
+
+
 def test_the_worker_reads_a_line_as_the_general_reading_does():
     worker = batch_worker.Worker(batch_worker.Config(synthetic.STANDARD, None, "zh", "python", "csv", ()))
     lines = list(synthetic.lines(120, seed=23, bad=range(0, 120, 9)))
     lines += [json.dumps(dict(_BASE, note="\ud800")).encode(), json.dumps(dict(_BASE, note=10**30)).encode()]
+    lines += _bracket_lines()
     for i, line in enumerate(lines * 2, 1):
         src = Source(f"f:{i}", "line", line, "f", i)
         read = lambda _: worker._readable(src, [])  # noqa: E731
@@ -147,6 +177,50 @@ def test_the_worker_reads_a_line_as_the_general_reading_does():
         finally:
             evidence._known_record, json_records.known_record_json = kept, kept_json
         assert same(_outcome(read, None), general), line
+
+
+def _bracket_lines() -> list[bytes]:
+    """Lines of many brackets (over jsonlines.MAX_DEPTH), shallow or too deep: a known record of
+    plain facts is read without counting them (json_records.evidence_from_line), any other is
+    counted, and one too deep refused, as parse_line refuses it."""
+    def nested(depth: int) -> Any:
+        value: Any = 1
+        for i in range(depth):
+            value = [value] if i % 2 else {"v": value}
+        return value
+
+    event = {"kind": "liaison_meeting", "date": "2025-03-04"}
+    out = []
+    for depth in (10, 62, 63, 64, 70):
+        for events in ([], [event] * 70):
+            for where in ("facts", "note", "unknown"):
+                data = dict(_BASE, events=events or _BASE["events"])
+                data[where] = dict(_BASE["facts"], deep=nested(depth)) if where == "facts" else nested(depth)
+                out.append(json.dumps(data, ensure_ascii=False).encode())
+                out.append(orjson.dumps(data))
+        out.append(orjson.dumps(dict(_BASE, events=[event] * (60 + depth))))  # plain facts: read without a count
+    return out
+
+
+def test_a_line_of_many_brackets_is_read_or_refused_as_parse_line_does():
+    for line in _bracket_lines():
+        utf8 = line
+        data = jsonlines.quick_line(utf8)
+        try:
+            expected = data if data.__class__ is dict else jsonlines.parse_line(line.decode(), utf8)
+        except jsonlines.JsonLineError:
+            expected = None
+        seen: list = []
+        try:
+            read = json_records.evidence_from_line(line, "rec.jsonl:3", seen) is not None
+        except evidence.RecordRefused:
+            read = True
+        if read:  # only for a line parse_line reads, as that value
+            assert expected is not None and seen == [expected] and same(seen[0], expected)
+        else:
+            assert seen == []
+    many = orjson.dumps(dict(_BASE, events=[{"kind": "liaison_meeting", "date": "2025-03-04"}] * 80))
+    assert jsonlines.many_brackets(many) and json_records.evidence_from_line(many, "r", []) is not None
 
 
 def test_a_kept_entry_s_json_key_holds_only_its_own_bytes():

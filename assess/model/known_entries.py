@@ -338,6 +338,7 @@ class Built:
         self.model, self.own, self.mappings, self.texts, self.empty = model, own, mappings, texts, made
         self.after, self.fits = after, False
         self.template: dict[str, Any] | None = None
+        self.plans: dict[tuple, tuple | bool] = {}  # a shape of record -> its plan (_plan)
 
     def _prepare(self) -> None:
         model, fields = self.model, self.model.model_fields
@@ -358,45 +359,78 @@ class Built:
 
     def __call__(self, data: dict[str, Any], made: dict[str, Any]) -> BaseModel | None:
         """The object of `data` (see the class docstring), or None: then read it as ever."""
-        if self.template is None:
-            self._prepare()
-        keys = data.keys()
-        if not (self.fits and self.names >= keys and keys >= self.required):
+        # What to do for a record of these keys with these parts made is worked out once per such
+        # shape (a batch's records have a few): the first element, the count of parts, tells the
+        # two lists of keys apart.
+        plan = self.plans.get((len(made), *made, *data))
+        if plan is None:
+            plan = self._plan(data.keys(), made.keys())
+        if plan is False:
             return None
+        factories, empties, mappings, texts, keys = plan
         values = {**self.template, **data, **made}  # the model's order
-        for name in self.factories.keys() - keys:
-            values[name] = self.factories[name]()
-        for name in self.empty.keys() & (keys - made.keys()):  # else each record's own, of the same objects
+        for name, factory in factories:
+            values[name] = factory()
+        for name, empty in empties:  # else each record's own, of the same objects
             value = values[name]
-            if value.__class__ is not self.empty[name] or value:  # only an empty one is read as a new one
+            if value.__class__ is not empty or value:  # only an empty one is read as a new one
                 return None
-            values[name] = value.__class__()
-        for name in self.mappings:
-            if name in keys:
-                value = values[name]
-                if value.__class__ is not dict:
-                    return None
-                values[name] = dict(value)  # JSON's: its keys are texts
-        for name in self.texts:
+            values[name] = empty()
+        for name in mappings:
+            value = values[name]
+            if value.__class__ is not dict:
+                return None
+            values[name] = dict(value)  # JSON's: its keys are texts
+        for name in texts:
             value = values[name]
             if value is not None and value.__class__ is not str:
                 return None
         try:
             for name, read in self.own.items():
                 values[name] = read(values[name])
-            found = self.model.__new__(self.model)
-            _set(found, "__dict__", values)
-            _set(found, "__pydantic_fields_set__", set(keys))
-            _set(found, "__pydantic_extra__", None)
-            _set(found, "__pydantic_private__", None)
+            found = model_object(self.model, values, set(keys))
             for check in self.after:
                 check(found)
         except (ValidationError, ValueError):
             return None
         return found
 
+    def _plan(self, keys: Any, made: Any) -> tuple | bool:
+        """The shape's plan for __call__ (kept): (the factories of the fields left out, the fields
+        to read as new empty ones, the mappings and the optional texts written, the keys), or
+        False when a record of this shape is for the general reading."""
+        if self.template is None:
+            self._prepare()
+        plan: tuple | bool = False
+        if self.fits and self.names >= keys and keys >= self.required:
+            missing = self.factories.keys() - keys
+            plan = (tuple((name, self.factories[name]) for name in self.factories if name in missing),
+                    tuple((name, self.empty[name]) for name in self.empty if name in keys and name not in made),
+                    tuple(name for name in self.mappings if name in keys),
+                    tuple(name for name in self.texts if name in keys), tuple(keys))
+        if len(self.plans) >= 1024:
+            self.plans.clear()
+        self.plans[(len(made), *made, *keys)] = plan
+        return plan
 
-_set = object.__setattr__
+
+def model_object(model: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> BaseModel:
+    """An object of `model` holding `values` (every field, in the model's order) and
+    `fields_set`, as validation makes it, without validating: for values validation would take
+    as they are (a model with no extra fields nor private attributes)."""
+    found = model.__new__(model)
+    _set_dict(found, values)
+    _set_fields_set(found, fields_set)
+    _set_extra(found, None)
+    _set_private(found, None)
+    return found
+
+
+# BaseModel's own descriptors of its four slots (object.__setattr__ would look each name up first)
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def known_record_json(data: dict[str, Any], cache: dict[str, KnownEntries], built: Built,

@@ -26,7 +26,7 @@ from assess.intake.layout import ROSTER_SCHEMA
 from assess.model import evidence
 from assess.model.evidence import (RecordRefused, check_record, evidence_from_data, evidence_from_document,
                                    read_record_file)
-from assess.model.json_records import evidence_from_json
+from assess.model.json_records import evidence_from_json, evidence_from_line
 from assess.model.history import record_notes
 from assess.present.renderers import ScoredRecord, line_utf8
 from assess.present.scorecard import inputs_for
@@ -162,6 +162,9 @@ class Worker:
             holder.append(src.payload)
             _refuse_lone_surrogates(src.payload, src)
             return evidence_from_data(src.payload, src.position, lenient=True)
+        loaded = evidence_from_line(src.payload, src.position, holder)  # most lines
+        if loaded is not None:
+            return loaded
         data = _json_line(src)
         holder.append(data)
         if b"\\" in src.payload and may_hold_surrogates(src.payload):  # only an escape writes one
