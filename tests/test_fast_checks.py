@@ -388,3 +388,19 @@ def test_inputs_made_at_once_are_the_inputs_the_dataclass_makes():
             assert pickle.loads(pickle.dumps(made)) == general and hash(repr(made)) == hash(repr(general))
             with pytest.raises(dataclasses.FrozenInstanceError):
                 made.facts = {}
+
+
+def test_quick_values_are_the_old_ones_whatever_arrangements_of_classes_were_kept(monkeypatch):
+    monkeypatch.setattr(facts, "_MOST_SHAPES", 3)  # let go of the kept arrangements again and again
+    datas = list(synthetic.generate(120))
+    for i, data in enumerate(datas[::3]):
+        data["facts"]["labour_contract_rate"] = ["95%", 0.9, 1, None][i % 4]
+        if i % 5 == 0:
+            data["facts"].pop("members")
+    for data in datas:
+        record = evidence_from_data(copy.deepcopy(data), "t").record
+        found, old = facts._quick_values(record, STANDARD), _old_quick_values(record, STANDARD)
+        assert (found is None) == (old is None)
+        if found is not None:
+            assert [(k, repr(v)) for k, v in found.items()] == [(k, repr(v)) for k, v in old.items()]
+    assert 0 < len(facts._kept_classes(STANDARD)[-1]) <= 3

@@ -90,7 +90,7 @@ _NUMBERS = (int, float)
 def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
     """fact_values for a record whose every fact the standard declares, whose citations are plain
     and name documents the record has, and whose values `_plain_values` reads; else None."""
-    readers, values, kept, whole, names, classes = _kept_classes(standard)
+    readers, values, kept, whole, names, classes, shapes = _kept_classes(standard)
     facts = record.facts
     values = values.copy()
     values.update(facts)
@@ -98,7 +98,14 @@ def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
         return None  # a name the standard does not declare
     # Most values are of the class their field keeps as it is (a tick, a count): compared in one
     # go, in C; only the others (and the missing, None) are looked at one by one below.
-    odd = list(compress(names, map(is_not, map(type, values.values()), classes)))
+    # A batch's records hold few arrangements of classes (most: ticks, counts and one rate): the
+    # fields not of their kept class are worked out once per arrangement.
+    shape = tuple(map(type, values.values()))
+    odd = shapes.get(shape)
+    if odd is None:
+        if len(shapes) >= _MOST_SHAPES:
+            shapes.clear()
+        odd = shapes[shape] = tuple(compress(names, map(is_not, shape, classes)))
     counts = whole(values)
     # counts beyond any count (more digits than LARGEST) are the model's to say: all ints
     # (most records) compared in C, else one by one
@@ -142,11 +149,15 @@ def _kept_classes(standard: Standard) -> tuple:
     """For `_quick_values`, once per standard: `_field_readers`, each field's class kept as it is
     (a field with none, a number read by read_number, is left out), a getter of the values (a
     tuple) of the fields whose kept class is int, the fields' names in declaration order and
-    the class each keeps in that order (None for none)."""
+    the class each keeps in that order (None for none); and the odd fields (not of the class they
+    keep, or missing) of each tuple of the values' classes met (filled by `_quick_values`)."""
     readers, values = _field_readers(standard)
     kept = {name: pair[0] for name, pair in readers.items() if pair[0] is not None}
     return (readers, values, kept, _getter([name for name, cls in kept.items() if cls is int]),
-            tuple(values), [kept.get(name) for name in values])
+            tuple(values), [kept.get(name) for name in values], {})
+
+
+_MOST_SHAPES = 512  # arrangements of classes kept per standard; all let go when full
 
 
 def plain_facts(record: Any, doc: Document, standard: Standard, known: KnownNames,
