@@ -311,3 +311,96 @@ def test_a_periods_days_are_its_iso_texts_whatever_was_kept():
         period = evidence.Period(start=evidence.date(2025, 1, start), end=evidence.date(2025 + start % 3, 12, 31))
         assert worker._period_days(period) == (period.start.isoformat(), period.end.isoformat())
         assert worker._period_days(period) == (period.start.isoformat(), period.end.isoformat())
+
+
+def _plain_outcome(data: dict, lang: str) -> Any:
+    """plain.plain_record's values (as items, in order) and the first event it kept, or None;
+    and the general code's check of the same record (its values, whether the record is the one
+    read, the first event kept), or its problems."""
+    from assess.model import plain
+
+    with use_language(lang):
+        try:
+            loaded = evidence.evidence_from_data(copy.deepcopy(data), "t", lenient=True)
+        except InputError:
+            return None
+        quick = plain.plain_record(loaded, STANDARD, KNOWN, LINEAGE)
+        kept = loaded.kept_first_event
+        loaded.kept_first_event = None
+        try:
+            resolved, values = _old_check_record(loaded, STANDARD, KNOWN, LINEAGE)
+        except InputError as err:
+            return quick, [str(p) for p in err.problems]
+        plain_first = plain.plain_events(resolved.record, STANDARD)[1]
+        return quick, (list(values.items()), resolved is loaded, kept and (kept[0] is loaded.record, kept[1:]),
+                       plain_first)
+
+
+@settings(max_examples=150, **SLOW)
+@given(_changed(), st.sampled_from(["zh", "en"]))
+def test_a_plain_record_is_one_the_general_code_finds_no_problem_in(data, lang):
+    found = _plain_outcome(data, lang)
+    if found is None or found[0] is None:
+        return  # refused at reading, or left to the general code
+    quick, general = found
+    assert isinstance(general, tuple), general  # no problem
+    values, same, kept, first = general
+    assert [(k, repr(v)) for k, v in quick.items()] == [(k, repr(v)) for k, v in values]
+    assert all(map(type.__eq__, map(type, quick.values()), (type(v) for _, v in values)))
+    assert same and kept == (True, (tuple(evidence.evidence_from_data(copy.deepcopy(data), "t").record.events), first))
+
+
+def test_most_of_the_synthetic_population_is_plain_and_checked_as_by_the_general_code():
+    datas = list(synthetic.generate(300, bad=range(0, 300, 17)))
+    plain_ones = 0
+    for data in datas:
+        found = _plain_outcome(data, "zh")
+        if found is None or found[0] is None:
+            continue
+        plain_ones += 1
+        quick, (values, same, kept, first) = found
+        assert [(k, repr(v)) for k, v in quick.items()] == [(k, repr(v)) for k, v in values] and same
+        assert kept[0] and kept[1][1] == first
+    assert plain_ones > 250
+
+
+def test_inputs_made_at_once_are_the_inputs_the_dataclass_makes():
+    import dataclasses
+    import pickle
+
+    from assess.present.scorecard import inputs_for
+    from assess.scoring import inputs as inputs_module
+    from assess.scoring.inputs import Inputs
+
+    assert inputs_module._PLAIN  # else made_inputs calls Inputs itself: this test would prove nothing
+    for data in synthetic.generate(40):
+        loaded = evidence_from_data(data, "t")
+        resolved, values = evidence.check_record(loaded, STANDARD, KNOWN, LINEAGE)
+        for prior, waived in (((), None), ((("x", "y"),), {"a": "w1"})):
+            made = inputs_for(resolved, STANDARD.id, values, LINEAGE, prior, waived)
+            r = resolved.record
+            judgements = r.judgements.get(STANDARD.id, {})
+            general = Inputs(facts=values, events=tuple((e.kind, e.date, e.count) for e in r.events),
+                             judgements=judgements, honours=tuple(r.honours), period=r.period,
+                             prior_honours=tuple(prior), waived=dict(waived or {}))
+            assert made == general and type(made) is Inputs
+            assert list(vars(made).items()) == list(vars(general).items())
+            assert pickle.loads(pickle.dumps(made)) == general and hash(repr(made)) == hash(repr(general))
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                made.facts = {}
+
+
+def test_quick_values_are_the_old_ones_whatever_arrangements_of_classes_were_kept(monkeypatch):
+    monkeypatch.setattr(facts, "_MOST_SHAPES", 3)  # let go of the kept arrangements again and again
+    datas = list(synthetic.generate(120))
+    for i, data in enumerate(datas[::3]):
+        data["facts"]["labour_contract_rate"] = ["95%", 0.9, 1, None][i % 4]
+        if i % 5 == 0:
+            data["facts"].pop("members")
+    for data in datas:
+        record = evidence_from_data(copy.deepcopy(data), "t").record
+        found, old = facts._quick_values(record, STANDARD), _old_quick_values(record, STANDARD)
+        assert (found is None) == (old is None)
+        if found is not None:
+            assert [(k, repr(v)) for k, v in found.items()] == [(k, repr(v)) for k, v in old.items()]
+    assert 0 < len(facts._kept_classes(STANDARD)[-1]) <= 3

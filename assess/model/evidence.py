@@ -29,7 +29,7 @@ from assess.model.facts import fact_values, problem_at, range_problems, shown, u
 from assess.model.honours import honour_problems
 from assess.model.known_entries import caches, known_parts
 from assess.model.normalise import normalise_record
-from assess.model.plain import event_parts, events_parts, judged_points, plain_events
+from assess.model.plain import event_parts, events_parts, judged_points, plain_events, plain_record
 from assess.model.references import (KnownNames, application_conflicts, judgement_standard_problems, kind_problems,
                                      resolve_applications, resolve_events)
 from assess.model.standard import Standard, Window
@@ -398,6 +398,8 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     range, cited documents that do not exist, events and judgements that do not fit the standard,
     a grade the standard does not have, a standard applied for twice, an honour's unknown standard
     or grade, a kind of union that is unknown or that the standard does not apply to."""
+    if (quick := plain_record(loaded, standard, known, lineage)) is not None:
+        return loaded, quick  # most records: no problem, nothing resolved (plain.plain_record)
     record, doc = loaded.record, loaded.document
     problems: list[Problem] = []
     values = fact_values(record, doc, standard, known, problems)
@@ -406,12 +408,9 @@ def check_record(loaded: LoadedEvidence, standard: Standard, known: KnownNames,
     events, found = (record.events, []) if plain else resolve_events(record, doc, standard, known)
     applications, more = resolve_applications(record, doc, standard, lineage, known)
     problems += found + more
-    if len(record.applications) > 1:  # else none (most records): one application, or none
-        problems += application_conflicts(record, doc, loaded.origins)
-    if record.honours:
-        problems += honour_problems(record, doc, standard, lineage, known)
-    if record.union.kind not in standard.applies_to:  # else none (most records): kind_problems' first test
-        problems += kind_problems(record, doc, standard, lineage, known)
+    problems += application_conflicts(record, doc, loaded.origins)  # each [] at once for most records
+    problems += honour_problems(record, doc, standard, lineage, known)
+    problems += kind_problems(record, doc, standard, lineage, known)
     held = record.judgements
     if held and (len(held) > 1 or standard.id not in held):  # else none: filed under the standard's own id
         problems += judgement_standard_problems(record, doc, standard, lineage, known)

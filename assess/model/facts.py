@@ -90,30 +90,36 @@ _NUMBERS = (int, float)
 def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
     """fact_values for a record whose every fact the standard declares, whose citations are plain
     and name documents the record has, and whose values `_plain_values` reads; else None."""
-    readers, values, kept, whole = _kept_classes(standard)
+    readers, values, kept, whole, names, classes, shapes = _kept_classes(standard)
     facts = record.facts
     values = values.copy()
-    # Most values are of the class their field keeps as it is (a tick, a count): taken in one go,
-    # in C; only the others are looked at one by one below.
-    odd = list(compress(facts, map(is_not, map(type, facts.values()), map(kept.get, facts))))
-    if len(odd) < len(facts):
-        values.update(facts)
-        counts = whole(values)
-        # counts beyond any count (more digits than LARGEST) are the model's to say: all ints
-        # (most records) compared in C, else one by one
-        if _INTS.issuperset(map(type, counts)):
-            if counts and not -LARGEST < min(counts) <= max(counts) < LARGEST:
+    values.update(facts)
+    if len(values) != len(names):
+        return None  # a name the standard does not declare
+    # Most values are of the class their field keeps as it is (a tick, a count): compared in one
+    # go, in C; only the others (and the missing, None) are looked at one by one below.
+    # A batch's records hold few arrangements of classes (most: ticks, counts and one rate): the
+    # fields not of their kept class are worked out once per arrangement.
+    shape = tuple(map(type, values.values()))
+    odd = shapes.get(shape)
+    if odd is None:
+        if len(shapes) >= _MOST_SHAPES:
+            shapes.clear()
+        odd = shapes[shape] = tuple(compress(names, map(is_not, shape, classes)))
+    counts = whole(values)
+    # counts beyond any count (more digits than LARGEST) are the model's to say: all ints
+    # (most records) compared in C, else one by one
+    if _INTS.issuperset(map(type, counts)):
+        if counts and not -LARGEST < min(counts) <= max(counts) < LARGEST:
+            return None
+    else:
+        for value in counts:
+            if value.__class__ is int and not -LARGEST < value < LARGEST:
                 return None
-        else:
-            for value in counts:
-                if value.__class__ is int and not -LARGEST < value < LARGEST:
-                    return None
     doc_ids = None
     for name in odd:
-        value = facts[name]
-        pair = readers.get(name, _UNDECLARED)
-        if pair is _UNDECLARED:
-            return None
+        value = values[name]
+        pair = readers[name]
         if value.__class__ is dict:  # `_plain_cited`, written out (a third of a batch's records cite 8 facts)
             documents = value.get("documents", _NO_DOCUMENTS)
             note = value.get("note")
@@ -139,13 +145,19 @@ def _quick_values(record: Any, standard: Standard) -> dict[str, Any] | None:
 
 
 @once_per_object()
-def _kept_classes(standard: Standard) -> tuple[dict[str, tuple], dict[str, None], dict[str, type], Any]:
+def _kept_classes(standard: Standard) -> tuple:
     """For `_quick_values`, once per standard: `_field_readers`, each field's class kept as it is
-    (a field with none, a number read by read_number, is left out), and a getter of the values
-    (a tuple) of the fields whose kept class is int."""
+    (a field with none, a number read by read_number, is left out), a getter of the values (a
+    tuple) of the fields whose kept class is int, the fields' names in declaration order and
+    the class each keeps in that order (None for none); and the odd fields (not of the class they
+    keep, or missing) of each tuple of the values' classes met (filled by `_quick_values`)."""
     readers, values = _field_readers(standard)
     kept = {name: pair[0] for name, pair in readers.items() if pair[0] is not None}
-    return readers, values, kept, _getter([name for name, cls in kept.items() if cls is int])
+    return (readers, values, kept, _getter([name for name, cls in kept.items() if cls is int]),
+            tuple(values), [kept.get(name) for name in values], {})
+
+
+_MOST_SHAPES = 512  # arrangements of classes kept per standard; all let go when full
 
 
 def plain_facts(record: Any, doc: Document, standard: Standard, known: KnownNames,
@@ -331,6 +343,14 @@ def _not_a_choice(value: Any, choices: list[str]) -> str:
     if meant is None and isinstance(value, str):
         meant = hint_for(value, choices)
     return text + (message("catalog.did_you_mean", name=meant) if meant else "")
+
+
+def clean_values(record: Any, standard: Standard) -> dict[str, Any] | None:
+    """What `fact_values` gives for a record a cheaper test proves it and `range_problems` find no
+    problem in (most records: every fact declared and plain, every bounded value a number within
+    its bounds); None says only that the test cannot tell."""
+    values = _quick_values(record, standard)
+    return values if values is not None and _within_bounds(standard, values) else None
 
 
 def _within_bounds(standard: Standard, values: dict[str, Any]) -> bool:

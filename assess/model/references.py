@@ -126,18 +126,25 @@ def _ids(standard: Standard, lineage: tuple[str, ...]) -> tuple[str, ...]:
     return (standard.id, *lineage)
 
 
+def own_applications(record: Record, standard: Standard, lineage: tuple[str, ...]) -> bool:
+    """Whether every application of the record is under this standard (or one it extends) for
+    one of its grades by its id: `resolve_applications` then keeps them as they are, with no problem."""
+    ids = _ids(standard, lineage)
+    own = _own_grades(standard)
+    for app in record.applications:
+        if app.standard not in ids or app.grade not in own:
+            return False
+    return True
+
+
 def resolve_applications(record: Record, doc: Document, standard: Standard, lineage: tuple[str, ...],
                          known: KnownNames) -> tuple[list, list[Problem]]:
     """The record's applications with the grade applied for under this standard (or one it
     extends) as a grade id; a problem for a grade the standard does not have (listing its grades)
     and for an application naming no known standard."""
-    ids = _ids(standard, lineage)
-    own = _own_grades(standard)
-    for app in record.applications:
-        if app.standard not in ids or app.grade not in own:
-            break
-    else:
+    if own_applications(record, standard, lineage):
         return list(record.applications), []  # most records: a grade of this standard by its id
+    ids = _ids(standard, lineage)
     out, problems = [], []
     for i, app in enumerate(record.applications):
         if app.standard in ids:

@@ -13,6 +13,7 @@ from assess.standards.catalog import LoadedStandard, known_names
 from assess.scoring.compiler import Decider, compile_standard
 from assess.rules.base import ItemStatus
 from assess.scoring.engine import Inputs, evaluate
+from assess.scoring.inputs import made_inputs
 from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_record
 from assess.model.history import note_problems
@@ -44,15 +45,8 @@ def inputs_for(loaded: LoadedEvidence, standard_id: str, values: dict[str, Any],
     held = r.judgements
     # under the standard's own id (most records), else the first of `also` filed
     judgements = held[standard_id] if standard_id in held else next((held[i] for i in also if i in held), {})
-    return Inputs(
-        facts=values,
-        events=events_parts(loaded) or tuple(map(_EVENT_PARTS, r.events)),
-        judgements=judgements,
-        honours=tuple(r.honours),
-        period=r.period,
-        prior_honours=tuple(prior),
-        waived=dict(waived or {}),
-    )
+    return made_inputs(values, events_parts(loaded) or tuple(map(_EVENT_PARTS, r.events)), judgements,
+                       tuple(r.honours), r.period, tuple(prior), dict(waived or {}))
 
 
 def _default_decider() -> Decider:
