@@ -132,8 +132,8 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
     """`[evaluate(compiled, one, decider) for one in inputs]`, the same evaluations, with each
     derived value (`compute_values_many`), each group of conditions (the decider's `decide_many`,
     when it has one) and each item (`_KeptItems.column`) worked out for every record at once: a
-    chunk of a batch pays the loop around each once, not once a record. Raises what `evaluate`
-    raises for any record."""
+    chunk of a batch pays the loop around each once, not once a record; each record's totals and
+    grades are kept per case (`assembled`). Raises what `evaluate` raises for any record."""
     standard = compiled.standard
     values = compute_values_many(standard, inputs)
     decide_many = getattr(decider, "decide_many", None)  # (a decider's own way for many records)
