@@ -16,6 +16,7 @@ from assess.core.per_object import once_per_object
 from assess.model.evidence import Period, window_start
 from assess.model.standard import Standard
 from assess.scoring import compiler as C
+from assess.scoring.assembled import assembled_many
 from assess.scoring.compiler import CompiledStandard, Decider
 from assess.scoring.derive import affected, derive_into, derive_many
 from assess.scoring.grades import check_grades, grades_reached, prerequisite_honour  # noqa: F401 (callers import them from here)
@@ -131,8 +132,8 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
     """`[evaluate(compiled, one, decider) for one in inputs]`, the same evaluations, with each
     derived value (`compute_values_many`), each group of conditions (the decider's `decide_many`,
     when it has one) and each item (`_KeptItems.column`) worked out for every record at once: a
-    chunk of a batch pays the loop around each once, not once a record. Raises what `evaluate`
-    raises for any record."""
+    chunk of a batch pays the loop around each once, not once a record; each record's totals and
+    grades are kept per case (`assembled`). Raises what `evaluate` raises for any record."""
     standard = compiled.standard
     values = compute_values_many(standard, inputs)
     decide_many = getattr(decider, "decide_many", None)  # (a decider's own way for many records)
@@ -147,16 +148,19 @@ def evaluate_many(compiled: CompiledStandard, inputs: list[Inputs], decider: Dec
     no_items: list[list[ItemResult]] = [[] for _ in inputs]
     bonus = kept.columns(None, standard.bonus.items, values, decisions, inputs, special) if standard.bonus else no_items
     deductions = kept.columns(None, standard.deductions, values, decisions, inputs, special)
-    in_sections, in_bonus = _mandatory_places(standard)
-    out = []
-    for r, (one, sections) in enumerate(zip(inputs, zip(*by_section) if by_section else [() for _ in inputs])):
-        sections = list(sections)
+    places = in_sections, in_bonus = _mandatory_places(standard)
+
+    def mandatory_of(r: int, sections: tuple[SectionResult, ...]) -> list[ItemResult]:
         # (`mandatory_items` of the evaluation: its items are the standard's, in its order)
         mandatory = [m for m in (sections[s].items[i] for s, i in in_sections) if not m.exempt]
         if in_bonus:
             mandatory += [m for m in (bonus[r][i] for i in in_bonus) if not m.exempt]
-        out.append(assemble(compiled, one, values[r], decisions[r], sections, bonus[r], deductions[r], mandatory))
-    return out
+        return mandatory
+
+    rows = list(zip(*by_section)) if by_section else [() for _ in inputs]
+    # (each record's totals and grades' key kept per case: `assembled`)
+    return assembled_many(compiled, inputs, values, decisions, rows, bonus, deductions, mandatory_of, places,
+                          assemble, totals, condition_results)
 
 
 @once_per_object()
@@ -239,21 +243,31 @@ def _section_column(standard: Standard, section, rows: list[tuple[ItemResult, ..
 
 def assemble(compiled: CompiledStandard, inputs: Inputs, values: dict[str, Any], decisions: dict[str, bool | None],
              sections: list[SectionResult], bonus_items: list[ItemResult], deductions: list[ItemResult],
-             mandatory: list[ItemResult] | None = None) -> Evaluation:
+             mandatory: list[ItemResult] | None = None, sums: tuple | None = None,
+             case: tuple | None = None) -> Evaluation:
     """The evaluation around scored items: totals, vetoes, 申报条件, every grade's checks and the
-    grade reached (`mandatory`: the evaluation's `grades.mandatory_items`, when known)."""
+    grade reached (`mandatory`: the evaluation's `grades.mandatory_items`, `sums`: `totals`'
+    and `case`: `grades.case_of`'s, each when known)."""
     standard = compiled.standard
-    raw_score, possible, score, bonus, taken_off = totals(standard, sections, bonus_items, deductions)
+    raw_score, possible, score, bonus, taken_off = sums or totals(standard, sections, bonus_items, deductions)
+    vetoes, eligibility = condition_results(standard, inputs, values, decisions)
+    partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
+                         [], None, deductions, taken_off, eligibility)
+    partial.grades, partial.grade = grades_reached(partial, inputs, mandatory, case)
+    return partial
+
+
+def condition_results(standard: Standard, inputs: Inputs, values: Mapping[str, Any],
+                      decisions: Mapping[str, bool | None]) -> tuple[list[VetoResult], list[EligibilityResult]]:
+    """(each veto's result, each 申报条件's), in the standard's order, with the values each
+    condition reads (new dicts: each evaluation its own)."""
     veto_reads, eligibility_reads = _condition_reads(standard)
     waived = inputs.waived
     vetoes = [VetoResult(vid, decisions[cid], {f: values.get(f) for f in fields}, waived.get(vid))
               for vid, cid, fields in veto_reads]
     eligibility = [EligibilityResult(eid, decisions[cid], {f: values.get(f) for f in fields})
                    for eid, cid, fields in eligibility_reads]
-    partial = Evaluation(compiled, values, decisions, sections, bonus_items, raw_score, possible, score, bonus, vetoes,
-                         [], None, deductions, taken_off, eligibility)
-    partial.grades, partial.grade = grades_reached(partial, inputs, mandatory)
-    return partial
+    return vetoes, eligibility
 
 
 @once_per_object()

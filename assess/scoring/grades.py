@@ -65,10 +65,11 @@ def mandatory_items(ev: Evaluation) -> list[ItemResult]:
     return mandatory
 
 
-def grades_reached(ev: Evaluation, inputs: Inputs,
-                   mandatory: list[ItemResult] | None = None) -> tuple[list[GradeResult], Grade | None]:
+def grades_reached(ev: Evaluation, inputs: Inputs, mandatory: list[ItemResult] | None = None,
+                   case: tuple | None = None) -> tuple[list[GradeResult], Grade | None]:
     """(`check_grades(ev, inputs)`, the first of those grades whose checks are all met, or None).
-    `mandatory`: `mandatory_items(ev)`, when the caller knows it.
+    `mandatory`: `mandatory_items(ev)`, when the caller knows it; `case`: `case_of(ev,
+    mandatory)`, when the caller knows it (kept for the records it stands for).
 
     The checks are kept per standard and per distinct case (a population repeats a few cases):
     the minimum scores by the grade score; the rest but the prerequisite by all they read, each
@@ -80,7 +81,7 @@ def grades_reached(ev: Evaluation, inputs: Inputs,
     if mandatory is None:
         mandatory = mandatory_items(ev)
     score = ev.grade_score
-    key = _case(ev, mandatory, kept), (score, type(score))
+    key = (case if case is not None else _case(ev, mandatory, kept)), (score, type(score))
     try:
         whole = kept.whole.get(key) if kept.whole is not None else None
         if whole is not None:
@@ -110,6 +111,13 @@ def grades_reached(ev: Evaluation, inputs: Inputs,
     if kept.whole is not None:
         kept.keep(kept.whole, key, (tuple(out), reached))
     return out, reached
+
+
+def case_of(ev: Evaluation, mandatory: list[ItemResult]) -> tuple[tuple, tuple]:
+    """What `grades_reached` keys the checks by, but the grade score: all they read (the
+    申报条件', vetoes' and grades' own conditions' states, the vetoes' waivers, the mandatory
+    items' ids and statuses: `mandatory`, `mandatory_items(ev)`), with their types."""
+    return _case(ev, mandatory, _kept(ev.standard))
 
 
 def _case(ev: Evaluation, mandatory: list[ItemResult], kept: "_Kept") -> tuple[tuple, tuple]:
