@@ -24,13 +24,14 @@ import math
 import operator
 from dataclasses import dataclass, field
 
-from assess.core.exact import Fraction, exact_sum
+from assess.core.exact import Fraction
 from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
 from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs
 from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.scoring.alone import item_alone
+from assess.scoring.branch import _MARGIN, _Stop, branch_and_bound, combined_approx, combined_gain  # noqa: F401
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads
 from assess.scoring.reach import KEY_LIMIT, counted_per_period, read_key
@@ -40,7 +41,6 @@ from assess.scoring.results import Evaluation, ItemResult
 NODE_LIMIT = 20000   # branch-and-bound nodes before the search settles for what it found
 VERIFY_LIMIT = 24    # candidate sets scored again, cheapest first
 KEEP = 4             # the plan and up to three alternatives
-_MARGIN = 1e-9       # relative slack of the float arithmetic that only steers the search
 
 
 @dataclass(eq=False, slots=True)
@@ -278,26 +278,6 @@ def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> tuple:
     return item_alone(ctx.ev.compiled, ctx.base, r, trial)
 
 
-def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
-    """The estimated gain of several options together: each item's own gains added (entries of
-    one checklist add up), clamped to its points, then section caps and rescaling applied once."""
-    awarded: dict[str, Fraction] = {}
-    for o in chosen:
-        if o.result is None:
-            return exact_sum(x.gain for x in chosen)  # outside items: as estimated alone
-        r = o.result
-        awarded[r.item.id] = min(r.item.points, awarded.get(r.item.id, r.awarded) + o.delta)
-    return ctx.regrader.grade_score(awarded) - ctx.start
-
-
-def _combined_approx(ctx: Context, chosen: tuple[Option, ...]) -> float:
-    """`combined_gain` on floats (what steers the search)."""
-    moves = [o.moves for o in chosen]
-    if None in moves:
-        return sum(x.approx[1] for x in chosen)
-    return ctx.regrader.approx_gain(moves)
-
-
 def _undominated(options: list[Option]) -> list[Option]:
     """Drop an option when another of its group gains as much for no more cost."""
     by_group: dict[str, list[Option]] = {}
@@ -312,10 +292,6 @@ def _undominated(options: list[Option]) -> list[Option]:
 
 
 _FIRST = operator.itemgetter(0)
-
-
-class _Stop(Exception):
-    pass
 
 
 class Search:
@@ -339,7 +315,7 @@ class Search:
         self._kept: list[tuple[float, frozenset]] = []  # undominated candidates: (cost, groups)
         self._need = float(need)
         self._need_low = self._need * (1 - _MARGIN)  # a gain below it cannot cover the need
-        self._tol = _MARGIN * max(1.0, abs(self._need))  # `_covers`' rounding band around the need
+        self._tol = _MARGIN * max(1.0, abs(self._need))  # `branch.covers`' rounding band around the need
         self._limit: float | None = None  # `_threshold()`, kept as candidates are added
         self.exact = True
         # Exact costs as integers over the options' common denominator: a candidate's exact cost
@@ -395,64 +371,9 @@ class Search:
         self._kept = kept[:KEEP]
         self._limit = self._threshold()
 
-    def _covers(self, chosen: tuple[Option, ...], gain: float) -> bool:
-        """Whether the options' gains, alone and combined, cover the need: decided on floats when
-        they are clearly apart from it, exactly when they are within rounding of it."""
-        tol = self._tol
-        combined = _combined_approx(self.ctx, chosen)
-        if combined < self._need - tol:
-            return False
-        if combined > self._need + tol and gain > self._need + tol:
-            return True
-        return exact_sum(o.gain for o in chosen) >= self.need and combined_gain(self.ctx, chosen) >= self.need
-
     def _search(self) -> None:
-        """The branch and bound from group 0: a set's options, float cost and gain, and exact cost
-        times `_den`; the least cost of covering what is still needed with the groups after it
-        (fractions of each allowed, a little under so that float rounding never prunes a set it
-        should keep) bounds each branch. The search as first written, with its fields held in
-        locals (tests/test_plan_fast.py runs both and compares)."""
-        groups, caps, rates, nums = self.groups, self.caps, self.rates, self._nums
-        count, need_all, need_low = len(groups), self._need, self._need_low
-        covers, add = self._covers, self._add
-        nodes = self.nodes
-        low, high = 1 - _MARGIN, _MARGIN
-
-        def dfs(k: int, chosen: tuple[Option, ...], cost: float, gain: float, num: int) -> None:
-            nonlocal nodes
-            nodes += 1
-            if nodes > NODE_LIMIT:
-                raise _Stop
-            limit = self._limit
-            if limit is not None and cost >= limit:
-                return
-            if gain >= need_low and covers(chosen, gain):
-                add(chosen, cost, num)
-                return
-            if k == count:
-                return
-            need, total = need_all - gain, 0.0
-            for j in range(k, count):
-                if need <= high:
-                    break
-                cap = caps[j]
-                take = need if need < cap else cap  # min(cap, need)
-                total, need = total + take * rates[j], need - take
-            if need > high or (limit is not None and cost + total * low >= limit):
-                return
-            after = k + 1
-            for option in groups[k]:
-                approx = option.approx
-                dfs(after, chosen + (option,), cost + approx[0], gain + approx[1], num + nums[id(option)])
-            dfs(after, chosen, cost, gain, num)
-
-        try:
-            dfs(0, (), 0.0, 0.0, 0)
-        finally:
-            self.nodes = nodes
-            # `dfs` calls itself through its closure: a cycle holding the search (its context,
-            # options and candidates) until a collection, which a batch runs only between chunks.
-            dfs = None  # noqa: F841
+        """The branch and bound (`assess.scoring.branch`), stopped past `NODE_LIMIT` nodes."""
+        branch_and_bound(self, NODE_LIMIT)
 
 
 def _applied(ctx: Context, chosen) -> tuple[list[tuple[Option, list[Change]]], Evaluation] | None:
