@@ -54,6 +54,40 @@ def covers(search, chosen: tuple, gain: float) -> bool:
     return exact_sum(o.gain for o in chosen) >= search.need and combined_gain(search.ctx, chosen) >= search.need
 
 
+# A set's moves added up as `Regrader.approx_gain` adds them when each item is moved by one option:
+# (the items moved, each section's difference by section index in the order first reached, the
+# bonus earned, what the deductions take off less, and the raw score `approx_moved` sums from the
+# sections), the same float operations in the same order.
+
+
+def _moved(held, move, parts):
+    """`held` with one more option's move (`Option.moves`); None where `approx_gain` takes its
+    general path: an outside item's option (no move) or an item moved twice. `parts`:
+    `Regrader.approx_sections()`."""
+    if held is None or move is None or move[0] in held[0]:
+        return None
+    items, sections, bonus, taken_off, raw_score = held
+    where = move[4]
+    if where is not None:
+        if where[0] == 0:  # a section
+            _, caps, raw, awarded = parts
+            k = where[1]
+            again = k in sections
+            sections = dict(sections)
+            sections[k] = sections.get(k, 0) + move[5]
+            if again:  # a section summed before: summed again in the same order
+                raw_score = parts[0]
+                for j, diff in sections.items():
+                    raw_score += min(caps[j], raw[j] + diff) - awarded[j]
+            else:  # a new section comes last
+                raw_score += min(caps[k], raw[k] + sections[k]) - awarded[k]
+        elif where[0] == 1:  # the bonus
+            bonus += move[5]
+        else:  # a deduction from the total
+            taken_off -= move[5]
+    return items + (move[0],), sections, bonus, taken_off, raw_score
+
+
 def branch_and_bound(search, node_limit: int) -> None:
     """Run `search` (a `Search`) from group 0, adding its candidates and counting its nodes
     (`search.nodes`); raises `_Stop` past `node_limit` nodes. Each node holds a set's options,
@@ -65,7 +99,8 @@ def branch_and_bound(search, node_limit: int) -> None:
     add, ctx = search._add, search.ctx
     tol = search._tol
     need_high, need_under = need_all + tol, need_all - tol
-    approx_gain = ctx.regrader.approx_gain
+    approx_gain, finish = ctx.regrader.approx_gain, ctx.regrader.approx_finish
+    parts = ctx.regrader.approx_sections()
     nodes = search.nodes
     low, high = 1 - _MARGIN, _MARGIN
 
@@ -73,14 +108,19 @@ def branch_and_bound(search, node_limit: int) -> None:
         # `covers`, with the search's numbers held
         moves = [o.moves for o in chosen]
         combined = sum([x.approx[1] for x in chosen]) if None in moves else approx_gain(moves)
+        return decide(chosen, gain, combined)
+
+    def decide(chosen: tuple, gain: float, combined: float) -> bool:
         if combined < need_under:
             return False
         if combined > need_high and gain > need_high:
             return True
         return exact_sum(o.gain for o in chosen) >= search.need and combined_gain(ctx, chosen) >= search.need
 
-    def inner(k: int, chosen: tuple, cost: float, gain: float, num: int) -> None:
-        """A node entered and counted, under the cost limit, not a candidate, k < count."""
+    def inner(k: int, chosen: tuple, cost: float, gain: float, num: int, held) -> None:
+        """A node entered and counted, under the cost limit, not a candidate, k < count.
+        `held`: what `approx_gain` adds up for `chosen` (see `_moved`), None where it takes
+        its general path."""
         nonlocal nodes
         while True:
             limit = search._limit
@@ -104,11 +144,14 @@ def branch_and_bound(search, node_limit: int) -> None:
                 if limit is not None and c2 >= limit:
                     continue
                 ch = chosen + (option,)
-                if g2 >= need_low and covered(ch, g2):
-                    add(ch, c2, num + nums[id(option)])
-                    continue
+                moved = _moved(held, option.moves, parts)
+                if g2 >= need_low:
+                    combined = covered(ch, g2) if moved is None else decide(ch, g2, finish(moved[4], moved[2], moved[3]))
+                    if combined:
+                        add(ch, c2, num + nums[id(option)])
+                        continue
                 if after < count:
-                    inner(after, ch, c2, g2, num + nums[id(option)])
+                    inner(after, ch, c2, g2, num + nums[id(option)], moved)
             # The child that skips group k: the same set, which did not cover the need.
             nodes += 1
             if nodes > node_limit:
@@ -129,7 +172,7 @@ def branch_and_bound(search, node_limit: int) -> None:
             add((), 0.0, 0)
             return
         if count:
-            inner(0, (), 0.0, 0.0, 0)
+            inner(0, (), 0.0, 0.0, 0, ((), {}, 0, 0, parts[0]))
     finally:
         search.nodes = nodes
         # `inner` calls itself through its closure: a cycle holding the search until a

@@ -34,7 +34,7 @@ from assess.scoring.alone import item_alone
 from assess.scoring.branch import _MARGIN, _Stop, branch_and_bound, combined_approx, combined_gain  # noqa: F401
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads
-from assess.scoring.reach import KEY_LIMIT, counted_per_period, read_key
+from assess.scoring.reach import KEY_LIMIT, counted_per_period, make_room, read_key
 from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
 
@@ -171,8 +171,10 @@ def item_options(ctx: Context, done: set[str]) -> list[Option]:
     for order, r in enumerate(ctx.current.items()):
         if r.status == ItemStatus.FULL or r.exempt or r.item.id in done:
             continue
+        read = _item_read(ctx, r)  # what keys every level's outcome, read once an item
         for suffix, node in _levels(r):
-            option = _measure(ctx, r.item.id + (":" + suffix if suffix else ""), r.item.id, "item", node, r, order)
+            option = _measure(ctx, r.item.id + (":" + suffix if suffix else ""), r.item.id, "item", node, r, order,
+                              read)
             if option is False:
                 break  # a higher level of the same group cannot be reached either
             if option is not None:
@@ -195,16 +197,18 @@ def deduction_options(ctx: Context) -> list[Option]:
     return out
 
 
-def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult | None, order: int):
+def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult | None, order: int,
+             read: tuple | None = None):
     """The option of one level: None when it changes nothing or gains nothing, False when no
-    change to the evidence reaches it."""
-    key = _outcome_key(ctx, node, r)
-    hit = _OUTCOMES.get(key) if key is not None else None
+    change to the evidence reaches it. `read`: `_item_read` of the item (None: not kept)."""
+    key = _outcome_key(ctx, node, r, read)
+    hit = _OUTCOMES.pop(key, None) if key is not None else None
+    if hit is not None:
+        _OUTCOMES[key] = hit  # the most recently asked go last: `make_room` drops the others first
     if hit is None or hit[0] is not ctx.ev.compiled or hit[1] is not node:
         hit = (ctx.ev.compiled, node, *_outcome(ctx, node, r))
         if key is not None:
-            if len(_OUTCOMES) >= KEY_LIMIT:
-                _OUTCOMES.clear()  # bounded memory; only costs working it out again
+            make_room(_OUTCOMES)  # bounded memory; only costs working it out again
             _OUTCOMES[key] = hit
     _, _, changes, cost, new = hit
     if changes is False:
@@ -212,7 +216,7 @@ def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult 
     if not changes:
         return None
     if r is not None and new[1] == r.exempt:
-        gain = ctx.regrader.grade_score({r.item.id: new[0]}) - ctx.start
+        gain = ctx.regrader.gain_one(r.item.id, new[0], ctx.start)
         delta = new[0] - r.awarded
     else:  # outside items, or an item that comes to apply or stops applying: scored again
         trial = ctx.sc.copy()
@@ -234,28 +238,40 @@ _OUTCOMES: dict[tuple, tuple] = {}
 _NAMES: dict[tuple, tuple] = {}
 
 
-def _outcome_key(ctx: Context, node, r: ItemResult | None) -> tuple | None:
-    """The key of a level's outcome among every record's: the values the item reads and those
-    satisfying the condition may read, the events whose dates matter, the period and the item's
-    waiver. None where the general path runs each time: deductions, judged items (the
-    inspector's entry is part of the result) and values that cannot be a key."""
-    if r is None or node is None or r.item.id in ctx.sc.judgements:
+def _item_read(ctx: Context, r: ItemResult) -> tuple | None:
+    """The record's part of the keys of an item's levels' outcomes among every record's: the
+    values the item reads and those satisfying any of its levels' conditions may read, the events
+    whose dates matter and the period (`reach.read_key`), worked out once for all its levels (they
+    mostly read the same; a value one level does not read only makes its key more particular).
+    None where the general path runs each time: judged items (the inspector's entry is part of
+    the result) and values that cannot be a key."""
+    item = r.item
+    if item.id in ctx.sc.judgements:
         return None
-    compiled, item = ctx.ev.compiled, r.item
-    held = _NAMES.get((id(compiled), item.id, id(node)))
-    if held is None or held[0] is not compiled or held[3] is not node:
-        reached = satisfy_reads(compiled.standard, node)
+    compiled = ctx.ev.compiled
+    held = _NAMES.get((id(compiled), item.id))
+    if held is None or held[0] is not compiled:
         reads = reads_of(compiled).items[item.id]
+        names, dated = set(reads), set(counted_per_period(compiled.standard, reads))
+        for _, node in _levels(r):
+            if node is not None:
+                reached = satisfy_reads(compiled.standard, node)
+                names |= reached.name_set
+                dated |= reached.dated
         if len(_NAMES) >= KEY_LIMIT:
             _NAMES.clear()
-        held = _NAMES[(id(compiled), item.id, id(node))] = (
-            compiled, tuple(sorted(reads | reached.name_set)), reached.dated | counted_per_period(compiled.standard, reads),
-            node)
-    read = read_key(held[1], held[2], ctx.values, ctx.events, ctx.base.period)
-    if read is None:
+        held = _NAMES[(id(compiled), item.id)] = (compiled, tuple(sorted(names)), frozenset(dated))
+    return read_key(held[1], held[2], ctx.values, ctx.events, ctx.base.period)
+
+
+def _outcome_key(ctx: Context, node, r: ItemResult | None, read: tuple | None) -> tuple | None:
+    """The key of a level's outcome among every record's (`_item_read` of the item as `read`),
+    with the item's waiver; None where the general path runs each time: deductions, judged items
+    and values that cannot be a key."""
+    if r is None or node is None or read is None:
         return None
     # The level's condition by identity (the levels are kept per item; the outcome holds it).
-    return id(compiled), item.id, r.section_id, id(node), read, ctx.base.waived.get(item.id)
+    return id(ctx.ev.compiled), r.item.id, r.section_id, id(node), read, ctx.base.waived.get(r.item.id)
 
 
 def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
@@ -304,12 +320,15 @@ class Search:
         by_group: dict[str, list[Option]] = {}
         for o in options:
             by_group.setdefault(o.group, []).append(o)
-        groups = [sorted(g, key=lambda o: (o.cost / o.gain, o.cost, o.order)) for g in by_group.values()]
-        groups.sort(key=lambda g: (min(o.cost / o.gain for o in g), g[0].order))
+        # Each option's cost per point gained, worked out once: a group's first option has its
+        # least, which orders the groups.
+        rate = {id(o): o.cost / o.gain for o in options}
+        groups = [sorted(g, key=lambda o: (rate[id(o)], o.cost, o.order)) for g in by_group.values()]
+        groups.sort(key=lambda g: (rate[id(g[0])], g[0].order))
         self.groups = groups
         # The search itself runs on floats (pruning with a margin); candidates keep exact costs.
         self.caps = [float(max(o.gain for o in g)) for g in groups]
-        self.rates = [float(min(o.cost / o.gain for o in g)) for g in groups]
+        self.rates = [float(rate[id(g[0])]) for g in groups]
         self.nodes = self.verified = 0
         self.candidates: list[tuple[Fraction, int, tuple[int, ...], tuple[Option, ...]]] = []
         self._kept: list[tuple[float, frozenset]] = []  # undominated candidates: (cost, groups)
