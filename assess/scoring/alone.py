@@ -15,7 +15,7 @@ from assess.scoring import compiler as C
 from assess.scoring.changes import Scenario
 from assess.scoring.engine import Inputs
 from assess.scoring.items import rule_condition_ids, score_item
-from assess.scoring.reach import KEY_LIMIT, counted_per_period, read_key
+from assess.scoring.reach import KEY_LIMIT, counted_per_period, make_room, read_key
 from assess.scoring.reads import reads_of
 from assess.scoring.results import ItemResult
 
@@ -49,8 +49,7 @@ def item_alone(compiled, base: Inputs, r: ItemResult, trial: Scenario) -> tuple:
                 return hit[1]
     new = scored_alone(compiled, base, r, trial, values)
     if key is not None:
-        if len(_RESCORED) >= KEY_LIMIT:
-            _RESCORED.clear()  # bounded memory; only costs working it out again
+        make_room(_RESCORED)  # bounded memory; only costs working it out again
         _RESCORED[key] = (compiled, new)
     return new
 

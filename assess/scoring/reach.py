@@ -10,6 +10,7 @@ the answers are worked out once (`shared_key`, `level_key`).
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -19,6 +20,15 @@ from assess.model.standard import Standard
 from assess.scoring.lowering import hidden_parts
 
 KEY_LIMIT = 20_000  # entries of each shared cache: a few MB a process at most
+
+
+def make_room(cache: dict) -> None:
+    """Keep a shared cache under `KEY_LIMIT` entries before one is added: once full, the older
+    half goes (the order they were added in). Clearing it all would also drop the cases a
+    population asks most, which are then worked out again while it fills once more."""
+    if len(cache) >= KEY_LIMIT:
+        for key in list(itertools.islice(cache, len(cache) // 2 + 1)):
+            del cache[key]
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,25 @@ class Regrader:
             score += earned if earned < cap[0] else cap[0]
         return Fraction(score, big)
 
+    def gain_one(self, item_id: str, points: Fraction, start: Fraction) -> Fraction:
+        """`grade_score({item_id: points}) - start`, for one item moved: the same value, with one
+        Fraction made instead of two (`start` placed over the integers' denominator when it fits)."""
+        den = self._den
+        d = points.denominator
+        big = self._whole[0]
+        if den % d or big % start.denominator:
+            return self.grade_score({item_id: points}) - start
+        raw, taken_off, bonus = self._moved(self._ints, {item_id: points.numerator * (den // d)})
+        _, to_big, total, taken, per, cap = self._whole
+        score = raw * to_big
+        score = (score if score < total else total) - (taken + taken_off * per)
+        if self._floor and score < 0:
+            score = 0
+        if cap is not None:
+            earned = cap[1] + bonus * per
+            score += earned if earned < cap[0] else cap[0]
+        return Fraction(score - start.numerator * (big // start.denominator), big)
+
     def approx(self, awarded: Mapping[str, float]) -> float:
         """`grade_score` on floats: what steers the search, never what a card shows (the search
         decides exactly whenever the float is within rounding of a cut-off)."""
@@ -206,10 +225,27 @@ class Regrader:
                     bonus += diff
                 else:
                     taken_off -= diff
+        return self.approx_moved(sections, bonus, taken_off)
+
+    def approx_moved(self, sections: Mapping[int, float], bonus, taken_off) -> float:
+        """`approx_gain` from what the moves add: to each section's raw sum (section index ->
+        difference, in the order the moves first reach them), to the bonus earned, and to what
+        the deductions take off (less taken off: negative)."""
+        sums = self._floats
         raw_score = sums.raw_score
         for k, diff in sections.items():
             raw_score += min(sums.caps[k], sums.raw[k] + diff) - sums.awarded[k]
         return self._finish(sums, raw_score, taken_off, bonus) - self.approx_current
+
+    def approx_sections(self) -> tuple:
+        """What `approx_moved` sums sections with, as floats: (the raw score with nothing moved,
+        each section's cap, raw sum and capped points, by section index). Not to be changed."""
+        sums = self._floats
+        return sums.raw_score, sums.caps, sums.raw, sums.awarded
+
+    def approx_finish(self, raw_score: float, bonus, taken_off) -> float:
+        """`approx_moved` from the raw score it sums (the same float operations)."""
+        return self._finish(self._floats, raw_score, taken_off, bonus) - self.approx_current
 
     def _moved(self, sums: _Sums, awarded: Mapping[str, Any]) -> tuple[Any, Any, Any]:
         """The raw score with the items moved (section caps applied), and how much less the

@@ -24,23 +24,23 @@ import math
 import operator
 from dataclasses import dataclass, field
 
-from assess.core.exact import Fraction, exact_sum
+from assess.core.exact import Fraction
 from assess.core.per_object import once_per_object
 from assess.rules.base import ItemStatus
 from assess.scoring.changes import changes_cost
 from assess.scoring.engine import Inputs
 from assess.scoring.regrade import Regrader, unfloored_grade_score
 from assess.scoring.alone import item_alone
+from assess.scoring.branch import _MARGIN, _Stop, branch_and_bound, combined_approx, combined_gain  # noqa: F401
 from assess.scoring.incremental import reevaluate
 from assess.scoring.changes import Change, ChangeKind, Scenario, satisfy, satisfy_reads
-from assess.scoring.reach import KEY_LIMIT, counted_per_period, read_key
+from assess.scoring.reach import KEY_LIMIT, counted_per_period, make_room, read_key
 from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
 
 NODE_LIMIT = 20000   # branch-and-bound nodes before the search settles for what it found
 VERIFY_LIMIT = 24    # candidate sets scored again, cheapest first
 KEEP = 4             # the plan and up to three alternatives
-_MARGIN = 1e-9       # relative slack of the float arithmetic that only steers the search
 
 
 @dataclass(eq=False, slots=True)
@@ -171,8 +171,10 @@ def item_options(ctx: Context, done: set[str]) -> list[Option]:
     for order, r in enumerate(ctx.current.items()):
         if r.status == ItemStatus.FULL or r.exempt or r.item.id in done:
             continue
+        read = _item_read(ctx, r)  # what keys every level's outcome, read once an item
         for suffix, node in _levels(r):
-            option = _measure(ctx, r.item.id + (":" + suffix if suffix else ""), r.item.id, "item", node, r, order)
+            option = _measure(ctx, r.item.id + (":" + suffix if suffix else ""), r.item.id, "item", node, r, order,
+                              read)
             if option is False:
                 break  # a higher level of the same group cannot be reached either
             if option is not None:
@@ -195,16 +197,18 @@ def deduction_options(ctx: Context) -> list[Option]:
     return out
 
 
-def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult | None, order: int):
+def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult | None, order: int,
+             read: tuple | None = None):
     """The option of one level: None when it changes nothing or gains nothing, False when no
-    change to the evidence reaches it."""
-    key = _outcome_key(ctx, node, r)
-    hit = _OUTCOMES.get(key) if key is not None else None
+    change to the evidence reaches it. `read`: `_item_read` of the item (None: not kept)."""
+    key = _outcome_key(ctx, node, r, read)
+    hit = _OUTCOMES.pop(key, None) if key is not None else None
+    if hit is not None:
+        _OUTCOMES[key] = hit  # the most recently asked go last: `make_room` drops the others first
     if hit is None or hit[0] is not ctx.ev.compiled or hit[1] is not node:
         hit = (ctx.ev.compiled, node, *_outcome(ctx, node, r))
         if key is not None:
-            if len(_OUTCOMES) >= KEY_LIMIT:
-                _OUTCOMES.clear()  # bounded memory; only costs working it out again
+            make_room(_OUTCOMES)  # bounded memory; only costs working it out again
             _OUTCOMES[key] = hit
     _, _, changes, cost, new = hit
     if changes is False:
@@ -212,7 +216,7 @@ def _measure(ctx: Context, group: str, ref: str, kind: str, node, r: ItemResult 
     if not changes:
         return None
     if r is not None and new[1] == r.exempt:
-        gain = ctx.regrader.grade_score({r.item.id: new[0]}) - ctx.start
+        gain = ctx.regrader.gain_one(r.item.id, new[0], ctx.start)
         delta = new[0] - r.awarded
     else:  # outside items, or an item that comes to apply or stops applying: scored again
         trial = ctx.sc.copy()
@@ -234,28 +238,40 @@ _OUTCOMES: dict[tuple, tuple] = {}
 _NAMES: dict[tuple, tuple] = {}
 
 
-def _outcome_key(ctx: Context, node, r: ItemResult | None) -> tuple | None:
-    """The key of a level's outcome among every record's: the values the item reads and those
-    satisfying the condition may read, the events whose dates matter, the period and the item's
-    waiver. None where the general path runs each time: deductions, judged items (the
-    inspector's entry is part of the result) and values that cannot be a key."""
-    if r is None or node is None or r.item.id in ctx.sc.judgements:
+def _item_read(ctx: Context, r: ItemResult) -> tuple | None:
+    """The record's part of the keys of an item's levels' outcomes among every record's: the
+    values the item reads and those satisfying any of its levels' conditions may read, the events
+    whose dates matter and the period (`reach.read_key`), worked out once for all its levels (they
+    mostly read the same; a value one level does not read only makes its key more particular).
+    None where the general path runs each time: judged items (the inspector's entry is part of
+    the result) and values that cannot be a key."""
+    item = r.item
+    if item.id in ctx.sc.judgements:
         return None
-    compiled, item = ctx.ev.compiled, r.item
-    held = _NAMES.get((id(compiled), item.id, id(node)))
-    if held is None or held[0] is not compiled or held[3] is not node:
-        reached = satisfy_reads(compiled.standard, node)
+    compiled = ctx.ev.compiled
+    held = _NAMES.get((id(compiled), item.id))
+    if held is None or held[0] is not compiled:
         reads = reads_of(compiled).items[item.id]
+        names, dated = set(reads), set(counted_per_period(compiled.standard, reads))
+        for _, node in _levels(r):
+            if node is not None:
+                reached = satisfy_reads(compiled.standard, node)
+                names |= reached.name_set
+                dated |= reached.dated
         if len(_NAMES) >= KEY_LIMIT:
             _NAMES.clear()
-        held = _NAMES[(id(compiled), item.id, id(node))] = (
-            compiled, tuple(sorted(reads | reached.name_set)), reached.dated | counted_per_period(compiled.standard, reads),
-            node)
-    read = read_key(held[1], held[2], ctx.values, ctx.events, ctx.base.period)
-    if read is None:
+        held = _NAMES[(id(compiled), item.id)] = (compiled, tuple(sorted(names)), frozenset(dated))
+    return read_key(held[1], held[2], ctx.values, ctx.events, ctx.base.period)
+
+
+def _outcome_key(ctx: Context, node, r: ItemResult | None, read: tuple | None) -> tuple | None:
+    """The key of a level's outcome among every record's (`_item_read` of the item as `read`),
+    with the item's waiver; None where the general path runs each time: deductions, judged items
+    and values that cannot be a key."""
+    if r is None or node is None or read is None:
         return None
     # The level's condition by identity (the levels are kept per item; the outcome holds it).
-    return id(compiled), item.id, r.section_id, id(node), read, ctx.base.waived.get(item.id)
+    return id(ctx.ev.compiled), r.item.id, r.section_id, id(node), read, ctx.base.waived.get(r.item.id)
 
 
 def _outcome(ctx: Context, node, r: ItemResult | None) -> tuple:
@@ -278,26 +294,6 @@ def _rescored(ctx: Context, r: ItemResult, trial: Scenario) -> tuple:
     return item_alone(ctx.ev.compiled, ctx.base, r, trial)
 
 
-def combined_gain(ctx: Context, chosen: tuple[Option, ...]) -> Fraction:
-    """The estimated gain of several options together: each item's own gains added (entries of
-    one checklist add up), clamped to its points, then section caps and rescaling applied once."""
-    awarded: dict[str, Fraction] = {}
-    for o in chosen:
-        if o.result is None:
-            return exact_sum(x.gain for x in chosen)  # outside items: as estimated alone
-        r = o.result
-        awarded[r.item.id] = min(r.item.points, awarded.get(r.item.id, r.awarded) + o.delta)
-    return ctx.regrader.grade_score(awarded) - ctx.start
-
-
-def _combined_approx(ctx: Context, chosen: tuple[Option, ...]) -> float:
-    """`combined_gain` on floats (what steers the search)."""
-    moves = [o.moves for o in chosen]
-    if None in moves:
-        return sum(x.approx[1] for x in chosen)
-    return ctx.regrader.approx_gain(moves)
-
-
 def _undominated(options: list[Option]) -> list[Option]:
     """Drop an option when another of its group gains as much for no more cost."""
     by_group: dict[str, list[Option]] = {}
@@ -314,10 +310,6 @@ def _undominated(options: list[Option]) -> list[Option]:
 _FIRST = operator.itemgetter(0)
 
 
-class _Stop(Exception):
-    pass
-
-
 class Search:
     """Branch and bound over groups: at most one option per group, least total cost first. Sets
     whose estimated gain (`combined_gain`) covers the need are candidates; the cheapest are then
@@ -328,18 +320,21 @@ class Search:
         by_group: dict[str, list[Option]] = {}
         for o in options:
             by_group.setdefault(o.group, []).append(o)
-        groups = [sorted(g, key=lambda o: (o.cost / o.gain, o.cost, o.order)) for g in by_group.values()]
-        groups.sort(key=lambda g: (min(o.cost / o.gain for o in g), g[0].order))
+        # Each option's cost per point gained, worked out once: a group's first option has its
+        # least, which orders the groups.
+        rate = {id(o): o.cost / o.gain for o in options}
+        groups = [sorted(g, key=lambda o: (rate[id(o)], o.cost, o.order)) for g in by_group.values()]
+        groups.sort(key=lambda g: (rate[id(g[0])], g[0].order))
         self.groups = groups
         # The search itself runs on floats (pruning with a margin); candidates keep exact costs.
         self.caps = [float(max(o.gain for o in g)) for g in groups]
-        self.rates = [float(min(o.cost / o.gain for o in g)) for g in groups]
+        self.rates = [float(rate[id(g[0])]) for g in groups]
         self.nodes = self.verified = 0
         self.candidates: list[tuple[Fraction, int, tuple[int, ...], tuple[Option, ...]]] = []
         self._kept: list[tuple[float, frozenset]] = []  # undominated candidates: (cost, groups)
         self._need = float(need)
         self._need_low = self._need * (1 - _MARGIN)  # a gain below it cannot cover the need
-        self._tol = _MARGIN * max(1.0, abs(self._need))  # `_covers`' rounding band around the need
+        self._tol = _MARGIN * max(1.0, abs(self._need))  # `branch.covers`' rounding band around the need
         self._limit: float | None = None  # `_threshold()`, kept as candidates are added
         self.exact = True
         # Exact costs as integers over the options' common denominator: a candidate's exact cost
@@ -395,64 +390,9 @@ class Search:
         self._kept = kept[:KEEP]
         self._limit = self._threshold()
 
-    def _covers(self, chosen: tuple[Option, ...], gain: float) -> bool:
-        """Whether the options' gains, alone and combined, cover the need: decided on floats when
-        they are clearly apart from it, exactly when they are within rounding of it."""
-        tol = self._tol
-        combined = _combined_approx(self.ctx, chosen)
-        if combined < self._need - tol:
-            return False
-        if combined > self._need + tol and gain > self._need + tol:
-            return True
-        return exact_sum(o.gain for o in chosen) >= self.need and combined_gain(self.ctx, chosen) >= self.need
-
     def _search(self) -> None:
-        """The branch and bound from group 0: a set's options, float cost and gain, and exact cost
-        times `_den`; the least cost of covering what is still needed with the groups after it
-        (fractions of each allowed, a little under so that float rounding never prunes a set it
-        should keep) bounds each branch. The search as first written, with its fields held in
-        locals (tests/test_plan_fast.py runs both and compares)."""
-        groups, caps, rates, nums = self.groups, self.caps, self.rates, self._nums
-        count, need_all, need_low = len(groups), self._need, self._need_low
-        covers, add = self._covers, self._add
-        nodes = self.nodes
-        low, high = 1 - _MARGIN, _MARGIN
-
-        def dfs(k: int, chosen: tuple[Option, ...], cost: float, gain: float, num: int) -> None:
-            nonlocal nodes
-            nodes += 1
-            if nodes > NODE_LIMIT:
-                raise _Stop
-            limit = self._limit
-            if limit is not None and cost >= limit:
-                return
-            if gain >= need_low and covers(chosen, gain):
-                add(chosen, cost, num)
-                return
-            if k == count:
-                return
-            need, total = need_all - gain, 0.0
-            for j in range(k, count):
-                if need <= high:
-                    break
-                cap = caps[j]
-                take = need if need < cap else cap  # min(cap, need)
-                total, need = total + take * rates[j], need - take
-            if need > high or (limit is not None and cost + total * low >= limit):
-                return
-            after = k + 1
-            for option in groups[k]:
-                approx = option.approx
-                dfs(after, chosen + (option,), cost + approx[0], gain + approx[1], num + nums[id(option)])
-            dfs(after, chosen, cost, gain, num)
-
-        try:
-            dfs(0, (), 0.0, 0.0, 0)
-        finally:
-            self.nodes = nodes
-            # `dfs` calls itself through its closure: a cycle holding the search (its context,
-            # options and candidates) until a collection, which a batch runs only between chunks.
-            dfs = None  # noqa: F841
+        """The branch and bound (`assess.scoring.branch`), stopped past `NODE_LIMIT` nodes."""
+        branch_and_bound(self, NODE_LIMIT)
 
 
 def _applied(ctx: Context, chosen) -> tuple[list[tuple[Option, list[Change]]], Evaluation] | None:
