@@ -64,3 +64,19 @@ def test_a_section_not_where_the_standard_has_it_is_searched_for():
     short = short_items(turned)
     for n in range(4):
         assert record_csv._most_lost(turned, short, n) == most_lost(turned, short, n)
+
+
+def test_a_scored_record_holds_its_fields_as_a_frozen_dataclass_does():
+    import pytest
+
+    from assess.present.renderers import ScoredRecord
+
+    record = _records()[0]
+    values = [getattr(record, f.name) for f in dataclasses.fields(ScoredRecord)]
+    made = ScoredRecord(*values)
+    assert [getattr(made, f.name) for f in dataclasses.fields(ScoredRecord)] == values
+    assert made == record and vars(made) == vars(record)
+    assert dataclasses.replace(made, position="p").position == "p" and made.position == record.position
+    assert ScoredRecord(**{f.name: v for f, v in zip(dataclasses.fields(ScoredRecord), values)}) == made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.position = "q"  # type: ignore[misc]
