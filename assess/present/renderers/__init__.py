@@ -84,7 +84,7 @@ class Acceptance(dict):
     differences and the conclusion. A dict, typed so that the renderer table can tell it apart."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ScoredRecord:
     """One record of a batch, scored: what a line of `assess batch` output is made from.
 
@@ -100,6 +100,19 @@ class ScoredRecord:
     lineage: tuple
     as_of: date
     position: str
+
+    def __init__(self, evaluation: Evaluation, inputs: Mapping[str, Any], evidence: LoadedEvidence, engine: str,
+                 lineage: tuple, as_of: date, position: str) -> None:
+        # The fields set in the instance's dict directly: a frozen dataclass's own __init__ sets
+        # each through object.__setattr__, and a batch makes one of these for every record.
+        fields = self.__dict__
+        fields["evaluation"] = evaluation
+        fields["inputs"] = inputs
+        fields["evidence"] = evidence
+        fields["engine"] = engine
+        fields["lineage"] = lineage
+        fields["as_of"] = as_of
+        fields["position"] = position
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def _top_gaps(ev: Evaluation, grade_score: Fraction | None = None) -> tuple[int,
             blocking.append(g)
             continue
         if reach is None:
-            reach = _in_reach(ev, ev.grade_score if grade_score is None else grade_score)
+            reach = _in_reach(ev, grade_score)
         (blocking if g.grade in reach else later).append(g)
     if len(blocking) > 1:
         blocking = sorted(blocking, key=_order)
@@ -69,13 +69,32 @@ def _most_lost(ev: Evaluation, short: list[ItemResult], n: int) -> list[tuple[It
     if n <= 0 or not short:
         return []
     best = sorted(short, key=_SHORTFALL, reverse=True)[:n]  # reverse keeps ties in order
-    rooms: dict[str | None, Any] = {}
+    sections = ev.sections
+    places = _places(ev.standard)
+    if places is not None and len(places) != len(sections):
+        places = None
     for r in best:
         sid = r.section_id
-        room = rooms[sid] if sid in rooms else rooms.setdefault(sid, capped_room(ev, sid))
+        s = sections[places[sid]] if places is not None and sid in places else None
+        if s is not None and s.section_id == sid:
+            # capped_room(ev, sid), the section read where the standard has it (section ids are
+            # distinct; not searched for): a total at its cap caps nothing (no subtraction)
+            if not s.awarded < s.cap:
+                continue
+            room = s.cap - s.awarded
+        else:
+            room = capped_room(ev, sid)
         if room is not None and 0 < room < r.lost:  # capped by what its total can take (item_lost)
             return most_lost(ev, short, n)
     return [(r, r.lost) for r in best]
+
+
+@once_per_object()
+def _places(standard: Any) -> dict[str, int] | None:
+    """Each section id's index among the standard's sections (an Evaluation's sections are the
+    standard's, in its order), or None where two share an id (or there are none to read)."""
+    ids = [s.id for s in getattr(standard, "sections", None) or ()]
+    return {sid: i for i, sid in enumerate(ids)} if ids and len(set(ids)) == len(ids) else None
 
 
 _SHORTFALL = attrgetter("lost")
@@ -85,17 +104,19 @@ def _order(gap: Gap) -> int:
     return _BLOCKING_ORDER.get(gap.kind, len(_BLOCKING_ORDER) - 1)
 
 
-def _in_reach(ev: Evaluation, grade_score: Fraction) -> frozenset[str]:
+def _in_reach(ev: Evaluation, grade_score: Fraction | None = None) -> frozenset[str]:
     """The grades whose own blockers rank first: the next grade above the union's, and any grade
     its score already meets. guiyuan, at 56.5 points and applying for 达标 (70), was told first
     that 示范 (90) needs 职工入会率 ≥ 98%, above the items that cost it the points it lacks.
-    Kept per standard by the grade reached and the grade score (`grade_score`), all it reads."""
+    Kept per standard by the grade reached, score and bonus (the grade score, `grade_score` or
+    worked out here when not given, is theirs), all it reads."""
     kept = _kept(ev.standard).reach
-    key = (ev.grade.id if ev.grade else None, grade_score)
+    key = (ev.grade.id if ev.grade else None, ev.score, ev.bonus)
     found = kept.get(key)
     if found is None:
         if len(kept) >= _MOST_TEXTS:
             kept.clear()
+        grade_score = ev.grade_score if grade_score is None else grade_score
         target = next_grade(ev)
         found = kept[key] = frozenset(g.id for g in ev.standard.grades if g is target or grade_score >= g.min_score)
     return found
@@ -131,7 +152,7 @@ class _Kept:
         self.cuts = score_cutoffs(standard)
         self.scores: dict[Fraction, Any] = {}  # a score or grade score: card_number(value, *cuts)
         self.bonuses: dict[Fraction, Any] = {}  # a bonus: card_number(value)
-        self.reach: dict[tuple, frozenset[str]] = {}  # `_in_reach` by grade reached and grade score
+        self.reach: dict[tuple, frozenset[str]] = {}  # `_in_reach` by grade reached, score and bonus
         self.scored: dict[tuple, str] = {}  # `_scored_cells` by language, score, bonus and grade
         self.langs: dict[str, tuple[Words, dict[str, str], dict[tuple, str]]] = {}
         # per language, the CSV cell of a top gap (`csv_line`): by an item gap's key, else by its text
