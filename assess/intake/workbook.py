@@ -351,6 +351,8 @@ def _judgements(sheet: Sheet | None, data: dict, cells: dict, standard_id: str, 
                  "date": v.get("date")}
         filed.setdefault(sid, {})[iid] = {k: x for k, x in entry.items() if x is not None}
         base = f"judgements.{sid}.{iid}"
+        if v.get("standard") is not None:  # an unknown standard is refused at the cell naming it
+            cells.setdefault(f"judgements.{sid}", row.cells.get("standard", ""))
         cells[base] = row.cells.get("value", "")
         for part, cid in (("score", "value"), ("reason", "reason"), ("by", "by"), ("date", "date")):
             if cid in row.cells:
