@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from assess.cli import main
+from assess.core.messages import message
 from assess.core.tabular import cell_value, code_points, csv_text, encode_text, is_formula_like, safe_text
 from assess.present.renderers import column_heads
 from assess.present.renderers.xlsx_book import XlsxBook
@@ -281,6 +282,24 @@ def test_characters_xlsx_cannot_hold_are_counted_and_named_in_xlsx_words():
     assert replaced_note(1, frozenset("😀"), "en") == (
         "note: 1 character (U+1F600) could not be written in the chosen CSV encoding; 1 occurrence was replaced by ? "
         "(--csv-encoding utf-8-sig keeps every character)")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_union_scored_against_two_standards_has_each_standard_in_its_tab(tmp_path, lang):
+    """The second card of one union was a tab named "闽江精密机械有限公司工会 (2)": no standard's name."""
+    out = tmp_path / "two.xlsx"
+    result = run("score", "fixtures/minjiang-machinery-factory.yaml", str(TANGLANG), "--format", "xlsx",
+                 "--out", str(out), "--engine", "python", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    cards = json.loads(run("score", "fixtures/minjiang-machinery-factory.yaml", "--format", "json",
+                           "--engine", "python", "--lang", lang).stdout)
+    wb = load_workbook(out)
+    assert len(wb.sheetnames) == 3 and wb.sheetnames[2] == "堂琅社区工会"  # one card: the union's name alone
+    for name, card in zip(wb.sheetnames, cards):
+        assert len(name) <= 31 and name.startswith("闽江精密机械有限公司工会"), name
+        title = card["standard"]["title"]
+        shown = name.split(message("xlsx.sheet.union_standard", lang, union="闽江精密机械有限公司工会", standard=""))[1]
+        assert title.startswith(shown.rstrip("…")) and len(shown) >= 8, (name, title)
 
 
 def test_xlsx_sheet_names_are_valid_and_unique():

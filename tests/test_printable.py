@@ -174,7 +174,7 @@ def test_header_names_union_period_standard_and_grades_and_the_footer_the_rest(t
     assert f"{s['title']}检查验收表" in sheet.replace(" ", "")
     for expected in (u["name"], "社区工会", u["parent"], tanglang["period"]["start"], tanglang["period"]["end"],
                      tanglang["period"]["label"], tanglang["as_of"], s["title"], f"{s['version']} 版",
-                     tanglang["grade"]["title"], tanglang["applied_for"]["title"], "得分 76.53 分 (满分 100 分, 加分上限 3 分)"):
+                     tanglang["grade"]["title"], tanglang["applied_for"]["title"], "76.53 分 (满分 100 分, 加分上限 3 分)"):
         assert str(expected) in sheet, expected
     assert message("word.not_reached", "zh") in sheet  # the grade applied for was not reached
     # Ids, file names and hashes only in the small provenance footer.
@@ -708,3 +708,14 @@ def test_structure_tree_ids_are_numbered_by_rank():
     assert stable_node_ids(first) == stable_node_ids(second)
     assert stable_node_ids(first) == first.replace(b"00000016", b"00000000").replace(b"00000019", b"00000001")
     assert len(stable_node_ids(first)) == len(first)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fixture", ["fixtures/liulian-community.yaml", "fixtures/tanglang-community.yaml"])
+def test_grade_score_row_does_not_say_score_twice(fixture, lang):
+    """The sheet's header row 评级得分 held "得分 76.53 分": 评级得分 得分 (Grade score | Score ...)."""
+    label = message("print.grade_score_label", lang)
+    row = re.search(rf"<tr><th>{label}</th><td colspan=\"3\"><b>([^<]*)</b>", to_html(_cards(fixture, lang), lang))
+    value = row.group(1)
+    assert re.match(r"\d", value), value  # the number first
+    assert not value.lower().startswith(("得分", "score")), value

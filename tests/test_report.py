@@ -120,7 +120,10 @@ def test_gap_shares_count_unions_not_gaps(cards):
     expect = Counter()
     for c in mine:
         bonus = {it["id"] for it in c["bonus_items"]}  # an unearned bonus is no gap
-        expect.update({report.gap_key(g) for g in c["gaps"] if not (g["kind"] == "item" and g["ref"] in bonus)})
+        refs = {g["ref"] for g in c["gaps"] if g["kind"] == "item"}
+        # 示范's one condition, 职工入会率 ≥ 98%, is the item membership_rate's gap when the union has it
+        expect.update({report.gap_key(g) for g in c["gaps"] if not (g["kind"] == "item" and g["ref"] in bonus)
+                       and not (g["kind"] == "requires" and "membership_rate" in refs)})
     assert counted == set(expect.items())
     shares = {k: report.share(n, 6) for k, _, n in bahao.gaps}
     assert ("item", "superior_commendation") not in shares and ("item", "workers_library_demonstration") not in shares
@@ -130,6 +133,26 @@ def test_gap_shares_count_unions_not_gaps(cards):
     assert [n for _, _, n in bahao.gaps] == sorted((n for _, _, n in bahao.gaps), reverse=True)
     top3 = report.build_report(cards, top=3).standards[0].gaps
     assert [k for k, _, _ in top3] == [("item", "work_pattern"), ("item", "six_to_home"), ("item", "five_days")]
+
+
+def test_a_grade_condition_an_item_gap_already_reads_is_one_gap(cards):
+    """The report counted 职工入会率 ≥ 98% twice for a union: as 示范's condition and as the item
+    membership_rate. One gap per thing to do: the condition is the item's gap, unless the union has
+    no gap on that item (then the condition is its own gap)."""
+    mine = [c for c in cards if c["standard"]["id"] == "bahao-community"
+            and any(g["kind"] == "requires" for g in c["gaps"])]
+    assert mine and all(any(g.get("ref") == "membership_rate" for g in c["gaps"]) for c in mine)
+    gaps = {k: n for k, _, n in by_id(report.build_report(mine, top=100))["bahao-community"].gaps}
+    assert gaps[("item", "membership_rate")] == len(mine)
+    assert not [k for k in gaps if k[0] == "requires"], gaps
+    # The reason a union fell short of 示范 still names the condition.
+    rep = by_id(report.build_report(mine))["bahao-community"]
+    assert any(w["kind"] == "requires" for u in rep.applied_not_reached for w in u.why)
+    # Without the item's gap (full points at a lower band, say) the condition stands alone.
+    alone = copy.deepcopy(mine[0])
+    alone["gaps"] = [g for g in alone["gaps"] if g.get("ref") != "membership_rate"]
+    gaps = {k: n for k, _, n in by_id(report.build_report([alone], top=100))["bahao-community"].gaps}
+    assert [k for k in gaps if k[0] == "requires"] == [("requires", "demonstration", "“八好”示范社区工会 还需: 职工入会率 ≥ 98%")]
 
 
 def test_applied_and_not_reached_with_reasons(cards):
@@ -585,3 +608,24 @@ def test_the_errors_file_read_by_default_is_never_written_over(tmp_path, cards, 
     result = run("report", "--from", now, option, str(errors))
     assert result.exit_code == 2 and "该文件既是输入又是输出" in result.output, result.output
     assert errors.read_bytes() == kept
+
+
+def test_which_of_several_grade_conditions_a_gap_is_told_by_its_text_in_either_language():
+    from assess.core.messages import message
+    from assess.present.words import Words
+    from assess.workflows.report.names import Names
+
+    std = catalog.resolve_standard("bahao-community", None).standard
+    grades = [g.model_copy(update={"requires": ["membership_rate >= 98%", "members >= 10"]}) if g.id == "demonstration"
+              else g for g in std.grades]
+    two = std.model_copy(update={"grades": grades})
+    for lang in ("zh", "en"):
+        w = Words(two, lang)
+        title = w.text(two.grade("demonstration").title)
+        for condition, reads in (("membership_rate >= 98%", {"membership_rate"}), ("members >= 10", {"members"})):
+            gap = {"kind": "requires", "grade": "demonstration", "ref": "demonstration",
+                   "text": message("gap.requires", lang, grade=title, condition=w.condition(condition))}
+            assert Names("zh").requires_reads(Words(two, "zh"), "x", gap) == reads
+    unknown = {"kind": "requires", "grade": "demonstration", "ref": "demonstration", "text": "no such text"}
+    assert Names("zh").requires_reads(Words(two, "zh"), "x", unknown) == frozenset()
+    assert Names("zh").requires_reads(None, "x", unknown) == frozenset()

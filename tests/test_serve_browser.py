@@ -320,3 +320,20 @@ def test_an_uploaded_fill_in_workbook_scores_as_the_cli_scores_it(server, browse
     page.set_input_files("#upload", str(book))
     _expect_card(page, _cli_card(book, "bahao-community"))
     context.close()
+
+
+def test_the_federation_done_line_counts_with_the_right_noun(server, browser, tmp_path, monkeypatch):
+    """The page's script had no plurals, so its done line avoided a counted noun ("Done: 1 scored");
+    the server now hands over both words of each {n|one|other} and the script picks by the count."""
+    monkeypatch.chdir(ROOT)
+    head, rows, fixtures = _roster_rows("liuyou-grassroots")
+    roster = tmp_path / "roster.csv"
+    _write_csv(roster, head, rows[:1], "utf-8-sig")
+    context, page = _page(browser, "desktop")
+    page.goto(f"{server}/federation?lang=en")
+    page.select_option("#batch-standard", "liuyou-grassroots@2025.1")
+    page.set_input_files("#batch-file", str(roster))
+    page.click("#batch-run")
+    page.wait_for_function("() => document.getElementById('batch-status').textContent.startsWith('Done')", timeout=60000)
+    assert page.text_content("#batch-status") == "Done: 1 union scored, 0 records have problems"
+    context.close()

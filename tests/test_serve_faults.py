@@ -5,6 +5,7 @@ mean"; no problem names the server's temporary path."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -210,3 +211,49 @@ def test_the_federation_report_names_the_upload_never_the_temporary_file(web):
     response = web.post("/federation/report", files={"file": ("区.jsonl", body)}, data={"standard": "bahao-community"})
     assert response.status_code == 200
     assert "assess-serve" not in response.text and "upload.jsonl" not in response.text and "区.jsonl" in response.text
+
+
+@pytest.mark.parametrize("method, url, hint", [
+    ("get", "/?lnag=en", "lang"),
+    ("get", "/standards/bahao-community?lnag=en", "lang"),
+    ("get", "/check/bahao-community?mdoe=inspector", "mode"),
+    ("get", "/federation?LANG=en", "lang"),  # case aside first, as the record's hints
+    ("get", "/docs?lnag=en", "lang"),
+    ("get", "/login?nxt=/federation", "next"),
+    ("get", "/inspect?lnag=en", "lang"),
+    ("post", "/check/sheet?lnag=en", "lang"),
+    ("post", "/federation/report?lnag=en", "lang"),
+    ("post", "/inspect?lnag=en", "lang"),
+    ("post", "/inspect/sheet?lnag=en", "lang"),
+    ("post", "/login?lnag=en", "lang"),
+])
+def test_a_page_refuses_a_query_parameter_it_does_not_take(web, method, url, hint):
+    """The pages ignored unknown query parameters (?mdoe=inspector showed the plain form); the
+    API refused them. Now a page refuses them as the API does, on a page, with "did you mean"."""
+    response = getattr(web, method)(url)
+    assert response.status_code == 422 and response.headers["content-type"].startswith("text/html"), response.text[:300]
+    wrong = url.split("?")[1].split("=")[0]
+    assert html.unescape(response.text).count(f"未知的查询参数 {wrong}; 可用: ") == 1
+    assert f"是否应为 {hint}?" in html.unescape(response.text)
+
+
+@pytest.mark.parametrize("url", ["/?lang=en", "/check/bahao-community?mode=inspector&lang=zh", "/login?next=/federation",
+                                 "/federation", "/docs?lang=zh", "/inspect?lang=en", "/standards/bahao-community?lang=en"])
+def test_a_page_takes_the_query_parameters_it_knows(web, url):
+    assert web.get(url).status_code == 200
+
+
+def test_the_web_layer_has_no_did_you_mean_of_its_own():
+    """One "did you mean" (assess.core.hints) for the record, the catalog, the API and the pages."""
+    for path in (ROOT / "assess" / "web").glob("*.py"):
+        assert "difflib" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_pages_script_gets_both_words_of_a_counted_noun(web):
+    """The federation page's done line counts unions: its script is handed both English words."""
+    page = web.get("/federation?lang=en").text
+    texts = json.loads(re.search(r'<script type="application/json" id="texts">(.*?)</script>', page, re.S).group(1))
+    done = texts["web.fed.done"]
+    assert done["text"] == "Done: {ok} {ok|union|unions} scored, {bad} {bad|record has|records have} problems"
+    assert done["plurals"][0] == {"span": "{ok|union|unions}", "count": "ok", "one": "union", "other": "unions"}
+    assert texts["web.fed.progress"] == "{done} of {total} scored"  # no plural: a plain text, as before

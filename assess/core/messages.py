@@ -79,6 +79,14 @@ def plural(template: str, params: dict[str, Any]) -> str:
                        template)
 
 
+def plural_forms(template: str) -> list[dict[str, str]]:
+    """Each `{name|one|other}` of `template` as {"span", "count", "one", "other"}: what a page's
+    script needs to choose the word itself (it has the count, the server does not), the same way
+    as `plural`."""
+    return [{"span": m.group(0), "count": m.group(1), "one": m.group(2), "other": m.group(3)}
+            for m in _PLURAL.finditer(template)]
+
+
 def message(key: str, lang: str | None = None, default: str | None = None, **params: Any) -> str:
     """The message `key` in `lang` (default: the current language; Chinese when the entry has no
     text in it), its `{placeholders}` filled from `params` and its `{n|one|other}` plurals chosen;

@@ -16,7 +16,7 @@ from assess.core.loading import Document
 from assess.core.messages import current_language, message
 from assess.core.problems import Problem
 from assess.model.facts import problem_at
-from assess.model.references import KnownNames, hint_for, written as _written
+from assess.model.references import KnownNames, hint_for, quoted_id as _written
 from assess.model.standard import Standard
 
 

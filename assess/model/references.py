@@ -8,11 +8,11 @@ standard's label (职工代表大会); grades by id, title or a part of a title 
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from assess.core.hints import hint_for
 from assess.core.loading import Document
 from assess.core.messages import LANGUAGES, current_language, message
 from assess.core.natural import plain_text
@@ -42,23 +42,10 @@ def _problem(doc: Document, loc: tuple, text: str) -> Problem:
     return Problem(doc.path, dotted(loc), text, doc.line_of(loc))
 
 
-def _hint(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
-    """The candidate `name` most likely meant, or None. Case and surrounding spaces aside first:
-    LIAISON_MEETING is liaison_meeting, though difflib finds them too far apart to suggest it."""
-    folded = {c.casefold(): c for c in candidates}
-    if isinstance(name, str) and name.strip().casefold() in folded:
-        return folded[name.strip().casefold()]
-    found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
-    return found[0] if found else None
+_hint = hint_for  # the shared "did you mean" (assess.core.hints), as this module has always called it
 
 
-def hint_for(name: str, candidates: list[str]) -> str | None:
-    """The candidate `name` most likely meant (case and surrounding spaces aside first, then
-    difflib's closest), or None."""
-    return _hint(name, candidates)
-
-
-def written(text: str) -> str:
+def quoted_id(text: str) -> str:
     """A standard or grade id as a message quotes it: in quotes when empty or with spaces around
     it (" bahao-community"), which would otherwise not show."""
     return text if text and text == text.strip() else f'"{text}"'
@@ -166,7 +153,7 @@ def resolve_applications(record: Record, doc: Document, standard: Standard, line
                 grades = ", ".join(f"{g.id} ({g.title.get(lang)})" for g in standard.grades)
                 hit = hint_for(app.grade, [g.id for g in standard.grades])  # as an honour's grade is hinted
                 problems.append(_problem(doc, ("applications", i, "grade"), message(
-                    "refs.grade_hint" if hit else "refs.grade", grade=written(app.grade), standard=standard.id,
+                    "refs.grade_hint" if hit else "refs.grade", grade=quoted_id(app.grade), standard=standard.id,
                     grades=grades, hint=hit or "")))
             elif grade.id != app.grade:
                 app = app.model_copy(update={"grade": grade.id})
@@ -201,7 +188,7 @@ def application_conflicts(record: Record, doc: Document, origins: dict[str, tupl
 
 def _unknown_standard(doc: Document, loc: tuple, name: str, ids: tuple[str, ...], known: KnownNames, key: str) -> Problem:
     hit = _hint(name, sorted(set(ids) | known.standards))
-    return _problem(doc, loc, message(key + "_hint" if hit else key, standard=written(name), hint=hit or ""))
+    return _problem(doc, loc, message(key + "_hint" if hit else key, standard=quoted_id(name), hint=hit or ""))
 
 
 def judgement_standard_problems(record: Record, doc: Document, standard: Standard,

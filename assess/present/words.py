@@ -46,26 +46,29 @@ def section_total_text(section: dict[str, Any], lang: str) -> str:
     return message("print.section_applicable", lang, awarded=awarded, possible=possible, cap=cap)
 
 
-def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str, counts: bool) -> str:
+def grade_score_text(score: Any, bonus: Any, grade_score: Any, lang: str, counts: bool, bare: bool = False) -> str:
     """The score grades are decided on, written out: "得分 96.6 + 加分 1 = 97.6 分" when the bonus
     counts toward the grade (`counts`: the standard's `bonus_counts`), "得分 76.53 分" without a
     bonus, "得分 80 分 (加分 2 不计入评级)" when the standard keeps the bonus out of the grade.
-    Numbers (or their texts) as the reader sees them elsewhere."""
+    `bare`: the number first and no leading 得分 ("97.6 分 (得分 96.6 + 加分 1)", "76.53 分"), for a
+    value beside the label 评级得分, which would otherwise read 评级得分 得分. Numbers (or their
+    texts) as the reader sees them elsewhere."""
+    key = "print.grade_score_value" if bare else "print.grade_score"
     if fraction(str(bonus)) == 0:
-        return message("print.grade_score_plain", lang, score=score)
+        return message(key + "_plain", lang, score=score)
     if counts:
-        return message("print.grade_score", lang, score=score, bonus=bonus, total=grade_score)
-    return message("print.grade_score_apart", lang, score=score, bonus=bonus)
+        return message(key, lang, score=score, bonus=bonus, total=grade_score)
+    return message(key + "_apart", lang, score=score, bonus=bonus)
 
 
-def card_grade_score_text(card: dict[str, Any], lang: str) -> str:
+def card_grade_score_text(card: dict[str, Any], lang: str, bare: bool = False) -> str:
     """`grade_score_text` of a scorecard (or an acceptance layer): its numbers, and its
     `bonus_counts`. A card written before it had that key counted the bonus when its grade score
     is not its score (the bonus was added)."""
     counts = card.get("bonus_counts")
     if counts is None:
         counts = fraction(str(card["grade_score"])) != fraction(str(card["score"]))
-    return grade_score_text(card["score"], card["bonus"], card["grade_score"], lang, counts)
+    return grade_score_text(card["score"], card["bonus"], card["grade_score"], lang, counts, bare)
 
 
 def kind_title(kind: str, lang: str) -> str:

@@ -119,6 +119,7 @@ async def worksheet(request: Request) -> Response:
 @page_router.get("/inspect")
 async def inspect_page(request: Request) -> Response:
     """The inspector's page: the worksheet of a record; a record and its inspection compared."""
+    work.known_query(request, (), request_lang(request))
     return pages.render(request, "inspect.html", result=None)
 
 

@@ -1,7 +1,9 @@
 """The pages a person uses: the standards, each one's rules in plain words, the self-check form
 (with the inspector's judgement items in inspector mode), the federation's batch and report, the
 API's documentation, and the page that asks for the token once. Every text comes from
-messages.yaml; Jinja2 escapes everything written into a page."""
+messages.yaml; Jinja2 escapes everything written into a page. A query parameter a page does not
+take is refused as the API refuses it (`work.known_query`, with "did you mean"): a misspelt
+`?mdoe=inspector` is never silently ignored."""
 from __future__ import annotations
 
 import tempfile
@@ -15,7 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from assess import api
 from assess.core.jsonout import json_text
-from assess.core.messages import LANGUAGES, catalogue, message
+from assess.core.messages import LANGUAGES, catalogue, message, plural_forms
 from assess.core.problems import InputError
 from assess.web import batch, files, work
 from assess.web.langs import request_lang
@@ -39,13 +41,20 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     def t(key: str, **params: Any) -> str:
         return message(key, lang, **params)
 
-    texts = {key: catalogue()[key][lang] for key in SCRIPT_TEXTS}
+    texts = {key: script_text(catalogue()[key][lang]) for key in SCRIPT_TEXTS}
     html = _ENV.get_template(template).render(t=t, lang=lang, switch=str(request.url.include_query_params(lang="en" if lang == "zh" else "zh")),
                                               texts=script_json(texts), **context)
     response = HTMLResponse(html, status_code=status)
     if request.query_params.get("lang") in LANGUAGES:  # the switch: remembered for the next pages
         response.set_cookie("lang", request_lang(request), samesite="strict", httponly=True)
     return response
+
+
+def script_text(template: str) -> str | dict[str, Any]:
+    """A message as the page's script reads it: its text, or with `{n|one|other}` plurals
+    {"text", "plurals": messages.plural_forms}, both words given (the script picks by the count)."""
+    forms = plural_forms(template)
+    return {"text": template, "plurals": forms} if forms else template
 
 
 def script_json(value: Any) -> str:
@@ -67,6 +76,7 @@ def message_page(request: Request, text: str, status: int) -> HTMLResponse:
 @router.get("/")
 async def index(request: Request) -> Response:
     """The known standards, with links to their rules, the self-check and the blank workbooks."""
+    work.known_query(request, (), request_lang(request))
     return render(request, "index.html", standards=work.known_standards(request_lang(request)))
 
 
@@ -74,6 +84,7 @@ async def index(request: Request) -> Response:
 async def rules(standard_id: str, request: Request) -> Response:
     """One standard's rules in plain words."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     ref = work.standard_ref(standard_id, lang, request.url.path)
     return render(request, "rules.html", ref=ref, lines=api.explain(ref, lang=lang),
                   form=api.form_layout(ref, lang))
@@ -83,6 +94,7 @@ async def rules(standard_id: str, request: Request) -> Response:
 async def check(standard_id: str, request: Request) -> Response:
     """The self-check form (`?mode=inspector` adds the inspector's judgement items)."""
     lang = request_lang(request)
+    work.known_query(request, ("mode",), lang)
     ref = work.standard_ref(standard_id, lang, request.url.path)
     form = api.form_layout(ref, lang)
     inspector = request.query_params.get("mode") == "inspector"
@@ -94,6 +106,7 @@ async def check(standard_id: str, request: Request) -> Response:
 @router.get("/federation")
 async def federation(request: Request) -> Response:
     """Upload a roster, score it with a progress bar, then the report and the results files."""
+    work.known_query(request, (), request_lang(request))
     return render(request, "federation.html", standards=work.known_standards(request_lang(request)))
 
 
@@ -101,6 +114,7 @@ async def federation(request: Request) -> Response:
 async def federation_report(request: Request) -> Response:
     """The federation report (HTML with charts) of an uploaded roster or JSON Lines file."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     settings = request.app.state.settings
     upload, suffix = await files.uploaded(request, lang, batch.BATCH_SUFFIXES)
     form = await request.form()
@@ -131,6 +145,7 @@ def _report_html(data: bytes, suffix: str, standard: str, lang: str, name: str) 
 @router.get("/docs")
 async def docs(request: Request) -> Response:
     """The API's documentation, read from its OpenAPI description (no script, works offline)."""
+    work.known_query(request, (), request_lang(request))
     spec = request.app.openapi()
     routes = [(path, method.upper(), op) for path, methods in spec["paths"].items() for method, op in methods.items()]
     return render(request, "docs.html", routes=routes, spec=spec)
@@ -139,12 +154,14 @@ async def docs(request: Request) -> Response:
 @router.get("/login")
 async def login(request: Request) -> Response:
     """The page that asks for the token once (kept in a cookie for this browser)."""
+    work.known_query(request, ("next",), request_lang(request))
     return render(request, "login.html", next=_local(request.query_params.get("next", "/")))
 
 
 @router.post("/login")
 async def login_post(request: Request) -> Response:
     """Keep the token given in a cookie and go on; the next request checks it."""
+    work.known_query(request, (), request_lang(request))
     form = await request.form()
     response = RedirectResponse(_local(str(form.get("next") or "/")), status_code=303)
     response.set_cookie(TOKEN_COOKIE, str(form.get("token") or ""), httponly=True, samesite="strict")
@@ -160,6 +177,7 @@ def _local(target: str) -> str:
 async def sheet(request: Request) -> Response:
     """The printable acceptance sheet of the form's record (posted as JSON in the field `body`)."""
     lang = request_lang(request)
+    work.known_query(request, (), lang)
     settings = request.app.state.settings
     form = await request.form()
     data = _json_field(str(form.get("body") or ""), lang)

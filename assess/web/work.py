@@ -3,7 +3,6 @@ standard id is looked up among them, never opened as a path), reading a request'
 scoring with the results store when there is one, and running it all under the time limit."""
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import os
@@ -15,6 +14,7 @@ from typing import Any, Callable
 import anyio
 
 from assess import api
+from assess.core.hints import did_you_mean
 from assess.core.messages import LANGUAGES, message
 from assess.core.problems import InputError, Problem
 from assess.core.types import exact_text, number_out
@@ -61,12 +61,6 @@ def standard_ref(value: Any, lang: str, path: str = "standard") -> str:
         text = message("web.error.unknown_standard", lang, id=value[:100], known=", ".join(ids))
         raise InputError([Problem(REQUEST, path, text + did_you_mean(value.split("@")[0], ids, lang))])
     return value
-
-
-def did_you_mean(name: str, known: list[str] | tuple[str, ...], lang: str) -> str:
-    """"; 是否应为 X?" when a known name is close to `name`, else ""."""
-    hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return message("catalog.did_you_mean", lang, name=hint[0]) if hint else ""
 
 
 def _shown(value: Any) -> str:

@@ -6,7 +6,8 @@ or `google-chrome-stable` on the PATH; without it the renderer raises `OutputUna
 message saying what to install (the command exits 2). The page has everything inline, so nothing
 is fetched. The PDF's creation and modification dates are fixed (Chromium stamps the current
 time) and its structure tree's element ids numbered by rank, so the same sheet gives the same
-bytes on the same Chromium.
+bytes on the same Chromium. Its text copies as ordinary CJK characters, not the radicals the fonts
+share glyphs with (`pdf_text`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Any
 from assess.core.messages import message
 from assess.present.renderers import FileOutput, OutputUnavailable
 from assess.present.renderers.acceptance_html import to_html as acceptance_html
+from assess.present.renderers.pdf_text import ideographic_to_unicode
 from assess.present.renderers.scorecard_html import to_html as scorecards_html
 
 CHROMIUM_ENV = "ASSESS_CHROMIUM"
@@ -62,7 +64,7 @@ def html_to_pdf(page: str, lang: str) -> bytes:
         if proc.returncode != 0 or not out.is_file():
             detail = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit {proc.returncode}"])[-1]
             raise OutputUnavailable(message("pdf.failed", lang, exe=exe, detail=detail[:300]))
-        return stable_node_ids(_DATE.sub(_fixed_date, out.read_bytes()))
+        return ideographic_to_unicode(stable_node_ids(_DATE.sub(_fixed_date, out.read_bytes())))
 
 
 def stable_node_ids(pdf: bytes) -> bytes:

@@ -90,7 +90,7 @@ def _meta(card: dict[str, Any], lang: str) -> list[str]:
     if card.get("applied_for"):
         a = card["applied_for"]
         applied = f"{a['title']} ({message('word.reached' if a['reached'] else 'word.not_reached', lang)})"
-    written = card_grade_score_text(card, lang)
+    written = card_grade_score_text(card, lang, bare=True)  # beside the label 评级得分: no second 得分
     written += " " + message("print.of_total" if card["bonus_cap"] else "print.of_total_plain", lang, total=card["total"],
                              bonus_cap=card["bonus_cap"])
     rescaled = rescaled_text(card, lang)

@@ -1,5 +1,5 @@
-"""Scorecards as an xlsx workbook (`assess score --format xlsx`): a sheet per union, named after it,
-holding the header, the items section by section (each with its subtotal), the bonus items, the
+"""Scorecards as an xlsx workbook (`assess score --format xlsx`): a sheet per union, named after it
+(and its standard, when the union was scored against several), holding the header, the items section by section (each with its subtotal), the bonus items, the
 vetoes, the gaps with their actions and the path to the next grade (its cost and alternatives).
 
 Reads only the scorecard dicts; written as a stream by `xlsx_book.XlsxBook` (numbers are numbers,
@@ -8,15 +8,17 @@ formula-like text stays text), the same cards give the same bytes.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from typing import Any
 
 from assess.core.messages import message
 from assess.present.renderers import FileOutput
-from assess.present.renderers.xlsx_book import XlsxBook
+from assess.present.renderers.xlsx_book import SHEET_TITLE_MAX, XlsxBook
 from assess.present.words import card_grade_score_text, kind_title, rescaled_text, section_total_text
 
 # 编号 | 二级指标 | 标准分 | 得分 | 状态 | 实际 | 要求 | 理由
 ITEM_COLUMNS = ("id", "item", "points", "awarded", "status", "observed", "required", "reason")
+UNION_KEPT = 12  # characters of the union's name a tab keeps beside a standard's title
 _WIDTHS = (22, 34, 8, 8, 12, 30, 30, 44)
 
 
@@ -24,8 +26,9 @@ def to_xlsx(cards: list[dict[str, Any]], lang: str, **_options: Any) -> FileOutp
     """The workbook: one sheet per card, in order (a union scored against several standards gets
     a sheet per standard). Texts are the cards' own, headings in `lang`."""
     book = XlsxBook(title=message("print.sheet", lang))
+    per_union = Counter(_union_key(card) for card in cards)
     for card in cards:
-        ws = book.sheet(card["union"]["name"], widths=_WIDTHS)
+        ws = book.sheet(_sheet_title(card, per_union[_union_key(card)] > 1, lang), widths=_WIDTHS)
         _header(book, ws, card, lang)
         for section in card["sections"]:
             # Beside the numbers, what they are taken against when items do not apply (17/23, 满分 25).
@@ -40,6 +43,27 @@ def to_xlsx(cards: list[dict[str, Any]], lang: str, **_options: Any) -> FileOutp
     out = io.BytesIO()
     book.save(out)
     return FileOutput(out.getvalue(), ".xlsx", book.replaced, missing=frozenset(book.missing))
+
+
+def _union_key(card: dict[str, Any]) -> tuple[str, str]:
+    return card["union"]["id"], card["union"]["name"]
+
+
+def _sheet_title(card: dict[str, Any], several: bool, lang: str) -> str:
+    """The sheet's tab: the union's name, and when the workbook holds several cards of the union
+    (one per standard) the standard's title too, so no tab is a bare "name (2)". Within Excel's 31
+    characters the union keeps its first UNION_KEPT, the standard's title is cut (with …) to the
+    rest; the full title is the sheet's second row."""
+    union = card["union"]["name"]
+    if not several:
+        return union
+    standard = card["standard"]["title"]
+    joiner = len(message("xlsx.sheet.union_standard", lang, union="", standard=""))
+    room = SHEET_TITLE_MAX - joiner - min(len(union), UNION_KEPT)
+    if len(standard) > room:
+        standard = standard[:room - 1] + "…"
+    return message("xlsx.sheet.union_standard", lang, union=union[:SHEET_TITLE_MAX - joiner - len(standard)],
+                   standard=standard)
 
 
 def _header(book: XlsxBook, ws, card: dict[str, Any], lang: str) -> None:

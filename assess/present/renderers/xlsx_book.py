@@ -29,6 +29,7 @@ from assess.core.tabular import cell_value, is_formula_like
 FIXED_TIME = datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_ROWS = 1_048_576  # Excel's limit per sheet
+SHEET_TITLE_MAX = 31  # characters in a sheet's name (Excel's limit)
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Excel reads `_xHHHH_` in cell text as an escaped character: a text holding one literally gets its
@@ -95,11 +96,11 @@ class XlsxBook:
 
     def _unique(self, title: str) -> str:
         base = _SHEET_FORBIDDEN.sub("_", self._storable(title)).strip("'").replace("\r", " ") or "Sheet"
-        name, n = base[:31], 1
+        name, n = base[:SHEET_TITLE_MAX], 1
         while name.lower() in self._titles:
             n += 1
             suffix = f" ({n})"
-            name = base[: 31 - len(suffix)] + suffix
+            name = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
         self._titles.add(name.lower())
         return name
 

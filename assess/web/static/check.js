@@ -14,7 +14,10 @@
   let asked = 0;
 
   function say(key, params) {
-    let text = texts[key] || key;
+    const entry = texts[key] || key;
+    // A text with plurals comes with both words of each {n|one|other} (pages.script_text): the count picks.
+    let text = (entry.plurals || []).reduce((t, p) => t.split(p.span).join(
+      params && Number(params[p.count]) === 1 ? p.one : p.other), entry.text || entry);
     Object.entries(params || {}).forEach(([k, v]) => { text = text.split("{" + k + "}").join(String(v)); });
     return text;
   }

@@ -4,8 +4,13 @@
 (function () {
   const texts = JSON.parse(document.getElementById("texts").textContent);
   const lang = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
-  const say = (key, params) => Object.entries(params || {}).reduce(
-    (text, [k, v]) => text.split("{" + k + "}").join(String(v)), texts[key] || key);
+  // A text with plurals comes with both words of each {n|one|other} (pages.script_text): the count picks.
+  const say = (key, params) => {
+    const entry = texts[key] || key;
+    const counted = (entry.plurals || []).reduce((text, p) => text.split(p.span).join(
+      params && Number(params[p.count]) === 1 ? p.one : p.other), entry.text || entry);
+    return Object.entries(params || {}).reduce((text, [k, v]) => text.split("{" + k + "}").join(String(v)), counted);
+  };
 
   function row(cells, cls) {
     const tr = document.createElement("tr");

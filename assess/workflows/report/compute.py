@@ -49,9 +49,14 @@ def _summarise(card: dict, names: Names, cat: _Catalogue) -> Summary:
             cat.grade_titles[(sid, gid)] = w.text(std_grade.title) if std_grade else g["title"]
     bonus_ids = _bonus_items(card, sid, w, cat)
     keys = []
+    # One gap per thing the union must do: a grade's condition on values an item gap of the card
+    # already reads (membership_rate ≥ 98% beside the item membership_rate) is that item's gap.
+    item_reads = [names.item_reads(w, sha, str(g.get("ref", ""))) for g in card["gaps"] if g["kind"] == "item"]
     for g in card["gaps"]:
         if g["kind"] == "item" and str(g.get("ref", "")) in bonus_ids:
             continue  # a bonus not earned is no gap: the bonus items have their own section
+        if g["kind"] == "requires" and _within_an_item(names.requires_reads(w, sha, g), item_reads):
+            continue
         key = gap_key(g)
         key = cat.keys.setdefault(key, key)
         if key not in keys:
@@ -74,6 +79,11 @@ def _summarise(card: dict, names: Names, cat: _Catalogue) -> Summary:
         bonus=tuple(it["id"] for it in card.get("bonus_items", []) if number(it.get("awarded", 0)) > 0),
         grade_score=number(card.get("grade_score", card["score"])),
     )
+
+
+def _within_an_item(reads: frozenset[str], item_reads: list[frozenset[str]]) -> bool:
+    """Whether one item gap reads every value a grade condition reads (none known: it stands alone)."""
+    return bool(reads) and any(reads <= item for item in item_reads)
 
 
 def _bonus_items(card: dict, sid: str, w, cat: _Catalogue) -> set[str]:

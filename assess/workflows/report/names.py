@@ -3,7 +3,9 @@ the built-in standard whose content hash is the card's (so the names are exactly
 was scored with), else from the card's own texts."""
 from __future__ import annotations
 
-from assess.core.messages import message
+from assess.core.conditions import fields as condition_fields
+from assess.core.conditions import parse as parse_condition
+from assess.core.messages import LANGUAGES, message
 from assess.model.standard import Standard
 from assess.present.words import Words, kind_title
 from assess.standards import catalog
@@ -17,6 +19,8 @@ class Names:
         self.lang = lang
         self._words: dict[tuple[str, str], Words | None] = {}
         self._gap: dict[tuple, str] = {}
+        self._reads: dict[tuple, frozenset[str]] = {}
+        self._item_reads: dict[tuple, frozenset[str]] = {}
 
     def words(self, standard_id: str, sha: str) -> Words | None:
         """Words for the built-in standard with this id and content hash, or None when it is not known."""
@@ -36,6 +40,24 @@ class Names:
         if cache not in self._gap:
             self._gap[cache] = self._gap_label(w, gap)
         return self._gap[cache]
+
+    def requires_reads(self, w: Words | None, sha: str, gap: dict) -> frozenset[str]:
+        """The values a `requires` gap's condition reads (membership_rate for 职工入会率 ≥ 98%),
+        empty when it is not known: the standard is unknown, or the grade has several conditions
+        and the gap's text (in either language) is none of theirs."""
+        cache = (sha, gap.get("grade"), gap["text"])
+        if cache not in self._reads:
+            text = _condition_of(w, gap)
+            self._reads[cache] = frozenset(condition_fields(parse_condition(text)) if text else ())
+        return self._reads[cache]
+
+    def item_reads(self, w: Words | None, sha: str, item_id: str) -> frozenset[str]:
+        """The values an item's rule reads, empty when the standard or the item is unknown."""
+        cache = (sha, item_id)
+        if cache not in self._item_reads:
+            item = w.standard.find_item(item_id) if w is not None else None
+            self._item_reads[cache] = frozenset(item.rule.inputs()) if item is not None else frozenset()
+        return self._item_reads[cache]
 
     def _gap_label(self, w: Words | None, gap: dict) -> str:
         kind, ref = gap["kind"], gap.get("ref", "")
@@ -63,6 +85,21 @@ class Names:
         except (KeyError, AttributeError, StopIteration, TypeError):
             return fallback  # a card that does not match its standard's shape: keep its own words
         return fallback
+
+
+def _condition_of(w: Words | None, gap: dict) -> str | None:
+    """The text of the grade condition a `requires` gap is about, or None when it cannot be told."""
+    grade = w.standard.grade(gap.get("grade")) if w is not None else None
+    if grade is None or not grade.requires:
+        return None
+    if len(grade.requires) == 1:
+        return grade.requires[0]
+    for lang in LANGUAGES:  # the card's language: its text is the condition in its words
+        words = Words(w.standard, lang)
+        for text in grade.requires:
+            if message("gap.requires", lang, grade=words.text(grade.title), condition=words.condition(text)) == gap["text"]:
+                return text
+    return None
 
 
 def gap_key(gap: dict) -> tuple[str, ...]:
