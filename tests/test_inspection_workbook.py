@@ -343,3 +343,19 @@ def test_an_inspection_date_before_the_period_ends_is_refused_at_its_cell(tmp_pa
     wb["考核信息"]["C3"] = "2026-01-01"
     wb.save(out)
     assert api.accept_record(str(LIULIAN), str(out), PYTHON)
+
+
+def test_a_hidden_sheet_with_content_is_refused_naming_it_and_a_blank_one_is_not(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    wb.create_sheet("空表").sheet_state = "hidden"
+    wb["考核表"].sheet_state = "hidden"  # a sheet of the workbook hidden: read as it is
+    wb.save(book)
+    api.accept_record(LIULIAN, book, PYTHON)
+    draft = wb.create_sheet("复核")
+    draft["B3"] = 5
+    draft.sheet_state = "veryHidden"
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    assert "i.xlsx:复核!B3: 工作表 “复核” 是隐藏的, 但填了内容" in str(info.value)

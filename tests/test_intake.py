@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 import intake_fill
 from assess import api
@@ -289,3 +290,37 @@ def test_text_a_workbook_cannot_hold_is_left_out_not_a_traceback(tmp_path):
     book = tmp_path / "t.xlsx"
     api.write_template("bahao-community", book, record=data)
     assert api.read_workbook(book).record.events[0].title == "党总支会议细化标准"
+
+
+def test_a_hidden_sheet_with_content_is_refused_naming_it_and_a_blank_one_is_not(tmp_path):
+    """A sheet hidden by hand that holds rows went unread without a word (break-it tester)."""
+    def blank(wb):
+        wb.create_sheet("空表").sheet_state = "hidden"
+
+    api.read_workbook(_template_with(tmp_path, blank))  # the template's own _meta and _lists are hidden too
+
+    def filled(wb):
+        draft = wb.create_sheet("草稿")
+        draft["C4"] = "membrs 3"
+        draft.sheet_state = "hidden"
+
+    with pytest.raises(api.InputError) as info:
+        api.read_workbook(_template_with(tmp_path, filled))
+    assert "草稿!C4: 工作表 “草稿” 是隐藏的, 但填了内容" in str(info.value)
+    # a sheet of the contract that was hidden is read as it is
+    api.read_workbook(_template_with(tmp_path, lambda wb: setattr(wb["材料清单"], "sheet_state", "hidden")))
+
+
+def test_an_unknown_standard_in_the_judgements_sheet_is_refused_at_its_cell(tmp_path):
+    def edits(wb):
+        ws = wb["酌情评分"]
+        column = next(c.column for c in ws[1] if c.value == "标准")
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value is not None)
+        ws.cell(row, column).value = "bahao-comunity"
+        edits.cell = f"{get_column_letter(column)}{row}"
+
+    book = _template_with(tmp_path, edits)
+    with pytest.raises(api.InputError) as info:
+        api.score_record(book)
+    assert f"t.xlsx:酌情评分!{edits.cell}: judgements.bahao-comunity: " in str(info.value)
+    assert "bahao-community" in str(info.value)  # did you mean

@@ -312,7 +312,35 @@ def test_a_roster_cell_under_no_header_is_refused_at_the_data_cell(tmp_path, for
     with pytest.raises(api.InputError) as info:
         api.read_roster(roster, "bahao-community")
     where = "E3" if form == "csv" else "Sheet!E3"
-    assert str(info.value) == f"{roster}:{where}: 这一列没有列名, 但有内容 (内容不会被读取); 请填写列名"
+    head_cell = "E1" if form == "csv" else "Sheet!E1"
+    assert str(info.value) == f"{roster}:{where}: 这一列的列名 ({head_cell}) 是空白的, 但列中有内容 (内容不会被读取); 请填写列名, 或删除这一列"
+
+
+@pytest.mark.parametrize("header", ["\u200b", "_x000D_", "\ufeff", " \u2060 "])
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_a_roster_header_that_shows_nothing_is_said_to_be_blank_not_an_unknown_empty_name(tmp_path, form, header):
+    # a zero-width space or a stray carriage-return code between named columns read as the
+    # unknown header "" at C1 (break-it tester)
+    head = ["工会编号", "工会名称", header, "会员人数"]
+    rows = [["u1", "甲社区工会", "", "10"], ["u2", "乙社区工会", "多出来的", "12"]]
+    roster = tmp_path / f"r.{form}"
+    if form == "csv":
+        roster.write_text("\n".join(",".join(r) for r in [head, *rows]) + "\n", encoding="utf-8")
+    else:
+        _write_xlsx(roster, head, rows)
+    sheet = "" if form == "csv" else "Sheet!"
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community")
+    assert str(info.value) == f"{roster}:{sheet}C3: 这一列的列名 ({sheet}C1) 是空白的, 但列中有内容 (内容不会被读取); 请填写列名, 或删除这一列"
+    with pytest.raises(api.InputError) as info:
+        api.read_roster(roster, "bahao-community", lang="en")
+    assert "this column's header" in str(info.value) and "give the column a header, or delete the column" in str(info.value)
+    roster.unlink()
+    if form == "csv":  # a blank column under a header that shows nothing reads as any blank column
+        roster.write_text("\n".join(",".join(r[:2] + ["", r[3]]) for r in [head, *rows]) + "\n", encoding="utf-8")
+    else:
+        _write_xlsx(roster, head, [r[:2] + [None, r[3]] for r in rows])
+    assert len(list(api.read_roster(roster, "bahao-community"))) == 2
 
 
 @pytest.mark.parametrize("written", [str, lambda ident: ident.translate({ord(c): ord(c) + 0xFEE0 for c in ident if "!" <= c <= "~"})])

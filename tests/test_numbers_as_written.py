@@ -161,3 +161,40 @@ def test_a_batch_reads_lines_as_the_cli_does(web):
     assert [line["schema"] for line in lines] == ["assess.scorecard/3", "assess.problems/1", "assess.problems/1",
                                                   "assess.scorecard/3"]
     assert [line.get("source") for line in lines[1:3]] == ["<line 2>", "<line 3>"]
+
+
+BAHAO = ROOT / "rulesets" / "bahao-community.yaml"
+
+
+@pytest.mark.parametrize("text", ['"97.9999999999999999%"', '"0.1000000000000000055511"', '"1e-400"'])
+def test_a_band_boundary_text_a_float_cannot_hold_is_refused_at_its_place(tmp_path, text):
+    # conditions compare as floats: "97.9999999999999999%" would be decided as 98%
+    body = BAHAO.read_text(encoding="utf-8")
+    assert body.count('{min: "98%", points: 6}') == 1
+    path = tmp_path / "bahao.yaml"
+    path.write_text(body.replace('{min: "98%", points: 6}', "{min: %s, points: 6}" % text), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "lint", str(path)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    line = body[:body.index('{min: "98%"')].count("\n") + 1
+    assert f"bahao.yaml:{line}:" in result.output and "bands[0].min" in result.output
+    assert "cannot be read exactly as written" in result.output
+
+
+@pytest.mark.parametrize("text", ['"97.99999999999999%"', '"1,200.5"', '" 98 %"', '"2.5e-3"'])
+def test_a_band_boundary_text_a_float_holds_is_read(tmp_path, text):
+    body = BAHAO.read_text(encoding="utf-8").replace('{min: "98%", points: 6}', "{min: %s, points: 6}" % text)
+    path = tmp_path / "bahao.yaml"
+    path.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "lint", str(path)])
+    assert "cannot be read exactly" not in result.output and "[schema]" not in result.output
+
+
+@pytest.mark.parametrize("text", ["0x1F", "0o17", "1:30", "0b101"])
+def test_yaml_1_1_number_forms_in_a_record_are_no_numbers(tmp_path, text):
+    # 0x1F is not 31 to a policy writer: it is text as written, refused where a number is due
+    body = (ROOT / "fixtures" / "liulian-community.yaml").read_text(encoding="utf-8")
+    assert body.count("employees: {value: 15280,") == 1
+    path = tmp_path / "r.yaml"
+    path.write_text(body.replace("employees: {value: 15280,", f"employees: {{value: {text},"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", "en", "score", str(path)])
+    assert result.exit_code == 2 and f"facts.employees: expected a whole number, got {text}" in result.stderr

@@ -231,3 +231,33 @@ def test_a_problem_of_the_whole_record_is_reported_not_salvaged(tmp_path):
     data["facts"]["has_sign"] = "也许"
     result = CliRunner().invoke(main, ["score", str(_write(tmp_path, data))])
     assert result.exit_code == 2 and "文件编号重复: T01" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("written", ["Advanced", " advanced", "ADVANCED ", "Ａｄｖａｎｃｅｄ"])
+def test_an_applied_grade_with_case_or_spaces_is_the_same_grade_id(written):
+    data = _data()
+    data["applications"][0]["grade"] = written
+    assert _card(data)["applied_for"]["grade"] == "advanced"
+
+
+def test_a_misspelt_applied_grade_says_which_it_may_be_as_an_honours_grade_does():
+    data = _data()
+    data["applications"][0]["grade"] = "demonstraton"
+    assert "申报等级 demonstraton 不是标准 bahao-community 的等级 (是否应为 demonstration?); 可选: " in _problems(data)
+    data = _data()
+    data["honours"] = [{"title": "示范", "year": 2024, "standard": "bahao-community", "grade": "demonstraton"}]
+    assert "(是否应为 demonstration?)" in _problems(data)
+
+
+@pytest.mark.parametrize("field", ["applications", "honours"])
+@pytest.mark.parametrize("written", [" bahao-community", "bahao-community ", "Bahao-Community"])
+def test_a_standard_id_with_spaces_or_capitals_is_refused_shown_as_written_with_a_hint(field, written):
+    # never read as another id; the spaces shown, which would otherwise not be seen
+    data = _data()
+    if field == "applications":
+        data["applications"][0]["standard"] = written
+    else:
+        data["honours"] = [{"title": "示范", "year": 2024, "standard": written, "grade": "demonstration"}]
+    text = _problems(data, api.ScoreOptions(standard="bahao-community", engine="python"))
+    shown = written if written == written.strip() else f'"{written}"'
+    assert f"{field}[0].standard: " in text and f"{shown} 不是已知标准 (是否应为 bahao-community?)" in text

@@ -136,7 +136,7 @@ def test_headers_that_name_nothing_stop_the_roster_before_any_row(tmp_path):
         api.read_roster(roster, "bahao-community")
     text = str(info.value)
     assert f"{roster}:B1: 无法识别的列名 会员数 (是否应为 会员人数?)" in text
-    assert f"{roster}:C2: 这一列没有列名" in text  # the cell with content, not its blank header
+    assert f"{roster}:C2: 这一列的列名 (C1) 是空白的" in text  # the cell with content, naming its blank header
     result = CliRunner().invoke(main, ["batch", str(roster), "--standard", "bahao-community", "--out", str(tmp_path / "o.csv")])
     assert result.exit_code == 2 and "会员数" in result.stderr and not (tmp_path / "o.csv").exists()
 

@@ -92,7 +92,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("employees: 0100", 100), ("n: -0100", -100), ("n: +12", 12), ("n: 0x1F", 31), ("n: 0o17", 15),
+    ("employees: 0100", 100), ("n: -0100", -100), ("n: +12", 12), ("n: 0x1F", "0x1F"), ("n: 0o17", "0o17"),
     ("n: 1:30", "1:30"), ("n: 1_000", "1_000"), ("n: 1e3", 1000.0), ("n: 010.5", 10.5), ("n: !!str 0100", "0100"),
     ("n: yes", "yes"), ("n: off", "off"), ("n: True", True), ("n: FALSE", False), ("n: ~", None), ("n: 2024-02-29", __import__("datetime").date(2024, 2, 29)),
     ("n: '2025-02-30'", "2025-02-30"), ("n: !!int '12'", 12), ("<<: {a: 1}", {"a": 1}),

@@ -10,13 +10,13 @@ from assess.core.messages import message
 
 
 def hint_for(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The candidate `name` most likely meant, or None. Case aside first: LIAISON_MEETING is
-    liaison_meeting, though difflib finds them too far apart to suggest it; then difflib's closest
-    with a similarity of at least `cutoff` (0..1)."""
+    """The candidate `name` most likely meant, or None. Case and surrounding spaces aside first:
+    LIAISON_MEETING is liaison_meeting, though difflib finds them too far apart to suggest it; then
+    difflib's closest with a similarity of at least `cutoff` (0..1)."""
     candidates = list(candidates)
     folded = {c.casefold(): c for c in candidates}
-    if isinstance(name, str) and name.casefold() in folded:
-        return folded[name.casefold()]
+    if isinstance(name, str) and name.strip().casefold() in folded:
+        return folded[name.strip().casefold()]
     found = difflib.get_close_matches(name, candidates, n=1, cutoff=cutoff)
     return found[0] if found else None
 

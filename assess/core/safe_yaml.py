@@ -12,10 +12,12 @@ Python so that it can be bounded as it goes:
 - keys are text; integers have at most `MAX_DIGITS` digits; dates exist (no 2025-02-30; or, for
   a reader that reads dates itself, such a date is the text written).
 
-Plain scalars are resolved by `SCALARS`, a table: YAML 1.2 core numbers (`0100` is 100: no octal,
-no sexagesimal `1:30`, no `1_000`) and booleans (`true`/`false` only: `yes`, `no`, `on`, `off` are
+Plain scalars are resolved by `SCALARS`, a table: YAML 1.2 core decimal numbers (`0100` is 100: no
+octal) and booleans (`true`/`false` only: `yes`, `no`, `on`, `off` are
 text, as YAML 1.2 reads them, so a record means the same whether it is YAML, JSON, a workbook or a
 roster: a true/false field reads the words of assess/core/natural.py in every one), plus dates.
+YAML 1.1's other number forms, and YAML 1.2's `0o17` and `0x1F`, are text as written: a policy
+writer sees no 15 in `0o17`, nor 90 in `1:30`; where a number is due, its reader refuses such a text.
 To read more kinds of input, add a row and a constructor.
 
 Problems raise `Refused`, carrying a messages.yaml key, its parameters, the line and the key path.
@@ -42,7 +44,7 @@ SEQ, MAP = _CORE + "seq", _CORE + "map"
 # tag -> (pattern of a plain scalar of that kind, the characters such a scalar can start with; "" = empty)
 SCALARS: dict[str, tuple[re.Pattern, str]] = {
     BOOL: (re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-    INT: (re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
+    INT: (re.compile(r"^[-+]?[0-9]+$"), "-+0123456789"),
     FLOAT: (re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
             "-+.0123456789"),
     NULL: (re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
@@ -76,11 +78,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
     yaml_constructors = dict(yaml.constructor.SafeConstructor.yaml_constructors)
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
-        """YAML 1.2: decimal (leading zeros allowed), 0o octal, 0x hexadecimal."""
-        text = node.value
-        if text[:2] in ("0o", "0x"):
-            return int(text[2:], 8 if text[1] == "o" else 16)
-        return int(text, 10)  # "0100" is 100
+        """Decimal only (leading zeros allowed): "0100" is 100."""
+        return int(node.value, 10)
 
     def construct_yaml_float(self, node: ScalarNode) -> float:
         """YAML 1.2: decimal or exponent notation, .inf, -.inf, .nan."""

@@ -6,14 +6,16 @@ means exactly, and so that the same inputs always give the same output.
 from __future__ import annotations
 
 import fractions
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Iterable
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema,
                       SerializationInfo, model_validator)
 
-from assess.core.exact import Fraction, fraction, RATIONAL
-from assess.core.natural import NaturalError, read_number
+from assess.core.exact import Fraction, fraction, float_is_exact, shown_number, RATIONAL
+from assess.core.messages import message
+from assess.core.natural import NaturalError, plain_text, read_number
 
 LANGS = ("zh", "en")
 
@@ -161,8 +163,22 @@ def exact_text(value: Fraction | int, percent: bool = False) -> str:
 _NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?\s*%?\s*$"}]}
 
 
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+
+
+def _float_holds(value: str) -> None:
+    """Raise ValueError (error.inexact_number) for a decimal text a float cannot hold: conditions
+    compare as floats, so a text such as "97.9999999999999999%" would be decided as 98%, as a
+    condition literal or a YAML number of that many digits already is refused for."""
+    text = plain_text(value).replace(" ", "").replace(",", "").removesuffix("%")
+    if _DECIMAL.match(text) and not float_is_exact(text, float(text)):
+        raise ValueError(message("error.inexact_number", value=shown_number(value.strip())))
+
+
 def _as_stdlib(value: Any) -> fractions.Fraction:
     read = to_fraction(value)
+    if isinstance(value, str):
+        _float_holds(value)
     return fractions.Fraction(read.numerator, read.denominator)
 
 

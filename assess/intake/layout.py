@@ -20,6 +20,7 @@ is refused at the header.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from assess.core.messages import LANGUAGES, message
@@ -106,6 +107,12 @@ def header_unit(text: str) -> str | None:
     None: the unit the header's values are written in, when it names a number field."""
     match = _UNIT.search(_header_key(text))
     return match.group().strip().strip("()（）").strip() if match and _UNIT.sub("", _header_key(text)) else None
+
+
+def header_blank(text: str) -> bool:
+    """Whether a header shows nothing: only spaces and invisible characters (a zero-width space,
+    a byte order mark), which a person reads as a blank cell, not as a name."""
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
 
 
 def header_key(text: str) -> str:

@@ -30,7 +30,7 @@ from assess.core.problems import InputError, Problem
 from assess.core.unions import UNION_KINDS, kind_name, union_key
 from assess.intake import xlsx
 from assess.intake.cellfaults import cell_faults, uncached_formulas, unread_cells
-from assess.intake.layout import BASIC_KEYS, ROSTER_SCHEMA, header_forms, header_key, header_unit, key_label
+from assess.intake.layout import BASIC_KEYS, ROSTER_SCHEMA, header_blank, header_forms, header_key, header_unit, key_label
 from assess.intake.rostercsv import csv_rows
 from assess.intake.template import fact_validation
 from assess.intake.workbook import is_record_workbook
@@ -166,9 +166,9 @@ def _header_problems(book: str, sheet: str | None, titles: list[str | None], sta
     problems = []
     width = max([len(titles), *filled])
     for col, text in enumerate(titles + [None] * (width - len(titles)), start=1):
-        if text is None:
+        if text is None or header_blank(text):
             if col in filled:
-                problems.append(Problem(book, "", message("roster.blank_header"),
+                problems.append(Problem(book, "", message("roster.blank_header", header=xlsx.cell_name(sheet, 1, col)),
                                         cell=xlsx.cell_name(sheet, filled[col], col)))
             continue
         target, unit = _match(text, table)

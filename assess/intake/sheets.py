@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from assess.core.messages import message
 from assess.core.problems import Problem
@@ -91,3 +91,18 @@ def iter_filled(ws) -> Iterator[tuple[int, int]]:
         for cell in row:
             if not xlsx.blank(cell.value):
                 yield cell.row, cell.column
+
+
+def hidden_sheets(wb, book: str, read: Iterable[str] = ()) -> list[Problem]:
+    """A problem at the first filled cell of each hidden sheet that holds anything and is not
+    read: hidden by hand, its rows would go unscored without a word. The workbook's own hidden
+    sheets (_meta, _lists) and those in `read` (sheet titles read even when hidden) are not."""
+    skip = {xlsx.META_SHEET, xlsx.LISTS_SHEET, *read}
+    out = []
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible" and ws.title not in skip:
+            filled = next(iter_filled(ws), None)
+            if filled is not None:
+                out.append(Problem(book, "", message("intake.hidden_sheet", sheet=ws.title),
+                                   cell=xlsx.cell_name(ws.title, *filled)))
+    return out

@@ -21,7 +21,7 @@ from assess.core.problems import InputError, Problem
 from assess.intake import xlsx
 from assess.intake.cellfaults import cell_faults, uncached_formulas, unread_cells, without_consequences
 from assess.intake.layout import BASIC_KEYS, RECORD_SCHEMA, SPEC, sheet_ids, sheet_name
-from assess.intake.sheets import Row, Sheet, iter_filled, read_sheet
+from assess.intake.sheets import Row, Sheet, hidden_sheets, iter_filled, read_sheet
 from assess.model.evidence import LoadedEvidence, RecordRefused, evidence_from_document
 from assess.model.references import event_kind_id
 from assess.model.standard import Standard
@@ -162,7 +162,8 @@ def _record_data(wb, book: str, standard_id: str, standard: Standard | None) -> 
 
 def _sheets(wb, book: str) -> tuple[dict[str, Sheet], list[Problem], list[Problem], set[str]]:
     """Each sheet of the contract that the workbook has, read; problems of their layout, of a
-    required sheet missing, of a sheet the contract does not know that holds anything, and of a
+    required sheet missing, of a sheet the contract does not know that holds anything (visible, or
+    hidden by hand: sheets.hidden_sheets), and of a
     formula with no saved result in any sheet read or shown, of merged cells in a sheet read;
     those faults of cells again on their own, and the cells they make read as blank."""
     ids = sheet_ids()
@@ -187,6 +188,7 @@ def _sheets(wb, book: str) -> tuple[dict[str, Sheet], list[Problem], list[Proble
             if filled is not None:
                 problems.append(Problem(book, "", message("intake.unknown_sheet", sheet=ws.title, sheets="、".join(
                     sheet_name(s, "zh") for s in SPEC)), cell=xlsx.cell_name(ws.title, *filled)))
+    problems += hidden_sheets(wb, book, read=guide | {ws.title for ws in wb.worksheets if ws.title in ids})
     for sid in ("basics", "facts"):
         if sid not in found:
             problems.append(Problem(book, "", message("intake.no_sheet", sheet=sheet_name(sid, "zh"))))
@@ -349,6 +351,8 @@ def _judgements(sheet: Sheet | None, data: dict, cells: dict, standard_id: str, 
                  "date": v.get("date")}
         filed.setdefault(sid, {})[iid] = {k: x for k, x in entry.items() if x is not None}
         base = f"judgements.{sid}.{iid}"
+        if v.get("standard") is not None:  # an unknown standard is refused at the cell naming it
+            cells.setdefault(f"judgements.{sid}", row.cells.get("standard", ""))
         cells[base] = row.cells.get("value", "")
         for part, cid in (("score", "value"), ("reason", "reason"), ("by", "by"), ("date", "date")):
             if cid in row.cells:

@@ -16,7 +16,7 @@ from assess.core.loading import Document
 from assess.core.messages import current_language, message
 from assess.core.problems import Problem
 from assess.model.facts import problem_at
-from assess.model.references import KnownNames, hint_for
+from assess.model.references import KnownNames, hint_for, quoted_id as _written
 from assess.model.standard import Standard
 
 
@@ -94,7 +94,3 @@ def honours_after_period(loaded: Any) -> list[Problem]:
 
 _YEAR = attrgetter("year")
 
-
-def _written(text: str) -> str:
-    """A standard or grade as the message quotes it: an empty one as "" (else an invisible gap)."""
-    return text if text.strip() else f'"{text}"'

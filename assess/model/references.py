@@ -45,6 +45,12 @@ def _problem(doc: Document, loc: tuple, text: str) -> Problem:
 _hint = hint_for  # the shared "did you mean" (assess.core.hints), as this module has always called it
 
 
+def quoted_id(text: str) -> str:
+    """A standard or grade id as a message quotes it: in quotes when empty or with spaces around
+    it (" bahao-community"), which would otherwise not show."""
+    return text if text and text == text.strip() else f'"{text}"'
+
+
 def event_kind_id(standard: Standard, written: str) -> str | None:
     """The id of this standard's event kind `written` names (its id or a label), else None."""
     if type(written) is not str:
@@ -152,8 +158,10 @@ def resolve_applications(record: Record, doc: Document, standard: Standard, line
             if grade is None:
                 lang = current_language()
                 grades = ", ".join(f"{g.id} ({g.title.get(lang)})" for g in standard.grades)
+                hit = hint_for(app.grade, [g.id for g in standard.grades])  # as an honour's grade is hinted
                 problems.append(_problem(doc, ("applications", i, "grade"), message(
-                    "refs.grade", grade=app.grade, standard=standard.id, grades=grades)))
+                    "refs.grade_hint" if hit else "refs.grade", grade=quoted_id(app.grade), standard=standard.id,
+                    grades=grades, hint=hit or "")))
             elif grade.id != app.grade:
                 app = app.model_copy(update={"grade": grade.id})
         elif app.standard not in known.standards:
@@ -187,7 +195,7 @@ def application_conflicts(record: Record, doc: Document, origins: dict[str, tupl
 
 def _unknown_standard(doc: Document, loc: tuple, name: str, ids: tuple[str, ...], known: KnownNames, key: str) -> Problem:
     hit = _hint(name, sorted(set(ids) | known.standards))
-    return _problem(doc, loc, message(key + "_hint" if hit else key, standard=name, hint=hit or ""))
+    return _problem(doc, loc, message(key + "_hint" if hit else key, standard=quoted_id(name), hint=hit or ""))
 
 
 def judgement_standard_problems(record: Record, doc: Document, standard: Standard,

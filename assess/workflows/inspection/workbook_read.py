@@ -10,6 +10,7 @@ from assess.core.messages import LANGUAGES, message
 from assess.core.problems import InputError, Problem
 from assess.intake import xlsx
 from assess.intake.cellfaults import cell_faults, uncached_formulas
+from assess.intake.sheets import hidden_sheets
 from assess.workflows.inspection.model import SCHEMA, LoadedInspection, inspection_from_document
 from assess.workflows.inspection.statuses import XLSX, refused, status_of
 from assess.workflows.inspection.workbook import BOOK_SCHEMA, SHEETS
@@ -32,6 +33,8 @@ def read_inspection_workbook(path: str) -> LoadedInspection:
     if meta.get("schema") != BOOK_SCHEMA:
         raise InputError([Problem(book, "", message("inspect.xlsx.not_ours"))])
     data, cells, problems = inspection_data(wb, book, meta)
+    known = {message(f"inspect.xlsx.sheet.{sid}", lang) for sid in SHEETS for lang in LANGUAGES}
+    problems += hidden_sheets(wb, book, read=known)
     # a formula with no saved result reads as blank: said at its cell, never taken as 未填写
     formulas = uncached_formulas(book)
     problems += [p for ws in wb.worksheets if ws.title in formulas
