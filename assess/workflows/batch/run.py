@@ -292,11 +292,14 @@ class _Run:
             self.out_fh.close()
             raise
         try:
-            with stop_on_signals():  # SIGTERM, SIGHUP: BatchInterrupted, a KeyboardInterrupt
+            with stop_on_signals() as stopped:  # SIGTERM, SIGHUP: BatchInterrupted, a KeyboardInterrupt
+                def commit(chunk: list[Source], results: list[tuple], stats: dict[str, int]) -> None:
+                    stopped()  # a signal whose exception Python dropped stops the run here
+                    self.commit(chunk, results, stats)
                 if jobs == 1:
-                    _run_here(config, chunks, self.commit)
+                    _run_here(config, chunks, commit)
                 else:
-                    _run_pool(config, jobs, chunks, self.commit)
+                    _run_pool(config, jobs, chunks, commit)
         except KeyboardInterrupt:
             self.save(complete=False)
             raise
