@@ -686,3 +686,38 @@ def test_a_gap_label_names_which_of_several_grade_conditions_in_the_report_langu
                    "text": message("gap.requires", scored, grade=title[scored], condition=Words(two, scored).condition(condition))}
             want = message("gap.requires", shown, grade=title[shown], condition=Words(two, shown).condition(condition))
             assert Names(shown).gap_label(Words(two, shown), "x", gap, gap_key(gap)) == want
+
+
+@pytest.mark.parametrize("out, extra", [("结果.csv", ()), ("results.csv", ("--lang", "en")),
+                                        ("结果gbk.csv", ("--csv-encoding", "gbk")), ("结果.xlsx", ())])
+def test_a_batch_table_given_for_scorecards_says_to_write_jsonl(tmp_path, out, extra):
+    """The roster route wrote `assess batch 名单.csv … --out 结果.csv`, which `assess report` cannot
+    read: one line saying what to run (the batch with --out 结果.jsonl), exit 2, no traceback, not
+    a problem for every line of the table."""
+    records = tmp_path / "in"
+    records.mkdir()
+    for name in ("liulian-community.yaml", "tanglang-community.yaml"):
+        (records / name).write_bytes((ROOT / "fixtures" / name).read_bytes())
+    table = tmp_path / out
+    assert run("batch", str(records), "--standard", "bahao-community", "--out", str(table), "--jobs", "1",
+               *extra).exit_code == 0
+    result = run("report", "--from", str(table), *extra[:2] if extra[:1] == ("--lang",) else ())
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    if out.endswith(".xlsx"):
+        assert "--out 结果.jsonl" in lines[0]
+    elif extra[:1] == ("--lang",):
+        assert lines[0] == f"error: {table}: this is the results table assess batch writes (CSV, a union a row: score, grade " \
+            "and the top 3 gaps); it holds none of the scorecards a report needs: run assess batch INPUT --standard " \
+            "bahao-community --out results.jsonl on the same input, then assess report --from results.jsonl"
+    else:
+        assert lines[0].startswith(f"错误: {table}: 这是 assess batch 写出的结果表 (CSV")
+        assert "assess batch 输入 --standard bahao-community --out 结果.jsonl" in lines[0]
+
+
+def test_the_roster_template_says_how_to_feed_the_report(tmp_path):
+    result = run("template", "bahao-community", "--roster", str(tmp_path / "名单.xlsx"))
+    assert result.exit_code == 0
+    assert "--out 结果.jsonl" in result.output and "assess report --from 结果.jsonl" in result.output
