@@ -153,7 +153,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 def test_score_csv_speaks_the_language_asked_for():
     zh = _csv_rows(run("score", str(TANGLANG), "--format", "csv", "--engine", "python").stdout_bytes)
     assert zh[0] == ["工会编号", "工会名称", "标准编号", "标准版本", "一级指标", "指标编号", "二级指标", "标准分", "得分",
-                     "状态", "必备项", "实际情况", "要求", "理由", "评定等级", "总得分"]
+                     "状态", "必备项", "实际情况", "要求", "理由", "总得分", "加分", "评级得分", "评定等级"]
     rows = [dict(zip(zh[0], r)) for r in zh[1:]]
     assert {r["状态"] for r in rows} <= {"满分", "部分得分", "不得分", "缺少佐证", "不适用", "豁免"}
     assert {"满分", "缺少佐证"} <= {r["状态"] for r in rows} and {r["必备项"] for r in rows} == {"是", "否"}
@@ -161,9 +161,27 @@ def test_score_csv_speaks_the_language_asked_for():
     assert {r["评定等级"] for r in rows} == {"“八好”达标社区工会"}  # the grade's title, not `compliant`
     en = _csv_rows(run("score", str(TANGLANG), "--format", "csv", "--engine", "python", "--lang", "en").stdout_bytes)
     assert en[0] == ["union_id", "union_name", "standard_id", "standard_version", "section", "item", "title", "points",
-                     "awarded", "status", "mandatory", "observed", "required", "reason", "grade", "score"]
+                     "awarded", "status", "mandatory", "observed", "required", "reason", "score", "bonus", "grade_score",
+                     "grade"]
     assert {"full", "missing evidence"} <= {r[9] for r in en[1:]} and {r[10] for r in en[1:]} == {"yes", "no"}
     assert [r[7:9] for r in en[1:]] == [r[7:9] for r in zh[1:]]  # the numbers do not depend on the language
+
+
+def test_score_csv_shows_the_score_the_grade_was_earned_on(tmp_path):
+    """A grade is earned on 评级得分 (得分 + 加分): the per-item CSV carries the bonus and the grade
+    score beside the grade, in the batch CSV's order, so the number next to the grade is its own."""
+    from assess.present.renderers.record_csv import CSV_COLUMNS as BATCH_COLUMNS
+    from assess.present.renderers.scorecard_csv import CSV_COLUMNS
+    mine = [c for c in CSV_COLUMNS if c in {"card_score", "bonus", "grade_score", "grade"}]
+    assert mine == ["card_score", "bonus", "grade_score", "grade"]
+    assert [c for c in BATCH_COLUMNS if c in {"score", "bonus", "grade_score", "grade_title"}] == \
+        ["score", "bonus", "grade_score", "grade_title"]
+    out = tmp_path / "card.csv"
+    assert run("score", "fixtures/liulian-community.yaml", "--out", str(out), "--engine", "python").exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert {(r["总得分"], r["加分"], r["评级得分"], r["评定等级"]) for r in rows} == {("96.6", "1", "97.6", "“八好”示范社区工会")}
+    header = next(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert header[-4:] == ["总得分", "加分", "评级得分", "评定等级"]
 
 
 def test_acceptance_csv_speaks_the_language_asked_for():

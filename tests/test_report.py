@@ -629,3 +629,95 @@ def test_which_of_several_grade_conditions_a_gap_is_told_by_its_text_in_either_l
     unknown = {"kind": "requires", "grade": "demonstration", "ref": "demonstration", "text": "no such text"}
     assert Names("zh").requires_reads(Words(two, "zh"), "x", unknown) == frozenset()
     assert Names("zh").requires_reads(None, "x", unknown) == frozenset()
+
+
+@pytest.mark.parametrize("scored, shown", [("zh", "en"), ("en", "zh")])
+def test_why_not_names_a_grade_condition_in_the_report_language(tmp_path, cards, scored, shown):
+    """A batch scored in one language, reported in the other: the grade-condition part of "why not"
+    (示范 还需: 职工入会率 ≥ 98%) comes from the standard in --lang, as the item titles do, in the
+    text, the HTML page and the --list workbook, never the card's own text."""
+    from assess.core.messages import message
+    from assess.present.words import Words
+    import os
+    if scored == "zh":
+        mine = cards
+    else:
+        old = os.getcwd()
+        os.chdir(ROOT)
+        try:
+            mine = score_fixtures("en")
+        finally:
+            os.chdir(old)
+    std = catalog.resolve_standard("bahao-community", None).standard
+    grade = std.grade("demonstration")
+    words = {lang: Words(std, lang) for lang in ("zh", "en")}
+    said = {lang: message("gap.requires", lang, grade=words[lang].text(grade.title),
+                          condition=words[lang].condition(grade.requires[0])) for lang in ("zh", "en")}
+    tanglang = next(c for c in mine if c["union"]["id"] == "tanglang-community")
+    assert any(g["text"] == said[scored] for g in tanglang["gaps"])  # the card keeps the scoring language's words
+    rep = by_id(report.build_report(mine, lang=shown))["bahao-community"]
+    why = next(u for u in rep.applied_not_reached if u.union_id == "tanglang-community").why
+    assert [w["text"] for w in why if w["kind"] == "requires"] == [said[shown]]
+    now = write_jsonl(tmp_path / "batch.jsonl", mine)
+    page, listed = tmp_path / "r.html", tmp_path / "short.xlsx"
+    result = run("report", "--from", now, "--lang", shown, "--html", str(page), "--list", str(listed))
+    assert result.exit_code == 0, result.output
+    assert said[shown] in result.stdout and said[scored] not in result.stdout
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    assert said[shown] in text and said[scored] not in text
+    got = [[c.value for c in row] for row in load_workbook(listed).worksheets[0].iter_rows()]
+    reason = next(r[8] for r in got if r[1] == "tanglang-community")
+    assert said[shown] in reason and said[scored] not in reason
+
+
+def test_a_gap_label_names_which_of_several_grade_conditions_in_the_report_language():
+    from assess.core.messages import message
+    from assess.present.words import Words
+    from assess.workflows.report.names import Names, gap_key
+
+    std = catalog.resolve_standard("bahao-community", None).standard
+    grades = [g.model_copy(update={"requires": ["membership_rate >= 98%", "members >= 10"]}) if g.id == "demonstration"
+              else g for g in std.grades]
+    two = std.model_copy(update={"grades": grades})
+    title = {lang: Words(two, lang).text(two.grade("demonstration").title) for lang in ("zh", "en")}
+    for scored, shown in (("zh", "en"), ("en", "zh")):
+        for condition in ("membership_rate >= 98%", "members >= 10"):
+            gap = {"kind": "requires", "grade": "demonstration", "ref": "demonstration",
+                   "text": message("gap.requires", scored, grade=title[scored], condition=Words(two, scored).condition(condition))}
+            want = message("gap.requires", shown, grade=title[shown], condition=Words(two, shown).condition(condition))
+            assert Names(shown).gap_label(Words(two, shown), "x", gap, gap_key(gap)) == want
+
+
+@pytest.mark.parametrize("out, extra", [("结果.csv", ()), ("results.csv", ("--lang", "en")),
+                                        ("结果gbk.csv", ("--csv-encoding", "gbk")), ("结果.xlsx", ())])
+def test_a_batch_table_given_for_scorecards_says_to_write_jsonl(tmp_path, out, extra):
+    """The roster route wrote `assess batch 名单.csv … --out 结果.csv`, which `assess report` cannot
+    read: one line saying what to run (the batch with --out 结果.jsonl), exit 2, no traceback, not
+    a problem for every line of the table."""
+    records = tmp_path / "in"
+    records.mkdir()
+    for name in ("liulian-community.yaml", "tanglang-community.yaml"):
+        (records / name).write_bytes((ROOT / "fixtures" / name).read_bytes())
+    table = tmp_path / out
+    assert run("batch", str(records), "--standard", "bahao-community", "--out", str(table), "--jobs", "1",
+               *extra).exit_code == 0
+    result = run("report", "--from", str(table), *extra[:2] if extra[:1] == ("--lang",) else ())
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    if out.endswith(".xlsx"):
+        assert "--out 结果.jsonl" in lines[0]
+    elif extra[:1] == ("--lang",):
+        assert lines[0] == f"error: {table}: this is the results table assess batch writes (CSV, a union a row: score, grade " \
+            "and the top 3 gaps); it holds none of the scorecards a report needs: run assess batch INPUT --standard " \
+            "bahao-community --out results.jsonl on the same input, then assess report --from results.jsonl"
+    else:
+        assert lines[0].startswith(f"错误: {table}: 这是 assess batch 写出的结果表 (CSV")
+        assert "assess batch 输入 --standard bahao-community --out 结果.jsonl" in lines[0]
+
+
+def test_the_roster_template_says_how_to_feed_the_report(tmp_path):
+    result = run("template", "bahao-community", "--roster", str(tmp_path / "名单.xlsx"))
+    assert result.exit_code == 0
+    assert "--out 结果.jsonl" in result.output and "assess report --from 结果.jsonl" in result.output

@@ -14,26 +14,30 @@ from assess.core.tabular import DEFAULT_CSV_ENCODING, csv_text, encode_text
 from assess.present.renderers import FileOutput, column_heads, yes_no
 
 CSV_COLUMNS = ("union_id", "union_name", "standard_id", "standard_version", "section", "item", "title", "points",
-               "awarded", "status", "mandatory", "observed", "required", "reason", "grade", "card_score")
+               "awarded", "status", "mandatory", "observed", "required", "reason", "card_score", "bonus", "grade_score",
+               "grade")
 
 
 def item_rows(cards: list[dict[str, Any]], lang: str | None = None) -> Iterator[list[Any]]:
     """One row per item of every card (CSV_COLUMNS): sections by their titles, the bonus items
     under 加分项, deductions from the total under 扣分项 (`awarded` negative: what they took off);
-    numbers as numbers, statuses in the cards' words, mandatory 是/否 in `lang`."""
+    numbers as numbers, statuses in the cards' words, mandatory 是/否 in `lang`. The card's
+    score, bonus and grade score (the score its grade was earned on) come before the grade, in the
+    batch CSV's order (`record_csv.CSV_COLUMNS`), so the number beside the grade is the one it needs."""
     for card in cards:
-        grade = card["grade"]["title"] if card["grade"] else ""
+        # a grade is earned on score + bonus: the total alone would read as short of the grade
+        scored = [card["score"], card["bonus"], card["grade_score"], card["grade"]["title"] if card["grade"] else ""]
         who = [card["union"]["id"], card["union"]["name"], card["standard"]["id"], card["standard"]["version"]]
         sections = [(s["title"], s["items"]) for s in card["sections"]]
         sections.append((message("word.bonus_section", lang), card["bonus_items"]))
         for section, items in sections:
             for it in items:
                 yield [*who, section, it["id"], it["title"], it["points"], it["awarded"], it["status_text"],
-                       yes_no(it["mandatory"], lang), it["observed"], it["required"], it["reason"], grade, card["score"]]
+                       yes_no(it["mandatory"], lang), it["observed"], it["required"], it["reason"], *scored]
         for d in card.get("deductions") or []:  # deductions from the total: `awarded` is what they took off, negative
             yield [*who, message("xlsx.deductions", lang), d["id"], d["title"], d["points"],
                    -d["deducted"] if d["deducted"] else 0, d["status_text"], yes_no(False, lang), d["observed"],
-                   d["required"], d["reason"], grade, card["score"]]
+                   d["required"], d["reason"], *scored]
 
 
 def to_csv(cards: list[dict[str, Any]], lang: str | None = None, *, csv_encoding: str = DEFAULT_CSV_ENCODING,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from assess.core.exact import Fraction, fraction
 from assess.core.messages import current_language, message
@@ -69,7 +69,9 @@ def _summarise(card: dict, names: Names, cat: _Catalogue) -> Summary:
         cat.grade_titles[(sid, applied["grade"])] = applied.get("title") or applied["grade"]
     why: tuple[dict, ...] = ()
     if applied and not applied["reached"]:
-        why = _why(card, applied["grade"], sid, cat, names.lang)
+        # a gap's words from the standard in the report's language, also for a condition left out of
+        # the gaps above (within an item): the card's own text is in the language it was scored in
+        why = _why(card, applied["grade"], sid, cat, names.lang, lambda g: names.gap_label(w, sha, g, gap_key(g)))
     return Summary(
         union_id=u["id"], name=u["name"], kind=u["kind"], parent=u.get("parent") or None,
         standard_id=sid, version=s["version"], period=(p["start"], p["end"]), period_label=p.get("label"),
@@ -96,8 +98,10 @@ def _bonus_items(card: dict, sid: str, w, cat: _Catalogue) -> set[str]:
     return {it["id"] for it in card.get("bonus_items", [])}
 
 
-def _why(card: dict, applied: str, sid: str, cat: _Catalogue, lang: str) -> tuple[dict, ...]:
-    """The failed checks of the applied grade, each with the gaps that name it."""
+def _why(card: dict, applied: str, sid: str, cat: _Catalogue, lang: str,
+         label: Callable[[dict], str]) -> tuple[dict, ...]:
+    """The failed checks of the applied grade, each with the gaps that name it; `label`: a gap
+    (a card's gap dict) in words in `lang` (`Names.gap_label`)."""
     entry = next((g for g in card["grades"] if g["id"] == applied), None)
     if entry is None:
         return ()
@@ -122,9 +126,9 @@ def _why(card: dict, applied: str, sid: str, cat: _Catalogue, lang: str) -> tupl
             labels = [cat.gap_labels.get((sid, ("item", r)), r) for r in refs]
             text = message("report.why.mandatory", lang, items="; ".join(labels))
         elif kind == "veto":
-            text = message("report.why.veto", lang, items="; ".join(cat.gap_labels.get((sid, gap_key(g)), g["text"]) for g in matching))
+            text = message("report.why.veto", lang, items="; ".join(label(g) for g in matching))
         else:  # requires, prerequisite: the gap's own sentence already names grade and condition
-            text = "; ".join(cat.gap_labels.get((sid, gap_key(g)), g["text"]) for g in matching)
+            text = "; ".join(label(g) for g in matching)
         out.append({"kind": kind, "refs": refs, "text": text})
     return tuple(out)
 

@@ -80,8 +80,9 @@ class Names:
                 return message("gap.mandatory", lang, grade=title, item=item.id, title=w.text(item.title)) if item else fallback
             if kind == "prerequisite" and grade.prerequisite is not None:
                 return message("gap.prerequisite", lang, grade=title, label=w.text(grade.prerequisite.label))
-            if kind == "requires" and len(grade.requires) == 1:
-                return message("gap.requires", lang, grade=title, condition=w.condition(grade.requires[0]))
+            condition = _condition_of(w, gap) if kind == "requires" else None
+            if condition is not None:  # of several conditions, the one the card's text (in either language) names
+                return message("gap.requires", lang, grade=title, condition=w.condition(condition))
         except (KeyError, AttributeError, StopIteration, TypeError):
             return fallback  # a card that does not match its standard's shape: keep its own words
         return fallback

@@ -2,16 +2,18 @@
 skipped) or a results store; and the `--period` the report is for."""
 from __future__ import annotations
 
+import csv
 from datetime import date
 from typing import Iterator
 
 from assess.core.jsonlines import JsonLineError, parse_line
-from assess.core.messages import message
+from assess.core.messages import LANGUAGES, message
 from assess.core.problems import InputError, Problem
 from assess.store import check_card, upgraded_card
 from assess.core.paths import os_reason
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+XLSX_MAGIC = b"PK\x03\x04"  # an xlsx workbook is a zip file
 
 
 class CardAt(dict):
@@ -37,6 +39,8 @@ def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
     read_any = False
     with handle:
         for n, raw in enumerate(handle, 1):
+            if n == 1:
+                _refuse_other_outputs(path, raw, handle)
             try:
                 text = raw.decode("utf-8-sig" if n == 1 else "utf-8")
             except UnicodeDecodeError as exc:
@@ -63,6 +67,40 @@ def _lines(path: str, handle, problems: list[Problem]) -> Iterator[dict]:
             at = CardAt(upgraded_card(card))
             at.file, at.line = path, n
             yield at
+
+
+def _refuse_other_outputs(path: str, first: bytes, handle) -> None:
+    """Raises InputError, one problem saying what to run instead, when the file is the results
+    table `assess batch --out 结果.csv` writes (its header, in either language and any of the CSV
+    encodings) or a workbook (xlsx: a zip file): they hold no scorecards, and read line by line
+    each line would be a problem of its own. `first`: the file's first line; `handle` is read on
+    for the second (the table's first row names the standard) only when the header matched."""
+    if first.startswith(XLSX_MAGIC):
+        raise InputError([Problem(path, "", message("report.not_jsonl"))])
+    header = _csv_cells(first)
+    if header is None or not _is_batch_csv_header(header):
+        return
+    row = _csv_cells(next(handle, b"")) or []
+    standard = row[2] if len(row) > 2 and row[2] else message("report.batch_csv.some_standard")
+    raise InputError([Problem(path, "", message("report.batch_csv", standard=standard))])
+
+
+def _csv_cells(raw: bytes) -> list[str] | None:
+    """A CSV line's cells, the line read in one of the encodings the batch writes CSV in."""
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return next(csv.reader([text.rstrip("\r\n")]), [])
+    return None
+
+
+def _is_batch_csv_header(cells: list[str]) -> bool:
+    """Whether `cells` is the header of `assess batch`'s CSV, in Chinese or English."""
+    from assess.present.renderers import column_heads  # only for a file that is not JSON Lines
+    from assess.present.renderers.record_csv import CSV_COLUMNS
+    return any(cells == column_heads(CSV_COLUMNS, lang) for lang in LANGUAGES)
 
 
 def _is_errors_line(data) -> bool:
