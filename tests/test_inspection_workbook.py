@@ -442,3 +442,17 @@ def test_a_hidden_sheet_with_content_is_refused_naming_it_and_a_blank_one_is_not
     with pytest.raises(api.InputError) as info:
         api.accept_record(LIULIAN, book, PYTHON)
     assert "i.xlsx:复核!B3: 工作表 “复核” 是隐藏的, 但填了内容" in str(info.value)
+
+
+def test_a_correction_that_breaks_the_record_is_named_by_its_cell_not_a_yaml_path_and_line(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    items = wb["考核表"]
+    r = _row(items, "membership_rate", "members")
+    items.cell(r, 11).value = 100  # below 女会员人数 6120
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    text = str(info.value)
+    assert f"考核表!K{r}: 核实值: 按考核文件的更正 (考核表!K{r} = 100) 改过之后" in text
+    assert "items." not in text and "第 ? 行" not in text
