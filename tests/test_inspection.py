@@ -580,3 +580,34 @@ def test_a_correction_that_breaks_another_fact_names_the_inspection_file(tmp_pat
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr.startswith(f"错误: {path}:{line}: ") and "members = 1" in result.stderr, result.stderr
     assert "facts.women_members" in result.stderr and "6120" in result.stderr
+
+
+def _xlsx_texts(data: bytes) -> str:
+    import io
+
+    from openpyxl import load_workbook
+    return "\n".join(str(c) for ws in load_workbook(io.BytesIO(data)).worksheets
+                     for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_correction_that_changes_no_score_is_listed_among_the_differences_in_every_output(lang):
+    data = yaml.safe_load(Path(PASS).read_text(encoding="utf-8"))
+    data["items"].setdefault("membership_rate", {})["observed"] = {"members": 15000}  # 入会率 stays in its band
+    result = api.accept_record(LIULIAN, data, api.ScoreOptions(engine="python", lang=lang)).result
+    assert not any(d["kind"] == "item" and d["item"] == "membership_rate" for d in result["differences"])
+    quiet = [d for d in result["differences"] if d["kind"] == "correction"]
+    assert [(d["fact"], d["reported"], d["observed"]) for d in quiet] == [("members", 15060, 15000)]
+    line = quiet[0]["text"]
+    assert ("15060" in line and "15000" in line and
+            ("会员人数" in line and "未改变任何指标得分" in line if lang == "zh" else "no item's score changes" in line))
+    # a correction some differing item already gives as its reason is not listed twice
+    assert not any(d["kind"] == "correction" and d["fact"] == "unresolved_complaints" for d in result["differences"])
+    for fmt in ("table", "markdown", "html", "json"):
+        out = render_acceptance(result, fmt, lang)
+        shown = out if isinstance(out, str) else out.data.decode("utf-8")
+        if fmt == "html":  # escaped, and a sentence there: capitalised, with a full stop
+            import html
+            shown, line = html.unescape(shown), line[1:]
+        assert (json.dumps(line, ensure_ascii=False)[1:-1] if fmt == "json" else line) in shown, fmt
+    assert quiet[0]["text"] in _xlsx_texts(render_acceptance(result, "xlsx", lang).data)

@@ -98,8 +98,49 @@ def test_problems_in_the_workbook_are_named_by_cell(tmp_path):
     with pytest.raises(api.InputError) as info:
         api.accept_record(LIULIAN, book, PYTHON)
     text = str(info.value)
-    assert f"i.xlsx:考核表!K{r}: items.five_haves.observed.union_staff: 应为整数, 实际为 很多" in text
-    assert f"i.xlsx:考核表!L{s}: items.work_pattern.score: " in text
+    # named by the column's heading, never by the path of the YAML file the workbook stands for
+    assert f"i.xlsx:考核表!K{r}: 核实值: 应为整数, 实际为 很多" in text
+    assert f"i.xlsx:考核表!L{s}: 考核分: " in text and "items." not in text
+
+
+def test_a_score_without_its_reason_names_the_note_cell_not_the_yaml_key(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    items = wb["考核表"]
+    s = _row(items, "work_pattern")
+    items.cell(s, 12).value = 2
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    assert str(info.value).endswith(f"i.xlsx:考核表!L{s}: 考核分: 考核评分必须说明理由: 请写在 说明 列 (考核表!M{s})")
+    assert "reason" not in str(info.value)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, api.ScoreOptions(engine="python", lang="en"))
+    assert f"考核分: an inspection score needs a reason: write it in the 说明 column (考核表!M{s})" in str(info.value)
+
+
+def test_a_score_on_a_counted_item_names_the_event_count_cells_where_corrections_go(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    items, counts = wb["考核表"], wb["活动次数"]
+    s = _row(items, "five_days")
+    items.cell(s, 12).value = 3
+    wb.save(book)
+    rows = sorted(_key_row(counts, k) for k in ("co_building_day", "study_day", "deliberation_day", "hygiene_day", "service_day"))
+    assert rows == list(range(rows[0], rows[0] + 5))
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    text = str(info.value)
+    assert f"考核表!L{s}: 考核分: 指标 five_days 不是酌情评分项" in text
+    assert f"请在 活动次数 表 核实值 列 (E{rows[0]}:E{rows[-1]}) 填写核实值" in text
+    # an item scored from facts: the 核实值 cells of its own rows
+    items.cell(s, 12).value = None
+    m = _row(items, "membership_rate")
+    items.cell(m, 12).value = 2
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    assert f"请在 考核表 表 核实值 列 (K{m}:K{m + 1}) 填写核实值" in str(info.value)
 
 
 def test_event_counts_and_unverified_events_correct_the_counted_items(tmp_path):
@@ -199,8 +240,8 @@ def test_a_status_not_on_the_drop_down_lists_the_drop_down_words(tmp_path):
     with pytest.raises(api.InputError) as info:
         api.accept_record(LIULIAN, book, PYTHON)
     assert [str(p) for p in info.value.problems] == [
-        f"{book}:材料核查!D2: documents[0].status: 应为 已核实、未核实、缺失 之一, 实际为 已核验 (是否应为 已核实?)",
-        f"{book}:活动明细!F2: events[0].status: 应为 已核实、未核实、缺失 之一, 实际为 没找到"]
+        f"{book}:材料核查!D2: 核查结果: 应为 已核实、未核实、缺失 之一, 实际为 已核验 (是否应为 已核实?)",
+        f"{book}:活动明细!F2: 核查结果: 应为 已核实、未核实、缺失 之一, 实际为 没找到"]
     with pytest.raises(api.InputError) as info:
         api.accept_record(LIULIAN, book, api.ScoreOptions(engine="python", lang="en"))
     assert info.value.problems[0].message == ("expected 已核实 (verified), 未核实 (not verified) or 缺失 (missing), "
@@ -323,7 +364,7 @@ def test_an_inspector_cell_holding_no_name_is_refused_at_its_cell(tmp_path, writ
     with pytest.raises(api.InputError) as refused:
         api.accept_record(str(LIULIAN), str(out), PYTHON)
     texts = [str(p) for p in refused.value.problems]
-    assert texts == [f"{out}:考核信息!C2: inspector: 考核人应填写姓名 (文字), 实际为{said}"], texts
+    assert texts == [f"{out}:考核信息!C2: 考核人: 考核人应填写姓名 (文字), 实际为{said}"], texts
     info["C2"] = "陈立"
     wb.save(out)
     assert api.accept_record(str(LIULIAN), str(out), PYTHON)
@@ -338,11 +379,53 @@ def test_an_inspection_date_before_the_period_ends_is_refused_at_its_cell(tmp_pa
     with pytest.raises(api.InputError) as refused:
         api.accept_record(str(LIULIAN), str(out), PYTHON)
     texts = [str(p) for p in refused.value.problems]
-    assert any(t.startswith(f"{out}:考核信息!C3: date: 考核日期 {day} 不在考核期 (2025-01-01 ~ 2025-12-31) 结束之后")
+    assert any(t.startswith(f"{out}:考核信息!C3: 考核日期: 考核日期 {day} 不在考核期 (2025-01-01 ~ 2025-12-31) 结束之后")
                for t in texts), texts
     wb["考核信息"]["C3"] = "2026-01-01"
     wb.save(out)
     assert api.accept_record(str(LIULIAN), str(out), PYTHON)
+
+
+def test_the_inspection_sheet_heads_the_inspectors_column_as_the_inspections_and_reads_the_old_heading(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    assert [c.value for c in wb["考核信息"][1]] == ["字段", "项目", "考核值"]
+    out = tmp_path / "en.xlsx"
+    result = CliRunner().invoke(main, ["inspect", str(LIULIAN), "--xlsx", str(out), "--engine", "python", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert [c.value for c in load_workbook(out)["Inspection"][1]] == ["Key", "Item", "Inspection value"]
+    # a workbook made before the rename, its column headed 填报值, still reads
+    wb["考核信息"]["C1"], wb["考核信息"]["C2"] = "填报值", "区总工会考核组 李明"
+    wb.save(book)
+    assert api.accept_record(LIULIAN, book, PYTHON).result["inspection"]["inspection"]["inspector"] == "区总工会考核组 李明"
+
+
+def test_a_document_the_workbook_cannot_tie_to_facts_is_not_told_to_use_a_yaml_key(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    docs = wb["材料核查"]
+    r = docs.max_row + 1
+    docs.cell(r, 1).value, docs.cell(r, 4).value = "现场台账", "已核实"
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    text = str(info.value)
+    assert f"材料核查!A{r}: 材料: 无法确定材料“现场台账”证明哪些事实" in text and "请改填证据记录中的文件编号或标准中的佐证材料名称" in text
+    assert "facts:" not in text
+
+
+def test_a_count_of_events_corrected_on_the_items_sheet_is_sent_to_the_event_counts_sheet(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    items = wb["考核表"]
+    r = items.max_row + 1
+    items.cell(r, 1).value, items.cell(r, 9).value, items.cell(r, 11).value = "liaison_meetings", "liaison_meetings", 1
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    text = str(info.value)
+    assert f"考核表!K{r}: 核实值: liaison_meetings 是事件计数, 不能在考核表上更正; 请在 活动次数 表填写核实的次数" in text
+    assert "note" not in text
 
 
 def test_a_hidden_sheet_with_content_is_refused_naming_it_and_a_blank_one_is_not(tmp_path):
@@ -359,3 +442,17 @@ def test_a_hidden_sheet_with_content_is_refused_naming_it_and_a_blank_one_is_not
     with pytest.raises(api.InputError) as info:
         api.accept_record(LIULIAN, book, PYTHON)
     assert "i.xlsx:复核!B3: 工作表 “复核” 是隐藏的, 但填了内容" in str(info.value)
+
+
+def test_a_correction_that_breaks_the_record_is_named_by_its_cell_not_a_yaml_path_and_line(tmp_path):
+    book = _workbook(tmp_path)
+    wb = load_workbook(book)
+    items = wb["考核表"]
+    r = _row(items, "membership_rate", "members")
+    items.cell(r, 11).value = 100  # below 女会员人数 6120
+    wb.save(book)
+    with pytest.raises(api.InputError) as info:
+        api.accept_record(LIULIAN, book, PYTHON)
+    text = str(info.value)
+    assert f"考核表!K{r}: 核实值: 按考核文件的更正 (考核表!K{r} = 100) 改过之后" in text
+    assert "items." not in text and "第 ? 行" not in text

@@ -36,6 +36,9 @@ class Document:
     # dotted field path -> the workbook cell that holds it ("基本信息!C3"), for records read from xlsx
     cells: dict[str, str] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()  # the workbook's sheet names in order, for records read from xlsx
+    # a workbook column ("考核表!M", as its cells are named less the row) or cell -> its heading or
+    # label, where a problem is better named by what a user sees than by the field path
+    headings: dict[str, str] = field(default_factory=dict)
     # what the user filled in: "" (a YAML or JSON record, or data), "workbook" (the fill-in
     # workbook) or "roster" (a row of a roster): advice names what they can change there
     form: str = ""

@@ -192,9 +192,28 @@ def _items(card: dict[str, Any]) -> list[tuple[str | None, dict[str, Any]]]:
 
 
 def _differences(self_card: dict[str, Any], card: dict[str, Any], findings: list[dict[str, Any]], words: Words) -> list[dict[str, Any]]:
-    """Every difference between the layers: items, vetoes, grade checks, then score and grade."""
-    return (_item_changes(self_card, card, findings, words.lang) + _veto_changes(self_card, card, findings, words)
+    """Every difference between the layers: items, vetoes, corrections that changed neither,
+    grade checks, then score and grade."""
+    changed = _item_changes(self_card, card, findings, words.lang) + _veto_changes(self_card, card, findings, words)
+    return (changed + _quiet_corrections(findings, changed, words.lang)
             + _check_changes(self_card, card, words.lang) + _total_changes(self_card, card, words.lang))
+
+
+_CORRECTIONS = ("corrected_fact", "corrected_event_count")
+
+
+def _quiet_corrections(findings: list[dict[str, Any]], changed: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The facts and event counts the inspector corrected that no differing item or veto gives as
+    its reason (会员人数 1420 -> 1400 with 入会率 still in the same band): the sheet lists every
+    correction, the reported and the verified value, whether or not a score moved."""
+    shown = {w for d in changed for w in d["why"]}
+    out = []
+    for f in findings:
+        if f["kind"] in _CORRECTIONS and f["text"] not in shown:
+            kept = {k: f[k] for k in ("fact", "event_kind", "label", "reported", "observed", "since", "items") if k in f}
+            out.append({"kind": "correction", "correction": f["kind"], **kept,
+                        "text": message("acceptance.diff_correction", lang, text=f["text"])})
+    return out
 
 
 def _item_changes(self_card: dict[str, Any], card: dict[str, Any], findings: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from assess.standards.catalog import LoadedStandard, known_fields
 from assess.workflows.inspection.events import (CountCorrection, UnverifiedEvent, counted_kinds, event_items,
                                                 inspected_events, read_counts, read_event_findings)
 from assess.workflows.inspection.facts import item_facts
-from assess.workflows.inspection.model import (DocumentFinding, InspectionFile, LoadedInspection, check_reference,
+from assess.workflows.inspection.model import (DocumentFinding, InspectionFile, LoadedInspection, as_shown, check_reference,
                                                check_standard, shown_value, sorted_problems)
 
 
@@ -79,12 +79,18 @@ def _entries(model: InspectionFile):
         yield item_id, ("items", item_id), entry.observed, entry.documents
 
 
+def _form(inspection: LoadedInspection) -> str:
+    """The suffix of a message's workbook wording ("_xlsx"), where the YAML one names a key the
+    workbook has no place for (facts: [...], note:); "" for a YAML or JSON file."""
+    return "_xlsx" if inspection.document.headings else ""
+
+
 def _fact_problem(inspection: LoadedInspection, standard: Standard, loc: tuple, name: str) -> Problem:
     if name in standard.derived:
         inputs = standard.derived[name].inputs
         if inputs:
             return inspection.problem(loc, message("inspection.derived_fact", name=name, inputs=", ".join(inputs)))
-        return inspection.problem(loc, message("inspection.event_count", name=name))
+        return inspection.problem(loc, message("inspection.event_count" + _form(inspection), name=name))
     hint = difflib.get_close_matches(name, list(standard.fields), n=1)
     key = "inspection.unknown_fact_hint" if hint else "inspection.unknown_fact"
     return inspection.problem(loc, message(key, name=name, standard=standard.id, hint=hint[0] if hint else ""))
@@ -110,11 +116,13 @@ def _document_facts(inspection: LoadedInspection, standard: Standard, evidence: 
         if citing:
             return [n for n in standard.fields if n in citing]
         if not by_label:
-            problems.append(inspection.problem(loc + ("document",), message("inspection.document_uncited", document=text)))
+            problems.append(inspection.problem(loc + ("document",), message("inspection.document_uncited" + _form(inspection),
+                                                                            document=text)))
             return []
     if by_label:
         return by_label
-    problems.append(inspection.problem(loc + ("document",), message("inspection.document_facts", document=text)))
+    problems.append(inspection.problem(loc + ("document",), message("inspection.document_facts" + _form(inspection),
+                                                                    document=text)))
     return []
 
 
@@ -172,7 +180,7 @@ def _read_facts(out: Inspected, standard: Standard, problems: list[Problem]) -> 
             earlier = out.corrections.get(name)
             if earlier is not None and earlier.observed != value:
                 problems.append(inspection.problem(loc, message("inspection.conflicting_values", name=name, value=shown_value(value),
-                                                                other=shown_value(earlier.observed), where=dotted(earlier.where))))
+                                                                other=shown_value(earlier.observed), where=_at(inspection, earlier.where))))
                 continue
             if earlier is None:
                 out.corrections[name] = Correction(name, evidence.record.fact_value(name), value, loc, item_id)
@@ -189,7 +197,7 @@ def _read_facts(out: Inspected, standard: Standard, problems: list[Problem]) -> 
     for name, u in out.unproven.items():
         if name in verified:
             problems.append(inspection.problem(u.where + ("status",), message(
-                "inspection.conflicting_status", name=name, where=dotted(verified[name]))))
+                "inspection.conflicting_status", name=name, where=_at(inspection, verified[name]))))
     # An observed value proves the fact whatever became of its document.
     out.unproven = {n: u for n, u in out.unproven.items() if n not in out.corrections}
 
@@ -212,8 +220,8 @@ def _judgement_findings(out: Inspected, standard: Standard, items: dict[str, Any
             if entry.reason is not None and "score" not in stood:
                 problems.append(inspection.problem(loc[:2] + ("reason",), message("inspection.reason_without_score")))
         elif not item.rule.judged:
-            problems.append(inspection.problem(loc, _not_judgement(standard, item)))
-        elif (wrong := _score_problems(entry, item, "reason" in stood)):
+            problems.append(inspection.problem(loc, _not_judgement(standard, item, inspection)))
+        elif (wrong := _score_problems(entry, item, "reason" in stood, _cell_and_heading(inspection, loc[:2] + ("reason",)))):
             problems += [inspection.problem(loc, text) for text in wrong]
         else:
             mine = own.get(item_id)
@@ -221,26 +229,69 @@ def _judgement_findings(out: Inspected, standard: Standard, items: dict[str, Any
                                                        mine.score if mine else None, mine.reason if mine else None, loc)
 
 
-def _score_problems(entry: Any, item: Any, reason_stood: bool) -> list[str]:
+def _score_problems(entry: Any, item: Any, reason_stood: bool, reason_cell: tuple[str, str] | None) -> list[str]:
     """What is wrong with a judgement score, all at once: no reason (unless the reason written
-    could not be read: its own problem) and a score outside the item's points."""
+    could not be read: its own problem; in a workbook naming the cell it goes in and its column,
+    `reason_cell`) and a score outside the item's points."""
     wrong = []
     if entry.reason is None and not reason_stood:
-        wrong.append(message("inspection.reason_needed"))
+        reason_cell, heading = reason_cell or (None, "")
+        wrong.append(message("inspection.reason_needed_cell", cell=reason_cell, column=heading) if reason_cell
+                     else message("inspection.reason_needed"))
     if not (0 <= entry.score <= item.points):
         wrong.append(message("inspection.score_range", score=number_out(entry.score), points=number_out(item.points)))
     return wrong
 
 
-def _not_judgement(standard: Standard, item: Any) -> str:
+def _not_judgement(standard: Standard, item: Any, inspection: LoadedInspection) -> str:
     """Why a score is refused on an item not scored by judgement, naming what it is scored from:
-    the facts it reads and the kinds of event it counts."""
+    the facts it reads and the kinds of event it counts; in a workbook, also the cells where the
+    values found go (the item's 核实值 on 考核表, the kinds' 核实值 on 活动次数)."""
     sep, lang = message("inspection.basis_sep"), current_language()
-    basis = [message("inspection.basis_fact", label=standard.label(n, lang), name=n) for n in item_facts(standard, item)]
-    kinds = [standard.event_kinds[k].get(lang) for k in counted_kinds(standard) if item.id in event_items(standard, k)]
-    if kinds:
-        basis.append(message("inspection.basis_events", kinds=sep.join(kinds)))
-    return message("inspection.not_judgement", item=item.id, basis=sep.join(basis) or message("inspection.basis_none"))
+    facts = item_facts(standard, item)
+    basis = [message("inspection.basis_fact", label=standard.label(n, lang), name=n) for n in facts]
+    counted = [k for k in counted_kinds(standard) if item.id in event_items(standard, k)]
+    if counted:
+        basis.append(message("inspection.basis_events", kinds=sep.join(standard.event_kinds[k].get(lang) for k in counted)))
+    shown = sep.join(basis) or message("inspection.basis_none")
+    cells = [inspection.document.cells.get(f"items.{item.id}.observed.{n}") for n in facts]
+    cells += [inspection.document.cells.get(f"event_counts.{k}") for k in counted]
+    places = _places(inspection, [c for c in cells if c])
+    if places:
+        return message("inspection.not_judgement_cells", item=item.id, basis=shown, places=places)
+    return message("inspection.not_judgement", item=item.id, basis=shown)
+
+
+def _places(inspection: LoadedInspection, cells: list[str]) -> str:
+    """Workbook cells as a user finds them: by sheet and column, with the column's heading and a
+    run of rows as a range ("活动次数 表 核实值 列 (E6:E10)"); "" for none."""
+    columns: dict[tuple[str, str], list[int]] = {}
+    for cell in cells:
+        sheet, _, at = cell.rpartition("!")
+        letters = at.rstrip("0123456789")
+        columns.setdefault((sheet, letters), []).append(int(at[len(letters):]))
+    out = []
+    for (sheet, letters), rows in columns.items():
+        rows = sorted(set(rows))
+        runs, start = [], rows[0]
+        for before, row in zip(rows, rows[1:] + [None]):
+            if row != before + 1:
+                runs.append(f"{letters}{start}" if start == before else f"{letters}{start}:{letters}{before}")
+                start = row
+        out.append(message("inspection.place", sheet=sheet.strip("'"), column=inspection.heading(f"{sheet}!{letters}1"),
+                           cells=message("inspection.basis_sep").join(runs)))
+    return message("inspection.basis_sep").join(out)
+
+
+def _cell_and_heading(inspection: LoadedInspection, loc: tuple) -> tuple[str, str] | None:
+    """The workbook cell of `loc` and its column's heading (考核表!M4, 说明); None in a YAML file."""
+    cell = inspection.cell(loc)
+    return (cell, inspection.heading(cell)) if cell else None
+
+
+def _at(inspection: LoadedInspection, loc: tuple) -> str:
+    """Where `loc` is, as a user finds it: its workbook cell, else its field path in the file."""
+    return inspection.cell(loc) or dotted(loc)
 
 
 def _inspected_record(out: Inspected, standard: Standard, judged_key: str) -> Inspected:
@@ -300,7 +351,7 @@ def _remapped(err: InputError, where: dict[str, tuple], inspection: LoadedInspec
         loc = where[best]
         out.append(in_cells(inspection.document, [Problem(inspection.path, dotted(loc) + p.path[len(best):], p.message,
                                                           inspection.document.line_of(loc))])[0])
-    return InputError(sorted_problems(out))
+    return InputError(as_shown(inspection.document, sorted_problems(out)))
 
 
 def _after_corrections(p: Problem, inspection: LoadedInspection, corrections: dict[str, Correction]) -> Problem:
@@ -309,6 +360,8 @@ def _after_corrections(p: Problem, inspection: LoadedInspection, corrections: di
         return p
     first = min(corrections.values(), key=lambda c: inspection.document.line_of(c.where) or 0)
     listed = message("inspection.correction_sep").join(
+        message("inspection.correction_at_cell", where=cell, value=shown_value(c.observed))
+        if (cell := inspection.cell(c.where)) else
         message("inspection.correction_at", where=dotted(c.where), value=shown_value(c.observed),
                 line=inspection.document.line_of(c.where) or "?") for c in corrections.values())
     text = message("inspection.after_corrections", problem=p.message, record=p.file, path=p.path, corrections=listed)

@@ -3,7 +3,7 @@ and the checks that it belongs to the evidence record and the standard it is use
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Optional
 
 from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
@@ -221,7 +221,16 @@ class LoadedInspection:
         """The InputError for `problems` found on the inspection (or the record it was applied to)
         with those it was refused for, none of a stand-in, each once in reading order."""
         mine = [p for p in problems if not self.of_stand_in(p)]
-        return InputError(sorted_problems([*self.pending, *mine], self.document))
+        return InputError(as_shown(self.document, sorted_problems([*self.pending, *mine], self.document)))
+
+    def cell(self, loc: tuple) -> str | None:
+        """The workbook cell of `loc` (or of the nearest enclosing field that has one); None for a
+        YAML or JSON inspection file."""
+        return in_cells(self.document, [Problem(self.path, dotted(loc), "")])[0].cell if self.document.cells else None
+
+    def heading(self, cell: str) -> str:
+        """The heading of the workbook column `cell` is in (考核表!M4 -> 说明); "" when not known."""
+        return heading_of(self.document, cell)
 
 
 class InspectionRefused(InputError):
@@ -270,9 +279,9 @@ def inspection_from_document(doc: Document, problems: tuple[Problem, ...] = ()) 
         loaded = LoadedInspection(model, doc, sha256_of(doc.data))
         if not found:
             return loaded
-        pending = tuple(sorted_problems(in_cells(doc, found), doc))
+        pending = tuple(as_shown(doc, sorted_problems(in_cells(doc, found), doc)))
         raise InspectionRefused(list(pending), LoadedInspection(model, doc, loaded.sha256, pending, frozenset(stood)))
-    raise InspectionRefused(sorted_problems(in_cells(doc, found), doc))
+    raise InspectionRefused(as_shown(doc, sorted_problems(in_cells(doc, found), doc)))
 
 
 def standard_ref(inspection: LoadedInspection) -> str:
@@ -323,6 +332,21 @@ def sorted_problems(problems: list[Problem], doc: Document | None = None) -> lis
         return (p.file, order(p) if mine else (p.line or 0, (), 0, p.path, p.message))
 
     return sorted(set(problems), key=key)
+
+
+def heading_of(doc: Document, cell: str | None) -> str:
+    """The heading of the workbook column holding `cell` ("考核表!M4" -> 说明), or the label of
+    the cell itself where it has one (考核信息!C3 -> 考核日期); "" when not known."""
+    return doc.headings.get(cell or "") or doc.headings.get((cell or "").rstrip("0123456789"), "")
+
+
+def as_shown(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """Problems of an inspection workbook as a user is shown them: at a cell, named by its
+    column's heading (考核分, 核实值), never by the field path of the YAML file the workbook stands
+    for, which the user never sees; other problems, and those of a YAML or JSON file, unchanged."""
+    if not doc.headings:
+        return problems
+    return [replace(p, path=heading_of(doc, p.cell)) if p.file == doc.path and p.path else p for p in problems]
 
 
 def shown_value(value: Any) -> str:

@@ -32,19 +32,23 @@ def read_inspection_workbook(path: str) -> LoadedInspection:
     meta = xlsx.read_meta(wb)
     if meta.get("schema") != BOOK_SCHEMA:
         raise InputError([Problem(book, "", message("inspect.xlsx.not_ours"))])
-    data, cells, problems = inspection_data(wb, book, meta)
+    headings: dict[str, str] = {}
+    data, cells, problems = inspection_data(wb, book, meta, headings)
     known = {message(f"inspect.xlsx.sheet.{sid}", lang) for sid in SHEETS for lang in LANGUAGES}
     problems += hidden_sheets(wb, book, read=known)
     # a formula with no saved result reads as blank: said at its cell, never taken as 未填写
     formulas = uncached_formulas(book)
     problems += [p for ws in wb.worksheets if ws.title in formulas
                  for row in cell_faults(book, ws, formulas[ws.title], merged=False).values() for p in row]
-    return inspection_from_document(Document(book, data, {}, cells=cells, sheets=tuple(wb.sheetnames)), tuple(problems))
+    doc = Document(book, data, {}, cells=cells, sheets=tuple(wb.sheetnames), headings=headings)
+    return inspection_from_document(doc, tuple(problems))
 
 
-def _rows(wb, sid: str, book: str, problems: list[Problem]) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
+def _rows(wb, sid: str, book: str, problems: list[Problem],
+          headings: dict[str, str]) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
     """(row number, values by column id, cells by column id) of the sheet's filled rows; a problem
-    when the sheet or one of its columns is missing."""
+    when the sheet or one of its columns is missing. `headings` gets the heading of each column
+    read (考核表!M -> 说明), by which its problems are named."""
     names = {message(f"inspect.xlsx.sheet.{sid}", lang) for lang in LANGUAGES}
     ws = next((w for w in wb.worksheets if w.title in names), None)
     if ws is None:
@@ -53,12 +57,13 @@ def _rows(wb, sid: str, book: str, problems: list[Problem]) -> list[tuple[int, d
     titles = {xlsx.as_text(c.value): c.column for c in ws[1] if c.value is not None}
     found = {}
     for cid, _ in SHEETS[sid]:
-        col = next((titles[t] for t in (message(f"inspect.xlsx.col.{cid}", lang) for lang in LANGUAGES) if t in titles), None)
+        col = next((titles[t] for t in _column_titles(cid) if t in titles), None)
         if col is None:
             problems.append(Problem(book, "", message("intake.no_column", column=message(f"inspect.xlsx.col.{cid}", "zh")),
                                     cell=xlsx.cell_name(ws.title, 1, 1)))
         else:
             found[cid] = col
+            headings[xlsx.cell_name(ws.title, 1, col)[:-1]] = xlsx.as_text(ws.cell(1, col).value)
     out = []
     for number in range(2, ws.max_row + 1):
         values = {cid: xlsx.as_value(ws.cell(number, col).value) for cid, col in found.items()}
@@ -67,8 +72,22 @@ def _rows(wb, sid: str, book: str, problems: list[Problem]) -> list[tuple[int, d
     return out
 
 
-def inspection_data(wb, book: str, meta: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
-    """The inspection file's data, the cell of each value, and the problems of the layout."""
+def _column_titles(cid: str) -> list[str]:
+    """The titles a column is known by, in either language, then those of earlier workbooks (the
+    考核信息 value column was headed 填报值, the union's word, before it became 考核值)."""
+    titles = [message(f"inspect.xlsx.col.{cid}", lang) for lang in LANGUAGES]
+    if cid in _RENAMED:
+        titles += [message(f"inspect.xlsx.col_was.{cid}", lang) for lang in LANGUAGES]
+    return titles
+
+
+_RENAMED = ("value",)
+
+
+def inspection_data(wb, book: str, meta: dict[str, str],
+                    headings: dict[str, str]) -> tuple[dict[str, Any], dict[str, str], list[Problem]]:
+    """The inspection file's data, the cell of each value, and the problems of the layout;
+    `headings` gets the heading of each column read (_rows)."""
     problems: list[Problem] = []
     data: dict[str, Any] = {"schema": SCHEMA, "reference": {
         "union": meta.get("union"), "union_name": meta.get("union_name"), "evidence_file": meta.get("evidence_file"),
@@ -76,9 +95,11 @@ def inspection_data(wb, book: str, meta: dict[str, str]) -> tuple[dict[str, Any]
         "evidence_sha256": meta.get("evidence_sha256"), "standard": meta.get("standard"),
         "standard_version": meta.get("standard_version")}}
     cells: dict[str, str] = {}
-    for _, v, c in _rows(wb, "info", book, problems):
+    for _, v, c in _rows(wb, "info", book, problems, headings):
         if v.get("key") in ("inspector", "date", "notes") and v.get("value") is not None:
             cells[v["key"]] = c["value"]
+            # a row of 考核信息 is named by its label (考核日期), not by the 考核值 heading all share
+            headings[c["value"]] = xlsx.as_text(v.get("item")) or v["key"]
             if v["key"] == "inspector" and (what := xlsx.not_text_kind(v["value"])):
                 # #N/A, TRUE or a date is no one's name: refused at its cell, and stands in as blank
                 problems.append(Problem(book, "inspector", message(
@@ -86,13 +107,15 @@ def inspection_data(wb, book: str, meta: dict[str, str]) -> tuple[dict[str, Any]
                     value=xlsx.as_text(v["value"])), cell=c["value"]))
                 continue
             data[v["key"]] = v["value"] if v["key"] == "date" else xlsx.as_text(v["value"])
-    _items(_rows(wb, "items", book, problems), data, cells)
-    _findings(_rows(wb, "documents", book, problems), data, cells, ("documents", "document"), (book, problems))
-    _findings(_rows(wb, "events", book, problems), data, cells, ("events", "event"), (book, problems))
-    for _, v, c in _rows(wb, "counts", book, problems):
+    _items(_rows(wb, "items", book, problems, headings), data, cells)
+    _findings(_rows(wb, "documents", book, problems, headings), data, cells, ("documents", "document"), (book, problems))
+    _findings(_rows(wb, "events", book, problems, headings), data, cells, ("events", "event"), (book, problems))
+    for _, v, c in _rows(wb, "counts", book, problems, headings):
+        # A row added by hand may name its kind by label only (群体性事件): read_counts takes either.
+        kind = xlsx.as_text(v.get("key")) or xlsx.as_text(v.get("kind")) or ""
+        if "observed" in c:  # filled or not: where a problem tells the user to write a count
+            cells.setdefault(f"event_counts.{kind}", c["observed"])
         if v.get("observed") is not None:
-            # A row added by hand may name its kind by label only (群体性事件): read_counts takes either.
-            kind = xlsx.as_text(v.get("key")) or xlsx.as_text(v.get("kind")) or ""
             data.setdefault("event_counts", {})[kind] = v["observed"]
             cells[f"event_counts.{kind}"] = c["observed"]
     return data, cells, problems
@@ -108,12 +131,17 @@ def _items(rows, data: dict[str, Any], cells: dict[str, str]) -> None:
             continue
         entry = items.setdefault(item, {})
         base = f"items.{item}"
+        if v.get("key") and "observed" in c:
+            # every fact's 核实值 cell, filled or not: where a problem tells the user to write one
+            cells.setdefault(f"{base}.observed.{v['key']}", c["observed"])
         if v.get("observed") is not None and v.get("key"):
             entry.setdefault("observed", {})[str(v["key"])] = v["observed"]
             cells[f"{base}.observed.{v['key']}"] = c["observed"]
         if v.get("score") is not None:
             entry["score"] = v["score"]
             cells[f"{base}.score"] = c["score"]
+            if "note" in c:  # the reason of the score goes in its row's 说明, written or not
+                cells.setdefault(f"{base}.reason", c["note"])
         note = xlsx.as_text(v.get("note"))
         if note is not None:
             part = "reason" if v.get("score") is not None else "note"
