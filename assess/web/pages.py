@@ -62,9 +62,9 @@ def script_json(value: Any) -> str:
     return json_text(value, indent=None).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def problems_page(request: Request, err: InputError) -> HTMLResponse:
+def problems_page(request: Request, err: InputError, status: int = 422) -> HTMLResponse:
     """Bad input sent from a page: every problem, listed."""
-    return render(request, "message.html", 422, heading=message("web.page.problems", request_lang(request)),
+    return render(request, "message.html", status, heading=message("web.page.problems", request_lang(request)),
                   lines=[str(p) for p in err.problems])
 
 
@@ -85,7 +85,7 @@ async def rules(standard_id: str, request: Request) -> Response:
     """One standard's rules in plain words."""
     lang = request_lang(request)
     work.known_query(request, (), lang)
-    ref = work.standard_ref(standard_id, lang, request.url.path)
+    ref = work.path_standard(standard_id, lang, request.url.path)
     return render(request, "rules.html", ref=ref, lines=api.explain(ref, lang=lang),
                   form=api.form_layout(ref, lang))
 
@@ -95,7 +95,7 @@ async def check(standard_id: str, request: Request) -> Response:
     """The self-check form (`?mode=inspector` adds the inspector's judgement items)."""
     lang = request_lang(request)
     work.known_query(request, ("mode",), lang)
-    ref = work.standard_ref(standard_id, lang, request.url.path)
+    ref = work.path_standard(standard_id, lang, request.url.path)
     form = api.form_layout(ref, lang)
     inspector = request.query_params.get("mode") == "inspector"
     judgements = [item for step in form["steps"] for item in step["items"] if item["judgement"]]
@@ -181,9 +181,8 @@ async def sheet(request: Request) -> Response:
     settings = request.app.state.settings
     form = await request.form()
     data = _json_field(str(form.get("body") or ""), lang)
-    standard_id, record, as_of, by = work.score_request(data, lang)
-    cards = await work.limited(settings, work.score_cards, settings, record,
-                               work.options(settings, standard_id, as_of, lang, by))
+    body = await work.score_request(settings, data, lang, work.cards_check(settings, lang))
+    cards = await work.limited(settings, work.body_cards, settings, lang, body)
     return HTMLResponse(api.render_scorecards(cards, "html", lang))
 
 
