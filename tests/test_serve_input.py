@@ -121,3 +121,91 @@ def test_an_api_address_of_an_unknown_standard_is_not_found(web, tail):
 def test_an_unknown_standard_in_a_query_or_body_is_still_bad_input(web):
     assert problems(web.post("/api/v1/batch?standard=nope", content=json.dumps(record()), headers=JSONL))
     assert problems(web.post("/api/v1/score", json={"standard": "nope", "record": record()}))
+
+
+# 3. Nothing a client sends is silently ignored, and every problem of a request is told at once.
+
+def test_a_batchs_request_problems_come_together(web):
+    url = "/api/v1/batch?standard=nope&format=pdf&as_of=2025-13-01"
+    found = problems(web.post(url, content=json.dumps(record()), headers=JSONL))
+    assert [p["path"] for p in found] == ["standard", "format", "as_of"]
+
+
+def test_a_batch_upload_refuses_a_misspelt_field_and_tells_the_missing_file_with_it(web):
+    found = problems(web.post("/api/v1/batch", files={"fil": ("名单.csv", b"a\n1\n")}, data={"standrd": "bahao-community"}))
+    # in the order sent (the client sends the fields before the file); a missing file last
+    assert [p["path"] for p in found] == ["standrd", "fil", "file"]
+    assert "未知的表单字段 fil; 可用: file, standard; 是否应为 file?" in found[1]["message"]
+    assert "是否应为 standard?" in found[0]["message"]
+
+
+def test_a_batch_with_two_different_standards_says_so(web):
+    upload = {"file": ("x.jsonl", json.dumps(record()).encode("utf-8"))}
+    found = problems(web.post("/api/v1/batch?standard=liuyou-grassroots", files=upload, data={"standard": "bahao-community"}))
+    assert [p["path"] for p in found] == ["standard"] and "liuyou-grassroots" in found[0]["message"]
+    same = web.post("/api/v1/batch?standard=bahao-community", files=upload, data={"standard": "bahao-community"})
+    assert same.status_code == 200
+
+
+@pytest.mark.parametrize("url, path, words", [
+    ("/api/v1/batch?standard=bahao-community&standard=liuyou-grassroots", "standard", "查询参数 standard 给了 2 次"),
+    ("/api/v1/batch?lang=fr", "lang", "查询参数 lang 的值 fr 未知; 可用: zh, en"),
+    ("/api/v1/batch?lang=EN", "lang", "是否应为 en?"),
+])
+def test_a_query_parameter_given_twice_or_with_an_unknown_value_is_refused(web, url, path, words):
+    found = problems(web.post(url, content=json.dumps(record()), headers=JSONL))
+    assert [p["path"] for p in found] == [path] and words in found[0]["message"]
+
+
+@pytest.mark.parametrize("url", ["/check/bahao-community?mode=inspecter", "/?lang=fr", "/standards/bahao-community?lang="])
+def test_a_page_refuses_a_query_value_it_would_ignore(web, url):
+    """`?mode=inspecter` showed the plain form, `?lang=fr` the Chinese page, without a word."""
+    response = web.get(url)
+    assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
+    if "mode" in url:
+        assert "是否应为 inspector?" in html.unescape(response.text)
+
+
+def upload(path: Path) -> tuple[str, bytes]:
+    return path.name, path.read_bytes()
+
+
+def test_the_acceptance_check_tells_every_problem_of_its_form(web):
+    found = problems(web.post("/api/v1/accept", files={"recrd": upload(FIXTURE)}, data={"standard": "nope"}))
+    assert [p["path"] for p in found] == ["recrd", "record", "inspection", "standard"]
+    page = web.post("/inspect", files={"recrd": upload(FIXTURE)}, data={"standard": "nope"})
+    assert page.status_code == 422 and "未知的表单字段 recrd" in html.unescape(page.text)
+
+
+def test_the_worksheet_refuses_a_misspelt_standard_field(web):
+    found = problems(web.post("/api/v1/worksheet.xlsx", files={"record": upload(FIXTURE)}, data={"standrd": "x"}))
+    assert [p["path"] for p in found] == ["standrd"]
+    # the inspector's page posts its whole form, the (empty) inspection field with it
+    answer = web.post("/api/v1/worksheet.xlsx", files={"record": upload(FIXTURE), "inspection": ("", b"")})
+    assert answer.status_code == 200, answer.text[:300]
+
+
+def test_reading_a_record_refuses_a_misspelt_file_field(web):
+    found = problems(web.post("/api/v1/record/read", files={"fiel": upload(FIXTURE)}))
+    assert [p["path"] for p in found] == ["fiel", "file"] and "是否应为 file?" in found[0]["message"]
+
+
+def test_the_federation_report_needs_its_standard_and_refuses_other_fields(web):
+    response = web.post("/federation/report", files={"file": ("x.jsonl", json.dumps(record()).encode("utf-8"))},
+                        data={"standrd": "bahao-community"})
+    text = html.unescape(response.text)
+    assert response.status_code == 422 and "未知的表单字段 standrd" in text and "名单需要指定标准" in text
+    assert "未知的标准 ;" not in text
+
+
+@pytest.mark.parametrize("url, data", [("/check/sheet", {"bdy": "{}"}), ("/login", {"tokn": "x"})])
+def test_a_pages_form_refuses_a_field_it_does_not_take(web, url, data):
+    response = web.post(url, data=data, follow_redirects=False)
+    assert response.status_code == 422 and f"未知的表单字段 {next(iter(data))}" in html.unescape(response.text)
+
+
+def test_an_empty_as_of_is_refused_not_read_as_none(web):
+    found = problems(web.post("/api/v1/score", json={"record": record(), "as_of": ""}))
+    assert [p["path"] for p in found] == ["as_of"]
+    found = problems(web.post("/api/v1/batch?as_of=", content=json.dumps(record()), headers=JSONL))
+    assert [p["path"] for p in found] == ["as_of"]

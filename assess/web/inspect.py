@@ -41,6 +41,16 @@ async def _upload(form, key: str, lang: str, suffixes: tuple[str, ...]) -> tuple
     return await upload.read(), suffix, name
 
 
+async def _collected(problems: list[Problem], form, key: str, lang: str,
+                     suffixes: tuple[str, ...]) -> tuple[bytes, str, str] | None:
+    """_upload, or None with its problem added to `problems`."""
+    try:
+        return await _upload(form, key, lang, suffixes)
+    except InputError as err:
+        problems += err.problems
+        return None
+
+
 def _renamed(value: Any, names: dict[str, str]) -> Any:
     """`value` with every temporary path replaced by the browser's file name."""
     if isinstance(value, dict):
@@ -73,9 +83,12 @@ async def _accepted(request: Request) -> tuple[dict[str, Any], str]:
     lang = request_lang(request)
     work.known_query(request, (), lang)
     form = await request.form()
-    record = await _upload(form, "record", lang, files.RECORD_SUFFIXES)
-    inspection = await _upload(form, "inspection", lang, INSPECTION_SUFFIXES)
-    standard = work.standard_ref(form.get("standard"), lang) if form.get("standard") else None
+    problems = work.form_problems(form, ("record", "inspection", "standard"), lang)
+    record = await _collected(problems, form, "record", lang, files.RECORD_SUFFIXES)
+    inspection = await _collected(problems, form, "inspection", lang, INSPECTION_SUFFIXES)
+    standard = work.collect(problems, work.standard_ref, form.get("standard"), lang) if form.get("standard") else None
+    if problems:
+        raise InputError(problems)
     result = await work.limited(request.app.state.settings, accept_uploads, record, inspection, standard, lang)
     return result, lang
 
@@ -97,8 +110,12 @@ async def worksheet(request: Request) -> Response:
     lang = request_lang(request)
     work.known_query(request, (), lang)
     form = await request.form()
-    record = await _upload(form, "record", lang, files.RECORD_SUFFIXES)
-    standard = work.standard_ref(form.get("standard"), lang) if form.get("standard") else None
+    # `inspection`: the inspector's page posts its whole form here, the inspection field with it (unused)
+    problems = work.form_problems(form, ("record", "standard", "inspection"), lang)
+    record = await _collected(problems, form, "record", lang, files.RECORD_SUFFIXES)
+    standard = work.collect(problems, work.standard_ref, form.get("standard"), lang) if form.get("standard") else None
+    if problems:
+        raise InputError(problems)
 
     def write() -> bytes:
         with tempfile.TemporaryDirectory(prefix="assess-serve-") as tmp, use_language(lang):

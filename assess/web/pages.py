@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from assess import api
 from assess.core.jsonout import json_text
 from assess.core.messages import LANGUAGES, catalogue, message, plural_forms
-from assess.core.problems import InputError
+from assess.core.problems import InputError, Problem
 from assess.web import batch, files, work
 from assess.web.langs import request_lang
 from assess.web.security import TOKEN_COOKIE
@@ -94,7 +94,7 @@ async def rules(standard_id: str, request: Request) -> Response:
 async def check(standard_id: str, request: Request) -> Response:
     """The self-check form (`?mode=inspector` adds the inspector's judgement items)."""
     lang = request_lang(request)
-    work.known_query(request, ("mode",), lang)
+    work.known_query(request, ("mode",), lang, {"mode": ("inspector",)})
     ref = work.path_standard(standard_id, lang, request.url.path)
     form = api.form_layout(ref, lang)
     inspector = request.query_params.get("mode") == "inspector"
@@ -116,9 +116,15 @@ async def federation_report(request: Request) -> Response:
     lang = request_lang(request)
     work.known_query(request, (), lang)
     settings = request.app.state.settings
-    upload, suffix = await files.uploaded(request, lang, batch.BATCH_SUFFIXES)
     form = await request.form()
-    standard = work.standard_ref(form.get("standard") or "", lang)
+    problems = work.form_problems(form, ("file", "standard"), lang)
+    upload, suffix = await files.collected_upload(problems, request, lang, batch.BATCH_SUFFIXES)
+    if form.get("standard"):
+        standard = work.collect(problems, work.standard_ref, form.get("standard"), lang)
+    else:
+        problems.append(Problem(work.REQUEST, "standard", message("web.error.batch_standard", lang)))
+    if problems:
+        raise InputError(problems)
     data = await upload.read()
     html = await work.limited(settings, _report_html, data, suffix, standard, lang,
                               batch.shown_name(upload.filename, suffix))
@@ -163,6 +169,9 @@ async def login_post(request: Request) -> Response:
     """Keep the token given in a cookie and go on; the next request checks it."""
     work.known_query(request, (), request_lang(request))
     form = await request.form()
+    problems = work.form_problems(form, ("next", "token"), request_lang(request))
+    if problems:
+        raise InputError(problems)
     response = RedirectResponse(_local(str(form.get("next") or "/")), status_code=303)
     response.set_cookie(TOKEN_COOKIE, str(form.get("token") or ""), httponly=True, samesite="strict")
     return response
@@ -180,6 +189,9 @@ async def sheet(request: Request) -> Response:
     work.known_query(request, (), lang)
     settings = request.app.state.settings
     form = await request.form()
+    problems = work.form_problems(form, ("body",), lang)
+    if problems:
+        raise InputError(problems)
     data = _json_field(str(form.get("body") or ""), lang)
     body = await work.score_request(settings, data, lang, work.cards_check(settings, lang))
     cards = await work.limited(settings, work.body_cards, settings, lang, body)

@@ -83,20 +83,64 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)[:60]
 
 
-def known_query(request, known: tuple[str, ...], lang: str) -> None:
-    """InputError naming every query parameter of `request` not in `known` (and `lang`, which
-    every route takes), with the closest known one: a misspelt `standrd=` is never ignored."""
+def known_query(request, known: tuple[str, ...], lang: str, values: dict[str, tuple[str, ...]] | None = None) -> None:
+    """InputError with every problem query_problems finds."""
+    problems = query_problems(request, known, lang, values)
+    if problems:
+        raise InputError(problems)
+
+
+def query_problems(request, known: tuple[str, ...], lang: str,
+                   values: dict[str, tuple[str, ...]] | None = None) -> list[Problem]:
+    """Every query parameter of `request` not in `known` (and `lang`, which every route takes),
+    with the closest known one, so a misspelt `standrd=` is never ignored; one given twice (only
+    one would be read); one of `values` (and `lang`) with a value not among its known ones
+    (`?lang=fr`, `?mode=inspecter` would be read as if absent)."""
     names = (*known, "lang") if "lang" not in known else known
-    unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in names]
-    if unknown:
-        raise InputError([Problem(REQUEST, k[:40], message("web.error.unknown_param", lang, name=k[:40],
-                                                           known=", ".join(names)) + did_you_mean(k, names, lang))
-                          for k in unknown])
+    allowed = {"lang": LANGUAGES, **(values or {})}
+    given = [k for k, _ in request.query_params.multi_items()]
+    problems = []
+    for k in dict.fromkeys(given):
+        if k not in names:
+            problems.append(Problem(REQUEST, k[:40], message("web.error.unknown_param", lang, name=k[:40],
+                                                             known=", ".join(names)) + did_you_mean(k, names, lang)))
+        elif given.count(k) > 1:
+            problems.append(Problem(REQUEST, k, message("web.error.repeated_param", lang, name=k, n=given.count(k))))
+        elif k in allowed and request.query_params[k] not in allowed[k]:
+            value = request.query_params[k]
+            problems.append(Problem(REQUEST, k, message("web.error.bad_value", lang, name=k, value=value[:40],
+                                                        known=", ".join(allowed[k])) + did_you_mean(value, allowed[k], lang)))
+    return problems
+
+
+def form_problems(form, known: tuple[str, ...], lang: str) -> list[Problem]:
+    """Every field of a posted form not in `known`, with the closest known one, or given twice
+    (only one would be read): a misspelt `standrd` field is never ignored."""
+    given = [k for k, _ in form.multi_items()]
+    problems = []
+    for k in dict.fromkeys(given):
+        if k not in known:
+            problems.append(Problem(REQUEST, k[:40], message("web.error.unknown_field", lang, name=k[:40],
+                                                             known=", ".join(known)) + did_you_mean(k, known, lang)))
+        elif given.count(k) > 1:
+            problems.append(Problem(REQUEST, k, message("web.error.repeated_field", lang, name=k, n=given.count(k))))
+    return problems
+
+
+def collect(problems: list[Problem], func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """func(*args, **kwargs); on InputError, None with its problems added to `problems` (so that
+    one answer tells every problem of a request, not only the first found)."""
+    try:
+        return func(*args, **kwargs)
+    except InputError as err:
+        problems += err.problems
+        return None
 
 
 def as_of_date(value: Any, lang: str, path: str = "as_of") -> date | None:
-    """An ISO date YYYY-MM-DD (or None); InputError otherwise."""
-    if value is None or value == "":
+    """An ISO date YYYY-MM-DD (or None when not given); InputError otherwise, an empty text
+    too (it was read as no date: the end of the record's period, without a word)."""
+    if value is None:
         return None
     if isinstance(value, str):
         try:
