@@ -106,6 +106,7 @@ def test_a_page_of_an_unknown_standard_is_not_found(web, url):
     text = html.unescape(response.text)
     wrong = url.split("/")[2].split("?")[0]
     assert f"未知的标准 {wrong}; 可用: bahao-community, liuyou-grassroots, model-worker-home" in text
+    assert "没有这个地址" in text and "输入有问题" not in text
     if wrong == "bahao-communty":
         assert "是否应为 bahao-community?" in text
 
@@ -209,3 +210,14 @@ def test_an_empty_as_of_is_refused_not_read_as_none(web):
     assert [p["path"] for p in found] == ["as_of"]
     found = problems(web.post("/api/v1/batch?as_of=", content=json.dumps(record()), headers=JSONL))
     assert [p["path"] for p in found] == ["as_of"]
+
+
+def test_the_acceptance_check_tells_the_uploaded_records_problems_with_the_forms(web):
+    data = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+    del data["union"]
+    bad = yaml.safe_dump(data, allow_unicode=True).encode("utf-8")
+    found = problems(web.post("/api/v1/accept", files={"record": ("我的.yaml", bad)}, data={"standard": "nope"}))
+    assert [p["path"] for p in found] == ["inspection", "standard", "union"]
+    assert found[2]["file"] == "我的.yaml" and "assess-serve" not in json.dumps(found)
+    found = problems(web.post("/api/v1/worksheet.xlsx", files={"record": ("我的.yaml", bad)}, data={"standard": "nope"}))
+    assert [p["path"] for p in found] == ["standard", "union"]

@@ -51,6 +51,28 @@ async def _collected(problems: list[Problem], form, key: str, lang: str,
         return None
 
 
+async def _refuse(request: Request, problems: list[Problem], record: tuple[bytes, str, str] | None, lang: str) -> None:
+    """InputError with the request's `problems`, then the uploaded record's own (its shape, as
+    reading it finds them) when there is one; nothing when `problems` is empty."""
+    if not problems:
+        return
+    if record is not None:
+        problems = problems + await work.limited(request.app.state.settings, _record_problems, record, lang)
+    raise InputError(problems)
+
+
+def _record_problems(record: tuple[bytes, str, str], lang: str) -> list[Problem]:
+    """The problems reading the uploaded `record` finds, naming the browser's file."""
+    with tempfile.TemporaryDirectory(prefix="assess-serve-") as tmp, use_language(lang):
+        path = files.saved_upload(record[0], record[1], tmp, "record")
+        try:
+            api.load_record(str(path))
+        except InputError as err:
+            names = {str(path): record[2]}
+            return [Problem(*_renamed([p.file, p.path, p.message], names), p.line, p.column, p.cell) for p in err.problems]
+    return []
+
+
 def _renamed(value: Any, names: dict[str, str]) -> Any:
     """`value` with every temporary path replaced by the browser's file name."""
     if isinstance(value, dict):
@@ -87,8 +109,7 @@ async def _accepted(request: Request) -> tuple[dict[str, Any], str]:
     record = await _collected(problems, form, "record", lang, files.RECORD_SUFFIXES)
     inspection = await _collected(problems, form, "inspection", lang, INSPECTION_SUFFIXES)
     standard = work.collect(problems, work.standard_ref, form.get("standard"), lang) if form.get("standard") else None
-    if problems:
-        raise InputError(problems)
+    await _refuse(request, problems, record, lang)
     result = await work.limited(request.app.state.settings, accept_uploads, record, inspection, standard, lang)
     return result, lang
 
@@ -114,8 +135,7 @@ async def worksheet(request: Request) -> Response:
     problems = work.form_problems(form, ("record", "standard", "inspection"), lang)
     record = await _collected(problems, form, "record", lang, files.RECORD_SUFFIXES)
     standard = work.collect(problems, work.standard_ref, form.get("standard"), lang) if form.get("standard") else None
-    if problems:
-        raise InputError(problems)
+    await _refuse(request, problems, record, lang)
 
     def write() -> bytes:
         with tempfile.TemporaryDirectory(prefix="assess-serve-") as tmp, use_language(lang):

@@ -63,8 +63,9 @@ def script_json(value: Any) -> str:
 
 
 def problems_page(request: Request, err: InputError, status: int = 422) -> HTMLResponse:
-    """Bad input sent from a page: every problem, listed."""
-    return render(request, "message.html", status, heading=message("web.page.problems", request_lang(request)),
+    """Bad input sent from a page (422), or an address naming nothing (404): every problem, listed."""
+    heading = "web.error.not_found" if status == 404 else "web.page.problems"
+    return render(request, "message.html", status, heading=message(heading, request_lang(request)),
                   lines=[str(p) for p in err.problems])
 
 
