@@ -132,7 +132,7 @@ def test_the_standards_and_one_standard(web):
     assert form["schema"] == "assess.form/1"
     fields = [f["name"] for step in form["steps"] for f in step["fields"]]
     assert len(fields) == len(set(fields)) == len(api.load_standard("liuyou-grassroots").standard.fields)
-    assert web.get("/api/v1/standards/nope").status_code == 422
+    assert web.get("/api/v1/standards/nope").status_code == 404  # an address naming nothing
 
 
 def test_openapi_and_the_docs_page_describe_every_endpoint(web):

@@ -180,16 +180,18 @@ def test_a_standard_that_is_no_text_says_so(web):
     assert "['x']" not in found[0]["message"]
 
 
-@pytest.mark.parametrize("method, url, path", [
-    ("post", "/api/v1/score", "standard"),
-    ("post", "/api/v1/batch?standard=bahao-communty", "standard"),
-    ("get", "/api/v1/standards/bahao-communty", "/api/v1/standards/bahao-communty"),
-    ("get", "/api/v1/standards/bahao-communty/template.xlsx", "/api/v1/standards/bahao-communty/template.xlsx"),
+@pytest.mark.parametrize("method, url, path, status", [
+    ("post", "/api/v1/score", "standard", 422),
+    ("post", "/api/v1/batch?standard=bahao-communty", "standard", 422),
+    ("get", "/api/v1/standards/bahao-communty", "/api/v1/standards/bahao-communty", 404),
+    ("get", "/api/v1/standards/bahao-communty/template.xlsx", "/api/v1/standards/bahao-communty/template.xlsx", 404),
 ])
-def test_a_misspelt_standard_gets_did_you_mean(web, method, url, path):
+def test_a_misspelt_standard_gets_did_you_mean(web, method, url, path, status):
     kwargs = {"json": {"record": json.loads(record_line()), "standard": "bahao-communty"}} if url.endswith("score") \
         else {"content": record_line(), "headers": JSONL} if method == "post" else {}
-    found = problems(getattr(web, method)(url, **kwargs))
+    response = getattr(web, method)(url, **kwargs)
+    assert response.status_code == status, response.text
+    found = response.json()["problems"]
     assert found[0]["path"] == path and "是否应为 bahao-community?" in found[0]["message"]
     assert "standard_id" not in json.dumps(found)
 

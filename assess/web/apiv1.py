@@ -6,6 +6,7 @@ the language asked for (`?lang=` or `Accept-Language`); a standard id is only ev
 against the catalog's ids."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -61,7 +62,7 @@ async def standard(standard_id: str, request: Request) -> Response:
     and its self-check form (schema assess.form/1)."""
     lang = request_lang(request)
     work.known_query(request, (), lang)
-    ref = work.standard_ref(standard_id, lang, request.url.path)
+    ref = work.path_standard(standard_id, lang, request.url.path)
     loaded = api.load_standard(ref)
     info = next(i for i in work.known_standards(lang) if i.id == loaded.standard.id
                 and i.version == loaded.standard.version)
@@ -74,7 +75,7 @@ async def template(standard_id: str, request: Request) -> Response:
     """The standard's fill-in workbook, empty."""
     lang = request_lang(request)
     work.known_query(request, (), lang)
-    ref = work.standard_ref(standard_id, lang, request.url.path)
+    ref = work.path_standard(standard_id, lang, request.url.path)
     data = await work.limited(request.app.state.settings, files.template_bytes, ref, None, lang)
     return files.download(data, f"{standard_id}.xlsx")
 
@@ -84,7 +85,7 @@ async def roster(standard_id: str, request: Request) -> Response:
     """The standard's empty roster for a federation."""
     lang = request_lang(request)
     work.known_query(request, (), lang)
-    ref = work.standard_ref(standard_id, lang, request.url.path)
+    ref = work.path_standard(standard_id, lang, request.url.path)
     data = await work.limited(request.app.state.settings, files.roster_bytes, ref, lang)
     return files.download(data, f"{standard_id}-roster.xlsx")
 
@@ -96,9 +97,8 @@ async def score(request: Request) -> Response:
     lang = request_lang(request)
     work.known_query(request, (), lang)
     settings = request.app.state.settings
-    standard_id, record, as_of, by = work.score_request(await json_body(request, lang), lang)
-    cards = await work.limited(settings, work.score_cards, settings, record,
-                               work.options(settings, standard_id, as_of, lang, by))
+    body = await work.score_request(settings, await json_body(request, lang), lang, work.cards_check(settings, lang))
+    cards = await work.limited(settings, work.body_cards, settings, lang, body)
     return json_response(work.cards_data(cards))
 
 
@@ -124,9 +124,11 @@ async def record_yaml(request: Request) -> Response:
     """The record of the body, checked, as a YAML record file (`assess score` reads it back)."""
     lang = request_lang(request)
     work.known_query(request, (), lang)
-    _, record, _, _ = work.score_request(await json_body(request, lang), lang)
-    text = await work.limited(request.app.state.settings, files.record_yaml, record, lang)
-    return files.download(text.encode("utf-8"), files.record_name(record, "yaml"), "application/yaml; charset=utf-8")
+    settings = request.app.state.settings
+    body = await work.score_request(settings, await json_body(request, lang), lang,
+                                    lambda b: files.record_yaml(b.record, lang))
+    text = await work.limited(settings, files.record_yaml, body.record, lang)
+    return files.download(text.encode("utf-8"), files.record_name(body.record, "yaml"), "application/yaml; charset=utf-8")
 
 
 @router.post("/record.xlsx", summary="The record as a filled-in workbook", openapi_extra=_SCORE_BODY,
@@ -135,9 +137,14 @@ async def record_xlsx(request: Request) -> Response:
     """The fill-in workbook of the body's standard (default: the record's only one), filled in."""
     lang = request_lang(request)
     work.known_query(request, (), lang)
-    standard_id, record, as_of, _ = work.score_request(await json_body(request, lang), lang)
-    data = await work.limited(request.app.state.settings, files.record_workbook, standard_id, record, as_of, lang)
-    return files.download(data, files.record_name(record, "xlsx"))
+    settings = request.app.state.settings
+    body = await work.score_request(settings, await json_body(request, lang), lang, functools.partial(_workbook, lang))
+    data = await work.limited(settings, _workbook, lang, body)
+    return files.download(data, files.record_name(body.record, "xlsx"))
+
+
+def _workbook(lang: str, body: work.ScoreBody) -> bytes:
+    return files.record_workbook(body.standard, body.record, body.as_of, lang)
 
 
 @router.post("/sheet.html", summary="The printable acceptance sheet (检查验收表)", openapi_extra=_SCORE_BODY,
@@ -147,9 +154,8 @@ async def sheet(request: Request) -> Response:
     lang = request_lang(request)
     work.known_query(request, (), lang)
     settings = request.app.state.settings
-    standard_id, record, as_of, by = work.score_request(await json_body(request, lang), lang)
-    cards = await work.limited(settings, work.score_cards, settings, record,
-                               work.options(settings, standard_id, as_of, lang, by))
+    body = await work.score_request(settings, await json_body(request, lang), lang, work.cards_check(settings, lang))
+    cards = await work.limited(settings, work.body_cards, settings, lang, body)
     html = api.render_scorecards(cards, "html", lang)
     return Response(html, media_type="text/html; charset=utf-8")
 

@@ -18,7 +18,7 @@ from assess.web.errors import one_problem, problems_response
 from assess.web.langs import request_lang
 from assess.web.security import Guard
 from assess.web.settings import Settings
-from assess.web.work import TimeLimit
+from assess.web.work import NotFound, TimeLimit
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("assess.web")
@@ -45,9 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 async def _input_error(request: Request, exc: InputError) -> Response:
+    status = 404 if isinstance(exc, NotFound) else 422
     if _wants_page(request):
-        return pages.problems_page(request, exc)
-    return problems_response(exc)
+        return pages.problems_page(request, exc, status)
+    return problems_response(exc, status)
 
 
 async def _time_limit(request: Request, exc: TimeLimit) -> Response:

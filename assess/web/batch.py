@@ -140,28 +140,33 @@ async def handle(request: Request) -> Response:
 
 async def _answer(request: Request, lang: str, tmp: str, shown: list[str]) -> Response:
     """handle's work; `shown` gets (the upload's temporary path, the name it is shown by) as soon
-    as the upload is saved."""
+    as the upload is saved. Every problem of the request is told at once."""
     settings = request.app.state.settings
-    standard = request.query_params.get("standard")
-    fmt = request.query_params.get("format", "jsonl")
-    as_of = work.as_of_date(request.query_params.get("as_of"), lang)
-    if fmt not in ("jsonl", *RESULT_FORMATS):
-        raise InputError([Problem(work.REQUEST, "format", message("web.error.bad_format", lang, fmt=fmt[:20]))])
+    problems: list[Problem] = []
+    upload, suffix, standard = None, ".jsonl", request.query_params.get("standard")
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        upload, suffix = await files.uploaded(request, lang, BATCH_SUFFIXES)
         form = await request.form()
-        standard = form.get("standard") or standard
+        problems += work.form_problems(form, ("file", "standard"), lang)
+        upload, suffix = await files.collected_upload(problems, request, lang, BATCH_SUFFIXES)
+        standard = _one_standard(problems, standard, form.get("standard"), lang)
+    standard = work.collect(problems, work.standard_ref, standard, lang) if standard else None
+    if not standard and not any(p.path == "standard" for p in problems) and (
+            request.query_params.get("format") in RESULT_FORMATS or suffix not in ("", ".jsonl")):
+        problems.append(Problem(work.REQUEST, "standard", message("web.error.batch_standard", lang)))
+    fmt = request.query_params.get("format", "jsonl")
+    if fmt not in ("jsonl", *RESULT_FORMATS):
+        problems.append(Problem(work.REQUEST, "format", message("web.error.bad_format", lang, fmt=fmt[:20])))
+    as_of = work.collect(problems, work.as_of_date, request.query_params.get("as_of"), lang)
+    opts = work.collect(problems, work.options, settings, standard, as_of, lang,
+                        _header_text(request.headers.get("x-assess-user")), "X-Assess-User")
+    if problems:
+        raise InputError(problems)
+    if upload is not None:
         path = files.saved_upload(await upload.read(), suffix, tmp)
         shown += [str(path), shown_name(upload.filename, suffix)]
     else:
-        suffix = ".jsonl"
         path = files.saved_upload(await request.body(), suffix, tmp)
         shown += [str(path), "request" + suffix]  # no "<request>": XML would need it escaped
-    standard = work.standard_ref(standard, lang) if standard else None
-    if standard is None and (fmt in RESULT_FORMATS or suffix != ".jsonl"):
-        raise InputError([Problem(work.REQUEST, "standard", message("web.error.batch_standard", lang))])
-    opts = work.options(settings, standard, as_of, lang, _header_text(request.headers.get("x-assess-user")),
-                        "X-Assess-User")
     if fmt in RESULT_FORMATS:
         data, name, media, refused = await work.limited(settings, _results_file, path, fmt, opts, tmp, tuple(shown))
         shutil.rmtree(tmp, ignore_errors=True)
@@ -171,6 +176,16 @@ async def _answer(request: Request, lang: str, tmp: str, shown: list[str]) -> Re
     records = await work.limited(settings, _records, path, suffix, standard, as_of, lang)
     return StreamingResponse(stream(records, opts, tmp, settings, tuple(shown)), media_type=JSONL_TYPE,
                              headers={"x-record-count": str(len(records))})
+
+
+def _one_standard(problems: list[Problem], query: str | None, field: Any, lang: str) -> Any:
+    """The standard of an upload: its form field, else `?standard=`; a problem when both are
+    given and differ (the one would silently win over the other)."""
+    if query and field and field != query:
+        problems.append(Problem(work.REQUEST, "standard", message("web.error.two_standards", lang,
+                                                                  query=query[:100], field=str(field)[:100])))
+        return None
+    return field or query
 
 
 def _header_text(value: str | None) -> str | None:

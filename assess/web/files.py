@@ -105,6 +105,17 @@ async def uploaded(request: Request, lang: str, suffixes: tuple[str, ...]) -> tu
     return upload, suffix
 
 
+async def collected_upload(problems: list[Problem], request: Request, lang: str,
+                           suffixes: tuple[str, ...]) -> tuple[UploadFile | None, str]:
+    """uploaded(...), or (None, "") with its problem added to `problems` (work.collect for this
+    coroutine)."""
+    try:
+        return await uploaded(request, lang, suffixes)
+    except InputError as err:
+        problems += err.problems
+        return None, ""
+
+
 def saved_upload(data: bytes, suffix: str, tmp: str, stem: str = "upload") -> Path:
     """`data` written under a fixed name in the temporary directory `tmp`."""
     path = Path(tmp) / f"{stem}{suffix}"
@@ -117,7 +128,10 @@ async def read_upload(request: Request) -> Response:
     browser's file name (and sheet and cell for a workbook)."""
     lang = request_lang(request)
     work.known_query(request, (), lang)
-    upload, suffix = await uploaded(request, lang, RECORD_SUFFIXES)
+    problems = work.form_problems(await request.form(), ("file",), lang)
+    upload, suffix = await collected_upload(problems, request, lang, RECORD_SUFFIXES)
+    if problems:
+        raise InputError(problems)
     data = await upload.read()
     name = Path(upload.filename or "upload").name
 

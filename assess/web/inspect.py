@@ -41,6 +41,38 @@ async def _upload(form, key: str, lang: str, suffixes: tuple[str, ...]) -> tuple
     return await upload.read(), suffix, name
 
 
+async def _collected(problems: list[Problem], form, key: str, lang: str,
+                     suffixes: tuple[str, ...]) -> tuple[bytes, str, str] | None:
+    """_upload, or None with its problem added to `problems`."""
+    try:
+        return await _upload(form, key, lang, suffixes)
+    except InputError as err:
+        problems += err.problems
+        return None
+
+
+async def _refuse(request: Request, problems: list[Problem], record: tuple[bytes, str, str] | None, lang: str) -> None:
+    """InputError with the request's `problems`, then the uploaded record's own (its shape, as
+    reading it finds them) when there is one; nothing when `problems` is empty."""
+    if not problems:
+        return
+    if record is not None:
+        problems = problems + await work.limited(request.app.state.settings, _record_problems, record, lang)
+    raise InputError(problems)
+
+
+def _record_problems(record: tuple[bytes, str, str], lang: str) -> list[Problem]:
+    """The problems reading the uploaded `record` finds, naming the browser's file."""
+    with tempfile.TemporaryDirectory(prefix="assess-serve-") as tmp, use_language(lang):
+        path = files.saved_upload(record[0], record[1], tmp, "record")
+        try:
+            api.load_record(str(path))
+        except InputError as err:
+            names = {str(path): record[2]}
+            return [Problem(*_renamed([p.file, p.path, p.message], names), p.line, p.column, p.cell) for p in err.problems]
+    return []
+
+
 def _renamed(value: Any, names: dict[str, str]) -> Any:
     """`value` with every temporary path replaced by the browser's file name."""
     if isinstance(value, dict):
@@ -73,9 +105,11 @@ async def _accepted(request: Request) -> tuple[dict[str, Any], str]:
     lang = request_lang(request)
     work.known_query(request, (), lang)
     form = await request.form()
-    record = await _upload(form, "record", lang, files.RECORD_SUFFIXES)
-    inspection = await _upload(form, "inspection", lang, INSPECTION_SUFFIXES)
-    standard = work.standard_ref(form.get("standard"), lang) if form.get("standard") else None
+    problems = work.form_problems(form, ("record", "inspection", "standard"), lang)
+    record = await _collected(problems, form, "record", lang, files.RECORD_SUFFIXES)
+    inspection = await _collected(problems, form, "inspection", lang, INSPECTION_SUFFIXES)
+    standard = work.collect(problems, work.standard_ref, form.get("standard"), lang) if form.get("standard") else None
+    await _refuse(request, problems, record, lang)
     result = await work.limited(request.app.state.settings, accept_uploads, record, inspection, standard, lang)
     return result, lang
 
@@ -97,8 +131,11 @@ async def worksheet(request: Request) -> Response:
     lang = request_lang(request)
     work.known_query(request, (), lang)
     form = await request.form()
-    record = await _upload(form, "record", lang, files.RECORD_SUFFIXES)
-    standard = work.standard_ref(form.get("standard"), lang) if form.get("standard") else None
+    # `inspection`: the inspector's page posts its whole form here, the inspection field with it (unused)
+    problems = work.form_problems(form, ("record", "standard", "inspection"), lang)
+    record = await _collected(problems, form, "record", lang, files.RECORD_SUFFIXES)
+    standard = work.collect(problems, work.standard_ref, form.get("standard"), lang) if form.get("standard") else None
+    await _refuse(request, problems, record, lang)
 
     def write() -> bytes:
         with tempfile.TemporaryDirectory(prefix="assess-serve-") as tmp, use_language(lang):

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from assess import api
 from assess.core.jsonout import json_text
 from assess.core.messages import LANGUAGES, catalogue, message, plural_forms
-from assess.core.problems import InputError
+from assess.core.problems import InputError, Problem
 from assess.web import batch, files, work
 from assess.web.langs import request_lang
 from assess.web.security import TOKEN_COOKIE
@@ -62,9 +62,10 @@ def script_json(value: Any) -> str:
     return json_text(value, indent=None).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def problems_page(request: Request, err: InputError) -> HTMLResponse:
-    """Bad input sent from a page: every problem, listed."""
-    return render(request, "message.html", 422, heading=message("web.page.problems", request_lang(request)),
+def problems_page(request: Request, err: InputError, status: int = 422) -> HTMLResponse:
+    """Bad input sent from a page (422), or an address naming nothing (404): every problem, listed."""
+    heading = "web.error.not_found" if status == 404 else "web.page.problems"
+    return render(request, "message.html", status, heading=message(heading, request_lang(request)),
                   lines=[str(p) for p in err.problems])
 
 
@@ -85,7 +86,7 @@ async def rules(standard_id: str, request: Request) -> Response:
     """One standard's rules in plain words."""
     lang = request_lang(request)
     work.known_query(request, (), lang)
-    ref = work.standard_ref(standard_id, lang, request.url.path)
+    ref = work.path_standard(standard_id, lang, request.url.path)
     return render(request, "rules.html", ref=ref, lines=api.explain(ref, lang=lang),
                   form=api.form_layout(ref, lang))
 
@@ -94,8 +95,8 @@ async def rules(standard_id: str, request: Request) -> Response:
 async def check(standard_id: str, request: Request) -> Response:
     """The self-check form (`?mode=inspector` adds the inspector's judgement items)."""
     lang = request_lang(request)
-    work.known_query(request, ("mode",), lang)
-    ref = work.standard_ref(standard_id, lang, request.url.path)
+    work.known_query(request, ("mode",), lang, {"mode": ("inspector",)})
+    ref = work.path_standard(standard_id, lang, request.url.path)
     form = api.form_layout(ref, lang)
     inspector = request.query_params.get("mode") == "inspector"
     judgements = [item for step in form["steps"] for item in step["items"] if item["judgement"]]
@@ -116,9 +117,15 @@ async def federation_report(request: Request) -> Response:
     lang = request_lang(request)
     work.known_query(request, (), lang)
     settings = request.app.state.settings
-    upload, suffix = await files.uploaded(request, lang, batch.BATCH_SUFFIXES)
     form = await request.form()
-    standard = work.standard_ref(form.get("standard") or "", lang)
+    problems = work.form_problems(form, ("file", "standard"), lang)
+    upload, suffix = await files.collected_upload(problems, request, lang, batch.BATCH_SUFFIXES)
+    if form.get("standard"):
+        standard = work.collect(problems, work.standard_ref, form.get("standard"), lang)
+    else:
+        problems.append(Problem(work.REQUEST, "standard", message("web.error.batch_standard", lang)))
+    if problems:
+        raise InputError(problems)
     data = await upload.read()
     html = await work.limited(settings, _report_html, data, suffix, standard, lang,
                               batch.shown_name(upload.filename, suffix))
@@ -163,6 +170,9 @@ async def login_post(request: Request) -> Response:
     """Keep the token given in a cookie and go on; the next request checks it."""
     work.known_query(request, (), request_lang(request))
     form = await request.form()
+    problems = work.form_problems(form, ("next", "token"), request_lang(request))
+    if problems:
+        raise InputError(problems)
     response = RedirectResponse(_local(str(form.get("next") or "/")), status_code=303)
     response.set_cookie(TOKEN_COOKIE, str(form.get("token") or ""), httponly=True, samesite="strict")
     return response
@@ -180,10 +190,12 @@ async def sheet(request: Request) -> Response:
     work.known_query(request, (), lang)
     settings = request.app.state.settings
     form = await request.form()
+    problems = work.form_problems(form, ("body",), lang)
+    if problems:
+        raise InputError(problems)
     data = _json_field(str(form.get("body") or ""), lang)
-    standard_id, record, as_of, by = work.score_request(data, lang)
-    cards = await work.limited(settings, work.score_cards, settings, record,
-                               work.options(settings, standard_id, as_of, lang, by))
+    body = await work.score_request(settings, data, lang, work.cards_check(settings, lang))
+    cards = await work.limited(settings, work.body_cards, settings, lang, body)
     return HTMLResponse(api.render_scorecards(cards, "html", lang))
 
 

@@ -3,19 +3,20 @@ standard id is looked up among them, never opened as a path), reading a request'
 scoring with the results store when there is one, and running it all under the time limit."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
 import re
 import threading
 from datetime import date
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import anyio
 
 from assess import api
 from assess.core.hints import did_you_mean
-from assess.core.messages import LANGUAGES, message
+from assess.core.messages import LANGUAGES, message, use_language
 from assess.core.problems import InputError, Problem
 from assess.core.types import exact_text, number_out
 from assess.web.settings import Settings
@@ -63,25 +64,83 @@ def standard_ref(value: Any, lang: str, path: str = "standard") -> str:
     return value
 
 
+class NotFound(InputError):
+    """What an address names does not exist (an unknown standard in `/check/{id}`): answered 404
+    with its problems, as a bad query or body value is answered 422."""
+
+
+def path_standard(value: str, lang: str, path: str) -> str:
+    """standard_ref of a standard named in the address `path` (`/standards/{id}`); NotFound
+    (404, with the known ids and "did you mean") when no standard has that id."""
+    try:
+        return standard_ref(value, lang, path)
+    except InputError as err:
+        raise NotFound(err.problems) from None
+
+
 def _shown(value: Any) -> str:
     """A JSON value as the user wrote it (not Python's repr), cut to 60 characters."""
     return json.dumps(value, ensure_ascii=False, default=str)[:60]
 
 
-def known_query(request, known: tuple[str, ...], lang: str) -> None:
-    """InputError naming every query parameter of `request` not in `known` (and `lang`, which
-    every route takes), with the closest known one: a misspelt `standrd=` is never ignored."""
+def known_query(request, known: tuple[str, ...], lang: str, values: dict[str, tuple[str, ...]] | None = None) -> None:
+    """InputError with every problem query_problems finds."""
+    problems = query_problems(request, known, lang, values)
+    if problems:
+        raise InputError(problems)
+
+
+def query_problems(request, known: tuple[str, ...], lang: str,
+                   values: dict[str, tuple[str, ...]] | None = None) -> list[Problem]:
+    """Every query parameter of `request` not in `known` (and `lang`, which every route takes),
+    with the closest known one, so a misspelt `standrd=` is never ignored; one given twice (only
+    one would be read); one of `values` (and `lang`) with a value not among its known ones
+    (`?lang=fr`, `?mode=inspecter` would be read as if absent)."""
     names = (*known, "lang") if "lang" not in known else known
-    unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in names]
-    if unknown:
-        raise InputError([Problem(REQUEST, k[:40], message("web.error.unknown_param", lang, name=k[:40],
-                                                           known=", ".join(names)) + did_you_mean(k, names, lang))
-                          for k in unknown])
+    allowed = {"lang": LANGUAGES, **(values or {})}
+    given = [k for k, _ in request.query_params.multi_items()]
+    problems = []
+    for k in dict.fromkeys(given):
+        if k not in names:
+            problems.append(Problem(REQUEST, k[:40], message("web.error.unknown_param", lang, name=k[:40],
+                                                             known=", ".join(names)) + did_you_mean(k, names, lang)))
+        elif given.count(k) > 1:
+            problems.append(Problem(REQUEST, k, message("web.error.repeated_param", lang, name=k, n=given.count(k))))
+        elif k in allowed and request.query_params[k] not in allowed[k]:
+            value = request.query_params[k]
+            problems.append(Problem(REQUEST, k, message("web.error.bad_value", lang, name=k, value=value[:40],
+                                                        known=", ".join(allowed[k])) + did_you_mean(value, allowed[k], lang)))
+    return problems
+
+
+def form_problems(form, known: tuple[str, ...], lang: str) -> list[Problem]:
+    """Every field of a posted form not in `known`, with the closest known one, or given twice
+    (only one would be read): a misspelt `standrd` field is never ignored."""
+    given = [k for k, _ in form.multi_items()]
+    problems = []
+    for k in dict.fromkeys(given):
+        if k not in known:
+            problems.append(Problem(REQUEST, k[:40], message("web.error.unknown_field", lang, name=k[:40],
+                                                             known=", ".join(known)) + did_you_mean(k, known, lang)))
+        elif given.count(k) > 1:
+            problems.append(Problem(REQUEST, k, message("web.error.repeated_field", lang, name=k, n=given.count(k))))
+    return problems
+
+
+def collect(problems: list[Problem], func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """func(*args, **kwargs); on InputError, None with its problems added to `problems` (so that
+    one answer tells every problem of a request, not only the first found)."""
+    try:
+        return func(*args, **kwargs)
+    except InputError as err:
+        problems += err.problems
+        return None
 
 
 def as_of_date(value: Any, lang: str, path: str = "as_of") -> date | None:
-    """An ISO date YYYY-MM-DD (or None); InputError otherwise."""
-    if value is None or value == "":
+    """An ISO date YYYY-MM-DD (or None when not given); InputError otherwise, an empty text
+    too (it was read as no date: the end of the record's period, without a word)."""
+    if value is None:
         return None
     if isinstance(value, str):
         try:
@@ -91,20 +150,85 @@ def as_of_date(value: Any, lang: str, path: str = "as_of") -> date | None:
     raise InputError([Problem(REQUEST, path, message("web.error.bad_date", lang, value=str(value)[:40]))])
 
 
-def score_request(data: Any, lang: str) -> tuple[str | None, dict[str, Any], date | None, str | None]:
-    """A score body {"standard"?, "record", "as_of"?, "by"?} checked: (standard, record, as_of, by).
-    Raises InputError naming every bad key."""
-    if not isinstance(data, dict) or not isinstance(data.get("record"), dict):
-        raise InputError([Problem(REQUEST, "record" if isinstance(data, dict) else "",
-                                  message("web.error.bad_body", lang))])
-    unknown = [k for k in data if k not in SCORE_KEYS]
-    if unknown:
-        raise InputError([Problem(REQUEST, str(k), message("web.error.unknown_key", lang, name=str(k)[:40],
-                                                           known=", ".join(SCORE_KEYS))
-                                  + did_you_mean(str(k), SCORE_KEYS, lang)) for k in unknown])
-    standard = standard_ref(data["standard"], lang) if data.get("standard") is not None else None
-    by = api.who_scored(data.get("by"), lang=lang, name=REQUEST, path="by")
-    return standard, data["record"], as_of_date(data.get("as_of"), lang), by
+class ScoreBody(NamedTuple):
+    """A score body read (score_body): the standard, record, as_of and by it gives, each None when
+    absent or bad; `problems`: every problem of the request itself, in the order written;
+    `standard_named`: a standard was named (when it is bad the record is checked for its shape only)."""
+
+    standard: str | None
+    record: dict[str, Any] | None
+    as_of: date | None
+    by: str | None
+    problems: tuple[Problem, ...]
+    standard_named: bool
+
+
+def score_body(data: Any, lang: str) -> ScoreBody:
+    """A score body {"standard"?, "record", "as_of"?, "by"?} read, every problem of it collected
+    (never raised): a missing record first, then each key's in the order written (an unknown key
+    with the known ones and the closest)."""
+    problems: list[Problem] = []
+    found: dict[str, Any] = {}
+    if not isinstance(data, dict):
+        return ScoreBody(None, None, None, None, (Problem(REQUEST, "", message("web.error.bad_body", lang)),), False)
+    if "record" not in data:
+        problems.append(Problem(REQUEST, "record", message("web.error.bad_body", lang)))
+    for key, value in data.items():
+        if key not in SCORE_KEYS:
+            problems.append(Problem(REQUEST, str(key), message("web.error.unknown_key", lang, name=str(key)[:40],
+                                                               known=", ".join(SCORE_KEYS))
+                                    + did_you_mean(str(key), SCORE_KEYS, lang)))
+            continue
+        try:
+            found[key] = _BODY_READERS[key](value, lang)
+        except InputError as err:
+            problems += err.problems
+    return ScoreBody(found.get("standard"), found.get("record"), found.get("as_of"), found.get("by"),
+                     tuple(problems), data.get("standard") is not None)
+
+
+def _body_record(value: Any, lang: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError([Problem(REQUEST, "record", message("web.error.bad_body", lang))])
+    return value
+
+
+_BODY_READERS: dict[str, Callable[[Any, str], Any]] = {
+    "standard": lambda value, lang: None if value is None else standard_ref(value, lang),
+    "record": _body_record,
+    "as_of": as_of_date,
+    "by": lambda value, lang: api.who_scored(value, lang=lang, name=REQUEST, path="by"),
+}
+
+
+async def score_request(settings: Settings, data: Any, lang: str, check: Callable[[ScoreBody], Any]) -> ScoreBody:
+    """The score body `data` read (score_body). When it has problems, InputError with all of them
+    and then, when the record can still be read, the record's: those `check(body)` raises (the
+    route's own work on the record, with what of the request is good, saving nothing), or only
+    its shape's when the standard named is bad (the record's problems depend on the standard).
+    The request's come first: fixing them can change what is found in the record."""
+    body = score_body(data, lang)
+    if not body.problems:
+        return body
+    more: list[Problem] = []
+    if body.record is not None:
+        shape_only = body.standard_named and body.standard is None
+        more = await limited(settings, _problems_of, _record_shape if shape_only else check, body, lang)
+    raise InputError([*body.problems, *more])
+
+
+def _problems_of(check: Callable[[ScoreBody], Any], body: ScoreBody, lang: str) -> list[Problem]:
+    try:
+        with use_language(lang):
+            check(body)
+    except InputError as err:
+        return list(err.problems)
+    return []
+
+
+def _record_shape(body: ScoreBody) -> None:
+    """The record read for its shape only, as scoring names plain data (`<record>`)."""
+    api.load_record(body.record)
 
 
 def options(settings: Settings, standard: str | None, as_of: date | None, lang: str, by: str | None = None,
@@ -122,6 +246,17 @@ def score_cards(settings: Settings, record: Any, opts) -> list[dict[str, Any]]:
         return [s.card for s in api.score_record(record, opts).scored]
     with STORE_LOCK, api.open_store(settings.db) as store:
         return [s.card for s in api.score_record(record, opts, store=store).scored]
+
+
+def body_cards(settings: Settings, lang: str, body: ScoreBody) -> list[dict[str, Any]]:
+    """The scorecards of a score body's record (score_cards with the body's standard, as_of and by)."""
+    return score_cards(settings, body.record, options(settings, body.standard, body.as_of, lang, body.by))
+
+
+def cards_check(settings: Settings, lang: str) -> Callable[[ScoreBody], Any]:
+    """score_request's check for a route that scores the record: scored as the route scores it,
+    without the store (nothing is kept of a request that is refused)."""
+    return functools.partial(body_cards, dataclasses.replace(settings, db=None), lang)
 
 
 def cards_data(cards: list[dict[str, Any]]) -> Any:
