@@ -219,9 +219,10 @@ ITEM_ROW_LIMIT = 5_000
 _ROWS: dict[tuple[int, str], tuple[ItemResult, Words, dict[str, Any]]] = {}
 
 
-def _kept(cache: dict, key: tuple, r: ItemResult, words: Words, make) -> dict[str, Any]:
-    """`make()` kept in `cache` under `key` (which starts with id(r)) for this result object and
-    standard; bounded at ITEM_ROW_LIMIT entries. Callers copy what they hand out."""
+def _kept(cache: dict, key: tuple, r: Any, words: Words, make) -> dict[str, Any]:
+    """`make()` kept in `cache` under `key` (which starts with id(r)) for this object `r` (a
+    result, or the item of a judged result: `result_key`) and standard; bounded at
+    ITEM_ROW_LIMIT entries. Callers copy what they hand out."""
     hit = cache.get(key)
     if hit is None or hit[0] is not r or hit[1].standard is not words.standard:
         if len(cache) >= ITEM_ROW_LIMIT:
@@ -235,10 +236,44 @@ def _own_row(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "missing": list(row["missing"])}
 
 
+def result_key(r: ItemResult) -> tuple[Any, Any]:
+    """(key, held): what an item's row and gap are kept under in place of the result object, and
+    the object the cache must hold for the key to stay its own. A result is its own key (the
+    engine hands out one per distinct case), except a `judgement` rule's result with the
+    inspector's score: made anew for every record, it is keyed by everything its row and gap
+    read (the item, its score, status, reason and judgement; such a result reads no values),
+    holding the item. (None, None) for a judged result of another kind: not kept."""
+    j = r.judgement
+    if j is None:
+        return id(r), r
+    item = r.item
+    if item.rule.kind != "judgement" or r.band == 0:  # band 0 (full_when held) shows the values read
+        return None, None
+    reason = r.reason
+    try:
+        key = (id(item), r.section_id, type(r.awarded), r.awarded, r.status, r.band, tuple(r.missing),
+               type(j.score), j.score, j.reason, j.by, reason.key,
+               tuple((k, type(v), v) for k, v in reason.params.items()))
+        hash(key)
+    except TypeError:  # a value that cannot be a key
+        return None, None
+    return key, item
+
+
 def _item_dict(r: ItemResult, ev: Evaluation, words: Words, place: Callable = _own_row) -> Any:
-    if r.judgement is not None:
+    key, held = result_key(r) if r.judgement is not None else (id(r), r)
+    if key is None:
         return _item_row(r, ev, words)
-    return place(_kept(_ROWS, (id(r), words.lang), r, words, lambda: _item_row(r, ev, words)))
+    return place(_kept(_ROWS, (key, words.lang), held, words, lambda: _item_row(r, ev, words)))
+
+
+def kept_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any] | None:
+    """The item's row as kept across cards (never to be changed), or None when it is not kept (a
+    judged result `result_key` cannot key)."""
+    key, held = result_key(r)
+    if key is None:
+        return None
+    return _kept(_ROWS, (key, words.lang), held, words, lambda: _item_row(r, ev, words))
 
 
 def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
@@ -352,31 +387,32 @@ def _own_gap(gap: dict[str, Any]) -> dict[str, Any]:
 
 def _item_gap(g: Gap, ev: Evaluation, words: Words, place: Callable = _own_gap) -> Any:
     r = g.result
-    if r.judgement is not None:
+    rkey, pin = (id(r), r) if r.judgement is None else result_key(r)
+    if rkey is None:
         return _item_gap_dict(g, ev, words)
     # First by the change objects themselves: the plan's shared work hands out the same ones
     # record after record, and their ids are cheaper to key on than their values.
     held = () if g.changes is None else tuple(g.changes)
-    fast = (id(r), words.lang, g.kind, g.lost, g.changes is None, *map(id, held))
+    fast = (rkey, words.lang, g.kind, g.lost, g.changes is None, *map(id, held))
     hit = _GAPS_BY_OBJECT.get(fast)
-    if hit is not None and hit[1] is words.standard:  # r and the changes are held: their ids are theirs
+    if hit is not None and hit[0] is pin and hit[1] is words.standard:  # pin and changes held: ids stay theirs
         return place(hit[3])
     # Types too: a change to True and one to 1 are equal keys but read differently.
     changes = None if g.changes is None else tuple(
         (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in held)
-    key = (id(r), words.lang, g.kind, changes, g.lost)
+    key = (rkey, words.lang, g.kind, changes, g.lost)
     try:
         hit = _GAPS.get(key)  # hashes the changes once: a found gap is not hashed again
     except TypeError:  # a value that cannot be a key (a list of scores)
         return _item_gap_dict(g, ev, words)
-    if hit is not None and hit[0] is r and hit[1].standard is words.standard:
+    if hit is not None and hit[0] is pin and hit[1].standard is words.standard:
         kept = hit[2]
     else:
-        kept = _kept(_GAPS, key, r, words, lambda: _item_gap_dict(g, ev, words))
+        kept = _kept(_GAPS, key, pin, words, lambda: _item_gap_dict(g, ev, words))
     if len(_GAPS_BY_OBJECT) >= ITEM_ROW_LIMIT:
         _GAPS_BY_OBJECT.clear()
     # Only changes whose values are keys (hashable, so not changed in place) are kept by object.
-    _GAPS_BY_OBJECT[fast] = (r, words.standard, held, kept)
+    _GAPS_BY_OBJECT[fast] = (pin, words.standard, held, kept)
     return place(kept)
 
 

@@ -1,0 +1,113 @@
+"""An inspector's judgement is scored anew for every record, yet its row, its gap and the section
+holding it are kept by what they read (`scorecard.result_key`): each equals the one made afresh,
+with every cache warm, over synthetic records (judgements of several scores and inspectors) and
+every fixture, in both languages; and a JSON Lines line with them kept is the line of a card made
+with every cache empty."""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from assess.core.jsonout import json_text
+from assess.model.evidence import evidence_from_data, load_evidence
+from assess.present import scorecard
+from assess.present.renderers import ScoredRecord, record_jsonl
+from assess.present.words import Words
+from assess.scoring.compiler import PythonDecider
+from assess.scoring.gaps import GapKind, gaps
+from assess.standards import catalog
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import synthetic  # noqa: E402
+
+PY = PythonDecider()
+FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("*.yaml"))
+
+
+def _cases(n: int, seed: int) -> list:
+    rng = random.Random(seed)
+    standard = catalog.resolve_standard(synthetic.STANDARD)
+    cases = [(standard, evidence_from_data(synthetic.record(i, rng))) for i in range(n)]
+    return cases + [(catalog.resolve_standard(app.standard), loaded) for loaded in map(load_evidence, map(str, FIXTURES))
+                    for app in loaded.record.applications]
+
+
+def _clear() -> None:
+    for cache in (scorecard._ROWS, scorecard._GAPS, scorecard._GAPS_BY_OBJECT, record_jsonl._SECTIONS,
+                  record_jsonl._TEXTS):
+        cache.clear()
+
+
+def test_kept_judged_rows_and_gaps_are_the_fresh_ones():
+    """Every item row and item gap, kept (judged ones by value), equals the one made afresh; and
+    judged rows are found kept for records that judge alike."""
+    _clear()
+    judged_hits = 0
+    for round_ in range(2):
+        for std, loaded in _cases(60, 5):
+            ev, inputs = scorecard.assess(std, loaded, PY)
+            for lang in ("zh", "en"):
+                words = Words(ev.standard, lang)
+                results = [r for s in ev.sections for r in s.items] + list(ev.bonus_items)
+                for r in results:
+                    assert scorecard._item_dict(r, ev, words) == scorecard._item_row(r, ev, words)
+                    if r.judgement is not None and round_:
+                        key, _ = scorecard.result_key(r)
+                        judged_hits += key is not None and (key, lang) in scorecard._ROWS
+                for g in gaps(ev, inputs):
+                    if g.kind in (GapKind.ITEM, GapKind.DEDUCTION):
+                        assert scorecard._item_gap(g, ev, words, scorecard._own_gap) == \
+                            scorecard._item_gap_dict(g, ev, words)
+    assert judged_hits > 50
+
+
+def test_judged_results_differing_in_what_they_read_are_kept_apart():
+    """Two judgements differing only in score, reason or inspector are different keys."""
+    std = catalog.resolve_standard(synthetic.STANDARD)
+    rng = random.Random(3)
+    base = synthetic.record(1, rng)
+    keys, rows = set(), set()
+    for score, reason, by in ((2.4, "甲", "组一"), (2.8, "甲", "组一"), (2.4, "乙", "组一"), (2.4, "甲", "组二"),
+                              (2, "甲", "组一"), (2.0, "甲", "组一")):
+        data = {**base, "judgements": {synthetic.STANDARD: {"work_pattern": {"score": score, "reason": reason, "by": by}}}}
+        ev, _ = scorecard.assess(std, evidence_from_data(data), PY)
+        (r,) = [r for s in ev.sections for r in s.items if r.judgement is not None]
+        key, held = scorecard.result_key(r)
+        assert held is r.item
+        keys.add(key)
+        rows.add(json_text(scorecard._item_dict(r, ev, Words(ev.standard, "zh")), compact=True))
+    assert len(keys) >= 5  # 2 and 2.0 too, when the record keeps their types apart
+    assert len(rows) >= 5
+
+
+def test_lines_with_judged_sections_kept_equal_the_fresh_card():
+    """A line made with rows, gaps and sections kept (judged ones too, found kept the second time)
+    is json_text of the card made with every cache empty."""
+    _clear()
+    cases = _cases(40, 8)
+    found_judged = 0
+    for round_ in range(2):
+        for std, loaded in cases:
+            ev, inputs = scorecard.assess(std, loaded, PY)
+            record = ScoredRecord(ev, inputs, loaded, PY.name, (), loaded.record.period.end, "1")
+            for lang in ("zh", "en"):
+                line = record_jsonl.jsonl(record, lang)
+                if round_:
+                    words = Words(ev.standard, lang)
+                    for d, s in zip(std.standard.sections, ev.sections):
+                        if any(r.judgement is not None for r in s.items):
+                            pins = record_jsonl._section_pins(s.items, ev, words)
+                            found_judged += pins is not None and (
+                                id(d), id(std.standard), lang, s.section_id, s.cap, s.awarded, s.possible,
+                                *map(id, pins)) in record_jsonl._SECTIONS
+                saved = (dict(scorecard._ROWS), dict(scorecard._GAPS), dict(scorecard._GAPS_BY_OBJECT),
+                         dict(record_jsonl._SECTIONS), dict(record_jsonl._TEXTS))
+                _clear()
+                card = scorecard.build_scorecard(ev, inputs, loaded, lang, PY.name, as_of=loaded.record.period.end)
+                assert line == json_text(card, compact=True) + "\n"
+                for cache, kept in zip((scorecard._ROWS, scorecard._GAPS, scorecard._GAPS_BY_OBJECT,
+                                        record_jsonl._SECTIONS, record_jsonl._TEXTS), saved):
+                    cache.clear()
+                    cache.update(kept)
+    assert found_judged > 20
