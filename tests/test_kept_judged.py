@@ -2,7 +2,8 @@
 holding it are kept by what they read (`scorecard.result_key`): each equals the one made afresh,
 with every cache warm, over synthetic records (judgements of several scores and inspectors) and
 every fixture, in both languages; and a JSON Lines line with them kept is the line of a card made
-with every cache empty."""
+with every cache empty. Grade checks' words kept per what they read (`card_parts.check_text`) are
+`Words.check`'s."""
 from __future__ import annotations
 
 import random
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from assess.core.jsonout import json_text
 from assess.model.evidence import evidence_from_data, load_evidence
-from assess.present import scorecard
+from assess.present import card_parts, scorecard
 from assess.present.renderers import ScoredRecord, record_jsonl
 from assess.present.words import Words
 from assess.scoring.compiler import PythonDecider
@@ -53,7 +54,7 @@ def test_kept_judged_rows_and_gaps_are_the_fresh_ones():
                 for r in results:
                     assert scorecard._item_dict(r, ev, words) == scorecard._item_row(r, ev, words)
                     if r.judgement is not None and round_:
-                        key, _ = scorecard.result_key(r)
+                        key, _ = card_parts.result_key(r)
                         judged_hits += key is not None and (key, lang) in scorecard._ROWS
                 for g in gaps(ev, inputs):
                     if g.kind in (GapKind.ITEM, GapKind.DEDUCTION):
@@ -73,7 +74,7 @@ def test_judged_results_differing_in_what_they_read_are_kept_apart():
         data = {**base, "judgements": {synthetic.STANDARD: {"work_pattern": {"score": score, "reason": reason, "by": by}}}}
         ev, _ = scorecard.assess(std, evidence_from_data(data), PY)
         (r,) = [r for s in ev.sections for r in s.items if r.judgement is not None]
-        key, held = scorecard.result_key(r)
+        key, held = card_parts.result_key(r)
         assert held is r.item
         keys.add(key)
         rows.add(json_text(scorecard._item_dict(r, ev, Words(ev.standard, "zh")), compact=True))
@@ -111,3 +112,18 @@ def test_lines_with_judged_sections_kept_equal_the_fresh_card():
                     cache.clear()
                     cache.update(kept)
     assert found_judged > 20
+
+
+def test_kept_check_texts_are_the_words_of_each_check():
+    """Every grade check's kept words, the second time found kept, are `Words.check` of it."""
+    card_parts._CHECK_TEXTS.clear()
+    cases = _cases(40, 13)
+    for _ in range(2):
+        for std, loaded in cases:
+            ev, _inputs = scorecard.assess(std, loaded, PY)
+            for lang in ("zh", "en"):
+                words = Words(ev.standard, lang)
+                for g in ev.grades:
+                    for c in g.checks:
+                        assert card_parts.check_text(c, words) == words.check(c)
+    assert card_parts._CHECK_TEXTS

@@ -17,7 +17,9 @@ from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_record
 from assess.model.history import note_problems
 from assess.model.plain import events_parts
-from assess.present.card_parts import card_number, change_text, changes_out, eligibility_gap, optional_parts, veto_scope
+from assess.present.card_parts import (
+    card_number, change_text, changes_out, check_text, eligibility_gap, optional_parts, result_key, veto_scope,
+)
 from assess.present.plan_card import plan_dict
 from assess.present.words import Words
 from assess.scoring.changes import known_values
@@ -236,30 +238,6 @@ def _own_row(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "missing": list(row["missing"])}
 
 
-def result_key(r: ItemResult) -> tuple[Any, Any]:
-    """(key, held): what an item's row and gap are kept under in place of the result object, and
-    the object the cache must hold for the key to stay its own. A result is its own key (the
-    engine hands out one per distinct case), except a `judgement` rule's result with the
-    inspector's score: made anew for every record, it is keyed by everything its row and gap
-    read (the item, its score, status, reason and judgement; such a result reads no values),
-    holding the item. (None, None) for a judged result of another kind: not kept."""
-    j = r.judgement
-    if j is None:
-        return id(r), r
-    item = r.item
-    if item.rule.kind != "judgement" or r.band == 0:  # band 0 (full_when held) shows the values read
-        return None, None
-    reason = r.reason
-    try:
-        key = (id(item), r.section_id, type(r.awarded), r.awarded, r.status, r.band, tuple(r.missing),
-               type(j.score), j.score, j.reason, j.by, reason.key,
-               tuple((k, type(v), v) for k, v in reason.params.items()))
-        hash(key)
-    except TypeError:  # a value that cannot be a key
-        return None, None
-    return key, item
-
-
 def _item_dict(r: ItemResult, ev: Evaluation, words: Words, place: Callable = _own_row) -> Any:
     key, held = result_key(r) if r.judgement is not None else (id(r), r)
     if key is None:
@@ -328,7 +306,7 @@ def _veto_dict(v, standard, words: Words) -> dict[str, Any]:
 
 def _grade_dict(g, words: Words) -> dict[str, Any]:
     return {"id": g.grade.id, "title": words.text(g.grade.title), "min_score": card_number(g.grade.min_score), "reached": g.ok,
-            "checks": [{"kind": c.kind.value, "ok": c.ok, "text": words.check(c)} for c in g.checks]}
+            "checks": [{"kind": c.kind.value, "ok": c.ok, "text": check_text(c, words)} for c in g.checks]}
 
 
 def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str], place: Callable | None = None) -> Any:
