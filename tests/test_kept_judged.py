@@ -3,7 +3,8 @@ holding it are kept by what they read (`scorecard.result_key`): each equals the 
 with every cache warm, over synthetic records (judgements of several scores and inspectors) and
 every fixture, in both languages; and a JSON Lines line with them kept is the line of a card made
 with every cache empty. Grade checks' words kept per what they read (`card_parts.check_text`) are
-`Words.check`'s."""
+`Words.check`'s, and values' words kept per what they are (`Words.value`) are the words made
+afresh."""
 from __future__ import annotations
 
 import random
@@ -14,6 +15,10 @@ from assess.core.jsonout import json_text
 from assess.model.evidence import evidence_from_data, load_evidence
 from assess.present import card_parts, scorecard
 from assess.present.renderers import ScoredRecord, record_jsonl
+from fractions import Fraction as PyFraction
+
+from assess.core.exact import Fraction
+from assess.present import words as words_module
 from assess.present.words import Words
 from assess.scoring.compiler import PythonDecider
 from assess.scoring.gaps import GapKind, gaps
@@ -127,3 +132,21 @@ def test_kept_check_texts_are_the_words_of_each_check():
                     for c in g.checks:
                         assert card_parts.check_text(c, words) == words.check(c)
     assert card_parts._CHECK_TEXTS
+
+
+def test_kept_value_words_are_the_words_made_afresh():
+    """`Words.value` of every field of each standard, for values of every type (1, 1.0, True,
+    Fraction, str, None, a list), kept and found kept, is the words `_value` makes."""
+    values = [None, True, False, 0, 1, 1.0, 0.0, -0.0, 0.954, 0.95, 95, 2.5, Fraction(1, 3), Fraction(19, 20),
+              PyFraction(7, 8), "一级", 1e-7, 123456.789, [1]]
+    words_module._value_texts.cache_clear()
+    ids = [synthetic.STANDARD, *(a.standard for p in FIXTURES for a in load_evidence(str(p)).record.applications)]
+    for std in [catalog.resolve_standard(i).standard for i in dict.fromkeys(ids)]:
+        names = [*std.fields, *std.event_kinds]
+        for _ in range(2):
+            for lang in ("zh", "en"):
+                words = Words(std, lang)
+                for name in names:
+                    for v in values:
+                        assert words.value(name, v) == words._value(name, v, ())
+    assert words_module._value_texts(catalog.resolve_standard(synthetic.STANDARD).standard)
