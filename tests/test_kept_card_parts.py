@@ -1,5 +1,5 @@
 """An inspector's judgement is scored anew for every record, yet its row, its gap and the section
-holding it are kept by what they read (`scorecard.result_key`): each equals the one made afresh,
+holding it are kept by what they read (`card_parts.result_key`): each equals the one made afresh,
 with every cache warm, over synthetic records (judgements of several scores and inspectors) and
 every fixture, in both languages; and a JSON Lines line with them kept is the line of a card made
 with every cache empty. Grade checks' words kept per what they read (`card_parts.check_text`) are
@@ -150,3 +150,4 @@ def test_kept_value_words_are_the_words_made_afresh():
                     for v in values:
                         assert words.value(name, v) == words._value(name, v, ())
     assert words_module._value_texts(catalog.resolve_standard(synthetic.STANDARD).standard)
+
