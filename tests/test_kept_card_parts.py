@@ -3,7 +3,8 @@ holding it are kept by what they read (`card_parts.result_key`): each equals the
 with every cache warm, over synthetic records (judgements of several scores and inspectors) and
 every fixture, in both languages; and a JSON Lines line with them kept is the line of a card made
 with every cache empty. Grade checks' words kept per what they read (`card_parts.check_text`) are
-`Words.check`'s, and values' words kept per what they are (`Words.value`) are the words made
+`Words.check`'s, changes' words kept per what they read (`card_parts.change_text`) are
+`Words.change`'s, and values' words kept per what they are (`Words.value`) are the words made
 afresh."""
 from __future__ import annotations
 
@@ -151,3 +152,31 @@ def test_kept_value_words_are_the_words_made_afresh():
                         assert words.value(name, v) == words._value(name, v, ())
     assert words_module._value_texts(catalog.resolve_standard(synthetic.STANDARD).standard)
 
+
+
+def test_kept_change_texts_are_the_words_of_each_change():
+    """Every change a gap or plan asks for, its words kept per object and per what it reads
+    (`card_parts.change_text`), found kept the second time, is `Words.change` of it; some
+    changes met as new objects are found kept by what they read."""
+    from assess.scoring.changes import known_values
+    from assess.scoring.plan import plan_next_grade
+
+    card_parts._CHANGE_TEXTS.clear()
+    card_parts._CHANGE_TEXTS_BY_VALUE.clear()
+    cases = _cases(40, 23)
+    checked = 0
+    for _ in range(2):
+        for std, loaded in cases:
+            ev, inputs = scorecard.assess(std, loaded, PY)
+            known_values(ev.standard, inputs, ev.values)
+            found = [c for g in gaps(ev, inputs) for c in (g.changes or ())]
+            plan = plan_next_grade(ev, inputs)
+            if plan is not None:
+                found += [c for f in plan.fixes for c in f.changes]
+                found += [c for a in plan.alternatives for f in a.fixes for c in f.changes]
+            for lang in ("zh", "en"):
+                words = Words(ev.standard, lang)
+                for c in found:
+                    assert card_parts.change_text(c, words) == words.change(c)
+                    checked += 1
+    assert checked > 200 and card_parts._CHANGE_TEXTS_BY_VALUE

@@ -29,6 +29,8 @@ def _fresh(loaded_standard, loaded, lang: str) -> dict:
     scorecard._GAPS.clear()
     scorecard._GAPS_BY_OBJECT.clear()
     card_parts._CHECK_TEXTS.clear()
+    card_parts._CHANGE_TEXTS.clear()
+    card_parts._CHANGE_TEXTS_BY_VALUE.clear()
     words._value_texts.cache_clear()
     return scorecard.score(loaded_standard, loaded, lang, PY)
 

@@ -84,6 +84,11 @@ CHANGE_TEXT_LIMIT = 5_000
 _CHANGE_TEXTS: dict[tuple[int, str], tuple[Change, Any, str]] = {}
 
 
+# The same texts by what a change reads (its kind, name, values with their types, dates and the
+# comparison it meets) for a change object not met before: records ask for the same changes.
+_CHANGE_TEXTS_BY_VALUE: dict[tuple, tuple[Any, str]] = {}
+
+
 def change_text(c: Change, words: Words) -> str:
     """`words.change(c)`, kept per Change object, standard and language."""
     key = (id(c), words.lang)
@@ -91,8 +96,22 @@ def change_text(c: Change, words: Words) -> str:
     if hit is None or hit[0] is not c or hit[1] is not words.standard:
         if len(_CHANGE_TEXTS) >= CHANGE_TEXT_LIMIT:
             _CHANGE_TEXTS.clear()
-        hit = _CHANGE_TEXTS[key] = (c, words.standard, words.change(c))
+        hit = _CHANGE_TEXTS[key] = (c, words.standard, _change_text_by_value(c, words))
     return hit[2]
+
+
+def _change_text_by_value(c: Change, words: Words) -> str:
+    standard = words.standard
+    key = (id(standard), words.lang, c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets)
+    try:
+        hit = _CHANGE_TEXTS_BY_VALUE.get(key)
+    except TypeError:  # a value that cannot be a key
+        return words.change(c)
+    if hit is None or hit[0] is not standard:
+        if len(_CHANGE_TEXTS_BY_VALUE) >= CHANGE_TEXT_LIMIT:
+            _CHANGE_TEXTS_BY_VALUE.clear()
+        hit = _CHANGE_TEXTS_BY_VALUE[key] = (standard, words.change(c))
+    return hit[1]
 
 
 def card_number(value, *against) -> Any:
