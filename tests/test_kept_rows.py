@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assess.model.evidence import evidence_from_data, load_evidence
-from assess.present import scorecard
+from assess.present import card_parts, scorecard, words
 from assess.scoring import items
 from assess.standards import catalog
 from assess.standards.catalog import standard_from_data
@@ -28,6 +28,10 @@ def _fresh(loaded_standard, loaded, lang: str) -> dict:
     scorecard._ROWS.clear()
     scorecard._GAPS.clear()
     scorecard._GAPS_BY_OBJECT.clear()
+    card_parts._CHECK_TEXTS.clear()
+    card_parts._CHANGE_TEXTS.clear()
+    card_parts._CHANGE_TEXTS_BY_VALUE.clear()
+    words._value_texts.cache_clear()
     return scorecard.score(loaded_standard, loaded, lang, PY)
 
 

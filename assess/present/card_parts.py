@@ -10,7 +10,7 @@ from assess.core.exact import RATIONAL
 from assess.core.types import number_out
 from assess.present.words import Words
 from assess.scoring.changes import Change
-from assess.scoring.results import EligibilityResult, Evaluation, ItemResult
+from assess.scoring.results import CheckKind, EligibilityResult, Evaluation, ItemResult
 
 
 def optional_parts(ev: Evaluation, words: Words) -> dict[str, Any]:
@@ -84,6 +84,11 @@ CHANGE_TEXT_LIMIT = 5_000
 _CHANGE_TEXTS: dict[tuple[int, str], tuple[Change, Any, str]] = {}
 
 
+# The same texts by what a change reads (its kind, name, values with their types, dates and the
+# comparison it meets) for a change object not met before: records ask for the same changes.
+_CHANGE_TEXTS_BY_VALUE: dict[tuple, tuple[Any, str]] = {}
+
+
 def change_text(c: Change, words: Words) -> str:
     """`words.change(c)`, kept per Change object, standard and language."""
     key = (id(c), words.lang)
@@ -91,8 +96,22 @@ def change_text(c: Change, words: Words) -> str:
     if hit is None or hit[0] is not c or hit[1] is not words.standard:
         if len(_CHANGE_TEXTS) >= CHANGE_TEXT_LIMIT:
             _CHANGE_TEXTS.clear()
-        hit = _CHANGE_TEXTS[key] = (c, words.standard, words.change(c))
+        hit = _CHANGE_TEXTS[key] = (c, words.standard, _change_text_by_value(c, words))
     return hit[2]
+
+
+def _change_text_by_value(c: Change, words: Words) -> str:
+    standard = words.standard
+    key = (id(standard), words.lang, c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets)
+    try:
+        hit = _CHANGE_TEXTS_BY_VALUE.get(key)
+    except TypeError:  # a value that cannot be a key
+        return words.change(c)
+    if hit is None or hit[0] is not standard:
+        if len(_CHANGE_TEXTS_BY_VALUE) >= CHANGE_TEXT_LIMIT:
+            _CHANGE_TEXTS_BY_VALUE.clear()
+        hit = _CHANGE_TEXTS_BY_VALUE[key] = (standard, words.change(c))
+    return hit[1]
 
 
 def card_number(value, *against) -> Any:
@@ -118,3 +137,72 @@ def _plain(v: Any) -> Any:
     if isinstance(v, RATIONAL):
         return number_out(v, places=6)
     return v
+
+
+def result_key(r: ItemResult) -> tuple[Any, Any]:
+    """(key, held): what an item's row and gap are kept under in place of the result object, and
+    the object the cache must hold for the key to stay its own. A result is its own key (the
+    engine hands out one per distinct case), except a `judgement` rule's result with the
+    inspector's score: made anew for every record, it is keyed by everything its row and gap
+    read (the item, its score, status, reason and judgement; such a result reads no values),
+    holding the item. (None, None) for a judged result of another kind: not kept."""
+    j = r.judgement
+    if j is None:
+        return id(r), r
+    item = r.item
+    if item.rule.kind != "judgement" or r.band == 0:  # band 0 (full_when held) shows the values read
+        return None, None
+    reason = r.reason
+    try:
+        key = (id(item), r.section_id, type(r.awarded), r.awarded, r.status, r.band, tuple(r.missing),
+               type(j.score), j.score, j.reason, j.by, reason.key,
+               tuple((k, type(v), v) for k, v in reason.params.items()))
+        hash(key)
+    except TypeError:  # a value that cannot be a key
+        return None, None
+    return key, item
+
+
+# A grade check's words (`Words.check`) by standard, language and what the words read of the
+# check (its kind's detail fields, with the types of numbers: 80 and 80.0 may read apart): a card
+# has about ten, and records repeat them (every check but the score's reads no value of its own).
+CHECK_TEXT_LIMIT = 20_000
+_CHECK_TEXTS: dict[tuple, tuple[Any, str]] = {}
+
+
+def _check_key(c) -> tuple | None:
+    """What `Words.check` reads of `c` beside the standard and language; None for a kind it does
+    not name (not kept)."""
+    d, kind = c.detail, c.kind
+    if kind == CheckKind.MIN_SCORE:
+        return kind, type(d.score), d.score, type(d.min), d.min
+    if kind == CheckKind.VETO:
+        return kind, d.veto, d.waived
+    if kind == CheckKind.MANDATORY:
+        return kind, d.item
+    if kind == CheckKind.REQUIRES:
+        return kind, d.condition
+    if kind == CheckKind.ELIGIBILITY:
+        return kind, d.eligibility
+    if kind == CheckKind.PREREQUISITE:
+        f = d.found
+        return kind, d.grade, None if f is None else (f.honour, type(f.year), f.year, f.source, f.from_store)
+    return None
+
+
+def check_text(c, words: Words) -> str:
+    """`words.check(c)`, kept per standard, language and what it reads (`_check_key`)."""
+    standard = words.standard
+    key = _check_key(c)
+    if key is None:
+        return words.check(c)
+    key = (id(standard), words.lang, *key)
+    try:
+        hit = _CHECK_TEXTS.get(key)
+    except TypeError:  # a value that cannot be a key
+        return words.check(c)
+    if hit is None or hit[0] is not standard:
+        if len(_CHECK_TEXTS) >= CHECK_TEXT_LIMIT:
+            _CHECK_TEXTS.clear()
+        hit = _CHECK_TEXTS[key] = (standard, words.check(c))
+    return hit[1]

@@ -18,7 +18,9 @@ from assess.scoring.results import Evaluation, ItemResult
 from assess.model.evidence import LoadedEvidence, check_record
 from assess.model.history import note_problems
 from assess.model.plain import events_parts
-from assess.present.card_parts import card_number, change_text, changes_out, eligibility_gap, optional_parts, veto_scope
+from assess.present.card_parts import (
+    card_number, change_text, changes_out, check_text, eligibility_gap, optional_parts, result_key, veto_scope,
+)
 from assess.present.plan_card import plan_dict
 from assess.present.words import Words
 from assess.scoring.changes import known_values
@@ -213,9 +215,10 @@ ITEM_ROW_LIMIT = 5_000
 _ROWS: dict[tuple[int, str], tuple[ItemResult, Words, dict[str, Any]]] = {}
 
 
-def _kept(cache: dict, key: tuple, r: ItemResult, words: Words, make) -> dict[str, Any]:
-    """`make()` kept in `cache` under `key` (which starts with id(r)) for this result object and
-    standard; bounded at ITEM_ROW_LIMIT entries. Callers copy what they hand out."""
+def _kept(cache: dict, key: tuple, r: Any, words: Words, make) -> dict[str, Any]:
+    """`make()` kept in `cache` under `key` (which starts with id(r)) for this object `r` (a
+    result, or the item of a judged result: `result_key`) and standard; bounded at
+    ITEM_ROW_LIMIT entries. Callers copy what they hand out."""
     hit = cache.get(key)
     if hit is None or hit[0] is not r or hit[1].standard is not words.standard:
         if len(cache) >= ITEM_ROW_LIMIT:
@@ -230,9 +233,19 @@ def _own_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _item_dict(r: ItemResult, ev: Evaluation, words: Words, place: Callable = _own_row) -> Any:
-    if r.judgement is not None:
+    key, held = result_key(r) if r.judgement is not None else (id(r), r)
+    if key is None:
         return _item_row(r, ev, words)
-    return place(_kept(_ROWS, (id(r), words.lang), r, words, lambda: _item_row(r, ev, words)))
+    return place(_kept(_ROWS, (key, words.lang), held, words, lambda: _item_row(r, ev, words)))
+
+
+def kept_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any] | None:
+    """The item's row as kept across cards (never to be changed), or None when it is not kept (a
+    judged result `result_key` cannot key)."""
+    key, held = result_key(r)
+    if key is None:
+        return None
+    return _kept(_ROWS, (key, words.lang), held, words, lambda: _item_row(r, ev, words))
 
 
 def _item_row(r: ItemResult, ev: Evaluation, words: Words) -> dict[str, Any]:
@@ -287,7 +300,7 @@ def _veto_dict(v, standard, words: Words) -> dict[str, Any]:
 
 def _grade_dict(g, words: Words) -> dict[str, Any]:
     return {"id": g.grade.id, "title": words.text(g.grade.title), "min_score": card_number(g.grade.min_score), "reached": g.ok,
-            "checks": [{"kind": c.kind.value, "ok": c.ok, "text": words.check(c)} for c in g.checks]}
+            "checks": [{"kind": c.kind.value, "ok": c.ok, "text": check_text(c, words)} for c in g.checks]}
 
 
 def gap_dict(g: Gap, ev: Evaluation, words: Words, grade_title: dict[str, str], place: Callable | None = None) -> Any:
@@ -346,31 +359,32 @@ def _own_gap(gap: dict[str, Any]) -> dict[str, Any]:
 
 def _item_gap(g: Gap, ev: Evaluation, words: Words, place: Callable = _own_gap) -> Any:
     r = g.result
-    if r.judgement is not None:
+    rkey, pin = (id(r), r) if r.judgement is None else result_key(r)
+    if rkey is None:
         return _item_gap_dict(g, ev, words)
     # First by the change objects themselves: the plan's shared work hands out the same ones
     # record after record, and their ids are cheaper to key on than their values.
     held = () if g.changes is None else tuple(g.changes)
-    fast = (id(r), words.lang, g.kind, g.lost, g.changes is None, *map(id, held))
+    fast = (rkey, words.lang, g.kind, g.lost, g.changes is None, *map(id, held))
     hit = _GAPS_BY_OBJECT.get(fast)
-    if hit is not None and hit[1] is words.standard:  # r and the changes are held: their ids are theirs
+    if hit is not None and hit[0] is pin and hit[1] is words.standard:  # pin and changes held: ids stay theirs
         return place(hit[3])
     # Types too: a change to True and one to 1 are equal keys but read differently.
     changes = None if g.changes is None else tuple(
         (c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets) for c in held)
-    key = (id(r), words.lang, g.kind, changes, g.lost)
+    key = (rkey, words.lang, g.kind, changes, g.lost)
     try:
         hit = _GAPS.get(key)  # hashes the changes once: a found gap is not hashed again
     except TypeError:  # a value that cannot be a key (a list of scores)
         return _item_gap_dict(g, ev, words)
-    if hit is not None and hit[0] is r and hit[1].standard is words.standard:
+    if hit is not None and hit[0] is pin and hit[1].standard is words.standard:
         kept = hit[2]
     else:
-        kept = _kept(_GAPS, key, r, words, lambda: _item_gap_dict(g, ev, words))
+        kept = _kept(_GAPS, key, pin, words, lambda: _item_gap_dict(g, ev, words))
     if len(_GAPS_BY_OBJECT) >= ITEM_ROW_LIMIT:
         _GAPS_BY_OBJECT.clear()
     # Only changes whose values are keys (hashable, so not changed in place) are kept by object.
-    _GAPS_BY_OBJECT[fast] = (r, words.standard, held, kept)
+    _GAPS_BY_OBJECT[fast] = (pin, words.standard, held, kept)
     return place(kept)
 
 

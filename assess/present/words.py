@@ -101,6 +101,24 @@ class Words:
         """A value of `name` in words; a number is shown with the digits that keep it on its own
         side of every cut-off the standard compares it with (94.96%, never 95% beside ≥ 95%), and
         of the values in `against` (another value it is compared with)."""
+        if against:  # the words of values compared with another are not kept (rare)
+            return self._value(name, value, against)
+        # Kept per standard, language, name and the value with its type (True and 1, 1 and 1.0
+        # read apart): a row, its reason and its gap say the same value, and records repeat them.
+        kept = _value_texts(self.standard)
+        key = (self.lang, name, type(value), value)
+        try:
+            return kept[key]
+        except KeyError:
+            pass
+        except TypeError:  # a value that cannot be a key
+            return self._value(name, value, against)
+        if len(kept) >= _VALUE_LIMIT:
+            kept.clear()
+        text = kept[key] = self._value(name, value, against)
+        return text
+
+    def _value(self, name: str, value: Any, against: Any) -> str:
         if value is None:
             return message("word.unknown", self.lang)
         if isinstance(value, bool):
@@ -350,6 +368,14 @@ class Words:
         return item.rule.describe(item.points, self)
 
 _SAID_LIMIT = 10_000
+_VALUE_LIMIT = 20_000
+
+
+@once_per_object()
+def _value_texts(standard: Standard) -> dict[tuple, str]:
+    """The values of one standard already put in words (`Words.value` without `against`):
+    (language, name, type, value) -> words."""
+    return {}
 
 
 @once_per_object()

@@ -8,7 +8,7 @@ import orjson
 
 from assess.core.jsonout import _ORJSON_COMPACT, json_bytes, json_text, own_size, plain_values
 from assess.present.renderers import LineRenderer, ScoredRecord
-from assess.present.scorecard import build_scorecard, section_dict
+from assess.present.scorecard import build_scorecard, kept_row, section_dict
 
 
 def jsonl_line(card: dict[str, Any]) -> str:
@@ -71,10 +71,25 @@ def _as_text(kept: dict[str, Any]) -> Any:
 
 # A section's JSON text, kept per section definition, standard, language, cap, score and item
 # result objects: its dict reads nothing else (each item's row is kept per result object, which
-# stands for the values it reads: `scorecard._item_dict`). The objects are held with it, so the
-# ids in the key stay theirs. Sections with a judged item are made each time, as their rows are.
+# stands for the values it reads: `scorecard._item_dict`). An inspector's judgement is made anew
+# for every record: its item stands in the key as its kept row (kept by what it reads:
+# `scorecard.result_key`). The objects are held with it, so the ids in the key stay theirs.
+# Sections with a judged item whose row is not kept are made each time, as their rows are.
 SECTION_LIMIT = 10_000
 _SECTIONS: dict[tuple, tuple] = {}
+
+
+def _section_pins(items: list, ev, words) -> tuple | None:
+    """What stands for each of a section's items in its key: the result, or a judged result's
+    kept row; None when a judged row is not kept."""
+    pins = []
+    for r in items:
+        if r.judgement is not None:
+            r = kept_row(r, ev, words)
+            if r is None:
+                return None
+        pins.append(r)
+    return tuple(pins)
 
 
 def _sections_as_text(ev, words) -> list:
@@ -84,13 +99,15 @@ def _sections_as_text(ev, words) -> list:
     out = []
     for s_def, s in zip(standard.sections, ev.sections):
         items = s.items
-        key = (id(s_def), id(standard), lang, s.section_id, s.cap, s.awarded, s.possible, *map(id, items))
-        hit = _SECTIONS.get(key)
+        pins = _section_pins(items, ev, words)
+        key = (id(s_def), id(standard), lang, s.section_id, s.cap, s.awarded, s.possible,
+               *map(id, items if pins is None else pins))
+        hit = _SECTIONS.get(key) if pins is not None else None
         if hit is not None:
             out.append(hit[3])
             continue
         made = section_dict(s_def, s, ev, words, _as_text)
-        if any(r.judgement is not None for r in items):
+        if pins is None:
             out.append(made)
             continue
         try:
@@ -102,7 +119,7 @@ def _sections_as_text(ev, words) -> list:
             continue
         if len(_SECTIONS) >= SECTION_LIMIT:
             _SECTIONS.clear()
-        _SECTIONS[key] = (s_def, standard, tuple(items), text)
+        _SECTIONS[key] = (s_def, standard, pins, text)
         out.append(text)
     return out
 
