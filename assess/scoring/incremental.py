@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from assess.core import conditions as cond
 from assess.core.per_object import once_per_object
-from assess.scoring.engine import Inputs, assemble, compute_values, section_result
+from assess.scoring.engine import Inputs, _mandatory_places, assemble, compute_values, section_result
 from assess.scoring.items import kept_items
 from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
@@ -78,5 +78,11 @@ def reevaluate(before: Evaluation, before_inputs: Inputs, inputs: Inputs,
         items = again(s.section_id, s.items)
         same = all(a is b for a, b in zip(items, s.items))
         sections.append(s if same else section_result(standard, s_def, items))
-    return assemble(compiled, inputs, values, decisions, sections, again(None, before.bonus_items),
-                    again(None, before.deductions))
+    bonus = again(None, before.bonus_items)
+    # The mandatory items that apply, read at their places (`grades.mandatory_items` would scan
+    # every item of the evaluation for them).
+    in_sections, in_bonus = _mandatory_places(standard)
+    mandatory = [m for m in (sections[s].items[i] for s, i in in_sections) if not m.exempt]
+    if in_bonus:
+        mandatory += [m for m in (bonus[i] for i in in_bonus) if not m.exempt]
+    return assemble(compiled, inputs, values, decisions, sections, bonus, again(None, before.deductions), mandatory)
