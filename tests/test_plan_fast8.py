@@ -18,7 +18,7 @@ from assess.present import scorecard
 from assess.scoring import changes as CH, reach, search as S
 from assess.scoring.changes import Scenario, known_values
 from assess.scoring.compiler import PythonDecider
-from assess.scoring.engine import evaluate
+from assess.scoring.engine import Inputs, compute_values, evaluate, update_values
 from assess.scoring.grades import mandatory_items
 from assess.scoring.incremental import reevaluate
 from assess.scoring.plan import next_grade
@@ -91,3 +91,27 @@ def test_kept_satisfying_changes_equal_them_worked_out_afresh_while_evicted(monk
     finally:
         CH._SHARED.clear()
         CH._SHARED.update(saved)
+
+
+def test_values_updated_for_changed_facts_or_events_equal_them_computed_anew():
+    """`update_values` skips the pass over the events when no plain count is to be worked out
+    again (`derive.derive_into` with `only`): the same values, types and order as from scratch."""
+    rng = random.Random(82)
+    checked = 0
+    for ev, inputs in _cases(30, 82):
+        standard = ev.standard
+        numbers = [n for n, d in standard.fields.items() if d.type in ("integer", "number", "ratio")]
+        kinds = sorted({k for d in standard.derived.values() if d.count_events is not None for k in d.count_events.kind})
+        for _ in range(6):
+            names = rng.sample(numbers, rng.randint(0, min(3, len(numbers))))
+            added = rng.sample(kinds, rng.randint(0, min(2, len(kinds)))) if rng.random() < 0.4 else []
+            facts = {**inputs.facts, **{n: rng.randint(0, 200) for n in names}}
+            events = inputs.events + tuple((k, inputs.period.end, rng.randint(1, 3)) for k in added)
+            changed = Inputs(facts, events, inputs.judgements, inputs.honours, inputs.period, inputs.prior_honours,
+                             inputs.waived)
+            fresh = compute_values(standard, changed)
+            updated = update_values(standard, changed, ev.values, names, added)
+            assert list(updated.items()) == list(fresh.items())
+            assert [type(v) for v in updated.values()] == [type(v) for v in fresh.values()]
+            checked += 1
+    assert checked >= 150
