@@ -22,7 +22,7 @@ from assess.scoring.engine import Inputs, compute_values, update_values
 from assess.scoring.lowering import hidden_parts, lower
 from assess.model.evidence import window_start
 from assess.scoring.periods import lacking
-from assess.scoring.reach import KEY_LIMIT, Reach, capped_by, reach, read_key
+from assess.scoring.reach import Reach, capped_by, make_room, reach, read_key
 
 _STEP = Fraction(1, 1000)  # smallest raise for a strict ">" on a non-integer value
 # The declared defaults, made without validating (defaults are not validated either way): building
@@ -408,8 +408,7 @@ def _satisfied(standard: Standard, node: cond.Node, sc: Scenario, base: Inputs) 
         key = (id(standard), id(lowered), read)
         hit = _SHARED.get(key)
         if hit is None or hit[0] is not standard or hit[1] is not lowered:
-            if len(_SHARED) >= KEY_LIMIT:
-                _SHARED.clear()  # bounded memory; only costs working it out again
+            make_room(_SHARED)  # bounded memory: the older half goes; only costs working it out again
             hit = _SHARED[key] = (standard, lowered, *_worked_out(standard, lowered, sc, base))
     else:
         key = ("satisfy", id(standard), id(base), node, sc.state())

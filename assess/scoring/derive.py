@@ -40,7 +40,11 @@ def derive_into(standard: Standard, values: dict[str, Any], events: Iterable[tup
     a caller whose dict is its own (the engine builds one a record), no copy."""
     events = list(events)
     honours = tuple(honours)
-    counted = _plain_counts(events, window_starts, period_end, _counters(standard))
+    counters = _counters(standard)
+    if only is not None and only.isdisjoint(_plain_names(standard)):
+        counted = {}  # no plain count is worked out again (a what-if of facts): no pass over the events
+    else:
+        counted = _plain_counts(events, window_starts, period_end, counters)
     for name in _order(standard):
         if only is None or name in only:
             found = counted.get(name, counted)  # the dict itself marks "not a plain count"
@@ -105,6 +109,12 @@ def _windows(counters: dict[str, tuple[str, ...]], window_starts: dict[str, Any]
 
 
 _WINDOWS: dict[int, tuple] = {}
+
+
+@once_per_object()
+def _plain_names(standard: Standard) -> frozenset[str]:
+    """The derived names counting events plainly (`_counters`' names)."""
+    return frozenset(name for names in _counters(standard).values() for name in names)
 
 
 @once_per_object()

@@ -103,7 +103,8 @@ def _window_starts(standard: Standard, period: Period) -> dict[str, Any]:
 
 def _derived(standard: Standard, inputs: Inputs, facts: dict[str, Any], only) -> dict[str, Any]:
     """`facts` (the caller's own dict, filled in) with the derived and hidden values. With `only`,
-    the counts outside it are worked out too and left unused: the starts stay the kept dict."""
+    the counts outside it are worked out too (when a plain count is in it) and left unused: the
+    starts stay the kept dict."""
     period = inputs.period
     prior = inputs.prior_honours
     honours = (*inputs.honours, *(h for h, _ in prior)) if prior else inputs.honours

@@ -10,12 +10,14 @@ result equals `engine.evaluate` of the changed inputs (a property test holds the
 from __future__ import annotations
 
 from itertools import compress
-from operator import is_not
+from operator import is_, is_not
 from typing import Any, Mapping
 
 from assess.core import conditions as cond
 from assess.core.per_object import once_per_object
-from assess.scoring.engine import Inputs, assemble, compute_values, section_result
+from assess.scoring import compiler as C
+from assess.scoring.engine import Inputs, _mandatory_places, assemble, compute_values, section_result
+from assess.scoring.grades import case_of
 from assess.scoring.items import kept_items
 from assess.scoring.reads import reads_of
 from assess.scoring.results import Evaluation, ItemResult
@@ -28,6 +30,38 @@ _ABSENT = object()
 def _section_ids(standard) -> tuple[frozenset[str], ...]:
     """The ids of each section's items, in the standard's order (once per standard object)."""
     return tuple(frozenset(item.id for item in section.items) for section in standard.sections)
+
+
+@once_per_object()
+def _case_ids(standard) -> frozenset[str]:
+    """The ids of the conditions a grades' case reads (`grades.case_of`): the vetoes', the
+    申报条件' and the grades' own (once per standard object)."""
+    return frozenset([C.veto_id(v.id) for v in standard.vetoes] + [C.eligibility_id(e.id) for e in standard.eligibility]
+                     + [C.requires_id(g.id, i) for g in standard.grades for i in range(len(g.requires))])
+
+
+def _mandatory(standard, sections, bonus) -> list[ItemResult]:
+    """`grades.mandatory_items` of an evaluation with these sections and bonus items, read at
+    their places in the standard (not every item scanned for them)."""
+    in_sections, in_bonus = _mandatory_places(standard)
+    mandatory = [m for m in (sections[s].items[i] for s, i in in_sections) if not m.exempt]
+    if in_bonus:
+        mandatory += [m for m in (bonus[i] for i in in_bonus) if not m.exempt]
+    return mandatory
+
+
+# The evaluation last re-scored from, its mandatory items and its grades' case: a plan re-scores
+# many changed copies of one record (one tuple, replaced whole, so threads read it consistently).
+_LAST_CASE: list = [(None, None, None)]
+
+
+def _case_of(before: Evaluation) -> tuple[list[ItemResult], tuple]:
+    """(`before`'s mandatory items, its grades' case), kept for the last evaluation asked."""
+    held = _LAST_CASE[0]
+    if held[0] is not before:
+        mandatory = _mandatory(before.standard, before.sections, before.bonus_items)
+        held = _LAST_CASE[0] = (before, mandatory, case_of(before, mandatory))
+    return held[1], held[2]
 
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> set[str]:
@@ -56,7 +90,8 @@ def reevaluate(before: Evaluation, before_inputs: Inputs, inputs: Inputs,
     reads = reads_of(compiled)
     changed = _changed(before.values, values)
     decisions = dict(before.decisions)
-    for cid in {cid for name in changed for cid in reads.conditions_reading.get(name, ())}:
+    asked = {cid for name in changed for cid in reads.conditions_reading.get(name, ())}
+    for cid in asked:
         decisions[cid] = cond.evaluate(compiled.conditions[cid], values)
     stale = {item_id for name in changed for item_id in reads.items_reading.get(name, ())}
     old_j, new_j, old_w, new_w = before_inputs.judgements, inputs.judgements, before_inputs.waived, inputs.waived
@@ -78,5 +113,17 @@ def reevaluate(before: Evaluation, before_inputs: Inputs, inputs: Inputs,
         items = again(s.section_id, s.items)
         same = all(a is b for a, b in zip(items, s.items))
         sections.append(s if same else section_result(standard, s_def, items))
-    return assemble(compiled, inputs, values, decisions, sections, again(None, before.bonus_items),
-                    again(None, before.deductions))
+    bonus = again(None, before.bonus_items)
+    mandatory = _mandatory(standard, sections, bonus)
+    # The grades' case is `before`'s when nothing it reads changed: the same answers (the same
+    # objects: True, False, None) of the conditions it reads, the same waivers and the same
+    # mandatory items' results. Else None: `assemble` works it out.
+    case = None
+    if old_w is new_w:
+        was_mandatory, was = _case_of(before)
+        old_d = before.decisions
+        if len(was_mandatory) == len(mandatory) and all(map(is_, was_mandatory, mandatory)) and \
+                all(decisions[cid] is old_d[cid] for cid in asked & _case_ids(standard)):
+            case = was
+    return assemble(compiled, inputs, values, decisions, sections, bonus, again(None, before.deductions), mandatory,
+                    None, case)
