@@ -150,7 +150,7 @@ def result_key(r: ItemResult) -> tuple[Any, Any]:
     if j is None:
         return id(r), r
     item = r.item
-    if item.rule.kind != "judgement" or r.band == 0:  # band 0 (full_when held) shows the values read
+    if not item.rule.judgement_alone or r.band == 0:  # band 0 (full_when held) shows the values read
         return None, None
     reason = r.reason
     try:

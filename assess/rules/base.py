@@ -225,6 +225,9 @@ class RuleModel(StrictModel):
     # Its `score` and `observed_required` read the answers (and the result), never the values: the
     # engine keeps its results by answers alone (with evidence missing, by the values too).
     answers_only: ClassVar[bool] = False
+    # A judged result scored by the inspector's score alone (no band 0) reads no values: its row
+    # and gap are kept by the judgement (present.card_parts.result_key).
+    judgement_alone: ClassVar[bool] = False
 
 
 # A condition string in the syntax of `assess.core.conditions` (validated where it is used).

@@ -34,6 +34,7 @@ class Judgement(RuleModel):
     full_when: Condition | None = Field(None, description="Full points when this holds; otherwise the inspector's score.")
 
     judged: ClassVar[bool] = True
+    judgement_alone: ClassVar[bool] = True
 
     _v = field_validator("full_when")(lambda cls, v: None if v is None else check_condition(v))
 
