@@ -21,23 +21,12 @@ from fractions import Fraction as PyFraction
 from assess.core.exact import Fraction
 from assess.present import words as words_module
 from assess.present.words import Words
-from assess.scoring.compiler import PythonDecider
 from assess.scoring.gaps import GapKind, gaps
 from assess.standards import catalog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synthetic  # noqa: E402
-
-PY = PythonDecider()
-FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("*.yaml"))
-
-
-def _cases(n: int, seed: int) -> list:
-    rng = random.Random(seed)
-    standard = catalog.resolve_standard(synthetic.STANDARD)
-    cases = [(standard, evidence_from_data(synthetic.record(i, rng))) for i in range(n)]
-    return cases + [(catalog.resolve_standard(app.standard), loaded) for loaded in map(load_evidence, map(str, FIXTURES))
-                    for app in loaded.record.applications]
+from test_plan_fast4 import FIXTURES, PY, _cases  # noqa: E402  (synthetic records and every fixture)
 
 
 def _clear() -> None:

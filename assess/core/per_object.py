@@ -34,3 +34,12 @@ def once_per_object(limit: int = 256) -> Callable[[Callable[[Any], T]], Callable
         return kept
 
     return wrap
+
+
+def held(cache: dict, key: Any, value: T, limit: int) -> T:
+    """`cache[key] = value`, returned, in a cache of at most `limit` entries that starts again when
+    full (as `once_per_object`'s: working a value out again only costs time)."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from assess.core.messages import message
+from assess.core.per_object import held
 from assess.core.exact import RATIONAL
 from assess.core.types import number_out
 from assess.present.words import Words
@@ -94,23 +95,26 @@ def change_text(c: Change, words: Words) -> str:
     key = (id(c), words.lang)
     hit = _CHANGE_TEXTS.get(key)
     if hit is None or hit[0] is not c or hit[1] is not words.standard:
-        if len(_CHANGE_TEXTS) >= CHANGE_TEXT_LIMIT:
-            _CHANGE_TEXTS.clear()
-        hit = _CHANGE_TEXTS[key] = (c, words.standard, _change_text_by_value(c, words))
+        hit = held(_CHANGE_TEXTS, key, (c, words.standard, _change_text_by_value(c, words)), CHANGE_TEXT_LIMIT)
     return hit[2]
 
 
 def _change_text_by_value(c: Change, words: Words) -> str:
+    key = (words.lang, c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets)
+    return _kept_text(_CHANGE_TEXTS_BY_VALUE, CHANGE_TEXT_LIMIT, words, key, words.change, c)
+
+
+def _kept_text(cache: dict, limit: int, words: Words, key: tuple, make, c) -> str:
+    """`make(c)` kept in `cache` under the standard's id and `key` (holding the standard, so a
+    reused id never answers for it); made afresh when the key cannot be one."""
     standard = words.standard
-    key = (id(standard), words.lang, c.kind, c.name, type(c.before), c.before, type(c.after), c.after, c.dates, c.meets)
+    key = (id(standard), *key)
     try:
-        hit = _CHANGE_TEXTS_BY_VALUE.get(key)
+        hit = cache.get(key)
     except TypeError:  # a value that cannot be a key
-        return words.change(c)
+        return make(c)
     if hit is None or hit[0] is not standard:
-        if len(_CHANGE_TEXTS_BY_VALUE) >= CHANGE_TEXT_LIMIT:
-            _CHANGE_TEXTS_BY_VALUE.clear()
-        hit = _CHANGE_TEXTS_BY_VALUE[key] = (standard, words.change(c))
+        hit = held(cache, key, (standard, make(c)), limit)
     return hit[1]
 
 
@@ -192,17 +196,7 @@ def _check_key(c) -> tuple | None:
 
 def check_text(c, words: Words) -> str:
     """`words.check(c)`, kept per standard, language and what it reads (`_check_key`)."""
-    standard = words.standard
     key = _check_key(c)
     if key is None:
         return words.check(c)
-    key = (id(standard), words.lang, *key)
-    try:
-        hit = _CHECK_TEXTS.get(key)
-    except TypeError:  # a value that cannot be a key
-        return words.check(c)
-    if hit is None or hit[0] is not standard:
-        if len(_CHECK_TEXTS) >= CHECK_TEXT_LIMIT:
-            _CHECK_TEXTS.clear()
-        hit = _CHECK_TEXTS[key] = (standard, words.check(c))
-    return hit[1]
+    return _kept_text(_CHECK_TEXTS, CHECK_TEXT_LIMIT, words, (words.lang, *key), words.check, c)

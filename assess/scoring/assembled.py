@@ -19,7 +19,7 @@ from itertools import chain, repeat
 from typing import Any, Callable, Iterable, Mapping
 
 from assess.core.exact import exact_sum
-from assess.core.per_object import once_per_object
+from assess.core.per_object import held, once_per_object
 from assess.model.standard import Standard
 from assess.rules.base import ItemStatus
 from assess.scoring import compiler as C
@@ -63,13 +63,6 @@ def _kept(standard: Standard) -> _Kept:
     return _Kept(standard)
 
 
-def _held(cache: dict, key: tuple, value: tuple) -> tuple:
-    if len(cache) >= _Kept.LIMIT:
-        cache.clear()
-    cache[key] = value
-    return value
-
-
 def assembled_many(compiled, inputs: list[Inputs], values: list[dict[str, Any]],
                    decisions: list[dict[str, bool | None]], rows: list[tuple[SectionResult, ...]],
                    bonus: list[list[ItemResult]], deductions: list[list[ItemResult]],
@@ -99,7 +92,7 @@ def assembled_many(compiled, inputs: list[Inputs], values: list[dict[str, Any]],
         if found is None:
             found = totals(standard, sections, bonus[r], deductions[r])
             if key is not None:
-                _held(sums, key, found)
+                held(sums, key, found, _Kept.LIMIT)
         graded_key = None
         if case_key is not None and graded is not None:
             # (the grades read the grade score: the score, and the bonus when it counts)
@@ -117,9 +110,9 @@ def assembled_many(compiled, inputs: list[Inputs], values: list[dict[str, Any]],
         ev = assemble(compiled, one, values[r], decisions[r], sections, bonus[r], deductions[r], mandatory, found, case)
         if case_key is not None:
             if case is None:
-                _held(cases, case_key, case_of(ev, mandatory))
+                held(cases, case_key, case_of(ev, mandatory), _Kept.LIMIT)
             if graded_key is not None:
-                _held(graded, graded_key, (tuple(ev.grades), ev.grade))
+                held(graded, graded_key, (tuple(ev.grades), ev.grade), _Kept.LIMIT)
         out.append(ev)
     return out
 

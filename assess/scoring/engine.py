@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from assess.core import conditions as cond
 from assess.core.exact import Fraction, exact_sum
-from assess.core.per_object import once_per_object
+from assess.core.per_object import held, once_per_object
 from assess.model.evidence import Period, window_start
 from assess.model.standard import Standard
 from assess.scoring import compiler as C
@@ -200,13 +200,6 @@ def _sums_kept(standard: Standard) -> _SumsKept:
     return _SumsKept(standard)
 
 
-def _held(cache: dict, key: tuple, value: tuple) -> tuple:
-    if len(cache) >= _SectionKept.LIMIT:
-        cache.clear()
-    cache[key] = value
-    return value
-
-
 _SCORED = operator.attrgetter("awarded", "exempt")
 
 
@@ -229,10 +222,10 @@ def _section_column(standard: Standard, section, rows: list[tuple[ItemResult, ..
         sums = by_points.get(points)
         if sums is None:
             raw, applicable = _section_sums(row, standard.not_applicable == "full")
-            sums = _held(by_points, points, (raw, min(section.cap, raw), min(section.cap, applicable)))
+            sums = held(by_points, points, (raw, min(section.cap, raw), min(section.cap, applicable)), _SectionKept.LIMIT)
         result = SectionResult(section.id, section.cap, *sums, list(row))
         if by_ids is not None:
-            _held(by_ids, key, (row, result))
+            held(by_ids, key, (row, result), _SectionKept.LIMIT)
         results.append(result)
     if by_ids is not None:
         kept.looked += len(rows)

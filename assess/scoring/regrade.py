@@ -140,16 +140,7 @@ class Regrader:
                 return self._finish(self._exact, *self._moved(self._exact, awarded))
             scaled[item_id] = points.numerator * (den // d)
         raw, taken_off, bonus = self._moved(self._ints, scaled)
-        # `_finish` on the exact sums, in integers over `big`
-        big, to_big, total, taken, per, cap = self._whole
-        score = raw * to_big
-        score = (score if score < total else total) - (taken + taken_off * per)
-        if self._floor and score < 0:
-            score = 0
-        if cap is not None:
-            earned = cap[1] + bonus * per
-            score += earned if earned < cap[0] else cap[0]
-        return Fraction(score, big)
+        return Fraction(self._whole_score(raw, taken_off, bonus), self._whole[0])
 
     def gain_one(self, item_id: str, points: Fraction, start: Fraction) -> Fraction:
         """`grade_score({item_id: points}) - start`, for one item moved: the same value, with one
@@ -160,6 +151,10 @@ class Regrader:
         if den % d or big % start.denominator:
             return self.grade_score({item_id: points}) - start
         raw, taken_off, bonus = self._moved(self._ints, {item_id: points.numerator * (den // d)})
+        return Fraction(self._whole_score(raw, taken_off, bonus) - start.numerator * (big // start.denominator), big)
+
+    def _whole_score(self, raw: int, taken_off: int, bonus: int) -> int:
+        """`_finish` on the exact sums, in integers over the common denominator `self._whole[0]`."""
         _, to_big, total, taken, per, cap = self._whole
         score = raw * to_big
         score = (score if score < total else total) - (taken + taken_off * per)
@@ -168,7 +163,7 @@ class Regrader:
         if cap is not None:
             earned = cap[1] + bonus * per
             score += earned if earned < cap[0] else cap[0]
-        return Fraction(score - start.numerator * (big // start.denominator), big)
+        return score
 
     def approx(self, awarded: Mapping[str, float]) -> float:
         """`grade_score` on floats: what steers the search, never what a card shows (the search

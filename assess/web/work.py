@@ -99,14 +99,9 @@ def query_problems(request, known: tuple[str, ...], lang: str,
     names = (*known, "lang") if "lang" not in known else known
     allowed = {"lang": LANGUAGES, **(values or {})}
     given = [k for k, _ in request.query_params.multi_items()]
-    problems = []
+    problems = _name_problems(given, names, "param", lang)
     for k in dict.fromkeys(given):
-        if k not in names:
-            problems.append(Problem(REQUEST, k[:40], message("web.error.unknown_param", lang, name=k[:40],
-                                                             known=", ".join(names)) + did_you_mean(k, names, lang)))
-        elif given.count(k) > 1:
-            problems.append(Problem(REQUEST, k, message("web.error.repeated_param", lang, name=k, n=given.count(k))))
-        elif k in allowed and request.query_params[k] not in allowed[k]:
+        if k in names and given.count(k) == 1 and k in allowed and request.query_params[k] not in allowed[k]:
             value = request.query_params[k]
             problems.append(Problem(REQUEST, k, message("web.error.bad_value", lang, name=k, value=value[:40],
                                                         known=", ".join(allowed[k])) + did_you_mean(value, allowed[k], lang)))
@@ -116,14 +111,19 @@ def query_problems(request, known: tuple[str, ...], lang: str,
 def form_problems(form, known: tuple[str, ...], lang: str) -> list[Problem]:
     """Every field of a posted form not in `known`, with the closest known one, or given twice
     (only one would be read): a misspelt `standrd` field is never ignored."""
-    given = [k for k, _ in form.multi_items()]
+    return _name_problems([k for k, _ in form.multi_items()], known, "field", lang)
+
+
+def _name_problems(given: list[str], known: tuple[str, ...], what: str, lang: str) -> list[Problem]:
+    """Each name in `given` (a query's parameters or a form's fields, `what`: "param" or "field")
+    not in `known`, with the closest known one, or given more than once, in the order given."""
     problems = []
     for k in dict.fromkeys(given):
         if k not in known:
-            problems.append(Problem(REQUEST, k[:40], message("web.error.unknown_field", lang, name=k[:40],
+            problems.append(Problem(REQUEST, k[:40], message(f"web.error.unknown_{what}", lang, name=k[:40],
                                                              known=", ".join(known)) + did_you_mean(k, known, lang)))
         elif given.count(k) > 1:
-            problems.append(Problem(REQUEST, k, message("web.error.repeated_field", lang, name=k, n=given.count(k))))
+            problems.append(Problem(REQUEST, k, message(f"web.error.repeated_{what}", lang, name=k, n=given.count(k))))
     return problems
 
 
